@@ -1,0 +1,28 @@
+/**
+ * Projects: unit (no database), integration suites run twice (libSQL and
+ * PostgreSQL), race suites on PostgreSQL only (they need real concurrent
+ * connections). One throwaway PostgreSQL cluster serves the whole run.
+ */
+const transform = { '^.+\\.ts$': ['@swc/jest', { swcrc: true }] };
+const common = { transform, testEnvironment: 'node', setupFiles: ['reflect-metadata'] };
+
+module.exports = {
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  testTimeout: 60_000,
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts', '<rootDir>/test/stripe-emulator/**/*.test.ts'] },
+    {
+      ...common,
+      displayName: 'libsql',
+      setupFiles: ['reflect-metadata', '<rootDir>/test/support/dialect-libsql.ts'],
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts', '<rootDir>/test/e2e/**/*.test.ts'],
+    },
+    {
+      ...common,
+      displayName: 'postgresql',
+      setupFiles: ['reflect-metadata', '<rootDir>/test/support/dialect-postgresql.ts'],
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts', '<rootDir>/test/e2e/**/*.test.ts', '<rootDir>/test/races/**/*.test.ts'],
+    },
+  ],
+};

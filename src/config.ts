@@ -1,0 +1,166 @@
+/**
+ * Environment parsed once at start, validated, frozen. A bad value stops the
+ * process with one clear line (see main.ts) instead of failing later mid-request.
+ */
+export type PersistedQueriesMode = 'off' | 'allow' | 'only-for-partners';
+
+export interface DatabaseConfig {
+  readonly dialect: 'postgresql' | 'libsql';
+  /** postgres:// URL, or the libSQL file path (":memory:" in tests). */
+  readonly url: string;
+}
+
+export interface Config {
+  readonly database: DatabaseConfig;
+  readonly dataDir: string;
+  readonly port: number;
+  readonly publicUrl: string;
+  readonly authSecret: string | null;
+  readonly adminEmail: string | null;
+  readonly adminPassword: string | null;
+  readonly stripeSecretKey: string | null;
+  readonly stripeWebhookSecret: string | null;
+  readonly stripeApiBase: URL | null;
+  readonly maxOrderAmount: number;
+  readonly priceDriftBps: number;
+  readonly priceStaleAfterMs: number;
+  readonly reservationTtlMs: number;
+  readonly paymentLinkStaleAfterMs: number;
+  readonly platformFeeBps: number;
+  readonly transferMaxRetries: number;
+  readonly reversalMaxRetries: number;
+  readonly reversalBackoffBaseMs: number;
+  readonly reversalBackoffMaxMs: number;
+  readonly reversalCheckIntervalMs: number;
+  readonly workerPollIntervalMs: number;
+  readonly workersInProcess: boolean;
+  readonly persistedQueries: PersistedQueriesMode;
+  readonly partnerApiKeys: readonly string[];
+  readonly outboxHttpSinkUrls: readonly string[];
+  readonly sagaRecoveryGraceMs: number;
+  readonly checkoutSessionTtlMs: number;
+  readonly demoData: boolean;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+const DURATION_UNITS_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+
+export function parseDuration(name: string, raw: string): number {
+  const match = /^(\d+)(ms|s|m|h)$/.exec(raw.trim());
+  if (!match) throw new ConfigError(`${name} must be a duration like 200ms, 3s, 5m or 1h (got "${raw}")`);
+  return Number(match[1]) * DURATION_UNITS_MS[match[2]];
+}
+
+function parseWholeNumber(name: string, raw: string, min: number, max: number): number {
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(`${name} must be a whole number (got "${raw}")`);
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be between ${min} and ${max} (got ${raw})`);
+  }
+  return value;
+}
+
+function parseBoolean(name: string, raw: string): boolean {
+  const value = raw.trim().toLowerCase();
+  if (['1', 'true', 'on', 'yes'].includes(value)) return true;
+  if (['0', 'false', 'off', 'no'].includes(value)) return false;
+  throw new ConfigError(`${name} must be on or off (got "${raw}")`);
+}
+
+function parseHttpUrl(name: string, raw: string): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be an absolute http(s) URL (got "${raw}")`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`${name} must be an http(s) URL (got "${raw}")`);
+  }
+  return url;
+}
+
+function parseDatabase(env: Env, dataDir: string): DatabaseConfig {
+  const raw = env.DATABASE_URL?.trim();
+  if (!raw) return { dialect: 'libsql', url: `${dataDir.replace(/\/$/, '')}/tillgate.db` };
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('DATABASE_URL must be a postgres://user:password@host:port/database URL');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError(`DATABASE_URL must start with postgres:// (got "${url.protocol}//...")`);
+  }
+  if (!url.hostname || url.pathname.length <= 1) {
+    throw new ConfigError('DATABASE_URL must name a host and a database, e.g. postgres://user@localhost:5432/tillgate');
+  }
+  return { dialect: 'postgresql', url: raw };
+}
+
+/** Reads one optional variable and parses it, or returns the fallback. */
+function read<T>(env: Env, name: string, parse: (name: string, raw: string) => T, fallback: T): T {
+  const raw = env[name];
+  return raw === undefined || raw.trim() === '' ? fallback : parse(name, raw);
+}
+
+const optionalString = (env: Env, name: string): string | null => env[name]?.trim() || null;
+
+const listOf = (env: Env, name: string): string[] =>
+  (env[name] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+
+export function loadConfig(env: Env = process.env): Config {
+  const dataDir = env.DATA_DIR?.trim() || './data';
+  const database = parseDatabase(env, dataDir);
+  const port = read(env, 'PORT', (n, r) => parseWholeNumber(n, r, 0, 65_535), 4000);
+  const publicUrl = read(env, 'PUBLIC_URL', parseHttpUrl, new URL(`http://localhost:${port}`)).toString().replace(/\/$/, '');
+  const authSecret = optionalString(env, 'AUTH_SECRET');
+  if (database.dialect === 'postgresql' && !authSecret) {
+    throw new ConfigError('AUTH_SECRET is required with DATABASE_URL (at least 32 characters)');
+  }
+  if (authSecret && authSecret.length < 32) throw new ConfigError('AUTH_SECRET must be at least 32 characters');
+  const persistedQueries = read(env, 'PERSISTED_QUERIES', (name, raw): PersistedQueriesMode => {
+    if (raw === 'off' || raw === 'allow' || raw === 'only-for-partners') return raw;
+    throw new ConfigError(`${name} must be off, allow or only-for-partners (got "${raw}")`);
+  }, 'allow');
+  const bps = (n: string, r: string) => parseWholeNumber(n, r, 0, 10_000);
+  const count = (n: string, r: string) => parseWholeNumber(n, r, 0, 1_000);
+
+  return Object.freeze({
+    database,
+    dataDir,
+    port,
+    publicUrl,
+    authSecret,
+    adminEmail: optionalString(env, 'ADMIN_EMAIL'),
+    adminPassword: optionalString(env, 'ADMIN_PASSWORD'),
+    stripeSecretKey: optionalString(env, 'STRIPE_SECRET_KEY'),
+    stripeWebhookSecret: optionalString(env, 'STRIPE_WEBHOOK_SECRET'),
+    stripeApiBase: read<URL | null>(env, 'STRIPE_API_BASE', parseHttpUrl, null),
+    // Stripe's own ceiling for most currencies is 99,999,999 minor units.
+    maxOrderAmount: read(env, 'MAX_ORDER_AMOUNT', (n, r) => parseWholeNumber(n, r, 0, Number.MAX_SAFE_INTEGER), 99_999_999),
+    priceDriftBps: read(env, 'PRICE_DRIFT_BPS', bps, 500),
+    priceStaleAfterMs: read(env, 'PRICE_STALE_AFTER', parseDuration, 10 * 60_000),
+    reservationTtlMs: read(env, 'RESERVATION_TTL', parseDuration, 15 * 60_000),
+    paymentLinkStaleAfterMs: read(env, 'PAYMENT_LINK_STALE_AFTER', parseDuration, 30 * 60_000),
+    platformFeeBps: read(env, 'PLATFORM_FEE_BPS', bps, 1_000),
+    transferMaxRetries: read(env, 'TRANSFER_MAX_RETRIES', count, 5),
+    reversalMaxRetries: read(env, 'REVERSAL_MAX_RETRIES', count, 5),
+    reversalBackoffBaseMs: read(env, 'REVERSAL_BACKOFF_BASE', parseDuration, 60_000),
+    reversalBackoffMaxMs: read(env, 'REVERSAL_BACKOFF_MAX', parseDuration, 3_600_000),
+    reversalCheckIntervalMs: read(env, 'REVERSAL_CHECK_INTERVAL', parseDuration, 60_000),
+    workerPollIntervalMs: read(env, 'WORKER_POLL_INTERVAL', parseDuration, 1_000),
+    workersInProcess: read(env, 'WORKERS', parseBoolean, true),
+    persistedQueries,
+    partnerApiKeys: listOf(env, 'PARTNER_API_KEYS'),
+    outboxHttpSinkUrls: listOf(env, 'OUTBOX_HTTP_SINK_URLS').map((u) => parseHttpUrl('OUTBOX_HTTP_SINK_URLS', u).toString()),
+    sagaRecoveryGraceMs: read(env, 'SAGA_RECOVERY_GRACE', parseDuration, 30_000),
+    checkoutSessionTtlMs: read(env, 'CHECKOUT_SESSION_TTL', parseDuration, 60 * 60_000),
+    demoData: read(env, 'DEMO_DATA', parseBoolean, true),
+  });
+}

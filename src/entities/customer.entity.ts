@@ -1,0 +1,25 @@
+import { Entity, Enum, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { newId } from './columns';
+import { Role } from './enums';
+
+@Entity({ tableName: 'customers' })
+export class Customer {
+  [OptionalProps]?: 'role' | 'createdAt';
+
+  @PrimaryKey({ type: 'uuid' })
+  id: string = newId();
+
+  /** Stored lower-cased, so uniqueness is case-insensitive. */
+  @Property({ type: 'string', length: 320 })
+  @Unique()
+  email!: string;
+
+  @Property({ type: 'string', length: 200, hidden: true })
+  passwordHash!: string;
+
+  @Enum({ items: () => Role, type: 'string' })
+  role: Role = Role.CUSTOMER;
+
+  @Property({ type: 'datetime' })
+  createdAt: Date = new Date();
+}

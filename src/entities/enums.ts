@@ -1,0 +1,37 @@
+/**
+ * Persisted status and kind values. The strings are stored in the database and
+ * match the public GraphQL enum values one for one.
+ */
+export enum Role { CUSTOMER = 'CUSTOMER', ADMIN = 'ADMIN' }
+export enum CartStatus { OPEN = 'OPEN', CHECKING_OUT = 'CHECKING_OUT', CONVERTED = 'CONVERTED' }
+export enum VoucherKind { PERCENT_OFF = 'PERCENT_OFF', AMOUNT_OFF = 'AMOUNT_OFF', FREE_SHIPPING = 'FREE_SHIPPING', CREDIT = 'CREDIT' }
+export enum RedemptionStatus { HELD = 'HELD', CONSUMED = 'CONSUMED', RELEASED = 'RELEASED' }
+export enum ReservationStatus { ACTIVE = 'ACTIVE', RELEASED = 'RELEASED', CONVERTED = 'CONVERTED' }
+export enum OrderStatus {
+  PENDING_PAYMENT = 'PENDING_PAYMENT',
+  PLACED = 'PLACED',
+  CANCELLED = 'CANCELLED',
+  PARTIALLY_REFUNDED = 'PARTIALLY_REFUNDED',
+  REFUNDED = 'REFUNDED',
+}
+export enum PaymentMethodKind { CARD = 'CARD', HOSTED_CHECKOUT = 'HOSTED_CHECKOUT', CASH_ON_DELIVERY = 'CASH_ON_DELIVERY', STORE_CREDIT = 'STORE_CREDIT' }
+export enum PaymentStatus {
+  PENDING = 'PENDING',
+  REQUIRES_ACTION = 'REQUIRES_ACTION',
+  AUTHORIZED = 'AUTHORIZED',
+  CAPTURED = 'CAPTURED',
+  FAILED = 'FAILED',
+  CANCELLED = 'CANCELLED',
+}
+export enum RefundStatus { PENDING = 'PENDING', SUCCEEDED = 'SUCCEEDED', FAILED = 'FAILED' }
+export enum TransferStatus {
+  PENDING = 'PENDING',
+  COMPLETED = 'COMPLETED',
+  FAILED = 'FAILED',
+  REVERSAL_PENDING = 'REVERSAL_PENDING',
+  REVERSED = 'REVERSED',
+  PERMANENTLY_FAILED = 'PERMANENTLY_FAILED',
+}
+export enum PaymentLinkStatus { OPEN = 'OPEN', PAID = 'PAID', CANCELLED = 'CANCELLED' }
+export enum SagaStatus { RUNNING = 'RUNNING', COMPENSATING = 'COMPENSATING', COMPLETED = 'COMPLETED', COMPENSATED = 'COMPENSATED', FAILED = 'FAILED' }
+export enum IdempotencyStatus { IN_PROGRESS = 'IN_PROGRESS', COMPLETED = 'COMPLETED' }

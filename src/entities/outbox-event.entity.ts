@@ -1,0 +1,39 @@
+import { Entity, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { newId } from './columns';
+
+/**
+ * An event written in the same transaction as the change it describes. The id is
+ * the event id consumers dedup by; the relay delivers at least once.
+ */
+@Entity({ tableName: 'outbox_events' })
+@Index({ properties: ['deliveredAt', 'nextAttemptAt'] })
+export class OutboxEvent {
+  [OptionalProps]?: 'createdAt' | 'deliveredAt' | 'attempts' | 'nextAttemptAt' | 'lastError';
+
+  @PrimaryKey({ type: 'uuid' })
+  id: string = newId();
+
+  @Property({ type: 'string', length: 100 })
+  type!: string;
+
+  @Property({ type: 'string', length: 100 })
+  aggregateId!: string;
+
+  @Property({ type: 'json' })
+  payload!: Record<string, unknown>;
+
+  @Property({ type: 'datetime' })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'datetime', nullable: true })
+  deliveredAt: Date | null = null;
+
+  @Property({ type: 'integer' })
+  attempts: number = 0;
+
+  @Property({ type: 'datetime' })
+  nextAttemptAt: Date = new Date();
+
+  @Property({ type: 'text', nullable: true })
+  lastError: string | null = null;
+}

@@ -1,0 +1,47 @@
+import { Entity, Enum, Index, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { money, newId } from './columns';
+import { RefundStatus } from './enums';
+
+@Entity({ tableName: 'refunds' })
+@Unique({ properties: ['idempotencyKey'] })
+@Index({
+  name: 'refunds_provider_refund_id_unique',
+  expression: 'create unique index refunds_provider_refund_id_unique on refunds (provider_refund_id) where provider_refund_id is not null',
+})
+export class Refund {
+  [OptionalProps]?: 'providerAmount' | 'status' | 'providerRefundId' | 'createdAt' | 'settledAt';
+
+  @PrimaryKey({ type: 'uuid' })
+  id: string = newId();
+
+  @Property({ type: 'uuid', index: true })
+  orderId!: string;
+
+  @Property({ type: 'string', length: 200 })
+  idempotencyKey!: string;
+
+  @Property(money())
+  amount!: number;
+
+  /** Part of `amount` returned to the card; the rest goes to store credit. */
+  @Property(money())
+  providerAmount: number = 0;
+
+  @Property({ type: 'string', length: 3 })
+  currency!: string;
+
+  @Enum({ items: () => RefundStatus, type: 'string' })
+  status: RefundStatus = RefundStatus.PENDING;
+
+  @Property({ type: 'string', length: 500 })
+  reason!: string;
+
+  @Property({ type: 'string', length: 255, nullable: true })
+  providerRefundId: string | null = null;
+
+  @Property({ type: 'datetime' })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'datetime', nullable: true })
+  settledAt: Date | null = null;
+}

@@ -1,0 +1,40 @@
+import { Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { newId } from './columns';
+import { ReservationStatus } from './enums';
+import { Variant } from './variant.entity';
+
+/**
+ * Units promised to one cart's checkout. available = on hand - ACTIVE reservations
+ * that have not expired; expiry is enforced server-side by the reservation worker
+ * and by every availability read.
+ */
+@Entity({ tableName: 'reservations' })
+@Index({ properties: ['variant', 'status', 'expiresAt'] })
+export class Reservation {
+  [OptionalProps]?: 'status' | 'orderId' | 'createdAt';
+
+  @PrimaryKey({ type: 'uuid' })
+  id: string = newId();
+
+  @Property({ type: 'uuid' })
+  @Index()
+  cartId!: string;
+
+  @ManyToOne(() => Variant)
+  variant!: Variant;
+
+  @Property({ type: 'integer' })
+  quantity!: number;
+
+  @Enum({ items: () => ReservationStatus, type: 'string' })
+  status: ReservationStatus = ReservationStatus.ACTIVE;
+
+  @Property({ type: 'datetime' })
+  expiresAt!: Date;
+
+  @Property({ type: 'uuid', nullable: true })
+  orderId: string | null = null;
+
+  @Property({ type: 'datetime' })
+  createdAt: Date = new Date();
+}

@@ -1,0 +1,19 @@
+import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { newId } from './columns';
+
+@Entity({ tableName: 'sellers' })
+export class Seller {
+  [OptionalProps]?: 'createdAt';
+
+  @PrimaryKey({ type: 'uuid' })
+  id: string = newId();
+
+  @Property({ type: 'string', length: 200 })
+  name!: string;
+
+  @Property({ type: 'string', length: 100 })
+  stripeAccountId!: string;
+
+  @Property({ type: 'datetime' })
+  createdAt: Date = new Date();
+}

@@ -1,0 +1,69 @@
+import { expressMiddleware } from '@as-integrations/express5';
+import type { ApolloServer } from '@apollo/server';
+import express, { type Express, type Request, type Router } from 'express';
+import { GraphQLContext, type AppDeps } from '../schema/context';
+import { logger } from '../services/shared/logger';
+import { metrics } from './metrics';
+import { playgroundRouter } from './playground';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface HttpAppOptions {
+  deps: AppDeps;
+  graphql: ApolloServer<GraphQLContext>;
+  /** Routers mounted before /graphql (webhooks need the raw body, payment links serve pages). */
+  routers?: Router[];
+}
+
+async function contextFor(deps: AppDeps, req: Request): Promise<GraphQLContext> {
+  const header = req.headers.authorization ?? '';
+  const token = header.startsWith('Bearer ') ? header.slice(7).trim() : null;
+  const viewer = token ? await deps.tokens.verify(token) : null;
+  const apiKey = req.headers['x-api-key'];
+  const partner = typeof apiKey === 'string' && deps.config.partnerApiKeys.includes(apiKey);
+  return new GraphQLContext(deps, deps.orm.em.fork(), viewer, partner);
+}
+
+export function createHttpApp(options: HttpAppOptions): Express {
+  const { deps } = options;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use((req, res, next) => {
+    res.on('finish', () => metrics.increment('http_requests_total', { method: req.method, status: String(res.statusCode) }));
+    next();
+  });
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await deps.orm.em.fork().getConnection().execute('select 1');
+      res.json({ status: 'ready', database: deps.config.database.dialect });
+    } catch (error) {
+      logger.error('readyz.database_unreachable', { error });
+      res.status(503).json({ status: 'unavailable' });
+    }
+  });
+  app.get('/metrics', (_req, res) => {
+    res.type('text/plain; version=0.0.4').send(metrics.render());
+  });
+  app.use(playgroundRouter());
+  for (const router of options.routers ?? []) app.use(router);
+
+  app.use(
+    '/graphql',
+    express.json({ limit: MAX_BODY_BYTES }),
+    expressMiddleware(options.graphql, { context: ({ req }) => contextFor(deps, req) }),
+  );
+
+  // Body-parser and other pre-GraphQL errors: a clean JSON answer, never a stack.
+  app.use((error: Error & { status?: number; type?: string }, _req: Request, res: express.Response, _next: express.NextFunction) => {
+    const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
+    if (status === 500) logger.error('http.unhandled_error', { error });
+    const message = error.type === 'entity.too.large' ? 'Request body is larger than 1 MB.' : status === 500 ? 'Internal server error' : 'Bad request.';
+    res.status(status).json({ errors: [{ message, extensions: { code: status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' } }] });
+  });
+  return app;
+}

@@ -1,0 +1,34 @@
+import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import type { GraphQLContext } from '../schema/context';
+import { AuthResult } from '../schema/results/auth.result';
+import { LogInInput, SignUpInput } from '../schema/inputs/auth.input';
+import { toErrorResult } from '../schema/types/common.type';
+import { AuthPayload, CustomerType } from '../schema/types/customer.type';
+import { Customer } from '../entities';
+import { AuthService, type Session } from '../services/auth/auth.service';
+import type { Outcome } from '../services/shared/outcome';
+
+const toAuthResult = (outcome: Outcome<Session>): typeof AuthResult =>
+  outcome.ok
+    ? Object.assign(new AuthPayload(), { token: outcome.value.token, customer: CustomerType.from(outcome.value.customer) })
+    : toErrorResult(outcome.failure);
+
+@Resolver()
+export class AuthResolver {
+  @Mutation(() => AuthResult)
+  async signUp(@Arg('input', () => SignUpInput) input: SignUpInput, @Ctx() ctx: GraphQLContext) {
+    return toAuthResult(await new AuthService(ctx.em, ctx.deps.tokens).signUp(input));
+  }
+
+  @Mutation(() => AuthResult)
+  async logIn(@Arg('input', () => LogInInput) input: LogInInput, @Ctx() ctx: GraphQLContext) {
+    return toAuthResult(await new AuthService(ctx.em, ctx.deps.tokens).logIn(input));
+  }
+
+  @Query(() => CustomerType, { nullable: true })
+  async me(@Ctx() ctx: GraphQLContext): Promise<CustomerType | null> {
+    if (!ctx.viewer) return null;
+    const customer = await ctx.em.findOne(Customer, { id: ctx.viewer.customerId });
+    return customer ? CustomerType.from(customer) : null;
+  }
+}

@@ -1,0 +1,43 @@
+import type { Config } from '../config';
+import type { EntityManager, Orm } from '../db/orm';
+import type { TokenService, Viewer } from '../services/auth/tokens';
+import type { Clock } from '../services/shared/clock';
+
+/** What lives for the whole process and every request can use. */
+export interface AppDeps {
+  config: Config;
+  orm: Orm;
+  tokens: TokenService;
+  clock: Clock;
+  /** Filled in by later capabilities (payment gateway, outbox sink, ...). */
+  extensions: Record<string, unknown>;
+}
+
+/**
+ * Per-request context: one EntityManager fork, the caller, and per-request
+ * DataLoaders. Loaders are created lazily from their factory, so each area
+ * owns its loaders without a central registry.
+ */
+export class GraphQLContext {
+  private readonly loaderCache = new Map<(ctx: GraphQLContext) => unknown, unknown>();
+
+  constructor(
+    readonly deps: AppDeps,
+    readonly em: EntityManager,
+    readonly viewer: Viewer | null,
+    readonly partner: boolean,
+  ) {}
+
+  get config(): Config {
+    return this.deps.config;
+  }
+
+  loader<T>(factory: (ctx: GraphQLContext) => T): T {
+    let loader = this.loaderCache.get(factory) as T | undefined;
+    if (!loader) {
+      loader = factory(this);
+      this.loaderCache.set(factory, loader);
+    }
+    return loader;
+  }
+}

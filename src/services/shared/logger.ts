@@ -1,0 +1,30 @@
+/**
+ * Structured JSON lines on stdout/stderr. Errors are logged in full here and never
+ * sent to clients. LOG_LEVEL=silent (the test default) keeps test output readable.
+ */
+type Level = 'debug' | 'info' | 'warn' | 'error';
+const ORDER: Record<Level | 'silent', number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
+
+function threshold(): number {
+  const configured = (process.env.LOG_LEVEL ?? (process.env.JEST_WORKER_ID ? 'silent' : 'info')) as Level | 'silent';
+  return ORDER[configured] ?? ORDER.info;
+}
+
+function serialize(value: unknown): unknown {
+  if (value instanceof Error) return { name: value.name, message: value.message, stack: value.stack };
+  return value;
+}
+
+function write(level: Level, event: string, fields: Record<string, unknown> = {}): void {
+  if (ORDER[level] < threshold()) return;
+  const entry: Record<string, unknown> = { time: new Date().toISOString(), level, event };
+  for (const [key, value] of Object.entries(fields)) entry[key] = serialize(value);
+  (level === 'error' || level === 'warn' ? process.stderr : process.stdout).write(JSON.stringify(entry) + '\n');
+}
+
+export const logger = {
+  debug: (event: string, fields?: Record<string, unknown>) => write('debug', event, fields),
+  info: (event: string, fields?: Record<string, unknown>) => write('info', event, fields),
+  warn: (event: string, fields?: Record<string, unknown>) => write('warn', event, fields),
+  error: (event: string, fields?: Record<string, unknown>) => write('error', event, fields),
+};
