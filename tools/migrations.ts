@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import type { DatabaseConfig } from '../src/config';
-import { openOrm } from '../src/db/orm';
+import { MikroORM } from '@mikro-orm/core';
+import { buildOrmOptions } from '../src/db/orm';
 import { startPostgresCluster } from './postgres-cluster';
 
 const MIGRATIONS_ROOT = resolve(__dirname, '..', '..', 'src', 'db', 'migrations');
@@ -25,15 +26,13 @@ function writeIndex(dialect: string, dir: string): void {
 
 async function generate(db: DatabaseConfig, initial: boolean): Promise<void> {
   const dir = join(MIGRATIONS_ROOT, db.dialect);
-  const orm = await openOrm(db);
-  orm.config.set('migrations', { ...orm.config.get('migrations'), path: dir, pathTs: dir });
+  const options = buildOrmOptions(db);
+  if (initial) for (const file of readdirSync(dir)) if (file.startsWith('Migration')) rmSync(join(dir, file));
+  // An initial migration is written against an empty database with no migrations known.
+  const migrations = { ...options.migrations, path: dir, pathTs: dir, ...(initial ? { migrationsList: [] } : {}) };
+  const orm = await MikroORM.init({ ...options, migrations });
   const migrator = orm.getMigrator();
-  if (initial) {
-    for (const file of readdirSync(dir)) if (file.startsWith('Migration')) rmSync(join(dir, file));
-    orm.config.set('migrations', { ...orm.config.get('migrations'), migrationsList: [] });
-  } else {
-    await migrator.up();
-  }
+  if (!initial) await migrator.up();
   const result = await migrator.createMigration(dir, false, initial);
   console.log(`${db.dialect}: ${result.fileName || 'no changes'}`);
   await orm.close(true);

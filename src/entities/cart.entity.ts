@@ -1,4 +1,4 @@
-import { Cascade, Collection, Entity, Enum, ManyToOne, OneToMany, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { Cascade, Collection, Entity, ManyToOne, OneToMany, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { newId } from './columns';
 import { CartLine } from './cart-line.entity';
 import { Customer } from './customer.entity';
@@ -20,7 +20,7 @@ export class Cart {
   @PrimaryKey({ type: 'uuid' })
   id: string = newId();
 
-  @Enum({ items: () => CartStatus, type: 'string' })
+  @Property({ type: 'string', length: 32 })
   status: CartStatus = CartStatus.OPEN;
 
   @Property({ type: 'string', length: 3 })

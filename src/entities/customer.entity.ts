@@ -1,4 +1,4 @@
-import { Entity, Enum, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { Entity, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { newId } from './columns';
 import { Role } from './enums';
 
@@ -17,7 +17,7 @@ export class Customer {
   @Property({ type: 'string', length: 200, hidden: true })
   passwordHash!: string;
 
-  @Enum({ items: () => Role, type: 'string' })
+  @Property({ type: 'string', length: 32 })
   role: Role = Role.CUSTOMER;
 
   @Property({ type: 'datetime' })

@@ -1,4 +1,4 @@
-import { Entity, Enum, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { Entity, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { newId } from './columns';
 import { IdempotencyStatus } from './enums';
 
@@ -21,7 +21,7 @@ export class IdempotencyRecord {
   @Property({ type: 'string', length: 300 })
   key!: string;
 
-  @Enum({ items: () => IdempotencyStatus, type: 'string' })
+  @Property({ type: 'string', length: 32 })
   status: IdempotencyStatus = IdempotencyStatus.IN_PROGRESS;
 
   @Property({ type: 'uuid', nullable: true })

@@ -1,4 +1,4 @@
-import { Collection, Entity, Enum, Index, OneToMany, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { Collection, Entity, Index, OneToMany, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import type { AddressValue } from './cart.entity';
 import { money, newId } from './columns';
 import { OrderStatus, PaymentMethodKind } from './enums';
@@ -19,7 +19,7 @@ export class Order {
   @Unique()
   number!: string;
 
-  @Enum({ items: () => OrderStatus, type: 'string' })
+  @Property({ type: 'string', length: 32 })
   status: OrderStatus = OrderStatus.PENDING_PAYMENT;
 
   @Property({ type: 'string', length: 320 })
@@ -37,7 +37,7 @@ export class Order {
   @Property({ type: 'uuid', nullable: true, index: true })
   paymentLinkId: string | null = null;
 
-  @Enum({ items: () => PaymentMethodKind, type: 'string' })
+  @Property({ type: 'string', length: 32 })
   paymentKind!: PaymentMethodKind;
 
   @Property({ type: 'string', length: 3 })

@@ -1,4 +1,4 @@
-import { Entity, Enum, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { Entity, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { money, newId } from './columns';
 import { PaymentLinkStatus } from './enums';
 
@@ -29,7 +29,7 @@ export class PaymentLink {
   @Property({ type: 'string', length: 3 })
   currency!: string;
 
-  @Enum({ items: () => PaymentLinkStatus, type: 'string' })
+  @Property({ type: 'string', length: 32 })
   status: PaymentLinkStatus = PaymentLinkStatus.OPEN;
 
   @Property({ type: 'datetime' })

@@ -1,4 +1,4 @@
-import { Entity, Enum, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { money, newId } from './columns';
 import { PaymentMethodKind, PaymentStatus } from './enums';
 
@@ -16,10 +16,10 @@ export class Payment {
   @Property({ type: 'uuid', index: true })
   orderId!: string;
 
-  @Enum({ items: () => PaymentMethodKind, type: 'string' })
+  @Property({ type: 'string', length: 32 })
   kind!: PaymentMethodKind;
 
-  @Enum({ items: () => PaymentStatus, type: 'string' })
+  @Property({ type: 'string', length: 32 })
   status: PaymentStatus = PaymentStatus.PENDING;
 
   @Property(money())

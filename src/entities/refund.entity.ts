@@ -1,4 +1,4 @@
-import { Entity, Enum, Index, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { Entity, Index, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { money, newId } from './columns';
 import { RefundStatus } from './enums';
 
@@ -30,7 +30,7 @@ export class Refund {
   @Property({ type: 'string', length: 3 })
   currency!: string;
 
-  @Enum({ items: () => RefundStatus, type: 'string' })
+  @Property({ type: 'string', length: 32 })
   status: RefundStatus = RefundStatus.PENDING;
 
   @Property({ type: 'string', length: 500 })

@@ -1,4 +1,4 @@
-import { Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { newId } from './columns';
 import { ReservationStatus } from './enums';
 import { Variant } from './variant.entity';
@@ -26,7 +26,7 @@ export class Reservation {
   @Property({ type: 'integer' })
   quantity!: number;
 
-  @Enum({ items: () => ReservationStatus, type: 'string' })
+  @Property({ type: 'string', length: 32 })
   status: ReservationStatus = ReservationStatus.ACTIVE;
 
   @Property({ type: 'datetime' })

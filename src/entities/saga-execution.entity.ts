@@ -1,4 +1,4 @@
-import { Entity, Enum, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { newId } from './columns';
 import { SagaStatus } from './enums';
 
@@ -24,7 +24,7 @@ export class SagaExecution {
   @Property({ type: 'integer' })
   stepsCompleted: number = 0;
 
-  @Enum({ items: () => SagaStatus, type: 'string' })
+  @Property({ type: 'string', length: 32 })
   status: SagaStatus = SagaStatus.RUNNING;
 
   /** Saga input and each completed step's compensation data, by step id. */

@@ -1,4 +1,4 @@
-import { Entity, Enum, Index, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { Entity, Index, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { money, newId } from './columns';
 import { TransferStatus } from './enums';
 
@@ -33,7 +33,7 @@ export class SellerTransfer {
   @Property({ type: 'string', length: 3 })
   currency!: string;
 
-  @Enum({ items: () => TransferStatus, type: 'string' })
+  @Property({ type: 'string', length: 32 })
   status: TransferStatus = TransferStatus.PENDING;
 
   @Property({ type: 'string', length: 255, nullable: true })

@@ -1,4 +1,4 @@
-import { Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { money, newId } from './columns';
 import { RedemptionStatus } from './enums';
 import { Voucher } from './voucher.entity';
@@ -31,7 +31,7 @@ export class VoucherRedemption {
   @Property({ type: 'integer' })
   slot!: number;
 
-  @Enum({ items: () => RedemptionStatus, type: 'string' })
+  @Property({ type: 'string', length: 32 })
   status: RedemptionStatus = RedemptionStatus.HELD;
 
   @Property({ type: 'uuid', nullable: true, index: true })

@@ -1,4 +1,4 @@
-import { Entity, Enum, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { Entity, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { money, newId } from './columns';
 import { VoucherKind } from './enums';
 
@@ -14,7 +14,7 @@ export class Voucher {
   @Unique()
   code!: string;
 
-  @Enum({ items: () => VoucherKind, type: 'string' })
+  @Property({ type: 'string', length: 32 })
   kind!: VoucherKind;
 
   @Property(money())
