@@ -8,6 +8,7 @@ import type { Config } from './config';
 import { migrate, openOrm, type Orm, type OrmOptions } from './db/orm';
 import { createHttpApp } from './http/app';
 import { startGraphQLServer } from './http/graphql-server';
+import { metrics } from './http/metrics';
 import { buildTillgateSchema } from './schema/build-schema';
 import type { AppDeps } from './schema/context';
 import { AuthService } from './services/auth/auth.service';
@@ -47,7 +48,13 @@ function resolveAuthSecret(config: Config): string {
 export async function startTillgate(config: Config, options: StartOptions = {}): Promise<Tillgate> {
   if (config.database.dialect === 'libsql' && config.database.url !== ':memory:') mkdirSync(config.dataDir, { recursive: true });
   const ownsOrm = !options.orm;
-  const orm = options.orm ?? (await openOrm(config.database, options));
+  const onQuery = config.sqlStatementMetrics
+    ? (sql: string) => {
+        metrics.increment('sql_statements_total');
+        options.onQuery?.(sql);
+      }
+    : options.onQuery;
+  const orm = options.orm ?? (await openOrm(config.database, { ...options, onQuery }));
   if (ownsOrm) await migrate(orm);
 
   const tokens = new TokenService(resolveAuthSecret(config));

@@ -40,6 +40,8 @@ export interface Config {
   readonly sagaRecoveryGraceMs: number;
   readonly checkoutSessionTtlMs: number;
   readonly demoData: boolean;
+  /** Count every SQL statement in /metrics (sql_statements_total); for benchmarks. */
+  readonly sqlStatementMetrics: boolean;
 }
 
 export class ConfigError extends Error {
@@ -162,5 +164,6 @@ export function loadConfig(env: Env = process.env): Config {
     sagaRecoveryGraceMs: read(env, 'SAGA_RECOVERY_GRACE', parseDuration, 30_000),
     checkoutSessionTtlMs: read(env, 'CHECKOUT_SESSION_TTL', parseDuration, 60 * 60_000),
     demoData: read(env, 'DEMO_DATA', parseBoolean, true),
+    sqlStatementMetrics: read(env, 'SQL_STATEMENT_METRICS', parseBoolean, false),
   });
 }
