@@ -33,7 +33,8 @@ let customerCounter = 0;
  * tests exercise the same parsing as production.
  */
 export async function startTestApp(env: Record<string, string> = {}, options: StartOptions = {}): Promise<TestApp> {
-  const orm = await openTestOrm();
+  // The test opens the ORM itself (one per test file), so statement counting hooks in here.
+  const orm = await openTestOrm({ onQuery: options.onQuery, poolMax: options.poolMax });
   const config = loadConfig({
     PORT: '0',
     AUTH_SECRET: TEST_AUTH_SECRET,
