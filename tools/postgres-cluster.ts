@@ -45,7 +45,8 @@ function run(binary: string, args: string[]): void {
   }
 }
 
-export async function startPostgresCluster(options: { extraSettings?: string[] } = {}): Promise<PostgresCluster> {
+/** `durable: true` keeps fsync and synchronous commits on (benchmarks); tests run without them. */
+export async function startPostgresCluster(options: { extraSettings?: string[]; durable?: boolean } = {}): Promise<PostgresCluster> {
   const bin = findPostgresBinDir();
   const dataDir = mkdtempSync(join(tmpdir(), 'tillgate-pg-'));
   if (runningAsRoot()) {
@@ -56,8 +57,8 @@ export async function startPostgresCluster(options: { extraSettings?: string[] }
   run(join(bin, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync', '--no-instructions']);
   const port = await freePort();
   const settings = [
-    `-p ${port}`, `-k ${dataDir}`, "-c listen_addresses=127.0.0.1", '-c fsync=off', '-c synchronous_commit=off',
-    '-c full_page_writes=off', '-c max_connections=300', '-c shared_buffers=128MB',
+    `-p ${port}`, `-k ${dataDir}`, '-c listen_addresses=127.0.0.1', '-c max_connections=300', '-c shared_buffers=128MB',
+    ...(options.durable ? [] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off']),
     ...(options.extraSettings ?? []),
   ];
   run(join(bin, 'pg_ctl'), ['-D', dataDir, '-o', settings.join(' '), '-l', join(dataDir, 'server.log'), '-w', '-t', '60', 'start']);

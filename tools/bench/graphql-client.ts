@@ -1,0 +1,26 @@
+/** A minimal GraphQL-over-HTTP client for the benchmark: one POST per operation, errors thrown. */
+export class BenchClient {
+  constructor(private readonly url: string, private readonly token: string | null = null) {}
+
+  async request<T = any>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    const response = await fetch(`${this.url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+    const body = (await response.json()) as { data?: T; errors?: { message: string }[] };
+    if (body.errors?.length || !body.data) throw new Error(`GraphQL error: ${JSON.stringify(body.errors ?? body)}`);
+    return body.data;
+  }
+
+  withToken(token: string): BenchClient {
+    return new BenchClient(this.url, token);
+  }
+}
+
+/** Reads one counter from the Prometheus text at /metrics (sum over its label sets). */
+export async function readCounter(baseUrl: string, name: string): Promise<number> {
+  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith(name + ' ') || line.startsWith(name + '{'))
+    .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+}

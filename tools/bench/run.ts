@@ -1,0 +1,141 @@
+/**
+ * npm run bench: drives N concurrent virtual customers through the whole storefront
+ * checkout over HTTP against a real server process, on PostgreSQL and on the
+ * embedded libSQL default, and prints throughput, latency percentiles and SQL
+ * statements per checkout. Not part of npm test.
+ *
+ *   BENCH_CONCURRENCY (16)  BENCH_DURATION (20s)  BENCH_DIALECTS (postgresql,libsql)
+ *   BENCH_PG_DURABLE (on: fsync + synchronous_commit as in production)
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Client } from 'pg';
+import { parseDuration } from '../../src/config';
+import { freePort, startPostgresCluster, type PostgresCluster } from '../postgres-cluster';
+import { prepareFixture, runCheckoutFlow, type FlowTiming } from './checkout-flow';
+import { BenchClient, readCounter } from './graphql-client';
+import { formatMs, percentile } from './stats';
+
+const ADMIN = { email: 'bench-admin@tillgate.local', password: 'bench-admin-password' };
+const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const durationMs = parseDuration('BENCH_DURATION', process.env.BENCH_DURATION ?? '20s');
+const dialects = (process.env.BENCH_DIALECTS ?? 'postgresql,libsql').split(',');
+const durablePg = (process.env.BENCH_PG_DURABLE ?? 'on') !== 'off';
+
+interface ServerHandle { url: string; stop(): Promise<void> }
+
+async function waitUntilReady(url: string, child: ChildProcess): Promise<void> {
+  for (let attempt = 0; attempt < 300; attempt++) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`${url}/readyz`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('server did not become ready');
+}
+
+async function startServer(env: Record<string, string>): Promise<ServerHandle> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [resolve(__dirname, '..', '..', 'src', 'main.js')], {
+    env: {
+      ...process.env, ...env, PORT: String(port), ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password,
+      DEMO_DATA: 'off', SQL_STATEMENT_METRICS: 'on', LOG_LEVEL: 'error', AUTH_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitUntilReady(url, child);
+  return {
+    url,
+    stop: () => new Promise((done) => {
+      child.once('exit', () => done());
+      child.kill('SIGTERM');
+    }),
+  };
+}
+
+async function logInAdmin(client: BenchClient): Promise<BenchClient> {
+  const data = await client.request(`mutation($input: LogInInput!) { logIn(input: $input) { ... on AuthPayload { token } } }`, { input: ADMIN });
+  return client.withToken(data.logIn.token);
+}
+
+async function measure(label: string, server: ServerHandle): Promise<void> {
+  const anonymous = new BenchClient(server.url);
+  const fixture = await prepareFixture(await logInAdmin(anonymous), 10_000_000);
+  let buyer = 0;
+  for (let i = 0; i < 20; i++) await runCheckoutFlow(anonymous, fixture, buyer++); // warm-up
+
+  const statementsBefore = await readCounter(server.url, 'sql_statements_total');
+  const timings: FlowTiming[] = [];
+  let failures = 0;
+  const deadline = performance.now() + durationMs;
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (performance.now() < deadline) {
+      try {
+        timings.push(await runCheckoutFlow(anonymous, fixture, buyer++));
+      } catch (error) {
+        failures++;
+        if (failures <= 3) console.error(`  flow failed: ${(error as Error).message}`);
+      }
+    }
+  }));
+  const elapsedS = (performance.now() - started) / 1000;
+  const statements = (await readCounter(server.url, 'sql_statements_total')) - statementsBefore;
+  const flows = timings.map((t) => t.flowMs);
+  const confirms = timings.map((t) => t.confirmMs);
+  console.log(`\n${label}: ${concurrency} concurrent customers for ${(durationMs / 1000).toFixed(0)} s`);
+  console.log(`  checkouts/s          ${(timings.length / elapsedS).toFixed(1)}  (${timings.length} placed, ${failures} failed)`);
+  console.log(`  flow     p50/p95/p99 ${formatMs(percentile(flows, 50))} / ${formatMs(percentile(flows, 95))} / ${formatMs(percentile(flows, 99))}`);
+  console.log(`  confirm  p50/p95/p99 ${formatMs(percentile(confirms, 50))} / ${formatMs(percentile(confirms, 95))} / ${formatMs(percentile(confirms, 99))}`);
+  console.log(`  SQL statements per checkout (whole flow, 8 requests) ${(statements / Math.max(1, timings.length)).toFixed(1)}`);
+}
+
+async function benchPostgres(): Promise<void> {
+  let cluster: PostgresCluster | null = null;
+  try {
+    cluster = await startPostgresCluster({ durable: durablePg });
+    const admin = new Client({ connectionString: cluster.urlFor('postgres') });
+    await admin.connect();
+    await admin.query('create database tillgate_bench');
+    await admin.end();
+    const server = await startServer({ DATABASE_URL: cluster.urlFor('tillgate_bench') });
+    try {
+      await measure(`PostgreSQL (${durablePg ? 'fsync on, synchronous_commit on' : 'fsync off'})`, server);
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    cluster?.stop();
+  }
+}
+
+async function benchLibsql(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tillgate-bench-'));
+  try {
+    const server = await startServer({ DATA_DIR: dataDir, DATABASE_URL: '' });
+    try {
+      await measure('embedded libSQL file', server);
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(`Tillgate checkout benchmark on ${require('node:os').cpus().length} cores, Node ${process.version}`);
+  if (dialects.includes('postgresql')) await benchPostgres();
+  if (dialects.includes('libsql')) await benchLibsql();
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
