@@ -1,0 +1,31 @@
+import { invalidRequest } from '../errors';
+
+/** What confirming with one of Stripe's test PaymentMethods does. */
+export type CardOutcome =
+  | { kind: 'success' }
+  | { kind: 'decline'; code: string; declineCode?: string; message: string }
+  | { kind: 'authentication_required' };
+
+const DECLINES: Readonly<Record<string, CardOutcome>> = {
+  pm_card_chargeDeclined: { kind: 'decline', code: 'card_declined', declineCode: 'generic_decline', message: 'Your card was declined.' },
+  pm_card_chargeDeclinedInsufficientFunds: {
+    kind: 'decline',
+    code: 'card_declined',
+    declineCode: 'insufficient_funds',
+    message: 'Your card has insufficient funds.',
+  },
+  pm_card_chargeDeclinedExpiredCard: { kind: 'decline', code: 'expired_card', declineCode: 'expired_card', message: 'Your card has expired.' },
+  pm_card_authenticationRequired: { kind: 'authentication_required' },
+  pm_card_threeDSecure2Required: { kind: 'authentication_required' },
+};
+
+/** Any other `pm_...` id behaves like pm_card_visa: the charge succeeds. */
+export function cardOutcome(paymentMethod: string): CardOutcome {
+  return DECLINES[paymentMethod] ?? { kind: 'success' };
+}
+
+export function assertPaymentMethodId(paymentMethod: string, param = 'payment_method'): void {
+  if (!/^pm_[A-Za-z0-9_]+$/.test(paymentMethod)) {
+    throw invalidRequest(`No such PaymentMethod: '${paymentMethod}'`, { code: 'resource_missing', param });
+  }
+}
