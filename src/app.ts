@@ -8,13 +8,19 @@ import type { Config } from './config';
 import { migrate, openOrm, type Orm, type OrmOptions } from './db/orm';
 import { createHttpApp } from './http/app';
 import { startGraphQLServer } from './http/graphql-server';
+import { stripeWebhookRouter } from './http/stripe-webhook.router';
+import { persistedQuerySettings } from './http/persisted-queries';
+import { queryLimitRules, requestLimitsFor } from './http/request-limits';
 import { metrics } from './http/metrics';
 import { buildTillgateSchema } from './schema/build-schema';
 import type { AppDeps } from './schema/context';
 import { AuthService } from './services/auth/auth.service';
+import { seedDemoData } from './services/catalog/demo-seed';
+import { installStripe } from './services/payments/stripe/stripe-extensions';
 import { TokenService } from './services/auth/tokens';
 import { systemClock, type Clock } from './services/shared/clock';
 import { logger } from './services/shared/logger';
+import { allWorkers, WorkerRunner } from './services/workers';
 
 export interface StartOptions extends OrmOptions {
   clock?: Clock;
@@ -29,13 +35,15 @@ export interface Tillgate {
   deps: AppDeps;
   /** The admin password when none was configured: printed once, never stored in plain text. */
   generatedAdminPassword: string | null;
+  /** Background workers when WORKERS is on (the default); null when they run in `npm run worker`. */
+  workers: WorkerRunner | null;
   close(): Promise<void>;
 }
 
 export const DEFAULT_ADMIN_EMAIL = 'admin@tillgate.local';
 
 /** On the embedded default the signing key is generated once and kept beside the data. */
-function resolveAuthSecret(config: Config): string {
+export function resolveAuthSecret(config: Config): string {
   if (config.authSecret) return config.authSecret;
   const file = join(config.dataDir, 'auth-secret');
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
@@ -59,23 +67,37 @@ export async function startTillgate(config: Config, options: StartOptions = {}):
 
   const tokens = new TokenService(resolveAuthSecret(config));
   const deps: AppDeps = { config, orm, tokens, clock: options.clock ?? systemClock, extensions: { ...options.extensions } };
+  const stripeGateway = installStripe(deps.extensions, config, deps.clock);
 
   const generatedAdminPassword = config.adminPassword ? null : randomBytes(12).toString('base64url');
   await new AuthService(orm.em.fork(), tokens).ensureAdmin(config.adminEmail ?? DEFAULT_ADMIN_EMAIL, config.adminPassword ?? generatedAdminPassword!);
+  if (config.demoData) await seedDemoData(orm.em.fork());
 
-  const graphql = await startGraphQLServer({ schema: await buildTillgateSchema() });
-  const app = createHttpApp({ deps, graphql });
+  const graphql = await startGraphQLServer({
+    schema: await buildTillgateSchema(),
+    validationRules: queryLimitRules(requestLimitsFor(config)),
+    ...persistedQuerySettings(config),
+  });
+  const app = createHttpApp({ deps, graphql, routers: [stripeWebhookRouter(deps, stripeGateway)] });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(config.port, '0.0.0.0', () => resolve(listening));
   });
   const port = (server.address() as AddressInfo).port;
   logger.info('tillgate.started', { port, database: config.database.dialect });
+  const workers = config.workersInProcess ? new WorkerRunner(deps) : null;
+  if (workers) {
+    for (const worker of allWorkers(deps)) workers.register(worker);
+    workers.start();
+  }
 
   return {
     url: `http://127.0.0.1:${port}`,
     deps,
     generatedAdminPassword,
+    workers,
     async close() {
+      // Workers first: their in-flight ticks still need the database.
+      await workers?.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await graphql.stop();

@@ -35,6 +35,8 @@ export interface Config {
   readonly workerPollIntervalMs: number;
   readonly workersInProcess: boolean;
   readonly persistedQueries: PersistedQueriesMode;
+  /** Static cost budget per GraphQL operation (src/http/query-cost.ts). */
+  readonly maxQueryCost: number;
   readonly partnerApiKeys: readonly string[];
   readonly outboxHttpSinkUrls: readonly string[];
   readonly sagaRecoveryGraceMs: number;
@@ -159,6 +161,7 @@ export function loadConfig(env: Env = process.env): Config {
     workerPollIntervalMs: read(env, 'WORKER_POLL_INTERVAL', parseDuration, 1_000),
     workersInProcess: read(env, 'WORKERS', parseBoolean, true),
     persistedQueries,
+    maxQueryCost: read(env, 'MAX_QUERY_COST', (n, r) => parseWholeNumber(n, r, 1, 1_000_000_000), 5_000),
     partnerApiKeys: listOf(env, 'PARTNER_API_KEYS'),
     outboxHttpSinkUrls: listOf(env, 'OUTBOX_HTTP_SINK_URLS').map((u) => parseHttpUrl('OUTBOX_HTTP_SINK_URLS', u).toString()),
     sagaRecoveryGraceMs: read(env, 'SAGA_RECOVERY_GRACE', parseDuration, 30_000),
@@ -166,4 +169,15 @@ export function loadConfig(env: Env = process.env): Config {
     demoData: read(env, 'DEMO_DATA', parseBoolean, true),
     sqlStatementMetrics: read(env, 'SQL_STATEMENT_METRICS', parseBoolean, false),
   });
+}
+
+/** For process entry points: a bad value ends the process with one clear line and exit code 2. */
+export function loadConfigOrExit(env: Env = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`Configuration error: ${error.message}`);
+    process.exit(2);
+  }
 }

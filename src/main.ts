@@ -1,19 +1,10 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from './config';
+import { loadConfigOrExit } from './config';
 import { DEFAULT_ADMIN_EMAIL, startTillgate } from './app';
 
 /** Bootstrap only: config -> orm -> server -> workers. */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(`Configuration error: ${error.message}`);
-      process.exit(2);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
   const tillgate = await startTillgate(config);
   const base = config.publicUrl;
   const where = config.database.dialect === 'libsql' ? `embedded libSQL file ${config.database.url}` : 'PostgreSQL (DATABASE_URL)';

@@ -5,6 +5,7 @@ import { GraphQLContext, type AppDeps } from '../schema/context';
 import { logger } from '../services/shared/logger';
 import { metrics } from './metrics';
 import { playgroundRouter } from './playground';
+import { batchSizeLimit, FIXED_REQUEST_LIMITS } from './request-limits';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -55,6 +56,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.use(
     '/graphql',
     express.json({ limit: MAX_BODY_BYTES }),
+    batchSizeLimit(FIXED_REQUEST_LIMITS.maxBatchOperations),
     expressMiddleware(options.graphql, { context: ({ req }) => contextFor(deps, req) }),
   );
 
@@ -62,7 +64,9 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.use((error: Error & { status?: number; type?: string }, _req: Request, res: express.Response, _next: express.NextFunction) => {
     const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
     if (status === 500) logger.error('http.unhandled_error', { error });
-    const message = error.type === 'entity.too.large' ? 'Request body is larger than 1 MB.' : status === 500 ? 'Internal server error' : 'Bad request.';
+    const message = error.type === 'entity.too.large' ? 'Request body is larger than 1 MB.'
+      : error.type === 'entity.parse.failed' ? 'The request body is not valid JSON.'
+      : status === 500 ? 'Internal server error' : 'Bad request.';
     res.status(status).json({ errors: [{ message, extensions: { code: status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' } }] });
   });
   return app;

@@ -1,4 +1,4 @@
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin, type PersistedQueryOptions } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema, ValidationRule } from 'graphql';
 import { GraphQLContext } from '../schema/context';
@@ -10,7 +10,8 @@ export interface GraphQLServerOptions {
   /** Extra validation rules (depth, aliases, cost), added by the request-limits module. */
   validationRules?: ValidationRule[];
   plugins?: ApolloServerPlugin<GraphQLContext>[];
-  persistedQueries?: false | Record<string, never>;
+  /** false = APQ off; {} = Apollo's default APQ cache (see persisted-queries.ts). */
+  persistedQueries?: false | PersistedQueryOptions;
 }
 
 const countOperations: ApolloServerPlugin<GraphQLContext> = {

@@ -1,5 +1,16 @@
 import type { NonEmptyArray } from 'type-graphql';
+import { AdminCatalogResolver } from './admin-catalog.resolver';
 import { AuthResolver } from './auth.resolver';
+import { CancelOrderResolver } from './cancel-order.resolver';
+import { CartResolver } from './cart.resolver';
+import { ProductResolver, ShippingMethodResolver, VariantResolver } from './catalog.resolver';
+import { CheckoutResolver } from './checkout.resolver';
+import { CustomerOrdersResolver, OrderLineResolver, OrderResolver, SellerTransferResolver } from './order.resolver';
+import { CustomerCreditResolver, VoucherRedemptionResolver } from './voucher-redemption.resolver';
+import { RefundResolver } from './refund.resolver';
 
 /** Every resolver class; one file per area. */
-export const resolvers: NonEmptyArray<Function> = [AuthResolver];
+export const resolvers: NonEmptyArray<Function> = [AuthResolver, CartResolver, OrderResolver, OrderLineResolver, SellerTransferResolver, CustomerOrdersResolver,
+  ProductResolver, VariantResolver, ShippingMethodResolver, AdminCatalogResolver,
+  CheckoutResolver, CancelOrderResolver, VoucherRedemptionResolver, CustomerCreditResolver,
+  RefundResolver];

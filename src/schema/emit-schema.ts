@@ -2,9 +2,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { printSchema } from 'graphql';
+import { projectRoot } from '../project-root';
 import { buildTillgateSchema } from './build-schema';
 
-export const SCHEMA_FILE = join(__dirname, '..', '..', '..', 'src', 'schema', 'schema.graphql');
+export const SCHEMA_FILE = join(projectRoot(), 'src', 'schema', 'schema.graphql');
 
 export const SCHEMA_HEADER = '# Emitted by `npm run schema:emit` from the code-first schema. Do not edit by hand.\n\n';
 

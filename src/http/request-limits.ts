@@ -1,0 +1,107 @@
+import type { RequestHandler } from 'express';
+import { GraphQLError, type ASTNode, type ValidationRule } from 'graphql';
+import type { Config } from '../config';
+import { QueryShapeMeter, type CostModel } from './query-cost';
+
+/**
+ * The gateway's own limits (DESIGN.md): a query that is too deep, too
+ * aliased or too costly is refused during validation, before any resolver
+ * runs; a batch with too many operations is refused before GraphQL sees it.
+ * Request bodies are capped by the JSON parser (MAX_BODY_BYTES in app.ts).
+ */
+export interface RequestLimits extends CostModel {
+  maxDepth: number;
+  maxAliases: number;
+  maxCost: number;
+  maxBatchOperations: number;
+}
+
+/** Fixed by DESIGN.md; only the cost budget is configurable (MAX_QUERY_COST). */
+export const FIXED_REQUEST_LIMITS: Readonly<Omit<RequestLimits, 'maxCost'>> = Object.freeze({
+  maxDepth: 12,
+  maxAliases: 50,
+  maxBatchOperations: 20,
+  defaultListSize: 20,
+  // The paginated resolvers refuse or clamp `first` above 100.
+  maxPageSize: 100,
+});
+
+export function requestLimitsFor(config: Pick<Config, 'maxQueryCost'>): RequestLimits {
+  return { ...FIXED_REQUEST_LIMITS, maxCost: config.maxQueryCost };
+}
+
+export type QueryLimitKind = 'depth' | 'aliases' | 'cost';
+
+/**
+ * Apollo reports every validation error as GRAPHQL_VALIDATION_FAILED; formatError
+ * recognises this class (the wrapped originalError) and answers QUERY_TOO_COMPLEX.
+ */
+export class QueryTooComplexError extends GraphQLError {
+  static readonly code = 'QUERY_TOO_COMPLEX';
+
+  constructor(limit: QueryLimitKind, maximum: number, actual: number, node: ASTNode | undefined) {
+    const explanation: Record<QueryLimitKind, string> = {
+      depth: `The query nests fields ${actual} levels deep; at most ${maximum} are allowed.`,
+      aliases: `The query uses ${actual} aliases; at most ${maximum} are allowed.`,
+      cost: `The query could resolve ${actual} objects; the budget is ${maximum}. Ask for smaller pages or fewer nested lists.`,
+    };
+    super(explanation[limit], {
+      nodes: node ? [node] : undefined,
+      extensions: { code: QueryTooComplexError.code, limit, maximum, actual },
+    });
+    this.name = 'QueryTooComplexError';
+  }
+}
+
+function depthAndCostRule(limits: RequestLimits): ValidationRule {
+  return (context) => {
+    const meter = new QueryShapeMeter(context, limits);
+    return {
+      OperationDefinition(operation) {
+        const shape = meter.measureOperation(operation);
+        if (shape.depth > limits.maxDepth) context.reportError(new QueryTooComplexError('depth', limits.maxDepth, shape.depth, operation));
+        if (shape.cost > limits.maxCost) context.reportError(new QueryTooComplexError('cost', limits.maxCost, shape.cost, operation));
+        // The meter has walked the operation (and its fragments) already.
+        return false;
+      },
+    };
+  };
+}
+
+function aliasCountRule(maxAliases: number): ValidationRule {
+  return (context) => {
+    let aliases = 0;
+    return {
+      Field(field) {
+        if (field.alias) aliases += 1;
+      },
+      Document: {
+        leave(document) {
+          if (aliases > maxAliases) context.reportError(new QueryTooComplexError('aliases', maxAliases, aliases, document));
+        },
+      },
+    };
+  };
+}
+
+/** Validation rules for ApolloServer({ validationRules }). */
+export function queryLimitRules(limits: RequestLimits): ValidationRule[] {
+  return [depthAndCostRule(limits), aliasCountRule(limits.maxAliases)];
+}
+
+/** Mount after the JSON parser and before Apollo: a batch is a JSON array of operations. */
+export function batchSizeLimit(maxOperations: number): RequestHandler {
+  return (req, res, next) => {
+    const body: unknown = req.body;
+    if (Array.isArray(body) && body.length > maxOperations) {
+      res.status(400).json({
+        errors: [{
+          message: `A batched request may hold at most ${maxOperations} operations; this one holds ${body.length}.`,
+          extensions: { code: 'BAD_REQUEST' },
+        }],
+      });
+      return;
+    }
+    next();
+  };
+}

@@ -1,0 +1,50 @@
+import express, { type Router } from 'express';
+import Stripe from 'stripe';
+import type { AppDeps } from '../schema/context';
+import { handleStripeEvent } from '../services/payments/webhooks/stripe-webhook.service';
+import type { StripeGateway } from '../services/payments/stripe/stripe-gateway';
+import { logger } from '../services/shared/logger';
+
+export const STRIPE_WEBHOOK_PATH = '/webhooks/stripe';
+
+/**
+ * POST /webhooks/stripe. The raw body is kept (mounted before any JSON parser)
+ * because the signature covers the exact bytes; it is verified before anything
+ * else, so a forged or unsigned request changes nothing. With no webhook
+ * secret configured every delivery is refused with 500 (and logged) rather
+ * than accepted unverified; Stripe keeps redelivering until it is fixed.
+ */
+export function stripeWebhookRouter(deps: AppDeps, gateway: StripeGateway | null): Router {
+  const router = express.Router();
+  router.post(STRIPE_WEBHOOK_PATH, express.raw({ type: 'application/json', limit: '1mb' }), async (req, res) => {
+    const secret = deps.config.stripeWebhookSecret;
+    if (!secret || !gateway) {
+      logger.error('webhook.stripe_not_configured', { hasSecret: Boolean(secret), hasStripe: Boolean(gateway) });
+      res.status(500).json({ error: 'Stripe webhooks are not configured on this server.' });
+      return;
+    }
+    const signature = req.headers['stripe-signature'];
+    const body: unknown = req.body;
+    if (typeof signature !== 'string' || !Buffer.isBuffer(body)) {
+      res.status(400).json({ error: 'Missing Stripe-Signature header or body.' });
+      return;
+    }
+    let event: Stripe.Event;
+    try {
+      event = gateway.stripe.webhooks.constructEvent(body, signature, secret);
+    } catch (error) {
+      if (!(error instanceof Stripe.errors.StripeSignatureVerificationError)) logger.warn('webhook.unparseable', { error });
+      res.status(400).json({ error: 'Invalid Stripe signature.' });
+      return;
+    }
+    try {
+      const answer = await handleStripeEvent({ em: deps.orm.em.fork(), clock: deps.clock, gateway }, event);
+      logger.info('webhook.stripe_event', { eventId: event.id, type: event.type, status: answer.status, outcome: answer.outcome, detail: answer.detail });
+      res.status(answer.status).json({ received: true, outcome: answer.outcome });
+    } catch (error) {
+      logger.error('webhook.stripe_event_failed', { eventId: event.id, type: event.type, error });
+      res.status(500).json({ error: 'The event could not be processed; it will be retried.' });
+    }
+  });
+  return router;
+}

@@ -1,0 +1,80 @@
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { isAdmin } from '../schema/auth-checker';
+import type { GraphQLContext } from '../schema/context';
+import {
+  AddCartLineInput, CartVoucherInput, CreateCartInput, SetShippingAddressInput, SetShippingMethodInput, UpdateCartLineInput,
+} from '../schema/inputs/cart.input';
+import { CartResult } from '../schema/results/cart.result';
+import { CartLineType, CartTotalsType, CartType } from '../schema/types/cart.type';
+import { toErrorResult } from '../schema/types/common.type';
+import type { Cart } from '../entities';
+import type { CartServiceDeps } from '../services/cart/cart-change';
+import { CartService } from '../services/cart/cart.service';
+import { CartVoucherService } from '../services/cart/cart-vouchers.service';
+import type { Outcome } from '../services/shared/outcome';
+
+const depsOf = (ctx: GraphQLContext): CartServiceDeps => ({
+  em: ctx.em,
+  clock: ctx.deps.clock,
+  actor: { customerId: ctx.viewer?.customerId ?? null, isAdmin: isAdmin(ctx) },
+});
+const carts = (ctx: GraphQLContext) => new CartService(depsOf(ctx));
+const cartVouchers = (ctx: GraphQLContext) => new CartVoucherService(depsOf(ctx));
+
+const toCartResult = (outcome: Outcome<Cart>): typeof CartResult =>
+  outcome.ok ? CartType.from(outcome.value) : toErrorResult(outcome.failure);
+
+/** Carts: anyone may create one; access rules live in the service (cart-access.ts). */
+@Resolver(() => CartType)
+export class CartResolver {
+  @Query(() => CartType, { nullable: true })
+  async cart(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<CartType | null> {
+    const cart = await carts(ctx).findCart(id);
+    return cart ? CartType.from(cart) : null;
+  }
+
+  @Mutation(() => CartType)
+  async createCart(@Arg('input', () => CreateCartInput) input: CreateCartInput, @Ctx() ctx: GraphQLContext): Promise<CartType> {
+    return CartType.from(await carts(ctx).createCart(input));
+  }
+
+  @Mutation(() => CartResult)
+  async addCartLine(@Arg('input', () => AddCartLineInput) input: AddCartLineInput, @Ctx() ctx: GraphQLContext) {
+    return toCartResult(await carts(ctx).addLine(input));
+  }
+
+  @Mutation(() => CartResult)
+  async updateCartLine(@Arg('input', () => UpdateCartLineInput) input: UpdateCartLineInput, @Ctx() ctx: GraphQLContext) {
+    return toCartResult(await carts(ctx).updateLine(input));
+  }
+
+  @Mutation(() => CartResult)
+  async setShippingMethod(@Arg('input', () => SetShippingMethodInput) input: SetShippingMethodInput, @Ctx() ctx: GraphQLContext) {
+    return toCartResult(await carts(ctx).setShippingMethod(input));
+  }
+
+  @Mutation(() => CartResult)
+  async setShippingAddress(@Arg('input', () => SetShippingAddressInput) input: SetShippingAddressInput, @Ctx() ctx: GraphQLContext) {
+    return toCartResult(await carts(ctx).setShippingAddress(input));
+  }
+
+  @Mutation(() => CartResult)
+  async applyVoucher(@Arg('input', () => CartVoucherInput) input: CartVoucherInput, @Ctx() ctx: GraphQLContext) {
+    return toCartResult(await cartVouchers(ctx).applyVoucher(input));
+  }
+
+  @Mutation(() => CartResult)
+  async removeVoucher(@Arg('input', () => CartVoucherInput) input: CartVoucherInput, @Ctx() ctx: GraphQLContext) {
+    return toCartResult(await cartVouchers(ctx).removeVoucher(input));
+  }
+
+  @FieldResolver(() => [CartLineType])
+  lines(@Root() cart: CartType, @Ctx() ctx: GraphQLContext): Promise<CartLineType[]> {
+    return cart.pricedLines(ctx.em);
+  }
+
+  @FieldResolver(() => CartTotalsType)
+  totals(@Root() cart: CartType, @Ctx() ctx: GraphQLContext): Promise<CartTotalsType> {
+    return cart.pricedTotals(ctx.em);
+  }
+}

@@ -1,0 +1,37 @@
+import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
+import { isAdmin } from '../schema/auth-checker';
+import type { GraphQLContext } from '../schema/context';
+import { ConfirmCheckoutInput, StartCheckoutInput } from '../schema/inputs/checkout.input';
+import { ConfirmCheckoutResult, StartCheckoutResult } from '../schema/results/checkout.result';
+import { CartType } from '../schema/types/cart.type';
+import { CheckoutConfirmationType, CheckoutPreviewType } from '../schema/types/checkout.type';
+import { toErrorResult } from '../schema/types/common.type';
+import { toOrderType, toPaymentType } from '../schema/types/order.type';
+import { ConfirmCheckoutSaga } from '../services/checkout/confirm-checkout.saga';
+import { StartCheckoutService } from '../services/checkout/start-checkout.service';
+
+const actorOf = (ctx: GraphQLContext) => ({ customerId: ctx.viewer?.customerId ?? null, isAdmin: isAdmin(ctx) });
+
+/** Checkout: guests may check out their own (id-capability) carts, so no @Authorized here. */
+@Resolver()
+export class CheckoutResolver {
+  @Mutation(() => StartCheckoutResult)
+  async startCheckout(@Arg('input', () => StartCheckoutInput) input: StartCheckoutInput, @Ctx() ctx: GraphQLContext) {
+    const outcome = await new StartCheckoutService(ctx.em, ctx.deps).start(input.cartId, actorOf(ctx));
+    if (!outcome.ok) return toErrorResult(outcome.failure);
+    const { cart, versionKey, reservationsExpireAt, warnings } = outcome.value;
+    return Object.assign(new CheckoutPreviewType(), { cart: CartType.from(cart), versionKey, reservationsExpireAt, warnings });
+  }
+
+  @Mutation(() => ConfirmCheckoutResult)
+  async confirmCheckout(@Arg('input', () => ConfirmCheckoutInput) input: ConfirmCheckoutInput, @Ctx() ctx: GraphQLContext) {
+    const outcome = await ConfirmCheckoutSaga.fromApp(ctx.deps).confirm(ctx.em, input, actorOf(ctx));
+    if (!outcome.ok) return toErrorResult(outcome.failure);
+    const { order, payment, replayed } = outcome.value;
+    return Object.assign(new CheckoutConfirmationType(), {
+      order: toOrderType(order),
+      payment: payment ? toPaymentType(payment) : null,
+      replayed,
+    });
+  }
+}

@@ -1,0 +1,41 @@
+import { Arg, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import { requireViewer } from '../schema/auth-checker';
+import type { GraphQLContext } from '../schema/context';
+import { RedeemVoucherInput } from '../schema/inputs/checkout.input';
+import { RedeemVoucherResult } from '../schema/results/checkout.result';
+import { VoucherRedemptionType } from '../schema/types/checkout.type';
+import { Money, toErrorResult } from '../schema/types/common.type';
+import { CustomerType } from '../schema/types/customer.type';
+import { OrderType, toOrderType } from '../schema/types/order.type';
+import { Order } from '../entities';
+import { creditBalance } from '../services/credit/credit-ledger';
+import { RedeemVoucherService } from '../services/vouchers/redeem-voucher.service';
+
+@Resolver(() => VoucherRedemptionType)
+export class VoucherRedemptionResolver {
+  @Authorized()
+  @Mutation(() => RedeemVoucherResult)
+  async redeemVoucher(@Arg('input', () => RedeemVoucherInput) input: RedeemVoucherInput, @Ctx() ctx: GraphQLContext) {
+    const viewer = requireViewer(ctx);
+    const outcome = await new RedeemVoucherService(ctx.em, ctx.deps.clock).redeem(viewer.customerId, input.code);
+    return outcome.ok ? VoucherRedemptionType.from(outcome.value) : toErrorResult(outcome.failure);
+  }
+
+  /** Redemptions are read one at a time (the mutation answer), so a direct lookup is enough. */
+  @FieldResolver(() => OrderType, { nullable: true })
+  async order(@Root() redemption: VoucherRedemptionType, @Ctx() ctx: GraphQLContext): Promise<OrderType | null> {
+    if (!redemption.orderId) return null;
+    const order = await ctx.em.findOne(Order, { id: redemption.orderId });
+    return order ? toOrderType(order) : null;
+  }
+}
+
+@Resolver(() => CustomerType)
+export class CustomerCreditResolver {
+  /** The ledger sum; a customer sees their own balance, an admin anyone's. */
+  @FieldResolver(() => Money, { description: 'Store credit balance from the credit ledger, in the given currency.' })
+  async creditBalance(@Root() customer: CustomerType, @Arg('currency', () => String) currency: string, @Ctx() ctx: GraphQLContext): Promise<Money> {
+    const code = currency.trim().toUpperCase().slice(0, 3);
+    return Money.of(await creditBalance(ctx.em, customer.id, code), code);
+  }
+}

@@ -1,0 +1,116 @@
+import type { EntityManager } from '../../db/orm';
+import { newId } from '../../entities/columns';
+import { Order, Payment, PaymentMethodKind, SagaExecution, SagaStatus } from '../../entities';
+import type { AppDeps } from '../../schema/context';
+import { paymentGatewayFrom } from '../payments/payment-gateway';
+import { SagaRunner } from '../saga/saga-runner';
+import type { SagaFaults } from '../saga/saga-types';
+import { ErrorCode } from '../shared/error-code';
+import { isId } from '../shared/ids';
+import { fail, success, type Outcome } from '../shared/outcome';
+import {
+  CHECKOUT_SAGA_KIND,
+  idempotencyKeyFor,
+  type CheckoutActor,
+  type CheckoutDeps,
+  type CheckoutSagaInput,
+  type ConfirmCheckoutCommand,
+} from './checkout-types';
+import { claimCartStep, type ReplayAnswer } from './steps/claim-cart.step';
+import { CREATE_ORDER_STEP, createOrderStep } from './steps/create-order.step';
+import { finalizeStep } from './steps/finalize.step';
+import { holdVouchersStep } from './steps/hold-vouchers.step';
+import { paymentStep } from './steps/payment.step';
+import { priceGuardStep } from './steps/price-guard.step';
+import { reserveStockStep } from './steps/reserve-stock.step';
+
+/** DESIGN.md "confirmCheckout, in order". */
+export const CHECKOUT_STEPS = [claimCartStep, priceGuardStep, reserveStockStep, holdVouchersStep, createOrderStep, paymentStep, finalizeStep] as const;
+
+export const DEFAULT_STEP_TIMEOUT_MS = 30_000;
+
+export interface CheckoutConfirmation {
+  order: Order;
+  payment: Payment | null;
+  replayed: boolean;
+}
+
+export interface ConfirmCheckoutOptions {
+  faults?: SagaFaults;
+  stepTimeoutMs?: number;
+}
+
+/** Payment kinds whose payment step has no outside effect, so recovery may simply redo it. */
+const LOCAL_PAYMENT_KINDS: ReadonlySet<PaymentMethodKind> = new Set([PaymentMethodKind.CASH_ON_DELIVERY, PaymentMethodKind.STORE_CREDIT]);
+
+/**
+ * The confirmCheckout saga: runs the steps, answers replays, and decides how a
+ * saga left unfinished by a dead process ends (see `recover`).
+ */
+export class ConfirmCheckoutSaga {
+  private readonly runner: SagaRunner<CheckoutSagaInput, CheckoutDeps>;
+
+  constructor(deps: CheckoutDeps, options: ConfirmCheckoutOptions = {}) {
+    this.runner = new SagaRunner({ kind: CHECKOUT_SAGA_KIND, steps: CHECKOUT_STEPS }, deps, {
+      now: () => deps.clock.now(),
+      faults: options.faults,
+      stepTimeoutMs: options.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS,
+    });
+  }
+
+  /** Built from the app's dependencies; tests inject faults and a step deadline through extensions. */
+  static fromApp(app: Pick<AppDeps, 'config' | 'clock' | 'extensions'>): ConfirmCheckoutSaga {
+    const ext = app.extensions;
+    return new ConfirmCheckoutSaga(
+      { config: app.config, clock: app.clock, paymentGateway: paymentGatewayFrom(ext) },
+      { faults: ext.checkoutFaults as SagaFaults | undefined, stepTimeoutMs: ext.sagaStepTimeoutMs as number | undefined },
+    );
+  }
+
+  async confirm(em: EntityManager, command: ConfirmCheckoutCommand, actor: CheckoutActor): Promise<Outcome<CheckoutConfirmation>> {
+    if (!isId(command.cartId)) return fail(ErrorCode.NOT_FOUND, 'No such cart.', 'cartId');
+    const input: CheckoutSagaInput = {
+      cartId: command.cartId,
+      versionKey: command.versionKey,
+      paymentMethod: command.paymentMethod,
+      useCredit: command.useCredit ?? false,
+      acknowledgePriceChange: command.acknowledgePriceChange ?? false,
+      stripePaymentMethodId: command.stripePaymentMethodId ?? null,
+      returnUrl: command.returnUrl ?? null,
+      actor,
+      orderId: newId(),
+    };
+    const outcome = await this.runner.start(em, newId(), idempotencyKeyFor(input.cartId, input.versionKey), input);
+    if (!outcome.ok) return outcome;
+    const replayed = outcome.value.kind === 'answered';
+    const orderId = replayed ? (outcome.value as { value: ReplayAnswer }).value.replayOrderId : input.orderId;
+    return success(await loadConfirmation(em.fork(), orderId, replayed));
+  }
+
+  /**
+   * Ends a saga whose process died. Decided per step reached:
+   * - COMPENSATING: finish the compensations (each is idempotent).
+   * - RUNNING with the order written (create-order done) and a payment kind
+   *   with no outside effect (cash on delivery, store credit): redo the payment
+   *   step (a no-op) and finalize, so the buyer keeps the order they confirmed.
+   * - RUNNING anywhere earlier, or a card/hosted payment (asking the provider
+   *   comes with the Stripe adapter): compensate everything recorded.
+   * A business failure while completing compensates too.
+   */
+  async recover(em: EntityManager, row: SagaExecution): Promise<'completed' | 'compensated'> {
+    const input = (row.data as unknown as { input: CheckoutSagaInput }).input;
+    const orderWritten = row.stepsCompleted > CHECKOUT_STEPS.findIndex((step) => step.id === CREATE_ORDER_STEP);
+    if (row.status === SagaStatus.RUNNING && orderWritten && LOCAL_PAYMENT_KINDS.has(input.paymentMethod)) {
+      const outcome = await this.runner.resume(em, row);
+      return outcome.ok ? 'completed' : 'compensated';
+    }
+    await this.runner.compensate(em, row.id, `recovered after a crash at step ${row.stepsCompleted}`);
+    return 'compensated';
+  }
+}
+
+async function loadConfirmation(em: EntityManager, orderId: string, replayed: boolean): Promise<CheckoutConfirmation> {
+  const order = await em.findOneOrFail(Order, { id: orderId }, { populate: ['lines'] });
+  const payment = await em.findOne(Payment, { orderId }, { orderBy: { createdAt: 'desc' } });
+  return { order, payment, replayed };
+}

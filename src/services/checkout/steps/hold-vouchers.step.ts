@@ -1,0 +1,44 @@
+import type { EntityManager } from '../../../db/orm';
+import { RedemptionStatus, Voucher, VoucherKind } from '../../../entities';
+import { cartSubtotal } from '../../cart/cart-pricing';
+import { checkVoucherEligibility, voucherCustomerKey } from '../../cart/voucher-eligibility';
+import { abortWith } from '../../shared/outcome';
+import { releaseRedemptions, takeRedemption } from '../../vouchers/voucher-holds';
+import { loadCheckoutCart } from '../checkout-cart';
+import type { CheckoutStep, HoldData } from '../checkout-types';
+
+export const HOLD_VOUCHERS_STEP = 'hold-vouchers';
+
+/**
+ * Step 4: one HELD redemption per price voucher on the cart, caps enforced by
+ * the database. Eligibility (dates, currency, minimum subtotal) is re-checked
+ * first, against the prices this checkout will charge.
+ */
+async function holdAll(tx: EntityManager, cartId: string, now: Date): Promise<HoldData> {
+  const cart = await loadCheckoutCart(tx, cartId, { lock: false });
+  if (!cart) throw new Error(`cart ${cartId} vanished during its checkout`);
+  if (cart.voucherCodes.length === 0) return { redemptionIds: [] };
+  const vouchers = (await tx.find(Voucher, { code: { $in: [...cart.voucherCodes] } }, { orderBy: { id: 'asc' } }))
+    .filter((voucher) => voucher.kind !== VoucherKind.CREDIT);
+  const customerKey = voucherCustomerKey({ customerId: cart.customer?.id ?? null, email: cart.email })!;
+  const subtotal = await cartSubtotal(cart);
+  const redemptionIds: string[] = [];
+  for (const voucher of vouchers) {
+    const refusal = await checkVoucherEligibility(tx, voucher, { currency: cart.currency, subtotal, customerKey, now });
+    if (refusal) abortWith(refusal);
+    redemptionIds.push(await takeRedemption(tx, voucher, customerKey, { status: RedemptionStatus.HELD, now }));
+  }
+  return { redemptionIds };
+}
+
+export const holdVouchersStep: CheckoutStep = {
+  id: HOLD_VOUCHERS_STEP,
+  invoke(ctx, deps) {
+    return ctx.local((tx) => holdAll(tx, ctx.input.cartId, deps.clock.now()));
+  },
+  /** RELEASED, row kept, counter given back — only for rows still live, so twice is once. */
+  async compensate(em, compensation, deps) {
+    const { redemptionIds } = compensation as HoldData;
+    await em.transactional((tx) => releaseRedemptions(tx, redemptionIds, deps.clock.now()));
+  },
+};

@@ -1,0 +1,90 @@
+import { raw } from '@mikro-orm/core';
+import type { EntityManager } from '../../db/orm';
+import { CreditLedgerEntry, Customer } from '../../entities';
+import { newId } from '../../entities/columns';
+import { writeLock } from '../shared/transactions';
+
+/**
+ * The append-only store-credit ledger: a balance is the sum of its rows; grants,
+ * spends and reversals are new rows, never edits. Each row has a unique entryKey
+ * derived from what caused it, so writing the same effect twice is impossible.
+ */
+export const spendKey = (orderId: string) => `order:${orderId}:spend`;
+export const reversalKey = (orderId: string) => `order:${orderId}:reversal`;
+
+export async function creditBalance(em: EntityManager, customerId: string, currency: string): Promise<number> {
+  const rows = await em
+    .createQueryBuilder(CreditLedgerEntry, 'c')
+    .select(raw('coalesce(sum(c.amount), 0) as balance'))
+    .where({ customerId, currency: currency.toUpperCase() })
+    .execute<{ balance: number | string }[]>('all', false);
+  return Number(rows[0]?.balance ?? 0);
+}
+
+/**
+ * Serializes credit movements of one customer for the rest of the transaction
+ * (their customer row is the lock), so two checkouts cannot both spend the same
+ * balance. Call before reading the balance you are about to spend.
+ */
+export async function lockCustomerCredit(tx: EntityManager, customerId: string): Promise<void> {
+  await tx.findOne(Customer, { id: customerId }, { ...writeLock(tx), fields: ['id'] });
+}
+
+export interface LedgerEntryInput {
+  customerId: string;
+  currency: string;
+  /** Signed minor units: grants positive, spends negative. */
+  amount: number;
+  reason: string;
+  entryKey: string;
+  orderId?: string | null;
+  now: Date;
+}
+
+export async function appendLedgerEntry(tx: EntityManager, entry: LedgerEntryInput): Promise<void> {
+  await tx.insert(CreditLedgerEntry, {
+    id: newId(),
+    customerId: entry.customerId,
+    currency: entry.currency.toUpperCase(),
+    amount: entry.amount,
+    reason: entry.reason,
+    entryKey: entry.entryKey,
+    orderId: entry.orderId ?? null,
+    createdAt: entry.now,
+  });
+}
+
+/** Debits `amount` of credit for an order (the caller has locked and checked the balance). */
+export async function spendCredit(tx: EntityManager, spend: { customerId: string; currency: string; amount: number; orderId: string; now: Date }): Promise<void> {
+  if (spend.amount <= 0) return;
+  await appendLedgerEntry(tx, {
+    customerId: spend.customerId,
+    currency: spend.currency,
+    amount: -spend.amount,
+    reason: `order:${spend.orderId}`,
+    entryKey: spendKey(spend.orderId),
+    orderId: spend.orderId,
+    now: spend.now,
+  });
+}
+
+/**
+ * Gives back what an order spent, as a new row. A no-op when the order spent
+ * nothing or was already reversed, so compensations and cancellations may both
+ * call it. Returns the amount given back by this call.
+ */
+export async function reverseOrderSpend(tx: EntityManager, orderId: string, now: Date): Promise<number> {
+  const entries = await tx.find(CreditLedgerEntry, { entryKey: { $in: [spendKey(orderId), reversalKey(orderId)] } });
+  const spend = entries.find((e) => e.entryKey === spendKey(orderId));
+  if (!spend || entries.some((e) => e.entryKey === reversalKey(orderId))) return 0;
+  await appendLedgerEntry(tx, {
+    customerId: spend.customerId,
+    currency: spend.currency,
+    amount: -spend.amount,
+    reason: `order:${orderId}:reversal`,
+    entryKey: reversalKey(orderId),
+    orderId,
+    now,
+  });
+  return -spend.amount;
+}

@@ -1,0 +1,143 @@
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '../../db/orm';
+import { Reservation, ReservationStatus, StockLevel, Warehouse } from '../../entities';
+import { newId } from '../../entities/columns';
+import { insufficientStock, abortWith, type StockShortfall } from '../shared/outcome';
+import { writeLock } from '../shared/transactions';
+import { transition } from '../state/transition';
+import { guardedUpdate } from '../state/guarded-sql';
+import { availableByVariant } from './availability';
+
+export interface LineDemand {
+  variantId: string;
+  quantity: number;
+}
+
+/** Units per variant, summed, in a stable (id) order so every locker takes rows alike. */
+function demandByVariant(lines: readonly LineDemand[]): Map<string, number> {
+  const totals = new Map<string, number>();
+  for (const line of [...lines].sort((a, b) => (a.variantId < b.variantId ? -1 : a.variantId > b.variantId ? 1 : 0))) {
+    totals.set(line.variantId, (totals.get(line.variantId) ?? 0) + line.quantity);
+  }
+  return totals;
+}
+
+/**
+ * Locks the stock rows of these variants for the rest of the transaction, in id
+ * order so two reservers never deadlock. Every binding availability check
+ * happens after this lock (DESIGN invariant 5).
+ */
+async function lockStock(tx: EntityManager, variantIds: readonly string[]): Promise<StockLevel[]> {
+  if (variantIds.length === 0) return [];
+  const locked = writeLock(tx).lockMode !== undefined;
+  return tx.find(StockLevel, { variant: { $in: [...variantIds] } }, { orderBy: { id: 'asc' }, ...(locked ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {}) });
+}
+
+/** A variant's stock rows, default warehouse first: where units are taken from and put back to. */
+async function defaultFirst(tx: EntityManager, levels: readonly StockLevel[], variantId: string): Promise<StockLevel[]> {
+  const defaults = new Set((await tx.find(Warehouse, { isDefault: true }, { fields: ['id'] })).map((w) => w.id));
+  return levels.filter((l) => l.variant.id === variantId).sort((a, b) => Number(defaults.has(b.warehouse.id)) - Number(defaults.has(a.warehouse.id)));
+}
+
+/** This cart's own live reservations per variant (they are about to be replaced, so they count as free). */
+async function ownLiveUnits(tx: EntityManager, cartId: string, now: Date): Promise<Map<string, number>> {
+  const own = await tx.find(Reservation, { cartId, status: ReservationStatus.ACTIVE, expiresAt: { $gt: now } }, { fields: ['variant', 'quantity'] });
+  const units = new Map<string, number>();
+  for (const r of own) units.set(r.variant.id, (units.get(r.variant.id) ?? 0) + r.quantity);
+  return units;
+}
+
+async function shortfallsFor(tx: EntityManager, demand: Map<string, number>, cartId: string, now: Date): Promise<StockShortfall[]> {
+  const ids = [...demand.keys()];
+  const available = await availableByVariant(tx, ids, now);
+  const own = await ownLiveUnits(tx, cartId, now);
+  const shortfalls: StockShortfall[] = [];
+  for (const [variantId, requested] of demand) {
+    const free = (available.get(variantId) ?? 0) + (own.get(variantId) ?? 0);
+    if (free < requested) shortfalls.push({ variantId, requested, available: free });
+  }
+  return shortfalls;
+}
+
+/**
+ * Reserves every line of a cart or none (aborting with InsufficientStock and
+ * the shortfalls). Re-reserving replaces the cart's earlier reservations in the
+ * same transaction, under the stock locks, so it refreshes and never doubles.
+ */
+export async function reserveCartLines(
+  tx: EntityManager,
+  cartId: string,
+  lines: readonly LineDemand[],
+  now: Date,
+  expiresAt: Date,
+): Promise<{ reservationIds: string[]; expiresAt: Date }> {
+  const demand = demandByVariant(lines);
+  await lockStock(tx, [...demand.keys()]);
+  const shortfalls = await shortfallsFor(tx, demand, cartId, now);
+  if (shortfalls.length > 0) abortWith(insufficientStock(shortfalls));
+  await releaseCartReservations(tx, cartId);
+  const reservationIds: string[] = [];
+  for (const [variantId, quantity] of demand) {
+    const id = newId();
+    await tx.insert(Reservation, { id, status: ReservationStatus.ACTIVE, cartId, variant: variantId, quantity, expiresAt, createdAt: now });
+    reservationIds.push(id);
+  }
+  return { reservationIds, expiresAt };
+}
+
+export function releaseReservations(tx: EntityManager, reservationIds: readonly string[]): Promise<number> {
+  return transition(tx, Reservation, reservationIds, ReservationStatus.ACTIVE, ReservationStatus.RELEASED);
+}
+
+export function releaseCartReservations(tx: EntityManager, cartId: string): Promise<number> {
+  return transition(tx, Reservation, { cartId }, ReservationStatus.ACTIVE, ReservationStatus.RELEASED);
+}
+
+/**
+ * Turns an order's reservations into stock decrements: reservations CONVERTED,
+ * on-hand units taken from the warehouses (default first) with a guarded update
+ * that can never go below zero. If a reservation has lapsed meanwhile, the units
+ * are re-checked under the lock and the conversion fails closed.
+ */
+export async function convertReservations(tx: EntityManager, cartId: string, reservationIds: readonly string[], orderId: string, now: Date): Promise<void> {
+  const reservations = await tx.find(Reservation, { id: { $in: [...reservationIds] } });
+  const demand = demandByVariant(reservations.map((r) => ({ variantId: r.variant.id, quantity: r.quantity })));
+  const levels = await lockStock(tx, [...demand.keys()]);
+  const lost = () => abortWith(insufficientStock([...demand].map(([variantId, requested]) => ({ variantId, requested, available: 0 }))));
+  if (reservations.length !== reservationIds.length || reservations.some((r) => r.status !== ReservationStatus.ACTIVE)) lost();
+  if (reservations.some((r) => r.expiresAt <= now)) {
+    // A lapsed hold no longer counts anywhere: the units must still be free right now.
+    const shortfalls = await shortfallsFor(tx, demand, cartId, now);
+    if (shortfalls.length > 0) abortWith(insufficientStock(shortfalls));
+  }
+  const moved = await transition(tx, Reservation, reservationIds, ReservationStatus.ACTIVE, ReservationStatus.CONVERTED, { orderId });
+  if (moved !== reservationIds.length) lost();
+  for (const [variantId, quantity] of demand) await takeFromWarehouses(tx, await defaultFirst(tx, levels, variantId), variantId, quantity);
+}
+
+async function takeFromWarehouses(tx: EntityManager, levels: StockLevel[], variantId: string, quantity: number): Promise<void> {
+  let remaining = quantity;
+  for (const level of levels) {
+    if (remaining === 0) break;
+    const take = Math.min(remaining, level.onHand);
+    if (take <= 0) continue;
+    if ((await guardedUpdate(tx, 'update stock_levels set on_hand = on_hand - ? where id = ? and on_hand >= ?', [take, level.id, take])) === 1) remaining -= take;
+  }
+  if (remaining > 0) abortWith(insufficientStock([{ variantId, requested: quantity, available: quantity - remaining }]));
+}
+
+/**
+ * Puts a placed order's units back on hand (cancellation). The units go to the
+ * variant's default-warehouse row (or its first row): the order does not record
+ * which warehouse shipped them, and none has shipped yet.
+ */
+export async function restoreConvertedStock(tx: EntityManager, orderId: string): Promise<void> {
+  const converted = await tx.find(Reservation, { orderId, status: ReservationStatus.CONVERTED });
+  const demand = demandByVariant(converted.map((r) => ({ variantId: r.variant.id, quantity: r.quantity })));
+  const levels = await lockStock(tx, [...demand.keys()]);
+  for (const [variantId, quantity] of demand) {
+    const [target] = await defaultFirst(tx, levels, variantId);
+    if (!target) continue;
+    await guardedUpdate(tx, 'update stock_levels set on_hand = on_hand + ? where id = ?', [quantity, target.id]);
+  }
+}

@@ -1,0 +1,185 @@
+import { randomBytes } from 'node:crypto';
+import type { EntityManager } from '../../db/orm';
+import {
+  type Cart,
+  Order,
+  OrderLine,
+  OrderStatus,
+  Payment,
+  PaymentMethodKind,
+  PaymentStatus,
+  Reservation,
+  ReservationStatus,
+  Variant,
+} from '../../entities';
+import { reverseOrderSpend } from '../credit/credit-ledger';
+import { releaseReservations, restoreConvertedStock } from '../inventory/reservations';
+import { recordEvent } from '../outbox/outbox';
+import type { PricingResult } from '../pricing/pricing-engine';
+import { transition } from '../state/transition';
+import { releaseOrderRedemptions } from '../vouchers/voucher-holds';
+import { ErrorCode } from '../shared/error-code';
+import { isId } from '../shared/ids';
+import { abortWith, userFailure, type Outcome } from '../shared/outcome';
+import { transactionalOutcome, writeLock } from '../shared/transactions';
+
+/** Human-facing order number: date plus random, unique by index (the id stays the real key). */
+export function newOrderNumber(now: Date): string {
+  const day = now.toISOString().slice(0, 10).replace(/-/g, '');
+  return `TG-${day}-${randomBytes(5).toString('hex').toUpperCase()}`;
+}
+
+export interface OrderSnapshotInput {
+  orderId: string;
+  cart: Cart;
+  pricing: PricingResult;
+  paymentKind: PaymentMethodKind;
+  creditApplied: number;
+  email: string;
+  now: Date;
+}
+
+/**
+ * Writes the order as a full snapshot (PENDING_PAYMENT) plus its one payment row,
+ * in the caller's transaction: lines with sku, name, unit price, discount
+ * allocation, total, tax and seller; shipping method id and name; address;
+ * voucher codes; totals; the cart's version key. Later catalog changes never
+ * alter it.
+ */
+export async function createOrderSnapshot(tx: EntityManager, input: OrderSnapshotInput & { cartVersionKey: string }): Promise<{ paymentId: string; amountDue: number }> {
+  const { cart, pricing, now } = input;
+  const variantIds = pricing.lines.map((line) => line.variantId);
+  const variants = await tx.find(Variant, { id: { $in: variantIds } }, { populate: ['product'] });
+  const byId = new Map(variants.map((v) => [v.id, v]));
+  const amountDue = pricing.total - input.creditApplied;
+
+  const order = tx.create(Order, {
+    id: input.orderId,
+    number: newOrderNumber(now),
+    status: OrderStatus.PENDING_PAYMENT,
+    email: input.email,
+    customerId: cart.customer?.id ?? null,
+    cartId: cart.id,
+    cartVersionKey: input.cartVersionKey,
+    paymentKind: input.paymentKind,
+    currency: cart.currency,
+    voucherCodes: [...pricing.appliedVoucherCodes],
+    shippingMethodId: cart.shippingMethod?.id ?? null,
+    shippingMethodName: cart.shippingMethod?.name ?? null,
+    shippingAddress: cart.shippingAddress ? { ...cart.shippingAddress } : null,
+    subtotal: pricing.subtotal,
+    discount: pricing.discount,
+    shipping: pricing.shipping,
+    shippingDiscount: pricing.shippingDiscount,
+    tax: pricing.tax,
+    total: pricing.total,
+    creditApplied: input.creditApplied,
+    amountDue,
+    createdAt: now,
+  });
+  pricing.lines.forEach((line, position) => {
+    const variant = byId.get(line.variantId);
+    if (!variant) throw new Error(`variant ${line.variantId} vanished while its order was written`);
+    tx.persist(tx.create(OrderLine, {
+      order,
+      position,
+      variantId: variant.id,
+      sellerId: variant.product.seller?.id ?? null,
+      sku: variant.sku,
+      name: `${variant.product.name} — ${variant.name}`,
+      quantity: line.quantity,
+      unitPrice: line.unitPrice,
+      discount: line.discount,
+      total: line.net,
+      tax: line.tax,
+    }));
+  });
+  // Store credit is the whole payment for STORE_CREDIT; otherwise the method is charged what credit left.
+  const paymentAmount = input.paymentKind === PaymentMethodKind.STORE_CREDIT ? input.creditApplied : amountDue;
+  const payment = tx.create(Payment, { orderId: order.id, kind: input.paymentKind, amount: paymentAmount, currency: cart.currency, createdAt: now });
+  tx.persist([order, payment]);
+  return { paymentId: payment.id, amountDue };
+}
+
+/** PENDING_PAYMENT → PLACED; false when the order is no longer pending (cancelled meanwhile). */
+export async function markOrderPlaced(tx: EntityManager, orderId: string, now: Date): Promise<boolean> {
+  return (await transition(tx, Order, orderId, OrderStatus.PENDING_PAYMENT, OrderStatus.PLACED, { placedAt: now })) === 1;
+}
+
+/**
+ * Undoes an order's own effects when a checkout is compensated: the order is
+ * CANCELLED with the reason, its payment row cancelled, and any credit it spent
+ * given back as a new ledger row. Idempotent.
+ */
+export async function cancelPendingOrder(tx: EntityManager, orderId: string, reason: string, now: Date): Promise<void> {
+  const cancelled = await transition(tx, Order, orderId, OrderStatus.PENDING_PAYMENT, OrderStatus.CANCELLED, {
+    cancelReason: reason.slice(0, 500),
+    cancelledAt: now,
+  });
+  await transition(tx, Payment, { orderId }, [PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION], PaymentStatus.CANCELLED);
+  await reverseOrderSpend(tx, orderId, now);
+  if (cancelled) recordEvent(tx, { type: 'checkout.compensated', aggregateId: orderId, payload: { orderId, reason } });
+}
+
+/**
+ * Cancels an order and puts back everything it took, in the caller's single
+ * transaction: vouchers released, stock restored (units back on hand for a
+ * placed order, reservations released for a pending one), credit returned,
+ * payment cancelled, outbox `order.cancelled`. Returns false when the order was
+ * not in `from` any more (a lost race): then nothing was written.
+ */
+export async function cancelOrderAndRestore(
+  tx: EntityManager,
+  order: Pick<Order, 'id' | 'cartId'>,
+  from: OrderStatus.PENDING_PAYMENT | OrderStatus.PLACED,
+  reason: string,
+  now: Date,
+): Promise<boolean> {
+  const moved = await transition(tx, Order, order.id, from, OrderStatus.CANCELLED, { cancelReason: reason.slice(0, 500), cancelledAt: now });
+  if (moved === 0) return false;
+  await releaseOrderRedemptions(tx, order.id, now);
+  if (from === OrderStatus.PLACED) {
+    await restoreConvertedStock(tx, order.id);
+  } else if (order.cartId) {
+    const held = await tx.find(Reservation, { cartId: order.cartId, status: ReservationStatus.ACTIVE }, { fields: ['id'] });
+    await releaseReservations(tx, held.map((r) => r.id));
+  }
+  await transition(tx, Payment, { orderId: order.id }, [PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION, PaymentStatus.AUTHORIZED], PaymentStatus.CANCELLED);
+  const creditReturned = await reverseOrderSpend(tx, order.id, now);
+  recordEvent(tx, { type: 'order.cancelled', aggregateId: order.id, payload: { orderId: order.id, reason, creditReturned } });
+  return true;
+}
+
+export interface CancelOrderCommand {
+  orderId: string;
+  reason: string;
+  actor: { customerId: string | null; isAdmin: boolean };
+  now: Date;
+}
+
+/**
+ * cancelOrder for the owner or an admin: a PENDING_PAYMENT order, or a PLACED
+ * cash-on-delivery one (nothing has been collected or shipped), becomes
+ * CANCELLED with everything it took given back, in one transaction. Any other
+ * state answers INVALID_STATE_TRANSITION; someone else's order is NOT_FOUND.
+ */
+export function cancelOrder(em: EntityManager, command: CancelOrderCommand): Promise<Outcome<Order>> {
+  const notFound = () => abortWith(userFailure(ErrorCode.NOT_FOUND, 'No such order.', 'orderId'));
+  return transactionalOutcome(em, async (tx) => {
+    if (!isId(command.orderId)) return notFound();
+    const order = await tx.findOne(Order, { id: command.orderId }, writeLock(tx));
+    if (!order || (!command.actor.isAdmin && order.customerId !== command.actor.customerId)) return notFound();
+    const cancellable =
+      order.status === OrderStatus.PENDING_PAYMENT ||
+      (order.status === OrderStatus.PLACED && order.paymentKind === PaymentMethodKind.CASH_ON_DELIVERY);
+    if (!cancellable) {
+      return abortWith(userFailure(ErrorCode.INVALID_STATE_TRANSITION, `An order that is ${order.status} (${order.paymentKind}) cannot be cancelled.`, 'orderId'));
+    }
+    const from = order.status as OrderStatus.PENDING_PAYMENT | OrderStatus.PLACED;
+    if (!(await cancelOrderAndRestore(tx, order, from, command.reason, command.now))) {
+      return abortWith(userFailure(ErrorCode.INVALID_STATE_TRANSITION, 'The order changed state meanwhile; reload it.', 'orderId'));
+    }
+    await tx.refresh(order);
+    return order;
+  });
+}

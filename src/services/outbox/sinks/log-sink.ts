@@ -1,0 +1,15 @@
+import { logger } from '../../shared/logger';
+import type { OutboxMessage, OutboxSink } from './outbox-sink';
+
+/** The default sink: one structured log line per event, for setups without a broker. */
+export class LogSink implements OutboxSink {
+  async publish(event: OutboxMessage): Promise<void> {
+    logger.info('outbox.event', {
+      eventId: event.id,
+      type: event.type,
+      aggregateId: event.aggregateId,
+      createdAt: event.createdAt.toISOString(),
+      payload: event.payload,
+    });
+  }
+}

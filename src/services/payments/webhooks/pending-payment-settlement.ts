@@ -1,0 +1,114 @@
+import type { EntityManager } from '../../../db/orm';
+import {
+  Cart,
+  CartStatus,
+  IdempotencyRecord,
+  IdempotencyStatus,
+  Order,
+  OrderStatus,
+  Payment,
+  PaymentMethodKind,
+  PaymentStatus,
+  Reservation,
+  ReservationStatus,
+  VoucherRedemption,
+  RedemptionStatus,
+} from '../../../entities';
+import { CHECKOUT_IDEMPOTENCY_SCOPE, idempotencyKeyFor } from '../../checkout/checkout-types';
+import { convertReservations } from '../../inventory/reservations';
+import { cancelOrderAndRestore, markOrderPlaced } from '../../orders/order-lifecycle';
+import { recordEvent } from '../../outbox/outbox';
+import { transition } from '../../state/transition';
+import { consumeRedemptions } from '../../vouchers/voucher-holds';
+import { writeLock } from '../../shared/transactions';
+
+/**
+ * Ends orders whose payment completes after confirmCheckout answered (3-D
+ * Secure, hosted checkout): the checkout saga handed them over PENDING_PAYMENT
+ * with their vouchers HELD and stock reserved, and a webhook, the hosted
+ * checkout sweeper or recovery finishes them here, each in the caller's ONE
+ * transaction (so a webhook's event id commits with its effect).
+ */
+
+/**
+ * True once checkout has handed the order's payment to the provider and stopped
+ * driving it: a card awaiting 3-D Secure, or an open hosted checkout session.
+ * Before that the checkout saga (or its recovery) owns the order.
+ */
+export function awaitsProvider(payment: Pick<Payment, 'kind' | 'status' | 'providerReference'>): boolean {
+  if (payment.status === PaymentStatus.REQUIRES_ACTION) return true;
+  return payment.kind === PaymentMethodKind.HOSTED_CHECKOUT && payment.status === PaymentStatus.PENDING && payment.providerReference !== null;
+}
+
+export interface PendingOrder {
+  order: Order;
+  payment: Payment | null;
+}
+
+/** The order (row-locked on PostgreSQL) and its latest payment, or null when there is no such order. */
+export async function lockPendingOrder(tx: EntityManager, orderId: string): Promise<PendingOrder | null> {
+  const order = await tx.findOne(Order, { id: orderId }, writeLock(tx));
+  if (!order) return null;
+  const payment = await tx.findOne(Payment, { orderId }, { orderBy: { createdAt: 'desc' } });
+  return { order, payment };
+}
+
+export interface CapturedPayment {
+  amount: number;
+  paymentIntentId: string | null;
+}
+
+/**
+ * PENDING_PAYMENT → PLACED with everything checkout's finalize step does:
+ * redemptions CONSUMED, reservations turned into stock decrements (fails closed
+ * with INSUFFICIENT_STOCK when a lapsed hold's units are gone), cart
+ * CONVERTED, the idempotency claim COMPLETED with the order id, payment
+ * CAPTURED, outbox `order.placed`. False when the order was not pending.
+ */
+export async function placePaidOrder(tx: EntityManager, order: Order, captured: CapturedPayment, now: Date): Promise<boolean> {
+  if (!(await markOrderPlaced(tx, order.id, now))) return false;
+  const held = await tx.find(VoucherRedemption, { orderId: order.id, status: RedemptionStatus.HELD }, { fields: ['id'] });
+  await consumeRedemptions(tx, held.map((r) => r.id), order.id);
+  if (order.cartId) {
+    const reservations = await tx.find(Reservation, { cartId: order.cartId, status: ReservationStatus.ACTIVE }, { fields: ['id'] });
+    if (reservations.length > 0) await convertReservations(tx, order.cartId, reservations.map((r) => r.id), order.id, now);
+    await transition(tx, Cart, order.cartId, CartStatus.CHECKING_OUT, CartStatus.CONVERTED);
+    if (order.cartVersionKey) {
+      await transition(tx, IdempotencyRecord, { scope: CHECKOUT_IDEMPOTENCY_SCOPE, key: idempotencyKeyFor(order.cartId, order.cartVersionKey) },
+        IdempotencyStatus.IN_PROGRESS, IdempotencyStatus.COMPLETED, { resultId: order.id });
+    }
+  }
+  await transition(tx, Payment, { orderId: order.id }, [PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION, PaymentStatus.AUTHORIZED], PaymentStatus.CAPTURED, {
+    captured: captured.amount,
+    ...(captured.paymentIntentId ? { providerPaymentIntentId: captured.paymentIntentId } : {}),
+  });
+  recordEvent(tx, {
+    type: 'order.placed',
+    aggregateId: order.id,
+    payload: { orderId: order.id, cartId: order.cartId, paymentKind: order.paymentKind, creditApplied: order.creditApplied, amountDue: order.amountDue },
+  });
+  return true;
+}
+
+/**
+ * PENDING_PAYMENT → CANCELLED because the payment failed or its session
+ * expired: vouchers RELEASED, reservations released, credit returned, payment
+ * FAILED or CANCELLED, and the cart OPEN again with its idempotency claim
+ * freed, so the buyer can retry the unchanged cart (a new order, a new key).
+ * False when the order was not pending.
+ */
+export async function cancelUnpaidOrder(tx: EntityManager, order: Order, outcome: 'FAILED' | 'CANCELLED', reason: string, now: Date): Promise<boolean> {
+  if (outcome === 'FAILED') {
+    await transition(tx, Payment, { orderId: order.id }, [PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION], PaymentStatus.FAILED);
+  }
+  if (!(await cancelOrderAndRestore(tx, order, OrderStatus.PENDING_PAYMENT, reason, now))) return false;
+  if (order.cartId) {
+    await transition(tx, Cart, order.cartId, CartStatus.CHECKING_OUT, CartStatus.OPEN);
+    if (order.cartVersionKey) {
+      // Only this order's claim: a later attempt on the same cart keeps its own.
+      const key = idempotencyKeyFor(order.cartId, order.cartVersionKey);
+      await tx.nativeDelete(IdempotencyRecord, { scope: CHECKOUT_IDEMPOTENCY_SCOPE, key, $or: [{ resultId: order.id }, { resultId: null }] });
+    }
+  }
+  return true;
+}

@@ -1,0 +1,119 @@
+import type { EntityManager } from '../../../db/orm';
+import { OrderStatus } from '../../../entities';
+import type { Clock } from '../../shared/clock';
+import { logger } from '../../shared/logger';
+import { FailureSignal } from '../../shared/outcome';
+import { recordEvent } from '../../outbox/outbox';
+import type { PaymentGateway, ProviderPayment } from '../payment-gateway';
+import { awaitsProvider, cancelUnpaidOrder, lockPendingOrder, placePaidOrder } from './pending-payment-settlement';
+
+export type SettlementResult =
+  | { kind: 'placed' }
+  | { kind: 'cancelled' }
+  /** A charge arrived for an order that was already cancelled: it was given back. */
+  | { kind: 'refunded-charge-on-cancelled-order'; refundId: string }
+  /** Paid, but the order could not be placed (its stock was gone): cancelled and refunded. */
+  | { kind: 'refunded-unplaceable-order'; refundId: string }
+  | { kind: 'no-change' }
+  /** The checkout saga still drives this order; nothing was written. */
+  | { kind: 'checkout-owns-order' }
+  | { kind: 'already-recorded' }
+  | { kind: 'no-order' };
+
+/** The gateway capability needed to give back a charge nobody may keep. */
+export interface RefundingGateway extends PaymentGateway {
+  refundUnwantedCharge(orderId: string, paymentIntentId: string): Promise<string>;
+}
+
+export interface SettlementDeps {
+  em: EntityManager;
+  clock: Clock;
+  gateway: RefundingGateway;
+}
+
+/** Rolls a settlement transaction back so that a Stripe call can happen outside it. */
+class SettlementInterrupt extends Error {
+  override name = 'SettlementInterrupt';
+  constructor(readonly reason: 'checkout-owns-order' | 'refund-charge' | 'unplaceable') {
+    super(reason);
+  }
+}
+
+const isPaid = (truth: ProviderPayment | null) => truth !== null && (truth.status === 'CAPTURED' || truth.status === 'AUTHORIZED');
+const isDead = (truth: ProviderPayment | null) => truth === null || truth.status === 'FAILED' || truth.status === 'CANCELLED';
+
+/**
+ * Brings a PENDING_PAYMENT order in line with what the provider says now
+ * (`truth`): paid → placed, failed/expired/absent → cancelled with everything
+ * given back, still open → nothing. A charge that can never be kept (order
+ * already cancelled, or its stock gone) is refunded, outside any transaction,
+ * with a stable key, and logged loudly. `alsoInTransaction` runs first in the
+ * committing transaction (the webhook records its event id there); when it
+ * throws a unique violation the event was already applied.
+ */
+export async function settleOrderPayment(
+  deps: SettlementDeps,
+  orderId: string,
+  truth: ProviderPayment | null,
+  alsoInTransaction?: (tx: EntityManager) => Promise<unknown>,
+): Promise<SettlementResult> {
+  const now = deps.clock.now();
+  try {
+    return await deps.em.fork().transactional(async (raw) => {
+      const tx = raw as EntityManager;
+      await alsoInTransaction?.(tx);
+      const found = await lockPendingOrder(tx, orderId);
+      if (!found) return { kind: 'no-order' } as const;
+      const { order, payment } = found;
+      if (order.status === OrderStatus.CANCELLED && isPaid(truth)) throw new SettlementInterrupt('refund-charge');
+      if (order.status !== OrderStatus.PENDING_PAYMENT) return { kind: 'no-change' } as const;
+      if (!payment || !awaitsProvider(payment)) throw new SettlementInterrupt('checkout-owns-order');
+      if (isPaid(truth)) {
+        try {
+          await placePaidOrder(tx, order, { amount: truth!.amount, paymentIntentId: truth!.paymentIntentId }, now);
+        } catch (error) {
+          if (error instanceof FailureSignal) throw new SettlementInterrupt('unplaceable');
+          throw error;
+        }
+        return { kind: 'placed' } as const;
+      }
+      if (isDead(truth)) {
+        const outcome = truth?.status === 'FAILED' ? 'FAILED' : 'CANCELLED';
+        await cancelUnpaidOrder(tx, order, outcome, outcome === 'FAILED' ? 'payment failed' : 'payment session expired', now);
+        return { kind: 'cancelled' } as const;
+      }
+      return { kind: 'no-change' } as const;
+    });
+  } catch (error) {
+    if (!(error instanceof SettlementInterrupt)) throw error;
+    if (error.reason === 'checkout-owns-order') return { kind: 'checkout-owns-order' };
+    if (error.reason === 'unplaceable') {
+      await deps.em.fork().transactional(async (raw) => {
+        const found = await lockPendingOrder(raw as EntityManager, orderId);
+        if (found) await cancelUnpaidOrder(raw as EntityManager, found.order, 'CANCELLED', 'paid after its reserved stock was gone', now);
+      });
+    }
+    const refundId = await giveBackCharge(deps, orderId, truth!);
+    await deps.em.fork().transactional(async (raw) => {
+      await alsoInTransaction?.(raw as EntityManager);
+      recordEvent(raw as EntityManager, { type: 'payment.auto_refunded', aggregateId: orderId, payload: { orderId, refundId, paymentIntentId: truth!.paymentIntentId } });
+    });
+    return error.reason === 'unplaceable' ? { kind: 'refunded-unplaceable-order', refundId } : { kind: 'refunded-charge-on-cancelled-order', refundId };
+  }
+}
+
+async function giveBackCharge(deps: SettlementDeps, orderId: string, truth: ProviderPayment): Promise<string> {
+  logger.error('payment.charge_on_cancelled_order', {
+    orderId,
+    providerReference: truth.providerReference,
+    paymentIntentId: truth.paymentIntentId,
+    amount: truth.amount,
+    currency: truth.currency,
+  });
+  if (!truth.paymentIntentId) return 'nothing-to-refund';
+  if (truth.status === 'AUTHORIZED') {
+    await deps.gateway.cancelPayment(truth.paymentIntentId, `auto-cancel:${orderId}`);
+    return 'authorization-cancelled';
+  }
+  return deps.gateway.refundUnwantedCharge(orderId, truth.paymentIntentId);
+}

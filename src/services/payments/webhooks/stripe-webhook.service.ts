@@ -1,0 +1,101 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type Stripe from 'stripe';
+import type { EntityManager } from '../../../db/orm';
+import { Payment, ProcessedWebhookEvent } from '../../../entities';
+import type { Clock } from '../../shared/clock';
+import { isId } from '../../shared/ids';
+import { logger } from '../../shared/logger';
+import { PaymentOutcomeUnknown, type ProviderPayment } from '../payment-gateway';
+import type { StripeGateway } from '../stripe/stripe-gateway';
+import { StripeCallError } from '../stripe/stripe-errors';
+import { settleOrderPayment, type SettlementResult } from './settle-order-payment';
+
+/** The events whose effect this service applies; every other type is acknowledged and ignored. */
+export const HANDLED_STRIPE_EVENTS: ReadonlySet<string> = new Set([
+  'payment_intent.succeeded',
+  'payment_intent.payment_failed',
+  'checkout.session.completed',
+  'checkout.session.expired',
+]);
+
+export type WebhookAnswer =
+  | { status: 200; outcome: 'applied' | 'duplicate' | 'ignored'; detail?: string }
+  /** Not ours to act on yet (checkout is still driving the order) or Stripe unreachable: Stripe redelivers later. */
+  | { status: 409 | 503; outcome: 'retry-later'; detail: string };
+
+export interface StripeWebhookDeps {
+  em: EntityManager;
+  clock: Clock;
+  gateway: StripeGateway;
+}
+
+/**
+ * Applies one verified Stripe event. The event's own payload is only a hint:
+ * the order id comes from its metadata and the truth from Stripe right now
+ * (so events arriving out of order or late cannot move an order backwards).
+ * The event id is inserted in the same transaction as the effect, so any
+ * number of redeliveries has one effect.
+ */
+export async function handleStripeEvent(deps: StripeWebhookDeps, event: Stripe.Event): Promise<WebhookAnswer> {
+  if (!HANDLED_STRIPE_EVENTS.has(event.type)) return { status: 200, outcome: 'ignored', detail: `type ${event.type} is not handled` };
+  if (await deps.em.fork().findOne(ProcessedWebhookEvent, { id: event.id })) return { status: 200, outcome: 'duplicate' };
+
+  const object = event.data.object as { id?: string; metadata?: Record<string, string> | null };
+  const orderId = object.metadata?.order_id;
+  if (!orderId || !isId(orderId) || typeof object.id !== 'string') {
+    return recordOnly(deps, event, 'ignored', 'the object names no Tillgate order');
+  }
+
+  let truth: ProviderPayment | null;
+  try {
+    truth = await deps.gateway.lookupPayment(orderId, await storedReferenceOr(deps.em, orderId, object.id));
+  } catch (error) {
+    if (error instanceof PaymentOutcomeUnknown || error instanceof StripeCallError) {
+      logger.warn('webhook.stripe_unreachable', { eventId: event.id, orderId, error });
+      return { status: 503, outcome: 'retry-later', detail: 'Stripe could not be asked about the payment' };
+    }
+    throw error;
+  }
+
+  try {
+    const result = await settleOrderPayment({ em: deps.em, clock: deps.clock, gateway: deps.gateway }, orderId, truth, (tx) => insertEventId(tx, event));
+    return answerFor(result);
+  } catch (error) {
+    if (error instanceof UniqueConstraintViolationException) return { status: 200, outcome: 'duplicate' };
+    throw error;
+  }
+}
+
+function answerFor(result: SettlementResult): WebhookAnswer {
+  switch (result.kind) {
+    case 'checkout-owns-order':
+      return { status: 409, outcome: 'retry-later', detail: 'checkout is still completing this order' };
+    case 'already-recorded':
+      return { status: 200, outcome: 'duplicate' };
+    case 'no-order':
+      return { status: 200, outcome: 'ignored', detail: 'no such order' };
+    default:
+      return { status: 200, outcome: 'applied', detail: result.kind };
+  }
+}
+
+/** The reference checkout stored for the order wins (for a hosted order, the session, not its PaymentIntent). */
+async function storedReferenceOr(em: EntityManager, orderId: string, eventObjectId: string): Promise<string> {
+  const payment = await em.fork().findOne(Payment, { orderId }, { orderBy: { createdAt: 'desc' } });
+  return payment?.providerReference ?? eventObjectId;
+}
+
+async function recordOnly(deps: StripeWebhookDeps, event: Stripe.Event, outcome: 'ignored', detail: string): Promise<WebhookAnswer> {
+  try {
+    await deps.em.fork().transactional((tx) => insertEventId(tx as EntityManager, event));
+    return { status: 200, outcome, detail };
+  } catch (error) {
+    if (error instanceof UniqueConstraintViolationException) return { status: 200, outcome: 'duplicate' };
+    throw error;
+  }
+}
+
+/** Throws a unique violation (rolling the transaction back) when another delivery of the event committed first. */
+async function insertEventId(tx: EntityManager, event: Stripe.Event): Promise<void> {
+  await tx.insert(ProcessedWebhookEvent, { id: event.id, type: event.type });
+}

@@ -1,0 +1,65 @@
+import type { EntityManager } from '../../db/orm';
+import { Payment, Refund, RefundStatus } from '../../entities';
+import { logger } from '../shared/logger';
+import { isCardKind } from './refund-policy';
+import type { ProviderRefundAnswer, RefundProvider } from './refund-provider';
+import { settleRefund } from './refund-settlement';
+
+/** The PaymentIntent behind an order's card payment that took money, if any. */
+export async function capturedPaymentIntentId(em: EntityManager, orderId: string): Promise<string | null> {
+  const payments = await em.find(Payment, { orderId }, { orderBy: { createdAt: 'asc' }, refresh: true });
+  for (const payment of payments) {
+    if (!isCardKind(payment.kind) || payment.captured <= 0) continue;
+    const intentId = payment.providerPaymentIntentId ?? (payment.providerReference?.startsWith('pi_') ? payment.providerReference : null);
+    if (intentId) return intentId;
+  }
+  return null;
+}
+
+/**
+ * Applies a provider answer: settles the refund, or records the provider's
+ * refund id while Stripe keeps it pending, or (unknown) leaves it PENDING for a
+ * retry with the same key. Each write is one short transaction. True when
+ * the refund moved (settled, or its provider id recorded).
+ */
+export async function applyProviderAnswer(em: EntityManager, refundId: string, answer: ProviderRefundAnswer, now: Date): Promise<boolean> {
+  switch (answer.kind) {
+    case 'succeeded':
+      return em.fork().transactional((tx) =>
+        settleRefund(tx as EntityManager, refundId, { status: RefundStatus.SUCCEEDED, providerRefundId: answer.providerRefundId }, now));
+    case 'failed':
+      logger.warn('refund.provider_failed', { refundId, reason: answer.reason });
+      return em.fork().transactional((tx) =>
+        settleRefund(tx as EntityManager, refundId, { status: RefundStatus.FAILED, providerRefundId: answer.providerRefundId, reason: answer.reason }, now));
+    case 'pending': {
+      // Not a status change: Stripe holds the refund, its webhook settles it.
+      const where = { id: refundId, status: RefundStatus.PENDING, providerRefundId: null };
+      return (await em.fork().nativeUpdate(Refund, where, { providerRefundId: answer.providerRefundId })) > 0;
+    }
+    case 'unknown':
+      logger.warn('refund.provider_unavailable', { refundId, reason: answer.reason });
+      return false;
+  }
+}
+
+/**
+ * Phase 2: asks the provider to refund the card part of a PENDING refund, with
+ * the refund id as idempotency key, outside any database transaction. A no-op
+ * for a refund that is settled, has no card part, or that Stripe already knows
+ * (it has a provider refund id: the webhook or the pending-refunds worker
+ * settles it). Safe to run again after an outage: Stripe replays the same key.
+ */
+export async function dispatchProviderRefund(em: EntityManager, provider: RefundProvider, refundId: string, now: Date): Promise<boolean> {
+  const refund = await em.findOne(Refund, { id: refundId }, { refresh: true });
+  if (!refund || refund.status !== RefundStatus.PENDING || refund.providerAmount <= 0 || refund.providerRefundId) return false;
+  const paymentIntentId = await capturedPaymentIntentId(em, refund.orderId);
+  if (!paymentIntentId) throw new Error(`refund ${refundId}: order ${refund.orderId} has no captured card payment to refund`);
+  const answer = await provider.refund({
+    refundId: refund.id,
+    orderId: refund.orderId,
+    paymentIntentId,
+    amount: refund.providerAmount,
+    reason: refund.reason,
+  });
+  return applyProviderAnswer(em, refund.id, answer, now);
+}

@@ -1,0 +1,94 @@
+/**
+ * Refund rules (issue 5), decided once here:
+ *
+ * 1. What can be refunded. "Captured" is what the buyer actually paid:
+ *    - the card part: `captured` of CAPTURED CARD / HOSTED_CHECKOUT payments;
+ *    - the store-credit part: the order's `creditApplied` (debited from the
+ *      ledger when the order was created);
+ *    - cash on delivery: only once its payment row is CAPTURED (cash
+ *      collected). A placed COD order that was not collected is cancelled
+ *      (cancelOrder), not refunded.
+ *    refundable = captured - (SUCCEEDED + PENDING refunds). A FAILED refund
+ *    frees its amount again. An omitted amount means all that is refundable.
+ * 2. Where the money goes. Card first, up to what the card captured minus the
+ *    card parts of SUCCEEDED + PENDING refunds; the rest becomes store credit
+ *    (a ledger grant with entryKey `refund:<refundId>`). So COD and
+ *    STORE_CREDIT orders always refund to store credit, never to Stripe, and a
+ *    mixed order gives back card money before credit. A refund is one outcome:
+ *    its credit part is granted only when its card part succeeded (in the same
+ *    transaction that settles it), so a FAILED refund grants nothing.
+ * 3. Vouchers. A refund is not a cancellation: it never releases a voucher
+ *    redemption, even a full refund of an unfulfilled order (the goods may
+ *    already be on their way, and a voucher that came back with every refund
+ *    could be farmed with buy-refund loops). Redemptions stay CONSUMED.
+ * 4. "Already refunded" from Stripe (`charge_already_refunded`) means the
+ *    money is back with the buyer: the refund SUCCEEDS.
+ * 5. Idempotency: the client key is unique. The same key with the same order
+ *    and amount (or no amount) returns the same refund and calls nothing; a
+ *    different order or amount is IDEMPOTENCY_KEY_REUSED.
+ */
+import { PaymentMethodKind, PaymentStatus, RefundStatus } from '../../entities/enums';
+
+export interface PaymentBalance {
+  kind: PaymentMethodKind;
+  status: PaymentStatus;
+  captured: number;
+}
+
+export interface RefundBalance {
+  status: RefundStatus;
+  amount: number;
+  providerAmount: number;
+}
+
+export interface RefundableBalance {
+  /** Everything the buyer paid that a refund can give back. */
+  captured: number;
+  /** What the card captured. */
+  cardCaptured: number;
+  /** captured - SUCCEEDED - PENDING refunds. */
+  refundable: number;
+  /** cardCaptured - card parts of SUCCEEDED + PENDING refunds. */
+  cardRefundable: number;
+  /** Sum of SUCCEEDED refunds (order.totals.refunded). */
+  refunded: number;
+}
+
+const CARD_KINDS: readonly PaymentMethodKind[] = [PaymentMethodKind.CARD, PaymentMethodKind.HOSTED_CHECKOUT];
+
+export const isCardKind = (kind: PaymentMethodKind): boolean => CARD_KINDS.includes(kind);
+
+const sum = (values: number[]): number => values.reduce((total, value) => total + value, 0);
+
+export function refundableBalance(creditApplied: number, payments: readonly PaymentBalance[], refunds: readonly RefundBalance[]): RefundableBalance {
+  const capturedOf = (kinds: readonly PaymentMethodKind[]) =>
+    sum(payments.filter((p) => p.status === PaymentStatus.CAPTURED && kinds.includes(p.kind)).map((p) => p.captured));
+  const cardCaptured = capturedOf(CARD_KINDS);
+  // A STORE_CREDIT payment row mirrors creditApplied; counting both would double it.
+  const captured = cardCaptured + creditApplied + capturedOf([PaymentMethodKind.CASH_ON_DELIVERY]);
+  const live = refunds.filter((r) => r.status !== RefundStatus.FAILED);
+  return {
+    captured,
+    cardCaptured,
+    refundable: captured - sum(live.map((r) => r.amount)),
+    cardRefundable: cardCaptured - sum(live.map((r) => r.providerAmount)),
+    refunded: sum(refunds.filter((r) => r.status === RefundStatus.SUCCEEDED).map((r) => r.amount)),
+  };
+}
+
+/** Card first, up to what the card can still give back; the rest is store credit. */
+export function splitRefund(amount: number, balance: RefundableBalance): { providerAmount: number; creditAmount: number } {
+  const providerAmount = Math.max(0, Math.min(amount, balance.cardRefundable));
+  return { providerAmount, creditAmount: amount - providerAmount };
+}
+
+/** Stripe accepts only these reasons; any other text travels in metadata only. */
+const STRIPE_REFUND_REASONS = ['duplicate', 'fraudulent', 'requested_by_customer'] as const;
+export type StripeRefundReason = (typeof STRIPE_REFUND_REASONS)[number];
+
+export function stripeRefundReason(reason: string): StripeRefundReason | null {
+  const normalized = reason.trim().toLowerCase();
+  return (STRIPE_REFUND_REASONS as readonly string[]).includes(normalized) ? (normalized as StripeRefundReason) : null;
+}
+
+export const refundCreditEntryKey = (refundId: string): string => `refund:${refundId}`;

@@ -1,0 +1,175 @@
+import type { EntityManager } from '../../db/orm';
+import { SagaExecution, SagaStatus } from '../../entities';
+import { FailureSignal, success, type Outcome } from '../shared/outcome';
+import { logger } from '../shared/logger';
+import { transition } from '../state/transition';
+import { retryTransient } from './retry';
+import {
+  SagaSupersededError,
+  SimulatedCrash,
+  StepTimeoutError,
+  type SagaFaults,
+  type SagaRecordData,
+  type SagaStep,
+  type StepContext,
+} from './saga-types';
+
+export interface SagaDefinition<Input, Deps> {
+  readonly kind: string;
+  readonly steps: readonly SagaStep<Input, Deps>[];
+}
+
+export interface SagaRunOptions {
+  now: () => Date;
+  faults?: SagaFaults;
+  /** Deadline for one step (fault hook included); a step past it is a technical failure. */
+  stepTimeoutMs: number;
+}
+
+export type SagaRunResult =
+  | { kind: 'completed'; sagaId: string; completed: Record<string, unknown> }
+  /** The first step answered without starting the saga (an idempotent replay, say). */
+  | { kind: 'answered'; value: unknown };
+
+/**
+ * Thrown by the first step to answer without starting a saga: nothing was
+ * recorded, so there is nothing to compensate.
+ */
+export class AnswerWithoutSaga extends Error {
+  override name = 'AnswerWithoutSaga';
+  constructor(readonly value: unknown) {
+    super('answered without starting the saga');
+  }
+}
+
+/**
+ * Plain async code over an ordered step list (DESIGN "Sagas"). Each local step
+ * commits its work and the saga's progress in one transaction; a failure after
+ * any step runs the recorded compensations in reverse, reading them back from
+ * saga_executions so that a late-committing step is undone too.
+ */
+export class SagaRunner<Input, Deps> {
+  constructor(
+    private readonly definition: SagaDefinition<Input, Deps>,
+    private readonly deps: Deps,
+    private readonly options: SagaRunOptions,
+  ) {}
+
+  start(em: EntityManager, sagaId: string, key: string, input: Input): Promise<Outcome<SagaRunResult>> {
+    return this.runFrom(em, { sagaId, key, input, completed: {}, startIndex: 0 });
+  }
+
+  /** Continues a saga left RUNNING by a dead process, from its first unfinished step. */
+  resume(em: EntityManager, row: SagaExecution): Promise<Outcome<SagaRunResult>> {
+    const data = row.data as unknown as SagaRecordData<Input>;
+    return this.runFrom(em, { sagaId: row.id, key: row.key, input: data.input, completed: { ...data.steps }, startIndex: row.stepsCompleted });
+  }
+
+  private async runFrom(
+    em: EntityManager,
+    run: { sagaId: string; key: string; input: Input; completed: Record<string, unknown>; startIndex: number },
+  ): Promise<Outcome<SagaRunResult>> {
+    const { steps } = this.definition;
+    for (let index = run.startIndex; index < steps.length; index++) {
+      const step = steps[index];
+      try {
+        const compensation = await this.withDeadline(step.id, async () => {
+          await this.options.faults?.beforeStep?.(step.id);
+          return step.invoke(this.stepContext(em, run, index), this.deps);
+        });
+        run.completed[step.id] = compensation;
+      } catch (error) {
+        if (error instanceof SimulatedCrash) throw error;
+        if (error instanceof AnswerWithoutSaga && index === 0) return success({ kind: 'answered', value: error.value });
+        if (index > 0) await this.compensate(em, run.sagaId, describe(error));
+        if (error instanceof FailureSignal) return { ok: false, failure: error.failure };
+        throw error;
+      }
+    }
+    return success({ kind: 'completed', sagaId: run.sagaId, completed: run.completed });
+  }
+
+  private stepContext(
+    em: EntityManager,
+    run: { sagaId: string; key: string; input: Input; completed: Record<string, unknown> },
+    index: number,
+  ): StepContext<Input> {
+    const local = <C>(work: (tx: EntityManager) => Promise<C>): Promise<C> =>
+      retryTransient(() =>
+        em.fork().transactional(async (tx) => {
+          const compensation = await work(tx as EntityManager);
+          await this.recordProgress(tx as EntityManager, run, index, compensation);
+          return compensation;
+        }),
+      );
+    return {
+      sagaId: run.sagaId,
+      input: run.input,
+      completed: run.completed,
+      em,
+      local,
+      record: (compensation) => local(async () => compensation),
+    };
+  }
+
+  /** Writes "step `index` done" on the saga row, guarded so a superseded run cannot land. */
+  private async recordProgress(
+    tx: EntityManager,
+    run: { sagaId: string; key: string; input: Input; completed: Record<string, unknown> },
+    index: number,
+    compensation: unknown,
+  ): Promise<void> {
+    const { steps, kind } = this.definition;
+    const now = this.options.now();
+    const data: SagaRecordData<Input> = { input: run.input, steps: { ...run.completed, [steps[index].id]: compensation ?? null } };
+    const serialized = data as unknown as Record<string, unknown>;
+    if (index === 0) {
+      tx.persist(tx.create(SagaExecution, { id: run.sagaId, kind, key: run.key, stepsCompleted: 1, data: serialized, createdAt: now, updatedAt: now }));
+      return;
+    }
+    const guard = { id: run.sagaId, stepsCompleted: index };
+    const fields = { stepsCompleted: index + 1, data: serialized, updatedAt: now };
+    const moved = index === steps.length - 1
+      ? await transition(tx, SagaExecution, guard, SagaStatus.RUNNING, SagaStatus.COMPLETED, fields)
+      : await tx.nativeUpdate(SagaExecution, { ...guard, status: SagaStatus.RUNNING }, fields);
+    if (moved === 0) throw new SagaSupersededError(`saga ${run.sagaId} was taken over before step ${steps[index].id} committed`);
+  }
+
+  /**
+   * Runs every recorded compensation in reverse order, then marks the saga
+   * COMPENSATED. Safe to call again (recovery does) because each compensation is.
+   */
+  async compensate(em: EntityManager, sagaId: string, reason: string): Promise<void> {
+    const now = this.options.now();
+    await transition(em.fork(), SagaExecution, sagaId, [SagaStatus.RUNNING, SagaStatus.FAILED], SagaStatus.COMPENSATING, {
+      lastError: reason.slice(0, 2000),
+      updatedAt: now,
+    });
+    const row = await em.fork().findOne(SagaExecution, sagaId);
+    if (!row || row.status !== SagaStatus.COMPENSATING) return;
+    const recorded = (row.data as unknown as SagaRecordData<Input>).steps ?? {};
+    for (const step of [...this.definition.steps].reverse()) {
+      if (!(step.id in recorded)) continue;
+      await retryTransient(() => step.compensate(em.fork(), recorded[step.id], this.deps));
+    }
+    await transition(em.fork(), SagaExecution, sagaId, SagaStatus.COMPENSATING, SagaStatus.COMPENSATED, { updatedAt: this.options.now() });
+    logger.info('saga.compensated', { kind: this.definition.kind, sagaId, reason });
+  }
+
+  private async withDeadline<T>(stepId: string, work: () => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new StepTimeoutError(`step ${stepId} did not finish within ${this.options.stepTimeoutMs} ms`)), this.options.stepTimeoutMs);
+    });
+    try {
+      return await Promise.race([work(), deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof FailureSignal) return `${error.failure.code}: ${error.failure.message}`;
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

@@ -1,0 +1,63 @@
+import type { EntityManager } from '../../db/orm';
+
+/** What a step sees while it runs. */
+export interface StepContext<Input> {
+  readonly sagaId: string;
+  readonly input: Input;
+  /** Data recorded by every step completed so far (its compensation data), by step id. */
+  readonly completed: Readonly<Record<string, unknown>>;
+  /** The caller's EntityManager, for reads outside a step transaction; never for writes. */
+  readonly em: EntityManager;
+  /**
+   * Runs `work` in ONE short transaction on a fresh fork that also records this
+   * step as completed (with the returned value as its compensation data) on the
+   * saga_executions row. Call it at most once per step.
+   */
+  local<C>(work: (tx: EntityManager) => Promise<C>): Promise<C>;
+  /** For steps that make no local change: records completion in a tiny transaction of its own. */
+  record<C>(compensation: C): Promise<C>;
+}
+
+/**
+ * One saga step (DESIGN "Sagas"; STYLE rule 3). `invoke` returns the minimal data
+ * its compensation needs; a business failure is thrown with `abortWith` (the
+ * runner turns it back into a value after compensating). `compensate` must be
+ * a no-op when there is nothing to undo and safe to run twice.
+ */
+export interface SagaStep<Input, Deps> {
+  readonly id: string;
+  invoke(ctx: StepContext<Input>, deps: Deps): Promise<unknown>;
+  compensate(em: EntityManager, compensation: unknown, deps: Deps): Promise<void>;
+}
+
+/** Test-only fault injection, consulted before each step. */
+export interface SagaFaults {
+  beforeStep?(stepId: string): Promise<void> | void;
+}
+
+/** The JSON kept in saga_executions.data. */
+export interface SagaRecordData<Input> {
+  input: Input;
+  steps: Record<string, unknown>;
+}
+
+/**
+ * Simulates the process dying between two steps. The runner never compensates it:
+ * it propagates and leaves the saga RUNNING, exactly as a killed process would.
+ */
+export class SimulatedCrash extends Error {
+  override name = 'SimulatedCrash';
+}
+
+/** A step that did not finish within its deadline (technical fault: compensations run). */
+export class StepTimeoutError extends Error {
+  override name = 'StepTimeoutError';
+}
+
+/**
+ * Another actor (a recovery worker, or compensation after a timeout) has taken
+ * over this saga; the step's transaction is rolled back so it cannot land late.
+ */
+export class SagaSupersededError extends Error {
+  override name = 'SagaSupersededError';
+}

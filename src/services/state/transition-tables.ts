@@ -1,0 +1,88 @@
+import {
+  CartStatus,
+  IdempotencyStatus,
+  OrderStatus,
+  PaymentLinkStatus,
+  PaymentStatus,
+  RedemptionStatus,
+  RefundStatus,
+  ReservationStatus,
+  SagaStatus,
+  TransferStatus,
+} from '../../entities/enums';
+
+/**
+ * Every lifecycle's allowed moves, declared once (STYLE rule 5). A move that is
+ * not listed here is a programming error: `transition()` throws before any SQL.
+ */
+export type TransitionTable<S extends string> = Readonly<Record<S, readonly S[]>>;
+
+export const orderTransitions: TransitionTable<OrderStatus> = {
+  [OrderStatus.PENDING_PAYMENT]: [OrderStatus.PLACED, OrderStatus.CANCELLED],
+  [OrderStatus.PLACED]: [OrderStatus.CANCELLED, OrderStatus.PARTIALLY_REFUNDED, OrderStatus.REFUNDED],
+  [OrderStatus.PARTIALLY_REFUNDED]: [OrderStatus.PARTIALLY_REFUNDED, OrderStatus.REFUNDED],
+  [OrderStatus.CANCELLED]: [],
+  [OrderStatus.REFUNDED]: [],
+};
+
+export const redemptionTransitions: TransitionTable<RedemptionStatus> = {
+  [RedemptionStatus.HELD]: [RedemptionStatus.CONSUMED, RedemptionStatus.RELEASED],
+  // A placed cash-on-delivery order that is cancelled gives its voucher back.
+  [RedemptionStatus.CONSUMED]: [RedemptionStatus.RELEASED],
+  [RedemptionStatus.RELEASED]: [],
+};
+
+export const reservationTransitions: TransitionTable<ReservationStatus> = {
+  [ReservationStatus.ACTIVE]: [ReservationStatus.RELEASED, ReservationStatus.CONVERTED],
+  [ReservationStatus.RELEASED]: [],
+  [ReservationStatus.CONVERTED]: [],
+};
+
+export const cartTransitions: TransitionTable<CartStatus> = {
+  [CartStatus.OPEN]: [CartStatus.CHECKING_OUT],
+  [CartStatus.CHECKING_OUT]: [CartStatus.OPEN, CartStatus.CONVERTED],
+  [CartStatus.CONVERTED]: [],
+};
+
+export const paymentTransitions: TransitionTable<PaymentStatus> = {
+  [PaymentStatus.PENDING]: [PaymentStatus.REQUIRES_ACTION, PaymentStatus.AUTHORIZED, PaymentStatus.CAPTURED, PaymentStatus.FAILED, PaymentStatus.CANCELLED],
+  [PaymentStatus.REQUIRES_ACTION]: [PaymentStatus.AUTHORIZED, PaymentStatus.CAPTURED, PaymentStatus.FAILED, PaymentStatus.CANCELLED],
+  [PaymentStatus.AUTHORIZED]: [PaymentStatus.CAPTURED, PaymentStatus.CANCELLED, PaymentStatus.FAILED],
+  [PaymentStatus.CAPTURED]: [],
+  [PaymentStatus.FAILED]: [],
+  [PaymentStatus.CANCELLED]: [],
+};
+
+export const refundTransitions: TransitionTable<RefundStatus> = {
+  [RefundStatus.PENDING]: [RefundStatus.SUCCEEDED, RefundStatus.FAILED],
+  [RefundStatus.SUCCEEDED]: [],
+  [RefundStatus.FAILED]: [],
+};
+
+export const transferTransitions: TransitionTable<TransferStatus> = {
+  [TransferStatus.PENDING]: [TransferStatus.COMPLETED, TransferStatus.FAILED, TransferStatus.PERMANENTLY_FAILED],
+  [TransferStatus.FAILED]: [TransferStatus.PENDING, TransferStatus.COMPLETED, TransferStatus.PERMANENTLY_FAILED],
+  [TransferStatus.COMPLETED]: [TransferStatus.REVERSAL_PENDING, TransferStatus.REVERSED],
+  [TransferStatus.REVERSAL_PENDING]: [TransferStatus.REVERSED, TransferStatus.COMPLETED, TransferStatus.PERMANENTLY_FAILED],
+  [TransferStatus.REVERSED]: [],
+  [TransferStatus.PERMANENTLY_FAILED]: [],
+};
+
+export const sagaTransitions: TransitionTable<SagaStatus> = {
+  [SagaStatus.RUNNING]: [SagaStatus.COMPENSATING, SagaStatus.COMPLETED, SagaStatus.FAILED],
+  [SagaStatus.COMPENSATING]: [SagaStatus.COMPENSATED, SagaStatus.FAILED],
+  [SagaStatus.COMPLETED]: [],
+  [SagaStatus.COMPENSATED]: [],
+  [SagaStatus.FAILED]: [SagaStatus.COMPENSATING],
+};
+
+export const idempotencyTransitions: TransitionTable<IdempotencyStatus> = {
+  [IdempotencyStatus.IN_PROGRESS]: [IdempotencyStatus.COMPLETED],
+  [IdempotencyStatus.COMPLETED]: [],
+};
+
+export const paymentLinkTransitions: TransitionTable<PaymentLinkStatus> = {
+  [PaymentLinkStatus.OPEN]: [PaymentLinkStatus.PAID, PaymentLinkStatus.CANCELLED],
+  [PaymentLinkStatus.PAID]: [],
+  [PaymentLinkStatus.CANCELLED]: [],
+};

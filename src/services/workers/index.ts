@@ -1,0 +1,18 @@
+import type { AppDeps } from '../../schema/context';
+import { outboxRelayWorker } from './outbox-relay.worker';
+import { createReservationExpiryWorker } from './reservation-expiry.worker';
+import { createHostedCheckoutSweeper } from './hosted-checkout-sweeper.worker';
+import { createSagaRecoveryWorker } from './saga-recovery.worker';
+import type { Worker } from './worker-runner';
+
+export { WorkerRunner, type Worker } from './worker-runner';
+
+/** Every background worker, in-process (WORKERS=on) or in `npm run worker`. */
+export function allWorkers(deps: AppDeps): Worker[] {
+  return [
+    outboxRelayWorker(deps),
+    createSagaRecoveryWorker(deps),
+    createReservationExpiryWorker(deps.config.workerPollIntervalMs),
+    createHostedCheckoutSweeper(deps),
+  ].filter((worker): worker is Worker => worker !== null);
+}

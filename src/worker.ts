@@ -1,0 +1,53 @@
+import 'reflect-metadata';
+import { resolveAuthSecret } from './app';
+import { loadConfigOrExit } from './config';
+import { migrate, openOrm } from './db/orm';
+import type { AppDeps } from './schema/context';
+import { TokenService } from './services/auth/tokens';
+import { installStripe } from './services/payments/stripe/stripe-extensions';
+import { systemClock } from './services/shared/clock';
+import { logger } from './services/shared/logger';
+import { allWorkers, WorkerRunner } from './services/workers';
+
+/**
+ * `npm run worker`: the background workers without HTTP, for deployments that
+ * run gateway processes with WORKERS=off and M worker processes beside them.
+ * Every worker claims its rows in the database, so any number can run at once.
+ */
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const orm = await openOrm(config.database);
+  // Same schema as the gateway; a no-op when the gateway already migrated.
+  await migrate(orm);
+  const deps: AppDeps = { config, orm, tokens: new TokenService(resolveAuthSecret(config)), clock: systemClock, extensions: {} };
+  installStripe(deps.extensions, config, deps.clock);
+  const runner = new WorkerRunner(deps);
+  for (const worker of allWorkers(deps)) runner.register(worker);
+  runner.start();
+  logger.info('worker.started', { database: config.database.dialect, workers: runner.workerNames });
+
+  const shutdown = (signal: string) => {
+    logger.info('worker.stopping', { signal });
+    runner
+      .stop()
+      .then(() => orm.close(true))
+      .then(
+        () => {
+          logger.info('worker.stopped', { signal });
+          process.exit(0);
+        },
+        (error: unknown) => {
+          logger.error('worker.stop_failed', { error });
+          process.exit(1);
+        },
+      );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((error) => {
+  const message = error instanceof Error ? error.message : String(error);
+  console.error(`Tillgate worker failed to start: ${message}`);
+  process.exit(1);
+});

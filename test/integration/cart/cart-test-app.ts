@@ -1,0 +1,31 @@
+import { startTestApp, type TestApp } from '../../support/test-app';
+
+/** A frozen business clock, so expiry and validity windows are exact without sleeping. */
+export const NOW = new Date('2031-03-01T10:00:00.000Z');
+export const minutesFromNow = (minutes: number): Date => new Date(NOW.getTime() + minutes * 60_000);
+
+export interface CartTestApp {
+  app: TestApp;
+  /** SQL statements run while `during` runs (begin/commit included). */
+  statementsDuring(during: () => Promise<unknown>): Promise<string[]>;
+}
+
+export async function startCartTestApp(): Promise<CartTestApp> {
+  let recorded: string[] | null = null;
+  const app = await startTestApp({}, {
+    clock: { now: () => new Date(NOW) },
+    onQuery: (sql) => recorded?.push(sql),
+  });
+  return {
+    app,
+    async statementsDuring(during) {
+      recorded = [];
+      try {
+        await during();
+        return recorded;
+      } finally {
+        recorded = null;
+      }
+    },
+  };
+}

@@ -1,0 +1,71 @@
+import { Cart, CartStatus, CreditLedgerEntry, Order, OrderStatus, VoucherKind } from '../../../src/entities';
+import type { SagaFaults } from '../../../src/services/saga/saga-types';
+import { ErrorCode } from '../../../src/services/shared/error-code';
+import { FailureSignal, userFailure } from '../../../src/services/shared/outcome';
+import { buildVoucher } from '../../factories/catalog.factory';
+import { availableUnits, buildReadyCart, confirmViaApi } from '../../factories/checkout.factory';
+import { assertCheckoutInvariants } from '../../support/invariants';
+import { startTestApp, type TestApp } from '../../support/test-app';
+
+const TIMES_REDEEMED = `query($code: String!) { voucher(code: $code) { timesRedeemed } }`;
+
+/**
+ * The production post-mortem, as a regression test: a one-use voucher was
+ * burned by a checkout that then failed (payment processor not configured).
+ */
+describe('a failed checkout never burns a voucher', () => {
+  const faults: SagaFaults = {};
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp({}, { extensions: { checkoutFaults: faults } });
+  });
+  beforeEach(async () => {
+    faults.beforeStep = undefined;
+    await app.reset();
+  });
+  afterAll(() => app.close());
+
+  const em = () => app.orm.em.fork();
+  const timesRedeemed = async (code: string) =>
+    (await app.gql(TIMES_REDEEMED, { code }, { token: await app.adminToken() })).data.voucher.timesRedeemed;
+
+  async function arrange() {
+    const voucher = await buildVoucher(em(), { kind: VoucherKind.AMOUNT_OFF, value: 500, maxRedemptions: 1 });
+    const ready = await buildReadyCart(em(), { lines: [{ price: 3_000, stock: 2, quantity: 1 }], vouchers: [voucher] });
+    return { voucher, ready, input: { cartId: ready.cart.id, versionKey: ready.versionKey } };
+  }
+
+  async function expectVoucherBackAndRetryWorks({ voucher, ready, input }: Awaited<ReturnType<typeof arrange>>) {
+    expect(await timesRedeemed(voucher.code)).toBe(0);
+    expect(await em().count(CreditLedgerEntry, {})).toBe(0);
+    expect(await availableUnits(app.orm, ready.variants[0].id)).toBe(2);
+    expect(await em().count(Order, { status: OrderStatus.PLACED })).toBe(0);
+    expect((await em().findOneOrFail(Cart, { id: ready.cart.id })).status).toBe(CartStatus.OPEN);
+    await assertCheckoutInvariants(app.orm);
+
+    faults.beforeStep = undefined;
+    const retry = await confirmViaApi(app, { ...input, paymentMethod: 'CASH_ON_DELIVERY' });
+    expect(retry).toMatchObject({ __typename: 'CheckoutConfirmation', replayed: false, order: { status: 'PLACED', voucherCodes: [voucher.code] } });
+    expect(await timesRedeemed(voucher.code)).toBe(1);
+    await assertCheckoutInvariants(app.orm);
+  }
+
+  it('when the payment step fails after the voucher was held, then the voucher comes back and cash on delivery then succeeds', async () => {
+    const arranged = await arrange();
+    faults.beforeStep = (stepId) => {
+      if (stepId === 'payment') throw new FailureSignal(userFailure(ErrorCode.PAYMENT_DECLINED, 'The card was declined.'));
+    };
+    const failed = await confirmViaApi(app, { ...arranged.input, paymentMethod: 'CASH_ON_DELIVERY' });
+    expect(failed).toMatchObject({ __typename: 'UserError', errorCode: 'PAYMENT_DECLINED' });
+    const cancelled = await em().findOneOrFail(Order, { cartId: arranged.ready.cart.id });
+    expect(cancelled).toMatchObject({ status: OrderStatus.CANCELLED, cancelReason: expect.any(String) });
+    await expectVoucherBackAndRetryWorks(arranged);
+  });
+
+  it('when a card payment finds no payment provider configured, then PAYMENT_PROVIDER_NOT_CONFIGURED and the voucher comes back', async () => {
+    const arranged = await arrange();
+    const failed = await confirmViaApi(app, { ...arranged.input, paymentMethod: 'CARD', stripePaymentMethodId: 'pm_card_visa' });
+    expect(failed).toMatchObject({ __typename: 'UserError', errorCode: 'PAYMENT_PROVIDER_NOT_CONFIGURED' });
+    await expectVoucherBackAndRetryWorks(arranged);
+  });
+});

@@ -1,0 +1,113 @@
+import { Cart, CartStatus, Order, OrderStatus, Voucher, VoucherKind } from '../../../src/entities';
+import { CHECKOUT_STEPS } from '../../../src/services/checkout/confirm-checkout.saga';
+import { creditBalance } from '../../../src/services/credit/credit-ledger';
+import { SimulatedCrash, StepTimeoutError } from '../../../src/services/saga/saga-types';
+import { ErrorCode } from '../../../src/services/shared/error-code';
+import { FailureSignal, userFailure } from '../../../src/services/shared/outcome';
+import { systemClock } from '../../../src/services/shared/clock';
+import { recoverStaleSagas } from '../../../src/services/workers/saga-recovery.worker';
+import { PaymentMethodKind } from '../../../src/entities';
+import { buildVoucher } from '../../factories/catalog.factory';
+import { availableUnits, buildReadyCart, directSaga, grantTestCredit, versionKeyOf } from '../../factories/checkout.factory';
+import { assertCheckoutInvariants, checkoutInvariantViolations } from '../../support/invariants';
+import { startTestApp, type TestApp } from '../../support/test-app';
+
+const STEP_IDS = CHECKOUT_STEPS.map((step) => step.id);
+const CREDIT = 500;
+
+describe('confirmCheckout under failure', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp();
+  });
+  beforeEach(() => app.reset());
+  afterAll(() => app.close());
+
+  const em = () => app.orm.em.fork();
+
+  /** A customer with credit, a one-use voucher and two lines: every step has something to undo. */
+  async function arrange() {
+    const buyer = await app.customer();
+    await grantTestCredit(em(), buyer.id, CREDIT);
+    const voucher = await buildVoucher(em(), { kind: VoucherKind.AMOUNT_OFF, value: 300, maxRedemptions: 1 });
+    const ready = await buildReadyCart(em(), {
+      customerId: buyer.id,
+      lines: [{ price: 2_000, stock: 4, quantity: 2 }, { price: 700, stock: 1, quantity: 1 }],
+      vouchers: [voucher],
+    });
+    const command = { cartId: ready.cart.id, versionKey: ready.versionKey, paymentMethod: PaymentMethodKind.CASH_ON_DELIVERY, useCredit: true };
+    const actor = { customerId: buyer.id, isAdmin: false };
+    return { buyer, voucher, ready, command, actor };
+  }
+
+  /** Nothing moved: voucher back to 0, credit intact, stock available, no placed order, cart open. */
+  async function expectNothingMoved(arranged: Awaited<ReturnType<typeof arrange>>) {
+    expect((await em().findOneOrFail(Voucher, { id: arranged.voucher.id })).redemptionCount).toBe(0);
+    expect(await creditBalance(em(), arranged.buyer.id, 'EUR')).toBe(CREDIT);
+    expect(await availableUnits(app.orm, arranged.ready.variants[0].id)).toBe(4);
+    expect(await availableUnits(app.orm, arranged.ready.variants[1].id)).toBe(1);
+    expect(await em().count(Order, { status: { $ne: OrderStatus.CANCELLED } })).toBe(0);
+    expect((await em().findOneOrFail(Cart, { id: arranged.ready.cart.id })).status).toBe(CartStatus.OPEN);
+    await assertCheckoutInvariants(app.orm);
+  }
+
+  /** After a failure the very same cart and key can be confirmed as a new attempt. */
+  async function expectRetrySucceeds(arranged: Awaited<ReturnType<typeof arrange>>) {
+    const retry = await directSaga(app).confirm(em(), { ...arranged.command, versionKey: await versionKeyOf(em(), arranged.ready.cart.id) }, arranged.actor);
+    expect(retry.ok && retry.value.order.status).toBe(OrderStatus.PLACED);
+    expect((await em().findOneOrFail(Voucher, { id: arranged.voucher.id })).redemptionCount).toBe(1);
+    await assertCheckoutInvariants(app.orm);
+  }
+
+  it.each(STEP_IDS)('when step %s fails with a business error, then every earlier step is compensated and a retry succeeds', async (stepId) => {
+    const arranged = await arrange();
+    const saga = directSaga(app, {
+      faults: { beforeStep: (id) => { if (id === stepId) throw new FailureSignal(userFailure(ErrorCode.PAYMENT_DECLINED, 'injected')); } },
+    });
+    const outcome = await saga.confirm(em(), arranged.command, arranged.actor);
+    expect(outcome).toMatchObject({ ok: false, failure: { code: ErrorCode.PAYMENT_DECLINED } });
+    await expectNothingMoved(arranged);
+    await expectRetrySucceeds(arranged);
+  });
+
+  it.each(STEP_IDS)('when step %s throws a technical fault, then the fault surfaces after the compensations', async (stepId) => {
+    const arranged = await arrange();
+    const saga = directSaga(app, { faults: { beforeStep: (id) => { if (id === stepId) throw new Error('injected database outage'); } } });
+    await expect(saga.confirm(em(), arranged.command, arranged.actor)).rejects.toThrow('injected database outage');
+    await expectNothingMoved(arranged);
+  });
+
+  it.each(STEP_IDS)('when step %s never answers, then it times out and the compensations run', async (stepId) => {
+    const arranged = await arrange();
+    const never = new Promise<void>(() => undefined);
+    const saga = directSaga(app, { stepTimeoutMs: 150, faults: { beforeStep: (id) => (id === stepId ? never : undefined) } });
+    await expect(saga.confirm(em(), arranged.command, arranged.actor)).rejects.toBeInstanceOf(StepTimeoutError);
+    await expectNothingMoved(arranged);
+  });
+
+  const boundaries = STEP_IDS.slice(1).map((next, index) => [STEP_IDS[index], next] as const);
+
+  it.each(boundaries)('when the process dies between %s and %s, then recovery ends the saga with the invariants intact', async (_done, next) => {
+    const arranged = await arrange();
+    const crashing = directSaga(app, { faults: { beforeStep: (id) => { if (id === next) throw new SimulatedCrash(`killed before ${id}`); } } });
+    await expect(crashing.confirm(em(), arranged.command, arranged.actor)).rejects.toBeInstanceOf(SimulatedCrash);
+    expect((await checkoutInvariantViolations(app.orm)).some((p) => p.includes('RUNNING'))).toBe(true);
+
+    const later = new Date(Date.now() + app.config.sagaRecoveryGraceMs + 1_000);
+    const ended = await recoverStaleSagas(app.orm.em.fork(), { config: app.config, clock: systemClock, extensions: {} }, later);
+
+    expect(ended).toBe(1);
+    const orderWasWritten = STEP_IDS.indexOf(next) > STEP_IDS.indexOf('create-order');
+    if (orderWasWritten) {
+      // Cash on delivery has no outside effect: recovery finishes what the buyer confirmed.
+      expect(await em().count(Order, { status: OrderStatus.PLACED })).toBe(1);
+      expect((await em().findOneOrFail(Voucher, { id: arranged.voucher.id })).redemptionCount).toBe(1);
+      expect(await creditBalance(em(), arranged.buyer.id, 'EUR')).toBe(0);
+      await assertCheckoutInvariants(app.orm);
+    } else {
+      await expectNothingMoved(arranged);
+    }
+    // A second recovery round finds nothing left to do.
+    expect(await recoverStaleSagas(app.orm.em.fork(), { config: app.config, clock: systemClock, extensions: {} }, later)).toBe(0);
+  });
+});

@@ -1,0 +1,164 @@
+import { loadConfig } from '../../../src/config';
+import type { EntityManager, Orm } from '../../../src/db/orm';
+import { OutboxEvent } from '../../../src/entities';
+import type { AppDeps } from '../../../src/schema/context';
+import { TokenService } from '../../../src/services/auth/tokens';
+import { recordEvent } from '../../../src/services/outbox/outbox';
+import { allWorkers, WorkerRunner, type Worker } from '../../../src/services/workers';
+import { openTestOrm, truncateAll } from '../../support/test-database';
+import { TEST_AUTH_SECRET } from '../../support/test-app';
+import { EventReceiver } from '../outbox/support/event-receiver';
+
+interface Deferred<T> {
+  promise: Promise<T>;
+  resolve(value: T): void;
+}
+
+function deferred<T>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+/** Lets pending callbacks and timers due now run once. */
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+const HOUR = 3_600_000;
+
+describe('worker runner', () => {
+  let orm: Orm;
+  const frozenNow = new Date('2026-03-01T12:00:00.000Z');
+  beforeAll(async () => {
+    orm = await openTestOrm();
+  });
+  beforeEach(() => truncateAll(orm));
+  afterAll(() => orm.close(true));
+
+  const depsWith = (env: Record<string, string> = {}, extensions: Record<string, unknown> = {}): AppDeps => ({
+    config: loadConfig({ WORKERS: 'off', ...env }),
+    orm,
+    tokens: new TokenService(TEST_AUTH_SECRET),
+    clock: { now: () => frozenNow },
+    extensions,
+  });
+
+  it('when every worker runs once, then each gets its own fork and the clock time, and reports its count', async () => {
+    const seen: { em: EntityManager; now: Date }[] = [];
+    const runner = new WorkerRunner(depsWith());
+    runner.register({ name: 'a', intervalMs: HOUR, runOnce: async (em, now) => (seen.push({ em, now }), 3) });
+    runner.register({ name: 'b', intervalMs: HOUR, runOnce: async (em, now) => (seen.push({ em, now }), 0) });
+
+    expect(await runner.runAllOnce()).toEqual({ a: 3, b: 0 });
+    expect(seen.map((s) => s.now)).toEqual([frozenNow, frozenNow]);
+    expect(seen[0].em).not.toBe(seen[1].em);
+    expect(seen[0].em).not.toBe(orm.em);
+  });
+
+  it('when a worker throws, then the failure is contained and the other workers still run', async () => {
+    const runner = new WorkerRunner(depsWith());
+    runner.register({ name: 'broken', intervalMs: HOUR, runOnce: async () => { throw new Error('poison row'); } });
+    runner.register({ name: 'healthy', intervalMs: HOUR, runOnce: async () => 2 });
+
+    await expect(runner.runAllOnce()).resolves.toEqual({ broken: 0, healthy: 2 });
+  });
+
+  it('when a tick is still running, then the same worker is not started again until it ends', async () => {
+    const release = deferred<number>();
+    const started = deferred<void>();
+    let running = 0;
+    let maxRunning = 0;
+    let calls = 0;
+    const worker: Worker = {
+      name: 'slow',
+      intervalMs: HOUR,
+      async runOnce() {
+        calls += 1;
+        running += 1;
+        maxRunning = Math.max(maxRunning, running);
+        started.resolve();
+        const handled = calls === 1 ? await release.promise : 0;
+        running -= 1;
+        return handled;
+      },
+    };
+    const runner = new WorkerRunner(depsWith());
+    runner.register(worker);
+    runner.start();
+    await started.promise;
+
+    const manual = runner.runAllOnce();
+    await settle();
+    expect(calls).toBe(1);
+    release.resolve(0);
+    await manual;
+    await runner.stop();
+
+    expect(calls).toBe(2);
+    expect(maxRunning).toBe(1);
+  });
+
+  it('when stop is called mid-tick, then it resolves only after the tick finishes and nothing runs afterwards', async () => {
+    const release = deferred<number>();
+    const started = deferred<void>();
+    let calls = 0;
+    const runner = new WorkerRunner(depsWith());
+    runner.register({ name: 'busy', intervalMs: 1, runOnce: async () => { calls += 1; started.resolve(); return release.promise; } });
+    runner.start();
+    await started.promise;
+
+    let stopped = false;
+    const stopping = runner.stop().then(() => (stopped = true));
+    await settle();
+    expect(stopped).toBe(false);
+    release.resolve(5);
+    await stopping;
+    await settle();
+
+    expect(stopped).toBe(true);
+    expect(calls).toBe(1);
+  });
+
+  it('when a tick handled items, then the next tick follows at once instead of after the interval', async () => {
+    const drained = deferred<void>();
+    const backlog = [3, 2, 1, 0];
+    const runner = new WorkerRunner(depsWith());
+    runner.register({
+      name: 'backlog',
+      intervalMs: HOUR,
+      async runOnce() {
+        const handled = backlog.shift() ?? 0;
+        if (handled === 0) drained.resolve();
+        return handled;
+      },
+    });
+    runner.start();
+    await drained.promise; // with an hour-long interval this only resolves through immediate re-runs
+    await runner.stop();
+    expect(backlog).toEqual([]);
+  });
+
+  it('when the same worker name is registered twice, then registration refuses it', () => {
+    const runner = new WorkerRunner(depsWith());
+    runner.register({ name: 'dup', intervalMs: 10, runOnce: async () => 0 });
+    expect(() => runner.register({ name: 'dup', intervalMs: 10, runOnce: async () => 0 })).toThrow('already registered');
+  });
+
+  it('when allWorkers runs, then the outbox relay publishes committed events to the configured sink', async () => {
+    const receiver = await new EventReceiver().start();
+    try {
+      const deps = depsWith({ OUTBOX_HTTP_SINK_URLS: receiver.url });
+      const event = await orm.em.fork().transactional(async (tx) => recordEvent(tx as EntityManager, { type: 'order.placed', aggregateId: 'o-1', payload: { n: 1 } }));
+      const runner = new WorkerRunner({ ...deps, clock: { now: () => new Date() } });
+      for (const worker of allWorkers(deps)) runner.register(worker);
+
+      const handled = await runner.runAllOnce();
+
+      expect(runner.workerNames).toContain('outbox-relay');
+      expect(handled['outbox-relay']).toBe(1);
+      expect(receiver.ids()).toEqual([event.id]);
+      expect((await orm.em.fork().findOneOrFail(OutboxEvent, { id: event.id })).deliveredAt).not.toBeNull();
+    } finally {
+      await receiver.close();
+    }
+  });
+});

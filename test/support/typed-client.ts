@@ -1,0 +1,38 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print, type DocumentNode } from 'graphql';
+import type { GraphQLResponse, TestApp } from './test-app';
+
+const printed = new WeakMap<DocumentNode, string>();
+
+/** The exact text a frontend sends for a generated document (what persisted-operations.json hashes, canonically). */
+export function documentText(document: DocumentNode): string {
+  let text = printed.get(document);
+  if (text === undefined) {
+    text = print(document);
+    printed.set(document, text);
+  }
+  return text;
+}
+
+export interface TypedClient {
+  /** The whole response, for tests that look at errors. */
+  request<TResult, TVariables>(document: TypedDocumentNode<TResult, TVariables>, variables: TVariables): Promise<GraphQLResponse<TResult>>;
+  /** The data of a response that must have no errors (throws with the errors otherwise). */
+  data<TResult, TVariables>(document: TypedDocumentNode<TResult, TVariables>, variables: TVariables): Promise<TResult>;
+}
+
+/** A frontend's view of the API: generated documents over real HTTP, optionally signed in. */
+export function typedClient(app: TestApp, options: { token?: string; headers?: Record<string, string> } = {}): TypedClient {
+  const request: TypedClient['request'] = (document, variables) =>
+    app.gql(documentText(document), variables as Record<string, unknown>, options);
+  return {
+    request,
+    async data(document, variables) {
+      const response = await request(document, variables);
+      if (response.errors?.length || !response.data) {
+        throw new Error(`GraphQL errors: ${JSON.stringify(response.errors ?? response)}`);
+      }
+      return response.data;
+    },
+  };
+}

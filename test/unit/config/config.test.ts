@@ -1,0 +1,121 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { ConfigError, loadConfig, parseDuration } from '../../../src/config';
+
+const SECRET = 'a-signing-secret-of-at-least-32-characters';
+const POSTGRES = { DATABASE_URL: 'postgres://tillgate@localhost:5432/tillgate', AUTH_SECRET: SECRET };
+
+/** The ConfigError message loadConfig gives for this environment (fails if it accepts it). */
+function refusal(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).message;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+describe('loadConfig', () => {
+  it('when the environment is empty, then the embedded defaults of DESIGN.md apply and the result is frozen', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      database: { dialect: 'libsql', url: './data/tillgate.db' },
+      port: 4000,
+      publicUrl: 'http://localhost:4000',
+      authSecret: null,
+      persistedQueries: 'allow',
+      maxQueryCost: 5_000,
+      priceDriftBps: 500,
+      priceStaleAfterMs: 600_000,
+      reservationTtlMs: 900_000,
+      paymentLinkStaleAfterMs: 1_800_000,
+      reversalMaxRetries: 5,
+      workerPollIntervalMs: 1_000,
+      workersInProcess: true,
+      partnerApiKeys: [],
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('when DATABASE_URL is not a postgres URL, then the error says what it must look like', () => {
+    expect(refusal({ DATABASE_URL: 'mysql://x' })).toBe('DATABASE_URL must start with postgres:// (got "mysql://...")');
+    expect(refusal({ DATABASE_URL: 'localhost:5432/tillgate' })).toBe('DATABASE_URL must start with postgres:// (got "localhost://...")');
+    expect(refusal({ DATABASE_URL: 'not a url', AUTH_SECRET: SECRET })).toBe('DATABASE_URL must be a postgres://user:password@host:port/database URL');
+    expect(refusal({ DATABASE_URL: 'postgres://localhost', AUTH_SECRET: SECRET })).toMatch(/^DATABASE_URL must name a host and a database/);
+  });
+
+  it('when DATABASE_URL is set without a long enough AUTH_SECRET, then the secret is required', () => {
+    expect(refusal({ DATABASE_URL: POSTGRES.DATABASE_URL })).toBe('AUTH_SECRET is required with DATABASE_URL (at least 32 characters)');
+    expect(refusal({ ...POSTGRES, AUTH_SECRET: 'short' })).toBe('AUTH_SECRET must be at least 32 characters');
+    expect(loadConfig(POSTGRES).database).toEqual({ dialect: 'postgresql', url: POSTGRES.DATABASE_URL });
+  });
+
+  it('when PORT is not a whole number in 0..65535, then it is refused', () => {
+    expect(refusal({ PORT: 'abc' })).toBe('PORT must be a whole number (got "abc")');
+    expect(refusal({ PORT: '70000' })).toBe('PORT must be between 0 and 65535 (got 70000)');
+    expect(refusal({ PORT: '-1' })).toBe('PORT must be a whole number (got "-1")');
+    expect(refusal({ PORT: '80.5' })).toBe('PORT must be a whole number (got "80.5")');
+    expect(loadConfig({ PORT: '8080' }).port).toBe(8080);
+  });
+
+  it('when a duration lacks its unit or uses another, then it is refused, and 200ms, 3s, 5m and 1h are read exactly', () => {
+    expect(refusal({ PRICE_STALE_AFTER: '10' })).toBe('PRICE_STALE_AFTER must be a duration like 200ms, 3s, 5m or 1h (got "10")');
+    expect(refusal({ RESERVATION_TTL: '1.5h' })).toMatch(/^RESERVATION_TTL must be a duration/);
+    expect(refusal({ WORKER_POLL_INTERVAL: '5 minutes' })).toMatch(/^WORKER_POLL_INTERVAL must be a duration/);
+    expect(refusal({ REVERSAL_BACKOFF_MAX: '-1m' })).toMatch(/^REVERSAL_BACKOFF_MAX must be a duration/);
+    expect(['200ms', '3s', '5m', '1h'].map((raw) => parseDuration('X', raw))).toEqual([200, 3_000, 300_000, 3_600_000]);
+    expect(loadConfig({ RESERVATION_TTL: '2m' }).reservationTtlMs).toBe(120_000);
+  });
+
+  it('when a switch is neither on nor off, then it is refused, and the usual spellings are read', () => {
+    expect(refusal({ WORKERS: 'maybe' })).toBe('WORKERS must be on or off (got "maybe")');
+    expect(refusal({ DEMO_DATA: '2' })).toBe('DEMO_DATA must be on or off (got "2")');
+    expect(['on', 'TRUE', '1', 'yes'].map((raw) => loadConfig({ WORKERS: raw }).workersInProcess)).toEqual([true, true, true, true]);
+    expect(['off', 'False', '0', 'no'].map((raw) => loadConfig({ WORKERS: raw }).workersInProcess)).toEqual([false, false, false, false]);
+  });
+
+  it('when a rate, amount or budget is out of range, then it is refused', () => {
+    expect(refusal({ PRICE_DRIFT_BPS: '10001' })).toBe('PRICE_DRIFT_BPS must be between 0 and 10000 (got 10001)');
+    expect(refusal({ MAX_ORDER_AMOUNT: '1e6' })).toBe('MAX_ORDER_AMOUNT must be a whole number (got "1e6")');
+    expect(refusal({ MAX_QUERY_COST: '0' })).toBe('MAX_QUERY_COST must be between 1 and 1000000000 (got 0)');
+    expect(loadConfig({ MAX_QUERY_COST: '12000' }).maxQueryCost).toBe(12_000);
+  });
+
+  it('when a URL is not absolute http(s), then it is refused', () => {
+    expect(refusal({ PUBLIC_URL: 'shop.example.com' })).toBe('PUBLIC_URL must be an absolute http(s) URL (got "shop.example.com")');
+    expect(refusal({ STRIPE_API_BASE: 'ftp://stripe.local' })).toBe('STRIPE_API_BASE must be an http(s) URL (got "ftp://stripe.local")');
+    expect(loadConfig({ PUBLIC_URL: 'https://shop.example.com/' }).publicUrl).toBe('https://shop.example.com');
+  });
+
+  it('when PERSISTED_QUERIES is not one of its modes, then it is refused, and partner keys are read as a list', () => {
+    expect(refusal({ PERSISTED_QUERIES: 'on' })).toBe('PERSISTED_QUERIES must be off, allow or only-for-partners (got "on")');
+    expect(['off', 'allow', 'only-for-partners'].map((mode) => loadConfig({ PERSISTED_QUERIES: mode }).persistedQueries)).toEqual(['off', 'allow', 'only-for-partners']);
+    expect(loadConfig({ PARTNER_API_KEYS: ' key-a, key-b,,key-c ' }).partnerApiKeys).toEqual(['key-a', 'key-b', 'key-c']);
+  });
+});
+
+describe('the tillgate process with a bad configuration', () => {
+  const root = process.cwd();
+  const run = promisify(execFile);
+
+  beforeAll(async () => {
+    // The same compile step as `npm run build`, so the test runs what `npm start` runs.
+    await run(join(root, 'node_modules', '.bin', 'swc'), ['src', 'tools', '-d', 'dist', '--copy-files', '--config-file', '.swcrc'], { cwd: root });
+  });
+
+  it('when DATABASE_URL=mysql://x, then it exits non-zero with exactly one clear line on stderr', async () => {
+    const outcome = await run(process.execPath, ['dist/src/main.js'], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', DATABASE_URL: 'mysql://x' },
+      timeout: 30_000,
+    }).then(
+      () => ({ code: 0, stdout: '', stderr: '' }),
+      (failure: { code: number; stdout: string; stderr: string }) => failure,
+    );
+    expect(outcome.code).toBe(2);
+    expect(outcome.stderr.split('\n').filter(Boolean)).toEqual(['Configuration error: DATABASE_URL must start with postgres:// (got "mysql://...")']);
+    expect(outcome.stdout).toBe('');
+  });
+});

@@ -1,0 +1,116 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildSchema, concatAST, parse, specifiedRules, validate, type GraphQLError } from 'graphql';
+import { FIXED_REQUEST_LIMITS, queryLimitRules, QueryTooComplexError, type RequestLimits } from '../../../src/http/request-limits';
+
+// A schema of its own, so the arithmetic below does not move when the product schema grows.
+const schema = buildSchema(`
+  type Money { amount: Int! currency: String! }
+  type Variant { id: ID! price: Money! product: Product! }
+  type Product { id: ID! name: String! variants: [Variant!]! related: [Product!]! }
+  type PageInfo { hasNextPage: Boolean! }
+  type ProductConnection { nodes: [Product!]! pageInfo: PageInfo! }
+  type Query {
+    products(first: Int = 20): ProductConnection!
+    everything(first: Int): ProductConnection!
+    product(id: ID!): Product
+  }
+`);
+
+const limits: RequestLimits = { ...FIXED_REQUEST_LIMITS, maxCost: 5_000 };
+
+function refusals(query: string, overrides: Partial<RequestLimits> = {}): Record<string, unknown>[] {
+  const errors = validate(schema, parse(query), queryLimitRules({ ...limits, ...overrides }));
+  return errors.map((error: GraphQLError) => {
+    expect(error).toBeInstanceOf(QueryTooComplexError);
+    return error.extensions;
+  });
+}
+
+/** With a budget of 0 every costly query is refused, and the refusal carries the measured cost. */
+const costOf = (query: string): number => {
+  const refusal = refusals(query, { maxCost: 0 }).find((extensions) => extensions.limit === 'cost');
+  return refusal ? (refusal.actual as number) : 0;
+};
+
+/** product { related { related { ... { id } } } } with `levels` fields in total. */
+const nested = (levels: number): string => `{ product(id: "1") { ${'related { '.repeat(levels - 2)}id${' }'.repeat(levels - 2)} } }`;
+
+describe('query limits', () => {
+  it('when a query nests fields 12 levels deep, then it passes, and at 13, then it is refused as too deep', () => {
+    expect(refusals(nested(12), { maxCost: Infinity })).toEqual([]);
+    expect(refusals(nested(13), { maxCost: Infinity })).toEqual([{ code: 'QUERY_TOO_COMPLEX', limit: 'depth', maximum: 12, actual: 13 }]);
+  });
+
+  it('when the depth hides in fragments, then it is counted through them', () => {
+    const query = `{ product(id: "1") { ...A } }
+      fragment A on Product { related { ...B } }
+      fragment B on Product { related { related { related { related { related { related { related { related { related { ... on Product { related { id } } } } } } } } } } } }`;
+    expect(refusals(query, { maxCost: Infinity })).toEqual([expect.objectContaining({ limit: 'depth', actual: 13 })]);
+  });
+
+  it('when a query uses 50 aliases, then it passes, and 51, then it is refused', () => {
+    const aliases = (count: number) => `{ ${Array.from({ length: count }, (_, i) => `a${i}: product(id: "${i}") { id }`).join(' ')} }`;
+    expect(refusals(aliases(50))).toEqual([]);
+    expect(refusals(aliases(51))).toEqual([{ code: 'QUERY_TOO_COMPLEX', limit: 'aliases', maximum: 50, actual: 51 }]);
+  });
+
+  it('when fields return objects, then each costs one per time it is resolved and scalars are free', () => {
+    // product 1 + variants 1 + 20 default-sized list x (price 1 + product 1)
+    expect(costOf(`{ product(id: "1") { id name variants { id price { amount } product { id } } } }`)).toBe(1 + 1 + 20 * 2);
+  });
+
+  it('when a connection gives first, then its page multiplies by first and its nodes list is not counted twice', () => {
+    // products 1 + 7 x (nodes 1 + variants (1 + 20 x price 1)) + pageInfo 1
+    expect(costOf(`{ products(first: 7) { nodes { variants { price { amount } } } pageInfo { hasNextPage } } }`)).toBe(1 + 7 * (1 + 21 + 1));
+  });
+
+  it('when first is omitted, then the argument default counts, and when it is a variable or has no default, then the page cap counts', () => {
+    const page = '{ nodes { id } }';
+    expect(costOf(`{ products ${page} }`)).toBe(1 + 20);
+    expect(costOf(`query($n: Int) { products(first: $n) ${page} }`)).toBe(1 + FIXED_REQUEST_LIMITS.maxPageSize);
+    expect(costOf(`{ everything ${page} }`)).toBe(1 + FIXED_REQUEST_LIMITS.maxPageSize);
+  });
+
+  it('when nested lists fan out beyond the budget, then the query is refused with its cost', () => {
+    const query = `{ products(first: 100) { nodes { related { related { variants { id } } } } } }`;
+    // nodes 1 + related (1 + 20 x (related 1 + 20 x variants 1)) = 422 per product
+    expect(refusals(query)).toEqual([{ code: 'QUERY_TOO_COMPLEX', limit: 'cost', maximum: 5_000, actual: 1 + 100 * 422 }]);
+  });
+
+  it('when fragments spread into each other many times, then measuring stays linear and the cost is still counted', () => {
+    const levels = 30;
+    const fragments = Array.from({ length: levels }, (_, i) =>
+      i === levels - 1 ? `fragment F${i} on Product { variants { id } }` : `fragment F${i} on Product { ...F${i + 1} a${i}: related { ...F${i + 1} } }`,
+    ).join('\n');
+    const started = process.hrtime.bigint();
+    const refusal = refusals(`{ product(id: "1") { ...F0 } } ${fragments}`).find((extensions) => extensions.limit === 'cost');
+    expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(1_000);
+    expect(refusal?.actual).toBeGreaterThan(20 ** 20);
+  });
+
+  it('when fragments form a cycle, then the limits do not loop (graphql-js reports the cycle)', () => {
+    const query = `{ product(id: "1") { ...A } } fragment A on Product { related { ...B } } fragment B on Product { related { ...A } }`;
+    const errors = validate(schema, parse(query), [...specifiedRules, ...queryLimitRules(limits)]);
+    expect(errors.some((error) => /Cannot spread fragment "A" within itself/.test(error.message))).toBe(true);
+  });
+
+  it('when the playground introspects the schema, then introspection counts neither depth nor cost', () => {
+    const query = `{ __schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } } } } } }`;
+    expect(refusals(query, { maxCost: 1 })).toEqual([]);
+  });
+});
+
+describe('the project operations and the default limits', () => {
+  const schemaFile = readFileSync(join(process.cwd(), 'src', 'schema', 'schema.graphql'), 'utf8');
+  const operationsDir = join(process.cwd(), 'test', 'operations');
+  const sources = readdirSync(operationsDir, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.graphql'));
+
+  it('when every operation of test/operations is held to half the default budget and depth 8, then none is refused', () => {
+    const productSchema = buildSchema(schemaFile);
+    const document = concatAST(sources.map((file) => parse(readFileSync(join(operationsDir, file), 'utf8'))));
+    const withMargin = queryLimitRules({ ...FIXED_REQUEST_LIMITS, maxCost: 2_500, maxDepth: 8 });
+    expect(sources.length).toBeGreaterThan(20);
+    expect(validate(productSchema, document, withMargin).map((error) => error.message)).toEqual([]);
+  });
+});
