@@ -9,6 +9,7 @@ import { migrate, openOrm, type Orm, type OrmOptions } from './db/orm';
 import { createHttpApp } from './http/app';
 import { startGraphQLServer } from './http/graphql-server';
 import { stripeWebhookRouter } from './http/stripe-webhook.router';
+import { paymentLinksRouter } from './http/payment-links.router';
 import { persistedQuerySettings } from './http/persisted-queries';
 import { queryLimitRules, requestLimitsFor } from './http/request-limits';
 import { metrics } from './http/metrics';
@@ -78,7 +79,7 @@ export async function startTillgate(config: Config, options: StartOptions = {}):
     validationRules: queryLimitRules(requestLimitsFor(config)),
     ...persistedQuerySettings(config),
   });
-  const app = createHttpApp({ deps, graphql, routers: [stripeWebhookRouter(deps, stripeGateway)] });
+  const app = createHttpApp({ deps, graphql, routers: [stripeWebhookRouter(deps, stripeGateway), paymentLinksRouter(deps)] });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(config.port, '0.0.0.0', () => resolve(listening));
   });

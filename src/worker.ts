@@ -20,6 +20,7 @@ async function main(): Promise<void> {
   // Same schema as the gateway; a no-op when the gateway already migrated.
   await migrate(orm);
   const deps: AppDeps = { config, orm, tokens: new TokenService(resolveAuthSecret(config)), clock: systemClock, extensions: {} };
+  // Same payment gateway as the gateway process: saga recovery may need to ask Stripe.
   installStripe(deps.extensions, config, deps.clock);
   const runner = new WorkerRunner(deps);
   for (const worker of allWorkers(deps)) runner.register(worker);

@@ -1,4 +1,4 @@
-import { Cascade, Collection, Entity, ManyToOne, OneToMany, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { Cascade, Collection, DateTimeType, Entity, ManyToOne, OneToMany, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { newId } from './columns';
 import { CartLine } from './cart-line.entity';
 import { Customer } from './customer.entity';
@@ -48,16 +48,16 @@ export class Cart {
   @Property({ version: true, type: 'integer' })
   version: number = 1;
 
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: DateTimeType, nullable: true })
   pricesValidatedAt: Date | null = null;
 
   /** Next line position, so lines keep the order the buyer added them in. */
   @Property({ type: 'integer' })
   nextLinePosition: number = 0;
 
-  @Property({ type: 'datetime' })
+  @Property({ type: DateTimeType })
   createdAt: Date = new Date();
 
-  @Property({ type: 'datetime', onUpdate: () => new Date() })
+  @Property({ type: DateTimeType, onUpdate: () => new Date() })
   updatedAt: Date = new Date();
 }

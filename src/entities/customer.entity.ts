@@ -1,4 +1,4 @@
-import { Entity, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { DateTimeType, Entity, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { newId } from './columns';
 import { Role } from './enums';
 
@@ -20,6 +20,6 @@ export class Customer {
   @Property({ type: 'string', length: 32 })
   role: Role = Role.CUSTOMER;
 
-  @Property({ type: 'datetime' })
+  @Property({ type: DateTimeType })
   createdAt: Date = new Date();
 }

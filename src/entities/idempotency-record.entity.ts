@@ -1,4 +1,4 @@
-import { Entity, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { DateTimeType, Entity, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { newId } from './columns';
 import { IdempotencyStatus } from './enums';
 
@@ -27,6 +27,6 @@ export class IdempotencyRecord {
   @Property({ type: 'uuid', nullable: true })
   resultId: string | null = null;
 
-  @Property({ type: 'datetime' })
+  @Property({ type: DateTimeType })
   createdAt: Date = new Date();
 }

@@ -1,4 +1,4 @@
-import { Collection, Entity, Index, OneToMany, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { Collection, DateTimeType, Entity, Index, OneToMany, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import type { AddressValue } from './cart.entity';
 import { money, newId } from './columns';
 import { OrderStatus, PaymentMethodKind } from './enums';
@@ -71,12 +71,12 @@ export class Order {
   @Property({ type: 'string', length: 500, nullable: true })
   cancelReason: string | null = null;
 
-  @Property({ type: 'datetime' })
+  @Property({ type: DateTimeType })
   createdAt: Date = new Date();
 
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: DateTimeType, nullable: true })
   placedAt: Date | null = null;
 
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: DateTimeType, nullable: true })
   cancelledAt: Date | null = null;
 }

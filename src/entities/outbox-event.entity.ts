@@ -1,4 +1,4 @@
-import { Entity, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { DateTimeType, Entity, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { newId } from './columns';
 
 /**
@@ -22,16 +22,16 @@ export class OutboxEvent {
   @Property({ type: 'json' })
   payload!: Record<string, unknown>;
 
-  @Property({ type: 'datetime' })
+  @Property({ type: DateTimeType })
   createdAt: Date = new Date();
 
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: DateTimeType, nullable: true })
   deliveredAt: Date | null = null;
 
   @Property({ type: 'integer' })
   attempts: number = 0;
 
-  @Property({ type: 'datetime' })
+  @Property({ type: DateTimeType })
   nextAttemptAt: Date = new Date();
 
   @Property({ type: 'text', nullable: true })

@@ -1,4 +1,4 @@
-import { Entity, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { DateTimeType, Entity, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { money, newId } from './columns';
 import { PaymentLinkStatus } from './enums';
 
@@ -32,6 +32,6 @@ export class PaymentLink {
   @Property({ type: 'string', length: 32 })
   status: PaymentLinkStatus = PaymentLinkStatus.OPEN;
 
-  @Property({ type: 'datetime' })
+  @Property({ type: DateTimeType })
   createdAt: Date = new Date();
 }

@@ -1,4 +1,4 @@
-import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { DateTimeType, Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 
 /** A Stripe event already applied; recorded in the same transaction as its effect. */
 @Entity({ tableName: 'processed_webhook_events' })
@@ -11,6 +11,6 @@ export class ProcessedWebhookEvent {
   @Property({ type: 'string', length: 100 })
   type!: string;
 
-  @Property({ type: 'datetime' })
+  @Property({ type: DateTimeType })
   processedAt: Date = new Date();
 }

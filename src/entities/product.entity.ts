@@ -1,4 +1,4 @@
-import { Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { DateTimeType, Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { newId } from './columns';
 import { Seller } from './seller.entity';
 
@@ -16,6 +16,6 @@ export class Product {
   @ManyToOne(() => Seller, { nullable: true })
   seller: Seller | null = null;
 
-  @Property({ type: 'datetime' })
+  @Property({ type: DateTimeType })
   createdAt: Date = new Date();
 }

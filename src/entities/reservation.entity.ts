@@ -1,4 +1,4 @@
-import { Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { DateTimeType, Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { newId } from './columns';
 import { ReservationStatus } from './enums';
 import { Variant } from './variant.entity';
@@ -29,12 +29,12 @@ export class Reservation {
   @Property({ type: 'string', length: 32 })
   status: ReservationStatus = ReservationStatus.ACTIVE;
 
-  @Property({ type: 'datetime' })
+  @Property({ type: DateTimeType })
   expiresAt!: Date;
 
   @Property({ type: 'uuid', nullable: true })
   orderId: string | null = null;
 
-  @Property({ type: 'datetime' })
+  @Property({ type: DateTimeType })
   createdAt: Date = new Date();
 }

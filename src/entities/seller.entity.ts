@@ -1,4 +1,4 @@
-import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { DateTimeType, Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { newId } from './columns';
 
 @Entity({ tableName: 'sellers' })
@@ -14,6 +14,6 @@ export class Seller {
   @Property({ type: 'string', length: 100 })
   stripeAccountId!: string;
 
-  @Property({ type: 'datetime' })
+  @Property({ type: DateTimeType })
   createdAt: Date = new Date();
 }

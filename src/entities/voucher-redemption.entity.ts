@@ -1,4 +1,4 @@
-import { Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { DateTimeType, Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { money, newId } from './columns';
 import { RedemptionStatus } from './enums';
 import { Voucher } from './voucher.entity';
@@ -43,9 +43,9 @@ export class VoucherRedemption {
   @Property({ type: 'string', length: 3, nullable: true })
   creditCurrency: string | null = null;
 
-  @Property({ type: 'datetime' })
+  @Property({ type: DateTimeType })
   createdAt: Date = new Date();
 
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: DateTimeType, nullable: true })
   releasedAt: Date | null = null;
 }

@@ -1,4 +1,4 @@
-import { Entity, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { DateTimeType, Entity, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { money, newId } from './columns';
 import { VoucherKind } from './enums';
 
@@ -36,15 +36,15 @@ export class Voucher {
   @Property({ type: 'integer' })
   redemptionCount: number = 0;
 
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: DateTimeType, nullable: true })
   startsAt: Date | null = null;
 
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: DateTimeType, nullable: true })
   endsAt: Date | null = null;
 
   @Property({ ...money(), nullable: true })
   minSubtotal: number | null = null;
 
-  @Property({ type: 'datetime' })
+  @Property({ type: DateTimeType })
   createdAt: Date = new Date();
 }

@@ -8,9 +8,10 @@ import { CheckoutResolver } from './checkout.resolver';
 import { CustomerOrdersResolver, OrderLineResolver, OrderResolver, SellerTransferResolver } from './order.resolver';
 import { CustomerCreditResolver, VoucherRedemptionResolver } from './voucher-redemption.resolver';
 import { RefundResolver } from './refund.resolver';
+import { PaymentLinkResolver } from './payment-link.resolver';
 
 /** Every resolver class; one file per area. */
 export const resolvers: NonEmptyArray<Function> = [AuthResolver, CartResolver, OrderResolver, OrderLineResolver, SellerTransferResolver, CustomerOrdersResolver,
   ProductResolver, VariantResolver, ShippingMethodResolver, AdminCatalogResolver,
   CheckoutResolver, CancelOrderResolver, VoucherRedemptionResolver, CustomerCreditResolver,
-  RefundResolver];
+  RefundResolver, PaymentLinkResolver];

@@ -1,6 +1,7 @@
 import type { Orm } from '../../src/db/orm';
 import type { EntityManager } from '../../src/db/orm';
-import { Cart, type ShippingMethod, type Variant, type Voucher } from '../../src/entities';
+import type { StartOptions } from '../../src/app';
+import { Cart, Customer, type ShippingMethod, type Variant, type Voucher } from '../../src/entities';
 import { ConfirmCheckoutSaga, type ConfirmCheckoutOptions } from '../../src/services/checkout/confirm-checkout.saga';
 import type { CheckoutDeps } from '../../src/services/checkout/checkout-types';
 import { appendLedgerEntry } from '../../src/services/credit/credit-ledger';
@@ -8,7 +9,7 @@ import { availableByVariant } from '../../src/services/inventory/availability';
 import { cartVersionKey } from '../../src/services/cart/version-key';
 import { NotConfiguredGateway } from '../../src/services/payments/payment-gateway';
 import { systemClock } from '../../src/services/shared/clock';
-import type { TestApp } from '../support/test-app';
+import { startTestApp, type TestApp } from '../support/test-app';
 import { anAddress, buildCart } from './cart.factory';
 import { buildProduct, buildShippingMethod } from './catalog.factory';
 
@@ -102,4 +103,25 @@ export async function confirmViaApi(app: TestApp, input: Record<string, unknown>
   const response = await app.gql(CONFIRM_CHECKOUT, { input }, { token });
   if (response.errors?.length) throw new Error(`confirmCheckout answered a GraphQL error: ${JSON.stringify(response.errors)}`);
   return response.data.confirmCheckout;
+}
+
+/**
+ * One gateway per test file, emptied before each test: returns a getter, so
+ * `const app = useCheckoutApp()` then `app()` inside tests.
+ */
+export function useCheckoutApp(env: Record<string, string> = {}, options: StartOptions = {}): () => TestApp {
+  let app: TestApp | undefined;
+  beforeAll(async () => {
+    app = await startTestApp(env, options);
+  });
+  beforeEach(() => app!.reset());
+  afterAll(() => app?.close());
+  return () => app!;
+}
+
+/** A customer row written directly (no password hashing): for tests that need many buyers quickly. */
+export async function buildCustomer(em: EntityManager): Promise<string> {
+  const customer = em.create(Customer, { email: `buyer-${Math.random().toString(36).slice(2)}@example.com`, passwordHash: 'not-a-real-hash' });
+  await em.persistAndFlush(customer);
+  return customer.id;
 }

@@ -1,10 +1,12 @@
-import { Customer, Order, OrderStatus, PaymentMethodKind, StockLevel, Voucher, VoucherKind } from '../../src/entities';
+import { Order, OrderStatus, PaymentMethodKind, StockLevel, Voucher, VoucherKind } from '../../src/entities';
 import type { Outcome } from '../../src/services/shared/outcome';
+import { SimulatedCrash } from '../../src/services/saga/saga-types';
+import { systemClock } from '../../src/services/shared/clock';
+import { recoverStaleSagas } from '../../src/services/workers/saga-recovery.worker';
 import type { CheckoutConfirmation } from '../../src/services/checkout/confirm-checkout.saga';
 import { buildProduct, buildVoucher } from '../factories/catalog.factory';
-import { availableUnits, buildReadyCart, directSaga } from '../factories/checkout.factory';
+import { availableUnits, buildCustomer, buildReadyCart, directSaga, useCheckoutApp } from '../factories/checkout.factory';
 import { assertCheckoutInvariants } from '../support/invariants';
-import { startTestApp, type TestApp } from '../support/test-app';
 
 /**
  * Many real PostgreSQL connections (pool 40) racing for the last voucher use,
@@ -12,26 +14,16 @@ import { startTestApp, type TestApp } from '../support/test-app';
  * EntityManager fork, as concurrent requests do.
  */
 describe('checkout races on PostgreSQL', () => {
-  let app: TestApp;
-  beforeAll(async () => {
-    app = await startTestApp();
-  });
-  beforeEach(() => app.reset());
-  afterAll(() => app.close());
+  const getApp = useCheckoutApp();
 
-  const em = () => app.orm.em.fork();
+  const em = () => getApp().orm.em.fork();
   const failureCodes = (outcomes: Outcome<CheckoutConfirmation>[]) =>
     outcomes.flatMap((o) => (o.ok ? [] : [o.failure.code])).sort();
 
-  async function customers(count: number): Promise<string[]> {
-    const fork = em();
-    const rows = Array.from({ length: count }, (_, i) => fork.create(Customer, { email: `racer-${i}-${Date.now()}@example.com`, passwordHash: 'x' }));
-    await fork.flush();
-    return rows.map((c) => c.id);
-  }
+  const customers = (count: number) => Promise.all(Array.from({ length: count }, () => buildCustomer(em())));
 
   const confirmAll = (carts: { cartId: string; versionKey: string; customerId: string | null }[]) => {
-    const saga = directSaga(app);
+    const saga = directSaga(getApp());
     return Promise.all(carts.map((c) =>
       saga.confirm(em(), { cartId: c.cartId, versionKey: c.versionKey, paymentMethod: PaymentMethodKind.CASH_ON_DELIVERY }, { customerId: c.customerId, isAdmin: false })));
   };
@@ -39,11 +31,10 @@ describe('checkout races on PostgreSQL', () => {
   it('when 40 customers race for a voucher capped at 5, then exactly 5 orders carry it and the rest get VOUCHER_EXHAUSTED', async () => {
     const voucher = await buildVoucher(em(), { kind: VoucherKind.AMOUNT_OFF, value: 100, maxRedemptions: 5 });
     const { variants: [variant] } = await buildProduct(em(), { variants: [{ price: 1_000, currency: 'EUR', stock: 1_000 }] });
-    const carts = [];
-    for (const customerId of await customers(40)) {
+    const carts = await Promise.all((await customers(40)).map(async (customerId) => {
       const ready = await buildReadyCart(em(), { customerId, variants: [{ variant, quantity: 1 }], vouchers: [voucher] });
-      carts.push({ cartId: ready.cart.id, versionKey: ready.versionKey, customerId });
-    }
+      return { cartId: ready.cart.id, versionKey: ready.versionKey, customerId };
+    }));
 
     const outcomes = await confirmAll(carts);
 
@@ -52,7 +43,7 @@ describe('checkout races on PostgreSQL', () => {
     const placed = await em().find(Order, { status: OrderStatus.PLACED });
     expect(placed.filter((o) => o.voucherCodes.includes(voucher.code))).toHaveLength(5);
     expect((await em().findOneOrFail(Voucher, { id: voucher.id })).redemptionCount).toBe(5);
-    await assertCheckoutInvariants(app.orm);
+    await assertCheckoutInvariants(getApp().orm);
   });
 
   it('when one customer checks out two carts with a once-per-customer voucher at the same time, then at most one uses it', async () => {
@@ -69,25 +60,24 @@ describe('checkout races on PostgreSQL', () => {
     expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
     expect(failureCodes(outcomes)).toEqual(['VOUCHER_ALREADY_REDEEMED']);
     expect((await em().findOneOrFail(Voucher, { id: voucher.id })).redemptionCount).toBe(1);
-    await assertCheckoutInvariants(app.orm);
+    await assertCheckoutInvariants(getApp().orm);
   });
 
   it('when 20 buyers race for 5 units, then exactly 5 orders are placed and stock ends at 0, never below', async () => {
     const { variants: [variant] } = await buildProduct(em(), { variants: [{ price: 1_000, currency: 'EUR', stock: 5 }] });
-    const carts = [];
-    for (let i = 0; i < 20; i++) {
+    const carts = await Promise.all(Array.from({ length: 20 }, async () => {
       const ready = await buildReadyCart(em(), { variants: [{ variant, quantity: 1 }] });
-      carts.push({ cartId: ready.cart.id, versionKey: ready.versionKey, customerId: null });
-    }
+      return { cartId: ready.cart.id, versionKey: ready.versionKey, customerId: null };
+    }));
 
     const outcomes = await confirmAll(carts);
 
     expect(outcomes.filter((o) => o.ok)).toHaveLength(5);
     expect(failureCodes(outcomes)).toEqual(Array(15).fill('INSUFFICIENT_STOCK'));
     expect(await em().count(Order, { status: OrderStatus.PLACED })).toBe(5);
-    expect(await availableUnits(app.orm, variant.id)).toBe(0);
+    expect(await availableUnits(getApp().orm, variant.id)).toBe(0);
     expect((await em().findOneOrFail(StockLevel, { variant: variant.id })).onHand).toBe(0);
-    await assertCheckoutInvariants(app.orm);
+    await assertCheckoutInvariants(getApp().orm);
   });
 
   it('when one cart is confirmed 8 times at once with the same key, then exactly one order exists and the rest wait or replay it', async () => {
@@ -101,7 +91,24 @@ describe('checkout races on PostgreSQL', () => {
     expect(outcomes.filter((o) => o.ok && !o.value.replayed)).toHaveLength(1);
     expect(new Set(failureCodes(outcomes))).toEqual(new Set(failureCodes(outcomes).length ? ['CHECKOUT_IN_PROGRESS'] : []));
     expect(await em().count(Order, {})).toBe(1);
-    expect(await availableUnits(app.orm, ready.variants[0].id)).toBe(8);
-    await assertCheckoutInvariants(app.orm);
+    expect(await availableUnits(getApp().orm, ready.variants[0].id)).toBe(8);
+    await assertCheckoutInvariants(getApp().orm);
+  });
+
+  it('when two recovery workers run at once over crashed sagas, then each saga is ended exactly once', async () => {
+    const crashing = directSaga(getApp(), { faults: { beforeStep: (id) => { if (id === 'finalize') throw new SimulatedCrash('killed before finalize'); } } });
+    const carts = await Promise.all(Array.from({ length: 6 }, () => buildReadyCart(em(), { lines: [{ price: 1_000, stock: 3, quantity: 1 }] })));
+    for (const ready of carts) {
+      await expect(crashing.confirm(em(), { cartId: ready.cart.id, versionKey: ready.versionKey, paymentMethod: PaymentMethodKind.CASH_ON_DELIVERY }, { customerId: null, isAdmin: false }))
+        .rejects.toBeInstanceOf(SimulatedCrash);
+    }
+    const deps = { config: getApp().config, clock: systemClock, extensions: {} };
+    const later = new Date(Date.now() + getApp().config.sagaRecoveryGraceMs + 1_000);
+
+    const [first, second] = await Promise.all([recoverStaleSagas(em(), deps, later), recoverStaleSagas(em(), deps, later)]);
+
+    expect(first + second).toBe(6);
+    expect(await em().count(Order, { status: OrderStatus.PLACED })).toBe(6);
+    await assertCheckoutInvariants(getApp().orm);
   });
 });

@@ -33,7 +33,7 @@ export class UserError extends ErrorResult {
   field?: string | null;
 }
 
-@ObjectType()
+@ObjectType('PriceChange')
 export class PriceChangeType {
   @Field(() => ID) variantId!: string;
   @Field(() => Money) previous!: Money;

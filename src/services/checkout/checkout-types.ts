@@ -49,6 +49,10 @@ export interface ClaimData { cartId: string; claimId: string }
 export interface ReservationData { reservationIds: string[] }
 export interface HoldData { redemptionIds: string[] }
 export interface OrderData { orderId: string; paymentId: string; creditApplied: number; amountDue: number; currency: string; email: string }
-export interface PaymentData { providerReference: string | null }
+export interface PaymentData {
+  providerReference: string | null;
+  /** The provider's answer; REQUIRES_ACTION and PENDING are finished later by webhooks, the sweeper or recovery. Absent for local kinds. */
+  status?: 'AUTHORIZED' | 'CAPTURED' | 'REQUIRES_ACTION' | 'PENDING';
+}
 
 export const idempotencyKeyFor = (cartId: string, versionKey: string) => `${cartId}:${versionKey}`;

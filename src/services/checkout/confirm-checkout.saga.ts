@@ -3,7 +3,10 @@ import { newId } from '../../entities/columns';
 import { Order, Payment, PaymentMethodKind, SagaExecution, SagaStatus } from '../../entities';
 import type { AppDeps } from '../../schema/context';
 import { paymentGatewayFrom } from '../payments/payment-gateway';
-import { SagaRunner } from '../saga/saga-runner';
+import { planPaymentRecovery } from '../payments/webhooks/payment-recovery';
+import { SagaRunner, type SagaRunResult } from '../saga/saga-runner';
+import { SagaLeftForRecovery } from '../saga/saga-types';
+import { logger } from '../shared/logger';
 import type { SagaFaults } from '../saga/saga-types';
 import { ErrorCode } from '../shared/error-code';
 import { isId } from '../shared/ids';
@@ -20,7 +23,7 @@ import { claimCartStep, type ReplayAnswer } from './steps/claim-cart.step';
 import { CREATE_ORDER_STEP, createOrderStep } from './steps/create-order.step';
 import { finalizeStep } from './steps/finalize.step';
 import { holdVouchersStep } from './steps/hold-vouchers.step';
-import { paymentStep } from './steps/payment.step';
+import { PAYMENT_STEP, paymentStep } from './steps/payment.step';
 import { priceGuardStep } from './steps/price-guard.step';
 import { reserveStockStep } from './steps/reserve-stock.step';
 
@@ -50,7 +53,10 @@ const LOCAL_PAYMENT_KINDS: ReadonlySet<PaymentMethodKind> = new Set([PaymentMeth
 export class ConfirmCheckoutSaga {
   private readonly runner: SagaRunner<CheckoutSagaInput, CheckoutDeps>;
 
-  constructor(deps: CheckoutDeps, options: ConfirmCheckoutOptions = {}) {
+  constructor(
+    private readonly deps: CheckoutDeps,
+    private readonly options: ConfirmCheckoutOptions = {},
+  ) {
     this.runner = new SagaRunner({ kind: CHECKOUT_SAGA_KIND, steps: CHECKOUT_STEPS }, deps, {
       now: () => deps.clock.now(),
       faults: options.faults,
@@ -80,7 +86,15 @@ export class ConfirmCheckoutSaga {
       actor,
       orderId: newId(),
     };
-    const outcome = await this.runner.start(em, newId(), idempotencyKeyFor(input.cartId, input.versionKey), input);
+    let outcome: Outcome<SagaRunResult>;
+    try {
+      outcome = await this.runner.start(em, newId(), idempotencyKeyFor(input.cartId, input.versionKey), input);
+    } catch (error) {
+      // The provider's answer was lost: nothing is compensated; recovery asks Stripe and ends the order.
+      if (!(error instanceof SagaLeftForRecovery)) throw error;
+      logger.warn('checkout.payment_outcome_unknown', { orderId: input.orderId, cartId: input.cartId, reason: error.message });
+      return fail(ErrorCode.CHECKOUT_IN_PROGRESS, 'The payment provider did not answer in time; the payment is being verified. Check the order shortly.', 'paymentMethod');
+    }
     if (!outcome.ok) return outcome;
     const replayed = outcome.value.kind === 'answered';
     const orderId = replayed ? (outcome.value as { value: ReplayAnswer }).value.replayOrderId : input.orderId;
@@ -93,8 +107,9 @@ export class ConfirmCheckoutSaga {
    * - RUNNING with the order written (create-order done) and a payment kind
    *   with no outside effect (cash on delivery, store credit): redo the payment
    *   step (a no-op) and finalize, so the buyer keeps the order they confirmed.
-   * - RUNNING anywhere earlier, or a card/hosted payment (asking the provider
-   *   comes with the Stripe adapter): compensate everything recorded.
+   * - RUNNING with the order written and a card/hosted payment: ask the
+   *   provider (recoverProviderPayment) and finish or compensate accordingly.
+   * - RUNNING anywhere earlier: compensate everything recorded.
    * A business failure while completing compensates too.
    */
   async recover(em: EntityManager, row: SagaExecution): Promise<'completed' | 'compensated'> {
@@ -104,8 +119,32 @@ export class ConfirmCheckoutSaga {
       const outcome = await this.runner.resume(em, row);
       return outcome.ok ? 'completed' : 'compensated';
     }
+    if (row.status === SagaStatus.RUNNING && orderWritten) return this.recoverProviderPayment(em, row, input);
     await this.runner.compensate(em, row.id, `recovered after a crash at step ${row.stepsCompleted}`);
     return 'compensated';
+  }
+
+  /**
+   * A card or hosted payment whose saga died after the order was written:
+   * - the provider's answer was recorded → finish (place, or hand over to webhooks);
+   * - it was not → ask Stripe by the order id: a live payment is taken over and
+   *   finished, none (or a failed one) means compensate. Stripe unreachable →
+   *   throws, and the next recovery round asks again.
+   */
+  private async recoverProviderPayment(em: EntityManager, row: SagaExecution, input: CheckoutSagaInput): Promise<'completed' | 'compensated'> {
+    const paymentRecorded = row.stepsCompleted > CHECKOUT_STEPS.findIndex((step) => step.id === PAYMENT_STEP);
+    if (paymentRecorded) {
+      const outcome = await this.runner.resume(em, row);
+      return outcome.ok ? 'completed' : 'compensated';
+    }
+    const plan = await planPaymentRecovery(this.deps.paymentGateway, input.orderId);
+    if (plan.action === 'compensate') {
+      await this.runner.compensate(em, row.id, `recovered after a crash during payment: ${plan.reason}`);
+      return 'compensated';
+    }
+    const resumed = new ConfirmCheckoutSaga({ ...this.deps, paymentGateway: plan.gateway }, { ...this.options, faults: undefined });
+    const outcome = await resumed.runner.resume(em, row);
+    return outcome.ok ? 'completed' : 'compensated';
   }
 }
 

@@ -33,10 +33,11 @@ async function lockStock(tx: EntityManager, variantIds: readonly string[]): Prom
   return tx.find(StockLevel, { variant: { $in: [...variantIds] } }, { orderBy: { id: 'asc' }, ...(locked ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {}) });
 }
 
-/** A variant's stock rows, default warehouse first: where units are taken from and put back to. */
-async function defaultFirst(tx: EntityManager, levels: readonly StockLevel[], variantId: string): Promise<StockLevel[]> {
+/** Orders stock rows default warehouse first: where units are taken from and put back to. */
+async function defaultFirstSorter(tx: EntityManager): Promise<(levels: readonly StockLevel[], variantId: string) => StockLevel[]> {
   const defaults = new Set((await tx.find(Warehouse, { isDefault: true }, { fields: ['id'] })).map((w) => w.id));
-  return levels.filter((l) => l.variant.id === variantId).sort((a, b) => Number(defaults.has(b.warehouse.id)) - Number(defaults.has(a.warehouse.id)));
+  return (levels, variantId) =>
+    levels.filter((l) => l.variant.id === variantId).sort((a, b) => Number(defaults.has(b.warehouse.id)) - Number(defaults.has(a.warehouse.id)));
 }
 
 /** This cart's own live reservations per variant (they are about to be replaced, so they count as free). */
@@ -76,12 +77,11 @@ export async function reserveCartLines(
   const shortfalls = await shortfallsFor(tx, demand, cartId, now);
   if (shortfalls.length > 0) abortWith(insufficientStock(shortfalls));
   await releaseCartReservations(tx, cartId);
-  const reservationIds: string[] = [];
-  for (const [variantId, quantity] of demand) {
-    const id = newId();
-    await tx.insert(Reservation, { id, status: ReservationStatus.ACTIVE, cartId, variant: variantId, quantity, expiresAt, createdAt: now });
-    reservationIds.push(id);
-  }
+  const rows = [...demand].map(([variantId, quantity]) => ({
+    id: newId(), status: ReservationStatus.ACTIVE, cartId, variant: variantId, quantity, expiresAt, createdAt: now,
+  }));
+  await tx.insertMany(Reservation, rows);
+  const reservationIds = rows.map((row) => row.id);
   return { reservationIds, expiresAt };
 }
 
@@ -112,7 +112,8 @@ export async function convertReservations(tx: EntityManager, cartId: string, res
   }
   const moved = await transition(tx, Reservation, reservationIds, ReservationStatus.ACTIVE, ReservationStatus.CONVERTED, { orderId });
   if (moved !== reservationIds.length) lost();
-  for (const [variantId, quantity] of demand) await takeFromWarehouses(tx, await defaultFirst(tx, levels, variantId), variantId, quantity);
+  const defaultFirst = await defaultFirstSorter(tx);
+  for (const [variantId, quantity] of demand) await takeFromWarehouses(tx, defaultFirst(levels, variantId), variantId, quantity);
 }
 
 async function takeFromWarehouses(tx: EntityManager, levels: StockLevel[], variantId: string, quantity: number): Promise<void> {
@@ -135,8 +136,9 @@ export async function restoreConvertedStock(tx: EntityManager, orderId: string):
   const converted = await tx.find(Reservation, { orderId, status: ReservationStatus.CONVERTED });
   const demand = demandByVariant(converted.map((r) => ({ variantId: r.variant.id, quantity: r.quantity })));
   const levels = await lockStock(tx, [...demand.keys()]);
+  const defaultFirst = await defaultFirstSorter(tx);
   for (const [variantId, quantity] of demand) {
-    const [target] = await defaultFirst(tx, levels, variantId);
+    const [target] = defaultFirst(levels, variantId);
     if (!target) continue;
     await guardedUpdate(tx, 'update stock_levels set on_hand = on_hand + ? where id = ?', [quantity, target.id]);
   }

@@ -21,6 +21,8 @@ export interface PaymentRequest {
   cartVersionKey?: string | null;
   /** Human order number (hosted checkout shows "Order <number>"). */
   orderNumber?: string | null;
+  /** Fixed hosted-session expiry, so repeated calls with one key send identical parameters (payment links). */
+  sessionExpiresAt?: Date | null;
 }
 
 export interface PaymentAttempt {
@@ -28,6 +30,8 @@ export interface PaymentAttempt {
   providerReference: string;
   clientSecret: string | null;
   checkoutUrl: string | null;
+  /** When a hosted session lapses (reservations are held until then). */
+  expiresAt?: Date | null;
 }
 
 /** What the provider says about an order's payment right now (recovery, webhooks, sweeper). */

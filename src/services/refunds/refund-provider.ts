@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
 import type { AppDeps } from '../../schema/context';
-import { createStripeClient, stripeRead, stripeWrite } from '../payments/stripe/stripe-client';
+import { stripeRead, stripeWrite } from '../payments/stripe/stripe-client';
+import { stripeClientFrom } from '../payments/stripe/stripe-extensions';
 import { classifyStripeError, isAlreadyDone } from '../payments/stripe/stripe-errors';
 import { stripeRefundReason } from './refund-policy';
 
@@ -81,18 +82,8 @@ export class StripeRefundProvider implements RefundProvider {
   }
 }
 
-const clients = new WeakMap<AppDeps, Stripe | null>();
-
-/** The process's Stripe client for money movements after checkout (null when Stripe is not configured). */
-export function stripeClientFor(deps: Pick<AppDeps, 'config'> & AppDeps): Stripe | null {
-  if (!clients.has(deps)) clients.set(deps, createStripeClient(deps.config));
-  return clients.get(deps) ?? null;
-}
-
-/** An injected provider (deps.extensions.refundProvider) wins; else Stripe when configured; else none. */
-export function refundProviderFor(deps: AppDeps): RefundProvider | null {
-  const injected = deps.extensions.refundProvider as RefundProvider | undefined;
-  if (injected && typeof injected.refund === 'function') return injected;
-  const stripe = stripeClientFor(deps);
+/** Stripe when it is configured (the client installed in the app's extensions); else none. */
+export function refundProviderFor(deps: Pick<AppDeps, 'extensions'>): RefundProvider | null {
+  const stripe = stripeClientFrom(deps.extensions);
   return stripe ? new StripeRefundProvider(stripe) : null;
 }

@@ -5,6 +5,7 @@ import { logger } from '../shared/logger';
 import { transition } from '../state/transition';
 import { retryTransient } from './retry';
 import {
+  SagaLeftForRecovery,
   SagaSupersededError,
   SimulatedCrash,
   StepTimeoutError,
@@ -79,7 +80,8 @@ export class SagaRunner<Input, Deps> {
         });
         run.completed[step.id] = compensation;
       } catch (error) {
-        if (error instanceof SimulatedCrash) throw error;
+        if (error instanceof SimulatedCrash || error instanceof SagaLeftForRecovery) throw error;
+        if (error instanceof StepTimeoutError && step.outcomeUnknownOnTimeout) throw new SagaLeftForRecovery(error.message);
         if (error instanceof AnswerWithoutSaga && index === 0) return success({ kind: 'answered', value: error.value });
         if (index > 0) await this.compensate(em, run.sagaId, describe(error));
         if (error instanceof FailureSignal) return { ok: false, failure: error.failure };

@@ -28,6 +28,12 @@ export interface SagaStep<Input, Deps> {
   readonly id: string;
   invoke(ctx: StepContext<Input>, deps: Deps): Promise<unknown>;
   compensate(em: EntityManager, compensation: unknown, deps: Deps): Promise<void>;
+  /**
+   * For a step that calls an outside system (the PSP): when its deadline passes
+   * the call may still land, so the saga is left for recovery instead of being
+   * compensated blindly.
+   */
+  readonly outcomeUnknownOnTimeout?: boolean;
 }
 
 /** Test-only fault injection, consulted before each step. */
@@ -60,4 +66,13 @@ export class StepTimeoutError extends Error {
  */
 export class SagaSupersededError extends Error {
   override name = 'SagaSupersededError';
+}
+
+/**
+ * A step could not tell whether its outside effect happened (a lost PSP
+ * response). The runner does not compensate: the saga stays RUNNING and the
+ * recovery worker asks the outside system, then completes or compensates.
+ */
+export class SagaLeftForRecovery extends Error {
+  override name = 'SagaLeftForRecovery';
 }

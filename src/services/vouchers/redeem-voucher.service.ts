@@ -43,6 +43,8 @@ export class RedeemVoucherService {
           status: RedemptionStatus.CONSUMED,
           creditGranted: voucher.value,
           creditCurrency: currency,
+          // A credit code is money: without an explicit limit, each customer redeems it once.
+          perCustomerLimit: voucher.perCustomerLimit ?? 1,
           now,
         });
         await appendLedgerEntry(tx, {

@@ -18,7 +18,15 @@ export async function takeRedemption(
   tx: EntityManager,
   voucher: Voucher,
   customerKey: string,
-  fields: { status: RedemptionStatus; orderId?: string | null; creditGranted?: number | null; creditCurrency?: string | null; now: Date },
+  fields: {
+    status: RedemptionStatus;
+    orderId?: string | null;
+    creditGranted?: number | null;
+    creditCurrency?: string | null;
+    /** Uses allowed to this customer; defaults to the voucher's own limit (null = unlimited). */
+    perCustomerLimit?: number | null;
+    now: Date;
+  },
 ): Promise<string> {
   const counted = await guardedUpdate(
     tx,
@@ -29,7 +37,7 @@ export async function takeRedemption(
 
   // A concurrent buyer may take the slot we picked; the savepoint lets us look again.
   for (let attempt = 0; attempt < 5; attempt++) {
-    const slot = await lowestFreeSlot(tx, voucher, customerKey);
+    const slot = await lowestFreeSlot(tx, voucher.id, customerKey, fields.perCustomerLimit === undefined ? voucher.perCustomerLimit : fields.perCustomerLimit);
     if (slot === null) break;
     try {
       const id = newId();
@@ -55,14 +63,14 @@ export async function takeRedemption(
 }
 
 /** The lowest slot 1..perCustomerLimit not held by a live redemption, or null when all are taken. */
-async function lowestFreeSlot(tx: EntityManager, voucher: Voucher, customerKey: string): Promise<number | null> {
+async function lowestFreeSlot(tx: EntityManager, voucherId: string, customerKey: string, perCustomerLimit: number | null): Promise<number | null> {
   const live = await tx.find(
     VoucherRedemption,
-    { voucher: voucher.id, customerKey, status: { $ne: RedemptionStatus.RELEASED } },
+    { voucher: voucherId, customerKey, status: { $ne: RedemptionStatus.RELEASED } },
     { fields: ['slot'], orderBy: { slot: 'asc' } },
   );
   const taken = new Set(live.map((r) => r.slot));
-  const limit = voucher.perCustomerLimit ?? Number.MAX_SAFE_INTEGER;
+  const limit = perCustomerLimit ?? Number.MAX_SAFE_INTEGER;
   for (let slot = 1; slot <= limit; slot++) if (!taken.has(slot)) return slot;
   return null;
 }

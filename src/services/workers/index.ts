@@ -4,6 +4,9 @@ import { createReservationExpiryWorker } from './reservation-expiry.worker';
 import { createHostedCheckoutSweeper } from './hosted-checkout-sweeper.worker';
 import { createSagaRecoveryWorker } from './saga-recovery.worker';
 import type { Worker } from './worker-runner';
+import { pendingRefundsWorker } from '../refunds/pending-refunds.worker';
+import { sellerTransferWorker } from '../payouts/seller-transfer.worker';
+import { transferReversalWorker } from '../payouts/transfer-reversal.worker';
 
 export { WorkerRunner, type Worker } from './worker-runner';
 
@@ -14,5 +17,8 @@ export function allWorkers(deps: AppDeps): Worker[] {
     createSagaRecoveryWorker(deps),
     createReservationExpiryWorker(deps.config.workerPollIntervalMs),
     createHostedCheckoutSweeper(deps),
+    pendingRefundsWorker(deps),
+    sellerTransferWorker(deps),
+    transferReversalWorker(deps),
   ].filter((worker): worker is Worker => worker !== null);
 }

@@ -3,9 +3,8 @@ import type { SagaFaults } from '../../../src/services/saga/saga-types';
 import { ErrorCode } from '../../../src/services/shared/error-code';
 import { FailureSignal, userFailure } from '../../../src/services/shared/outcome';
 import { buildVoucher } from '../../factories/catalog.factory';
-import { availableUnits, buildReadyCart, confirmViaApi } from '../../factories/checkout.factory';
+import { availableUnits, buildReadyCart, confirmViaApi, useCheckoutApp } from '../../factories/checkout.factory';
 import { assertCheckoutInvariants } from '../../support/invariants';
-import { startTestApp, type TestApp } from '../../support/test-app';
 
 const TIMES_REDEEMED = `query($code: String!) { voucher(code: $code) { timesRedeemed } }`;
 
@@ -15,19 +14,14 @@ const TIMES_REDEEMED = `query($code: String!) { voucher(code: $code) { timesRede
  */
 describe('a failed checkout never burns a voucher', () => {
   const faults: SagaFaults = {};
-  let app: TestApp;
-  beforeAll(async () => {
-    app = await startTestApp({}, { extensions: { checkoutFaults: faults } });
-  });
-  beforeEach(async () => {
+  const getApp = useCheckoutApp({}, { extensions: { checkoutFaults: faults } });
+  beforeEach(() => {
     faults.beforeStep = undefined;
-    await app.reset();
   });
-  afterAll(() => app.close());
 
-  const em = () => app.orm.em.fork();
+  const em = () => getApp().orm.em.fork();
   const timesRedeemed = async (code: string) =>
-    (await app.gql(TIMES_REDEEMED, { code }, { token: await app.adminToken() })).data.voucher.timesRedeemed;
+    (await getApp().gql(TIMES_REDEEMED, { code }, { token: await getApp().adminToken() })).data.voucher.timesRedeemed;
 
   async function arrange() {
     const voucher = await buildVoucher(em(), { kind: VoucherKind.AMOUNT_OFF, value: 500, maxRedemptions: 1 });
@@ -38,16 +32,16 @@ describe('a failed checkout never burns a voucher', () => {
   async function expectVoucherBackAndRetryWorks({ voucher, ready, input }: Awaited<ReturnType<typeof arrange>>) {
     expect(await timesRedeemed(voucher.code)).toBe(0);
     expect(await em().count(CreditLedgerEntry, {})).toBe(0);
-    expect(await availableUnits(app.orm, ready.variants[0].id)).toBe(2);
+    expect(await availableUnits(getApp().orm, ready.variants[0].id)).toBe(2);
     expect(await em().count(Order, { status: OrderStatus.PLACED })).toBe(0);
     expect((await em().findOneOrFail(Cart, { id: ready.cart.id })).status).toBe(CartStatus.OPEN);
-    await assertCheckoutInvariants(app.orm);
+    await assertCheckoutInvariants(getApp().orm);
 
     faults.beforeStep = undefined;
-    const retry = await confirmViaApi(app, { ...input, paymentMethod: 'CASH_ON_DELIVERY' });
+    const retry = await confirmViaApi(getApp(), { ...input, paymentMethod: 'CASH_ON_DELIVERY' });
     expect(retry).toMatchObject({ __typename: 'CheckoutConfirmation', replayed: false, order: { status: 'PLACED', voucherCodes: [voucher.code] } });
     expect(await timesRedeemed(voucher.code)).toBe(1);
-    await assertCheckoutInvariants(app.orm);
+    await assertCheckoutInvariants(getApp().orm);
   }
 
   it('when the payment step fails after the voucher was held, then the voucher comes back and cash on delivery then succeeds', async () => {
@@ -55,7 +49,7 @@ describe('a failed checkout never burns a voucher', () => {
     faults.beforeStep = (stepId) => {
       if (stepId === 'payment') throw new FailureSignal(userFailure(ErrorCode.PAYMENT_DECLINED, 'The card was declined.'));
     };
-    const failed = await confirmViaApi(app, { ...arranged.input, paymentMethod: 'CASH_ON_DELIVERY' });
+    const failed = await confirmViaApi(getApp(), { ...arranged.input, paymentMethod: 'CASH_ON_DELIVERY' });
     expect(failed).toMatchObject({ __typename: 'UserError', errorCode: 'PAYMENT_DECLINED' });
     const cancelled = await em().findOneOrFail(Order, { cartId: arranged.ready.cart.id });
     expect(cancelled).toMatchObject({ status: OrderStatus.CANCELLED, cancelReason: expect.any(String) });
@@ -64,7 +58,7 @@ describe('a failed checkout never burns a voucher', () => {
 
   it('when a card payment finds no payment provider configured, then PAYMENT_PROVIDER_NOT_CONFIGURED and the voucher comes back', async () => {
     const arranged = await arrange();
-    const failed = await confirmViaApi(app, { ...arranged.input, paymentMethod: 'CARD', stripePaymentMethodId: 'pm_card_visa' });
+    const failed = await confirmViaApi(getApp(), { ...arranged.input, paymentMethod: 'CARD', stripePaymentMethodId: 'pm_card_visa' });
     expect(failed).toMatchObject({ __typename: 'UserError', errorCode: 'PAYMENT_PROVIDER_NOT_CONFIGURED' });
     await expectVoucherBackAndRetryWorks(arranged);
   });

@@ -7,27 +7,22 @@ import { FailureSignal, userFailure } from '../../../src/services/shared/outcome
 import { systemClock } from '../../../src/services/shared/clock';
 import { recoverStaleSagas } from '../../../src/services/workers/saga-recovery.worker';
 import { PaymentMethodKind } from '../../../src/entities';
+import { cancelOrder } from '../../../src/services/orders/order-lifecycle';
 import { buildVoucher } from '../../factories/catalog.factory';
-import { availableUnits, buildReadyCart, directSaga, grantTestCredit, versionKeyOf } from '../../factories/checkout.factory';
+import { availableUnits, buildReadyCart, directSaga, buildCustomer, grantTestCredit, useCheckoutApp, versionKeyOf } from '../../factories/checkout.factory';
 import { assertCheckoutInvariants, checkoutInvariantViolations } from '../../support/invariants';
-import { startTestApp, type TestApp } from '../../support/test-app';
 
 const STEP_IDS = CHECKOUT_STEPS.map((step) => step.id);
 const CREDIT = 500;
 
 describe('confirmCheckout under failure', () => {
-  let app: TestApp;
-  beforeAll(async () => {
-    app = await startTestApp();
-  });
-  beforeEach(() => app.reset());
-  afterAll(() => app.close());
+  const getApp = useCheckoutApp();
 
-  const em = () => app.orm.em.fork();
+  const em = () => getApp().orm.em.fork();
 
   /** A customer with credit, a one-use voucher and two lines: every step has something to undo. */
   async function arrange() {
-    const buyer = await app.customer();
+    const buyer = { id: await buildCustomer(em()) };
     await grantTestCredit(em(), buyer.id, CREDIT);
     const voucher = await buildVoucher(em(), { kind: VoucherKind.AMOUNT_OFF, value: 300, maxRedemptions: 1 });
     const ready = await buildReadyCart(em(), {
@@ -44,24 +39,24 @@ describe('confirmCheckout under failure', () => {
   async function expectNothingMoved(arranged: Awaited<ReturnType<typeof arrange>>) {
     expect((await em().findOneOrFail(Voucher, { id: arranged.voucher.id })).redemptionCount).toBe(0);
     expect(await creditBalance(em(), arranged.buyer.id, 'EUR')).toBe(CREDIT);
-    expect(await availableUnits(app.orm, arranged.ready.variants[0].id)).toBe(4);
-    expect(await availableUnits(app.orm, arranged.ready.variants[1].id)).toBe(1);
+    expect(await availableUnits(getApp().orm, arranged.ready.variants[0].id)).toBe(4);
+    expect(await availableUnits(getApp().orm, arranged.ready.variants[1].id)).toBe(1);
     expect(await em().count(Order, { status: { $ne: OrderStatus.CANCELLED } })).toBe(0);
     expect((await em().findOneOrFail(Cart, { id: arranged.ready.cart.id })).status).toBe(CartStatus.OPEN);
-    await assertCheckoutInvariants(app.orm);
+    await assertCheckoutInvariants(getApp().orm);
   }
 
   /** After a failure the very same cart and key can be confirmed as a new attempt. */
   async function expectRetrySucceeds(arranged: Awaited<ReturnType<typeof arrange>>) {
-    const retry = await directSaga(app).confirm(em(), { ...arranged.command, versionKey: await versionKeyOf(em(), arranged.ready.cart.id) }, arranged.actor);
+    const retry = await directSaga(getApp()).confirm(em(), { ...arranged.command, versionKey: await versionKeyOf(em(), arranged.ready.cart.id) }, arranged.actor);
     expect(retry.ok && retry.value.order.status).toBe(OrderStatus.PLACED);
     expect((await em().findOneOrFail(Voucher, { id: arranged.voucher.id })).redemptionCount).toBe(1);
-    await assertCheckoutInvariants(app.orm);
+    await assertCheckoutInvariants(getApp().orm);
   }
 
   it.each(STEP_IDS)('when step %s fails with a business error, then every earlier step is compensated and a retry succeeds', async (stepId) => {
     const arranged = await arrange();
-    const saga = directSaga(app, {
+    const saga = directSaga(getApp(), {
       faults: { beforeStep: (id) => { if (id === stepId) throw new FailureSignal(userFailure(ErrorCode.PAYMENT_DECLINED, 'injected')); } },
     });
     const outcome = await saga.confirm(em(), arranged.command, arranged.actor);
@@ -72,29 +67,46 @@ describe('confirmCheckout under failure', () => {
 
   it.each(STEP_IDS)('when step %s throws a technical fault, then the fault surfaces after the compensations', async (stepId) => {
     const arranged = await arrange();
-    const saga = directSaga(app, { faults: { beforeStep: (id) => { if (id === stepId) throw new Error('injected database outage'); } } });
+    const saga = directSaga(getApp(), { faults: { beforeStep: (id) => { if (id === stepId) throw new Error('injected database outage'); } } });
     await expect(saga.confirm(em(), arranged.command, arranged.actor)).rejects.toThrow('injected database outage');
     await expectNothingMoved(arranged);
   });
 
-  it.each(STEP_IDS)('when step %s never answers, then it times out and the compensations run', async (stepId) => {
+  const localSteps = STEP_IDS.filter((id) => id !== 'payment');
+
+  it.each(localSteps)('when step %s never answers, then it times out and the compensations run', async (stepId) => {
     const arranged = await arrange();
     const never = new Promise<void>(() => undefined);
-    const saga = directSaga(app, { stepTimeoutMs: 150, faults: { beforeStep: (id) => (id === stepId ? never : undefined) } });
+    const saga = directSaga(getApp(), { stepTimeoutMs: 150, faults: { beforeStep: (id) => (id === stepId ? never : undefined) } });
     await expect(saga.confirm(em(), arranged.command, arranged.actor)).rejects.toBeInstanceOf(StepTimeoutError);
     await expectNothingMoved(arranged);
+  });
+
+  it('when the payment step never answers, then nothing is compensated blindly and recovery ends the order', async () => {
+    const arranged = await arrange();
+    const never = new Promise<void>(() => undefined);
+    const saga = directSaga(getApp(), { stepTimeoutMs: 150, faults: { beforeStep: (id) => (id === 'payment' ? never : undefined) } });
+
+    const outcome = await saga.confirm(em(), arranged.command, arranged.actor);
+
+    // The payment may have happened: the saga is left for recovery, which asks (here: cash on delivery, so it simply finishes).
+    expect(outcome).toMatchObject({ ok: false, failure: { code: ErrorCode.CHECKOUT_IN_PROGRESS } });
+    const later = new Date(Date.now() + getApp().config.sagaRecoveryGraceMs + 1_000);
+    expect(await recoverStaleSagas(getApp().orm.em.fork(), { config: getApp().config, clock: systemClock, extensions: {} }, later)).toBe(1);
+    expect(await em().count(Order, { status: OrderStatus.PLACED })).toBe(1);
+    await assertCheckoutInvariants(getApp().orm);
   });
 
   const boundaries = STEP_IDS.slice(1).map((next, index) => [STEP_IDS[index], next] as const);
 
   it.each(boundaries)('when the process dies between %s and %s, then recovery ends the saga with the invariants intact', async (_done, next) => {
     const arranged = await arrange();
-    const crashing = directSaga(app, { faults: { beforeStep: (id) => { if (id === next) throw new SimulatedCrash(`killed before ${id}`); } } });
+    const crashing = directSaga(getApp(), { faults: { beforeStep: (id) => { if (id === next) throw new SimulatedCrash(`killed before ${id}`); } } });
     await expect(crashing.confirm(em(), arranged.command, arranged.actor)).rejects.toBeInstanceOf(SimulatedCrash);
-    expect((await checkoutInvariantViolations(app.orm)).some((p) => p.includes('RUNNING'))).toBe(true);
+    expect((await checkoutInvariantViolations(getApp().orm)).some((p) => p.includes('RUNNING'))).toBe(true);
 
-    const later = new Date(Date.now() + app.config.sagaRecoveryGraceMs + 1_000);
-    const ended = await recoverStaleSagas(app.orm.em.fork(), { config: app.config, clock: systemClock, extensions: {} }, later);
+    const later = new Date(Date.now() + getApp().config.sagaRecoveryGraceMs + 1_000);
+    const ended = await recoverStaleSagas(getApp().orm.em.fork(), { config: getApp().config, clock: systemClock, extensions: {} }, later);
 
     expect(ended).toBe(1);
     const orderWasWritten = STEP_IDS.indexOf(next) > STEP_IDS.indexOf('create-order');
@@ -103,11 +115,26 @@ describe('confirmCheckout under failure', () => {
       expect(await em().count(Order, { status: OrderStatus.PLACED })).toBe(1);
       expect((await em().findOneOrFail(Voucher, { id: arranged.voucher.id })).redemptionCount).toBe(1);
       expect(await creditBalance(em(), arranged.buyer.id, 'EUR')).toBe(0);
-      await assertCheckoutInvariants(app.orm);
+      await assertCheckoutInvariants(getApp().orm);
     } else {
       await expectNothingMoved(arranged);
     }
     // A second recovery round finds nothing left to do.
-    expect(await recoverStaleSagas(app.orm.em.fork(), { config: app.config, clock: systemClock, extensions: {} }, later)).toBe(0);
+    expect(await recoverStaleSagas(getApp().orm.em.fork(), { config: getApp().config, clock: systemClock, extensions: {} }, later)).toBe(0);
+  });
+
+  it('when a pending order is cancelled while its saga is dead, then recovery cannot place it and everything comes back once', async () => {
+    const arranged = await arrange();
+    const crashing = directSaga(getApp(), { faults: { beforeStep: (id) => { if (id === 'finalize') throw new SimulatedCrash('killed before finalize'); } } });
+    await expect(crashing.confirm(em(), arranged.command, arranged.actor)).rejects.toBeInstanceOf(SimulatedCrash);
+    const pending = await em().findOneOrFail(Order, { cartId: arranged.ready.cart.id });
+    expect(pending.status).toBe(OrderStatus.PENDING_PAYMENT);
+
+    const cancelled = await cancelOrder(em(), { orderId: pending.id, reason: 'buyer called', actor: arranged.actor, now: new Date() });
+    expect(cancelled.ok && cancelled.value.status).toBe(OrderStatus.CANCELLED);
+
+    const later = new Date(Date.now() + getApp().config.sagaRecoveryGraceMs + 1_000);
+    expect(await recoverStaleSagas(getApp().orm.em.fork(), { config: getApp().config, clock: systemClock, extensions: {} }, later)).toBe(1);
+    await expectNothingMoved(arranged);
   });
 });

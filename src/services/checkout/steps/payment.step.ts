@@ -1,28 +1,61 @@
-import { PaymentMethodKind } from '../../../entities';
-import { PaymentFailure } from '../../payments/payment-gateway';
+import type { EntityManager } from '../../../db/orm';
+import { Order, Payment, PaymentMethodKind, PaymentStatus, Reservation, ReservationStatus } from '../../../entities';
+import { PaymentFailure, PaymentOutcomeUnknown, type PaymentAttempt } from '../../payments/payment-gateway';
+import { SagaLeftForRecovery } from '../../saga/saga-types';
 import { abortWith, userFailure } from '../../shared/outcome';
+import { transition } from '../../state/transition';
 import type { CheckoutStep, OrderData, PaymentData } from '../checkout-types';
 import { CREATE_ORDER_STEP } from './create-order.step';
 
 export const PAYMENT_STEP = 'payment';
 
+/** The provider still needs the buyer (3-D Secure, a hosted page): a webhook, the sweeper or recovery finishes the order. */
+export const awaitsBuyer = (data: PaymentData | null | undefined): boolean => data?.status === 'REQUIRES_ACTION' || data?.status === 'PENDING';
+
+/**
+ * Stores the provider's answer on the payment row in the step's transaction.
+ * An attempt that waits for the buyer is handed over here (REQUIRES_ACTION, or
+ * an open session with its expiry) and the cart's reservations are held until
+ * the session lapses; a captured one stays PENDING for the finalize step.
+ */
+async function recordAttempt(tx: EntityManager, order: OrderData, attempt: PaymentAttempt): Promise<PaymentData> {
+  const expiresAt = attempt.expiresAt ?? null;
+  await tx.nativeUpdate(Payment, { id: order.paymentId }, {
+    providerReference: attempt.providerReference,
+    clientSecret: attempt.clientSecret,
+    checkoutUrl: attempt.checkoutUrl,
+    expiresAt,
+  });
+  if (attempt.status === 'REQUIRES_ACTION') await transition(tx, Payment, order.paymentId, PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION);
+  if (attempt.status === 'PENDING' && expiresAt) {
+    const cartId = (await tx.findOneOrFail(Order, { id: order.orderId }, { fields: ['cartId'] })).cartId;
+    if (cartId) await tx.nativeUpdate(Reservation, { cartId, status: ReservationStatus.ACTIVE, expiresAt: { $lt: expiresAt } }, { expiresAt });
+  }
+  return { providerReference: attempt.providerReference, status: attempt.status };
+}
+
 /**
  * Step 6, the only one that may call out: no database transaction is open
  * while the provider works. Cash on delivery and store credit need no call.
  * Card and hosted payments go through the PaymentGateway port with the order
- * id as idempotency key; a typed provider failure (not configured, declined)
- * becomes a business failure after the compensations have run.
+ * id as idempotency key (a retry of the same cart is a new order, so a new key).
+ * - declined / not configured / provably not charged → business failure after compensations;
+ * - outcome unknown (lost answer, deadline passed) → the saga is left RUNNING for
+ *   recovery, which asks the provider; nothing is compensated blindly.
  */
 export const paymentStep: CheckoutStep = {
   id: PAYMENT_STEP,
+  outcomeUnknownOnTimeout: true,
   async invoke(ctx, deps) {
     const kind = ctx.input.paymentMethod;
     if (kind === PaymentMethodKind.CASH_ON_DELIVERY || kind === PaymentMethodKind.STORE_CREDIT) {
       return ctx.record<PaymentData>({ providerReference: null });
     }
     const order = ctx.completed[CREATE_ORDER_STEP] as OrderData;
+    const orderRow = await ctx.em.fork().findOne(Order, { id: order.orderId }, { fields: ['number'] });
+    let attempt: PaymentAttempt;
     try {
-      const attempt = await deps.paymentGateway.startPayment({
+      attempt = await deps.paymentGateway.startPayment({
         orderId: order.orderId,
         idempotencyKey: order.orderId,
         kind,
@@ -31,17 +64,17 @@ export const paymentStep: CheckoutStep = {
         email: order.email,
         paymentMethodId: ctx.input.stripePaymentMethodId,
         returnUrl: ctx.input.returnUrl,
+        cartVersionKey: ctx.input.versionKey,
+        orderNumber: orderRow?.number ?? null,
       });
-      if (attempt.status !== 'AUTHORIZED' && attempt.status !== 'CAPTURED') {
-        // Webhook-finalized payments (3-D Secure, hosted pages) arrive with the Stripe adapter.
-        throw new Error(`payment ${attempt.providerReference} needs asynchronous completion, which this build does not finalize`);
-      }
-      return ctx.record<PaymentData>({ providerReference: attempt.providerReference });
     } catch (error) {
       if (error instanceof PaymentFailure) return abortWith(userFailure(error.code, error.message, 'paymentMethod'));
+      if (error instanceof PaymentOutcomeUnknown) throw new SagaLeftForRecovery(error.message);
       throw error;
     }
+    return ctx.local((tx) => recordAttempt(tx, order, attempt));
   },
+  /** Voids what the provider holds for the order (cancels the intent, expires the session, gives back a charge). */
   async compensate(_em, compensation, deps) {
     const { providerReference } = (compensation as PaymentData | null) ?? { providerReference: null };
     if (providerReference) await deps.paymentGateway.cancelPayment(providerReference, `cancel:${providerReference}`);

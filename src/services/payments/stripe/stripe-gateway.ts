@@ -55,10 +55,18 @@ export class StripeGateway implements PaymentGateway {
 
   async cancelPayment(providerReference: string, idempotencyKey: string): Promise<void> {
     if (providerReference.startsWith('cs_')) {
-      await this.expireHostedCheckout(providerReference, idempotencyKey);
+      const session = await this.expireHostedCheckout(providerReference, idempotencyKey);
+      if (session.status === 'CAPTURED' && session.paymentIntentId) await this.cancelPayment(session.paymentIntentId, `cancel:${session.paymentIntentId}`);
       return;
     }
     const intent = await stripeRead('payment_intents.retrieve', () => this.stripe.paymentIntents.retrieve(providerReference), this.policy);
+    if (intent.status === 'succeeded') {
+      // Compensating after the charge went through (placing the order failed): the money goes back.
+      const orderId = intent.metadata?.order_id ?? providerReference;
+      logger.error('payment.charge_on_cancelled_order', { orderId, paymentIntentId: intent.id, amount: intent.amount, currency: intent.currency });
+      await this.refundUnwantedCharge(orderId, intent.id);
+      return;
+    }
     if (!['requires_payment_method', 'requires_confirmation', 'requires_action', 'requires_capture', 'processing'].includes(intent.status)) return;
     await stripeWrite('payment_intents.cancel', idempotencyKey, (opts) => this.stripe.paymentIntents.cancel(providerReference, { cancellation_reason: 'abandoned' }, opts), this.policy);
   }
@@ -134,7 +142,7 @@ export class StripeGateway implements PaymentGateway {
 
   private async openHostedCheckout(request: PaymentRequest): Promise<PaymentAttempt> {
     const ttl = Math.min(MAX_SESSION_TTL_MS, Math.max(MIN_SESSION_TTL_MS + 60_000, this.options.config.checkoutSessionTtlMs));
-    const expiresAt = Math.floor((this.options.clock.now().getTime() + ttl) / 1000);
+    const expiresAt = Math.floor((request.sessionExpiresAt?.getTime() ?? this.options.clock.now().getTime() + ttl) / 1000);
     const base = request.returnUrl ?? `${this.options.config.publicUrl}/orders/${request.orderId}`;
     const separator = base.includes('?') ? '&' : '?';
     const metadata = this.metadataFor(request);
@@ -154,7 +162,7 @@ export class StripeGateway implements PaymentGateway {
         payment_intent_data: { metadata },
       }, opts), this.policy);
     if (!session.url) throw new Error(`Stripe returned checkout session ${session.id} without a url`);
-    return { status: 'PENDING', providerReference: session.id, clientSecret: null, checkoutUrl: session.url };
+    return { status: 'PENDING', providerReference: session.id, clientSecret: null, checkoutUrl: session.url, expiresAt: new Date(session.expires_at * 1000) };
   }
 
   private metadataFor(request: PaymentRequest): Record<string, string> {

@@ -18,6 +18,7 @@ import { CHECKOUT_IDEMPOTENCY_SCOPE, idempotencyKeyFor } from '../../checkout/ch
 import { convertReservations } from '../../inventory/reservations';
 import { cancelOrderAndRestore, markOrderPlaced } from '../../orders/order-lifecycle';
 import { recordEvent } from '../../outbox/outbox';
+import { markPaymentLinkPaid } from '../../payment-links/payment-link-admin.service';
 import { transition } from '../../state/transition';
 import { consumeRedemptions } from '../../vouchers/voucher-holds';
 import { writeLock } from '../../shared/transactions';
@@ -67,6 +68,7 @@ export interface CapturedPayment {
  */
 export async function placePaidOrder(tx: EntityManager, order: Order, captured: CapturedPayment, now: Date): Promise<boolean> {
   if (!(await markOrderPlaced(tx, order.id, now))) return false;
+  await markPaymentLinkPaid(tx, order);
   const held = await tx.find(VoucherRedemption, { orderId: order.id, status: RedemptionStatus.HELD }, { fields: ['id'] });
   await consumeRedemptions(tx, held.map((r) => r.id), order.id);
   if (order.cartId) {

@@ -9,6 +9,7 @@ import { PaymentOutcomeUnknown, type ProviderPayment } from '../payment-gateway'
 import type { StripeGateway } from '../stripe/stripe-gateway';
 import { StripeCallError } from '../stripe/stripe-errors';
 import { settleOrderPayment, type SettlementResult } from './settle-order-payment';
+import { handleRefundEvent, isRefundEvent } from '../../refunds/refund-webhooks';
 
 /** The events whose effect this service applies; every other type is acknowledged and ignored. */
 export const HANDLED_STRIPE_EVENTS: ReadonlySet<string> = new Set([
@@ -37,6 +38,7 @@ export interface StripeWebhookDeps {
  * number of redeliveries has one effect.
  */
 export async function handleStripeEvent(deps: StripeWebhookDeps, event: Stripe.Event): Promise<WebhookAnswer> {
+  if (isRefundEvent(event)) return handleRefundEvent({ em: deps.em, clock: deps.clock, stripe: deps.gateway.stripe }, event);
   if (!HANDLED_STRIPE_EVENTS.has(event.type)) return { status: 200, outcome: 'ignored', detail: `type ${event.type} is not handled` };
   if (await deps.em.fork().findOne(ProcessedWebhookEvent, { id: event.id })) return { status: 200, outcome: 'duplicate' };
 
@@ -97,5 +99,5 @@ async function recordOnly(deps: StripeWebhookDeps, event: Stripe.Event, outcome:
 
 /** Throws a unique violation (rolling the transaction back) when another delivery of the event committed first. */
 async function insertEventId(tx: EntityManager, event: Stripe.Event): Promise<void> {
-  await tx.insert(ProcessedWebhookEvent, { id: event.id, type: event.type });
+  await tx.insert(ProcessedWebhookEvent, { id: event.id, type: event.type, processedAt: new Date() });
 }

@@ -1,0 +1,157 @@
+import type { Config } from '../../config';
+import type { EntityManager } from '../../db/orm';
+import { Order, OrderStatus, Payment, PaymentLink, PaymentLinkStatus, PaymentMethodKind } from '../../entities';
+import { cancelOrderAndRestore, newOrderNumber } from '../orders/order-lifecycle';
+import { recordEvent } from '../outbox/outbox';
+import { PaymentFailure, PaymentOutcomeUnknown, type PaymentGateway } from '../payments/payment-gateway';
+import type { Clock } from '../shared/clock';
+import { logger } from '../shared/logger';
+import { writeLock } from '../shared/transactions';
+
+/**
+ * A browser opening GET /pay/<token> (the outage this fixes: a link-preview
+ * bot opened every emailed link first, its pending order made every later
+ * click answer 409, and nobody could pay). Bots never get here (the router
+ * answers them without calling this). For a real click, with the link row
+ * locked so concurrent clicks make one order:
+ * - link PAID → "already paid" (409);
+ * - a PENDING_PAYMENT order younger than PAYMENT_LINK_STALE_AFTER → its
+ *   existing Checkout Session URL (no new order, no Stripe call);
+ * - an older one → CANCELLED (never deleted) and its session expired at
+ *   Stripe, then a fresh order and session; none → a fresh order and session.
+ * A payment that still lands on a cancelled order is refunded by the payment
+ * webhook (settle-order-payment.ts), never kept.
+ */
+export type ClickAnswer =
+  | { kind: 'redirect'; url: string; orderId: string }
+  | { kind: 'paid' }
+  | { kind: 'closed' }
+  | { kind: 'not-found' }
+  | { kind: 'unavailable' };
+
+/** The gateway capabilities a click needs. */
+export interface LinkCheckoutGateway extends PaymentGateway {
+  expireHostedCheckout?(sessionId: string, idempotencyKey: string): Promise<unknown>;
+}
+
+export interface PaymentLinkClickDeps {
+  em: EntityManager;
+  gateway: LinkCheckoutGateway;
+  config: Pick<Config, 'paymentLinkStaleAfterMs' | 'checkoutSessionTtlMs'>;
+  clock: Clock;
+}
+
+interface Claimed {
+  order: Pick<Order, 'id' | 'number' | 'email' | 'amountDue' | 'currency'>;
+  payment: Pick<Payment, 'id' | 'checkoutUrl' | 'expiresAt'>;
+  staleSessionId: string | null;
+}
+
+const SESSION_TTL_BOUNDS_MS = { min: 31 * 60_000, max: 24 * 60 * 60_000 };
+/** A concurrent click may find the session still being created under the same key; it asks again briefly. */
+const SESSION_ATTEMPTS = 6;
+const SESSION_RETRY_DELAY_MS = 150;
+
+export class PaymentLinkClickService {
+  constructor(private readonly deps: PaymentLinkClickDeps) {}
+
+  async click(token: string): Promise<ClickAnswer> {
+    const claimed = await this.claim(token);
+    if ('kind' in claimed) return claimed;
+    if (claimed.staleSessionId) await this.expireStaleSession(claimed.staleSessionId);
+    if (claimed.payment.checkoutUrl) return { kind: 'redirect', url: claimed.payment.checkoutUrl, orderId: claimed.order.id };
+    const url = await this.openSession(claimed);
+    return url ? { kind: 'redirect', url, orderId: claimed.order.id } : { kind: 'unavailable' };
+  }
+
+  /** One short transaction with the link row locked: reuse, replace or create the pending order. */
+  private claim(token: string): Promise<Claimed | ClickAnswer> {
+    const now = this.deps.clock.now();
+    return this.deps.em.fork().transactional(async (raw) => {
+      const tx = raw as EntityManager;
+      const link = await tx.findOne(PaymentLink, { token }, writeLock(tx));
+      if (!link) return { kind: 'not-found' } as const;
+      if (link.status === PaymentLinkStatus.PAID) return { kind: 'paid' } as const;
+      if (link.status !== PaymentLinkStatus.OPEN) return { kind: 'closed' } as const;
+      const pending = await tx.findOne(Order, { paymentLinkId: link.id, status: OrderStatus.PENDING_PAYMENT }, { orderBy: { createdAt: 'desc' } });
+      let staleSessionId: string | null = null;
+      if (pending) {
+        const payment = await tx.findOneOrFail(Payment, { orderId: pending.id }, { orderBy: { createdAt: 'desc' } });
+        if (now.getTime() - pending.createdAt.getTime() < this.deps.config.paymentLinkStaleAfterMs) {
+          return { order: pending, payment, staleSessionId: null };
+        }
+        await cancelOrderAndRestore(tx, pending, OrderStatus.PENDING_PAYMENT, 'payment link: pending order went stale and was replaced', now);
+        staleSessionId = payment.providerReference;
+      }
+      const order = tx.create(Order, {
+        number: newOrderNumber(now),
+        status: OrderStatus.PENDING_PAYMENT,
+        email: link.email,
+        customerId: link.customerId,
+        paymentLinkId: link.id,
+        paymentKind: PaymentMethodKind.HOSTED_CHECKOUT,
+        currency: link.currency,
+        subtotal: link.amount,
+        total: link.amount,
+        amountDue: link.amount,
+        createdAt: now,
+      });
+      const ttl = Math.min(SESSION_TTL_BOUNDS_MS.max, Math.max(SESSION_TTL_BOUNDS_MS.min, this.deps.config.checkoutSessionTtlMs));
+      const payment = tx.create(Payment, {
+        orderId: order.id,
+        kind: PaymentMethodKind.HOSTED_CHECKOUT,
+        amount: link.amount,
+        currency: link.currency,
+        // Fixed now, so every click asking Stripe under the order's key sends identical parameters.
+        expiresAt: new Date(now.getTime() + ttl),
+        createdAt: now,
+      });
+      recordEvent(tx, { type: 'payment_link.order_created', aggregateId: link.id, payload: { paymentLinkId: link.id, orderId: order.id, replacedOrderId: pending?.id ?? null } });
+      return { order, payment, staleSessionId };
+    });
+  }
+
+  /** Best effort: an unexpired stale session that still gets paid is refunded by the payment webhook. */
+  private async expireStaleSession(sessionId: string): Promise<void> {
+    if (!sessionId.startsWith('cs_') || !this.deps.gateway.expireHostedCheckout) return;
+    try {
+      await this.deps.gateway.expireHostedCheckout(sessionId, `expire:${sessionId}`);
+    } catch (error) {
+      logger.warn('payment_link.stale_session_not_expired', { sessionId, error });
+    }
+  }
+
+  /**
+   * Creates the order's Checkout Session outside any transaction with the order
+   * id as key, and records it on the payment unless a concurrent click already
+   * did (then both carry the same session: same key, same parameters).
+   */
+  private async openSession({ order, payment }: Claimed): Promise<string | null> {
+    for (let attempt = 1; attempt <= SESSION_ATTEMPTS; attempt++) {
+      try {
+        const session = await this.deps.gateway.startPayment({
+          orderId: order.id,
+          idempotencyKey: order.id,
+          kind: PaymentMethodKind.HOSTED_CHECKOUT,
+          amount: order.amountDue,
+          currency: order.currency,
+          email: order.email,
+          paymentMethodId: null,
+          returnUrl: null,
+          orderNumber: order.number,
+          sessionExpiresAt: payment.expiresAt,
+        });
+        const em = this.deps.em.fork();
+        await em.nativeUpdate(Payment, { id: payment.id, providerReference: null }, { providerReference: session.providerReference, checkoutUrl: session.checkoutUrl });
+        const stored = await em.findOneOrFail(Payment, { id: payment.id });
+        return stored.checkoutUrl;
+      } catch (error) {
+        if (!(error instanceof PaymentOutcomeUnknown) && !(error instanceof PaymentFailure)) throw error;
+        logger.warn('payment_link.session_not_created', { orderId: order.id, attempt, error });
+        if (error instanceof PaymentFailure || attempt === SESSION_ATTEMPTS) return null;
+        await new Promise((resolve) => setTimeout(resolve, SESSION_RETRY_DELAY_MS * attempt));
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,82 @@
+import type Stripe from 'stripe';
+import type { EntityManager } from '../../db/orm';
+import { Seller, SellerTransfer, TransferStatus } from '../../entities';
+import type { AppDeps } from '../../schema/context';
+import { stripeWrite } from '../payments/stripe/stripe-client';
+import { classifyStripeError } from '../payments/stripe/stripe-errors';
+import { stripeClientFrom } from '../payments/stripe/stripe-extensions';
+import { transition } from '../state/transition';
+import type { Worker } from '../workers/worker-runner';
+import { catchUpReversals } from './reversal-queue';
+import { claimDueTransfers, failPermanently, recordFailedAttempt, withOrderLocked } from './transfer-claims';
+import { planSellerTransfers } from './transfer-planner';
+
+export const SELLER_TRANSFER_WORKER = 'seller-transfers';
+
+export interface PayoutSettings {
+  platformFeeBps: number;
+  maxRetries: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+}
+
+/**
+ * Marketplace payouts for card orders. Each round: plan transfers for newly
+ * placed orders (outbox `order.placed`), claim the due ones, and call Stripe
+ * `transfers.create` outside any transaction with Idempotency-Key = the
+ * transfer id and transfer_group = the order id. Success stores the Stripe id
+ * in the same transaction as PENDING → COMPLETED (and queues reversals for
+ * refunds that came first); failures back off (base x 2^retry, capped) up to
+ * TRANSFER_MAX_RETRIES, then PERMANENTLY_FAILED with an outbox event.
+ */
+export class SellerTransferWorker {
+  constructor(private readonly stripe: Stripe, private readonly settings: PayoutSettings) {}
+
+  async runOnce(em: EntityManager, now: Date): Promise<number> {
+    await planSellerTransfers(em.fork(), this.settings.platformFeeBps, now);
+    const claimed = await claimDueTransfers(em, [TransferStatus.PENDING, TransferStatus.FAILED], now);
+    for (const transfer of claimed) await this.pay(em, transfer, now);
+    return claimed.length;
+  }
+
+  private async pay(em: EntityManager, transfer: SellerTransfer, now: Date): Promise<void> {
+    const seller = await em.fork().findOneOrFail(Seller, { id: transfer.sellerId });
+    try {
+      const created = await stripeWrite('transfers.create', transfer.id, (options) =>
+        this.stripe.transfers.create({
+          amount: transfer.amount,
+          currency: transfer.currency.toLowerCase(),
+          destination: seller.stripeAccountId,
+          transfer_group: transfer.orderId,
+          metadata: { order_id: transfer.orderId, transfer_id: transfer.id, seller_id: seller.id },
+        }, options));
+      await withOrderLocked(em, transfer.orderId, async (tx) => {
+        const moved = await transition(tx, SellerTransfer, transfer.id, TransferStatus.PENDING, TransferStatus.COMPLETED, {
+          stripeTransferId: created.id, nextRetryAt: null, lastError: null,
+        });
+        if (moved === 1) await catchUpReversals(tx, transfer.orderId, now);
+      });
+    } catch (error) {
+      const classification = classifyStripeError(error);
+      const attempt = {
+        transfer, from: TransferStatus.PENDING as const, error: classification.message, now, giveUpEvent: 'seller_transfer.failed',
+        maxRetries: this.settings.maxRetries, backoff: { baseMs: this.settings.backoffBaseMs, maxMs: this.settings.backoffMaxMs },
+      };
+      if (classification.kind === 'terminal') await withOrderLocked(em, transfer.orderId, (tx) => failPermanently(tx, attempt));
+      else await recordFailedAttempt(em, attempt);
+    }
+  }
+}
+
+export function sellerTransferWorker(deps: AppDeps): Worker | null {
+  const stripe = stripeClientFrom(deps.extensions);
+  if (!stripe) return null;
+  const { config } = deps;
+  const worker = new SellerTransferWorker(stripe, {
+    platformFeeBps: config.platformFeeBps,
+    maxRetries: config.transferMaxRetries,
+    backoffBaseMs: config.reversalBackoffBaseMs,
+    backoffMaxMs: config.reversalBackoffMaxMs,
+  });
+  return { name: SELLER_TRANSFER_WORKER, intervalMs: config.workerPollIntervalMs, runOnce: (em, now) => worker.runOnce(em, now) };
+}

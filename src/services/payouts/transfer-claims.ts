@@ -1,0 +1,93 @@
+import { LockMode } from '@mikro-orm/core';
+import { isPostgres, type EntityManager } from '../../db/orm';
+import { Order, SellerTransfer, TransferStatus } from '../../entities';
+import { recordEvent } from '../outbox/outbox';
+import { transition } from '../state/transition';
+import { writeLock } from '../shared/transactions';
+import { backoffDelayMs, type BackoffSettings } from './payout-math';
+import { updateTransferFields } from './transfer-fields';
+
+/** How long a claimed transfer is hidden from other workers; a worker that dies frees it after this. */
+export const CLAIM_LEASE_MS = 5 * 60_000;
+const CLAIM_BATCH = 20;
+
+/**
+ * Claims due transfers in one short transaction: SKIP LOCKED on PostgreSQL so
+ * two worker processes take disjoint rows, and a lease (nextRetryAt pushed
+ * forward, compare-and-set on the status) so a row is not picked again while
+ * its Stripe call is in flight. A FAILED transfer due for retry moves back to
+ * PENDING through the transition table.
+ */
+export async function claimDueTransfers(em: EntityManager, statuses: readonly TransferStatus[], now: Date): Promise<SellerTransfer[]> {
+  const leaseUntil = new Date(now.getTime() + CLAIM_LEASE_MS);
+  return em.fork().transactional(async (raw) => {
+    const tx = raw as EntityManager;
+    const due = await tx.find(
+      SellerTransfer,
+      { status: { $in: [...statuses] }, $or: [{ nextRetryAt: null }, { nextRetryAt: { $lte: now } }] },
+      { orderBy: { createdAt: 'asc', id: 'asc' }, limit: CLAIM_BATCH, ...(isPostgres(tx) ? { lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE } : {}) },
+    );
+    const claimed: SellerTransfer[] = [];
+    for (const transfer of due) {
+      const moved = transfer.status === TransferStatus.FAILED
+        ? await transition(tx, SellerTransfer, transfer.id, TransferStatus.FAILED, TransferStatus.PENDING, { nextRetryAt: leaseUntil })
+        : await updateTransferFields(tx, transfer.id, transfer.status, { nextRetryAt: leaseUntil });
+      if (moved === 1) claimed.push(transfer);
+    }
+    return claimed;
+  });
+}
+
+/** Runs `work` in one transaction with the transfer's order row locked (refund settlements lock it too). */
+export function withOrderLocked<T>(em: EntityManager, orderId: string, work: (tx: EntityManager) => Promise<T>): Promise<T> {
+  return em.fork().transactional(async (raw) => {
+    const tx = raw as EntityManager;
+    await tx.findOne(Order, { id: orderId }, { ...writeLock(tx), fields: ['id'] });
+    return work(tx);
+  });
+}
+
+export interface FailedAttempt {
+  transfer: SellerTransfer;
+  /** The status the transfer is in while its call failed. */
+  from: TransferStatus.PENDING | TransferStatus.REVERSAL_PENDING;
+  error: string;
+  maxRetries: number;
+  backoff: BackoffSettings;
+  /** Outbox event type for operators when the transfer gives up. */
+  giveUpEvent: string;
+  now: Date;
+}
+
+/** Gives up for good: PERMANENTLY_FAILED plus an outbox event for operators, in one transaction. */
+export async function failPermanently(tx: EntityManager, attempt: Omit<FailedAttempt, 'maxRetries' | 'backoff'>): Promise<number> {
+  const { transfer, from, error, now } = attempt;
+  const moved = await transition(tx, SellerTransfer, transfer.id, from, TransferStatus.PERMANENTLY_FAILED, { lastError: error.slice(0, 2_000), nextRetryAt: null });
+  if (moved === 1) {
+    recordEvent(tx, {
+      type: attempt.giveUpEvent,
+      aggregateId: transfer.orderId,
+      payload: { orderId: transfer.orderId, transferId: transfer.id, sellerId: transfer.sellerId, amount: transfer.amount, error, at: now.toISOString() },
+    });
+  }
+  return moved;
+}
+
+/**
+ * A transient failure: one more retry with capped exponential backoff, or,
+ * past the retry budget, PERMANENTLY_FAILED. Transfers not yet made go
+ * PENDING → FAILED (due again at nextRetryAt); reversals stay REVERSAL_PENDING.
+ */
+export async function recordFailedAttempt(em: EntityManager, attempt: FailedAttempt): Promise<void> {
+  const failures = attempt.transfer.retryCount + 1;
+  await withOrderLocked(em, attempt.transfer.orderId, async (tx) => {
+    if (failures > attempt.maxRetries) {
+      await failPermanently(tx, attempt);
+      return;
+    }
+    const fields = { retryCount: failures, nextRetryAt: new Date(attempt.now.getTime() + backoffDelayMs(failures, attempt.backoff)), lastError: attempt.error.slice(0, 2_000) };
+    if (attempt.from === TransferStatus.PENDING) await transition(tx, SellerTransfer, attempt.transfer.id, TransferStatus.PENDING, TransferStatus.FAILED, fields);
+    else await updateTransferFields(tx, attempt.transfer.id, TransferStatus.REVERSAL_PENDING, fields);
+  });
+}
+

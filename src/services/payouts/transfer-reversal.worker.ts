@@ -1,0 +1,98 @@
+import type Stripe from 'stripe';
+import type { EntityManager } from '../../db/orm';
+import { SellerTransfer, TransferStatus } from '../../entities';
+import type { AppDeps } from '../../schema/context';
+import { stripeWrite } from '../payments/stripe/stripe-client';
+import { classifyStripeError, isAlreadyDone } from '../payments/stripe/stripe-errors';
+import { stripeClientFrom } from '../payments/stripe/stripe-extensions';
+import { transition } from '../state/transition';
+import type { Worker } from '../workers/worker-runner';
+import { catchUpReversals } from './reversal-queue';
+import { claimDueTransfers, failPermanently, recordFailedAttempt, withOrderLocked } from './transfer-claims';
+
+export const TRANSFER_REVERSAL_WORKER = 'transfer-reversals';
+
+export interface ReversalSettings {
+  maxRetries: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+}
+
+/**
+ * Takes back the refunded share of seller transfers, after the buyer's refund
+ * (which never waits for it). For each due REVERSAL_PENDING transfer:
+ * `transfers.createReversal` with Idempotency-Key = transfer id + refund id.
+ * - success → REVERSED with stripeReversalId (or back to COMPLETED after a
+ *   partial reversal, queuing whatever later refunds still owe);
+ * - Stripe says already reversed → REVERSED;
+ * - transfer not found (or any other refusal) → PERMANENTLY_FAILED;
+ * - transient → stays REVERSAL_PENDING, retryCount + 1, nextRetryAt backed off
+ *   (REVERSAL_BACKOFF_BASE x 2^retry, capped at REVERSAL_BACKOFF_MAX); past
+ *   REVERSAL_MAX_RETRIES → PERMANENTLY_FAILED with an outbox event for operators.
+ */
+export class TransferReversalWorker {
+  constructor(private readonly stripe: Stripe, private readonly settings: ReversalSettings) {}
+
+  async runOnce(em: EntityManager, now: Date): Promise<number> {
+    const claimed = await claimDueTransfers(em, [TransferStatus.REVERSAL_PENDING], now);
+    for (const transfer of claimed) await this.reverse(em, transfer, now);
+    return claimed.length;
+  }
+
+  private async reverse(em: EntityManager, transfer: SellerTransfer, now: Date): Promise<void> {
+    const giveUp = { transfer, from: TransferStatus.REVERSAL_PENDING as const, now, giveUpEvent: 'seller_transfer.reversal_failed' };
+    if (!transfer.stripeTransferId) {
+      await withOrderLocked(em, transfer.orderId, (tx) => failPermanently(tx, { ...giveUp, error: 'no Stripe transfer to reverse' }));
+      return;
+    }
+    try {
+      const reversal = await stripeWrite('transfers.createReversal', `${transfer.id}:${transfer.pendingReversalRefundId ?? 'refund'}`, (options) =>
+        this.stripe.transfers.createReversal(transfer.stripeTransferId!, {
+          amount: transfer.pendingReversalAmount,
+          metadata: { order_id: transfer.orderId, transfer_id: transfer.id, refund_id: transfer.pendingReversalRefundId ?? '' },
+        }, options));
+      await this.settle(em, transfer, transfer.reversedAmount + reversal.amount, reversal.id, now);
+    } catch (error) {
+      if (isAlreadyDone(error)) {
+        await this.settle(em, transfer, transfer.amount, transfer.stripeReversalId, now);
+        return;
+      }
+      const classification = classifyStripeError(error);
+      if (classification.kind === 'terminal') {
+        await withOrderLocked(em, transfer.orderId, (tx) => failPermanently(tx, { ...giveUp, error: classification.message }));
+        return;
+      }
+      await recordFailedAttempt(em, {
+        ...giveUp, error: classification.message, maxRetries: this.settings.maxRetries,
+        backoff: { baseMs: this.settings.backoffBaseMs, maxMs: this.settings.backoffMaxMs },
+      });
+    }
+  }
+
+  private settle(em: EntityManager, transfer: SellerTransfer, reversedAmount: number, stripeReversalId: string | null, now: Date): Promise<void> {
+    const fully = reversedAmount >= transfer.amount;
+    return withOrderLocked(em, transfer.orderId, async (tx) => {
+      const moved = await transition(tx, SellerTransfer, transfer.id, TransferStatus.REVERSAL_PENDING, fully ? TransferStatus.REVERSED : TransferStatus.COMPLETED, {
+        reversedAmount: Math.min(reversedAmount, transfer.amount),
+        pendingReversalAmount: 0,
+        pendingReversalRefundId: null,
+        stripeReversalId,
+        nextRetryAt: null,
+        lastError: null,
+      });
+      if (moved === 1 && !fully) await catchUpReversals(tx, transfer.orderId, now);
+    });
+  }
+}
+
+export function transferReversalWorker(deps: AppDeps): Worker | null {
+  const stripe = stripeClientFrom(deps.extensions);
+  if (!stripe) return null;
+  const { config } = deps;
+  const worker = new TransferReversalWorker(stripe, {
+    maxRetries: config.reversalMaxRetries,
+    backoffBaseMs: config.reversalBackoffBaseMs,
+    backoffMaxMs: config.reversalBackoffMaxMs,
+  });
+  return { name: TRANSFER_REVERSAL_WORKER, intervalMs: config.reversalCheckIntervalMs, runOnce: (em, now) => worker.runOnce(em, now) };
+}

@@ -1,0 +1,82 @@
+import { Cart, Order, Payment, VoucherKind, VoucherRedemption, type Voucher } from '../../../src/entities';
+import type { SagaFaults } from '../../../src/services/saga/saga-types';
+import { buildVoucher } from '../../factories/catalog.factory';
+import { buildReadyCart, CONFIRM_CHECKOUT, type ReadyCart } from '../../factories/checkout.factory';
+import { startTestStripe, type TestStripe } from '../../support/stripe';
+import { startTestApp, type TestApp } from '../../support/test-app';
+
+export const CONFIRM_WITH_PAYMENT = CONFIRM_CHECKOUT.replace(
+  'payment { id kind status amount { amount currency } }',
+  'payment { id kind status checkoutUrl clientSecret providerReference amount { amount currency } }',
+);
+
+export interface PaymentsHarness {
+  readonly app: TestApp;
+  readonly stripe: TestStripe;
+  readonly faults: SagaFaults;
+}
+
+/** One app + emulator per test file; tables and emulator state are reset before each test. */
+export function usePaymentsHarness(extraEnv: Record<string, string> = {}): PaymentsHarness {
+  const faults: SagaFaults = {};
+  let app: TestApp | undefined;
+  let stripe: TestStripe | undefined;
+  beforeAll(async () => {
+    stripe = await startTestStripe();
+    app = await startTestApp({ ...stripe.env, ...extraEnv }, { extensions: { checkoutFaults: faults } });
+    stripe.deliverTo(app.url);
+  });
+  beforeEach(async () => {
+    faults.beforeStep = undefined;
+    stripe!.emulator.reset();
+    stripe!.emulator.setWebhookDelivery('manual');
+    await app!.reset();
+  });
+  afterAll(async () => {
+    await app?.close();
+    await stripe?.close();
+  });
+  return {
+    get app() {
+      return app!;
+    },
+    get stripe() {
+      return stripe!;
+    },
+    faults,
+  };
+}
+
+export interface CardCheckout {
+  voucher: Voucher;
+  ready: ReadyCart;
+  input: { cartId: string; versionKey: string };
+}
+
+/** A guest cart (one 3,000 line, 500 shipping) with a one-use 500-off voucher. */
+export async function arrangeCheckout(app: TestApp, stock = 3): Promise<CardCheckout> {
+  const em = app.orm.em.fork();
+  const voucher = await buildVoucher(em, { kind: VoucherKind.AMOUNT_OFF, value: 500, maxRedemptions: 1 });
+  const ready = await buildReadyCart(app.orm.em.fork(), { lines: [{ price: 3_000, stock, quantity: 1 }], vouchers: [voucher] });
+  return { voucher, ready, input: { cartId: ready.cart.id, versionKey: ready.versionKey } };
+}
+
+export async function confirm(app: TestApp, input: Record<string, unknown>): Promise<any> {
+  const response = await app.gql(CONFIRM_WITH_PAYMENT, { input });
+  if (response.errors?.length) throw new Error(`confirmCheckout answered a GraphQL error: ${JSON.stringify(response.errors)}`);
+  return response.data.confirmCheckout;
+}
+
+export async function stateOf(app: TestApp, cartId: string) {
+  const em = app.orm.em.fork();
+  const orders = await em.find(Order, { cartId }, { orderBy: { createdAt: 'asc' } });
+  const payments = await em.find(Payment, { orderId: { $in: orders.map((o) => o.id) } });
+  const redemptions = await em.find(VoucherRedemption, { orderId: { $in: orders.map((o) => o.id) } });
+  const cart = await em.findOneOrFail(Cart, { id: cartId });
+  return { orders, payments, redemptions, cart };
+}
+
+/** Writes to Stripe in the emulator's log, with how they were keyed. */
+export function stripeWrites(stripe: TestStripe, path?: string) {
+  return stripe.emulator.requests.filter((r) => r.method === 'POST' && (path === undefined || r.path === path));
+}
