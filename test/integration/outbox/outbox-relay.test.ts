@@ -1,4 +1,3 @@
-import { LockMode } from '@mikro-orm/core';
 import type { EntityManager, Orm } from '../../../src/db/orm';
 import { OutboxEvent } from '../../../src/entities';
 import { recordEvent } from '../../../src/services/outbox/outbox';
@@ -7,17 +6,12 @@ import { HttpSink } from '../../../src/services/outbox/sinks';
 import { abortWith, userFailure } from '../../../src/services/shared/outcome';
 import { ErrorCode } from '../../../src/services/shared/error-code';
 import { transactionalOutcome } from '../../../src/services/shared/transactions';
-import { openTestOrm, testDialect, truncateAll } from '../../support/test-database';
+import { openTestOrm, truncateAll } from '../../support/test-database';
 import { EventReceiver } from './support/event-receiver';
+import { commitEvents } from './support/commit-events';
 
 const MINUTE = 60_000;
 const later = (from: Date, ms: number) => new Date(from.getTime() + ms);
-
-/** Commits `count` events in one transaction, as a service would with its state change. */
-async function commitEvents(orm: Orm, count: number, type = 'order.placed'): Promise<OutboxEvent[]> {
-  return orm.em.fork().transactional(async (tx) =>
-    Array.from({ length: count }, (_, i) => recordEvent(tx as EntityManager, { type, aggregateId: `order-${i}`, payload: { index: i, total: 1_000 + i } })));
-}
 
 const rows = (orm: Orm) => orm.em.fork().find(OutboxEvent, {}, { orderBy: { createdAt: 'asc', id: 'asc' } });
 
@@ -162,42 +156,5 @@ describe('outbox relay', () => {
     const round = await relay().runOnce(orm.em.fork(), later(new Date(), MINUTE));
     expect(round.claimed).toBe(0);
     expect(receiver.received).toHaveLength(0);
-  });
-
-  const onPostgres = testDialect() === 'postgresql' ? it : it.skip;
-
-  onPostgres('when another transaction holds some events, then a relay skips them instead of waiting (SKIP LOCKED)', async () => {
-    const events = await commitEvents(orm, 10);
-    const now = new Date();
-    const held = new Set(events.slice(0, 4).map((e) => e.id));
-
-    const round = await orm.em.fork().transactional(async (tx) => {
-      const locked = await tx.find(OutboxEvent, { id: { $in: [...held] } }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-      expect(locked).toHaveLength(4);
-      // Without SKIP LOCKED this claim would block on the rows held here, forever.
-      return relay().runOnce(orm.em.fork(), now);
-    });
-
-    expect(round).toEqual({ claimed: 6, delivered: 6, failed: 0, deferred: 0 });
-    expect(receiver.ids().some((id) => held.has(id))).toBe(false);
-  });
-
-  onPostgres('when two relays run rounds concurrently, then every event is delivered exactly once', async () => {
-    const events = await commitEvents(orm, 120);
-    const first = relay({ batchSize: 25 });
-    const second = relay({ batchSize: 25 });
-    const now = new Date();
-
-    let rounds = 0;
-    for (;;) {
-      const [a, b] = await Promise.all([first.runOnce(orm.em.fork(), now), second.runOnce(orm.em.fork(), now)]);
-      rounds += 1;
-      if (a.claimed + b.claimed === 0) break;
-    }
-
-    expect(receiver.received).toHaveLength(120);
-    expect(new Set(receiver.ids())).toEqual(new Set(events.map((e) => e.id)));
-    expect(rounds).toBeLessThanOrEqual(4);
-    expect(await orm.em.fork().count(OutboxEvent, { deliveredAt: null })).toBe(0);
   });
 });
