@@ -5,7 +5,7 @@
  * statements per checkout. Not part of npm test.
  *
  *   BENCH_CONCURRENCY (16)  BENCH_DURATION (20s)  BENCH_DIALECTS (postgresql,libsql)
- *   BENCH_PG_DURABLE (on: fsync + synchronous_commit as in production)
+ *   BENCH_PG_DURABLE (on: fsync + synchronous_commit as in production)  BENCH_NODE_ARGS (extra node flags for the server)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -41,7 +41,9 @@ async function waitUntilReady(url: string, child: ChildProcess): Promise<void> {
 
 async function startServer(env: Record<string, string>): Promise<ServerHandle> {
   const port = await freePort();
-  const child = spawn(process.execPath, [resolve(__dirname, '..', '..', 'src', 'main.js')], {
+  // BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the server under load.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, resolve(__dirname, '..', '..', 'src', 'main.js')], {
     env: {
       ...process.env, ...env, PORT: String(port), ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password,
       DEMO_DATA: 'off', SQL_STATEMENT_METRICS: 'on', LOG_LEVEL: 'error', AUTH_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
