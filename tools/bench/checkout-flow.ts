@@ -1,10 +1,34 @@
 import type { BenchClient } from './graphql-client';
 
+export type BenchPayment = 'cod' | 'card';
+
 export interface FlowFixture {
-  variantIds: [string, string];
+  /** Every variant buyers may pick from: one product's two variants when hot, else the whole pool. */
+  variantPool: string[];
   shippingMethodId: string;
   voucherCode: string;
   currency: string;
+  payment: BenchPayment;
+}
+
+/** mulberry32: a tiny seeded generator, so buyer N picks the same variants on every run. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Two distinct variants from the pool, chosen by the buyer's number. */
+export function pickVariants(pool: readonly string[], buyer: number): [string, string] {
+  const random = seededRandom(buyer + 1);
+  const first = Math.floor(random() * pool.length);
+  const second = (first + 1 + Math.floor(random() * (pool.length - 1))) % pool.length;
+  return [pool[first], pool[second]];
 }
 
 export interface FlowTiming {
@@ -29,7 +53,7 @@ export async function runCheckoutFlow(client: BenchClient, fixture: FlowFixture,
   const started = performance.now();
   const { createCart } = await client.request(CREATE_CART, { input: { currency: fixture.currency, email: `bench-${buyer}@example.com` } });
   const cartId = createCart.id as string;
-  for (const variantId of fixture.variantIds) {
+  for (const variantId of pickVariants(fixture.variantPool, buyer)) {
     expectType(await client.request(ADD_LINE, { input: { cartId, variantId, quantity: 1 } }), 'addCartLine', 'Cart');
   }
   expectType(await client.request(APPLY_VOUCHER, { input: { cartId, code: fixture.voucherCode } }), 'applyVoucher', 'Cart');
@@ -39,9 +63,10 @@ export async function runCheckoutFlow(client: BenchClient, fixture: FlowFixture,
   const preview = await client.request(START, { input: { cartId } });
   expectType(preview, 'startCheckout', 'CheckoutPreview');
   const confirmStarted = performance.now();
-  const confirmed = await client.request(CONFIRM, {
-    input: { cartId, versionKey: preview.startCheckout.versionKey, paymentMethod: 'CASH_ON_DELIVERY' },
-  });
+  const payment = fixture.payment === 'card'
+    ? { paymentMethod: 'CARD', stripePaymentMethodId: 'pm_card_visa' }
+    : { paymentMethod: 'CASH_ON_DELIVERY' };
+  const confirmed = await client.request(CONFIRM, { input: { cartId, versionKey: preview.startCheckout.versionKey, ...payment } });
   expectType(confirmed, 'confirmCheckout', 'CheckoutConfirmation');
   const finished = performance.now();
   return { flowMs: finished - started, confirmMs: finished - confirmStarted };
@@ -51,26 +76,29 @@ const CREATE_PRODUCT = `mutation($input: CreateProductInput!) { createProduct(in
 const CREATE_SHIPPING = `mutation($input: CreateShippingMethodInput!) { createShippingMethod(input: $input) { id } }`;
 const CREATE_VOUCHER = `mutation($input: CreateVoucherInput!) { createVoucher(input: $input) { id } }`;
 
-/** Catalog for the run: two variants with ample stock, a shipping method, an uncapped voucher. */
-export async function prepareFixture(admin: BenchClient, stock: number): Promise<FlowFixture> {
+/**
+ * Catalog for the run: `products` products of two variants each with ample
+ * stock, a shipping method, an uncapped voucher. With one product every buyer
+ * takes the same two stock rows (the hot-row worst case).
+ */
+export async function prepareFixture(admin: BenchClient, options: { stock: number; products: number; payment: BenchPayment }): Promise<FlowFixture> {
   const currency = 'EUR';
   const tag = Date.now().toString(36);
-  const { createProduct } = await admin.request(CREATE_PRODUCT, {
-    input: {
-      name: 'Bench product',
-      variants: [
-        { sku: `BENCH-A-${tag}`, name: 'A', price: 1999, currency, stock },
-        { sku: `BENCH-B-${tag}`, name: 'B', price: 4550, currency, stock },
-      ],
-    },
-  });
+  const variantPool: string[] = [];
+  for (let product = 0; product < options.products; product++) {
+    const { createProduct } = await admin.request(CREATE_PRODUCT, {
+      input: {
+        name: `Bench product ${product}`,
+        variants: [
+          { sku: `BENCH-${product}-A-${tag}`, name: 'A', price: 1999 + product, currency, stock: options.stock },
+          { sku: `BENCH-${product}-B-${tag}`, name: 'B', price: 4550 + product, currency, stock: options.stock },
+        ],
+      },
+    });
+    variantPool.push(...(createProduct.variants as { id: string }[]).map((variant) => variant.id));
+  }
   const { createShippingMethod } = await admin.request(CREATE_SHIPPING, { input: { name: 'Bench shipping', price: 495, currency } });
   const voucherCode = `BENCH${tag}`.toUpperCase();
   await admin.request(CREATE_VOUCHER, { input: { code: voucherCode, kind: 'PERCENT_OFF', value: 1000 } });
-  return {
-    variantIds: [createProduct.variants[0].id, createProduct.variants[1].id],
-    shippingMethodId: createShippingMethod.id,
-    voucherCode,
-    currency,
-  };
+  return { variantPool, shippingMethodId: createShippingMethod.id, voucherCode, currency, payment: options.payment };
 }

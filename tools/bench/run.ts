@@ -6,6 +6,8 @@
  *
  *   BENCH_CONCURRENCY (16)  BENCH_DURATION (20s)  BENCH_DIALECTS (postgresql,libsql)
  *   BENCH_PG_DURABLE (on: fsync + synchronous_commit as in production)  BENCH_NODE_ARGS (extra node flags for the server)
+ *   BENCH_HOT (off: buyers spread over BENCH_PRODUCTS (40) products of 2 variants; on: all buy the same 2 variants)
+ *   BENCH_PAYMENT (cod | card: card pays pm_card_visa through the Stripe emulator started in this process)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,8 +16,9 @@ import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { parseDuration } from '../../src/config';
 import { freePort, startPostgresCluster, type PostgresCluster } from '../postgres-cluster';
-import { prepareFixture, runCheckoutFlow, type FlowTiming } from './checkout-flow';
+import { prepareFixture, runCheckoutFlow, type BenchPayment, type FlowTiming } from './checkout-flow';
 import { BenchClient, readCounter } from './graphql-client';
+import { startStripeEmulator, type StripeEmulator } from '../stripe-emulator';
 import { formatMs, percentile } from './stats';
 
 const ADMIN = { email: 'bench-admin@tillgate.local', password: 'bench-admin-password' };
@@ -23,6 +26,11 @@ const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const durationMs = parseDuration('BENCH_DURATION', process.env.BENCH_DURATION ?? '20s');
 const dialects = (process.env.BENCH_DIALECTS ?? 'postgresql,libsql').split(',');
 const durablePg = (process.env.BENCH_PG_DURABLE ?? 'on') !== 'off';
+const hot = (process.env.BENCH_HOT ?? 'off') === 'on';
+const products = hot ? 1 : Number(process.env.BENCH_PRODUCTS ?? 40);
+const payment: BenchPayment = process.env.BENCH_PAYMENT === 'card' ? 'card' : 'cod';
+const STRIPE_SECRET_KEY = 'sk_test_bench';
+const STRIPE_WEBHOOK_SECRET = 'whsec_bench_webhook_secret';
 
 interface ServerHandle { url: string; stop(): Promise<void> }
 
@@ -39,25 +47,37 @@ async function waitUntilReady(url: string, child: ChildProcess): Promise<void> {
   throw new Error('server did not become ready');
 }
 
+/** For the CARD variant: an emulator whose webhooks go to the server under test. */
+async function startStripeIfNeeded(): Promise<{ env: Record<string, string>; emulator: StripeEmulator } | null> {
+  if (payment !== 'card') return null;
+  const emulator = await startStripeEmulator({ port: 0, webhookSecret: STRIPE_WEBHOOK_SECRET });
+  return { emulator, env: { STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, STRIPE_API_BASE: emulator.url } };
+}
+
 async function startServer(env: Record<string, string>): Promise<ServerHandle> {
+  const stripe = await startStripeIfNeeded();
   const port = await freePort();
   // BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the server under load.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, resolve(__dirname, '..', '..', 'src', 'main.js')], {
     env: {
-      ...process.env, ...env, PORT: String(port), ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password,
+      ...process.env, ...env, ...stripe?.env, PORT: String(port), ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password,
       DEMO_DATA: 'off', SQL_STATEMENT_METRICS: 'on', LOG_LEVEL: 'error', AUTH_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
   await waitUntilReady(url, child);
+  stripe?.emulator.setWebhookUrl(`${url}/webhooks/stripe`);
   return {
     url,
-    stop: () => new Promise((done) => {
-      child.once('exit', () => done());
-      child.kill('SIGTERM');
-    }),
+    stop: async () => {
+      await new Promise<void>((done) => {
+        child.once('exit', () => done());
+        child.kill('SIGTERM');
+      });
+      await stripe?.emulator.close();
+    },
   };
 }
 
@@ -68,7 +88,7 @@ async function logInAdmin(client: BenchClient): Promise<BenchClient> {
 
 async function measure(label: string, server: ServerHandle): Promise<void> {
   const anonymous = new BenchClient(server.url);
-  const fixture = await prepareFixture(await logInAdmin(anonymous), 10_000_000);
+  const fixture = await prepareFixture(await logInAdmin(anonymous), { stock: 10_000_000, products, payment });
   let buyer = 0;
   for (let i = 0; i < 20; i++) await runCheckoutFlow(anonymous, fixture, buyer++); // warm-up
 
@@ -91,7 +111,8 @@ async function measure(label: string, server: ServerHandle): Promise<void> {
   const statements = (await readCounter(server.url, 'sql_statements_total')) - statementsBefore;
   const flows = timings.map((t) => t.flowMs);
   const confirms = timings.map((t) => t.confirmMs);
-  console.log(`\n${label}: ${concurrency} concurrent customers for ${(durationMs / 1000).toFixed(0)} s`);
+  const shape = `${hot ? 'hot: every buyer takes the same 2 variants' : `spread over ${products} products`}, ${payment.toUpperCase()}`;
+  console.log(`\n${label}: ${concurrency} concurrent customers for ${(durationMs / 1000).toFixed(0)} s (${shape})`);
   console.log(`  checkouts/s          ${(timings.length / elapsedS).toFixed(1)}  (${timings.length} placed, ${failures} failed)`);
   console.log(`  flow     p50/p95/p99 ${formatMs(percentile(flows, 50))} / ${formatMs(percentile(flows, 95))} / ${formatMs(percentile(flows, 99))}`);
   console.log(`  confirm  p50/p95/p99 ${formatMs(percentile(confirms, 50))} / ${formatMs(percentile(confirms, 95))} / ${formatMs(percentile(confirms, 99))}`);

@@ -14,6 +14,7 @@ import {
 } from '../payment-gateway';
 import { stripeRead, stripeWrite, type StripeRetryPolicy, DEFAULT_STRIPE_RETRY_POLICY } from './stripe-client';
 import { StripeCallError } from './stripe-errors';
+import { answerFromStripeRefund, type ProviderRefundAnswer } from '../../refunds/refund-provider';
 import { paymentFromIntent, paymentFromSession } from './stripe-payment-state';
 
 /** Stripe's window for a Checkout Session's `expires_at`. */
@@ -110,14 +111,18 @@ export class StripeGateway implements PaymentGateway {
     return ranked[0] ?? null;
   }
 
-  /** Gives back a charge nobody may keep (its order was cancelled); key `auto-refund:<orderId>`. */
-  async refundUnwantedCharge(orderId: string, paymentIntentId: string): Promise<string> {
+  /**
+   * Gives back a charge nobody may keep (its order was cancelled); key
+   * `auto-refund:<orderId>`. Answers with Stripe's verdict so the caller can
+   * book the refund; "already refunded" is a success without a refund id.
+   */
+  async refundUnwantedCharge(orderId: string, paymentIntentId: string): Promise<ProviderRefundAnswer> {
     try {
       const refund = await stripeWrite('refunds.create', `auto-refund:${orderId}`, (opts) =>
         this.stripe.refunds.create({ payment_intent: paymentIntentId, reason: 'requested_by_customer', metadata: { order_id: orderId, auto_refund: 'true' } }, opts), this.policy);
-      return refund.id;
+      return answerFromStripeRefund(refund);
     } catch (error) {
-      if (error instanceof StripeCallError && error.code === 'charge_already_refunded') return 'already-refunded';
+      if (error instanceof StripeCallError && error.code === 'charge_already_refunded') return { kind: 'succeeded', providerRefundId: null };
       throw error;
     }
   }
