@@ -1,0 +1,43 @@
+import { startTestApp, type TestApp } from '../../support/test-app';
+
+/**
+ * The self-hosted playground must work with no internet: the page and every
+ * script and stylesheet it loads come from this server, never a CDN.
+ */
+describe('playground and operational endpoints', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp();
+  });
+  afterAll(() => app.close());
+
+  it('when the playground page loads, then every asset it references is served locally with the right type', async () => {
+    const page = await fetch(`${app.url}/playground`);
+    const html = await page.text();
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/text\/html/);
+    const assets = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
+    expect(assets.length).toBeGreaterThanOrEqual(5);
+    expect(assets.every((asset) => asset.startsWith('/playground/assets/'))).toBe(true);
+    for (const asset of assets) {
+      const response = await fetch(`${app.url}${asset}`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(asset.endsWith('.css') ? /text\/css/ : /javascript/);
+      expect((await response.arrayBuffer()).byteLength).toBeGreaterThan(100);
+    }
+  });
+
+  it('when an unknown playground asset is asked for, then 404 and no file outside the list is read', async () => {
+    expect((await fetch(`${app.url}/playground/assets/..%2F..%2Fpackage.json`)).status).toBe(404);
+    expect((await fetch(`${app.url}/playground/assets/secrets.js`)).status).toBe(404);
+  });
+
+  it('when health, readiness and metrics are read, then they answer with the database and counters', async () => {
+    expect(await (await fetch(`${app.url}/healthz`)).json()).toEqual({ status: 'ok' });
+    expect(await (await fetch(`${app.url}/readyz`)).json()).toEqual({ status: 'ready', database: app.config.database.dialect });
+    await app.gql('query Ping { me { id } }');
+    const metrics = await (await fetch(`${app.url}/metrics`)).text();
+    expect(metrics).toMatch(/^graphql_operations_total\{operation="Ping",outcome="ok"\} [1-9]/m);
+    expect(metrics).toMatch(/^http_requests_total\{method="POST",status="200"\} [1-9]/m);
+  });
+});
