@@ -2,35 +2,21 @@ import type Stripe from 'stripe';
 import { Refund, RefundStatus } from '../../src/entities';
 import { buildPaidCardOrder } from '../factories/payments.factory';
 import { orderMoney, refundOrder } from '../integration/refunds/refund-api';
-import { startTestStripe, type TestStripe } from '../support/stripe';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { usePaymentsApp } from '../support/payments-app';
 
 /** PostgreSQL only: many real connections refunding one order at once. */
 describe('refund races (PostgreSQL)', () => {
-  let stripe: TestStripe;
-  let app: TestApp;
+  const h = usePaymentsApp();
 
-  beforeAll(async () => {
-    stripe = await startTestStripe();
-    app = await startTestApp({ ...stripe.env });
-  });
-  afterAll(async () => {
-    await app.close();
-    await stripe.close();
-  });
-  beforeEach(async () => {
-    await app.reset();
-    stripe.emulator.reset();
-  });
 
   it('when ten refunds of one order race, then what succeeds never exceeds what was captured', async () => {
-    const { order } = await buildPaidCardOrder(app.orm.em.fork(), stripe.stripe);
+    const { order } = await buildPaidCardOrder(h.app.orm.em.fork(), h.stripe.stripe);
     const captured = order.amountDue;
     const slice = Math.ceil(captured / 4);
-    await app.adminToken();
+    await h.app.adminToken();
 
     const results = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => refundOrder(app, { orderId: order.id, amount: slice, idempotencyKey: `race-${order.id}-${i}` })),
+      Array.from({ length: 10 }, (_, i) => refundOrder(h.app, { orderId: order.id, amount: slice, idempotencyKey: `race-${order.id}-${i}` })),
     );
 
     const succeeded = results.filter((r) => r.__typename === 'Refund' && r.status === 'SUCCEEDED');
@@ -38,24 +24,24 @@ describe('refund races (PostgreSQL)', () => {
     expect(succeeded).toHaveLength(Math.floor(captured / slice));
     expect(refused.every((r) => r.errorCode === 'REFUND_EXCEEDS_REFUNDABLE')).toBe(true);
     expect(succeeded.length + refused.length).toBe(10);
-    const stripeTotal = stripe.emulator.createdObjects('refund').reduce((sum: number, r: Stripe.Refund) => sum + r.amount, 0);
+    const stripeTotal = h.stripe.emulator.createdObjects('refund').reduce((sum: number, r: Stripe.Refund) => sum + r.amount, 0);
     expect(stripeTotal).toBe(succeeded.length * slice);
     expect(stripeTotal).toBeLessThanOrEqual(captured);
-    expect((await orderMoney(app, order.id)).totals.refunded.amount).toBe(stripeTotal);
+    expect((await orderMoney(h.app, order.id)).totals.refunded.amount).toBe(stripeTotal);
   });
 
   it('when ten requests with one idempotency key race, then one refund exists and Stripe refunds once', async () => {
-    const { order } = await buildPaidCardOrder(app.orm.em.fork(), stripe.stripe);
-    await app.adminToken();
+    const { order } = await buildPaidCardOrder(h.app.orm.em.fork(), h.stripe.stripe);
+    await h.app.adminToken();
 
     const results = await Promise.all(
-      Array.from({ length: 10 }, () => refundOrder(app, { orderId: order.id, amount: 500, idempotencyKey: `same-${order.id}` })),
+      Array.from({ length: 10 }, () => refundOrder(h.app, { orderId: order.id, amount: 500, idempotencyKey: `same-${order.id}` })),
     );
 
     expect(new Set(results.map((r) => r.id)).size).toBe(1);
-    expect(await app.orm.em.fork().count(Refund, { orderId: order.id })).toBe(1);
-    expect(stripe.emulator.createdObjects('refund')).toHaveLength(1);
-    const refund = await app.orm.em.fork().findOneOrFail(Refund, { orderId: order.id });
+    expect(await h.app.orm.em.fork().count(Refund, { orderId: order.id })).toBe(1);
+    expect(h.stripe.emulator.createdObjects('refund')).toHaveLength(1);
+    const refund = await h.app.orm.em.fork().findOneOrFail(Refund, { orderId: order.id });
     expect(refund.status).toBe(RefundStatus.SUCCEEDED);
   });
 });

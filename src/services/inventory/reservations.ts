@@ -33,11 +33,17 @@ async function lockStock(tx: EntityManager, variantIds: readonly string[]): Prom
   return tx.find(StockLevel, { variant: { $in: [...variantIds] } }, { orderBy: { id: 'asc' }, ...(locked ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {}) });
 }
 
-/** Orders stock rows default warehouse first: where units are taken from and put back to. */
-async function defaultFirstSorter(tx: EntityManager): Promise<(levels: readonly StockLevel[], variantId: string) => StockLevel[]> {
+/**
+ * Orders stock rows default warehouse first: where units are taken from and put
+ * back to. The warehouse lookup is only needed when some variant is stocked in
+ * more than one warehouse (with one row each there is nothing to order).
+ */
+async function defaultFirstSorter(tx: EntityManager, levels: readonly StockLevel[]): Promise<(levels: readonly StockLevel[], variantId: string) => StockLevel[]> {
+  const rowsOf = (all: readonly StockLevel[], variantId: string) => all.filter((l) => l.variant.id === variantId);
+  const variantIds = new Set(levels.map((l) => l.variant.id));
+  if (variantIds.size === levels.length) return rowsOf;
   const defaults = new Set((await tx.find(Warehouse, { isDefault: true }, { fields: ['id'] })).map((w) => w.id));
-  return (levels, variantId) =>
-    levels.filter((l) => l.variant.id === variantId).sort((a, b) => Number(defaults.has(b.warehouse.id)) - Number(defaults.has(a.warehouse.id)));
+  return (all, variantId) => rowsOf(all, variantId).sort((a, b) => Number(defaults.has(b.warehouse.id)) - Number(defaults.has(a.warehouse.id)));
 }
 
 /** This cart's own live reservations per variant (they are about to be replaced, so they count as free). */
@@ -112,7 +118,7 @@ export async function convertReservations(tx: EntityManager, cartId: string, res
   }
   const moved = await transition(tx, Reservation, reservationIds, ReservationStatus.ACTIVE, ReservationStatus.CONVERTED, { orderId });
   if (moved !== reservationIds.length) lost();
-  const defaultFirst = await defaultFirstSorter(tx);
+  const defaultFirst = await defaultFirstSorter(tx, levels);
   for (const [variantId, quantity] of demand) await takeFromWarehouses(tx, defaultFirst(levels, variantId), variantId, quantity);
 }
 
@@ -136,7 +142,7 @@ export async function restoreConvertedStock(tx: EntityManager, orderId: string):
   const converted = await tx.find(Reservation, { orderId, status: ReservationStatus.CONVERTED });
   const demand = demandByVariant(converted.map((r) => ({ variantId: r.variant.id, quantity: r.quantity })));
   const levels = await lockStock(tx, [...demand.keys()]);
-  const defaultFirst = await defaultFirstSorter(tx);
+  const defaultFirst = await defaultFirstSorter(tx, levels);
   for (const [variantId, quantity] of demand) {
     const [target] = defaultFirst(levels, variantId);
     if (!target) continue;

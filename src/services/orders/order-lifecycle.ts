@@ -101,6 +101,21 @@ export async function createOrderSnapshot(tx: EntityManager, input: OrderSnapsho
   return { paymentId: payment.id, amountDue };
 }
 
+/** What `order.placed` tells subscribers; checkout's finalize and the payment webhooks both send it. */
+export interface PlacedOrderFacts {
+  orderId: string;
+  cartId: string | null;
+  paymentKind: PaymentMethodKind;
+  creditApplied: number;
+  amountDue: number;
+}
+
+/** Outbox `order.placed`, in the caller's transaction (the one that placed the order). */
+export function recordOrderPlaced(tx: EntityManager, facts: PlacedOrderFacts): void {
+  const { orderId, cartId, paymentKind, creditApplied, amountDue } = facts;
+  recordEvent(tx, { type: 'order.placed', aggregateId: orderId, payload: { orderId, cartId, paymentKind, creditApplied, amountDue } });
+}
+
 /** PENDING_PAYMENT → PLACED; false when the order is no longer pending (cancelled meanwhile). */
 export async function markOrderPlaced(tx: EntityManager, orderId: string, now: Date): Promise<boolean> {
   return (await transition(tx, Order, orderId, OrderStatus.PENDING_PAYMENT, OrderStatus.PLACED, { placedAt: now })) === 1;

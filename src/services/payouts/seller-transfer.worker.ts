@@ -3,21 +3,17 @@ import type { EntityManager } from '../../db/orm';
 import { Seller, SellerTransfer, TransferStatus } from '../../entities';
 import type { AppDeps } from '../../schema/context';
 import { stripeWrite } from '../payments/stripe/stripe-client';
-import { classifyStripeError } from '../payments/stripe/stripe-errors';
 import { stripeClientFrom } from '../payments/stripe/stripe-extensions';
 import { transition } from '../state/transition';
 import type { Worker } from '../workers/worker-runner';
 import { catchUpReversals } from './reversal-queue';
-import { claimDueTransfers, failPermanently, recordFailedAttempt, withOrderLocked } from './transfer-claims';
+import { claimDueTransfers, recordFailedCall, withOrderLocked, type TransferRetrySettings } from './transfer-claims';
 import { planSellerTransfers } from './transfer-planner';
 
 export const SELLER_TRANSFER_WORKER = 'seller-transfers';
 
-export interface PayoutSettings {
+export interface PayoutSettings extends TransferRetrySettings {
   platformFeeBps: number;
-  maxRetries: number;
-  backoffBaseMs: number;
-  backoffMaxMs: number;
 }
 
 /**
@@ -57,13 +53,7 @@ export class SellerTransferWorker {
         if (moved === 1) await catchUpReversals(tx, transfer.orderId, now);
       });
     } catch (error) {
-      const classification = classifyStripeError(error);
-      const attempt = {
-        transfer, from: TransferStatus.PENDING as const, error: classification.message, now, giveUpEvent: 'seller_transfer.failed',
-        maxRetries: this.settings.maxRetries, backoff: { baseMs: this.settings.backoffBaseMs, maxMs: this.settings.backoffMaxMs },
-      };
-      if (classification.kind === 'terminal') await withOrderLocked(em, transfer.orderId, (tx) => failPermanently(tx, attempt));
-      else await recordFailedAttempt(em, attempt);
+      await recordFailedCall(em, { transfer, from: TransferStatus.PENDING, now, giveUpEvent: 'seller_transfer.failed' }, error, this.settings);
     }
   }
 }

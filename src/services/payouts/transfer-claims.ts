@@ -2,6 +2,7 @@ import { LockMode } from '@mikro-orm/core';
 import { isPostgres, type EntityManager } from '../../db/orm';
 import { Order, SellerTransfer, TransferStatus } from '../../entities';
 import { recordEvent } from '../outbox/outbox';
+import { classifyStripeError } from '../payments/stripe/stripe-errors';
 import { transition } from '../state/transition';
 import { writeLock } from '../shared/transactions';
 import { backoffDelayMs, type BackoffSettings } from './payout-math';
@@ -91,3 +92,28 @@ export async function recordFailedAttempt(em: EntityManager, attempt: FailedAtte
   });
 }
 
+/** Retry budget of a transfer's Stripe calls (creation or reversal). */
+export interface TransferRetrySettings {
+  maxRetries: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+}
+
+/**
+ * After a transfer's Stripe call threw: a refusal gives up for good
+ * (PERMANENTLY_FAILED + operator event); anything else is one more backed-off
+ * retry, or gives up once the budget is spent.
+ */
+export async function recordFailedCall(
+  em: EntityManager,
+  call: Pick<FailedAttempt, 'transfer' | 'from' | 'giveUpEvent' | 'now'>,
+  error: unknown,
+  settings: TransferRetrySettings,
+): Promise<void> {
+  const classification = classifyStripeError(error);
+  const attempt: FailedAttempt = {
+    ...call, error: classification.message, maxRetries: settings.maxRetries, backoff: { baseMs: settings.backoffBaseMs, maxMs: settings.backoffMaxMs },
+  };
+  if (classification.kind === 'terminal') await withOrderLocked(em, call.transfer.orderId, (tx) => failPermanently(tx, attempt));
+  else await recordFailedAttempt(em, attempt);
+}

@@ -3,20 +3,14 @@ import type { EntityManager } from '../../db/orm';
 import { SellerTransfer, TransferStatus } from '../../entities';
 import type { AppDeps } from '../../schema/context';
 import { stripeWrite } from '../payments/stripe/stripe-client';
-import { classifyStripeError, isAlreadyDone } from '../payments/stripe/stripe-errors';
+import { isAlreadyDone } from '../payments/stripe/stripe-errors';
 import { stripeClientFrom } from '../payments/stripe/stripe-extensions';
 import { transition } from '../state/transition';
 import type { Worker } from '../workers/worker-runner';
 import { catchUpReversals } from './reversal-queue';
-import { claimDueTransfers, failPermanently, recordFailedAttempt, withOrderLocked } from './transfer-claims';
+import { claimDueTransfers, failPermanently, recordFailedCall, withOrderLocked, type TransferRetrySettings } from './transfer-claims';
 
 export const TRANSFER_REVERSAL_WORKER = 'transfer-reversals';
-
-export interface ReversalSettings {
-  maxRetries: number;
-  backoffBaseMs: number;
-  backoffMaxMs: number;
-}
 
 /**
  * Takes back the refunded share of seller transfers, after the buyer's refund
@@ -31,7 +25,7 @@ export interface ReversalSettings {
  *   REVERSAL_MAX_RETRIES → PERMANENTLY_FAILED with an outbox event for operators.
  */
 export class TransferReversalWorker {
-  constructor(private readonly stripe: Stripe, private readonly settings: ReversalSettings) {}
+  constructor(private readonly stripe: Stripe, private readonly settings: TransferRetrySettings) {}
 
   async runOnce(em: EntityManager, now: Date): Promise<number> {
     const claimed = await claimDueTransfers(em, [TransferStatus.REVERSAL_PENDING], now);
@@ -57,15 +51,7 @@ export class TransferReversalWorker {
         await this.settle(em, transfer, transfer.amount, transfer.stripeReversalId, now);
         return;
       }
-      const classification = classifyStripeError(error);
-      if (classification.kind === 'terminal') {
-        await withOrderLocked(em, transfer.orderId, (tx) => failPermanently(tx, { ...giveUp, error: classification.message }));
-        return;
-      }
-      await recordFailedAttempt(em, {
-        ...giveUp, error: classification.message, maxRetries: this.settings.maxRetries,
-        backoff: { baseMs: this.settings.backoffBaseMs, maxMs: this.settings.backoffMaxMs },
-      });
+      await recordFailedCall(em, giveUp, error, this.settings);
     }
   }
 

@@ -20,6 +20,18 @@ export interface SagaDefinition<Input, Deps> {
   readonly steps: readonly SagaStep<Input, Deps>[];
 }
 
+/** One run's state in this process. */
+interface SagaRun<Input> {
+  sagaId: string;
+  key: string;
+  input: Input;
+  completed: Record<string, unknown>;
+  startIndex: number;
+  /** steps_completed as this run last committed it (the guard of the next progress write). */
+  persistedSteps: number;
+  scratch: Map<string, unknown>;
+}
+
 export interface SagaRunOptions {
   now: () => Date;
   faults?: SagaFaults;
@@ -57,19 +69,18 @@ export class SagaRunner<Input, Deps> {
   ) {}
 
   start(em: EntityManager, sagaId: string, key: string, input: Input): Promise<Outcome<SagaRunResult>> {
-    return this.runFrom(em, { sagaId, key, input, completed: {}, startIndex: 0 });
+    return this.runFrom(em, { sagaId, key, input, completed: {}, startIndex: 0, persistedSteps: 0, scratch: new Map() });
   }
 
   /** Continues a saga left RUNNING by a dead process, from its first unfinished step. */
   resume(em: EntityManager, row: SagaExecution): Promise<Outcome<SagaRunResult>> {
     const data = row.data as unknown as SagaRecordData<Input>;
-    return this.runFrom(em, { sagaId: row.id, key: row.key, input: data.input, completed: { ...data.steps }, startIndex: row.stepsCompleted });
+    return this.runFrom(em, {
+      sagaId: row.id, key: row.key, input: data.input, completed: { ...data.steps }, startIndex: row.stepsCompleted, persistedSteps: row.stepsCompleted, scratch: new Map(),
+    });
   }
 
-  private async runFrom(
-    em: EntityManager,
-    run: { sagaId: string; key: string; input: Input; completed: Record<string, unknown>; startIndex: number },
-  ): Promise<Outcome<SagaRunResult>> {
+  private async runFrom(em: EntityManager, run: SagaRun<Input>): Promise<Outcome<SagaRunResult>> {
     const { steps } = this.definition;
     for (let index = run.startIndex; index < steps.length; index++) {
       const step = steps[index];
@@ -91,36 +102,33 @@ export class SagaRunner<Input, Deps> {
     return success({ kind: 'completed', sagaId: run.sagaId, completed: run.completed });
   }
 
-  private stepContext(
-    em: EntityManager,
-    run: { sagaId: string; key: string; input: Input; completed: Record<string, unknown> },
-    index: number,
-  ): StepContext<Input> {
-    const local = <C>(work: (tx: EntityManager) => Promise<C>): Promise<C> =>
-      retryTransient(() =>
+  private stepContext(em: EntityManager, run: SagaRun<Input>, index: number): StepContext<Input> {
+    const local = async <C>(work: (tx: EntityManager) => Promise<C>): Promise<C> => {
+      const compensation = await retryTransient(() =>
         em.fork().transactional(async (tx) => {
-          const compensation = await work(tx as EntityManager);
-          await this.recordProgress(tx as EntityManager, run, index, compensation);
-          return compensation;
+          const done = await work(tx as EntityManager);
+          await this.recordProgress(tx as EntityManager, run, index, done);
+          return done;
         }),
       );
+      run.persistedSteps = index + 1;
+      return compensation;
+    };
+    const lastStep = index === this.definition.steps.length - 1;
     return {
       sagaId: run.sagaId,
       input: run.input,
       completed: run.completed,
       em,
+      scratch: run.scratch,
       local,
-      record: (compensation) => local(async () => compensation),
+      // The first step creates the row and the last has no successor: both record themselves.
+      recordWithNextStep: (compensation) => (index === 0 || lastStep ? local(async () => compensation) : Promise.resolve(compensation)),
     };
   }
 
   /** Writes "step `index` done" on the saga row, guarded so a superseded run cannot land. */
-  private async recordProgress(
-    tx: EntityManager,
-    run: { sagaId: string; key: string; input: Input; completed: Record<string, unknown> },
-    index: number,
-    compensation: unknown,
-  ): Promise<void> {
+  private async recordProgress(tx: EntityManager, run: SagaRun<Input>, index: number, compensation: unknown): Promise<void> {
     const { steps, kind } = this.definition;
     const now = this.options.now();
     const data: SagaRecordData<Input> = { input: run.input, steps: { ...run.completed, [steps[index].id]: compensation ?? null } };
@@ -129,7 +137,8 @@ export class SagaRunner<Input, Deps> {
       tx.persist(tx.create(SagaExecution, { id: run.sagaId, kind, key: run.key, stepsCompleted: 1, data: serialized, createdAt: now, updatedAt: now }));
       return;
     }
-    const guard = { id: run.sagaId, stepsCompleted: index };
+    // Guarded on what this run last wrote: a step recorded with its successor left no row of its own.
+    const guard = { id: run.sagaId, stepsCompleted: run.persistedSteps };
     const fields = { stepsCompleted: index + 1, data: serialized, updatedAt: now };
     const moved = index === steps.length - 1
       ? await transition(tx, SagaExecution, guard, SagaStatus.RUNNING, SagaStatus.COMPLETED, fields)

@@ -14,8 +14,19 @@ export interface StepContext<Input> {
    * saga_executions row. Call it at most once per step.
    */
   local<C>(work: (tx: EntityManager) => Promise<C>): Promise<C>;
-  /** For steps that make no local change: records completion in a tiny transaction of its own. */
-  record<C>(compensation: C): Promise<C>;
+  /**
+   * For a step that makes no local change and is safe to redo (no outside
+   * effect): its completion is written by the next step's transaction instead
+   * of a transaction of its own. If the process dies in between, a resume
+   * simply runs it again.
+   */
+  recordWithNextStep<C>(compensation: C): Promise<C>;
+  /**
+   * In-memory only, for this run in this process: lets a later step reuse what
+   * an earlier one loaded. Empty after a resume, so a step must be able to load
+   * what it needs itself.
+   */
+  readonly scratch: Map<string, unknown>;
 }
 
 /**

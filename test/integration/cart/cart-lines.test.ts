@@ -1,30 +1,22 @@
 import { CartStatus } from '../../../src/entities';
 import { buildCart, buildReservation, cartApi } from '../../factories/cart.factory';
 import { buildProduct } from '../../factories/catalog.factory';
-import type { TestApp } from '../../support/test-app';
-import { minutesFromNow, startCartTestApp, type CartTestApp } from './cart-test-app';
+import { minutesFromNow, useCartTestApp } from './cart-test-app';
 
 const MALFORMED_ID = 'not-a-uuid';
 const UNKNOWN_ID = '0f0e0d0c-0b0a-4909-8807-060504030201';
 
 describe('cart lines', () => {
-  let harness: CartTestApp;
-  let app: TestApp;
-  beforeAll(async () => {
-    harness = await startCartTestApp();
-    app = harness.app;
-  });
-  beforeEach(() => app.reset());
-  afterAll(() => app.close());
+  const h = useCartTestApp();
 
-  const em = () => app.orm.em.fork();
+  const em = () => h.app.orm.em.fork();
   const variantWith = async (spec: { price?: number; currency?: string; stock?: number } = {}) => {
     const { variants } = await buildProduct(em(), { variants: [{ price: spec.price ?? 1_250, currency: spec.currency ?? 'EUR', stock: spec.stock ?? 50 }] });
     return variants[0];
   };
 
   it('when a guest creates a cart, then it is open, empty, at version 1 and reachable by id', async () => {
-    const api = cartApi(app);
+    const api = cartApi(h.app);
     const cart = await api.create({ currency: 'eur', email: ' Guest@Example.COM ' });
     expect(cart).toMatchObject({ status: 'OPEN', currency: 'EUR', version: 1, email: 'guest@example.com', lines: [], voucherCodes: [] });
     expect(cart.totals.total).toEqual({ amount: 0, currency: 'EUR' });
@@ -33,7 +25,7 @@ describe('cart lines', () => {
 
   it('when a line is added, then it stores the variant price and the cart totals and version follow', async () => {
     const variant = await variantWith({ price: 1_250 });
-    const api = cartApi(app);
+    const api = cartApi(h.app);
     const cart = await api.create();
 
     const result = await api.addLine(cart.id, variant.id, 3);
@@ -55,7 +47,7 @@ describe('cart lines', () => {
 
   it('when the same variant is added twice, then the quantities merge into one line and each change bumps the version', async () => {
     const variant = await variantWith();
-    const api = cartApi(app);
+    const api = cartApi(h.app);
     const cart = await api.create();
     const first = await api.addLine(cart.id, variant.id, 2);
     const second = await api.addLine(cart.id, variant.id, 5);
@@ -66,7 +58,7 @@ describe('cart lines', () => {
 
   it('when lines are added for different variants, then they keep the order they were added in', async () => {
     const [a, b, c] = [await variantWith(), await variantWith(), await variantWith()];
-    const api = cartApi(app);
+    const api = cartApi(h.app);
     const cart = await api.create();
     for (const variant of [b, c, a]) await api.addLine(cart.id, variant.id, 1);
     const current = await api.get(cart.id);
@@ -75,7 +67,7 @@ describe('cart lines', () => {
   });
 
   it('when the variant is unknown or its id malformed, then NOT_FOUND names variantId and nothing changes', async () => {
-    const api = cartApi(app);
+    const api = cartApi(h.app);
     const cart = await api.create();
     for (const variantId of [UNKNOWN_ID, MALFORMED_ID]) {
       expect(await api.addLine(cart.id, variantId, 1)).toMatchObject({ __typename: 'UserError', errorCode: 'NOT_FOUND', field: 'variantId' });
@@ -85,7 +77,7 @@ describe('cart lines', () => {
 
   it('when the cart id is unknown or malformed, then NOT_FOUND names cartId', async () => {
     const variant = await variantWith();
-    const api = cartApi(app);
+    const api = cartApi(h.app);
     for (const cartId of [UNKNOWN_ID, MALFORMED_ID]) {
       expect(await api.addLine(cartId, variant.id, 1)).toMatchObject({ errorCode: 'NOT_FOUND', field: 'cartId' });
     }
@@ -93,14 +85,14 @@ describe('cart lines', () => {
   });
 
   it('when a malformed id is sent, then the answer comes before any SQL runs', async () => {
-    const api = cartApi(app);
-    const statements = await harness.statementsDuring(() => api.addLine(MALFORMED_ID, UNKNOWN_ID, 1));
+    const api = cartApi(h.app);
+    const statements = await h.statementsDuring(() => api.addLine(MALFORMED_ID, UNKNOWN_ID, 1));
     expect(statements).toEqual([]);
   });
 
   it('when the variant is priced in another currency, then CURRENCY_MISMATCH and the cart stays empty', async () => {
     const dollars = await variantWith({ currency: 'USD' });
-    const api = cartApi(app);
+    const api = cartApi(h.app);
     const cart = await api.create({ currency: 'EUR' });
     expect(await api.addLine(cart.id, dollars.id, 1)).toMatchObject({ errorCode: 'CURRENCY_MISMATCH', field: 'variantId' });
     expect((await api.get(cart.id)).lines).toEqual([]);
@@ -110,7 +102,7 @@ describe('cart lines', () => {
     const specs = Array.from({ length: 101 }, () => ({ price: 100, currency: 'EUR', stock: 10 }));
     const { variants } = await buildProduct(em(), { variants: specs });
     const cart = await buildCart(em(), { lines: variants.slice(0, 100).map((variant) => ({ variant, quantity: 1 })) });
-    const api = cartApi(app);
+    const api = cartApi(h.app);
 
     expect(await api.addLine(cart.id, variants[100].id, 1)).toMatchObject({ __typename: 'UserError', errorCode: 'VALIDATION_FAILED', field: 'variantId' });
     const merged = await api.addLine(cart.id, variants[0].id, 1);
@@ -120,7 +112,7 @@ describe('cart lines', () => {
 
   it('when the quantity is outside 1..999, then a VALIDATION_FAILED input error names quantity and nothing is written', async () => {
     const variant = await variantWith({ stock: 5_000 });
-    const api = cartApi(app);
+    const api = cartApi(h.app);
     const cart = await api.create();
     for (const quantity of [0, -1, 1_000]) {
       const response = await api.send('addCartLine', { cartId: cart.id, variantId: variant.id, quantity });
@@ -134,7 +126,7 @@ describe('cart lines', () => {
 
   it('when merging would take a line past 999 units, then VALIDATION_FAILED and the line keeps its quantity', async () => {
     const variant = await variantWith({ stock: 5_000 });
-    const api = cartApi(app);
+    const api = cartApi(h.app);
     const cart = await api.create();
     await api.addLine(cart.id, variant.id, 990);
     expect(await api.addLine(cart.id, variant.id, 10)).toMatchObject({ __typename: 'UserError', errorCode: 'VALIDATION_FAILED', field: 'quantity' });
@@ -145,7 +137,7 @@ describe('cart lines', () => {
 
   it('when more units are asked for than are on hand, then InsufficientStockError reports the shortfall', async () => {
     const variant = await variantWith({ stock: 4 });
-    const api = cartApi(app);
+    const api = cartApi(h.app);
     const cart = await api.create();
     await api.addLine(cart.id, variant.id, 3);
 
@@ -165,7 +157,7 @@ describe('cart lines', () => {
     await buildReservation(em(), { cartId: other.id, variant, quantity: 6, expiresAt: minutesFromNow(10) });
     await buildReservation(em(), { cartId: other.id, variant, quantity: 3, expiresAt: minutesFromNow(-1) });
     await buildReservation(em(), { cartId: other.id, variant, quantity: 2, expiresAt: minutesFromNow(0) });
-    const api = cartApi(app);
+    const api = cartApi(h.app);
     const cart = await api.create();
 
     expect(await api.addLine(cart.id, variant.id, 5)).toMatchObject({
@@ -177,7 +169,7 @@ describe('cart lines', () => {
 
   it('when this cart itself holds a reservation, then those units count as available to it', async () => {
     const variant = await variantWith({ stock: 5 });
-    const api = cartApi(app);
+    const api = cartApi(h.app);
     const cart = await api.create();
     await api.addLine(cart.id, variant.id, 3);
     // An earlier checkout attempt of this very cart reserved its 3 units.
@@ -192,7 +184,7 @@ describe('cart lines', () => {
 
   it('when a line quantity is updated, then it changes; 0 removes the line; each bumps the version', async () => {
     const [a, b] = [await variantWith({ price: 100 }), await variantWith({ price: 300 })];
-    const api = cartApi(app);
+    const api = cartApi(h.app);
     const cart = await api.create();
     await api.addLine(cart.id, a.id, 1);
     const withBoth = await api.addLine(cart.id, b.id, 1);
@@ -209,7 +201,7 @@ describe('cart lines', () => {
 
   it("when updating a line id that is not this cart's, then NOT_FOUND names lineId", async () => {
     const variant = await variantWith();
-    const api = cartApi(app);
+    const api = cartApi(h.app);
     const mine = await api.create();
     const other = await api.create();
     const otherLine = (await api.addLine(other.id, variant.id, 1)).lines[0];
@@ -221,10 +213,10 @@ describe('cart lines', () => {
 
   it('when an update raises a quantity beyond stock, then InsufficientStockError; lowering always works', async () => {
     const variant = await variantWith({ stock: 3 });
-    const api = cartApi(app);
+    const api = cartApi(h.app);
     const cart = await api.create();
     const line = (await api.addLine(cart.id, variant.id, 3)).lines[0];
-    await app.orm.em.fork().nativeUpdate('StockLevel', { variant: variant.id }, { onHand: 1 });
+    await h.app.orm.em.fork().nativeUpdate('StockLevel', { variant: variant.id }, { onHand: 1 });
 
     expect(await api.updateLine(cart.id, line.id, 4)).toMatchObject({
       __typename: 'InsufficientStockError', shortfalls: [{ variantId: variant.id, requested: 4, available: 1 }],
@@ -234,10 +226,10 @@ describe('cart lines', () => {
 
   it('when a line is touched after the catalog price changed, then it takes the current price, which the versionKey reflects', async () => {
     const variant = await variantWith({ price: 1_000 });
-    const api = cartApi(app);
+    const api = cartApi(h.app);
     const cart = await api.create();
     const added = await api.addLine(cart.id, variant.id, 1);
-    await app.orm.em.fork().nativeUpdate('Variant', { id: variant.id }, { price: 1_100 });
+    await h.app.orm.em.fork().nativeUpdate('Variant', { id: variant.id }, { price: 1_100 });
 
     // A catalog change alone moves neither the stored price nor the key.
     const untouched = await api.get(cart.id);
@@ -252,7 +244,7 @@ describe('cart lines', () => {
   it('when the cart is no longer open, then every change answers CART_CLOSED and nothing is written', async () => {
     const variant = await variantWith();
     const cart = await buildCart(em(), { status: CartStatus.CONVERTED, lines: [{ variant, quantity: 1 }] });
-    const api = cartApi(app);
+    const api = cartApi(h.app);
     expect(await api.addLine(cart.id, variant.id, 1)).toMatchObject({ errorCode: 'CART_CLOSED' });
     expect(await api.updateLine(cart.id, cart.lines[0].id, 0)).toMatchObject({ errorCode: 'CART_CLOSED' });
     const current = await api.get(cart.id);
@@ -262,12 +254,12 @@ describe('cart lines', () => {
 
   it('when a checkout has the cart in CHECKING_OUT, then the cart reads as OPEN', async () => {
     const cart = await buildCart(em(), { status: CartStatus.CHECKING_OUT });
-    expect((await cartApi(app).get(cart.id)).status).toBe('OPEN');
+    expect((await cartApi(h.app).get(cart.id)).status).toBe('OPEN');
   });
 
   it('when many buyers add to one cart at the same moment, then no change is lost and each got its own version', async () => {
     const [a, b] = [await variantWith({ stock: 100 }), await variantWith({ stock: 100 })];
-    const api = cartApi(app);
+    const api = cartApi(h.app);
     const cart = await api.create();
 
     const results = await Promise.all(Array.from({ length: 12 }, (_, i) => api.addLine(cart.id, (i % 2 ? a : b).id, 1)));
@@ -281,11 +273,11 @@ describe('cart lines', () => {
 
   it('when a line is added, then the whole request runs at most 8 SQL statements', async () => {
     const variant = await variantWith();
-    const api = cartApi(app);
+    const api = cartApi(h.app);
     const cart = await api.create();
     await api.addLine(cart.id, variant.id, 1);
 
-    const statements = await harness.statementsDuring(() => api.addLine(cart.id, variant.id, 1));
+    const statements = await h.statementsDuring(() => api.addLine(cart.id, variant.id, 1));
 
     // Reported to the lead; logged so a regression shows what was added.
     console.info(`addCartLine SQL statements: ${statements.length}\n${statements.join('\n')}`);

@@ -1,21 +1,15 @@
 import { buildShippingMethod, buildTaxRate } from '../../factories/catalog.factory';
 import { anAddress, cartApi } from '../../factories/cart.factory';
-import type { TestApp } from '../../support/test-app';
-import { startCartTestApp } from './cart-test-app';
+import { useCartTestApp } from './cart-test-app';
 
 describe('cart shipping', () => {
-  let app: TestApp;
-  beforeAll(async () => {
-    app = (await startCartTestApp()).app;
-  });
-  beforeEach(() => app.reset());
-  afterAll(() => app.close());
+  const h = useCartTestApp();
 
-  const em = () => app.orm.em.fork();
+  const em = () => h.app.orm.em.fork();
 
   it('when a shipping method is chosen, then the cart shows it, prices shipping and bumps the version', async () => {
     const method = await buildShippingMethod(em(), { name: 'Courier', price: 490, currency: 'EUR' });
-    const api = cartApi(app);
+    const api = cartApi(h.app);
     const cart = await api.create();
 
     const result = await api.setShippingMethod(cart.id, method.id);
@@ -31,7 +25,7 @@ describe('cart shipping', () => {
 
   it('when the shipping method is unknown, malformed or in another currency, then NOT_FOUND or CURRENCY_MISMATCH and nothing changes', async () => {
     const dollars = await buildShippingMethod(em(), { currency: 'USD' });
-    const api = cartApi(app);
+    const api = cartApi(h.app);
     const cart = await api.create({ currency: 'EUR' });
     expect(await api.setShippingMethod(cart.id, '0f0e0d0c-0b0a-4909-8807-060504030201')).toMatchObject({ errorCode: 'NOT_FOUND', field: 'shippingMethodId' });
     expect(await api.setShippingMethod(cart.id, 'nope')).toMatchObject({ errorCode: 'NOT_FOUND', field: 'shippingMethodId' });
@@ -42,7 +36,7 @@ describe('cart shipping', () => {
   it('when an address is set, then it is stored trimmed with an upper-cased country, and its tax rate applies', async () => {
     const method = await buildShippingMethod(em(), { price: 1_000, currency: 'EUR' });
     await buildTaxRate(em(), 'DE', 1_900);
-    const api = cartApi(app);
+    const api = cartApi(h.app);
     const cart = await api.create();
     await api.setShippingMethod(cart.id, method.id);
 
@@ -55,14 +49,14 @@ describe('cart shipping', () => {
 
   it('when the country has no tax rate, then tax is 0', async () => {
     const method = await buildShippingMethod(em(), { price: 1_000, currency: 'EUR' });
-    const api = cartApi(app);
+    const api = cartApi(h.app);
     const cart = await api.create();
     await api.setShippingMethod(cart.id, method.id);
     expect((await api.setShippingAddress(cart.id, anAddress({ country: 'NO' }))).totals.tax.amount).toBe(0);
   });
 
   it('when the country is not an assigned ISO 3166-1 alpha-2 code or a required field is blank, then VALIDATION_FAILED names it', async () => {
-    const api = cartApi(app);
+    const api = cartApi(h.app);
     const cart = await api.create();
     expect(await api.setShippingAddress(cart.id, anAddress({ country: 'XX' }))).toMatchObject({ errorCode: 'VALIDATION_FAILED', field: 'address.country' });
     expect(await api.setShippingAddress(cart.id, anAddress({ country: 'D' }))).toMatchObject({ errorCode: 'VALIDATION_FAILED', field: 'address.country' });
@@ -71,7 +65,7 @@ describe('cart shipping', () => {
   });
 
   it('when an address field is far too long, then the input is refused cleanly and nothing is written', async () => {
-    const api = cartApi(app);
+    const api = cartApi(h.app);
     const cart = await api.create();
     const response = await api.send('setShippingAddress', { cartId: cart.id, address: anAddress({ line1: 'x'.repeat(10_000) }) });
     expect(response.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', errorCode: 'VALIDATION_FAILED' });

@@ -10,7 +10,7 @@ export interface CartTestApp {
   statementsDuring(during: () => Promise<unknown>): Promise<string[]>;
 }
 
-export async function startCartTestApp(): Promise<CartTestApp> {
+async function startCartTestApp(): Promise<CartTestApp> {
   let recorded: string[] | null = null;
   const app = await startTestApp({}, {
     clock: { now: () => new Date(NOW) },
@@ -27,5 +27,28 @@ export async function startCartTestApp(): Promise<CartTestApp> {
         recorded = null;
       }
     },
+  };
+}
+
+/**
+ * One cart app per test file, registered as Jest hooks (call it first in the
+ * `describe`): tables are emptied before each test. Read `app` inside tests.
+ */
+export function useCartTestApp(): CartTestApp {
+  let started: CartTestApp | undefined;
+  const current = () => {
+    if (!started) throw new Error('useCartTestApp: the app is read before its beforeAll hook ran');
+    return started;
+  };
+  beforeAll(async () => {
+    started = await startCartTestApp();
+  });
+  beforeEach(() => current().app.reset());
+  afterAll(() => started?.app.close());
+  return {
+    get app() {
+      return current().app;
+    },
+    statementsDuring: (during) => current().statementsDuring(during),
   };
 }

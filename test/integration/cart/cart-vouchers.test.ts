@@ -2,23 +2,17 @@ import { CartStatus, RedemptionStatus, VoucherKind, VoucherRedemption, type Vouc
 import { priceCart } from '../../../src/services/pricing/pricing-engine';
 import { buildProduct, buildShippingMethod, buildTaxRate, buildVoucher } from '../../factories/catalog.factory';
 import { anAddress, buildCart, cartApi } from '../../factories/cart.factory';
-import type { TestApp } from '../../support/test-app';
-import { minutesFromNow, startCartTestApp } from './cart-test-app';
+import { minutesFromNow, useCartTestApp } from './cart-test-app';
 
 describe('vouchers on carts', () => {
-  let app: TestApp;
-  beforeAll(async () => {
-    app = (await startCartTestApp()).app;
-  });
-  beforeEach(() => app.reset());
-  afterAll(() => app.close());
+  const h = useCartTestApp();
 
-  const em = () => app.orm.em.fork();
+  const em = () => h.app.orm.em.fork();
 
   /** A guest cart holding one line worth `subtotal`. */
   const cartWorth = async (subtotal = 10_000, email: string | null = 'guest@example.com', token?: string) => {
     const { variants: [variant] } = await buildProduct(em(), { variants: [{ price: subtotal, currency: 'EUR', stock: 10 }] });
-    const api = cartApi(app, token);
+    const api = cartApi(h.app, token);
     const cart = await api.create({ email });
     return { api, variant, cart: await api.addLine(cart.id, variant.id, 1) };
   };
@@ -88,7 +82,7 @@ describe('vouchers on carts', () => {
   });
 
   it('when a signed-in customer has used up their per-customer limit, then VOUCHER_ALREADY_REDEEMED; released uses do not count', async () => {
-    const customer = await app.customer();
+    const customer = await h.app.customer();
     const voucher = await buildVoucher(em(), { perCustomerLimit: 2 });
     await redemptions(voucher, customer.id, [RedemptionStatus.CONSUMED, RedemptionStatus.RELEASED]);
     const { api, cart } = await cartWorth(10_000, null, customer.token);
@@ -134,7 +128,7 @@ describe('vouchers on carts', () => {
   it('when the cart is closed, then applyVoucher answers CART_CLOSED', async () => {
     const voucher = await buildVoucher(em());
     const cart = await buildCart(em(), { status: CartStatus.CONVERTED });
-    expect(await cartApi(app).applyVoucher(cart.id, voucher.code)).toMatchObject({ errorCode: 'CART_CLOSED' });
+    expect(await cartApi(h.app).applyVoucher(cart.id, voucher.code)).toMatchObject({ errorCode: 'CART_CLOSED' });
   });
 
   it('when a cart has PERCENT_OFF and FREE_SHIPPING vouchers and a taxed address, then its totals equal priceCart on the same input', async () => {
@@ -146,7 +140,7 @@ describe('vouchers on carts', () => {
     await buildTaxRate(fork, 'FR', 2_000);
     await buildVoucher(fork, { code: 'THIRD', kind: VoucherKind.PERCENT_OFF, value: 3_333 });
     await buildVoucher(fork, { code: 'SHIPFREE', kind: VoucherKind.FREE_SHIPPING });
-    const api = cartApi(app);
+    const api = cartApi(h.app);
     const created = await api.create();
     await api.addLine(created.id, shirt.id, 3);
     await api.addLine(created.id, mug.id, 2);

@@ -1,8 +1,7 @@
 import type Stripe from 'stripe';
 import { Order, OrderStatus, PaymentLink, PaymentLinkStatus } from '../../../src/entities';
 import { LINK_PREVIEW_AGENTS } from '../../../src/http/link-preview-agents';
-import { startTestStripe, type TestStripe } from '../../support/stripe';
-import { startTestApp, type TestApp } from '../../support/test-app';
+import { usePaymentsApp } from '../../support/payments-app';
 
 const CREATE_LINK = `mutation($input: CreatePaymentLinkInput!) {
   createPaymentLink(input: $input) { id url email description status amount { amount currency } }
@@ -11,43 +10,28 @@ const LINK = `query($id: ID!) { paymentLink(id: $id) { id status orders { id sta
 const BROWSER = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15';
 
 describe('payment links', () => {
-  let stripe: TestStripe;
-  let app: TestApp;
+  const h = usePaymentsApp({ env: { PUBLIC_URL: 'https://pay.tillgate.test' }, webhooks: 'auto' });
 
-  const sessionCreates = () => stripe.emulator.requests.filter((r) => r.method === 'POST' && r.path === '/v1/checkout/sessions');
-  const ordersOf = (linkId: string) => app.orm.em.fork().find(Order, { paymentLinkId: linkId }, { orderBy: { createdAt: 'asc' } });
+  const sessionCreates = () => h.stripe.emulator.requests.filter((r) => r.method === 'POST' && r.path === '/v1/checkout/sessions');
+  const ordersOf = (linkId: string) => h.app.orm.em.fork().find(Order, { paymentLinkId: linkId }, { orderBy: { createdAt: 'asc' } });
 
   async function createLink(amount = 4_200): Promise<{ id: string; url: string }> {
-    const result = await app.gql(CREATE_LINK, {
+    const result = await h.app.gql(CREATE_LINK, {
       input: { email: 'Parent@Example.com', description: 'School trip', amount, currency: 'eur' },
-    }, { token: await app.adminToken() });
+    }, { token: await h.app.adminToken() });
     if (result.errors) throw new Error(JSON.stringify(result.errors));
     return result.data.createPaymentLink;
   }
 
   /** The link's path on the app under test (PUBLIC_URL is not where the test server listens). */
   const open = (linkUrl: string, init: { method?: string; agent?: string } = {}) =>
-    fetch(`${app.url}${new URL(linkUrl).pathname}`, { method: init.method ?? 'GET', redirect: 'manual', headers: { 'user-agent': init.agent ?? BROWSER } });
+    fetch(`${h.app.url}${new URL(linkUrl).pathname}`, { method: init.method ?? 'GET', redirect: 'manual', headers: { 'user-agent': init.agent ?? BROWSER } });
 
   async function ageOrders(linkId: string, minutes: number): Promise<void> {
     const past = new Date(Date.now() - minutes * 60_000);
-    await app.orm.em.fork().nativeUpdate(Order, { paymentLinkId: linkId }, { createdAt: past });
+    await h.app.orm.em.fork().nativeUpdate(Order, { paymentLinkId: linkId }, { createdAt: past });
   }
 
-  beforeAll(async () => {
-    stripe = await startTestStripe();
-    app = await startTestApp({ ...stripe.env, PUBLIC_URL: 'https://pay.tillgate.test' });
-  });
-  afterAll(async () => {
-    await app.close();
-    await stripe.close();
-  });
-  beforeEach(async () => {
-    await app.reset();
-    stripe.emulator.reset();
-    stripe.emulator.setWebhookDelivery('auto');
-    stripe.deliverTo(app.url);
-  });
 
   it('when an admin creates a link, then it has an unguessable URL under PUBLIC_URL and is OPEN', async () => {
     const link = await createLink();
@@ -64,7 +48,7 @@ describe('payment links', () => {
     const response = await open(link.url);
 
     expect(response.status).toBe(303);
-    const session: Stripe.Checkout.Session = stripe.emulator.createdObjects('checkout.session')[0];
+    const session: Stripe.Checkout.Session = h.stripe.emulator.createdObjects('checkout.session')[0];
     expect(response.headers.get('location')).toBe(session.url);
     expect(session.amount_total).toBe(4_200);
     const orders = await ordersOf(link.id);
@@ -95,26 +79,26 @@ describe('payment links', () => {
     expect(second.headers.get('location')).not.toBe(first.headers.get('location'));
     const [old, fresh] = await ordersOf(link.id);
     expect([old.status, fresh.status]).toEqual([OrderStatus.CANCELLED, OrderStatus.PENDING_PAYMENT]);
-    const [oldSession, newSession]: Stripe.Checkout.Session[] = stripe.emulator.createdObjects('checkout.session');
+    const [oldSession, newSession]: Stripe.Checkout.Session[] = h.stripe.emulator.createdObjects('checkout.session');
     expect(oldSession.status).toBe('expired');
     expect(newSession.url).toBe(second.headers.get('location'));
-    const admin = await app.gql(LINK, { id: link.id }, { token: await app.adminToken() });
+    const admin = await h.app.gql(LINK, { id: link.id }, { token: await h.app.adminToken() });
     expect(admin.data.paymentLink.orders.map((o: { status: string }) => o.status)).toEqual(['CANCELLED', 'PENDING_PAYMENT']);
   });
 
   it('when the link was paid, then its order is PLACED, the link PAID, and a later click answers 409 already paid', async () => {
     const link = await createLink();
     await open(link.url);
-    const session: Stripe.Checkout.Session = stripe.emulator.createdObjects('checkout.session')[0];
+    const session: Stripe.Checkout.Session = h.stripe.emulator.createdObjects('checkout.session')[0];
 
-    await stripe.emulator.completeCheckoutSession(session.id);
-    await stripe.emulator.drainWebhooks();
+    await h.stripe.emulator.completeCheckoutSession(session.id);
+    await h.stripe.emulator.drainWebhooks();
     const again = await open(link.url);
 
     expect(again.status).toBe(409);
     expect(await again.text()).toContain('already been paid');
     expect((await ordersOf(link.id)).map((o) => o.status)).toEqual([OrderStatus.PLACED]);
-    const admin = await app.gql(LINK, { id: link.id }, { token: await app.adminToken() });
+    const admin = await h.app.gql(LINK, { id: link.id }, { token: await h.app.adminToken() });
     expect(admin.data.paymentLink.status).toBe('PAID');
   });
 
@@ -151,33 +135,57 @@ describe('payment links', () => {
     expect(responses.map((r) => r.status)).toEqual(Array(10).fill(303));
     expect(new Set(responses.map((r) => r.headers.get('location'))).size).toBe(1);
     expect(await ordersOf(link.id)).toHaveLength(1);
-    expect(stripe.emulator.createdObjects('checkout.session')).toHaveLength(1);
+    expect(h.stripe.emulator.createdObjects('checkout.session')).toHaveLength(1);
   });
 
   it('when a stale order\'s session still gets paid, then that payment is refunded automatically and the order stays CANCELLED', async () => {
     const link = await createLink();
     await open(link.url);
     await ageOrders(link.id, 45);
-    const [staleSession]: Stripe.Checkout.Session[] = stripe.emulator.createdObjects('checkout.session');
-    stripe.emulator.faults.add({ path: `/v1/checkout/sessions/${staleSession.id}/expire`, times: 5, action: { kind: 'status', status: 503 } });
+    const [staleSession]: Stripe.Checkout.Session[] = h.stripe.emulator.createdObjects('checkout.session');
+    h.stripe.emulator.faults.add({ path: `/v1/checkout/sessions/${staleSession.id}/expire`, times: 5, action: { kind: 'status', status: 503 } });
     await open(link.url);
 
-    await stripe.emulator.completeCheckoutSession(staleSession.id);
-    await stripe.emulator.drainWebhooks();
+    await h.stripe.emulator.completeCheckoutSession(staleSession.id);
+    await h.stripe.emulator.drainWebhooks();
 
     const [stale, fresh] = await ordersOf(link.id);
     expect([stale.status, fresh.status]).toEqual([OrderStatus.CANCELLED, OrderStatus.PENDING_PAYMENT]);
-    const refunds: Stripe.Refund[] = stripe.emulator.createdObjects('refund');
+    const refunds: Stripe.Refund[] = h.stripe.emulator.createdObjects('refund');
     expect(refunds.map((r) => [r.amount, r.metadata?.order_id])).toEqual([[4_200, stale.id]]);
-    const row = await app.orm.em.fork().findOneOrFail(PaymentLink, { id: link.id });
+    const row = await h.app.orm.em.fork().findOneOrFail(PaymentLink, { id: link.id });
     expect(row.status).toBe(PaymentLinkStatus.OPEN);
   });
 
+  it('when Stripe refuses to open a Checkout Session, then the click answers 503 "try again" and the next click reuses the same order', async () => {
+    const link = await createLink();
+    h.stripe.emulator.faults.add({
+      method: 'POST', path: '/v1/checkout/sessions', times: 1_000,
+      action: { kind: 'status', status: 400, error: { type: 'invalid_request_error', code: 'parameter_invalid_empty', message: 'refused for the test' } },
+    });
+
+    const refused = await open(link.url);
+    const refusedPage = await refused.text();
+    h.stripe.emulator.faults.clear();
+    const retried = await open(link.url);
+
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('5');
+    expect(refusedPage).toContain('Try again in a moment');
+    expect(retried.status).toBe(303);
+    const sessions: Stripe.Checkout.Session[] = h.stripe.emulator.createdObjects('checkout.session');
+    expect(sessions).toHaveLength(1);
+    expect(retried.headers.get('location')).toBe(sessions[0].url);
+    const orders = await ordersOf(link.id);
+    expect(orders.map((o) => o.status)).toEqual([OrderStatus.PENDING_PAYMENT]);
+    expect(sessions[0].metadata).toEqual(expect.objectContaining({ order_id: orders[0].id }));
+  });
+
   it('when a token is unknown or malformed, then 404 and nothing is created', async () => {
-    const unknown = await fetch(`${app.url}/pay/${'x'.repeat(43)}`, { redirect: 'manual', headers: { 'user-agent': BROWSER } });
-    const malformed = await fetch(`${app.url}/pay/abc`, { redirect: 'manual', headers: { 'user-agent': BROWSER } });
+    const unknown = await fetch(`${h.app.url}/pay/${'x'.repeat(43)}`, { redirect: 'manual', headers: { 'user-agent': BROWSER } });
+    const malformed = await fetch(`${h.app.url}/pay/abc`, { redirect: 'manual', headers: { 'user-agent': BROWSER } });
 
     expect([unknown.status, malformed.status]).toEqual([404, 404]);
-    expect(await app.orm.em.fork().count(Order, {})).toBe(0);
+    expect(await h.app.orm.em.fork().count(Order, {})).toBe(0);
   });
 });

@@ -2,46 +2,32 @@ import { Cart, Order, Payment, VoucherKind, VoucherRedemption, type Voucher } fr
 import type { SagaFaults } from '../../../src/services/saga/saga-types';
 import { buildVoucher } from '../../factories/catalog.factory';
 import { buildReadyCart, CONFIRM_CHECKOUT, type ReadyCart } from '../../factories/checkout.factory';
-import { startTestStripe, type TestStripe } from '../../support/stripe';
-import { startTestApp, type TestApp } from '../../support/test-app';
+import { usePaymentsApp, type PaymentsApp } from '../../support/payments-app';
+import type { TestStripe } from '../../support/stripe';
+import type { TestApp } from '../../support/test-app';
 
 export const CONFIRM_WITH_PAYMENT = CONFIRM_CHECKOUT.replace(
   'payment { id kind status amount { amount currency } }',
   'payment { id kind status checkoutUrl clientSecret providerReference amount { amount currency } }',
 );
 
-export interface PaymentsHarness {
-  readonly app: TestApp;
-  readonly stripe: TestStripe;
+export interface PaymentsHarness extends PaymentsApp {
   readonly faults: SagaFaults;
 }
 
-/** One app + emulator per test file; tables and emulator state are reset before each test. */
+/** One app + emulator per test file (manual webhooks, saga faults); tables, emulator state and faults are reset before each test. */
 export function usePaymentsHarness(extraEnv: Record<string, string> = {}): PaymentsHarness {
   const faults: SagaFaults = {};
-  let app: TestApp | undefined;
-  let stripe: TestStripe | undefined;
-  beforeAll(async () => {
-    stripe = await startTestStripe();
-    app = await startTestApp({ ...stripe.env, ...extraEnv }, { extensions: { checkoutFaults: faults } });
-    stripe.deliverTo(app.url);
-  });
-  beforeEach(async () => {
+  const payments = usePaymentsApp({ env: extraEnv, start: { extensions: { checkoutFaults: faults } }, webhooks: 'manual' });
+  beforeEach(() => {
     faults.beforeStep = undefined;
-    stripe!.emulator.reset();
-    stripe!.emulator.setWebhookDelivery('manual');
-    await app!.reset();
-  });
-  afterAll(async () => {
-    await app?.close();
-    await stripe?.close();
   });
   return {
     get app() {
-      return app!;
+      return payments.app;
     },
     get stripe() {
-      return stripe!;
+      return payments.stripe;
     },
     faults,
   };

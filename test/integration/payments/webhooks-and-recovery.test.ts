@@ -1,10 +1,11 @@
-import { OrderStatus, PaymentStatus, ProcessedWebhookEvent, RedemptionStatus, SagaExecution, SagaStatus } from '../../../src/entities';
+import { OrderStatus, PaymentStatus, ProcessedWebhookEvent, RedemptionStatus, Refund, SagaExecution, SagaStatus } from '../../../src/entities';
 import { SimulatedCrash } from '../../../src/services/saga/saga-types';
 import { recoverStaleSagas } from '../../../src/services/workers/saga-recovery.worker';
 import { sweepLapsedHostedCheckouts } from '../../../src/services/workers/hosted-checkout-sweeper.worker';
 import { stripeGatewayFrom } from '../../../src/services/payments/stripe/stripe-extensions';
 import { availableUnits } from '../../factories/checkout.factory';
 import { assertCheckoutInvariants } from '../../support/invariants';
+import { orderMoney } from '../refunds/refund-api';
 import { arrangeCheckout, confirm, stateOf, usePaymentsHarness } from './payments-harness';
 
 describe('Stripe webhooks, the hosted checkout sweeper and saga recovery', () => {
@@ -161,7 +162,7 @@ describe('Stripe webhooks, the hosted checkout sweeper and saga recovery', () =>
     await assertCheckoutInvariants(h.app.orm);
   });
 
-  it('when a charge succeeds for an order that was cancelled meanwhile, then the webhook refunds it with key auto-refund:<orderId>', async () => {
+  it('when a charge succeeds for an order that was cancelled meanwhile, then the webhook refunds it with key auto-refund:<orderId> and books one Refund', async () => {
     const { input, ready } = await arrangeCheckout(h.app);
     const answer = await confirm(h.app, { ...input, paymentMethod: 'CARD', stripePaymentMethodId: 'pm_card_authenticationRequired' });
     const cancel = await h.app.gql(`mutation($input: CancelOrderInput!) { cancelOrder(input: $input) { __typename } }`, { input: { orderId: answer.order.id, reason: 'changed my mind' } }, { token: await h.app.adminToken() });
@@ -174,5 +175,11 @@ describe('Stripe webhooks, the hosted checkout sweeper and saga recovery', () =>
     expect(refunds[0]).toMatchObject({ payment_intent: answer.payment.providerReference, amount: 3_000 });
     expect(h.stripe.emulator.requests.filter((r) => r.path === '/v1/refunds').every((r) => r.idempotencyKey === `auto-refund:${answer.order.id}`)).toBe(true);
     expect((await stateOf(h.app, ready.cart.id)).orders.map((o) => o.status)).toEqual([OrderStatus.CANCELLED]);
+    const order = await orderMoney(h.app, answer.order.id);
+    expect(order.status).toBe('CANCELLED');
+    expect(order.refunds).toEqual([{ id: expect.any(String), status: 'SUCCEEDED', amount: { amount: 3_000 }, providerRefundId: refunds[0].id }]);
+    expect(order.totals.refunded.amount).toBe(3_000);
+    const booked = await h.app.orm.em.fork().findOneOrFail(Refund, { orderId: answer.order.id });
+    expect(booked).toMatchObject({ reason: 'charge on cancelled order', idempotencyKey: `auto-refund:${answer.order.id}`, providerAmount: 3_000 });
   });
 });

@@ -5,41 +5,29 @@ import { settlePendingRefunds } from '../../../src/services/refunds/pending-refu
 import { refundProviderFor } from '../../../src/services/refunds/refund-provider';
 import { buildOrder } from '../../factories/order.factory';
 import { buildPaidCardOrder, buildPaidOfflineOrder, consumeVoucherFor } from '../../factories/payments.factory';
-import { startTestStripe, type TestStripe } from '../../support/stripe';
-import { startTestApp, type TestApp } from '../../support/test-app';
+import { usePaymentsApp } from '../../support/payments-app';
 import { orderMoney, refundOrder } from './refund-api';
 
 describe('refundOrder', () => {
-  let stripe: TestStripe;
-  let app: TestApp;
+  const h = usePaymentsApp();
   let em: EntityManager;
   let keySeq = 0;
   const key = () => `refund-key-${Date.now()}-${++keySeq}`;
-  const stripeRefundCalls = () => stripe.emulator.requests.filter((r) => r.method === 'POST' && r.path === '/v1/refunds');
-  const stripeRefunds = (): Stripe.Refund[] => stripe.emulator.createdObjects('refund');
+  const stripeRefundCalls = () => h.stripe.emulator.requests.filter((r) => r.method === 'POST' && r.path === '/v1/refunds');
+  const stripeRefunds = (): Stripe.Refund[] => h.stripe.emulator.createdObjects('refund');
 
-  beforeAll(async () => {
-    stripe = await startTestStripe();
-    app = await startTestApp({ ...stripe.env });
-  });
-  afterAll(async () => {
-    await app.close();
-    await stripe.close();
-  });
-  beforeEach(async () => {
-    await app.reset();
-    stripe.emulator.reset();
-    em = app.orm.em.fork();
+  beforeEach(() => {
+    em = h.app.orm.em.fork();
   });
 
   it('when a card order is refunded in part and then the rest, then it is REFUNDED and refunded equals what was captured', async () => {
-    const { order, paymentIntentId } = await buildPaidCardOrder(em, stripe.stripe);
+    const { order, paymentIntentId } = await buildPaidCardOrder(em, h.stripe.stripe);
     const captured = order.amountDue;
 
-    const first = await refundOrder(app, { orderId: order.id, amount: 600, idempotencyKey: key() });
-    const afterFirst = await orderMoney(app, order.id);
-    const rest = await refundOrder(app, { orderId: order.id, idempotencyKey: key() });
-    const afterRest = await orderMoney(app, order.id);
+    const first = await refundOrder(h.app, { orderId: order.id, amount: 600, idempotencyKey: key() });
+    const afterFirst = await orderMoney(h.app, order.id);
+    const rest = await refundOrder(h.app, { orderId: order.id, idempotencyKey: key() });
+    const afterRest = await orderMoney(h.app, order.id);
 
     expect(first).toMatchObject({ __typename: 'Refund', status: 'SUCCEEDED', amount: { amount: 600, currency: 'EUR' } });
     expect(first.providerRefundId).toMatch(/^re_/);
@@ -53,12 +41,12 @@ describe('refundOrder', () => {
   });
 
   it('when the same key is sent twice with the same input, then the same refund comes back and Stripe is called once', async () => {
-    const { order } = await buildPaidCardOrder(em, stripe.stripe);
+    const { order } = await buildPaidCardOrder(em, h.stripe.stripe);
     const idempotencyKey = key();
 
-    const first = await refundOrder(app, { orderId: order.id, amount: 500, idempotencyKey });
-    const again = await refundOrder(app, { orderId: order.id, amount: 500, idempotencyKey });
-    const omitted = await refundOrder(app, { orderId: order.id, idempotencyKey });
+    const first = await refundOrder(h.app, { orderId: order.id, amount: 500, idempotencyKey });
+    const again = await refundOrder(h.app, { orderId: order.id, amount: 500, idempotencyKey });
+    const omitted = await refundOrder(h.app, { orderId: order.id, idempotencyKey });
 
     expect(again).toEqual(first);
     expect(omitted).toEqual(first);
@@ -67,25 +55,25 @@ describe('refundOrder', () => {
   });
 
   it('when the same key comes with another amount or another order, then IDEMPOTENCY_KEY_REUSED and nothing is refunded', async () => {
-    const { order } = await buildPaidCardOrder(em, stripe.stripe);
-    const { order: other } = await buildPaidCardOrder(em, stripe.stripe);
+    const { order } = await buildPaidCardOrder(em, h.stripe.stripe);
+    const { order: other } = await buildPaidCardOrder(em, h.stripe.stripe);
     const idempotencyKey = key();
-    await refundOrder(app, { orderId: order.id, amount: 500, idempotencyKey });
+    await refundOrder(h.app, { orderId: order.id, amount: 500, idempotencyKey });
 
-    const otherAmount = await refundOrder(app, { orderId: order.id, amount: 501, idempotencyKey });
-    const otherOrder = await refundOrder(app, { orderId: other.id, amount: 500, idempotencyKey });
+    const otherAmount = await refundOrder(h.app, { orderId: order.id, amount: 501, idempotencyKey });
+    const otherOrder = await refundOrder(h.app, { orderId: other.id, amount: 500, idempotencyKey });
 
     expect(otherAmount).toMatchObject({ __typename: 'UserError', errorCode: 'IDEMPOTENCY_KEY_REUSED', field: 'idempotencyKey' });
     expect(otherOrder).toMatchObject({ __typename: 'UserError', errorCode: 'IDEMPOTENCY_KEY_REUSED' });
     expect(stripeRefundCalls()).toHaveLength(1);
-    expect((await orderMoney(app, other.id)).refunds).toEqual([]);
+    expect((await orderMoney(h.app, other.id)).refunds).toEqual([]);
   });
 
   it('when more than the refundable amount is asked, then REFUND_EXCEEDS_REFUNDABLE and neither a refund row nor a Stripe call', async () => {
-    const { order } = await buildPaidCardOrder(em, stripe.stripe);
-    await refundOrder(app, { orderId: order.id, amount: 1_000, idempotencyKey: key() });
+    const { order } = await buildPaidCardOrder(em, h.stripe.stripe);
+    await refundOrder(h.app, { orderId: order.id, amount: 1_000, idempotencyKey: key() });
 
-    const tooMuch = await refundOrder(app, { orderId: order.id, amount: order.amountDue - 1_000 + 1, idempotencyKey: key() });
+    const tooMuch = await refundOrder(h.app, { orderId: order.id, amount: order.amountDue - 1_000 + 1, idempotencyKey: key() });
 
     expect(tooMuch).toMatchObject({ __typename: 'UserError', errorCode: 'REFUND_EXCEEDS_REFUNDABLE', field: 'amount' });
     expect(await em.fork().count(Refund, { orderId: order.id })).toBe(1);
@@ -93,18 +81,18 @@ describe('refundOrder', () => {
   });
 
   it('when Stripe is down during phase 2, then the refund stays PENDING and the retry worker settles it with one Stripe refund', async () => {
-    const { order } = await buildPaidCardOrder(em, stripe.stripe);
+    const { order } = await buildPaidCardOrder(em, h.stripe.stripe);
     // The first attempt is applied at Stripe but its answer is lost; the client's retries then meet an outage.
-    stripe.emulator.faults.add({ path: '/v1/refunds', action: { kind: 'applyThenFail', status: 500 } });
-    stripe.emulator.faults.add({ path: '/v1/refunds', times: 5, action: { kind: 'status', status: 503 } });
+    h.stripe.emulator.faults.add({ path: '/v1/refunds', action: { kind: 'applyThenFail', status: 500 } });
+    h.stripe.emulator.faults.add({ path: '/v1/refunds', times: 5, action: { kind: 'status', status: 503 } });
 
-    const pending = await refundOrder(app, { orderId: order.id, idempotencyKey: key() });
-    const whilePending = await orderMoney(app, order.id);
-    const blocked = await refundOrder(app, { orderId: order.id, amount: 100, idempotencyKey: key() });
-    stripe.emulator.faults.clear();
-    const later = new Date(Date.now() + app.config.sagaRecoveryGraceMs + 1_000);
-    const settled = await settlePendingRefunds(app.orm.em.fork(), refundProviderFor(app.tillgate.deps)!, later, app.config.sagaRecoveryGraceMs);
-    const after = await orderMoney(app, order.id);
+    const pending = await refundOrder(h.app, { orderId: order.id, idempotencyKey: key() });
+    const whilePending = await orderMoney(h.app, order.id);
+    const blocked = await refundOrder(h.app, { orderId: order.id, amount: 100, idempotencyKey: key() });
+    h.stripe.emulator.faults.clear();
+    const later = new Date(Date.now() + h.app.config.sagaRecoveryGraceMs + 1_000);
+    const settled = await settlePendingRefunds(h.app.orm.em.fork(), refundProviderFor(h.app.tillgate.deps)!, later, h.app.config.sagaRecoveryGraceMs);
+    const after = await orderMoney(h.app, order.id);
 
     expect(pending).toMatchObject({ status: 'PENDING', providerRefundId: null });
     expect(whilePending.totals.refunded.amount).toBe(0);
@@ -117,12 +105,12 @@ describe('refundOrder', () => {
   });
 
   it('when the client retries the same key after an outage, then that retry settles the refund without a second Stripe refund', async () => {
-    const { order } = await buildPaidCardOrder(em, stripe.stripe);
+    const { order } = await buildPaidCardOrder(em, h.stripe.stripe);
     const idempotencyKey = key();
-    stripe.emulator.faults.add({ path: '/v1/refunds', times: 3, action: { kind: 'status', status: 503 } });
+    h.stripe.emulator.faults.add({ path: '/v1/refunds', times: 3, action: { kind: 'status', status: 503 } });
 
-    const pending = await refundOrder(app, { orderId: order.id, amount: 700, idempotencyKey });
-    const retried = await refundOrder(app, { orderId: order.id, amount: 700, idempotencyKey });
+    const pending = await refundOrder(h.app, { orderId: order.id, amount: 700, idempotencyKey });
+    const retried = await refundOrder(h.app, { orderId: order.id, amount: 700, idempotencyKey });
 
     expect(pending.status).toBe('PENDING');
     expect(retried).toMatchObject({ id: pending.id, status: 'SUCCEEDED' });
@@ -130,37 +118,37 @@ describe('refundOrder', () => {
   });
 
   it('when Stripe refuses the refund for good, then it is FAILED and its amount is refundable again', async () => {
-    const { order } = await buildPaidCardOrder(em, stripe.stripe);
-    stripe.emulator.faults.add({
+    const { order } = await buildPaidCardOrder(em, h.stripe.stripe);
+    h.stripe.emulator.faults.add({
       path: '/v1/refunds',
       action: { kind: 'status', status: 400, error: { type: 'invalid_request_error', code: 'charge_disputed', message: 'disputed' } },
     });
 
-    const failed = await refundOrder(app, { orderId: order.id, idempotencyKey: key() });
-    const retry = await refundOrder(app, { orderId: order.id, idempotencyKey: key() });
+    const failed = await refundOrder(h.app, { orderId: order.id, idempotencyKey: key() });
+    const retry = await refundOrder(h.app, { orderId: order.id, idempotencyKey: key() });
 
     expect(failed.status).toBe('FAILED');
     expect(retry).toMatchObject({ status: 'SUCCEEDED', amount: { amount: order.amountDue } });
-    expect((await orderMoney(app, order.id)).totals.refunded.amount).toBe(order.amountDue);
+    expect((await orderMoney(h.app, order.id)).totals.refunded.amount).toBe(order.amountDue);
   });
 
   it('when Stripe answers that the charge is already refunded, then the refund counts as SUCCEEDED', async () => {
-    const { order, paymentIntentId } = await buildPaidCardOrder(em, stripe.stripe);
-    await stripe.stripe.refunds.create({ payment_intent: paymentIntentId });
+    const { order, paymentIntentId } = await buildPaidCardOrder(em, h.stripe.stripe);
+    await h.stripe.stripe.refunds.create({ payment_intent: paymentIntentId });
 
-    const refund = await refundOrder(app, { orderId: order.id, idempotencyKey: key() });
+    const refund = await refundOrder(h.app, { orderId: order.id, idempotencyKey: key() });
 
     expect(refund).toMatchObject({ status: 'SUCCEEDED', providerRefundId: null });
-    expect((await orderMoney(app, order.id)).status).toBe('REFUNDED');
+    expect((await orderMoney(h.app, order.id)).status).toBe('REFUNDED');
   });
 
   it('when a cash-on-delivery or store-credit order is refunded, then the money becomes store credit and Stripe is not called', async () => {
-    const buyer = await app.customer();
+    const buyer = await h.app.customer();
     const { order: cod } = await buildPaidOfflineOrder(em, PaymentMethodKind.CASH_ON_DELIVERY, { customerId: buyer.id });
     const { order: credit } = await buildPaidOfflineOrder(em, PaymentMethodKind.STORE_CREDIT, { customerId: buyer.id });
 
-    const codRefund = await refundOrder(app, { orderId: cod.id, amount: 300, idempotencyKey: key() });
-    const creditRefund = await refundOrder(app, { orderId: credit.id, idempotencyKey: key() });
+    const codRefund = await refundOrder(h.app, { orderId: cod.id, amount: 300, idempotencyKey: key() });
+    const creditRefund = await refundOrder(h.app, { orderId: credit.id, idempotencyKey: key() });
 
     expect(codRefund).toMatchObject({ status: 'SUCCEEDED', amount: { amount: 300 }, providerRefundId: null });
     expect(creditRefund).toMatchObject({ status: 'SUCCEEDED', amount: { amount: credit.total } });
@@ -169,32 +157,32 @@ describe('refundOrder', () => {
       [`refund:${codRefund.id}`, 300, buyer.id],
       [`refund:${creditRefund.id}`, credit.total, buyer.id],
     ].sort((a, b) => (a[1] as number) - (b[1] as number)));
-    expect((await orderMoney(app, credit.id)).status).toBe('REFUNDED');
+    expect((await orderMoney(h.app, credit.id)).status).toBe('REFUNDED');
     expect(stripeRefundCalls()).toHaveLength(0);
   });
 
   it('when a mixed card and credit order is refunded, then the card part goes back first and only the rest becomes credit', async () => {
-    const buyer = await app.customer();
-    const { order } = await buildPaidCardOrder(em, stripe.stripe, { customerId: buyer.id, creditApplied: 400 });
+    const buyer = await h.app.customer();
+    const { order } = await buildPaidCardOrder(em, h.stripe.stripe, { customerId: buyer.id, creditApplied: 400 });
     const cardPart = order.amountDue;
 
-    const first = await refundOrder(app, { orderId: order.id, amount: cardPart - 100, idempotencyKey: key() });
-    const second = await refundOrder(app, { orderId: order.id, amount: 300, idempotencyKey: key() });
+    const first = await refundOrder(h.app, { orderId: order.id, amount: cardPart - 100, idempotencyKey: key() });
+    const second = await refundOrder(h.app, { orderId: order.id, amount: 300, idempotencyKey: key() });
 
     expect([first.status, second.status]).toEqual(['SUCCEEDED', 'SUCCEEDED']);
     expect(stripeRefunds().map((r) => r.amount)).toEqual([cardPart - 100, 100]);
     const grant = await em.fork().findOneOrFail(CreditLedgerEntry, { entryKey: `refund:${second.id}` });
     expect(grant.amount).toBe(200);
-    const after = await orderMoney(app, order.id);
+    const after = await orderMoney(h.app, order.id);
     expect(after.totals.refunded.amount).toBe(cardPart + 200);
     expect(after.status).toBe('PARTIALLY_REFUNDED');
   });
 
   it('when an order is fully refunded, then its voucher redemption stays CONSUMED (a refund is not a cancellation)', async () => {
-    const { order } = await buildPaidCardOrder(em, stripe.stripe);
+    const { order } = await buildPaidCardOrder(em, h.stripe.stripe);
     const redemption = await consumeVoucherFor(em, order);
 
-    const refund = await refundOrder(app, { orderId: order.id, idempotencyKey: key() });
+    const refund = await refundOrder(h.app, { orderId: order.id, idempotencyKey: key() });
 
     expect(refund.status).toBe('SUCCEEDED');
     const reloaded = await em.fork().findOneOrFail(VoucherRedemption, { id: redemption.id }, { populate: ['voucher'] });
@@ -203,14 +191,14 @@ describe('refundOrder', () => {
   });
 
   it('when the caller is not an admin or the order is unknown or not placed, then the refund is refused', async () => {
-    const buyer = await app.customer();
-    const { order } = await buildPaidCardOrder(em, stripe.stripe, { customerId: buyer.id });
+    const buyer = await h.app.customer();
+    const { order } = await buildPaidCardOrder(em, h.stripe.stripe, { customerId: buyer.id });
 
-    const asBuyer = await app.gql(`mutation($input: RefundOrderInput!) { refundOrder(input: $input) { __typename } }`,
+    const asBuyer = await h.app.gql(`mutation($input: RefundOrderInput!) { refundOrder(input: $input) { __typename } }`,
       { input: { orderId: order.id, reason: 'x', idempotencyKey: key() } }, { token: buyer.token });
-    const unknown = await refundOrder(app, { orderId: 'not-an-id', idempotencyKey: key() });
+    const unknown = await refundOrder(h.app, { orderId: 'not-an-id', idempotencyKey: key() });
     const pendingOrder = await buildOrder(em, { status: OrderStatus.PENDING_PAYMENT });
-    const notPlaced = await refundOrder(app, { orderId: pendingOrder.id, idempotencyKey: key() });
+    const notPlaced = await refundOrder(h.app, { orderId: pendingOrder.id, idempotencyKey: key() });
 
     expect(asBuyer.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(unknown).toMatchObject({ errorCode: 'NOT_FOUND' });

@@ -8,3 +8,9 @@ export function listResponse<T extends { created: number }>(url: string, items: 
   const newestFirst = [...items].reverse().sort((a, b) => b.created - a.created);
   return { object: 'list', data: newestFirst.slice(0, limit), has_more: newestFirst.length > limit, url };
 }
+
+/** The objects whose named fields equal the query's string filters; a filter absent from the query matches everything. */
+export function filterByParams<T>(objects: Iterable<T>, params: Params, fields: readonly (keyof T & string)[]): T[] {
+  const wanted = fields.map((field) => [field, params.string(field)] as const);
+  return [...objects].filter((object) => wanted.every(([field, value]) => value === undefined || object[field] === value));
+}

@@ -6,7 +6,7 @@ import { formatMinorUnits } from '../money';
 import type { Charge, Refund, RefundReason } from '../objects';
 import type { Params } from '../params';
 import { requireCharge } from './charges';
-import { listResponse } from './lists';
+import { filterByParams, listResponse } from './lists';
 import { requirePaymentIntent } from './payment-intents';
 
 const REFUND_REASONS: readonly RefundReason[] = ['duplicate', 'fraudulent', 'requested_by_customer'];
@@ -110,11 +110,7 @@ function retrieveRefund(call: ApiCall): ApiResult {
 
 function listRefunds({ env, params }: ApiCall): ApiResult {
   params.rejectUnknown(['payment_intent', 'charge', 'limit']);
-  const paymentIntent = params.string('payment_intent');
-  const charge = params.string('charge');
-  const matching = [...env.state.refunds.values()].filter(
-    (refund) => (paymentIntent === undefined || refund.payment_intent === paymentIntent) && (charge === undefined || refund.charge === charge),
-  );
+  const matching = filterByParams(env.state.refunds.values(), params, ['payment_intent', 'charge']);
   return ok(listResponse('/v1/refunds', matching, params));
 }
 

@@ -4,7 +4,7 @@ import { newId, nowSeconds } from '../ids';
 import { readAmount, readCurrency } from '../money';
 import type { Transfer, TransferReversal } from '../objects';
 import { requireCharge } from './charges';
-import { listResponse } from './lists';
+import { filterByParams, listResponse } from './lists';
 
 const CONNECTED_ACCOUNT_ID = /^acct_[A-Za-z0-9]+$/;
 
@@ -60,11 +60,7 @@ function retrieveTransfer(call: ApiCall): ApiResult {
 
 function listTransfers({ env, params }: ApiCall): ApiResult {
   params.rejectUnknown(['transfer_group', 'destination', 'limit']);
-  const group = params.string('transfer_group');
-  const destination = params.string('destination');
-  const matching = [...env.state.transfers.values()].filter(
-    (transfer) => (group === undefined || transfer.transfer_group === group) && (destination === undefined || transfer.destination === destination),
-  );
+  const matching = filterByParams(env.state.transfers.values(), params, ['transfer_group', 'destination']);
   return ok(listResponse('/v1/transfers', matching, params));
 }
 

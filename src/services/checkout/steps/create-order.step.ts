@@ -1,13 +1,12 @@
 import type { EntityManager } from '../../../db/orm';
-import { PaymentMethodKind, VoucherRedemption } from '../../../entities';
+import { PaymentMethodKind, type Cart } from '../../../entities';
 import { priceCartEntity } from '../../cart/cart-pricing';
 import { creditBalance, lockCustomerCredit, spendCredit } from '../../credit/credit-ledger';
 import { cancelPendingOrder, createOrderSnapshot } from '../../orders/order-lifecycle';
 import { ErrorCode } from '../../shared/error-code';
 import { abortWith, userFailure } from '../../shared/outcome';
-import { loadCheckoutCart } from '../checkout-cart';
-import type { CheckoutDeps, CheckoutSagaInput, CheckoutStep, HoldData, OrderData } from '../checkout-types';
-import { HOLD_VOUCHERS_STEP } from './hold-vouchers.step';
+import { pricedCheckoutCart } from '../checkout-cart';
+import type { CheckoutDeps, CheckoutSagaInput, CheckoutStep, OrderData } from '../checkout-types';
 
 export const CREATE_ORDER_STEP = 'create-order';
 
@@ -29,12 +28,10 @@ async function creditToApply(tx: EntityManager, input: CheckoutSagaInput, custom
 /**
  * Step 5: amount checks first (nothing is written for an out-of-range total),
  * then the order snapshot PENDING_PAYMENT with its payment row, the credit
- * debit, and the held redemptions linked to the order.
+ * debit (the held redemptions already name the order).
  */
-async function createOrder(tx: EntityManager, input: CheckoutSagaInput, holds: HoldData, deps: CheckoutDeps): Promise<OrderData> {
+async function createOrder(tx: EntityManager, input: CheckoutSagaInput, cart: Cart, deps: CheckoutDeps): Promise<OrderData> {
   const now = deps.clock.now();
-  const cart = await loadCheckoutCart(tx, input.cartId, { lock: false });
-  if (!cart) throw new Error(`cart ${input.cartId} vanished during its checkout`);
   const { pricing } = await priceCartEntity(tx, cart);
   if (pricing.total < 0 || pricing.total > deps.config.maxOrderAmount) {
     abortWith(userFailure(ErrorCode.ORDER_AMOUNT_OUT_OF_RANGE, `The order total must be between 0 and ${deps.config.maxOrderAmount}.`));
@@ -53,17 +50,13 @@ async function createOrder(tx: EntityManager, input: CheckoutSagaInput, holds: H
     now,
   });
   if (customerId && creditApplied > 0) await spendCredit(tx, { customerId, currency: cart.currency, amount: creditApplied, orderId: input.orderId, now });
-  if (holds.redemptionIds.length > 0) {
-    await tx.nativeUpdate(VoucherRedemption, { id: { $in: holds.redemptionIds } }, { orderId: input.orderId });
-  }
   return { orderId: input.orderId, paymentId, creditApplied, amountDue, currency: cart.currency, email };
 }
 
 export const createOrderStep: CheckoutStep = {
   id: CREATE_ORDER_STEP,
   invoke(ctx, deps) {
-    const holds = (ctx.completed[HOLD_VOUCHERS_STEP] as HoldData | undefined) ?? { redemptionIds: [] };
-    return ctx.local((tx) => createOrder(tx, ctx.input, holds, deps));
+    return ctx.local(async (tx) => createOrder(tx, ctx.input, await pricedCheckoutCart(ctx, tx), deps));
   },
   /** Order CANCELLED with a reason, payment cancelled, spent credit given back by a new ledger row. */
   async compensate(em, compensation, deps) {

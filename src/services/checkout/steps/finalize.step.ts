@@ -1,8 +1,7 @@
 import type { EntityManager } from '../../../db/orm';
 import { Cart, CartStatus, IdempotencyRecord, IdempotencyStatus, Payment, PaymentMethodKind, PaymentStatus } from '../../../entities';
 import { convertReservations } from '../../inventory/reservations';
-import { markOrderPlaced } from '../../orders/order-lifecycle';
-import { recordEvent } from '../../outbox/outbox';
+import { markOrderPlaced, recordOrderPlaced } from '../../orders/order-lifecycle';
 import { ErrorCode } from '../../shared/error-code';
 import { abortWith, userFailure } from '../../shared/outcome';
 import { transition } from '../../state/transition';
@@ -46,11 +45,7 @@ async function finalize(tx: EntityManager, input: CheckoutSagaInput, recorded: R
     const captured = payment.status === 'CAPTURED' ? order.amountDue : 0;
     await transition(tx, Payment, order.paymentId, PaymentStatus.PENDING, PaymentStatus[payment.status], { captured, providerPaymentIntentId: payment.providerReference });
   }
-  recordEvent(tx, {
-    type: 'order.placed',
-    aggregateId: order.orderId,
-    payload: { orderId: order.orderId, cartId: claim.cartId, paymentKind: input.paymentMethod, creditApplied: order.creditApplied, amountDue: order.amountDue },
-  });
+  recordOrderPlaced(tx, { orderId: order.orderId, cartId: claim.cartId, paymentKind: input.paymentMethod, creditApplied: order.creditApplied, amountDue: order.amountDue });
   return null;
 }
 

@@ -1,22 +1,21 @@
 import type { EntityManager } from '../../../db/orm';
-import { RedemptionStatus, Voucher, VoucherKind } from '../../../entities';
+import { RedemptionStatus, Voucher, VoucherKind, type Cart } from '../../../entities';
 import { cartSubtotal } from '../../cart/cart-pricing';
 import { checkVoucherEligibility, voucherCustomerKey } from '../../cart/voucher-eligibility';
 import { abortWith } from '../../shared/outcome';
 import { releaseRedemptions, takeRedemption } from '../../vouchers/voucher-holds';
-import { loadCheckoutCart } from '../checkout-cart';
+import { pricedCheckoutCart } from '../checkout-cart';
 import type { CheckoutStep, HoldData } from '../checkout-types';
 
 export const HOLD_VOUCHERS_STEP = 'hold-vouchers';
 
 /**
- * Step 4: one HELD redemption per price voucher on the cart, caps enforced by
+ * Step 4: one HELD redemption per price voucher on the cart (already naming
+ * the saga's order id), caps enforced by
  * the database. Eligibility (dates, currency, minimum subtotal) is re-checked
  * first, against the prices this checkout will charge.
  */
-async function holdAll(tx: EntityManager, cartId: string, now: Date): Promise<HoldData> {
-  const cart = await loadCheckoutCart(tx, cartId, { lock: false });
-  if (!cart) throw new Error(`cart ${cartId} vanished during its checkout`);
+async function holdAll(tx: EntityManager, cart: Cart, orderId: string, now: Date): Promise<HoldData> {
   if (cart.voucherCodes.length === 0) return { redemptionIds: [] };
   const vouchers = (await tx.find(Voucher, { code: { $in: [...cart.voucherCodes] } }, { orderBy: { id: 'asc' } }))
     .filter((voucher) => voucher.kind !== VoucherKind.CREDIT);
@@ -26,7 +25,8 @@ async function holdAll(tx: EntityManager, cartId: string, now: Date): Promise<Ho
   for (const voucher of vouchers) {
     const refusal = await checkVoucherEligibility(tx, voucher, { currency: cart.currency, subtotal, customerKey, now });
     if (refusal) abortWith(refusal);
-    redemptionIds.push(await takeRedemption(tx, voucher, customerKey, { status: RedemptionStatus.HELD, now }));
+    // Linked to the order id chosen up front, so create-order need not touch the rows again.
+    redemptionIds.push(await takeRedemption(tx, voucher, customerKey, { status: RedemptionStatus.HELD, orderId, now }));
   }
   return { redemptionIds };
 }
@@ -34,7 +34,7 @@ async function holdAll(tx: EntityManager, cartId: string, now: Date): Promise<Ho
 export const holdVouchersStep: CheckoutStep = {
   id: HOLD_VOUCHERS_STEP,
   invoke(ctx, deps) {
-    return ctx.local((tx) => holdAll(tx, ctx.input.cartId, deps.clock.now()));
+    return ctx.local(async (tx) => holdAll(tx, await pricedCheckoutCart(ctx, tx), ctx.input.orderId, deps.clock.now()));
   },
   /** RELEASED, row kept, counter given back — only for rows still live, so twice is once. */
   async compensate(em, compensation, deps) {

@@ -49,7 +49,7 @@ export const paymentStep: CheckoutStep = {
   async invoke(ctx, deps) {
     const kind = ctx.input.paymentMethod;
     if (kind === PaymentMethodKind.CASH_ON_DELIVERY || kind === PaymentMethodKind.STORE_CREDIT) {
-      return ctx.record<PaymentData>({ providerReference: null });
+      return ctx.recordWithNextStep<PaymentData>({ providerReference: null });
     }
     const order = ctx.completed[CREATE_ORDER_STEP] as OrderData;
     const orderRow = await ctx.em.fork().findOne(Order, { id: order.orderId }, { fields: ['number'] });

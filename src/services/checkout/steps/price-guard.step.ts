@@ -1,6 +1,6 @@
 import { ErrorCode } from '../../shared/error-code';
 import { abortWith, type PriceChange } from '../../shared/outcome';
-import { loadCheckoutCart } from '../checkout-cart';
+import { loadCheckoutCart, rememberPricedCart } from '../checkout-cart';
 import type { CheckoutStep } from '../checkout-types';
 import { applyCurrentPrices } from '../price-guard';
 
@@ -21,7 +21,9 @@ export const priceGuardStep: CheckoutStep = {
     const data: PriceGuardData = await ctx.local(async (tx) => {
       const cart = await loadCheckoutCart(tx, ctx.input.cartId, { lock: false });
       if (!cart) throw new Error(`cart ${ctx.input.cartId} vanished during its checkout`);
-      return applyCurrentPrices(tx, cart, deps.clock.now(), policy);
+      const review = await applyCurrentPrices(tx, cart, deps.clock.now(), policy);
+      rememberPricedCart(ctx, cart);
+      return review;
     });
     if (data.needsAcknowledgement && !ctx.input.acknowledgePriceChange) {
       abortWith({

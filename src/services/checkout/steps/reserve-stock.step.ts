@@ -1,5 +1,5 @@
 import { releaseReservations, reserveCartLines } from '../../inventory/reservations';
-import { loadCheckoutCart } from '../checkout-cart';
+import { pricedCheckoutCart } from '../checkout-cart';
 import type { CheckoutStep, ReservationData } from '../checkout-types';
 
 export const RESERVE_STOCK_STEP = 'reserve-stock';
@@ -13,8 +13,7 @@ export const reserveStockStep: CheckoutStep = {
   id: RESERVE_STOCK_STEP,
   invoke(ctx, deps) {
     return ctx.local(async (tx): Promise<ReservationData> => {
-      const cart = await loadCheckoutCart(tx, ctx.input.cartId, { lock: false });
-      if (!cart) throw new Error(`cart ${ctx.input.cartId} vanished during its checkout`);
+      const cart = await pricedCheckoutCart(ctx, tx);
       const now = deps.clock.now();
       const lines = cart.lines.getItems().map((line) => ({ variantId: line.variant.id, quantity: line.quantity }));
       const { reservationIds } = await reserveCartLines(tx, cart.id, lines, now, new Date(now.getTime() + deps.config.reservationTtlMs));

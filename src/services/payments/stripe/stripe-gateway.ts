@@ -14,6 +14,7 @@ import {
 } from '../payment-gateway';
 import { stripeRead, stripeWrite, type StripeRetryPolicy, DEFAULT_STRIPE_RETRY_POLICY } from './stripe-client';
 import { StripeCallError } from './stripe-errors';
+import { autoRefundKey } from '../../refunds/automatic-refund';
 import { answerFromStripeRefund, type ProviderRefundAnswer } from '../../refunds/refund-provider';
 import { paymentFromIntent, paymentFromSession } from './stripe-payment-state';
 
@@ -118,7 +119,7 @@ export class StripeGateway implements PaymentGateway {
    */
   async refundUnwantedCharge(orderId: string, paymentIntentId: string): Promise<ProviderRefundAnswer> {
     try {
-      const refund = await stripeWrite('refunds.create', `auto-refund:${orderId}`, (opts) =>
+      const refund = await stripeWrite('refunds.create', autoRefundKey(orderId), (opts) =>
         this.stripe.refunds.create({ payment_intent: paymentIntentId, reason: 'requested_by_customer', metadata: { order_id: orderId, auto_refund: 'true' } }, opts), this.policy);
       return answerFromStripeRefund(refund);
     } catch (error) {

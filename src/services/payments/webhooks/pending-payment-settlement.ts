@@ -16,8 +16,7 @@ import {
 } from '../../../entities';
 import { CHECKOUT_IDEMPOTENCY_SCOPE, idempotencyKeyFor } from '../../checkout/checkout-types';
 import { convertReservations } from '../../inventory/reservations';
-import { cancelOrderAndRestore, markOrderPlaced } from '../../orders/order-lifecycle';
-import { recordEvent } from '../../outbox/outbox';
+import { cancelOrderAndRestore, markOrderPlaced, recordOrderPlaced } from '../../orders/order-lifecycle';
 import { markPaymentLinkPaid } from '../../payment-links/payment-link-admin.service';
 import { transition } from '../../state/transition';
 import { consumeRedemptions } from '../../vouchers/voucher-holds';
@@ -84,11 +83,7 @@ export async function placePaidOrder(tx: EntityManager, order: Order, captured: 
     captured: captured.amount,
     ...(captured.paymentIntentId ? { providerPaymentIntentId: captured.paymentIntentId } : {}),
   });
-  recordEvent(tx, {
-    type: 'order.placed',
-    aggregateId: order.id,
-    payload: { orderId: order.id, cartId: order.cartId, paymentKind: order.paymentKind, creditApplied: order.creditApplied, amountDue: order.amountDue },
-  });
+  recordOrderPlaced(tx, { orderId: order.id, cartId: order.cartId, paymentKind: order.paymentKind, creditApplied: order.creditApplied, amountDue: order.amountDue });
   return true;
 }
 

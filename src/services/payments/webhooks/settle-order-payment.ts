@@ -4,6 +4,8 @@ import type { Clock } from '../../shared/clock';
 import { logger } from '../../shared/logger';
 import { FailureSignal } from '../../shared/outcome';
 import { recordEvent } from '../../outbox/outbox';
+import { autoRefundKey, recordAutomaticRefund } from '../../refunds/automatic-refund';
+import type { ProviderRefundAnswer } from '../../refunds/refund-provider';
 import type { PaymentGateway, ProviderPayment } from '../payment-gateway';
 import { awaitsProvider, cancelUnpaidOrder, lockPendingOrder, placePaidOrder } from './pending-payment-settlement';
 
@@ -22,7 +24,7 @@ export type SettlementResult =
 
 /** The gateway capability needed to give back a charge nobody may keep. */
 export interface RefundingGateway extends PaymentGateway {
-  refundUnwantedCharge(orderId: string, paymentIntentId: string): Promise<string>;
+  refundUnwantedCharge(orderId: string, paymentIntentId: string): Promise<ProviderRefundAnswer>;
 }
 
 export interface SettlementDeps {
@@ -93,16 +95,29 @@ export async function settleOrderPayment(
         if (found) await cancelUnpaidOrder(raw as EntityManager, found.order, 'CANCELLED', 'paid after its reserved stock was gone', now);
       });
     }
-    const refundId = await giveBackCharge(deps, orderId, truth!);
+    const givenBack = await giveBackCharge(deps, orderId, truth!);
+    const refundId = givenBack.refundId;
     await deps.em.fork().transactional(async (raw) => {
-      await alsoInTransaction?.(raw as EntityManager);
-      recordEvent(raw as EntityManager, { type: 'payment.auto_refunded', aggregateId: orderId, payload: { orderId, refundId, paymentIntentId: truth!.paymentIntentId } });
+      const tx = raw as EntityManager;
+      await alsoInTransaction?.(tx);
+      if (givenBack.answer) {
+        const reason = error.reason === 'unplaceable' ? 'paid after its reserved stock was gone' : 'charge on cancelled order';
+        await recordAutomaticRefund(tx, { orderId, amount: truth!.amount, idempotencyKey: autoRefundKey(orderId), reason, answer: givenBack.answer }, now);
+      }
+      recordEvent(tx, { type: 'payment.auto_refunded', aggregateId: orderId, payload: { orderId, refundId, paymentIntentId: truth!.paymentIntentId } });
     });
     return error.reason === 'unplaceable' ? { kind: 'refunded-unplaceable-order', refundId } : { kind: 'refunded-charge-on-cancelled-order', refundId };
   }
 }
 
-async function giveBackCharge(deps: SettlementDeps, orderId: string, truth: ProviderPayment): Promise<string> {
+interface GivenBack {
+  /** Stripe's refund id, or what happened instead (nothing charged, authorization cancelled, already refunded). */
+  refundId: string;
+  /** Stripe's answer when a refund was asked for. */
+  answer: ProviderRefundAnswer | null;
+}
+
+async function giveBackCharge(deps: SettlementDeps, orderId: string, truth: ProviderPayment): Promise<GivenBack> {
   logger.error('payment.charge_on_cancelled_order', {
     orderId,
     providerReference: truth.providerReference,
@@ -110,10 +125,12 @@ async function giveBackCharge(deps: SettlementDeps, orderId: string, truth: Prov
     amount: truth.amount,
     currency: truth.currency,
   });
-  if (!truth.paymentIntentId) return 'nothing-to-refund';
+  if (!truth.paymentIntentId) return { refundId: 'nothing-to-refund', answer: null };
   if (truth.status === 'AUTHORIZED') {
     await deps.gateway.cancelPayment(truth.paymentIntentId, `auto-cancel:${orderId}`);
-    return 'authorization-cancelled';
+    return { refundId: 'authorization-cancelled', answer: null };
   }
-  return deps.gateway.refundUnwantedCharge(orderId, truth.paymentIntentId);
+  const answer = await deps.gateway.refundUnwantedCharge(orderId, truth.paymentIntentId);
+  const refundId = answer.kind === 'unknown' ? 'refund-outcome-unknown' : answer.providerRefundId ?? 'already-refunded';
+  return { refundId, answer };
 }
