@@ -41,6 +41,11 @@ export interface Config {
   readonly outboxHttpSinkUrls: readonly string[];
   readonly sagaRecoveryGraceMs: number;
   readonly checkoutSessionTtlMs: number;
+  /**
+   * How long a card payment may wait for the buyer (3-D Secure) before the stale
+   * card-payment sweeper cancels it; its stock reservations are held that long.
+   */
+  readonly cardActionTimeoutMs: number;
   readonly demoData: boolean;
   /** Count every SQL statement in /metrics (sql_statements_total); for benchmarks. */
   readonly sqlStatementMetrics: boolean;
@@ -107,6 +112,12 @@ function parseDatabase(env: Env, dataDir: string): DatabaseConfig {
   return { dialect: 'postgresql', url: raw };
 }
 
+function positiveDuration(name: string, raw: string): number {
+  const ms = parseDuration(name, raw);
+  if (ms <= 0) throw new ConfigError(`${name} must be longer than 0 (got "${raw}")`);
+  return ms;
+}
+
 /** Reads one optional variable and parses it, or returns the fallback. */
 function read<T>(env: Env, name: string, parse: (name: string, raw: string) => T, fallback: T): T {
   const raw = env[name];
@@ -166,6 +177,7 @@ export function loadConfig(env: Env = process.env): Config {
     outboxHttpSinkUrls: listOf(env, 'OUTBOX_HTTP_SINK_URLS').map((u) => parseHttpUrl('OUTBOX_HTTP_SINK_URLS', u).toString()),
     sagaRecoveryGraceMs: read(env, 'SAGA_RECOVERY_GRACE', parseDuration, 30_000),
     checkoutSessionTtlMs: read(env, 'CHECKOUT_SESSION_TTL', parseDuration, 60 * 60_000),
+    cardActionTimeoutMs: read(env, 'CARD_ACTION_TIMEOUT', positiveDuration, 60 * 60_000),
     demoData: read(env, 'DEMO_DATA', parseBoolean, true),
     sqlStatementMetrics: read(env, 'SQL_STATEMENT_METRICS', parseBoolean, false),
   });

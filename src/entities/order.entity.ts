@@ -8,8 +8,10 @@ import { OrderLine } from './order-line.entity';
 @Entity({ tableName: 'orders' })
 @Index({ properties: ['createdAt', 'id'] })
 @Index({ properties: ['customerId', 'createdAt'] })
+// The payout planner's work list: placed orders it has not handled yet (transfer-planner.ts).
+@Index({ properties: ['payoutsPlannedAt', 'placedAt', 'id'] })
 export class Order {
-  [OptionalProps]?: 'status' | 'customerId' | 'cartId' | 'cartVersionKey' | 'paymentLinkId' | 'voucherCodes' | 'shippingMethodId' | 'shippingMethodName' | 'shippingAddress' | 'cancelReason' | 'createdAt' | 'placedAt' | 'cancelledAt'
+  [OptionalProps]?: 'status' | 'customerId' | 'cartId' | 'cartVersionKey' | 'paymentLinkId' | 'voucherCodes' | 'shippingMethodId' | 'shippingMethodName' | 'shippingAddress' | 'cancelReason' | 'createdAt' | 'placedAt' | 'cancelledAt' | 'payoutsPlannedAt'
     | 'subtotal' | 'discount' | 'shipping' | 'shippingDiscount' | 'tax' | 'total' | 'creditApplied' | 'amountDue' | 'refunded';
 
   @PrimaryKey({ type: 'uuid' })
@@ -79,4 +81,8 @@ export class Order {
 
   @Property({ type: DateTimeType, nullable: true })
   cancelledAt: Date | null = null;
+
+  /** When the payout planner handled this placed order, whether or not it owed any seller a transfer; null = not yet. */
+  @Property({ type: DateTimeType, nullable: true })
+  payoutsPlannedAt: Date | null = null;
 }

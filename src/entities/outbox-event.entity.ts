@@ -7,6 +7,8 @@ import { newId } from './columns';
  */
 @Entity({ tableName: 'outbox_events' })
 @Index({ properties: ['deliveredAt', 'nextAttemptAt'] })
+// "Was this aggregate announced?" look-ups (the payout planner asks about `order.placed`).
+@Index({ properties: ['type', 'aggregateId'] })
 export class OutboxEvent {
   [OptionalProps]?: 'createdAt' | 'deliveredAt' | 'attempts' | 'nextAttemptAt' | 'lastError';
 

@@ -34,6 +34,9 @@ export async function startGraphQLServer(options: GraphQLServerOptions): Promise
     csrfPrevention: true,
     validationRules: options.validationRules ?? [],
     persistedQueries: options.persistedQueries,
+    // main.ts drains HTTP, workers and the database on SIGTERM; Apollo's own
+    // handler would re-raise the signal mid-drain and the process would die of it.
+    stopOnTerminationSignals: false,
     // The self-hosted playground lives at /playground; Apollo's landing page loads from a CDN.
     plugins: [ApolloServerPluginLandingPageDisabled(), countOperations, ...(options.plugins ?? [])],
   });

@@ -24,13 +24,25 @@ export const LINK_PREVIEW_AGENTS: readonly string[] = [
   'redditbot',
   'vkshare',
   'iframely',
+  'headlesschrome',
 ];
 
-/** Generic words crawlers put in their agent strings ("…bot/1.0", "…Preview…", "…crawler…"). */
-const GENERIC_AGENT = /bot\b|bot\/|preview|crawler|spider|scraper|headless/i;
+/**
+ * Generic crawler words, matched as whole words only: a real phone can carry
+ * "bot" inside a word of its model name ("CUBOT NOTE 20 PRO"), and its buyer
+ * must still be able to pay. Caught:
+ * - the word itself: "Link Preview", "… crawler …", "spider", "bot";
+ * - a product token named …bot / …crawler / …spider with a version ("AhrefsBot/7.0");
+ * - such a name in the "(compatible; …)" clause crawlers use ("compatible; PetalBot;").
+ */
+const GENERIC_AGENTS: readonly RegExp[] = [
+  /\b(?:bots?|crawler|spider|scraper|preview|headless)\b/i,
+  /[a-z0-9](?:bot|crawler|spider)\/[\w.~-]/i,
+  /\bcompatible;\s*[\w.-]*(?:bot|crawler|spider)\b/i,
+];
 
 export function isLinkPreviewAgent(userAgent: string | undefined): boolean {
   if (!userAgent) return false;
   const agent = userAgent.toLowerCase();
-  return LINK_PREVIEW_AGENTS.some((name) => agent.includes(name)) || GENERIC_AGENT.test(userAgent);
+  return LINK_PREVIEW_AGENTS.some((name) => agent.includes(name)) || GENERIC_AGENTS.some((pattern) => pattern.test(userAgent));
 }

@@ -1,4 +1,5 @@
 import Stripe from 'stripe';
+import { isAlreadyDone } from '../../src/services/payments/stripe/stripe-errors';
 import { paidIntent, stripeError, useEmulator } from './support/harness';
 
 describe('Stripe emulator: transfers and reversals', () => {
@@ -46,7 +47,11 @@ describe('Stripe emulator: transfers and reversals', () => {
     expect(first).toMatchObject({ object: 'transfer_reversal', amount: 300, transfer: transfer.id, metadata: { refund_id: 'rf_1' } });
     expect(tooMuch.code).toBe('amount_too_large');
     expect(rest.amount).toBe(700);
-    expect(nothingLeft.code).toBe('transfer_already_reversed');
+    // Stripe has no error code for this: a plain invalid_request_error that says so.
+    expect(nothingLeft).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+    expect([nothingLeft.statusCode, nothingLeft.code, nothingLeft.message]).toEqual([400, undefined, `The transfer ${transfer.id} is already fully reversed.`]);
+    expect(isAlreadyDone(nothingLeft)).toBe(true);
+    expect(isAlreadyDone(tooMuch)).toBe(false);
     const after = await ctx.stripe.transfers.retrieve(transfer.id);
     expect([after.amount_reversed, after.reversed, after.reversals.data.map((reversal) => reversal.amount)]).toEqual([1000, true, [700, 300]]);
     expect(ctx.emu.events.filter((event) => event.type === 'transfer.reversed')).toHaveLength(2);

@@ -24,7 +24,8 @@ export function voucherCustomerKey(buyer: { customerId: string | null; email: st
 
 /**
  * Whether `voucher` may be used on a cart right now, checked in a fixed order so
- * the buyer always gets the same reason. Advisory: the caps are only binding when
+ * the buyer always gets the same reason (their own limit before the global cap,
+ * as takeRedemption does). Advisory: the caps are only binding when
  * checkout holds a redemption under a lock, which re-runs this first.
  */
 export async function checkVoucherEligibility(em: EntityManager, voucher: Voucher, context: VoucherEligibilityContext): Promise<Failure | null> {
@@ -41,9 +42,6 @@ export async function checkVoucherEligibility(em: EntityManager, voucher: Vouche
   if (voucher.endsAt && voucher.endsAt.getTime() <= context.now.getTime()) {
     return refuse(ErrorCode.VOUCHER_EXPIRED, 'This voucher has expired.');
   }
-  if (voucher.maxRedemptions !== null && voucher.redemptionCount >= voucher.maxRedemptions) {
-    return refuse(ErrorCode.VOUCHER_EXHAUSTED, 'This voucher has been used up.');
-  }
   if (voucher.perCustomerLimit !== null && context.customerKey !== null) {
     const used = await em.count(VoucherRedemption, {
       voucher: voucher.id,
@@ -53,6 +51,9 @@ export async function checkVoucherEligibility(em: EntityManager, voucher: Vouche
     if (used >= voucher.perCustomerLimit) {
       return refuse(ErrorCode.VOUCHER_ALREADY_REDEEMED, 'You have already used this voucher as often as it allows.');
     }
+  }
+  if (voucher.maxRedemptions !== null && voucher.redemptionCount >= voucher.maxRedemptions) {
+    return refuse(ErrorCode.VOUCHER_EXHAUSTED, 'This voucher has been used up.');
   }
   if (voucher.minSubtotal !== null && voucher.minSubtotal > context.subtotal) {
     return refuse(ErrorCode.VOUCHER_NOT_APPLICABLE, `This voucher needs a subtotal of at least ${voucher.minSubtotal} (minor units).`);

@@ -19,6 +19,7 @@ import {
   type CheckoutSagaInput,
   type ConfirmCheckoutCommand,
 } from './checkout-types';
+import { announceCompensation } from './checkout-events';
 import { claimCartStep, type ReplayAnswer } from './steps/claim-cart.step';
 import { CREATE_ORDER_STEP, createOrderStep } from './steps/create-order.step';
 import { finalizeStep } from './steps/finalize.step';
@@ -57,7 +58,7 @@ export class ConfirmCheckoutSaga {
     private readonly deps: CheckoutDeps,
     private readonly options: ConfirmCheckoutOptions = {},
   ) {
-    this.runner = new SagaRunner({ kind: CHECKOUT_SAGA_KIND, steps: CHECKOUT_STEPS }, deps, {
+    this.runner = new SagaRunner({ kind: CHECKOUT_SAGA_KIND, steps: CHECKOUT_STEPS, onCompensated: announceCompensation }, deps, {
       now: () => deps.clock.now(),
       faults: options.faults,
       stepTimeoutMs: options.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS,

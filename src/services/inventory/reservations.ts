@@ -2,6 +2,7 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '../../db/orm';
 import { Reservation, ReservationStatus, StockLevel, Warehouse } from '../../entities';
 import { newId } from '../../entities/columns';
+import { logger } from '../shared/logger';
 import { insufficientStock, abortWith, type StockShortfall } from '../shared/outcome';
 import { writeLock } from '../shared/transactions';
 import { transition } from '../state/transition';
@@ -120,6 +121,39 @@ export async function convertReservations(tx: EntityManager, cartId: string, res
   if (moved !== reservationIds.length) lost();
   const defaultFirst = await defaultFirstSorter(tx, levels);
   for (const [variantId, quantity] of demand) await takeFromWarehouses(tx, defaultFirst(levels, variantId), variantId, quantity);
+}
+
+/**
+ * Keeps a cart's ACTIVE reservations alive at least until `until` (a payment
+ * waiting for the buyer: an open hosted session, a card awaiting 3-D Secure).
+ * Only the expiry moves; a hold already lasting longer is left alone.
+ */
+export function holdCartReservationsUntil(tx: EntityManager, cartId: string, until: Date): Promise<number> {
+  return tx.nativeUpdate(Reservation, { cartId, status: ReservationStatus.ACTIVE, expiresAt: { $lt: until } }, { expiresAt: until });
+}
+
+/** Re-taken units are converted in the same transaction: their hold only has to lie ahead of `now`. */
+const RETAKE_HOLD_MS = 60_000;
+
+const sameDemand = (a: Map<string, number>, b: Map<string, number>): boolean =>
+  a.size === b.size && [...a].every(([variantId, units]) => b.get(variantId) === units);
+
+/**
+ * Takes a paid order's units from stock when its payment completed after
+ * checkout answered (3-D Secure, hosted checkout). The cart's ACTIVE
+ * reservations are converted when they still cover the order's lines; when
+ * they are gone (lapsed and RELEASED by the expiry worker) the units are
+ * reserved again under the stock row locks, if they are free, and converted at
+ * once. Fails closed with INSUFFICIENT_STOCK: an order is never placed without
+ * its units (DESIGN invariant 5).
+ */
+export async function takeStockForPaidOrder(tx: EntityManager, cartId: string, orderId: string, lines: readonly LineDemand[], now: Date): Promise<void> {
+  const active = await tx.find(Reservation, { cartId, status: ReservationStatus.ACTIVE });
+  const held = demandByVariant(active.map((r) => ({ variantId: r.variant.id, quantity: r.quantity })));
+  if (sameDemand(held, demandByVariant(lines))) return convertReservations(tx, cartId, active.map((r) => r.id), orderId, now);
+  logger.warn('inventory.order_reservations_lapsed', { orderId, cartId, activeReservations: active.length });
+  const { reservationIds } = await reserveCartLines(tx, cartId, lines, now, new Date(now.getTime() + RETAKE_HOLD_MS));
+  await convertReservations(tx, cartId, reservationIds, orderId, now);
 }
 
 async function takeFromWarehouses(tx: EntityManager, levels: StockLevel[], variantId: string, quantity: number): Promise<void> {

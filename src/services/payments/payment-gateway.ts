@@ -45,6 +45,8 @@ export interface ProviderPayment {
   currency: string;
   /** When an open hosted session lapses; null for a PaymentIntent. */
   expiresAt: Date | null;
+  /** What the buyer's browser needs to finish 3-D Secure: the PaymentIntent's client secret while REQUIRES_ACTION, else null. */
+  clientSecret: string | null;
 }
 
 export interface PaymentGateway {

@@ -4,9 +4,8 @@ import type { EntityManager } from '../../db/orm';
 import { Payment, ProcessedWebhookEvent, Refund, RefundStatus } from '../../entities';
 import type { Clock } from '../shared/clock';
 import { isId } from '../shared/ids';
-import { dispatchProviderRefund } from './refund-dispatch';
-import { answerFromStripeRefund, StripeRefundProvider } from './refund-provider';
-import { settleRefund } from './refund-settlement';
+import { applyProviderAnswerIn, askProviderToRefund } from './refund-dispatch';
+import { answerFromStripeRefund, StripeRefundProvider, type ProviderRefundAnswer } from './refund-provider';
 
 /** Refund events settle refunds; the payment webhook dispatcher hands them here. */
 export const REFUND_EVENTS: ReadonlySet<string> = new Set(['refund.created', 'refund.updated', 'refund.failed', 'charge.refunded']);
@@ -19,7 +18,10 @@ export interface RefundWebhookDeps {
   stripe: Stripe;
 }
 
-export type RefundWebhookAnswer = { status: 200; outcome: 'applied' | 'duplicate' | 'ignored'; detail?: string };
+export type RefundWebhookAnswer =
+  | { status: 200; outcome: 'applied' | 'duplicate' | 'ignored'; detail?: string }
+  /** Stripe could not say what became of a refund: nothing is recorded, so Stripe's redelivery asks again. */
+  | { status: 503; outcome: 'retry-later'; detail: string };
 
 async function recordEventId(tx: EntityManager, event: Stripe.Event, now: Date): Promise<void> {
   await tx.insert(ProcessedWebhookEvent, { id: event.id, type: event.type, processedAt: now });
@@ -47,10 +49,7 @@ async function applyRefundObject(deps: RefundWebhookDeps, event: Stripe.Event): 
     const tx = raw as EntityManager;
     await recordEventId(tx, event, now);
     if (!ours || ours.status !== RefundStatus.PENDING) return false;
-    if (answer.kind === 'succeeded') return settleRefund(tx, ours.id, { status: RefundStatus.SUCCEEDED, providerRefundId: stripeRefund.id }, now);
-    if (answer.kind === 'failed') return settleRefund(tx, ours.id, { status: RefundStatus.FAILED, providerRefundId: stripeRefund.id, reason: answer.reason }, now);
-    const recorded = await tx.nativeUpdate(Refund, { id: ours.id, status: RefundStatus.PENDING, providerRefundId: null }, { providerRefundId: stripeRefund.id });
-    return recorded > 0;
+    return applyProviderAnswerIn(tx, ours.id, answer, now);
   });
   return applied ? { status: 200, outcome: 'applied' } : { status: 200, outcome: 'ignored', detail: 'no pending refund of ours' };
 }
@@ -58,7 +57,11 @@ async function applyRefundObject(deps: RefundWebhookDeps, event: Stripe.Event): 
 /**
  * charge.refunded names the charge, not the refund. A refund of that payment
  * still PENDING without a Stripe id lost its answer: it is sent again with its
- * own key, so Stripe replays what it did and we learn the outcome.
+ * own key (outside any transaction), so Stripe replays what it did; then the
+ * answers are applied and the event id recorded in ONE transaction (DESIGN
+ * invariant 8), so a redelivery finds the event and has no second effect. If
+ * Stripe cannot answer for one of them, nothing is recorded and the delivery
+ * is refused with 503: Stripe redelivers and the same keys are asked again.
  */
 async function recheckChargeRefunds(deps: RefundWebhookDeps, event: Stripe.Event): Promise<RefundWebhookAnswer> {
   const charge = event.data.object as Stripe.Charge;
@@ -69,9 +72,21 @@ async function recheckChargeRefunds(deps: RefundWebhookDeps, event: Stripe.Event
     ? await em.find(Refund, { orderId: payment.orderId, status: RefundStatus.PENDING, providerRefundId: null, providerAmount: { $gt: 0 } })
     : [];
   const provider = new StripeRefundProvider(deps.stripe);
-  for (const refund of unanswered) await dispatchProviderRefund(em, provider, refund.id, deps.clock.now());
-  await deps.em.fork().transactional((tx) => recordEventId(tx as EntityManager, event, deps.clock.now()));
-  return unanswered.length > 0 ? { status: 200, outcome: 'applied' } : { status: 200, outcome: 'ignored', detail: 'no unanswered refund' };
+  const answers: { refundId: string; answer: ProviderRefundAnswer }[] = [];
+  for (const refund of unanswered) {
+    const answer = await askProviderToRefund(em, provider, refund.id);
+    if (answer?.kind === 'unknown') return { status: 503, outcome: 'retry-later', detail: `Stripe could not say what became of refund ${refund.id}` };
+    if (answer) answers.push({ refundId: refund.id, answer });
+  }
+  const now = deps.clock.now();
+  const moved = await deps.em.fork().transactional(async (raw) => {
+    const tx = raw as EntityManager;
+    await recordEventId(tx, event, now);
+    let count = 0;
+    for (const { refundId, answer } of answers) if (await applyProviderAnswerIn(tx, refundId, answer, now)) count += 1;
+    return count;
+  });
+  return moved > 0 ? { status: 200, outcome: 'applied' } : { status: 200, outcome: 'ignored', detail: 'no unanswered refund' };
 }
 
 /** Applies one verified refund event (the caller verified its signature). */

@@ -1,3 +1,4 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '../../db/orm';
 import { SagaExecution, SagaStatus } from '../../entities';
 import { FailureSignal, success, type Outcome } from '../shared/outcome';
@@ -18,6 +19,11 @@ import {
 export interface SagaDefinition<Input, Deps> {
   readonly kind: string;
   readonly steps: readonly SagaStep<Input, Deps>[];
+  /**
+   * Runs in the transaction that marks the saga COMPENSATED, once per saga (the
+   * move is guarded): the place for an outbox event announcing the compensation.
+   */
+  onCompensated?(tx: EntityManager, saga: { sagaId: string; record: SagaRecordData<Input>; reason: string }): Promise<void> | void;
 }
 
 /** One run's state in this process. */
@@ -87,7 +93,9 @@ export class SagaRunner<Input, Deps> {
       try {
         const compensation = await this.withDeadline(step.id, async () => {
           await this.options.faults?.beforeStep?.(step.id);
-          return step.invoke(this.stepContext(em, run, index), this.deps);
+          const invocation = step.invoke(this.stepContext(em, run, index), this.deps);
+          this.options.faults?.onInvoke?.(step.id, invocation);
+          return invocation;
         });
         run.completed[step.id] = compensation;
       } catch (error) {
@@ -95,6 +103,7 @@ export class SagaRunner<Input, Deps> {
         if (error instanceof StepTimeoutError && step.outcomeUnknownOnTimeout) throw new SagaLeftForRecovery(error.message);
         if (error instanceof AnswerWithoutSaga && index === 0) return success({ kind: 'answered', value: error.value });
         if (index > 0) await this.compensate(em, run.sagaId, describe(error));
+        else if (!(error instanceof FailureSignal)) await this.fenceFirstStep(em, run, describe(error));
         if (error instanceof FailureSignal) return { ok: false, failure: error.failure };
         throw error;
       }
@@ -147,6 +156,35 @@ export class SagaRunner<Input, Deps> {
   }
 
   /**
+   * The first step ended without an answer (its deadline passed, or a fault
+   * left its commit in doubt), so its transaction may still commit later — and
+   * that transaction is the one that creates the saga row, under the id chosen
+   * up front. Writing the row here first makes such a late commit fail on the
+   * primary key and roll back whole; if the step committed first, its row is
+   * found and compensated now. Either way the saga ends COMPENSATED at once,
+   * instead of a claimed cart waiting out recovery's grace period. If the
+   * database cannot be reached the original fault is what the caller sees, and
+   * a row that did commit is left to recovery.
+   */
+  private async fenceFirstStep(em: EntityManager, run: SagaRun<Input>, reason: string): Promise<void> {
+    const now = this.options.now();
+    const data: SagaRecordData<Input> = { input: run.input, steps: {} };
+    try {
+      const fork = em.fork();
+      fork.persist(fork.create(SagaExecution, {
+        id: run.sagaId, kind: this.definition.kind, key: run.key, stepsCompleted: 0, data: data as unknown as Record<string, unknown>, createdAt: now, updatedAt: now,
+      }));
+      await fork.flush();
+    } catch (error) {
+      if (!(error instanceof UniqueConstraintViolationException)) {
+        logger.error('saga.fence_failed', { kind: this.definition.kind, sagaId: run.sagaId, error });
+        return;
+      }
+    }
+    await this.compensate(em, run.sagaId, reason);
+  }
+
+  /**
    * Runs every recorded compensation in reverse order, then marks the saga
    * COMPENSATED. Safe to call again (recovery does) because each compensation is.
    */
@@ -158,12 +196,18 @@ export class SagaRunner<Input, Deps> {
     });
     const row = await em.fork().findOne(SagaExecution, sagaId);
     if (!row || row.status !== SagaStatus.COMPENSATING) return;
-    const recorded = (row.data as unknown as SagaRecordData<Input>).steps ?? {};
+    const record = row.data as unknown as SagaRecordData<Input>;
+    const recorded = record.steps ?? {};
     for (const step of [...this.definition.steps].reverse()) {
       if (!(step.id in recorded)) continue;
+      await this.options.faults?.beforeCompensate?.(step.id);
       await retryTransient(() => step.compensate(em.fork(), recorded[step.id], this.deps));
     }
-    await transition(em.fork(), SagaExecution, sagaId, SagaStatus.COMPENSATING, SagaStatus.COMPENSATED, { updatedAt: this.options.now() });
+    const why = row.lastError ?? reason;
+    await em.fork().transactional(async (tx) => {
+      const moved = await transition(tx as EntityManager, SagaExecution, sagaId, SagaStatus.COMPENSATING, SagaStatus.COMPENSATED, { updatedAt: this.options.now() });
+      if (moved === 1) await this.definition.onCompensated?.(tx as EntityManager, { sagaId, record, reason: why });
+    });
     logger.info('saga.compensated', { kind: this.definition.kind, sagaId, reason });
   }
 

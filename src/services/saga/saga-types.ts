@@ -47,9 +47,14 @@ export interface SagaStep<Input, Deps> {
   readonly outcomeUnknownOnTimeout?: boolean;
 }
 
-/** Test-only fault injection, consulted before each step. */
+/** Test-only fault injection and observation. */
 export interface SagaFaults {
+  /** Before each step, inside its deadline: throw to fail the step, await to pause it. */
   beforeStep?(stepId: string): Promise<void> | void;
+  /** Sees each step's invocation, so a test can await one that outlived its deadline. */
+  onInvoke?(stepId: string, invocation: Promise<unknown>): void;
+  /** Before each step's compensation: throw a SimulatedCrash to die half-way through compensating. */
+  beforeCompensate?(stepId: string): Promise<void> | void;
 }
 
 /** The JSON kept in saga_executions.data. */

@@ -7,34 +7,43 @@ import { abortWith, userFailure } from '../shared/outcome';
 import { guardedUpdate } from '../state/guarded-sql';
 import { transition } from '../state/transition';
 
+export interface RedemptionFields {
+  status: RedemptionStatus;
+  orderId?: string | null;
+  creditGranted?: number | null;
+  creditCurrency?: string | null;
+  /** Uses allowed to this customer; defaults to the voucher's own limit (null = unlimited). */
+  perCustomerLimit?: number | null;
+  now: Date;
+}
+
 /**
  * Takes one use of the voucher for `customerKey` (DESIGN invariant 3), in the
- * caller's transaction. The global cap is one conditional update; the
- * per-customer cap is the partial unique index on (voucher, customer, slot) —
- * never count-then-insert. Aborts with VOUCHER_EXHAUSTED or
- * VOUCHER_ALREADY_REDEEMED; the caller's rollback undoes the counter.
+ * caller's transaction. The per-customer cap is the partial unique index on
+ * (voucher, customer, slot); the global cap is one conditional update — never
+ * count-then-insert. The customer's own cap is taken first, so a buyer who
+ * already used a code hears VOUCHER_ALREADY_REDEEMED even when that use also
+ * exhausted it; anyone else hears VOUCHER_EXHAUSTED. The caller's rollback
+ * undoes the redemption row and the counter.
  */
 export async function takeRedemption(
   tx: EntityManager,
   voucher: Voucher,
   customerKey: string,
-  fields: {
-    status: RedemptionStatus;
-    orderId?: string | null;
-    creditGranted?: number | null;
-    creditCurrency?: string | null;
-    /** Uses allowed to this customer; defaults to the voucher's own limit (null = unlimited). */
-    perCustomerLimit?: number | null;
-    now: Date;
-  },
+  fields: RedemptionFields,
 ): Promise<string> {
+  const redemptionId = await insertInFreeSlot(tx, voucher, customerKey, fields);
   const counted = await guardedUpdate(
     tx,
     'update vouchers set redemption_count = redemption_count + 1 where id = ? and (max_redemptions is null or redemption_count < max_redemptions)',
     [voucher.id],
   );
   if (counted === 0) abortWith(userFailure(ErrorCode.VOUCHER_EXHAUSTED, `Voucher ${voucher.code} has no uses left.`, 'code'));
+  return redemptionId;
+}
 
+/** The redemption row in this customer's lowest free slot; the unique index refuses a slot taken concurrently. */
+async function insertInFreeSlot(tx: EntityManager, voucher: Voucher, customerKey: string, fields: RedemptionFields): Promise<string> {
   // A concurrent buyer may take the slot we picked; the savepoint lets us look again.
   for (let attempt = 0; attempt < 5; attempt++) {
     const slot = await lowestFreeSlot(tx, voucher.id, customerKey, fields.perCustomerLimit === undefined ? voucher.perCustomerLimit : fields.perCustomerLimit);

@@ -2,6 +2,7 @@ import type { AppDeps } from '../../schema/context';
 import { outboxRelayWorker } from './outbox-relay.worker';
 import { createReservationExpiryWorker } from './reservation-expiry.worker';
 import { createHostedCheckoutSweeper } from './hosted-checkout-sweeper.worker';
+import { createCardPaymentSweeper } from './card-payment-sweeper.worker';
 import { createSagaRecoveryWorker } from './saga-recovery.worker';
 import type { Worker } from './worker-runner';
 import { pendingRefundsWorker } from '../refunds/pending-refunds.worker';
@@ -17,6 +18,7 @@ export function allWorkers(deps: AppDeps): Worker[] {
     createSagaRecoveryWorker(deps),
     createReservationExpiryWorker(deps.config.workerPollIntervalMs),
     createHostedCheckoutSweeper(deps),
+    createCardPaymentSweeper(deps),
     pendingRefundsWorker(deps),
     sellerTransferWorker(deps),
     transferReversalWorker(deps),

@@ -1,4 +1,5 @@
-import { startTestApp, type TestApp } from '../../support/test-app';
+import { SignJWT } from 'jose';
+import { startTestApp, TEST_AUTH_SECRET, type TestApp } from '../../support/test-app';
 
 const SIGN_UP = `mutation($input: SignUpInput!) {
   signUp(input: $input) {
@@ -51,6 +52,18 @@ describe('accounts', () => {
   it('when the token is forged or absent, then me is null', async () => {
     expect((await app.gql(ME)).data.me).toBeNull();
     expect((await app.gql(ME, {}, { token: 'eyJhbGciOiJIUzI1NiJ9.e30.forged' })).data.me).toBeNull();
+  });
+
+  it('when a token signed with the right key has expired, then me is null', async () => {
+    const signUp = await app.gql(SIGN_UP, { input: { email: 'eve@example.com', password: 'long-enough-pw' } });
+    const customerId = signUp.data.signUp.customer.id;
+    const tokenFor = (expiresAt: number) =>
+      new SignJWT({ role: 'CUSTOMER' }).setProtectedHeader({ alg: 'HS256' }).setSubject(customerId).setIssuer('tillgate')
+        .setIssuedAt(expiresAt - 3_600).setExpirationTime(expiresAt).sign(new TextEncoder().encode(TEST_AUTH_SECRET));
+    const nowS = Math.floor(Date.now() / 1000);
+    // The same token shape one hour ahead is accepted: only the expiry differs.
+    expect((await app.gql(ME, {}, { token: await tokenFor(nowS + 3_600) })).data.me).toMatchObject({ id: customerId });
+    expect((await app.gql(ME, {}, { token: await tokenFor(nowS - 60) })).data.me).toBeNull();
   });
 
   it('when the configured admin logs in, then their role is ADMIN', async () => {

@@ -124,6 +124,23 @@ describe('cart lines', () => {
     expect((await api.get(cart.id)).version).toBe(2);
   });
 
+  it('when updateCartLine asks for a negative quantity or more than 999, then a VALIDATION_FAILED input error names quantity and the line is unchanged', async () => {
+    const variant = await variantWith({ stock: 5_000 });
+    const api = cartApi(h.app);
+    const cart = await api.create();
+    const line = (await api.addLine(cart.id, variant.id, 2)).lines[0];
+    for (const quantity of [-1, 1_000]) {
+      const response = await api.send('updateCartLine', { cartId: cart.id, lineId: line.id, quantity });
+      expect(response.data).toBeFalsy();
+      expect(response.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', errorCode: 'VALIDATION_FAILED' });
+      expect(response.errors?.[0].extensions?.fields[0].field).toBe('quantity');
+    }
+    const current = await api.get(cart.id);
+    expect(current.lines.map((l: any) => l.quantity)).toEqual([2]);
+    expect(current.version).toBe(2);
+    expect((await api.updateLine(cart.id, line.id, 999)).lines[0].quantity).toBe(999);
+  });
+
   it('when merging would take a line past 999 units, then VALIDATION_FAILED and the line keeps its quantity', async () => {
     const variant = await variantWith({ stock: 5_000 });
     const api = cartApi(h.app);

@@ -76,6 +76,22 @@ describe('cancelOrder and redeemVoucher', () => {
     await assertCheckoutInvariants(getApp().orm);
   });
 
+  it('when a customer redeems a once-only CREDIT voucher a second time, then VOUCHER_ALREADY_REDEEMED for them and VOUCHER_EXHAUSTED for anyone else', async () => {
+    const buyer = await getApp().customer();
+    const other = await getApp().customer();
+    const single = await buildVoucher(em(), { kind: VoucherKind.CREDIT, value: 100, currency: 'EUR', maxRedemptions: 1 });
+    const redeem = async (token: string) => (await getApp().gql(REDEEM, { input: { code: single.code } }, { token })).data.redeemVoucher;
+    expect(await redeem(buyer.token)).toMatchObject({ __typename: 'VoucherRedemption', status: 'CONSUMED' });
+
+    // The buyer's own cap is checked before the global one: their one use is what used it up.
+    expect(await redeem(buyer.token)).toMatchObject({ __typename: 'UserError', errorCode: 'VOUCHER_ALREADY_REDEEMED' });
+    expect(await redeem(other.token)).toMatchObject({ __typename: 'UserError', errorCode: 'VOUCHER_EXHAUSTED' });
+    expect((await em().findOneOrFail(Voucher, { id: single.id })).redemptionCount).toBe(1);
+    expect(await em().count(VoucherRedemption, { voucher: single.id })).toBe(1);
+    expect((await getApp().gql(BALANCE, {}, { token: buyer.token })).data.me.creditBalance).toEqual({ amount: 100, currency: 'EUR' });
+    await assertCheckoutInvariants(getApp().orm);
+  });
+
   it('when the voucher is not a CREDIT voucher, is used up, or the caller is anonymous, then it is refused', async () => {
     const buyer = await getApp().customer();
     const other = await getApp().customer();

@@ -1,5 +1,6 @@
 import { Cart, CartStatus, Order, OrderStatus, Payment, PaymentStatus, Voucher, VoucherKind } from '../../../src/entities';
-import { buildVoucher } from '../../factories/catalog.factory';
+import { buildTaxRate, buildVoucher } from '../../factories/catalog.factory';
+import { anAddress } from '../../factories/cart.factory';
 import { availableUnits, buildReadyCart, confirmViaApi, grantTestCredit, useCheckoutApp, versionKeyOf } from '../../factories/checkout.factory';
 import { creditBalance } from '../../../src/services/credit/credit-ledger';
 import { assertCheckoutInvariants } from '../../support/invariants';
@@ -31,6 +32,26 @@ describe('confirmCheckout', () => {
     expect((await em().findOneOrFail(Voucher, { id: voucher.id })).redemptionCount).toBe(1);
     expect((await em().findOneOrFail(Cart, { id: ready.cart.id })).status).toBe(CartStatus.CONVERTED);
     await assertCheckoutInvariants(getApp().orm);
+  });
+
+  it('when an order is placed through checkout, then its snapshot keeps the shipping address and each line\'s discount allocation and tax', async () => {
+    await buildTaxRate(em(), 'DE', 1_900);
+    const voucher = await buildVoucher(em(), { kind: VoucherKind.AMOUNT_OFF, value: 500 });
+    const ready = await buildReadyCart(em(), { lines: [{ price: 2_000, stock: 5, quantity: 2 }, { price: 1_000, stock: 5, quantity: 1 }], vouchers: [voucher], shippingPrice: 500 });
+
+    const result = await confirmViaApi(getApp(), { cartId: ready.cart.id, versionKey: ready.versionKey, paymentMethod: 'CASH_ON_DELIVERY' });
+
+    const order = await em().findOneOrFail(Order, { id: result.order.id }, { populate: ['lines'] });
+    expect(order.shippingAddress).toEqual(anAddress());
+    // 500 off split 4 000 : 1 000 → 400 / 100; 19 % on each net (3 600, 900), and on the 500 shipping.
+    expect(order.lines.getItems().map((l) => ({ position: l.position, variantId: l.variantId, unit: l.unitPrice, discount: l.discount, total: l.total, tax: l.tax }))).toEqual([
+      { position: 0, variantId: ready.variants[0].id, unit: 2_000, discount: 400, total: 3_600, tax: 684 },
+      { position: 1, variantId: ready.variants[1].id, unit: 1_000, discount: 100, total: 900, tax: 171 },
+    ]);
+    expect({ discount: order.discount, tax: order.tax, total: order.total }).toEqual({ discount: 500, tax: 684 + 171 + 95, total: 5_000 - 500 + 500 + 950 });
+    // A later change of the cart's address does not reach the snapshot.
+    await em().nativeUpdate(Cart, { id: ready.cart.id }, { shippingAddress: anAddress({ city: 'Hamburg' }) });
+    expect((await em().findOneOrFail(Order, { id: order.id })).shippingAddress).toEqual(anAddress());
   });
 
   it('when the same key is confirmed again, then the earlier order is replayed and nothing is taken twice', async () => {

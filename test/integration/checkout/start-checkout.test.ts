@@ -1,4 +1,4 @@
-import { Reservation, ReservationStatus, Variant } from '../../../src/entities';
+import { Cart, Reservation, ReservationStatus, Variant } from '../../../src/entities';
 import { releaseExpiredReservations } from '../../../src/services/workers/reservation-expiry.worker';
 import { availableUnits, buildReadyCart, confirmViaApi, START_CHECKOUT, useCheckoutApp } from '../../factories/checkout.factory';
 import { assertCheckoutInvariants } from '../../support/invariants';
@@ -22,6 +22,20 @@ describe('startCheckout', () => {
     expect(await availableUnits(getApp().orm, ready.variants[0].id)).toBe(3);
     expect(await availableUnits(getApp().orm, ready.variants[1].id)).toBe(0);
     await assertCheckoutInvariants(getApp().orm, { allowPreviewReservations: true });
+  });
+
+  it('when a cart starts checkout, then pricesValidatedAt is stamped with the time of this preview', async () => {
+    const ready = await buildReadyCart(em(), { lines: [{ price: 1_000, stock: 5, quantity: 1 }] });
+    expect((await em().findOneOrFail(Cart, { id: ready.cart.id })).pricesValidatedAt).toBeNull();
+    const before = Date.now();
+
+    expect((await start(ready.cart.id)).__typename).toBe('CheckoutPreview');
+
+    const stamped = (await em().findOneOrFail(Cart, { id: ready.cart.id })).pricesValidatedAt;
+    expect(stamped).toBeInstanceOf(Date);
+    // Stored with second precision on some dialects: allow the second it was truncated to.
+    expect(stamped!.getTime()).toBeGreaterThanOrEqual(before - 1_000);
+    expect(stamped!.getTime()).toBeLessThanOrEqual(Date.now());
   });
 
   it('when startCheckout is called again, then the reservations are refreshed, never doubled', async () => {

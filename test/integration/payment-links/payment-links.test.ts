@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
-import { Order, OrderStatus, PaymentLink, PaymentLinkStatus } from '../../../src/entities';
-import { LINK_PREVIEW_AGENTS } from '../../../src/http/link-preview-agents';
+import { OutboxEvent, Order, OrderStatus, PaymentLink, PaymentLinkStatus, Refund, RefundStatus } from '../../../src/entities';
+import { isLinkPreviewAgent, LINK_PREVIEW_AGENTS } from '../../../src/http/link-preview-agents';
 import { usePaymentsApp } from '../../support/payments-app';
 
 const CREATE_LINK = `mutation($input: CreatePaymentLinkInput!) {
@@ -8,6 +8,35 @@ const CREATE_LINK = `mutation($input: CreatePaymentLinkInput!) {
 }`;
 const LINK = `query($id: ID!) { paymentLink(id: $id) { id status orders { id status totals { total { amount } } } } }`;
 const BROWSER = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15';
+/** Real buyers' phones and browsers; a Cubot phone has "bot" inside its model name. */
+const CUBOT_CHROME = 'Mozilla/5.0 (Linux; Android 11; CUBOT NOTE 20 PRO) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.6099.144 Mobile Safari/537.36';
+const BUYER_AGENTS = [
+  CUBOT_CHROME,
+  'Mozilla/5.0 (Linux; Android 10; CUBOT KINGKONG 5 Pro Build/QP1A.190711.020; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/119.0.6045.163 Mobile Safari/537.36',
+  'Mozilla/5.0 (Linux; Android 9; CUBOT_X19) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/118.0.0.0 Mobile Safari/537.36',
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36 Edg/126.0.0.0',
+  BROWSER,
+];
+const GOOGLEBOT = 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)';
+/** Previewers and crawlers as they really announce themselves. */
+const PREVIEW_AGENTS = [
+  GOOGLEBOT,
+  'Mozilla/5.0 (Linux; Android 6.0.1; Nexus 5X Build/MMB29P) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.6099.129 Mobile Safari/537.36 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)',
+  'facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)',
+  'Mozilla/5.0 (compatible; Facebot/1.0)',
+  'Twitterbot/1.0',
+  'Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)',
+  'WhatsApp/2.23.20.0 A',
+  'Mozilla/5.0 (compatible; Discordbot/2.0; +https://discordapp.com)',
+  'LinkedInBot/1.0 (compatible; Mozilla/5.0; Apache-HttpClient +http://www.linkedin.com)',
+  'TelegramBot (like TwitterBot)',
+  'Mozilla/5.0 (compatible; AhrefsBot/7.0; +http://ahrefs.com/robot/)',
+  'Mozilla/5.0 (compatible;PetalBot;+https://webmaster.petalsearch.com/site/petalbot)',
+  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/120.0.0.0 Safari/537.36',
+  'Mozilla/5.0 (compatible; SomeRandomBot/2.1)',
+  'Acme Link Preview Service',
+];
 
 describe('payment links', () => {
   const h = usePaymentsApp({ env: { PUBLIC_URL: 'https://pay.tillgate.test' }, webhooks: 'auto' });
@@ -59,13 +88,15 @@ describe('payment links', () => {
   it('when the pending order is fresh, then a second click goes to the same session URL with no new order and no Stripe call', async () => {
     const link = await createLink();
     const first = await open(link.url);
+    const requestsBefore = [...h.stripe.emulator.requests];
 
     const second = await open(link.url);
 
     expect(second.status).toBe(303);
     expect(second.headers.get('location')).toBe(first.headers.get('location'));
     expect(await ordersOf(link.id)).toHaveLength(1);
-    expect(sessionCreates()).toHaveLength(1);
+    expect(requestsBefore.length).toBeGreaterThan(0);
+    expect(h.stripe.emulator.requests).toEqual(requestsBefore);
   });
 
   it('when the pending order is stale, then it is CANCELLED (kept), its session expired, and the click goes to a new session', async () => {
@@ -102,7 +133,7 @@ describe('payment links', () => {
     expect(admin.data.paymentLink.status).toBe('PAID');
   });
 
-  it.each([...LINK_PREVIEW_AGENTS.slice(0, 9), 'Mozilla/5.0 (compatible; SomeRandomBot/2.1)', 'Acme Link Preview Service'])(
+  it.each([...LINK_PREVIEW_AGENTS.slice(0, 9), GOOGLEBOT, 'Mozilla/5.0 (compatible; SomeRandomBot/2.1)', 'Acme Link Preview Service'])(
     'when the link-preview agent "%s" opens a link, then it gets a 200 page and nothing is created',
     async (agent) => {
       const link = await createLink();
@@ -114,6 +145,21 @@ describe('payment links', () => {
       expect(sessionCreates()).toHaveLength(0);
     },
   );
+
+  it('when a buyer on a Cubot phone (its model name contains "bot") opens a link, then it is a buyer: one order and a 303 to Checkout', async () => {
+    const link = await createLink();
+
+    const response = await open(link.url, { agent: CUBOT_CHROME });
+
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe(h.stripe.emulator.createdObjects('checkout.session')[0].url);
+    expect(await ordersOf(link.id)).toHaveLength(1);
+  });
+
+  it('when agents are told apart, then previewers and crawlers are caught by name or whole word, and real phones and browsers never are', () => {
+    expect(PREVIEW_AGENTS.filter((agent) => !isLinkPreviewAgent(agent))).toEqual([]);
+    expect(BUYER_AGENTS.filter((agent) => isLinkPreviewAgent(agent))).toEqual([]);
+  });
 
   it('when a HEAD request comes first, then it gets 200, creates nothing, and the first real click still works', async () => {
     const link = await createLink();
@@ -153,6 +199,16 @@ describe('payment links', () => {
     expect([stale.status, fresh.status]).toEqual([OrderStatus.CANCELLED, OrderStatus.PENDING_PAYMENT]);
     const refunds: Stripe.Refund[] = h.stripe.emulator.createdObjects('refund');
     expect(refunds.map((r) => [r.amount, r.metadata?.order_id])).toEqual([[4_200, stale.id]]);
+    const booked = await h.app.orm.em.fork().find(Refund, {});
+    expect(booked.map((r) => [r.orderId, r.amount, r.providerAmount, r.status, r.providerRefundId, r.idempotencyKey])).toEqual([
+      [stale.id, 4_200, 4_200, RefundStatus.SUCCEEDED, refunds[0].id, `auto-refund:${stale.id}`],
+    ]);
+    // Announced once, with Stripe's refund id, however many Stripe events about the payment arrived.
+    const announced = await h.app.orm.em.fork().find(OutboxEvent, { type: 'payment.auto_refunded' });
+    expect(announced.map((e) => [e.aggregateId, e.payload])).toEqual([
+      [stale.id, { orderId: stale.id, refundId: refunds[0].id, paymentIntentId: refunds[0].payment_intent }],
+    ]);
+    expect((await h.app.orm.em.fork().findOneOrFail(Order, { id: stale.id })).refunded).toBe(4_200);
     const row = await h.app.orm.em.fork().findOneOrFail(PaymentLink, { id: link.id });
     expect(row.status).toBe(PaymentLinkStatus.OPEN);
   });
@@ -179,6 +235,20 @@ describe('payment links', () => {
     const orders = await ordersOf(link.id);
     expect(orders.map((o) => o.status)).toEqual([OrderStatus.PENDING_PAYMENT]);
     expect(sessions[0].metadata).toEqual(expect.objectContaining({ order_id: orders[0].id }));
+  });
+
+  it('when a customer or an anonymous caller asks for a payment link, then FORBIDDEN or UNAUTHENTICATED and no link data', async () => {
+    const link = await createLink();
+    const customer = await h.app.customer();
+
+    const asCustomer = await h.app.gql(LINK, { id: link.id }, { token: customer.token });
+    const anonymous = await h.app.gql(LINK, { id: link.id });
+    const asAdmin = await h.app.gql(LINK, { id: link.id }, { token: await h.app.adminToken() });
+
+    expect(asCustomer.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+    expect(anonymous.errors?.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
+    expect([asCustomer.data?.paymentLink ?? null, anonymous.data?.paymentLink ?? null]).toEqual([null, null]);
+    expect(asAdmin.data.paymentLink).toMatchObject({ id: link.id, status: 'OPEN' });
   });
 
   it('when a token is unknown or malformed, then 404 and nothing is created', async () => {

@@ -34,7 +34,7 @@ describe('Stripe webhooks, the hosted checkout sweeper and saga recovery', () =>
     await assertCheckoutInvariants(h.app.orm);
   });
 
-  it('when 3-D Secure fails, then the payment_failed webhook cancels the order and gives everything back; a stale failure after success changes nothing', async () => {
+  it('when 3-D Secure fails, then the payment_failed webhook (sent 3 times) cancels the order and gives everything back', async () => {
     const { input, ready } = await arrangeCheckout(h.app);
     const answer = await confirm(h.app, { ...input, paymentMethod: 'CARD', stripePaymentMethodId: 'pm_card_authenticationRequired' });
     await h.stripe.emulator.completeAuthentication(answer.payment.providerReference, false);
@@ -46,6 +46,30 @@ describe('Stripe webhooks, the hosted checkout sweeper and saga recovery', () =>
     expect(state.redemptions.map((r) => r.status)).toEqual([RedemptionStatus.RELEASED]);
     expect(state.cart.status).toBe('OPEN');
     expect(await availableUnits(h.app.orm, ready.variants[0].id)).toBe(3);
+    await assertCheckoutInvariants(h.app.orm);
+  });
+
+  it('when a stale payment_failed arrives after the buyer retried and paid, then it changes nothing', async () => {
+    const { input, ready, voucher } = await arrangeCheckout(h.app);
+    const answer = await confirm(h.app, { ...input, paymentMethod: 'CARD', stripePaymentMethodId: 'pm_card_authenticationRequired' });
+    const intentId: string = answer.payment.providerReference;
+    await h.stripe.emulator.completeAuthentication(intentId, false);
+    // The buyer tries again on the same PaymentIntent (Stripe.js with its client secret), this time with a card that goes through.
+    await h.stripe.stripe.paymentIntents.confirm(intentId, { payment_method: 'pm_card_visa' });
+    const [failed] = eventsOf('payment_intent.payment_failed');
+    const [succeeded] = eventsOf('payment_intent.succeeded');
+    expect(await h.stripe.emulator.deliverEvent(succeeded.id)).toBe(200);
+    const placed = await stateOf(h.app, ready.cart.id);
+    expect(placed.orders.map((o) => o.status)).toEqual([OrderStatus.PLACED]);
+
+    expect(await deliverThrice(failed.id)).toEqual([200, 200, 200]);
+    const state = await stateOf(h.app, ready.cart.id);
+    expect(state.orders.map((o) => o.status)).toEqual([OrderStatus.PLACED]);
+    expect(state.payments[0]).toMatchObject({ status: PaymentStatus.CAPTURED, captured: 3_000 });
+    expect(state.redemptions.map((r) => [r.voucher.id, r.status])).toEqual([[voucher.id, RedemptionStatus.CONSUMED]]);
+    expect(state.cart.status).toBe('CONVERTED');
+    expect(await availableUnits(h.app.orm, ready.variants[0].id)).toBe(2);
+    expect(h.stripe.emulator.requests.filter((r) => r.method === 'POST' && r.path.startsWith('/v1/refunds'))).toEqual([]);
     await assertCheckoutInvariants(h.app.orm);
   });
 
@@ -141,6 +165,29 @@ describe('Stripe webhooks, the hosted checkout sweeper and saga recovery', () =>
     const state = await stateOf(h.app, ready.cart.id);
     expect(state.orders.map((o) => o.status)).toEqual([OrderStatus.PLACED]);
     expect(h.stripe.emulator.createdObjects('payment_intent').filter((pi: { status: string }) => pi.status === 'succeeded')).toHaveLength(1);
+    await assertCheckoutInvariants(h.app.orm);
+  });
+
+  it('when a 3-D Secure create was applied but its answer lost, then recovery hands over the PaymentIntent with its client secret and holds the stock', async () => {
+    const { input, ready } = await arrangeCheckout(h.app);
+    h.stripe.emulator.faults.add({ method: 'POST', path: '/v1/payment_intents', action: { kind: 'applyThenDrop' }, times: 5 });
+    const answer = await confirm(h.app, { ...input, paymentMethod: 'CARD', stripePaymentMethodId: 'pm_card_authenticationRequired' });
+    expect(answer).toMatchObject({ __typename: 'UserError', errorCode: 'CHECKOUT_IN_PROGRESS' });
+    h.stripe.emulator.faults.clear();
+
+    const recoveredAt = Date.now();
+    expect(await recoverStaleSagas(h.app.orm.em.fork(), h.app.tillgate.deps, inAMoment())).toBe(1);
+    const [intent] = h.stripe.emulator.createdObjects('payment_intent');
+    expect(intent).toMatchObject({ status: 'requires_action', client_secret: expect.stringMatching(/^pi_.+_secret_/) });
+    const state = await stateOf(h.app, ready.cart.id);
+    expect(state.orders.map((o) => o.status)).toEqual([OrderStatus.PENDING_PAYMENT]);
+    expect(state.payments[0]).toMatchObject({ status: PaymentStatus.REQUIRES_ACTION, providerReference: intent.id, clientSecret: intent.client_secret });
+    const holdUntil = recoveredAt + h.app.config.cardActionTimeoutMs;
+    expect(state.reservations.filter((r) => r.status === 'ACTIVE').map((r) => r.expiresAt.getTime() >= holdUntil)).toEqual([true]);
+
+    await h.stripe.emulator.completeAuthentication(intent.id, true);
+    expect(await h.stripe.emulator.deliverEvent(eventsOf('payment_intent.succeeded')[0].id)).toBe(200);
+    expect((await stateOf(h.app, ready.cart.id)).orders.map((o) => o.status)).toEqual([OrderStatus.PLACED]);
     await assertCheckoutInvariants(h.app.orm);
   });
 

@@ -1,3 +1,4 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type Stripe from 'stripe';
 import type { EntityManager } from '../../../src/db/orm';
 import { CreditLedgerEntry, OrderStatus, PaymentMethodKind, RedemptionStatus, Refund, VoucherRedemption } from '../../../src/entities';
@@ -188,6 +189,24 @@ describe('refundOrder', () => {
     const reloaded = await em.fork().findOneOrFail(VoucherRedemption, { id: redemption.id }, { populate: ['voucher'] });
     expect(reloaded.status).toBe(RedemptionStatus.CONSUMED);
     expect(reloaded.voucher.redemptionCount).toBe(1);
+  });
+
+  it('when a second refund row names a Stripe refund id already booked, then the partial unique index refuses it (rows without one are free)', async () => {
+    const { order } = await buildPaidCardOrder(em, h.stripe.stripe);
+    const book = async (providerRefundId: string | null) => {
+      const fork = em.fork();
+      fork.create(Refund, { orderId: order.id, idempotencyKey: key(), amount: 100, providerAmount: 100, currency: 'EUR', reason: 'requested_by_customer', providerRefundId });
+      await fork.flush();
+    };
+    await book('re_booked_once');
+    await book(null);
+    await book(null);
+
+    const duplicate = await book('re_booked_once').catch((error: unknown) => error);
+
+    expect(duplicate).toBeInstanceOf(UniqueConstraintViolationException);
+    expect(await em.fork().count(Refund, { providerRefundId: 're_booked_once' })).toBe(1);
+    expect(await em.fork().count(Refund, { orderId: order.id, providerRefundId: null })).toBe(2);
   });
 
   it('when the caller is not an admin or the order is unknown or not placed, then the refund is refused', async () => {

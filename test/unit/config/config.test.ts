@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ConfigError, loadConfig, parseDuration } from '../../../src/config';
+import { buildIntoScratch, ROOT, type ScratchBuild } from '../../support/scratch-build';
 
 const SECRET = 'a-signing-secret-of-at-least-32-characters';
 const POSTGRES = { DATABASE_URL: 'postgres://tillgate@localhost:5432/tillgate', AUTH_SECRET: SECRET };
@@ -97,25 +98,33 @@ describe('loadConfig', () => {
 });
 
 describe('the tillgate process with a bad configuration', () => {
-  const root = process.cwd();
   const run = promisify(execFile);
+  let build: ScratchBuild;
 
-  beforeAll(async () => {
+  beforeAll(() => {
     // The same compile step as `npm run build`, so the test runs what `npm start` runs.
-    await run(join(root, 'node_modules', '.bin', 'swc'), ['src', 'tools', '-d', 'dist', '--copy-files', '--config-file', '.swcrc'], { cwd: root });
+    build = buildIntoScratch('bad-config');
   });
+  afterAll(() => build.remove());
 
-  it('when DATABASE_URL=mysql://x, then it exits non-zero with exactly one clear line on stderr', async () => {
-    const outcome = await run(process.execPath, ['dist/src/main.js'], {
-      cwd: root,
-      env: { PATH: process.env.PATH ?? '', DATABASE_URL: 'mysql://x' },
+  async function start(env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+    return run(process.execPath, [build.entry('src/main.js')], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', DATA_DIR: join(build.dir, 'data'), ...env },
       timeout: 30_000,
     }).then(
       () => ({ code: 0, stdout: '', stderr: '' }),
       (failure: { code: number; stdout: string; stderr: string }) => failure,
     );
+  }
+
+  it.each([
+    [{ DATABASE_URL: 'mysql://x' }, 'Configuration error: DATABASE_URL must start with postgres:// (got "mysql://...")'],
+    [{ PORT: 'eighty' }, 'Configuration error: PORT must be a whole number (got "eighty")'],
+  ])('when started with %j, then it exits 2 with exactly one clear line on stderr', async (env, line) => {
+    const outcome = await start(env);
     expect(outcome.code).toBe(2);
-    expect(outcome.stderr.split('\n').filter(Boolean)).toEqual(['Configuration error: DATABASE_URL must start with postgres:// (got "mysql://...")']);
+    expect(outcome.stderr.split('\n').filter(Boolean)).toEqual([line]);
     expect(outcome.stdout).toBe('');
   });
 });

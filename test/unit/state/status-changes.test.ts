@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Order, OrderStatus, Reservation, ReservationStatus, VoucherRedemption, RedemptionStatus } from '../../../src/entities';
 import { isAllowedTransition, transition, UndeclaredTransitionError } from '../../../src/services/state/transition';
+import { directStatusWrites } from './status-writes';
 
 const SRC = join(__dirname, '../../../src');
 /** The state module is the one place allowed to change a status; entity files only declare defaults. */
@@ -16,16 +17,36 @@ function sourceFiles(dir: string): string[] {
 }
 
 describe('status changes', () => {
-  it('when any code outside the state module assigns .status directly, then this test names it', () => {
-    // `x.status = …`, `x.status += …` and `x['status'] = …`, but not comparisons (`===`).
-    const direct = /(\.status|\[['"]status['"]\])\s*[+-]?=(?!=)/;
+  it('when any code outside the state module writes a status directly, then this test names it', () => {
     const offenders = sourceFiles(SRC)
       .filter((file) => !ALLOWED.some((dir) => file.startsWith(dir)))
-      .flatMap((file) => readFileSync(file, 'utf8').split('\n')
-        .map((line, index) => ({ line, where: `${relative(SRC, file)}:${index + 1}` }))
-        .filter(({ line }) => direct.test(line) && !line.trim().startsWith('//') && !line.trim().startsWith('*')))
-      .map(({ where, line }) => `${where}: ${line.trim()}`);
+      .flatMap((file) => directStatusWrites(readFileSync(file, 'utf8')).map(({ line, text }) => `${relative(SRC, file)}:${line}: ${text}`));
     expect(offenders).toEqual([]);
+  });
+
+  it('when the detector reads each kind of direct status write, then it names every one and none of the guards, reads or creations', () => {
+    const offending = [
+      'order.status = OrderStatus.PLACED;',
+      "cart['status'] = CartStatus.OPEN;",
+      'await em.nativeUpdate(Order, { id }, { status: OrderStatus.PLACED });',
+      'await tx.nativeUpdate(\n  Payment,\n  { id: payment.id, status: PaymentStatus.PENDING },\n  { captured, status },\n);',
+      'em.assign(order, { total: 10, status: OrderStatus.CANCELLED });',
+      "wrap(order).assign({ 'status': OrderStatus.CANCELLED });",
+      "await guardedUpdate(tx, 'update orders set placed_at = ?, status = ? where id = ?', [now, 'PLACED', id]);",
+      'await tx.execute(`UPDATE carts SET status = \'OPEN\' WHERE id = ?`);',
+    ];
+    const allowed = [
+      'if (order.status === OrderStatus.PLACED) return;',
+      'await tx.nativeUpdate(SagaExecution, { ...guard, status: SagaStatus.RUNNING }, fields);',
+      'await tx.nativeUpdate(Reservation, { cartId, status: ReservationStatus.ACTIVE }, { expiresAt });',
+      'return Object.assign(new PaymentType(), { id: p.id, status: p.status });',
+      "await guardedUpdate(tx, 'update vouchers set redemption_count = redemption_count + 1 where id = ? and status = ?', [id, 'LIVE']);",
+      'tx.create(Order, { id, status: OrderStatus.PENDING_PAYMENT });',
+      '// order.status = OrderStatus.PLACED, in a comment',
+      '/* em.nativeUpdate(Order, { id }, { status: OrderStatus.PLACED }) */',
+    ];
+    for (const sample of offending) expect({ sample, found: directStatusWrites(sample).length }).toEqual({ sample, found: 1 });
+    for (const sample of allowed) expect({ sample, found: directStatusWrites(sample) }).toEqual({ sample, found: [] });
   });
 
   it('when a move is declared, then it is allowed; when it is not, then it is refused', () => {

@@ -72,7 +72,8 @@ function createReversal(call: ApiCall): ApiResult {
   params.boolean('refund_application_fee');
   const remaining = transfer.amount - transfer.amount_reversed;
   if (remaining <= 0) {
-    throw invalidRequest(`Transfer ${transfer.id} has already been fully reversed.`, { code: 'transfer_already_reversed' });
+    // As Stripe answers it: a 400 invalid_request_error without any `code` (Stripe has none for this case).
+    throw invalidRequest(`The transfer ${transfer.id} is already fully reversed.`);
   }
   const amount = params.integer('amount', { min: 1 }) ?? remaining;
   if (amount > remaining) {

@@ -1,5 +1,6 @@
 import type { EntityManager } from '../../../db/orm';
-import { Order, Payment, PaymentMethodKind, PaymentStatus, Reservation, ReservationStatus } from '../../../entities';
+import { Order, Payment, PaymentMethodKind, PaymentStatus } from '../../../entities';
+import { holdCartReservationsUntil } from '../../inventory/reservations';
 import { PaymentFailure, PaymentOutcomeUnknown, type PaymentAttempt } from '../../payments/payment-gateway';
 import { SagaLeftForRecovery } from '../../saga/saga-types';
 import { abortWith, userFailure } from '../../shared/outcome';
@@ -13,23 +14,35 @@ export const PAYMENT_STEP = 'payment';
 export const awaitsBuyer = (data: PaymentData | null | undefined): boolean => data?.status === 'REQUIRES_ACTION' || data?.status === 'PENDING';
 
 /**
+ * Until when the cart's stock stays reserved for an attempt that waits for the
+ * buyer: an open session until it lapses, a card awaiting 3-D Secure for
+ * CARD_ACTION_TIMEOUT (after which the stale card-payment sweeper ends it).
+ * Null when nothing waits (a captured or authorized attempt is finalized now).
+ */
+function buyerWindowEnd(attempt: Pick<PaymentAttempt, 'status' | 'expiresAt'>, now: Date, cardActionTimeoutMs: number): Date | null {
+  if (attempt.status === 'REQUIRES_ACTION') return new Date(now.getTime() + cardActionTimeoutMs);
+  if (attempt.status === 'PENDING') return attempt.expiresAt ?? null;
+  return null;
+}
+
+/**
  * Stores the provider's answer on the payment row in the step's transaction.
  * An attempt that waits for the buyer is handed over here (REQUIRES_ACTION, or
- * an open session with its expiry) and the cart's reservations are held until
- * the session lapses; a captured one stays PENDING for the finalize step.
+ * an open session) with the end of its window as the payment's expiry, and the
+ * cart's reservations are held until then; a captured one stays PENDING for
+ * the finalize step.
  */
-async function recordAttempt(tx: EntityManager, order: OrderData, attempt: PaymentAttempt): Promise<PaymentData> {
-  const expiresAt = attempt.expiresAt ?? null;
+async function recordAttempt(tx: EntityManager, order: OrderData, attempt: PaymentAttempt, waitsUntil: Date | null): Promise<PaymentData> {
   await tx.nativeUpdate(Payment, { id: order.paymentId }, {
     providerReference: attempt.providerReference,
     clientSecret: attempt.clientSecret,
     checkoutUrl: attempt.checkoutUrl,
-    expiresAt,
+    expiresAt: waitsUntil,
   });
   if (attempt.status === 'REQUIRES_ACTION') await transition(tx, Payment, order.paymentId, PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION);
-  if (attempt.status === 'PENDING' && expiresAt) {
+  if (waitsUntil) {
     const cartId = (await tx.findOneOrFail(Order, { id: order.orderId }, { fields: ['cartId'] })).cartId;
-    if (cartId) await tx.nativeUpdate(Reservation, { cartId, status: ReservationStatus.ACTIVE, expiresAt: { $lt: expiresAt } }, { expiresAt });
+    if (cartId) await holdCartReservationsUntil(tx, cartId, waitsUntil);
   }
   return { providerReference: attempt.providerReference, status: attempt.status };
 }
@@ -72,7 +85,8 @@ export const paymentStep: CheckoutStep = {
       if (error instanceof PaymentOutcomeUnknown) throw new SagaLeftForRecovery(error.message);
       throw error;
     }
-    return ctx.local((tx) => recordAttempt(tx, order, attempt));
+    const waitsUntil = buyerWindowEnd(attempt, deps.clock.now(), deps.config.cardActionTimeoutMs);
+    return ctx.local((tx) => recordAttempt(tx, order, attempt, waitsUntil));
   },
   /** Voids what the provider holds for the order (cancels the intent, expires the session, gives back a charge). */
   async compensate(_em, compensation, deps) {

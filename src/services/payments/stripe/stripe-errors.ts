@@ -20,7 +20,16 @@ export interface StripeErrorClassification {
 }
 
 /** Codes that mean "the thing you asked for is already true": callers treat them as success. */
-export const ALREADY_DONE_CODES: readonly string[] = ['charge_already_refunded', 'transfer_already_reversed'];
+export const ALREADY_DONE_CODES: readonly string[] = ['charge_already_refunded'];
+
+/**
+ * Reversing a transfer that is already fully reversed has no error code at
+ * Stripe (none in the SDK's generated code list; stripe/stripe-ruby#1058 asks
+ * for one): it answers 400 invalid_request_error with no `code` and the
+ * message "The transfer tr_… is already fully reversed." — so the message is
+ * all there is to recognise it by.
+ */
+const ALREADY_DONE_MESSAGES: readonly RegExp[] = [/\bis already fully reversed\b/i];
 
 /** The socket never carried the request: Stripe cannot have acted on it. */
 const NEVER_SENT_CODES = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'];
@@ -74,10 +83,16 @@ export function classifyStripeError(error: unknown): StripeErrorClassification {
   return classified('terminal');
 }
 
-/** True when a failure says the requested effect already holds (e.g. the charge is already refunded). */
+/**
+ * True when a failure says the requested effect already holds (the charge is
+ * already refunded, the transfer already fully reversed). The one place that
+ * decides it, for refunds and reversals alike.
+ */
 export function isAlreadyDone(error: unknown): boolean {
-  const { code } = classifyStripeError(error);
-  return code !== null && ALREADY_DONE_CODES.includes(code);
+  const raw = error instanceof StripeCallError ? error.cause : error;
+  if (!(raw instanceof Stripe.errors.StripeError)) return false;
+  if (raw.code !== undefined && ALREADY_DONE_CODES.includes(raw.code)) return true;
+  return raw instanceof Stripe.errors.StripeInvalidRequestError && ALREADY_DONE_MESSAGES.some((pattern) => pattern.test(raw.message));
 }
 
 function connectionDetailCode(error: InstanceType<typeof Stripe.errors.StripeConnectionError>): string | null {

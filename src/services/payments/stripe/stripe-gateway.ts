@@ -13,10 +13,14 @@ import {
   type ProviderPayment,
 } from '../payment-gateway';
 import { stripeRead, stripeWrite, type StripeRetryPolicy, DEFAULT_STRIPE_RETRY_POLICY } from './stripe-client';
-import { StripeCallError } from './stripe-errors';
+import { isAlreadyDone, StripeCallError } from './stripe-errors';
 import { autoRefundKey } from '../../refunds/automatic-refund';
 import { answerFromStripeRefund, type ProviderRefundAnswer } from '../../refunds/refund-provider';
 import { paymentFromIntent, paymentFromSession } from './stripe-payment-state';
+
+/** PaymentIntent statuses in which nothing was paid yet and Stripe still lets us cancel. */
+const UNPAID_CANCELLABLE: readonly Stripe.PaymentIntent.Status[] = ['requires_payment_method', 'requires_confirmation', 'requires_action'];
+const CANCELLABLE: readonly Stripe.PaymentIntent.Status[] = [...UNPAID_CANCELLABLE, 'requires_capture', 'processing'];
 
 /** Stripe's window for a Checkout Session's `expires_at`. */
 const MIN_SESSION_TTL_MS = 30 * 60_000;
@@ -61,7 +65,7 @@ export class StripeGateway implements PaymentGateway {
       if (session.status === 'CAPTURED' && session.paymentIntentId) await this.cancelPayment(session.paymentIntentId, `cancel:${session.paymentIntentId}`);
       return;
     }
-    const intent = await stripeRead('payment_intents.retrieve', () => this.stripe.paymentIntents.retrieve(providerReference), this.policy);
+    const intent = await this.retrieveIntent(providerReference);
     if (intent.status === 'succeeded') {
       // Compensating after the charge went through (placing the order failed): the money goes back.
       const orderId = intent.metadata?.order_id ?? providerReference;
@@ -69,8 +73,34 @@ export class StripeGateway implements PaymentGateway {
       await this.refundUnwantedCharge(orderId, intent.id);
       return;
     }
-    if (!['requires_payment_method', 'requires_confirmation', 'requires_action', 'requires_capture', 'processing'].includes(intent.status)) return;
-    await stripeWrite('payment_intents.cancel', idempotencyKey, (opts) => this.stripe.paymentIntents.cancel(providerReference, { cancellation_reason: 'abandoned' }, opts), this.policy);
+    if (!CANCELLABLE.includes(intent.status)) return;
+    await this.cancelIntent(providerReference, idempotencyKey);
+  }
+
+  /**
+   * Ends a card payment the buyer never finished (abandoned 3-D Secure):
+   * cancelled at Stripe while nothing was paid, and answered as Stripe holds it
+   * afterwards. One that went through meanwhile (succeeded, authorized) is left
+   * alone and answered as it is, so the caller places the order.
+   */
+  async abandonCardPayment(paymentIntentId: string, idempotencyKey: string): Promise<ProviderPayment> {
+    const intent = await this.retrieveIntent(paymentIntentId);
+    if (!UNPAID_CANCELLABLE.includes(intent.status)) return paymentFromIntent(intent);
+    try {
+      return paymentFromIntent(await this.cancelIntent(paymentIntentId, idempotencyKey));
+    } catch (error) {
+      // The buyer finished between the read and the cancel: Stripe refuses the cancel; its state says what happened.
+      if (error instanceof StripeCallError && error.kind === 'terminal') return paymentFromIntent(await this.retrieveIntent(paymentIntentId));
+      throw error;
+    }
+  }
+
+  private retrieveIntent(paymentIntentId: string): Promise<Stripe.PaymentIntent> {
+    return stripeRead('payment_intents.retrieve', () => this.stripe.paymentIntents.retrieve(paymentIntentId), this.policy);
+  }
+
+  private cancelIntent(paymentIntentId: string, idempotencyKey: string): Promise<Stripe.PaymentIntent> {
+    return stripeWrite('payment_intents.cancel', idempotencyKey, (opts) => this.stripe.paymentIntents.cancel(paymentIntentId, { cancellation_reason: 'abandoned' }, opts), this.policy);
   }
 
   /** Expires a still-open session so nobody can pay it any more; a no-op once it is complete or expired. */
@@ -87,10 +117,7 @@ export class StripeGateway implements PaymentGateway {
         const session = await stripeRead('checkout.sessions.retrieve', () => this.stripe.checkout.sessions.retrieve(providerReference), this.policy);
         return paymentFromSession(session);
       }
-      if (providerReference?.startsWith('pi_')) {
-        const intent = await stripeRead('payment_intents.retrieve', () => this.stripe.paymentIntents.retrieve(providerReference), this.policy);
-        return paymentFromIntent(intent);
-      }
+      if (providerReference?.startsWith('pi_')) return paymentFromIntent(await this.retrieveIntent(providerReference));
       const intent = await this.findIntentByOrder(orderId);
       return intent ? paymentFromIntent(intent) : null;
     } catch (error) {
@@ -123,7 +150,7 @@ export class StripeGateway implements PaymentGateway {
         this.stripe.refunds.create({ payment_intent: paymentIntentId, reason: 'requested_by_customer', metadata: { order_id: orderId, auto_refund: 'true' } }, opts), this.policy);
       return answerFromStripeRefund(refund);
     } catch (error) {
-      if (error instanceof StripeCallError && error.code === 'charge_already_refunded') return { kind: 'succeeded', providerRefundId: null };
+      if (isAlreadyDone(error)) return { kind: 'succeeded', providerRefundId: null };
       throw error;
     }
   }

@@ -3,13 +3,15 @@ import type { ProviderPayment } from '../payment-gateway';
 
 /** Stripe's PaymentIntent status in the port's terms. */
 export function paymentFromIntent(intent: Stripe.PaymentIntent): ProviderPayment {
+  const status = intentStatus(intent.status);
   return {
     providerReference: intent.id,
     paymentIntentId: intent.id,
-    status: intentStatus(intent.status),
+    status,
     amount: intent.amount,
     currency: intent.currency.toUpperCase(),
     expiresAt: null,
+    clientSecret: status === 'REQUIRES_ACTION' ? intent.client_secret : null,
   };
 }
 
@@ -31,6 +33,7 @@ export function paymentFromSession(session: Stripe.Checkout.Session): ProviderPa
     amount: session.amount_total ?? 0,
     currency: (session.currency ?? '').toUpperCase(),
     expiresAt: new Date(session.expires_at * 1000),
+    clientSecret: null,
   };
 }
 

@@ -26,8 +26,9 @@ class FoundPaymentGateway implements PaymentGateway {
   ) {}
 
   async startPayment(): Promise<PaymentAttempt> {
-    const status = this.found.status as PaymentAttempt['status'];
-    return { status, providerReference: this.found.providerReference, clientSecret: null, checkoutUrl: null, expiresAt: this.found.expiresAt };
+    const { status, providerReference, clientSecret, expiresAt } = this.found;
+    // The buyer still has to authenticate a REQUIRES_ACTION intent: without its client secret they cannot.
+    return { status: status as PaymentAttempt['status'], providerReference, clientSecret, checkoutUrl: null, expiresAt };
   }
 
   cancelPayment(providerReference: string, idempotencyKey: string): Promise<void> {

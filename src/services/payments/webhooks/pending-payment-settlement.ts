@@ -5,17 +5,16 @@ import {
   IdempotencyRecord,
   IdempotencyStatus,
   Order,
+  OrderLine,
   OrderStatus,
   Payment,
   PaymentMethodKind,
   PaymentStatus,
-  Reservation,
-  ReservationStatus,
   VoucherRedemption,
   RedemptionStatus,
 } from '../../../entities';
 import { CHECKOUT_IDEMPOTENCY_SCOPE, idempotencyKeyFor } from '../../checkout/checkout-types';
-import { convertReservations } from '../../inventory/reservations';
+import { takeStockForPaidOrder } from '../../inventory/reservations';
 import { cancelOrderAndRestore, markOrderPlaced, recordOrderPlaced } from '../../orders/order-lifecycle';
 import { markPaymentLinkPaid } from '../../payment-links/payment-link-admin.service';
 import { transition } from '../../state/transition';
@@ -60,8 +59,9 @@ export interface CapturedPayment {
 
 /**
  * PENDING_PAYMENT → PLACED with everything checkout's finalize step does:
- * redemptions CONSUMED, reservations turned into stock decrements (fails closed
- * with INSUFFICIENT_STOCK when a lapsed hold's units are gone), cart
+ * redemptions CONSUMED, the order's units taken from stock (its reservations
+ * converted, or re-taken under row lock when they lapsed; fails closed with
+ * INSUFFICIENT_STOCK when the units are gone, so the caller refunds), cart
  * CONVERTED, the idempotency claim COMPLETED with the order id, payment
  * CAPTURED, outbox `order.placed`. False when the order was not pending.
  */
@@ -71,8 +71,8 @@ export async function placePaidOrder(tx: EntityManager, order: Order, captured: 
   const held = await tx.find(VoucherRedemption, { orderId: order.id, status: RedemptionStatus.HELD }, { fields: ['id'] });
   await consumeRedemptions(tx, held.map((r) => r.id), order.id);
   if (order.cartId) {
-    const reservations = await tx.find(Reservation, { cartId: order.cartId, status: ReservationStatus.ACTIVE }, { fields: ['id'] });
-    if (reservations.length > 0) await convertReservations(tx, order.cartId, reservations.map((r) => r.id), order.id, now);
+    const lines = await tx.find(OrderLine, { order: order.id }, { fields: ['variantId', 'quantity'] });
+    await takeStockForPaidOrder(tx, order.cartId, order.id, lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity })), now);
     await transition(tx, Cart, order.cartId, CartStatus.CHECKING_OUT, CartStatus.CONVERTED);
     if (order.cartVersionKey) {
       await transition(tx, IdempotencyRecord, { scope: CHECKOUT_IDEMPOTENCY_SCOPE, key: idempotencyKeyFor(order.cartId, order.cartVersionKey) },

@@ -1,5 +1,5 @@
 import type { EntityManager } from '../../../db/orm';
-import { OrderStatus } from '../../../entities';
+import { OrderStatus, OutboxEvent } from '../../../entities';
 import type { Clock } from '../../shared/clock';
 import { logger } from '../../shared/logger';
 import { FailureSignal } from '../../shared/outcome';
@@ -8,6 +8,8 @@ import { autoRefundKey, recordAutomaticRefund } from '../../refunds/automatic-re
 import type { ProviderRefundAnswer } from '../../refunds/refund-provider';
 import type { PaymentGateway, ProviderPayment } from '../payment-gateway';
 import { awaitsProvider, cancelUnpaidOrder, lockPendingOrder, placePaidOrder } from './pending-payment-settlement';
+
+const AUTO_REFUNDED = 'payment.auto_refunded';
 
 export type SettlementResult =
   | { kind: 'placed' }
@@ -39,6 +41,15 @@ class SettlementInterrupt extends Error {
   constructor(readonly reason: 'checkout-owns-order' | 'refund-charge' | 'unplaceable') {
     super(reason);
   }
+}
+
+const STOCK_GONE = 'paid after its reserved stock was gone';
+
+/** Why an unpaid order ended, as stored on it. */
+function unpaidReason(truth: ProviderPayment | null): string {
+  if (truth?.status === 'FAILED') return 'payment failed';
+  if (truth?.providerReference.startsWith('pi_')) return 'card payment not completed in time';
+  return 'payment session expired';
 }
 
 const isPaid = (truth: ProviderPayment | null) => truth !== null && (truth.status === 'CAPTURED' || truth.status === 'AUTHORIZED');
@@ -80,8 +91,7 @@ export async function settleOrderPayment(
         return { kind: 'placed' } as const;
       }
       if (isDead(truth)) {
-        const outcome = truth?.status === 'FAILED' ? 'FAILED' : 'CANCELLED';
-        await cancelUnpaidOrder(tx, order, outcome, outcome === 'FAILED' ? 'payment failed' : 'payment session expired', now);
+        await cancelUnpaidOrder(tx, order, truth?.status === 'FAILED' ? 'FAILED' : 'CANCELLED', unpaidReason(truth), now);
         return { kind: 'cancelled' } as const;
       }
       return { kind: 'no-change' } as const;
@@ -89,24 +99,27 @@ export async function settleOrderPayment(
   } catch (error) {
     if (!(error instanceof SettlementInterrupt)) throw error;
     if (error.reason === 'checkout-owns-order') return { kind: 'checkout-owns-order' };
-    if (error.reason === 'unplaceable') {
+    const unplaceable = error.reason === 'unplaceable';
+    if (unplaceable) {
       await deps.em.fork().transactional(async (raw) => {
         const found = await lockPendingOrder(raw as EntityManager, orderId);
-        if (found) await cancelUnpaidOrder(raw as EntityManager, found.order, 'CANCELLED', 'paid after its reserved stock was gone', now);
+        if (found) await cancelUnpaidOrder(raw as EntityManager, found.order, 'CANCELLED', STOCK_GONE, now);
       });
     }
-    const givenBack = await giveBackCharge(deps, orderId, truth!);
+    const givenBack = await giveBackCharge(deps, orderId, truth!, unplaceable ? 'payment.paid_order_out_of_stock' : 'payment.charge_on_cancelled_order');
     const refundId = givenBack.refundId;
     await deps.em.fork().transactional(async (raw) => {
       const tx = raw as EntityManager;
       await alsoInTransaction?.(tx);
       if (givenBack.answer) {
-        const reason = error.reason === 'unplaceable' ? 'paid after its reserved stock was gone' : 'charge on cancelled order';
+        const reason = unplaceable ? STOCK_GONE : 'charge on cancelled order';
         await recordAutomaticRefund(tx, { orderId, amount: truth!.amount, idempotencyKey: autoRefundKey(orderId), reason, answer: givenBack.answer }, now);
       }
-      recordEvent(tx, { type: 'payment.auto_refunded', aggregateId: orderId, payload: { orderId, refundId, paymentIntentId: truth!.paymentIntentId } });
+      // Every Stripe event about the charge lands here; operators hear of it once per order.
+      const reported = await tx.count(OutboxEvent, { type: AUTO_REFUNDED, aggregateId: orderId });
+      if (reported === 0) recordEvent(tx, { type: AUTO_REFUNDED, aggregateId: orderId, payload: { orderId, refundId, paymentIntentId: truth!.paymentIntentId } });
     });
-    return error.reason === 'unplaceable' ? { kind: 'refunded-unplaceable-order', refundId } : { kind: 'refunded-charge-on-cancelled-order', refundId };
+    return unplaceable ? { kind: 'refunded-unplaceable-order', refundId } : { kind: 'refunded-charge-on-cancelled-order', refundId };
   }
 }
 
@@ -117,8 +130,8 @@ interface GivenBack {
   answer: ProviderRefundAnswer | null;
 }
 
-async function giveBackCharge(deps: SettlementDeps, orderId: string, truth: ProviderPayment): Promise<GivenBack> {
-  logger.error('payment.charge_on_cancelled_order', {
+async function giveBackCharge(deps: SettlementDeps, orderId: string, truth: ProviderPayment, logEvent: string): Promise<GivenBack> {
+  logger.error(logEvent, {
     orderId,
     providerReference: truth.providerReference,
     paymentIntentId: truth.paymentIntentId,

@@ -1,7 +1,7 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type Stripe from 'stripe';
 import type { EntityManager } from '../../../db/orm';
-import { Payment, ProcessedWebhookEvent } from '../../../entities';
+import { Order, Payment, ProcessedWebhookEvent } from '../../../entities';
 import type { Clock } from '../../shared/clock';
 import { isId } from '../../shared/ids';
 import { logger } from '../../shared/logger';
@@ -47,6 +47,8 @@ export async function handleStripeEvent(deps: StripeWebhookDeps, event: Stripe.E
   if (!orderId || !isId(orderId) || typeof object.id !== 'string') {
     return recordOnly(deps, event, 'ignored', 'the object names no Tillgate order');
   }
+  // An order id we never wrote (another system's object on the same account): nothing to ask Stripe about.
+  if (!(await deps.em.fork().findOne(Order, { id: orderId }, { fields: ['id'] }))) return recordOnly(deps, event, 'ignored', 'no such order');
 
   let truth: ProviderPayment | null;
   try {

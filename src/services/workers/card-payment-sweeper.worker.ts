@@ -1,0 +1,34 @@
+import type { EntityManager } from '../../db/orm';
+import { PaymentMethodKind, PaymentStatus } from '../../entities';
+import type { AppDeps } from '../../schema/context';
+import type { StripeGateway } from '../payments/stripe/stripe-gateway';
+import { stalePaymentWorker, sweepStalePayments, type StalePaymentSweep } from './stale-payment-sweeper';
+import type { Worker } from './worker-runner';
+
+/** Stripe key of the cancel of an abandoned card payment: one per order. */
+export const abandonedCardKey = (orderId: string): string => `abandon-card:${orderId}`;
+
+/**
+ * Ends card payments left waiting for 3-D Secure past CARD_ACTION_TIMEOUT.
+ * Stripe sends no event for an abandoned `requires_action` PaymentIntent, so
+ * without this the order would stay PENDING_PAYMENT forever with its voucher
+ * HELD and its cart CHECKING_OUT. The intent is asked for: paid meanwhile →
+ * the order is placed; otherwise it is cancelled at Stripe and the order
+ * cancelled with everything given back. The window is stored on the payment
+ * (checkout holds the reservations exactly as long).
+ */
+export const CARD_ACTION_SWEEP: StalePaymentSweep = {
+  name: 'card-payment-sweeper',
+  kind: PaymentMethodKind.CARD,
+  status: PaymentStatus.REQUIRES_ACTION,
+  windowMs: (config) => config.cardActionTimeoutMs,
+  endAtProvider: (gateway, payment) => gateway.abandonCardPayment(payment.providerReference!, abandonedCardKey(payment.orderId)),
+};
+
+export function sweepStaleCardPayments(em: EntityManager, gateway: StripeGateway, deps: Pick<AppDeps, 'clock' | 'config'>, now: Date): Promise<number> {
+  return sweepStalePayments(em, gateway, deps, now, CARD_ACTION_SWEEP);
+}
+
+export function createCardPaymentSweeper(deps: Pick<AppDeps, 'clock' | 'config' | 'extensions'>): Worker | null {
+  return stalePaymentWorker(deps, CARD_ACTION_SWEEP);
+}

@@ -1,0 +1,79 @@
+import type { Config } from '../../config';
+import type { EntityManager } from '../../db/orm';
+import { Order, OrderStatus, Payment, type PaymentMethodKind, type PaymentStatus } from '../../entities';
+import type { AppDeps } from '../../schema/context';
+import type { ProviderPayment } from '../payments/payment-gateway';
+import { stripeGatewayFrom } from '../payments/stripe/stripe-extensions';
+import type { StripeGateway } from '../payments/stripe/stripe-gateway';
+import { settleOrderPayment } from '../payments/webhooks/settle-order-payment';
+import { logger } from '../shared/logger';
+import type { Worker } from './worker-runner';
+
+const BATCH = 20;
+
+/**
+ * One kind of payment handed to the buyer that can outlive its window without
+ * Stripe ever telling us (DESIGN "stale payment sweeper"): an open hosted
+ * session, a card awaiting 3-D Secure. The sweep is the same for all of them;
+ * only which rows, how long they may wait and how they end at Stripe differ.
+ */
+export interface StalePaymentSweep {
+  /** Worker name; also the prefix of its log lines. */
+  name: string;
+  kind: PaymentMethodKind;
+  status: PaymentStatus;
+  /** How long a payment may wait when its row stores no expiry of its own. */
+  windowMs(config: Config): number;
+  /** Ends the payment at Stripe if it is still open (stable key) and answers what Stripe holds afterwards. */
+  endAtProvider(gateway: StripeGateway, payment: Payment): Promise<ProviderPayment>;
+}
+
+type SweepDeps = Pick<AppDeps, 'clock' | 'config'>;
+
+/** Payments of the sweep's kind and status, for orders still PENDING_PAYMENT, whose window ended before `now`. */
+async function lapsedPayments(em: EntityManager, sweep: StalePaymentSweep, now: Date, windowMs: number): Promise<Payment[]> {
+  const candidates = await em.fork().find(
+    Payment,
+    { kind: sweep.kind, status: sweep.status, providerReference: { $ne: null }, $or: [{ expiresAt: { $lt: now } }, { expiresAt: null }] },
+    { orderBy: { createdAt: 'asc' }, limit: BATCH * 5 },
+  );
+  const pending = new Set(
+    (await em.fork().find(Order, { id: { $in: candidates.map((p) => p.orderId) }, status: OrderStatus.PENDING_PAYMENT }, { fields: ['id'] })).map((o) => o.id),
+  );
+  const lapsed = (payment: Payment) => (payment.expiresAt ?? new Date(payment.createdAt.getTime() + windowMs)) < now;
+  return candidates.filter((payment) => pending.has(payment.orderId) && lapsed(payment)).slice(0, BATCH);
+}
+
+/**
+ * One round: every lapsed payment is ended at Stripe, then its order settled on
+ * Stripe's answer — cancelled with voucher, stock and credit given back, or
+ * placed if the buyer paid at the last moment. A failure is logged and the
+ * payment is tried again next round. Returns how many orders it ended.
+ */
+export async function sweepStalePayments(em: EntityManager, gateway: StripeGateway, deps: SweepDeps, now: Date, sweep: StalePaymentSweep): Promise<number> {
+  const payments = await lapsedPayments(em, sweep, now, sweep.windowMs(deps.config));
+  let settled = 0;
+  for (const payment of payments) {
+    const context = { orderId: payment.orderId, providerReference: payment.providerReference };
+    try {
+      const truth = await sweep.endAtProvider(gateway, payment);
+      const result = await settleOrderPayment({ em, clock: deps.clock, gateway }, payment.orderId, truth);
+      logger.info(`${sweep.name}.swept`, { ...context, result: result.kind });
+      if (result.kind !== 'no-change') settled++;
+    } catch (error) {
+      logger.error(`${sweep.name}.sweep_failed`, { ...context, error });
+    }
+  }
+  return settled;
+}
+
+/** The sweep as a polled worker, or null when Stripe is not configured (no such payment can exist). */
+export function stalePaymentWorker(deps: Pick<AppDeps, 'clock' | 'config' | 'extensions'>, sweep: StalePaymentSweep): Worker | null {
+  const gateway = stripeGatewayFrom(deps.extensions);
+  if (!gateway) return null;
+  return {
+    name: sweep.name,
+    intervalMs: Math.max(deps.config.workerPollIntervalMs, 5_000),
+    runOnce: (em, now) => sweepStalePayments(em, gateway, deps, now, sweep),
+  };
+}
