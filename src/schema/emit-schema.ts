@@ -1,4 +1,4 @@
-/** Writes src/schema/schema.graphql from the code-first schema (npm run schema:emit). */
+/** Writes src/schema/schema.graphql from the code-first schema: the last part of `npm run build` (and so of `npm start`). */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { printSchema } from 'graphql';
@@ -7,7 +7,7 @@ import { buildTillgateSchema } from './build-schema';
 
 export const SCHEMA_FILE = join(projectRoot(), 'src', 'schema', 'schema.graphql');
 
-export const SCHEMA_HEADER = '# Emitted by `npm run schema:emit` from the code-first schema. Do not edit by hand.\n\n';
+export const SCHEMA_HEADER = '# Emitted by the build (`npm run build`, `npm run schema:emit`) from the code-first schema. Do not edit by hand.\n\n';
 
 export async function renderSchema(): Promise<string> {
   return SCHEMA_HEADER + printSchema(await buildTillgateSchema()) + '\n';
