@@ -20,7 +20,9 @@ export const LINK_PREVIEW_AGENTS: readonly string[] = [
   'skypeuripreview',
   'microsoftpreview',
   'embedly',
-  'pinterest',
+  // Pinterest's previewer, not its in-app browser ("[Pinterest/iOS]"), whose users are buyers.
+  'pinterestbot',
+  'pinterest/0.',
   'redditbot',
   'vkshare',
   'iframely',

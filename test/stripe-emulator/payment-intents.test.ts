@@ -216,4 +216,14 @@ describe('Stripe emulator: PaymentIntents', () => {
     expect(error.code).toBe('resource_missing');
     expect(error.param).toBe('id');
   });
+
+  it('when a PaymentIntent is confirmed with a PaymentMethod id that names nothing, then it is a 400 resource_missing on payment_method and nothing is created', async () => {
+    const error = await stripeError(
+      ctx.stripe.paymentIntents.create({ amount: 1000, currency: 'usd', payment_method: 'pm_made_up_by_a_client', confirm: true, ...NO_REDIRECTS }),
+    );
+
+    expect(error).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+    expect([error.statusCode, error.code, error.param]).toEqual([400, 'resource_missing', 'payment_method']);
+    expect(ctx.emu.createdObjects('payment_intent')).toEqual([]);
+  });
 });

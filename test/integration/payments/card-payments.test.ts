@@ -84,4 +84,19 @@ describe('card payments through Stripe (emulator, real SDK)', () => {
     expect(await availableUnits(h.app.orm, ready.variants[0].id)).toBe(2);
     await assertCheckoutInvariants(h.app.orm);
   });
+
+  it('when the stripePaymentMethodId names no PaymentMethod, then PAYMENT_DECLINED, nothing charged and everything given back', async () => {
+    const { input, ready } = await arrangeCheckout(h.app);
+    const answer = await confirm(h.app, { ...input, paymentMethod: 'CARD', stripePaymentMethodId: 'pm_not_a_real_method' });
+
+    expect(answer).toMatchObject({ __typename: 'UserError', errorCode: 'PAYMENT_DECLINED', field: 'paymentMethod' });
+    const state = await stateOf(h.app, ready.cart.id);
+    expect(state.cart.status).toBe('OPEN');
+    expect(state.orders.map((o) => o.status)).toEqual([OrderStatus.CANCELLED]);
+    expect(state.redemptions.map((r) => r.status)).toEqual([RedemptionStatus.RELEASED]);
+    expect(await availableUnits(h.app.orm, ready.variants[0].id)).toBe(3);
+    expect(h.stripe.emulator.createdObjects('payment_intent')).toEqual([]);
+    await assertCheckoutInvariants(h.app.orm);
+  });
 });
+

@@ -19,13 +19,17 @@ const DECLINES: Readonly<Record<string, CardOutcome>> = {
   pm_card_threeDSecure2Required: { kind: 'authentication_required' },
 };
 
-/** Any other `pm_...` id behaves like pm_card_visa: the charge succeeds. */
+/** Stripe's test PaymentMethods whose charges succeed. */
+const SUCCEEDING: ReadonlySet<string> = new Set(['pm_card_visa', 'pm_card_visa_debit', 'pm_card_mastercard', 'pm_card_amex']);
+
+/** What confirming with a known test PaymentMethod does (assertPaymentMethodId has vouched for it). */
 export function cardOutcome(paymentMethod: string): CardOutcome {
   return DECLINES[paymentMethod] ?? { kind: 'success' };
 }
 
+/** As Stripe: a PaymentMethod id that names no PaymentMethod is resource_missing, never a silent success. */
 export function assertPaymentMethodId(paymentMethod: string, param = 'payment_method'): void {
-  if (!/^pm_[A-Za-z0-9_]+$/.test(paymentMethod)) {
+  if (!SUCCEEDING.has(paymentMethod) && !(paymentMethod in DECLINES)) {
     throw invalidRequest(`No such PaymentMethod: '${paymentMethod}'`, { code: 'resource_missing', param });
   }
 }

@@ -217,6 +217,10 @@ export class StripeGateway implements PaymentGateway {
       if (error.cause instanceof Stripe.errors.StripeCardError) {
         throw new PaymentFailure(ErrorCode.PAYMENT_DECLINED, `The card was declined (${classification.declineCode ?? classification.code ?? 'declined'}).`);
       }
+      // A made-up or foreign pm_… id: nothing could be charged, and the buyer may try another card.
+      if (classification.code === 'resource_missing' && error.cause instanceof Stripe.errors.StripeError && error.cause.param === 'payment_method') {
+        throw new PaymentFailure(ErrorCode.PAYMENT_DECLINED, 'No such payment method (stripePaymentMethodId); nothing was charged.');
+      }
       // The key was used before with other parameters: an earlier attempt exists and may have charged.
       if (classification.code === 'idempotency_error') throw unknown('the idempotency key was already used');
       logger.error('payment.stripe_refused_request', { orderId: request.orderId, code: classification.code, message: classification.message });
