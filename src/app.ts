@@ -29,6 +29,8 @@ export interface StartOptions extends OrmOptions {
   orm?: Orm;
   /** Extensions made available to services (payment gateway, outbox sink, ...). */
   extensions?: Record<string, unknown>;
+  /** A gateway process of a cluster: its primary already ran prepareDatabase. */
+  databasePrepared?: boolean;
 }
 
 export interface Tillgate {
@@ -54,6 +56,19 @@ export function resolveAuthSecret(config: Config): string {
   return secret;
 }
 
+/**
+ * What must happen once per start of a deployment, before any request: the
+ * schema migrated, the admin account ensured, the demo catalog seeded into an
+ * empty database. Answers the generated one-time admin password, if any.
+ */
+export async function prepareDatabase(config: Config, orm: Orm, options: { migrateSchema: boolean; tokens: TokenService }): Promise<string | null> {
+  if (options.migrateSchema) await migrate(orm);
+  const generated = config.adminPassword ? null : randomBytes(12).toString('base64url');
+  await new AuthService(orm.em.fork(), options.tokens).ensureAdmin(config.adminEmail ?? DEFAULT_ADMIN_EMAIL, config.adminPassword ?? generated!);
+  if (config.demoData) await seedDemoData(orm.em.fork());
+  return generated;
+}
+
 export async function startTillgate(config: Config, options: StartOptions = {}): Promise<Tillgate> {
   if (config.database.dialect === 'libsql' && config.database.url !== ':memory:') mkdirSync(config.dataDir, { recursive: true });
   const ownsOrm = !options.orm;
@@ -64,15 +79,10 @@ export async function startTillgate(config: Config, options: StartOptions = {}):
       }
     : options.onQuery;
   const orm = options.orm ?? (await openOrm(config.database, { ...options, onQuery }));
-  if (ownsOrm) await migrate(orm);
-
   const tokens = new TokenService(resolveAuthSecret(config));
+  const generatedAdminPassword = options.databasePrepared ? null : await prepareDatabase(config, orm, { migrateSchema: ownsOrm, tokens });
   const deps: AppDeps = { config, orm, tokens, clock: options.clock ?? systemClock, extensions: { ...options.extensions } };
   const stripeGateway = installStripe(deps.extensions, config, deps.clock);
-
-  const generatedAdminPassword = config.adminPassword ? null : randomBytes(12).toString('base64url');
-  await new AuthService(orm.em.fork(), tokens).ensureAdmin(config.adminEmail ?? DEFAULT_ADMIN_EMAIL, config.adminPassword ?? generatedAdminPassword!);
-  if (config.demoData) await seedDemoData(orm.em.fork());
 
   const graphql = await startGraphQLServer({
     schema: await buildTillgateSchema(),
@@ -84,7 +94,7 @@ export async function startTillgate(config: Config, options: StartOptions = {}):
     const listening = app.listen(config.port, '0.0.0.0', () => resolve(listening));
   });
   const port = (server.address() as AddressInfo).port;
-  logger.info('tillgate.started', { port, database: config.database.dialect });
+  logger.info('tillgate.started', { port, database: config.database.dialect, pid: process.pid });
   const workers = config.workersInProcess ? new WorkerRunner(deps) : null;
   if (workers) {
     for (const worker of allWorkers(deps)) workers.register(worker);

@@ -49,6 +49,8 @@ export interface Config {
   readonly demoData: boolean;
   /** Count every SQL statement in /metrics (sql_statements_total); for benchmarks. */
   readonly sqlStatementMetrics: boolean;
+  /** Gateway processes sharing PORT (PostgreSQL only); 1 = this process serves. */
+  readonly gatewayProcesses: number;
 }
 
 export class ConfigError extends Error {
@@ -143,6 +145,10 @@ export function loadConfig(env: Env = process.env): Config {
     if (raw === 'off' || raw === 'allow' || raw === 'only-for-partners') return raw;
     throw new ConfigError(`${name} must be off, allow or only-for-partners (got "${raw}")`);
   }, 'allow');
+  const gatewayProcesses = read(env, 'GATEWAY_PROCESSES', (n, r) => parseWholeNumber(n, r, 1, 64), 1);
+  if (gatewayProcesses > 1 && database.dialect !== 'postgresql') {
+    throw new ConfigError('GATEWAY_PROCESSES above 1 needs PostgreSQL (DATABASE_URL): the embedded libSQL file serves one process');
+  }
   const bps = (n: string, r: string) => parseWholeNumber(n, r, 0, 10_000);
   const count = (n: string, r: string) => parseWholeNumber(n, r, 0, 1_000);
 
@@ -180,6 +186,7 @@ export function loadConfig(env: Env = process.env): Config {
     cardActionTimeoutMs: read(env, 'CARD_ACTION_TIMEOUT', positiveDuration, 60 * 60_000),
     demoData: read(env, 'DEMO_DATA', parseBoolean, true),
     sqlStatementMetrics: read(env, 'SQL_STATEMENT_METRICS', parseBoolean, false),
+    gatewayProcesses,
   });
 }
 

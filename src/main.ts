@@ -1,30 +1,48 @@
 import 'reflect-metadata';
+import type { Config } from './config';
 import { loadConfigOrExit } from './config';
 import { DEFAULT_ADMIN_EMAIL, startTillgate } from './app';
+import { isGatewayChild, runGatewayPrimary } from './gateway-cluster';
 
-/** Bootstrap only: config -> orm -> server -> workers. */
-async function main(): Promise<void> {
-  const config = loadConfigOrExit();
-  const tillgate = await startTillgate(config);
+function printBanner(config: Config, generatedAdminPassword: string | null): void {
   const base = config.publicUrl;
   const where = config.database.dialect === 'libsql' ? `embedded libSQL file ${config.database.url}` : 'PostgreSQL (DATABASE_URL)';
+  const processes = config.gatewayProcesses > 1 ? ` with ${config.gatewayProcesses} gateway processes` : '';
   console.log([
     '',
-    `Tillgate is running on ${where}`,
+    `Tillgate is running on ${where}${processes}`,
     `  GraphQL API   ${base}/graphql`,
     `  Playground    ${base}/playground`,
     `  Health        ${base}/healthz   ${base}/readyz   ${base}/metrics`,
     `  Admin         ${config.adminEmail ?? DEFAULT_ADMIN_EMAIL}` +
-      (tillgate.generatedAdminPassword ? `  one-time dev password: ${tillgate.generatedAdminPassword} (set ADMIN_PASSWORD to choose one)` : ''),
+      (generatedAdminPassword ? `  one-time dev password: ${generatedAdminPassword} (set ADMIN_PASSWORD to choose one)` : ''),
     '',
   ].join('\n'));
+}
 
+/** Bootstrap only: config -> orm -> server -> workers (or, with GATEWAY_PROCESSES > 1, a primary that forks the servers). */
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  if (config.gatewayProcesses > 1 && !isGatewayChild()) {
+    const primary = await runGatewayPrimary(config);
+    printBanner(config, primary.generatedAdminPassword);
+    await primary.stopped;
+    process.exit(0);
+  }
+  const tillgate = await startTillgate(config, { databasePrepared: isGatewayChild() });
+  if (!isGatewayChild()) printBanner(config, tillgate.generatedAdminPassword);
+
+  // Kept installed after the first signal: Ctrl-C reaches a gateway process
+  // twice (from the terminal and from its primary), and the second must not cut the drain short.
+  let closing = false;
   const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
     console.log(`${signal}: shutting down`);
     tillgate.close().then(() => process.exit(0), () => process.exit(1));
   };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
 }
 
 main().catch((error) => {

@@ -1,24 +1,26 @@
 import type { ChildProcess } from 'node:child_process';
 
-/** Collects a child's output and resolves when a line contains `text`. */
+/** Collects a child's output; `waitFor` resolves once the output contains `text`, `waitUntil` once it satisfies `test`. */
 export function outputOf(child: ChildProcess) {
   let text = '';
-  const waiters: { needle: string; resolve: () => void }[] = [];
+  const waiters: { test: (output: string) => boolean; resolve: () => void }[] = [];
   const onData = (chunk: Buffer) => {
     text += chunk.toString('utf8');
-    for (const waiter of waiters.filter((w) => text.includes(w.needle))) {
+    for (const waiter of waiters.filter((w) => w.test(text))) {
       waiters.splice(waiters.indexOf(waiter), 1);
       waiter.resolve();
     }
   };
   child.stdout!.on('data', onData);
   child.stderr!.on('data', onData);
+  const waitUntil = (test: (output: string) => boolean) =>
+    (test(text) ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ test, resolve })));
   return {
     text: () => text,
-    waitFor: (needle: string) => (text.includes(needle) ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ needle, resolve }))),
+    waitUntil,
+    waitFor: (needle: string) => waitUntil((output) => output.includes(needle)),
   };
 }
 
 export const exitOf = (child: ChildProcess) =>
   new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-

@@ -8,6 +8,7 @@
  *   BENCH_PG_DURABLE (on: fsync + synchronous_commit as in production)  BENCH_NODE_ARGS (extra node flags for the server)
  *   BENCH_HOT (off: buyers spread over BENCH_PRODUCTS (40) products of 2 variants; on: all buy the same 2 variants)
  *   BENCH_PAYMENT (cod | card: card pays pm_card_visa through the Stripe emulator started in this process)
+ *   BENCH_GATEWAY_PROCESSES (1: the PostgreSQL server's GATEWAY_PROCESSES; statements are always counted on one)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -29,6 +30,7 @@ const durablePg = (process.env.BENCH_PG_DURABLE ?? 'on') !== 'off';
 const hot = (process.env.BENCH_HOT ?? 'off') === 'on';
 const products = hot ? 1 : Number(process.env.BENCH_PRODUCTS ?? 40);
 const payment: BenchPayment = process.env.BENCH_PAYMENT === 'card' ? 'card' : 'cod';
+const gatewayProcesses = process.env.BENCH_GATEWAY_PROCESSES ?? '1';
 const STRIPE_SECRET_KEY = 'sk_test_bench';
 const STRIPE_WEBHOOK_SECRET = 'whsec_bench_webhook_secret';
 
@@ -92,7 +94,8 @@ async function logInAdmin(client: BenchClient): Promise<BenchClient> {
  * formats every statement, and would slow the timed run down.
  */
 async function statementsPerCheckout(start: (env: Record<string, string>) => Promise<ServerHandle>): Promise<number> {
-  const server = await start({ SQL_STATEMENT_METRICS: 'on' });
+  // One process: each keeps its own counter, and /metrics answers from whichever takes the connection.
+  const server = await start({ SQL_STATEMENT_METRICS: 'on', GATEWAY_PROCESSES: '1' });
   try {
     const anonymous = new BenchClient(server.url);
     const fixture = await prepareFixture(await logInAdmin(anonymous), { stock: 10_000_000, products, payment });
@@ -156,7 +159,8 @@ async function benchPostgres(): Promise<void> {
     await admin.query('create database tillgate_bench');
     await admin.end();
     const databaseUrl = cluster.urlFor('tillgate_bench');
-    await measure(`PostgreSQL (${durablePg ? 'fsync on, synchronous_commit on' : 'fsync off'})`, (env) => startServer({ ...env, DATABASE_URL: databaseUrl }));
+    const label = `PostgreSQL (${durablePg ? 'fsync on, synchronous_commit on' : 'fsync off'}, ${gatewayProcesses} gateway process${gatewayProcesses === '1' ? '' : 'es'})`;
+    await measure(label, (env) => startServer({ GATEWAY_PROCESSES: gatewayProcesses, ...env, DATABASE_URL: databaseUrl }));
   } finally {
     cluster?.stop();
   }

@@ -90,6 +90,14 @@ describe('loadConfig', () => {
     expect(loadConfig({ PUBLIC_URL: 'https://shop.example.com/' }).publicUrl).toBe('https://shop.example.com');
   });
 
+  it('when GATEWAY_PROCESSES is set, then it is a whole number in 1..64 and above 1 only with PostgreSQL', () => {
+    expect(loadConfig({}).gatewayProcesses).toBe(1);
+    expect(loadConfig({ ...POSTGRES, GATEWAY_PROCESSES: '4' }).gatewayProcesses).toBe(4);
+    expect(refusal({ ...POSTGRES, GATEWAY_PROCESSES: '0' })).toBe('GATEWAY_PROCESSES must be between 1 and 64 (got 0)');
+    expect(refusal({ ...POSTGRES, GATEWAY_PROCESSES: 'two' })).toBe('GATEWAY_PROCESSES must be a whole number (got "two")');
+    expect(refusal({ GATEWAY_PROCESSES: '2' })).toMatch(/^GATEWAY_PROCESSES above 1 needs PostgreSQL/);
+  });
+
   it('when PERSISTED_QUERIES is not one of its modes, then it is refused, and partner keys are read as a list', () => {
     expect(refusal({ PERSISTED_QUERIES: 'on' })).toBe('PERSISTED_QUERIES must be off, allow or only-for-partners (got "on")');
     expect(['off', 'allow', 'only-for-partners'].map((mode) => loadConfig({ PERSISTED_QUERIES: mode }).persistedQueries)).toEqual(['off', 'allow', 'only-for-partners']);

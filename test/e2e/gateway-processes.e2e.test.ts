@@ -1,0 +1,81 @@
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
+import { freePort } from '../../tools/postgres-cluster';
+import { exitOf, outputOf } from '../support/child-output';
+import { buildIntoScratch, ROOT, type ScratchBuild } from '../support/scratch-build';
+import { TEST_ADMIN } from '../support/test-app';
+import { openTestOrm, testDatabaseConfig, testDialect, truncateAll } from '../support/test-database';
+
+const STARTED = /"event":"tillgate\.started".*?"pid":(\d+)/g;
+
+/** GATEWAY_PROCESSES: several gateway processes behind one port, on PostgreSQL only. */
+describe('GATEWAY_PROCESSES', () => {
+  let build: ScratchBuild;
+  beforeAll(() => {
+    build = buildIntoScratch('gateway-processes');
+  });
+  afterAll(() => build.remove());
+
+  if (testDialect() === 'postgresql') {
+    afterAll(async () => {
+      const orm = await openTestOrm();
+      await truncateAll(orm);
+      await orm.close(true);
+    });
+
+    it('when it is 2 on PostgreSQL, then two processes serve the port, the database is prepared once, and SIGTERM drains both', async () => {
+      const orm = await openTestOrm(); // an empty database, as on a fresh deployment
+      await orm.close(true);
+      const port = await freePort();
+      const child = spawn(process.execPath, [build.entry('src/main.js')], {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: {
+          PATH: process.env.PATH ?? '', PORT: String(port), GATEWAY_PROCESSES: '2', DATABASE_URL: (await testDatabaseConfig()).url,
+          AUTH_SECRET: 'gateway-processes-test-secret-0123456789', ADMIN_EMAIL: TEST_ADMIN.email, ADMIN_PASSWORD: TEST_ADMIN.password, LOG_LEVEL: 'info',
+        },
+      });
+      const output = outputOf(child);
+      const exited = exitOf(child);
+      try {
+        await output.waitFor('with 2 gateway processes');
+        const startedPids = () => new Set([...output.text().matchAll(STARTED)].map((m) => m[1]));
+        // Each process logs its start right after it listens; the banner may come first.
+        await output.waitUntil(() => startedPids().size === 2);
+        const pids = startedPids();
+        expect(pids.has(String(child.pid))).toBe(false);
+
+        const url = `http://127.0.0.1:${port}`;
+        const answers = await Promise.all(Array.from({ length: 10 }, () => fetch(`${url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: `mutation($input: LogInInput!) { logIn(input: $input) { ... on AuthPayload { customer { role } } } }`, variables: { input: TEST_ADMIN } }),
+        }).then((r) => r.json() as Promise<{ data: { logIn: { customer: { role: string } } } }>)));
+        expect(answers.map((a) => a.data.logIn.customer.role)).toEqual(Array(10).fill('ADMIN'));
+
+        // Prepared once, by the primary: the demo catalog exists once, not once per process.
+        const catalog = await fetch(`${url}/graphql`, {
+          method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ products(first: 50) { nodes { name } } }' }),
+        }).then((r) => r.json() as Promise<{ data: { products: { nodes: { name: string }[] } } }>);
+        const names = catalog.data.products.nodes.map((p) => p.name);
+        expect(names.length).toBeGreaterThan(0);
+        expect(new Set(names).size).toBe(names.length);
+      } finally {
+        child.kill('SIGTERM');
+      }
+      expect(await exited).toEqual({ code: 0, signal: null });
+      expect(output.text().match(/SIGTERM: shutting down/g)).toHaveLength(2);
+      expect(output.text()).toContain('"event":"gateway.stopping"');
+    });
+  } else {
+    it('when it is above 1 on the embedded libSQL file, then the process refuses to start with one clear line', async () => {
+      const outcome = await promisify(execFile)(process.execPath, [build.entry('src/main.js')], {
+        cwd: ROOT, env: { PATH: process.env.PATH ?? '', GATEWAY_PROCESSES: '2', DATA_DIR: `${build.dir}/data` }, timeout: 30_000,
+      }).then(() => ({ code: 0, stderr: '' }), (failure: { code: number; stderr: string }) => failure);
+      expect(outcome.code).toBe(2);
+      expect(outcome.stderr.split('\n').filter(Boolean)).toEqual([
+        'Configuration error: GATEWAY_PROCESSES above 1 needs PostgreSQL (DATABASE_URL): the embedded libSQL file serves one process',
+      ]);
+    });
+  }
+});
