@@ -22,13 +22,16 @@ export function voucherCustomerKey(buyer: { customerId: string | null; email: st
   return buyer.email ? `email:${buyer.email.trim().toLowerCase()}` : null;
 }
 
+/** The voucher facts eligibility reads: an entity or a plain VoucherSnapshot both fit. */
+export type VoucherFacts = Pick<Voucher, 'id' | 'kind' | 'currency' | 'startsAt' | 'endsAt' | 'perCustomerLimit' | 'maxRedemptions' | 'redemptionCount' | 'minSubtotal'>;
+
 /**
  * Whether `voucher` may be used on a cart right now, checked in a fixed order so
  * the buyer always gets the same reason (their own limit before the global cap,
  * as takeRedemption does). Advisory: the caps are only binding when
  * checkout holds a redemption under a lock, which re-runs this first.
  */
-export async function checkVoucherEligibility(em: EntityManager, voucher: Voucher, context: VoucherEligibilityContext): Promise<Failure | null> {
+export async function checkVoucherEligibility(em: EntityManager, voucher: VoucherFacts, context: VoucherEligibilityContext): Promise<Failure | null> {
   const refuse = (code: ErrorCode, message: string) => userFailure(code, message, 'code');
   if (voucher.kind === VoucherKind.CREDIT) {
     return refuse(ErrorCode.VOUCHER_NOT_APPLICABLE, 'This voucher grants store credit: redeem it from your account, not on a cart.');
