@@ -1,6 +1,7 @@
-import { LockMode } from '@mikro-orm/core';
-import { isPostgres, type EntityManager } from '../../db/orm';
+import type { EntityManager } from '../../db/orm';
 import { OutboxEvent } from '../../entities';
+import { byCreatedAtThenId, caseById, claimWithLease, sqlTime, timePlaceholder } from '../workers/batch-sql';
+import type { DueCheck } from '../workers/due-check';
 import { OUTBOX_BACKOFF, retryDelayMs, type BackoffPolicy } from './retry-backoff';
 import type { OutboxMessage, OutboxSink } from './sinks';
 
@@ -22,6 +23,11 @@ export interface ClaimedEvent extends OutboxMessage {
   attempts: number;
 }
 
+export interface FailedDelivery {
+  event: ClaimedEvent;
+  error: unknown;
+}
+
 export interface RelayRound {
   claimed: number;
   delivered: number;
@@ -32,12 +38,22 @@ export interface RelayRound {
 
 const MAX_ERROR_LENGTH = 2_000;
 
+/** Undelivered events whose time has come: the claim's predicate and the worker's due check. */
+const DUE = 'delivered_at is null and next_attempt_at <= ?';
+
+/** The due check of the relay's worker: the same predicate the claim uses, over the (delivered_at, next_attempt_at) index. */
+export function outboxDueCheck(em: EntityManager, now: Date): DueCheck {
+  return { sql: `exists (select 1 from outbox_events where ${DUE})`, params: [sqlTime(em, now)] };
+}
+
 /**
- * Moves committed outbox rows to a sink, at least once. A round is: claim a
- * batch in one short transaction (SKIP LOCKED on PostgreSQL, so concurrent
- * relays take disjoint batches; libSQL has a single writer) that also takes a
- * lease by pushing nextAttemptAt forward; publish each event outside any
- * transaction; mark it delivered, or record the error and back off.
+ * Moves committed outbox rows to a sink, at least once. A round costs at most
+ * three statements whatever the batch size: claim a batch in one statement
+ * (SKIP LOCKED on PostgreSQL, so concurrent relays take disjoint batches;
+ * libSQL has a single writer) that also takes a lease by pushing nextAttemptAt
+ * forward; publish each event outside any transaction; then mark every
+ * delivered event in one statement and schedule every failed one's retry
+ * (error and backoff) in another.
  */
 export class OutboxRelay {
   readonly batchSize: number;
@@ -54,64 +70,69 @@ export class OutboxRelay {
 
   async runOnce(em: EntityManager, now: Date): Promise<RelayRound> {
     const batch = await this.claim(em, now);
-    const round: RelayRound = { claimed: batch.length, delivered: 0, failed: 0, deferred: 0 };
+    const delivered: ClaimedEvent[] = [];
+    const failed: FailedDelivery[] = [];
+    let deferred = 0;
     // Elapsed wall time, not business time: once half the lease is gone, another
     // relay may soon take these rows, so the rest wait for the lease to end.
     const startedAt = performance.now();
     for (const event of batch) {
       if (performance.now() - startedAt > this.leaseMs / 2) {
-        round.deferred += 1;
+        deferred += 1;
         continue;
       }
       try {
         await this.sink.publish(event);
+        delivered.push(event);
       } catch (error) {
-        await this.recordFailure(em, event, error, now);
-        round.failed += 1;
-        continue;
+        failed.push({ event, error });
       }
-      // A throw here (database gone, process dying) leaves the lease in place:
-      // the event is published again after it, with the same id.
-      await this.markDelivered(em, event, now);
-      round.delivered += 1;
     }
-    return round;
+    // A throw here (database gone, process dying) leaves the leases in place:
+    // those events are published again after them, with the same ids.
+    if (delivered.length > 0) await this.markDelivered(em, delivered, now);
+    if (failed.length > 0) await this.recordFailures(em, failed, now);
+    return { claimed: batch.length, delivered: delivered.length, failed: failed.length, deferred };
   }
 
   protected async claim(em: EntityManager, now: Date): Promise<ClaimedEvent[]> {
     const leaseUntil = new Date(now.getTime() + this.leaseMs);
-    return em.fork().transactional(async (tx) => {
-      const rows = await tx.find(
-        OutboxEvent,
-        { deliveredAt: null, nextAttemptAt: { $lte: now } },
-        {
-          orderBy: { createdAt: 'asc', id: 'asc' },
-          limit: this.batchSize,
-          ...(isPostgres(tx as EntityManager) ? { lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE } : {}),
-        },
-      );
-      for (const row of rows) {
-        row.attempts += 1;
-        row.nextAttemptAt = leaseUntil;
-      }
-      return rows.map((row) => ({
-        id: row.id,
-        type: row.type,
-        aggregateId: row.aggregateId,
-        payload: row.payload,
-        createdAt: row.createdAt,
-        attempts: row.attempts,
-      }));
+    const rows = await claimWithLease(em, {
+      table: 'outbox_events',
+      lease: 'attempts = attempts + 1, next_attempt_at = ?',
+      leaseParams: [sqlTime(em, leaseUntil)],
+      due: DUE,
+      dueParams: [sqlTime(em, now)],
+      orderBy: 'created_at, id',
+      limit: this.batchSize,
     });
+    // em.map converts the columns as the entity declares them (json, dates) on either dialect.
+    const reader = em.fork();
+    return rows
+      .map((row) => reader.map(OutboxEvent, row))
+      .sort(byCreatedAtThenId)
+      .map((row) => ({ id: row.id, type: row.type, aggregateId: row.aggregateId, payload: row.payload, createdAt: row.createdAt, attempts: row.attempts }));
   }
 
-  protected async markDelivered(em: EntityManager, event: ClaimedEvent, now: Date): Promise<void> {
-    await em.nativeUpdate(OutboxEvent, { id: event.id, deliveredAt: null }, { deliveredAt: now, lastError: null });
+  protected async markDelivered(em: EntityManager, events: readonly ClaimedEvent[], now: Date): Promise<void> {
+    await em.nativeUpdate(OutboxEvent, { id: { $in: events.map((e) => e.id) }, deliveredAt: null }, { deliveredAt: now, lastError: null });
   }
 
-  protected async recordFailure(em: EntityManager, event: ClaimedEvent, error: unknown, now: Date): Promise<void> {
-    const message = (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, MAX_ERROR_LENGTH);
-    const nextAttemptAt = new Date(now.getTime() + retryDelayMs(event.attempts, this.backoff, this.random));
-    await em.nativeUpdate(OutboxEvent, { id: event.id, deliveredAt: null }, { lastError: message, nextAttemptAt });
+  /** Each failed event keeps its lease until its own backoff ends; one statement for the whole batch. */
+  protected async recordFailures(em: EntityManager, failures: readonly FailedDelivery[], now: Date): Promise<void> {
+    const errors = caseById(failures.map(({ event, error }) => [event.id, describe(error)]));
+    const retries = caseById(
+      failures.map(({ event }) => [event.id, sqlTime(em, new Date(now.getTime() + retryDelayMs(event.attempts, this.backoff, this.random)))]),
+      timePlaceholder(em),
+    );
+    await em.execute(
+      `update outbox_events set last_error = ${errors.sql}, next_attempt_at = ${retries.sql} where id in (?) and delivered_at is null`,
+      [...errors.params, ...retries.params, failures.map(({ event }) => event.id)],
+      'run',
+    );
   }
+}
+
+function describe(error: unknown): string {
+  return (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, MAX_ERROR_LENGTH);
 }

@@ -7,10 +7,13 @@ import { stripeClientFrom } from '../payments/stripe/stripe-extensions';
 import { transition } from '../state/transition';
 import type { Worker } from '../workers/worker-runner';
 import { catchUpReversals } from './reversal-queue';
-import { claimDueTransfers, recordFailedCall, withOrderLocked, type TransferRetrySettings } from './transfer-claims';
-import { planSellerTransfers } from './transfer-planner';
+import { claimDueTransfers, dueTransfersCheck, recordFailedCall, withOrderLocked, type TransferRetrySettings } from './transfer-claims';
+import { ordersAwaitingPlanningCheck, planSellerTransfers } from './transfer-planner';
 
 export const SELLER_TRANSFER_WORKER = 'seller-transfers';
+export const PAYOUT_PLANNER_WORKER = 'payout-planner';
+
+const PAYABLE: readonly TransferStatus[] = [TransferStatus.PENDING, TransferStatus.FAILED];
 
 export interface PayoutSettings extends TransferRetrySettings {
   platformFeeBps: number;
@@ -28,9 +31,20 @@ export interface PayoutSettings extends TransferRetrySettings {
 export class SellerTransferWorker {
   constructor(private readonly stripe: Stripe, private readonly settings: PayoutSettings) {}
 
+  /** Plans, then pays: one whole round (tests and tooling; the runner runs the two halves as separate workers). */
   async runOnce(em: EntityManager, now: Date): Promise<number> {
-    await planSellerTransfers(em.fork(), this.settings.platformFeeBps, now);
-    const claimed = await claimDueTransfers(em, [TransferStatus.PENDING, TransferStatus.FAILED], now);
+    await this.plan(em, now);
+    return this.payDue(em, now);
+  }
+
+  /** Plans transfers for newly placed orders; returns how many orders it planned. */
+  plan(em: EntityManager, now: Date): Promise<number> {
+    return planSellerTransfers(em.fork(), this.settings.platformFeeBps, now);
+  }
+
+  /** Claims the due transfers and pays each; returns how many it claimed. */
+  async payDue(em: EntityManager, now: Date): Promise<number> {
+    const claimed = await claimDueTransfers(em, PAYABLE, now);
     for (const transfer of claimed) await this.pay(em, transfer, now);
     return claimed.length;
   }
@@ -58,9 +72,14 @@ export class SellerTransferWorker {
   }
 }
 
-export function sellerTransferWorker(deps: AppDeps): Worker | null {
+/**
+ * The payout workers, only when Stripe is configured: planning (set-based,
+ * woken by placed orders not yet planned) and paying (woken by due
+ * transfers). Separate, so that an order owing nobody costs no transfer claim.
+ */
+export function sellerTransferWorkers(deps: AppDeps): Worker[] {
   const stripe = stripeClientFrom(deps.extensions);
-  if (!stripe) return null;
+  if (!stripe) return [];
   const { config } = deps;
   const worker = new SellerTransferWorker(stripe, {
     platformFeeBps: config.platformFeeBps,
@@ -68,5 +87,8 @@ export function sellerTransferWorker(deps: AppDeps): Worker | null {
     backoffBaseMs: config.reversalBackoffBaseMs,
     backoffMaxMs: config.reversalBackoffMaxMs,
   });
-  return { name: SELLER_TRANSFER_WORKER, intervalMs: config.workerPollIntervalMs, runOnce: (em, now) => worker.runOnce(em, now) };
+  return [
+    { name: PAYOUT_PLANNER_WORKER, intervalMs: config.workerPollIntervalMs, due: ordersAwaitingPlanningCheck, runOnce: (em, now) => worker.plan(em, now) },
+    { name: SELLER_TRANSFER_WORKER, intervalMs: config.workerPollIntervalMs, due: (em, now) => dueTransfersCheck(em, PAYABLE, now), runOnce: (em, now) => worker.payDue(em, now) },
+  ];
 }

@@ -1,10 +1,11 @@
-import { LockMode } from '@mikro-orm/core';
-import { isPostgres, type EntityManager } from '../../db/orm';
+import type { EntityManager } from '../../db/orm';
 import { Order, SellerTransfer, TransferStatus } from '../../entities';
 import { recordEvent } from '../outbox/outbox';
 import { classifyStripeError } from '../payments/stripe/stripe-errors';
 import { transition } from '../state/transition';
 import { writeLock } from '../shared/transactions';
+import { byCreatedAtThenId, claimWithLease, sqlTime } from '../workers/batch-sql';
+import type { DueCheck } from '../workers/due-check';
 import { backoffDelayMs, type BackoffSettings } from './payout-math';
 import { updateTransferFields } from './transfer-fields';
 
@@ -12,31 +13,41 @@ import { updateTransferFields } from './transfer-fields';
 export const CLAIM_LEASE_MS = 5 * 60_000;
 const CLAIM_BATCH = 20;
 
+/** Transfers in one of the statuses whose retry time has come (or that never failed): the claim's predicate and the due check. */
+const DUE = 'status in (?) and (next_retry_at is null or next_retry_at <= ?)';
+
+/** The payout workers' due check, over the (status, next_retry_at) index. */
+export function dueTransfersCheck(em: EntityManager, statuses: readonly TransferStatus[], now: Date): DueCheck {
+  return { sql: `exists (select 1 from seller_transfers where ${DUE})`, params: [statuses, sqlTime(em, now)] };
+}
+
 /**
- * Claims due transfers in one short transaction: SKIP LOCKED on PostgreSQL so
- * two worker processes take disjoint rows, and a lease (nextRetryAt pushed
- * forward, compare-and-set on the status) so a row is not picked again while
- * its Stripe call is in flight. A FAILED transfer due for retry moves back to
- * PENDING through the transition table.
+ * Claims due transfers in one statement: SKIP LOCKED on PostgreSQL so two
+ * worker processes take disjoint rows, and a lease (nextRetryAt pushed
+ * forward) so a row is not picked again while its Stripe call is in flight.
+ * A FAILED transfer due for retry then moves back to PENDING through the
+ * transition table, one guarded statement for all of them, still under its
+ * lease; one that somehow left FAILED meanwhile is not returned. The entities
+ * carry the status they were claimed in.
  */
 export async function claimDueTransfers(em: EntityManager, statuses: readonly TransferStatus[], now: Date): Promise<SellerTransfer[]> {
-  const leaseUntil = new Date(now.getTime() + CLAIM_LEASE_MS);
-  return em.fork().transactional(async (raw) => {
-    const tx = raw as EntityManager;
-    const due = await tx.find(
-      SellerTransfer,
-      { status: { $in: [...statuses] }, $or: [{ nextRetryAt: null }, { nextRetryAt: { $lte: now } }] },
-      { orderBy: { createdAt: 'asc', id: 'asc' }, limit: CLAIM_BATCH, ...(isPostgres(tx) ? { lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE } : {}) },
-    );
-    const claimed: SellerTransfer[] = [];
-    for (const transfer of due) {
-      const moved = transfer.status === TransferStatus.FAILED
-        ? await transition(tx, SellerTransfer, transfer.id, TransferStatus.FAILED, TransferStatus.PENDING, { nextRetryAt: leaseUntil })
-        : await updateTransferFields(tx, transfer.id, transfer.status, { nextRetryAt: leaseUntil });
-      if (moved === 1) claimed.push(transfer);
-    }
-    return claimed;
+  const rows = await claimWithLease(em, {
+    table: 'seller_transfers',
+    lease: 'next_retry_at = ?',
+    leaseParams: [sqlTime(em, new Date(now.getTime() + CLAIM_LEASE_MS))],
+    due: DUE,
+    dueParams: [statuses, sqlTime(em, now)],
+    orderBy: 'created_at, id',
+    limit: CLAIM_BATCH,
   });
+  const reader = em.fork();
+  const claimed = rows.map((row) => reader.map(SellerTransfer, row)).sort(byCreatedAtThenId);
+  const failed = claimed.filter((transfer) => transfer.status === TransferStatus.FAILED).map((transfer) => transfer.id);
+  if (failed.length === 0) return claimed;
+  const moved = await transition(em, SellerTransfer, failed, TransferStatus.FAILED, TransferStatus.PENDING);
+  if (moved === failed.length) return claimed;
+  const retrying = new Set((await em.fork().find(SellerTransfer, { id: { $in: failed }, status: TransferStatus.PENDING }, { fields: ['id'] })).map((t) => t.id));
+  return claimed.filter((transfer) => transfer.status !== TransferStatus.FAILED || retrying.has(transfer.id));
 }
 
 /** Runs `work` in one transaction with the transfer's order row locked (refund settlements lock it too). */

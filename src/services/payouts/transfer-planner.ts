@@ -1,7 +1,8 @@
 import type { EntityManager } from '../../db/orm';
-import { Order, OrderLine, OrderStatus, PaymentMethodKind, SellerTransfer, TransferStatus } from '../../entities';
+import { Order, OrderStatus, PaymentMethodKind, SellerTransfer, TransferStatus } from '../../entities';
 import { newId } from '../../entities/columns';
-import { sellerTransferAmounts } from './payout-math';
+import type { DueCheck } from '../workers/due-check';
+import { sellerTransferAmounts, type SellerLine } from './payout-math';
 
 const PLANNING_BATCH = 50;
 
@@ -43,21 +44,35 @@ async function ordersAwaitingPlanning(em: EntityManager): Promise<PlanningCandid
   }));
 }
 
+/** Whether the planner has work: any placed order not yet planned (the same index as its work list). */
+export function ordersAwaitingPlanningCheck(): DueCheck {
+  return { sql: 'exists (select 1 from orders where payouts_planned_at is null and placed_at is not null)', params: [] };
+}
+
 /** Card orders that were announced as placed and are still paid (possibly refunded since) owe their sellers. */
 const owesSellers = (order: PlanningCandidate): boolean =>
   order.announced && PAYABLE_KINDS.includes(order.paymentKind) && PAYABLE_STATES.includes(order.status);
 
-/**
- * Handles one order in one short transaction: one PENDING SellerTransfer per
- * seller left with something after the fee, and the order marked planned —
- * also when nobody is owed anything (e.g. a 100% voucher on the seller
- * lines), which is what keeps such orders from clogging the batch. The unique
- * (order, seller) index with "on conflict do nothing" and the guarded mark
- * make two planners racing harmless. Returns the transfers written.
- */
-async function planOrder(em: EntityManager, order: PlanningCandidate, platformFeeBps: number, now: Date): Promise<number> {
-  const lines = owesSellers(order) ? await em.fork().find(OrderLine, { order: order.id }, { fields: ['sellerId', 'total'] }) : [];
-  const rows = [...sellerTransferAmounts(lines, platformFeeBps)].map(([sellerId, amount]) => ({
+/** The seller lines of the orders that owe, grouped by order: one query for the whole batch. */
+async function sellerLinesByOrder(em: EntityManager, orderIds: readonly string[]): Promise<Map<string, SellerLine[]>> {
+  const byOrder = new Map<string, SellerLine[]>();
+  if (orderIds.length === 0) return byOrder;
+  const rows: Record<string, unknown>[] = await em.execute(
+    'select order_id, seller_id, total from order_lines where order_id in (?) and seller_id is not null order by order_id, position',
+    [orderIds],
+  );
+  for (const row of rows) {
+    const orderId = String(row.order_id);
+    const lines = byOrder.get(orderId) ?? [];
+    lines.push({ sellerId: String(row.seller_id), total: Number(row.total) });
+    byOrder.set(orderId, lines);
+  }
+  return byOrder;
+}
+
+/** One PENDING transfer per seller left with something after the fee. */
+function transfersFor(order: PlanningCandidate, lines: readonly SellerLine[], platformFeeBps: number, now: Date) {
+  return [...sellerTransferAmounts(lines, platformFeeBps)].map(([sellerId, amount]) => ({
     id: newId(),
     orderId: order.id,
     sellerId,
@@ -69,17 +84,34 @@ async function planOrder(em: EntityManager, order: PlanningCandidate, platformFe
     retryCount: 0,
     createdAt: now,
   }));
+}
+
+/**
+ * One planning round, set-based: the batch's seller lines in one query, then
+ * every transfer in one multi-row insert and every order of the batch marked
+ * planned in one update, in one transaction (just the update when nobody is
+ * owed anything, e.g. cash on delivery or a 100% voucher on the seller lines):
+ * marking each candidate is what keeps the batch moving on. The unique
+ * (order, seller) index with "on conflict do nothing" and the guarded mark make
+ * two planners racing harmless; rows go in sorted by (order, seller), so two
+ * such inserts take their locks in the same order. Returns the orders it marked.
+ */
+export async function planSellerTransfers(em: EntityManager, platformFeeBps: number, now: Date): Promise<number> {
+  const candidates = await ordersAwaitingPlanning(em);
+  if (candidates.length === 0) return 0;
+  const owing = candidates.filter(owesSellers);
+  const lines = await sellerLinesByOrder(em, owing.map((order) => order.id));
+  const transfers = owing
+    .flatMap((order) => transfersFor(order, lines.get(order.id) ?? [], platformFeeBps, now))
+    .sort((a, b) => (a.orderId === b.orderId ? compare(a.sellerId, b.sellerId) : compare(a.orderId, b.orderId)));
+  const markPlanned = (tx: EntityManager) =>
+    tx.nativeUpdate(Order, { id: { $in: candidates.map((order) => order.id) }, payoutsPlannedAt: null }, { payoutsPlannedAt: now });
+  if (transfers.length === 0) return markPlanned(em.fork());
   return em.fork().transactional(async (raw) => {
     const tx = raw as EntityManager;
-    if (rows.length > 0) await tx.createQueryBuilder(SellerTransfer).insert(rows).onConflict(['order_id', 'seller_id']).ignore().execute();
-    const marked = await tx.nativeUpdate(Order, { id: order.id, payoutsPlannedAt: null }, { payoutsPlannedAt: now });
-    return marked === 1 ? rows.length : 0;
+    await tx.createQueryBuilder(SellerTransfer).insert(transfers).onConflict(['order_id', 'seller_id']).ignore().execute();
+    return markPlanned(tx);
   });
 }
 
-/** One planning round: every order of the batch is planned (and marked), so the next round sees the next orders. */
-export async function planSellerTransfers(em: EntityManager, platformFeeBps: number, now: Date): Promise<number> {
-  let planned = 0;
-  for (const order of await ordersAwaitingPlanning(em)) planned += await planOrder(em, order, platformFeeBps, now);
-  return planned;
-}
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -8,9 +8,11 @@ import { stripeClientFrom } from '../payments/stripe/stripe-extensions';
 import { transition } from '../state/transition';
 import type { Worker } from '../workers/worker-runner';
 import { catchUpReversals } from './reversal-queue';
-import { claimDueTransfers, failPermanently, recordFailedCall, withOrderLocked, type TransferRetrySettings } from './transfer-claims';
+import { claimDueTransfers, dueTransfersCheck, failPermanently, recordFailedCall, withOrderLocked, type TransferRetrySettings } from './transfer-claims';
 
 export const TRANSFER_REVERSAL_WORKER = 'transfer-reversals';
+
+const REVERSIBLE: readonly TransferStatus[] = [TransferStatus.REVERSAL_PENDING];
 
 /**
  * Takes back the refunded share of seller transfers, after the buyer's refund
@@ -28,7 +30,7 @@ export class TransferReversalWorker {
   constructor(private readonly stripe: Stripe, private readonly settings: TransferRetrySettings) {}
 
   async runOnce(em: EntityManager, now: Date): Promise<number> {
-    const claimed = await claimDueTransfers(em, [TransferStatus.REVERSAL_PENDING], now);
+    const claimed = await claimDueTransfers(em, REVERSIBLE, now);
     for (const transfer of claimed) await this.reverse(em, transfer, now);
     return claimed.length;
   }
@@ -80,5 +82,10 @@ export function transferReversalWorker(deps: AppDeps): Worker | null {
     backoffBaseMs: config.reversalBackoffBaseMs,
     backoffMaxMs: config.reversalBackoffMaxMs,
   });
-  return { name: TRANSFER_REVERSAL_WORKER, intervalMs: config.reversalCheckIntervalMs, runOnce: (em, now) => worker.runOnce(em, now) };
+  return {
+    name: TRANSFER_REVERSAL_WORKER,
+    intervalMs: config.reversalCheckIntervalMs,
+    due: (em, now) => dueTransfersCheck(em, REVERSIBLE, now),
+    runOnce: (em, now) => worker.runOnce(em, now),
+  };
 }

@@ -1,15 +1,34 @@
 import type { AppDeps } from '../../schema/context';
+import { RefundStatus } from '../../entities';
 import { outboxRelayWorker } from './outbox-relay.worker';
 import { createReservationExpiryWorker } from './reservation-expiry.worker';
 import { createHostedCheckoutSweeper } from './hosted-checkout-sweeper.worker';
 import { createCardPaymentSweeper } from './card-payment-sweeper.worker';
 import { createSagaRecoveryWorker } from './saga-recovery.worker';
+import { sqlTime } from './batch-sql';
 import type { Worker } from './worker-runner';
 import { pendingRefundsWorker } from '../refunds/pending-refunds.worker';
-import { sellerTransferWorker } from '../payouts/seller-transfer.worker';
+import { sellerTransferWorkers } from '../payouts/seller-transfer.worker';
 import { transferReversalWorker } from '../payouts/transfer-reversal.worker';
 
 export { WorkerRunner, type Worker } from './worker-runner';
+
+/**
+ * The refunds worker with its due check: the filter settlePendingRefunds reads
+ * (PENDING, something to ask the provider for, older than the grace period).
+ * It lives here rather than beside that filter only because the refunds area
+ * has another owner; keep the two in step.
+ */
+function pendingRefundsWithDueCheck(deps: AppDeps): Worker {
+  const graceMs = deps.config.sagaRecoveryGraceMs;
+  return {
+    ...pendingRefundsWorker(deps),
+    due: (em, now) => ({
+      sql: 'exists (select 1 from refunds where status = ? and provider_amount > 0 and created_at <= ?)',
+      params: [RefundStatus.PENDING, sqlTime(em, new Date(now.getTime() - graceMs))],
+    }),
+  };
+}
 
 /** Every background worker, in-process (WORKERS=on) or in `npm run worker`. */
 export function allWorkers(deps: AppDeps): Worker[] {
@@ -19,8 +38,8 @@ export function allWorkers(deps: AppDeps): Worker[] {
     createReservationExpiryWorker(deps.config.workerPollIntervalMs),
     createHostedCheckoutSweeper(deps),
     createCardPaymentSweeper(deps),
-    pendingRefundsWorker(deps),
-    sellerTransferWorker(deps),
+    pendingRefundsWithDueCheck(deps),
+    ...sellerTransferWorkers(deps),
     transferReversalWorker(deps),
   ].filter((worker): worker is Worker => worker !== null);
 }

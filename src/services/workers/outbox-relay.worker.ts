@@ -1,6 +1,6 @@
 import type { EntityManager } from '../../db/orm';
 import type { AppDeps } from '../../schema/context';
-import { OutboxRelay, type OutboxRelayOptions } from '../outbox/outbox-relay';
+import { OutboxRelay, outboxDueCheck, type OutboxRelayOptions } from '../outbox/outbox-relay';
 import { resolveOutboxSink } from '../outbox/sinks';
 import { logger } from '../shared/logger';
 import type { Worker } from './worker-runner';
@@ -13,6 +13,7 @@ export function outboxRelayWorker(deps: AppDeps, options: OutboxRelayOptions = {
   return {
     name: OUTBOX_RELAY_WORKER,
     intervalMs: deps.config.workerPollIntervalMs,
+    due: outboxDueCheck,
     async runOnce(em: EntityManager, now: Date): Promise<number> {
       const round = await relay.runOnce(em, now);
       if (round.failed > 0) logger.warn('outbox.publish_failed', { ...round });

@@ -1,6 +1,7 @@
 import type { EntityManager } from '../../db/orm';
 import { Reservation, ReservationStatus } from '../../entities';
 import { transition } from '../state/transition';
+import { sqlTime } from './batch-sql';
 import type { Worker } from './worker-runner';
 
 /**
@@ -14,5 +15,10 @@ export function releaseExpiredReservations(em: EntityManager, now: Date): Promis
 }
 
 export function createReservationExpiryWorker(intervalMs: number): Worker {
-  return { name: 'reservation-expiry', intervalMs, runOnce: releaseExpiredReservations };
+  return {
+    name: 'reservation-expiry',
+    intervalMs,
+    due: (em, now) => ({ sql: 'exists (select 1 from reservations where status = ? and expires_at <= ?)', params: [ReservationStatus.ACTIVE, sqlTime(em, now)] }),
+    runOnce: releaseExpiredReservations,
+  };
 }

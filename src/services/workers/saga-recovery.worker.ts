@@ -6,9 +6,12 @@ import type { AppDeps } from '../../schema/context';
 import { CHECKOUT_SAGA_KIND } from '../checkout/checkout-types';
 import { ConfirmCheckoutSaga } from '../checkout/confirm-checkout.saga';
 import { logger } from '../shared/logger';
+import { sqlTime } from './batch-sql';
+import type { DueCheck } from './due-check';
 import type { Worker } from './worker-runner';
 
 const BATCH = 20;
+const UNFINISHED: readonly SagaStatus[] = [SagaStatus.RUNNING, SagaStatus.COMPENSATING];
 
 /**
  * Claims sagas left RUNNING or COMPENSATING for longer than the grace period
@@ -20,7 +23,7 @@ async function claimStaleSagas(em: EntityManager, now: Date, graceMs: number): P
   return em.fork().transactional(async (tx) => {
     const rows = await tx.find(
       SagaExecution,
-      { kind: CHECKOUT_SAGA_KIND, status: { $in: [SagaStatus.RUNNING, SagaStatus.COMPENSATING] }, updatedAt: { $lt: new Date(now.getTime() - graceMs) } },
+      { kind: CHECKOUT_SAGA_KIND, status: { $in: [...UNFINISHED] }, updatedAt: { $lt: new Date(now.getTime() - graceMs) } },
       { orderBy: { updatedAt: 'asc' }, limit: BATCH, ...(isPostgres(tx as EntityManager) ? { lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE } : {}) },
     );
     if (rows.length > 0) await tx.nativeUpdate(SagaExecution, { id: { $in: rows.map((r) => r.id) } }, { updatedAt: now });
@@ -49,6 +52,19 @@ export async function recoverStaleSagas(em: EntityManager, deps: Pick<AppDeps, '
   return ended;
 }
 
+/** The claim's filter as the worker's due check, over the (status, updated_at) index. */
+function staleSagaCheck(em: EntityManager, now: Date, graceMs: number): DueCheck {
+  return {
+    sql: 'exists (select 1 from saga_executions where kind = ? and status in (?) and updated_at < ?)',
+    params: [CHECKOUT_SAGA_KIND, UNFINISHED, sqlTime(em, new Date(now.getTime() - graceMs))],
+  };
+}
+
 export function createSagaRecoveryWorker(deps: Pick<AppDeps, 'config' | 'clock' | 'extensions'>): Worker {
-  return { name: 'saga-recovery', intervalMs: deps.config.workerPollIntervalMs, runOnce: (em, now) => recoverStaleSagas(em, deps, now) };
+  return {
+    name: 'saga-recovery',
+    intervalMs: deps.config.workerPollIntervalMs,
+    due: (em, now) => staleSagaCheck(em, now, deps.config.sagaRecoveryGraceMs),
+    runOnce: (em, now) => recoverStaleSagas(em, deps, now),
+  };
 }

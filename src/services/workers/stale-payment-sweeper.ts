@@ -7,6 +7,8 @@ import { stripeGatewayFrom } from '../payments/stripe/stripe-extensions';
 import type { StripeGateway } from '../payments/stripe/stripe-gateway';
 import { settleOrderPayment } from '../payments/webhooks/settle-order-payment';
 import { logger } from '../shared/logger';
+import { sqlTime } from './batch-sql';
+import type { DueCheck } from './due-check';
 import type { Worker } from './worker-runner';
 
 const BATCH = 20;
@@ -45,6 +47,20 @@ async function lapsedPayments(em: EntityManager, sweep: StalePaymentSweep, now: 
 }
 
 /**
+ * Whether lapsedPayments would find one: the same filter, the order's status
+ * and the window in one exists(). (`status in (?)`, not `=`: the status-write
+ * detector reads an aliased `x.status =` as an assignment.)
+ */
+function lapsedPaymentCheck(em: EntityManager, sweep: StalePaymentSweep, now: Date, windowMs: number): DueCheck {
+  return {
+    sql: `exists (select 1 from payments p join orders o on o.id = p.order_id
+      where p.kind = ? and p.status in (?) and p.provider_reference is not null and o.status in (?)
+        and (p.expires_at < ? or (p.expires_at is null and p.created_at < ?)))`,
+    params: [sweep.kind, sweep.status, OrderStatus.PENDING_PAYMENT, sqlTime(em, now), sqlTime(em, new Date(now.getTime() - windowMs))],
+  };
+}
+
+/**
  * One round: every lapsed payment is ended at Stripe, then its order settled on
  * Stripe's answer — cancelled with voucher, stock and credit given back, or
  * placed if the buyer paid at the last moment. A failure is logged and the
@@ -74,6 +90,7 @@ export function stalePaymentWorker(deps: Pick<AppDeps, 'clock' | 'config' | 'ext
   return {
     name: sweep.name,
     intervalMs: Math.max(deps.config.workerPollIntervalMs, 5_000),
+    due: (em, now) => lapsedPaymentCheck(em, sweep, now, sweep.windowMs(deps.config)),
     runOnce: (em, now) => sweepStalePayments(em, gateway, deps, now, sweep),
   };
 }

@@ -14,10 +14,10 @@ const later = (from: Date, ms: number) => new Date(from.getTime() + ms);
 
 const rows = (orm: Orm) => orm.em.fork().find(OutboxEvent, {}, { orderBy: { createdAt: 'asc', id: 'asc' } });
 
-/** A relay whose process "dies" right after the sink accepted the event. */
+/** A relay whose process "dies" right after the sink accepted the batch, before marking it delivered. */
 class CrashBeforeMarkRelay extends OutboxRelay {
-  protected override async markDelivered(_em: EntityManager, event: ClaimedEvent): Promise<void> {
-    throw new Error(`simulated crash after publishing ${event.id}`);
+  protected override async markDelivered(_em: EntityManager, events: readonly ClaimedEvent[]): Promise<void> {
+    throw new Error(`simulated crash after publishing ${events.map((event) => event.id).join(', ')}`);
   }
 }
 

@@ -143,6 +143,60 @@ describe('worker runner', () => {
     expect(() => runner.register({ name: 'dup', intervalMs: 10, runOnce: async () => 0 })).toThrow('already registered');
   });
 
+  describe('workers with a due check', () => {
+    const always = () => ({ sql: '1 = 1', params: [] });
+    const never = () => ({ sql: '1 = 0', params: [] });
+
+    it('when a check says no, then its worker does not run; when it says yes, it runs with the clock time', async () => {
+      const ran: string[] = [];
+      const runner = new WorkerRunner(depsWith());
+      runner.register({ name: 'idle', intervalMs: HOUR, due: never, runOnce: async () => (ran.push('idle'), 1) });
+      runner.register({ name: 'busy', intervalMs: HOUR, due: always, runOnce: async (_em, now) => (ran.push(`busy@${now.toISOString()}`), 2) });
+
+      expect(await runner.runDueOnce()).toEqual({ busy: 2 });
+      expect(ran).toEqual([`busy@${frozenNow.toISOString()}`]);
+    });
+
+    it('when a round found nothing, then the worker rests for its interval instead of being asked every tick', async () => {
+      let calls = 0;
+      const runner = new WorkerRunner(depsWith());
+      runner.register({ name: 'stubborn', intervalMs: HOUR, due: always, runOnce: async () => (calls += 1, 0) });
+
+      await runner.runDueOnce();
+      const second = await runner.runDueOnce();
+
+      expect(second).toEqual({});
+      expect(calls).toBe(1);
+    });
+
+    it('when a round handled items, then the next tick follows at once instead of after the interval', async () => {
+      const drained = deferred<void>();
+      const backlog = [3, 2, 1, 0];
+      const runner = new WorkerRunner(depsWith());
+      runner.register({
+        name: 'backlog',
+        intervalMs: HOUR,
+        due: always,
+        async runOnce() {
+          const handled = backlog.shift() ?? 0;
+          if (handled === 0) drained.resolve();
+          return handled;
+        },
+      });
+      runner.start();
+      await drained.promise; // with an hour-long interval this only resolves through immediate re-ticks
+      await runner.stop();
+      expect(backlog).toEqual([]);
+    });
+
+    it('when the due check itself fails, then nothing runs and the failure is contained', async () => {
+      const runner = new WorkerRunner(depsWith());
+      runner.register({ name: 'broken-check', intervalMs: HOUR, due: () => ({ sql: 'exists (select 1 from no_such_table)', params: [] }), runOnce: async () => 1 });
+
+      await expect(runner.runDueOnce()).resolves.toEqual({});
+    });
+  });
+
   it('when allWorkers runs, then the outbox relay publishes committed events to the configured sink', async () => {
     const receiver = await new EventReceiver().start();
     try {
