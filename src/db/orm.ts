@@ -17,6 +17,38 @@ export interface OrmOptions {
   poolMax?: number;
 }
 
+/** How long a libSQL connection waits for another writer's lock before SQLITE_BUSY. */
+export const LIBSQL_BUSY_TIMEOUT_MS = 5_000;
+
+/** A libSQL database that lives in a local file: not the in-memory one of the tests, not a remote server. */
+export function isLibSqlFile(db: DatabaseConfig): boolean {
+  return db.dialect === 'libsql' && db.url !== ':memory:' && !/^(libsql|https?|wss?):/i.test(db.url);
+}
+
+/**
+ * Run on every new connection to the embedded libSQL file (the pool replaces
+ * them, so once at start would not do). WAL: a commit appends to the
+ * write-ahead log instead of creating, syncing and deleting a rollback journal
+ * inside the driver's synchronous call, which blocked the event loop; readers
+ * no longer wait for the writer either. synchronous=FULL keeps every commit
+ * durable: the log is fsynced before the commit returns, so a committed order
+ * survives power loss (NORMAL would sync only at checkpoints and could lose the
+ * last commits). The busy timeout comes first so that switching the journal
+ * mode, and any write, waits for another connection or process instead of
+ * failing at once. journal_mode=WAL is stored in the file; the other two are
+ * per connection.
+ */
+function applyFilePragmas(connection: { exec(sql: string): unknown }, done: (error: Error | null) => void): void {
+  try {
+    connection.exec(`pragma busy_timeout = ${LIBSQL_BUSY_TIMEOUT_MS}`);
+    connection.exec('pragma journal_mode = wal');
+    connection.exec('pragma synchronous = full');
+    done(null);
+  } catch (error) {
+    done(error as Error);
+  }
+}
+
 /**
  * One entity set, two dialects. Migrations are listed explicitly (not globbed)
  * so the same code finds them under ts (tests) and compiled js (production).
@@ -40,7 +72,7 @@ export function buildOrmOptions(db: DatabaseConfig, options: OrmOptions = {}): O
       snapshot: false,
       emit: 'ts',
     },
-    pool: { min: 0, max: options.poolMax ?? (isPostgres ? 10 : 1) },
+    pool: { min: 0, max: options.poolMax ?? (isPostgres ? 10 : 1), ...(isLibSqlFile(db) ? { afterCreate: applyFilePragmas } : {}) },
     // Each request and job works on its own fork; the global context is a bug.
     allowGlobalContext: false,
     forceUtcTimezone: true,
