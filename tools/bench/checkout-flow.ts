@@ -1,6 +1,20 @@
 import type { BenchClient } from './graphql-client';
+import type { BenchPayment } from './server';
 
-export type BenchPayment = 'cod' | 'card';
+export type { BenchPayment } from './server';
+
+/**
+ * What the bench did to one database, for the correctness check: every variant
+ * it created with its initial stock, every voucher code, and how many flows
+ * ended with a PLACED order (warm-up and counting passes included).
+ */
+export interface DatabaseLedger {
+  initialStock: Map<string, number>;
+  voucherCodes: string[];
+  placedFlows: number;
+}
+
+export const newLedger = (): DatabaseLedger => ({ initialStock: new Map(), voucherCodes: [], placedFlows: 0 });
 
 export interface FlowFixture {
   /** Every variant buyers may pick from: one product's two variants when hot, else the whole pool. */
@@ -9,6 +23,7 @@ export interface FlowFixture {
   voucherCode: string;
   currency: string;
   payment: BenchPayment;
+  ledger: DatabaseLedger;
 }
 
 /** mulberry32: a tiny seeded generator, so buyer N picks the same variants on every run. */
@@ -36,69 +51,138 @@ export interface FlowTiming {
   confirmMs: number;
 }
 
+/** The eight requests of one checkout, in order; the statement pass reports each. */
+export const FLOW_REQUESTS = [
+  'createCart', 'addCartLine (1st line)', 'addCartLine (2nd line)', 'applyVoucher',
+  'setShippingAddress', 'setShippingMethod', 'startCheckout', 'confirmCheckout',
+] as const;
+export type FlowRequest = (typeof FLOW_REQUESTS)[number];
+
+/** Wraps every request of a flow; the statement pass reads the counter before and after it. */
+export type RequestHook = <T>(request: FlowRequest, send: () => Promise<T>) => Promise<T>;
+const unwrapped: RequestHook = (_request, send) => send();
+
 const CREATE_CART = `mutation($input: CreateCartInput!) { createCart(input: $input) { id } }`;
 const ADD_LINE = `mutation($input: AddCartLineInput!) { addCartLine(input: $input) { __typename ... on ErrorResult { errorCode message } } }`;
 const APPLY_VOUCHER = `mutation($input: CartVoucherInput!) { applyVoucher(input: $input) { __typename ... on ErrorResult { errorCode message } } }`;
-const SET_ADDRESS = `mutation($input: SetShippingAddressInput!) { setShippingAddress(input: $input) { __typename ... on ErrorResult { errorCode message } } }`;
+export const SET_ADDRESS = `mutation($input: SetShippingAddressInput!) { setShippingAddress(input: $input) { __typename ... on ErrorResult { errorCode message } } }`;
 const SET_SHIPPING = `mutation($input: SetShippingMethodInput!) { setShippingMethod(input: $input) { __typename ... on ErrorResult { errorCode message } } }`;
 const START = `mutation($input: StartCheckoutInput!) { startCheckout(input: $input) { __typename ... on CheckoutPreview { versionKey } ... on ErrorResult { errorCode message } } }`;
 const CONFIRM = `mutation($input: ConfirmCheckoutInput!) { confirmCheckout(input: $input) { __typename ... on CheckoutConfirmation { order { id status } } ... on ErrorResult { errorCode message } } }`;
 
-function expectType(result: Record<string, { __typename: string }>, field: string, typename: string): void {
+export const BENCH_ADDRESS = { name: 'Bench Buyer', line1: '1 Load Street', city: 'Berlin', postalCode: '10115', country: 'DE' };
+
+export function expectType(result: Record<string, { __typename: string }>, field: string, typename: string): void {
   if (result[field].__typename !== typename) throw new Error(`${field} answered ${JSON.stringify(result[field])}`);
 }
 
-/** One guest buyer, start to finish, exactly as a storefront would call it. */
-export async function runCheckoutFlow(client: BenchClient, fixture: FlowFixture, buyer: number): Promise<FlowTiming> {
-  const started = performance.now();
-  const { createCart } = await client.request(CREATE_CART, { input: { currency: fixture.currency, email: `bench-${buyer}@example.com` } });
+/** A cart with two lines, the voucher and an address: what a small-mutation measurement starts from. */
+export async function createFilledCart(client: BenchClient, fixture: FlowFixture, buyer: number, hook: RequestHook = unwrapped): Promise<string> {
+  const { createCart } = await hook('createCart', () =>
+    client.request(CREATE_CART, { input: { currency: fixture.currency, email: `bench-${buyer}@example.com` } }));
   const cartId = createCart.id as string;
-  for (const variantId of pickVariants(fixture.variantPool, buyer)) {
-    expectType(await client.request(ADD_LINE, { input: { cartId, variantId, quantity: 1 } }), 'addCartLine', 'Cart');
-  }
-  expectType(await client.request(APPLY_VOUCHER, { input: { cartId, code: fixture.voucherCode } }), 'applyVoucher', 'Cart');
-  const address = { name: 'Bench Buyer', line1: '1 Load Street', city: 'Berlin', postalCode: '10115', country: 'DE' };
-  expectType(await client.request(SET_ADDRESS, { input: { cartId, address } }), 'setShippingAddress', 'Cart');
-  expectType(await client.request(SET_SHIPPING, { input: { cartId, shippingMethodId: fixture.shippingMethodId } }), 'setShippingMethod', 'Cart');
-  const preview = await client.request(START, { input: { cartId } });
+  const [first, second] = pickVariants(fixture.variantPool, buyer);
+  expectType(await hook('addCartLine (1st line)', () => client.request(ADD_LINE, { input: { cartId, variantId: first, quantity: 1 } })), 'addCartLine', 'Cart');
+  expectType(await hook('addCartLine (2nd line)', () => client.request(ADD_LINE, { input: { cartId, variantId: second, quantity: 1 } })), 'addCartLine', 'Cart');
+  expectType(await hook('applyVoucher', () => client.request(APPLY_VOUCHER, { input: { cartId, code: fixture.voucherCode } })), 'applyVoucher', 'Cart');
+  expectType(await hook('setShippingAddress', () => client.request(SET_ADDRESS, { input: { cartId, address: BENCH_ADDRESS } })), 'setShippingAddress', 'Cart');
+  return cartId;
+}
+
+/**
+ * One guest buyer, start to finish, exactly as a storefront would call it.
+ * Counts the flow in the ledger only once the answer says PLACED, so that the
+ * correctness check compares orders with flows that really succeeded.
+ */
+export async function runCheckoutFlow(client: BenchClient, fixture: FlowFixture, buyer: number, hook: RequestHook = unwrapped): Promise<FlowTiming> {
+  const started = performance.now();
+  const cartId = await createFilledCart(client, fixture, buyer, hook);
+  expectType(await hook('setShippingMethod', () =>
+    client.request(SET_SHIPPING, { input: { cartId, shippingMethodId: fixture.shippingMethodId } })), 'setShippingMethod', 'Cart');
+  const preview = await hook('startCheckout', () => client.request(START, { input: { cartId } }));
   expectType(preview, 'startCheckout', 'CheckoutPreview');
   const confirmStarted = performance.now();
   const payment = fixture.payment === 'card'
     ? { paymentMethod: 'CARD', stripePaymentMethodId: 'pm_card_visa' }
     : { paymentMethod: 'CASH_ON_DELIVERY' };
-  const confirmed = await client.request(CONFIRM, { input: { cartId, versionKey: preview.startCheckout.versionKey, ...payment } });
+  const confirmed = await hook('confirmCheckout', () =>
+    client.request(CONFIRM, { input: { cartId, versionKey: preview.startCheckout.versionKey, ...payment } }));
   expectType(confirmed, 'confirmCheckout', 'CheckoutConfirmation');
+  const status = confirmed.confirmCheckout.order.status;
+  if (status !== 'PLACED') throw new Error(`confirmCheckout answered order status ${status}`);
+  fixture.ledger.placedFlows++;
   const finished = performance.now();
   return { flowMs: finished - started, confirmMs: finished - confirmStarted };
 }
 
+const CREATE_SELLER = `mutation($input: CreateSellerInput!) { createSeller(input: $input) { id } }`;
 const CREATE_PRODUCT = `mutation($input: CreateProductInput!) { createProduct(input: $input) { variants { id } } }`;
 const CREATE_SHIPPING = `mutation($input: CreateShippingMethodInput!) { createShippingMethod(input: $input) { id } }`;
 const CREATE_VOUCHER = `mutation($input: CreateVoucherInput!) { createVoucher(input: $input) { id } }`;
 
+async function createProduct(admin: BenchClient, ledger: DatabaseLedger, input: {
+  name: string; sellerId?: string; variants: { sku: string; name: string; price: number; currency: string; stock: number }[];
+}): Promise<string[]> {
+  const { createProduct: created } = await admin.request(CREATE_PRODUCT, { input });
+  const ids = (created.variants as { id: string }[]).map((variant) => variant.id);
+  ids.forEach((id, index) => ledger.initialStock.set(id, input.variants[index].stock));
+  return ids;
+}
+
+export const READ_PAGE_SIZE = 50;
+
 /**
- * Catalog for the run: `products` products of two variants each with ample
+ * The catalog page the read phase asks for: one seller's 50 products of two
+ * variants each. Created before the checkout fixture, so that `products(first: 50)`
+ * (oldest first) returns exactly these, each with its seller; nobody buys them.
+ */
+export async function prepareReadCatalog(admin: BenchClient, ledger: DatabaseLedger): Promise<void> {
+  const tag = Date.now().toString(36);
+  const { createSeller } = await admin.request(CREATE_SELLER, { input: { name: 'Bench seller', stripeAccountId: 'acct_bench' } });
+  for (let product = 0; product < READ_PAGE_SIZE; product++) {
+    await createProduct(admin, ledger, {
+      name: `Catalog product ${product}`,
+      sellerId: createSeller.id,
+      variants: [
+        { sku: `READ-${product}-A-${tag}`, name: 'A', price: 1500 + product, currency: 'EUR', stock: 1000 },
+        { sku: `READ-${product}-B-${tag}`, name: 'B', price: 2500 + product, currency: 'EUR', stock: 1000 },
+      ],
+    });
+  }
+}
+
+/**
+ * Catalog for the checkouts: `products` products of two variants each with ample
  * stock, a shipping method, an uncapped voucher. With one product every buyer
  * takes the same two stock rows (the hot-row worst case).
  */
-export async function prepareFixture(admin: BenchClient, options: { stock: number; products: number; payment: BenchPayment }): Promise<FlowFixture> {
+export async function prepareFixture(
+  admin: BenchClient, ledger: DatabaseLedger, options: { stock: number; products: number; payment: BenchPayment },
+): Promise<FlowFixture> {
   const currency = 'EUR';
   const tag = Date.now().toString(36);
   const variantPool: string[] = [];
   for (let product = 0; product < options.products; product++) {
-    const { createProduct } = await admin.request(CREATE_PRODUCT, {
-      input: {
-        name: `Bench product ${product}`,
-        variants: [
-          { sku: `BENCH-${product}-A-${tag}`, name: 'A', price: 1999 + product, currency, stock: options.stock },
-          { sku: `BENCH-${product}-B-${tag}`, name: 'B', price: 4550 + product, currency, stock: options.stock },
-        ],
-      },
-    });
-    variantPool.push(...(createProduct.variants as { id: string }[]).map((variant) => variant.id));
+    variantPool.push(...await createProduct(admin, ledger, {
+      name: `Bench product ${product}`,
+      variants: [
+        { sku: `BENCH-${product}-A-${tag}`, name: 'A', price: 1999 + product, currency, stock: options.stock },
+        { sku: `BENCH-${product}-B-${tag}`, name: 'B', price: 4550 + product, currency, stock: options.stock },
+      ],
+    }));
   }
   const { createShippingMethod } = await admin.request(CREATE_SHIPPING, { input: { name: 'Bench shipping', price: 495, currency } });
   const voucherCode = `BENCH${tag}`.toUpperCase();
   await admin.request(CREATE_VOUCHER, { input: { code: voucherCode, kind: 'PERCENT_OFF', value: 1000 } });
-  return { variantPool, shippingMethodId: createShippingMethod.id, voucherCode, currency, payment: options.payment };
+  ledger.voucherCodes.push(voucherCode);
+  return { variantPool, shippingMethodId: createShippingMethod.id, voucherCode, currency, payment: options.payment, ledger };
+}
+
+/** The catalog read of the read phase: a storefront's product list page. */
+export const PRODUCTS_PAGE = `query { products(first: ${READ_PAGE_SIZE}) { nodes { id name seller { id name }
+  variants { id sku name price { amount currency } available } } } }`;
+
+export async function readProductsPage(client: BenchClient): Promise<number> {
+  const data = await client.request(PRODUCTS_PAGE);
+  return data.products.nodes.length as number;
 }

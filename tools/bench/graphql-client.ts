@@ -1,3 +1,6 @@
+/** No request of the bench may hang it: a server that stops answering fails the request instead. */
+const REQUEST_TIMEOUT_MS = 60_000;
+
 /** A minimal GraphQL-over-HTTP client for the benchmark: one POST per operation, errors thrown. */
 export class BenchClient {
   constructor(private readonly url: string, private readonly token: string | null = null) {}
@@ -5,7 +8,9 @@ export class BenchClient {
   async request<T = any>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
-    const response = await fetch(`${this.url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+    const response = await fetch(`${this.url}/graphql`, {
+      method: 'POST', headers, body: JSON.stringify({ query, variables }), signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
     const body = (await response.json()) as { data?: T; errors?: { message: string }[] };
     if (body.errors?.length || !body.data) throw new Error(`GraphQL error: ${JSON.stringify(body.errors ?? body)}`);
     return body.data;
@@ -18,7 +23,7 @@ export class BenchClient {
 
 /** Reads one counter from the Prometheus text at /metrics (sum over its label sets). */
 export async function readCounter(baseUrl: string, name: string): Promise<number> {
-  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+  const text = await (await fetch(`${baseUrl}/metrics`, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })).text();
   return text
     .split('\n')
     .filter((line) => line.startsWith(name + ' ') || line.startsWith(name + '{'))

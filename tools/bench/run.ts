@@ -1,187 +1,233 @@
 /**
  * npm run bench: drives N concurrent virtual customers through the whole storefront
  * checkout over HTTP against a real server process, on PostgreSQL and on the
- * embedded libSQL default, and prints throughput, latency percentiles and SQL
- * statements per checkout. Not part of npm test.
+ * embedded libSQL default; then a catalog read phase and a small cart mutation
+ * at one customer; then counts SQL statements in a separate sequential pass;
+ * then checks the database. Not part of npm test.
  *
  *   BENCH_CONCURRENCY (16)  BENCH_DURATION (20s)  BENCH_DIALECTS (postgresql,libsql)
+ *   BENCH_BASELINE (a git ref, e.g. fb245c7: built in a temporary worktree and run back to back with the working tree)
+ *   BENCH_READ_DURATION (5s: products(first: 50) at c=16)
+ *   BENCH_SOAK (e.g. 10m: instead of the comparison, the checkout load on the working tree for that long, RSS every
+ *     BENCH_SOAK_SAMPLE (30s), flat = last within 10% of the first sample after BENCH_SOAK_WARMUP (60s))
  *   BENCH_PG_DURABLE (on: fsync + synchronous_commit as in production)  BENCH_NODE_ARGS (extra node flags for the server)
  *   BENCH_HOT (off: buyers spread over BENCH_PRODUCTS (40) products of 2 variants; on: all buy the same 2 variants)
  *   BENCH_PAYMENT (cod | card: card pays pm_card_visa through the Stripe emulator started in this process)
  *   BENCH_GATEWAY_PROCESSES (1: the PostgreSQL server's GATEWAY_PROCESSES; statements are always counted on one)
+ * Exits 1 when a correctness check finds a mismatch (or a build could not be measured).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { parseDuration } from '../../src/config';
-import { freePort, startPostgresCluster, type PostgresCluster } from '../postgres-cluster';
-import { prepareFixture, runCheckoutFlow, type BenchPayment, type FlowTiming } from './checkout-flow';
-import { BenchClient, readCounter } from './graphql-client';
-import { startStripeEmulator, type StripeEmulator } from '../stripe-emulator';
-import { formatMs, percentile } from './stats';
+import { startPostgresCluster, type PostgresCluster } from '../postgres-cluster';
+import { describeWorkingTree, prepareBaseline, type BaselineBuild } from './baseline';
+import { newLedger, prepareFixture, prepareReadCatalog, type DatabaseLedger } from './checkout-flow';
+import { checkCorrectness, type Database } from './correctness';
+import { readLoad, smallMutationLatencies, SMALL_MUTATIONS, soak, timedCheckouts, warmUp, WARM_UP_FLOWS } from './phases';
+import { collectFigures, printTable, statementRanges, type BuildResult } from './report';
+import { killRunningServers, logInAdmin, startServer, type BenchPayment, type Build, type ServerHandle } from './server';
+import { countStatements } from './statements';
 
-const ADMIN = { email: 'bench-admin@tillgate.local', password: 'bench-admin-password' };
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const durationMs = parseDuration('BENCH_DURATION', process.env.BENCH_DURATION ?? '20s');
-const dialects = (process.env.BENCH_DIALECTS ?? 'postgresql,libsql').split(',');
+const readDurationMs = parseDuration('BENCH_READ_DURATION', process.env.BENCH_READ_DURATION ?? '5s');
+const dialects = (process.env.BENCH_DIALECTS ?? 'postgresql,libsql').split(',').map((d) => d.trim());
 const durablePg = (process.env.BENCH_PG_DURABLE ?? 'on') !== 'off';
 const hot = (process.env.BENCH_HOT ?? 'off') === 'on';
 const products = hot ? 1 : Number(process.env.BENCH_PRODUCTS ?? 40);
 const payment: BenchPayment = process.env.BENCH_PAYMENT === 'card' ? 'card' : 'cod';
 const gatewayProcesses = process.env.BENCH_GATEWAY_PROCESSES ?? '1';
-const STRIPE_SECRET_KEY = 'sk_test_bench';
-const STRIPE_WEBHOOK_SECRET = 'whsec_bench_webhook_secret';
+const baselineRef = process.env.BENCH_BASELINE?.trim() || null;
+const soakMs = process.env.BENCH_SOAK ? parseDuration('BENCH_SOAK', process.env.BENCH_SOAK) : null;
+const soakSampleMs = parseDuration('BENCH_SOAK_SAMPLE', process.env.BENCH_SOAK_SAMPLE ?? '30s');
+const soakWarmUpMs = parseDuration('BENCH_SOAK_WARMUP', process.env.BENCH_SOAK_WARMUP ?? '60s');
+const READ_CONCURRENCY = 16;
+const STOCK = 10_000_000;
+// Disjoint buyer numbers per phase: every cart has its own guest email.
+const BUYERS = { timed: WARM_UP_FLOWS, mutation: 1_000_000, counting: 2_000_000 };
 
-interface ServerHandle { url: string; stop(): Promise<void> }
+const repo = resolve(__dirname, '..', '..', '..');
+const workingTree: Build = { label: describeWorkingTree(repo), root: repo };
 
-async function waitUntilReady(url: string, child: ChildProcess): Promise<void> {
-  for (let attempt = 0; attempt < 300; attempt++) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${url}/readyz`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('server did not become ready');
-}
-
-/** For the CARD variant: an emulator whose webhooks go to the server under test. */
-async function startStripeIfNeeded(): Promise<{ env: Record<string, string>; emulator: StripeEmulator } | null> {
-  if (payment !== 'card') return null;
-  const emulator = await startStripeEmulator({ port: 0, webhookSecret: STRIPE_WEBHOOK_SECRET });
-  return { emulator, env: { STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, STRIPE_API_BASE: emulator.url } };
-}
-
-async function startServer(env: Record<string, string>): Promise<ServerHandle> {
-  const stripe = await startStripeIfNeeded();
-  const port = await freePort();
-  // BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the server under load.
-  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, resolve(__dirname, '..', '..', 'src', 'main.js')], {
-    env: {
-      ...process.env, ...env, ...stripe?.env, PORT: String(port), ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password,
-      DEMO_DATA: 'off', LOG_LEVEL: 'error', AUTH_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
+/** Synchronous cleanups (PostgreSQL cluster, baseline worktree, data dirs), also run on Ctrl-C, when finally blocks do not. */
+const cleanups = new Set<() => void>();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    killRunningServers();
+    for (const cleanup of cleanups) cleanup();
+    process.exit(130);
   });
-  const url = `http://127.0.0.1:${port}`;
-  await waitUntilReady(url, child);
-  stripe?.emulator.setWebhookUrl(`${url}/webhooks/stripe`);
+}
+
+interface DatabaseKind {
+  title: string;
+  /** A fresh, empty database for one build: builds never share one (their migrations may differ). */
+  create(index: number): Promise<{ env: Record<string, string>; database: Database }>;
+  close(): void;
+}
+
+async function postgresKind(): Promise<DatabaseKind> {
+  const cluster: PostgresCluster = await startPostgresCluster({ durable: durablePg });
+  const stop = () => cluster.stop();
+  cleanups.add(stop);
   return {
-    url,
-    stop: async () => {
-      await new Promise<void>((done) => {
-        child.once('exit', () => done());
-        child.kill('SIGTERM');
-      });
-      await stripe?.emulator.close();
+    title: `PostgreSQL (${durablePg ? 'fsync on, synchronous_commit on' : 'fsync off'}, ${gatewayProcesses} gateway process${gatewayProcesses === '1' ? '' : 'es'})`,
+    async create(index) {
+      const admin = new Client({ connectionString: cluster.urlFor('postgres') });
+      await admin.connect();
+      await admin.query(`create database tillgate_bench_${index}`).finally(() => admin.end());
+      const url = cluster.urlFor(`tillgate_bench_${index}`);
+      return { env: { GATEWAY_PROCESSES: gatewayProcesses, DATABASE_URL: url }, database: { kind: 'postgresql', url } };
+    },
+    close() {
+      cleanups.delete(stop);
+      stop();
     },
   };
 }
 
-async function logInAdmin(client: BenchClient): Promise<BenchClient> {
-  const data = await client.request(`mutation($input: LogInInput!) { logIn(input: $input) { ... on AuthPayload { token } } }`, { input: ADMIN });
-  return client.withToken(data.logIn.token);
+function libsqlKind(): DatabaseKind {
+  const dirs: string[] = [];
+  const removeAll = () => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true }));
+  cleanups.add(removeAll);
+  return {
+    title: 'embedded libSQL file',
+    async create() {
+      const dataDir = mkdtempSync(join(tmpdir(), 'tillgate-bench-'));
+      dirs.push(dataDir);
+      return { env: { DATA_DIR: dataDir, DATABASE_URL: '' }, database: { kind: 'libsql', file: join(dataDir, 'tillgate.db') } };
+    },
+    close() {
+      cleanups.delete(removeAll);
+      removeAll();
+    },
+  };
 }
 
-/**
- * SQL statements per checkout, from a server of its own with statement
- * counting on: the counting goes through MikroORM's query logger, which
- * formats every statement, and would slow the timed run down.
- */
-async function statementsPerCheckout(start: (env: Record<string, string>) => Promise<ServerHandle>): Promise<number> {
-  // One process: each keeps its own counter, and /metrics answers from whichever takes the connection.
-  const server = await start({ SQL_STATEMENT_METRICS: 'on', GATEWAY_PROCESSES: '1' });
+/** The phases with statement counting off, on one server: fixture, warm-up, checkouts, reads, small mutations. */
+async function timedPhases(server: ServerHandle, ledger: DatabaseLedger) {
+  const admin = await logInAdmin(server.url);
+  await prepareReadCatalog(admin, ledger);
+  const fixture = await prepareFixture(admin, ledger, { stock: STOCK, products, payment });
+  await warmUp(server, fixture, WARM_UP_FLOWS, 0);
+  const timed = await timedCheckouts(server, fixture, { concurrency, durationMs, firstBuyer: BUYERS.timed });
+  const read = await readLoad(server, { concurrency: READ_CONCURRENCY, durationMs: readDurationMs });
+  const mutations = await smallMutationLatencies(server, fixture, BUYERS.mutation);
+  return { fixture, timed, read, mutations };
+}
+
+/** Every phase for one build on its own database; a build that cannot be measured reports why instead. */
+async function measureBuild(build: Build, kind: DatabaseKind, index: number, details: string[]): Promise<BuildResult> {
+  const { env, database } = await kind.create(index);
+  const ledger = newLedger();
+  const problems: string[] = [];
   try {
-    const anonymous = new BenchClient(server.url);
-    const fixture = await prepareFixture(await logInAdmin(anonymous), { stock: 10_000_000, products, payment });
-    for (let i = 0; i < 5; i++) await runCheckoutFlow(anonymous, fixture, i);
-    const before = await readCounter(server.url, 'sql_statements_total');
-    const flows = 20;
-    for (let i = 0; i < flows; i++) await runCheckoutFlow(anonymous, fixture, 100 + i);
-    return ((await readCounter(server.url, 'sql_statements_total')) - before) / flows;
-  } finally {
-    await server.stop();
+    const server = await startServer(build, payment, env);
+    const { fixture, timed, read, mutations } = await timedPhases(server, ledger).finally(() => server.stop());
+    problems.push(...(await checkCorrectness(database, ledger)).map((p) => `after the timed run: ${p}`));
+    details.push(`${build.label}: ${timed.rssStart.processes} gateway process(es) at start, ${timed.rssEnd.processes} at end`);
+
+    // Statement counting: the same database and fixture, a server of its own with the counter on.
+    const counting = await startServer(build, payment, { ...env, SQL_STATEMENT_METRICS: 'on', GATEWAY_PROCESSES: '1' });
+    const sql = await countStatements(counting, fixture, BUYERS.counting).finally(() => counting.stop());
+    if (!sql.counted) details.push(`${build.label}: no sql_statements_total on /metrics, statements not counted`);
+    const ranges = statementRanges(build.label, sql);
+    if (ranges) details.push(ranges);
+    problems.push(...(await checkCorrectness(database, ledger)).map((p) => `after the counting pass: ${p}`));
+    return { build, figures: collectFigures(timed, read, mutations, sql), problems };
+  } catch (error) {
+    console.error(`  ${build.label} on ${kind.title}: ${(error as Error).stack ?? error}`);
+    return { build, figures: new Map(), problems: [...problems, `could not be measured: ${(error as Error).message}`] };
   }
 }
 
-async function measure(label: string, start: (env: Record<string, string>) => Promise<ServerHandle>): Promise<void> {
-  const server = await start({});
-  const run = await timedRun(server).finally(() => server.stop());
-  report(label, { ...run, statements: await statementsPerCheckout(start) });
-}
-
-async function timedRun(server: ServerHandle): Promise<{ timings: FlowTiming[]; failures: number; elapsedS: number }> {
-  const anonymous = new BenchClient(server.url);
-  const fixture = await prepareFixture(await logInAdmin(anonymous), { stock: 10_000_000, products, payment });
-  let buyer = 0;
-  for (let i = 0; i < 20; i++) await runCheckoutFlow(anonymous, fixture, buyer++); // warm-up
-
-  const timings: FlowTiming[] = [];
-  let failures = 0;
-  const deadline = performance.now() + durationMs;
-  const started = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (performance.now() < deadline) {
-      try {
-        timings.push(await runCheckoutFlow(anonymous, fixture, buyer++));
-      } catch (error) {
-        failures++;
-        if (failures <= 3) console.error(`  flow failed: ${(error as Error).message}`);
-      }
+async function compare(kind: DatabaseKind, builds: Build[]): Promise<BuildResult[]> {
+  const details = [
+    `${concurrency} concurrent customers for ${(durationMs / 1000).toFixed(0)} s after ${WARM_UP_FLOWS} warm-up flows ` +
+      `(${hot ? 'hot: every buyer takes the same 2 variants' : `spread over ${products} products`}, ${payment.toUpperCase()})`,
+    `read: products(first: 50) with seller, variants, prices, availability, c=${READ_CONCURRENCY} for ${(readDurationMs / 1000).toFixed(0)} s; ` +
+      `small mutation: setShippingAddress on a 2-line cart, ${SMALL_MUTATIONS} in a row`,
+    'SQL: medians over 20 sequential flows on a server with SQL_STATEMENT_METRICS=on; background = from the first flow until the workers are quiet, idle ticks removed',
+  ];
+  const results: BuildResult[] = [];
+  try {
+    for (const [index, build] of builds.entries()) {
+      console.log(`  measuring ${build.label} on ${kind.title} ...`);
+      results.push(await measureBuild(build, kind, index, details));
     }
-  }));
-  return { timings, failures, elapsedS: (performance.now() - started) / 1000 };
-}
-
-function report(label: string, run: { timings: FlowTiming[]; failures: number; elapsedS: number; statements: number }): void {
-  const { timings, failures, elapsedS, statements } = run;
-  const flows = timings.map((t) => t.flowMs);
-  const confirms = timings.map((t) => t.confirmMs);
-  const shape = `${hot ? 'hot: every buyer takes the same 2 variants' : `spread over ${products} products`}, ${payment.toUpperCase()}`;
-  console.log(`\n${label}: ${concurrency} concurrent customers for ${(durationMs / 1000).toFixed(0)} s (${shape})`);
-  console.log(`  checkouts/s          ${(timings.length / elapsedS).toFixed(1)}  (${timings.length} placed, ${failures} failed)`);
-  console.log(`  flow     p50/p95/p99 ${formatMs(percentile(flows, 50))} / ${formatMs(percentile(flows, 95))} / ${formatMs(percentile(flows, 99))}`);
-  console.log(`  confirm  p50/p95/p99 ${formatMs(percentile(confirms, 50))} / ${formatMs(percentile(confirms, 95))} / ${formatMs(percentile(confirms, 99))}`);
-  console.log(`  SQL statements per checkout (whole flow, 8 requests; counted in a separate sequential pass) ${statements.toFixed(1)}`);
-}
-
-async function benchPostgres(): Promise<void> {
-  let cluster: PostgresCluster | null = null;
-  try {
-    cluster = await startPostgresCluster({ durable: durablePg });
-    const admin = new Client({ connectionString: cluster.urlFor('postgres') });
-    await admin.connect();
-    await admin.query('create database tillgate_bench');
-    await admin.end();
-    const databaseUrl = cluster.urlFor('tillgate_bench');
-    const label = `PostgreSQL (${durablePg ? 'fsync on, synchronous_commit on' : 'fsync off'}, ${gatewayProcesses} gateway process${gatewayProcesses === '1' ? '' : 'es'})`;
-    await measure(label, (env) => startServer({ GATEWAY_PROCESSES: gatewayProcesses, ...env, DATABASE_URL: databaseUrl }));
   } finally {
-    cluster?.stop();
+    kind.close();
+  }
+  printTable(kind.title, results, details);
+  return results;
+}
+
+async function soakOn(kind: DatabaseKind): Promise<string[]> {
+  try {
+    const { env, database } = await kind.create(0);
+    const ledger = newLedger();
+    const server = await startServer(workingTree, payment, env);
+    const result = await (async () => {
+      const fixture = await prepareFixture(await logInAdmin(server.url), ledger, { stock: STOCK, products, payment });
+      await warmUp(server, fixture, WARM_UP_FLOWS, 0);
+      console.log(`\nSoak on ${kind.title}: ${concurrency} customers for ${(soakMs! / 1000).toFixed(0)} s, RSS every ${soakSampleMs / 1000} s`);
+      return soak(server, fixture, { concurrency, durationMs: soakMs!, sampleEveryMs: soakSampleMs, firstBuyer: BUYERS.timed });
+    })().finally(() => server.stop());
+    // Checked before kind.close(): the libSQL file goes with its directory.
+    const problems = await checkCorrectness(database, ledger);
+    console.log(`  ${result.timings.length} checkouts (${(result.timings.length / result.elapsedS).toFixed(1)}/s), ${result.failures} failed`);
+    for (const sample of result.samples) console.log(`  ${sample.atS.toFixed(0).padStart(6)} s  ${sample.rss.totalMb.toFixed(1)} MB (${sample.rss.processes} process(es))`);
+    const first = result.samples.find((s) => s.atS * 1000 >= soakWarmUpMs) ?? result.samples[0];
+    const last = result.samples.at(-1)!;
+    const change = (last.rss.totalMb - first.rss.totalMb) / first.rss.totalMb;
+    console.log(`  RSS ${Math.abs(change) <= 0.1 ? 'flat' : 'NOT flat'}: ${(change * 100).toFixed(1)}% from ${first.atS.toFixed(0)} s ` +
+      `(${first.rss.totalMb.toFixed(1)} MB) to the end (${last.rss.totalMb.toFixed(1)} MB); the limit is 10%`);
+    console.log(`  correctness: ${problems.length === 0 ? 'OK' : `MISMATCH\n${problems.map((p) => `    ${p}`).join('\n')}`}`);
+    return problems;
+  } finally {
+    kind.close();
   }
 }
 
-async function benchLibsql(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'tillgate-bench-'));
-  try {
-    await measure('embedded libSQL file', (env) => startServer({ ...env, DATA_DIR: dataDir, DATABASE_URL: '' }));
-  } finally {
-    rmSync(dataDir, { recursive: true, force: true });
+async function main(): Promise<number> {
+  console.log(`Tillgate checkout benchmark on ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}`);
+  const kinds: (() => Promise<DatabaseKind>)[] = [];
+  if (dialects.includes('postgresql')) kinds.push(postgresKind);
+  if (dialects.includes('libsql')) kinds.push(async () => libsqlKind());
+  let failed = false;
+
+  if (soakMs !== null) {
+    for (const kind of kinds) failed = (await soakOn(await kind())).length > 0 || failed;
+    return failed ? 1 : 0;
   }
+
+  let baseline: BaselineBuild | null = null;
+  try {
+    if (baselineRef) {
+      baseline = prepareBaseline(repo, baselineRef);
+      cleanups.add(baseline.remove);
+    }
+    const builds = baseline ? [baseline, workingTree] : [workingTree];
+    for (const kind of kinds) {
+      for (const result of await compare(await kind(), builds)) failed = result.problems.length > 0 || failed;
+    }
+  } finally {
+    if (baseline) {
+      cleanups.delete(baseline.remove);
+      baseline.remove();
+    }
+  }
+  return failed ? 1 : 0;
 }
 
-async function main(): Promise<void> {
-  console.log(`Tillgate checkout benchmark on ${require('node:os').cpus().length} cores, Node ${process.version}`);
-  if (dialects.includes('postgresql')) await benchPostgres();
-  if (dialects.includes('libsql')) await benchLibsql();
-}
-
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error(error);
+    killRunningServers();
+    for (const cleanup of cleanups) cleanup();
+    process.exit(1);
+  },
+);
