@@ -1,4 +1,4 @@
-import { Order, OrderStatus, PaymentMethodKind, StockLevel, Voucher, VoucherKind } from '../../src/entities';
+import { Order, OrderStatus, OutboxEvent, PaymentMethodKind, StockLevel, Voucher, VoucherKind } from '../../src/entities';
 import type { Outcome } from '../../src/services/shared/outcome';
 import { SimulatedCrash } from '../../src/services/saga/saga-types';
 import { systemClock } from '../../src/services/shared/clock';
@@ -100,11 +100,12 @@ describe('checkout races on PostgreSQL', () => {
   });
 
   it('when two recovery workers run at once over crashed sagas, then each saga is ended exactly once', async () => {
-    const crashing = directSaga(getApp(), { faults: { beforeStep: (id) => { if (id === 'finalize') throw new SimulatedCrash('killed before finalize'); } } });
+    // Card checkouts killed after their first transaction: each leaves a RUNNING saga with a pending order.
+    const crashing = directSaga(getApp(), { faults: { beforeStep: (id) => { if (id === 'payment') throw new SimulatedCrash('killed before payment'); } } });
     const carts = await Promise.all(Array.from({ length: 6 }, () => buildReadyCart(em(), { lines: [{ price: 1_000, stock: 3, quantity: 1 }] })));
     for (const ready of carts) {
-      await expect(crashing.confirm(em(), { cartId: ready.cart.id, versionKey: ready.versionKey, paymentMethod: PaymentMethodKind.CASH_ON_DELIVERY }, { customerId: null, isAdmin: false }))
-        .rejects.toBeInstanceOf(SimulatedCrash);
+      const card = { cartId: ready.cart.id, versionKey: ready.versionKey, paymentMethod: PaymentMethodKind.CARD, stripePaymentMethodId: 'pm_card_visa' };
+      await expect(crashing.confirm(em(), card, { customerId: null, isAdmin: false })).rejects.toBeInstanceOf(SimulatedCrash);
     }
     const deps = { config: getApp().config, clock: systemClock, extensions: {} };
     const later = new Date(Date.now() + getApp().config.sagaRecoveryGraceMs + 1_000);
@@ -112,7 +113,9 @@ describe('checkout races on PostgreSQL', () => {
     const [first, second] = await Promise.all([recoverStaleSagas(em(), deps, later), recoverStaleSagas(em(), deps, later)]);
 
     expect(first + second).toBe(6);
-    expect(await em().count(Order, { status: OrderStatus.PLACED })).toBe(6);
+    // No provider holds a payment for any of them: each order is cancelled once, each cancellation announced once.
+    expect(await em().count(Order, { status: OrderStatus.CANCELLED })).toBe(6);
+    expect(await em().count(OutboxEvent, { type: 'checkout.compensated' })).toBe(6);
     await assertCheckoutInvariants(getApp().orm);
   });
 });

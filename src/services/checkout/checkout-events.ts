@@ -1,11 +1,22 @@
 import type { EntityManager } from '../../db/orm';
 import { recordEvent } from '../outbox/outbox';
+import { cartVersionKey } from '../cart/version-key';
+import type { RolledBackGroup } from '../saga/saga-runner';
 import type { SagaRecordData } from '../saga/saga-types';
+import { FailureSignal, type PriceChange } from '../shared/outcome';
+import { loadCheckoutCart } from './checkout-cart';
 import type { CheckoutSagaInput } from './checkout-types';
+import { CartStatus } from '../../entities';
 import { CLAIM_CART_STEP } from './steps/claim-cart.step';
 import { CREATE_ORDER_STEP } from './steps/create-order.step';
 
 export const CHECKOUT_COMPENSATED = 'checkout.compensated';
+
+/** Outbox `checkout.compensated` for an attempt that had claimed its cart but wrote no order that still exists. */
+function announceCartRollback(tx: EntityManager, input: CheckoutSagaInput, sagaId: string, reason: string): void {
+  const { cartId } = input;
+  recordEvent(tx, { type: CHECKOUT_COMPENSATED, aggregateId: cartId, payload: { orderId: null, cartId, sagaId, reason } });
+}
 
 /**
  * Outbox `checkout.compensated`: exactly one per compensated checkout that had
@@ -14,15 +25,37 @@ export const CHECKOUT_COMPENSATED = 'checkout.compensated';
  * - The order had been written: its cancellation (cancelPendingOrder) already
  *   announced it, keyed by the order id, in the same transaction as the cancel;
  *   nothing more is written here.
- * - No order yet (the price guard, stock, vouchers or the amount checks
- *   refused, or a fault struck before create-order): the event is keyed by the
- *   cart id with `orderId: null`, so subscribers still learn that the cart's
- *   checkout attempt was rolled back (stock and voucher holds given back).
- * A saga whose first step never committed claimed nothing and announces nothing.
+ * - No order yet: the event is keyed by the cart id with `orderId: null`, so
+ *   subscribers still learn that the cart's checkout attempt was rolled back.
  */
 export function announceCompensation(tx: EntityManager, saga: { sagaId: string; record: SagaRecordData<CheckoutSagaInput>; reason: string }): void {
   const steps = saga.record.steps ?? {};
   if (!(CLAIM_CART_STEP in steps) || CREATE_ORDER_STEP in steps) return;
-  const { cartId } = saga.record.input;
-  recordEvent(tx, { type: CHECKOUT_COMPENSATED, aggregateId: cartId, payload: { orderId: null, cartId, sagaId: saga.sagaId, reason: saga.reason } });
+  announceCartRollback(tx, saga.record.input, saga.sagaId, saga.reason);
+}
+
+/**
+ * After the checkout's local transaction rolled back (stock, vouchers, the
+ * price guard or the amount checks refused, or a fault struck):
+ * - an attempt that got past the claim is announced once, keyed by the cart
+ *   (an order it wrote never became visible); one refused at the claim
+ *   (wrong key, someone else's cart, a replay) claimed nothing and says nothing;
+ * - a PriceChangedError leaves the lines at the prices it showed, so
+ *   confirming with the key it carried confirms exactly those.
+ */
+export async function afterCheckoutRollback(tx: EntityManager, group: RolledBackGroup<CheckoutSagaInput>): Promise<void> {
+  const failure = group.error instanceof FailureSignal ? group.error.failure : null;
+  if (failure?.kind === 'price_changed') await keepShownPrices(tx, group.input, failure.changes, group.now);
+  if (!group.reached.includes(CLAIM_CART_STEP) || group.committedBefore) return;
+  const reason = failure ? `${failure.code}: ${failure.message}` : group.error instanceof Error ? `${group.error.name}: ${group.error.message}` : String(group.error);
+  announceCartRollback(tx, group.input, group.sagaId, reason);
+}
+
+/** Writes the shown prices onto the cart's lines, unless the cart moved on (closed, or changed since the key) meanwhile. */
+async function keepShownPrices(tx: EntityManager, input: CheckoutSagaInput, changes: readonly PriceChange[], now: Date): Promise<void> {
+  const cart = await loadCheckoutCart(tx, input.cartId);
+  if (!cart || cart.status !== CartStatus.OPEN || cartVersionKey(cart) !== input.versionKey) return;
+  const shown = new Map(changes.map((change) => [change.variantId, change.current]));
+  for (const line of cart.lines.getItems()) line.unitPrice = shown.get(line.variant.id) ?? line.unitPrice;
+  cart.pricesValidatedAt = now;
 }

@@ -1,8 +1,9 @@
 import type { Config } from '../../config';
-import type { PaymentMethodKind } from '../../entities';
+import { PaymentMethodKind } from '../../entities';
+import type { Cart } from '../../entities';
 import type { SagaStep } from '../saga/saga-types';
 import type { Clock } from '../shared/clock';
-import type { PaymentGateway } from '../payments/payment-gateway';
+import type { PaymentAttempt, PaymentGateway } from '../payments/payment-gateway';
 
 export const CHECKOUT_SAGA_KIND = 'confirm-checkout';
 export const CHECKOUT_IDEMPOTENCY_SCOPE = 'checkout';
@@ -42,17 +43,55 @@ export interface CheckoutSagaInput {
   orderId: string;
 }
 
-export type CheckoutStep = SagaStep<CheckoutSagaInput, CheckoutDeps>;
-
 /** Compensation data of the steps that later steps read. */
 export interface ClaimData { cartId: string; claimId: string }
 export interface ReservationData { reservationIds: string[] }
 export interface HoldData { redemptionIds: string[] }
-export interface OrderData { orderId: string; paymentId: string; creditApplied: number; amountDue: number; currency: string; email: string }
+export interface OrderData { orderId: string; orderNumber?: string; paymentId: string; creditApplied: number; amountDue: number; currency: string; email: string }
 export interface PaymentData {
   providerReference: string | null;
   /** The provider's answer; REQUIRES_ACTION and PENDING are finished later by webhooks, the sweeper or recovery. Absent for local kinds. */
   status?: 'AUTHORIZED' | 'CAPTURED' | 'REQUIRES_ACTION' | 'PENDING';
 }
+/** The provider's whole answer, which finalize writes onto the payment row; null for the local kinds. */
+export interface PaymentOutput extends PaymentData {
+  attempt: PaymentAttempt | null;
+  /** Until when the stock stays reserved for a buyer who still has to act (3-D Secure, a hosted page). */
+  waitsUntil: Date | null;
+}
+
+/** The cart as this checkout charges it: lines carry the prices the price guard accepted. */
+export interface PricedCart { cart: Cart }
+
+/** The checkout saga's step data (saga-types SagaShape): outputs within a run, records on the saga row. */
+export interface CheckoutShape {
+  outputs: {
+    'claim-cart': PricedCart;
+    'price-guard': PricedCart;
+    'reserve-stock': ReservationData;
+    'hold-vouchers': HoldData;
+    'create-order': OrderData;
+    payment: PaymentOutput;
+    finalize: null;
+  };
+  records: {
+    'claim-cart': ClaimData;
+    'price-guard': null;
+    'reserve-stock': ReservationData;
+    'hold-vouchers': HoldData;
+    'create-order': OrderData;
+    payment: PaymentData;
+    finalize: null;
+  };
+}
+
+export type CheckoutStepId = keyof CheckoutShape['outputs'];
+export type CheckoutStep<K extends CheckoutStepId> = SagaStep<CheckoutSagaInput, CheckoutDeps, CheckoutShape, K>;
+
+/** Cash on delivery and store credit make no outside call: their whole saga is one transaction. */
+export const settlesLocally = (input: Pick<CheckoutSagaInput, 'paymentMethod'>): boolean =>
+  input.paymentMethod === PaymentMethodKind.CASH_ON_DELIVERY || input.paymentMethod === PaymentMethodKind.STORE_CREDIT;
+
+export const alwaysLocal = (): boolean => true;
 
 export const idempotencyKeyFor = (cartId: string, versionKey: string) => `${cartId}:${versionKey}`;

@@ -1,6 +1,6 @@
 import type { EntityManager } from '../../db/orm';
 import { newId } from '../../entities/columns';
-import { Order, Payment, PaymentMethodKind, SagaExecution, SagaStatus } from '../../entities';
+import { Order, Payment, SagaExecution, SagaStatus } from '../../entities';
 import type { AppDeps } from '../../schema/context';
 import { paymentGatewayFrom } from '../payments/payment-gateway';
 import { planPaymentRecovery } from '../payments/webhooks/payment-recovery';
@@ -14,13 +14,15 @@ import { fail, success, type Outcome } from '../shared/outcome';
 import {
   CHECKOUT_SAGA_KIND,
   idempotencyKeyFor,
+  settlesLocally,
   type CheckoutActor,
   type CheckoutDeps,
   type CheckoutSagaInput,
+  type CheckoutShape,
   type ConfirmCheckoutCommand,
 } from './checkout-types';
-import { announceCompensation } from './checkout-events';
-import { claimCartStep, type ReplayAnswer } from './steps/claim-cart.step';
+import { afterCheckoutRollback, announceCompensation } from './checkout-events';
+import { answerBusyCart, CartBusy, claimCartStep, type ReplayAnswer } from './steps/claim-cart.step';
 import { CREATE_ORDER_STEP, createOrderStep } from './steps/create-order.step';
 import { finalizeStep } from './steps/finalize.step';
 import { holdVouchersStep } from './steps/hold-vouchers.step';
@@ -44,21 +46,20 @@ export interface ConfirmCheckoutOptions {
   stepTimeoutMs?: number;
 }
 
-/** Payment kinds whose payment step has no outside effect, so recovery may simply redo it. */
-const LOCAL_PAYMENT_KINDS: ReadonlySet<PaymentMethodKind> = new Set([PaymentMethodKind.CASH_ON_DELIVERY, PaymentMethodKind.STORE_CREDIT]);
 
 /**
  * The confirmCheckout saga: runs the steps, answers replays, and decides how a
  * saga left unfinished by a dead process ends (see `recover`).
  */
 export class ConfirmCheckoutSaga {
-  private readonly runner: SagaRunner<CheckoutSagaInput, CheckoutDeps>;
+  private readonly runner: SagaRunner<CheckoutSagaInput, CheckoutDeps, CheckoutShape>;
 
   constructor(
     private readonly deps: CheckoutDeps,
     private readonly options: ConfirmCheckoutOptions = {},
   ) {
-    this.runner = new SagaRunner({ kind: CHECKOUT_SAGA_KIND, steps: CHECKOUT_STEPS, onCompensated: announceCompensation }, deps, {
+    const definition = { kind: CHECKOUT_SAGA_KIND, steps: CHECKOUT_STEPS, onCompensated: announceCompensation, afterRollback: afterCheckoutRollback };
+    this.runner = new SagaRunner(definition, deps, {
       now: () => deps.clock.now(),
       faults: options.faults,
       stepTimeoutMs: options.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS,
@@ -87,10 +88,11 @@ export class ConfirmCheckoutSaga {
       actor,
       orderId: newId(),
     };
-    let outcome: Outcome<SagaRunResult>;
+    let outcome: Outcome<SagaRunResult<CheckoutShape>>;
     try {
       outcome = await this.runner.start(em, newId(), idempotencyKeyFor(input.cartId, input.versionKey), input);
     } catch (error) {
+      if (error instanceof CartBusy) return this.answerBusy(em, input);
       // The provider's answer was lost: nothing is compensated; recovery asks Stripe and ends the order.
       if (!(error instanceof SagaLeftForRecovery)) throw error;
       logger.warn('checkout.payment_outcome_unknown', { orderId: input.orderId, cartId: input.cartId, reason: error.message });
@@ -102,12 +104,20 @@ export class ConfirmCheckoutSaga {
     return success(await loadConfirmation(em.fork(), orderId, replayed));
   }
 
+  /** Another transaction held the cart: the answer comes from committed state (replay, mismatch or in progress). */
+  private async answerBusy(em: EntityManager, input: CheckoutSagaInput): Promise<Outcome<CheckoutConfirmation>> {
+    const answer = await answerBusyCart(em.fork(), input);
+    if ('replayOrderId' in answer) return success(await loadConfirmation(em.fork(), answer.replayOrderId, true));
+    return { ok: false, failure: answer };
+  }
+
   /**
    * Ends a saga whose process died. Decided per step reached:
    * - COMPENSATING: finish the compensations (each is idempotent).
    * - RUNNING with the order written (create-order done) and a payment kind
-   *   with no outside effect (cash on delivery, store credit): redo the payment
-   *   step (a no-op) and finalize, so the buyer keeps the order they confirmed.
+   *   with no outside effect (cash on delivery, store credit; only a row from
+   *   before those ran as one transaction): finish, so the buyer keeps the
+   *   order they confirmed.
    * - RUNNING with the order written and a card/hosted payment: ask the
    *   provider (recoverProviderPayment) and finish or compensate accordingly.
    * - RUNNING anywhere earlier: compensate everything recorded.
@@ -116,7 +126,7 @@ export class ConfirmCheckoutSaga {
   async recover(em: EntityManager, row: SagaExecution): Promise<'completed' | 'compensated'> {
     const input = (row.data as unknown as { input: CheckoutSagaInput }).input;
     const orderWritten = row.stepsCompleted > CHECKOUT_STEPS.findIndex((step) => step.id === CREATE_ORDER_STEP);
-    if (row.status === SagaStatus.RUNNING && orderWritten && LOCAL_PAYMENT_KINDS.has(input.paymentMethod)) {
+    if (row.status === SagaStatus.RUNNING && orderWritten && settlesLocally(input)) {
       const outcome = await this.runner.resume(em, row);
       return outcome.ok ? 'completed' : 'compensated';
     }

@@ -46,7 +46,10 @@ export interface OrderSnapshotInput {
  * voucher codes; totals; the cart's version key. Later catalog changes never
  * alter it.
  */
-export async function createOrderSnapshot(tx: EntityManager, input: OrderSnapshotInput & { cartVersionKey: string }): Promise<{ paymentId: string; amountDue: number }> {
+export async function createOrderSnapshot(
+  tx: EntityManager,
+  input: OrderSnapshotInput & { cartVersionKey: string },
+): Promise<{ paymentId: string; amountDue: number; orderNumber: string }> {
   const { cart, pricing, now } = input;
   const variantIds = pricing.lines.map((line) => line.variantId);
   const variants = await tx.find(Variant, { id: { $in: variantIds } }, { populate: ['product'] });
@@ -98,7 +101,7 @@ export async function createOrderSnapshot(tx: EntityManager, input: OrderSnapsho
   const paymentAmount = input.paymentKind === PaymentMethodKind.STORE_CREDIT ? input.creditApplied : amountDue;
   const payment = tx.create(Payment, { orderId: order.id, kind: input.paymentKind, amount: paymentAmount, currency: cart.currency, createdAt: now });
   tx.persist([order, payment]);
-  return { paymentId: payment.id, amountDue };
+  return { paymentId: payment.id, amountDue, orderNumber: order.number };
 }
 
 /** What `order.placed` tells subscribers; checkout's finalize and the payment webhooks both send it. */

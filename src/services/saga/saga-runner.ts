@@ -1,4 +1,3 @@
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '../../db/orm';
 import { SagaExecution, SagaStatus } from '../../entities';
 import { FailureSignal, success, type Outcome } from '../shared/outcome';
@@ -12,18 +11,40 @@ import {
   StepTimeoutError,
   type SagaFaults,
   type SagaRecordData,
+  type SagaShape,
   type SagaStep,
-  type StepContext,
+  type StepRun,
 } from './saga-types';
 
-export interface SagaDefinition<Input, Deps> {
+// The step list is heterogeneous (each step has its own id and data types); the runner only moves the data around.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyStep<Input, Deps, S extends SagaShape> = SagaStep<Input, Deps, S, any>;
+
+/** What the runner tells the saga after a local group rolled back (nothing of it exists any more). */
+export interface RolledBackGroup<Input> {
+  sagaId: string;
+  input: Input;
+  /** Steps of the group that had finished before the failure, in order. */
+  reached: readonly string[];
+  /** Whether an earlier group had committed (then the saga row exists and is compensated as well). */
+  committedBefore: boolean;
+  error: unknown;
+  now: Date;
+}
+
+export interface SagaDefinition<Input, Deps, S extends SagaShape> {
   readonly kind: string;
-  readonly steps: readonly SagaStep<Input, Deps>[];
+  readonly steps: readonly AnyStep<Input, Deps, S>[];
   /**
    * Runs in the transaction that marks the saga COMPENSATED, once per saga (the
    * move is guarded): the place for an outbox event announcing the compensation.
    */
   onCompensated?(tx: EntityManager, saga: { sagaId: string; record: SagaRecordData<Input>; reason: string }): Promise<void> | void;
+  /**
+   * After a local group rolled back, in a short transaction of its own: what
+   * must outlive the rollback (an event announcing the refused attempt, say).
+   */
+  afterRollback?(tx: EntityManager, group: RolledBackGroup<Input>): Promise<void>;
 }
 
 /** One run's state in this process. */
@@ -31,11 +52,12 @@ interface SagaRun<Input> {
   sagaId: string;
   key: string;
   input: Input;
-  completed: Record<string, unknown>;
+  outputs: Record<string, unknown>;
+  /** Compensation data of every step done: committed ones, and the open group's until it rolls back. */
+  records: Record<string, unknown>;
   startIndex: number;
-  /** steps_completed as this run last committed it (the guard of the next progress write). */
+  /** steps_completed as this run last committed it: 0 = no saga row yet. */
   persistedSteps: number;
-  scratch: Map<string, unknown>;
 }
 
 export interface SagaRunOptions {
@@ -45,14 +67,14 @@ export interface SagaRunOptions {
   stepTimeoutMs: number;
 }
 
-export type SagaRunResult =
-  | { kind: 'completed'; sagaId: string; completed: Record<string, unknown> }
+export type SagaRunResult<S extends SagaShape> =
+  | { kind: 'completed'; sagaId: string; outputs: Partial<S['outputs']> }
   /** The first step answered without starting the saga (an idempotent replay, say). */
   | { kind: 'answered'; value: unknown };
 
 /**
- * Thrown by the first step to answer without starting a saga: nothing was
- * recorded, so there is nothing to compensate.
+ * Thrown by the first step to answer without starting a saga: its transaction
+ * rolls back and nothing is recorded, so there is nothing to compensate.
  */
 export class AnswerWithoutSaga extends Error {
   override name = 'AnswerWithoutSaga';
@@ -62,133 +84,172 @@ export class AnswerWithoutSaga extends Error {
 }
 
 /**
- * Plain async code over an ordered step list (DESIGN "Sagas"). Each local step
- * commits its work and the saga's progress in one transaction; a failure after
- * any step runs the recorded compensations in reverse, reading them back from
- * saga_executions so that a late-committing step is undone too.
+ * Plain async code over an ordered step list (DESIGN "Sagas", the pivot rule).
+ * Consecutive local steps run in ONE transaction that ends with ONE write of
+ * the saga row; its rollback is their compensation. An outside step runs with
+ * no transaction open, and its record is written by the next group. A failure
+ * after a committed group runs the recorded compensations in reverse.
  */
-export class SagaRunner<Input, Deps> {
+export class SagaRunner<Input, Deps, S extends SagaShape> {
   constructor(
-    private readonly definition: SagaDefinition<Input, Deps>,
+    private readonly definition: SagaDefinition<Input, Deps, S>,
     private readonly deps: Deps,
     private readonly options: SagaRunOptions,
   ) {}
 
-  start(em: EntityManager, sagaId: string, key: string, input: Input): Promise<Outcome<SagaRunResult>> {
-    return this.runFrom(em, { sagaId, key, input, completed: {}, startIndex: 0, persistedSteps: 0, scratch: new Map() });
+  start(em: EntityManager, sagaId: string, key: string, input: Input): Promise<Outcome<SagaRunResult<S>>> {
+    return this.runFrom(em, { sagaId, key, input, outputs: {}, records: {}, startIndex: 0, persistedSteps: 0 });
   }
 
   /** Continues a saga left RUNNING by a dead process, from its first unfinished step. */
-  resume(em: EntityManager, row: SagaExecution): Promise<Outcome<SagaRunResult>> {
+  resume(em: EntityManager, row: SagaExecution): Promise<Outcome<SagaRunResult<S>>> {
     const data = row.data as unknown as SagaRecordData<Input>;
     return this.runFrom(em, {
-      sagaId: row.id, key: row.key, input: data.input, completed: { ...data.steps }, startIndex: row.stepsCompleted, persistedSteps: row.stepsCompleted, scratch: new Map(),
+      sagaId: row.id, key: row.key, input: data.input, outputs: {}, records: { ...data.steps }, startIndex: row.stepsCompleted, persistedSteps: row.stepsCompleted,
     });
   }
 
-  private async runFrom(em: EntityManager, run: SagaRun<Input>): Promise<Outcome<SagaRunResult>> {
+  private async runFrom(em: EntityManager, run: SagaRun<Input>): Promise<Outcome<SagaRunResult<S>>> {
     const { steps } = this.definition;
-    for (let index = run.startIndex; index < steps.length; index++) {
-      const step = steps[index];
+    let index = run.startIndex;
+    while (index < steps.length) {
+      const local = steps[index].isLocal(run.input);
+      let end = index + 1;
+      if (local) while (end < steps.length && steps[end].isLocal(run.input)) end++;
       try {
-        const compensation = await this.withDeadline(step.id, async () => {
-          await this.options.faults?.beforeStep?.(step.id);
-          const invocation = step.invoke(this.stepContext(em, run, index), this.deps);
-          this.options.faults?.onInvoke?.(step.id, invocation);
-          return invocation;
-        });
-        run.completed[step.id] = compensation;
+        if (local) await this.runLocalGroup(em, run, index, end);
+        else await this.runOutsideStep(em, run, index);
       } catch (error) {
-        if (error instanceof SimulatedCrash || error instanceof SagaLeftForRecovery) throw error;
-        if (error instanceof StepTimeoutError && step.outcomeUnknownOnTimeout) throw new SagaLeftForRecovery(error.message);
-        if (error instanceof AnswerWithoutSaga && index === 0) return success({ kind: 'answered', value: error.value });
-        if (index > 0) await this.compensate(em, run.sagaId, describe(error));
-        else if (!(error instanceof FailureSignal)) await this.fenceFirstStep(em, run, describe(error));
-        if (error instanceof FailureSignal) return { ok: false, failure: error.failure };
-        throw error;
+        return this.fail(em, run, index, error);
       }
+      index = end;
     }
-    return success({ kind: 'completed', sagaId: run.sagaId, completed: run.completed });
+    return success({ kind: 'completed', sagaId: run.sagaId, outputs: run.outputs as Partial<S['outputs']> });
   }
 
-  private stepContext(em: EntityManager, run: SagaRun<Input>, index: number): StepContext<Input> {
-    const local = async <C>(work: (tx: EntityManager) => Promise<C>): Promise<C> => {
-      const compensation = await retryTransient(() =>
-        em.fork().transactional(async (tx) => {
-          const done = await work(tx as EntityManager);
-          await this.recordProgress(tx as EntityManager, run, index, done);
-          return done;
-        }),
-      );
-      run.persistedSteps = index + 1;
-      return compensation;
+  /** Steps [from, to) and the saga row in one transaction, retried whole on a deadlock. */
+  private async runLocalGroup(em: EntityManager, run: SagaRun<Input>, from: number, to: number): Promise<void> {
+    const committed = { outputs: { ...run.outputs }, records: { ...run.records } };
+    const reached: string[] = [];
+    try {
+      await retryTransient(() => {
+        run.outputs = { ...committed.outputs };
+        run.records = { ...committed.records };
+        reached.length = 0;
+        return em.fork().transactional(async (tx) => {
+          for (let index = from; index < to; index++) {
+            await this.invokeStep(tx as EntityManager, run, index);
+            reached.push(this.definition.steps[index].id);
+          }
+          await this.writeProgress(tx as EntityManager, run, to);
+        });
+      });
+    } catch (error) {
+      run.outputs = committed.outputs;
+      run.records = committed.records;
+      throw Object.assign(new GroupRolledBack(error), { reached });
+    }
+    run.persistedSteps = to;
+  }
+
+  /** An outside step: no transaction is open while it works; its record rides on the next group's write. */
+  private async runOutsideStep(em: EntityManager, run: SagaRun<Input>, index: number): Promise<void> {
+    const step = this.definition.steps[index];
+    try {
+      await this.invokeStep(em.fork(), run, index);
+    } catch (error) {
+      if (error instanceof StepTimeoutError && step.outcomeUnknownOnTimeout) throw new SagaLeftForRecovery(error.message);
+      throw error;
+    }
+  }
+
+  private async invokeStep(tx: EntityManager, run: SagaRun<Input>, index: number): Promise<void> {
+    const step = this.definition.steps[index];
+    const { faults } = this.options;
+    let expired = false;
+    const result = await this.withDeadline(step.id, async () => {
+      await faults?.beforeStep?.(step.id);
+      // A step released after its deadline must not touch a transaction that has already rolled back.
+      if (expired) throw new SagaSupersededError(`step ${step.id} started after its deadline`);
+      const invocation = step.invoke(tx, this.view(run), this.deps);
+      faults?.onInvoke?.(step.id, invocation);
+      return invocation;
+    }, () => { expired = true; });
+    run.outputs[step.id] = result.output;
+    run.records[step.id] = result.compensation ?? null;
+  }
+
+  private view(run: SagaRun<Input>): StepRun<Input, S> {
+    const read = (from: Record<string, unknown>, kind: string) => (id: string) => {
+      if (!(id in from)) throw new Error(`saga ${run.sagaId}: no ${kind} for step ${id}`);
+      return from[id];
     };
-    const lastStep = index === this.definition.steps.length - 1;
     return {
       sagaId: run.sagaId,
       input: run.input,
-      completed: run.completed,
-      em,
-      scratch: run.scratch,
-      local,
-      // The first step creates the row and the last has no successor: both record themselves.
-      recordWithNextStep: (compensation) => (index === 0 || lastStep ? local(async () => compensation) : Promise.resolve(compensation)),
+      output: read(run.outputs, 'output') as StepRun<Input, S>['output'],
+      recorded: read(run.records, 'record') as StepRun<Input, S>['recorded'],
     };
   }
 
-  /** Writes "step `index` done" on the saga row, guarded so a superseded run cannot land. */
-  private async recordProgress(tx: EntityManager, run: SagaRun<Input>, index: number, compensation: unknown): Promise<void> {
+  /**
+   * The group's one write of the saga row: created by the first group (already
+   * COMPLETED when it is the whole saga), moved on by later ones — guarded on
+   * what this run last wrote, so a run that was taken over cannot land.
+   */
+  private async writeProgress(tx: EntityManager, run: SagaRun<Input>, reached: number): Promise<void> {
     const { steps, kind } = this.definition;
     const now = this.options.now();
-    const data: SagaRecordData<Input> = { input: run.input, steps: { ...run.completed, [steps[index].id]: compensation ?? null } };
-    const serialized = data as unknown as Record<string, unknown>;
-    if (index === 0) {
-      tx.persist(tx.create(SagaExecution, { id: run.sagaId, kind, key: run.key, stepsCompleted: 1, data: serialized, createdAt: now, updatedAt: now }));
+    const done = reached === steps.length;
+    const data = { input: run.input, steps: run.records } as unknown as Record<string, unknown>;
+    if (run.persistedSteps === 0) {
+      const status = done ? SagaStatus.COMPLETED : SagaStatus.RUNNING;
+      await tx.insert(SagaExecution, { id: run.sagaId, kind, key: run.key, status, stepsCompleted: reached, data, createdAt: now, updatedAt: now });
       return;
     }
-    // Guarded on what this run last wrote: a step recorded with its successor left no row of its own.
     const guard = { id: run.sagaId, stepsCompleted: run.persistedSteps };
-    const fields = { stepsCompleted: index + 1, data: serialized, updatedAt: now };
-    const moved = index === steps.length - 1
+    const fields = { stepsCompleted: reached, data, updatedAt: now };
+    const moved = done
       ? await transition(tx, SagaExecution, guard, SagaStatus.RUNNING, SagaStatus.COMPLETED, fields)
       : await tx.nativeUpdate(SagaExecution, { ...guard, status: SagaStatus.RUNNING }, fields);
-    if (moved === 0) throw new SagaSupersededError(`saga ${run.sagaId} was taken over before step ${steps[index].id} committed`);
+    if (moved === 0) throw new SagaSupersededError(`saga ${run.sagaId} was taken over before step ${steps[reached - 1].id} committed`);
   }
 
   /**
-   * The first step ended without an answer (its deadline passed, or a fault
-   * left its commit in doubt), so its transaction may still commit later — and
-   * that transaction is the one that creates the saga row, under the id chosen
-   * up front. Writing the row here first makes such a late commit fail on the
-   * primary key and roll back whole; if the step committed first, its row is
-   * found and compensated now. Either way the saga ends COMPENSATED at once,
-   * instead of a claimed cart waiting out recovery's grace period. If the
-   * database cannot be reached the original fault is what the caller sees, and
-   * a row that did commit is left to recovery.
+   * A step failed. A crash, or an outcome only recovery can learn, propagates
+   * untouched. Otherwise: what rolled back needs nothing; committed groups are
+   * compensated; a business failure comes back as a value, a fault is rethrown.
    */
-  private async fenceFirstStep(em: EntityManager, run: SagaRun<Input>, reason: string): Promise<void> {
-    const now = this.options.now();
-    const data: SagaRecordData<Input> = { input: run.input, steps: {} };
-    try {
-      const fork = em.fork();
-      fork.persist(fork.create(SagaExecution, {
-        id: run.sagaId, kind: this.definition.kind, key: run.key, stepsCompleted: 0, data: data as unknown as Record<string, unknown>, createdAt: now, updatedAt: now,
-      }));
-      await fork.flush();
-    } catch (error) {
-      if (!(error instanceof UniqueConstraintViolationException)) {
-        logger.error('saga.fence_failed', { kind: this.definition.kind, sagaId: run.sagaId, error });
-        return;
-      }
+  private async fail(em: EntityManager, run: SagaRun<Input>, index: number, thrown: unknown): Promise<Outcome<SagaRunResult<S>>> {
+    const rolledBack = thrown instanceof GroupRolledBack ? thrown : null;
+    const error = rolledBack ? rolledBack.cause : thrown;
+    if (error instanceof SimulatedCrash || error instanceof SagaLeftForRecovery) throw error;
+    if (error instanceof AnswerWithoutSaga && index === 0) return success({ kind: 'answered', value: error.value });
+    const reason = describe(error);
+    if (rolledBack && rolledBack.reached.length > 0 && this.definition.afterRollback) {
+      await this.announceRollback(em, { sagaId: run.sagaId, input: run.input, reached: rolledBack.reached, committedBefore: run.persistedSteps > 0, error, now: this.options.now() });
     }
-    await this.compensate(em, run.sagaId, reason);
+    if (run.persistedSteps > 0) await this.compensate(em, run.sagaId, reason, run.records);
+    if (error instanceof FailureSignal) return { ok: false, failure: error.failure };
+    throw error;
+  }
+
+  private async announceRollback(em: EntityManager, group: RolledBackGroup<Input>): Promise<void> {
+    try {
+      await em.fork().transactional((tx) => this.definition.afterRollback!(tx as EntityManager, group));
+    } catch (error) {
+      // The attempt itself left nothing behind; only its announcement is lost.
+      logger.error('saga.after_rollback_failed', { kind: this.definition.kind, sagaId: group.sagaId, error });
+    }
   }
 
   /**
    * Runs every recorded compensation in reverse order, then marks the saga
-   * COMPENSATED. Safe to call again (recovery does) because each compensation is.
+   * COMPENSATED. `pending` adds records this run holds that no group has
+   * written yet (an outside step's, when the group after it failed). Safe to
+   * call again (recovery does) because each compensation is.
    */
-  async compensate(em: EntityManager, sagaId: string, reason: string): Promise<void> {
+  async compensate(em: EntityManager, sagaId: string, reason: string, pending: Record<string, unknown> = {}): Promise<void> {
     const now = this.options.now();
     await transition(em.fork(), SagaExecution, sagaId, [SagaStatus.RUNNING, SagaStatus.FAILED], SagaStatus.COMPENSATING, {
       lastError: reason.slice(0, 2000),
@@ -197,7 +258,7 @@ export class SagaRunner<Input, Deps> {
     const row = await em.fork().findOne(SagaExecution, sagaId);
     if (!row || row.status !== SagaStatus.COMPENSATING) return;
     const record = row.data as unknown as SagaRecordData<Input>;
-    const recorded = record.steps ?? {};
+    const recorded = { ...pending, ...(record.steps ?? {}) };
     for (const step of [...this.definition.steps].reverse()) {
       if (!(step.id in recorded)) continue;
       await this.options.faults?.beforeCompensate?.(step.id);
@@ -211,16 +272,31 @@ export class SagaRunner<Input, Deps> {
     logger.info('saga.compensated', { kind: this.definition.kind, sagaId, reason });
   }
 
-  private async withDeadline<T>(stepId: string, work: () => Promise<T>): Promise<T> {
+  private async withDeadline<T>(stepId: string, work: () => Promise<T>, onExpired: () => void): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new StepTimeoutError(`step ${stepId} did not finish within ${this.options.stepTimeoutMs} ms`)), this.options.stepTimeoutMs);
+      timer = setTimeout(() => {
+        onExpired();
+        reject(new StepTimeoutError(`step ${stepId} did not finish within ${this.options.stepTimeoutMs} ms`));
+      }, this.options.stepTimeoutMs);
     });
+    const running = work();
+    // Past the deadline nobody awaits the step any more; its late failure is expected, not unhandled.
+    running.catch(() => undefined);
     try {
-      return await Promise.race([work(), deadline]);
+      return await Promise.race([running, deadline]);
     } finally {
       clearTimeout(timer);
     }
+  }
+}
+
+/** Carries a local group's failure out of its rolled-back transaction, with the steps it had finished. */
+class GroupRolledBack extends Error {
+  override name = 'GroupRolledBack';
+  reached: readonly string[] = [];
+  constructor(override readonly cause: unknown) {
+    super('local saga group rolled back');
   }
 }
 

@@ -1,55 +1,62 @@
 import type { EntityManager } from '../../db/orm';
 
-/** What a step sees while it runs. */
-export interface StepContext<Input> {
-  readonly sagaId: string;
-  readonly input: Input;
-  /** Data recorded by every step completed so far (its compensation data), by step id. */
-  readonly completed: Readonly<Record<string, unknown>>;
-  /** The caller's EntityManager, for reads outside a step transaction; never for writes. */
-  readonly em: EntityManager;
-  /**
-   * Runs `work` in ONE short transaction on a fresh fork that also records this
-   * step as completed (with the returned value as its compensation data) on the
-   * saga_executions row. Call it at most once per step.
-   */
-  local<C>(work: (tx: EntityManager) => Promise<C>): Promise<C>;
-  /**
-   * For a step that makes no local change and is safe to redo (no outside
-   * effect): its completion is written by the next step's transaction instead
-   * of a transaction of its own. If the process dies in between, a resume
-   * simply runs it again.
-   */
-  recordWithNextStep<C>(compensation: C): Promise<C>;
-  /**
-   * In-memory only, for this run in this process: lets a later step reuse what
-   * an earlier one loaded. Empty after a resume, so a step must be able to load
-   * what it needs itself.
-   */
-  readonly scratch: Map<string, unknown>;
+/** What every step answers: the output later steps of this run read, and the data its compensation needs. */
+export interface StepResult<Output, Compensation> {
+  output: Output;
+  compensation: Compensation;
 }
 
 /**
- * One saga step (DESIGN "Sagas"; STYLE rule 3). `invoke` returns the minimal data
- * its compensation needs; a business failure is thrown with `abortWith` (the
- * runner turns it back into a value after compensating). `compensate` must be
- * a no-op when there is nothing to undo and safe to run twice.
+ * A saga's two typed maps, by step id: `outputs` are what a step hands to the
+ * steps after it in the same run (in memory only); `records` are the
+ * compensation data written on the saga row, which a compensation — or a
+ * resumed run after a crash — reads back.
  */
-export interface SagaStep<Input, Deps> {
-  readonly id: string;
-  invoke(ctx: StepContext<Input>, deps: Deps): Promise<unknown>;
-  compensate(em: EntityManager, compensation: unknown, deps: Deps): Promise<void>;
+export interface SagaShape {
+  outputs: object;
+  records: object;
+}
+
+type StepId<S extends SagaShape> = keyof S['outputs'] & keyof S['records'] & string;
+
+/** What a step sees of its run. */
+export interface StepRun<Input, S extends SagaShape> {
+  readonly sagaId: string;
+  readonly input: Input;
+  /** The output of an earlier step of this run in this process; throws if that step did not run here. */
+  output<K extends StepId<S>>(id: K): S['outputs'][K];
+  /** The recorded data of an earlier step, from this run or read back from the saga row on a resume. */
+  recorded<K extends StepId<S>>(id: K): S['records'][K];
+}
+
+/**
+ * One saga step (DESIGN "Sagas"; STYLE rule 3). A step is local when it makes
+ * no outside call for this input: consecutive local steps run in ONE
+ * transaction with ONE write of the saga row (the pivot rule), and a rollback
+ * of that transaction is their compensation. A business failure is thrown with
+ * `abortWith`. `compensate` undoes what a committed step did; it must be a
+ * no-op when there is nothing to undo and safe to run twice.
+ */
+export interface SagaStep<Input, Deps, S extends SagaShape, K extends StepId<S> = StepId<S>> {
+  readonly id: K;
+  /** True when this step makes no outside call for this input (its work is its transaction's). */
+  isLocal(input: Input): boolean;
   /**
-   * For a step that calls an outside system (the PSP): when its deadline passes
-   * the call may still land, so the saga is left for recovery instead of being
-   * compensated blindly.
+   * `tx` is the group's transaction for a local step; for an outside step it is
+   * a fresh fork for reads, and no transaction is open while it works.
+   */
+  invoke(tx: EntityManager, run: StepRun<Input, S>, deps: Deps): Promise<StepResult<S['outputs'][K], S['records'][K]>>;
+  compensate(em: EntityManager, compensation: S['records'][K], deps: Deps): Promise<void>;
+  /**
+   * For an outside step (the PSP): when its deadline passes the call may still
+   * land, so the saga is left for recovery instead of being compensated blindly.
    */
   readonly outcomeUnknownOnTimeout?: boolean;
 }
 
 /** Test-only fault injection and observation. */
 export interface SagaFaults {
-  /** Before each step, inside its deadline: throw to fail the step, await to pause it. */
+  /** Before each step, inside its deadline (and inside its group's transaction when local): throw to fail it, await to pause it. */
   beforeStep?(stepId: string): Promise<void> | void;
   /** Sees each step's invocation, so a test can await one that outlived its deadline. */
   onInvoke?(stepId: string, invocation: Promise<unknown>): void;
@@ -60,12 +67,13 @@ export interface SagaFaults {
 /** The JSON kept in saga_executions.data. */
 export interface SagaRecordData<Input> {
   input: Input;
+  /** Compensation data of every committed step, by step id. */
   steps: Record<string, unknown>;
 }
 
 /**
  * Simulates the process dying between two steps. The runner never compensates it:
- * it propagates and leaves the saga RUNNING, exactly as a killed process would.
+ * the open transaction rolls back and the saga is left exactly as a killed process would leave it.
  */
 export class SimulatedCrash extends Error {
   override name = 'SimulatedCrash';
@@ -77,8 +85,8 @@ export class StepTimeoutError extends Error {
 }
 
 /**
- * Another actor (a recovery worker, or compensation after a timeout) has taken
- * over this saga; the step's transaction is rolled back so it cannot land late.
+ * Another actor (a recovery worker, or a compensation) has taken over this
+ * saga; the group's transaction is rolled back so it cannot land late.
  */
 export class SagaSupersededError extends Error {
   override name = 'SagaSupersededError';

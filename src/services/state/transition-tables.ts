@@ -39,7 +39,8 @@ export const reservationTransitions: TransitionTable<ReservationStatus> = {
 };
 
 export const cartTransitions: TransitionTable<CartStatus> = {
-  [CartStatus.OPEN]: [CartStatus.CHECKING_OUT],
+  // OPEN → CONVERTED: a checkout that settles in one transaction (cash on delivery, store credit) never shows CHECKING_OUT.
+  [CartStatus.OPEN]: [CartStatus.CHECKING_OUT, CartStatus.CONVERTED],
   [CartStatus.CHECKING_OUT]: [CartStatus.OPEN, CartStatus.CONVERTED],
   [CartStatus.CONVERTED]: [],
 };

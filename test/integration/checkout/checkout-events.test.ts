@@ -7,11 +7,12 @@ import { assertCheckoutInvariants } from '../../support/invariants';
 
 /**
  * DESIGN invariant 8 for checkout: `order.placed` is written with the finalize
- * step, `checkout.compensated` with a compensation — exactly once each.
- * A compensation after the order was written is announced by the order's
- * cancellation (aggregate = order id); one before any order exists (price
- * guard, stock, vouchers, amount checks) by the saga, with the cart id as
- * aggregate and `orderId: null`.
+ * step, `checkout.compensated` with a compensation or a rollback — exactly
+ * once each. A compensation after the order was committed (a card payment
+ * refused after the first transaction) is announced by the order's
+ * cancellation (aggregate = order id); an attempt whose one transaction rolled
+ * back (price guard, stock, vouchers, amount checks, a local payment kind) by
+ * the saga, with the cart id as aggregate and `orderId: null`.
  */
 describe('checkout outbox events', () => {
   const getApp = useCheckoutApp();
@@ -40,16 +41,29 @@ describe('checkout outbox events', () => {
     expect(await events('checkout.compensated')).toEqual([]);
   });
 
-  it('when a checkout fails after its order was written, then one checkout.compensated names the cancelled order and no order.placed exists', async () => {
+  it('when a card checkout fails after its order was written, then one checkout.compensated names the cancelled order and no order.placed exists', async () => {
     const ready = await buildReadyCart(em());
-    const declining = directSaga(getApp(), { faults: { beforeStep: (id) => { if (id === 'payment') throw new FailureSignal(userFailure(ErrorCode.PAYMENT_DECLINED, 'declined')); } } });
 
-    expect(await declining.confirm(em(), cashOnDelivery(ready), guest)).toMatchObject({ ok: false, failure: { code: ErrorCode.PAYMENT_DECLINED } });
+    // No provider is configured: the refusal comes after the first transaction committed the order.
+    const card = { ...cashOnDelivery(ready), paymentMethod: PaymentMethodKind.CARD, stripePaymentMethodId: 'pm_card_visa' };
+    expect(await directSaga(getApp()).confirm(em(), card, guest)).toMatchObject({ ok: false, failure: { code: ErrorCode.PAYMENT_PROVIDER_NOT_CONFIGURED } });
 
     const cancelled = await em().findOneOrFail(Order, { cartId: ready.cart.id });
     expect(cancelled.status).toBe(OrderStatus.CANCELLED);
     const compensated = await events('checkout.compensated');
     expect(compensated.map((e) => [e.aggregateId, e.payload.orderId])).toEqual([[cancelled.id, cancelled.id]]);
+    expect(await events('order.placed')).toEqual([]);
+    await assertCheckoutInvariants(getApp().orm);
+  });
+
+  it('when a cash-on-delivery checkout fails at its payment step, then its one transaction leaves no order and one checkout.compensated names the cart', async () => {
+    const ready = await buildReadyCart(em());
+    const declining = directSaga(getApp(), { faults: { beforeStep: (id) => { if (id === 'payment') throw new FailureSignal(userFailure(ErrorCode.PAYMENT_DECLINED, 'declined')); } } });
+
+    expect(await declining.confirm(em(), cashOnDelivery(ready), guest)).toMatchObject({ ok: false, failure: { code: ErrorCode.PAYMENT_DECLINED } });
+
+    expect(await em().count(Order, {})).toBe(0);
+    expect((await events('checkout.compensated')).map((e) => [e.aggregateId, e.payload.orderId])).toEqual([[ready.cart.id, null]]);
     expect(await events('order.placed')).toEqual([]);
     await assertCheckoutInvariants(getApp().orm);
   });

@@ -52,7 +52,8 @@ describe('checkout saga compensation and recovery', () => {
       lines: [{ price: 2_000, stock: 4, quantity: 2 }, { price: 700, stock: 1, quantity: 1 }],
       vouchers: [voucher],
     });
-    const command = { cartId: ready.cart.id, versionKey: ready.versionKey, paymentMethod: PaymentMethodKind.CASH_ON_DELIVERY, useCredit: true };
+    // A card checkout: its first transaction commits before the payment call, so there is a saga to compensate.
+    const command = { cartId: ready.cart.id, versionKey: ready.versionKey, paymentMethod: PaymentMethodKind.CARD, stripePaymentMethodId: 'pm_card_visa', useCredit: true };
     return { buyerId, voucher, ready, command, actor: { customerId: buyerId, isAdmin: false } };
   }
 
@@ -70,13 +71,13 @@ describe('checkout saga compensation and recovery', () => {
 
   it('when every step\'s compensation is run twice on the same data, then the second run changes nothing', async () => {
     const arranged = await arrange();
-    await expect(crashBefore('finalize').confirm(em(), arranged.command, arranged.actor)).rejects.toBeInstanceOf(SimulatedCrash);
+    await expect(crashBefore('payment').confirm(em(), arranged.command, arranged.actor)).rejects.toBeInstanceOf(SimulatedCrash);
     const row = await em().findOneOrFail(SagaExecution, { key: { $like: `${arranged.ready.cart.id}:%` } });
     const recorded = (row.data as unknown as SagaRecordData<unknown>).steps;
     expect(Object.keys(recorded).sort()).toEqual(['claim-cart', 'create-order', 'hold-vouchers', 'price-guard', 'reserve-stock']);
     const compensateAll = async () => {
       for (const step of [...CHECKOUT_STEPS].reverse()) {
-        if (step.id in recorded) await step.compensate(em(), recorded[step.id], checkoutDeps(getApp()));
+        if (step.id in recorded) await step.compensate(em(), recorded[step.id] as never, checkoutDeps(getApp()));
       }
     };
 
@@ -97,7 +98,7 @@ describe('checkout saga compensation and recovery', () => {
     const arranged = await arrange();
     const saga = directSaga(getApp(), {
       faults: {
-        beforeStep: (id) => { if (id === 'finalize') throw new FailureSignal(userFailure(ErrorCode.PAYMENT_DECLINED, 'injected')); },
+        beforeStep: (id) => { if (id === 'payment') throw new FailureSignal(userFailure(ErrorCode.PAYMENT_DECLINED, 'injected')); },
         beforeCompensate: (id) => { if (id === 'hold-vouchers') throw new SimulatedCrash('killed while compensating'); },
       },
     });
@@ -117,7 +118,7 @@ describe('checkout saga compensation and recovery', () => {
 
   it('when a crashed saga is younger than the recovery grace period, then the recovery worker leaves it alone until it is not', async () => {
     const arranged = await arrange();
-    await expect(crashBefore('finalize').confirm(em(), arranged.command, arranged.actor)).rejects.toBeInstanceOf(SimulatedCrash);
+    await expect(crashBefore('payment').confirm(em(), arranged.command, arranged.actor)).rejects.toBeInstanceOf(SimulatedCrash);
     const withinGrace = new Date(Date.now() + getApp().config.sagaRecoveryGraceMs - 5_000);
 
     expect(await recoverStaleSagas(em(), recoveryDeps(), withinGrace)).toBe(0);
@@ -126,36 +127,40 @@ describe('checkout saga compensation and recovery', () => {
     expect(row).toMatchObject({ status: SagaStatus.RUNNING, stepsCompleted: CHECKOUT_STEPS.findIndex((s) => s.id === 'create-order') + 1 });
     expect((await em().findOneOrFail(Order, { cartId: arranged.ready.cart.id })).status).toBe(OrderStatus.PENDING_PAYMENT);
     expect(await recoverStaleSagas(em(), recoveryDeps(), afterGrace())).toBe(1);
-    expect((await em().findOneOrFail(Order, { cartId: arranged.ready.cart.id })).status).toBe(OrderStatus.PLACED);
-    await assertCheckoutInvariants(getApp().orm);
+    // No provider holds a payment for the order (none is configured): recovery gives everything back.
+    expect((await em().findOneOrFail(Order, { cartId: arranged.ready.cart.id })).status).toBe(OrderStatus.CANCELLED);
+    await expectNothingHeld(arranged);
   });
 
-  it('when claim-cart outlives its deadline and then commits late, then the late claim is refused and the cart is open for a retry at once', async () => {
+  it('when claim-cart outlives its deadline and is released later, then its transaction has already rolled back, the late step is refused and the cart is open for a retry at once', async () => {
     const arranged = await arrange();
     let releaseClaim!: () => void;
     const claimGate = new Promise<void>((resolve) => { releaseClaim = resolve; });
-    // Wrapped: a promise resolved with a promise would adopt its rejection.
-    let lateClaim!: (started: { invocation: Promise<unknown> }) => void;
-    const lateStart = new Promise<{ invocation: Promise<unknown> }>((resolve) => { lateClaim = resolve; });
+    let invoked = 0;
+    let gateReleased = false;
     const saga = directSaga(getApp(), {
       stepTimeoutMs: 150,
       faults: {
-        beforeStep: (id) => (id === 'claim-cart' ? claimGate : undefined),
-        onInvoke: (id, invocation) => { if (id === 'claim-cart') lateClaim({ invocation }); },
+        beforeStep: (id) => (id === 'claim-cart' && !gateReleased ? claimGate : undefined),
+        onInvoke: (id) => { if (id === 'claim-cart') invoked++; },
       },
     });
     await expect(saga.confirm(em(), arranged.command, arranged.actor)).rejects.toBeInstanceOf(StepTimeoutError);
 
+    gateReleased = true;
     releaseClaim();
-    await expect((await lateStart).invocation).rejects.toMatchObject({ failure: { code: ErrorCode.CHECKOUT_IN_PROGRESS } });
+    await claimGate;
+    // The released step goes on in microtasks; one macrotask later it has either been refused or invoked.
+    await new Promise((resolve) => setImmediate(resolve));
+    // The step never started on the rolled-back transaction: it was refused before it ran.
+    expect(invoked).toBe(0);
 
     expect((await em().findOneOrFail(Cart, { id: arranged.ready.cart.id })).status).toBe(CartStatus.OPEN);
     expect(await em().count(IdempotencyRecord, {})).toBe(0);
-    const sagas = await em().find(SagaExecution, {});
-    expect(sagas.map((s) => [s.status, s.stepsCompleted])).toEqual([[SagaStatus.COMPENSATED, 0]]);
+    expect(await em().count(SagaExecution, {})).toBe(0);
     await expectNothingHeld(arranged);
     // No grace period to wait out: the same key is a new attempt right away.
-    const retry = await directSaga(getApp()).confirm(em(), arranged.command, arranged.actor);
+    const retry = await directSaga(getApp()).confirm(em(), { ...arranged.command, paymentMethod: PaymentMethodKind.CASH_ON_DELIVERY }, arranged.actor);
     expect(retry.ok && retry.value.order.status).toBe(OrderStatus.PLACED);
     await assertCheckoutInvariants(getApp().orm);
   });

@@ -1,15 +1,19 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '../../../db/orm';
+import { isPostgres } from '../../../db/orm';
 import { Cart, CartStatus, IdempotencyRecord, IdempotencyStatus } from '../../../entities';
 import { newId } from '../../../entities/columns';
 import { canAccessCart, cartNotFound } from '../../cart/cart-access';
 import { cartVersionKey } from '../../cart/version-key';
 import { AnswerWithoutSaga } from '../../saga/saga-runner';
+import type { StepResult } from '../../saga/saga-types';
 import { ErrorCode } from '../../shared/error-code';
-import { abortWith, userFailure } from '../../shared/outcome';
+import { abortWith, userFailure, type Failure } from '../../shared/outcome';
 import { transition } from '../../state/transition';
 import { loadCheckoutCart } from '../checkout-cart';
-import { CHECKOUT_IDEMPOTENCY_SCOPE, idempotencyKeyFor, type CheckoutSagaInput, type CheckoutStep, type ClaimData } from '../checkout-types';
+import {
+  alwaysLocal, CHECKOUT_IDEMPOTENCY_SCOPE, idempotencyKeyFor, settlesLocally, type CheckoutSagaInput, type CheckoutStep, type ClaimData, type PricedCart,
+} from '../checkout-types';
 
 export const CLAIM_CART_STEP = 'claim-cart';
 
@@ -17,6 +21,52 @@ export const CLAIM_CART_STEP = 'claim-cart';
 export interface ReplayAnswer { replayOrderId: string }
 
 const inProgress = () => userFailure(ErrorCode.CHECKOUT_IN_PROGRESS, 'This cart is already being checked out; try again in a moment.', 'cartId');
+
+/** PostgreSQL's lock_not_available: another transaction holds the row and NOWAIT refused to queue. */
+const LOCK_NOT_AVAILABLE = '55P03';
+
+/**
+ * The cart's row is held by another transaction right now (a change to the
+ * cart, or another checkout of it). The checkout transaction is aborted; the
+ * saga answers from what is committed (see ConfirmCheckoutSaga.answerBusyCart).
+ */
+export class CartBusy extends Error {
+  override name = 'CartBusy';
+}
+
+/**
+ * Takes the cart's row lock for the rest of the checkout transaction, as its
+ * own statement so the read after it sees a fresh snapshot (see cart-access.ts
+ * lockCartRow). NOWAIT: a cart someone else is writing or checking out right
+ * now is answered at once instead of queueing behind a whole checkout.
+ * libSQL serializes writers, so there is nothing to lock there.
+ */
+async function lockCartNow(tx: EntityManager, cartId: string): Promise<void> {
+  if (!isPostgres(tx)) return;
+  try {
+    await tx.getConnection().execute('select id from carts where id = ? for update nowait', [cartId], 'all', tx.getTransactionContext());
+  } catch (error) {
+    if ((error as { code?: string }).code === LOCK_NOT_AVAILABLE) throw new CartBusy(`cart ${cartId} is locked by another transaction`);
+    throw error;
+  }
+}
+
+/**
+ * The claim's verdict from committed state alone, for a cart whose lock was
+ * busy: a key with a record answers from it (replay, or in progress); any
+ * other key that is not the cart's key is CART_VERSION_MISMATCH (a stale key
+ * never waits for someone else); the current key is CHECKOUT_IN_PROGRESS.
+ */
+export async function answerBusyCart(em: EntityManager, input: CheckoutSagaInput): Promise<ReplayAnswer | Failure> {
+  const cart = await loadCheckoutCart(em, input.cartId);
+  if (!cart || !canAccessCart(cart, input.actor)) return cartNotFound();
+  const earlier = await em.findOne(IdempotencyRecord, { scope: CHECKOUT_IDEMPOTENCY_SCOPE, key: idempotencyKeyFor(cart.id, input.versionKey) });
+  if (earlier?.status === IdempotencyStatus.COMPLETED && earlier.resultId) return { replayOrderId: earlier.resultId };
+  if (!earlier && cartVersionKey(cart) !== input.versionKey) return versionMismatch();
+  return inProgress();
+}
+
+const versionMismatch = () => userFailure(ErrorCode.CART_VERSION_MISMATCH, 'The cart changed since you last saw it; review it and confirm again.', 'versionKey');
 
 /**
  * Step 1 (DESIGN "confirmCheckout, in order"): lock the cart, check the version
@@ -32,17 +82,19 @@ const inProgress = () => userFailure(ErrorCode.CHECKOUT_IN_PROGRESS, 'This cart 
  *   the cart's status (a stale key never waits for, or replays, someone else);
  * - the current key on a cart another attempt is checking out → CHECKOUT_IN_PROGRESS,
  *   on a converted cart → CART_CLOSED.
- * Then the key is claimed (unique insert) and the cart moves to CHECKING_OUT.
+ * A checkout that settles in this one transaction (cash on delivery, store
+ * credit) holds the cart lock to its commit, so its record is written once,
+ * COMPLETED, by finalize. One that pays outside claims the key IN_PROGRESS
+ * (unique insert) here, and create-order moves the cart to CHECKING_OUT.
  */
-async function claim(tx: EntityManager, input: CheckoutSagaInput, now: Date): Promise<ClaimData> {
-  const cart = await loadCheckoutCart(tx, input.cartId, { lock: true });
+async function claim(tx: EntityManager, input: CheckoutSagaInput, now: Date): Promise<StepResult<PricedCart, ClaimData>> {
+  await lockCartNow(tx, input.cartId);
+  const cart = await loadCheckoutCart(tx, input.cartId);
   if (!cart || !canAccessCart(cart, input.actor)) return abortWith(cartNotFound());
 
   const key = idempotencyKeyFor(cart.id, input.versionKey);
   const earlier = await tx.findOne(IdempotencyRecord, { scope: CHECKOUT_IDEMPOTENCY_SCOPE, key });
-  if (!earlier && cartVersionKey(cart) !== input.versionKey) {
-    return abortWith(userFailure(ErrorCode.CART_VERSION_MISMATCH, 'The cart changed since you last saw it; review it and confirm again.', 'versionKey'));
-  }
+  if (!earlier && cartVersionKey(cart) !== input.versionKey) return abortWith(versionMismatch());
   if (earlier?.status === IdempotencyStatus.COMPLETED && earlier.resultId) {
     throw new AnswerWithoutSaga({ replayOrderId: earlier.resultId } satisfies ReplayAnswer);
   }
@@ -53,19 +105,19 @@ async function claim(tx: EntityManager, input: CheckoutSagaInput, now: Date): Pr
   if (!cart.shippingMethod) return abortWith(userFailure(ErrorCode.SHIPPING_METHOD_REQUIRED, 'Choose a shipping method first.', 'shippingMethodId'));
   if (!cart.customer && !cart.email) return abortWith(userFailure(ErrorCode.VALIDATION_FAILED, 'A guest checkout needs an email address.', 'email'));
 
-  // The cart was only read: forget it so the commit cannot flush it back over the status change below.
-  tx.clear();
   const claimId = newId();
-  await tx.insert(IdempotencyRecord, { id: claimId, status: IdempotencyStatus.IN_PROGRESS, scope: CHECKOUT_IDEMPOTENCY_SCOPE, key, createdAt: now });
-  await transition(tx, Cart, cart.id, CartStatus.OPEN, CartStatus.CHECKING_OUT);
-  return { cartId: cart.id, claimId };
+  if (!settlesLocally(input)) {
+    await tx.insert(IdempotencyRecord, { id: claimId, status: IdempotencyStatus.IN_PROGRESS, scope: CHECKOUT_IDEMPOTENCY_SCOPE, key, createdAt: now });
+  }
+  return { output: { cart }, compensation: { cartId: cart.id, claimId } };
 }
 
-export const claimCartStep: CheckoutStep = {
+export const claimCartStep: CheckoutStep<'claim-cart'> = {
   id: CLAIM_CART_STEP,
-  async invoke(ctx, deps) {
+  isLocal: alwaysLocal,
+  async invoke(tx, run, deps) {
     try {
-      return await ctx.local((tx) => claim(tx, ctx.input, deps.clock.now()));
+      return await claim(tx, run.input, deps.clock.now());
     } catch (error) {
       // Two first attempts raced past the lookup: the database let one claim win.
       if (error instanceof UniqueConstraintViolationException) return abortWith(inProgress());
@@ -73,8 +125,7 @@ export const claimCartStep: CheckoutStep = {
     }
   },
   /** Frees the key so the unchanged cart can be retried, and reopens the cart. */
-  async compensate(em, compensation) {
-    const data = compensation as ClaimData;
+  async compensate(em, data) {
     await em.transactional(async (tx) => {
       await tx.nativeDelete(IdempotencyRecord, { id: data.claimId, status: IdempotencyStatus.IN_PROGRESS });
       await transition(tx as EntityManager, Cart, data.cartId, CartStatus.CHECKING_OUT, CartStatus.OPEN);

@@ -1,12 +1,13 @@
 import type { EntityManager } from '../../../db/orm';
-import { PaymentMethodKind, type Cart } from '../../../entities';
+import { Cart, CartStatus, PaymentMethodKind } from '../../../entities';
+import { transition } from '../../state/transition';
 import { priceCartEntity } from '../../cart/cart-pricing';
 import { creditBalance, lockCustomerCredit, spendCredit } from '../../credit/credit-ledger';
 import { cancelPendingOrder, createOrderSnapshot } from '../../orders/order-lifecycle';
 import { ErrorCode } from '../../shared/error-code';
 import { abortWith, userFailure } from '../../shared/outcome';
-import { pricedCheckoutCart } from '../checkout-cart';
-import type { CheckoutDeps, CheckoutSagaInput, CheckoutStep, OrderData } from '../checkout-types';
+import { alwaysLocal, settlesLocally, type CheckoutDeps, type CheckoutSagaInput, type CheckoutStep, type OrderData } from '../checkout-types';
+import { PRICE_GUARD_STEP } from './price-guard.step';
 
 export const CREATE_ORDER_STEP = 'create-order';
 
@@ -39,7 +40,7 @@ async function createOrder(tx: EntityManager, input: CheckoutSagaInput, cart: Ca
   const customerId = cart.customer?.id ?? null;
   const creditApplied = await creditToApply(tx, input, customerId, cart.currency, pricing.total);
   const email = cart.customer?.email ?? cart.email!;
-  const { paymentId, amountDue } = await createOrderSnapshot(tx, {
+  const { paymentId, amountDue, orderNumber } = await createOrderSnapshot(tx, {
     orderId: input.orderId,
     cart,
     pricing,
@@ -50,17 +51,23 @@ async function createOrder(tx: EntityManager, input: CheckoutSagaInput, cart: Ca
     now,
   });
   if (customerId && creditApplied > 0) await spendCredit(tx, { customerId, currency: cart.currency, amount: creditApplied, orderId: input.orderId, now });
-  return { orderId: input.orderId, paymentId, creditApplied, amountDue, currency: cart.currency, email };
+  // The rows must be in the database before finalize's guarded updates, which may run in this same transaction.
+  await tx.flush();
+  // A payment made outside happens after this transaction commits: meanwhile the cart takes no changes. (After
+  // the flush above: the move bumps the cart's version, which the price guard's entity write must not see.)
+  if (!settlesLocally(input)) await transition(tx, Cart, cart.id, CartStatus.OPEN, CartStatus.CHECKING_OUT);
+  return { orderId: input.orderId, orderNumber, paymentId, creditApplied, amountDue, currency: cart.currency, email };
 }
 
-export const createOrderStep: CheckoutStep = {
+export const createOrderStep: CheckoutStep<'create-order'> = {
   id: CREATE_ORDER_STEP,
-  invoke(ctx, deps) {
-    return ctx.local(async (tx) => createOrder(tx, ctx.input, await pricedCheckoutCart(ctx, tx), deps));
+  isLocal: alwaysLocal,
+  async invoke(tx, run, deps) {
+    const order = await createOrder(tx, run.input, run.output(PRICE_GUARD_STEP).cart, deps);
+    return { output: order, compensation: order };
   },
   /** Order CANCELLED with a reason, payment cancelled, spent credit given back by a new ledger row. */
-  async compensate(em, compensation, deps) {
-    const { orderId } = compensation as OrderData;
+  async compensate(em, { orderId }, deps) {
     await em.transactional((tx) => cancelPendingOrder(tx, orderId, 'checkout did not complete', deps.clock.now()));
   },
 };

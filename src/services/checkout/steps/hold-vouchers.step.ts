@@ -4,8 +4,8 @@ import { cartSubtotal } from '../../cart/cart-pricing';
 import { checkVoucherEligibility, voucherCustomerKey } from '../../cart/voucher-eligibility';
 import { abortWith } from '../../shared/outcome';
 import { releaseRedemptions, takeRedemption } from '../../vouchers/voucher-holds';
-import { pricedCheckoutCart } from '../checkout-cart';
-import type { CheckoutStep, HoldData } from '../checkout-types';
+import { alwaysLocal, type CheckoutStep, type HoldData } from '../checkout-types';
+import { PRICE_GUARD_STEP } from './price-guard.step';
 
 export const HOLD_VOUCHERS_STEP = 'hold-vouchers';
 
@@ -31,14 +31,15 @@ async function holdAll(tx: EntityManager, cart: Cart, orderId: string, now: Date
   return { redemptionIds };
 }
 
-export const holdVouchersStep: CheckoutStep = {
+export const holdVouchersStep: CheckoutStep<'hold-vouchers'> = {
   id: HOLD_VOUCHERS_STEP,
-  invoke(ctx, deps) {
-    return ctx.local(async (tx) => holdAll(tx, await pricedCheckoutCart(ctx, tx), ctx.input.orderId, deps.clock.now()));
+  isLocal: alwaysLocal,
+  async invoke(tx, run, deps) {
+    const held = await holdAll(tx, run.output(PRICE_GUARD_STEP).cart, run.input.orderId, deps.clock.now());
+    return { output: held, compensation: held };
   },
   /** RELEASED, row kept, counter given back — only for rows still live, so twice is once. */
-  async compensate(em, compensation, deps) {
-    const { redemptionIds } = compensation as HoldData;
+  async compensate(em, { redemptionIds }, deps) {
     await em.transactional((tx) => releaseRedemptions(tx, redemptionIds, deps.clock.now()));
   },
 };

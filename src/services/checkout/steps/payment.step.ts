@@ -5,7 +5,7 @@ import { PaymentFailure, PaymentOutcomeUnknown, type PaymentAttempt } from '../.
 import { SagaLeftForRecovery } from '../../saga/saga-types';
 import { abortWith, userFailure } from '../../shared/outcome';
 import { transition } from '../../state/transition';
-import type { CheckoutStep, OrderData, PaymentData } from '../checkout-types';
+import { settlesLocally, type CheckoutStep, type OrderData, type PaymentData, type PaymentOutput } from '../checkout-types';
 import { CREATE_ORDER_STEP } from './create-order.step';
 
 export const PAYMENT_STEP = 'payment';
@@ -26,13 +26,14 @@ function buyerWindowEnd(attempt: Pick<PaymentAttempt, 'status' | 'expiresAt'>, n
 }
 
 /**
- * Stores the provider's answer on the payment row in the step's transaction.
+ * Stores the provider's answer on the payment row, in finalize's transaction.
  * An attempt that waits for the buyer is handed over here (REQUIRES_ACTION, or
  * an open session) with the end of its window as the payment's expiry, and the
- * cart's reservations are held until then; a captured one stays PENDING for
- * the finalize step.
+ * cart's reservations are held until then.
  */
-async function recordAttempt(tx: EntityManager, order: OrderData, attempt: PaymentAttempt, waitsUntil: Date | null): Promise<PaymentData> {
+export async function recordPaymentAttempt(tx: EntityManager, order: OrderData, payment: PaymentOutput): Promise<void> {
+  const { attempt, waitsUntil } = payment;
+  if (!attempt) return;
   await tx.nativeUpdate(Payment, { id: order.paymentId }, {
     providerReference: attempt.providerReference,
     clientSecret: attempt.clientSecret,
@@ -44,28 +45,28 @@ async function recordAttempt(tx: EntityManager, order: OrderData, attempt: Payme
     const cartId = (await tx.findOneOrFail(Order, { id: order.orderId }, { fields: ['cartId'] })).cartId;
     if (cartId) await holdCartReservationsUntil(tx, cartId, waitsUntil);
   }
-  return { providerReference: attempt.providerReference, status: attempt.status };
 }
 
+const NO_CALL: PaymentOutput = { providerReference: null, attempt: null, waitsUntil: null };
+
 /**
- * Step 6, the only one that may call out: no database transaction is open
- * while the provider works. Cash on delivery and store credit need no call.
- * Card and hosted payments go through the PaymentGateway port with the order
- * id as idempotency key (a retry of the same cart is a new order, so a new key).
+ * Step 6, the pivot: the only step that may call out, with no database
+ * transaction open while the provider works. Cash on delivery and store
+ * credit need no call (the step is then local, a no-op). Card and hosted
+ * payments go through the PaymentGateway port with the order id as
+ * idempotency key (a retry of the same cart is a new order, so a new key).
  * - declined / not configured / provably not charged → business failure after compensations;
  * - outcome unknown (lost answer, deadline passed) → the saga is left RUNNING for
  *   recovery, which asks the provider; nothing is compensated blindly.
  */
-export const paymentStep: CheckoutStep = {
+export const paymentStep: CheckoutStep<'payment'> = {
   id: PAYMENT_STEP,
+  isLocal: settlesLocally,
   outcomeUnknownOnTimeout: true,
-  async invoke(ctx, deps) {
-    const kind = ctx.input.paymentMethod;
-    if (kind === PaymentMethodKind.CASH_ON_DELIVERY || kind === PaymentMethodKind.STORE_CREDIT) {
-      return ctx.recordWithNextStep<PaymentData>({ providerReference: null });
-    }
-    const order = ctx.completed[CREATE_ORDER_STEP] as OrderData;
-    const orderRow = await ctx.em.fork().findOne(Order, { id: order.orderId }, { fields: ['number'] });
+  async invoke(_em, run, deps) {
+    const kind = run.input.paymentMethod;
+    if (kind === PaymentMethodKind.CASH_ON_DELIVERY || kind === PaymentMethodKind.STORE_CREDIT) return { output: NO_CALL, compensation: { providerReference: null } };
+    const order = run.recorded(CREATE_ORDER_STEP);
     let attempt: PaymentAttempt;
     try {
       attempt = await deps.paymentGateway.startPayment({
@@ -75,22 +76,23 @@ export const paymentStep: CheckoutStep = {
         amount: order.amountDue,
         currency: order.currency,
         email: order.email,
-        paymentMethodId: ctx.input.stripePaymentMethodId,
-        returnUrl: ctx.input.returnUrl,
-        cartVersionKey: ctx.input.versionKey,
-        orderNumber: orderRow?.number ?? null,
+        paymentMethodId: run.input.stripePaymentMethodId,
+        returnUrl: run.input.returnUrl,
+        cartVersionKey: run.input.versionKey,
+        orderNumber: order.orderNumber ?? null,
       });
     } catch (error) {
       if (error instanceof PaymentFailure) return abortWith(userFailure(error.code, error.message, 'paymentMethod'));
       if (error instanceof PaymentOutcomeUnknown) throw new SagaLeftForRecovery(error.message);
       throw error;
     }
+    const recorded = { providerReference: attempt.providerReference, status: attempt.status };
     const waitsUntil = buyerWindowEnd(attempt, deps.clock.now(), deps.config.cardActionTimeoutMs);
-    return ctx.local((tx) => recordAttempt(tx, order, attempt, waitsUntil));
+    return { output: { ...recorded, attempt, waitsUntil }, compensation: recorded };
   },
   /** Voids what the provider holds for the order (cancels the intent, expires the session, gives back a charge). */
   async compensate(_em, compensation, deps) {
-    const { providerReference } = (compensation as PaymentData | null) ?? { providerReference: null };
+    const providerReference = compensation?.providerReference;
     if (providerReference) await deps.paymentGateway.cancelPayment(providerReference, `cancel:${providerReference}`);
   },
 };

@@ -1,6 +1,6 @@
 import { releaseReservations, reserveCartLines } from '../../inventory/reservations';
-import { pricedCheckoutCart } from '../checkout-cart';
-import type { CheckoutStep, ReservationData } from '../checkout-types';
+import { alwaysLocal, type CheckoutStep } from '../checkout-types';
+import { PRICE_GUARD_STEP } from './price-guard.step';
 
 export const RESERVE_STOCK_STEP = 'reserve-stock';
 
@@ -9,19 +9,17 @@ export const RESERVE_STOCK_STEP = 'reserve-stock';
  * from startCheckout are replaced in the same transaction (their units count as
  * this cart's), so a lapsed preview is re-checked rather than trusted.
  */
-export const reserveStockStep: CheckoutStep = {
+export const reserveStockStep: CheckoutStep<'reserve-stock'> = {
   id: RESERVE_STOCK_STEP,
-  invoke(ctx, deps) {
-    return ctx.local(async (tx): Promise<ReservationData> => {
-      const cart = await pricedCheckoutCart(ctx, tx);
-      const now = deps.clock.now();
-      const lines = cart.lines.getItems().map((line) => ({ variantId: line.variant.id, quantity: line.quantity }));
-      const { reservationIds } = await reserveCartLines(tx, cart.id, lines, now, new Date(now.getTime() + deps.config.reservationTtlMs));
-      return { reservationIds };
-    });
+  isLocal: alwaysLocal,
+  async invoke(tx, run, deps) {
+    const { cart } = run.output(PRICE_GUARD_STEP);
+    const now = deps.clock.now();
+    const lines = cart.lines.getItems().map((line) => ({ variantId: line.variant.id, quantity: line.quantity }));
+    const { reservationIds } = await reserveCartLines(tx, cart.id, lines, now, new Date(now.getTime() + deps.config.reservationTtlMs));
+    return { output: { reservationIds }, compensation: { reservationIds } };
   },
-  async compensate(em, compensation) {
-    const { reservationIds } = compensation as ReservationData;
+  async compensate(em, { reservationIds }) {
     await em.transactional((tx) => releaseReservations(tx, reservationIds));
   },
 };
