@@ -7,8 +7,8 @@ import {
 import { CartResult } from '../schema/results/cart.result';
 import { CartLineType, CartTotalsType, CartType } from '../schema/types/cart.type';
 import { toErrorResult } from '../schema/types/common.type';
-import type { Cart } from '../entities';
 import type { CartServiceDeps } from '../services/cart/cart-change';
+import type { CartSnapshot } from '../services/cart/cart-snapshot';
 import { CartService } from '../services/cart/cart.service';
 import { CartVoucherService } from '../services/cart/cart-vouchers.service';
 import type { Outcome } from '../services/shared/outcome';
@@ -21,7 +21,7 @@ const depsOf = (ctx: GraphQLContext): CartServiceDeps => ({
 const carts = (ctx: GraphQLContext) => new CartService(depsOf(ctx));
 const cartVouchers = (ctx: GraphQLContext) => new CartVoucherService(depsOf(ctx));
 
-const toCartResult = (outcome: Outcome<Cart>): typeof CartResult =>
+const toCartResult = (outcome: Outcome<CartSnapshot>): typeof CartResult =>
   outcome.ok ? CartType.from(outcome.value) : toErrorResult(outcome.failure);
 
 /** Carts: anyone may create one; access rules live in the service (cart-access.ts). */

@@ -1,8 +1,9 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import type { EntityManager } from '../../db/orm';
-import { type AddressValue, type Cart, type CartLine, CartStatus } from '../../entities';
-import { orderedLines, priceCartEntity, type CartPricing } from '../../services/cart/cart-pricing';
-import { cartVersionKey } from '../../services/cart/version-key';
+import { type AddressValue, CartStatus } from '../../entities';
+import {
+  priceSnapshot, snapshotVersionKey, type CartLineSnapshot, type CartSnapshot, type SnapshotPricing,
+} from '../../services/cart/cart-snapshot';
 import type { PricedLine, PricingResult } from '../../services/pricing/pricing-engine';
 import { ShippingMethodType, VariantType } from './catalog.type';
 import { Money } from './common.type';
@@ -17,7 +18,7 @@ registerEnumType(PublicCartStatus, { name: 'CartStatus' });
 const publicStatus = (status: CartStatus): PublicCartStatus =>
   status === CartStatus.CONVERTED ? PublicCartStatus.CONVERTED : PublicCartStatus.OPEN;
 
-@ObjectType('Address')
+@ObjectType('Address', { simpleResolvers: true })
 export class AddressType {
   @Field() name!: string;
   @Field() line1!: string;
@@ -31,7 +32,7 @@ export class AddressType {
   }
 }
 
-@ObjectType('CartLine')
+@ObjectType('CartLine', { simpleResolvers: true })
 export class CartLineType {
   @Field(() => ID) id!: string;
   @Field(() => VariantType) variant!: VariantType;
@@ -40,10 +41,18 @@ export class CartLineType {
   @Field(() => Money, { description: "Discount allocated to this line; line discounts sum exactly to the cart's." }) discount!: Money;
   @Field(() => Money, { description: 'quantity x unitPrice - discount (before tax).' }) total!: Money;
 
-  static from(line: CartLine, priced: PricedLine, currency: string): CartLineType {
+  static from(line: CartLineSnapshot, priced: PricedLine, currency: string): CartLineType {
+    // The variant as the catalog shows it now (current price), built from the facts read with the line.
+    const variant = Object.assign(new VariantType(), {
+      id: line.variantId,
+      sku: line.sku,
+      name: line.variantName,
+      price: Money.of(line.catalogPrice, line.variantCurrency),
+      productId: line.productId,
+    });
     return Object.assign(new CartLineType(), {
       id: line.id,
-      variant: VariantType.from(line.variant),
+      variant,
       quantity: priced.quantity,
       unitPrice: Money.of(priced.unitPrice, currency),
       discount: Money.of(priced.discount, currency),
@@ -52,7 +61,7 @@ export class CartLineType {
   }
 }
 
-@ObjectType('CartTotals')
+@ObjectType('CartTotals', { simpleResolvers: true })
 export class CartTotalsType {
   @Field(() => Money) subtotal!: Money;
   @Field(() => Money) discount!: Money;
@@ -74,12 +83,17 @@ export class CartTotalsType {
   }
 }
 
+/** What a cart answer is built from: a snapshot (the owner's email is not shown, so a new cart need not know it). */
+export type CartAnswerSource = Omit<CartSnapshot, 'customerEmail'>;
+
 /**
- * Scalar fields are mapped up front; `lines` and `totals` are field resolvers
- * (cart.resolver.ts) that share one pricing of the cart per answer, computed
- * only when asked for.
+ * Plain data built from a cart snapshot (its own fields use graphql-js's
+ * default resolver: no per-field wrapper). `lines` and `totals` are field
+ * resolvers (cart.resolver.ts) sharing one pricing per answer, computed in
+ * memory from the snapshot's own pricing inputs: answering a cart runs no SQL
+ * beyond the read (or change) that produced the snapshot.
  */
-@ObjectType('Cart')
+@ObjectType('Cart', { simpleResolvers: true })
 export class CartType {
   @Field(() => ID) id!: string;
   @Field(() => PublicCartStatus) status!: PublicCartStatus;
@@ -96,17 +110,16 @@ export class CartType {
   @Field(() => AddressType, { nullable: true }) shippingAddress!: AddressType | null;
   @Field(() => Date, { nullable: true }) pricesValidatedAt!: Date | null;
 
-  private source!: Cart;
-  private pricingMemo: Promise<CartPricing> | null = null;
+  private source!: CartAnswerSource;
+  private pricingMemo: Promise<SnapshotPricing> | null = null;
 
-  /** Expects the cart loaded with its lines, their variants and its shipping method (cart-access does). */
-  static from(cart: Cart): CartType {
+  static from(cart: CartAnswerSource): CartType {
     return Object.assign(new CartType(), {
       id: cart.id,
       status: publicStatus(cart.status),
       currency: cart.currency,
       version: cart.version,
-      versionKey: cartVersionKey(cart),
+      versionKey: snapshotVersionKey(cart),
       email: cart.email,
       voucherCodes: [...cart.voucherCodes],
       shippingMethod: cart.shippingMethod ? ShippingMethodType.from(cart.shippingMethod) : null,
@@ -119,16 +132,16 @@ export class CartType {
   async pricedLines(em: EntityManager): Promise<CartLineType[]> {
     const { pricing } = await this.pricing(em);
     const pricedById = new Map(pricing.lines.map((priced) => [priced.lineId, priced]));
-    const lines = await orderedLines(this.source);
-    return lines.map((line) => CartLineType.from(line, pricedById.get(line.id)!, this.currency));
+    return this.source.lines.map((line) => CartLineType.from(line, pricedById.get(line.id)!, this.currency));
   }
 
   async pricedTotals(em: EntityManager): Promise<CartTotalsType> {
     return CartTotalsType.from((await this.pricing(em)).pricing, this.currency);
   }
 
-  private pricing(em: EntityManager): Promise<CartPricing> {
-    this.pricingMemo ??= priceCartEntity(em, this.source);
+  /** `em` is only used when the snapshot's pricing inputs no longer match it (priceSnapshot reads them then). */
+  private pricing(em: EntityManager): Promise<SnapshotPricing> {
+    this.pricingMemo ??= priceSnapshot(em, this.source);
     return this.pricingMemo;
   }
 }

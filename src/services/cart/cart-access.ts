@@ -4,6 +4,7 @@ import { ErrorCode } from '../shared/error-code';
 import { abortWith, userFailure } from '../shared/outcome';
 import { isId } from '../shared/ids';
 import { writeLock } from '../shared/transactions';
+import { loadCartSnapshot, type CartSnapshot } from './cart-snapshot';
 
 /** Who is asking: the signed-in customer (if any) and whether they are an admin. */
 export interface CartActor {
@@ -11,7 +12,7 @@ export interface CartActor {
   isAdmin: boolean;
 }
 
-/** Everything a cart answer and its pricing read, fetched in the one statement that loads the cart. */
+/** What `lockOpenCart`'s entity read populates: lines, their variants and the shipping method. */
 const CART_GRAPH = ['lines', 'lines.variant', 'shippingMethod'] as const;
 
 /**
@@ -20,32 +21,39 @@ const CART_GRAPH = ['lines', 'lines.variant', 'shippingMethod'] as const;
  * not exist, so ids cannot be probed.
  */
 export function canAccessCart(cart: Cart, actor: CartActor): boolean {
-  if (!cart.customer) return true;
-  return actor.isAdmin || cart.customer.id === actor.customerId;
+  return ownerAllows(cart.customer?.id ?? null, actor);
 }
 
-export const cartNotFound = () => userFailure(ErrorCode.NOT_FOUND, 'No such cart.', 'cartId');
+/** The same rule for a cart read as plain data. */
+export function canAccessSnapshot(cart: Pick<CartSnapshot, 'customerId'>, actor: CartActor): boolean {
+  return ownerAllows(cart.customerId, actor);
+}
 
-/** For reads: the cart, or null when it does not exist or is not the actor's to see. */
-export async function findVisibleCart(em: EntityManager, cartId: string, actor: CartActor): Promise<Cart | null> {
+const ownerAllows = (ownerId: string | null, actor: CartActor): boolean => ownerId === null || actor.isAdmin || ownerId === actor.customerId;
+
+export const cartNotFound = () => userFailure(ErrorCode.NOT_FOUND, 'No such cart.', 'cartId');
+export const cartClosed = () => userFailure(ErrorCode.CART_CLOSED, 'This cart is no longer open for changes.', 'cartId');
+
+/** For reads: the cart as plain data in one statement, or null when it does not exist or is not the actor's to see. */
+export async function findVisibleSnapshot(em: EntityManager, cartId: string, actor: CartActor): Promise<CartSnapshot | null> {
   if (!isId(cartId)) return null;
-  const cart = await em.findOne(Cart, { id: cartId }, { populate: CART_GRAPH });
-  return cart && canAccessCart(cart, actor) ? cart : null;
+  const snapshot = await loadCartSnapshot(em, cartId, { lock: false });
+  return snapshot && canAccessSnapshot(snapshot, actor) ? snapshot : null;
 }
 
 /**
- * For changes, inside the caller's transaction: holds the cart's row lock until
- * commit, so concurrent changes to one cart queue up instead of overwriting each
- * other, then loads the cart with its lines. Aborts with NOT_FOUND or CART_CLOSED.
+ * For changes made on entities, inside the caller's transaction: holds the
+ * cart's row lock until commit, so concurrent changes to one cart queue up
+ * instead of overwriting each other, then loads the cart with its lines.
+ * Aborts with NOT_FOUND or CART_CLOSED. (Cart mutations themselves go through
+ * changeOpenCart, which claims the row and reads a plain snapshot instead.)
  */
 export async function lockOpenCart(tx: EntityManager, cartId: string, actor: CartActor): Promise<Cart> {
   if (!isId(cartId)) return abortWith(cartNotFound());
   if (!(await lockCartRow(tx, cartId))) return abortWith(cartNotFound());
   const cart = await tx.findOne(Cart, { id: cartId }, { populate: CART_GRAPH });
   if (!cart || !canAccessCart(cart, actor)) return abortWith(cartNotFound());
-  if (cart.status !== CartStatus.OPEN) {
-    return abortWith(userFailure(ErrorCode.CART_CLOSED, 'This cart is no longer open for changes.', 'cartId'));
-  }
+  if (cart.status !== CartStatus.OPEN) return abortWith(cartClosed());
   return cart;
 }
 

@@ -1,7 +1,8 @@
 import { wrap } from '@mikro-orm/core';
 import type { EntityManager } from '../../db/orm';
 import { type Cart, type CartLine, ShippingMethod, TaxRate, Voucher } from '../../entities';
-import { priceCart, type PricingResult } from '../pricing/pricing-engine';
+import { priceCart, type PricingLineInput, type PricingResult } from '../pricing/pricing-engine';
+import type { CartSnapshot } from './cart-snapshot';
 
 export interface CartPricing {
   pricing: PricingResult;
@@ -71,10 +72,12 @@ async function shippingPriceOf(em: EntityManager, cart: Cart): Promise<number | 
 /** Merchandise subtotal from the stored unit prices, by the same engine as the totals. */
 export async function cartSubtotal(cart: Cart): Promise<number> {
   const lines = await orderedLines(cart);
-  return priceCart({
-    lines: lines.map((line) => ({ lineId: line.id, variantId: line.variant.id, quantity: line.quantity, unitPrice: line.unitPrice })),
-    vouchers: [],
-    shippingPrice: null,
-    taxRateBps: 0,
-  }).subtotal;
+  return subtotalOf(lines.map((line) => ({ lineId: line.id, variantId: line.variant.id, quantity: line.quantity, unitPrice: line.unitPrice })));
 }
+
+/** The same subtotal of a cart read as plain data. */
+export function snapshotSubtotal(snapshot: Pick<CartSnapshot, 'lines'>): number {
+  return subtotalOf(snapshot.lines.map((line) => ({ lineId: line.id, variantId: line.variantId, quantity: line.quantity, unitPrice: line.unitPrice })));
+}
+
+const subtotalOf = (lines: PricingLineInput[]): number => priceCart({ lines, vouchers: [], shippingPrice: null, taxRateBps: 0 }).subtotal;

@@ -88,11 +88,18 @@ export interface PricingInputs {
 // ---------------------------------------------------------------------------------------------
 // SQL
 
-const LINE_FIELDS = [
-  ['id', 'l.id'], ['variantId', 'l.variant_id'], ['quantity', 'l.quantity'], ['unitPrice', 'l.unit_price'], ['position', 'l.position'],
-  ['catalogPrice', 'v.price'], ['variantCurrency', 'v.currency'], ['sku', 'v.sku'], ['variantName', 'v.name'],
+/** A line's catalog half (variant `v` joined to product `p`): what a line shows besides its own columns. */
+export const VARIANT_FIELDS = [
+  ['variantId', 'v.id'], ['catalogPrice', 'v.price'], ['variantCurrency', 'v.currency'], ['sku', 'v.sku'], ['variantName', 'v.name'],
   ['productId', 'v.product_id'], ['productName', 'p.name'], ['sellerId', 'p.seller_id'],
 ] as const;
+
+const LINE_FIELDS = [
+  ['id', 'l.id'], ['quantity', 'l.quantity'], ['unitPrice', 'l.unit_price'], ['position', 'l.position'], ...VARIANT_FIELDS,
+] as const;
+
+/** The catalog facts of a line, as `VARIANT_FIELDS` reads them. */
+export type VariantFacts = Omit<CartLineSnapshot, 'id' | 'quantity' | 'unitPrice' | 'position'>;
 
 const VOUCHER_FIELDS = [
   ['id', 'vo.id'], ['code', 'vo.code'], ['kind', 'vo.kind'], ['value', 'vo.value'], ['currency', 'vo.currency'],
@@ -118,18 +125,21 @@ export interface SnapshotExtras {
 }
 
 function snapshotSql(d: CartDialect, extras: SnapshotExtras): string {
-  const extraColumns = extras.columns.map((column) => `,\n  ${column}`).join('');
-  return `select c.id, c.status, c.currency, c.email, c.customer_id, cu.email as customer_email, c.voucher_codes,
-  c.shipping_method_id, sm.name as shipping_method_name, sm.price as shipping_method_price, sm.currency as shipping_method_currency,
-  c.shipping_address, c.version, c.prices_validated_at, c.next_line_position, c.created_at, c.updated_at, tr.rate_bps as tax_rate_bps,
-  (select ${d.array(d.object(LINE_FIELDS))} from cart_lines l join variants v on v.id = l.variant_id join products p on p.id = v.product_id
-    where l.cart_id = c.id) as lines,
-  ${vouchersJson(d, `vo.code in (${d.elements('c.voucher_codes')})`)} as vouchers${extraColumns}
-from carts c
-left join customers cu on cu.id = c.customer_id
-left join shipping_methods sm on sm.id = c.shipping_method_id
-left join tax_rates tr on tr.country = ${d.textKey('c.shipping_address', 'country')}
-where c.id = ?`;
+  // Joined with spaces, not newlines: the statement log prints it on one line.
+  return [
+    'select c.id, c.status, c.currency, c.email, c.customer_id, cu.email as customer_email, c.voucher_codes,',
+    'c.shipping_method_id, sm.name as shipping_method_name, sm.price as shipping_method_price, sm.currency as shipping_method_currency,',
+    'c.shipping_address, c.version, c.prices_validated_at, c.next_line_position, c.created_at, c.updated_at, tr.rate_bps as tax_rate_bps,',
+    `(select ${d.array(d.object(LINE_FIELDS))} from cart_lines l join variants v on v.id = l.variant_id join products p on p.id = v.product_id`,
+    'where l.cart_id = c.id) as lines,',
+    `${vouchersJson(d, `vo.code in (${d.elements('c.voucher_codes')})`)} as vouchers`,
+    ...extras.columns.map((column) => `, ${column}`),
+    'from carts c',
+    'left join customers cu on cu.id = c.customer_id',
+    'left join shipping_methods sm on sm.id = c.shipping_method_id',
+    `left join tax_rates tr on tr.country = ${d.textKey('c.shipping_address', 'country')}`,
+    'where c.id = ?',
+  ].join(' ');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -195,13 +205,19 @@ function snapshotFromRow(row: Record<string, unknown>): CartSnapshot {
   };
 }
 
-export function lineFromJson(json: Record<string, unknown>): CartLineSnapshot {
+function lineFromJson(json: Record<string, unknown>): CartLineSnapshot {
   return {
     id: String(json.id),
-    variantId: String(json.variantId),
     quantity: intOf(json.quantity),
     unitPrice: intOf(json.unitPrice),
     position: intOf(json.position),
+    ...variantFromJson(json),
+  };
+}
+
+export function variantFromJson(json: Record<string, unknown>): VariantFacts {
+  return {
+    variantId: String(json.variantId),
     catalogPrice: intOf(json.catalogPrice),
     variantCurrency: String(json.variantCurrency),
     sku: String(json.sku),
@@ -240,7 +256,7 @@ function inCodeOrder(codes: readonly string[], vouchers: readonly VoucherSnapsho
 // Keys and prices
 
 /** The same key `cartVersionKey` gives the same cart as an entity (DESIGN invariant 6). */
-export function snapshotVersionKey(snapshot: CartSnapshot): string {
+export function snapshotVersionKey(snapshot: Omit<CartSnapshot, 'customerEmail'>): string {
   return versionKeyOf({
     lines: snapshot.lines.map((line) => ({ variantId: line.variantId, quantity: line.quantity, unitPrice: line.unitPrice })),
     voucherCodes: snapshot.voucherCodes,
@@ -251,6 +267,9 @@ export function snapshotVersionKey(snapshot: CartSnapshot): string {
     email: snapshot.email,
   });
 }
+
+/** What pricing reads of a snapshot. */
+export type PriceableCart = Pick<CartSnapshot, 'lines' | 'shippingMethod' | 'shippingAddress' | 'voucherCodes' | 'pricingInputs'>;
 
 export interface SnapshotPricing {
   pricing: PricingResult;
@@ -265,13 +284,13 @@ export interface SnapshotPricing {
  * pricing inputs match its address and codes (they always do as read); one
  * when they were changed in memory since.
  */
-export async function priceSnapshot(em: EntityManager, snapshot: CartSnapshot, options: CartPricingOptions = {}): Promise<SnapshotPricing> {
+export async function priceSnapshot(em: EntityManager, snapshot: PriceableCart, options: CartPricingOptions = {}): Promise<SnapshotPricing> {
   const inputs = inputsCover(snapshot) ? snapshot.pricingInputs : await loadPricingInputs(em, snapshot.shippingAddress?.country ?? null, snapshot.voucherCodes);
   return { pricing: priceSnapshotWith(snapshot, inputs, options), vouchers: inputs.vouchers, taxRateBps: inputs.taxRateBps };
 }
 
 /** The pure half of `priceSnapshot`, for callers that hold current inputs. */
-export function priceSnapshotWith(snapshot: CartSnapshot, inputs: PricingInputs, options: CartPricingOptions = {}): PricingResult {
+export function priceSnapshotWith(snapshot: PriceableCart, inputs: PricingInputs, options: CartPricingOptions = {}): PricingResult {
   return priceCart({
     lines: snapshot.lines.map((line) => ({
       lineId: line.id,
@@ -285,7 +304,7 @@ export function priceSnapshotWith(snapshot: CartSnapshot, inputs: PricingInputs,
   });
 }
 
-function inputsCover(snapshot: CartSnapshot): boolean {
+function inputsCover(snapshot: PriceableCart): boolean {
   const { country, voucherCodes } = snapshot.pricingInputs;
   return country === (snapshot.shippingAddress?.country ?? null)
     && voucherCodes.length === snapshot.voucherCodes.length

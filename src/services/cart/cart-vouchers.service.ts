@@ -1,11 +1,14 @@
-import type { Cart } from '../../entities';
-import { Voucher } from '../../entities';
+import type { EntityManager } from '../../db/orm';
 import { ErrorCode } from '../shared/error-code';
 import { isId } from '../shared/ids';
 import { abortWith, userFailure, type Outcome } from '../shared/outcome';
 import { cartNotFound } from './cart-access';
 import { changeOpenCart, UNCHANGED, type CartServiceDeps } from './cart-change';
-import { cartSubtotal } from './cart-pricing';
+import { voucherFound, voucherLookup } from './cart-lookups';
+import { snapshotSubtotal } from './cart-pricing';
+import type { CartSnapshot, VoucherSnapshot } from './cart-snapshot';
+import { cartDialect } from './cart-sql';
+import { updateCartColumns } from './cart-writes';
 import { checkVoucherEligibility, normalizeVoucherCode, voucherCustomerKey } from './voucher-eligibility';
 
 export interface CartVoucherCommand { cartId: string; code: string }
@@ -25,38 +28,47 @@ const voucherNotFound = () => userFailure(ErrorCode.VOUCHER_NOT_FOUND, 'No vouch
 export class CartVoucherService {
   constructor(private readonly deps: CartServiceDeps) {}
 
-  async applyVoucher(command: CartVoucherCommand): Promise<Outcome<Cart>> {
+  /** The voucher is read with the cart; only a per-customer limit costs one more statement (counting that buyer's uses). */
+  async applyVoucher(command: CartVoucherCommand): Promise<Outcome<CartSnapshot>> {
     const code = normalizeVoucherCode(command.code);
     const invalid = commandFailure(command.cartId, code);
     if (invalid) return { ok: false, failure: invalid };
-    return changeOpenCart(this.deps, command.cartId, async (tx, cart, now) => {
-      const voucher = await tx.findOne(Voucher, { code });
+    const now = this.deps.clock.now();
+    const extras = voucherLookup(cartDialect(this.deps.em), code);
+    return changeOpenCart(this.deps, command.cartId, { now, extras }, async ({ tx, snapshot, row }) => {
+      const voucher = voucherFound(row);
       if (!voucher) return abortWith(voucherNotFound());
       const ineligible = await checkVoucherEligibility(tx, voucher, {
-        currency: cart.currency,
-        subtotal: await cartSubtotal(cart),
-        customerKey: voucherCustomerKey({ customerId: cart.customer?.id ?? null, email: cart.email }),
+        currency: snapshot.currency,
+        subtotal: snapshotSubtotal(snapshot),
+        customerKey: voucherCustomerKey(snapshot),
         now,
       });
       if (ineligible) return abortWith(ineligible);
-      if (cart.voucherCodes.includes(voucher.code)) return UNCHANGED;
-      if (cart.voucherCodes.length >= MAX_VOUCHERS_PER_CART) {
+      if (snapshot.voucherCodes.includes(voucher.code)) return UNCHANGED;
+      if (snapshot.voucherCodes.length >= MAX_VOUCHERS_PER_CART) {
         return abortWith(userFailure(ErrorCode.VOUCHER_NOT_APPLICABLE, `A cart holds at most ${MAX_VOUCHERS_PER_CART} vouchers.`, 'code'));
       }
-      cart.voucherCodes = [...cart.voucherCodes, voucher.code];
-      return undefined;
+      return writeCodes(tx, snapshot, [...snapshot.voucherCodes, voucher.code], [...snapshot.pricingInputs.vouchers, voucher]);
     });
   }
 
-  async removeVoucher(command: CartVoucherCommand): Promise<Outcome<Cart>> {
+  async removeVoucher(command: CartVoucherCommand): Promise<Outcome<CartSnapshot>> {
     const code = normalizeVoucherCode(command.code);
     const invalid = commandFailure(command.cartId, code);
     if (invalid) return { ok: false, failure: invalid };
-    return changeOpenCart(this.deps, command.cartId, async (_tx, cart) => {
-      if (!cart.voucherCodes.includes(code)) return abortWith(userFailure(ErrorCode.VOUCHER_NOT_FOUND, 'This voucher is not on the cart.', 'code'));
-      cart.voucherCodes = cart.voucherCodes.filter((applied) => applied !== code);
+    return changeOpenCart(this.deps, command.cartId, { now: this.deps.clock.now() }, async ({ tx, snapshot }) => {
+      if (!snapshot.voucherCodes.includes(code)) return abortWith(userFailure(ErrorCode.VOUCHER_NOT_FOUND, 'This voucher is not on the cart.', 'code'));
+      const codes = snapshot.voucherCodes.filter((applied) => applied !== code);
+      return writeCodes(tx, snapshot, codes, snapshot.pricingInputs.vouchers.filter((voucher) => voucher.code !== code));
     });
   }
+}
+
+/** Stores the new code list and answers with pricing inputs that match it, so the answer is priced without another read. */
+async function writeCodes(tx: EntityManager, snapshot: CartSnapshot, voucherCodes: string[], vouchers: VoucherSnapshot[]): Promise<CartSnapshot> {
+  await updateCartColumns(tx, snapshot.id, { voucher_codes: JSON.stringify(voucherCodes) });
+  return { ...snapshot, voucherCodes, pricingInputs: { ...snapshot.pricingInputs, voucherCodes, vouchers } };
 }
 
 /** Shape checks before any SQL: a malformed cart id or an impossible code cannot match anything. */

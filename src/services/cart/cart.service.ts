@@ -1,12 +1,17 @@
-import type { EntityManager } from '../../db/orm';
-import { type AddressValue, Cart, CartLine, Customer, ShippingMethod, Variant } from '../../entities';
+import type { AddressValue } from '../../entities';
+import { CartStatus } from '../../entities';
+import { newId } from '../../entities/columns';
 import { normalizeEmail } from '../auth/auth.service';
 import { ErrorCode } from '../shared/error-code';
 import { isId } from '../shared/ids';
 import { abortWith, insufficientStock, userFailure, type Outcome } from '../shared/outcome';
-import { cartNotFound, findVisibleCart } from './cart-access';
+import { cartNotFound, findVisibleSnapshot } from './cart-access';
 import { changeOpenCart, type CartServiceDeps } from './cart-change';
-import { stockShortfallForLine } from './cart-stock';
+import { combineExtras, NO_EXTRAS, shippingMethodFound, shippingMethodLookup, variantFound, variantLookup } from './cart-lookups';
+import type { CartLineSnapshot, CartSnapshot } from './cart-snapshot';
+import { cartDialect, runWrite } from './cart-sql';
+import { stockFound, stockLookup, stockShortfall } from './cart-stock';
+import { deleteLine, insertLine, updateCartColumns, updateLine } from './cart-writes';
 import { validateAddress } from './shipping-address';
 
 /** Most units of one variant a single cart line may hold. */
@@ -20,100 +25,131 @@ export interface UpdateCartLineCommand { cartId: string; lineId: string; quantit
 export interface SetShippingMethodCommand { cartId: string; shippingMethodId: string }
 export interface SetShippingAddressCommand { cartId: string; address: AddressValue }
 
+/** A cart just created: everything a snapshot holds but the owner's email, which nothing answering it needs. */
+export type NewCart = Omit<CartSnapshot, 'customerEmail'>;
+
+/**
+ * A new line takes the position the claim reserved (`next_line_position` moves
+ * with every addCartLine claim, so that a new line needs no second cart
+ * update). A merge leaves that number unused: positions only order lines.
+ */
+const RESERVE_POSITION = { sql: 'next_line_position = next_line_position + 1', params: [] };
+
 /**
  * Cart contents: lines, shipping method and address. Every change runs through
- * `changeOpenCart` (one transaction, cart row locked, version bumped). Stock and
- * price checks here are what the buyer sees; checkout repeats the binding ones.
+ * `changeOpenCart` (one transaction: claim and bump, one read, the writes that
+ * changed) and answers the cart from memory. Stock and price checks here are
+ * what the buyer sees; checkout repeats the binding ones.
  */
 export class CartService {
   constructor(private readonly deps: CartServiceDeps) {}
 
-  /** A signed-in caller owns the new cart; a guest cart is reachable by its id alone. */
-  async createCart(command: CreateCartCommand): Promise<Cart> {
-    const { em, actor } = this.deps;
-    const cart = em.create(Cart, {
-      currency: command.currency.trim().toUpperCase(),
-      email: command.email ? normalizeEmail(command.email) : null,
-      customer: actor.customerId ? em.getReference(Customer, actor.customerId) : null,
-    });
-    await em.flush();
+  /** One insert. A signed-in caller owns the new cart; a guest cart is reachable by its id alone. */
+  async createCart(command: CreateCartCommand): Promise<NewCart> {
+    const { em, actor, clock } = this.deps;
+    const now = clock.now();
+    const cart: NewCart = {
+      id: newId(), status: CartStatus.OPEN, version: 1, currency: command.currency.trim().toUpperCase(),
+      email: command.email ? normalizeEmail(command.email) : null, customerId: actor.customerId,
+      shippingMethod: null, shippingAddress: null, voucherCodes: [], pricesValidatedAt: null, nextLinePosition: 0,
+      createdAt: now, updatedAt: now, lines: [], pricingInputs: { country: null, voucherCodes: [], taxRateBps: 0, vouchers: [] },
+    };
+    await runWrite(
+      em,
+      "insert into carts (id, status, currency, email, customer_id, voucher_codes, version, next_line_position, created_at, updated_at) values (?, ?, ?, ?, ?, '[]', 1, 0, ?, ?)",
+      [cart.id, cart.status, cart.currency, cart.email, cart.customerId, now, now],
+    );
     return cart;
   }
 
-  findCart(cartId: string): Promise<Cart | null> {
-    return findVisibleCart(this.deps.em, cartId, this.deps.actor);
+  findCart(cartId: string): Promise<CartSnapshot | null> {
+    return findVisibleSnapshot(this.deps.em, cartId, this.deps.actor);
   }
 
-  async addLine(command: AddCartLineCommand): Promise<Outcome<Cart>> {
+  async addLine(command: AddCartLineCommand): Promise<Outcome<CartSnapshot>> {
     const invalid = idFailure(command, ['cartId', 'variantId']) ?? quantityFailure(command.quantity, 1);
     if (invalid) return { ok: false, failure: invalid };
-    return changeOpenCart(this.deps, command.cartId, async (tx, cart, now) => {
-      const variant = await tx.findOne(Variant, { id: command.variantId });
+    const now = this.deps.clock.now();
+    const extras = combineExtras(variantLookup(cartDialect(this.deps.em), command.variantId), stockLookup({ sql: '?', params: [command.variantId] }, now));
+    return changeOpenCart(this.deps, command.cartId, { now, presets: [RESERVE_POSITION], extras }, async ({ tx, snapshot, row }) => {
+      const variant = variantFound(row);
       if (!variant) return abortWith(userFailure(ErrorCode.NOT_FOUND, 'No such variant.', 'variantId'));
-      if (variant.currency !== cart.currency) {
-        return abortWith(userFailure(ErrorCode.CURRENCY_MISMATCH, `This variant is priced in ${variant.currency}, the cart in ${cart.currency}.`, 'variantId'));
+      if (variant.variantCurrency !== snapshot.currency) {
+        return abortWith(userFailure(ErrorCode.CURRENCY_MISMATCH, `This variant is priced in ${variant.variantCurrency}, the cart in ${snapshot.currency}.`, 'variantId'));
       }
-      const line = cart.lines.getItems().find((candidate) => candidate.variant.id === variant.id);
+      const line = snapshot.lines.find((candidate) => candidate.variantId === variant.variantId);
       const quantity = (line?.quantity ?? 0) + command.quantity;
       const merged = quantityFailure(quantity, 1);
       if (merged) return abortWith(merged);
-      await requireStock(tx, cart, variant.id, quantity, now);
+      requireStock(stockShortfall(stockFound(row), variant.variantId, quantity));
+      // Touching a line shows the buyer the current price.
       if (line) {
-        line.quantity = quantity;
-        line.unitPrice = variant.price;
-        return;
+        const updated = { ...line, ...variant, quantity, unitPrice: variant.catalogPrice };
+        await updateLine(tx, updated);
+        return withLines(snapshot, snapshot.lines.map((candidate) => (candidate.id === line.id ? updated : candidate)));
       }
-      if (cart.lines.length >= MAX_CART_LINES) {
+      if (snapshot.lines.length >= MAX_CART_LINES) {
         return abortWith(userFailure(ErrorCode.VALIDATION_FAILED, `A cart holds at most ${MAX_CART_LINES} different items.`, 'variantId'));
       }
-      cart.lines.add(tx.create(CartLine, { cart, variant, quantity, unitPrice: variant.price, position: cart.nextLinePosition }));
-      cart.nextLinePosition += 1;
+      const added: CartLineSnapshot = { ...variant, id: newId(), quantity, unitPrice: variant.catalogPrice, position: snapshot.nextLinePosition - 1 };
+      await insertLine(tx, snapshot.id, added);
+      return withLines(snapshot, [...snapshot.lines, added]);
     });
   }
 
   /** Quantity 0 removes the line. Lowering a quantity never needs stock. */
-  async updateLine(command: UpdateCartLineCommand): Promise<Outcome<Cart>> {
+  async updateLine(command: UpdateCartLineCommand): Promise<Outcome<CartSnapshot>> {
     const invalid = idFailure(command, ['cartId', 'lineId']) ?? quantityFailure(command.quantity, 0);
     if (invalid) return { ok: false, failure: invalid };
-    return changeOpenCart(this.deps, command.cartId, async (tx, cart, now) => {
-      const line = cart.lines.getItems().find((candidate) => candidate.id === command.lineId);
+    const now = this.deps.clock.now();
+    // The stock of the line's variant is read along, in case the change raises it.
+    const lineVariant = { sql: '(select ll.variant_id from cart_lines ll where ll.id = ? and ll.cart_id = c.id)', params: [command.lineId] };
+    const extras = command.quantity > 0 ? stockLookup(lineVariant, now) : NO_EXTRAS;
+    return changeOpenCart(this.deps, command.cartId, { now, extras }, async ({ tx, snapshot, row }) => {
+      const line = snapshot.lines.find((candidate) => candidate.id === command.lineId);
       if (!line) return abortWith(userFailure(ErrorCode.NOT_FOUND, 'This cart has no such line.', 'lineId'));
       if (command.quantity === 0) {
-        cart.lines.remove(line);
-        return;
+        await deleteLine(tx, line.id);
+        return withLines(snapshot, snapshot.lines.filter((candidate) => candidate.id !== line.id));
       }
-      if (command.quantity > line.quantity) await requireStock(tx, cart, line.variant.id, command.quantity, now);
-      line.quantity = command.quantity;
+      if (command.quantity > line.quantity) requireStock(stockShortfall(stockFound(row), line.variantId, command.quantity));
       // Touching a line shows the buyer the current price, as adding it did.
-      line.unitPrice = line.variant.price;
+      const updated = { ...line, quantity: command.quantity, unitPrice: line.catalogPrice };
+      await updateLine(tx, updated);
+      return withLines(snapshot, snapshot.lines.map((candidate) => (candidate.id === line.id ? updated : candidate)));
     });
   }
 
-  async setShippingMethod(command: SetShippingMethodCommand): Promise<Outcome<Cart>> {
+  async setShippingMethod(command: SetShippingMethodCommand): Promise<Outcome<CartSnapshot>> {
     const invalid = idFailure(command, ['cartId', 'shippingMethodId']);
     if (invalid) return { ok: false, failure: invalid };
-    return changeOpenCart(this.deps, command.cartId, async (tx, cart) => {
-      const method = await tx.findOne(ShippingMethod, { id: command.shippingMethodId });
+    const extras = shippingMethodLookup(cartDialect(this.deps.em), command.shippingMethodId);
+    return changeOpenCart(this.deps, command.cartId, { now: this.deps.clock.now(), extras }, async ({ tx, snapshot, row }) => {
+      const method = shippingMethodFound(row);
       if (!method) return abortWith(userFailure(ErrorCode.NOT_FOUND, 'No such shipping method.', 'shippingMethodId'));
-      if (method.currency !== cart.currency) {
-        return abortWith(userFailure(ErrorCode.CURRENCY_MISMATCH, `This shipping method is priced in ${method.currency}, the cart in ${cart.currency}.`, 'shippingMethodId'));
+      if (method.currency !== snapshot.currency) {
+        return abortWith(userFailure(ErrorCode.CURRENCY_MISMATCH, `This shipping method is priced in ${method.currency}, the cart in ${snapshot.currency}.`, 'shippingMethodId'));
       }
-      cart.shippingMethod = method;
+      await updateCartColumns(tx, snapshot.id, { shipping_method_id: method.id });
+      return { ...snapshot, shippingMethod: method };
     });
   }
 
-  async setShippingAddress(command: SetShippingAddressCommand): Promise<Outcome<Cart>> {
+  /** The address needs nothing from the cart, so it rides on the claim; the read then brings its country's tax rate. */
+  async setShippingAddress(command: SetShippingAddressCommand): Promise<Outcome<CartSnapshot>> {
     if (!isId(command.cartId)) return { ok: false, failure: cartNotFound() };
     const checked = validateAddress(command.address);
     if ('failure' in checked) return { ok: false, failure: checked.failure };
-    return changeOpenCart(this.deps, command.cartId, async (_tx, cart) => {
-      cart.shippingAddress = checked.address;
-    });
+    const presets = [{ sql: 'shipping_address = ?', params: [JSON.stringify(checked.address)] }];
+    return changeOpenCart(this.deps, command.cartId, { now: this.deps.clock.now(), presets }, async ({ snapshot }) => snapshot);
   }
 }
 
-async function requireStock(tx: EntityManager, cart: Cart, variantId: string, quantity: number, now: Date): Promise<void> {
-  const shortfall = await stockShortfallForLine(tx, cart.id, variantId, quantity, now);
+function withLines(snapshot: CartSnapshot, lines: CartLineSnapshot[]): CartSnapshot {
+  return { ...snapshot, lines };
+}
+
+function requireStock(shortfall: ReturnType<typeof stockShortfall>): void {
   if (shortfall) abortWith(insufficientStock([shortfall]));
 }
 

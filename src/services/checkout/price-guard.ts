@@ -1,5 +1,6 @@
 import type { EntityManager } from '../../db/orm';
 import type { Cart, CartLine } from '../../entities';
+import type { CartLineSnapshot, CartSnapshot } from '../cart/cart-snapshot';
 import { cartVersionKey } from '../cart/version-key';
 import type { PriceChange } from '../shared/outcome';
 
@@ -23,9 +24,25 @@ export interface PriceReview {
  * |current − previous| × 10 000 > previous × driftBps.
  */
 export function reviewPrices(lines: readonly CartLine[], pricesValidatedAt: Date | null, now: Date, policy: PriceGuardPolicy): PriceReview {
-  const changes: PriceChange[] = lines
+  const changes = lines
     .filter((line) => line.variant.price !== line.unitPrice)
     .map((line) => ({ variantId: line.variant.id, previous: line.unitPrice, current: line.variant.price, currency: line.variant.currency }));
+  return reviewChanges(changes, pricesValidatedAt, now, policy);
+}
+
+/** The same review of a cart read as plain data (its lines carry the catalog price). */
+export function reviewSnapshotPrices(snapshot: Pick<CartSnapshot, 'lines' | 'pricesValidatedAt'>, now: Date, policy: PriceGuardPolicy): PriceReview {
+  return reviewChanges(snapshotPriceChanges(snapshot.lines), snapshot.pricesValidatedAt, now, policy);
+}
+
+/** Lines of a snapshot whose stored price is not the catalog's, as the buyer is told about them. */
+export function snapshotPriceChanges(lines: readonly CartLineSnapshot[]): PriceChange[] {
+  return lines
+    .filter((line) => line.catalogPrice !== line.unitPrice)
+    .map((line) => ({ variantId: line.variantId, previous: line.unitPrice, current: line.catalogPrice, currency: line.variantCurrency }));
+}
+
+function reviewChanges(changes: PriceChange[], pricesValidatedAt: Date | null, now: Date, policy: PriceGuardPolicy): PriceReview {
   const stale = pricesValidatedAt === null || now.getTime() - pricesValidatedAt.getTime() > policy.staleAfterMs;
   const beyondDrift = changes.some((c) => BigInt(Math.abs(c.current - c.previous)) * 10_000n > BigInt(c.previous) * BigInt(policy.driftBps));
   return { changes, needsAcknowledgement: changes.length > 0 && (stale || beyondDrift) };

@@ -1,44 +1,56 @@
 import type { Config } from '../../config';
 import type { EntityManager } from '../../db/orm';
-import type { Cart } from '../../entities';
-import { lockOpenCart, type CartActor } from '../cart/cart-access';
+import type { CartActor } from '../cart/cart-access';
+import { cartNotFound } from '../cart/cart-access';
+import { changeOpenCart } from '../cart/cart-change';
+import { snapshotVersionKey, type CartSnapshot } from '../cart/cart-snapshot';
+import { setLinePrices } from '../cart/cart-writes';
 import { reserveCartLines } from '../inventory/reservations';
 import type { Clock } from '../shared/clock';
 import { ErrorCode } from '../shared/error-code';
-import { abortWith, userFailure, type Outcome } from '../shared/outcome';
-import { transactionalOutcome } from '../shared/transactions';
+import { isId } from '../shared/ids';
+import { abortWith, success, userFailure, type Outcome } from '../shared/outcome';
 import { retryTransient } from '../saga/retry';
-import { applyCurrentPrices } from './price-guard';
+import { snapshotPriceChanges } from './price-guard';
 
 export interface CheckoutPreview {
-  cart: Cart;
+  cart: CartSnapshot;
   versionKey: string;
   reservationsExpireAt: Date;
   warnings: string[];
 }
 
 /**
- * startCheckout: one transaction that re-validates prices (the lines take the
- * catalog's current prices and pricesValidatedAt is stamped) and reserves every
- * line or none until now + RESERVATION_TTL. Calling it again replaces the
- * cart's reservations (a refresh), it never adds to them.
+ * startCheckout: one cart change (changeOpenCart: claim, one read) that
+ * re-validates prices — the lines take the catalog's current prices, written in
+ * one statement when any moved, and pricesValidatedAt is stamped on the claim —
+ * and reserves every line or none until now + RESERVATION_TTL. Calling it again
+ * replaces the cart's reservations (a refresh), it never adds to them.
  */
 export class StartCheckoutService {
   constructor(private readonly em: EntityManager, private readonly deps: { config: Config; clock: Clock }) {}
 
   start(cartId: string, actor: CartActor): Promise<Outcome<CheckoutPreview>> {
+    if (!isId(cartId)) return Promise.resolve({ ok: false, failure: cartNotFound() });
     const { config, clock } = this.deps;
-    return retryTransient(() =>
-      transactionalOutcome(this.em, async (tx) => {
-        const cart = await lockOpenCart(tx, cartId, actor);
-        if (cart.lines.length === 0) abortWith(userFailure(ErrorCode.CART_EMPTY, 'The cart is empty.', 'cartId'));
-        const now = clock.now();
-        const review = await applyCurrentPrices(tx, cart, now, { driftBps: config.priceDriftBps, staleAfterMs: config.priceStaleAfterMs });
-        const lines = cart.lines.getItems().map((line) => ({ variantId: line.variant.id, quantity: line.quantity }));
-        const { expiresAt } = await reserveCartLines(tx, cart.id, lines, now, new Date(now.getTime() + config.reservationTtlMs));
-        const warnings = review.changes.map((c) => `The price of ${c.variantId} changed from ${c.previous} to ${c.current} ${c.currency}.`);
-        return { cart, versionKey: review.versionKey, reservationsExpireAt: expiresAt, warnings };
-      }),
-    );
+    return retryTransient(async () => {
+      const now = clock.now();
+      // Filled in by the change (the transaction's result is the cart itself).
+      const preview = { reservationsExpireAt: now, warnings: [] as string[] };
+      const presets = [{ sql: 'prices_validated_at = ?', params: [now] }];
+      const outcome = await changeOpenCart({ em: this.em, clock, actor }, cartId, { now, presets }, async ({ tx, snapshot }) => {
+        if (snapshot.lines.length === 0) return abortWith(userFailure(ErrorCode.CART_EMPTY, 'The cart is empty.', 'cartId'));
+        const changes = snapshotPriceChanges(snapshot.lines);
+        const lines = snapshot.lines.map((line) => ({ ...line, unitPrice: line.catalogPrice }));
+        await setLinePrices(tx, lines.filter((line) => changes.some((change) => change.variantId === line.variantId)));
+        const demand = lines.map((line) => ({ variantId: line.variantId, quantity: line.quantity }));
+        const { expiresAt } = await reserveCartLines(tx, snapshot.id, demand, now, new Date(now.getTime() + config.reservationTtlMs));
+        const warnings = changes.map((c) => `The price of ${c.variantId} changed from ${c.previous} to ${c.current} ${c.currency}.`);
+        Object.assign(preview, { reservationsExpireAt: expiresAt, warnings });
+        return { ...snapshot, lines };
+      });
+      if (!outcome.ok) return outcome;
+      return success({ cart: outcome.value, versionKey: snapshotVersionKey(outcome.value), ...preview });
+    });
   }
 }
