@@ -86,7 +86,8 @@ async function claimCart(tx: EntityManager, cartId: string, plan: CartChangePlan
 /**
  * Rolls back a change that found nothing to do. The claim's bump goes with the
  * rollback, so the cart the caller gets back is the one read, one version down:
- * as it stands committed. (No change that can end UNCHANGED sets presets.)
+ * as it stands committed (but for updatedAt, which no answer shows). No change
+ * that can end UNCHANGED sets presets.
  */
 class NothingToWrite extends Error {
   override name = 'NothingToWrite';
