@@ -5,6 +5,12 @@ import { resolvers } from '../resolvers';
 import { authChecker } from './auth-checker';
 import { scalarsMap } from './scalars';
 
+/**
+ * No global middlewares, on purpose: type-graphql would run them around every
+ * field of every object, and a catalog page resolves over a thousand fields.
+ * `validate` runs class-validator on input-object arguments only (type-graphql
+ * skips scalars), so outputs cost nothing there.
+ */
 export function buildTillgateSchema(options: { emitTo?: string } = {}): Promise<GraphQLSchema> {
   return buildSchema({
     resolvers,

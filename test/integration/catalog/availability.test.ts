@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Orm } from '../../../src/db/orm';
 import { Reservation, ReservationStatus, StockLevel, Warehouse } from '../../../src/entities';
+import { availableUnitsByVariant } from '../../../src/services/catalog/catalog-availability';
 import { availableByVariant } from '../../../src/services/inventory/availability';
 import { buildProduct } from '../../factories/catalog.factory';
 import { openTestOrm, truncateAll } from '../../support/test-database';
@@ -8,7 +9,16 @@ import { openTestOrm, truncateAll } from '../../support/test-database';
 const NOW = new Date('2030-01-01T12:00:00.000Z');
 const minutes = (n: number) => new Date(NOW.getTime() + n * 60_000);
 
-describe('availableByVariant', () => {
+/**
+ * Checkout's figure (inside its transaction) and the catalog's one-statement
+ * figure must agree: the same cases run against both.
+ */
+const implementations = [
+  { name: 'availableByVariant (checkout)', availability: availableByVariant, statements: 2 },
+  { name: 'availableUnitsByVariant (catalog)', availability: availableUnitsByVariant, statements: 1 },
+];
+
+describe.each(implementations)('$name', ({ availability, statements }) => {
   let orm: Orm;
   beforeAll(async () => {
     orm = await openTestOrm();
@@ -30,7 +40,7 @@ describe('availableByVariant', () => {
     reserve(1, minutes(10), ReservationStatus.CONVERTED);
     await em.flush();
 
-    const available = await availableByVariant(orm.em.fork(), [variant.id], NOW);
+    const available = await availability(orm.em.fork(), [variant.id], NOW);
 
     expect(available.get(variant.id)).toBe(12 - 3);
   });
@@ -42,10 +52,10 @@ describe('availableByVariant', () => {
     });
     const unknown = randomUUID();
 
-    const available = await availableByVariant(orm.em.fork(), [variants[0].id, variants[1].id, unknown, variants[0].id], NOW);
+    const available = await availability(orm.em.fork(), [variants[0].id, variants[1].id, unknown, variants[0].id], NOW);
 
     expect([...available.entries()].sort()).toEqual([[variants[0].id, 4], [variants[1].id, 0], [unknown, 0]].sort());
-    expect((await availableByVariant(orm.em.fork(), [], NOW)).size).toBe(0);
+    expect((await availability(orm.em.fork(), [], NOW)).size).toBe(0);
   });
 
   it('when reservations exceed stock on hand, then the answer is clamped at 0 rather than negative', async () => {
@@ -54,10 +64,10 @@ describe('availableByVariant', () => {
     em.create(Reservation, { cartId: randomUUID(), variant, quantity: 5, expiresAt: minutes(5) });
     await em.flush();
 
-    expect((await availableByVariant(orm.em.fork(), [variant.id], NOW)).get(variant.id)).toBe(0);
+    expect((await availability(orm.em.fork(), [variant.id], NOW)).get(variant.id)).toBe(0);
   });
 
-  it('when asked about many variants, then it runs two statements whatever their number', async () => {
+  it(`when asked about many variants, then it runs ${statements} statement(s) whatever their number`, async () => {
     const counted: string[] = [];
     const countingOrm = await openTestOrm({ onQuery: (sql) => counted.push(sql) });
     try {
@@ -66,9 +76,9 @@ describe('availableByVariant', () => {
       for (let i = 0; i < 20; i++) built.push(await buildProduct(em, { variants: [{ price: 1, currency: 'EUR', stock: i }] }));
       counted.length = 0;
 
-      const available = await availableByVariant(countingOrm.em.fork(), built.map((b) => b.variants[0].id), NOW);
+      const available = await availability(countingOrm.em.fork(), built.map((b) => b.variants[0].id), NOW);
 
-      expect(counted.filter((sql) => /select/i.test(sql))).toHaveLength(2);
+      expect(counted.filter((sql) => /select/i.test(sql))).toHaveLength(statements);
       expect(built.map((b) => available.get(b.variants[0].id))).toEqual([...Array(20).keys()]);
     } finally {
       await countingOrm.close(true);
