@@ -6,7 +6,7 @@ import { ConfirmCheckoutResult, StartCheckoutResult } from '../schema/results/ch
 import { CartType } from '../schema/types/cart.type';
 import { CheckoutConfirmationType, CheckoutPreviewType } from '../schema/types/checkout.type';
 import { toErrorResult } from '../schema/types/common.type';
-import { toOrderType, toPaymentType } from '../schema/types/order.type';
+import { orderTypeOf, toPaymentType } from '../schema/types/order.type';
 import { ConfirmCheckoutSaga } from '../services/checkout/confirm-checkout.saga';
 import { StartCheckoutService } from '../services/checkout/start-checkout.service';
 
@@ -27,9 +27,9 @@ export class CheckoutResolver {
   async confirmCheckout(@Arg('input', () => ConfirmCheckoutInput) input: ConfirmCheckoutInput, @Ctx() ctx: GraphQLContext) {
     const outcome = await ConfirmCheckoutSaga.fromApp(ctx.deps).confirm(ctx.em, input, actorOf(ctx));
     if (!outcome.ok) return toErrorResult(outcome.failure);
-    const { order, payment, replayed } = outcome.value;
+    const { order, lines, payment, replayed } = outcome.value;
     return Object.assign(new CheckoutConfirmationType(), {
-      order: toOrderType(order),
+      order: orderTypeOf(order, lines),
       payment: payment ? toPaymentType(payment) : null,
       replayed,
     });

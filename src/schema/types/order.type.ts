@@ -6,12 +6,11 @@ import {
   RefundStatus,
   TransferStatus,
   type Order,
-  type OrderLine,
-  type Payment,
   type Refund,
   type SellerTransfer,
 } from '../../entities';
 import type { OrderPage } from '../../services/orders/order-queries.service';
+import type { OrderFields, OrderLineFields, PaymentFields } from '../../services/orders/order-rows';
 import { AddressType, CartTotalsType } from './cart.type';
 import { Money, PageInfo } from './common.type';
 
@@ -120,7 +119,7 @@ export class OrderConnectionType {
   @Field(() => PageInfo) pageInfo!: PageInfo;
 }
 
-export function toPaymentType(payment: Payment): PaymentType {
+export function toPaymentType(payment: PaymentFields): PaymentType {
   return Object.assign(new PaymentType(), {
     id: payment.id,
     kind: payment.kind,
@@ -132,7 +131,7 @@ export function toPaymentType(payment: Payment): PaymentType {
   });
 }
 
-export function toOrderLineType(line: OrderLine, currency: string): OrderLineType {
+export function toOrderLineType(line: OrderLineFields, currency: string): OrderLineType {
   return Object.assign(new OrderLineType(), {
     id: line.id,
     variantId: line.variantId,
@@ -169,7 +168,7 @@ export function toSellerTransferType(transfer: SellerTransfer): SellerTransferTy
   });
 }
 
-function toOrderTotals(order: Order): OrderTotalsType {
+function toOrderTotals(order: OrderFields): OrderTotalsType {
   const money = (amount: number) => Money.of(amount, order.currency);
   return Object.assign(new OrderTotalsType(), {
     subtotal: money(order.subtotal),
@@ -186,9 +185,12 @@ function toOrderTotals(order: Order): OrderTotalsType {
 
 /** Maps an order entity; works whether or not its lines collection was loaded. */
 export function toOrderType(order: Order): OrderType {
-  const preloadedLines = order.lines.isInitialized()
-    ? order.lines.getItems().map((line) => toOrderLineType(line, order.currency))
-    : null;
+  return orderTypeOf(order, order.lines.isInitialized() ? order.lines.getItems() : null);
+}
+
+/** Maps an order's columns, with its lines when the caller has them (they then cost the loader nothing). */
+export function orderTypeOf(order: OrderFields, lines: readonly OrderLineFields[] | null): OrderType {
+  const preloadedLines = lines ? lines.map((line) => toOrderLineType(line, order.currency)) : null;
   return Object.assign(new OrderType(), {
     id: order.id,
     number: order.number,

@@ -23,7 +23,7 @@ const ACTIVE = `'${ReservationStatus.ACTIVE}'`;
  * indexed columns, instead of statements of their own.
  */
 export function stockLookup(variant: { sql: string; params: unknown[] }, now: Date): SnapshotExtras {
-  const live = `r.variant_id = ${variant.sql} and r.status = ${ACTIVE} and r.expires_at > ?`;
+  const live = `r.variant_id = ${variant.sql} and r.status in (${ACTIVE}) and r.expires_at > ?`;
   return {
     columns: [
       `(select coalesce(sum(s.on_hand), 0) from stock_levels s where s.variant_id = ${variant.sql}) as stock_on_hand`,

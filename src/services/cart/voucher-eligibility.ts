@@ -11,6 +11,8 @@ export interface VoucherEligibilityContext {
   /** Customer id, or "email:<lower-cased email>" for a guest; null when the buyer is not known yet. */
   customerKey: string | null;
   now: Date;
+  /** This customer's live uses of the voucher, when the caller already read them (checkout does, with the cart). */
+  usedByCustomer?: number;
 }
 
 /** Vouchers are stored upper-cased; buyers may type them in any case. */
@@ -46,7 +48,7 @@ export async function checkVoucherEligibility(em: EntityManager, voucher: Vouche
     return refuse(ErrorCode.VOUCHER_EXPIRED, 'This voucher has expired.');
   }
   if (voucher.perCustomerLimit !== null && context.customerKey !== null) {
-    const used = await em.count(VoucherRedemption, {
+    const used = context.usedByCustomer ?? await em.count(VoucherRedemption, {
       voucher: voucher.id,
       customerKey: context.customerKey,
       status: { $in: [RedemptionStatus.HELD, RedemptionStatus.CONSUMED] },

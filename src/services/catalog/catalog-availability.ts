@@ -24,7 +24,7 @@ export interface AvailableUnitsColumn {
 export function availableUnitsColumn(em: EntityManager, now: Date): AvailableUnitsColumn {
   return {
     sql: `(select coalesce(sum(s.on_hand), 0) from stock_levels s where s.variant_id = v.id)
-      - (select coalesce(sum(r.quantity), 0) from reservations r where r.variant_id = v.id and r.status = ? and r.expires_at > ?)`,
+      - (select coalesce(sum(r.quantity), 0) from reservations r where r.variant_id = v.id and r.status in (?) and r.expires_at > ?)`,
     params: [ReservationStatus.ACTIVE, em.getPlatform().processDateProperty(now)],
   };
 }

@@ -1,6 +1,9 @@
 import type { Config } from '../../config';
 import { PaymentMethodKind } from '../../entities';
-import type { Cart } from '../../entities';
+import type { CartSnapshot } from '../cart/cart-snapshot';
+import type { WrittenOrder } from '../orders/order-rows';
+import type { PricingResult } from '../pricing/pricing-engine';
+import type { CheckoutCart } from './checkout-cart';
 import type { SagaStep } from '../saga/saga-types';
 import type { Clock } from '../shared/clock';
 import type { PaymentAttempt, PaymentGateway } from '../payments/payment-gateway';
@@ -60,17 +63,18 @@ export interface PaymentOutput extends PaymentData {
   waitsUntil: Date | null;
 }
 
-/** The cart as this checkout charges it: lines carry the prices the price guard accepted. */
-export interface PricedCart { cart: Cart }
+/** The cart as this checkout charges it: its lines carry the prices the price guard accepted. */
+export interface PricedCart { cart: CartSnapshot; pricing: PricingResult }
 
 /** The checkout saga's step data (saga-types SagaShape): outputs within a run, records on the saga row. */
 export interface CheckoutShape {
   outputs: {
-    'claim-cart': PricedCart;
+    'claim-cart': CheckoutCart;
     'price-guard': PricedCart;
-    'reserve-stock': ReservationData;
+    /** `converted`: the units already left stock (a checkout settled in this transaction took its preview's hold). */
+    'reserve-stock': ReservationData & { converted: boolean };
     'hold-vouchers': HoldData;
-    'create-order': OrderData;
+    'create-order': OrderData & { written: WrittenOrder };
     payment: PaymentOutput;
     finalize: null;
   };

@@ -3,6 +3,7 @@ import { newId } from '../../entities/columns';
 import { Order, Payment, SagaExecution, SagaStatus } from '../../entities';
 import type { AppDeps } from '../../schema/context';
 import { paymentGatewayFrom } from '../payments/payment-gateway';
+import type { OrderFields, OrderLineFields, PaymentFields } from '../orders/order-rows';
 import { planPaymentRecovery } from '../payments/webhooks/payment-recovery';
 import { SagaRunner, type SagaRunResult } from '../saga/saga-runner';
 import { SagaLeftForRecovery } from '../saga/saga-types';
@@ -36,8 +37,10 @@ export const CHECKOUT_STEPS = [claimCartStep, priceGuardStep, reserveStockStep, 
 export const DEFAULT_STEP_TIMEOUT_MS = 30_000;
 
 export interface CheckoutConfirmation {
-  order: Order;
-  payment: Payment | null;
+  order: OrderFields;
+  /** Null when the order's lines were not at hand (its GraphQL answer loads them if asked). */
+  lines: OrderLineFields[] | null;
+  payment: PaymentFields | null;
   replayed: boolean;
 }
 
@@ -99,9 +102,11 @@ export class ConfirmCheckoutSaga {
       return fail(ErrorCode.CHECKOUT_IN_PROGRESS, 'The payment provider did not answer in time; the payment is being verified. Check the order shortly.', 'paymentMethod');
     }
     if (!outcome.ok) return outcome;
-    const replayed = outcome.value.kind === 'answered';
-    const orderId = replayed ? (outcome.value as { value: ReplayAnswer }).value.replayOrderId : input.orderId;
-    return success(await loadConfirmation(em.fork(), orderId, replayed));
+    if (outcome.value.kind === 'answered') return success(await loadConfirmation(em.fork(), (outcome.value.value as ReplayAnswer).replayOrderId, true));
+    // Settled in its one transaction, the order is exactly as written; a payment made outside moved it since.
+    const written = outcome.value.outputs['create-order']?.written;
+    if (written && settlesLocally(input)) return success({ ...written, replayed: false });
+    return success(await loadConfirmation(em.fork(), input.orderId, false));
   }
 
   /** Another transaction held the cart: the answer comes from committed state (replay, mismatch or in progress). */
@@ -162,5 +167,5 @@ export class ConfirmCheckoutSaga {
 async function loadConfirmation(em: EntityManager, orderId: string, replayed: boolean): Promise<CheckoutConfirmation> {
   const order = await em.findOneOrFail(Order, { id: orderId }, { populate: ['lines'] });
   const payment = await em.findOne(Payment, { orderId }, { orderBy: { createdAt: 'desc' } });
-  return { order, payment, replayed };
+  return { order, lines: order.lines.getItems(), payment, replayed };
 }

@@ -14,7 +14,7 @@ import {
 } from '../../entities';
 import { reverseOrderSpend } from '../credit/credit-ledger';
 import { releaseReservations, restoreConvertedStock } from '../inventory/reservations';
-import { recordEvent } from '../outbox/outbox';
+import { recordEvent, type EventToRecord } from '../outbox/outbox';
 import type { PricingResult } from '../pricing/pricing-engine';
 import { transition } from '../state/transition';
 import { releaseOrderRedemptions } from '../vouchers/voucher-holds';
@@ -113,10 +113,15 @@ export interface PlacedOrderFacts {
   amountDue: number;
 }
 
+/** The `order.placed` event of an order. */
+export function orderPlacedEvent(facts: PlacedOrderFacts): EventToRecord {
+  const { orderId, cartId, paymentKind, creditApplied, amountDue } = facts;
+  return { type: 'order.placed', aggregateId: orderId, payload: { orderId, cartId, paymentKind, creditApplied, amountDue } };
+}
+
 /** Outbox `order.placed`, in the caller's transaction (the one that placed the order). */
 export function recordOrderPlaced(tx: EntityManager, facts: PlacedOrderFacts): void {
-  const { orderId, cartId, paymentKind, creditApplied, amountDue } = facts;
-  recordEvent(tx, { type: 'order.placed', aggregateId: orderId, payload: { orderId, cartId, paymentKind, creditApplied, amountDue } });
+  recordEvent(tx, orderPlacedEvent(facts));
 }
 
 /** PENDING_PAYMENT → PLACED; false when the order is no longer pending (cancelled meanwhile). */

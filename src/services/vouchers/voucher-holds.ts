@@ -5,6 +5,8 @@ import { newId } from '../../entities/columns';
 import { ErrorCode } from '../shared/error-code';
 import { abortWith, userFailure } from '../shared/outcome';
 import { guardedUpdate } from '../state/guarded-sql';
+import { sqlDate } from '../../db/sql-values';
+import { queryRows } from '../cart/cart-sql';
 import { transition } from '../state/transition';
 
 export interface RedemptionFields {
@@ -110,4 +112,59 @@ export async function releaseRedemptions(tx: EntityManager, redemptionIds: reado
 export async function releaseOrderRedemptions(tx: EntityManager, orderId: string, now: Date): Promise<number> {
   const rows = await tx.find(VoucherRedemption, { orderId, status: { $ne: RedemptionStatus.RELEASED } }, { fields: ['id'] });
   return releaseRedemptions(tx, rows.map((r) => r.id), now);
+}
+
+/** One use to take: the voucher, and the slot the buyer's live redemptions leave free. */
+export interface VoucherUse {
+  voucher: Pick<Voucher, 'id' | 'code' | 'perCustomerLimit'>;
+  slot: number;
+}
+
+/**
+ * Takes one use of every voucher for `customerKey` (DESIGN invariant 3) in two
+ * statements, in the caller's transaction: one multi-row insert into the free
+ * slots (the partial unique index refuses a slot a concurrent checkout took;
+ * `on conflict do nothing` lets that one row drop out), then one conditional
+ * counter update for all of them. A slot lost to a race is looked for again
+ * the careful way (takeRedemption) when the customer may use the voucher more
+ * than once; otherwise that customer has used it up: VOUCHER_ALREADY_REDEEMED.
+ * Fewer counters moved than vouchers: one ran out, VOUCHER_EXHAUSTED; the
+ * caller's rollback undoes the rows.
+ */
+export async function takeVoucherUses(tx: EntityManager, uses: readonly VoucherUse[], customerKey: string, fields: RedemptionFields): Promise<string[]> {
+  if (uses.length === 0) return [];
+  const rows = uses.map((use) => ({ id: newId(), use }));
+  const values = rows.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ');
+  const params = rows.flatMap(({ id, use }) => [id, use.voucher.id, customerKey, use.slot, fields.status, fields.orderId ?? null, sqlDate(tx, fields.now)]);
+  const inserted = new Set((await queryRows(
+    tx,
+    `insert into voucher_redemptions (id, voucher_id, customer_key, slot, status, order_id, created_at) values ${values} on conflict do nothing returning id`,
+    params,
+  )).map((row) => String(row.id)));
+  const ids = rows.filter((row) => inserted.has(row.id)).map((row) => row.id);
+  const counted = rows.filter((row) => inserted.has(row.id)).map((row) => row.use.voucher);
+  for (const { id, use } of rows) {
+    if (inserted.has(id)) continue;
+    if (use.voucher.perCustomerLimit === 1) abortWith(userFailure(ErrorCode.VOUCHER_ALREADY_REDEEMED, `You have already used voucher ${use.voucher.code}.`, 'code'));
+    ids.push(await takeRedemption(tx, use.voucher as Voucher, customerKey, fields));
+  }
+  if (counted.length > 0) {
+    const moved = await guardedUpdate(
+      tx,
+      'update vouchers set redemption_count = redemption_count + 1 where id in (?) and (max_redemptions is null or redemption_count < max_redemptions)',
+      [counted.map((voucher) => voucher.id)],
+    );
+    if (moved !== counted.length) {
+      const codes = counted.map((voucher) => voucher.code).join(', ');
+      abortWith(userFailure(ErrorCode.VOUCHER_EXHAUSTED, `Voucher ${codes} has no uses left.`, 'code'));
+    }
+  }
+  return ids;
+}
+
+/** The lowest slot 1..limit (null = unlimited) not in `taken`, or null when all are taken. */
+export function lowestFreeSlotOf(taken: ReadonlySet<number>, perCustomerLimit: number | null): number | null {
+  const limit = perCustomerLimit ?? Number.MAX_SAFE_INTEGER;
+  for (let slot = 1; slot <= limit; slot++) if (!taken.has(slot)) return slot;
+  return null;
 }

@@ -3,16 +3,17 @@ import type { EntityManager } from '../../../db/orm';
 import { isPostgres } from '../../../db/orm';
 import { Cart, CartStatus, IdempotencyRecord, IdempotencyStatus } from '../../../entities';
 import { newId } from '../../../entities/columns';
-import { canAccessCart, cartNotFound } from '../../cart/cart-access';
+import { canAccessCart, canAccessSnapshot, cartNotFound } from '../../cart/cart-access';
+import { snapshotVersionKey } from '../../cart/cart-snapshot';
 import { cartVersionKey } from '../../cart/version-key';
 import { AnswerWithoutSaga } from '../../saga/saga-runner';
 import type { StepResult } from '../../saga/saga-types';
 import { ErrorCode } from '../../shared/error-code';
 import { abortWith, userFailure, type Failure } from '../../shared/outcome';
 import { transition } from '../../state/transition';
-import { loadCheckoutCart } from '../checkout-cart';
+import { loadCheckoutCart, readCheckoutCart, type CheckoutCart } from '../checkout-cart';
 import {
-  alwaysLocal, CHECKOUT_IDEMPOTENCY_SCOPE, idempotencyKeyFor, settlesLocally, type CheckoutSagaInput, type CheckoutStep, type ClaimData, type PricedCart,
+  alwaysLocal, CHECKOUT_IDEMPOTENCY_SCOPE, idempotencyKeyFor, settlesLocally, type CheckoutSagaInput, type CheckoutStep, type ClaimData,
 } from '../checkout-types';
 
 export const CLAIM_CART_STEP = 'claim-cart';
@@ -21,6 +22,7 @@ export const CLAIM_CART_STEP = 'claim-cart';
 export interface ReplayAnswer { replayOrderId: string }
 
 const inProgress = () => userFailure(ErrorCode.CHECKOUT_IN_PROGRESS, 'This cart is already being checked out; try again in a moment.', 'cartId');
+const versionMismatch = () => userFailure(ErrorCode.CART_VERSION_MISMATCH, 'The cart changed since you last saw it; review it and confirm again.', 'versionKey');
 
 /** PostgreSQL's lock_not_available: another transaction holds the row and NOWAIT refused to queue. */
 const LOCK_NOT_AVAILABLE = '55P03';
@@ -28,7 +30,7 @@ const LOCK_NOT_AVAILABLE = '55P03';
 /**
  * The cart's row is held by another transaction right now (a change to the
  * cart, or another checkout of it). The checkout transaction is aborted; the
- * saga answers from what is committed (see ConfirmCheckoutSaga.answerBusyCart).
+ * saga answers from what is committed (answerBusyCart).
  */
 export class CartBusy extends Error {
   override name = 'CartBusy';
@@ -44,7 +46,7 @@ export class CartBusy extends Error {
 async function lockCartNow(tx: EntityManager, cartId: string): Promise<void> {
   if (!isPostgres(tx)) return;
   try {
-    await tx.getConnection().execute('select id from carts where id = ? for update nowait', [cartId], 'all', tx.getTransactionContext());
+    await tx.execute('select id from carts where id = ? for update nowait', [cartId], 'all');
   } catch (error) {
     if ((error as { code?: string }).code === LOCK_NOT_AVAILABLE) throw new CartBusy(`cart ${cartId} is locked by another transaction`);
     throw error;
@@ -66,11 +68,10 @@ export async function answerBusyCart(em: EntityManager, input: CheckoutSagaInput
   return inProgress();
 }
 
-const versionMismatch = () => userFailure(ErrorCode.CART_VERSION_MISMATCH, 'The cart changed since you last saw it; review it and confirm again.', 'versionKey');
-
 /**
  * Step 1 (DESIGN "confirmCheckout, in order"): lock the cart, check the version
- * key, then claim the idempotency record, then the cart's readiness.
+ * key, then claim the idempotency record, then the cart's readiness. The one
+ * read also brings what the later steps need (see CheckoutCart).
  *
  * A key is current when it is the cart's key now, or when this cart already has
  * an idempotency record for it: a record is only ever written for a key that
@@ -85,16 +86,17 @@ const versionMismatch = () => userFailure(ErrorCode.CART_VERSION_MISMATCH, 'The 
  * A checkout that settles in this one transaction (cash on delivery, store
  * credit) holds the cart lock to its commit, so its record is written once,
  * COMPLETED, by finalize. One that pays outside claims the key IN_PROGRESS
- * (unique insert) here, and create-order moves the cart to CHECKING_OUT.
+ * (unique insert) here, and the price guard moves the cart to CHECKING_OUT.
  */
-async function claim(tx: EntityManager, input: CheckoutSagaInput, now: Date): Promise<StepResult<PricedCart, ClaimData>> {
+async function claim(tx: EntityManager, input: CheckoutSagaInput, now: Date): Promise<StepResult<CheckoutCart, ClaimData>> {
   await lockCartNow(tx, input.cartId);
-  const cart = await loadCheckoutCart(tx, input.cartId);
-  if (!cart || !canAccessCart(cart, input.actor)) return abortWith(cartNotFound());
+  const key = idempotencyKeyFor(input.cartId, input.versionKey);
+  const checkout = await readCheckoutCart(tx, input.cartId, { scope: CHECKOUT_IDEMPOTENCY_SCOPE, key });
+  const cart = checkout?.snapshot;
+  if (!checkout || !cart || !canAccessSnapshot(cart, input.actor)) return abortWith(cartNotFound());
 
-  const key = idempotencyKeyFor(cart.id, input.versionKey);
-  const earlier = await tx.findOne(IdempotencyRecord, { scope: CHECKOUT_IDEMPOTENCY_SCOPE, key });
-  if (!earlier && cartVersionKey(cart) !== input.versionKey) return abortWith(versionMismatch());
+  const { earlier } = checkout;
+  if (!earlier && snapshotVersionKey(cart) !== input.versionKey) return abortWith(versionMismatch());
   if (earlier?.status === IdempotencyStatus.COMPLETED && earlier.resultId) {
     throw new AnswerWithoutSaga({ replayOrderId: earlier.resultId } satisfies ReplayAnswer);
   }
@@ -103,13 +105,13 @@ async function claim(tx: EntityManager, input: CheckoutSagaInput, now: Date): Pr
 
   if (cart.lines.length === 0) return abortWith(userFailure(ErrorCode.CART_EMPTY, 'The cart is empty.', 'cartId'));
   if (!cart.shippingMethod) return abortWith(userFailure(ErrorCode.SHIPPING_METHOD_REQUIRED, 'Choose a shipping method first.', 'shippingMethodId'));
-  if (!cart.customer && !cart.email) return abortWith(userFailure(ErrorCode.VALIDATION_FAILED, 'A guest checkout needs an email address.', 'email'));
+  if (!cart.customerId && !cart.email) return abortWith(userFailure(ErrorCode.VALIDATION_FAILED, 'A guest checkout needs an email address.', 'email'));
 
   const claimId = newId();
   if (!settlesLocally(input)) {
     await tx.insert(IdempotencyRecord, { id: claimId, status: IdempotencyStatus.IN_PROGRESS, scope: CHECKOUT_IDEMPOTENCY_SCOPE, key, createdAt: now });
   }
-  return { output: { cart }, compensation: { cartId: cart.id, claimId } };
+  return { output: checkout, compensation: { cartId: cart.id, claimId } };
 }
 
 export const claimCartStep: CheckoutStep<'claim-cart'> = {

@@ -1,12 +1,11 @@
 import type { EntityManager } from '../../../db/orm';
-import { Cart, CartStatus, PaymentMethodKind } from '../../../entities';
-import { transition } from '../../state/transition';
-import { priceCartEntity } from '../../cart/cart-pricing';
+import { PaymentMethodKind } from '../../../entities';
 import { creditBalance, lockCustomerCredit, spendCredit } from '../../credit/credit-ledger';
-import { cancelPendingOrder, createOrderSnapshot } from '../../orders/order-lifecycle';
+import { cancelPendingOrder } from '../../orders/order-lifecycle';
+import { insertOrderRows } from '../../orders/order-rows';
 import { ErrorCode } from '../../shared/error-code';
 import { abortWith, userFailure } from '../../shared/outcome';
-import { alwaysLocal, settlesLocally, type CheckoutDeps, type CheckoutSagaInput, type CheckoutStep, type OrderData } from '../checkout-types';
+import { alwaysLocal, settlesLocally, type CheckoutDeps, type CheckoutSagaInput, type CheckoutShape, type CheckoutStep, type PricedCart } from '../checkout-types';
 import { PRICE_GUARD_STEP } from './price-guard.step';
 
 export const CREATE_ORDER_STEP = 'create-order';
@@ -28,19 +27,19 @@ async function creditToApply(tx: EntityManager, input: CheckoutSagaInput, custom
 
 /**
  * Step 5: amount checks first (nothing is written for an out-of-range total),
- * then the order snapshot PENDING_PAYMENT with its payment row, the credit
- * debit (the held redemptions already name the order).
+ * then the order snapshot with its payment row and the credit debit (the held
+ * redemptions already name the order). The order is PENDING_PAYMENT while a
+ * payment happens outside; one settled in this transaction is written PLACED.
  */
-async function createOrder(tx: EntityManager, input: CheckoutSagaInput, cart: Cart, deps: CheckoutDeps): Promise<OrderData> {
+async function createOrder(tx: EntityManager, input: CheckoutSagaInput, { cart, pricing }: PricedCart, deps: CheckoutDeps): Promise<CheckoutShape['outputs']['create-order']> {
   const now = deps.clock.now();
-  const { pricing } = await priceCartEntity(tx, cart);
   if (pricing.total < 0 || pricing.total > deps.config.maxOrderAmount) {
     abortWith(userFailure(ErrorCode.ORDER_AMOUNT_OUT_OF_RANGE, `The order total must be between 0 and ${deps.config.maxOrderAmount}.`));
   }
-  const customerId = cart.customer?.id ?? null;
+  const customerId = cart.customerId;
   const creditApplied = await creditToApply(tx, input, customerId, cart.currency, pricing.total);
-  const email = cart.customer?.email ?? cart.email!;
-  const { paymentId, amountDue, orderNumber } = await createOrderSnapshot(tx, {
+  const email = cart.customerEmail ?? cart.email!;
+  const written = await insertOrderRows(tx, {
     orderId: input.orderId,
     cart,
     pricing,
@@ -49,22 +48,20 @@ async function createOrder(tx: EntityManager, input: CheckoutSagaInput, cart: Ca
     email,
     cartVersionKey: input.versionKey,
     now,
+    settledNow: settlesLocally(input),
   });
   if (customerId && creditApplied > 0) await spendCredit(tx, { customerId, currency: cart.currency, amount: creditApplied, orderId: input.orderId, now });
-  // The rows must be in the database before finalize's guarded updates, which may run in this same transaction.
-  await tx.flush();
-  // A payment made outside happens after this transaction commits: meanwhile the cart takes no changes. (After
-  // the flush above: the move bumps the cart's version, which the price guard's entity write must not see.)
-  if (!settlesLocally(input)) await transition(tx, Cart, cart.id, CartStatus.OPEN, CartStatus.CHECKING_OUT);
-  return { orderId: input.orderId, orderNumber, paymentId, creditApplied, amountDue, currency: cart.currency, email };
+  const { order, payment } = written;
+  return { orderId: order.id, orderNumber: order.number, paymentId: payment.id, creditApplied, amountDue: order.amountDue, currency: cart.currency, email, written };
 }
 
 export const createOrderStep: CheckoutStep<'create-order'> = {
   id: CREATE_ORDER_STEP,
   isLocal: alwaysLocal,
   async invoke(tx, run, deps) {
-    const order = await createOrder(tx, run.input, run.output(PRICE_GUARD_STEP).cart, deps);
-    return { output: order, compensation: order };
+    const created = await createOrder(tx, run.input, run.output(PRICE_GUARD_STEP), deps);
+    const { written: _written, ...recorded } = created;
+    return { output: created, compensation: recorded };
   },
   /** Order CANCELLED with a reason, payment cancelled, spent credit given back by a new ledger row. */
   async compensate(em, { orderId }, deps) {

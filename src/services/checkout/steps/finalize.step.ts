@@ -1,7 +1,8 @@
 import type { EntityManager } from '../../../db/orm';
-import { Cart, CartStatus, IdempotencyRecord, IdempotencyStatus, Payment, PaymentMethodKind, PaymentStatus } from '../../../entities';
+import { Cart, CartStatus, IdempotencyRecord, IdempotencyStatus, Payment, PaymentStatus } from '../../../entities';
 import { convertReservations } from '../../inventory/reservations';
-import { markOrderPlaced, recordOrderPlaced } from '../../orders/order-lifecycle';
+import { markOrderPlaced, orderPlacedEvent } from '../../orders/order-lifecycle';
+import { insertEvent } from '../../outbox/outbox';
 import type { StepRun } from '../../saga/saga-types';
 import { ErrorCode } from '../../shared/error-code';
 import { abortWith, userFailure } from '../../shared/outcome';
@@ -37,7 +38,10 @@ async function completeClaim(tx: EntityManager, input: CheckoutSagaInput, claimI
  * stock decrements, cart CONVERTED, idempotency record COMPLETED with the
  * order id, outbox `order.placed`, and the provider's answer on the payment
  * row (the runner marks the saga COMPLETED in this same transaction). Any lost
- * race fails the whole step.
+ * race fails the whole step. A checkout that settled in this one transaction
+ * wrote its order, redemptions and (when its preview's hold covered the cart)
+ * reservations in their final state already: only the cart, the record and
+ * the event are left.
  */
 async function finalize(tx: EntityManager, run: StepRun<CheckoutSagaInput, CheckoutShape>, now: Date): Promise<void> {
   const { input } = run;
@@ -52,23 +56,24 @@ async function finalize(tx: EntityManager, run: StepRun<CheckoutSagaInput, Check
     await completeClaim(tx, input, claim.claimId, order.orderId, now);
     return;
   }
-  const { redemptionIds } = run.recorded(HOLD_VOUCHERS_STEP);
-  const { reservationIds } = run.recorded(RESERVE_STOCK_STEP);
   const lost = (what: string) => abortWith(userFailure(ErrorCode.INVALID_STATE_TRANSITION, `Checkout could not finish: ${what}.`));
-  if (!(await markOrderPlaced(tx, order.orderId, now))) lost('the order is no longer pending');
-  if ((await consumeRedemptions(tx, redemptionIds, order.orderId)) !== redemptionIds.length) lost('a voucher hold was released');
-  await convertReservations(tx, claim.cartId, reservationIds, order.orderId, now);
-  const cartFrom = settlesLocally(input) ? CartStatus.OPEN : CartStatus.CHECKING_OUT;
+  const settled = settlesLocally(input);
+  // Only a checkout settled in one transaction can have converted its units already; a resumed one never did.
+  const converted = settled && run.output(RESERVE_STOCK_STEP).converted;
+  if (!converted) await convertReservations(tx, claim.cartId, run.recorded(RESERVE_STOCK_STEP).reservationIds, order.orderId, now);
+  if (!settled) {
+    const { redemptionIds } = run.recorded(HOLD_VOUCHERS_STEP);
+    if (!(await markOrderPlaced(tx, order.orderId, now))) lost('the order is no longer pending');
+    if ((await consumeRedemptions(tx, redemptionIds, order.orderId)) !== redemptionIds.length) lost('a voucher hold was released');
+  }
+  const cartFrom = settled ? CartStatus.OPEN : CartStatus.CHECKING_OUT;
   if ((await transition(tx, Cart, claim.cartId, cartFrom, CartStatus.CONVERTED)) !== 1) lost('the cart is not checking out');
   await completeClaim(tx, input, claim.claimId, order.orderId, now);
-  if (input.paymentMethod === PaymentMethodKind.STORE_CREDIT) {
-    await transition(tx, Payment, order.paymentId, PaymentStatus.PENDING, PaymentStatus.CAPTURED, { captured: order.creditApplied });
-  }
   if (payment.status === 'CAPTURED' || payment.status === 'AUTHORIZED') {
     const captured = payment.status === 'CAPTURED' ? order.amountDue : 0;
     await transition(tx, Payment, order.paymentId, PaymentStatus.PENDING, PaymentStatus[payment.status], { captured, providerPaymentIntentId: payment.providerReference });
   }
-  recordOrderPlaced(tx, { orderId: order.orderId, cartId: claim.cartId, paymentKind: input.paymentMethod, creditApplied: order.creditApplied, amountDue: order.amountDue });
+  await insertEvent(tx, orderPlacedEvent({ orderId: order.orderId, cartId: claim.cartId, paymentKind: input.paymentMethod, creditApplied: order.creditApplied, amountDue: order.amountDue }));
 }
 
 export const finalizeStep: CheckoutStep<'finalize'> = {

@@ -1,41 +1,46 @@
 import type { EntityManager } from '../../../db/orm';
-import { RedemptionStatus, Voucher, VoucherKind, type Cart } from '../../../entities';
-import { cartSubtotal } from '../../cart/cart-pricing';
+import { RedemptionStatus, VoucherKind } from '../../../entities';
 import { checkVoucherEligibility, voucherCustomerKey } from '../../cart/voucher-eligibility';
-import { abortWith } from '../../shared/outcome';
-import { releaseRedemptions, takeRedemption } from '../../vouchers/voucher-holds';
-import { alwaysLocal, type CheckoutStep, type HoldData } from '../checkout-types';
+import { ErrorCode } from '../../shared/error-code';
+import { abortWith, userFailure } from '../../shared/outcome';
+import { lowestFreeSlotOf, releaseRedemptions, takeVoucherUses, type VoucherUse } from '../../vouchers/voucher-holds';
+import type { CheckoutCart } from '../checkout-cart';
+import { alwaysLocal, settlesLocally, type CheckoutStep, type HoldData, type PricedCart } from '../checkout-types';
+import { CLAIM_CART_STEP } from './claim-cart.step';
 import { PRICE_GUARD_STEP } from './price-guard.step';
 
 export const HOLD_VOUCHERS_STEP = 'hold-vouchers';
 
 /**
- * Step 4: one HELD redemption per price voucher on the cart (already naming
- * the saga's order id), caps enforced by
- * the database. Eligibility (dates, currency, minimum subtotal) is re-checked
- * first, against the prices this checkout will charge.
+ * Step 4: one redemption per price voucher on the cart, already naming the
+ * saga's order id, caps enforced by the database (takeVoucherUses).
+ * Eligibility (dates, currency, the buyer's own cap from the live slots that
+ * came with the cart, the global cap as read, minimum subtotal) is checked
+ * first, against the prices this checkout charges. A checkout that settles in this
+ * transaction writes its redemptions CONSUMED at once, the others HELD.
  */
-async function holdAll(tx: EntityManager, cart: Cart, orderId: string, now: Date): Promise<HoldData> {
-  if (cart.voucherCodes.length === 0) return { redemptionIds: [] };
-  const vouchers = (await tx.find(Voucher, { code: { $in: [...cart.voucherCodes] } }, { orderBy: { id: 'asc' } }))
-    .filter((voucher) => voucher.kind !== VoucherKind.CREDIT);
-  const customerKey = voucherCustomerKey({ customerId: cart.customer?.id ?? null, email: cart.email })!;
-  const subtotal = await cartSubtotal(cart);
-  const redemptionIds: string[] = [];
+async function holdAll(tx: EntityManager, checkout: CheckoutCart, { cart, pricing }: PricedCart, orderId: string, settled: boolean, now: Date): Promise<HoldData> {
+  const vouchers = cart.pricingInputs.vouchers.filter((voucher) => voucher.kind !== VoucherKind.CREDIT);
+  if (vouchers.length === 0) return { redemptionIds: [] };
+  const customerKey = voucherCustomerKey({ customerId: cart.customerId, email: cart.email })!;
+  const uses: VoucherUse[] = [];
   for (const voucher of vouchers) {
-    const refusal = await checkVoucherEligibility(tx, voucher, { currency: cart.currency, subtotal, customerKey, now });
+    const taken = checkout.liveSlots.get(voucher.id) ?? new Set<number>();
+    const refusal = await checkVoucherEligibility(tx, voucher, { currency: cart.currency, subtotal: pricing.subtotal, customerKey, now, usedByCustomer: taken.size });
     if (refusal) abortWith(refusal);
-    // Linked to the order id chosen up front, so create-order need not touch the rows again.
-    redemptionIds.push(await takeRedemption(tx, voucher, customerKey, { status: RedemptionStatus.HELD, orderId, now }));
+    const slot = lowestFreeSlotOf(taken, voucher.perCustomerLimit);
+    if (slot === null) abortWith(userFailure(ErrorCode.VOUCHER_ALREADY_REDEEMED, `You have already used voucher ${voucher.code}.`, 'code'));
+    uses.push({ voucher, slot: slot! });
   }
-  return { redemptionIds };
+  const status = settled ? RedemptionStatus.CONSUMED : RedemptionStatus.HELD;
+  return { redemptionIds: await takeVoucherUses(tx, uses, customerKey, { status, orderId, now }) };
 }
 
 export const holdVouchersStep: CheckoutStep<'hold-vouchers'> = {
   id: HOLD_VOUCHERS_STEP,
   isLocal: alwaysLocal,
   async invoke(tx, run, deps) {
-    const held = await holdAll(tx, run.output(PRICE_GUARD_STEP).cart, run.input.orderId, deps.clock.now());
+    const held = await holdAll(tx, run.output(CLAIM_CART_STEP), run.output(PRICE_GUARD_STEP), run.input.orderId, settlesLocally(run.input), deps.clock.now());
     return { output: held, compensation: held };
   },
   /** RELEASED, row kept, counter given back — only for rows still live, so twice is once. */

@@ -1,35 +1,56 @@
+import { Cart, CartStatus } from '../../../entities';
+import type { CartSnapshot } from '../../cart/cart-snapshot';
+import { priceSnapshot, snapshotVersionKey } from '../../cart/cart-snapshot';
+import { setLinePrices } from '../../cart/cart-writes';
 import { ErrorCode } from '../../shared/error-code';
 import { abortWith } from '../../shared/outcome';
-import { alwaysLocal, type CheckoutStep } from '../checkout-types';
-import { applyCurrentPrices } from '../price-guard';
+import { transition } from '../../state/transition';
+import { alwaysLocal, settlesLocally, type CheckoutStep } from '../checkout-types';
+import { reviewSnapshotPrices } from '../price-guard';
 import { CLAIM_CART_STEP } from './claim-cart.step';
 
 export const PRICE_GUARD_STEP = 'price-guard';
 
+/** The cart with every line at its catalog price: what this checkout charges once the guard passed. */
+const atCatalogPrices = (cart: CartSnapshot): CartSnapshot => ({
+  ...cart,
+  lines: cart.lines.map((line) => ({ ...line, unitPrice: line.catalogPrice })),
+});
+
 /**
  * Step 2. Prices within the drift on a fresh preview are accepted silently;
  * anything else answers PriceChangedError with the cart's new key unless the
- * buyer already acknowledged it. The lines take the catalog's prices in this
- * transaction; when the error rolls it back, the saga's afterRollback writes
- * exactly the prices the error showed, so the retry confirms what it showed.
+ * buyer already acknowledged it (the saga's afterRollback then writes exactly
+ * the prices the error showed, so the retry confirms what it showed).
+ * A checkout that pays outside keeps the cart for a possible retry: its lines
+ * take the accepted prices and it moves to CHECKING_OUT, in one statement each.
+ * One that settles here converts the cart in this transaction, so nothing on
+ * it needs rewriting: the order records the prices.
  */
 export const priceGuardStep: CheckoutStep<'price-guard'> = {
   id: PRICE_GUARD_STEP,
   isLocal: alwaysLocal,
   async invoke(tx, run, deps) {
-    const { cart } = run.output(CLAIM_CART_STEP);
-    const policy = { driftBps: deps.config.priceDriftBps, staleAfterMs: deps.config.priceStaleAfterMs };
-    const review = await applyCurrentPrices(tx, cart, deps.clock.now(), policy);
+    const { snapshot } = run.output(CLAIM_CART_STEP);
+    const now = deps.clock.now();
+    const review = reviewSnapshotPrices(snapshot, now, { driftBps: deps.config.priceDriftBps, staleAfterMs: deps.config.priceStaleAfterMs });
+    const cart = atCatalogPrices(snapshot);
     if (review.needsAcknowledgement && !run.input.acknowledgePriceChange) {
       abortWith({
         kind: 'price_changed',
         code: ErrorCode.PRICE_CHANGED,
         message: 'Prices changed since you last saw them; review them and confirm with the new version key.',
         changes: review.changes,
-        versionKey: review.versionKey,
+        versionKey: snapshotVersionKey(cart),
       });
     }
-    return { output: { cart }, compensation: null };
+    if (!settlesLocally(run.input)) {
+      if (review.changes.length > 0) await setLinePrices(tx, cart.lines);
+      await transition(tx, Cart, cart.id, CartStatus.OPEN, CartStatus.CHECKING_OUT, { pricesValidatedAt: now });
+    }
+    // One pricing for every later step (DESIGN invariant 2); the inputs came with the cart, so no statement.
+    const { pricing } = await priceSnapshot(tx, cart);
+    return { output: { cart, pricing }, compensation: null };
   },
   // Nothing to undo: the stored prices are now simply the current ones.
   async compensate() {},
