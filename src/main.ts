@@ -1,3 +1,4 @@
+import './production-mode';
 import 'reflect-metadata';
 import type { Config } from './config';
 import { loadConfigOrExit } from './config';

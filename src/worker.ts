@@ -1,3 +1,4 @@
+import './production-mode';
 import 'reflect-metadata';
 import { resolveAuthSecret } from './app';
 import { loadConfigOrExit } from './config';

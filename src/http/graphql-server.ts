@@ -1,5 +1,5 @@
 import { ApolloServer, type ApolloServerPlugin, type PersistedQueryOptions } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema, ValidationRule } from 'graphql';
 import { GraphQLContext } from '../schema/context';
 import { formatError } from './format-error';
@@ -14,10 +14,17 @@ export interface GraphQLServerOptions {
   persistedQueries?: false | PersistedQueryOptions;
 }
 
-const countOperations: ApolloServerPlugin<GraphQLContext> = {
+/**
+ * Per response: the operations counter, and `Cache-Control: no-store` — every
+ * answer is personal or changes with stock, so nothing may be cached. Apollo's
+ * cache-control plugin would say the same after timing every field resolver
+ * for hints nobody sets, so it is off.
+ */
+const responseBookkeeping: ApolloServerPlugin<GraphQLContext> = {
   async requestDidStart() {
     return {
-      async willSendResponse({ operationName, errors }) {
+      async willSendResponse({ operationName, errors, response }) {
+        response.http.headers.set('cache-control', 'no-store');
         metrics.increment('graphql_operations_total', { operation: operationName ?? 'anonymous', outcome: errors?.length ? 'error' : 'ok' });
       },
     };
@@ -38,7 +45,7 @@ export async function startGraphQLServer(options: GraphQLServerOptions): Promise
     // handler would re-raise the signal mid-drain and the process would die of it.
     stopOnTerminationSignals: false,
     // The self-hosted playground lives at /playground; Apollo's landing page loads from a CDN.
-    plugins: [ApolloServerPluginLandingPageDisabled(), countOperations, ...(options.plugins ?? [])],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), responseBookkeeping, ...(options.plugins ?? [])],
   });
   await server.start();
   return server;

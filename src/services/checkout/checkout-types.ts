@@ -48,7 +48,11 @@ export interface CheckoutSagaInput {
 
 /** Compensation data of the steps that later steps read. */
 export interface ClaimData { cartId: string; claimId: string }
-export interface ReservationData { reservationIds: string[] }
+export interface ReservationData {
+  reservationIds: string[];
+  /** What they hold, when every variant is stocked in one warehouse: finalize then converts them in two statements. */
+  held?: { id: string; variantId: string; quantity: number; expiresAt: string }[];
+}
 export interface HoldData { redemptionIds: string[] }
 export interface OrderData { orderId: string; orderNumber?: string; paymentId: string; creditApplied: number; amountDue: number; currency: string; email: string }
 export interface PaymentData {

@@ -1,9 +1,9 @@
 import type { EntityManager } from '../../db/orm';
 import { newId } from '../../entities/columns';
-import { Order, Payment, SagaExecution, SagaStatus } from '../../entities';
+import { Order, OrderStatus, Payment, PaymentStatus, SagaExecution, SagaStatus } from '../../entities';
 import type { AppDeps } from '../../schema/context';
 import { paymentGatewayFrom } from '../payments/payment-gateway';
-import type { OrderFields, OrderLineFields, PaymentFields } from '../orders/order-rows';
+import type { OrderFields, OrderLineFields, PaymentFields, WrittenOrder } from '../orders/order-rows';
 import { planPaymentRecovery } from '../payments/webhooks/payment-recovery';
 import { SagaRunner, type SagaRunResult } from '../saga/saga-runner';
 import { SagaLeftForRecovery } from '../saga/saga-types';
@@ -20,6 +20,7 @@ import {
   type CheckoutDeps,
   type CheckoutSagaInput,
   type CheckoutShape,
+  type PaymentOutput,
   type ConfirmCheckoutCommand,
 } from './checkout-types';
 import { afterCheckoutRollback, announceCompensation } from './checkout-events';
@@ -27,7 +28,7 @@ import { answerBusyCart, CartBusy, claimCartStep, type ReplayAnswer } from './st
 import { CREATE_ORDER_STEP, createOrderStep } from './steps/create-order.step';
 import { finalizeStep } from './steps/finalize.step';
 import { holdVouchersStep } from './steps/hold-vouchers.step';
-import { PAYMENT_STEP, paymentStep } from './steps/payment.step';
+import { awaitsBuyer, PAYMENT_STEP, paymentStep } from './steps/payment.step';
 import { priceGuardStep } from './steps/price-guard.step';
 import { reserveStockStep } from './steps/reserve-stock.step';
 
@@ -103,10 +104,11 @@ export class ConfirmCheckoutSaga {
     }
     if (!outcome.ok) return outcome;
     if (outcome.value.kind === 'answered') return success(await loadConfirmation(em.fork(), (outcome.value.value as ReplayAnswer).replayOrderId, true));
-    // Settled in its one transaction, the order is exactly as written; a payment made outside moved it since.
-    const written = outcome.value.outputs['create-order']?.written;
-    if (written && settlesLocally(input)) return success({ ...written, replayed: false });
-    return success(await loadConfirmation(em.fork(), input.orderId, false));
+    const { outputs } = outcome.value;
+    const written = outputs['create-order']?.written;
+    const payment = outputs.payment;
+    if (!written || !payment) return success(await loadConfirmation(em.fork(), input.orderId, false));
+    return success({ ...answerAsWritten(written, payment, this.deps.clock.now()), replayed: false });
   }
 
   /** Another transaction held the cart: the answer comes from committed state (replay, mismatch or in progress). */
@@ -162,6 +164,26 @@ export class ConfirmCheckoutSaga {
     const outcome = await resumed.runner.resume(em, row);
     return outcome.ok ? 'completed' : 'compensated';
   }
+}
+
+/**
+ * The confirmation from what this run wrote, with no read back: the order as
+ * created, moved on by finalize the way finalize moved it — placed, or
+ * waiting for the buyer with the provider's answer on the payment.
+ */
+function answerAsWritten(written: WrittenOrder, payment: PaymentOutput, now: Date): Omit<CheckoutConfirmation, 'replayed'> {
+  const { attempt } = payment;
+  if (!attempt) return written;
+  const fromProvider = { providerReference: attempt.providerReference, clientSecret: attempt.clientSecret, checkoutUrl: attempt.checkoutUrl };
+  if (awaitsBuyer(payment)) {
+    const status = attempt.status === 'REQUIRES_ACTION' ? PaymentStatus.REQUIRES_ACTION : PaymentStatus.PENDING;
+    return { ...written, payment: { ...written.payment, ...fromProvider, status } };
+  }
+  return {
+    order: { ...written.order, status: OrderStatus.PLACED, placedAt: now },
+    lines: written.lines,
+    payment: { ...written.payment, ...fromProvider, status: PaymentStatus[attempt.status as 'CAPTURED' | 'AUTHORIZED'] },
+  };
 }
 
 async function loadConfirmation(em: EntityManager, orderId: string, replayed: boolean): Promise<CheckoutConfirmation> {

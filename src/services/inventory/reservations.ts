@@ -5,9 +5,11 @@ import { newId } from '../../entities/columns';
 import { logger } from '../shared/logger';
 import { insufficientStock, abortWith, type StockShortfall } from '../shared/outcome';
 import { writeLock } from '../shared/transactions';
+import { sqlDate } from '../../db/sql-values';
 import { transition } from '../state/transition';
 import { guardedUpdate } from '../state/guarded-sql';
 import { availableByVariant } from './availability';
+import type { HeldUnits } from './checkout-stock';
 
 export interface LineDemand {
   variantId: string;
@@ -59,18 +61,46 @@ async function shortfallsFor(tx: EntityManager, demand: Map<string, number>, car
   const ids = [...demand.keys()];
   const available = await availableByVariant(tx, ids, now);
   const own = await ownLiveUnits(tx, cartId, now);
+  return shortOf(demand, (variantId) => (available.get(variantId) ?? 0) + (own.get(variantId) ?? 0));
+}
+
+function shortOf(demand: Map<string, number>, free: (variantId: string) => number): StockShortfall[] {
   const shortfalls: StockShortfall[] = [];
   for (const [variantId, requested] of demand) {
-    const free = (available.get(variantId) ?? 0) + (own.get(variantId) ?? 0);
-    if (free < requested) shortfalls.push({ variantId, requested, available: free });
+    const available = free(variantId);
+    if (available < requested) shortfalls.push({ variantId, requested, available });
   }
   return shortfalls;
 }
 
 /**
+ * Units each variant can promise right now, in one statement: on hand over
+ * every warehouse minus the ACTIVE, unexpired reservations. Binding only
+ * after the stock rows are locked, in a later statement (fresh snapshot).
+ */
+async function freeUnits(tx: EntityManager, variantIds: readonly string[], now: Date): Promise<Map<string, number>> {
+  const rows = await tx.execute<{ variant_id: string; free: number | string }[]>(
+    'select s.variant_id, sum(s.on_hand) - coalesce((select sum(r.quantity) from reservations r'
+      + ' where r.variant_id = s.variant_id and r.status in (?) and r.expires_at > ?), 0) as free'
+      + ' from stock_levels s where s.variant_id in (?) group by s.variant_id',
+    [ReservationStatus.ACTIVE, sqlDate(tx, now), [...variantIds]],
+    'all',
+  );
+  return new Map(rows.map((row) => [String(row.variant_id), Number(row.free)]));
+}
+
+/** Takes the stock rows' locks (PostgreSQL; libSQL has one writer), in id order so two reservers never deadlock. */
+async function lockStockRows(tx: EntityManager, variantIds: readonly string[]): Promise<void> {
+  if (!writeLock(tx).lockMode || variantIds.length === 0) return;
+  await tx.execute('select id from stock_levels where variant_id in (?) order by id for update', [[...variantIds]], 'all');
+}
+
+/**
  * Reserves every line of a cart or none (aborting with InsufficientStock and
- * the shortfalls). Re-reserving replaces the cart's earlier reservations in the
- * same transaction, under the stock locks, so it refreshes and never doubles.
+ * the shortfalls), in four statements whatever the number of lines: the stock
+ * rows locked, the cart's earlier reservations released (a refresh replaces,
+ * never adds), what is free read after the lock, one multi-row insert. The
+ * rollback of an abort gives the earlier reservations back.
  */
 export async function reserveCartLines(
   tx: EntityManager,
@@ -78,18 +108,19 @@ export async function reserveCartLines(
   lines: readonly LineDemand[],
   now: Date,
   expiresAt: Date,
-): Promise<{ reservationIds: string[]; expiresAt: Date }> {
+): Promise<{ reservationIds: string[]; expiresAt: Date; held: HeldUnits[] }> {
   const demand = demandByVariant(lines);
-  await lockStock(tx, [...demand.keys()]);
-  const shortfalls = await shortfallsFor(tx, demand, cartId, now);
-  if (shortfalls.length > 0) abortWith(insufficientStock(shortfalls));
+  await lockStockRows(tx, [...demand.keys()]);
   await releaseCartReservations(tx, cartId);
+  const free = await freeUnits(tx, [...demand.keys()], now);
+  const shortfalls = shortOf(demand, (variantId) => Math.max(0, free.get(variantId) ?? 0));
+  if (shortfalls.length > 0) abortWith(insufficientStock(shortfalls));
   const rows = [...demand].map(([variantId, quantity]) => ({
     id: newId(), status: ReservationStatus.ACTIVE, cartId, variant: variantId, quantity, expiresAt, createdAt: now,
   }));
   await tx.insertMany(Reservation, rows);
-  const reservationIds = rows.map((row) => row.id);
-  return { reservationIds, expiresAt };
+  const held = rows.map((row) => ({ id: row.id, variantId: row.variant, quantity: row.quantity, expiresAt }));
+  return { reservationIds: rows.map((row) => row.id), expiresAt, held };
 }
 
 export function releaseReservations(tx: EntityManager, reservationIds: readonly string[]): Promise<number> {

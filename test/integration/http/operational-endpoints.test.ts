@@ -40,4 +40,10 @@ describe('playground and operational endpoints', () => {
     expect(metrics).toMatch(/^graphql_operations_total\{operation="Ping",outcome="ok"\} [1-9]/m);
     expect(metrics).toMatch(/^http_requests_total\{method="POST",status="200"\} [1-9]/m);
   });
+
+  it('when any GraphQL answer is sent, then it tells caches not to store it', async () => {
+    const response = await fetch(`${app.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ me { id } }' }) });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+  });
 });

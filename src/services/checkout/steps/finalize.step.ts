@@ -1,5 +1,6 @@
 import type { EntityManager } from '../../../db/orm';
 import { Cart, CartStatus, IdempotencyRecord, IdempotencyStatus, Payment, PaymentStatus } from '../../../entities';
+import { convertHeldUnits } from '../../inventory/checkout-stock';
 import { convertReservations } from '../../inventory/reservations';
 import { markOrderPlaced, orderPlacedEvent } from '../../orders/order-lifecycle';
 import { insertEvent } from '../../outbox/outbox';
@@ -9,7 +10,7 @@ import { abortWith, userFailure } from '../../shared/outcome';
 import { transition } from '../../state/transition';
 import { consumeRedemptions } from '../../vouchers/voucher-holds';
 import {
-  alwaysLocal, CHECKOUT_IDEMPOTENCY_SCOPE, idempotencyKeyFor, settlesLocally, type CheckoutSagaInput, type CheckoutShape, type CheckoutStep,
+  alwaysLocal, CHECKOUT_IDEMPOTENCY_SCOPE, idempotencyKeyFor, settlesLocally, type CheckoutSagaInput, type CheckoutShape, type CheckoutStep, type ReservationData,
 } from '../checkout-types';
 import { CLAIM_CART_STEP } from './claim-cart.step';
 import { CREATE_ORDER_STEP } from './create-order.step';
@@ -48,8 +49,8 @@ async function finalize(tx: EntityManager, run: StepRun<CheckoutSagaInput, Check
   const claim = run.recorded(CLAIM_CART_STEP);
   const order = run.recorded(CREATE_ORDER_STEP);
   const payment = run.output(PAYMENT_STEP);
-  await recordPaymentAttempt(tx, order, payment);
   if (awaitsBuyer(payment)) {
+    await recordPaymentAttempt(tx, order, payment);
     // Handed over to the provider: the order stays PENDING_PAYMENT with its vouchers
     // HELD; replays of this key answer the pending order until a webhook, the sweeper
     // or recovery ends it (which may already have happened: every move is guarded).
@@ -59,8 +60,7 @@ async function finalize(tx: EntityManager, run: StepRun<CheckoutSagaInput, Check
   const lost = (what: string) => abortWith(userFailure(ErrorCode.INVALID_STATE_TRANSITION, `Checkout could not finish: ${what}.`));
   const settled = settlesLocally(input);
   // Only a checkout settled in one transaction can have converted its units already; a resumed one never did.
-  const converted = settled && run.output(RESERVE_STOCK_STEP).converted;
-  if (!converted) await convertReservations(tx, claim.cartId, run.recorded(RESERVE_STOCK_STEP).reservationIds, order.orderId, now);
+  if (!(settled && run.output(RESERVE_STOCK_STEP).converted)) await takeReservedUnits(tx, claim.cartId, run.recorded(RESERVE_STOCK_STEP), order.orderId, now);
   if (!settled) {
     const { redemptionIds } = run.recorded(HOLD_VOUCHERS_STEP);
     if (!(await markOrderPlaced(tx, order.orderId, now))) lost('the order is no longer pending');
@@ -69,11 +69,26 @@ async function finalize(tx: EntityManager, run: StepRun<CheckoutSagaInput, Check
   const cartFrom = settled ? CartStatus.OPEN : CartStatus.CHECKING_OUT;
   if ((await transition(tx, Cart, claim.cartId, cartFrom, CartStatus.CONVERTED)) !== 1) lost('the cart is not checking out');
   await completeClaim(tx, input, claim.claimId, order.orderId, now);
-  if (payment.status === 'CAPTURED' || payment.status === 'AUTHORIZED') {
+  if (payment.attempt && (payment.status === 'CAPTURED' || payment.status === 'AUTHORIZED')) {
+    const { providerReference, clientSecret, checkoutUrl } = payment.attempt;
     const captured = payment.status === 'CAPTURED' ? order.amountDue : 0;
-    await transition(tx, Payment, order.paymentId, PaymentStatus.PENDING, PaymentStatus[payment.status], { captured, providerPaymentIntentId: payment.providerReference });
+    await transition(tx, Payment, order.paymentId, PaymentStatus.PENDING, PaymentStatus[payment.status], {
+      captured, providerReference, clientSecret, checkoutUrl, providerPaymentIntentId: providerReference,
+    });
   }
   await insertEvent(tx, orderPlacedEvent({ orderId: order.orderId, cartId: claim.cartId, paymentKind: input.paymentMethod, creditApplied: order.creditApplied, amountDue: order.amountDue }));
+}
+
+/**
+ * The reservations become stock decrements: in two statements when the record
+ * says what they hold (one warehouse per variant) and they have not lapsed,
+ * else through the general conversion, which re-checks lapsed units under the
+ * stock row locks.
+ */
+async function takeReservedUnits(tx: EntityManager, cartId: string, reserved: ReservationData, orderId: string, now: Date): Promise<void> {
+  const held = reserved.held?.map((r) => ({ ...r, expiresAt: new Date(r.expiresAt) }));
+  if (held && held.every((r) => r.expiresAt.getTime() > now.getTime())) return convertHeldUnits(tx, held, orderId);
+  return convertReservations(tx, cartId, reserved.reservationIds, orderId, now);
 }
 
 export const finalizeStep: CheckoutStep<'finalize'> = {

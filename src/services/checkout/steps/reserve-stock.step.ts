@@ -1,19 +1,26 @@
-import { convertHeldUnits, extendHeldUnits, reservationsCover } from '../../inventory/checkout-stock';
+import { convertHeldUnits, extendHeldUnits, reservationsCover, type HeldUnits } from '../../inventory/checkout-stock';
 import { releaseReservations, reserveCartLines } from '../../inventory/reservations';
-import { alwaysLocal, settlesLocally, type CheckoutStep } from '../checkout-types';
+import { alwaysLocal, settlesLocally, type CheckoutStep, type ReservationData } from '../checkout-types';
 import { CLAIM_CART_STEP } from './claim-cart.step';
 import { PRICE_GUARD_STEP } from './price-guard.step';
 
 export const RESERVE_STOCK_STEP = 'reserve-stock';
 
+/** The record of the reservations; what they hold only when each variant has one stock row (else finalize looks itself). */
+function recordOf(held: readonly HeldUnits[], oneWarehouseEach: boolean): ReservationData {
+  const reservationIds = held.map((r) => r.id);
+  if (!oneWarehouseEach) return { reservationIds };
+  return { reservationIds, held: held.map((r) => ({ id: r.id, variantId: r.variantId, quantity: r.quantity, expiresAt: r.expiresAt.toISOString() })) };
+}
+
 /**
  * Step 3: every line reserved or none. When the cart's preview reservations
- * (startCheckout's) still hold exactly its lines, they are taken as they are:
- * a checkout that settles here converts them and lowers on hand at once (the
- * order id is chosen up front), one that pays outside keeps them until the
- * reservation lifetime from now. Otherwise — no preview, a lapsed one, a
- * changed cart, a variant stocked in several warehouses — the lines are
- * reserved again under the stock row locks, replacing the earlier ones.
+ * (startCheckout's) still hold exactly its lines, they are taken as they are;
+ * otherwise — no preview, a lapsed one, a changed cart — the lines are
+ * reserved again under the stock row locks, replacing the earlier ones. A
+ * checkout that settles in this transaction then takes the units off the
+ * shelf at once (the order id is chosen up front) when every variant has one
+ * warehouse; one that pays outside keeps them for the reservation lifetime.
  */
 export const reserveStockStep: CheckoutStep<'reserve-stock'> = {
   id: RESERVE_STOCK_STEP,
@@ -25,15 +32,20 @@ export const reserveStockStep: CheckoutStep<'reserve-stock'> = {
     const until = new Date(now.getTime() + deps.config.reservationTtlMs);
     const lines = cart.lines.map((line) => ({ variantId: line.variantId, quantity: line.quantity }));
     const oneWarehouseEach = stockRows === new Set(lines.map((line) => line.variantId)).size;
-    if (oneWarehouseEach && reservationsCover(ownReservations, lines, now)) {
-      const reservationIds = ownReservations.map((r) => r.id);
-      const converted = settlesLocally(run.input);
-      if (converted) await convertHeldUnits(tx, ownReservations, run.input.orderId);
-      else await extendHeldUnits(tx, ownReservations, until);
-      return { output: { reservationIds, converted }, compensation: { reservationIds } };
+    let held: HeldUnits[];
+    if (reservationsCover(ownReservations, lines, now)) {
+      held = ownReservations;
+      if (!settlesLocally(run.input)) {
+        await extendHeldUnits(tx, held, until);
+        held = held.map((r) => ({ ...r, expiresAt: until }));
+      }
+    } else {
+      held = (await reserveCartLines(tx, cart.id, lines, now, until)).held;
     }
-    const { reservationIds } = await reserveCartLines(tx, cart.id, lines, now, until);
-    return { output: { reservationIds, converted: false }, compensation: { reservationIds } };
+    const converted = settlesLocally(run.input) && oneWarehouseEach;
+    if (converted) await convertHeldUnits(tx, held, run.input.orderId);
+    const record = recordOf(held, oneWarehouseEach);
+    return { output: { ...record, converted }, compensation: record };
   },
   async compensate(em, { reservationIds }) {
     await em.transactional((tx) => releaseReservations(tx, reservationIds));

@@ -1,0 +1,90 @@
+import { PaymentMethodKind, VoucherKind } from '../../../src/entities';
+import { anAddress, buildCart } from '../../factories/cart.factory';
+import { buildProduct, buildShippingMethod, buildTaxRate, buildVoucher } from '../../factories/catalog.factory';
+import { grantTestCredit, START_CHECKOUT } from '../../factories/checkout.factory';
+import { usePaymentsApp } from '../../support/payments-app';
+import { testDialect } from '../../support/test-database';
+import { CONFIRM_WITH_PAYMENT } from '../payments/payments-harness';
+
+/**
+ * Statement budgets of confirmCheckout per payment kind (issue 8), BEGIN and
+ * COMMIT included, on a previewed cart with two lines, a taxed address and a
+ * voucher — the storefront's path. Cash on delivery and store credit are one
+ * transaction (the pivot rule); a card or hosted payment is two, around the
+ * Stripe call. PostgreSQL adds the cart's NOWAIT row lock; libSQL serializes
+ * writers and needs none. (Before: cash on delivery 54 in 6 transactions; card 60 and more.)
+ */
+const BUDGETS = {
+  postgresql: { CASH_ON_DELIVERY: 15, STORE_CREDIT: 18, CARD: 24, HOSTED_CHECKOUT: 20, UNPREVIEWED: 17 },
+  libsql: { CASH_ON_DELIVERY: 14, STORE_CREDIT: 17, CARD: 23, HOSTED_CHECKOUT: 19, UNPREVIEWED: 15 },
+}[testDialect()];
+
+describe('confirmCheckout statement budgets', () => {
+  let recorded: string[] | null = null;
+  const payments = usePaymentsApp({ start: { onQuery: (sql) => recorded?.push(sql) } });
+  const app = () => payments.app;
+  const em = () => app().orm.em.fork();
+
+  async function previewedCart(options: { customerId?: string; token?: string } = {}) {
+    const { variants } = await buildProduct(em(), { variants: [{ price: 1_000, currency: 'EUR', stock: 50 }, { price: 2_500, currency: 'EUR', stock: 50 }] });
+    const method = await buildShippingMethod(em(), { price: 490, currency: 'EUR' });
+    await buildTaxRate(em(), 'DE', 1_900);
+    const voucher = await buildVoucher(em(), { kind: VoucherKind.PERCENT_OFF, value: 1_000 });
+    const cart = await buildCart(em(), {
+      customerId: options.customerId ?? null,
+      email: options.customerId ? null : 'budget@example.com',
+      lines: [{ variant: variants[0], quantity: 1 }, { variant: variants[1], quantity: 2 }],
+      shippingMethod: method,
+      shippingAddress: anAddress({ country: 'DE' }),
+      voucherCodes: [voucher.code],
+    });
+    const preview = await app().gql(START_CHECKOUT, { input: { cartId: cart.id } }, { token: options.token });
+    return { cartId: cart.id, versionKey: preview.data.startCheckout.versionKey as string };
+  }
+
+  async function confirmCounted(input: Record<string, unknown>, token?: string) {
+    recorded = [];
+    try {
+      const response = await app().gql(CONFIRM_WITH_PAYMENT, { input }, { token });
+      return { answer: response.data?.confirmCheckout, statements: recorded };
+    } finally {
+      recorded = null;
+    }
+  }
+
+  const transactions = (statements: string[]) => statements.filter((sql) => /^\[query\] begin\b/i.test(sql)).length;
+
+  it.each([PaymentMethodKind.CASH_ON_DELIVERY, PaymentMethodKind.CARD, PaymentMethodKind.HOSTED_CHECKOUT])(
+    'when a guest confirms a previewed cart with %s, then it stays within its statement budget',
+    async (paymentMethod) => {
+      const cart = await previewedCart();
+      const card = paymentMethod === PaymentMethodKind.CARD ? { stripePaymentMethodId: 'pm_card_visa' } : {};
+      const { answer, statements } = await confirmCounted({ ...cart, paymentMethod, ...card });
+      expect(answer.__typename).toBe('CheckoutConfirmation');
+      expect(statements.length).toBeLessThanOrEqual(BUDGETS[paymentMethod]);
+      expect(transactions(statements)).toBe(paymentMethod === PaymentMethodKind.CASH_ON_DELIVERY ? 1 : 2);
+    },
+  );
+
+  it('when a customer pays with store credit, then the whole checkout is one transaction within its budget', async () => {
+    const customer = await app().customer();
+    await grantTestCredit(em(), customer.id, 100_000);
+    const cart = await previewedCart({ customerId: customer.id, token: customer.token });
+    const { answer, statements } = await confirmCounted({ ...cart, paymentMethod: 'STORE_CREDIT' }, customer.token);
+    expect(answer.order.status).toBe('PLACED');
+    expect(statements.length).toBeLessThanOrEqual(BUDGETS.STORE_CREDIT);
+    expect(transactions(statements)).toBe(1);
+  });
+
+  it('when a cart is confirmed without a preview, then its lines are reserved under the stock locks within the budget', async () => {
+    const { variants } = await buildProduct(em(), { variants: [{ price: 1_000, currency: 'EUR', stock: 50 }] });
+    const cart = await buildCart(em(), {
+      email: 'unpreviewed@example.com', lines: [{ variant: variants[0], quantity: 2 }], shippingMethod: await buildShippingMethod(em()), shippingAddress: anAddress(),
+    });
+    const versionKey = (await app().gql(`query($id: ID!) { cart(id: $id) { versionKey } }`, { id: cart.id })).data.cart.versionKey;
+    const { answer, statements } = await confirmCounted({ cartId: cart.id, versionKey, paymentMethod: 'CASH_ON_DELIVERY' });
+    expect(answer.order.status).toBe('PLACED');
+    expect(statements.length).toBeLessThanOrEqual(BUDGETS.UNPREVIEWED);
+    expect(transactions(statements)).toBe(1);
+  });
+});
