@@ -22,12 +22,4 @@ export function decodeCursor(cursor: string): CreationPosition | null {
   return Number.isNaN(createdAt.getTime()) ? null : { createdAt, id: match[2] };
 }
 
-/** Filter for "strictly after this position" in (createdAt, id) order. */
-export function afterPosition(position: CreationPosition) {
-  return {
-    $or: [
-      { createdAt: { $gt: position.createdAt } },
-      { createdAt: position.createdAt, id: { $gt: position.id } },
-    ],
-  };
-}
+

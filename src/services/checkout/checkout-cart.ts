@@ -1,17 +1,7 @@
 import type { EntityManager } from '../../db/orm';
-import { Cart, RedemptionStatus, ReservationStatus } from '../../entities';
+import { RedemptionStatus, ReservationStatus } from '../../entities';
 import { cartDialect, dateOf, intOf, jsonOf, stringOrNull } from '../cart/cart-sql';
 import { readCartSnapshot, type CartSnapshot } from '../cart/cart-snapshot';
-
-const CHECKOUT_GRAPH = ['lines', 'lines.variant', 'shippingMethod', 'customer'] as const;
-
-/**
- * Loads a cart as entities, in the caller's transaction: for the cold paths
- * (a busy cart's answer, keeping the prices a PriceChangedError showed).
- */
-export function loadCheckoutCart(tx: EntityManager, cartId: string): Promise<Cart | null> {
-  return tx.findOne(Cart, { id: cartId }, { populate: CHECKOUT_GRAPH });
-}
 
 export interface OwnReservation { id: string; variantId: string; quantity: number; expiresAt: Date }
 

@@ -1,10 +1,12 @@
 import type { EntityManager } from '../../db/orm';
 import { recordEvent } from '../outbox/outbox';
-import { cartVersionKey } from '../cart/version-key';
+import { loadCartSnapshot, snapshotVersionKey } from '../cart/cart-snapshot';
+import { runWrite } from '../cart/cart-sql';
+import { setLinePrices } from '../cart/cart-writes';
+import { sqlDate } from '../../db/sql-values';
 import type { RolledBackGroup } from '../saga/saga-runner';
 import type { SagaRecordData } from '../saga/saga-types';
 import { FailureSignal, type PriceChange } from '../shared/outcome';
-import { loadCheckoutCart } from './checkout-cart';
 import type { CheckoutSagaInput } from './checkout-types';
 import { CartStatus } from '../../entities';
 import { CLAIM_CART_STEP } from './steps/claim-cart.step';
@@ -51,11 +53,15 @@ export async function afterCheckoutRollback(tx: EntityManager, group: RolledBack
   announceCartRollback(tx, group.input, group.sagaId, reason);
 }
 
-/** Writes the shown prices onto the cart's lines, unless the cart moved on (closed, or changed since the key) meanwhile. */
+/**
+ * Writes the shown prices onto the cart's lines (a change, so the version
+ * moves), unless the cart moved on meanwhile: closed, or changed since the key.
+ */
 async function keepShownPrices(tx: EntityManager, input: CheckoutSagaInput, changes: readonly PriceChange[], now: Date): Promise<void> {
-  const cart = await loadCheckoutCart(tx, input.cartId);
-  if (!cart || cart.status !== CartStatus.OPEN || cartVersionKey(cart) !== input.versionKey) return;
+  const cart = await loadCartSnapshot(tx, input.cartId, { lock: true });
+  if (!cart || cart.status !== CartStatus.OPEN || snapshotVersionKey(cart) !== input.versionKey) return;
+  const claimed = await runWrite(tx, 'update carts set prices_validated_at = ?, version = version + 1 where id = ? and version = ?', [sqlDate(tx, now), cart.id, cart.version]);
+  if (claimed !== 1) return;
   const shown = new Map(changes.map((change) => [change.variantId, change.current]));
-  for (const line of cart.lines.getItems()) line.unitPrice = shown.get(line.variant.id) ?? line.unitPrice;
-  cart.pricesValidatedAt = now;
+  await setLinePrices(tx, cart.lines.filter((line) => shown.has(line.variantId)).map((line) => ({ id: line.id, unitPrice: shown.get(line.variantId)! })));
 }

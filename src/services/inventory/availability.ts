@@ -37,11 +37,6 @@ export async function availableByVariant(em: EntityManager, variantIds: readonly
   return available;
 }
 
-/** Convenience for one variant. */
-export async function availableForVariant(em: EntityManager, variantId: string, now: Date): Promise<number> {
-  return (await availableByVariant(em, [variantId], now)).get(variantId) ?? 0;
-}
-
 const toUnitsMap = (rows: UnitsRow[]): Map<string, number> => new Map(rows.map((row) => [row.variant_id, Number(row.units ?? 0)]));
 
 /** Σ on hand over every warehouse, per variant; variants without stock rows are absent. One statement. */

@@ -3,15 +3,14 @@ import type { EntityManager } from '../../../db/orm';
 import { isPostgres } from '../../../db/orm';
 import { Cart, CartStatus, IdempotencyRecord, IdempotencyStatus } from '../../../entities';
 import { newId } from '../../../entities/columns';
-import { canAccessCart, canAccessSnapshot, cartNotFound } from '../../cart/cart-access';
+import { canAccessSnapshot, cartNotFound } from '../../cart/cart-access';
 import { snapshotVersionKey } from '../../cart/cart-snapshot';
-import { cartVersionKey } from '../../cart/version-key';
 import { AnswerWithoutSaga } from '../../saga/saga-runner';
 import type { StepResult } from '../../saga/saga-types';
 import { ErrorCode } from '../../shared/error-code';
 import { abortWith, userFailure, type Failure } from '../../shared/outcome';
 import { transition } from '../../state/transition';
-import { loadCheckoutCart, readCheckoutCart, type CheckoutCart } from '../checkout-cart';
+import { readCheckoutCart, type CheckoutCart } from '../checkout-cart';
 import {
   alwaysLocal, CHECKOUT_IDEMPOTENCY_SCOPE, idempotencyKeyFor, settlesLocally, type CheckoutSagaInput, type CheckoutStep, type ClaimData,
 } from '../checkout-types';
@@ -60,11 +59,11 @@ async function lockCartNow(tx: EntityManager, cartId: string): Promise<void> {
  * never waits for someone else); the current key is CHECKOUT_IN_PROGRESS.
  */
 export async function answerBusyCart(em: EntityManager, input: CheckoutSagaInput): Promise<ReplayAnswer | Failure> {
-  const cart = await loadCheckoutCart(em, input.cartId);
-  if (!cart || !canAccessCart(cart, input.actor)) return cartNotFound();
-  const earlier = await em.findOne(IdempotencyRecord, { scope: CHECKOUT_IDEMPOTENCY_SCOPE, key: idempotencyKeyFor(cart.id, input.versionKey) });
+  const checkout = await readCheckoutCart(em, input.cartId, { scope: CHECKOUT_IDEMPOTENCY_SCOPE, key: idempotencyKeyFor(input.cartId, input.versionKey) });
+  if (!checkout || !canAccessSnapshot(checkout.snapshot, input.actor)) return cartNotFound();
+  const { earlier } = checkout;
   if (earlier?.status === IdempotencyStatus.COMPLETED && earlier.resultId) return { replayOrderId: earlier.resultId };
-  if (!earlier && cartVersionKey(cart) !== input.versionKey) return versionMismatch();
+  if (!earlier && snapshotVersionKey(checkout.snapshot) !== input.versionKey) return versionMismatch();
   return inProgress();
 }
 
