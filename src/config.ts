@@ -25,6 +25,14 @@ export interface Config {
   readonly priceDriftBps: number;
   readonly priceStaleAfterMs: number;
   readonly reservationTtlMs: number;
+  /** Most units of one variant a cart may hold and reserve (issue 9: one cart cannot hoard a variant). */
+  readonly maxReservedUnitsPerLine: number;
+  /** Whether a guest (no account) may check out cash on delivery: such an order takes stock without paying. */
+  readonly guestCashOnDelivery: boolean;
+  /** Age after which abandoned empty carts and long-expired released reservations are deleted. */
+  readonly cartRetentionMs: number;
+  /** Origins a checkout returnUrl may point to besides PUBLIC_URL's own (no open redirect through Stripe). */
+  readonly allowedReturnOrigins: readonly string[];
   readonly paymentLinkStaleAfterMs: number;
   readonly platformFeeBps: number;
   readonly transferMaxRetries: number;
@@ -59,10 +67,10 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
-const DURATION_UNITS_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+const DURATION_UNITS_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 export function parseDuration(name: string, raw: string): number {
-  const match = /^(\d+)(ms|s|m|h)$/.exec(raw.trim());
+  const match = /^(\d+)(ms|s|m|h|d)$/.exec(raw.trim());
   if (!match) throw new ConfigError(`${name} must be a duration like 200ms, 3s, 5m or 1h (got "${raw}")`);
   return Number(match[1]) * DURATION_UNITS_MS[match[2]];
 }
@@ -131,6 +139,33 @@ const optionalString = (env: Env, name: string): string | null => env[name]?.tri
 const listOf = (env: Env, name: string): string[] =>
   (env[name] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 
+/** An origin alone (scheme, host, port): a path, query or credentials would suggest a finer check than the one made. */
+function parseOrigin(name: string, raw: string): string {
+  const url = parseHttpUrl(name, raw);
+  if (url.pathname !== '/' || url.search || url.hash || url.username || url.password) {
+    throw new ConfigError(`${name} takes origins like https://shop.example.com, without a path (got "${raw}")`);
+  }
+  return url.origin;
+}
+
+/** Retention below an hour is almost certainly a unit mistake (m is minutes, not months) and would delete live carts. */
+function retentionDuration(name: string, raw: string): number {
+  const ms = parseDuration(name, raw);
+  if (ms < 3_600_000) throw new ConfigError(`${name} must be at least 1h (got "${raw}"); days are written 30d`);
+  return ms;
+}
+
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'];
+
+/**
+ * The logger reads LOG_LEVEL itself; it is checked here so that a misspelt
+ * level stops start-up instead of silently meaning info.
+ */
+function checkLogLevel(env: Env): void {
+  const raw = env.LOG_LEVEL?.trim();
+  if (raw && !LOG_LEVELS.includes(raw)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${raw}")`);
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const dataDir = env.DATA_DIR?.trim() || './data';
   const database = parseDatabase(env, dataDir);
@@ -141,6 +176,11 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('AUTH_SECRET is required with DATABASE_URL (at least 32 characters)');
   }
   if (authSecret && authSecret.length < 32) throw new ConfigError('AUTH_SECRET must be at least 32 characters');
+  checkLogLevel(env);
+  // Card and hosted payments finish through Stripe's webhooks: without the secret none can be verified.
+  if (optionalString(env, 'STRIPE_SECRET_KEY') && !optionalString(env, 'STRIPE_WEBHOOK_SECRET')) {
+    throw new ConfigError('STRIPE_WEBHOOK_SECRET is required with STRIPE_SECRET_KEY (payments are settled by verified webhooks)');
+  }
   const persistedQueries = read(env, 'PERSISTED_QUERIES', (name, raw): PersistedQueriesMode => {
     if (raw === 'off' || raw === 'allow' || raw === 'only-for-partners') return raw;
     throw new ConfigError(`${name} must be off, allow or only-for-partners (got "${raw}")`);
@@ -168,6 +208,11 @@ export function loadConfig(env: Env = process.env): Config {
     priceDriftBps: read(env, 'PRICE_DRIFT_BPS', bps, 500),
     priceStaleAfterMs: read(env, 'PRICE_STALE_AFTER', parseDuration, 10 * 60_000),
     reservationTtlMs: read(env, 'RESERVATION_TTL', parseDuration, 15 * 60_000),
+    // A cart line never holds more than 999 units (cart.service MAX_LINE_QUANTITY), so neither can the cap.
+    maxReservedUnitsPerLine: read(env, 'MAX_RESERVED_UNITS_PER_LINE', (n, r) => parseWholeNumber(n, r, 1, 999), 20),
+    guestCashOnDelivery: read(env, 'GUEST_COD', parseBoolean, false),
+    cartRetentionMs: read(env, 'CART_RETENTION', retentionDuration, 30 * 86_400_000),
+    allowedReturnOrigins: listOf(env, 'ALLOWED_RETURN_ORIGINS').map((origin) => parseOrigin('ALLOWED_RETURN_ORIGINS', origin)),
     paymentLinkStaleAfterMs: read(env, 'PAYMENT_LINK_STALE_AFTER', parseDuration, 30 * 60_000),
     platformFeeBps: read(env, 'PLATFORM_FEE_BPS', bps, 1_000),
     transferMaxRetries: read(env, 'TRANSFER_MAX_RETRIES', count, 5),
@@ -184,7 +229,8 @@ export function loadConfig(env: Env = process.env): Config {
     sagaRecoveryGraceMs: read(env, 'SAGA_RECOVERY_GRACE', parseDuration, 30_000),
     checkoutSessionTtlMs: read(env, 'CHECKOUT_SESSION_TTL', parseDuration, 60 * 60_000),
     cardActionTimeoutMs: read(env, 'CARD_ACTION_TIMEOUT', positiveDuration, 60 * 60_000),
-    demoData: read(env, 'DEMO_DATA', parseBoolean, true),
+    // Demo vouchers give money away: never seeded into a real (PostgreSQL) database unless asked for by name.
+    demoData: read(env, 'DEMO_DATA', parseBoolean, database.dialect === 'libsql'),
     sqlStatementMetrics: read(env, 'SQL_STATEMENT_METRICS', parseBoolean, false),
     gatewayProcesses,
   });

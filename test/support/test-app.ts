@@ -42,6 +42,8 @@ export async function startTestApp(env: Record<string, string> = {}, options: St
     ADMIN_PASSWORD: TEST_ADMIN.password,
     WORKERS: 'off',
     DEMO_DATA: 'off',
+    // Most checkout tests pay cash on delivery as guests; the default (off) is tested on its own.
+    GUEST_COD: 'on',
     ...env,
   });
   const tillgate = await startTillgate(config, { ...options, orm });

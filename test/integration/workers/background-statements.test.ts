@@ -64,7 +64,7 @@ describe('background statement budget', () => {
   afterAll(() => orm.close(true));
 
   const depsWith = (env: Record<string, string> = {}): AppDeps => {
-    const config = loadConfig({ WORKERS: 'off', STRIPE_SECRET_KEY: 'sk_test_unused', STRIPE_API_BASE: 'http://127.0.0.1:9', ...env });
+    const config = loadConfig({ WORKERS: 'off', STRIPE_SECRET_KEY: 'sk_test_unused', STRIPE_WEBHOOK_SECRET: 'whsec_unused', STRIPE_API_BASE: 'http://127.0.0.1:9', ...env });
     const deps: AppDeps = { config, orm, tokens: new TokenService(TEST_AUTH_SECRET), clock: systemClock, extensions: { outboxSink: new LogSink() } };
     installStripe(deps.extensions, config, deps.clock);
     return deps;

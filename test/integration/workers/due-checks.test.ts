@@ -31,7 +31,7 @@ describe('worker due checks', () => {
   let deps: AppDeps;
   beforeAll(async () => {
     orm = await openTestOrm();
-    const config = loadConfig({ WORKERS: 'off', STRIPE_SECRET_KEY: 'sk_test_unused', STRIPE_API_BASE: 'http://127.0.0.1:9', SAGA_RECOVERY_GRACE: '30s' });
+    const config = loadConfig({ WORKERS: 'off', STRIPE_SECRET_KEY: 'sk_test_unused', STRIPE_WEBHOOK_SECRET: 'whsec_unused', STRIPE_API_BASE: 'http://127.0.0.1:9', SAGA_RECOVERY_GRACE: '30s' });
     deps = { config, orm, tokens: new TokenService(TEST_AUTH_SECRET), clock: systemClock, extensions: {} };
     installStripe(deps.extensions, config, deps.clock);
   });

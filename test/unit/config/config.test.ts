@@ -105,6 +105,47 @@ describe('loadConfig', () => {
   });
 });
 
+describe('loadConfig: safe defaults (issue 9)', () => {
+  it('when DATABASE_URL is absent, then demo data is on; with DATABASE_URL it is off unless DEMO_DATA says on', () => {
+    expect(loadConfig({}).demoData).toBe(true);
+    expect(loadConfig(POSTGRES).demoData).toBe(false);
+    expect(loadConfig({ ...POSTGRES, DEMO_DATA: 'on' }).demoData).toBe(true);
+    expect(loadConfig({ DEMO_DATA: 'off' }).demoData).toBe(false);
+  });
+
+  it('when nothing is set, then the hoarding limits default to 20 units per line, no guest cash on delivery and 30 days of cart retention', () => {
+    expect(loadConfig({})).toMatchObject({ maxReservedUnitsPerLine: 20, guestCashOnDelivery: false, cartRetentionMs: 30 * 86_400_000, allowedReturnOrigins: [] });
+    expect(loadConfig({ MAX_RESERVED_UNITS_PER_LINE: '5', GUEST_COD: 'on', CART_RETENTION: '7d' }))
+      .toMatchObject({ maxReservedUnitsPerLine: 5, guestCashOnDelivery: true, cartRetentionMs: 7 * 86_400_000 });
+  });
+
+  it('when a hoarding limit is out of range, then it is refused with what it must be', () => {
+    expect(refusal({ MAX_RESERVED_UNITS_PER_LINE: '0' })).toBe('MAX_RESERVED_UNITS_PER_LINE must be between 1 and 999 (got 0)');
+    expect(refusal({ MAX_RESERVED_UNITS_PER_LINE: '1000' })).toBe('MAX_RESERVED_UNITS_PER_LINE must be between 1 and 999 (got 1000)');
+    expect(refusal({ GUEST_COD: 'sometimes' })).toBe('GUEST_COD must be on or off (got "sometimes")');
+    expect(refusal({ CART_RETENTION: '30m' })).toBe('CART_RETENTION must be at least 1h (got "30m"); days are written 30d');
+    expect(refusal({ CART_RETENTION: '30 days' })).toMatch(/^CART_RETENTION must be a duration/);
+  });
+
+  it('when ALLOWED_RETURN_ORIGINS lists origins, then they are kept as origins; a path or a non-http URL is refused', () => {
+    expect(loadConfig({ ALLOWED_RETURN_ORIGINS: 'https://shop.example.com, https://App.Example.com:8443/' }).allowedReturnOrigins)
+      .toEqual(['https://shop.example.com', 'https://app.example.com:8443']);
+    expect(refusal({ ALLOWED_RETURN_ORIGINS: 'https://shop.example.com/checkout' }))
+      .toBe('ALLOWED_RETURN_ORIGINS takes origins like https://shop.example.com, without a path (got "https://shop.example.com/checkout")');
+    expect(refusal({ ALLOWED_RETURN_ORIGINS: 'javascript:alert(1)' })).toMatch(/^ALLOWED_RETURN_ORIGINS must be an http\(s\) URL/);
+  });
+
+  it('when LOG_LEVEL is not a level, then it is refused instead of meaning info', () => {
+    expect(refusal({ LOG_LEVEL: 'verbose' })).toBe('LOG_LEVEL must be one of debug, info, warn, error, silent (got "verbose")');
+    expect(['debug', 'info', 'warn', 'error', 'silent'].map((level) => loadConfig({ LOG_LEVEL: level }).port)).toEqual([4000, 4000, 4000, 4000, 4000]);
+  });
+
+  it('when a Stripe key comes without a webhook secret, then it is refused', () => {
+    expect(refusal({ STRIPE_SECRET_KEY: 'sk_test_x' })).toBe('STRIPE_WEBHOOK_SECRET is required with STRIPE_SECRET_KEY (payments are settled by verified webhooks)');
+    expect(loadConfig({ STRIPE_SECRET_KEY: 'sk_test_x', STRIPE_WEBHOOK_SECRET: 'whsec_x' }).stripeWebhookSecret).toBe('whsec_x');
+  });
+});
+
 describe('the tillgate process with a bad configuration', () => {
   const run = promisify(execFile);
   let build: ScratchBuild;
@@ -129,6 +170,8 @@ describe('the tillgate process with a bad configuration', () => {
   it.each([
     [{ DATABASE_URL: 'mysql://x' }, 'Configuration error: DATABASE_URL must start with postgres:// (got "mysql://...")'],
     [{ PORT: 'eighty' }, 'Configuration error: PORT must be a whole number (got "eighty")'],
+    [{ LOG_LEVEL: 'verbose' }, 'Configuration error: LOG_LEVEL must be one of debug, info, warn, error, silent (got "verbose")'],
+    [{ STRIPE_SECRET_KEY: 'sk_test_x' }, 'Configuration error: STRIPE_WEBHOOK_SECRET is required with STRIPE_SECRET_KEY (payments are settled by verified webhooks)'],
   ])('when started with %j, then it exits 2 with exactly one clear line on stderr', async (env, line) => {
     const outcome = await start(env);
     expect(outcome.code).toBe(2);
