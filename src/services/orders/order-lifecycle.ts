@@ -1,21 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '../../db/orm';
 import {
-  type Cart,
   Order,
-  OrderLine,
   OrderStatus,
   Payment,
   PaymentMethodKind,
   PaymentStatus,
   Reservation,
   ReservationStatus,
-  Variant,
 } from '../../entities';
 import { reverseOrderSpend } from '../credit/credit-ledger';
 import { releaseReservations, restoreConvertedStock } from '../inventory/reservations';
 import { recordEvent, type EventToRecord } from '../outbox/outbox';
-import type { PricingResult } from '../pricing/pricing-engine';
 import { transition } from '../state/transition';
 import { releaseOrderRedemptions } from '../vouchers/voucher-holds';
 import { ErrorCode } from '../shared/error-code';
@@ -27,81 +23,6 @@ import { transactionalOutcome, writeLock } from '../shared/transactions';
 export function newOrderNumber(now: Date): string {
   const day = now.toISOString().slice(0, 10).replace(/-/g, '');
   return `TG-${day}-${randomBytes(5).toString('hex').toUpperCase()}`;
-}
-
-export interface OrderSnapshotInput {
-  orderId: string;
-  cart: Cart;
-  pricing: PricingResult;
-  paymentKind: PaymentMethodKind;
-  creditApplied: number;
-  email: string;
-  now: Date;
-}
-
-/**
- * Writes the order as a full snapshot (PENDING_PAYMENT) plus its one payment row,
- * in the caller's transaction: lines with sku, name, unit price, discount
- * allocation, total, tax and seller; shipping method id and name; address;
- * voucher codes; totals; the cart's version key. Later catalog changes never
- * alter it.
- */
-export async function createOrderSnapshot(
-  tx: EntityManager,
-  input: OrderSnapshotInput & { cartVersionKey: string },
-): Promise<{ paymentId: string; amountDue: number; orderNumber: string }> {
-  const { cart, pricing, now } = input;
-  const variantIds = pricing.lines.map((line) => line.variantId);
-  const variants = await tx.find(Variant, { id: { $in: variantIds } }, { populate: ['product'] });
-  const byId = new Map(variants.map((v) => [v.id, v]));
-  const amountDue = pricing.total - input.creditApplied;
-
-  const order = tx.create(Order, {
-    id: input.orderId,
-    number: newOrderNumber(now),
-    status: OrderStatus.PENDING_PAYMENT,
-    email: input.email,
-    customerId: cart.customer?.id ?? null,
-    cartId: cart.id,
-    cartVersionKey: input.cartVersionKey,
-    paymentKind: input.paymentKind,
-    currency: cart.currency,
-    voucherCodes: [...pricing.appliedVoucherCodes],
-    shippingMethodId: cart.shippingMethod?.id ?? null,
-    shippingMethodName: cart.shippingMethod?.name ?? null,
-    shippingAddress: cart.shippingAddress ? { ...cart.shippingAddress } : null,
-    subtotal: pricing.subtotal,
-    discount: pricing.discount,
-    shipping: pricing.shipping,
-    shippingDiscount: pricing.shippingDiscount,
-    tax: pricing.tax,
-    total: pricing.total,
-    creditApplied: input.creditApplied,
-    amountDue,
-    createdAt: now,
-  });
-  pricing.lines.forEach((line, position) => {
-    const variant = byId.get(line.variantId);
-    if (!variant) throw new Error(`variant ${line.variantId} vanished while its order was written`);
-    tx.persist(tx.create(OrderLine, {
-      order,
-      position,
-      variantId: variant.id,
-      sellerId: variant.product.seller?.id ?? null,
-      sku: variant.sku,
-      name: `${variant.product.name} — ${variant.name}`,
-      quantity: line.quantity,
-      unitPrice: line.unitPrice,
-      discount: line.discount,
-      total: line.net,
-      tax: line.tax,
-    }));
-  });
-  // Store credit is the whole payment for STORE_CREDIT; otherwise the method is charged what credit left.
-  const paymentAmount = input.paymentKind === PaymentMethodKind.STORE_CREDIT ? input.creditApplied : amountDue;
-  const payment = tx.create(Payment, { orderId: order.id, kind: input.paymentKind, amount: paymentAmount, currency: cart.currency, createdAt: now });
-  tx.persist([order, payment]);
-  return { paymentId: payment.id, amountDue, orderNumber: order.number };
 }
 
 /** What `order.placed` tells subscribers; checkout's finalize and the payment webhooks both send it. */
