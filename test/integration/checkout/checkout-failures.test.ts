@@ -103,6 +103,18 @@ describe('confirmCheckout under failure', () => {
     await expectNothingMoved(arranged);
   });
 
+  /** A card checkout killed after its first transaction committed the order, before it called the provider. */
+  async function crashCardCheckoutBeforePayment(arranged: Awaited<ReturnType<typeof arrange>>) {
+    const card = { ...arranged.command, paymentMethod: PaymentMethodKind.CARD, stripePaymentMethodId: 'pm_card_visa' };
+    const crashing = directSaga(getApp(), { faults: { beforeStep: (id) => { if (id === 'payment') throw new SimulatedCrash('killed before payment'); } } });
+    await expect(crashing.confirm(em(), card, arranged.actor)).rejects.toBeInstanceOf(SimulatedCrash);
+  }
+
+  const recoverAfterGrace = () => {
+    const later = new Date(Date.now() + getApp().config.sagaRecoveryGraceMs + 1_000);
+    return recoverStaleSagas(getApp().orm.em.fork(), { config: getApp().config, clock: systemClock, extensions: {} }, later);
+  };
+
   const boundaries = STEP_IDS.slice(1).map((next, index) => [STEP_IDS[index], next] as const);
 
   it.each(boundaries)('when the process dies between %s and %s of a cash-on-delivery checkout, then its one transaction rolls back and recovery has nothing to find', async (_done, next) => {
@@ -111,39 +123,32 @@ describe('confirmCheckout under failure', () => {
     await expect(crashing.confirm(em(), arranged.command, arranged.actor)).rejects.toBeInstanceOf(SimulatedCrash);
 
     await expectNothingMoved(arranged);
-    const later = new Date(Date.now() + getApp().config.sagaRecoveryGraceMs + 1_000);
-    expect(await recoverStaleSagas(getApp().orm.em.fork(), { config: getApp().config, clock: systemClock, extensions: {} }, later)).toBe(0);
+    expect(await recoverAfterGrace()).toBe(0);
     await expectRetrySucceeds(arranged);
   });
 
   it('when the process dies after a card checkout committed its order and before the payment call, then recovery finds no charge and gives everything back', async () => {
     const arranged = await arrange();
-    const card = { ...arranged.command, paymentMethod: PaymentMethodKind.CARD, stripePaymentMethodId: 'pm_card_visa' };
-    const crashing = directSaga(getApp(), { faults: { beforeStep: (id) => { if (id === 'payment') throw new SimulatedCrash('killed before payment'); } } });
-    await expect(crashing.confirm(em(), card, arranged.actor)).rejects.toBeInstanceOf(SimulatedCrash);
+    await crashCardCheckoutBeforePayment(arranged);
     expect((await checkoutInvariantViolations(getApp().orm)).some((p) => p.includes('RUNNING'))).toBe(true);
 
-    const later = new Date(Date.now() + getApp().config.sagaRecoveryGraceMs + 1_000);
-    expect(await recoverStaleSagas(getApp().orm.em.fork(), { config: getApp().config, clock: systemClock, extensions: {} }, later)).toBe(1);
+    expect(await recoverAfterGrace()).toBe(1);
 
     await expectNothingMoved(arranged);
-    expect(await recoverStaleSagas(getApp().orm.em.fork(), { config: getApp().config, clock: systemClock, extensions: {} }, later)).toBe(0);
+    expect(await recoverAfterGrace()).toBe(0);
     await expectRetrySucceeds(arranged);
   });
 
   it('when a pending order is cancelled while its saga is dead, then recovery cannot place it and everything comes back once', async () => {
     const arranged = await arrange();
-    const card = { ...arranged.command, paymentMethod: PaymentMethodKind.CARD, stripePaymentMethodId: 'pm_card_visa' };
-    const crashing = directSaga(getApp(), { faults: { beforeStep: (id) => { if (id === 'payment') throw new SimulatedCrash('killed before payment'); } } });
-    await expect(crashing.confirm(em(), card, arranged.actor)).rejects.toBeInstanceOf(SimulatedCrash);
+    await crashCardCheckoutBeforePayment(arranged);
     const pending = await em().findOneOrFail(Order, { cartId: arranged.ready.cart.id });
     expect(pending.status).toBe(OrderStatus.PENDING_PAYMENT);
 
     const cancelled = await cancelOrder(em(), { orderId: pending.id, reason: 'buyer called', actor: arranged.actor, now: new Date() });
     expect(cancelled.ok && cancelled.value.status).toBe(OrderStatus.CANCELLED);
 
-    const later = new Date(Date.now() + getApp().config.sagaRecoveryGraceMs + 1_000);
-    expect(await recoverStaleSagas(getApp().orm.em.fork(), { config: getApp().config, clock: systemClock, extensions: {} }, later)).toBe(1);
+    expect(await recoverAfterGrace()).toBe(1);
     await expectNothingMoved(arranged);
   });
 });
