@@ -1,6 +1,10 @@
+import { redactForLog } from './redaction';
+
 /**
- * Structured JSON lines on stdout/stderr. Errors are logged in full here and never
- * sent to clients. LOG_LEVEL=silent (the test default) keeps test output readable.
+ * Structured JSON lines on stdout/stderr. Errors are logged here and never sent
+ * to clients. Every line passes through redactForLog (redaction.ts): secrets and
+ * access keys are masked, database errors lose their SQL values.
+ * LOG_LEVEL=silent (the test default) keeps test output readable.
  */
 type Level = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<Level | 'silent', number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
@@ -10,15 +14,9 @@ function threshold(): number {
   return ORDER[configured] ?? ORDER.info;
 }
 
-function serialize(value: unknown): unknown {
-  if (value instanceof Error) return { name: value.name, message: value.message, stack: value.stack };
-  return value;
-}
-
 function write(level: Level, event: string, fields: Record<string, unknown> = {}): void {
   if (ORDER[level] < threshold()) return;
-  const entry: Record<string, unknown> = { time: new Date().toISOString(), level, event };
-  for (const [key, value] of Object.entries(fields)) entry[key] = serialize(value);
+  const entry: Record<string, unknown> = { time: new Date().toISOString(), level, event, ...redactForLog(fields) };
   (level === 'error' || level === 'warn' ? process.stderr : process.stdout).write(JSON.stringify(entry) + '\n');
 }
 

@@ -1,0 +1,113 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { Kind, visit, type ASTNode, type DocumentNode } from 'graphql';
+import { badInput } from './bad-input';
+
+/**
+ * No string input may carry a C0 control character (U+0000–U+001F). A NUL byte
+ * in a signUp email once reached the database driver, which failed and logged
+ * the whole INSERT, password hash included; other control characters forge log
+ * lines, break CSV exports and confuse the PSP. Checked once for every
+ * operation, before execution, on both places a string can come from (inline
+ * literals and variables), so every argument of every resolver is covered —
+ * scalars such as `cart(id:)` too, which class-validator never sees — and a
+ * refused operation changes nothing.
+ *
+ * Free text — a refund or cancellation `reason`, a payment link `description` —
+ * may hold line breaks and tabs (TAB, LF, CR); everything else is single-line.
+ * A string's field is the input field or argument it is written under, through
+ * a variable too.
+ */
+export const FREE_TEXT_FIELDS: ReadonlySet<string> = new Set(['reason', 'description']);
+
+const CONTROL = /[\u0000-\u001f]/;
+const CONTROL_EXCEPT_LINE_BREAKS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
+
+export const hasForbiddenControlCharacter = (value: string, field: string | null): boolean =>
+  (field !== null && FREE_TEXT_FIELDS.has(field) ? CONTROL_EXCEPT_LINE_BREAKS : CONTROL).test(value);
+
+type Ancestors = readonly (ASTNode | readonly ASTNode[])[];
+const isNode = (entry: ASTNode | readonly ASTNode[]): entry is ASTNode => !Array.isArray(entry);
+
+/** The field a value is written under: the nearest argument or input-object field around it. */
+function nearestFieldName(ancestors: Ancestors): string | null {
+  for (let i = ancestors.length - 1; i >= 0; i--) {
+    const node = ancestors[i];
+    if (isNode(node) && (node.kind === Kind.ARGUMENT || node.kind === Kind.OBJECT_FIELD)) return node.name.value;
+  }
+  return null;
+}
+
+interface DocumentStrings {
+  /** The field of the first inline literal with a forbidden character, if any. */
+  refusedLiteral: string | null | undefined;
+  /** Variable name -> the fields it is passed to. */
+  variableFields: Map<string, Set<string | null>>;
+}
+
+function scanDocument(document: DocumentNode): DocumentStrings {
+  let refusedLiteral: string | null | undefined;
+  const variableFields = new Map<string, Set<string | null>>();
+  visit(document, {
+    // graphql-js leaves the direct parent out of `ancestors`.
+    StringValue(node, _key, parent, _path, ancestors) {
+      const field = nearestFieldName([...ancestors, parent!]);
+      if (refusedLiteral === undefined && hasForbiddenControlCharacter(node.value, field)) refusedLiteral = field;
+    },
+    Variable(node, _key, parent, _path, ancestors) {
+      const around = [...ancestors, parent!];
+      // A variable's own definition (`$email: String!`) is not a use of it.
+      if (around.some((a) => isNode(a) && a.kind === Kind.VARIABLE_DEFINITION)) return;
+      const uses = variableFields.get(node.name.value) ?? new Set<string | null>();
+      uses.add(nearestFieldName(around));
+      variableFields.set(node.name.value, uses);
+    },
+  });
+  return { refusedLiteral, variableFields };
+}
+
+/** The field of the first string in `value` with a forbidden character; undefined when there is none. */
+function refusedField(value: unknown, field: string | null): string | null | undefined {
+  if (typeof value === 'string') return hasForbiddenControlCharacter(value, field) ? field : undefined;
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const refused = refusedField(item, field);
+      if (refused !== undefined) return refused;
+    }
+    return undefined;
+  }
+  if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      const refused = refusedField(item, key);
+      if (refused !== undefined) return refused;
+    }
+  }
+  return undefined;
+}
+
+function refusedVariable(variables: Record<string, unknown>, variableFields: Map<string, Set<string | null>>): string | null | undefined {
+  for (const [name, value] of Object.entries(variables)) {
+    // A variable passed to several fields must suit the strictest of them; an unused one is held to single-line text.
+    const fields = [...(variableFields.get(name) ?? [null])];
+    const strictest = fields.find((field) => field === null || !FREE_TEXT_FIELDS.has(field)) ?? fields[0];
+    const refused = refusedField(value, strictest);
+    if (refused !== undefined) return refused ?? name;
+  }
+  return undefined;
+}
+
+/** Refuses the operation with VALIDATION_FAILED (BAD_USER_INPUT, HTTP 400) before anything runs. */
+export const controlCharacterGuard: ApolloServerPlugin = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ document, request }) {
+        const { refusedLiteral, variableFields } = scanDocument(document);
+        const refused = refusedLiteral !== undefined ? refusedLiteral : refusedVariable(request.variables ?? {}, variableFields);
+        if (refused === undefined) return;
+        const error = badInput('Text may not contain control characters' +
+          (refused && FREE_TEXT_FIELDS.has(refused) ? ' other than tabs and line breaks.' : '.'), refused ?? undefined);
+        error.extensions.http = { status: 400 };
+        throw error;
+      },
+    };
+  },
+};
