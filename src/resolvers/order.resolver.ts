@@ -28,6 +28,7 @@ import {
   toSellerTransferType,
 } from '../schema/types/order.type';
 import { DEFAULT_ORDER_PAGE_SIZE, InvalidCursorError, OrderQueries, type OrderPageRequest } from '../services/orders/order-queries.service';
+import { findOrderByToken } from '../services/orders/order-tokens';
 
 async function pageOfOrders(ctx: GraphQLContext, request: OrderPageRequest): Promise<OrderConnectionType> {
   try {
@@ -46,12 +47,30 @@ function present<T>(value: T | null, what: string): T {
   return value;
 }
 
+/**
+ * Orders answered to an order token's holder (orderByToken). The token opens
+ * that one order, not the account or the back office, so the field resolvers
+ * below answer them without the customer, the refunds (provider ids, reasons:
+ * what was refunded shows in totals.refunded and the status) and the seller
+ * transfers. Marked here rather than on OrderType: one schema type, two views.
+ */
+const heldByToken = new WeakSet<OrderType>();
+
 @Resolver(() => OrderType)
 export class OrderResolver {
   @Query(() => OrderType, { nullable: true, description: 'The order, for its customer or an admin; null for anyone else.' })
   async order(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<OrderType | null> {
     const order = await new OrderQueries(ctx.em).findReadable(id, ctx.viewer);
     return order ? toOrderType(order) : null;
+  }
+
+  @Query(() => OrderType, { nullable: true, description: 'Anyone holding the order\'s token; no seller transfers or refund internals are shown through it.' })
+  async orderByToken(@Arg('token', () => String) token: string, @Ctx() ctx: GraphQLContext): Promise<OrderType | null> {
+    const order = await findOrderByToken(ctx.em, ctx.deps.tokens, token);
+    if (!order) return null;
+    const view = toOrderType(order);
+    heldByToken.add(view);
+    return view;
   }
 
   @Authorized('ADMIN')
@@ -69,7 +88,7 @@ export class OrderResolver {
 
   @FieldResolver(() => CustomerType, { nullable: true })
   async customer(@Root() order: OrderType, @Ctx() ctx: GraphQLContext): Promise<CustomerType | null> {
-    if (!order.customerId) return null;
+    if (!order.customerId || heldByToken.has(order)) return null;
     const customer = await ctx.loader(customerById).load(order.customerId);
     return customer ? CustomerType.from(customer) : null;
   }
@@ -81,11 +100,13 @@ export class OrderResolver {
 
   @FieldResolver(() => [RefundType])
   async refunds(@Root() order: OrderType, @Ctx() ctx: GraphQLContext): Promise<RefundType[]> {
+    if (heldByToken.has(order)) return [];
     return (await ctx.loader(refundsByOrderId).load(order.id)).map(toRefundType);
   }
 
   @FieldResolver(() => [SellerTransferType])
   async sellerTransfers(@Root() order: OrderType, @Ctx() ctx: GraphQLContext): Promise<SellerTransferType[]> {
+    if (heldByToken.has(order)) return [];
     return (await ctx.loader(sellerTransfersByOrderId).load(order.id)).map(toSellerTransferType);
   }
 }

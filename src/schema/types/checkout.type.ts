@@ -27,6 +27,7 @@ export class CheckoutConfirmationType {
   @Field(() => OrderType) order!: OrderType;
   @Field(() => PaymentType, { nullable: true }) payment!: PaymentType | null;
   @Field({ description: 'True when this versionKey was confirmed before and the earlier result is returned.' }) replayed!: boolean;
+  @Field({ description: 'Capability for this one order: whoever holds it may read the order with orderByToken.' }) orderToken!: string;
 }
 
 /** `order` is a field resolver (voucher-redemption.resolver.ts) reading `orderId`. */

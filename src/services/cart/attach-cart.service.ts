@@ -1,0 +1,123 @@
+import type { Config } from '../../config';
+import type { EntityManager } from '../../db/orm';
+import { Cart, CartStatus } from '../../entities';
+import { newId } from '../../entities/columns';
+import { releaseCartReservations } from '../inventory/reservations';
+import type { Clock } from '../shared/clock';
+import { ErrorCode } from '../shared/error-code';
+import { isId } from '../shared/ids';
+import { abortWith, userFailure, type Outcome } from '../shared/outcome';
+import { transition } from '../state/transition';
+import { cartNotFound } from './cart-access';
+import { changeOpenCart, UNCHANGED } from './cart-change';
+import { readCartSnapshot, type CartLineSnapshot, type CartSnapshot } from './cart-snapshot';
+import { queryRows, runWrite } from './cart-sql';
+import { insertLine, updateCartColumns, updateLine } from './cart-writes';
+import { MAX_CART_LINES, MAX_LINE_QUANTITY } from './cart.service';
+
+export interface AttachCartDeps {
+  em: EntityManager;
+  clock: Clock;
+  /** The signed-in customer the cart moves to. */
+  customerId: string;
+  config: Pick<Config, 'maxReservedUnitsPerLine'>;
+}
+
+/**
+ * attachCart (issue 10): at sign-in, a guest cart moves into the customer's
+ * account. With an open cart of the same currency there, the guest's lines
+ * join it (quantities add up, capped at the line limit) and the guest cart is
+ * closed; with none, the customer simply takes the guest cart over. One short
+ * transaction either way, nothing written on a refusal.
+ *
+ * Only lines move: the account cart keeps its own vouchers, shipping method and
+ * address (a voucher is checked for the cart it is applied to, so it is not
+ * carried over unchecked). Stock is not checked here: a cart promises nothing,
+ * and startCheckout reports any shortfall as it does for every cart.
+ */
+export class AttachCartService {
+  constructor(private readonly deps: AttachCartDeps) {}
+
+  async attach(cartId: string): Promise<Outcome<CartSnapshot>> {
+    if (!isId(cartId)) return { ok: false, failure: cartNotFound() };
+    const { em, clock, config, customerId } = this.deps;
+    const now = clock.now();
+    // Never as an admin, even for one: what moves is a guest cart (or one's own); anyone else's is NOT_FOUND.
+    const changeDeps = { em, clock, config, actor: { customerId, isAdmin: false } };
+    // changeOpenCart claims the guest cart first (version bumped, row held), refuses another's or a closed one.
+    return changeOpenCart(changeDeps, cartId, { now }, async ({ tx, snapshot: guest }) => {
+      // Already this customer's (a retried attach): nothing to move, the cart is answered as it stands.
+      if (guest.customerId === customerId) return UNCHANGED;
+      const target = await claimOpenCartOf(tx, customerId, guest.currency, now);
+      if (!target) {
+        await updateCartColumns(tx, guest.id, { customer_id: customerId });
+        return cartAsWritten(tx, guest.id);
+      }
+      await mergeLines(tx, target, guest, Math.min(MAX_LINE_QUANTITY, config.maxReservedUnitsPerLine));
+      await closeMergedCart(tx, guest.id);
+      return cartAsWritten(tx, target.id);
+    });
+  }
+}
+
+/**
+ * The customer's most recently changed open cart in this currency, claimed the
+ * way every cart change claims (version bumped, row held until commit). The
+ * claim re-checks owner and status, so a cart checked out since the look-up is
+ * not merged into: the guest cart is then taken over instead.
+ */
+async function claimOpenCartOf(tx: EntityManager, customerId: string, currency: string, now: Date): Promise<CartSnapshot | null> {
+  const [candidate] = await queryRows(
+    tx,
+    'select id from carts where customer_id = ? and status = ? and currency = ? order by updated_at desc, id limit 1',
+    [customerId, CartStatus.OPEN, currency],
+  );
+  if (!candidate) return null;
+  const claimed = await runWrite(
+    tx,
+    'update carts set version = version + 1, updated_at = ? where id = ? and customer_id = ? and status = ?',
+    [now, String(candidate.id), customerId, CartStatus.OPEN],
+  );
+  return claimed === 1 ? cartAsWritten(tx, String(candidate.id)) : null;
+}
+
+/**
+ * The guest's lines into the target: a variant already there adds up, a new one
+ * is appended after the target's lines. Every line written is stamped with the
+ * current catalog price, as adding a line is. The cap is the line limit a cart
+ * change accepts (MAX_LINE_QUANTITY, and MAX_RESERVED_UNITS_PER_LINE, above
+ * which checkout could never reserve the line).
+ */
+async function mergeLines(tx: EntityManager, target: CartSnapshot, guest: CartSnapshot, cap: number): Promise<void> {
+  const existing = new Map(target.lines.map((line) => [line.variantId, line]));
+  const raised = guest.lines.flatMap((line) => {
+    const mine = existing.get(line.variantId);
+    return mine ? [{ id: mine.id, quantity: Math.min(cap, mine.quantity + line.quantity), unitPrice: line.catalogPrice }] : [];
+  });
+  const added: CartLineSnapshot[] = guest.lines
+    .filter((line) => !existing.has(line.variantId))
+    .map((line, index) => ({ ...line, id: newId(), quantity: Math.min(cap, line.quantity), unitPrice: line.catalogPrice, position: target.nextLinePosition + index }));
+  if (target.lines.length + added.length > MAX_CART_LINES) {
+    abortWith(userFailure(ErrorCode.VALIDATION_FAILED, `Together the carts hold more than ${MAX_CART_LINES} different items.`, 'cartId'));
+  }
+  for (const line of raised) await updateLine(tx, line);
+  for (const line of added) await insertLine(tx, target.id, line);
+  if (added.length > 0) await updateCartColumns(tx, target.id, { next_line_position: target.nextLinePosition + added.length });
+}
+
+/**
+ * The merged guest cart is closed (CONVERTED: its lines now live in the
+ * account cart), so its id answers CART_CLOSED from here on, and the units a
+ * checkout preview held for it are given back at once rather than at expiry.
+ */
+async function closeMergedCart(tx: EntityManager, cartId: string): Promise<void> {
+  // The cart was claimed and read OPEN under its lock: not moving it is a bug.
+  if ((await transition(tx, Cart, cartId, CartStatus.OPEN, CartStatus.CONVERTED)) !== 1) throw new Error(`cart ${cartId} is no longer open`);
+  await releaseCartReservations(tx, cartId);
+}
+
+async function cartAsWritten(tx: EntityManager, cartId: string): Promise<CartSnapshot> {
+  const read = await readCartSnapshot(tx, cartId);
+  if (!read) throw new Error(`cart ${cartId} vanished inside its own transaction`);
+  return read.snapshot;
+}
