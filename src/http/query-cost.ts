@@ -1,28 +1,33 @@
 import {
   getNamedType,
   getNullableType,
+  isAbstractType,
   isInterfaceType,
   isListType,
   isObjectType,
   Kind,
   type FieldNode,
+  type FragmentDefinitionNode,
   type GraphQLField,
   type GraphQLNamedType,
+  type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
-  type ValidationContext,
 } from 'graphql';
 
 /**
  * Static shape of an operation, measured before anything runs.
  *
  * depth: levels of nested fields (`{ me { id } }` is 2).
- * cost:  how many object values the operation can make the server resolve at
- *        worst. Each field that returns an object (or a list of them) costs 1 per
- *        time it is resolved; scalar leaves are free because reading them is a
- *        property access. A field with a `first` argument multiplies its subtree
- *        by the page size (its page list, `nodes`, is not multiplied again); any
- *        other list multiplies its subtree by `defaultListSize`.
+ * cost:  the work the operation can make the server do at worst, counted in
+ *        rows loaded. Each value of a row type costs 1; a value object that
+ *        comes with its parent row (Money, totals, an address, a connection
+ *        wrapper) costs nothing, and neither do scalars. A list multiplies what
+ *        it holds by the most items the server returns for it (its cap); a
+ *        field with a `first` argument multiplies by its page size, and its
+ *        `nodes` list is that page, not multiplied again. Some fields do work
+ *        that is not rows (a password hash, a write transaction): they add
+ *        their weight each time they run.
  *
  * A page size given through a variable is unknown at validation time (and
  * validation results are cached per document), so it counts as `maxPageSize`,
@@ -36,8 +41,19 @@ export interface QueryShape {
   cost: number;
 }
 
+/** What the meter knows about the schema's work; the gateway's own is in cost-model.ts. */
 export interface CostModel {
+  /** Types whose values are carried by their parent row (or by the mutation's answer): free. */
+  valueTypes: ReadonlySet<string>;
+  /** `Type.field` of a list -> the most items the server ever returns for it. */
+  listCaps: Readonly<Record<string, number>>;
+  /** `Type.field` -> work per call that is not rows (replaces mutationWeight on the mutation root). */
+  fieldWeights: Readonly<Record<string, number>>;
+  /** Every other root mutation field: a write transaction of several statements. */
+  mutationWeight: number;
+  /** Items assumed for a list the server does not cap. */
   defaultListSize: number;
+  /** Page size assumed when `first` is a variable, or omitted without a default. */
   maxPageSize: number;
 }
 
@@ -58,12 +74,13 @@ export class QueryShapeMeter {
   private readonly fragmentsInProgress = new Set<string>();
 
   constructor(
-    private readonly context: ValidationContext,
+    private readonly schema: GraphQLSchema,
     private readonly model: CostModel,
+    private readonly fragment: (name: string) => FragmentDefinitionNode | undefined,
   ) {}
 
   measureOperation(operation: OperationDefinitionNode): QueryShape {
-    const rootType = this.context.getSchema().getRootType(operation.operation) ?? undefined;
+    const rootType = this.schema.getRootType(operation.operation) ?? undefined;
     return this.measureSelections(operation.selectionSet, rootType, false);
   }
 
@@ -75,7 +92,7 @@ export class QueryShapeMeter {
             return this.measureField(selection, parentType, isPageOf);
           case Kind.INLINE_FRAGMENT: {
             const typeName = selection.typeCondition?.name.value;
-            const type = typeName ? this.context.getSchema().getType(typeName) ?? undefined : parentType;
+            const type = typeName ? this.schema.getType(typeName) ?? undefined : parentType;
             return this.measureSelections(selection.selectionSet, type, isPageOf);
           }
           case Kind.FRAGMENT_SPREAD:
@@ -87,15 +104,26 @@ export class QueryShapeMeter {
 
   /** isPageOf: the field sits directly inside a paginated field, so its list is that page. */
   private measureField(node: FieldNode, parentType: GraphQLNamedType | undefined, isPageOf: boolean): QueryShape {
-    if (node.name.value.startsWith('__') || !node.selectionSet) return LEAF;
+    if (node.name.value.startsWith('__')) return LEAF;
     const definition = isObjectType(parentType) || isInterfaceType(parentType) ? parentType.getFields()[node.name.value] : undefined;
     // An unknown field: FieldsOnCorrectTypeRule reports it, nothing to measure.
-    if (!definition) return LEAF;
+    if (!definition || !parentType) return LEAF;
+    const key = `${parentType.name}.${definition.name}`;
+    const weight = this.model.fieldWeights[key] ?? (parentType === this.schema.getMutationType() ? this.model.mutationWeight : 0);
+    if (!node.selectionSet) return { depth: 1, cost: weight };
+
     const isList = isListType(getNullableType(definition.type));
     const pageSize = this.pageSize(node, definition);
-    const multiplier = pageSize ?? (isList && !isPageOf ? this.model.defaultListSize : 1);
-    const children = this.measureSelections(node.selectionSet, getNamedType(definition.type), pageSize !== undefined && !isList);
-    return { depth: 1 + children.depth, cost: 1 + multiplier * children.cost };
+    const multiplier = pageSize ?? (isList && !isPageOf ? this.model.listCaps[key] ?? this.model.defaultListSize : 1);
+    const namedType = getNamedType(definition.type);
+    const children = this.measureSelections(node.selectionSet, namedType, pageSize !== undefined && !isList);
+    return { depth: 1 + children.depth, cost: weight + multiplier * (this.rowCost(namedType) + children.cost) };
+  }
+
+  /** 1 for a row; 0 for a value object, or a union/interface all of whose members are value objects. */
+  private rowCost(type: GraphQLNamedType): number {
+    const members = isAbstractType(type) ? this.schema.getPossibleTypes(type) : [type];
+    return members.every((member) => this.model.valueTypes.has(member.name)) ? 0 : 1;
   }
 
   private pageSize(node: FieldNode, definition: GraphQLField<unknown, unknown>): number | undefined {
@@ -111,10 +139,10 @@ export class QueryShapeMeter {
     const key = `${name}:${isPageOf}`;
     const known = this.fragmentShapes.get(key);
     if (known) return known;
-    const fragment = this.context.getFragment(name);
+    const fragment = this.fragment(name);
     if (!fragment || this.fragmentsInProgress.has(name)) return NOTHING;
     this.fragmentsInProgress.add(name);
-    const type = this.context.getSchema().getType(fragment.typeCondition.name.value) ?? undefined;
+    const type = this.schema.getType(fragment.typeCondition.name.value) ?? undefined;
     const shape = this.measureSelections(fragment.selectionSet, type, isPageOf);
     this.fragmentsInProgress.delete(name);
     this.fragmentShapes.set(key, shape);

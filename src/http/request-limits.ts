@@ -1,19 +1,23 @@
 import type { RequestHandler } from 'express';
 import { GraphQLError, type ASTNode, type ValidationRule } from 'graphql';
 import type { Config } from '../config';
+import { TILLGATE_COST_MODEL } from './cost-model';
 import { QueryShapeMeter, type CostModel } from './query-cost';
 
 /**
  * The gateway's own limits (DESIGN.md): a query that is too deep, too
  * aliased or too costly is refused during validation, before any resolver
- * runs; a batch with too many operations is refused before GraphQL sees it.
+ * runs; a batch with too many operations, or whose operations together cost
+ * more than the budget, is refused before GraphQL sees it (request-budget.ts).
  * Request bodies are capped by the JSON parser (MAX_BODY_BYTES in app.ts).
  */
-export interface RequestLimits extends CostModel {
+export interface RequestLimits {
   maxDepth: number;
   maxAliases: number;
+  /** MAX_QUERY_COST: the most work (rows it could load, see query-cost.ts) one HTTP request may ask for. */
   maxCost: number;
   maxBatchOperations: number;
+  costModel: CostModel;
 }
 
 /** Fixed by DESIGN.md; only the cost budget is configurable (MAX_QUERY_COST). */
@@ -21,16 +25,15 @@ export const FIXED_REQUEST_LIMITS: Readonly<Omit<RequestLimits, 'maxCost'>> = Ob
   maxDepth: 12,
   maxAliases: 50,
   maxBatchOperations: 20,
-  defaultListSize: 20,
-  // The paginated resolvers refuse or clamp `first` above 100.
-  maxPageSize: 100,
+  costModel: TILLGATE_COST_MODEL,
 });
 
 export function requestLimitsFor(config: Pick<Config, 'maxQueryCost'>): RequestLimits {
   return { ...FIXED_REQUEST_LIMITS, maxCost: config.maxQueryCost };
 }
 
-export type QueryLimitKind = 'depth' | 'aliases' | 'cost';
+/** requestCost: the operations of one batched HTTP request added together. */
+export type QueryLimitKind = 'depth' | 'aliases' | 'cost' | 'requestCost';
 
 /**
  * Apollo reports every validation error as GRAPHQL_VALIDATION_FAILED; formatError
@@ -43,11 +46,13 @@ export class QueryTooComplexError extends GraphQLError {
     const explanation: Record<QueryLimitKind, string> = {
       depth: `The query nests fields ${actual} levels deep; at most ${maximum} are allowed.`,
       aliases: `The query uses ${actual} aliases; at most ${maximum} are allowed.`,
-      cost: `The query could resolve ${actual} objects; the budget is ${maximum}. Ask for smaller pages or fewer nested lists.`,
+      cost: `The query costs ${actual}, counted in rows it could load; the budget is ${maximum}. Ask for smaller pages or fewer nested lists.`,
+      requestCost: `The operations of this request together cost ${actual}, counted in rows they could load; the budget is ${maximum}. Send fewer operations or aliases per request.`,
     };
     super(explanation[limit], {
       nodes: node ? [node] : undefined,
-      extensions: { code: QueryTooComplexError.code, limit, maximum, actual },
+      // A request-wide refusal reports as a cost refusal: clients handle one kind of budget.
+      extensions: { code: QueryTooComplexError.code, limit: limit === 'requestCost' ? 'cost' : limit, maximum, actual },
     });
     this.name = 'QueryTooComplexError';
   }
@@ -55,7 +60,7 @@ export class QueryTooComplexError extends GraphQLError {
 
 function depthAndCostRule(limits: RequestLimits): ValidationRule {
   return (context) => {
-    const meter = new QueryShapeMeter(context, limits);
+    const meter = new QueryShapeMeter(context.getSchema(), limits.costModel, (name) => context.getFragment(name) ?? undefined);
     return {
       OperationDefinition(operation) {
         const shape = meter.measureOperation(operation);

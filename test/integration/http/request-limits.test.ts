@@ -9,14 +9,14 @@ function nestedCreateCart(levels: number): string {
   return `mutation { createCart(input: { currency: "EUR" }) { lines { variant { ${inner.join(' ')} id ${'}'.repeat(inner.length)} } } } }`;
 }
 
-// createCart 1 + lines (1 + 20 x (variant 1 + product 1 + variants (1 + 20 x (product 1 + ...)))) for 12 levels
-const COST_OF_12_LEVELS = 336_862;
+// createCart 20 (a mutation) + its cart 1 + lines 100 x (line 1 + variant 1 + product 1 + variants 50 x (variant 1 + product 1 + ...)) for 12 levels
+const COST_OF_12_LEVELS = 650_510_321;
 
 describe('the gateway refuses oversized requests before running them', () => {
   let app: TestApp;
   beforeAll(async () => {
-    // A budget high enough that only the limit under test can refuse.
-    app = await startTestApp({ MAX_QUERY_COST: '1000000' });
+    // A budget high enough that only the limit under test can refuse (the highest MAX_QUERY_COST takes).
+    app = await startTestApp({ MAX_QUERY_COST: '1000000000' });
   });
   beforeEach(() => app.reset());
   afterAll(() => app.close());
@@ -76,16 +76,16 @@ describe('the default cost budget', () => {
   });
   afterAll(() => app.close());
 
-  it('when a query fans out through nested lists beyond 5000, then it is refused with its cost', async () => {
+  it('when a query fans out through nested lists beyond 10,000 rows, then it is refused with its cost', async () => {
     const query = `{ products(first: 100) { nodes { variants { product { variants { product { id } } } } } } }`;
     const refused = await postGraphQL(app, { query });
-    // nodes 1 + variants (1 + 20 x (product 1 + variants (1 + 20 x product 1))) = 442 per product
-    expect(refused.body.errors).toEqual([expect.objectContaining({ extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'cost', maximum: 5_000, actual: 1 + 100 * 442 } })]);
+    // product 1 + variants 50 x (variant 1 + product 1 + variants 50 x (variant 1 + product 1)) = 5_101 per product
+    expect(refused.body.errors).toEqual([expect.objectContaining({ extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'cost', maximum: 10_000, actual: 100 * 5_101 } })]);
   });
 
   it('when MAX_QUERY_COST is not raised, then the 12-level mutation another app ran is refused for its cost alone', async () => {
     const refused = await postGraphQL(app, { query: nestedCreateCart(12) });
-    expect(refused.body.errors).toEqual([expect.objectContaining({ extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'cost', maximum: 5_000, actual: COST_OF_12_LEVELS } })]);
+    expect(refused.body.errors).toEqual([expect.objectContaining({ extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'cost', maximum: 10_000, actual: COST_OF_12_LEVELS } })]);
   });
 
   it('when the playground sends the full introspection query, then no limit stands in its way', async () => {

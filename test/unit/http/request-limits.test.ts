@@ -1,23 +1,36 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildSchema, concatAST, parse, specifiedRules, validate, type GraphQLError } from 'graphql';
-import { FIXED_REQUEST_LIMITS, queryLimitRules, QueryTooComplexError, type RequestLimits } from '../../../src/http/request-limits';
+import type { CostModel } from '../../../src/http/query-cost';
+import { loadConfig } from '../../../src/config';
+import { FIXED_REQUEST_LIMITS, queryLimitRules, QueryTooComplexError, requestLimitsFor, type RequestLimits } from '../../../src/http/request-limits';
 
-// A schema of its own, so the arithmetic below does not move when the product schema grows.
+// A schema and a cost model of their own, so the arithmetic below does not move when the product grows.
 const schema = buildSchema(`
   type Money { amount: Int! currency: String! }
   type Variant { id: ID! price: Money! product: Product! }
   type Product { id: ID! name: String! variants: [Variant!]! related: [Product!]! }
   type PageInfo { hasNextPage: Boolean! }
   type ProductConnection { nodes: [Product!]! pageInfo: PageInfo! }
+  type Session { token: String! }
   type Query {
     products(first: Int = 20): ProductConnection!
     everything(first: Int): ProductConnection!
     product(id: ID!): Product
   }
+  type Mutation { logIn(password: String!): Session! touch(id: ID!): Product! }
 `);
 
-const limits: RequestLimits = { ...FIXED_REQUEST_LIMITS, maxCost: 5_000 };
+const model: CostModel = {
+  valueTypes: new Set(['Money', 'PageInfo', 'ProductConnection', 'Session']),
+  listCaps: { 'Product.variants': 5 },
+  fieldWeights: { 'Mutation.logIn': 1_000 },
+  mutationWeight: 20,
+  defaultListSize: 20,
+  maxPageSize: 100,
+};
+
+const limits: RequestLimits = { ...FIXED_REQUEST_LIMITS, costModel: model, maxCost: 5_000 };
 
 function refusals(query: string, overrides: Partial<RequestLimits> = {}): Record<string, unknown>[] {
   const errors = validate(schema, parse(query), queryLimitRules({ ...limits, ...overrides }));
@@ -55,27 +68,39 @@ describe('query limits', () => {
     expect(refusals(aliases(51))).toEqual([{ code: 'QUERY_TOO_COMPLEX', limit: 'aliases', maximum: 50, actual: 51 }]);
   });
 
-  it('when fields return objects, then each costs one per time it is resolved and scalars are free', () => {
-    // product 1 + variants 1 + 20 default-sized list x (price 1 + product 1)
-    expect(costOf(`{ product(id: "1") { id name variants { id price { amount } product { id } } } }`)).toBe(1 + 1 + 20 * 2);
+  it('when fields return rows, then each row costs one, and value objects (Money) and scalars are free', () => {
+    // product 1 + variants capped at 5 x (variant 1 + price 0 + product 1)
+    expect(costOf(`{ product(id: "1") { id name variants { id price { amount } product { id } } } }`)).toBe(1 + 5 * 2);
   });
 
-  it('when a connection gives first, then its page multiplies by first and its nodes list is not counted twice', () => {
-    // products 1 + 7 x (nodes 1 + variants (1 + 20 x price 1)) + pageInfo 1
-    expect(costOf(`{ products(first: 7) { nodes { variants { price { amount } } } pageInfo { hasNextPage } } }`)).toBe(1 + 7 * (1 + 21 + 1));
+  it('when a list is not capped, then it counts the default list size', () => {
+    // product 1 + related 20 x (product 1 + variants 5 x 1)
+    expect(costOf(`{ product(id: "1") { related { variants { id } } } }`)).toBe(1 + 20 * (1 + 5));
+  });
+
+  it('when a connection gives first, then its page multiplies by first, its nodes list is not counted twice and pageInfo is free', () => {
+    // 7 x (product 1 + variants 5 x variant 1)
+    expect(costOf(`{ products(first: 7) { nodes { variants { price { amount } } } pageInfo { hasNextPage } } }`)).toBe(7 * (1 + 5));
   });
 
   it('when first is omitted, then the argument default counts, and when it is a variable or has no default, then the page cap counts', () => {
     const page = '{ nodes { id } }';
-    expect(costOf(`{ products ${page} }`)).toBe(1 + 20);
-    expect(costOf(`query($n: Int) { products(first: $n) ${page} }`)).toBe(1 + FIXED_REQUEST_LIMITS.maxPageSize);
-    expect(costOf(`{ everything ${page} }`)).toBe(1 + FIXED_REQUEST_LIMITS.maxPageSize);
+    expect(costOf(`{ products ${page} }`)).toBe(20);
+    expect(costOf(`query($n: Int) { products(first: $n) ${page} }`)).toBe(model.maxPageSize);
+    expect(costOf(`{ everything ${page} }`)).toBe(model.maxPageSize);
+  });
+
+  it('when a mutation runs, then it weighs its work: a password check its declared weight, any other mutation the default', () => {
+    expect(costOf(`mutation { logIn(password: "x") { token } }`)).toBe(1_000);
+    expect(costOf(`mutation { a: logIn(password: "x") { token } b: logIn(password: "y") { token } }`)).toBe(2_000);
+    // touch 20 + the product it answers 1
+    expect(costOf(`mutation { touch(id: "1") { id } }`)).toBe(21);
   });
 
   it('when nested lists fan out beyond the budget, then the query is refused with its cost', () => {
     const query = `{ products(first: 100) { nodes { related { related { variants { id } } } } } }`;
-    // nodes 1 + related (1 + 20 x (related 1 + 20 x variants 1)) = 422 per product
-    expect(refusals(query)).toEqual([{ code: 'QUERY_TOO_COMPLEX', limit: 'cost', maximum: 5_000, actual: 1 + 100 * 422 }]);
+    // product 1 + related 20 x (product 1 + related 20 x (product 1 + variants 5)) = 2_421 per product
+    expect(refusals(query)).toEqual([{ code: 'QUERY_TOO_COMPLEX', limit: 'cost', maximum: 5_000, actual: 100 * 2_421 }]);
   });
 
   it('when fragments spread into each other many times, then measuring stays linear and the cost is still counted', () => {
@@ -106,10 +131,11 @@ describe('the project operations and the default limits', () => {
   const operationsDir = join(process.cwd(), 'test', 'operations');
   const sources = readdirSync(operationsDir, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.graphql'));
 
-  it('when every operation of test/operations is held to half the default budget and depth 8, then none is refused', () => {
+  // The largest, a catalog page at the page cap (100 products x 50 variants), costs about half the default budget.
+  it('when every operation of test/operations is held to the default budget and depth 8, then none is refused', () => {
     const productSchema = buildSchema(schemaFile);
     const document = concatAST(sources.map((file) => parse(readFileSync(join(operationsDir, file), 'utf8'))));
-    const withMargin = queryLimitRules({ ...FIXED_REQUEST_LIMITS, maxCost: 2_500, maxDepth: 8 });
+    const withMargin = queryLimitRules({ ...requestLimitsFor(loadConfig({})), maxDepth: 8 });
     expect(sources.length).toBeGreaterThan(20);
     expect(validate(productSchema, document, withMargin).map((error) => error.message)).toEqual([]);
   });
