@@ -4,7 +4,9 @@
  * connections). One throwaway PostgreSQL cluster serves the whole run.
  */
 const transform = { '^.+\\.ts$': ['@swc/jest', { swcrc: true }] };
-const common = { transform, testEnvironment: 'node', setupFiles: ['reflect-metadata'] };
+// Every project hashes passwords at a test-only scrypt cost (test/support/test-password-cost.ts).
+const setupFiles = ['reflect-metadata', '<rootDir>/test/support/test-password-cost.ts'];
+const common = { transform, testEnvironment: 'node', setupFiles };
 
 module.exports = {
   globalSetup: '<rootDir>/test/support/global-setup.ts',
@@ -19,13 +21,13 @@ module.exports = {
     {
       ...common,
       displayName: 'libsql',
-      setupFiles: ['reflect-metadata', '<rootDir>/test/support/dialect-libsql.ts'],
+      setupFiles: [...setupFiles, '<rootDir>/test/support/dialect-libsql.ts'],
       testMatch: ['<rootDir>/test/integration/**/*.test.ts', '<rootDir>/test/e2e/**/*.test.ts'],
     },
     {
       ...common,
       displayName: 'postgresql',
-      setupFiles: ['reflect-metadata', '<rootDir>/test/support/dialect-postgresql.ts'],
+      setupFiles: [...setupFiles, '<rootDir>/test/support/dialect-postgresql.ts'],
       testMatch: ['<rootDir>/test/integration/**/*.test.ts', '<rootDir>/test/e2e/**/*.test.ts', '<rootDir>/test/races/**/*.test.ts'],
     },
   ],

@@ -4,7 +4,7 @@ import { Role } from './enums';
 
 @Entity({ tableName: 'customers' })
 export class Customer {
-  [OptionalProps]?: 'role' | 'createdAt';
+  [OptionalProps]?: 'role' | 'tokenVersion' | 'createdAt';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = newId();
@@ -19,6 +19,13 @@ export class Customer {
 
   @Property({ type: 'string', length: 32 })
   role: Role = Role.CUSTOMER;
+
+  /**
+   * Signed into every token; a token carrying another version is refused.
+   * Raising it (revokeTokens, a new password) ends every session at once.
+   */
+  @Property({ type: 'integer', default: 0 })
+  tokenVersion: number = 0;
 
   @Property({ type: DateTimeType })
   createdAt: Date = new Date();

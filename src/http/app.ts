@@ -1,7 +1,7 @@
 import { expressMiddleware } from '@as-integrations/express5';
 import type { ApolloServer } from '@apollo/server';
 import express, { type Express, type Request, type Router } from 'express';
-import { GraphQLContext, type AppDeps } from '../schema/context';
+import { GraphQLContext, viewerFor, type AppDeps } from '../schema/context';
 import { logger } from '../services/shared/logger';
 import { metrics } from './metrics';
 import { playgroundRouter } from './playground';
@@ -17,12 +17,11 @@ export interface HttpAppOptions {
 }
 
 async function contextFor(deps: AppDeps, req: Request): Promise<GraphQLContext> {
-  const header = req.headers.authorization ?? '';
-  const token = header.startsWith('Bearer ') ? header.slice(7).trim() : null;
-  const viewer = token ? await deps.tokens.verify(token) : null;
+  const em = deps.orm.em.fork();
+  const viewer = await viewerFor(deps, em, req.headers.authorization);
   const apiKey = req.headers['x-api-key'];
   const partner = typeof apiKey === 'string' && deps.config.partnerApiKeys.includes(apiKey);
-  return new GraphQLContext(deps, deps.orm.em.fork(), viewer, partner);
+  return new GraphQLContext(deps, em, viewer, partner);
 }
 
 export function createHttpApp(options: HttpAppOptions): Express {

@@ -2,6 +2,7 @@ import { ApolloServer, type ApolloServerPlugin, type PersistedQueryOptions } fro
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema, ValidationRule } from 'graphql';
 import { GraphQLContext } from '../schema/context';
+import { controlCharacterGuard } from '../schema/control-characters';
 import { formatError } from './format-error';
 import { metrics } from './metrics';
 
@@ -45,7 +46,7 @@ export async function startGraphQLServer(options: GraphQLServerOptions): Promise
     // handler would re-raise the signal mid-drain and the process would die of it.
     stopOnTerminationSignals: false,
     // The self-hosted playground lives at /playground; Apollo's landing page loads from a CDN.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), responseBookkeeping, ...(options.plugins ?? [])],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), responseBookkeeping, controlCharacterGuard, ...(options.plugins ?? [])],
   });
   await server.start();
   return server;

@@ -1,4 +1,4 @@
-import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { GraphQLContext } from '../schema/context';
 import { AuthResult } from '../schema/results/auth.result';
 import { LogInInput, SignUpInput } from '../schema/inputs/auth.input';
@@ -23,6 +23,14 @@ export class AuthResolver {
   @Mutation(() => AuthResult)
   async logIn(@Arg('input', () => LogInInput) input: LogInInput, @Ctx() ctx: GraphQLContext) {
     return toAuthResult(await new AuthService(ctx.em, ctx.deps.tokens).logIn(input));
+  }
+
+  @Authorized('ADMIN')
+  @Mutation(() => Boolean, {
+    description: "Admin. Every token issued to the customer so far stops working (a stolen token, a lost device). False when no customer has this id.",
+  })
+  async revokeTokens(@Arg('customerId', () => ID) customerId: string, @Ctx() ctx: GraphQLContext): Promise<boolean> {
+    return new AuthService(ctx.em, ctx.deps.tokens).revokeTokens(customerId);
   }
 
   @Query(() => CustomerType, { nullable: true })

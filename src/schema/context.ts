@@ -1,5 +1,6 @@
 import type { Config } from '../config';
 import type { EntityManager, Orm } from '../db/orm';
+import { AuthService } from '../services/auth/auth.service';
 import type { TokenService, Viewer } from '../services/auth/tokens';
 import type { Clock } from '../services/shared/clock';
 
@@ -11,6 +12,17 @@ export interface AppDeps {
   clock: Clock;
   /** Filled in by later capabilities (payment gateway, outbox sink, ...). */
   extensions: Record<string, unknown>;
+}
+
+/**
+ * The caller named by an `Authorization: Bearer <token>` header, or null when
+ * there is none or it is not (or no longer) valid: a bad token is the same as
+ * no token, so `me` answers null and protected fields UNAUTHENTICATED.
+ */
+export async function viewerFor(deps: AppDeps, em: EntityManager, authorization: string | undefined): Promise<Viewer | null> {
+  const header = authorization ?? '';
+  const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
+  return token ? new AuthService(em, deps.tokens).authenticate(token) : null;
 }
 
 /**

@@ -1,10 +1,11 @@
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { raw, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '../../db/orm';
 import { Customer, Role } from '../../entities';
 import { ErrorCode } from '../shared/error-code';
+import { isId } from '../shared/ids';
 import { fail, success, type Outcome } from '../shared/outcome';
-import { DUMMY_HASH, hashPassword, verifyPassword } from './passwords';
-import type { TokenService } from './tokens';
+import { dummyHash, hashPassword, needsRehash, verifyPassword } from './passwords';
+import type { TokenService, Viewer } from './tokens';
 
 export interface Credentials {
   email: string;
@@ -34,30 +35,81 @@ export class AuthService {
     try {
       await this.em.persistAndFlush(customer);
     } catch (error) {
+      // The contract's answer; the signUp rate limit is what stops enumeration at scale.
       if (error instanceof UniqueConstraintViolationException) {
         return fail(ErrorCode.EMAIL_TAKEN, 'An account with this email already exists.', 'email');
       }
       throw error;
     }
-    return success({ token: await this.tokens.sign({ customerId: customer.id, role: customer.role }), customer });
+    return success({ token: await this.sessionToken(customer), customer });
   }
 
   async logIn(input: Credentials): Promise<Outcome<Session>> {
     const customer = await this.em.findOne(Customer, { email: normalizeEmail(input.email) });
-    const valid = await verifyPassword(input.password, customer?.passwordHash ?? DUMMY_HASH);
+    const valid = await verifyPassword(input.password, customer?.passwordHash ?? dummyHash());
     if (!customer || !valid) return fail(ErrorCode.INVALID_CREDENTIALS, 'Email or password is wrong.');
-    return success({ token: await this.tokens.sign({ customerId: customer.id, role: customer.role }), customer });
+    if (needsRehash(customer.passwordHash)) await this.upgradeHash(customer, input.password);
+    return success({ token: await this.sessionToken(customer), customer });
   }
 
-  /** Creates the configured admin, or resets its password and role to the configured ones. */
+  /**
+   * The caller behind a bearer token, or null. The signature and expiry are
+   * checked first, then the customer's current token version and role, so a
+   * revoked token fails at once in every gateway process and a changed role
+   * counts from the next request. One primary-key read per signed-in request.
+   */
+  async authenticate(token: string): Promise<Viewer | null> {
+    const claims = await this.tokens.verify(token);
+    if (!claims || !isId(claims.customerId)) return null;
+    const current = await this.em.createQueryBuilder(Customer)
+      .select(['role', 'tokenVersion'])
+      .where({ id: claims.customerId })
+      .execute<Pick<Customer, 'role' | 'tokenVersion'> | undefined>('get');
+    if (!current || Number(current.tokenVersion) !== claims.tokenVersion) return null;
+    return { customerId: claims.customerId, role: current.role };
+  }
+
+  /** Every token issued to the customer so far stops working. False when there is no such customer. */
+  async revokeTokens(customerId: string): Promise<boolean> {
+    if (!isId(customerId)) return false;
+    const changed = await this.em.nativeUpdate(Customer, { id: customerId }, { tokenVersion: raw('token_version + 1') });
+    return changed > 0;
+  }
+
+  /**
+   * Creates the configured admin, or resets its role and password to the
+   * configured ones. A changed password revokes the admin's earlier tokens.
+   */
   async ensureAdmin(emailInput: string, password: string): Promise<Customer> {
     const email = normalizeEmail(emailInput);
-    const passwordHash = await hashPassword(password);
     const existing = await this.em.findOne(Customer, { email });
-    const admin = existing ?? this.em.create(Customer, { email, passwordHash, role: Role.ADMIN });
-    admin.passwordHash = passwordHash;
-    admin.role = Role.ADMIN;
-    await this.em.persistAndFlush(admin);
-    return admin;
+    if (!existing) {
+      const admin = this.em.create(Customer, { email, passwordHash: await hashPassword(password), role: Role.ADMIN });
+      await this.em.persistAndFlush(admin);
+      return admin;
+    }
+    existing.role = Role.ADMIN;
+    if (!(await verifyPassword(password, existing.passwordHash))) {
+      existing.passwordHash = await hashPassword(password);
+      existing.tokenVersion += 1;
+    } else if (needsRehash(existing.passwordHash)) {
+      existing.passwordHash = await hashPassword(password);
+    }
+    await this.em.persistAndFlush(existing);
+    return existing;
+  }
+
+  private sessionToken(customer: Customer): Promise<string> {
+    return this.tokens.sign({ customerId: customer.id, role: customer.role, tokenVersion: customer.tokenVersion });
+  }
+
+  /**
+   * Re-made with the current parameters now that the password is known. The
+   * write is conditional on the old hash, so it never overwrites a password
+   * set meanwhile (ensureAdmin at a restart).
+   */
+  private async upgradeHash(customer: Customer, password: string): Promise<void> {
+    const upgraded = await hashPassword(password);
+    await this.em.nativeUpdate(Customer, { id: customer.id, passwordHash: customer.passwordHash }, { passwordHash: upgraded });
   }
 }

@@ -6,10 +6,19 @@ export interface Viewer {
   role: Role;
 }
 
+/** What a token says: who, and the customer's token version when it was signed (Customer.tokenVersion). */
+export interface TokenClaims extends Viewer {
+  tokenVersion: number;
+}
+
 const ISSUER = 'tillgate';
 const TOKEN_LIFETIME = '7d';
 
-/** Bearer tokens: HS256 JWTs carrying the customer id and role, expiring after a week. */
+/**
+ * Bearer tokens: HS256 JWTs carrying the customer id, role and token version,
+ * expiring after a week. A valid signature is not enough: AuthService.authenticate
+ * also compares the version with the customer's current one.
+ */
 export class TokenService {
   private readonly key: Uint8Array;
 
@@ -17,22 +26,25 @@ export class TokenService {
     this.key = new TextEncoder().encode(secret);
   }
 
-  sign(viewer: Viewer): Promise<string> {
-    return new SignJWT({ role: viewer.role })
+  sign(claims: TokenClaims): Promise<string> {
+    return new SignJWT({ role: claims.role, ver: claims.tokenVersion })
       .setProtectedHeader({ alg: 'HS256' })
-      .setSubject(viewer.customerId)
+      .setSubject(claims.customerId)
       .setIssuer(ISSUER)
       .setIssuedAt()
       .setExpirationTime(TOKEN_LIFETIME)
       .sign(this.key);
   }
 
-  /** The viewer, or null for a bad, expired or foreign token (never throws). */
-  async verify(token: string): Promise<Viewer | null> {
+  /** The claims, or null for a bad, expired or foreign token (never throws). */
+  async verify(token: string): Promise<TokenClaims | null> {
     try {
       const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, algorithms: ['HS256'] });
       if (typeof payload.sub !== 'string' || (payload.role !== 'CUSTOMER' && payload.role !== 'ADMIN')) return null;
-      return { customerId: payload.sub, role: payload.role as Role };
+      // Tokens signed before versions existed carry none: they are version 0, every customer's first.
+      const tokenVersion = payload.ver ?? 0;
+      if (!Number.isSafeInteger(tokenVersion)) return null;
+      return { customerId: payload.sub, role: payload.role as Role, tokenVersion: tokenVersion as number };
     } catch {
       return null;
     }

@@ -98,8 +98,9 @@ describe('internal faults are masked', () => {
     const { token } = await app.customer();
     await app.orm.close(true);
 
+    // The token's version is read from the database before any field runs (issue 9), so the request fails there, as a whole.
     const response = await app.gql('{ me { id email } }', {}, { token });
-    expect(response.errors).toEqual([{ message: 'Internal server error', locations: [{ line: 1, column: 3 }], path: ['me'], extensions: { code: 'INTERNAL_SERVER_ERROR' } }]);
+    expect(response.errors).toEqual([{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }]);
     expect(JSON.stringify(response)).not.toMatch(/stack|knex|sql|at /i);
 
     const ready = await httpRequest(app, '/readyz');
