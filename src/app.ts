@@ -12,7 +12,7 @@ import { stripeWebhookRouter } from './http/stripe-webhook.router';
 import { paymentLinksRouter } from './http/payment-links.router';
 import { persistedQuerySettings } from './http/persisted-queries';
 import { queryLimitRules, requestLimitsFor } from './http/request-limits';
-import { metrics } from './http/metrics';
+import { metrics, startMetricsServer } from './http/metrics';
 import { buildTillgateSchema } from './schema/build-schema';
 import type { AppDeps } from './schema/context';
 import { AuthService } from './services/auth/auth.service';
@@ -35,6 +35,8 @@ export interface StartOptions extends OrmOptions {
 
 export interface Tillgate {
   url: string;
+  /** /metrics on METRICS_PORT; null when the main port serves it. */
+  metricsUrl: string | null;
   deps: AppDeps;
   /** The admin password when none was configured: printed once, never stored in plain text. */
   generatedAdminPassword: string | null;
@@ -94,6 +96,7 @@ export async function startTillgate(config: Config, options: StartOptions = {}):
     const listening = app.listen(config.port, '0.0.0.0', () => resolve(listening));
   });
   const port = (server.address() as AddressInfo).port;
+  const metricsServer = await startMetricsServer(config);
   logger.info('tillgate.started', { port, database: config.database.dialect, pid: process.pid });
   const workers = config.workersInProcess ? new WorkerRunner(deps) : null;
   if (workers) {
@@ -103,6 +106,7 @@ export async function startTillgate(config: Config, options: StartOptions = {}):
 
   return {
     url: `http://127.0.0.1:${port}`,
+    metricsUrl: metricsServer?.url ?? null,
     deps,
     generatedAdminPassword,
     workers,
@@ -111,6 +115,7 @@ export async function startTillgate(config: Config, options: StartOptions = {}):
       await workers?.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      await metricsServer?.close();
       await graphql.stop();
       if (ownsOrm) await orm.close(true);
     },

@@ -3,7 +3,7 @@ import type { ApolloServer } from '@apollo/server';
 import express, { type Express, type Request, type Router } from 'express';
 import { GraphQLContext, viewerFor, type AppDeps } from '../schema/context';
 import { logger } from '../services/shared/logger';
-import { metrics } from './metrics';
+import { metrics, metricsEndpoint } from './metrics';
 import { playgroundRouter } from './playground';
 import { batchSizeLimit, FIXED_REQUEST_LIMITS } from './request-limits';
 
@@ -46,9 +46,8 @@ export function createHttpApp(options: HttpAppOptions): Express {
       res.status(503).json({ status: 'unavailable' });
     }
   });
-  app.get('/metrics', (_req, res) => {
-    res.type('text/plain; version=0.0.4').send(metrics.render());
-  });
+  // With METRICS_PORT set, its own listener alone serves the counters (startMetricsServer).
+  if (deps.config.metricsPort === null) app.get('/metrics', metricsEndpoint(deps.config.metricsToken));
   app.use(playgroundRouter());
   for (const router of options.routers ?? []) app.use(router);
 

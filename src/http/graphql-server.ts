@@ -4,7 +4,7 @@ import type { GraphQLSchema, ValidationRule } from 'graphql';
 import { GraphQLContext } from '../schema/context';
 import { controlCharacterGuard } from '../schema/control-characters';
 import { formatError } from './format-error';
-import { metrics } from './metrics';
+import { metrics, operationLabel } from './metrics';
 
 export interface GraphQLServerOptions {
   schema: GraphQLSchema;
@@ -26,7 +26,7 @@ const responseBookkeeping: ApolloServerPlugin<GraphQLContext> = {
     return {
       async willSendResponse({ operationName, errors, response }) {
         response.http.headers.set('cache-control', 'no-store');
-        metrics.increment('graphql_operations_total', { operation: operationName ?? 'anonymous', outcome: errors?.length ? 'error' : 'ok' });
+        metrics.increment('graphql_operations_total', { operation: operationLabel(operationName), outcome: errors?.length ? 'error' : 'ok' });
       },
     };
   },

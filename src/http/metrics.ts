@@ -1,3 +1,14 @@
+import { timingSafeEqual } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import express, { type RequestHandler } from 'express';
+import type { Config } from '../config';
+import { projectRoot } from '../project-root';
+import { logger } from '../services/shared/logger';
+import { PERSISTED_OPERATIONS_FILE, type PersistedOperationManifest } from './persisted-queries';
+
 /** A small Prometheus text-format registry: counters only, labels as given. */
 class Metrics {
   private readonly counters = new Map<string, number>();
@@ -24,3 +35,82 @@ class Metrics {
 }
 
 export const metrics = new Metrics();
+
+/**
+ * Operation names are chosen by clients: as a label they would let anyone add
+ * series without bound (and fill the scraper's memory). The label is the name
+ * only when the server knows it — an operation of its own documents, which are
+ * the operations of the persisted-operations.json safelist (generated from
+ * test/operations, the client package's documents) — `anonymous` without a
+ * name, and `other` for every other name.
+ */
+export const OTHER_OPERATION = 'other';
+
+export function readKnownOperationNames(file: string = join(projectRoot(), PERSISTED_OPERATIONS_FILE)): ReadonlySet<string> {
+  if (!existsSync(file)) {
+    logger.warn('metrics.no_operation_list', { file, effect: `every named operation is labelled ${OTHER_OPERATION}` });
+    return new Set();
+  }
+  const manifest = JSON.parse(readFileSync(file, 'utf8')) as PersistedOperationManifest;
+  return new Set(manifest.operations.map((operation) => operation.name));
+}
+
+let knownOperations: ReadonlySet<string> | null = null;
+
+export function operationLabel(operationName: string | null | undefined): string {
+  if (!operationName) return 'anonymous';
+  knownOperations ??= readKnownOperationNames();
+  return knownOperations.has(operationName) ? operationName : OTHER_OPERATION;
+}
+
+const sameSecret = (given: string, expected: string): boolean => {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+};
+
+/**
+ * GET /metrics. With METRICS_TOKEN set, only `Authorization: Bearer <token>`
+ * reads it; anything else gets 401 and no counters (they tell request volumes
+ * and failure rates to whoever asks).
+ */
+export function metricsEndpoint(token: string | null): RequestHandler {
+  return (req, res) => {
+    if (token !== null) {
+      const header = req.headers.authorization ?? '';
+      const given = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
+      if (!sameSecret(given, token)) {
+        res.status(401).set('www-authenticate', 'Bearer realm="metrics"').type('text/plain').send('Unauthorized\n');
+        return;
+      }
+    }
+    res.type('text/plain; version=0.0.4').send(metrics.render());
+  };
+}
+
+export interface MetricsServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * METRICS_PORT: /metrics on a listener of its own, which a deployment keeps
+ * off the public network; the public port then no longer serves it. The token,
+ * if set, is asked there too.
+ */
+export async function startMetricsServer(config: Pick<Config, 'metricsPort' | 'metricsToken'>): Promise<MetricsServer | null> {
+  if (config.metricsPort === null) return null;
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/metrics', metricsEndpoint(config.metricsToken));
+  const server: Server = await new Promise((resolve, reject) => {
+    const listening = app.listen(config.metricsPort!, '0.0.0.0', (error?: Error) => (error ? reject(error) : resolve(listening)));
+  });
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`,
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
+  };
+}
