@@ -17,6 +17,7 @@ const depsOf = (ctx: GraphQLContext): CartServiceDeps => ({
   em: ctx.em,
   clock: ctx.deps.clock,
   actor: { customerId: ctx.viewer?.customerId ?? null, isAdmin: isAdmin(ctx) },
+  config: ctx.deps.config,
 });
 const carts = (ctx: GraphQLContext) => new CartService(depsOf(ctx));
 const cartVouchers = (ctx: GraphQLContext) => new CartVoucherService(depsOf(ctx));

@@ -1,3 +1,4 @@
+import type { Config } from '../../config';
 import type { EntityManager } from '../../db/orm';
 import { CartStatus } from '../../entities';
 import type { Clock } from '../shared/clock';
@@ -11,6 +12,8 @@ export interface CartServiceDeps {
   em: EntityManager;
   clock: Clock;
   actor: CartActor;
+  /** The cart limits: how many units of one variant a cart may hold (line-caps.ts). */
+  config: Pick<Config, 'maxReservedUnitsPerLine'>;
 }
 
 /** A change may find there is nothing to do (e.g. a voucher already on the cart); then nothing is written. */

@@ -12,6 +12,7 @@ import type { CartLineSnapshot, CartSnapshot } from './cart-snapshot';
 import { cartDialect, runWrite } from './cart-sql';
 import { stockFound, stockLookup, stockShortfall } from './cart-stock';
 import { deleteLine, insertLine, updateCartColumns, updateLine } from './cart-writes';
+import { overReservationCap } from './line-caps';
 import { validateAddress } from './shipping-address';
 
 /** Most units of one variant a single cart line may hold. */
@@ -67,7 +68,8 @@ export class CartService {
   }
 
   async addLine(command: AddCartLineCommand): Promise<Outcome<CartSnapshot>> {
-    const invalid = idFailure(command, ['cartId', 'variantId']) ?? quantityFailure(command.quantity, 1);
+    const cap = this.deps.config.maxReservedUnitsPerLine;
+    const invalid = idFailure(command, ['cartId', 'variantId']) ?? quantityFailure(command.quantity, 1, cap);
     if (invalid) return { ok: false, failure: invalid };
     const now = this.deps.clock.now();
     const extras = combineExtras(variantLookup(cartDialect(this.deps.em), command.variantId), stockLookup({ sql: '?', params: [command.variantId] }, now));
@@ -79,7 +81,7 @@ export class CartService {
       }
       const line = snapshot.lines.find((candidate) => candidate.variantId === variant.variantId);
       const quantity = (line?.quantity ?? 0) + command.quantity;
-      const merged = quantityFailure(quantity, 1);
+      const merged = quantityFailure(quantity, 1, cap);
       if (merged) return abortWith(merged);
       requireStock(stockShortfall(stockFound(row), variant.variantId, quantity));
       // Touching a line shows the buyer the current price.
@@ -99,7 +101,7 @@ export class CartService {
 
   /** Quantity 0 removes the line. Lowering a quantity never needs stock. */
   async updateLine(command: UpdateCartLineCommand): Promise<Outcome<CartSnapshot>> {
-    const invalid = idFailure(command, ['cartId', 'lineId']) ?? quantityFailure(command.quantity, 0);
+    const invalid = idFailure(command, ['cartId', 'lineId']) ?? quantityFailure(command.quantity, 0, this.deps.config.maxReservedUnitsPerLine);
     if (invalid) return { ok: false, failure: invalid };
     const now = this.deps.clock.now();
     // The stock of the line's variant is read along, in case the change raises it.
@@ -162,7 +164,10 @@ function idFailure<K extends string>(command: Record<K, string>, fields: K[]) {
 
 const fieldLabel = (field: string): string => field.replace(/Id$/, '').replace(/([A-Z])/g, ' $1').toLowerCase();
 
-function quantityFailure(quantity: number, min: 0 | 1) {
-  if (Number.isInteger(quantity) && quantity >= min && quantity <= MAX_LINE_QUANTITY) return null;
-  return userFailure(ErrorCode.VALIDATION_FAILED, `A line holds ${min} to ${MAX_LINE_QUANTITY} units.`, 'quantity');
+/** The input bounds first, then the reservation cap (a quantity the cart could never reserve is refused on entry). */
+function quantityFailure(quantity: number, min: 0 | 1, cap: number) {
+  if (!Number.isInteger(quantity) || quantity < min || quantity > MAX_LINE_QUANTITY) {
+    return userFailure(ErrorCode.VALIDATION_FAILED, `A line holds ${min} to ${MAX_LINE_QUANTITY} units.`, 'quantity');
+  }
+  return quantity > cap ? overReservationCap(cap) : null;
 }

@@ -1,10 +1,13 @@
 import type { Config } from '../../config';
 import type { EntityManager } from '../../db/orm';
+import { ReservationStatus } from '../../entities';
 import type { CartActor } from '../cart/cart-access';
 import { cartNotFound } from '../cart/cart-access';
 import { changeOpenCart } from '../cart/cart-change';
-import { snapshotVersionKey, type CartSnapshot } from '../cart/cart-snapshot';
+import { snapshotVersionKey, type CartSnapshot, type SnapshotExtras } from '../cart/cart-snapshot';
+import { dateOrNull } from '../cart/cart-sql';
 import { setLinePrices } from '../cart/cart-writes';
+import { reservationCapFailure } from '../cart/line-caps';
 import { reserveCartLines } from '../inventory/reservations';
 import type { Clock } from '../shared/clock';
 import { ErrorCode } from '../shared/error-code';
@@ -21,11 +24,25 @@ export interface CheckoutPreview {
 }
 
 /**
+ * When the cart's current hold ends: the earliest expiry of its live
+ * reservations, read with the cart (null when it holds nothing).
+ */
+const holdEndLookup = (now: Date): SnapshotExtras => ({
+  columns: [`(select min(r.expires_at) from reservations r where r.cart_id = c.id and r.status in ('${ReservationStatus.ACTIVE}') and r.expires_at > ?) as hold_ends_at`],
+  params: [now],
+});
+
+/**
  * startCheckout: one cart change (changeOpenCart: claim, one read) that
  * re-validates prices — the lines take the catalog's current prices, written in
  * one statement when any moved, and pricesValidatedAt is stamped on the claim —
  * and reserves every line or none until now + RESERVATION_TTL. Calling it again
- * replaces the cart's reservations (a refresh), it never adds to them.
+ * replaces the cart's reservations (a refresh), it never adds to them, and it
+ * never moves the end of a live hold later: the hold lasts RESERVATION_TTL from
+ * its first reservation, however often the preview is refreshed (issue 9: a
+ * cart re-running startCheckout kept stock out of sale for ever). Once a hold
+ * has lapsed, the next call starts a new one. A line above
+ * MAX_RESERVED_UNITS_PER_LINE is not reserved at all (line-caps.ts).
  */
 export class StartCheckoutService {
   constructor(private readonly em: EntityManager, private readonly deps: { config: Config; clock: Clock }) {}
@@ -38,13 +55,19 @@ export class StartCheckoutService {
       // Filled in by the change (the transaction's result is the cart itself).
       const preview = { reservationsExpireAt: now, warnings: [] as string[] };
       const presets = [{ sql: 'prices_validated_at = ?', params: [now] }];
-      const outcome = await changeOpenCart({ em: this.em, clock, actor }, cartId, { now, presets }, async ({ tx, snapshot }) => {
+      const plan = { now, presets, extras: holdEndLookup(now) };
+      const outcome = await changeOpenCart({ em: this.em, clock, actor, config }, cartId, plan, async ({ tx, snapshot, row }) => {
         if (snapshot.lines.length === 0) return abortWith(userFailure(ErrorCode.CART_EMPTY, 'The cart is empty.', 'cartId'));
+        const overCap = reservationCapFailure(snapshot.lines, config.maxReservedUnitsPerLine);
+        if (overCap) return abortWith(overCap);
         const changes = snapshotPriceChanges(snapshot.lines);
         const lines = snapshot.lines.map((line) => ({ ...line, unitPrice: line.catalogPrice }));
         await setLinePrices(tx, lines.filter((line) => changes.some((change) => change.variantId === line.variantId)));
         const demand = lines.map((line) => ({ variantId: line.variantId, quantity: line.quantity }));
-        const { expiresAt } = await reserveCartLines(tx, snapshot.id, demand, now, new Date(now.getTime() + config.reservationTtlMs));
+        const holdEndsAt = dateOrNull(row.hold_ends_at);
+        const fullTerm = now.getTime() + config.reservationTtlMs;
+        const until = new Date(holdEndsAt ? Math.min(holdEndsAt.getTime(), fullTerm) : fullTerm);
+        const { expiresAt } = await reserveCartLines(tx, snapshot.id, demand, now, until);
         const warnings = changes.map((c) => `The price of ${c.variantId} changed from ${c.previous} to ${c.current} ${c.currency}.`);
         Object.assign(preview, { reservationsExpireAt: expiresAt, warnings });
         return { ...snapshot, lines };

@@ -7,7 +7,8 @@ const MALFORMED_ID = 'not-a-uuid';
 const UNKNOWN_ID = '0f0e0d0c-0b0a-4909-8807-060504030201';
 
 describe('cart lines', () => {
-  const h = useCartTestApp();
+  // These tests are about the input bounds (1..999), so the reservation cap is lifted to them; cart-line-caps.test.ts tests the cap.
+  const h = useCartTestApp({ MAX_RESERVED_UNITS_PER_LINE: '999' });
 
   const em = () => h.app.orm.em.fork();
   const variantWith = async (spec: { price?: number; currency?: string; stock?: number } = {}) => {

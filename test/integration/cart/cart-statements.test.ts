@@ -97,7 +97,9 @@ describe('cart statement budgets', () => {
 
   it('when a change fails its business checks, then the claim rolls back and nothing is written', async () => {
     const { cart, variants } = await midFlowCart();
-    const { answer, statements } = await counted(() => cartApi(h.app).addLine(cart.id, variants[0].id, 999));
+    // The line holds 1 unit: adding the cap's worth is only refused once merged, inside the transaction.
+    const cap = h.app.config.maxReservedUnitsPerLine;
+    const { answer, statements } = await counted(() => cartApi(h.app).addLine(cart.id, variants[0].id, cap));
     expect(answer).toMatchObject({ __typename: 'UserError', errorCode: 'VALIDATION_FAILED' });
     expect(statements.at(-1)).toMatch(/rollback/);
     expect((await cartApi(h.app).get(cart.id)).version).toBe(1);

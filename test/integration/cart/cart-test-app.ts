@@ -10,9 +10,9 @@ export interface CartTestApp {
   statementsDuring(during: () => Promise<unknown>): Promise<string[]>;
 }
 
-async function startCartTestApp(): Promise<CartTestApp> {
+async function startCartTestApp(env: Record<string, string>): Promise<CartTestApp> {
   let recorded: string[] | null = null;
-  const app = await startTestApp({}, {
+  const app = await startTestApp(env, {
     clock: { now: () => new Date(NOW) },
     onQuery: (sql) => recorded?.push(sql),
   });
@@ -33,15 +33,16 @@ async function startCartTestApp(): Promise<CartTestApp> {
 /**
  * One cart app per test file, registered as Jest hooks (call it first in the
  * `describe`): tables are emptied before each test. Read `app` inside tests.
+ * `env` goes through loadConfig like any other setting.
  */
-export function useCartTestApp(): CartTestApp {
+export function useCartTestApp(env: Record<string, string> = {}): CartTestApp {
   let started: CartTestApp | undefined;
   const current = () => {
     if (!started) throw new Error('useCartTestApp: the app is read before its beforeAll hook ran');
     return started;
   };
   beforeAll(async () => {
-    started = await startCartTestApp();
+    started = await startCartTestApp(env);
   });
   beforeEach(() => current().app.reset());
   afterAll(() => started?.app.close());

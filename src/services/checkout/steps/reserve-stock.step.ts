@@ -1,5 +1,7 @@
 import { convertHeldUnits, extendHeldUnits, reservationsCover, type HeldUnits } from '../../inventory/checkout-stock';
 import { releaseReservations, reserveCartLines } from '../../inventory/reservations';
+import { reservationCapFailure } from '../../cart/line-caps';
+import { abortWith } from '../../shared/outcome';
 import { alwaysLocal, settlesLocally, type CheckoutStep, type ReservationData } from '../checkout-types';
 import { CLAIM_CART_STEP } from './claim-cart.step';
 import { PRICE_GUARD_STEP } from './price-guard.step';
@@ -31,6 +33,9 @@ export const reserveStockStep: CheckoutStep<'reserve-stock'> = {
     const now = deps.clock.now();
     const until = new Date(now.getTime() + deps.config.reservationTtlMs);
     const lines = cart.lines.map((line) => ({ variantId: line.variantId, quantity: line.quantity }));
+    // Issue 9: a line above MAX_RESERVED_UNITS_PER_LINE is never reserved, whatever an earlier preview holds.
+    const overCap = reservationCapFailure(lines, deps.config.maxReservedUnitsPerLine);
+    if (overCap) abortWith(overCap);
     const oneWarehouseEach = stockRows === new Set(lines.map((line) => line.variantId)).size;
     let held: HeldUnits[];
     if (reservationsCover(ownReservations, lines, now)) {
