@@ -24,6 +24,7 @@ import {
   type ConfirmCheckoutCommand,
 } from './checkout-types';
 import { afterCheckoutRollback, announceCompensation } from './checkout-events';
+import { refuseBeforeCheckout } from './confirm-admission';
 import { answerBusyCart, CartBusy, claimCartStep, type ReplayAnswer } from './steps/claim-cart.step';
 import { CREATE_ORDER_STEP, createOrderStep } from './steps/create-order.step';
 import { finalizeStep } from './steps/finalize.step';
@@ -81,6 +82,9 @@ export class ConfirmCheckoutSaga {
 
   async confirm(em: EntityManager, command: ConfirmCheckoutCommand, actor: CheckoutActor): Promise<Outcome<CheckoutConfirmation>> {
     if (!isId(command.cartId)) return fail(ErrorCode.NOT_FOUND, 'No such cart.', 'cartId');
+    // Issue 9 (returnUrl origin, guest cash on delivery): refused before the saga, so nothing is written.
+    const refused = await refuseBeforeCheckout(em, command, this.deps.config);
+    if (refused) return { ok: false, failure: refused };
     const input: CheckoutSagaInput = {
       cartId: command.cartId,
       versionKey: command.versionKey,

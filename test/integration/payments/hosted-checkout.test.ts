@@ -4,7 +4,8 @@ import { arrangeCheckout, confirm, stateOf, stripeWrites, usePaymentsHarness } f
 const PUBLIC_URL = 'https://shop.tillgate.test';
 
 describe('hosted checkout sessions as sent to Stripe', () => {
-  const h = usePaymentsHarness({ PUBLIC_URL, CHECKOUT_SESSION_TTL: '2h' });
+  // buyer.example is the storefront the returnUrl below points to (it must be an allowed origin).
+  const h = usePaymentsHarness({ PUBLIC_URL, CHECKOUT_SESSION_TTL: '2h', ALLOWED_RETURN_ORIGINS: 'https://buyer.example' });
   const TWO_HOURS_S = 2 * 60 * 60;
 
   async function openSession(returnUrl?: string) {
