@@ -40,6 +40,11 @@ export class ConfirmCheckoutInput {
 export class CancelOrderInput {
   @Field(() => ID) @MaxLength(64) orderId!: string;
   @Field() @MinLength(1) @MaxLength(500) reason!: string;
+
+  @Field(() => ID, { nullable: true, description: "A guest's proof of ownership: the id of the cart the order was placed from. Not needed when signed in." })
+  @IsOptional()
+  @MaxLength(64)
+  cartId?: string | null;
 }
 
 @InputType()

@@ -97,22 +97,37 @@ export async function cancelOrderAndRestore(
 export interface CancelOrderCommand {
   orderId: string;
   reason: string;
-  actor: { customerId: string | null; isAdmin: boolean };
+  /** `cartId`: what a guest names to prove the order is theirs. */
+  actor: { customerId: string | null; isAdmin: boolean; cartId?: string | null };
   now: Date;
 }
 
 /**
- * cancelOrder for the owner or an admin: a PENDING_PAYMENT order, or a PLACED
- * cash-on-delivery one (nothing has been collected or shipped), becomes
- * CANCELLED with everything it took given back, in one transaction. Any other
- * state answers INVALID_STATE_TRANSITION; someone else's order is NOT_FOUND.
+ * Who may cancel an order: an admin; the customer who owns it; and, for a
+ * guest order (no customer), whoever names the cart it was placed from. That
+ * cart id is the guest's capability already (it is all a guest cart needs), and
+ * without it a guest could never give back the stock a cash-on-delivery order
+ * holds (issue 9). A customer's order is never cancelled by cart id.
+ */
+function mayCancel(order: Pick<Order, 'customerId' | 'cartId'>, actor: CancelOrderCommand['actor']): boolean {
+  if (actor.isAdmin) return true;
+  if (order.customerId !== null) return order.customerId === actor.customerId;
+  return !!actor.cartId && order.cartId === actor.cartId;
+}
+
+/**
+ * cancelOrder for the owner, a guest with its cart id, or an admin: a
+ * PENDING_PAYMENT order, or a PLACED cash-on-delivery one (nothing has been
+ * collected or shipped), becomes CANCELLED with everything it took given back,
+ * in one transaction. Any other state answers INVALID_STATE_TRANSITION; an order
+ * the caller may not cancel is NOT_FOUND, so order ids cannot be probed.
  */
 export function cancelOrder(em: EntityManager, command: CancelOrderCommand): Promise<Outcome<Order>> {
   const notFound = () => abortWith(userFailure(ErrorCode.NOT_FOUND, 'No such order.', 'orderId'));
   return transactionalOutcome(em, async (tx) => {
     if (!isId(command.orderId)) return notFound();
     const order = await tx.findOne(Order, { id: command.orderId }, writeLock(tx));
-    if (!order || (!command.actor.isAdmin && order.customerId !== command.actor.customerId)) return notFound();
+    if (!order || !mayCancel(order, command.actor)) return notFound();
     const cancellable =
       order.status === OrderStatus.PENDING_PAYMENT ||
       (order.status === OrderStatus.PLACED && order.paymentKind === PaymentMethodKind.CASH_ON_DELIVERY);
