@@ -1,4 +1,4 @@
-import { Cascade, Collection, DateTimeType, Entity, ManyToOne, OneToMany, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { Cascade, Collection, DateTimeType, Entity, Index, ManyToOne, OneToMany, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { newId } from './columns';
 import { CartLine } from './cart-line.entity';
 import { Customer } from './customer.entity';
@@ -14,6 +14,8 @@ export interface AddressValue {
 }
 
 @Entity({ tableName: 'carts' })
+// The cart-cleanup worker finds abandoned carts by status and age.
+@Index({ properties: ['status', 'updatedAt'] })
 export class Cart {
   [OptionalProps]?: 'status' | 'email' | 'customer' | 'voucherCodes' | 'shippingMethod' | 'shippingAddress' | 'version' | 'pricesValidatedAt' | 'nextLinePosition' | 'createdAt' | 'updatedAt';
 

@@ -10,6 +10,8 @@ import { Variant } from './variant.entity';
  */
 @Entity({ tableName: 'reservations' })
 @Index({ properties: ['variant', 'status', 'expiresAt'] })
+// Expiry and cleanup look reservations up by status and expiry across all variants.
+@Index({ properties: ['status', 'expiresAt'] })
 export class Reservation {
   [OptionalProps]?: 'status' | 'orderId' | 'createdAt';
 

@@ -4,6 +4,7 @@ import { outboxRelayWorker } from './outbox-relay.worker';
 import { createReservationExpiryWorker } from './reservation-expiry.worker';
 import { createHostedCheckoutSweeper } from './hosted-checkout-sweeper.worker';
 import { createCardPaymentSweeper } from './card-payment-sweeper.worker';
+import { createCartCleanupWorker } from './cart-cleanup.worker';
 import { createSagaRecoveryWorker } from './saga-recovery.worker';
 import { sqlTime } from './batch-sql';
 import type { Worker } from './worker-runner';
@@ -41,5 +42,6 @@ export function allWorkers(deps: AppDeps): Worker[] {
     pendingRefundsWithDueCheck(deps),
     ...sellerTransferWorkers(deps),
     transferReversalWorker(deps),
+    createCartCleanupWorker(deps.config),
   ].filter((worker): worker is Worker => worker !== null);
 }
