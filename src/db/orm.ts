@@ -1,3 +1,4 @@
+import { chmodSync, closeSync, openSync, statSync } from 'node:fs';
 import { MikroORM, ReflectMetadataProvider, type Options } from '@mikro-orm/core';
 import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/knex';
 import { LibSqlDriver } from '@mikro-orm/libsql';
@@ -82,7 +83,27 @@ export function buildOrmOptions(db: DatabaseConfig, options: OrmOptions = {}): O
   };
 }
 
+/** Owner read and write only. */
+export const LIBSQL_FILE_MODE = 0o600;
+
+/**
+ * The embedded database holds password hashes, client secrets and guest cart
+ * ids, so its file is the owner's alone (issue 9). libSQL would create it with
+ * the process umask (often world-readable 0644), so it is created here first,
+ * empty, with 0600; SQLite gives the -wal and -shm files it makes later the
+ * database file's own permissions. A file left by an older version loses its
+ * group and other bits the same way.
+ */
+export function ensurePrivateLibSqlFile(db: DatabaseConfig): void {
+  // A file: URL is left to libSQL: it is not a plain path to create.
+  if (!isLibSqlFile(db) || db.url.startsWith('file:')) return;
+  closeSync(openSync(db.url, 'a', LIBSQL_FILE_MODE));
+  const mode = statSync(db.url).mode & 0o777;
+  if ((mode & 0o077) !== 0) chmodSync(db.url, mode & 0o700);
+}
+
 export async function openOrm(db: DatabaseConfig, options: OrmOptions = {}): Promise<Orm> {
+  ensurePrivateLibSqlFile(db);
   return MikroORM.init(buildOrmOptions(db, options)) as Promise<Orm>;
 }
 

@@ -44,12 +44,30 @@ const SHIPPING = [
 
 const TAX_RATES_BPS: Record<string, number> = { DE: 1_900, FR: 2_000, NL: 2_100, GB: 2_000, IT: 2_200, ES: 2_100, US: 0 };
 
-const VOUCHERS = [
+interface DemoDiscountVoucher {
+  code: string;
+  kind: Exclude<VoucherKind, VoucherKind.CREDIT>;
+  value: number;
+  currency?: string;
+  maxRedemptions?: number;
+}
+
+/**
+ * A CREDIT voucher hands out money to anyone who signs up, so a demo one must
+ * carry a total cap (issue 9: three throwaway sign-ups each took 25 EUR, one
+ * paid a whole order with it): the type makes `maxRedemptions` required.
+ */
+interface DemoCreditVoucher { code: string; kind: VoucherKind.CREDIT; value: number; currency: string; perCustomerLimit: number; maxRedemptions: number }
+
+/** Accounts that can ever take the demo credit: enough to try it out, too few to be worth farming. */
+export const DEMO_CREDIT_CAP = 2;
+
+const VOUCHERS: (DemoDiscountVoucher | DemoCreditVoucher)[] = [
   { code: 'WELCOME10', kind: VoucherKind.PERCENT_OFF, value: 1_000 },
   { code: 'TENOFF', kind: VoucherKind.AMOUNT_OFF, value: 1_000, currency: 'EUR', maxRedemptions: 100 },
   { code: 'FREESHIP', kind: VoucherKind.FREE_SHIPPING, value: 0 },
   { code: 'ONEUSE', kind: VoucherKind.AMOUNT_OFF, value: 500, currency: 'EUR', maxRedemptions: 1 },
-  { code: 'CREDIT25', kind: VoucherKind.CREDIT, value: 2_500, currency: 'EUR', perCustomerLimit: 1 },
+  { code: 'CREDIT25', kind: VoucherKind.CREDIT, value: 2_500, currency: 'EUR', perCustomerLimit: 1, maxRedemptions: DEMO_CREDIT_CAP },
 ];
 
 /**

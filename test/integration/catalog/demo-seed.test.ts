@@ -1,7 +1,8 @@
 import {
   Product, Seller, ShippingMethod, StockLevel, TaxRate, Variant, Voucher, VoucherKind,
 } from '../../../src/entities';
-import { seedDemoData } from '../../../src/services/catalog/demo-seed';
+import { DEMO_CREDIT_CAP, seedDemoData } from '../../../src/services/catalog/demo-seed';
+import { assertCheckoutInvariants } from '../../support/invariants';
 import { buildProduct, buildTaxRate } from '../../factories/catalog.factory';
 import { startTestApp, type TestApp } from '../../support/test-app';
 import { PRODUCTS, SHIPPING_METHODS } from './catalog-operations';
@@ -39,7 +40,31 @@ describe('demo data', () => {
     expect(vouchers.TENOFF).toMatchObject({ kind: VoucherKind.AMOUNT_OFF, value: 1_000, currency: 'EUR', maxRedemptions: 100 });
     expect(vouchers.FREESHIP).toMatchObject({ kind: VoucherKind.FREE_SHIPPING });
     expect(vouchers.ONEUSE).toMatchObject({ kind: VoucherKind.AMOUNT_OFF, value: 500, currency: 'EUR', maxRedemptions: 1 });
-    expect(vouchers.CREDIT25).toMatchObject({ kind: VoucherKind.CREDIT, value: 2_500, currency: 'EUR', perCustomerLimit: 1 });
+    expect(vouchers.CREDIT25).toMatchObject({ kind: VoucherKind.CREDIT, value: 2_500, currency: 'EUR', perCustomerLimit: 1, maxRedemptions: DEMO_CREDIT_CAP });
+    // Every demo voucher that gives money away carries a total cap.
+    expect(Object.values(vouchers).filter((v) => v.kind === VoucherKind.CREDIT).every((v) => v.maxRedemptions !== null)).toBe(true);
+  });
+
+  it('when three throwaway accounts sign up and redeem the demo credit, then no more than its cap get any', async () => {
+    await app.reset();
+    expect(await seedDemoData(app.orm.em.fork())).toBe(true);
+    const redeem = `mutation($input: RedeemVoucherInput!) { redeemVoucher(input: $input) {
+      __typename ... on VoucherRedemption { creditGranted { amount } } ... on UserError { errorCode } } }`;
+    const balance = `query { me { creditBalance(currency: "EUR") { amount } } }`;
+
+    const answers = [];
+    const granted = [];
+    for (let i = 0; i < 3; i++) {
+      const account = await app.customer();
+      answers.push((await app.gql(redeem, { input: { code: 'CREDIT25' } }, { token: account.token })).data.redeemVoucher);
+      granted.push((await app.gql(balance, {}, { token: account.token })).data.me.creditBalance.amount);
+    }
+
+    expect(DEMO_CREDIT_CAP).toBeLessThan(3);
+    expect(answers.filter((a) => a.__typename === 'VoucherRedemption')).toHaveLength(DEMO_CREDIT_CAP);
+    expect(answers.slice(DEMO_CREDIT_CAP)).toEqual(Array(3 - DEMO_CREDIT_CAP).fill({ __typename: 'UserError', errorCode: 'VOUCHER_EXHAUSTED' }));
+    expect(granted.reduce((sum, amount) => sum + amount, 0)).toBe(DEMO_CREDIT_CAP * 2_500);
+    await assertCheckoutInvariants(app.orm);
   });
 
   it('when the catalog is not empty, then seeding again writes nothing and answers false', async () => {
