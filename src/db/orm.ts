@@ -18,6 +18,13 @@ export interface OrmOptions {
   poolMax?: number;
 }
 
+/**
+ * The rate limits' counters on PostgreSQL (src/http/rate-limits): created by our
+ * migration in rate-limiter-flexible's shape, with no entity, so the schema diff
+ * (migrations:create, the migrations test) must not offer to drop it.
+ */
+export const RATE_LIMIT_TABLE = 'rate_limits';
+
 /** How long a libSQL connection waits for another writer's lock before SQLITE_BUSY. */
 export const LIBSQL_BUSY_TIMEOUT_MS = 5_000;
 
@@ -64,6 +71,7 @@ export function buildOrmOptions(db: DatabaseConfig, options: OrmOptions = {}): O
     metadataProvider: ReflectMetadataProvider,
     discovery: { warnWhenNoEntities: true },
     extensions: [Migrator],
+    schemaGenerator: { skipTables: [RATE_LIMIT_TABLE] },
     migrations: {
       migrationsList: isPostgres ? postgresqlMigrations : libsqlMigrations,
       path: `src/db/migrations/${db.dialect}`,

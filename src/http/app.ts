@@ -5,6 +5,7 @@ import { GraphQLContext, viewerFor, type AppDeps } from '../schema/context';
 import { logger } from '../services/shared/logger';
 import { metrics, metricsEndpoint } from './metrics';
 import { playgroundRouter } from './playground';
+import { RateLimits } from './rate-limits';
 import { batchSizeLimit, FIXED_REQUEST_LIMITS } from './request-limits';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -28,7 +29,9 @@ export function createHttpApp(options: HttpAppOptions): Express {
   const { deps } = options;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // req.ip, which the rate limits count by, believes X-Forwarded-For only from the proxies TRUST_PROXY names.
+  app.set('trust proxy', deps.config.trustProxy);
+  const rateLimits = RateLimits.create(deps.config, deps.orm);
   app.use((req, res, next) => {
     res.on('finish', () => metrics.increment('http_requests_total', { method: req.method, status: String(res.statusCode) }));
     next();
@@ -55,7 +58,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
     '/graphql',
     express.json({ limit: MAX_BODY_BYTES }),
     batchSizeLimit(FIXED_REQUEST_LIMITS.maxBatchOperations),
-    expressMiddleware(options.graphql, { context: ({ req }) => contextFor(deps, req) }),
+    expressMiddleware(options.graphql, { context: async ({ req }) => rateLimits.bind(await contextFor(deps, req), req) }),
   );
 
   // Body-parser and other pre-GraphQL errors: a clean JSON answer, never a stack.

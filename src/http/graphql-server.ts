@@ -5,6 +5,7 @@ import { GraphQLContext } from '../schema/context';
 import { controlCharacterGuard } from '../schema/control-characters';
 import { formatError } from './format-error';
 import { metrics, operationLabel } from './metrics';
+import { rateLimitStatus } from './rate-limits';
 
 export interface GraphQLServerOptions {
   schema: GraphQLSchema;
@@ -46,7 +47,7 @@ export async function startGraphQLServer(options: GraphQLServerOptions): Promise
     // handler would re-raise the signal mid-drain and the process would die of it.
     stopOnTerminationSignals: false,
     // The self-hosted playground lives at /playground; Apollo's landing page loads from a CDN.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), responseBookkeeping, controlCharacterGuard, ...(options.plugins ?? [])],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), responseBookkeeping, controlCharacterGuard, rateLimitStatus, ...(options.plugins ?? [])],
   });
   await server.start();
   return server;

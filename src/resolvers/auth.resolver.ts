@@ -5,6 +5,7 @@ import { LogInInput, SignUpInput } from '../schema/inputs/auth.input';
 import { toErrorResult } from '../schema/types/common.type';
 import { AuthPayload, CustomerType } from '../schema/types/customer.type';
 import { Customer } from '../entities';
+import { rateLimitsOf } from '../http/rate-limits';
 import { AuthService, type Session } from '../services/auth/auth.service';
 import type { Outcome } from '../services/shared/outcome';
 
@@ -17,12 +18,14 @@ const toAuthResult = (outcome: Outcome<Session>): typeof AuthResult =>
 export class AuthResolver {
   @Mutation(() => AuthResult)
   async signUp(@Arg('input', () => SignUpInput) input: SignUpInput, @Ctx() ctx: GraphQLContext) {
+    await rateLimitsOf(ctx).signUp();
     return toAuthResult(await new AuthService(ctx.em, ctx.deps.tokens).signUp(input));
   }
 
   @Mutation(() => AuthResult)
   async logIn(@Arg('input', () => LogInInput) input: LogInInput, @Ctx() ctx: GraphQLContext) {
-    return toAuthResult(await new AuthService(ctx.em, ctx.deps.tokens).logIn(input));
+    const auth = new AuthService(ctx.em, ctx.deps.tokens);
+    return toAuthResult(await rateLimitsOf(ctx).logIn(input.email, () => auth.logIn(input)));
   }
 
   @Authorized('ADMIN')

@@ -1,6 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { isAdmin } from '../schema/auth-checker';
 import type { GraphQLContext } from '../schema/context';
+import { rateLimitsOf } from '../http/rate-limits';
 import {
   AddCartLineInput, CartVoucherInput, CreateCartInput, SetShippingAddressInput, SetShippingMethodInput, UpdateCartLineInput,
 } from '../schema/inputs/cart.input';
@@ -36,11 +37,12 @@ export class CartResolver {
 
   @Mutation(() => CartType)
   async createCart(@Arg('input', () => CreateCartInput) input: CreateCartInput, @Ctx() ctx: GraphQLContext): Promise<CartType> {
-    return CartType.from(await carts(ctx).createCart(input));
+    return CartType.from(await rateLimitsOf(ctx).createCart(() => carts(ctx).createCart(input)));
   }
 
   @Mutation(() => CartResult)
   async addCartLine(@Arg('input', () => AddCartLineInput) input: AddCartLineInput, @Ctx() ctx: GraphQLContext) {
+    await rateLimitsOf(ctx).addCartLine(input.cartId);
     return toCartResult(await carts(ctx).addLine(input));
   }
 
@@ -61,7 +63,7 @@ export class CartResolver {
 
   @Mutation(() => CartResult)
   async applyVoucher(@Arg('input', () => CartVoucherInput) input: CartVoucherInput, @Ctx() ctx: GraphQLContext) {
-    return toCartResult(await cartVouchers(ctx).applyVoucher(input));
+    return toCartResult(await rateLimitsOf(ctx).voucherAttempt(() => cartVouchers(ctx).applyVoucher(input)));
   }
 
   @Mutation(() => CartResult)

@@ -7,6 +7,7 @@ import { CartType } from '../schema/types/cart.type';
 import { CheckoutConfirmationType, CheckoutPreviewType } from '../schema/types/checkout.type';
 import { toErrorResult } from '../schema/types/common.type';
 import { orderTypeOf, toPaymentType } from '../schema/types/order.type';
+import { rateLimitsOf } from '../http/rate-limits';
 import { ConfirmCheckoutSaga } from '../services/checkout/confirm-checkout.saga';
 import { StartCheckoutService } from '../services/checkout/start-checkout.service';
 
@@ -25,7 +26,8 @@ export class CheckoutResolver {
 
   @Mutation(() => ConfirmCheckoutResult)
   async confirmCheckout(@Arg('input', () => ConfirmCheckoutInput) input: ConfirmCheckoutInput, @Ctx() ctx: GraphQLContext) {
-    const outcome = await ConfirmCheckoutSaga.fromApp(ctx.deps).confirm(ctx.em, input, actorOf(ctx));
+    const saga = ConfirmCheckoutSaga.fromApp(ctx.deps);
+    const outcome = await rateLimitsOf(ctx).confirmCheckout(input.cartId, () => saga.confirm(ctx.em, input, actorOf(ctx)));
     if (!outcome.ok) return toErrorResult(outcome.failure);
     const { order, lines, payment, replayed } = outcome.value;
     return Object.assign(new CheckoutConfirmationType(), {

@@ -8,6 +8,7 @@ import { Money, toErrorResult } from '../schema/types/common.type';
 import { CustomerType } from '../schema/types/customer.type';
 import { OrderType, toOrderType } from '../schema/types/order.type';
 import { Order } from '../entities';
+import { rateLimitsOf } from '../http/rate-limits';
 import { creditBalance } from '../services/credit/credit-ledger';
 import { RedeemVoucherService } from '../services/vouchers/redeem-voucher.service';
 
@@ -17,7 +18,8 @@ export class VoucherRedemptionResolver {
   @Mutation(() => RedeemVoucherResult)
   async redeemVoucher(@Arg('input', () => RedeemVoucherInput) input: RedeemVoucherInput, @Ctx() ctx: GraphQLContext) {
     const viewer = requireViewer(ctx);
-    const outcome = await new RedeemVoucherService(ctx.em, ctx.deps.clock).redeem(viewer.customerId, input.code);
+    const vouchers = new RedeemVoucherService(ctx.em, ctx.deps.clock);
+    const outcome = await rateLimitsOf(ctx).voucherAttempt(() => vouchers.redeem(viewer.customerId, input.code));
     return outcome.ok ? VoucherRedemptionType.from(outcome.value) : toErrorResult(outcome.failure);
   }
 

@@ -44,6 +44,8 @@ export async function startTestApp(env: Record<string, string> = {}, options: St
     DEMO_DATA: 'off',
     // Most checkout tests pay cash on delivery as guests; the default (off) is tested on its own.
     GUEST_COD: 'on',
+    // Every test would share one client address (127.0.0.1); the rate limits are tested with it on (test/integration/rate-limits).
+    RATE_LIMITS: 'off',
     ...env,
   });
   const tillgate = await startTillgate(config, { ...options, orm });

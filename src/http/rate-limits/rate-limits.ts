@@ -1,0 +1,247 @@
+import { createHash } from 'node:crypto';
+import type { RateLimitSettings, RateRule } from '../../config';
+import type { EntityManager, Orm } from '../../db/orm';
+import { normalizeEmail } from '../../services/auth/auth.service';
+import { ErrorCode } from '../../services/shared/error-code';
+import { isId } from '../../services/shared/ids';
+import { logger } from '../../services/shared/logger';
+import type { Outcome } from '../../services/shared/outcome';
+import { counterFactory, type Counter, type Take } from './counters';
+import { RateLimitedError } from './rate-limited.error';
+
+/**
+ * What the resolvers call: each guard wraps one attempt and throws
+ * RateLimitedError instead of running it when a limit is spent. Every alias
+ * and every batched operation is its own attempt, so one HTTP request of
+ * 20 x 50 aliased logIns spends 1,000 attempts, not one.
+ */
+export interface RateLimitGuards {
+  /** Failures count per email and per IP; a point is taken before the password hash and given back on success. */
+  logIn<T>(email: string, attempt: () => Promise<Outcome<T>>): Promise<Outcome<T>>;
+  signUp(): Promise<void>;
+  /** applyVoucher and redeemVoucher: failures per IP and per signed-in customer. */
+  voucherAttempt<T>(attempt: () => Promise<Outcome<T>>): Promise<Outcome<T>>;
+  confirmCheckout<T>(cartId: string, attempt: () => Promise<Outcome<T>>): Promise<Outcome<T>>;
+  createCart<T extends { id: string }>(create: () => Promise<T>): Promise<T>;
+  addCartLine(cartId: string): Promise<void>;
+}
+
+/** RATE_LIMITS=off: every attempt goes through untouched. */
+export const UNLIMITED: RateLimitGuards = {
+  logIn: (_email, attempt) => attempt(),
+  signUp: async () => undefined,
+  voucherAttempt: (attempt) => attempt(),
+  confirmCheckout: (_cartId, attempt) => attempt(),
+  createCart: (create) => create(),
+  addCartLine: async () => undefined,
+};
+
+/** Each lockout of an email within this long doubles the next one... */
+const LOCKOUT_MEMORY_MS = 24 * 3_600_000;
+/** ...up to this. */
+const MAX_LOCKOUT_MS = 24 * 3_600_000;
+/** A confirm is never this slow; the lock of one whose process died frees itself after it. */
+const IN_FLIGHT_TTL_MS = 5 * 60_000;
+/** A confirm in flight ends in seconds: the other one may come back soon. */
+const IN_FLIGHT_RETRY_MS = 1_000;
+
+/** The process-wide counters, one per limit that is on. */
+export interface Limits {
+  loginEmail: Counter | null;
+  loginLockouts: Counter;
+  loginIp: Counter | null;
+  signUpIp: Counter | null;
+  voucherFailures: Counter | null;
+  checkoutDeclines: Counter | null;
+  checkoutInFlight: Counter | null;
+  cartsIp: Counter | null;
+  cartTouches: Counter;
+}
+
+export function createLimits(settings: RateLimitSettings, orm: Orm): Limits {
+  const counter = counterFactory(orm);
+  const ruled = (name: string, rule: RateRule | null) => (rule ? counter(name, rule.points, rule.durationMs) : null);
+  return {
+    loginEmail: ruled('login-email', settings.loginEmail),
+    loginLockouts: counter('login-lockouts', Number.MAX_SAFE_INTEGER, LOCKOUT_MEMORY_MS),
+    loginIp: ruled('login-ip', settings.loginIp),
+    signUpIp: ruled('signup-ip', settings.signUpIp),
+    voucherFailures: ruled('voucher-failures', settings.voucherFailures),
+    checkoutDeclines: ruled('checkout-declines', settings.checkoutDeclines),
+    checkoutInFlight: settings.checkoutOneInFlight ? counter('checkout-in-flight', 1, IN_FLIGHT_TTL_MS) : null,
+    cartsIp: ruled('carts-ip', settings.cartsIp),
+    // Which carts an IP has counted this window, so that lines added to the same cart count it once.
+    cartTouches: counter('cart-touches', Number.MAX_SAFE_INTEGER, settings.cartsIp?.durationMs ?? 3_600_000),
+  };
+}
+
+/** Emails are counted by digest: no address in the table, and a fixed key length whatever was sent. */
+const emailKey = (email: string) => `email:${createHash('sha256').update(normalizeEmail(email)).digest('base64url').slice(0, 32)}`;
+
+type Entry = [Counter, string];
+
+export interface RequestParty {
+  /** clientAddressKey of the request. */
+  client: string;
+  customerId: string | null;
+  em: EntityManager;
+}
+
+/**
+ * The guards for one HTTP request. A key refused once in the request is
+ * refused again from memory, so the other 999 aliases of a refused batch
+ * cost no round trip to the store.
+ */
+export class RequestRateLimits implements RateLimitGuards {
+  private readonly refusedUntil = new Map<string, number>();
+  private readonly ip: string;
+
+  constructor(private readonly limits: Limits, private readonly party: RequestParty) {
+    this.ip = `ip:${party.client}`;
+  }
+
+  async logIn<T>(email: string, attempt: () => Promise<Outcome<T>>): Promise<Outcome<T>> {
+    const { loginEmail, loginIp } = this.limits;
+    const byEmail = emailKey(email);
+    const { outcome, takes } = await this.countFailures([...entriesOf(loginEmail, byEmail), ...entriesOf(loginIp, this.ip)], attempt);
+    const emailTake = loginEmail ? takes[0] : null;
+    // Exactly one attempt takes an email's last point; when that one fails too, the email is locked out.
+    if (!outcome.ok && loginEmail && emailTake?.allowed && emailTake.remaining === 0) {
+      await this.quietly('lock_out', [this.lockOut(loginEmail, byEmail)]);
+    }
+    return outcome;
+  }
+
+  async signUp(): Promise<void> {
+    await this.takeAll(entriesOf(this.limits.signUpIp, this.ip), 'giveBack');
+  }
+
+  async voucherAttempt<T>(attempt: () => Promise<Outcome<T>>): Promise<Outcome<T>> {
+    const customer = this.party.customerId ? `customer:${this.party.customerId}` : null;
+    return (await this.countFailures(entriesOf(this.limits.voucherFailures, this.ip, customer), attempt)).outcome;
+  }
+
+  async confirmCheckout<T>(cartId: string, attempt: () => Promise<Outcome<T>>): Promise<Outcome<T>> {
+    const { checkoutDeclines, checkoutInFlight } = this.limits;
+    if (!checkoutDeclines && !checkoutInFlight) return attempt();
+    const owner = await this.cartOwner(cartId);
+    if (checkoutDeclines && owner) {
+      const declines = await checkoutDeclines.read(owner);
+      if (declines && declines.consumed >= checkoutDeclines.points) throw this.refuse(checkoutDeclines, owner, declines.msLeft);
+    }
+    const locks = entriesOf(checkoutInFlight, this.ip, owner);
+    await this.takeAll(locks, 'clear', IN_FLIGHT_RETRY_MS);
+    let outcome: Outcome<T>;
+    try {
+      outcome = await attempt();
+    } finally {
+      // Never fail a placed order's answer over a lock: an unreleased one frees itself after IN_FLIGHT_TTL_MS.
+      await this.quietly('release', locks.map(([counter, key]) => counter.clear(key)));
+    }
+    if (checkoutDeclines && owner && !outcome.ok && outcome.failure.code === ErrorCode.PAYMENT_DECLINED) {
+      await this.quietly('count_decline', [checkoutDeclines.add(owner)]);
+    }
+    return outcome;
+  }
+
+  async createCart<T extends { id: string }>(create: () => Promise<T>): Promise<T> {
+    const { cartsIp, cartTouches } = this.limits;
+    if (!cartsIp) return create();
+    await this.takeAll(entriesOf(cartsIp, this.ip), 'giveBack');
+    const cart = await create();
+    // Counted now: the lines this IP adds to it next are not a second cart.
+    await this.quietly('mark_cart', [cartTouches.add(this.touchKey(cart.id))]);
+    return cart;
+  }
+
+  async addCartLine(cartId: string): Promise<void> {
+    const { cartsIp, cartTouches } = this.limits;
+    // A malformed id is answered NOT_FOUND before any SQL; there is no cart to count.
+    if (!cartsIp || !isId(cartId)) return;
+    const touch = this.touchKey(cartId);
+    if ((await cartTouches.add(touch)) > 1) return;
+    try {
+      await this.takeAll(entriesOf(cartsIp, this.ip), 'giveBack');
+    } catch (refusal) {
+      // Not counted, so not marked: the next line for this cart must be charged again.
+      await this.quietly('unmark_cart', [cartTouches.clear(touch)]);
+      throw refusal;
+    }
+  }
+
+  private touchKey(cartId: string): string {
+    return `${this.ip}:cart:${cartId}`;
+  }
+
+  /** Whose cart it is: the signed-in customer, else the cart's customer or guest email; null when there is no such cart. */
+  private async cartOwner(cartId: string): Promise<string | null> {
+    if (this.party.customerId) return `customer:${this.party.customerId}`;
+    if (!isId(cartId)) return null;
+    const rows = await this.party.em.getConnection().execute<{ customer_id: string | null; email: string | null }[]>(
+      'select customer_id, email from carts where id = ?', [cartId],
+    );
+    const cart = rows[0];
+    if (!cart) return null;
+    if (cart.customer_id) return `customer:${cart.customer_id}`;
+    return cart.email ? emailKey(cart.email) : `cart:${cartId}`;
+  }
+
+  /** The lockout after an email's last failure: the window's length, doubled for each earlier lockout in a day. */
+  private async lockOut(counter: Counter, key: string): Promise<void> {
+    const lockouts = await this.limits.loginLockouts.add(key);
+    await counter.block(key, Math.min(counter.durationMs * 2 ** (lockouts - 1), MAX_LOCKOUT_MS));
+  }
+
+  /**
+   * A point is taken from each entry before the attempt (so concurrent aliases
+   * cannot all slip in before the first failure is counted) and given back if
+   * it succeeds: only failures stay counted.
+   */
+  private async countFailures<T>(entries: Entry[], attempt: () => Promise<Outcome<T>>): Promise<{ outcome: Outcome<T>; takes: Take[] }> {
+    const takes = await this.takeAll(entries, 'giveBack');
+    // A throw (an infrastructure fault) keeps the points: the work, a password hash say, may have been done.
+    const outcome = await attempt();
+    if (outcome.ok) await this.quietly('give_back', entries.map(([counter, key]) => counter.giveBack(key)));
+    return { outcome, takes };
+  }
+
+  /** Takes a point from each entry; if any is refused, undoes the others and throws. */
+  private async takeAll(entries: Entry[], undo: 'giveBack' | 'clear', retryAfterMs?: number): Promise<Take[]> {
+    const takes = await Promise.all(entries.map(([counter, key]) => this.take(counter, key)));
+    const refused = takes.flatMap((take) => (take.allowed ? [] : [take.retryAfterMs]));
+    if (refused.length === 0) return takes;
+    await this.quietly(undo, entries.filter((_, index) => takes[index].allowed).map(([counter, key]) => counter[undo](key)));
+    throw new RateLimitedError(retryAfterMs ?? Math.max(...refused));
+  }
+
+  private async take(counter: Counter, key: string): Promise<Take> {
+    const remembered = `${counter.name} ${key}`;
+    const until = this.refusedUntil.get(remembered);
+    if (until !== undefined && until > Date.now()) return { allowed: false, retryAfterMs: until - Date.now() };
+    const take = await counter.take(key);
+    if (!take.allowed) this.remember(counter, key, take.retryAfterMs);
+    return take;
+  }
+
+  private refuse(counter: Counter, key: string, retryAfterMs: number): RateLimitedError {
+    this.remember(counter, key, retryAfterMs);
+    return new RateLimitedError(retryAfterMs);
+  }
+
+  private remember(counter: Counter, key: string, retryAfterMs: number): void {
+    this.refusedUntil.set(`${counter.name} ${key}`, Date.now() + retryAfterMs);
+    logger.info('rate_limit.refused', { limit: counter.name, client: this.party.client });
+  }
+
+  /** Follow-up writes after the attempt ran: a store fault is logged, never turned into a failed answer. */
+  private async quietly(action: string, writes: Promise<unknown>[]): Promise<void> {
+    for (const result of await Promise.allSettled(writes)) {
+      if (result.status === 'rejected') logger.error('rate_limit.store_failed', { action, error: result.reason });
+    }
+  }
+}
+
+/** The counter's entries for the keys there are; none when its limit is off. */
+function entriesOf(counter: Counter | null, ...keys: (string | null)[]): Entry[] {
+  return counter ? keys.flatMap((key): Entry[] => (key === null ? [] : [[counter, key]])) : [];
+}

@@ -1,0 +1,109 @@
+import { spawn } from 'node:child_process';
+import { request } from 'node:http';
+import { RATE_LIMIT_TABLE } from '../../../src/db/orm';
+import { freePort } from '../../../tools/postgres-cluster';
+import { exitOf, outputOf } from '../../support/child-output';
+import { buildIntoScratch, ROOT, type ScratchBuild } from '../../support/scratch-build';
+import { TEST_ADMIN, type TestApp } from '../../support/test-app';
+import { openTestOrm, testDatabaseConfig, testDialect } from '../../support/test-database';
+import { CREATE_CART, freshAddress, LOG_IN, postAs, refusalOf, SIGN_UP, startLimitedApp, uniqueEmail } from './rate-limit-harness';
+
+/** On PostgreSQL every gateway process counts in one table; the embedded default serves one process. */
+const onPostgres = testDialect() === 'postgresql' ? describe : describe.skip;
+
+async function countsFor(app: TestApp, keyPart: string): Promise<number[]> {
+  const rows = await app.orm.em.fork().getConnection().execute<{ points: number }[]>(
+    `select points from ${RATE_LIMIT_TABLE} where key like ? order by key`, [`%${keyPart}%`],
+  );
+  return rows.map((row) => Number(row.points));
+}
+
+onPostgres('rate limits shared by gateways on one PostgreSQL', () => {
+  let first: TestApp;
+  let second: TestApp;
+  beforeAll(async () => {
+    // Two gateways, each with its own ORM pool and its own limiter objects: only the database joins them.
+    first = await startLimitedApp({ RATE_LIMIT_LOGIN_EMAIL: '4/15m' });
+    second = await startLimitedApp({ RATE_LIMIT_LOGIN_EMAIL: '4/15m' });
+  });
+  afterAll(async () => {
+    await first.close();
+    await second.close();
+  });
+
+  it('when an email fails twice on each of two gateways, then both refuse it next', async () => {
+    const email = uniqueEmail('shared');
+    await postAs(first, freshAddress(), { query: SIGN_UP, variables: { input: { email, password: 'correct-horse-battery' } } });
+    const guess = (app: TestApp, password: string) => postAs(app, freshAddress(), { query: LOG_IN, variables: { input: { email, password } } });
+
+    for (const app of [first, second, first, second]) expect((await guess(app, 'wrong-guess')).body.data.logIn.errorCode).toBe('INVALID_CREDENTIALS');
+    const [onFirst, onSecond] = [await guess(first, 'correct-horse-battery'), await guess(second, 'correct-horse-battery')];
+    expect(onFirst.status).toBe(429);
+    expect(onSecond.status).toBe(429);
+    expect(refusalOf(onSecond.body)!.retryAfter).toBeGreaterThan(14 * 60);
+  });
+
+  it('when one address creates carts through both gateways, then one count in the table holds them all', async () => {
+    const from = freshAddress();
+    for (const app of [first, second, first]) expect((await postAs(app, from, { query: CREATE_CART, variables: { input: { currency: 'EUR' } } })).status).toBe(200);
+    expect(await countsFor(first, `carts-ip:ip:${from}`)).toEqual([3]);
+  });
+});
+
+/** POST on a connection of its own, so that the cluster's round robin hands it to the next gateway process. */
+function postOnNewConnection(port: number, body: unknown, forwardedFor: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request({
+      host: '127.0.0.1', port, path: '/graphql', method: 'POST', agent: false,
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': forwardedFor, connection: 'close' },
+    }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end(JSON.stringify(body));
+  });
+}
+
+onPostgres('rate limits with GATEWAY_PROCESSES=2 (the built server)', () => {
+  let build: ScratchBuild;
+  beforeAll(() => {
+    build = buildIntoScratch('rate-limits');
+  });
+  afterAll(() => build.remove());
+
+  it('when one address sends 8 createCarts over fresh connections spread over two processes, then exactly the limit of 4 is served', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, [build.entry('src/main.js')], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        PATH: process.env.PATH ?? '', PORT: String(port), GATEWAY_PROCESSES: '2', DATABASE_URL: (await testDatabaseConfig()).url,
+        AUTH_SECRET: 'rate-limits-test-secret-0123456789abcdef', ADMIN_EMAIL: TEST_ADMIN.email, ADMIN_PASSWORD: TEST_ADMIN.password,
+        LOG_LEVEL: 'info', WORKERS: 'off', TRUST_PROXY: 'loopback', RATE_LIMIT_CARTS_IP: '4/1h',
+      },
+    });
+    const output = outputOf(child);
+    const exited = exitOf(child);
+    const from = freshAddress();
+    try {
+      await output.waitUntil(() => (output.text().match(/"event":"tillgate\.started"/g) ?? []).length === 2);
+      const statuses: number[] = [];
+      // One after another: the primary deals each new connection to the next process in turn.
+      for (let i = 0; i < 8; i += 1) statuses.push(await postOnNewConnection(port, { query: CREATE_CART, variables: { input: { currency: 'EUR' } } }, from));
+      expect(statuses.filter((status) => status === 200)).toHaveLength(4);
+      expect(statuses.filter((status) => status === 429)).toHaveLength(4);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toEqual({ code: 0, signal: null });
+    // Both processes counted into the one row (memory counters would have left the table without it).
+    const orm = await openTestOrm();
+    try {
+      const rows = await orm.em.fork().getConnection().execute<{ points: number }[]>(`select points from ${RATE_LIMIT_TABLE} where key = ?`, [`carts-ip:ip:${from}`]);
+      expect(rows.map((row) => Number(row.points))).toEqual([8]);
+    } finally {
+      await orm.close(true);
+    }
+  });
+});
