@@ -1,15 +1,17 @@
-import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { isAdmin } from '../schema/auth-checker';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { isAdmin, requireViewer } from '../schema/auth-checker';
 import type { GraphQLContext } from '../schema/context';
 import { rateLimitsOf } from '../http/rate-limits';
 import {
   AddCartLineInput, CartVoucherInput, CreateCartInput, SetShippingAddressInput, SetShippingMethodInput, UpdateCartLineInput,
 } from '../schema/inputs/cart.input';
+import { AttachCartInput } from '../schema/inputs/attach-cart.input';
 import { CartResult } from '../schema/results/cart.result';
 import { CartLineType, CartTotalsType, CartType } from '../schema/types/cart.type';
 import { toErrorResult } from '../schema/types/common.type';
 import type { CartServiceDeps } from '../services/cart/cart-change';
 import type { CartSnapshot } from '../services/cart/cart-snapshot';
+import { AttachCartService } from '../services/cart/attach-cart.service';
 import { CartService } from '../services/cart/cart.service';
 import { CartVoucherService } from '../services/cart/cart-vouchers.service';
 import type { Outcome } from '../services/shared/outcome';
@@ -69,6 +71,13 @@ export class CartResolver {
   @Mutation(() => CartResult)
   async removeVoucher(@Arg('input', () => CartVoucherInput) input: CartVoucherInput, @Ctx() ctx: GraphQLContext) {
     return toCartResult(await cartVouchers(ctx).removeVoucher(input));
+  }
+
+  @Authorized()
+  @Mutation(() => CartResult, { description: 'Signed-in customer.' })
+  async attachCart(@Arg('input', () => AttachCartInput) input: AttachCartInput, @Ctx() ctx: GraphQLContext) {
+    const { customerId } = requireViewer(ctx);
+    return toCartResult(await new AttachCartService({ em: ctx.em, clock: ctx.deps.clock, config: ctx.deps.config, customerId }).attach(input.cartId));
   }
 
   @FieldResolver(() => [CartLineType])

@@ -9,6 +9,7 @@ import { toErrorResult } from '../schema/types/common.type';
 import { orderTypeOf, toPaymentType } from '../schema/types/order.type';
 import { rateLimitsOf } from '../http/rate-limits';
 import { ConfirmCheckoutSaga } from '../services/checkout/confirm-checkout.saga';
+import { orderTokenFor } from '../services/orders/order-tokens';
 import { StartCheckoutService } from '../services/checkout/start-checkout.service';
 
 const actorOf = (ctx: GraphQLContext) => ({ customerId: ctx.viewer?.customerId ?? null, isAdmin: isAdmin(ctx) });
@@ -34,6 +35,8 @@ export class CheckoutResolver {
       order: orderTypeOf(order, lines),
       payment: payment ? toPaymentType(payment) : null,
       replayed,
+      // Derived from the order id, so a replay answers the same token the first answer did.
+      orderToken: orderTokenFor(ctx.deps.tokens, order.id),
     });
   }
 }
