@@ -11,6 +11,7 @@ import { startGraphQLServer } from './http/graphql-server';
 import { stripeWebhookRouter } from './http/stripe-webhook.router';
 import { paymentLinksRouter } from './http/payment-links.router';
 import { persistedQuerySettings } from './http/persisted-queries';
+import { requestLimitMiddleware } from './http/request-budget';
 import { queryLimitRules, requestLimitsFor } from './http/request-limits';
 import { metrics, startMetricsServer } from './http/metrics';
 import { buildTillgateSchema } from './schema/build-schema';
@@ -86,12 +87,14 @@ export async function startTillgate(config: Config, options: StartOptions = {}):
   const deps: AppDeps = { config, orm, tokens, clock: options.clock ?? systemClock, extensions: { ...options.extensions } };
   const stripeGateway = installStripe(deps.extensions, config, deps.clock);
 
+  const schema = await buildTillgateSchema();
+  const limits = requestLimitsFor(config);
   const graphql = await startGraphQLServer({
-    schema: await buildTillgateSchema(),
-    validationRules: queryLimitRules(requestLimitsFor(config)),
+    schema,
+    validationRules: queryLimitRules(limits),
     ...persistedQuerySettings(config),
   });
-  const app = createHttpApp({ deps, graphql, routers: [stripeWebhookRouter(deps, stripeGateway), paymentLinksRouter(deps)] });
+  const app = createHttpApp({ deps, graphql, requestLimits: requestLimitMiddleware(schema, limits), routers: [stripeWebhookRouter(deps, stripeGateway), paymentLinksRouter(deps)] });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(config.port, '0.0.0.0', () => resolve(listening));
   });

@@ -2,7 +2,34 @@
  * Environment parsed once at start, validated, frozen. A bad value stops the
  * process with one clear line (see main.ts) instead of failing later mid-request.
  */
+import { isIP } from 'node:net';
+
 export type PersistedQueriesMode = 'off' | 'allow' | 'only-for-partners';
+
+/** At most `points` in a fixed window of `durationMs` (written `10/15m`). */
+export interface RateRule {
+  readonly points: number;
+  readonly durationMs: number;
+}
+
+/** Issue 9's rate limits (src/http/rate-limits); a null rule is switched off. */
+export interface RateLimitSettings {
+  /** Failed logIns per email before a lockout that doubles each time it recurs. */
+  readonly loginEmail: RateRule | null;
+  readonly loginIp: RateRule | null;
+  readonly signUpIp: RateRule | null;
+  /** Failed applyVoucher and redeemVoucher attempts, per IP and per customer. */
+  readonly voucherFailures: RateRule | null;
+  /** Declined confirmCheckout payments per cart owner. */
+  readonly checkoutDeclines: RateRule | null;
+  /** One confirmCheckout at a time per customer (or guest email) and per IP. */
+  readonly checkoutOneInFlight: boolean;
+  /** Carts an IP creates or adds lines to. */
+  readonly cartsIp: RateRule | null;
+}
+
+/** Express `trust proxy`: believe X-Forwarded-For never, from this many hops, or from these proxies. */
+export type TrustProxy = false | number | readonly string[];
 
 export interface DatabaseConfig {
   readonly dialect: 'postgresql' | 'libsql';
@@ -43,8 +70,10 @@ export interface Config {
   readonly workerPollIntervalMs: number;
   readonly workersInProcess: boolean;
   readonly persistedQueries: PersistedQueriesMode;
-  /** Static cost budget per GraphQL operation (src/http/query-cost.ts). */
+  /** Cost budget per HTTP request, in rows it could load (src/http/query-cost.ts); batched operations add up. */
   readonly maxQueryCost: number;
+  /** CORS for /graphql: exact origins, or `scheme://host:*` for any port of that host (src/http/cors.ts). */
+  readonly allowedOrigins: readonly string[];
   readonly partnerApiKeys: readonly string[];
   readonly outboxHttpSinkUrls: readonly string[];
   readonly sagaRecoveryGraceMs: number;
@@ -57,8 +86,15 @@ export interface Config {
   readonly demoData: boolean;
   /** Count every SQL statement in /metrics (sql_statements_total); for benchmarks. */
   readonly sqlStatementMetrics: boolean;
+  /** The bearer token /metrics asks for (src/http/metrics.ts); null = none. */
+  readonly metricsToken: string | null;
+  /** A port of its own that alone serves /metrics; null = PORT serves it. */
+  readonly metricsPort: number | null;
   /** Gateway processes sharing PORT (PostgreSQL only); 1 = this process serves. */
   readonly gatewayProcesses: number;
+  /** null when RATE_LIMITS=off (load tests). */
+  readonly rateLimits: RateLimitSettings | null;
+  readonly trustProxy: TrustProxy;
 }
 
 export class ConfigError extends Error {
@@ -148,6 +184,21 @@ function parseOrigin(name: string, raw: string): string {
   return url.origin;
 }
 
+/** Only local development pages until an operator names the storefronts. */
+const DEFAULT_ALLOWED_ORIGINS: readonly string[] = Object.freeze(['http://localhost:*', 'http://127.0.0.1:*']);
+
+/** An origin, or `scheme://host:*` (any port of that host, as local dev servers pick one). */
+function parseOriginPattern(name: string, raw: string): string {
+  if (!raw.endsWith(':*')) return parseOrigin(name, raw);
+  const origin = parseOrigin(name, raw.slice(0, -2));
+  if (new URL(origin).port) throw new ConfigError(`${name}: write a host with any port as http://localhost:*, without a port before :* (got "${raw}")`);
+  return `${origin}:*`;
+}
+
+function parseAllowedOrigins(name: string, raw: string): readonly string[] {
+  return Object.freeze(raw.split(',').map((entry) => entry.trim()).filter(Boolean).map((entry) => parseOriginPattern(name, entry)));
+}
+
 /** Retention below an hour is almost certainly a unit mistake (m is minutes, not months) and would delete live carts. */
 function retentionDuration(name: string, raw: string): number {
   const ms = parseDuration(name, raw);
@@ -164,6 +215,75 @@ const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'];
 function checkLogLevel(env: Env): void {
   const raw = env.LOG_LEVEL?.trim();
   if (raw && !LOG_LEVELS.includes(raw)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${raw}")`);
+}
+
+/** `10/15m`: a count per window; `off` switches the one limit off. */
+function parseRateRule(name: string, raw: string): RateRule | null {
+  const value = raw.trim();
+  if (value.toLowerCase() === 'off') return null;
+  const match = /^(\d+)\s*\/\s*(\S+)$/.exec(value);
+  if (!match) throw new ConfigError(`${name} must be a count per duration like 10/15m, or off (got "${raw}")`);
+  return { points: parseWholeNumber(name, match[1], 1, 1_000_000), durationMs: positiveDuration(name, match[2]) };
+}
+
+const rule = (points: number, durationMs: number): RateRule => ({ points, durationMs });
+
+/** Every rate-limit setting is checked even when RATE_LIMITS=off, so a typo never waits for the day they are switched on. */
+function readRateLimits(env: Env): RateLimitSettings | null {
+  const settings: RateLimitSettings = {
+    loginEmail: read(env, 'RATE_LIMIT_LOGIN_EMAIL', parseRateRule, rule(10, 15 * 60_000)),
+    loginIp: read(env, 'RATE_LIMIT_LOGIN_IP', parseRateRule, rule(100, 15 * 60_000)),
+    signUpIp: read(env, 'RATE_LIMIT_SIGNUP_IP', parseRateRule, rule(20, 3_600_000)),
+    voucherFailures: read(env, 'RATE_LIMIT_VOUCHER_FAILURES', parseRateRule, rule(30, 3_600_000)),
+    checkoutDeclines: read(env, 'RATE_LIMIT_CHECKOUT_DECLINES', parseRateRule, rule(10, 3_600_000)),
+    checkoutOneInFlight: read(env, 'RATE_LIMIT_CHECKOUT_ONE_IN_FLIGHT', parseBoolean, true),
+    cartsIp: read(env, 'RATE_LIMIT_CARTS_IP', parseRateRule, rule(60, 3_600_000)),
+  };
+  return read(env, 'RATE_LIMITS', parseBoolean, true) ? settings : null;
+}
+
+const NAMED_PROXY_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** An address, a CIDR range, or one of express's names for private ranges. */
+function isProxyRange(entry: string): boolean {
+  if (NAMED_PROXY_RANGES.includes(entry)) return true;
+  const [address, prefix, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (!version || rest.length > 0) return false;
+  return prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128));
+}
+
+/**
+ * Whom to believe about the client's address. Trusting every hop (`true`) is
+ * refused: any client could then name its own address and dodge the rate limits.
+ */
+function parseTrustProxy(name: string, raw: string): TrustProxy {
+  const value = raw.trim();
+  if (['off', 'false', 'no'].includes(value.toLowerCase())) return false;
+  if (/^\d+$/.test(value)) return parseWholeNumber(name, value, 0, 32) || false;
+  const ranges = value.split(',').map((entry) => entry.trim()).filter(Boolean);
+  if (ranges.length === 0 || !ranges.every(isProxyRange)) {
+    throw new ConfigError(`${name} must be a hop count or a comma-separated list of proxy addresses or CIDR ranges, e.g. 10.0.0.0/8 (got "${raw}")`);
+  }
+  return Object.freeze(ranges);
+}
+
+/** An RFC 6750 bearer token, long enough not to be guessed. */
+function parseMetricsToken(name: string, raw: string): string {
+  const token = raw.trim();
+  if (token.length < 16 || !/^[A-Za-z0-9\-._~+/]+=*$/.test(token)) {
+    throw new ConfigError(`${name} must be at least 16 characters of letters, digits and - . _ ~ + / (got ${token.length} characters)`);
+  }
+  return token;
+}
+
+/** Scrapers reach it on an internal network; it cannot share the public port. */
+function readMetricsPort(env: Env, port: number): number | null {
+  const metricsPort = read<number | null>(env, 'METRICS_PORT', (n, r) => parseWholeNumber(n, r, 0, 65_535), null);
+  if (metricsPort !== null && metricsPort !== 0 && metricsPort === port) {
+    throw new ConfigError(`METRICS_PORT must differ from PORT (both ${port})`);
+  }
+  return metricsPort;
 }
 
 export function loadConfig(env: Env = process.env): Config {
@@ -223,7 +343,9 @@ export function loadConfig(env: Env = process.env): Config {
     workerPollIntervalMs: read(env, 'WORKER_POLL_INTERVAL', parseDuration, 1_000),
     workersInProcess: read(env, 'WORKERS', parseBoolean, true),
     persistedQueries,
-    maxQueryCost: read(env, 'MAX_QUERY_COST', (n, r) => parseWholeNumber(n, r, 1, 1_000_000_000), 5_000),
+    // About 10,000 rows: a page of 50 orders with lines and payments, or 100 products with variants, fits.
+    maxQueryCost: read(env, 'MAX_QUERY_COST', (n, r) => parseWholeNumber(n, r, 1, 1_000_000_000), 10_000),
+    allowedOrigins: read(env, 'ALLOWED_ORIGINS', parseAllowedOrigins, DEFAULT_ALLOWED_ORIGINS),
     partnerApiKeys: listOf(env, 'PARTNER_API_KEYS'),
     outboxHttpSinkUrls: listOf(env, 'OUTBOX_HTTP_SINK_URLS').map((u) => parseHttpUrl('OUTBOX_HTTP_SINK_URLS', u).toString()),
     sagaRecoveryGraceMs: read(env, 'SAGA_RECOVERY_GRACE', parseDuration, 30_000),
@@ -232,7 +354,11 @@ export function loadConfig(env: Env = process.env): Config {
     // Demo vouchers give money away: never seeded into a real (PostgreSQL) database unless asked for by name.
     demoData: read(env, 'DEMO_DATA', parseBoolean, database.dialect === 'libsql'),
     sqlStatementMetrics: read(env, 'SQL_STATEMENT_METRICS', parseBoolean, false),
+    metricsToken: read<string | null>(env, 'METRICS_TOKEN', parseMetricsToken, null),
+    metricsPort: readMetricsPort(env, port),
     gatewayProcesses,
+    rateLimits: readRateLimits(env),
+    trustProxy: read(env, 'TRUST_PROXY', parseTrustProxy, false),
   });
 }
 

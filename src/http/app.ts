@@ -1,12 +1,12 @@
 import { expressMiddleware } from '@as-integrations/express5';
 import type { ApolloServer } from '@apollo/server';
-import express, { type Express, type Request, type Router } from 'express';
+import express, { type Express, type Request, type RequestHandler, type Router } from 'express';
 import { GraphQLContext, viewerFor, type AppDeps } from '../schema/context';
 import { logger } from '../services/shared/logger';
 import { metrics, metricsEndpoint } from './metrics';
 import { playgroundRouter } from './playground';
 import { RateLimits } from './rate-limits';
-import { batchSizeLimit, FIXED_REQUEST_LIMITS } from './request-limits';
+import { corsForOrigins } from './cors';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -15,6 +15,8 @@ export interface HttpAppOptions {
   graphql: ApolloServer<GraphQLContext>;
   /** Routers mounted before /graphql (webhooks need the raw body, payment links serve pages). */
   routers?: Router[];
+  /** Limits on the whole HTTP request (batch size, the request-wide cost budget: request-budget.ts), run before Apollo. */
+  requestLimits: RequestHandler[];
 }
 
 async function contextFor(deps: AppDeps, req: Request): Promise<GraphQLContext> {
@@ -56,8 +58,10 @@ export function createHttpApp(options: HttpAppOptions): Express {
 
   app.use(
     '/graphql',
+    // First, so that a preflight is answered here and a refusal below still reaches the allowed page.
+    corsForOrigins(deps.config.allowedOrigins),
     express.json({ limit: MAX_BODY_BYTES }),
-    batchSizeLimit(FIXED_REQUEST_LIMITS.maxBatchOperations),
+    ...options.requestLimits,
     expressMiddleware(options.graphql, { context: async ({ req }) => rateLimits.bind(await contextFor(deps, req), req) }),
   );
 

@@ -63,6 +63,8 @@ export const TILLGATE_COST_MODEL: CostModel = Object.freeze({
   valueTypes: new Set(VALUE_TYPES),
   listCaps: Object.freeze(LIST_CAPS),
   fieldWeights: Object.freeze(FIELD_WEIGHTS),
+  // A page's variants answer their product from the product they were read under (catalog.type.ts).
+  rowsInHand: new Set(['Product.variants>Variant.product']),
   // Every other mutation runs a transaction of a few reads and writes.
   mutationWeight: 20,
   defaultListSize: 20,

@@ -49,6 +49,8 @@ export interface CostModel {
   listCaps: Readonly<Record<string, number>>;
   /** `Type.field` -> work per call that is not rows (replaces mutationWeight on the mutation root). */
   fieldWeights: Readonly<Record<string, number>>;
+  /** 'Parent.list>Child.field': an object field whose row its enclosing field already carries (a product's variants answer their product): no row of its own. */
+  rowsInHand: ReadonlySet<string>;
   /** Every other root mutation field: a write transaction of several statements. */
   mutationWeight: number;
   /** Items assumed for a list the server does not cap. */
@@ -81,29 +83,30 @@ export class QueryShapeMeter {
 
   measureOperation(operation: OperationDefinitionNode): QueryShape {
     const rootType = this.schema.getRootType(operation.operation) ?? undefined;
-    return this.measureSelections(operation.selectionSet, rootType, false);
+    return this.measureSelections(operation.selectionSet, rootType, false, '');
   }
 
-  private measureSelections(selectionSet: SelectionSetNode, parentType: GraphQLNamedType | undefined, isPageOf: boolean): QueryShape {
+  /** within: the key of the field these selections belong to ('' at the root), for rows a parent carries. */
+  private measureSelections(selectionSet: SelectionSetNode, parentType: GraphQLNamedType | undefined, isPageOf: boolean, within: string): QueryShape {
     return combine(
       selectionSet.selections.map((selection) => {
         switch (selection.kind) {
           case Kind.FIELD:
-            return this.measureField(selection, parentType, isPageOf);
+            return this.measureField(selection, parentType, isPageOf, within);
           case Kind.INLINE_FRAGMENT: {
             const typeName = selection.typeCondition?.name.value;
             const type = typeName ? this.schema.getType(typeName) ?? undefined : parentType;
-            return this.measureSelections(selection.selectionSet, type, isPageOf);
+            return this.measureSelections(selection.selectionSet, type, isPageOf, within);
           }
           case Kind.FRAGMENT_SPREAD:
-            return this.measureFragment(selection.name.value, isPageOf);
+            return this.measureFragment(selection.name.value, isPageOf, within);
         }
       }),
     );
   }
 
   /** isPageOf: the field sits directly inside a paginated field, so its list is that page. */
-  private measureField(node: FieldNode, parentType: GraphQLNamedType | undefined, isPageOf: boolean): QueryShape {
+  private measureField(node: FieldNode, parentType: GraphQLNamedType | undefined, isPageOf: boolean, within: string): QueryShape {
     if (node.name.value.startsWith('__')) return LEAF;
     const definition = isObjectType(parentType) || isInterfaceType(parentType) ? parentType.getFields()[node.name.value] : undefined;
     // An unknown field: FieldsOnCorrectTypeRule reports it, nothing to measure.
@@ -116,8 +119,9 @@ export class QueryShapeMeter {
     const pageSize = this.pageSize(node, definition);
     const multiplier = pageSize ?? (isList && !isPageOf ? this.model.listCaps[key] ?? this.model.defaultListSize : 1);
     const namedType = getNamedType(definition.type);
-    const children = this.measureSelections(node.selectionSet, namedType, pageSize !== undefined && !isList);
-    return { depth: 1 + children.depth, cost: weight + multiplier * (this.rowCost(namedType) + children.cost) };
+    const children = this.measureSelections(node.selectionSet, namedType, pageSize !== undefined && !isList, key);
+    const rowCost = this.model.rowsInHand.has(`${within}>${key}`) ? 0 : this.rowCost(namedType);
+    return { depth: 1 + children.depth, cost: weight + multiplier * (rowCost + children.cost) };
   }
 
   /** 1 for a row; 0 for a value object, or a union/interface all of whose members are value objects. */
@@ -135,15 +139,15 @@ export class QueryShapeMeter {
     return this.model.maxPageSize;
   }
 
-  private measureFragment(name: string, isPageOf: boolean): QueryShape {
-    const key = `${name}:${isPageOf}`;
+  private measureFragment(name: string, isPageOf: boolean, within: string): QueryShape {
+    const key = `${name}:${isPageOf}:${within}`;
     const known = this.fragmentShapes.get(key);
     if (known) return known;
     const fragment = this.fragment(name);
     if (!fragment || this.fragmentsInProgress.has(name)) return NOTHING;
     this.fragmentsInProgress.add(name);
     const type = this.schema.getType(fragment.typeCondition.name.value) ?? undefined;
-    const shape = this.measureSelections(fragment.selectionSet, type, isPageOf);
+    const shape = this.measureSelections(fragment.selectionSet, type, isPageOf, within);
     this.fragmentsInProgress.delete(name);
     this.fragmentShapes.set(key, shape);
     return shape;

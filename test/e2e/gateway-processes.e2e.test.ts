@@ -33,6 +33,8 @@ describe('GATEWAY_PROCESSES', () => {
         env: {
           PATH: process.env.PATH ?? '', PORT: String(port), GATEWAY_PROCESSES: '2', DATABASE_URL: (await testDatabaseConfig()).url,
           AUTH_SECRET: 'gateway-processes-test-secret-0123456789', ADMIN_EMAIL: TEST_ADMIN.email, ADMIN_PASSWORD: TEST_ADMIN.password, LOG_LEVEL: 'info',
+          // The demo catalog proves the primary seeds once; with DATABASE_URL it is seeded only when asked for.
+          DEMO_DATA: 'on',
         },
       });
       const output = outputOf(child);

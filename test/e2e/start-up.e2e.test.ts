@@ -40,7 +40,8 @@ describe('npm start on a fresh data directory', () => {
     if (testDialect() === 'postgresql') {
       const orm = await openTestOrm(); // an empty database, as on a fresh deployment
       await orm.close(true);
-      Object.assign(env, { DATABASE_URL: (await testDatabaseConfig()).url, AUTH_SECRET: 'start-up-test-secret-of-at-least-32-chars' });
+      // With DATABASE_URL the demo catalog is only seeded when asked for explicitly.
+      Object.assign(env, { DATABASE_URL: (await testDatabaseConfig()).url, AUTH_SECRET: 'start-up-test-secret-of-at-least-32-chars', DEMO_DATA: 'on' });
     }
     const child = spawn(process.execPath, [build.entry('src/main.js')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const output = outputOf(child);

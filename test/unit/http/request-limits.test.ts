@@ -25,6 +25,7 @@ const model: CostModel = {
   valueTypes: new Set(['Money', 'PageInfo', 'ProductConnection', 'Session']),
   listCaps: { 'Product.variants': 5 },
   fieldWeights: { 'Mutation.logIn': 1_000 },
+  rowsInHand: new Set(),
   mutationWeight: 20,
   defaultListSize: 20,
   maxPageSize: 100,

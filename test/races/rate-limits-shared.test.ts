@@ -1,15 +1,17 @@
 import { spawn } from 'node:child_process';
 import { request } from 'node:http';
-import { RATE_LIMIT_TABLE } from '../../../src/db/orm';
-import { freePort } from '../../../tools/postgres-cluster';
-import { exitOf, outputOf } from '../../support/child-output';
-import { buildIntoScratch, ROOT, type ScratchBuild } from '../../support/scratch-build';
-import { TEST_ADMIN, type TestApp } from '../../support/test-app';
-import { openTestOrm, testDatabaseConfig, testDialect } from '../../support/test-database';
-import { CREATE_CART, freshAddress, LOG_IN, postAs, refusalOf, SIGN_UP, startLimitedApp, uniqueEmail } from './rate-limit-harness';
+import { RATE_LIMIT_TABLE } from '../../src/db/orm';
+import { freePort } from '../../tools/postgres-cluster';
+import { exitOf, outputOf } from '../support/child-output';
+import { buildIntoScratch, ROOT, type ScratchBuild } from '../support/scratch-build';
+import { TEST_ADMIN, type TestApp } from '../support/test-app';
+import { openTestOrm, testDatabaseConfig } from '../support/test-database';
+import { CREATE_CART, freshAddress, LOG_IN, postAs, refusalOf, SIGN_UP, startLimitedApp, uniqueEmail } from '../integration/rate-limits/rate-limit-harness';
 
-/** On PostgreSQL every gateway process counts in one table; the embedded default serves one process. */
-const onPostgres = testDialect() === 'postgresql' ? describe : describe.skip;
+/*
+ * On PostgreSQL every gateway process counts in one table (this folder runs on
+ * PostgreSQL only); the embedded default serves one process, counting in memory.
+ */
 
 async function countsFor(app: TestApp, keyPart: string): Promise<number[]> {
   const rows = await app.orm.em.fork().getConnection().execute<{ points: number }[]>(
@@ -18,7 +20,7 @@ async function countsFor(app: TestApp, keyPart: string): Promise<number[]> {
   return rows.map((row) => Number(row.points));
 }
 
-onPostgres('rate limits shared by gateways on one PostgreSQL', () => {
+describe('rate limits shared by gateways on one PostgreSQL', () => {
   let first: TestApp;
   let second: TestApp;
   beforeAll(async () => {
@@ -65,7 +67,7 @@ function postOnNewConnection(port: number, body: unknown, forwardedFor: string):
   });
 }
 
-onPostgres('rate limits with GATEWAY_PROCESSES=2 (the built server)', () => {
+describe('rate limits with GATEWAY_PROCESSES=2 (the built server)', () => {
   let build: ScratchBuild;
   beforeAll(() => {
     build = buildIntoScratch('rate-limits');
