@@ -65,8 +65,9 @@ export async function startServer(build: Build, payment: BenchPayment, env: Reco
     cwd: build.root,
     env: {
       ...process.env, ...env, ...stripe?.env, PORT: String(port), ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password,
-      // RATE_LIMITS off: the load comes from one address and would be throttled as an attack.
-      DEMO_DATA: 'off', RATE_LIMITS: 'off', LOG_LEVEL: 'error', AUTH_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
+      // RATE_LIMITS off: the load comes from one address and would be throttled as an attack. GUEST_COD on: the
+      // buyers are guests paying cash on delivery, the storefront workload the baseline measured.
+      DEMO_DATA: 'off', RATE_LIMITS: 'off', GUEST_COD: 'on', LOG_LEVEL: 'error', AUTH_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
