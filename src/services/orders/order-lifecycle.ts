@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '../../db/orm';
 import {
+  Cart,
+  CartStatus,
+  IdempotencyRecord,
   Order,
   OrderStatus,
   Payment,
@@ -9,6 +12,7 @@ import {
   Reservation,
   ReservationStatus,
 } from '../../entities';
+import { CHECKOUT_IDEMPOTENCY_SCOPE, idempotencyKeyFor } from '../checkout/checkout-types';
 import { reverseOrderSpend } from '../credit/credit-ledger';
 import { releaseReservations, restoreConvertedStock } from '../inventory/reservations';
 import { recordEvent, type EventToRecord } from '../outbox/outbox';
@@ -116,6 +120,21 @@ function mayCancel(order: Pick<Order, 'customerId' | 'cartId'>, actor: CancelOrd
 }
 
 /**
+ * After a pending order is cancelled (its payment failed, its session
+ * expired, or someone cancelled it): its cart is OPEN again and its
+ * idempotency claim freed, so the buyer can retry the unchanged cart (a new
+ * order, a new key). Only this order's claim: a later attempt on the same cart
+ * keeps its own.
+ */
+export async function reopenCartOf(tx: EntityManager, order: Pick<Order, 'id' | 'cartId' | 'cartVersionKey'>): Promise<void> {
+  if (!order.cartId) return;
+  await transition(tx, Cart, order.cartId, CartStatus.CHECKING_OUT, CartStatus.OPEN);
+  if (!order.cartVersionKey) return;
+  const key = idempotencyKeyFor(order.cartId, order.cartVersionKey);
+  await tx.nativeDelete(IdempotencyRecord, { scope: CHECKOUT_IDEMPOTENCY_SCOPE, key, $or: [{ resultId: order.id }, { resultId: null }] });
+}
+
+/**
  * cancelOrder for the owner, a guest with its cart id, or an admin: a
  * PENDING_PAYMENT order, or a PLACED cash-on-delivery one (nothing has been
  * collected or shipped), becomes CANCELLED with everything it took given back,
@@ -138,6 +157,7 @@ export function cancelOrder(em: EntityManager, command: CancelOrderCommand): Pro
     if (!(await cancelOrderAndRestore(tx, order, from, command.reason, command.now))) {
       return abortWith(userFailure(ErrorCode.INVALID_STATE_TRANSITION, 'The order changed state meanwhile; reload it.', 'orderId'));
     }
+    if (from === OrderStatus.PENDING_PAYMENT) await reopenCartOf(tx, order);
     await tx.refresh(order);
     return order;
   });

@@ -15,7 +15,7 @@ import {
 } from '../../../entities';
 import { CHECKOUT_IDEMPOTENCY_SCOPE, idempotencyKeyFor } from '../../checkout/checkout-types';
 import { takeStockForPaidOrder } from '../../inventory/reservations';
-import { cancelOrderAndRestore, markOrderPlaced, recordOrderPlaced } from '../../orders/order-lifecycle';
+import { cancelOrderAndRestore, markOrderPlaced, recordOrderPlaced, reopenCartOf } from '../../orders/order-lifecycle';
 import { markPaymentLinkPaid } from '../../payment-links/payment-link-admin.service';
 import { transition } from '../../state/transition';
 import { consumeRedemptions } from '../../vouchers/voucher-holds';
@@ -99,13 +99,6 @@ export async function cancelUnpaidOrder(tx: EntityManager, order: Order, outcome
     await transition(tx, Payment, { orderId: order.id }, [PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION], PaymentStatus.FAILED);
   }
   if (!(await cancelOrderAndRestore(tx, order, OrderStatus.PENDING_PAYMENT, reason, now))) return false;
-  if (order.cartId) {
-    await transition(tx, Cart, order.cartId, CartStatus.CHECKING_OUT, CartStatus.OPEN);
-    if (order.cartVersionKey) {
-      // Only this order's claim: a later attempt on the same cart keeps its own.
-      const key = idempotencyKeyFor(order.cartId, order.cartVersionKey);
-      await tx.nativeDelete(IdempotencyRecord, { scope: CHECKOUT_IDEMPOTENCY_SCOPE, key, $or: [{ resultId: order.id }, { resultId: null }] });
-    }
-  }
+  await reopenCartOf(tx, order);
   return true;
 }
