@@ -24,7 +24,9 @@ async function contextFor(deps: AppDeps, req: Request): Promise<GraphQLContext> 
   const viewer = await viewerFor(deps, em, req.headers.authorization);
   const apiKey = req.headers['x-api-key'];
   const partner = typeof apiKey === 'string' && deps.config.partnerApiKeys.includes(apiKey);
-  return new GraphQLContext(deps, em, viewer, partner);
+  const context = new GraphQLContext(deps, em, viewer, partner);
+  context.inBatch = Array.isArray(req.body);
+  return context;
 }
 
 export function createHttpApp(options: HttpAppOptions): Express {

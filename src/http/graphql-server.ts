@@ -16,6 +16,13 @@ export interface GraphQLServerOptions {
   persistedQueries?: false | PersistedQueryOptions;
 }
 
+/** Every operation of a batched request on its own database session (GraphQLContext.isolateForOperation). */
+const sessionPerBatchedOperation: ApolloServerPlugin<GraphQLContext> = {
+  async requestDidStart({ contextValue }) {
+    if (contextValue.inBatch) contextValue.isolateForOperation();
+  },
+};
+
 /**
  * Per response: the operations counter, and `Cache-Control: no-store` — every
  * answer is personal or changes with stock, so nothing may be cached. Apollo's
@@ -47,7 +54,7 @@ export async function startGraphQLServer(options: GraphQLServerOptions): Promise
     // handler would re-raise the signal mid-drain and the process would die of it.
     stopOnTerminationSignals: false,
     // The self-hosted playground lives at /playground; Apollo's landing page loads from a CDN.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), responseBookkeeping, controlCharacterGuard, rateLimitStatus, ...(options.plugins ?? [])],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), sessionPerBatchedOperation, responseBookkeeping, controlCharacterGuard, rateLimitStatus, ...(options.plugins ?? [])],
   });
   await server.start();
   return server;

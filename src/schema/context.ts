@@ -31,14 +31,33 @@ export async function viewerFor(deps: AppDeps, em: EntityManager, authorization:
  * owns its loaders without a central registry.
  */
 export class GraphQLContext {
-  private readonly loaderCache = new Map<(ctx: GraphQLContext) => unknown, unknown>();
+  private loaderCache = new Map<(ctx: GraphQLContext) => unknown, unknown>();
+  private ownEm: EntityManager;
+  /** Set for a batched HTTP request (several operations in one body): see isolateForOperation. */
+  inBatch = false;
 
   constructor(
     readonly deps: AppDeps,
-    readonly em: EntityManager,
+    em: EntityManager,
     readonly viewer: Viewer | null,
     readonly partner: boolean,
-  ) {}
+  ) {
+    this.ownEm = em;
+  }
+
+  get em(): EntityManager {
+    return this.ownEm;
+  }
+
+  /**
+   * Apollo runs the operations of a batched request at once, each on a shallow
+   * copy of this context. Each copy takes a session and loaders of its own, or
+   * two operations would share one unit of work and write through each other.
+   */
+  isolateForOperation(): void {
+    this.ownEm = this.ownEm.fork();
+    this.loaderCache = new Map();
+  }
 
   get config(): Config {
     return this.deps.config;
