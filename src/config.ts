@@ -305,6 +305,10 @@ export function loadConfig(env: Env = process.env): Config {
     if (raw === 'off' || raw === 'allow' || raw === 'only-for-partners') return raw;
     throw new ConfigError(`${name} must be off, allow or only-for-partners (got "${raw}")`);
   }, 'allow');
+  // Partners are the keys listed here (until they live in the database): a partner mode with none would refuse every partner.
+  if (persistedQueries === 'only-for-partners' && listOf(env, 'PARTNER_API_KEYS').length === 0) {
+    throw new ConfigError('PERSISTED_QUERIES=only-for-partners needs PARTNER_API_KEYS: without a key no partner can call');
+  }
   const gatewayProcesses = read(env, 'GATEWAY_PROCESSES', (n, r) => parseWholeNumber(n, r, 1, 64), 1);
   if (gatewayProcesses > 1 && database.dialect !== 'postgresql') {
     throw new ConfigError('GATEWAY_PROCESSES above 1 needs PostgreSQL (DATABASE_URL): the embedded libSQL file serves one process');
