@@ -41,10 +41,16 @@ export interface LeaseClaim {
  */
 export async function claimWithLease(em: EntityManager, claim: LeaseClaim): Promise<Record<string, unknown>[]> {
   if (!Number.isSafeInteger(claim.limit) || claim.limit < 1) throw new Error(`claim limit must be a positive integer (got ${claim.limit})`);
-  const lock = isPostgres(em) ? ' for update skip locked' : '';
+  const pick = `select id from ${claim.table} where ${claim.due} order by ${claim.orderBy} limit ${claim.limit}`;
+  if (isPostgres(em)) {
+    // The batch is picked once, in a CTE: as an `in (subquery)` the planner may run a locking LIMIT subquery more
+    // than once and claim more rows than the limit.
+    const sql = `with picked as (${pick} for update skip locked) update ${claim.table} set ${claim.lease} from picked`
+      + ` where ${claim.table}.id = picked.id returning ${claim.table}.*`;
+    return em.execute(sql, [...claim.dueParams, ...claim.leaseParams], 'all');
+  }
   // "returning" must stay between spaces: that is how the libSQL dialect knows to read rows back.
-  const sql = `update ${claim.table} set ${claim.lease} where id in (select id from ${claim.table} where ${claim.due} order by ${claim.orderBy} limit ${claim.limit}${lock}) returning *`;
-  return em.execute(sql, [...claim.leaseParams, ...claim.dueParams], 'all');
+  return em.execute(`update ${claim.table} set ${claim.lease} where id in (${pick}) returning *`, [...claim.leaseParams, ...claim.dueParams], 'all');
 }
 
 /**
