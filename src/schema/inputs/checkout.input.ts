@@ -45,6 +45,11 @@ export class CancelOrderInput {
   @IsOptional()
   @MaxLength(64)
   cartId?: string | null;
+
+  @Field(() => String, { nullable: true, description: "A guest's proof of ownership: the orderToken its confirmation answered. Not needed when signed in." })
+  @IsOptional()
+  @MaxLength(200)
+  orderToken?: string | null;
 }
 
 @InputType()

@@ -102,7 +102,8 @@ export interface CancelOrderCommand {
   orderId: string;
   reason: string;
   /** `cartId`: what a guest names to prove the order is theirs. */
-  actor: { customerId: string | null; isAdmin: boolean; cartId?: string | null };
+  /** `tokenOrderId`: the order an order token the caller holds was made for (orderTokenFor). */
+  actor: { customerId: string | null; isAdmin: boolean; cartId?: string | null; tokenOrderId?: string | null };
   now: Date;
 }
 
@@ -113,10 +114,10 @@ export interface CancelOrderCommand {
  * without it a guest could never give back the stock a cash-on-delivery order
  * holds (issue 9). A customer's order is never cancelled by cart id.
  */
-function mayCancel(order: Pick<Order, 'customerId' | 'cartId'>, actor: CancelOrderCommand['actor']): boolean {
+function mayCancel(order: Pick<Order, 'id' | 'customerId' | 'cartId'>, actor: CancelOrderCommand['actor']): boolean {
   if (actor.isAdmin) return true;
   if (order.customerId !== null) return order.customerId === actor.customerId;
-  return !!actor.cartId && order.cartId === actor.cartId;
+  return (!!actor.cartId && order.cartId === actor.cartId) || actor.tokenOrderId === order.id;
 }
 
 /**

@@ -9,11 +9,11 @@ const CANCEL = `mutation($input: CancelOrderInput!) {
 
 /**
  * Issue 9: a guest's cash-on-delivery order held its stock for good, since only
- * an admin could cancel it. Until orders carry their own token, a guest proves
- * the order is theirs with the id of the cart it was placed from (the same
- * capability that let them check it out).
+ * an admin could cancel it. A guest proves the order is theirs with its order
+ * token, or with the id of the cart it was placed from (the same capability
+ * that let them check it out).
  */
-describe('cancelOrder by a guest with its cart id', () => {
+describe('cancelOrder by a guest with its order token or cart id', () => {
   const h = usePaymentsHarness();
   const em = () => h.app.orm.em.fork();
   const cancel = (input: Record<string, unknown>, token?: string) => h.app.gql(CANCEL, { input: { reason: 'changed my mind', ...input } }, { token });
@@ -53,6 +53,28 @@ describe('cancelOrder by a guest with its cart id', () => {
     await assertCheckoutInvariants(h.app.orm);
   });
 
+  it('when a guest cancels with the orderToken its confirmation answered, then it is cancelled; another order\'s token is NOT_FOUND', async () => {
+    const first = await guestCashOrder();
+    const second = await guestCashOrder();
+    const tokenOf = async (orderId: string) => {
+      // The confirmation's token is derived from the order id, so a replay of its confirm answers it again.
+      const replay = await h.app.gql(`mutation($input: ConfirmCheckoutInput!) { confirmCheckout(input: $input) { ... on CheckoutConfirmation { orderToken order { id } } } }`, {
+        input: { cartId: (await em().findOneOrFail(Order, { id: orderId })).cartId, versionKey: (await em().findOneOrFail(Order, { id: orderId })).cartVersionKey, paymentMethod: 'CASH_ON_DELIVERY' },
+      });
+      expect(replay.data.confirmCheckout.order.id).toBe(orderId);
+      return replay.data.confirmCheckout.orderToken as string;
+    };
+
+    expect((await cancel({ orderId: first.orderId, orderToken: await tokenOf(second.orderId) })).data.cancelOrder).toMatchObject({ errorCode: 'NOT_FOUND' });
+    expect(await statusOf(first.orderId)).toBe(OrderStatus.PLACED);
+
+    const result = (await cancel({ orderId: first.orderId, orderToken: await tokenOf(first.orderId) })).data.cancelOrder;
+
+    expect(result).toEqual({ __typename: 'Order', id: first.orderId, status: 'CANCELLED' });
+    expect(await onHand(first.ready.variants[0].id)).toBe(2);
+    await assertCheckoutInvariants(h.app.orm);
+  });
+
   it('when the cart id is not the order\'s, then NOT_FOUND and the order stands', async () => {
     const { ready, orderId } = await guestCashOrder();
     const other = await buildReadyCart(em(), { lines: [{ price: 500, stock: 1, quantity: 1 }] });
@@ -64,7 +86,7 @@ describe('cancelOrder by a guest with its cart id', () => {
     expect(await onHand(ready.variants[0].id)).toBe(0);
   });
 
-  it('when an anonymous caller names no cart id, then it must sign in, as before', async () => {
+  it('when an anonymous caller names neither a cart id nor an order token, then it must sign in, as before', async () => {
     const { orderId } = await guestCashOrder();
 
     const response = await cancel({ orderId });
