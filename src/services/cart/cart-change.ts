@@ -1,12 +1,15 @@
 import type { Config } from '../../config';
 import type { EntityManager } from '../../db/orm';
+import { isPostgres } from '../../db/orm';
 import { CartStatus } from '../../entities';
 import type { Clock } from '../shared/clock';
-import { abortWith, success, type Outcome } from '../shared/outcome';
+import { abortWith, FailureSignal, success, type Outcome } from '../shared/outcome';
 import { transactionalOutcome } from '../shared/transactions';
 import { canAccessSnapshot, cartClosed, cartNotFound, type CartActor } from './cart-access';
 import { readCartSnapshot, type CartSnapshot, type SnapshotExtras } from './cart-snapshot';
 import { runWrite } from './cart-sql';
+import { writeClaimed, type RecordedWrites } from './cart-guarded-write';
+import { runLineWrite, updateCartColumns, type LineWrite } from './cart-writes';
 
 export interface CartServiceDeps {
   em: EntityManager;
@@ -30,46 +33,122 @@ export interface CartChangePlan {
   now: Date;
   /** Cart columns the change sets whatever the cart holds, so they ride on the claiming update. */
   presets?: CartPreset[];
+  /**
+   * The claim also moves `next_line_position` on by one, and the snapshot the
+   * change sees already counts it: a new line takes `nextLinePosition - 1`
+   * without a second cart update. A merge leaves that number unused.
+   */
+  reservesPosition?: boolean;
   /** Look-ups the change needs (the variant being added, its stock ...), read with the cart in one statement. */
   extras?: SnapshotExtras;
+  /**
+   * The change only reads through `tx`, writes only through `write`, and shows
+   * the presets' effect in the cart it answers. Then on PostgreSQL it may run
+   * with no transaction at all (see changeOpenCart).
+   */
+  optimistic?: boolean;
+}
+
+/** How a change writes: line writes and cart columns, applied in the claim's transaction or composed into one guarded statement. */
+export interface CartWriter {
+  line(write: LineWrite): Promise<void>;
+  /** Cart columns set from what was read. Column names are the caller's constants. */
+  columns(values: Record<string, unknown>): Promise<void>;
 }
 
 export interface CartChangeContext {
   tx: EntityManager;
-  /** The open cart as committed, version already bumped, presets applied. */
+  /** The open cart as it will be once claimed: version bumped, position reserved, presets applied by the database. */
   snapshot: CartSnapshot;
   /** The raw row of the read, for the plan's extras. */
   row: Record<string, unknown>;
+  write: CartWriter;
 }
 
-/** Writes what changed (nothing for the cart row's version: that is done) and returns the cart as it now is. */
+/** Writes what changed through `write` and returns the cart as it now is. */
 type CartChange = (context: CartChangeContext) => Promise<CartSnapshot | typeof UNCHANGED>;
 
 /**
- * The one shape of every cart mutation, in one short transaction:
+ * The one shape of every cart mutation. Two ways to run it, same answers:
  *
+ * Optimistic (PostgreSQL, plans marked `optimistic`): read the cart and the
+ * plan's look-ups in one statement, decide in memory, then write everything in
+ * ONE statement whose first part is the claim `update carts set version =
+ * version + 1 … where id = ? and version = <read>`; the line writes are
+ * guarded on that claim (cart-guarded-write.ts). Two statements, no
+ * transaction, no row held while deciding. When the claim finds another
+ * version (someone changed the cart in between), nothing was written and the
+ * change runs again the locking way below, which queues instead.
+ *
+ * Locking (libSQL, and every plan that writes more than a cart change):
  * 1. Claim: `update carts set version = version + 1, ...presets where id = ?`.
  *    On PostgreSQL that update takes the cart's row lock, so concurrent changes
  *    to one cart queue here and none is lost; libSQL serializes writers anyway.
- *    Claiming first is what lets a change of lines alone skip a separate lock
- *    statement and a separate version bump.
  * 2. Read: the cart, lines, catalog facts, pricing inputs and the plan's
  *    look-ups in one statement. It starts after the claim, so under READ
  *    COMMITTED it sees whatever a change committed while this one waited.
- * 3. Decide in memory (access, open, the change's own rules) and write only
- *    what changed; the answer is built from memory too.
+ * 3. Decide in memory and write only what changed; the answer is built from memory.
  *
  * A business failure, a cart that is not the actor's, or a change with nothing
- * to do rolls the whole transaction back, claim included: nothing is written.
+ * to do writes nothing (the locking way rolls its claim back).
  */
 export async function changeOpenCart(deps: CartServiceDeps, cartId: string, plan: CartChangePlan, change: CartChange): Promise<Outcome<CartSnapshot>> {
+  if (plan.optimistic && isPostgres(deps.em)) {
+    const outcome = await changeIfUnchanged(deps, cartId, plan, change);
+    if (outcome !== CONTENDED) return outcome;
+  }
+  return changeUnderClaim(deps, cartId, plan, change);
+}
+
+const CONTENDED = Symbol('contended');
+
+async function changeIfUnchanged(
+  deps: CartServiceDeps, cartId: string, plan: CartChangePlan, change: CartChange,
+): Promise<Outcome<CartSnapshot> | typeof CONTENDED> {
+  const em = deps.em;
+  const read = await readCartSnapshot(em, cartId, plan.extras);
+  if (!read || !canAccessSnapshot(read.snapshot, deps.actor)) return { ok: false, failure: cartNotFound() };
+  if (read.snapshot.status !== CartStatus.OPEN) return { ok: false, failure: cartClosed() };
+  const recorded: RecordedWrites = { lines: [], columns: {} };
+  const write: CartWriter = {
+    line: async (lineWrite) => void recorded.lines.push(lineWrite),
+    columns: async (values) => void Object.assign(recorded.columns, values),
+  };
+  const snapshot = asClaimed(read.snapshot, plan);
+  let changed: CartSnapshot | typeof UNCHANGED;
+  try {
+    changed = await change({ tx: em, snapshot, row: read.row, write });
+  } catch (error) {
+    if (error instanceof FailureSignal) return { ok: false, failure: error.failure };
+    throw error;
+  }
+  if (changed === UNCHANGED) return success(read.snapshot);
+  const claimed = await writeClaimed(em, { cartId, version: read.snapshot.version, now: plan.now, claimSets: claimSets(plan) }, recorded);
+  return claimed ? success(changed) : CONTENDED;
+}
+
+/** The read cart as the claim will leave it: what the locking way's read-after-claim shows. */
+function asClaimed(read: CartSnapshot, plan: CartChangePlan): CartSnapshot {
+  return { ...read, version: read.version + 1, updatedAt: plan.now, nextLinePosition: read.nextLinePosition + (plan.reservesPosition ? 1 : 0) };
+}
+
+/** The claim's own assignments besides version and updated_at. */
+function claimSets(plan: CartChangePlan): CartPreset[] {
+  return [...(plan.reservesPosition ? [{ sql: 'next_line_position = next_line_position + 1', params: [] }] : []), ...(plan.presets ?? [])];
+}
+
+async function changeUnderClaim(deps: CartServiceDeps, cartId: string, plan: CartChangePlan, change: CartChange): Promise<Outcome<CartSnapshot>> {
   try {
     return await transactionalOutcome(deps.em, async (tx) => {
       if (!(await claimCart(tx, cartId, plan))) return abortWith(cartNotFound());
       const read = await readCartSnapshot(tx, cartId, plan.extras);
       if (!read || !canAccessSnapshot(read.snapshot, deps.actor)) return abortWith(cartNotFound());
       if (read.snapshot.status !== CartStatus.OPEN) return abortWith(cartClosed());
-      const changed = await change({ tx, snapshot: read.snapshot, row: read.row });
+      const write: CartWriter = {
+        line: (lineWrite) => runLineWrite(tx, lineWrite),
+        columns: (values) => updateCartColumns(tx, cartId, values),
+      };
+      const changed = await change({ tx, snapshot: read.snapshot, row: read.row, write });
       if (changed === UNCHANGED) throw new NothingToWrite(read.snapshot);
       return changed;
     });
@@ -80,7 +159,7 @@ export async function changeOpenCart(deps: CartServiceDeps, cartId: string, plan
 }
 
 async function claimCart(tx: EntityManager, cartId: string, plan: CartChangePlan): Promise<boolean> {
-  const presets = plan.presets ?? [];
+  const presets = claimSets(plan);
   const sets = ['version = version + 1', 'updated_at = ?', ...presets.map((preset) => preset.sql)].join(', ');
   const params = [plan.now, ...presets.flatMap((preset) => preset.params), cartId];
   return (await runWrite(tx, `update carts set ${sets} where id = ?`, params)) === 1;

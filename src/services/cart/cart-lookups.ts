@@ -1,5 +1,5 @@
 import type { CartDialect } from './cart-sql';
-import { intOf, jsonOf } from './cart-sql';
+import { intOf, intOrNull, jsonOf } from './cart-sql';
 import {
   VARIANT_FIELDS, variantFromJson, voucherJson, vouchersFromJson,
   type ShippingMethodSnapshot, type SnapshotExtras, type VariantFacts, type VoucherSnapshot,
@@ -45,3 +45,11 @@ export const voucherLookup = (d: CartDialect, code: string): SnapshotExtras => (
 });
 
 export const voucherFound = (row: Record<string, unknown>): VoucherSnapshot | null => vouchersFromJson(row.lookup_voucher)[0] ?? null;
+
+/** A country's tax rate in basis points (0 where none is set, as the snapshot reads it). */
+export const taxRateLookup = (country: string): SnapshotExtras => ({
+  columns: ['(select t.rate_bps from tax_rates t where t.country = ?) as lookup_tax_rate_bps'],
+  params: [country],
+});
+
+export const taxRateFound = (row: Record<string, unknown>): number => intOrNull(row.lookup_tax_rate_bps) ?? 0;

@@ -122,11 +122,14 @@ export const voucherJson = (d: CartDialect, condition: string): string =>
 export interface SnapshotExtras {
   columns: string[];
   params: unknown[];
+  /** A common table expression the columns may use (`name as (…)`), with its parameters; it comes first in the statement. */
+  prelude?: { sql: string; params: unknown[] };
 }
 
 function snapshotSql(d: CartDialect, extras: SnapshotExtras): string {
   // Joined with spaces, not newlines: the statement log prints it on one line.
   return [
+    ...(extras.prelude ? [`with ${extras.prelude.sql}`] : []),
     'select c.id, c.status, c.currency, c.email, c.customer_id, cu.email as customer_email, c.voucher_codes,',
     'c.shipping_method_id, sm.name as shipping_method_name, sm.price as shipping_method_price, sm.currency as shipping_method_currency,',
     'c.shipping_address, c.version, c.prices_validated_at, c.next_line_position, c.created_at, c.updated_at, tr.rate_bps as tax_rate_bps,',
@@ -168,7 +171,7 @@ export async function readCartSnapshot(
   cartId: string,
   extras: SnapshotExtras = { columns: [], params: [] },
 ): Promise<{ snapshot: CartSnapshot; row: Record<string, unknown> } | null> {
-  const rows = await queryRows(em, snapshotSql(cartDialect(em), extras), [...extras.params, cartId]);
+  const rows = await queryRows(em, snapshotSql(cartDialect(em), extras), [...(extras.prelude?.params ?? []), ...extras.params, cartId]);
   return rows.length === 0 ? null : { snapshot: snapshotFromRow(rows[0]), row: rows[0] };
 }
 

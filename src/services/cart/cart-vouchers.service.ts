@@ -1,14 +1,12 @@
-import type { EntityManager } from '../../db/orm';
 import { ErrorCode } from '../shared/error-code';
 import { isId } from '../shared/ids';
 import { abortWith, userFailure, type Outcome } from '../shared/outcome';
 import { cartNotFound } from './cart-access';
-import { changeOpenCart, UNCHANGED, type CartServiceDeps } from './cart-change';
+import { changeOpenCart, UNCHANGED, type CartServiceDeps, type CartWriter } from './cart-change';
 import { voucherFound, voucherLookup } from './cart-lookups';
 import { snapshotSubtotal } from './cart-pricing';
 import type { CartSnapshot, VoucherSnapshot } from './cart-snapshot';
 import { cartDialect } from './cart-sql';
-import { updateCartColumns } from './cart-writes';
 import { checkVoucherEligibility, normalizeVoucherCode, voucherCustomerKey } from './voucher-eligibility';
 
 export interface CartVoucherCommand { cartId: string; code: string }
@@ -35,7 +33,7 @@ export class CartVoucherService {
     if (invalid) return { ok: false, failure: invalid };
     const now = this.deps.clock.now();
     const extras = voucherLookup(cartDialect(this.deps.em), code);
-    return changeOpenCart(this.deps, command.cartId, { now, extras }, async ({ tx, snapshot, row }) => {
+    return changeOpenCart(this.deps, command.cartId, { now, extras, optimistic: true }, async ({ tx, snapshot, row, write }) => {
       const voucher = voucherFound(row);
       if (!voucher) return abortWith(voucherNotFound());
       const ineligible = await checkVoucherEligibility(tx, voucher, {
@@ -49,7 +47,7 @@ export class CartVoucherService {
       if (snapshot.voucherCodes.length >= MAX_VOUCHERS_PER_CART) {
         return abortWith(userFailure(ErrorCode.VOUCHER_NOT_APPLICABLE, `A cart holds at most ${MAX_VOUCHERS_PER_CART} vouchers.`, 'code'));
       }
-      return writeCodes(tx, snapshot, [...snapshot.voucherCodes, voucher.code], [...snapshot.pricingInputs.vouchers, voucher]);
+      return writeCodes(write, snapshot, [...snapshot.voucherCodes, voucher.code], [...snapshot.pricingInputs.vouchers, voucher]);
     });
   }
 
@@ -57,17 +55,17 @@ export class CartVoucherService {
     const code = normalizeVoucherCode(command.code);
     const invalid = commandFailure(command.cartId, code);
     if (invalid) return { ok: false, failure: invalid };
-    return changeOpenCart(this.deps, command.cartId, { now: this.deps.clock.now() }, async ({ tx, snapshot }) => {
+    return changeOpenCart(this.deps, command.cartId, { now: this.deps.clock.now(), optimistic: true }, async ({ snapshot, write }) => {
       if (!snapshot.voucherCodes.includes(code)) return abortWith(userFailure(ErrorCode.VOUCHER_NOT_FOUND, 'This voucher is not on the cart.', 'code'));
       const codes = snapshot.voucherCodes.filter((applied) => applied !== code);
-      return writeCodes(tx, snapshot, codes, snapshot.pricingInputs.vouchers.filter((voucher) => voucher.code !== code));
+      return writeCodes(write, snapshot, codes, snapshot.pricingInputs.vouchers.filter((voucher) => voucher.code !== code));
     });
   }
 }
 
 /** Stores the new code list and answers with pricing inputs that match it, so the answer is priced without another read. */
-async function writeCodes(tx: EntityManager, snapshot: CartSnapshot, voucherCodes: string[], vouchers: VoucherSnapshot[]): Promise<CartSnapshot> {
-  await updateCartColumns(tx, snapshot.id, { voucher_codes: JSON.stringify(voucherCodes) });
+async function writeCodes(write: CartWriter, snapshot: CartSnapshot, voucherCodes: string[], vouchers: VoucherSnapshot[]): Promise<CartSnapshot> {
+  await write.columns({ voucher_codes: JSON.stringify(voucherCodes) });
   return { ...snapshot, voucherCodes, pricingInputs: { ...snapshot.pricingInputs, voucherCodes, vouchers } };
 }
 

@@ -4,23 +4,48 @@ import type { CartLineSnapshot } from './cart-snapshot';
 
 /**
  * The writes of cart mutations: one statement each, only the columns that
- * change, inside the caller's transaction (after changeOpenCart's claim, which
- * bumps the version and holds the row).
+ * change. Run inside the caller's transaction after changeOpenCart's claim
+ * (which bumps the version and holds the row), or composed by cart-change.ts
+ * into the claim's own statement behind a guard (see `lineWriteSql`).
  */
 
-export async function insertLine(tx: EntityManager, cartId: string, line: CartLineSnapshot): Promise<void> {
-  await runWrite(tx, 'insert into cart_lines (id, cart_id, variant_id, quantity, unit_price, position) values (?, ?, ?, ?, ?, ?)', [
-    line.id, cartId, line.variantId, line.quantity, line.unitPrice, line.position,
-  ]);
+export type LineWrite =
+  | { kind: 'insert'; cartId: string; line: CartLineSnapshot }
+  | { kind: 'update'; line: Pick<CartLineSnapshot, 'id' | 'quantity' | 'unitPrice'> }
+  | { kind: 'delete'; lineId: string };
+
+export interface SqlStatement { sql: string; params: unknown[] }
+
+/**
+ * The statement of a line write. With `guard` (the name of a common table
+ * expression of the same statement) it applies only when that expression
+ * returned a row: the form cart-change.ts composes after a guarded claim.
+ */
+export function lineWriteSql(write: LineWrite, guard?: string): SqlStatement {
+  const onlyIfClaimed = guard ? ` and exists (select 1 from ${guard})` : '';
+  switch (write.kind) {
+    case 'insert': {
+      const { line } = write;
+      return {
+        sql: `insert into cart_lines (id, cart_id, variant_id, quantity, unit_price, position) select ?, ?, ?, ?, ?, ?${guard ? ` from ${guard}` : ''}`,
+        params: [line.id, write.cartId, line.variantId, line.quantity, line.unitPrice, line.position],
+      };
+    }
+    case 'update':
+      return { sql: `update cart_lines set quantity = ?, unit_price = ? where id = ?${onlyIfClaimed}`, params: [write.line.quantity, write.line.unitPrice, write.line.id] };
+    case 'delete':
+      return { sql: `delete from cart_lines where id = ?${onlyIfClaimed}`, params: [write.lineId] };
+  }
 }
 
-export async function updateLine(tx: EntityManager, line: Pick<CartLineSnapshot, 'id' | 'quantity' | 'unitPrice'>): Promise<void> {
-  await runWrite(tx, 'update cart_lines set quantity = ?, unit_price = ? where id = ?', [line.quantity, line.unitPrice, line.id]);
+export async function runLineWrite(tx: EntityManager, write: LineWrite): Promise<void> {
+  const { sql, params } = lineWriteSql(write);
+  await runWrite(tx, sql, params);
 }
 
-export async function deleteLine(tx: EntityManager, lineId: string): Promise<void> {
-  await runWrite(tx, 'delete from cart_lines where id = ?', [lineId]);
-}
+export const insertLine = (tx: EntityManager, cartId: string, line: CartLineSnapshot): Promise<void> => runLineWrite(tx, { kind: 'insert', cartId, line });
+
+export const updateLine = (tx: EntityManager, line: Pick<CartLineSnapshot, 'id' | 'quantity' | 'unitPrice'>): Promise<void> => runLineWrite(tx, { kind: 'update', line });
 
 /** Re-stamps several lines' unit prices in one statement. */
 export async function setLinePrices(tx: EntityManager, lines: readonly Pick<CartLineSnapshot, 'id' | 'unitPrice'>[]): Promise<void> {
@@ -30,8 +55,14 @@ export async function setLinePrices(tx: EntityManager, lines: readonly Pick<Cart
   await runWrite(tx, `update cart_lines set unit_price = case id ${cases} end where id in (?)`, params);
 }
 
-/** Cart columns a change sets after reading (the version moved with the claim already). Columns are the caller's constants. */
-export async function updateCartColumns(tx: EntityManager, cartId: string, values: Record<string, unknown>): Promise<void> {
+/** `column = ?` assignments for cart columns a change sets. Columns are the caller's constants, never input. */
+export function columnAssignments(values: Record<string, unknown>): SqlStatement {
   const columns = Object.keys(values);
-  await runWrite(tx, `update carts set ${columns.map((column) => `${column} = ?`).join(', ')} where id = ?`, [...columns.map((column) => values[column]), cartId]);
+  return { sql: columns.map((column) => `${column} = ?`).join(', '), params: columns.map((column) => values[column]) };
+}
+
+/** Cart columns a change sets after reading (the version moved with the claim already). */
+export async function updateCartColumns(tx: EntityManager, cartId: string, values: Record<string, unknown>): Promise<void> {
+  const assignments = columnAssignments(values);
+  await runWrite(tx, `update carts set ${assignments.sql} where id = ?`, [...assignments.params, cartId]);
 }

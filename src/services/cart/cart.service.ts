@@ -7,11 +7,12 @@ import { isId } from '../shared/ids';
 import { abortWith, insufficientStock, userFailure, type Outcome } from '../shared/outcome';
 import { cartNotFound, findVisibleSnapshot } from './cart-access';
 import { changeOpenCart, type CartServiceDeps } from './cart-change';
-import { combineExtras, NO_EXTRAS, shippingMethodFound, shippingMethodLookup, variantFound, variantLookup } from './cart-lookups';
+import {
+  combineExtras, NO_EXTRAS, shippingMethodFound, shippingMethodLookup, taxRateFound, taxRateLookup, variantFound, variantLookup,
+} from './cart-lookups';
 import type { CartLineSnapshot, CartSnapshot } from './cart-snapshot';
 import { cartDialect, runWrite } from './cart-sql';
 import { stockFound, stockLookup, stockShortfall } from './cart-stock';
-import { deleteLine, insertLine, updateCartColumns, updateLine } from './cart-writes';
 import { overReservationCap } from './line-caps';
 import { validateAddress } from './shipping-address';
 
@@ -30,16 +31,9 @@ export interface SetShippingAddressCommand { cartId: string; address: AddressVal
 export type NewCart = Omit<CartSnapshot, 'customerEmail'>;
 
 /**
- * A new line takes the position the claim reserved (`next_line_position` moves
- * with every addCartLine claim, so that a new line needs no second cart
- * update). A merge leaves that number unused: positions only order lines.
- */
-const RESERVE_POSITION = { sql: 'next_line_position = next_line_position + 1', params: [] };
-
-/**
  * Cart contents: lines, shipping method and address. Every change runs through
- * `changeOpenCart` (one transaction: claim and bump, one read, the writes that
- * changed) and answers the cart from memory. Stock and price checks here are
+ * `changeOpenCart` (one read, the claim and the writes that changed; on
+ * PostgreSQL one guarded statement, no transaction) and answers the cart from memory. Stock and price checks here are
  * what the buyer sees; checkout repeats the binding ones.
  */
 export class CartService {
@@ -73,7 +67,8 @@ export class CartService {
     if (invalid) return { ok: false, failure: invalid };
     const now = this.deps.clock.now();
     const extras = combineExtras(variantLookup(cartDialect(this.deps.em), command.variantId), stockLookup({ sql: '?', params: [command.variantId] }, now));
-    return changeOpenCart(this.deps, command.cartId, { now, presets: [RESERVE_POSITION], extras }, async ({ tx, snapshot, row }) => {
+    // A new line takes the position the claim reserves; a merge leaves that number unused: positions only order lines.
+    return changeOpenCart(this.deps, command.cartId, { now, reservesPosition: true, extras, optimistic: true }, async ({ snapshot, row, write }) => {
       const variant = variantFound(row);
       if (!variant) return abortWith(userFailure(ErrorCode.NOT_FOUND, 'No such variant.', 'variantId'));
       if (variant.variantCurrency !== snapshot.currency) {
@@ -87,14 +82,14 @@ export class CartService {
       // Touching a line shows the buyer the current price.
       if (line) {
         const updated = { ...line, ...variant, quantity, unitPrice: variant.catalogPrice };
-        await updateLine(tx, updated);
+        await write.line({ kind: 'update', line: updated });
         return withLines(snapshot, snapshot.lines.map((candidate) => (candidate.id === line.id ? updated : candidate)));
       }
       if (snapshot.lines.length >= MAX_CART_LINES) {
         return abortWith(userFailure(ErrorCode.VALIDATION_FAILED, `A cart holds at most ${MAX_CART_LINES} different items.`, 'variantId'));
       }
       const added: CartLineSnapshot = { ...variant, id: newId(), quantity, unitPrice: variant.catalogPrice, position: snapshot.nextLinePosition - 1 };
-      await insertLine(tx, snapshot.id, added);
+      await write.line({ kind: 'insert', cartId: snapshot.id, line: added });
       return withLines(snapshot, [...snapshot.lines, added]);
     });
   }
@@ -107,17 +102,17 @@ export class CartService {
     // The stock of the line's variant is read along, in case the change raises it.
     const lineVariant = { sql: '(select ll.variant_id from cart_lines ll where ll.id = ? and ll.cart_id = c.id)', params: [command.lineId] };
     const extras = command.quantity > 0 ? stockLookup(lineVariant, now) : NO_EXTRAS;
-    return changeOpenCart(this.deps, command.cartId, { now, extras }, async ({ tx, snapshot, row }) => {
+    return changeOpenCart(this.deps, command.cartId, { now, extras, optimistic: true }, async ({ snapshot, row, write }) => {
       const line = snapshot.lines.find((candidate) => candidate.id === command.lineId);
       if (!line) return abortWith(userFailure(ErrorCode.NOT_FOUND, 'This cart has no such line.', 'lineId'));
       if (command.quantity === 0) {
-        await deleteLine(tx, line.id);
+        await write.line({ kind: 'delete', lineId: line.id });
         return withLines(snapshot, snapshot.lines.filter((candidate) => candidate.id !== line.id));
       }
       if (command.quantity > line.quantity) requireStock(stockShortfall(stockFound(row), line.variantId, command.quantity));
       // Touching a line shows the buyer the current price, as adding it did.
       const updated = { ...line, quantity: command.quantity, unitPrice: line.catalogPrice };
-      await updateLine(tx, updated);
+      await write.line({ kind: 'update', line: updated });
       return withLines(snapshot, snapshot.lines.map((candidate) => (candidate.id === line.id ? updated : candidate)));
     });
   }
@@ -126,24 +121,33 @@ export class CartService {
     const invalid = idFailure(command, ['cartId', 'shippingMethodId']);
     if (invalid) return { ok: false, failure: invalid };
     const extras = shippingMethodLookup(cartDialect(this.deps.em), command.shippingMethodId);
-    return changeOpenCart(this.deps, command.cartId, { now: this.deps.clock.now(), extras }, async ({ tx, snapshot, row }) => {
+    return changeOpenCart(this.deps, command.cartId, { now: this.deps.clock.now(), extras, optimistic: true }, async ({ snapshot, row, write }) => {
       const method = shippingMethodFound(row);
       if (!method) return abortWith(userFailure(ErrorCode.NOT_FOUND, 'No such shipping method.', 'shippingMethodId'));
       if (method.currency !== snapshot.currency) {
         return abortWith(userFailure(ErrorCode.CURRENCY_MISMATCH, `This shipping method is priced in ${method.currency}, the cart in ${snapshot.currency}.`, 'shippingMethodId'));
       }
-      await updateCartColumns(tx, snapshot.id, { shipping_method_id: method.id });
+      await write.columns({ shipping_method_id: method.id });
       return { ...snapshot, shippingMethod: method };
     });
   }
 
-  /** The address needs nothing from the cart, so it rides on the claim; the read then brings its country's tax rate. */
+  /**
+   * The address needs nothing from the cart, so it rides on the claim; the read
+   * brings the new country's tax rate along, so the answer is priced for it.
+   */
   async setShippingAddress(command: SetShippingAddressCommand): Promise<Outcome<CartSnapshot>> {
     if (!isId(command.cartId)) return { ok: false, failure: cartNotFound() };
     const checked = validateAddress(command.address);
     if ('failure' in checked) return { ok: false, failure: checked.failure };
-    const presets = [{ sql: 'shipping_address = ?', params: [JSON.stringify(checked.address)] }];
-    return changeOpenCart(this.deps, command.cartId, { now: this.deps.clock.now(), presets }, async ({ snapshot }) => snapshot);
+    const { address } = checked;
+    const presets = [{ sql: 'shipping_address = ?', params: [JSON.stringify(address)] }];
+    const plan = { now: this.deps.clock.now(), presets, extras: taxRateLookup(address.country), optimistic: true };
+    return changeOpenCart(this.deps, command.cartId, plan, async ({ snapshot, row }) => ({
+      ...snapshot,
+      shippingAddress: address,
+      pricingInputs: { ...snapshot.pricingInputs, country: address.country, taxRateBps: taxRateFound(row) },
+    }));
   }
 }
 

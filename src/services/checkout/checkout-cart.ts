@@ -25,7 +25,28 @@ export interface CheckoutCart {
 /** The customer key of redemptions (voucherCustomerKey), computed in SQL from the cart row. */
 const CUSTOMER_KEY_SQL = "case when c.customer_id is not null then cast(c.customer_id as text) else 'email:' || lower(trim(c.email)) end";
 
-export async function readCheckoutCart(tx: EntityManager, cartId: string, idempotency: { scope: string; key: string }): Promise<CheckoutCart | null> {
+/**
+ * On PostgreSQL the read may take the cart's row lock itself (`lockNowait`),
+ * in a common table expression of the same statement: `locked as (select …
+ * for update nowait)`. A lock taken inside a statement does not refresh that
+ * statement's snapshot, so the lock's row (the newest committed version) is
+ * compared with the snapshot's: when a change committed between the two, the
+ * versions differ and the cart is read again, after the lock, as a statement
+ * of its own would have. A busy row fails the statement at once (55P03).
+ */
+export async function readCheckoutCart(
+  tx: EntityManager, cartId: string, idempotency: { scope: string; key: string }, options: { lockNowait?: boolean } = {},
+): Promise<CheckoutCart | null> {
+  if (!options.lockNowait) return readOnce(tx, cartId, idempotency, null);
+  const prelude = { sql: 'locked as (select id, version from carts where id = ? for update nowait)', params: [cartId] };
+  const read = await readOnce(tx, cartId, idempotency, prelude);
+  if (read && read.lockedVersion !== read.snapshot.version) return readOnce(tx, cartId, idempotency, null);
+  return read;
+}
+
+async function readOnce(
+  tx: EntityManager, cartId: string, idempotency: { scope: string; key: string }, prelude: { sql: string; params: unknown[] } | null,
+): Promise<(CheckoutCart & { lockedVersion: number | null }) | null> {
   const d = cartDialect(tx);
   const columns = [
     `(select ${d.object([['status', 'i.status'], ['resultId', 'i.result_id']])} from idempotency_records i where i.scope = ? and i.key = ?) as earlier`,
@@ -35,9 +56,10 @@ export async function readCheckoutCart(tx: EntityManager, cartId: string, idempo
       + ` where vr.customer_key = ${CUSTOMER_KEY_SQL} and vr.status <> ?`
       + ` and vr.voucher_id in (select vo2.id from vouchers vo2 where vo2.code in (${d.elements('c.voucher_codes')}))) as live_slots`,
     '(select count(*) from stock_levels s where s.variant_id in (select l2.variant_id from cart_lines l2 where l2.cart_id = c.id)) as stock_rows',
+    ...(prelude ? ['(select lk.version from locked lk) as locked_version'] : []),
   ];
   const params = [idempotency.scope, idempotency.key, ReservationStatus.ACTIVE, RedemptionStatus.RELEASED];
-  const read = await readCartSnapshot(tx, cartId, { columns, params });
+  const read = await readCartSnapshot(tx, cartId, { columns, params, ...(prelude ? { prelude } : {}) });
   if (!read) return null;
   const { row, snapshot } = read;
   const earlier = row.earlier == null ? null : jsonOf<{ status: string; resultId: unknown }>(row.earlier);
@@ -54,5 +76,6 @@ export async function readCheckoutCart(tx: EntityManager, cartId: string, idempo
     })),
     liveSlots,
     stockRows: intOf(row.stock_rows),
+    lockedVersion: row.locked_version == null ? null : intOf(row.locked_version),
   };
 }

@@ -1,3 +1,4 @@
+import { insertWhenFlushed } from '../../db/held-inserts';
 import type { EntityManager } from '../../db/orm';
 import { OutboxEvent } from '../../entities';
 import { newId } from '../../entities/columns';
@@ -19,10 +20,12 @@ export function recordEvent(em: EntityManager, event: EventToRecord): OutboxEven
 }
 
 /**
- * The same, written at once with one insert instead of through the unit of
- * work: for hot paths that load no entities and so have nothing else to flush.
+ * The same, written with one insert instead of through the unit of work: for
+ * hot paths that load no entities and so have nothing else to flush. Nothing
+ * reads an event back in its own transaction, so a transaction that holds
+ * inserts sends it with its last one (held-inserts.ts).
  */
 export async function insertEvent(em: EntityManager, event: EventToRecord): Promise<void> {
   const now = new Date();
-  await em.insert(OutboxEvent, { id: newId(), type: event.type, aggregateId: event.aggregateId, payload: event.payload, createdAt: now, nextAttemptAt: now, attempts: 0 });
+  await insertWhenFlushed(em, OutboxEvent, { id: newId(), type: event.type, aggregateId: event.aggregateId, payload: event.payload, createdAt: now, nextAttemptAt: now, attempts: 0 });
 }

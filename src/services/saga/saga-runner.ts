@@ -1,3 +1,4 @@
+import { flushHeld, holdInserts, insertWithHeld } from '../../db/held-inserts';
 import type { EntityManager } from '../../db/orm';
 import { SagaExecution, SagaStatus } from '../../entities';
 import { FailureSignal, success, type Outcome } from '../shared/outcome';
@@ -137,6 +138,8 @@ export class SagaRunner<Input, Deps, S extends SagaShape> {
         run.records = { ...committed.records };
         reached.length = 0;
         return em.fork().transactional(async (tx) => {
+          // Rows the steps write and never read back go out with the saga row's insert.
+          holdInserts(tx as EntityManager);
           for (let index = from; index < to; index++) {
             await this.invokeStep(tx as EntityManager, run, index);
             reached.push(this.definition.steps[index].id);
@@ -204,9 +207,10 @@ export class SagaRunner<Input, Deps, S extends SagaShape> {
     const data = { input: run.input, steps: run.records } as unknown as Record<string, unknown>;
     if (run.persistedSteps === 0) {
       const status = done ? SagaStatus.COMPLETED : SagaStatus.RUNNING;
-      await tx.insert(SagaExecution, { id: run.sagaId, kind, key: run.key, status, stepsCompleted: reached, data, createdAt: now, updatedAt: now });
+      await insertWithHeld(tx, SagaExecution, { id: run.sagaId, kind, key: run.key, status, stepsCompleted: reached, data, createdAt: now, updatedAt: now });
       return;
     }
+    await flushHeld(tx);
     const guard = { id: run.sagaId, stepsCompleted: run.persistedSteps };
     const fields = { stepsCompleted: reached, data, updatedAt: now };
     const moved = done

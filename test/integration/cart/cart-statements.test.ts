@@ -8,14 +8,18 @@ import { useCartTestApp } from './cart-test-app';
 /**
  * Statement budgets of every cart request (issue 8, "one read per cart
  * mutation"), BEGIN and COMMIT included, on the cart a buyer has mid-flow:
- * two lines, a shipping method, a taxed address and a voucher. A mutation is
- * BEGIN, the claiming version bump (the row lock on PostgreSQL), one read, the
- * one write that changed, COMMIT — the same on both dialects. (Before issue 8
- * these took 6 to 11, createCart 3, the cart query 3, startCheckout 12 to 13.)
+ * two lines, a shipping method, a taxed address and a voucher.
+ * - PostgreSQL: one read, then one guarded statement holding the claim and the
+ *   writes (cart-guarded-write.ts), no transaction; nothing to write is the read alone.
+ * - libSQL: BEGIN, the claiming version bump, one read, the one write that
+ *   changed, COMMIT; the change rides on the claim (setShippingAddress), or
+ *   nothing is to be written and it rolls back, in four.
+ * (Before issue 8 these took 6 to 11, createCart 3, the cart query 3,
+ * startCheckout 12 to 13; before the guarded statement, 5 on PostgreSQL too.)
  */
-const MUTATION = 5;
-/** The change rides on the claim (setShippingAddress), or nothing is to be written and it rolls back (a voucher already on). */
-const CLAIM_ONLY = 4;
+const MUTATION = testDialect() === 'postgresql' ? 2 : 5;
+const CLAIM_ONLY = testDialect() === 'postgresql' ? 2 : 4;
+const NOTHING_TO_WRITE = testDialect() === 'postgresql' ? 1 : 4;
 /**
  * Reservations are the inventory's statements, counted here, owned there: the
  * stock rows locked (PostgreSQL only), the earlier hold released, what is free
@@ -67,7 +71,7 @@ describe('cart statement budgets', () => {
       ['setShippingMethod', MUTATION, () => api.setShippingMethod(cart.id, other.id)],
       ['setShippingAddress', CLAIM_ONLY, () => api.setShippingAddress(cart.id, anAddress({ country: 'FR' }))],
       ['applyVoucher', MUTATION, () => api.applyVoucher(cart.id, spare.code)],
-      ['applyVoucher (already on)', CLAIM_ONLY, () => api.applyVoucher(cart.id, spare.code)],
+      ['applyVoucher (already on)', NOTHING_TO_WRITE, () => api.applyVoucher(cart.id, spare.code)],
       ['removeVoucher', MUTATION, () => api.removeVoucher(cart.id, spare.code)],
     ];
     const measured: { name: string; count: number; budget: number; typename: string }[] = [];
@@ -95,13 +99,15 @@ describe('cart statement budgets', () => {
     expect(statements).toHaveLength(1);
   });
 
-  it('when a change fails its business checks, then the claim rolls back and nothing is written', async () => {
+  it('when a change fails its business checks, then nothing is written', async () => {
     const { cart, variants } = await midFlowCart();
     // The line holds 1 unit: adding the cap's worth is only refused once merged, inside the transaction.
     const cap = h.app.config.maxReservedUnitsPerLine;
     const { answer, statements } = await counted(() => cartApi(h.app).addLine(cart.id, variants[0].id, cap));
     expect(answer).toMatchObject({ __typename: 'UserError', errorCode: 'VALIDATION_FAILED' });
-    expect(statements.at(-1)).toMatch(/rollback/);
+    // PostgreSQL decides on its one read and never writes; libSQL rolls its claim back.
+    if (testDialect() === 'postgresql') expect(statements).toEqual([expect.stringMatching(/^\[query\] select /)]);
+    else expect(statements.at(-1)).toMatch(/rollback/);
     expect((await cartApi(h.app).get(cart.id)).version).toBe(1);
   });
 

@@ -36,16 +36,15 @@ export class CartBusy extends Error {
 }
 
 /**
- * Takes the cart's row lock for the rest of the checkout transaction, as its
- * own statement so the read after it sees a fresh snapshot (see cart-access.ts
- * lockCartRow). NOWAIT: a cart someone else is writing or checking out right
- * now is answered at once instead of queueing behind a whole checkout.
- * libSQL serializes writers, so there is nothing to lock there.
+ * Reads the cart for the checkout and, on PostgreSQL, takes its row lock for
+ * the rest of the transaction in the same statement (readCheckoutCart). NOWAIT:
+ * a cart someone else is writing or checking out right now is answered at once
+ * instead of queueing behind a whole checkout. libSQL serializes writers, so
+ * there is nothing to lock there.
  */
-async function lockCartNow(tx: EntityManager, cartId: string): Promise<void> {
-  if (!isPostgres(tx)) return;
+async function lockAndRead(tx: EntityManager, cartId: string, idempotency: { scope: string; key: string }): Promise<CheckoutCart | null> {
   try {
-    await tx.execute('select id from carts where id = ? for update nowait', [cartId], 'all');
+    return await readCheckoutCart(tx, cartId, idempotency, { lockNowait: isPostgres(tx) });
   } catch (error) {
     if ((error as { code?: string }).code === LOCK_NOT_AVAILABLE) throw new CartBusy(`cart ${cartId} is locked by another transaction`);
     throw error;
@@ -88,9 +87,8 @@ export async function answerBusyCart(em: EntityManager, input: CheckoutSagaInput
  * (unique insert) here, and the price guard moves the cart to CHECKING_OUT.
  */
 async function claim(tx: EntityManager, input: CheckoutSagaInput, now: Date): Promise<StepResult<CheckoutCart, ClaimData>> {
-  await lockCartNow(tx, input.cartId);
   const key = idempotencyKeyFor(input.cartId, input.versionKey);
-  const checkout = await readCheckoutCart(tx, input.cartId, { scope: CHECKOUT_IDEMPOTENCY_SCOPE, key });
+  const checkout = await lockAndRead(tx, input.cartId, { scope: CHECKOUT_IDEMPOTENCY_SCOPE, key });
   const cart = checkout?.snapshot;
   if (!checkout || !cart || !canAccessSnapshot(cart, input.actor)) return abortWith(cartNotFound());
 

@@ -1,3 +1,4 @@
+import { insertWhenFlushed } from '../../../db/held-inserts';
 import type { EntityManager } from '../../../db/orm';
 import { Cart, CartStatus, IdempotencyRecord, IdempotencyStatus, Payment, PaymentStatus } from '../../../entities';
 import { convertHeldUnits } from '../../inventory/checkout-stock';
@@ -31,7 +32,7 @@ async function completeClaim(tx: EntityManager, input: CheckoutSagaInput, claimI
     return;
   }
   const key = idempotencyKeyFor(input.cartId, input.versionKey);
-  await tx.insert(IdempotencyRecord, { id: claimId, status: IdempotencyStatus.COMPLETED, scope: CHECKOUT_IDEMPOTENCY_SCOPE, key, resultId: orderId, createdAt: now });
+  await insertWhenFlushed(tx, IdempotencyRecord, { id: claimId, status: IdempotencyStatus.COMPLETED, scope: CHECKOUT_IDEMPOTENCY_SCOPE, key, resultId: orderId, createdAt: now });
 }
 
 /**

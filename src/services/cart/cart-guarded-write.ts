@@ -1,0 +1,45 @@
+import type { EntityManager } from '../../db/orm';
+import { CartStatus } from '../../entities';
+import { intOf, queryRows, runWrite } from './cart-sql';
+import { columnAssignments, lineWriteSql, type LineWrite } from './cart-writes';
+
+/** What an optimistic cart change decided to write (cart-change.ts). */
+export interface RecordedWrites {
+  lines: LineWrite[];
+  columns: Record<string, unknown>;
+}
+
+export interface GuardedClaim {
+  cartId: string;
+  /** The version the change read: the claim applies only if the cart still has it. */
+  version: number;
+  now: Date;
+  claimSets: { sql: string; params: unknown[] }[];
+}
+
+/**
+ * Writes an optimistic cart change in one PostgreSQL statement:
+ *
+ *   with claim as (update carts set version = version + 1, … where id = ? and version = ? … returning id),
+ *        w0 as (insert into cart_lines … select … from claim),
+ *        w1 as (update cart_lines … where id = ? and exists (select 1 from claim))
+ *   select count(*) as claimed from claim
+ *
+ * One statement is atomic on its own, so no transaction is needed. The claim
+ * takes the row lock; a concurrent claim waits for it, then re-checks the
+ * version on the row as committed and finds it moved: it claims nothing, and
+ * its guarded line writes see an empty `claim` and write nothing either.
+ * Returns whether the claim (and so every write) applied.
+ */
+export async function writeClaimed(em: EntityManager, claim: GuardedClaim, writes: RecordedWrites): Promise<boolean> {
+  const columns = columnAssignments(writes.columns);
+  const sets = ['version = version + 1', 'updated_at = ?', ...claim.claimSets.map((set) => set.sql), ...(columns.sql ? [columns.sql] : [])];
+  const claimSql = `update carts set ${sets.join(', ')} where id = ? and version = ? and status in (?)`;
+  const claimParams = [claim.now, ...claim.claimSets.flatMap((set) => set.params), ...columns.params, claim.cartId, claim.version, CartStatus.OPEN];
+  if (writes.lines.length === 0) return (await runWrite(em, claimSql, claimParams)) === 1;
+
+  const lineWrites = writes.lines.map((write) => lineWriteSql(write, 'claim'));
+  const sql = `with claim as (${claimSql} returning id), ${lineWrites.map((write, i) => `w${i} as (${write.sql})`).join(', ')} select count(*) as claimed from claim`;
+  const [row] = await queryRows(em, sql, [...claimParams, ...lineWrites.flatMap((write) => write.params)]);
+  return intOf(row.claimed) === 1;
+}
