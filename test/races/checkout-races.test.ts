@@ -92,8 +92,16 @@ describe('checkout races on PostgreSQL', () => {
 
     const orderIds = new Set(outcomes.flatMap((o) => (o.ok ? [o.value.order.id] : [])));
     expect(orderIds.size).toBe(1);
-    expect(outcomes.filter((o) => o.ok && !o.value.replayed)).toHaveLength(1);
-    expect(new Set(failureCodes(outcomes))).toEqual(new Set(failureCodes(outcomes).length ? ['CHECKOUT_IN_PROGRESS'] : []));
+    // Each attempt ends one of three ways; which of the last two depends on timing, but never anything else.
+    const tally = { placed: 0, replayed: 0, inProgress: 0, otherwise: [] as string[] };
+    for (const o of outcomes) {
+      if (o.ok) tally[o.value.replayed ? 'replayed' : 'placed'] += 1;
+      else if (o.failure.code === 'CHECKOUT_IN_PROGRESS') tally.inProgress += 1;
+      else tally.otherwise.push(o.failure.code);
+    }
+    expect(tally.placed).toBe(1);
+    expect(tally.otherwise).toEqual([]);
+    expect(tally.replayed + tally.inProgress).toBe(7);
     expect(await em().count(Order, {})).toBe(1);
     expect(await availableUnits(getApp().orm, ready.variants[0].id)).toBe(8);
     await assertCheckoutInvariants(getApp().orm);
