@@ -1,5 +1,5 @@
 import { Arg, Args, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
-import { failureAsBadInput } from '../schema/bad-input';
+import { valueOrBadInput } from '../schema/bad-input';
 import type { GraphQLContext } from '../schema/context';
 import {
   adminPage, OutboxEventListArgs, RecoverSagaInput, ReplayOutboxEventInput, RetrySellerTransferInput, SagaListArgs, SellerTransferListArgs,
@@ -9,13 +9,6 @@ import { SellerTransferType, toSellerTransferType } from '../schema/types/order.
 import { OutboxOperationsService } from '../services/operations/outbox-operations.service';
 import { SagaOperationsService } from '../services/operations/saga-operations.service';
 import { TransferOperationsService } from '../services/operations/transfer-operations.service';
-import type { Outcome } from '../services/shared/outcome';
-
-/** Plain return types: a wrong state or an unknown id is a top-level BAD_USER_INPUT carrying the errorCode. */
-function valueOrBadInput<T>(outcome: Outcome<T>): T {
-  if (!outcome.ok) throw failureAsBadInput(outcome.failure);
-  return outcome.value;
-}
 
 /** What operators see and act on (contract addendum `operations`); admin only. */
 @Resolver()

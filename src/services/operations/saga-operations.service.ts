@@ -4,13 +4,12 @@ import { SagaExecution, SagaStatus } from '../../entities';
 import type { AppDeps } from '../../schema/context';
 import { CHECKOUT_STEPS } from '../checkout/confirm-checkout.saga';
 import { CREATE_ORDER_STEP } from '../checkout/steps/create-order.step';
+import { PaymentOutcomeUnknown } from '../payments/payment-gateway';
 import { ErrorCode } from '../shared/error-code';
 import { isId } from '../shared/ids';
 import { fail, success, type Outcome } from '../shared/outcome';
-import { recoverSagaNow } from '../workers/saga-recovery.worker';
+import { recoverSagaNow, UNFINISHED } from '../workers/saga-recovery.worker';
 import { newestFirstPage, type AdminPage, type AdminPageRequest } from './admin-page';
-
-const UNFINISHED: readonly SagaStatus[] = [SagaStatus.RUNNING, SagaStatus.COMPENSATING];
 
 export interface SagaFilter {
   status: SagaStatus | null;
@@ -35,11 +34,19 @@ export class SagaOperationsService {
    * Ends the saga now through the recovery worker's own claim and recovery
    * (recoverSagaNow). Refused with INVALID_STATE_TRANSITION, changing nothing,
    * when the saga has ended or is still within its grace period (its own
-   * process may be running it).
+   * process may be running it). When Stripe cannot be asked about the
+   * payment, PAYMENT_PROVIDER_UNAVAILABLE: the saga stays as it was, leased
+   * for one grace period like any recovery round's claim.
    */
   async recover(id: string): Promise<Outcome<SagaExecution>> {
     if (!isId(id)) return fail(ErrorCode.NOT_FOUND, 'No such saga.', 'id');
-    const ended = await recoverSagaNow(this.em, this.deps, id, this.deps.clock.now());
+    let ended: Awaited<ReturnType<typeof recoverSagaNow>>;
+    try {
+      ended = await recoverSagaNow(this.em, this.deps, id, this.deps.clock.now());
+    } catch (error) {
+      if (!(error instanceof PaymentOutcomeUnknown)) throw error;
+      return fail(ErrorCode.PAYMENT_PROVIDER_UNAVAILABLE, 'Stripe could not be asked about the payment; recovery tries again after the grace period.', 'id');
+    }
     const saga = await this.em.fork().findOne(SagaExecution, { id });
     if (!saga) return fail(ErrorCode.NOT_FOUND, 'No such saga.', 'id');
     if (ended !== null) return success(saga);

@@ -11,7 +11,8 @@ import type { DueCheck } from './due-check';
 import type { Worker } from './worker-runner';
 
 const BATCH = 20;
-const UNFINISHED: readonly SagaStatus[] = [SagaStatus.RUNNING, SagaStatus.COMPENSATING];
+/** Sagas whose process may have died mid-way: what recovery takes once they are past the grace period. */
+export const UNFINISHED: readonly SagaStatus[] = [SagaStatus.RUNNING, SagaStatus.COMPENSATING];
 
 type RecoveryDeps = Pick<AppDeps, 'config' | 'clock' | 'extensions'>;
 

@@ -1,12 +1,9 @@
-import {
-  Cart, Order, OutboxEvent, PaymentMethodKind, Reservation, SagaExecution, SagaStatus, Voucher, VoucherKind, VoucherRedemption,
-} from '../../../src/entities';
-import { SimulatedCrash } from '../../../src/services/saga/saga-types';
+import { Cart, Order, OutboxEvent, Reservation, SagaExecution, SagaStatus, Voucher, VoucherRedemption } from '../../../src/entities';
 import type { Clock } from '../../../src/services/shared/clock';
 import { recoverStaleSagas } from '../../../src/services/workers/saga-recovery.worker';
-import { buildVoucher } from '../../factories/catalog.factory';
-import { availableUnits, buildCustomer, buildReadyCart, directSaga, grantTestCredit, useCheckoutApp } from '../../factories/checkout.factory';
+import { availableUnits, useCheckoutApp } from '../../factories/checkout.factory';
 import { assertCheckoutInvariants } from '../../support/invariants';
+import { crashedCardCheckout, type CrashedCheckout } from './support/crashed-checkout';
 
 const SAGA_FIELDS = 'id kind status stepReached lastError orderId';
 const STUCK = `{ sagas(stuck: true) { nodes { ${SAGA_FIELDS} } } }`;
@@ -22,21 +19,10 @@ describe('recoverSaga and sagas over GraphQL', () => {
     clock.aheadMs = 0;
   });
 
-  /** A card checkout whose process dies right before the payment call: its saga is left RUNNING with the order written. */
-  async function crashedCheckout() {
-    const buyerId = await buildCustomer(em());
-    await grantTestCredit(em(), buyerId, 500);
-    const voucher = await buildVoucher(em(), { kind: VoucherKind.AMOUNT_OFF, value: 300, maxRedemptions: 1 });
-    const ready = await buildReadyCart(em(), { customerId: buyerId, lines: [{ price: 2_000, stock: 3, quantity: 2 }], vouchers: [voucher] });
-    const saga = directSaga(getApp(), { faults: { beforeStep: (id) => { if (id === 'payment') throw new SimulatedCrash('killed before payment'); } } });
-    const command = { cartId: ready.cart.id, versionKey: ready.versionKey, paymentMethod: PaymentMethodKind.CARD, stripePaymentMethodId: 'pm_card_visa', useCredit: true };
-    await expect(saga.confirm(em(), command, { customerId: buyerId, isAdmin: false })).rejects.toBeInstanceOf(SimulatedCrash);
-    const row = await em().findOneOrFail(SagaExecution, { key: { $like: `${ready.cart.id}:%` } });
-    return { row, cartId: ready.cart.id, variantId: ready.variants[0].id, voucherId: voucher.id };
-  }
+  const crashedCheckout = () => crashedCardCheckout(getApp());
 
   /** What recovery leaves behind for one checkout, without its ids. */
-  async function endState(checkout: Awaited<ReturnType<typeof crashedCheckout>>) {
+  async function endState(checkout: CrashedCheckout) {
     const saga = await em().findOneOrFail(SagaExecution, { id: checkout.row.id });
     const orderId = (saga.data as { input: { orderId: string } }).input.orderId;
     const order = await em().findOneOrFail(Order, { id: orderId });
