@@ -144,9 +144,14 @@ export class OutboxRelay {
     for (const { event, error } of exhausted) await this.bury(em, event, describe(error));
   }
 
-  /** PENDING -> DEAD, guarded: whichever relay moves it logs it, so the line is written once. */
+  /**
+   * PENDING -> DEAD, guarded: whichever relay moves it logs it, so the line is
+   * written once; and only while its attempts are still spent (an operator's
+   * replay during this round reset them, and then it stays PENDING).
+   */
   private async bury(em: EntityManager, event: ClaimedEvent, lastError: string): Promise<void> {
-    const moved = await transition(em, OutboxEvent, event.id, OutboxEventStatus.PENDING, OutboxEventStatus.DEAD);
+    const spent = { id: event.id, attempts: { $gte: this.maxAttempts } };
+    const moved = await transition(em, OutboxEvent, spent, OutboxEventStatus.PENDING, OutboxEventStatus.DEAD);
     if (moved === 1) {
       logger.error('outbox.dead_letter', { eventId: event.id, type: event.type, aggregateId: event.aggregateId, attempts: event.attempts, lastError });
     }

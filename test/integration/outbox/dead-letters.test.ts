@@ -1,4 +1,6 @@
 import { OutboxEvent, OutboxEventStatus } from '../../../src/entities';
+import { OutboxRelay } from '../../../src/services/outbox/outbox-relay';
+import type { OutboxMessage, OutboxSink } from '../../../src/services/outbox/sinks';
 import { OutboxOperationsService } from '../../../src/services/operations/outbox-operations.service';
 import { systemClock } from '../../../src/services/shared/clock';
 import { captureLogLines } from '../../support/log-capture';
@@ -61,5 +63,20 @@ describe('outbox dead letters', () => {
     expect(round).toMatchObject({ claimed: 1, delivered: 1 });
     expect(h.receiver.ids()).toEqual([event.id, event.id]);
     expect(await row(event.id)).toMatchObject({ status: OutboxEventStatus.DELIVERED, attempts: 1, lastError: null });
+  });
+
+  it('when an operator replays an event while its last allowed attempt is failing, then the replay wins and the event stays PENDING', async () => {
+    const [event] = await commitEvents(h.orm, 1);
+    const replayDuringPublish: OutboxSink = {
+      async publish(message: OutboxMessage) {
+        await new OutboxOperationsService(h.orm.em.fork(), systemClock).replay(message.id);
+        throw new Error('consumer down');
+      },
+    };
+
+    const lines = await captureLogLines(() => new OutboxRelay(replayDuringPublish, { maxAttempts: 1 }).runOnce(h.orm.em.fork(), new Date()));
+
+    expect(await row(event.id)).toMatchObject({ status: OutboxEventStatus.PENDING, attempts: 0, lastError: 'Error: consumer down' });
+    expect(lines.filter((line) => line.includes('outbox.dead_letter'))).toEqual([]);
   });
 });
