@@ -9,6 +9,7 @@ import { migrate, openOrm, type Orm, type OrmOptions } from './db/orm';
 import { createHttpApp } from './http/app';
 import { startGraphQLServer } from './http/graphql-server';
 import { stripeWebhookRouter } from './http/stripe-webhook.router';
+import { opsRouter } from './http/ops/ops.router';
 import { paymentLinksRouter } from './http/payment-links.router';
 import { persistedQuerySettings } from './http/persisted-queries';
 import { requestLimitMiddleware } from './http/request-budget';
@@ -94,7 +95,7 @@ export async function startTillgate(config: Config, options: StartOptions = {}):
     validationRules: queryLimitRules(limits),
     ...persistedQuerySettings(config),
   });
-  const app = createHttpApp({ deps, graphql, requestLimits: requestLimitMiddleware(schema, limits), routers: [stripeWebhookRouter(deps, stripeGateway), paymentLinksRouter(deps)] });
+  const app = createHttpApp({ deps, graphql, requestLimits: requestLimitMiddleware(schema, limits), routers: [stripeWebhookRouter(deps, stripeGateway), paymentLinksRouter(deps), opsRouter(deps, graphql)] });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(config.port, '0.0.0.0', () => resolve(listening));
   });

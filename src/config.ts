@@ -76,6 +76,8 @@ export interface Config {
   readonly allowedOrigins: readonly string[];
   readonly partnerApiKeys: readonly string[];
   readonly outboxHttpSinkUrls: readonly string[];
+  /** Failed deliveries after which an outbox event becomes DEAD (a dead letter waiting for replay). */
+  readonly outboxMaxAttempts: number;
   readonly sagaRecoveryGraceMs: number;
   readonly checkoutSessionTtlMs: number;
   /**
@@ -352,6 +354,7 @@ export function loadConfig(env: Env = process.env): Config {
     allowedOrigins: read(env, 'ALLOWED_ORIGINS', parseAllowedOrigins, DEFAULT_ALLOWED_ORIGINS),
     partnerApiKeys: listOf(env, 'PARTNER_API_KEYS'),
     outboxHttpSinkUrls: listOf(env, 'OUTBOX_HTTP_SINK_URLS').map((u) => parseHttpUrl('OUTBOX_HTTP_SINK_URLS', u).toString()),
+    outboxMaxAttempts: read(env, 'OUTBOX_MAX_ATTEMPTS', (n, r) => parseWholeNumber(n, r, 1, 1_000), 10),
     sagaRecoveryGraceMs: read(env, 'SAGA_RECOVERY_GRACE', parseDuration, 30_000),
     checkoutSessionTtlMs: read(env, 'CHECKOUT_SESSION_TTL', parseDuration, 60 * 60_000),
     cardActionTimeoutMs: read(env, 'CARD_ACTION_TIMEOUT', positiveDuration, 60 * 60_000),

@@ -35,3 +35,5 @@ export enum TransferStatus {
 export enum PaymentLinkStatus { OPEN = 'OPEN', PAID = 'PAID', CANCELLED = 'CANCELLED' }
 export enum SagaStatus { RUNNING = 'RUNNING', COMPENSATING = 'COMPENSATING', COMPLETED = 'COMPLETED', COMPENSATED = 'COMPENSATED', FAILED = 'FAILED' }
 export enum IdempotencyStatus { IN_PROGRESS = 'IN_PROGRESS', COMPLETED = 'COMPLETED' }
+/** An outbox event waits (PENDING), was delivered, or gave up after OUTBOX_MAX_ATTEMPTS failures and waits for an operator's replay (DEAD). */
+export enum OutboxEventStatus { PENDING = 'PENDING', DELIVERED = 'DELIVERED', DEAD = 'DEAD' }

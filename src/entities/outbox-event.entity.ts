@@ -1,16 +1,18 @@
 import { DateTimeType, Entity, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { newId } from './columns';
+import { OutboxEventStatus } from './enums';
 
 /**
  * An event written in the same transaction as the change it describes. The id is
  * the event id consumers dedup by; the relay delivers at least once.
  */
 @Entity({ tableName: 'outbox_events' })
-@Index({ properties: ['deliveredAt', 'nextAttemptAt'] })
+// The relay's claim and due check: PENDING events whose time has come.
+@Index({ properties: ['status', 'nextAttemptAt'] })
 // "Was this aggregate announced?" look-ups (the payout planner asks about `order.placed`).
 @Index({ properties: ['type', 'aggregateId'] })
 export class OutboxEvent {
-  [OptionalProps]?: 'createdAt' | 'deliveredAt' | 'attempts' | 'nextAttemptAt' | 'lastError';
+  [OptionalProps]?: 'status' | 'createdAt' | 'deliveredAt' | 'attempts' | 'nextAttemptAt' | 'lastError';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = newId();
@@ -20,6 +22,10 @@ export class OutboxEvent {
 
   @Property({ type: 'string', length: 100 })
   aggregateId!: string;
+
+  /** A database default too, so rows from before dead letters existed start PENDING (their migration marks the delivered ones). */
+  @Property({ type: 'string', length: 16, default: OutboxEventStatus.PENDING })
+  status: OutboxEventStatus = OutboxEventStatus.PENDING;
 
   @Property({ type: 'json' })
   payload!: Record<string, unknown>;

@@ -17,7 +17,7 @@ import type { CostModel } from './query-cost';
  */
 const VALUE_TYPES = [
   'Money', 'OrderTotals', 'CartTotals', 'Address', 'PriceChange', 'StockShortfall',
-  'PageInfo', 'OrderConnection', 'ProductConnection',
+  'PageInfo', 'OrderConnection', 'ProductConnection', 'SagaConnection', 'OutboxEventConnection',
   'AuthPayload', 'CheckoutPreview', 'CheckoutConfirmation',
   'UserError', 'InsufficientStockError', 'PriceChangedError',
 ];
@@ -36,6 +36,8 @@ const LIST_CAPS: Record<string, number> = {
   'Product.variants': MAX_VARIANTS_PER_PRODUCT,
   'InsufficientStockError.shortfalls': MAX_CART_LINES,
   'PriceChangedError.changes': MAX_CART_LINES,
+  // An operator page: `first` is at most 100 (operations.input.ts).
+  'Query.sellerTransfers': 100,
 };
 
 /**

@@ -1,5 +1,7 @@
 import type { EntityManager } from '../../db/orm';
-import { OutboxEvent } from '../../entities';
+import { OutboxEvent, OutboxEventStatus } from '../../entities';
+import { logger } from '../shared/logger';
+import { transition } from '../state/transition';
 import { byCreatedAtThenId, caseById, claimWithLease, sqlTime, timePlaceholder } from '../workers/batch-sql';
 import type { DueCheck } from '../workers/due-check';
 import { OUTBOX_BACKOFF, retryDelayMs, type BackoffPolicy } from './retry-backoff';
@@ -16,6 +18,8 @@ export interface OutboxRelayOptions {
   leaseMs?: number;
   backoff?: BackoffPolicy;
   random?: () => number;
+  /** Failed attempts after which an event becomes DEAD and waits for an operator's replay (OUTBOX_MAX_ATTEMPTS). */
+  maxAttempts?: number;
 }
 
 export interface ClaimedEvent extends OutboxMessage {
@@ -38,10 +42,12 @@ export interface RelayRound {
 
 const MAX_ERROR_LENGTH = 2_000;
 
-/** Undelivered events whose time has come: the claim's predicate and the worker's due check. */
-const DUE = 'delivered_at is null and next_attempt_at <= ?';
+export const DEFAULT_OUTBOX_MAX_ATTEMPTS = 10;
 
-/** The due check of the relay's worker: the same predicate the claim uses, over the (delivered_at, next_attempt_at) index. */
+/** Pending events whose time has come: the claim's predicate and the worker's due check. Dead letters are never due. */
+const DUE = `status in ('${OutboxEventStatus.PENDING}') and next_attempt_at <= ?`;
+
+/** The due check of the relay's worker: the same predicate the claim uses, over the (status, next_attempt_at) index. */
 export function outboxDueCheck(em: EntityManager, now: Date): DueCheck {
   return { sql: `exists (select 1 from outbox_events where ${DUE})`, params: [sqlTime(em, now)] };
 }
@@ -53,19 +59,23 @@ export function outboxDueCheck(em: EntityManager, now: Date): DueCheck {
  * libSQL has a single writer) that also takes a lease by pushing nextAttemptAt
  * forward; publish each event outside any transaction; then mark every
  * delivered event in one statement and schedule every failed one's retry
- * (error and backoff) in another.
+ * (error and backoff) in another. An event whose attempts reach `maxAttempts`
+ * becomes DEAD instead (one more statement, only then), is logged once at
+ * error level, and is not claimed again until an operator replays it.
  */
 export class OutboxRelay {
   readonly batchSize: number;
   readonly leaseMs: number;
   private readonly backoff: BackoffPolicy;
   private readonly random: () => number;
+  readonly maxAttempts: number;
 
   constructor(private readonly sink: OutboxSink, options: OutboxRelayOptions = {}) {
     this.batchSize = options.batchSize ?? 50;
     this.leaseMs = options.leaseMs ?? 5 * 60_000;
     this.backoff = options.backoff ?? OUTBOX_BACKOFF;
     this.random = options.random ?? Math.random;
+    this.maxAttempts = options.maxAttempts ?? DEFAULT_OUTBOX_MAX_ATTEMPTS;
   }
 
   async runOnce(em: EntityManager, now: Date): Promise<RelayRound> {
@@ -115,7 +125,7 @@ export class OutboxRelay {
   }
 
   protected async markDelivered(em: EntityManager, events: readonly ClaimedEvent[], now: Date): Promise<void> {
-    await em.nativeUpdate(OutboxEvent, { id: { $in: events.map((e) => e.id) }, deliveredAt: null }, { deliveredAt: now, lastError: null });
+    await transition(em, OutboxEvent, events.map((e) => e.id), OutboxEventStatus.PENDING, OutboxEventStatus.DELIVERED, { deliveredAt: now, lastError: null });
   }
 
   /** Each failed event keeps its lease until its own backoff ends; one statement for the whole batch. */
@@ -126,10 +136,25 @@ export class OutboxRelay {
       timePlaceholder(em),
     );
     await em.execute(
-      `update outbox_events set last_error = ${errors.sql}, next_attempt_at = ${retries.sql} where id in (?) and delivered_at is null`,
+      `update outbox_events set last_error = ${errors.sql}, next_attempt_at = ${retries.sql} where id in (?) and status in ('${OutboxEventStatus.PENDING}')`,
       [...errors.params, ...retries.params, failures.map(({ event }) => event.id)],
       'run',
     );
+    const exhausted = failures.filter(({ event }) => event.attempts >= this.maxAttempts);
+    for (const { event, error } of exhausted) await this.bury(em, event, describe(error));
+  }
+
+  /**
+   * PENDING -> DEAD, guarded: whichever relay moves it logs it, so the line is
+   * written once; and only while its attempts are still spent (an operator's
+   * replay during this round reset them, and then it stays PENDING).
+   */
+  private async bury(em: EntityManager, event: ClaimedEvent, lastError: string): Promise<void> {
+    const spent = { id: event.id, attempts: { $gte: this.maxAttempts } };
+    const moved = await transition(em, OutboxEvent, spent, OutboxEventStatus.PENDING, OutboxEventStatus.DEAD);
+    if (moved === 1) {
+      logger.error('outbox.dead_letter', { eventId: event.id, type: event.type, aggregateId: event.aggregateId, attempts: event.attempts, lastError });
+    }
   }
 }
 

@@ -1,6 +1,6 @@
 import { insertWhenFlushed } from '../../db/held-inserts';
 import type { EntityManager } from '../../db/orm';
-import { OutboxEvent } from '../../entities';
+import { OutboxEvent, OutboxEventStatus } from '../../entities';
 import { newId } from '../../entities/columns';
 
 export interface EventToRecord {
@@ -27,5 +27,5 @@ export function recordEvent(em: EntityManager, event: EventToRecord): OutboxEven
  */
 export async function insertEvent(em: EntityManager, event: EventToRecord): Promise<void> {
   const now = new Date();
-  await insertWhenFlushed(em, OutboxEvent, { id: newId(), type: event.type, aggregateId: event.aggregateId, payload: event.payload, createdAt: now, nextAttemptAt: now, attempts: 0 });
+  await insertWhenFlushed(em, OutboxEvent, { id: newId(), status: OutboxEventStatus.PENDING, type: event.type, aggregateId: event.aggregateId, payload: event.payload, createdAt: now, nextAttemptAt: now, attempts: 0 });
 }

@@ -2,6 +2,7 @@ import {
   CartStatus,
   IdempotencyStatus,
   OrderStatus,
+  OutboxEventStatus,
   PaymentLinkStatus,
   PaymentStatus,
   RedemptionStatus,
@@ -66,7 +67,8 @@ export const transferTransitions: TransitionTable<TransferStatus> = {
   [TransferStatus.COMPLETED]: [TransferStatus.REVERSAL_PENDING, TransferStatus.REVERSED],
   [TransferStatus.REVERSAL_PENDING]: [TransferStatus.REVERSED, TransferStatus.COMPLETED, TransferStatus.PERMANENTLY_FAILED],
   [TransferStatus.REVERSED]: [],
-  [TransferStatus.PERMANENTLY_FAILED]: [],
+  // Only an operator's retry (retrySellerTransfer) leaves it: the transfer is made again, or its reversal, with the same idempotency key.
+  [TransferStatus.PERMANENTLY_FAILED]: [TransferStatus.PENDING, TransferStatus.REVERSAL_PENDING],
 };
 
 export const sagaTransitions: TransitionTable<SagaStatus> = {
@@ -86,4 +88,12 @@ export const paymentLinkTransitions: TransitionTable<PaymentLinkStatus> = {
   [PaymentLinkStatus.OPEN]: [PaymentLinkStatus.PAID, PaymentLinkStatus.CANCELLED],
   [PaymentLinkStatus.PAID]: [],
   [PaymentLinkStatus.CANCELLED]: [],
+};
+
+export const outboxEventTransitions: TransitionTable<OutboxEventStatus> = {
+  // PENDING -> PENDING: an operator's replay of an event still retrying (attempts reset, due now).
+  [OutboxEventStatus.PENDING]: [OutboxEventStatus.DELIVERED, OutboxEventStatus.DEAD, OutboxEventStatus.PENDING],
+  [OutboxEventStatus.DELIVERED]: [],
+  // Only an operator's replay brings a dead letter back, with the same event id.
+  [OutboxEventStatus.DEAD]: [OutboxEventStatus.PENDING],
 };

@@ -4,6 +4,7 @@ import {
   Cart,
   IdempotencyRecord,
   Order,
+  OutboxEvent,
   Payment,
   PaymentLink,
   Refund,
@@ -16,6 +17,7 @@ import {
   cartTransitions,
   idempotencyTransitions,
   orderTransitions,
+  outboxEventTransitions,
   paymentLinkTransitions,
   paymentTransitions,
   redemptionTransitions,
@@ -28,7 +30,7 @@ import {
 
 /** Entities with a lifecycle, and the status type each one carries. */
 type StatusOf<T> = T extends { status: infer S extends string } ? S : never;
-type Lifecycle = Cart | IdempotencyRecord | Order | Payment | PaymentLink | Refund | Reservation | SagaExecution | SellerTransfer | VoucherRedemption;
+type Lifecycle = Cart | IdempotencyRecord | Order | OutboxEvent | Payment | PaymentLink | Refund | Reservation | SagaExecution | SellerTransfer | VoucherRedemption;
 
 const TABLES = new Map<EntityClass<Lifecycle>, TransitionTable<string>>([
   [Order, orderTransitions],
@@ -41,6 +43,7 @@ const TABLES = new Map<EntityClass<Lifecycle>, TransitionTable<string>>([
   [SagaExecution, sagaTransitions],
   [IdempotencyRecord, idempotencyTransitions],
   [PaymentLink, paymentLinkTransitions],
+  [OutboxEvent, outboxEventTransitions],
 ]);
 
 /** A move the transition table does not allow: a bug in the caller, never a business outcome. */

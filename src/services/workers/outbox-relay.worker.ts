@@ -9,7 +9,7 @@ export const OUTBOX_RELAY_WORKER = 'outbox-relay';
 
 /** The relay as a polled worker, publishing to the configured (or injected) sink. */
 export function outboxRelayWorker(deps: AppDeps, options: OutboxRelayOptions = {}): Worker {
-  const relay = new OutboxRelay(resolveOutboxSink(deps), options);
+  const relay = new OutboxRelay(resolveOutboxSink(deps), { maxAttempts: deps.config.outboxMaxAttempts, ...options });
   return {
     name: OUTBOX_RELAY_WORKER,
     intervalMs: deps.config.workerPollIntervalMs,

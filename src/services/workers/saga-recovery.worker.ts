@@ -11,19 +11,26 @@ import type { DueCheck } from './due-check';
 import type { Worker } from './worker-runner';
 
 const BATCH = 20;
-const UNFINISHED: readonly SagaStatus[] = [SagaStatus.RUNNING, SagaStatus.COMPENSATING];
+/** Sagas whose process may have died mid-way: what recovery takes once they are past the grace period. */
+export const UNFINISHED: readonly SagaStatus[] = [SagaStatus.RUNNING, SagaStatus.COMPENSATING];
+
+type RecoveryDeps = Pick<AppDeps, 'config' | 'clock' | 'extensions'>;
 
 /**
  * Claims sagas left RUNNING or COMPENSATING for longer than the grace period
  * (their process is presumed dead). On PostgreSQL the rows are taken with
  * FOR UPDATE SKIP LOCKED and leased by bumping updatedAt, so two workers never
  * pick the same saga within one grace period; libSQL has a single writer.
+ * `only` narrows the claim to one saga (an operator's recoverSaga), which may
+ * then also be FAILED.
  */
-async function claimStaleSagas(em: EntityManager, now: Date, graceMs: number): Promise<SagaExecution[]> {
+async function claimStaleSagas(em: EntityManager, now: Date, graceMs: number, only?: string): Promise<SagaExecution[]> {
+  const stale = { status: { $in: [...UNFINISHED] }, updatedAt: { $lt: new Date(now.getTime() - graceMs) } };
+  const where = only ? { id: only, kind: CHECKOUT_SAGA_KIND, $or: [stale, { status: SagaStatus.FAILED }] } : { kind: CHECKOUT_SAGA_KIND, ...stale };
   return em.fork().transactional(async (tx) => {
     const rows = await tx.find(
       SagaExecution,
-      { kind: CHECKOUT_SAGA_KIND, status: { $in: [...UNFINISHED] }, updatedAt: { $lt: new Date(now.getTime() - graceMs) } },
+      where,
       { orderBy: { updatedAt: 'asc' }, limit: BATCH, ...(isPostgres(tx as EntityManager) ? { lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE } : {}) },
     );
     if (rows.length > 0) await tx.nativeUpdate(SagaExecution, { id: { $in: rows.map((r) => r.id) } }, { updatedAt: now });
@@ -31,25 +38,54 @@ async function claimStaleSagas(em: EntityManager, now: Date, graceMs: number): P
   });
 }
 
+/** The saga recovery drives: the app's, without any test faults. */
+function recoverySaga(deps: RecoveryDeps): ConfirmCheckoutSaga {
+  return ConfirmCheckoutSaga.fromApp({ ...deps, extensions: { ...deps.extensions, checkoutFaults: undefined } });
+}
+
+/** Ends one claimed saga as ConfirmCheckoutSaga.recover decides (per step reached; see there), and logs how. */
+async function endClaimedSaga(saga: ConfirmCheckoutSaga, em: EntityManager, row: SagaExecution): Promise<'completed' | 'compensated'> {
+  const result = await saga.recover(em.fork(), row);
+  logger.info('saga.recovered', { sagaId: row.id, key: row.key, stepsCompleted: row.stepsCompleted, result });
+  return result;
+}
+
 /**
- * One recovery round: every stale checkout saga is completed or compensated as
- * ConfirmCheckoutSaga.recover decides (per step reached; see there). Returns
- * how many sagas it ended.
+ * One recovery round: every stale checkout saga is completed or compensated.
+ * Returns how many sagas it ended; one that cannot be ended yet (Stripe
+ * unreachable) is logged and tried again next round.
  */
-export async function recoverStaleSagas(em: EntityManager, deps: Pick<AppDeps, 'config' | 'clock' | 'extensions'>, now: Date): Promise<number> {
-  const saga = ConfirmCheckoutSaga.fromApp({ ...deps, extensions: { ...deps.extensions, checkoutFaults: undefined } });
+export async function recoverStaleSagas(em: EntityManager, deps: RecoveryDeps, now: Date): Promise<number> {
+  const saga = recoverySaga(deps);
   const rows = await claimStaleSagas(em, now, deps.config.sagaRecoveryGraceMs);
   let ended = 0;
   for (const row of rows) {
     try {
-      const result = await saga.recover(em.fork(), row);
-      logger.info('saga.recovered', { sagaId: row.id, key: row.key, stepsCompleted: row.stepsCompleted, result });
+      await endClaimedSaga(saga, em, row);
       ended++;
     } catch (error) {
       logger.error('saga.recovery_failed', { sagaId: row.id, error });
     }
   }
   return ended;
+}
+
+/**
+ * One saga recovered now, on an operator's word: the same claim (past the
+ * grace period, or FAILED) and the same ending as a recovery round. Null when
+ * recovery may not take it (unknown, ended, or still within its grace period:
+ * its own process may be running it). A failure to end it is logged, as in a
+ * round, and rethrown.
+ */
+export async function recoverSagaNow(em: EntityManager, deps: RecoveryDeps, id: string, now: Date): Promise<'completed' | 'compensated' | null> {
+  const [row] = await claimStaleSagas(em, now, deps.config.sagaRecoveryGraceMs, id);
+  if (!row) return null;
+  try {
+    return await endClaimedSaga(recoverySaga(deps), em, row);
+  } catch (error) {
+    logger.error('saga.recovery_failed', { sagaId: row.id, error });
+    throw error;
+  }
 }
 
 /** The claim's filter as the worker's due check, over the (status, updated_at) index. */
@@ -60,7 +96,7 @@ function staleSagaCheck(em: EntityManager, now: Date, graceMs: number): DueCheck
   };
 }
 
-export function createSagaRecoveryWorker(deps: Pick<AppDeps, 'config' | 'clock' | 'extensions'>): Worker {
+export function createSagaRecoveryWorker(deps: RecoveryDeps): Worker {
   return {
     name: 'saga-recovery',
     intervalMs: deps.config.workerPollIntervalMs,

@@ -1,7 +1,7 @@
 import { loadConfig } from '../../../src/config';
 import type { EntityManager, Orm } from '../../../src/db/orm';
 import {
-  Order, OrderStatus, OutboxEvent, Payment, PaymentMethodKind, PaymentStatus, Refund, Reservation, SagaExecution, SellerTransfer, TransferStatus,
+  Order, OrderStatus, OutboxEvent, OutboxEventStatus, Payment, PaymentMethodKind, PaymentStatus, Refund, Reservation, SagaExecution, SellerTransfer, TransferStatus,
 } from '../../../src/entities';
 import type { AppDeps } from '../../../src/schema/context';
 import { TokenService } from '../../../src/services/auth/tokens';
@@ -56,7 +56,15 @@ describe('worker due checks', () => {
 
     expect(await dueAt('outbox-relay', at(event.nextAttemptAt, -1))).toBe(false);
     expect(await dueAt('outbox-relay', event.nextAttemptAt)).toBe(true);
-    await em().nativeUpdate(OutboxEvent, { id: event.id }, { deliveredAt: new Date() });
+    await transition(em(), OutboxEvent, event.id, OutboxEventStatus.PENDING, OutboxEventStatus.DELIVERED, { deliveredAt: new Date() });
+    expect(await dueAt('outbox-relay', at(event.nextAttemptAt, HOUR))).toBe(false);
+  });
+
+  it('when an event is dead, then the relay is never due for it', async () => {
+    const [event] = await commitEvents(orm, 1);
+
+    await transition(em(), OutboxEvent, event.id, OutboxEventStatus.PENDING, OutboxEventStatus.DEAD);
+
     expect(await dueAt('outbox-relay', at(event.nextAttemptAt, HOUR))).toBe(false);
   });
 
