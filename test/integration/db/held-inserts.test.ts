@@ -2,6 +2,7 @@ import { flushHeld, holdInserts, insertWhenFlushed, insertWithHeld } from '../..
 import type { EntityManager } from '../../../src/db/orm';
 import { OutboxEvent, SagaExecution, SagaStatus } from '../../../src/entities';
 import { newId } from '../../../src/entities/columns';
+import { testDialect } from '../../support/test-database';
 import { useCartTestApp } from '../cart/cart-test-app';
 
 /** Rows held for a transaction's last insert (db/held-inserts.ts), on both dialects. */
@@ -30,7 +31,7 @@ describe('held inserts', () => {
     );
     expect(await em().findOne(SagaExecution, sagaId)).toMatchObject({ status: SagaStatus.COMPLETED });
     // begin, the inserts, commit: one insert statement on PostgreSQL, three on libSQL.
-    expect(statements.filter((sql) => /insert/i.test(sql))).toHaveLength(h.app.orm.config.get('driver').name === 'PostgreSqlDriver' ? 1 : 3);
+    expect(statements.filter((sql) => /insert/i.test(sql))).toHaveLength(testDialect() === 'postgresql' ? 1 : 3);
   });
 
   it('when a held insert fails at the last insert, then the whole transaction writes nothing', async () => {
