@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
-import { failureAsBadInput } from '../schema/bad-input';
+import { valueOrBadInput } from '../schema/bad-input';
 import type { GraphQLContext } from '../schema/context';
 import {
   CreateProductInput, CreateSellerInput, CreateShippingMethodInput, SetStockInput, SetVariantPriceInput,
@@ -9,13 +9,6 @@ import { ProductType, SellerType, ShippingMethodType, VariantType } from '../sch
 import { VoucherType } from '../schema/types/voucher.type';
 import { CatalogAdminService } from '../services/catalog/catalog-admin.service';
 import { VoucherAdminService } from '../services/catalog/voucher-admin.service';
-import type { Outcome } from '../services/shared/outcome';
-
-/** These mutations return plain types, so a business failure becomes a top-level BAD_USER_INPUT error. */
-function valueOrBadInput<T>(outcome: Outcome<T>): T {
-  if (!outcome.ok) throw failureAsBadInput(outcome.failure);
-  return outcome.value;
-}
 
 @Resolver()
 export class AdminCatalogResolver {

@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { ErrorCode } from '../services/shared/error-code';
-import type { Failure } from '../services/shared/outcome';
+import type { Failure, Outcome } from '../services/shared/outcome';
 
 /**
  * Admin mutations that return a plain type (not a union) report bad input as a
@@ -17,3 +17,9 @@ export function badInput(message: string, field?: string, errorCode: ErrorCode =
 /** A service failure, raised as a top-level bad-input error. */
 export const failureAsBadInput = (failure: Failure): GraphQLError =>
   badInput(failure.message, failure.kind === 'user' ? failure.field : undefined, failure.code);
+
+/** For mutations that return plain types: the value, or the business failure as a top-level bad-input error. */
+export function valueOrBadInput<T>(outcome: Outcome<T>): T {
+  if (!outcome.ok) throw failureAsBadInput(outcome.failure);
+  return outcome.value;
+}
