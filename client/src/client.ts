@@ -51,7 +51,7 @@ export type TillgateDocument<TResult, TVariables> = DocumentTypeDecoration<TResu
 };
 
 /** Variables may be left out exactly when the operation has no required ones. */
-export type VariablesOf<TVariables> = Record<string, never> extends TVariables ? [variables?: TVariables] : [variables: TVariables];
+export type VariablesOf<TVariables> = {} extends TVariables ? [variables?: TVariables] : [variables: TVariables];
 
 export interface TillgateClient {
   /** The data of the answer; throws TillgateRequestError when there are top-level errors. */
