@@ -4,6 +4,7 @@ import { postGraphQL } from '../../support/http-request';
 import { captureLogLines } from '../../support/log-capture';
 import { partnerAdmin } from '../../support/partners';
 import { startTestApp, type TestApp } from '../../support/test-app';
+import { openTestOrm, truncateAll } from '../../support/test-database';
 import { documentText, typedClient } from '../../support/typed-client';
 
 const ME = { query: documentText(MeDocument) };
@@ -13,6 +14,28 @@ const INVALID = { errors: [{ message: 'X-Api-Key is not a valid partner key.', e
 interface KeyRow { prefix: string; salt: string; secret_hash: string; last_used_at: unknown }
 const keyRows = (app: TestApp): Promise<KeyRow[]> =>
   app.orm.em.fork().getConnection().execute('select prefix, salt, secret_hash, last_used_at from partner_keys order by created_at');
+
+describe('a partner mode without partners', () => {
+  it('when it starts with no active partner key in the database, then it serves and says so in one warning', async () => {
+    // Whatever an earlier test file of this worker left behind goes first: the database has no partner.
+    const orm = await openTestOrm();
+    await truncateAll(orm);
+    await orm.close(true);
+    let started: TestApp | undefined;
+    const lines = await captureLogLines(async () => {
+      started = await startTestApp({ PERSISTED_QUERIES: 'audit-partners' });
+    });
+    try {
+      expect(lines.map((line) => JSON.parse(line)).filter((entry) => entry.event === 'partners.no_active_key')).toEqual([
+        expect.objectContaining({ level: 'warn', mode: 'audit-partners' }),
+      ]);
+      expect(await asPartner(started!, `tgk_${'C'.repeat(12)}.${'D'.repeat(43)}`)).toEqual({ status: 401, body: INVALID });
+      expect((await postGraphQL(started!, ME)).body).toEqual({ data: { me: null } });
+    } finally {
+      await started?.close();
+    }
+  });
+});
 
 describe('named partner keys', () => {
   let app: TestApp;
