@@ -10,6 +10,7 @@ import { transactionalOutcome } from '../shared/transactions';
 import { newKeyMaterial } from './partner-key-secret';
 
 export const ACTIVE_KEY_SLOTS = [1, 2] as const;
+const ISSUE_ATTEMPTS = 5;
 
 export interface IssuedKey {
   key: PartnerKey;
@@ -46,7 +47,8 @@ export class PartnersService {
   /**
    * A new active key in a free slot. The unique (partner, active slot) index is
    * what refuses a third active key: two admins issuing at once both pick a free
-   * slot, one insert fails, and the retry sees the slot taken.
+   * slot, one insert fails, and the retry sees the slot taken. Each round of
+   * contenders fills a slot, so a few retries always end in a key or a refusal.
    */
   async issueKey(partnerId: string): Promise<Outcome<IssuedKey>> {
     if (!isId(partnerId)) return { ok: false, failure: noPartner() };
@@ -54,7 +56,7 @@ export class PartnersService {
       try {
         return await this.issueKeyOnce(partnerId);
       } catch (error) {
-        if (!(error instanceof UniqueConstraintViolationException) || attempt === ACTIVE_KEY_SLOTS.length) throw error;
+        if (!(error instanceof UniqueConstraintViolationException) || attempt === ISSUE_ATTEMPTS) throw error;
       }
     }
   }

@@ -1,5 +1,5 @@
 import { MeDocument } from '../../../client/src';
-import { PartnersDocument } from '../../generated/graphql';
+import { IssuePartnerKeyDocument, PartnersDocument } from '../../generated/graphql';
 import { postGraphQL } from '../../support/http-request';
 import { captureLogLines } from '../../support/log-capture';
 import { partnerAdmin } from '../../support/partners';
@@ -88,9 +88,7 @@ describe('named partner keys', () => {
     expect((await asPartner(app, old.secret)).status).toBe(200);
     expect((await asPartner(app, fresh.secret)).status).toBe(200);
 
-    const third = await typedClient(app, { token: await app.adminToken() }).request(
-      (await import('../../generated/graphql')).IssuePartnerKeyDocument, { input: { partnerId } },
-    );
+    const third = await typedClient(app, { token: await app.adminToken() }).request(IssuePartnerKeyDocument, { input: { partnerId } });
     expect(third.errors).toEqual([expect.objectContaining({
       message: 'A partner has at most two active keys: revoke one before issuing another.',
       extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', errorCode: 'VALIDATION_FAILED', field: 'partnerId' }),
@@ -103,6 +101,17 @@ describe('named partner keys', () => {
     // The revoked key's slot is free again.
     const next = await admin.issueKey(partnerId);
     expect((await asPartner(app, next.secret)).status).toBe(200);
+  });
+
+  it('when admins issue keys for one partner at the same time, then exactly two are issued and the others are refused', async () => {
+    const admin = await partnerAdmin(app);
+    const partnerId = await admin.createPartner('Raced Partner');
+    const client = typedClient(app, { token: await app.adminToken() });
+    const answers = await Promise.all(Array.from({ length: 5 }, () => client.request(IssuePartnerKeyDocument, { input: { partnerId } })));
+    const issued = answers.filter((answer) => answer.data?.issuePartnerKey);
+    const refused = answers.flatMap((answer) => answer.errors ?? []).map((error) => error.extensions?.errorCode);
+    expect({ issued: issued.length, refused }).toEqual({ issued: 2, refused: ['VALIDATION_FAILED', 'VALIDATION_FAILED', 'VALIDATION_FAILED'] });
+    expect(await keyRows(app)).toHaveLength(2);
   });
 
   it('when a key is used, then lastUsedAt is written, and not again within the minute', async () => {
