@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Config } from './config';
 import { migrate, openOrm, type Orm, type OrmOptions } from './db/orm';
+import { PartnerKey } from './entities';
 import { createHttpApp } from './http/app';
 import { startGraphQLServer } from './http/graphql-server';
 import { stripeWebhookRouter } from './http/stripe-webhook.router';
@@ -73,6 +74,13 @@ export async function prepareDatabase(config: Config, orm: Orm, options: { migra
   return generated;
 }
 
+/** A partner mode starts with no partner in the database (an admin adds them at run time), but says so. */
+async function warnWhenNoPartner(config: Config, orm: Orm): Promise<void> {
+  if (config.persistedQueries !== 'only-for-partners' && config.persistedQueries !== 'audit-partners') return;
+  if ((await orm.em.fork().count(PartnerKey, { revokedAt: null })) > 0) return;
+  logger.warn('partners.no_active_key', { mode: config.persistedQueries, effect: 'no partner can call until an admin runs createPartner and issuePartnerKey' });
+}
+
 export async function startTillgate(config: Config, options: StartOptions = {}): Promise<Tillgate> {
   if (config.database.dialect === 'libsql' && config.database.url !== ':memory:') mkdirSync(config.dataDir, { recursive: true });
   const ownsOrm = !options.orm;
@@ -102,6 +110,7 @@ export async function startTillgate(config: Config, options: StartOptions = {}):
   const port = (server.address() as AddressInfo).port;
   const metricsServer = await startMetricsServer(config);
   logger.info('tillgate.started', { port, database: config.database.dialect, pid: process.pid });
+  await warnWhenNoPartner(config, orm);
   const workers = config.workersInProcess ? new WorkerRunner(deps) : null;
   if (workers) {
     for (const worker of allWorkers(deps)) workers.register(worker);

@@ -4,7 +4,7 @@
  */
 import { isIP } from 'node:net';
 
-export type PersistedQueriesMode = 'off' | 'allow' | 'only-for-partners';
+export type PersistedQueriesMode = 'off' | 'allow' | 'only-for-partners' | 'audit-partners';
 
 /** At most `points` in a fixed window of `durationMs` (written `10/15m`). */
 export interface RateRule {
@@ -74,7 +74,6 @@ export interface Config {
   readonly maxQueryCost: number;
   /** CORS for /graphql: exact origins, or `scheme://host:*` for any port of that host (src/http/cors.ts). */
   readonly allowedOrigins: readonly string[];
-  readonly partnerApiKeys: readonly string[];
   readonly outboxHttpSinkUrls: readonly string[];
   /** Failed deliveries after which an outbox event becomes DEAD (a dead letter waiting for replay). */
   readonly outboxMaxAttempts: number;
@@ -304,13 +303,9 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('STRIPE_WEBHOOK_SECRET is required with STRIPE_SECRET_KEY (payments are settled by verified webhooks)');
   }
   const persistedQueries = read(env, 'PERSISTED_QUERIES', (name, raw): PersistedQueriesMode => {
-    if (raw === 'off' || raw === 'allow' || raw === 'only-for-partners') return raw;
-    throw new ConfigError(`${name} must be off, allow or only-for-partners (got "${raw}")`);
+    if (raw === 'off' || raw === 'allow' || raw === 'only-for-partners' || raw === 'audit-partners') return raw;
+    throw new ConfigError(`${name} must be off, allow, only-for-partners or audit-partners (got "${raw}")`);
   }, 'allow');
-  // Partners are the keys listed here (until they live in the database): a partner mode with none would refuse every partner.
-  if (persistedQueries === 'only-for-partners' && listOf(env, 'PARTNER_API_KEYS').length === 0) {
-    throw new ConfigError('PERSISTED_QUERIES=only-for-partners needs PARTNER_API_KEYS: without a key no partner can call');
-  }
   const gatewayProcesses = read(env, 'GATEWAY_PROCESSES', (n, r) => parseWholeNumber(n, r, 1, 64), 1);
   if (gatewayProcesses > 1 && database.dialect !== 'postgresql') {
     throw new ConfigError('GATEWAY_PROCESSES above 1 needs PostgreSQL (DATABASE_URL): the embedded libSQL file serves one process');
@@ -352,7 +347,6 @@ export function loadConfig(env: Env = process.env): Config {
     // About 10,000 rows: a page of 50 orders with lines and payments, or 100 products with variants, fits.
     maxQueryCost: read(env, 'MAX_QUERY_COST', (n, r) => parseWholeNumber(n, r, 1, 1_000_000_000), 10_000),
     allowedOrigins: read(env, 'ALLOWED_ORIGINS', parseAllowedOrigins, DEFAULT_ALLOWED_ORIGINS),
-    partnerApiKeys: listOf(env, 'PARTNER_API_KEYS'),
     outboxHttpSinkUrls: listOf(env, 'OUTBOX_HTTP_SINK_URLS').map((u) => parseHttpUrl('OUTBOX_HTTP_SINK_URLS', u).toString()),
     outboxMaxAttempts: read(env, 'OUTBOX_MAX_ATTEMPTS', (n, r) => parseWholeNumber(n, r, 1, 1_000), 10),
     sagaRecoveryGraceMs: read(env, 'SAGA_RECOVERY_GRACE', parseDuration, 30_000),

@@ -6,6 +6,8 @@ import { IdempotencyRecord } from './idempotency-record.entity';
 import { Order } from './order.entity';
 import { OrderLine } from './order-line.entity';
 import { OutboxEvent } from './outbox-event.entity';
+import { Partner } from './partner.entity';
+import { PartnerKey } from './partner-key.entity';
 import { Payment } from './payment.entity';
 import { PaymentLink } from './payment-link.entity';
 import { ProcessedWebhookEvent } from './processed-webhook-event.entity';
@@ -26,13 +28,13 @@ import { Warehouse } from './warehouse.entity';
 export * from './enums';
 export type { AddressValue } from './cart.entity';
 export {
-  Cart, CartLine, CreditLedgerEntry, Customer, IdempotencyRecord, Order, OrderLine, OutboxEvent, Payment,
+  Cart, CartLine, CreditLedgerEntry, Customer, IdempotencyRecord, Order, OrderLine, OutboxEvent, Partner, PartnerKey, Payment,
   PaymentLink, ProcessedWebhookEvent, Product, Refund, Reservation, SagaExecution, Seller, SellerTransfer,
   ShippingMethod, StockLevel, TaxRate, Variant, Voucher, VoucherRedemption, Warehouse,
 };
 
 export const allEntities = [
-  Cart, CartLine, CreditLedgerEntry, Customer, IdempotencyRecord, Order, OrderLine, OutboxEvent, Payment,
+  Cart, CartLine, CreditLedgerEntry, Customer, IdempotencyRecord, Order, OrderLine, OutboxEvent, Partner, PartnerKey, Payment,
   PaymentLink, ProcessedWebhookEvent, Product, Refund, Reservation, SagaExecution, Seller, SellerTransfer,
   ShippingMethod, StockLevel, TaxRate, Variant, Voucher, VoucherRedemption, Warehouse,
 ];

@@ -1,12 +1,13 @@
 import { expressMiddleware } from '@as-integrations/express5';
 import type { ApolloServer } from '@apollo/server';
-import express, { type Express, type Request, type RequestHandler, type Router } from 'express';
+import express, { type Express, type Request, type RequestHandler, type Response, type Router } from 'express';
 import { GraphQLContext, viewerFor, type AppDeps } from '../schema/context';
 import { logger } from '../services/shared/logger';
 import { metrics, metricsEndpoint } from './metrics';
 import { playgroundRouter } from './playground';
 import { RateLimits } from './rate-limits';
 import { corsForOrigins } from './cors';
+import { partnerAuthentication, requestPartner } from './partner-keys';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -19,12 +20,10 @@ export interface HttpAppOptions {
   requestLimits: RequestHandler[];
 }
 
-async function contextFor(deps: AppDeps, req: Request): Promise<GraphQLContext> {
+async function contextFor(deps: AppDeps, req: Request, res: Response): Promise<GraphQLContext> {
   const em = deps.orm.em.fork();
   const viewer = await viewerFor(deps, em, req.headers.authorization);
-  const apiKey = req.headers['x-api-key'];
-  const partner = typeof apiKey === 'string' && deps.config.partnerApiKeys.includes(apiKey);
-  const context = new GraphQLContext(deps, em, viewer, partner);
+  const context = new GraphQLContext(deps, em, viewer, requestPartner(res));
   context.inBatch = Array.isArray(req.body);
   return context;
 }
@@ -63,8 +62,9 @@ export function createHttpApp(options: HttpAppOptions): Express {
     // First, so that a preflight is answered here and a refusal below still reaches the allowed page.
     corsForOrigins(deps.config.allowedOrigins),
     express.json({ limit: MAX_BODY_BYTES }),
+    partnerAuthentication(deps),
     ...options.requestLimits,
-    expressMiddleware(options.graphql, { context: async ({ req }) => rateLimits.bind(await contextFor(deps, req), req) }),
+    expressMiddleware(options.graphql, { context: async ({ req, res }) => rateLimits.bind(await contextFor(deps, req, res), req) }),
   );
 
   // Body-parser and other pre-GraphQL errors: a clean JSON answer, never a stack.

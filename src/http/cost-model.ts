@@ -43,9 +43,9 @@ const LIST_CAPS: Record<string, number> = {
 /**
  * Lists nothing bounds yet; they count as TILLGATE_COST_MODEL.defaultListSize.
  * Refunds are bounded only by the order's amount, shipping methods and a
- * payment link's orders by what admins create.
+ * payment link's orders, partners and their keys (revoked ones stay listed) by what admins create.
  */
-export const UNCAPPED_LISTS: readonly string[] = ['Order.refunds', 'Query.shippingMethods', 'PaymentLink.orders'];
+export const UNCAPPED_LISTS: readonly string[] = ['Order.refunds', 'Query.shippingMethods', 'PaymentLink.orders', 'Query.partners', 'Partner.keys'];
 
 /**
  * Work that is not rows. A password check is one scrypt derivation (128 MiB

@@ -1,13 +1,11 @@
 import { timingSafeEqual } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import express, { type RequestHandler } from 'express';
 import type { Config } from '../config';
-import { projectRoot } from '../project-root';
 import { logger } from '../services/shared/logger';
-import { PERSISTED_OPERATIONS_FILE, type PersistedOperationManifest } from './persisted-queries';
+import { loadSafelist, safelistFile } from './persisted-queries';
 
 /** A small Prometheus text-format registry: counters only, labels as given. */
 class Metrics {
@@ -40,19 +38,18 @@ export const metrics = new Metrics();
  * Operation names are chosen by clients: as a label they would let anyone add
  * series without bound (and fill the scraper's memory). The label is the name
  * only when the server knows it — an operation of its own documents, which are
- * the operations of the persisted-operations.json safelist (generated from
- * test/operations, the client package's documents) — `anonymous` without a
+ * the operations of the client package's manifest, which is the partner safelist
+ * (client/src/generated/persisted-documents.json) — `anonymous` without a
  * name, and `other` for every other name.
  */
 export const OTHER_OPERATION = 'other';
 
-export function readKnownOperationNames(file: string = join(projectRoot(), PERSISTED_OPERATIONS_FILE)): ReadonlySet<string> {
+export function readKnownOperationNames(file: string = safelistFile()): ReadonlySet<string> {
   if (!existsSync(file)) {
     logger.warn('metrics.no_operation_list', { file, effect: `every named operation is labelled ${OTHER_OPERATION}` });
     return new Set();
   }
-  const manifest = JSON.parse(readFileSync(file, 'utf8')) as PersistedOperationManifest;
-  return new Set(manifest.operations.map((operation) => operation.name));
+  return loadSafelist(file).operationNames;
 }
 
 let knownOperations: ReadonlySet<string> | null = null;

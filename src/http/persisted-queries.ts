@@ -1,15 +1,15 @@
 import { createHash } from 'node:crypto';
+import { printExecutableGraphQLDocument } from '@graphql-tools/documents';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ApolloServerPlugin, PersistedQueryOptions } from '@apollo/server';
 // Apollo's own default APQ cache class (a dependency of @apollo/server).
 import { InMemoryLRUCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
 import {
-  concatAST,
+  getOperationAST,
   GraphQLError,
   Kind,
   parse,
-  print,
   visit,
   type ASTNode,
   type DefinitionNode,
@@ -20,42 +20,40 @@ import {
 import type { Config } from '../config';
 import { projectRoot } from '../project-root';
 import type { GraphQLContext } from '../schema/context';
+import { logger } from '../services/shared/logger';
 
 /**
  * PERSISTED_QUERIES (DESIGN.md):
  * - off: a request carrying a persisted-query hash answers PERSISTED_QUERY_NOT_SUPPORTED.
- * - allow (default): Apollo's automatic persisted queries (APQ) with its in-memory cache.
- * - only-for-partners: APQ as in allow for everyone, and a partner (a request with a
- *   valid X-Api-Key) may only run the operations of the safelist, persisted-operations.json
- *   at the project root (generated from test/operations by tools/persisted-operations.ts).
- *   A partner may send an operation's id (its sha256) alone, without registering it first.
+ * - allow (default): Apollo's automatic persisted queries (APQ), and every document of
+ *   the client package is known by its hash without registering it first.
+ * - only-for-partners: as allow, and a partner (a request with a valid X-Api-Key,
+ *   partner-keys.ts) may only run the documents of the client package's manifest:
+ *   anything else is refused with HTTP 400 PERSISTED_QUERY_NOT_ALLOWED, and logged.
+ * - audit-partners: as only-for-partners, but such a request runs and is logged, to
+ *   see what a partner being onboarded would be refused.
+ *
+ * The safelist IS the client package's manifest, client/src/generated/persisted-documents.json,
+ * which GraphQL Code Generator's client preset writes from client/operations: the
+ * server loads that very file, so its hashes are the ones the client sends.
  */
-export const PERSISTED_OPERATIONS_FILE = 'persisted-operations.json';
+export const SAFELIST_MANIFEST_FILE = join('client', 'src', 'generated', 'persisted-documents.json');
 export const PERSISTED_QUERY_NOT_ALLOWED = 'PERSISTED_QUERY_NOT_ALLOWED';
 
-/** Apollo's persisted query manifest format, which Apollo's client tooling reads as well. */
-export interface PersistedOperationManifest {
-  format: 'apollo-persisted-query-manifest';
-  version: 1;
-  operations: PersistedOperation[];
-}
-
-export interface PersistedOperation {
-  /** sha256 hex of body: the APQ hash a client sends. */
-  id: string;
-  name: string;
-  type: OperationDefinitionNode['operation'];
-  body: string;
-}
+/** The client preset's manifest: `sha256:<hex>` -> the document's text. */
+export type PersistedDocumentsManifest = Record<string, string>;
 
 export const operationHash = (body: string): string => createHash('sha256').update(body).digest('hex');
 
 const isFragment = (definition: DefinitionNode): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION;
 
 /**
- * One operation with the fragments it uses (transitively, sorted by name), printed.
- * Two texts of the same operation that differ only in layout, comments or the
- * order of fragments have the same canonical form.
+ * One operation with the fragments it uses (transitively), printed the way the
+ * client preset prints a manifest entry (@graphql-tools/documents: definitions,
+ * fields and arguments sorted, white space reduced; a mutation's top-level fields
+ * keep their order, which is the order they run in). Two texts of the same
+ * operation that differ only in layout, comments, field order or unused
+ * fragments have the same canonical form, and its sha256 is the manifest's hash.
  */
 export function canonicalOperation(document: DocumentNode, operation: OperationDefinitionNode): string {
   const fragments = new Map(document.definitions.filter(isFragment).map((fragment) => [fragment.name.value, fragment]));
@@ -72,44 +70,39 @@ export function canonicalOperation(document: DocumentNode, operation: OperationD
       },
     });
   }
-  const definitions = [operation, ...[...used].sort().map((name) => fragments.get(name)!)];
-  return print({ kind: Kind.DOCUMENT, definitions });
+  const definitions = [operation, ...[...used].map((name) => fragments.get(name)!)];
+  return printExecutableGraphQLDocument({ kind: Kind.DOCUMENT, definitions });
 }
 
-/** The manifest of every named operation in the given GraphQL sources (fragments may live in any of them). */
-export function buildManifest(sources: readonly string[]): PersistedOperationManifest {
-  const document = concatAST(sources.map((source) => parse(source)));
-  const operations = new Map<string, PersistedOperation>();
-  for (const definition of document.definitions) {
-    if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
-    const name = definition.name?.value;
-    if (!name) throw new Error('Every persisted operation needs a name');
-    if (operations.has(name)) throw new Error(`Two persisted operations are named ${name}`);
-    const body = canonicalOperation(document, definition);
-    operations.set(name, { id: operationHash(body), name, type: definition.operation, body });
-  }
-  return {
-    format: 'apollo-persisted-query-manifest',
-    version: 1,
-    operations: [...operations.values()].sort((a, b) => a.name.localeCompare(b.name)),
-  };
+export interface Safelist {
+  /** The manifest file's bytes, exactly as the server read them. */
+  readonly fileBytes: Buffer;
+  /** APQ hash (hex sha256) -> document text. */
+  readonly byHash: ReadonlyMap<string, string>;
+  /** The operation names of the documents. */
+  readonly operationNames: ReadonlySet<string>;
 }
 
-/** The safelist: id -> canonical body. Refuses a manifest whose ids do not match their bodies. */
-export function loadSafelist(file: string): ReadonlyMap<string, string> {
-  if (!existsSync(file)) {
-    throw new Error(`PERSISTED_QUERIES=only-for-partners needs ${file} (generate it: npm run build && node dist/tools/persisted-operations.js)`);
+export const safelistFile = (root: string = projectRoot()): string => join(root, SAFELIST_MANIFEST_FILE);
+
+/** The safelist from the client package's manifest. Refuses a manifest whose hashes do not match their documents. */
+export function loadSafelist(file: string = safelistFile()): Safelist {
+  if (!existsSync(file)) throw new Error(`The partner safelist ${file} is missing (generate it: npm run codegen)`);
+  const fileBytes = readFileSync(file);
+  const manifest = JSON.parse(fileBytes.toString('utf8')) as PersistedDocumentsManifest;
+  const byHash = new Map<string, string>();
+  const operationNames = new Set<string>();
+  for (const [key, body] of Object.entries(manifest)) {
+    const hash = key.startsWith('sha256:') ? key.slice('sha256:'.length) : '';
+    if (typeof body !== 'string' || operationHash(body) !== hash) throw new Error(`${file}: ${key} is not the sha256 of its document`);
+    const document = parse(body);
+    const operation = getOperationAST(document);
+    if (!operation?.name) throw new Error(`${file}: ${key} is not one named operation`);
+    if (canonicalOperation(document, operation) !== body) throw new Error(`${file}: ${key} is not in canonical form`);
+    byHash.set(hash, body);
+    operationNames.add(operation.name.value);
   }
-  const manifest = JSON.parse(readFileSync(file, 'utf8')) as PersistedOperationManifest;
-  if (manifest.format !== 'apollo-persisted-query-manifest' || !Array.isArray(manifest.operations)) {
-    throw new Error(`${file} is not an apollo-persisted-query-manifest`);
-  }
-  const safelist = new Map<string, string>();
-  for (const operation of manifest.operations) {
-    if (operationHash(operation.body) !== operation.id) throw new Error(`${file}: the id of ${operation.name} does not match its body`);
-    safelist.set(operation.id, operation.body);
-  }
-  return safelist;
+  return { fileBytes, byHash, operationNames };
 }
 
 /**
@@ -119,11 +112,11 @@ export function loadSafelist(file: string): ReadonlyMap<string, string> {
 class SafelistFirstCache implements KeyValueCache<string> {
   private readonly registered = new InMemoryLRUCache<string>();
 
-  constructor(private readonly safelist: ReadonlyMap<string, string>) {}
+  constructor(private readonly safelist: Safelist) {}
 
   async get(key: string): Promise<string | undefined> {
     // Apollo prefixes APQ keys ("apq:<sha256>"); the id is the part after the last colon.
-    return this.safelist.get(key.slice(key.lastIndexOf(':') + 1)) ?? this.registered.get(key);
+    return this.safelist.byHash.get(key.slice(key.lastIndexOf(':') + 1)) ?? this.registered.get(key);
   }
 
   set(key: string, value: string, options?: { ttl?: number | null }): Promise<void> {
@@ -135,18 +128,26 @@ class SafelistFirstCache implements KeyValueCache<string> {
   }
 }
 
-/** Refuses, before execution, a partner operation whose canonical form is not safelisted. */
-function partnerSafelistPlugin(safelist: ReadonlyMap<string, string>): ApolloServerPlugin<GraphQLContext> {
-  const allowed = new Set(safelist.values());
+/**
+ * Checks, before execution (and before APQ registers a new document), that a
+ * partner's operation is one of the manifest's; refuses it with HTTP 400, or in
+ * audit mode lets it run. Either way it is logged, with the partner's name.
+ */
+function partnerSafelistPlugin(safelist: Safelist, mode: 'only-for-partners' | 'audit-partners'): ApolloServerPlugin<GraphQLContext> {
   return {
     async requestDidStart({ contextValue }) {
       if (!contextValue.partner) return;
       return {
-        // Runs after parsing and validation, before execution and before APQ registration.
-        async didResolveOperation({ document, operation }) {
-          if (operation && allowed.has(canonicalOperation(document, operation))) return;
-          throw new GraphQLError('Partners may only run the persisted operations of the safelist.', {
-            extensions: { code: PERSISTED_QUERY_NOT_ALLOWED },
+        async didResolveOperation({ document, operation, operationName }) {
+          if (operation && safelist.byHash.has(operationHash(canonicalOperation(document, operation)))) return;
+          const fields = { operationName: operation?.name?.value ?? operationName ?? null, mode };
+          if (mode === 'audit-partners') {
+            logger.warn('partner.operation_not_listed', { ...fields, outcome: 'ran' });
+            return;
+          }
+          logger.warn('partner.operation_not_listed', { ...fields, outcome: 'refused' });
+          throw new GraphQLError('Partners may only run the persisted documents of the client package (its manifest is the safelist).', {
+            extensions: { code: PERSISTED_QUERY_NOT_ALLOWED, http: { status: 400 } },
           });
         },
       };
@@ -160,18 +161,16 @@ export interface PersistedQuerySettings {
 }
 
 /** ApolloServer options for the configured mode (spread into startGraphQLServer). */
-export function persistedQuerySettings(
-  config: Pick<Config, 'persistedQueries'>,
-  manifestFile: string = join(projectRoot(), PERSISTED_OPERATIONS_FILE),
-): PersistedQuerySettings {
+export function persistedQuerySettings(config: Pick<Config, 'persistedQueries'>, safelist: () => Safelist = () => loadSafelist()): PersistedQuerySettings {
   switch (config.persistedQueries) {
     case 'off':
       return { persistedQueries: false, plugins: [] };
     case 'allow':
-      return { persistedQueries: {}, plugins: [] };
-    case 'only-for-partners': {
-      const safelist = loadSafelist(manifestFile);
-      return { persistedQueries: { cache: new SafelistFirstCache(safelist) }, plugins: [partnerSafelistPlugin(safelist)] };
+      return { persistedQueries: { cache: new SafelistFirstCache(safelist()) }, plugins: [] };
+    case 'only-for-partners':
+    case 'audit-partners': {
+      const loaded = safelist();
+      return { persistedQueries: { cache: new SafelistFirstCache(loaded) }, plugins: [partnerSafelistPlugin(loaded, config.persistedQueries)] };
     }
   }
 }

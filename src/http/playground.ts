@@ -1,5 +1,6 @@
 import { dirname, join } from 'node:path';
 import { Router } from 'express';
+import { PLAYGROUND_TABS } from './playground-tabs';
 
 /**
  * A self-hosted GraphiQL: its bundle and React come from node_modules and are
@@ -20,9 +21,18 @@ const PAGE = `<!doctype html>
   <meta charset="utf-8">
   <title>Tillgate playground</title>
   <link rel="stylesheet" href="/playground/assets/graphiql.css">
-  <style>body { margin: 0; height: 100vh; } #graphiql { height: 100vh; }</style>
+  <style>
+    body { margin: 0; height: 100vh; display: flex; flex-direction: column; font-family: system-ui, sans-serif; }
+    #headers-note { margin: 0; padding: 6px 12px; font-size: 13px; background: #fff8e1; border-bottom: 1px solid #e0d7b8; }
+    #headers-note code { background: #f3ecd2; padding: 0 3px; }
+    #graphiql { flex: 1; min-height: 0; }
+  </style>
 </head>
 <body>
+  <p id="headers-note">Headers go in the <b>Headers</b> tab below and are kept across reloads:
+    signed in, <code>{"Authorization": "Bearer &lt;token from logIn&gt;"}</code>;
+    as a partner, <code>{"X-Api-Key": "&lt;your partner key&gt;"}</code>.
+    The tabs walk through a checkout: logIn, createCart, addCartLine, address, shipping, startCheckout, confirmCheckout (cash on delivery).</p>
   <div id="graphiql">Loading the playground…</div>
   <script src="/playground/assets/react.js"></script>
   <script src="/playground/assets/react-dom.js"></script>
@@ -32,11 +42,12 @@ const PAGE = `<!doctype html>
 </html>`;
 
 // Kept out of the page itself so a strict Content-Security-Policy (script-src 'self') holds.
+// shouldPersistHeaders keeps the Headers tab in localStorage, so a token survives a reload.
 const BOOT_SCRIPT = `
 const fetcher = GraphiQL.createFetcher({ url: '/graphql', headers: { 'apollo-require-preflight': 'true' } });
-const defaultQuery = '# Tillgate: try the demo catalog.\\n# Sign in with logIn and put the token in the Headers tab:\\n# { "Authorization": "Bearer <token>" }\\n\\nquery Catalog {\\n  products(first: 5) {\\n    nodes { id name variants { id sku name price { amount currency } available } }\\n    pageInfo { hasNextPage endCursor }\\n  }\\n}\\n';
+const defaultTabs = ${JSON.stringify(PLAYGROUND_TABS)};
 ReactDOM.createRoot(document.getElementById('graphiql')).render(
-  React.createElement(GraphiQL, { fetcher, defaultQuery, defaultEditorToolsVisibility: true }),
+  React.createElement(GraphiQL, { fetcher, defaultTabs, shouldPersistHeaders: true, defaultEditorToolsVisibility: true }),
 );
 `;
 

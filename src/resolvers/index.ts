@@ -10,9 +10,10 @@ import { CustomerCreditResolver, VoucherRedemptionResolver } from './voucher-red
 import { RefundResolver } from './refund.resolver';
 import { PaymentLinkResolver } from './payment-link.resolver';
 import { OperationsResolver } from './operations.resolver';
+import { PartnerResolver } from './partner.resolver';
 
 /** Every resolver class; one file per area. */
 export const resolvers: NonEmptyArray<Function> = [AuthResolver, CartResolver, OrderResolver, OrderLineResolver, SellerTransferResolver, CustomerOrdersResolver,
   ProductResolver, VariantResolver, ShippingMethodResolver, AdminCatalogResolver,
   CheckoutResolver, CancelOrderResolver, VoucherRedemptionResolver, CustomerCreditResolver,
-  RefundResolver, PaymentLinkResolver, OperationsResolver];
+  RefundResolver, PaymentLinkResolver, OperationsResolver, PartnerResolver];

@@ -2,6 +2,7 @@ import type { Config } from '../config';
 import type { EntityManager, Orm } from '../db/orm';
 import { AuthService } from '../services/auth/auth.service';
 import type { TokenService, Viewer } from '../services/auth/tokens';
+import type { AuthenticatedPartner } from '../services/partners/partner-authentication';
 import type { Clock } from '../services/shared/clock';
 
 /** What lives for the whole process and every request can use. */
@@ -40,7 +41,8 @@ export class GraphQLContext {
     readonly deps: AppDeps,
     em: EntityManager,
     readonly viewer: Viewer | null,
-    readonly partner: boolean,
+    /** The partner whose X-Api-Key came with the request (src/http/partner-keys.ts); null for an ordinary client. */
+    readonly partner: AuthenticatedPartner | null,
   ) {
     this.ownEm = em;
   }

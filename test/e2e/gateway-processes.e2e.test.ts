@@ -1,10 +1,21 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { promisify } from 'node:util';
+import { LogInDocument, MeDocument } from '../../client/src';
 import { freePort } from '../../tools/postgres-cluster';
+import { CreatePartnerDocument, IssuePartnerKeyDocument, RevokePartnerKeyDocument } from '../generated/graphql';
 import { exitOf, outputOf } from '../support/child-output';
 import { buildIntoScratch, ROOT, type ScratchBuild } from '../support/scratch-build';
 import { TEST_ADMIN } from '../support/test-app';
+import { documentText } from '../support/typed-client';
 import { openTestOrm, testDatabaseConfig, testDialect, truncateAll } from '../support/test-database';
+
+/** One operation over HTTP; its data, or a thrown error with what came back. */
+async function graphql(url: string, query: string, variables: Record<string, unknown>, headers: Record<string, string> = {}): Promise<any> {
+  const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
+  const body = (await response.json()) as { data?: unknown; errors?: unknown[] };
+  if (body.errors?.length || !body.data) throw new Error(`GraphQL errors: ${JSON.stringify(body)}`);
+  return body.data;
+}
 
 const STARTED = /"event":"tillgate\.started".*?"pid":(\d+)/g;
 
@@ -68,6 +79,45 @@ describe('GATEWAY_PROCESSES', () => {
       expect(await exited).toEqual({ code: 0, signal: null });
       expect(output.text().match(/SIGTERM: shutting down/g)).toHaveLength(2);
       expect(output.text()).toContain('"event":"gateway.stopping"');
+    });
+
+    it('when a partner key is revoked through one gateway process, then another process that accepted it refuses it at once', async () => {
+      const orm = await openTestOrm();
+      await truncateAll(orm);
+      await orm.close(true);
+      const env = {
+        PATH: process.env.PATH ?? '', DATABASE_URL: (await testDatabaseConfig()).url, AUTH_SECRET: 'gateway-processes-test-secret-0123456789',
+        ADMIN_EMAIL: TEST_ADMIN.email, ADMIN_PASSWORD: TEST_ADMIN.password, LOG_LEVEL: 'info', WORKERS: 'off', PERSISTED_QUERIES: 'only-for-partners',
+      };
+      // Two separate processes on two ports, one after the other (each migrates on start), sharing the database.
+      const gateways: ChildProcess[] = [];
+      try {
+        const urls: string[] = [];
+        for (let index = 0; index < 2; index++) {
+          const port = await freePort();
+          const child = spawn(process.execPath, [build.entry('src/main.js')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...env, PORT: String(port) } });
+          gateways.push(child);
+          await outputOf(child).waitFor('"event":"tillgate.started"');
+          urls.push(`http://127.0.0.1:${port}`);
+        }
+        const [first, second] = urls;
+        const { logIn } = await graphql(first, documentText(LogInDocument), { input: TEST_ADMIN });
+        const admin = { authorization: `Bearer ${logIn.token}` };
+        const { createPartner } = await graphql(first, documentText(CreatePartnerDocument), { input: { name: 'Two Process Partner' } }, admin);
+        const { issuePartnerKey } = await graphql(first, documentText(IssuePartnerKeyDocument), { input: { partnerId: createPartner.id } }, admin);
+        const asPartner = (url: string) => fetch(`${url}/graphql`, {
+          method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': issuePartnerKey.secret }, body: JSON.stringify({ query: documentText(MeDocument) }),
+        }).then(async (response) => ({ status: response.status, body: await response.json() }));
+
+        expect(await asPartner(second)).toEqual({ status: 200, body: { data: { me: null } } });
+        await graphql(first, documentText(RevokePartnerKeyDocument), { input: { keyId: issuePartnerKey.key.id } }, admin);
+        const refused = { status: 401, body: { errors: [{ message: 'X-Api-Key is not a valid partner key.', extensions: { code: 'PARTNER_KEY_INVALID' } }] } };
+        expect(await asPartner(second)).toEqual(refused);
+        expect(await asPartner(first)).toEqual(refused);
+      } finally {
+        for (const child of gateways) child.kill('SIGTERM');
+        await Promise.all(gateways.map((child) => (child.exitCode === null ? exitOf(child) : null)));
+      }
     });
   } else {
     it('when it is above 1 on the embedded libSQL file, then the process refuses to start with one clear line', async () => {

@@ -1,11 +1,15 @@
-import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
 import { print, type DocumentNode } from 'graphql';
 import type { GraphQLResponse, TestApp } from './test-app';
 
-const printed = new WeakMap<DocumentNode, string>();
+const printed = new WeakMap<object, string>();
 
-/** The exact text a frontend sends for a generated document (what persisted-operations.json hashes, canonically). */
-export function documentText(document: DocumentNode): string {
+/**
+ * The exact text a frontend sends for a generated document: a client package
+ * document (a string) as it is, a test document node printed.
+ */
+export function documentText(document: DocumentNode | DocumentTypeDecoration<any, any>): string {
+  if (!('kind' in document)) return String(document);
   let text = printed.get(document);
   if (text === undefined) {
     text = print(document);
@@ -16,9 +20,9 @@ export function documentText(document: DocumentNode): string {
 
 export interface TypedClient {
   /** The whole response, for tests that look at errors. */
-  request<TResult, TVariables>(document: TypedDocumentNode<TResult, TVariables>, variables: TVariables): Promise<GraphQLResponse<TResult>>;
+  request<TResult, TVariables>(document: DocumentTypeDecoration<TResult, TVariables>, variables: TVariables): Promise<GraphQLResponse<TResult>>;
   /** The data of a response that must have no errors (throws with the errors otherwise). */
-  data<TResult, TVariables>(document: TypedDocumentNode<TResult, TVariables>, variables: TVariables): Promise<TResult>;
+  data<TResult, TVariables>(document: DocumentTypeDecoration<TResult, TVariables>, variables: TVariables): Promise<TResult>;
 }
 
 /** A frontend's view of the API: generated documents over real HTTP, optionally signed in. */

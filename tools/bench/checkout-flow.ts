@@ -1,3 +1,7 @@
+import {
+  AddCartLineDocument, ApplyVoucherDocument, ConfirmCheckoutDocument, CreateCartDocument, ProductsDocument,
+  SetShippingAddressDocument, SetShippingMethodDocument, StartCheckoutDocument,
+} from '../../client/src';
 import type { BenchClient } from './graphql-client';
 import type { BenchPayment } from './server';
 
@@ -62,30 +66,23 @@ export type FlowRequest = (typeof FLOW_REQUESTS)[number];
 export type RequestHook = <T>(request: FlowRequest, send: () => Promise<T>) => Promise<T>;
 const unwrapped: RequestHook = (_request, send) => send();
 
-const CREATE_CART = `mutation($input: CreateCartInput!) { createCart(input: $input) { id } }`;
-const ADD_LINE = `mutation($input: AddCartLineInput!) { addCartLine(input: $input) { __typename ... on ErrorResult { errorCode message } } }`;
-const APPLY_VOUCHER = `mutation($input: CartVoucherInput!) { applyVoucher(input: $input) { __typename ... on ErrorResult { errorCode message } } }`;
-export const SET_ADDRESS = `mutation($input: SetShippingAddressInput!) { setShippingAddress(input: $input) { __typename ... on ErrorResult { errorCode message } } }`;
-const SET_SHIPPING = `mutation($input: SetShippingMethodInput!) { setShippingMethod(input: $input) { __typename ... on ErrorResult { errorCode message } } }`;
-const START = `mutation($input: StartCheckoutInput!) { startCheckout(input: $input) { __typename ... on CheckoutPreview { versionKey } ... on ErrorResult { errorCode message } } }`;
-const CONFIRM = `mutation($input: ConfirmCheckoutInput!) { confirmCheckout(input: $input) { __typename ... on CheckoutConfirmation { order { id status } } ... on ErrorResult { errorCode message } } }`;
-
 export const BENCH_ADDRESS = { name: 'Bench Buyer', line1: '1 Load Street', city: 'Berlin', postalCode: '10115', country: 'DE' };
 
-export function expectType(result: Record<string, { __typename: string }>, field: string, typename: string): void {
-  if (result[field].__typename !== typename) throw new Error(`${field} answered ${JSON.stringify(result[field])}`);
+export function expectType<T extends object>(result: T, field: keyof T & string, typename: string): void {
+  const answer = result[field] as { __typename?: string };
+  if (answer.__typename !== typename) throw new Error(`${field} answered ${JSON.stringify(answer)}`);
 }
 
 /** A cart with two lines, the voucher and an address: what a small-mutation measurement starts from. */
 export async function createFilledCart(client: BenchClient, fixture: FlowFixture, buyer: number, hook: RequestHook = unwrapped): Promise<string> {
   const { createCart } = await hook('createCart', () =>
-    client.request(CREATE_CART, { input: { currency: fixture.currency, email: `bench-${buyer}@example.com` } }));
-  const cartId = createCart.id as string;
+    client.run(CreateCartDocument, { input: { currency: fixture.currency, email: `bench-${buyer}@example.com` } }));
+  const cartId = createCart.id;
   const [first, second] = pickVariants(fixture.variantPool, buyer);
-  expectType(await hook('addCartLine (1st line)', () => client.request(ADD_LINE, { input: { cartId, variantId: first, quantity: 1 } })), 'addCartLine', 'Cart');
-  expectType(await hook('addCartLine (2nd line)', () => client.request(ADD_LINE, { input: { cartId, variantId: second, quantity: 1 } })), 'addCartLine', 'Cart');
-  expectType(await hook('applyVoucher', () => client.request(APPLY_VOUCHER, { input: { cartId, code: fixture.voucherCode } })), 'applyVoucher', 'Cart');
-  expectType(await hook('setShippingAddress', () => client.request(SET_ADDRESS, { input: { cartId, address: BENCH_ADDRESS } })), 'setShippingAddress', 'Cart');
+  expectType(await hook('addCartLine (1st line)', () => client.run(AddCartLineDocument, { input: { cartId, variantId: first, quantity: 1 } })), 'addCartLine', 'Cart');
+  expectType(await hook('addCartLine (2nd line)', () => client.run(AddCartLineDocument, { input: { cartId, variantId: second, quantity: 1 } })), 'addCartLine', 'Cart');
+  expectType(await hook('applyVoucher', () => client.run(ApplyVoucherDocument, { input: { cartId, code: fixture.voucherCode } })), 'applyVoucher', 'Cart');
+  expectType(await hook('setShippingAddress', () => client.run(SetShippingAddressDocument, { input: { cartId, address: BENCH_ADDRESS } })), 'setShippingAddress', 'Cart');
   return cartId;
 }
 
@@ -98,17 +95,17 @@ export async function runCheckoutFlow(client: BenchClient, fixture: FlowFixture,
   const started = performance.now();
   const cartId = await createFilledCart(client, fixture, buyer, hook);
   expectType(await hook('setShippingMethod', () =>
-    client.request(SET_SHIPPING, { input: { cartId, shippingMethodId: fixture.shippingMethodId } })), 'setShippingMethod', 'Cart');
-  const preview = await hook('startCheckout', () => client.request(START, { input: { cartId } }));
-  expectType(preview, 'startCheckout', 'CheckoutPreview');
+    client.run(SetShippingMethodDocument, { input: { cartId, shippingMethodId: fixture.shippingMethodId } })), 'setShippingMethod', 'Cart');
+  const { startCheckout: preview } = await hook('startCheckout', () => client.run(StartCheckoutDocument, { input: { cartId } }));
+  if (preview.__typename !== 'CheckoutPreview') throw new Error(`startCheckout answered ${JSON.stringify(preview)}`);
   const confirmStarted = performance.now();
   const payment = fixture.payment === 'card'
-    ? { paymentMethod: 'CARD', stripePaymentMethodId: 'pm_card_visa' }
-    : { paymentMethod: 'CASH_ON_DELIVERY' };
-  const confirmed = await hook('confirmCheckout', () =>
-    client.request(CONFIRM, { input: { cartId, versionKey: preview.startCheckout.versionKey, ...payment } }));
-  expectType(confirmed, 'confirmCheckout', 'CheckoutConfirmation');
-  const status = confirmed.confirmCheckout.order.status;
+    ? { paymentMethod: 'CARD' as const, stripePaymentMethodId: 'pm_card_visa' }
+    : { paymentMethod: 'CASH_ON_DELIVERY' as const };
+  const { confirmCheckout: confirmed } = await hook('confirmCheckout', () =>
+    client.run(ConfirmCheckoutDocument, { input: { cartId, versionKey: preview.versionKey, ...payment } }));
+  if (confirmed.__typename !== 'CheckoutConfirmation') throw new Error(`confirmCheckout answered ${JSON.stringify(confirmed)}`);
+  const status = confirmed.order.status;
   if (status !== 'PLACED') throw new Error(`confirmCheckout answered order status ${status}`);
   fixture.ledger.placedFlows++;
   const finished = performance.now();
@@ -178,11 +175,8 @@ export async function prepareFixture(
   return { variantPool, shippingMethodId: createShippingMethod.id, voucherCode, currency, payment: options.payment, ledger };
 }
 
-/** The catalog read of the read phase: a storefront's product list page. */
-export const PRODUCTS_PAGE = `query { products(first: ${READ_PAGE_SIZE}) { nodes { id name seller { id name }
-  variants { id sku name price { amount currency } available } } } }`;
-
+/** The catalog read of the read phase: a storefront's product list page (each product with its seller and variants). */
 export async function readProductsPage(client: BenchClient): Promise<number> {
-  const data = await client.request(PRODUCTS_PAGE);
-  return data.products.nodes.length as number;
+  const data = await client.run(ProductsDocument, { first: READ_PAGE_SIZE });
+  return data.products.nodes.length;
 }

@@ -1,9 +1,26 @@
 /** No request of the bench may hang it: a server that stops answering fails the request instead. */
 const REQUEST_TIMEOUT_MS = 60_000;
 
-/** A minimal GraphQL-over-HTTP client for the benchmark: one POST per operation, errors thrown. */
+import { createTillgateClient, type TillgateClient, type TillgateDocument, type VariablesOf } from '../../client/src';
+
+const timedFetch: typeof fetch = (input, init) => fetch(input, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+
+/**
+ * The benchmark's GraphQL-over-HTTP client: buyers send the client package's
+ * documents, as a storefront does (`run`); the admin's catalog set-up sends
+ * its own texts (`request`), admin operations not being in the client package.
+ * One POST per operation, errors thrown.
+ */
 export class BenchClient {
-  constructor(private readonly url: string, private readonly token: string | null = null) {}
+  private readonly storefront: TillgateClient;
+
+  constructor(private readonly url: string, private readonly token: string | null = null) {
+    this.storefront = createTillgateClient({ url: `${url}/graphql`, token: token ?? undefined, fetch: timedFetch });
+  }
+
+  run<TResult, TVariables>(document: TillgateDocument<TResult, TVariables>, ...variables: VariablesOf<TVariables>): Promise<TResult> {
+    return this.storefront.request(document, ...variables);
+  }
 
   async request<T = any>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
     const headers: Record<string, string> = { 'content-type': 'application/json' };

@@ -3,9 +3,10 @@
  * load (with the server's CPU and RSS), the catalog read load, the small cart
  * mutation at one customer, and the soak.
  */
+import { SetShippingAddressDocument } from '../../client/src';
 import { treeCpuMs, treeRss, type RssReading } from './cpu';
 import {
-  BENCH_ADDRESS, createFilledCart, expectType, readProductsPage, runCheckoutFlow, SET_ADDRESS,
+  BENCH_ADDRESS, createFilledCart, expectType, readProductsPage, runCheckoutFlow,
   type FlowFixture, type FlowTiming,
 } from './checkout-flow';
 import { BenchClient } from './graphql-client';
@@ -127,7 +128,7 @@ export async function smallMutationLatencies(server: ServerHandle, fixture: Flow
   for (let i = 0; i < SMALL_MUTATIONS; i++) {
     const address = { ...BENCH_ADDRESS, postalCode: i % 2 === 0 ? '10117' : '10115' };
     const started = performance.now();
-    expectType(await client.request(SET_ADDRESS, { input: { cartId, address } }), 'setShippingAddress', 'Cart');
+    expectType(await client.run(SetShippingAddressDocument, { input: { cartId, address } }), 'setShippingAddress', 'Cart');
     latencies.push(performance.now() - started);
   }
   return latencies;

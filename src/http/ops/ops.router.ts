@@ -125,7 +125,7 @@ export function opsRouter(deps: AppDeps, graphql: ApolloServer<GraphQLContext>):
 
 /** Runs the action's mutation as the signed-in admin; the error code it was refused with, or null when done. */
 async function runMutation(deps: AppDeps, graphql: ApolloServer<GraphQLContext>, viewer: Viewer, action: OpsAction, id: string): Promise<string | null> {
-  const contextValue = new GraphQLContext(deps, deps.orm.em.fork(), viewer, false);
+  const contextValue = new GraphQLContext(deps, deps.orm.em.fork(), viewer, null);
   const response = await graphql.executeOperation({ query: MUTATIONS[action], variables: { id } }, { contextValue });
   const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
   if (!errors?.length) return null;

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { redactForLog } from './redaction';
 
 /**
@@ -14,9 +15,17 @@ function threshold(): number {
   return ORDER[configured] ?? ORDER.info;
 }
 
+/** Fields every line logged while serving one request carries (the calling partner's name), see withLogFields. */
+const requestFields = new AsyncLocalStorage<Record<string, unknown>>();
+
+/** Runs `work` (and everything it starts, awaited or not) with `fields` on each of its log lines. */
+export function withLogFields<T>(fields: Record<string, unknown>, work: () => T): T {
+  return requestFields.run({ ...requestFields.getStore(), ...fields }, work);
+}
+
 function write(level: Level, event: string, fields: Record<string, unknown> = {}): void {
   if (ORDER[level] < threshold()) return;
-  const entry: Record<string, unknown> = { time: new Date().toISOString(), level, event, ...redactForLog(fields) };
+  const entry: Record<string, unknown> = { time: new Date().toISOString(), level, event, ...redactForLog({ ...requestFields.getStore(), ...fields }) };
   (level === 'error' || level === 'warn' ? process.stderr : process.stdout).write(JSON.stringify(entry) + '\n');
 }
 

@@ -38,6 +38,8 @@ const SECRET_SHAPES: readonly [RegExp, string][] = [
   [/\b[a-z]+_\w+?_secret_\w+/g, REDACTED],
   [/\b(?:sk|rk)_(?:live|test)_\w+/g, REDACTED],
   [/\bwhsec_\w+/g, REDACTED],
+  // Partner keys (partner-key-secret.ts): the prefix names the key and stays, the secret goes.
+  [/\b(tgk_[\w-]{12})\.[\w-]+/g, `$1.${REDACTED}`],
 ];
 
 export function redactText(text: string): string {

@@ -35,7 +35,7 @@ describe('playground and operational endpoints', () => {
   it('when health, readiness and metrics are read, then they answer with the database and counters', async () => {
     expect(await (await fetch(`${app.url}/healthz`)).json()).toEqual({ status: 'ok' });
     expect(await (await fetch(`${app.url}/readyz`)).json()).toEqual({ status: 'ready', database: app.config.database.dialect });
-    // Me is one of the server's own operations (persisted-operations.json), so it is labelled by name.
+    // Me is one of the client package's operations (its manifest), so it is labelled by name.
     await app.gql('query Me { me { id } }');
     const metrics = await (await fetch(`${app.url}/metrics`)).text();
     expect(metrics).toMatch(/^graphql_operations_total\{operation="Me",outcome="ok"\} [1-9]/m);

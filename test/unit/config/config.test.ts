@@ -36,7 +36,6 @@ describe('loadConfig', () => {
       reversalMaxRetries: 5,
       workerPollIntervalMs: 1_000,
       workersInProcess: true,
-      partnerApiKeys: [],
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -99,11 +98,10 @@ describe('loadConfig', () => {
     expect(refusal({ GATEWAY_PROCESSES: '2' })).toMatch(/^GATEWAY_PROCESSES above 1 needs PostgreSQL/);
   });
 
-  it('when PERSISTED_QUERIES is not one of its modes, then it is refused, and partner keys are read as a list', () => {
-    expect(refusal({ PERSISTED_QUERIES: 'on' })).toBe('PERSISTED_QUERIES must be off, allow or only-for-partners (got "on")');
-    expect(['off', 'allow', 'only-for-partners'].map((mode) => loadConfig({ PERSISTED_QUERIES: mode, PARTNER_API_KEYS: 'key-a' }).persistedQueries))
-      .toEqual(['off', 'allow', 'only-for-partners']);
-    expect(loadConfig({ PARTNER_API_KEYS: ' key-a, key-b,,key-c ' }).partnerApiKeys).toEqual(['key-a', 'key-b', 'key-c']);
+  it('when PERSISTED_QUERIES is not one of its modes, then it is refused with one line', () => {
+    expect(refusal({ PERSISTED_QUERIES: 'on' })).toBe('PERSISTED_QUERIES must be off, allow, only-for-partners or audit-partners (got "on")');
+    expect(['off', 'allow', 'only-for-partners', 'audit-partners'].map((mode) => loadConfig({ PERSISTED_QUERIES: mode }).persistedQueries))
+      .toEqual(['off', 'allow', 'only-for-partners', 'audit-partners']);
   });
 });
 
@@ -140,11 +138,6 @@ describe('loadConfig: safe defaults (issue 9)', () => {
   it('when LOG_LEVEL is not a level, then it is refused instead of meaning info', () => {
     expect(refusal({ LOG_LEVEL: 'verbose' })).toBe('LOG_LEVEL must be one of debug, info, warn, error, silent (got "verbose")');
     expect(['debug', 'info', 'warn', 'error', 'silent'].map((level) => loadConfig({ LOG_LEVEL: level }).port)).toEqual([4000, 4000, 4000, 4000, 4000]);
-  });
-
-  it('when the partner mode comes without any partner key, then it is refused', () => {
-    expect(refusal({ PERSISTED_QUERIES: 'only-for-partners' })).toBe('PERSISTED_QUERIES=only-for-partners needs PARTNER_API_KEYS: without a key no partner can call');
-    expect(loadConfig({ PERSISTED_QUERIES: 'only-for-partners', PARTNER_API_KEYS: 'partner-key-1' }).partnerApiKeys).toEqual(['partner-key-1']);
   });
 
   it('when a Stripe key comes without a webhook secret, then it is refused', () => {

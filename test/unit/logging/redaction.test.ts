@@ -31,6 +31,13 @@ describe('log redaction', () => {
     expect(masked).toContain('failed with Bearer [redacted]');
   });
 
+  it('when a partner key is pasted into free text, then its secret is masked and its prefix, which names the key, stays', () => {
+    const secret = 'Q2hhbmdlZC1ieS1hLXRlc3QtdG8tYmUtbG9uZy1lbm91Z2g';
+    const masked = JSON.stringify(redactForLog({ message: `key tgk_AbC-dEf_1234.${secret} refused` }));
+    expect(masked).not.toContain(secret);
+    expect(masked).toContain('key tgk_AbC-dEf_1234.[redacted] refused');
+  });
+
   it('when a redacted value repeats under another name, then it is masked there too (an event aggregate that is a cart id)', () => {
     const cartId = '0b6f7d1e-8c1a-4f57-9a55-3b8e0d2c9f10';
     const line = redactForLog({ aggregateId: cartId, payload: { cartId, orderId: null, note: `cart ${cartId} released` } });
