@@ -35,3 +35,5 @@ export enum TransferStatus {
 export enum PaymentLinkStatus { OPEN = 'OPEN', PAID = 'PAID', CANCELLED = 'CANCELLED' }
 export enum SagaStatus { RUNNING = 'RUNNING', COMPENSATING = 'COMPENSATING', COMPLETED = 'COMPLETED', COMPENSATED = 'COMPENSATED', FAILED = 'FAILED' }
 export enum IdempotencyStatus { IN_PROGRESS = 'IN_PROGRESS', COMPLETED = 'COMPLETED' }
+export enum VariantKind { PHYSICAL = 'PHYSICAL', DIGITAL = 'DIGITAL' }
+export enum LicenseStatus { ACTIVE = 'ACTIVE', REVOKED = 'REVOKED' }

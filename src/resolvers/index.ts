@@ -9,9 +9,11 @@ import { CustomerOrdersResolver, OrderLineResolver, OrderResolver, SellerTransfe
 import { CustomerCreditResolver, VoucherRedemptionResolver } from './voucher-redemption.resolver';
 import { RefundResolver } from './refund.resolver';
 import { PaymentLinkResolver } from './payment-link.resolver';
+import { CustomerLicensesResolver, LicenseResolver, OrderLicensesResolver } from './license.resolver';
 
 /** Every resolver class; one file per area. */
 export const resolvers: NonEmptyArray<Function> = [AuthResolver, CartResolver, OrderResolver, OrderLineResolver, SellerTransferResolver, CustomerOrdersResolver,
   ProductResolver, VariantResolver, ShippingMethodResolver, AdminCatalogResolver,
   CheckoutResolver, CancelOrderResolver, VoucherRedemptionResolver, CustomerCreditResolver,
-  RefundResolver, PaymentLinkResolver];
+  RefundResolver, PaymentLinkResolver,
+  LicenseResolver, OrderLicensesResolver, CustomerLicensesResolver];

@@ -138,6 +138,9 @@ export type UpdateCartLineInput = {
 
 export type VariantInput = {
   currency: string;
+  /** Default PHYSICAL. DIGITAL variants have no stock. */
+  kind?: VariantKind | null | undefined;
+  maxLicenses?: number | null | undefined;
   name: string;
   /** Minor units. */
   price: number;
@@ -145,6 +148,10 @@ export type VariantInput = {
   /** Initial units on hand in the default warehouse. */
   stock: number;
 };
+
+export type VariantKind =
+  | 'DIGITAL'
+  | 'PHYSICAL';
 
 export type VoucherKind =
   /** value = minor units off the merchandise subtotal. */

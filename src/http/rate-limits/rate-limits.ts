@@ -24,6 +24,8 @@ export interface RateLimitGuards {
   confirmCheckout<T>(cartId: string, attempt: () => Promise<Outcome<T>>): Promise<Outcome<T>>;
   createCart<T extends { id: string }>(create: () => Promise<T>): Promise<T>;
   addCartLine(cartId: string): Promise<void>;
+  /** verifyLicense: look-ups of unknown keys per IP (a known key gives its point back), so keys cannot be fished for. */
+  licenseCheck<T>(attempt: () => Promise<{ known: boolean; answer: T }>): Promise<T>;
 }
 
 /** RATE_LIMITS=off: every attempt goes through untouched. */
@@ -34,6 +36,7 @@ export const UNLIMITED: RateLimitGuards = {
   confirmCheckout: (_cartId, attempt) => attempt(),
   createCart: (create) => create(),
   addCartLine: async () => undefined,
+  licenseCheck: async (attempt) => (await attempt()).answer,
 };
 
 /** Each lockout of an email within this long doubles the next one... */
@@ -56,6 +59,7 @@ export interface Limits {
   checkoutInFlight: Counter | null;
   cartsIp: Counter | null;
   cartTouches: Counter;
+  licenseMissesIp: Counter | null;
 }
 
 export function createLimits(settings: RateLimitSettings, orm: Orm): Limits {
@@ -72,6 +76,7 @@ export function createLimits(settings: RateLimitSettings, orm: Orm): Limits {
     cartsIp: ruled('carts-ip', settings.cartsIp),
     // Which carts an IP has counted this window, so that lines added to the same cart count it once.
     cartTouches: counter('cart-touches', Number.MAX_SAFE_INTEGER, settings.cartsIp?.durationMs ?? 3_600_000),
+    licenseMissesIp: ruled('license-misses-ip', settings.licenseMissesIp),
   };
 }
 
@@ -167,6 +172,16 @@ export class RequestRateLimits implements RateLimitGuards {
       await this.quietly('unmark_cart', [cartTouches.clear(touch)]);
       throw refusal;
     }
+  }
+
+  async licenseCheck<T>(attempt: () => Promise<{ known: boolean; answer: T }>): Promise<T> {
+    let answer: T | undefined;
+    await this.countFailures(entriesOf(this.limits.licenseMissesIp, this.ip), async () => {
+      const checked = await attempt();
+      answer = checked.answer;
+      return checked.known ? { ok: true as const, value: null } : { ok: false as const, failure: { kind: 'user' as const, code: ErrorCode.NOT_FOUND, message: 'unknown license key' } };
+    });
+    return answer as T;
   }
 
   private touchKey(cartId: string): string {

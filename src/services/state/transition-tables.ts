@@ -1,6 +1,7 @@
 import {
   CartStatus,
   IdempotencyStatus,
+  LicenseStatus,
   OrderStatus,
   PaymentLinkStatus,
   PaymentStatus,
@@ -86,4 +87,10 @@ export const paymentLinkTransitions: TransitionTable<PaymentLinkStatus> = {
   [PaymentLinkStatus.OPEN]: [PaymentLinkStatus.PAID, PaymentLinkStatus.CANCELLED],
   [PaymentLinkStatus.PAID]: [],
   [PaymentLinkStatus.CANCELLED]: [],
+};
+
+export const licenseTransitions: TransitionTable<LicenseStatus> = {
+  // A revoked license stays revoked: revoking twice changes nothing.
+  [LicenseStatus.ACTIVE]: [LicenseStatus.REVOKED],
+  [LicenseStatus.REVOKED]: [],
 };

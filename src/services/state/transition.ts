@@ -3,6 +3,7 @@ import type { EntityManager } from '../../db/orm';
 import {
   Cart,
   IdempotencyRecord,
+  License,
   Order,
   Payment,
   PaymentLink,
@@ -15,6 +16,7 @@ import {
 import {
   cartTransitions,
   idempotencyTransitions,
+  licenseTransitions,
   orderTransitions,
   paymentLinkTransitions,
   paymentTransitions,
@@ -28,7 +30,7 @@ import {
 
 /** Entities with a lifecycle, and the status type each one carries. */
 type StatusOf<T> = T extends { status: infer S extends string } ? S : never;
-type Lifecycle = Cart | IdempotencyRecord | Order | Payment | PaymentLink | Refund | Reservation | SagaExecution | SellerTransfer | VoucherRedemption;
+type Lifecycle = Cart | IdempotencyRecord | License | Order | Payment | PaymentLink | Refund | Reservation | SagaExecution | SellerTransfer | VoucherRedemption;
 
 const TABLES = new Map<EntityClass<Lifecycle>, TransitionTable<string>>([
   [Order, orderTransitions],
@@ -41,6 +43,7 @@ const TABLES = new Map<EntityClass<Lifecycle>, TransitionTable<string>>([
   [SagaExecution, sagaTransitions],
   [IdempotencyRecord, idempotencyTransitions],
   [PaymentLink, paymentLinkTransitions],
+  [License, licenseTransitions],
 ]);
 
 /** A move the transition table does not allow: a bug in the caller, never a business outcome. */
