@@ -5,7 +5,7 @@ import { normalizeEmail } from '../../services/auth/auth.service';
 import { ErrorCode } from '../../services/shared/error-code';
 import { isId } from '../../services/shared/ids';
 import { logger } from '../../services/shared/logger';
-import type { Outcome } from '../../services/shared/outcome';
+import { fail, success, type Outcome } from '../../services/shared/outcome';
 import { counterFactory, type Counter, type Take } from './counters';
 import { RateLimitedError } from './rate-limited.error';
 
@@ -179,7 +179,8 @@ export class RequestRateLimits implements RateLimitGuards {
     await this.countFailures(entriesOf(this.limits.licenseMissesIp, this.ip), async () => {
       const checked = await attempt();
       answer = checked.answer;
-      return checked.known ? { ok: true as const, value: null } : { ok: false as const, failure: { kind: 'user' as const, code: ErrorCode.NOT_FOUND, message: 'unknown license key' } };
+      // A key that exists gives its point back: only misses count.
+      return checked.known ? success(null) : fail(ErrorCode.NOT_FOUND, 'unknown license key');
     });
     return answer as T;
   }
