@@ -1,6 +1,6 @@
 import type { EntityData } from '@mikro-orm/core';
 import type { EntityManager } from '../../db/orm';
-import { Cart, CartStatus, IdempotencyRecord, IdempotencyStatus, OrderStatus, Payment, PaymentStatus, RedemptionStatus, VoucherRedemption, Order } from '../../entities';
+import { Cart, CartStatus, IdempotencyRecord, IdempotencyStatus, Order, OrderStatus, Payment, PaymentStatus, RedemptionStatus, VoucherRedemption } from '../../entities';
 import { CHECKOUT_IDEMPOTENCY_SCOPE } from '../checkout/checkout-types';
 import { digitalLinesOf, issueLicenses, type DigitalLine } from '../licenses/issue-licenses';
 import { insertEvent } from '../outbox/outbox';

@@ -4,7 +4,8 @@ import { SellerTransferWorker } from '../../../src/services/payouts/seller-trans
 import { TransferReversalWorker } from '../../../src/services/payouts/transfer-reversal.worker';
 import { SimulatedCrash } from '../../../src/services/saga/saga-types';
 import { recoverStaleSagas } from '../../../src/services/workers/saga-recovery.worker';
-import { buildDigitalVariant, buildSeller } from '../../factories/catalog.factory';
+import { buildDigitalVariant, buildProduct, buildSeller } from '../../factories/catalog.factory';
+import { availableUnits } from '../../factories/checkout.factory';
 import { assertCheckoutInvariants } from '../../support/invariants';
 import { confirm, usePaymentsHarness } from '../payments/payments-harness';
 import { refundOrder } from '../refunds/refund-api';
@@ -67,6 +68,21 @@ describe('digital goods: licenses through card payments, webhooks, refunds and p
     expect(await licenseEvents(h.app, 'license.issued', answer.order.id)).toBe(2);
   });
 
+  it('when a mixed cart is paid through a hosted checkout, then the webhook takes the physical units from stock and licenses the digital ones', async () => {
+    const ebook = await buildDigitalVariant(h.app.orm.em.fork(), { price: 1_000 });
+    const { variants: [mug] } = await buildProduct(h.app.orm.em.fork(), { variants: [{ price: 900, currency: 'EUR', stock: 4 }] });
+    const cart = await digitalCart(h.app, [{ variant: ebook, quantity: 2 }, { variant: mug, quantity: 3 }], { shipping: true });
+    const answer = await confirm(h.app, { cartId: cart.cartId, versionKey: cart.versionKey, paymentMethod: 'HOSTED_CHECKOUT' });
+    await h.stripe.emulator.completeCheckoutSession(answer.payment.providerReference);
+
+    expect(await deliverThrice(eventsOf('checkout.session.completed')[0].id)).toEqual([200, 200, 200]);
+
+    expect((await h.app.orm.em.fork().findOneOrFail(Order, { id: answer.order.id })).status).toBe(OrderStatus.PLACED);
+    expect(await statusesOf(h.app, answer.order.id)).toEqual([[0, LicenseStatus.ACTIVE], [1, LicenseStatus.ACTIVE]]);
+    expect(await availableUnits(h.app.orm, mug.id)).toBe(1);
+    await assertCheckoutInvariants(h.app.orm);
+  });
+
   it('when a completed digital order is fully refunded, then it is REFUNDED, every license REVOKED with an event, and the transfer REVERSED', async () => {
     const { orderId } = await paidDigitalOrder(2);
     const { transfers, reversals } = workers();
@@ -80,7 +96,7 @@ describe('digital goods: licenses through card payments, webhooks, refunds and p
     const licenses = await licensesOf(h.app, orderId);
     expect(licenses.map((l) => [l.status, l.revokedByRefundId])).toEqual([[LicenseStatus.REVOKED, refund.id], [LicenseStatus.REVOKED, refund.id]]);
     expect(await licenseEvents(h.app, 'license.revoked', orderId)).toBe(2);
-    expect((await transfersOf(orderId)).map((t) => [t.status, t.reversedAmount])).toEqual([[TransferStatus.REVERSED, t0(licenses.length)]]);
+    expect((await transfersOf(orderId)).map((t) => [t.status, t.reversedAmount])).toEqual([[TransferStatus.REVERSED, wholeTransfer(licenses.length)]]);
   });
 
   it('when the process dies after the charge but before placement, then recovery places the order and issues its licenses once', async () => {
@@ -110,4 +126,4 @@ describe('digital goods: licenses through card payments, webhooks, refunds and p
 });
 
 /** A seller's whole transfer for `units` e-books at 2,000 with a 10% platform fee. */
-const t0 = (units: number): number => units * 2_000 - Math.round((units * 2_000) / 10);
+const wholeTransfer = (units: number): number => units * 2_000 - Math.round((units * 2_000) / 10);

@@ -136,6 +136,8 @@ describe('digital goods: shipping, refunds by line, cancellation, reading and ve
     expect(own.data.order.licenses.map((l: { key: string }) => l.key).sort()).toEqual(licenses.map((l) => l.key).sort());
     const mine = await h.app.gql(`{ me { licenses { ${LICENSE_FIELDS} } } }`, {}, { token: customer.token });
     expect(mine.errors ?? mine.data.me.licenses).toHaveLength(4);
+    const asAdmin = await h.app.gql(`query($id: ID!) { order(id: $id) { licenses { key } } }`, { id: orderId }, { token: await h.app.adminToken() });
+    expect(asAdmin.data.order.licenses).toHaveLength(4);
     const stranger = await h.app.customer();
     expect((await h.app.gql(`query($id: ID!) { order(id: $id) { licenses { key } } }`, { id: orderId }, { token: stranger.token })).data.order).toBeNull();
   });
