@@ -29,6 +29,8 @@ export type ClaimCompletion =
 
 /** The payment row's move once the provider answered; null when nothing moves (local kinds). */
 export interface PaymentMove {
+  /** The payment row by id when the caller knows it; else the order's payment. */
+  paymentId?: string;
   from: PaymentStatus[];
   to: PaymentStatus.CAPTURED | PaymentStatus.AUTHORIZED;
   fields: EntityData<Payment>;
@@ -87,8 +89,8 @@ export async function placeOrder(tx: EntityManager, placement: OrderPlacement): 
   }
   await completeClaim(tx, placement.claim, order.orderId, now);
   if (placement.payment) {
-    const { from, to, fields } = placement.payment;
-    await transition(tx, Payment, { orderId: order.orderId }, from, to, fields);
+    const { paymentId, from, to, fields } = placement.payment;
+    await transition(tx, Payment, paymentId ?? { orderId: order.orderId }, from, to, fields);
   }
   if (order.digitalUnits > 0) {
     const lines = placement.digitalLines ?? (await digitalLinesOf(tx, order.orderId));
@@ -98,7 +100,8 @@ export async function placeOrder(tx: EntityManager, placement: OrderPlacement): 
   return true;
 }
 
-async function completeClaim(tx: EntityManager, claim: ClaimCompletion, orderId: string, now: Date): Promise<void> {
+/** The checkout's idempotency claim COMPLETED with the order id (placing it, or handing its payment to the buyer). */
+export async function completeClaim(tx: EntityManager, claim: ClaimCompletion, orderId: string, now: Date): Promise<void> {
   if (!claim) return;
   if ('insert' in claim) {
     const { id, key } = claim.insert;

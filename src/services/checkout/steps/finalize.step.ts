@@ -1,12 +1,11 @@
 import type { EntityManager } from '../../../db/orm';
-import { CartStatus, IdempotencyRecord, IdempotencyStatus, PaymentStatus } from '../../../entities';
+import { CartStatus, PaymentStatus } from '../../../entities';
 import { convertHeldUnits } from '../../inventory/checkout-stock';
 import { convertReservations } from '../../inventory/reservations';
-import { placeOrder, type ClaimCompletion, type PaymentMove } from '../../orders/place-order';
+import { completeClaim, placeOrder, type ClaimCompletion, type PaymentMove } from '../../orders/place-order';
 import type { StepRun } from '../../saga/saga-types';
-import { transition } from '../../state/transition';
 import {
-  alwaysLocal, idempotencyKeyFor, settlesLocally, type CheckoutSagaInput, type CheckoutShape, type CheckoutStep, type PaymentOutput, type ReservationData,
+  alwaysLocal, idempotencyKeyFor, settlesLocally, type CheckoutSagaInput, type CheckoutShape, type CheckoutStep, type OrderData, type PaymentOutput, type ReservationData,
 } from '../checkout-types';
 import { CLAIM_CART_STEP } from './claim-cart.step';
 import { CREATE_ORDER_STEP } from './create-order.step';
@@ -42,7 +41,7 @@ async function finalize(tx: EntityManager, run: StepRun<CheckoutSagaInput, Check
     // Handed over to the provider: the order stays PENDING_PAYMENT with its vouchers
     // HELD; replays of this key answer the pending order until a webhook, the sweeper
     // or recovery ends it (which may already have happened: every move is guarded).
-    if (!settled) await transition(tx, IdempotencyRecord, claim.claimId, IdempotencyStatus.IN_PROGRESS, IdempotencyStatus.COMPLETED, { resultId: order.orderId });
+    await completeClaim(tx, claimCompletion, order.orderId, now);
     return;
   }
   const digitalLines = order.digitalLines ?? [];
@@ -60,18 +59,19 @@ async function finalize(tx: EntityManager, run: StepRun<CheckoutSagaInput, Check
     },
     cart: { id: claim.cartId, from: settled ? CartStatus.OPEN : CartStatus.CHECKING_OUT },
     claim: claimCompletion,
-    payment: paymentMove(order.amountDue, payment),
+    payment: paymentMove(order, payment),
     digitalLines,
     strict: true,
   });
 }
 
 /** The provider's answer for the payment row, when a card was charged or authorized at confirm. */
-function paymentMove(amountDue: number, payment: PaymentOutput): PaymentMove | null {
+function paymentMove(order: OrderData, payment: PaymentOutput): PaymentMove | null {
   if (!payment.attempt || (payment.status !== 'CAPTURED' && payment.status !== 'AUTHORIZED')) return null;
   const { providerReference, clientSecret, checkoutUrl } = payment.attempt;
-  const captured = payment.status === 'CAPTURED' ? amountDue : 0;
+  const captured = payment.status === 'CAPTURED' ? order.amountDue : 0;
   return {
+    paymentId: order.paymentId,
     from: [PaymentStatus.PENDING],
     to: PaymentStatus[payment.status],
     fields: { captured, providerReference, clientSecret, checkoutUrl, providerPaymentIntentId: providerReference },
