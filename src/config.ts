@@ -26,6 +26,8 @@ export interface RateLimitSettings {
   readonly checkoutOneInFlight: boolean;
   /** Carts an IP creates or adds lines to. */
   readonly cartsIp: RateRule | null;
+  /** verifyLicense look-ups of keys that do not exist, per IP. */
+  readonly licenseMissesIp: RateRule | null;
 }
 
 /** Express `trust proxy`: believe X-Forwarded-For never, from this many hops, or from these proxies. */
@@ -239,6 +241,7 @@ function readRateLimits(env: Env): RateLimitSettings | null {
     checkoutDeclines: read(env, 'RATE_LIMIT_CHECKOUT_DECLINES', parseRateRule, rule(10, 3_600_000)),
     checkoutOneInFlight: read(env, 'RATE_LIMIT_CHECKOUT_ONE_IN_FLIGHT', parseBoolean, true),
     cartsIp: read(env, 'RATE_LIMIT_CARTS_IP', parseRateRule, rule(60, 3_600_000)),
+    licenseMissesIp: read(env, 'RATE_LIMIT_LICENSE_MISSES_IP', parseRateRule, rule(60, 3_600_000)),
   };
   return read(env, 'RATE_LIMITS', parseBoolean, true) ? settings : null;
 }

@@ -37,3 +37,5 @@ export enum SagaStatus { RUNNING = 'RUNNING', COMPENSATING = 'COMPENSATING', COM
 export enum IdempotencyStatus { IN_PROGRESS = 'IN_PROGRESS', COMPLETED = 'COMPLETED' }
 /** An outbox event waits (PENDING), was delivered, or gave up after OUTBOX_MAX_ATTEMPTS failures and waits for an operator's replay (DEAD). */
 export enum OutboxEventStatus { PENDING = 'PENDING', DELIVERED = 'DELIVERED', DEAD = 'DEAD' }
+export enum VariantKind { PHYSICAL = 'PHYSICAL', DIGITAL = 'DIGITAL' }
+export enum LicenseStatus { ACTIVE = 'ACTIVE', REVOKED = 'REVOKED' }

@@ -3,6 +3,7 @@ import { CartLine } from './cart-line.entity';
 import { CreditLedgerEntry } from './credit-ledger-entry.entity';
 import { Customer } from './customer.entity';
 import { IdempotencyRecord } from './idempotency-record.entity';
+import { License } from './license.entity';
 import { Order } from './order.entity';
 import { OrderLine } from './order-line.entity';
 import { OutboxEvent } from './outbox-event.entity';
@@ -27,14 +28,15 @@ import { Warehouse } from './warehouse.entity';
 
 export * from './enums';
 export type { AddressValue } from './cart.entity';
+export type { RefundedLine } from './refund.entity';
 export {
   Cart, CartLine, CreditLedgerEntry, Customer, IdempotencyRecord, Order, OrderLine, OutboxEvent, Partner, PartnerKey, Payment,
   PaymentLink, ProcessedWebhookEvent, Product, Refund, Reservation, SagaExecution, Seller, SellerTransfer,
-  ShippingMethod, StockLevel, TaxRate, Variant, Voucher, VoucherRedemption, Warehouse,
+  ShippingMethod, StockLevel, TaxRate, Variant, Voucher, VoucherRedemption, Warehouse, License,
 };
 
 export const allEntities = [
   Cart, CartLine, CreditLedgerEntry, Customer, IdempotencyRecord, Order, OrderLine, OutboxEvent, Partner, PartnerKey, Payment,
   PaymentLink, ProcessedWebhookEvent, Product, Refund, Reservation, SagaExecution, Seller, SellerTransfer,
-  ShippingMethod, StockLevel, TaxRate, Variant, Voucher, VoucherRedemption, Warehouse,
+  ShippingMethod, StockLevel, TaxRate, Variant, Voucher, VoucherRedemption, Warehouse, License,
 ];

@@ -1,10 +1,11 @@
 import { Entity, ManyToOne, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { money, newId } from './columns';
+import { VariantKind } from './enums';
 import type { Order } from './order.entity';
 
 @Entity({ tableName: 'order_lines' })
 export class OrderLine {
-  [OptionalProps]?: 'sellerId';
+  [OptionalProps]?: 'sellerId' | 'kind';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = newId();
@@ -23,6 +24,10 @@ export class OrderLine {
 
   @Property({ type: 'string', length: 100 })
   sku!: string;
+
+  /** The variant's kind when ordered: a DIGITAL line gets one license per unit when the order is placed. */
+  @Property({ type: 'string', length: 16, default: VariantKind.PHYSICAL })
+  kind: VariantKind = VariantKind.PHYSICAL;
 
   @Property({ type: 'string', length: 400 })
   name!: string;

@@ -12,7 +12,7 @@ import { OrderLine } from './order-line.entity';
 @Index({ properties: ['payoutsPlannedAt', 'placedAt', 'id'] })
 export class Order {
   [OptionalProps]?: 'status' | 'customerId' | 'cartId' | 'cartVersionKey' | 'paymentLinkId' | 'voucherCodes' | 'shippingMethodId' | 'shippingMethodName' | 'shippingAddress' | 'cancelReason' | 'createdAt' | 'placedAt' | 'cancelledAt' | 'payoutsPlannedAt'
-    | 'subtotal' | 'discount' | 'shipping' | 'shippingDiscount' | 'tax' | 'total' | 'creditApplied' | 'amountDue' | 'refunded';
+    | 'subtotal' | 'discount' | 'shipping' | 'shippingDiscount' | 'tax' | 'total' | 'creditApplied' | 'amountDue' | 'refunded' | 'digitalUnits';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = newId();
@@ -69,6 +69,10 @@ export class Order {
   @Property(money()) creditApplied: number = 0;
   @Property(money()) amountDue: number = 0;
   @Property(money()) refunded: number = 0;
+
+  /** Units on DIGITAL lines: 0 lets placement and cancellation skip licenses without a look-up. */
+  @Property({ type: 'integer', default: 0 })
+  digitalUnits: number = 0;
 
   @Property({ type: 'string', length: 500, nullable: true })
   cancelReason: string | null = null;

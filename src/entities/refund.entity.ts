@@ -2,6 +2,8 @@ import { DateTimeType, Entity, Index, OptionalProps, PrimaryKey, Property, Uniqu
 import { money, newId } from './columns';
 import { RefundStatus } from './enums';
 
+export interface RefundedLine { orderLineId: string; quantity: number }
+
 @Entity({ tableName: 'refunds' })
 @Unique({ properties: ['idempotencyKey'] })
 @Index({
@@ -9,7 +11,7 @@ import { RefundStatus } from './enums';
   expression: 'create unique index refunds_provider_refund_id_unique on refunds (provider_refund_id) where provider_refund_id is not null',
 })
 export class Refund {
-  [OptionalProps]?: 'providerAmount' | 'status' | 'providerRefundId' | 'createdAt' | 'settledAt';
+  [OptionalProps]?: 'providerAmount' | 'status' | 'providerRefundId' | 'createdAt' | 'settledAt' | 'lines';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = newId();
@@ -35,6 +37,10 @@ export class Refund {
 
   @Property({ type: 'string', length: 500 })
   reason!: string;
+
+  /** The order lines (and units of each) this refund gives back; null = an order-level refund. Their licenses are revoked when it succeeds. */
+  @Property({ type: 'json', nullable: true })
+  lines: RefundedLine[] | null = null;
 
   @Property({ type: 'string', length: 255, nullable: true })
   providerRefundId: string | null = null;

@@ -1,10 +1,11 @@
 import { DateTimeType, Entity, ManyToOne, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { money, newId } from './columns';
+import { VariantKind } from './enums';
 import { Product } from './product.entity';
 
 @Entity({ tableName: 'variants' })
 export class Variant {
-  [OptionalProps]?: 'createdAt';
+  [OptionalProps]?: 'createdAt' | 'kind' | 'maxLicenses' | 'licensesClaimed';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = newId();
@@ -25,6 +26,22 @@ export class Variant {
 
   @Property({ type: 'string', length: 3 })
   currency!: string;
+
+  /** DIGITAL variants have no stock rows and never reserve; each unit sold is a license. Fixed at creation. */
+  @Property({ type: 'string', length: 16, default: VariantKind.PHYSICAL })
+  kind: VariantKind = VariantKind.PHYSICAL;
+
+  /** DIGITAL only: licenses that may ever be issued; null = unlimited. */
+  @Property({ type: 'integer', nullable: true })
+  maxLicenses: number | null = null;
+
+  /**
+   * License units taken by orders that are placed or may still be: raised by a
+   * guarded update at confirm (never past maxLicenses), lowered only when an
+   * order that never got placed is cancelled (license-slots.ts).
+   */
+  @Property({ type: 'integer', default: 0 })
+  licensesClaimed: number = 0;
 
   @Property({ type: DateTimeType })
   createdAt: Date = new Date();

@@ -1,5 +1,6 @@
 import { MAX_VARIANTS_PER_PRODUCT } from '../schema/inputs/catalog.input';
 import { MAX_CART_LINES } from '../services/cart/cart.service';
+import { MAX_LISTED_LICENSES } from '../services/licenses/license-queries';
 import type { CostModel } from './query-cost';
 
 /**
@@ -17,7 +18,7 @@ import type { CostModel } from './query-cost';
  */
 const VALUE_TYPES = [
   'Money', 'OrderTotals', 'CartTotals', 'Address', 'PriceChange', 'StockShortfall',
-  'PageInfo', 'OrderConnection', 'ProductConnection', 'SagaConnection', 'OutboxEventConnection',
+  'PageInfo', 'OrderConnection', 'ProductConnection', 'SagaConnection', 'OutboxEventConnection', 'LicenseVerification',
   'AuthPayload', 'CheckoutPreview', 'CheckoutConfirmation',
   'UserError', 'InsufficientStockError', 'PriceChangedError',
 ];
@@ -33,6 +34,7 @@ const LIST_CAPS: Record<string, number> = {
   'Order.lines': MAX_CART_LINES,
   'Order.sellerTransfers': MAX_CART_LINES,
   'Order.payments': 2,
+  'Customer.licenses': MAX_LISTED_LICENSES,
   'Product.variants': MAX_VARIANTS_PER_PRODUCT,
   'InsufficientStockError.shortfalls': MAX_CART_LINES,
   'PriceChangedError.changes': MAX_CART_LINES,
@@ -45,7 +47,7 @@ const LIST_CAPS: Record<string, number> = {
  * Refunds are bounded only by the order's amount, shipping methods and a
  * payment link's orders, partners and their keys (revoked ones stay listed) by what admins create.
  */
-export const UNCAPPED_LISTS: readonly string[] = ['Order.refunds', 'Query.shippingMethods', 'PaymentLink.orders', 'Query.partners', 'Partner.keys'];
+export const UNCAPPED_LISTS: readonly string[] = ['Order.refunds', 'Query.shippingMethods', 'PaymentLink.orders', 'Query.partners', 'Partner.keys', 'Order.licenses'];
 
 /**
  * Work that is not rows. A password check is one scrypt derivation (128 MiB

@@ -11,9 +11,11 @@ import { RefundResolver } from './refund.resolver';
 import { PaymentLinkResolver } from './payment-link.resolver';
 import { OperationsResolver } from './operations.resolver';
 import { PartnerResolver } from './partner.resolver';
+import { CustomerLicensesResolver, LicenseResolver, OrderLicensesResolver } from './license.resolver';
 
 /** Every resolver class; one file per area. */
 export const resolvers: NonEmptyArray<Function> = [AuthResolver, CartResolver, OrderResolver, OrderLineResolver, SellerTransferResolver, CustomerOrdersResolver,
   ProductResolver, VariantResolver, ShippingMethodResolver, AdminCatalogResolver,
   CheckoutResolver, CancelOrderResolver, VoucherRedemptionResolver, CustomerCreditResolver,
-  RefundResolver, PaymentLinkResolver, OperationsResolver, PartnerResolver];
+  RefundResolver, PaymentLinkResolver, OperationsResolver, PartnerResolver,
+  LicenseResolver, OrderLicensesResolver, CustomerLicensesResolver];

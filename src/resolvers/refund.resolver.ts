@@ -17,6 +17,7 @@ export class RefundResolver {
       amount: input.amount ?? null,
       reason: input.reason,
       idempotencyKey: input.idempotencyKey,
+      lines: input.lines?.map((line) => ({ orderLineId: line.orderLineId, quantity: line.quantity })) ?? null,
       now: ctx.deps.clock.now(),
     });
     return outcome.ok ? toRefundType(outcome.value) : toErrorResult(outcome.failure);

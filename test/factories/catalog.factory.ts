@@ -1,6 +1,6 @@
 import type { EntityManager } from '../../src/db/orm';
 import {
-  Product, Seller, ShippingMethod, StockLevel, TaxRate, Variant, Voucher, VoucherKind, type Warehouse,
+  Product, Seller, ShippingMethod, StockLevel, TaxRate, Variant, VariantKind, Voucher, VoucherKind, type Warehouse,
 } from '../../src/entities';
 import { ensureDefaultWarehouse } from '../../src/services/catalog/default-warehouse';
 
@@ -57,6 +57,19 @@ export async function buildProduct(
   });
   await em.flush();
   return { product, variants };
+}
+
+/** A DIGITAL variant (no stock rows): one license per unit sold, at most `maxLicenses` ever (null = unlimited). */
+export async function buildDigitalVariant(
+  em: EntityManager,
+  options: { price?: number; maxLicenses?: number | null; seller?: Seller | null; name?: string } = {},
+): Promise<Variant> {
+  const product = em.create(Product, { name: options.name ?? `E-book ${unique('d')}`, seller: options.seller ?? null });
+  const variant = em.create(Variant, {
+    product, sku: unique('dsku'), name: 'Download', price: options.price ?? 1_500, currency: 'EUR', kind: VariantKind.DIGITAL, maxLicenses: options.maxLicenses ?? null,
+  });
+  await em.flush();
+  return variant;
 }
 
 export async function buildShippingMethod(

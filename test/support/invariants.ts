@@ -1,5 +1,6 @@
 import type { Orm } from '../../src/db/orm';
 import {
+  License, OrderLine, Variant, VariantKind,
   Cart, CartStatus, CreditLedgerEntry, IdempotencyRecord, IdempotencyStatus, Order, OrderStatus, RedemptionStatus, Reservation,
   ReservationStatus, SagaExecution, SagaStatus, StockLevel, Voucher, VoucherRedemption,
 } from '../../src/entities';
@@ -68,12 +69,26 @@ export async function checkoutInvariantViolations(orm: Orm, options: InvariantOp
     if (order && order.status !== OrderStatus.CANCELLED && reversed) problems.push(`credit of live order ${order.id} was reversed`);
   }
   for (const [account, balance] of balances) if (balance < 0) problems.push(`credit balance of ${account} is negative (${balance})`);
+  // Licenses: one per digital unit of every order that was placed, none for any other; no cap exceeded.
+  const physicalLines = new Set((await em.find(OrderLine, { kind: VariantKind.PHYSICAL })).map((line) => line.order.id));
+  const licenses = await em.find(License, {});
+  for (const order of orders.values()) {
+    const issued = licenses.filter((l) => l.orderId === order.id).length;
+    const expected = order.placedAt ? order.digitalUnits : 0;
+    if (issued !== expected) problems.push(`order ${order.id} (${order.status}) has ${issued} licenses, expected ${expected}`);
+  }
+  for (const variant of await em.find(Variant, { kind: VariantKind.DIGITAL })) {
+    if (variant.maxLicenses !== null && variant.licensesClaimed > variant.maxLicenses) problems.push(`variant ${variant.id} claimed ${variant.licensesClaimed} licenses over its cap ${variant.maxLicenses}`);
+    const issued = licenses.filter((l) => l.variantId === variant.id).length;
+    if (issued > variant.licensesClaimed) problems.push(`variant ${variant.id} issued ${issued} licenses but claimed ${variant.licensesClaimed}`);
+  }
   // Finalize effects of every placed order.
   const claims = await em.find(IdempotencyRecord, {});
   for (const order of orders.values()) {
     if (order.status !== OrderStatus.PLACED || !order.cartId) continue;
     if (carts.get(order.cartId)?.status !== CartStatus.CONVERTED) problems.push(`placed order ${order.id} but its cart is not CONVERTED`);
-    if (!reservations.some((r) => r.orderId === order.id && r.status === ReservationStatus.CONVERTED)) problems.push(`placed order ${order.id} converted no reservation`);
+    const shipsUnits = physicalLines.has(order.id);
+    if (shipsUnits && !reservations.some((r) => r.orderId === order.id && r.status === ReservationStatus.CONVERTED)) problems.push(`placed order ${order.id} converted no reservation`);
     if (redemptions.some((r) => r.orderId === order.id && r.status === RedemptionStatus.HELD)) problems.push(`placed order ${order.id} still HOLDS a redemption`);
     if (!claims.some((c) => c.resultId === order.id && c.status === IdempotencyStatus.COMPLETED)) problems.push(`placed order ${order.id} has no completed idempotency record`);
   }

@@ -83,6 +83,10 @@ export type ErrorCode =
   | 'VOUCHER_NOT_FOUND'
   | 'VOUCHER_NOT_STARTED';
 
+export type LicenseStatus =
+  | 'ACTIVE'
+  | 'REVOKED';
+
 export type LogInInput = {
   email: string;
   password: string;
@@ -364,6 +368,13 @@ export type MyOrdersQueryVariables = Exact<{
 
 
 export type MyOrdersQuery = { me: { id: string, orders: { nodes: Array<{ id: string, number: string, status: OrderStatus, email: string, voucherCodes: Array<string>, shippingMethodName: string | null, createdAt: string, placedAt: string | null, shippingAddress: { name: string, line1: string, city: string, postalCode: string, country: string } | null, totals: { subtotal: { amount: number, currency: string }, discount: { amount: number, currency: string }, shipping: { amount: number, currency: string }, shippingDiscount: { amount: number, currency: string }, tax: { amount: number, currency: string }, total: { amount: number, currency: string }, creditApplied: { amount: number, currency: string }, amountDue: { amount: number, currency: string }, refunded: { amount: number, currency: string } }, lines: Array<{ id: string, sku: string, name: string, quantity: number, unitPrice: { amount: number, currency: string }, discount: { amount: number, currency: string }, total: { amount: number, currency: string } }>, payments: Array<{ id: string, kind: PaymentMethodKind, status: PaymentStatus, checkoutUrl: string | null, clientSecret: string | null, amount: { amount: number, currency: string } }> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
+
+export type VerifyLicenseQueryVariables = Exact<{
+  key: string;
+}>;
+
+
+export type VerifyLicenseQuery = { verifyLicense: { valid: boolean, status: LicenseStatus | null, productName: string | null, variantSku: string | null, revokedAt: string | null } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -2201,3 +2212,14 @@ fragment OrderFields on Order {
     ...PaymentFields
   }
 }`, {"hash":"sha256:b28374b812e3c228548b074d1f9e15546f4964edf5713810f4eade2db3b7fb2a"}) as unknown as TypedDocumentString<MyOrdersQuery, MyOrdersQueryVariables>;
+export const VerifyLicenseDocument = new TypedDocumentString(`
+    query VerifyLicense($key: String!) {
+  verifyLicense(key: $key) {
+    valid
+    status
+    productName
+    variantSku
+    revokedAt
+  }
+}
+    `, {"hash":"sha256:3aa562306308d2d2adf6bed2ccf46a5720485cf3f620a5808ad384e40704f20b"}) as unknown as TypedDocumentString<VerifyLicenseQuery, VerifyLicenseQueryVariables>;

@@ -5,7 +5,7 @@ import { normalizeEmail } from '../../services/auth/auth.service';
 import { ErrorCode } from '../../services/shared/error-code';
 import { isId } from '../../services/shared/ids';
 import { logger } from '../../services/shared/logger';
-import type { Outcome } from '../../services/shared/outcome';
+import { fail, success, type Outcome } from '../../services/shared/outcome';
 import { counterFactory, type Counter, type Take } from './counters';
 import { RateLimitedError } from './rate-limited.error';
 
@@ -24,6 +24,8 @@ export interface RateLimitGuards {
   confirmCheckout<T>(cartId: string, attempt: () => Promise<Outcome<T>>): Promise<Outcome<T>>;
   createCart<T extends { id: string }>(create: () => Promise<T>): Promise<T>;
   addCartLine(cartId: string): Promise<void>;
+  /** verifyLicense: look-ups of unknown keys per IP (a known key gives its point back), so keys cannot be fished for. */
+  licenseCheck<T>(attempt: () => Promise<{ known: boolean; answer: T }>): Promise<T>;
 }
 
 /** RATE_LIMITS=off: every attempt goes through untouched. */
@@ -34,6 +36,7 @@ export const UNLIMITED: RateLimitGuards = {
   confirmCheckout: (_cartId, attempt) => attempt(),
   createCart: (create) => create(),
   addCartLine: async () => undefined,
+  licenseCheck: async (attempt) => (await attempt()).answer,
 };
 
 /** Each lockout of an email within this long doubles the next one... */
@@ -56,6 +59,7 @@ export interface Limits {
   checkoutInFlight: Counter | null;
   cartsIp: Counter | null;
   cartTouches: Counter;
+  licenseMissesIp: Counter | null;
 }
 
 export function createLimits(settings: RateLimitSettings, orm: Orm): Limits {
@@ -72,6 +76,7 @@ export function createLimits(settings: RateLimitSettings, orm: Orm): Limits {
     cartsIp: ruled('carts-ip', settings.cartsIp),
     // Which carts an IP has counted this window, so that lines added to the same cart count it once.
     cartTouches: counter('cart-touches', Number.MAX_SAFE_INTEGER, settings.cartsIp?.durationMs ?? 3_600_000),
+    licenseMissesIp: ruled('license-misses-ip', settings.licenseMissesIp),
   };
 }
 
@@ -167,6 +172,17 @@ export class RequestRateLimits implements RateLimitGuards {
       await this.quietly('unmark_cart', [cartTouches.clear(touch)]);
       throw refusal;
     }
+  }
+
+  async licenseCheck<T>(attempt: () => Promise<{ known: boolean; answer: T }>): Promise<T> {
+    let answer: T | undefined;
+    await this.countFailures(entriesOf(this.limits.licenseMissesIp, this.ip), async () => {
+      const checked = await attempt();
+      answer = checked.answer;
+      // A key that exists gives its point back: only misses count.
+      return checked.known ? success(null) : fail(ErrorCode.NOT_FOUND, 'unknown license key');
+    });
+    return answer as T;
   }
 
   private touchKey(cartId: string): string {

@@ -1,6 +1,8 @@
 import { ArrayMaxSize, ArrayMinSize, IsOptional, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { SafeIntResolver } from 'graphql-scalars';
 import { Field, ID, InputType, Int } from 'type-graphql';
+import { VariantKind } from '../../entities';
+import '../types/catalog.type';
 
 /** Shared limits: the entity columns' lengths, and sane ceilings for counts. */
 export const NAME_MAX = 200;
@@ -28,6 +30,12 @@ export class VariantInput {
 
   @Field(() => Int, { description: 'Initial units on hand in the default warehouse.' }) @Min(0) @Max(MAX_UNITS)
   stock!: number;
+
+  @Field(() => VariantKind, { nullable: true, description: 'Default PHYSICAL. DIGITAL variants have no stock.' }) @IsOptional()
+  kind?: VariantKind | null;
+
+  @Field(() => Int, { nullable: true }) @IsOptional() @Min(1) @Max(MAX_UNITS)
+  maxLicenses?: number | null;
 }
 
 @InputType()

@@ -1,6 +1,13 @@
 import { SafeIntResolver } from 'graphql-scalars';
-import { IsOptional, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { Field, ID, InputType } from 'type-graphql';
+import { ArrayMaxSize, IsOptional, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { Field, ID, InputType, Int } from 'type-graphql';
+import { MAX_REFUND_LINES } from '../../services/refunds/refund-lines';
+
+@InputType()
+export class RefundLineInput {
+  @Field(() => ID) @MaxLength(64) orderLineId!: string;
+  @Field(() => Int) @Min(1) @Max(1_000_000_000) quantity!: number;
+}
 
 @InputType()
 export class RefundOrderInput {
@@ -13,6 +20,12 @@ export class RefundOrderInput {
   amount?: number | null;
 
   @Field() @MinLength(1) @MaxLength(500) reason!: string;
+
+  @Field(() => [RefundLineInput], { nullable: true, description: 'Lines being refunded; their licenses are revoked when the refund succeeds.' })
+  @IsOptional()
+  @ArrayMaxSize(MAX_REFUND_LINES)
+  @ValidateNested({ each: true })
+  lines?: RefundLineInput[] | null;
 
   @Field({ description: 'Same key and same input = the same refund, never a second one.' })
   @MinLength(1)

@@ -1,6 +1,6 @@
 import { QueryOrder } from '@mikro-orm/core';
 import DataLoader from 'dataloader';
-import { Customer, OrderLine, Payment, Refund, SellerTransfer } from '../../entities';
+import { Customer, License, OrderLine, Payment, Refund, SellerTransfer } from '../../entities';
 import type { EntityManager } from '../../db/orm';
 import type { GraphQLContext } from '../context';
 
@@ -16,7 +16,7 @@ function groupByKey<T>(keys: readonly string[], rows: readonly T[], keyOf: (row:
   return keys.map((key) => groups.get(key) ?? []);
 }
 
-type OrderChild = Payment | Refund | SellerTransfer;
+type OrderChild = Payment | Refund | SellerTransfer | License;
 
 const OLDEST_FIRST = { orderBy: [{ createdAt: QueryOrder.ASC }, { id: QueryOrder.ASC }] };
 
@@ -28,6 +28,8 @@ function childrenOfOrder<T extends OrderChild>(load: (em: EntityManager, orderId
 
 export const paymentsByOrderId = childrenOfOrder((em, ids) => em.find(Payment, { orderId: { $in: ids } }, OLDEST_FIRST));
 export const refundsByOrderId = childrenOfOrder((em, ids) => em.find(Refund, { orderId: { $in: ids } }, OLDEST_FIRST));
+export const licensesByOrderId = childrenOfOrder((em, ids) =>
+  em.find(License, { orderId: { $in: ids } }, { orderBy: [{ orderLineId: QueryOrder.ASC }, { unitIndex: QueryOrder.ASC }] }));
 export const sellerTransfersByOrderId = childrenOfOrder((em, ids) => em.find(SellerTransfer, { orderId: { $in: ids } }, OLDEST_FIRST));
 
 export const orderLinesByOrderId = (ctx: GraphQLContext) =>

@@ -1,5 +1,5 @@
-import { Field, ID, ObjectType } from 'type-graphql';
-import type { Product, Variant } from '../../entities';
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { VariantKind, type Product, type Variant } from '../../entities';
 import type { ProductRow, VariantRow } from '../../services/catalog/catalog-query.service';
 import { Money, PageInfo } from './common.type';
 
@@ -58,12 +58,17 @@ export class ProductType {
   }
 }
 
+registerEnumType(VariantKind, { name: 'VariantKind' });
+
 @ObjectType('Variant', { simpleResolvers: true })
 export class VariantType {
   @Field(() => ID) id!: string;
   @Field() sku!: string;
   @Field() name!: string;
   @Field(() => Money) price!: Money;
+  @Field(() => VariantKind) kind!: VariantKind;
+  @Field(() => Int, { nullable: true, description: 'DIGITAL only: licenses that may ever be issued; null = unlimited.' })
+  maxLicenses!: number | null;
   productId!: string;
   /** The product when it is already in hand (the parent in a product list, or joined); otherwise the product loader is asked. */
   knownProduct?: ProductType;
@@ -76,6 +81,8 @@ export class VariantType {
       sku: variant.sku,
       name: variant.name,
       price: Money.of(variant.price, variant.currency),
+      kind: variant.kind,
+      maxLicenses: variant.maxLicenses,
       productId: variant.product.id,
     });
   }
@@ -86,6 +93,8 @@ export class VariantType {
       sku: row.sku,
       name: row.name,
       price: Money.of(row.price, row.currency),
+      kind: row.kind,
+      maxLicenses: row.maxLicenses,
       productId: row.productId,
       knownProduct: product,
       knownAvailable: row.available,

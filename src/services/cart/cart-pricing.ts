@@ -39,6 +39,7 @@ export async function priceCartEntity(em: EntityManager, cart: Cart, options: Ca
       variantId: line.variant.id,
       quantity: line.quantity,
       unitPrice: options.unitPrices?.get(line.variant.id) ?? line.unitPrice,
+      kind: line.variant.kind,
     })),
     vouchers: vouchers.map((voucher) => ({ code: voucher.code, kind: voucher.kind, value: voucher.value })),
     shippingPrice,

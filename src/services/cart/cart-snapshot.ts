@@ -1,5 +1,5 @@
 import type { EntityManager } from '../../db/orm';
-import type { AddressValue, CartStatus, VoucherKind } from '../../entities';
+import { VariantKind, type AddressValue, type CartStatus, type VoucherKind } from '../../entities';
 import { priceCart, type PricingResult } from '../pricing/pricing-engine';
 import { writeLock } from '../shared/transactions';
 import type { CartPricingOptions } from './cart-pricing';
@@ -55,6 +55,8 @@ export interface CartLineSnapshot {
   productName: string;
   /** The product's seller (marketplace payouts); null for the platform's own goods. */
   sellerId: string | null;
+  /** DIGITAL lines never reserve stock, need no shipping and get a license per unit. */
+  kind: VariantKind;
 }
 
 /** The voucher facts pricing and eligibility read. */
@@ -91,7 +93,7 @@ export interface PricingInputs {
 /** A line's catalog half (variant `v` joined to product `p`): what a line shows besides its own columns. */
 export const VARIANT_FIELDS = [
   ['variantId', 'v.id'], ['catalogPrice', 'v.price'], ['variantCurrency', 'v.currency'], ['sku', 'v.sku'], ['variantName', 'v.name'],
-  ['productId', 'v.product_id'], ['productName', 'p.name'], ['sellerId', 'p.seller_id'],
+  ['productId', 'v.product_id'], ['productName', 'p.name'], ['sellerId', 'p.seller_id'], ['kind', 'v.kind'],
 ] as const;
 
 const LINE_FIELDS = [
@@ -228,6 +230,7 @@ export function variantFromJson(json: Record<string, unknown>): VariantFacts {
     productId: String(json.productId),
     productName: String(json.productName),
     sellerId: stringOrNull(json.sellerId),
+    kind: json.kind === VariantKind.DIGITAL ? VariantKind.DIGITAL : VariantKind.PHYSICAL,
   };
 }
 
@@ -261,7 +264,7 @@ function inCodeOrder(codes: readonly string[], vouchers: readonly VoucherSnapsho
 /** The same key `cartVersionKey` gives the same cart as an entity (DESIGN invariant 6). */
 export function snapshotVersionKey(snapshot: Omit<CartSnapshot, 'customerEmail'>): string {
   return versionKeyOf({
-    lines: snapshot.lines.map((line) => ({ variantId: line.variantId, quantity: line.quantity, unitPrice: line.unitPrice })),
+    lines: snapshot.lines.map((line) => ({ variantId: line.variantId, quantity: line.quantity, unitPrice: line.unitPrice, kind: line.kind })),
     voucherCodes: snapshot.voucherCodes,
     shippingMethodId: snapshot.shippingMethod?.id ?? null,
     address: snapshot.shippingAddress,
@@ -300,6 +303,7 @@ export function priceSnapshotWith(snapshot: PriceableCart, inputs: PricingInputs
       variantId: line.variantId,
       quantity: line.quantity,
       unitPrice: options.unitPrices?.get(line.variantId) ?? line.unitPrice,
+      kind: line.kind,
     })),
     vouchers: inputs.vouchers.map((voucher) => ({ code: voucher.code, kind: voucher.kind, value: voucher.value })),
     shippingPrice: snapshot.shippingMethod?.price ?? null,

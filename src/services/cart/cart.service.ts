@@ -1,5 +1,5 @@
 import type { AddressValue } from '../../entities';
-import { CartStatus } from '../../entities';
+import { CartStatus, VariantKind } from '../../entities';
 import { newId } from '../../entities/columns';
 import { normalizeEmail } from '../auth/auth.service';
 import { ErrorCode } from '../shared/error-code';
@@ -78,7 +78,8 @@ export class CartService {
       const quantity = (line?.quantity ?? 0) + command.quantity;
       const merged = quantityFailure(quantity, 1, cap);
       if (merged) return abortWith(merged);
-      requireStock(stockShortfall(stockFound(row), variant.variantId, quantity));
+      // A DIGITAL variant has no stock: its license cap is enforced when the order is confirmed.
+      if (variant.kind !== VariantKind.DIGITAL) requireStock(stockShortfall(stockFound(row), variant.variantId, quantity));
       // Touching a line shows the buyer the current price.
       if (line) {
         const updated = { ...line, ...variant, quantity, unitPrice: variant.catalogPrice };
@@ -109,7 +110,7 @@ export class CartService {
         await write.line({ kind: 'delete', lineId: line.id });
         return withLines(snapshot, snapshot.lines.filter((candidate) => candidate.id !== line.id));
       }
-      if (command.quantity > line.quantity) requireStock(stockShortfall(stockFound(row), line.variantId, command.quantity));
+      if (command.quantity > line.quantity && line.kind !== VariantKind.DIGITAL) requireStock(stockShortfall(stockFound(row), line.variantId, command.quantity));
       // Touching a line shows the buyer the current price, as adding it did.
       const updated = { ...line, quantity: command.quantity, unitPrice: line.catalogPrice };
       await write.line({ kind: 'update', line: updated });

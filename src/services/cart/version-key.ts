@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { AddressValue, Cart } from '../../entities';
+import { VariantKind, type AddressValue, type Cart } from '../../entities';
 import { normalizeAddress } from './shipping-address';
 
 /** The part of a cart the version key covers, as plain data. */
 export interface CartKeyState {
-  lines: readonly { variantId: string; quantity: number; unitPrice: number }[];
+  lines: readonly { variantId: string; quantity: number; unitPrice: number; kind?: VariantKind }[];
   voucherCodes: readonly string[];
   shippingMethodId: string | null;
   address: AddressValue | null;
@@ -23,7 +23,7 @@ export interface CartKeyState {
  */
 export function cartVersionKey(cart: Cart): string {
   return versionKeyOf({
-    lines: cart.lines.getItems().map((line) => ({ variantId: line.variant.id, quantity: line.quantity, unitPrice: line.unitPrice })),
+    lines: cart.lines.getItems().map((line) => ({ variantId: line.variant.id, quantity: line.quantity, unitPrice: line.unitPrice, kind: line.variant.kind })),
     voucherCodes: cart.voucherCodes,
     shippingMethodId: cart.shippingMethod?.id ?? null,
     address: cart.shippingAddress,
@@ -36,7 +36,7 @@ export function cartVersionKey(cart: Cart): string {
 /** Canonical JSON (fixed key order, sorted lists, tuples) hashed; equal states give equal keys. */
 export function versionKeyOf(state: CartKeyState): string {
   const canonical = JSON.stringify([
-    ['lines', [...state.lines].sort((a, b) => compareCodeUnits(a.variantId, b.variantId)).map((l) => [l.variantId, l.quantity, l.unitPrice])],
+    ['lines', [...state.lines].sort((a, b) => compareCodeUnits(a.variantId, b.variantId)).map(lineTuple)],
     ['vouchers', [...state.voucherCodes].sort(compareCodeUnits)],
     ['shippingMethod', state.shippingMethodId],
     ['address', addressTuple(state.address)],
@@ -44,6 +44,12 @@ export function versionKeyOf(state: CartKeyState): string {
     ['buyer', buyerIdentity(state)],
   ]);
   return createHash('sha256').update(canonical).digest('hex');
+}
+
+/** A DIGITAL line carries its kind; a physical one hashes exactly as before digital goods existed. */
+function lineTuple(line: CartKeyState['lines'][number]): (string | number)[] {
+  const tuple: (string | number)[] = [line.variantId, line.quantity, line.unitPrice];
+  return line.kind === VariantKind.DIGITAL ? [...tuple, VariantKind.DIGITAL] : tuple;
 }
 
 function addressTuple(address: AddressValue | null): string[] | null {

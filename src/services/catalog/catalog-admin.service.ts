@@ -1,6 +1,6 @@
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { isPostgres, type EntityManager } from '../../db/orm';
-import { Product, Seller, ShippingMethod, StockLevel, Variant, Warehouse } from '../../entities';
+import { Product, Seller, ShippingMethod, StockLevel, Variant, VariantKind, Warehouse } from '../../entities';
 import { newId } from '../../entities/columns';
 import { onHandByVariant, reservedByVariant } from '../inventory/availability';
 import { recordEvent } from '../outbox/outbox';
@@ -12,7 +12,7 @@ import { transactionalOutcome, writeLock } from '../shared/transactions';
 import { ensureDefaultWarehouse } from './default-warehouse';
 
 export interface NewSeller { name: string; stripeAccountId: string }
-export interface NewVariant { sku: string; name: string; price: number; currency: string; stock: number }
+export interface NewVariant { sku: string; name: string; price: number; currency: string; stock: number; kind?: VariantKind | null; maxLicenses?: number | null }
 export interface NewProduct { name: string; sellerId?: string | null; variants: NewVariant[] }
 export interface VariantPriceChange { variantId: string; price: number }
 export interface StockChange { variantId: string; warehouseId?: string | null; onHand: number }
@@ -41,6 +41,10 @@ export class CatalogAdminService {
     const duplicate = input.variants.findIndex((v, i) => input.variants.findIndex((w) => w.sku === v.sku) !== i);
     if (duplicate >= 0) return Promise.resolve(fail(ErrorCode.VALIDATION_FAILED, 'Each variant needs its own sku.', `variants.${duplicate}.sku`));
     if (input.sellerId != null && !isId(input.sellerId)) return Promise.resolve({ ok: false, failure: notFound('seller', 'sellerId') });
+    const badKind = input.variants.findIndex((v) => (v.kind ?? VariantKind.PHYSICAL) === VariantKind.PHYSICAL && v.maxLicenses != null);
+    if (badKind >= 0) return Promise.resolve(fail(ErrorCode.VALIDATION_FAILED, 'Only a DIGITAL variant has a license cap.', `variants.${badKind}.maxLicenses`));
+    const stockedDigital = input.variants.findIndex((v) => v.kind === VariantKind.DIGITAL && v.stock !== 0);
+    if (stockedDigital >= 0) return Promise.resolve(fail(ErrorCode.VALIDATION_FAILED, 'A DIGITAL variant has no stock: give stock 0.', `variants.${stockedDigital}.stock`));
 
     return transactionalOutcome(this.em, async (tx) => {
       const seller = input.sellerId == null ? null : await tx.findOne(Seller, { id: input.sellerId });
@@ -51,16 +55,18 @@ export class CatalogAdminService {
       const now = this.clock.now();
       const product = tx.create(Product, { name: input.name.trim(), seller, createdAt: now });
       const variants = input.variants.map((spec) => {
+        const kind = spec.kind ?? VariantKind.PHYSICAL;
         const variant = tx.create(Variant, {
-          product, sku: spec.sku, name: spec.name.trim(), price: spec.price, currency: spec.currency, createdAt: now,
+          product, sku: spec.sku, name: spec.name.trim(), price: spec.price, currency: spec.currency, createdAt: now, kind, maxLicenses: spec.maxLicenses ?? null,
         });
-        tx.create(StockLevel, { variant, warehouse, onHand: spec.stock });
+        // A DIGITAL variant never has stock rows (it never reserves).
+        if (kind === VariantKind.PHYSICAL) tx.create(StockLevel, { variant, warehouse, onHand: spec.stock });
         return variant;
       });
       recordEvent(tx, {
         type: 'product.created',
         aggregateId: product.id,
-        payload: { variants: variants.map((v) => ({ id: v.id, sku: v.sku, price: v.price, currency: v.currency })) },
+        payload: { variants: variants.map((v) => ({ id: v.id, sku: v.sku, price: v.price, currency: v.currency, kind: v.kind, maxLicenses: v.maxLicenses })) },
       });
       await flushOrRefuseTakenSku(tx);
       return { product, variants };
@@ -98,6 +104,7 @@ export class CatalogAdminService {
     return transactionalOutcome(this.em, async (tx) => {
       const variant = await tx.findOne(Variant, { id: input.variantId });
       if (!variant) return abortWith(notFound('variant', 'variantId'));
+      if (variant.kind === VariantKind.DIGITAL) return abortWith(userFailure(ErrorCode.VALIDATION_FAILED, 'A DIGITAL variant has no stock.', 'variantId'));
       const warehouse = input.warehouseId == null ? await ensureDefaultWarehouse(tx) : await tx.findOne(Warehouse, { id: input.warehouseId });
       if (!warehouse) return abortWith(notFound('warehouse', 'warehouseId'));
 

@@ -1,5 +1,5 @@
 import type { EntityManager } from '../../db/orm';
-import { ReservationStatus } from '../../entities/enums';
+import { ReservationStatus, VariantKind } from '../../entities/enums';
 import { isId } from '../shared/ids';
 import { logger } from '../shared/logger';
 import { inList } from './sql-in-list';
@@ -21,10 +21,21 @@ export interface AvailableUnitsColumn {
   params: unknown[];
 }
 
+/**
+ * What a DIGITAL variant with no cap shows: it has no stock and never runs
+ * out, so the largest GraphQL Int stands for "unlimited" in an Int! field.
+ */
+export const UNLIMITED_DIGITAL_UNITS = 2_147_483_647;
+
+/**
+ * A DIGITAL variant has no stock rows: it shows the licenses its cap still
+ * allows (maxLicenses - claimed), or UNLIMITED_DIGITAL_UNITS without a cap.
+ */
 export function availableUnitsColumn(em: EntityManager, now: Date): AvailableUnitsColumn {
   return {
-    sql: `(select coalesce(sum(s.on_hand), 0) from stock_levels s where s.variant_id = v.id)
-      - (select coalesce(sum(r.quantity), 0) from reservations r where r.variant_id = v.id and r.status in (?) and r.expires_at > ?)`,
+    sql: `case when v.kind = '${VariantKind.DIGITAL}' then coalesce(v.max_licenses - v.licenses_claimed, ${UNLIMITED_DIGITAL_UNITS}) else
+      (select coalesce(sum(s.on_hand), 0) from stock_levels s where s.variant_id = v.id)
+      - (select coalesce(sum(r.quantity), 0) from reservations r where r.variant_id = v.id and r.status in (?) and r.expires_at > ?) end`,
     params: [ReservationStatus.ACTIVE, em.getPlatform().processDateProperty(now)],
   };
 }

@@ -1,4 +1,5 @@
 import type { EntityManager } from '../../db/orm';
+import { VariantKind } from '../../entities';
 import { ErrorCode } from '../shared/error-code';
 import { isId } from '../shared/ids';
 import { fail, success, type Outcome } from '../shared/outcome';
@@ -35,6 +36,8 @@ export interface VariantRow {
   name: string;
   price: number;
   currency: string;
+  kind: VariantKind;
+  maxLicenses: number | null;
   /** Units available, when the read was asked for them (catalog-availability.ts). */
   available?: number;
 }
@@ -59,7 +62,7 @@ export interface ProductPage {
 // Aliased so that a product can be read beside a variant without a name clash.
 const PRODUCT_COLUMNS = 'p.id as product_id, p.name as product_name, p.created_at as product_created_at, p.seller_id, s.name as seller_name';
 const SELLER_JOIN = 'left join sellers s on s.id = p.seller_id';
-const VARIANT_COLUMNS = 'v.id as variant_id, v.product_id as variant_product_id, v.sku, v.name as variant_name, v.price, v.currency';
+const VARIANT_COLUMNS = 'v.id as variant_id, v.product_id as variant_product_id, v.sku, v.name as variant_name, v.price, v.currency, v.kind as variant_kind, v.max_licenses';
 
 interface RawProduct {
   product_id: string;
@@ -78,6 +81,8 @@ interface RawVariant {
   // bigint: PostgreSQL's driver hands it back as text.
   price: string | number;
   currency: string;
+  variant_kind: string;
+  max_licenses: string | number | null;
   available_units?: string | number;
 }
 
@@ -198,6 +203,8 @@ function variant(row: RawVariant): VariantRow {
     name: row.variant_name,
     price: Number(row.price),
     currency: row.currency,
+    kind: row.variant_kind === VariantKind.DIGITAL ? VariantKind.DIGITAL : VariantKind.PHYSICAL,
+    maxLicenses: row.max_licenses === null || row.max_licenses === undefined ? null : Number(row.max_licenses),
   };
   if (row.available_units !== undefined) mapped.available = shownUnits(row.variant_id, row.available_units);
   return mapped;

@@ -1,6 +1,7 @@
 import type { Config } from '../../config';
 import { PaymentMethodKind } from '../../entities';
 import type { CartSnapshot } from '../cart/cart-snapshot';
+import type { DigitalLine } from '../licenses/issue-licenses';
 import type { WrittenOrder } from '../orders/order-rows';
 import type { PricingResult } from '../pricing/pricing-engine';
 import type { CheckoutCart } from './checkout-cart';
@@ -54,7 +55,12 @@ export interface ReservationData {
   held?: { id: string; variantId: string; quantity: number; expiresAt: string }[];
 }
 export interface HoldData { redemptionIds: string[] }
-export interface OrderData { orderId: string; orderNumber?: string; paymentId: string; creditApplied: number; amountDue: number; currency: string; email: string }
+export interface OrderData {
+  orderId: string; orderNumber?: string; paymentId: string; creditApplied: number; amountDue: number; currency: string; email: string;
+  /** The buyer, and the DIGITAL lines finalize issues licenses for (absent on rows written before digital goods: none). */
+  customerId?: string | null;
+  digitalLines?: DigitalLine[];
+}
 export interface PaymentData {
   providerReference: string | null;
   /** The provider's answer; REQUIRES_ACTION and PENDING are finished later by webhooks, the sweeper or recovery. Absent for local kinds. */

@@ -1,6 +1,6 @@
 import type { Config } from '../../config';
 import type { EntityManager } from '../../db/orm';
-import { ReservationStatus } from '../../entities';
+import { ReservationStatus, VariantKind } from '../../entities';
 import type { CartActor } from '../cart/cart-access';
 import { cartNotFound } from '../cart/cart-access';
 import { changeOpenCart } from '../cart/cart-change';
@@ -63,7 +63,8 @@ export class StartCheckoutService {
         const changes = snapshotPriceChanges(snapshot.lines);
         const lines = snapshot.lines.map((line) => ({ ...line, unitPrice: line.catalogPrice }));
         await setLinePrices(tx, lines.filter((line) => changes.some((change) => change.variantId === line.variantId)));
-        const demand = lines.map((line) => ({ variantId: line.variantId, quantity: line.quantity }));
+        // DIGITAL lines hold no stock; their license cap is claimed at confirm.
+        const demand = lines.filter((line) => line.kind !== VariantKind.DIGITAL).map((line) => ({ variantId: line.variantId, quantity: line.quantity }));
         const holdEndsAt = dateOrNull(row.hold_ends_at);
         const fullTerm = now.getTime() + config.reservationTtlMs;
         const until = new Date(holdEndsAt ? Math.min(holdEndsAt.getTime(), fullTerm) : fullTerm);

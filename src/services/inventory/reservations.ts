@@ -112,6 +112,7 @@ export async function reserveCartLines(
   const demand = demandByVariant(lines);
   await lockStockRows(tx, [...demand.keys()]);
   await releaseCartReservations(tx, cartId);
+  if (demand.size === 0) return { reservationIds: [], expiresAt, held: [] };
   const free = await freeUnits(tx, [...demand.keys()], now);
   const shortfalls = shortOf(demand, (variantId) => Math.max(0, free.get(variantId) ?? 0));
   if (shortfalls.length > 0) abortWith(insufficientStock(shortfalls));

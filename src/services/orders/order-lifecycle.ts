@@ -15,6 +15,8 @@ import {
 import { CHECKOUT_IDEMPOTENCY_SCOPE, idempotencyKeyFor } from '../checkout/checkout-types';
 import { reverseOrderSpend } from '../credit/credit-ledger';
 import { releaseReservations, restoreConvertedStock } from '../inventory/reservations';
+import { releaseLicenseSlots } from '../licenses/license-slots';
+import { revokeOrderLicenses } from '../licenses/revoke-licenses';
 import { recordEvent, type EventToRecord } from '../outbox/outbox';
 import { transition } from '../state/transition';
 import { releaseOrderRedemptions } from '../vouchers/voucher-holds';
@@ -44,26 +46,17 @@ export function orderPlacedEvent(facts: PlacedOrderFacts): EventToRecord {
   return { type: 'order.placed', aggregateId: orderId, payload: { orderId, cartId, paymentKind, creditApplied, amountDue } };
 }
 
-/** Outbox `order.placed`, in the caller's transaction (the one that placed the order). */
-export function recordOrderPlaced(tx: EntityManager, facts: PlacedOrderFacts): void {
-  recordEvent(tx, orderPlacedEvent(facts));
-}
-
-/** PENDING_PAYMENT → PLACED; false when the order is no longer pending (cancelled meanwhile). */
-export async function markOrderPlaced(tx: EntityManager, orderId: string, now: Date): Promise<boolean> {
-  return (await transition(tx, Order, orderId, OrderStatus.PENDING_PAYMENT, OrderStatus.PLACED, { placedAt: now })) === 1;
-}
-
 /**
  * Undoes an order's own effects when a checkout is compensated: the order is
- * CANCELLED with the reason, its payment row cancelled, and any credit it spent
- * given back as a new ledger row. Idempotent.
+ * CANCELLED with the reason, its payment row cancelled, any credit it spent
+ * given back as a new ledger row, and the license units it claimed freed. Idempotent.
  */
-export async function cancelPendingOrder(tx: EntityManager, orderId: string, reason: string, now: Date): Promise<void> {
+export async function cancelPendingOrder(tx: EntityManager, orderId: string, reason: string, now: Date, digitalUnits: number): Promise<void> {
   const cancelled = await transition(tx, Order, orderId, OrderStatus.PENDING_PAYMENT, OrderStatus.CANCELLED, {
     cancelReason: reason.slice(0, 500),
     cancelledAt: now,
   });
+  if (cancelled) await releaseLicenseSlots(tx, { id: orderId, digitalUnits });
   await transition(tx, Payment, { orderId }, [PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION], PaymentStatus.CANCELLED);
   await reverseOrderSpend(tx, orderId, now);
   if (cancelled) recordEvent(tx, { type: 'checkout.compensated', aggregateId: orderId, payload: { orderId, reason } });
@@ -72,13 +65,14 @@ export async function cancelPendingOrder(tx: EntityManager, orderId: string, rea
 /**
  * Cancels an order and puts back everything it took, in the caller's single
  * transaction: vouchers released, stock restored (units back on hand for a
- * placed order, reservations released for a pending one), credit returned,
+ * placed order, reservations released for a pending one), licenses REVOKED
+ * (placed) or their claimed units freed (pending, never issued), credit returned,
  * payment cancelled, outbox `order.cancelled`. Returns false when the order was
  * not in `from` any more (a lost race): then nothing was written.
  */
 export async function cancelOrderAndRestore(
   tx: EntityManager,
-  order: Pick<Order, 'id' | 'cartId'>,
+  order: Pick<Order, 'id' | 'cartId' | 'digitalUnits'>,
   from: OrderStatus.PENDING_PAYMENT | OrderStatus.PLACED,
   reason: string,
   now: Date,
@@ -88,9 +82,13 @@ export async function cancelOrderAndRestore(
   await releaseOrderRedemptions(tx, order.id, now);
   if (from === OrderStatus.PLACED) {
     await restoreConvertedStock(tx, order.id);
-  } else if (order.cartId) {
-    const held = await tx.find(Reservation, { cartId: order.cartId, status: ReservationStatus.ACTIVE }, { fields: ['id'] });
-    await releaseReservations(tx, held.map((r) => r.id));
+    await revokeOrderLicenses(tx, order, { cancelled: true }, now);
+  } else {
+    if (order.cartId) {
+      const held = await tx.find(Reservation, { cartId: order.cartId, status: ReservationStatus.ACTIVE }, { fields: ['id'] });
+      await releaseReservations(tx, held.map((r) => r.id));
+    }
+    await releaseLicenseSlots(tx, order);
   }
   await transition(tx, Payment, { orderId: order.id }, [PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION, PaymentStatus.AUTHORIZED], PaymentStatus.CANCELLED);
   const creditReturned = await reverseOrderSpend(tx, order.id, now);

@@ -1,5 +1,5 @@
 import type { EntityManager } from '../../db/orm';
-import { Order, OrderLine, OrderStatus, Payment, PaymentMethodKind, PaymentStatus } from '../../entities';
+import { Order, OrderLine, OrderStatus, Payment, PaymentMethodKind, PaymentStatus, VariantKind } from '../../entities';
 import { newId } from '../../entities/columns';
 import type { CartSnapshot } from '../cart/cart-snapshot';
 import type { PricingResult } from '../pricing/pricing-engine';
@@ -8,8 +8,9 @@ import { newOrderNumber } from './order-lifecycle';
 /** The order columns an answer shows; written once, so the answer needs no read back. */
 export type OrderFields = Pick<Order,
   'id' | 'number' | 'status' | 'email' | 'customerId' | 'currency' | 'voucherCodes' | 'shippingMethodId' | 'shippingMethodName' | 'shippingAddress'
-  | 'createdAt' | 'placedAt' | 'subtotal' | 'discount' | 'shipping' | 'shippingDiscount' | 'tax' | 'total' | 'creditApplied' | 'amountDue' | 'refunded'>;
-export type OrderLineFields = Pick<OrderLine, 'id' | 'variantId' | 'sku' | 'name' | 'quantity' | 'unitPrice' | 'discount' | 'total'>;
+  | 'createdAt' | 'placedAt' | 'subtotal' | 'discount' | 'shipping' | 'shippingDiscount' | 'tax' | 'total' | 'creditApplied' | 'amountDue' | 'refunded'
+  | 'digitalUnits'>;
+export type OrderLineFields = Pick<OrderLine, 'id' | 'variantId' | 'kind' | 'sku' | 'name' | 'quantity' | 'unitPrice' | 'discount' | 'total'>;
 export type PaymentFields = Pick<Payment, 'id' | 'kind' | 'status' | 'amount' | 'currency' | 'checkoutUrl' | 'clientSecret' | 'providerReference'>;
 
 /** An order as written, with its lines and payment: what confirmCheckout answers. */
@@ -66,6 +67,7 @@ export async function insertOrderRows(tx: EntityManager, input: OrderRowsInput):
     creditApplied: input.creditApplied,
     amountDue,
     refunded: 0,
+    digitalUnits: cart.lines.filter((line) => line.kind === VariantKind.DIGITAL).reduce((units, line) => units + line.quantity, 0),
     createdAt: now,
     placedAt: input.settledNow ? now : null,
   };
@@ -78,6 +80,7 @@ export async function insertOrderRows(tx: EntityManager, input: OrderRowsInput):
       order: order.id,
       position,
       variantId: line.variantId,
+      kind: line.kind,
       sellerId: line.sellerId,
       sku: line.sku,
       name: `${line.productName} — ${line.variantName}`,

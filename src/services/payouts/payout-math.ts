@@ -6,7 +6,9 @@
  *   favour; a seller left with nothing gets no transfer.
  * - A refund reverses the refunded share of each completed transfer:
  *   target reversed = floor(amount x refunded / captured); a full refund
- *   reverses all of it. Each reversal moves only target - already reversed.
+ *   reverses all of it. A refund that names lines reverses those units' share
+ *   of their seller's transfer instead (lineAwareReversalTarget). Each
+ *   reversal moves only target - already reversed.
  * - Retries back off exponentially: base x 2^(failures - 1), capped.
  */
 export interface SellerLine {
@@ -41,6 +43,28 @@ export function reversalTarget(transferAmount: number, refunded: number, capture
   if (refunded >= captured) return transferAmount;
   // BigInt: amount x refunded can pass 2^53 for large orders.
   return Number((BigInt(transferAmount) * BigInt(refunded)) / BigInt(captured));
+}
+
+/** A seller's part of the order's line-level refunds: the net (after discounts, before tax) of the refunded units, of the seller's whole net. */
+export interface SellerLineRefunds {
+  refundedNet: number;
+  sellerNet: number;
+}
+
+/**
+ * The reversal target when some refunds named lines: a line refund reverses
+ * that line's share of its seller's transfer (floor(amount x refundedNet /
+ * sellerNet)), an order-level refund the pro-rata share of what it gave back,
+ * never more than the transfer; a full refund reverses all of it.
+ */
+export function lineAwareReversalTarget(
+  transferAmount: number,
+  totals: { refunded: number; captured: number; orderLevelRefunded: number },
+  lines: SellerLineRefunds | undefined,
+): number {
+  if (totals.captured > 0 && totals.refunded >= totals.captured) return transferAmount;
+  const byLines = lines && lines.sellerNet > 0 ? Number((BigInt(transferAmount) * BigInt(lines.refundedNet)) / BigInt(lines.sellerNet)) : 0;
+  return Math.min(transferAmount, reversalTarget(transferAmount, totals.orderLevelRefunded, totals.captured) + byLines);
 }
 
 export interface BackoffSettings {

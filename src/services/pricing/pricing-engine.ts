@@ -27,6 +27,8 @@
  *   with net = gross − discount, rounded per line; shippingTax is the same rule
  *   on shipping − shippingDiscount (shipping tax is on post-discount shipping).
  *   tax = Σ line tax + shippingTax. Half-up rounds .5 away from zero.
+ * - A cart whose lines are all DIGITAL ships nothing: shipping is 0 whatever
+ *   method is set (and a digital-only checkout needs none).
  * - total = subtotal − discount + shipping − shippingDiscount + tax, exactly.
  * - Lines keep their input order. Bad input (non-integers, negatives, rates
  *   outside 0..10000 bps, a result above Number.MAX_SAFE_INTEGER) throws
@@ -48,11 +50,15 @@ export { applyBasisPoints, roundHalfUpDiv } from './rounding';
 
 export type PricingVoucherKind = 'PERCENT_OFF' | 'AMOUNT_OFF' | 'FREE_SHIPPING' | 'CREDIT';
 
+export type PricingLineKind = 'PHYSICAL' | 'DIGITAL';
+
 export interface PricingLineInput {
   lineId: string;
   variantId: string;
   quantity: number;
   unitPrice: number;
+  /** Default PHYSICAL. A cart of only DIGITAL lines ships nothing, so it costs no shipping. */
+  kind?: PricingLineKind;
 }
 
 export interface PricingVoucherInput {
@@ -79,6 +85,8 @@ export interface PricedLine {
   discount: number;
   net: number;
   tax: number;
+  /** The input's kind, when it named one. */
+  kind?: PricingLineKind;
 }
 
 export interface PricingResult {
@@ -110,7 +118,7 @@ interface VoucherOutcome {
 
 export function priceCart(input: PricingInput): PricingResult {
   const taxRateBps = assertBasisPoints(input.taxRateBps, 'taxRateBps');
-  const shipping = input.shippingPrice === null ? 0 : assertNonNegativeSafeInteger(input.shippingPrice, 'shippingPrice');
+  const shipping = input.shippingPrice === null || !needsShipping(input.lines) ? 0 : assertNonNegativeSafeInteger(input.shippingPrice, 'shippingPrice');
   const grosses = input.lines.map((line, index) => lineGross(line, index));
   const subtotal = sumExact(grosses, 'subtotal');
 
@@ -131,6 +139,7 @@ export function priceCart(input: PricingInput): PricingResult {
       discount: lineDiscounts[index],
       net,
       tax: applyBasisPoints(net, taxRateBps),
+      ...(line.kind ? { kind: line.kind } : {}),
     };
   });
 
@@ -142,6 +151,11 @@ export function priceCart(input: PricingInput): PricingResult {
   );
 
   return { lines, subtotal, discount, shipping, shippingDiscount, shippingTax, tax, total, appliedVoucherCodes };
+}
+
+/** Whether the lines ship anything: an empty cart keeps its method's price (as before), one of only DIGITAL lines does not. */
+export function needsShipping(lines: readonly Pick<PricingLineInput, 'kind'>[]): boolean {
+  return lines.length === 0 || lines.some((line) => line.kind !== 'DIGITAL');
 }
 
 function lineGross(line: PricingLineInput, index: number): number {

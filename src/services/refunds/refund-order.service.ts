@@ -1,12 +1,13 @@
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { isPostgres, type EntityManager } from '../../db/orm';
-import { Order, OrderStatus, Payment, Refund, RefundStatus } from '../../entities';
+import { Order, OrderStatus, Payment, Refund, RefundStatus, type RefundedLine } from '../../entities';
 import { recordEvent } from '../outbox/outbox';
 import { ErrorCode } from '../shared/error-code';
 import { isId } from '../shared/ids';
 import { abortWith, fail, success, userFailure, type Outcome } from '../shared/outcome';
 import { transactionalOutcome, writeLock } from '../shared/transactions';
 import { dispatchProviderRefund } from './refund-dispatch';
+import { checkRefundLines, refundLinesShapeFailure } from './refund-lines';
 import { refundableBalance, splitRefund } from './refund-policy';
 import type { RefundProvider } from './refund-provider';
 import { settleRefund } from './refund-settlement';
@@ -17,14 +18,17 @@ export interface RefundOrderCommand {
   amount: number | null;
   reason: string;
   idempotencyKey: string;
+  /** Lines (and units of each) being refunded; their licenses are revoked when the refund succeeds. Null = order-level. */
+  lines?: RefundedLine[] | null;
   now: Date;
 }
 
 const REFUNDABLE_STATES: readonly OrderStatus[] = [OrderStatus.PLACED, OrderStatus.PARTIALLY_REFUNDED, OrderStatus.REFUNDED];
 
-/** Same key: the same refund when order and amount match (an omitted amount matches), else a reuse error. */
+/** Same key: the same refund when order, amount and lines match (omitted amount or lines match), else a reuse error. */
 function replayOf(existing: Refund, command: RefundOrderCommand): Outcome<{ refundId: string; replayed: boolean }> {
-  const sameInput = existing.orderId === command.orderId && (command.amount === null || command.amount === existing.amount);
+  const sameLines = !command.lines || JSON.stringify(command.lines.map((l) => [l.orderLineId, l.quantity])) === JSON.stringify((existing.lines ?? []).map((l) => [l.orderLineId, l.quantity]));
+  const sameInput = existing.orderId === command.orderId && (command.amount === null || command.amount === existing.amount) && sameLines;
   if (!sameInput) {
     return fail(ErrorCode.IDEMPOTENCY_KEY_REUSED, 'This idempotency key was already used for a different refund.', 'idempotencyKey');
   }
@@ -51,6 +55,8 @@ export class RefundOrderService {
     if (command.amount !== null && !(Number.isSafeInteger(command.amount) && command.amount > 0)) {
       return fail(ErrorCode.VALIDATION_FAILED, 'A refund amount must be a positive whole number of minor units.', 'amount');
     }
+    const badLines = command.lines ? refundLinesShapeFailure(command.lines) : null;
+    if (badLines) return { ok: false, failure: badLines };
     const opened = await this.openRefund(command);
     if (!opened.ok) return opened;
     const { refundId } = opened.value;
@@ -85,7 +91,10 @@ export class RefundOrderService {
     const payments = await tx.find(Payment, { orderId: order.id }, isPostgres(tx) ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {});
     const refunds = await tx.find(Refund, { orderId: order.id });
     const balance = refundableBalance(order.creditApplied, payments, refunds);
-    const amount = command.amount ?? balance.refundable;
+    const named = command.lines ? await checkRefundLines(tx, order.id, command.lines, refunds) : null;
+    if (named && !named.ok) return abortWith(named.failure);
+    // Named lines without an amount refund what those units cost (never more than is left).
+    const amount = command.amount ?? (named?.ok ? Math.min(named.amount, balance.refundable) : balance.refundable);
     if (amount <= 0 || amount > balance.refundable) {
       return abortWith(userFailure(
         ErrorCode.REFUND_EXCEEDS_REFUNDABLE,
@@ -107,6 +116,7 @@ export class RefundOrderService {
       providerAmount: split.providerAmount,
       currency: order.currency,
       reason: command.reason,
+      lines: command.lines ? command.lines.map((l) => ({ orderLineId: l.orderLineId, quantity: l.quantity })) : null,
       status: RefundStatus.PENDING,
       createdAt: command.now,
     });

@@ -25,7 +25,18 @@
  *    money is back with the buyer: the refund SUCCEEDS.
  * 5. Idempotency: the client key is unique. The same key with the same order
  *    and amount (or no amount) returns the same refund and calls nothing; a
- *    different order or amount is IDEMPOTENCY_KEY_REUSED.
+ *    different order, amount or lines is IDEMPOTENCY_KEY_REUSED.
+ * 6. Licenses (digital goods) go when the money does, in the transaction that
+ *    settles the refund SUCCEEDED, never when it is requested:
+ *    - a refund that leaves the order REFUNDED revokes every license;
+ *    - a refund naming `lines` revokes those units' licenses, newest (highest
+ *      unit) first; a line's units can be named only once over all refunds
+ *      that did not fail, and without an amount such a refund is worth the
+ *      units' share of the line (total after discounts, plus tax);
+ *    - an order-level partial refund (no lines) revokes none;
+ *    - a FAILED refund revokes nothing; revoking twice changes nothing.
+ *    cancelOrder revokes all. A line refund also reverses that line's share of
+ *    its seller's transfer instead of a pro-rata share of the order.
  */
 import { PaymentMethodKind, PaymentStatus, RefundStatus } from '../../entities/enums';
 

@@ -2,7 +2,8 @@ import type { EntityManager } from '../../db/orm';
 import { Order, OrderStatus, Payment, Refund, RefundStatus } from '../../entities';
 import { appendLedgerEntry } from '../credit/credit-ledger';
 import { recordEvent } from '../outbox/outbox';
-import { queueReversals } from '../payouts/reversal-queue';
+import { revokeOrderLicenses, revokeRefundedUnits } from '../licenses/revoke-licenses';
+import { queueReversals, refundShareOf } from '../payouts/reversal-queue';
 import { writeLock } from '../shared/transactions';
 import { transition } from '../state/transition';
 import { refundableBalance, refundCreditEntryKey } from './refund-policy';
@@ -16,9 +17,11 @@ export type RefundVerdict =
  * locked so concurrent settlements of one order's refunds add up:
  * - SUCCEEDED: its store-credit part is granted (entryKey `refund:<id>`),
  *   `order.refunded` becomes the sum of SUCCEEDED refunds, the order moves to
- *   PARTIALLY_REFUNDED or REFUNDED through the transition table, the seller
- *   transfers are queued for reversal, outbox `refund.succeeded`;
- * - FAILED: its amount is free again (it no longer counts), outbox `refund.failed`.
+ *   PARTIALLY_REFUNDED or REFUNDED through the transition table, licenses
+ *   REVOKED (every one on a full refund, the named units newest first on a
+ *   line refund, none on an order-level partial one), the seller transfers
+ *   queued for reversal, outbox `refund.succeeded`;
+ * - FAILED: its amount is free again (it no longer counts), nothing is revoked, outbox `refund.failed`.
  * Returns false, writing nothing, when the refund was already settled (a
  * webhook and the API answer racing, or a redelivery).
  */
@@ -60,7 +63,10 @@ export async function settleRefund(tx: EntityManager, refundId: string, verdict:
     // A payment refunded for an order that is no longer live (cancelled as stale): count it, keep the status.
     await tx.nativeUpdate(Order, { id: order.id }, { refunded });
   }
-  await queueReversals(tx, order.id, { refundId, refunded, captured }, now);
+  // Licenses go when the money does (refund-policy.ts rule 6): all on a full refund, the named units on a line refund.
+  if (refunded >= captured) await revokeOrderLicenses(tx, order, { refundId }, now);
+  else if (refund.lines) await revokeRefundedUnits(tx, order, refund.lines, refundId, now);
+  await queueReversals(tx, order.id, await refundShareOf(tx, order.id, { refundId, refunded, captured }), now);
   recordEvent(tx, {
     type: 'refund.succeeded',
     aggregateId: order.id,

@@ -1,6 +1,7 @@
 import {
   CartStatus,
   IdempotencyStatus,
+  LicenseStatus,
   OrderStatus,
   OutboxEventStatus,
   PaymentLinkStatus,
@@ -96,4 +97,10 @@ export const outboxEventTransitions: TransitionTable<OutboxEventStatus> = {
   [OutboxEventStatus.DELIVERED]: [],
   // Only an operator's replay brings a dead letter back, with the same event id.
   [OutboxEventStatus.DEAD]: [OutboxEventStatus.PENDING],
+};
+
+export const licenseTransitions: TransitionTable<LicenseStatus> = {
+  // A revoked license stays revoked: revoking twice changes nothing.
+  [LicenseStatus.ACTIVE]: [LicenseStatus.REVOKED],
+  [LicenseStatus.REVOKED]: [],
 };

@@ -3,6 +3,7 @@ import type { EntityManager } from '../../db/orm';
 import {
   Cart,
   IdempotencyRecord,
+  License,
   Order,
   OutboxEvent,
   Payment,
@@ -16,6 +17,7 @@ import {
 import {
   cartTransitions,
   idempotencyTransitions,
+  licenseTransitions,
   orderTransitions,
   outboxEventTransitions,
   paymentLinkTransitions,
@@ -30,7 +32,8 @@ import {
 
 /** Entities with a lifecycle, and the status type each one carries. */
 type StatusOf<T> = T extends { status: infer S extends string } ? S : never;
-type Lifecycle = Cart | IdempotencyRecord | Order | OutboxEvent | Payment | PaymentLink | Refund | Reservation | SagaExecution | SellerTransfer | VoucherRedemption;
+type Lifecycle =
+  Cart | IdempotencyRecord | License | Order | OutboxEvent | Payment | PaymentLink | Refund | Reservation | SagaExecution | SellerTransfer | VoucherRedemption;
 
 const TABLES = new Map<EntityClass<Lifecycle>, TransitionTable<string>>([
   [Order, orderTransitions],
@@ -44,6 +47,7 @@ const TABLES = new Map<EntityClass<Lifecycle>, TransitionTable<string>>([
   [IdempotencyRecord, idempotencyTransitions],
   [PaymentLink, paymentLinkTransitions],
   [OutboxEvent, outboxEventTransitions],
+  [License, licenseTransitions],
 ]);
 
 /** A move the transition table does not allow: a bug in the caller, never a business outcome. */

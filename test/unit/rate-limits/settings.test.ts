@@ -15,6 +15,7 @@ describe('rate limit settings', () => {
       checkoutDeclines: { points: 10, durationMs: HOUR },
       checkoutOneInFlight: true,
       cartsIp: { points: 60, durationMs: HOUR },
+      licenseMissesIp: { points: 60, durationMs: HOUR },
     });
     expect(config.trustProxy).toBe(false);
   });

@@ -5,6 +5,7 @@ import { Cart, CartStatus, IdempotencyRecord, IdempotencyStatus } from '../../..
 import { newId } from '../../../entities/columns';
 import { canAccessSnapshot, cartNotFound } from '../../cart/cart-access';
 import { snapshotVersionKey } from '../../cart/cart-snapshot';
+import { needsShipping } from '../../pricing/pricing-engine';
 import { AnswerWithoutSaga } from '../../saga/saga-runner';
 import type { StepResult } from '../../saga/saga-types';
 import { ErrorCode } from '../../shared/error-code';
@@ -101,7 +102,7 @@ async function claim(tx: EntityManager, input: CheckoutSagaInput, now: Date): Pr
   if (cart.status !== CartStatus.OPEN) return abortWith(userFailure(ErrorCode.CART_CLOSED, 'This cart has already been checked out.', 'cartId'));
 
   if (cart.lines.length === 0) return abortWith(userFailure(ErrorCode.CART_EMPTY, 'The cart is empty.', 'cartId'));
-  if (!cart.shippingMethod) return abortWith(userFailure(ErrorCode.SHIPPING_METHOD_REQUIRED, 'Choose a shipping method first.', 'shippingMethodId'));
+  if (!cart.shippingMethod && needsShipping(cart.lines)) return abortWith(userFailure(ErrorCode.SHIPPING_METHOD_REQUIRED, 'Choose a shipping method first.', 'shippingMethodId'));
   if (!cart.customerId && !cart.email) return abortWith(userFailure(ErrorCode.VALIDATION_FAILED, 'A guest checkout needs an email address.', 'email'));
 
   const claimId = newId();

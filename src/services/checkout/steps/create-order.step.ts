@@ -1,5 +1,5 @@
 import type { EntityManager } from '../../../db/orm';
-import { PaymentMethodKind } from '../../../entities';
+import { PaymentMethodKind, VariantKind } from '../../../entities';
 import { creditBalance, lockCustomerCredit, spendCredit } from '../../credit/credit-ledger';
 import { cancelPendingOrder } from '../../orders/order-lifecycle';
 import { insertOrderRows } from '../../orders/order-rows';
@@ -52,7 +52,11 @@ async function createOrder(tx: EntityManager, input: CheckoutSagaInput, { cart, 
   });
   if (customerId && creditApplied > 0) await spendCredit(tx, { customerId, currency: cart.currency, amount: creditApplied, orderId: input.orderId, now });
   const { order, payment } = written;
-  return { orderId: order.id, orderNumber: order.number, paymentId: payment.id, creditApplied, amountDue: order.amountDue, currency: cart.currency, email, written };
+  const digitalLines = written.lines.filter((line) => line.kind === VariantKind.DIGITAL).map((line) => ({ id: line.id, variantId: line.variantId, quantity: line.quantity }));
+  return {
+    orderId: order.id, orderNumber: order.number, paymentId: payment.id, creditApplied, amountDue: order.amountDue, currency: cart.currency, email,
+    customerId, digitalLines, written,
+  };
 }
 
 export const createOrderStep: CheckoutStep<'create-order'> = {
@@ -63,8 +67,9 @@ export const createOrderStep: CheckoutStep<'create-order'> = {
     const { written: _written, ...recorded } = created;
     return { output: created, compensation: recorded };
   },
-  /** Order CANCELLED with a reason, payment cancelled, spent credit given back by a new ledger row. */
-  async compensate(em, { orderId }, deps) {
-    await em.transactional((tx) => cancelPendingOrder(tx, orderId, 'checkout did not complete', deps.clock.now()));
+  /** Order CANCELLED with a reason, payment cancelled, spent credit given back by a new ledger row, claimed license units freed. */
+  async compensate(em, { orderId, digitalLines }, deps) {
+    const digitalUnits = (digitalLines ?? []).reduce((units, line) => units + line.quantity, 0);
+    await em.transactional((tx) => cancelPendingOrder(tx, orderId, 'checkout did not complete', deps.clock.now(), digitalUnits));
   },
 };

@@ -1,17 +1,11 @@
-import { insertWhenFlushed } from '../../../db/held-inserts';
 import type { EntityManager } from '../../../db/orm';
-import { Cart, CartStatus, IdempotencyRecord, IdempotencyStatus, Payment, PaymentStatus } from '../../../entities';
+import { CartStatus, PaymentStatus } from '../../../entities';
 import { convertHeldUnits } from '../../inventory/checkout-stock';
 import { convertReservations } from '../../inventory/reservations';
-import { markOrderPlaced, orderPlacedEvent } from '../../orders/order-lifecycle';
-import { insertEvent } from '../../outbox/outbox';
+import { completeClaim, placeOrder, type ClaimCompletion, type PaymentMove } from '../../orders/place-order';
 import type { StepRun } from '../../saga/saga-types';
-import { ErrorCode } from '../../shared/error-code';
-import { abortWith, userFailure } from '../../shared/outcome';
-import { transition } from '../../state/transition';
-import { consumeRedemptions } from '../../vouchers/voucher-holds';
 import {
-  alwaysLocal, CHECKOUT_IDEMPOTENCY_SCOPE, idempotencyKeyFor, settlesLocally, type CheckoutSagaInput, type CheckoutShape, type CheckoutStep, type ReservationData,
+  alwaysLocal, idempotencyKeyFor, settlesLocally, type CheckoutSagaInput, type CheckoutShape, type CheckoutStep, type OrderData, type PaymentOutput, type ReservationData,
 } from '../checkout-types';
 import { CLAIM_CART_STEP } from './claim-cart.step';
 import { CREATE_ORDER_STEP } from './create-order.step';
@@ -22,62 +16,66 @@ import { RESERVE_STOCK_STEP } from './reserve-stock.step';
 export const FINALIZE_STEP = 'finalize';
 
 /**
- * The idempotency record ends COMPLETED with the order id. A checkout that
- * settles in one transaction writes it so for the first time here (it held the
- * cart lock throughout); one that paid outside moves its IN_PROGRESS claim.
- */
-async function completeClaim(tx: EntityManager, input: CheckoutSagaInput, claimId: string, orderId: string, now: Date): Promise<void> {
-  if (!settlesLocally(input)) {
-    await transition(tx, IdempotencyRecord, claimId, IdempotencyStatus.IN_PROGRESS, IdempotencyStatus.COMPLETED, { resultId: orderId });
-    return;
-  }
-  const key = idempotencyKeyFor(input.cartId, input.versionKey);
-  await insertWhenFlushed(tx, IdempotencyRecord, { id: claimId, status: IdempotencyStatus.COMPLETED, scope: CHECKOUT_IDEMPOTENCY_SCOPE, key, resultId: orderId, createdAt: now });
-}
-
-/**
- * Step 7, local: order PLACED, redemptions CONSUMED, reservations turned into
+ * Step 7, local: the order placed through the one placing function
+ * (place-order.ts): PLACED, redemptions CONSUMED, reservations turned into
  * stock decrements, cart CONVERTED, idempotency record COMPLETED with the
- * order id, outbox `order.placed`, and the provider's answer on the payment
- * row (the runner marks the saga COMPLETED in this same transaction). Any lost
- * race fails the whole step. A checkout that settled in this one transaction
- * wrote its order, redemptions and (when its preview's hold covered the cart)
- * reservations in their final state already: only the cart, the record and
- * the event are left.
+ * order id, the provider's answer on the payment row, licenses for its digital
+ * units, outbox `order.placed` (the runner marks the saga COMPLETED in this
+ * same transaction). Any lost race fails the whole step. A checkout that
+ * settled in this one transaction wrote its order, redemptions and (when its
+ * preview's hold covered the cart) reservations in their final state already;
+ * its idempotency record is written once, COMPLETED, here (it held the cart
+ * lock throughout), where one that paid outside moves its IN_PROGRESS claim.
  */
 async function finalize(tx: EntityManager, run: StepRun<CheckoutSagaInput, CheckoutShape>, now: Date): Promise<void> {
   const { input } = run;
   const claim = run.recorded(CLAIM_CART_STEP);
   const order = run.recorded(CREATE_ORDER_STEP);
   const payment = run.output(PAYMENT_STEP);
+  const settled = settlesLocally(input);
+  const claimCompletion: ClaimCompletion = settled
+    ? { insert: { id: claim.claimId, key: idempotencyKeyFor(input.cartId, input.versionKey) } }
+    : { move: claim.claimId };
   if (awaitsBuyer(payment)) {
     await recordPaymentAttempt(tx, order, payment);
     // Handed over to the provider: the order stays PENDING_PAYMENT with its vouchers
     // HELD; replays of this key answer the pending order until a webhook, the sweeper
     // or recovery ends it (which may already have happened: every move is guarded).
-    await completeClaim(tx, input, claim.claimId, order.orderId, now);
+    await completeClaim(tx, claimCompletion, order.orderId, now);
     return;
   }
-  const lost = (what: string) => abortWith(userFailure(ErrorCode.INVALID_STATE_TRANSITION, `Checkout could not finish: ${what}.`));
-  const settled = settlesLocally(input);
-  // Only a checkout settled in one transaction can have converted its units already; a resumed one never did.
-  if (!(settled && run.output(RESERVE_STOCK_STEP).converted)) await takeReservedUnits(tx, claim.cartId, run.recorded(RESERVE_STOCK_STEP), order.orderId, now);
-  if (!settled) {
-    const { redemptionIds } = run.recorded(HOLD_VOUCHERS_STEP);
-    if (!(await markOrderPlaced(tx, order.orderId, now))) lost('the order is no longer pending');
-    if ((await consumeRedemptions(tx, redemptionIds, order.orderId)) !== redemptionIds.length) lost('a voucher hold was released');
-  }
-  const cartFrom = settled ? CartStatus.OPEN : CartStatus.CHECKING_OUT;
-  if ((await transition(tx, Cart, claim.cartId, cartFrom, CartStatus.CONVERTED)) !== 1) lost('the cart is not checking out');
-  await completeClaim(tx, input, claim.claimId, order.orderId, now);
-  if (payment.attempt && (payment.status === 'CAPTURED' || payment.status === 'AUTHORIZED')) {
-    const { providerReference, clientSecret, checkoutUrl } = payment.attempt;
-    const captured = payment.status === 'CAPTURED' ? order.amountDue : 0;
-    await transition(tx, Payment, order.paymentId, PaymentStatus.PENDING, PaymentStatus[payment.status], {
-      captured, providerReference, clientSecret, checkoutUrl, providerPaymentIntentId: providerReference,
-    });
-  }
-  await insertEvent(tx, orderPlacedEvent({ orderId: order.orderId, cartId: claim.cartId, paymentKind: input.paymentMethod, creditApplied: order.creditApplied, amountDue: order.amountDue }));
+  const digitalLines = order.digitalLines ?? [];
+  await placeOrder(tx, {
+    order: {
+      orderId: order.orderId, cartId: claim.cartId, paymentKind: input.paymentMethod, creditApplied: order.creditApplied, amountDue: order.amountDue,
+      customerId: order.customerId ?? null, paymentLinkId: null, digitalUnits: digitalLines.reduce((units, line) => units + line.quantity, 0),
+    },
+    now,
+    writtenPlaced: settled,
+    redemptionIds: run.recorded(HOLD_VOUCHERS_STEP).redemptionIds,
+    // Only a checkout settled in one transaction can have converted its units already; a resumed one never did.
+    takeStock: async () => {
+      if (!(settled && run.output(RESERVE_STOCK_STEP).converted)) await takeReservedUnits(tx, claim.cartId, run.recorded(RESERVE_STOCK_STEP), order.orderId, now);
+    },
+    cart: { id: claim.cartId, from: settled ? CartStatus.OPEN : CartStatus.CHECKING_OUT },
+    claim: claimCompletion,
+    payment: paymentMove(order, payment),
+    digitalLines,
+    strict: true,
+  });
+}
+
+/** The provider's answer for the payment row, when a card was charged or authorized at confirm. */
+function paymentMove(order: OrderData, payment: PaymentOutput): PaymentMove | null {
+  if (!payment.attempt || (payment.status !== 'CAPTURED' && payment.status !== 'AUTHORIZED')) return null;
+  const { providerReference, clientSecret, checkoutUrl } = payment.attempt;
+  const captured = payment.status === 'CAPTURED' ? order.amountDue : 0;
+  return {
+    paymentId: order.paymentId,
+    from: [PaymentStatus.PENDING],
+    to: PaymentStatus[payment.status],
+    fields: { captured, providerReference, clientSecret, checkoutUrl, providerPaymentIntentId: providerReference },
+  };
 }
 
 /**
@@ -88,6 +86,7 @@ async function finalize(tx: EntityManager, run: StepRun<CheckoutSagaInput, Check
  */
 async function takeReservedUnits(tx: EntityManager, cartId: string, reserved: ReservationData, orderId: string, now: Date): Promise<void> {
   const held = reserved.held?.map((r) => ({ ...r, expiresAt: new Date(r.expiresAt) }));
+  if (reserved.reservationIds.length === 0) return; // only digital lines: nothing was reserved
   if (held && held.every((r) => r.expiresAt.getTime() > now.getTime())) return convertHeldUnits(tx, held, orderId);
   return convertReservations(tx, cartId, reserved.reservationIds, orderId, now);
 }

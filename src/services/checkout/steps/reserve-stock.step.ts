@@ -1,6 +1,8 @@
 import { convertHeldUnits, extendHeldUnits, reservationsCover, type HeldUnits } from '../../inventory/checkout-stock';
 import { releaseReservations, reserveCartLines } from '../../inventory/reservations';
 import { reservationCapFailure } from '../../cart/line-caps';
+import { VariantKind } from '../../../entities';
+import { claimLicenseSlots } from '../../licenses/license-slots';
 import { abortWith } from '../../shared/outcome';
 import { alwaysLocal, settlesLocally, type CheckoutStep, type ReservationData } from '../checkout-types';
 import { CLAIM_CART_STEP } from './claim-cart.step';
@@ -16,7 +18,9 @@ function recordOf(held: readonly HeldUnits[], oneWarehouseEach: boolean): Reserv
 }
 
 /**
- * Step 3: every line reserved or none. When the cart's preview reservations
+ * Step 3: every physical line reserved or none, and every DIGITAL line's
+ * license units claimed against its cap (license-slots.ts), in the same
+ * transaction: a refusal of either rolls back both. When the cart's preview reservations
  * (startCheckout's) still hold exactly its lines, they are taken as they are;
  * otherwise — no preview, a lapsed one, a changed cart — the lines are
  * reserved again under the stock row locks, replacing the earlier ones. A
@@ -32,10 +36,14 @@ export const reserveStockStep: CheckoutStep<'reserve-stock'> = {
     const { cart } = run.output(PRICE_GUARD_STEP);
     const now = deps.clock.now();
     const until = new Date(now.getTime() + deps.config.reservationTtlMs);
-    const lines = cart.lines.map((line) => ({ variantId: line.variantId, quantity: line.quantity }));
     // Issue 9: a line above MAX_RESERVED_UNITS_PER_LINE is never reserved, whatever an earlier preview holds.
-    const overCap = reservationCapFailure(lines, deps.config.maxReservedUnitsPerLine);
+    const overCap = reservationCapFailure(cart.lines, deps.config.maxReservedUnitsPerLine);
     if (overCap) abortWith(overCap);
+    const demand = (kind: VariantKind) => cart.lines.filter((line) => line.kind === kind).map((line) => ({ variantId: line.variantId, quantity: line.quantity }));
+    // DIGITAL lines hold no stock: their license units are claimed against the cap instead (no statement without them).
+    await claimLicenseSlots(tx, demand(VariantKind.DIGITAL));
+    const lines = demand(VariantKind.PHYSICAL);
+    if (lines.length === 0) return { output: { reservationIds: [], converted: false }, compensation: { reservationIds: [] } };
     const oneWarehouseEach = stockRows === new Set(lines.map((line) => line.variantId)).size;
     let held: HeldUnits[];
     if (reservationsCover(ownReservations, lines, now)) {

@@ -1,24 +1,10 @@
 import type { EntityManager } from '../../../db/orm';
-import {
-  Cart,
-  CartStatus,
-  IdempotencyRecord,
-  IdempotencyStatus,
-  Order,
-  OrderLine,
-  OrderStatus,
-  Payment,
-  PaymentMethodKind,
-  PaymentStatus,
-  VoucherRedemption,
-  RedemptionStatus,
-} from '../../../entities';
+import { CartStatus, Order, OrderLine, OrderStatus, Payment, PaymentMethodKind, PaymentStatus, VariantKind } from '../../../entities';
 import { CHECKOUT_IDEMPOTENCY_SCOPE, idempotencyKeyFor } from '../../checkout/checkout-types';
 import { takeStockForPaidOrder } from '../../inventory/reservations';
-import { cancelOrderAndRestore, markOrderPlaced, recordOrderPlaced, reopenCartOf } from '../../orders/order-lifecycle';
-import { markPaymentLinkPaid } from '../../payment-links/payment-link-admin.service';
+import { cancelOrderAndRestore, reopenCartOf } from '../../orders/order-lifecycle';
+import { placeOrder } from '../../orders/place-order';
 import { transition } from '../../state/transition';
-import { consumeRedemptions } from '../../vouchers/voucher-holds';
 import { writeLock } from '../../shared/transactions';
 
 /**
@@ -58,33 +44,37 @@ export interface CapturedPayment {
 }
 
 /**
- * PENDING_PAYMENT → PLACED with everything checkout's finalize step does:
- * redemptions CONSUMED, the order's units taken from stock (its reservations
- * converted, or re-taken under row lock when they lapsed; fails closed with
- * INSUFFICIENT_STOCK when the units are gone, so the caller refunds), cart
- * CONVERTED, the idempotency claim COMPLETED with the order id, payment
- * CAPTURED, outbox `order.placed`. False when the order was not pending.
+ * PENDING_PAYMENT → PLACED through the one placing function (place-order.ts),
+ * as checkout's finalize step does: redemptions CONSUMED, the order's units
+ * taken from stock (its reservations converted, or re-taken under row lock
+ * when they lapsed; fails closed with INSUFFICIENT_STOCK when the units are
+ * gone, so the caller refunds), cart CONVERTED, the idempotency claim
+ * COMPLETED with the order id, payment CAPTURED, licenses for its digital
+ * units, outbox `order.placed`. False when the order was not pending.
  */
 export async function placePaidOrder(tx: EntityManager, order: Order, captured: CapturedPayment, now: Date): Promise<boolean> {
-  if (!(await markOrderPlaced(tx, order.id, now))) return false;
-  await markPaymentLinkPaid(tx, order);
-  const held = await tx.find(VoucherRedemption, { orderId: order.id, status: RedemptionStatus.HELD }, { fields: ['id'] });
-  await consumeRedemptions(tx, held.map((r) => r.id), order.id);
-  if (order.cartId) {
-    const lines = await tx.find(OrderLine, { order: order.id }, { fields: ['variantId', 'quantity'] });
-    await takeStockForPaidOrder(tx, order.cartId, order.id, lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity })), now);
-    await transition(tx, Cart, order.cartId, CartStatus.CHECKING_OUT, CartStatus.CONVERTED);
-    if (order.cartVersionKey) {
-      await transition(tx, IdempotencyRecord, { scope: CHECKOUT_IDEMPOTENCY_SCOPE, key: idempotencyKeyFor(order.cartId, order.cartVersionKey) },
-        IdempotencyStatus.IN_PROGRESS, IdempotencyStatus.COMPLETED, { resultId: order.id });
-    }
-  }
-  await transition(tx, Payment, { orderId: order.id }, [PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION, PaymentStatus.AUTHORIZED], PaymentStatus.CAPTURED, {
-    captured: captured.amount,
-    ...(captured.paymentIntentId ? { providerPaymentIntentId: captured.paymentIntentId } : {}),
+  const cartId = order.cartId;
+  return placeOrder(tx, {
+    order: {
+      orderId: order.id, cartId, paymentKind: order.paymentKind, creditApplied: order.creditApplied, amountDue: order.amountDue,
+      customerId: order.customerId, paymentLinkId: order.paymentLinkId, digitalUnits: order.digitalUnits,
+    },
+    now,
+    writtenPlaced: false,
+    takeStock: async () => {
+      if (!cartId) return;
+      const lines = await tx.find(OrderLine, { order: order.id, kind: VariantKind.PHYSICAL }, { fields: ['variantId', 'quantity'] });
+      if (lines.length > 0) await takeStockForPaidOrder(tx, cartId, order.id, lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity })), now);
+    },
+    cart: cartId ? { id: cartId, from: CartStatus.CHECKING_OUT } : null,
+    claim: cartId && order.cartVersionKey ? { move: { scope: CHECKOUT_IDEMPOTENCY_SCOPE, key: idempotencyKeyFor(cartId, order.cartVersionKey) } } : null,
+    payment: {
+      from: [PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION, PaymentStatus.AUTHORIZED],
+      to: PaymentStatus.CAPTURED,
+      fields: { captured: captured.amount, ...(captured.paymentIntentId ? { providerPaymentIntentId: captured.paymentIntentId } : {}) },
+    },
+    strict: false,
   });
-  recordOrderPlaced(tx, { orderId: order.id, cartId: order.cartId, paymentKind: order.paymentKind, creditApplied: order.creditApplied, amountDue: order.amountDue });
-  return true;
 }
 
 /**

@@ -1,0 +1,114 @@
+import type { EntityData } from '@mikro-orm/core';
+import { insertWhenFlushed } from '../../db/held-inserts';
+import type { EntityManager } from '../../db/orm';
+import { Cart, CartStatus, IdempotencyRecord, IdempotencyStatus, Order, OrderStatus, Payment, PaymentStatus, RedemptionStatus, VoucherRedemption } from '../../entities';
+import { CHECKOUT_IDEMPOTENCY_SCOPE } from '../checkout/checkout-types';
+import { digitalLinesOf, issueLicenses, type DigitalLine } from '../licenses/issue-licenses';
+import { insertEvent } from '../outbox/outbox';
+import { markPaymentLinkPaid } from '../payment-links/payment-link-admin.service';
+import { ErrorCode } from '../shared/error-code';
+import { abortWith, userFailure } from '../shared/outcome';
+import { transition, type TransitionTarget } from '../state/transition';
+import { consumeRedemptions } from '../vouchers/voucher-holds';
+import { orderPlacedEvent, type PlacedOrderFacts } from './order-lifecycle';
+
+/** The order being placed: what its event announces and what its licenses need. */
+export interface PlacingOrder extends PlacedOrderFacts {
+  customerId: string | null;
+  paymentLinkId: string | null;
+  /** Units on DIGITAL lines: 0 means no license statement at all. */
+  digitalUnits: number;
+}
+
+/** How the order's idempotency claim ends COMPLETED with the order id. */
+export type ClaimCompletion =
+  /** A checkout settled in this transaction wrote no claim yet: it is inserted COMPLETED. */
+  | { insert: { id: string; key: string } }
+  /** A claim IN_PROGRESS (by id, or by checkout key) moves to COMPLETED. */
+  | { move: TransitionTarget<IdempotencyRecord> }
+  | null;
+
+/** The payment row's move once the provider answered; null when nothing moves (local kinds). */
+export interface PaymentMove {
+  /** The payment row by id when the caller knows it; else the order's payment. */
+  paymentId?: string;
+  from: PaymentStatus[];
+  to: PaymentStatus.CAPTURED | PaymentStatus.AUTHORIZED;
+  fields: EntityData<Payment>;
+}
+
+export interface OrderPlacement {
+  order: PlacingOrder;
+  now: Date;
+  /** The order row was written PLACED in this transaction already (a checkout settled at once). */
+  writtenPlaced: boolean;
+  /** The redemptions held for it, when known; otherwise those HELD for the order are looked up. */
+  redemptionIds?: readonly string[];
+  /** Takes the order's units off the shelf: only the caller knows how its units were held. Fails closed (INSUFFICIENT_STOCK). */
+  takeStock(): Promise<void>;
+  /** The cart's move to CONVERTED (from OPEN when it never left it, else CHECKING_OUT); null for an order without a cart. */
+  cart: { id: string; from: CartStatus } | null;
+  claim: ClaimCompletion;
+  payment: PaymentMove | null;
+  /** The order's DIGITAL lines when the caller holds them; else read when digitalUnits says there are any. */
+  digitalLines?: readonly DigitalLine[];
+  /**
+   * A lost race (cart no longer checking out, a voucher hold released) aborts
+   * the placement (the checkout answers it); a payment webhook places a paid
+   * order regardless of the cart's state.
+   */
+  strict: boolean;
+}
+
+const lost = (what: string): never => abortWith(userFailure(ErrorCode.INVALID_STATE_TRANSITION, `Checkout could not finish: ${what}.`));
+
+/**
+ * THE way an order becomes PLACED, in the caller's one transaction, from every
+ * route (cash on delivery and store credit at confirm, a card at confirm, a
+ * 3-D Secure, hosted checkout or payment link webhook, recovery): order
+ * PENDING_PAYMENT → PLACED (guarded; false when it was not pending), vouchers
+ * CONSUMED, units taken from stock, cart CONVERTED, idempotency claim
+ * COMPLETED, the provider's answer on the payment row, one license per
+ * DIGITAL unit, outbox `order.placed`. An order without digital lines runs no
+ * license statement at all.
+ */
+export async function placeOrder(tx: EntityManager, placement: OrderPlacement): Promise<boolean> {
+  const { order, now } = placement;
+  if (!placement.writtenPlaced) {
+    const moved = await transition(tx, Order, order.orderId, OrderStatus.PENDING_PAYMENT, OrderStatus.PLACED, { placedAt: now });
+    if (moved !== 1) return placement.strict ? lost('the order is no longer pending') : false;
+  }
+  await markPaymentLinkPaid(tx, order);
+  if (!placement.writtenPlaced) {
+    const redemptionIds = placement.redemptionIds
+      ?? (await tx.find(VoucherRedemption, { orderId: order.orderId, status: RedemptionStatus.HELD }, { fields: ['id'] })).map((r) => r.id);
+    if ((await consumeRedemptions(tx, redemptionIds, order.orderId)) !== redemptionIds.length && placement.strict) lost('a voucher hold was released');
+  }
+  await placement.takeStock();
+  if (placement.cart && (await transition(tx, Cart, placement.cart.id, placement.cart.from, CartStatus.CONVERTED)) !== 1 && placement.strict) {
+    lost('the cart is not checking out');
+  }
+  await completeClaim(tx, placement.claim, order.orderId, now);
+  if (placement.payment) {
+    const { paymentId, from, to, fields } = placement.payment;
+    await transition(tx, Payment, paymentId ?? { orderId: order.orderId }, from, to, fields);
+  }
+  if (order.digitalUnits > 0) {
+    const lines = placement.digitalLines ?? (await digitalLinesOf(tx, order.orderId));
+    await issueLicenses(tx, { id: order.orderId, customerId: order.customerId, digitalUnits: order.digitalUnits }, lines, now);
+  }
+  await insertEvent(tx, orderPlacedEvent(order));
+  return true;
+}
+
+/** The checkout's idempotency claim COMPLETED with the order id (placing it, or handing its payment to the buyer). */
+export async function completeClaim(tx: EntityManager, claim: ClaimCompletion, orderId: string, now: Date): Promise<void> {
+  if (!claim) return;
+  if ('insert' in claim) {
+    const { id, key } = claim.insert;
+    // Nothing reads the record back in this transaction: it may go out with the transaction's last insert.
+    await insertWhenFlushed(tx, IdempotencyRecord, { id, status: IdempotencyStatus.COMPLETED, scope: CHECKOUT_IDEMPOTENCY_SCOPE, key, resultId: orderId, createdAt: now });
+    return;
+  }
+  await transition(tx, IdempotencyRecord, claim.move, IdempotencyStatus.IN_PROGRESS, IdempotencyStatus.COMPLETED, { resultId: orderId });
+}
