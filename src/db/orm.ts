@@ -115,8 +115,29 @@ export async function openOrm(db: DatabaseConfig, options: OrmOptions = {}): Pro
   return MikroORM.init(buildOrmOptions(db, options)) as Promise<Orm>;
 }
 
-export async function migrate(orm: Orm): Promise<void> {
-  await orm.getMigrator().up();
+/** The PostgreSQL advisory lock key `npm run migrate` holds: any number, fixed, ours alone ("tillgate" in ASCII, truncated). */
+export const MIGRATION_LOCK_KEY = 7_461_696_364_617_465;
+
+/**
+ * Applies the pending migrations; answers their names. On PostgreSQL it first
+ * takes a session advisory lock on a connection of its own and holds it until
+ * done, so N processes started together migrate once: the others wait, then
+ * find nothing pending. (libSQL is one embedded file, one process.)
+ */
+export async function migrate(orm: Orm): Promise<string[]> {
+  if (orm.config.get('driver') !== PostgreSqlDriver) return (await orm.getMigrator().up()).map((m) => m.name);
+  const knex = orm.em.getConnection().getKnex();
+  const connection = (await knex.client.acquireConnection()) as { query(sql: string, params: unknown[]): Promise<unknown> };
+  try {
+    await connection.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    try {
+      return (await orm.getMigrator().up()).map((m) => m.name);
+    } finally {
+      await connection.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+    }
+  } finally {
+    await knex.client.releaseConnection(connection);
+  }
 }
 
 export function isPostgres(em: EntityManager): boolean {

@@ -2,8 +2,10 @@ import { expressMiddleware } from '@as-integrations/express5';
 import type { ApolloServer } from '@apollo/server';
 import express, { type Express, type Request, type RequestHandler, type Router } from 'express';
 import { GraphQLContext, viewerFor, type AppDeps } from '../schema/context';
+import { annotateLogContext } from '../observability/log-context';
 import { logger } from '../services/shared/logger';
-import { metrics, metricsEndpoint } from './metrics';
+import { metricsEndpoint, type MetricsSource } from './metrics';
+import { enterLogContext, observeHttpRequest, requestLogging } from './request-observation';
 import { playgroundRouter } from './playground';
 import { RateLimits } from './rate-limits';
 import { corsForOrigins } from './cors';
@@ -17,6 +19,10 @@ export interface HttpAppOptions {
   routers?: Router[];
   /** Limits on the whole HTTP request (batch size, the request-wide cost budget: request-budget.ts), run before Apollo. */
   requestLimits: RequestHandler[];
+  /** Where /metrics reads from (the whole cluster in a gateway process of GATEWAY_PROCESSES > 1). */
+  metricsSource?: MetricsSource;
+  /** True once shutdown began: /readyz answers 503 so load balancers stop sending traffic while the drain runs. */
+  isDraining?: () => boolean;
 }
 
 async function contextFor(deps: AppDeps, req: Request): Promise<GraphQLContext> {
@@ -24,6 +30,8 @@ async function contextFor(deps: AppDeps, req: Request): Promise<GraphQLContext> 
   const viewer = await viewerFor(deps, em, req.headers.authorization);
   const apiKey = req.headers['x-api-key'];
   const partner = typeof apiKey === 'string' && deps.config.partnerApiKeys.includes(apiKey);
+  // Which configured key, never the key itself (it is a credential).
+  if (partner) annotateLogContext({ partner: `key-${deps.config.partnerApiKeys.indexOf(apiKey) + 1}` });
   const context = new GraphQLContext(deps, em, viewer, partner);
   context.inBatch = Array.isArray(req.body);
   return context;
@@ -36,15 +44,16 @@ export function createHttpApp(options: HttpAppOptions): Express {
   // req.ip, which the rate limits count by, believes X-Forwarded-For only from the proxies TRUST_PROXY names.
   app.set('trust proxy', deps.config.trustProxy);
   const rateLimits = RateLimits.create(deps.config, deps.orm);
-  app.use((req, res, next) => {
-    res.on('finish', () => metrics.increment('http_requests_total', { method: req.method, status: String(res.statusCode) }));
-    next();
-  });
+  app.use(...requestLogging(), observeHttpRequest);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
+    if (options.isDraining?.()) {
+      res.status(503).json({ status: 'draining' });
+      return;
+    }
     try {
       await deps.orm.em.fork().getConnection().execute('select 1');
       res.json({ status: 'ready', database: deps.config.database.dialect });
@@ -54,7 +63,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
     }
   });
   // With METRICS_PORT set, its own listener alone serves the counters (startMetricsServer).
-  if (deps.config.metricsPort === null) app.get('/metrics', metricsEndpoint(deps.config.metricsToken));
+  if (deps.config.metricsPort === null) app.get('/metrics', metricsEndpoint(deps.config.metricsToken, options.metricsSource));
   app.use(playgroundRouter());
   for (const router of options.routers ?? []) app.use(router);
 
@@ -63,6 +72,8 @@ export function createHttpApp(options: HttpAppOptions): Express {
     // First, so that a preflight is answered here and a refusal below still reaches the allowed page.
     corsForOrigins(deps.config.allowedOrigins),
     express.json({ limit: MAX_BODY_BYTES }),
+    // The body parser's stream events run outside the request's log context: enter it again.
+    enterLogContext,
     ...options.requestLimits,
     expressMiddleware(options.graphql, { context: async ({ req }) => rateLimits.bind(await contextFor(deps, req), req) }),
   );

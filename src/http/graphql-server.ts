@@ -1,10 +1,11 @@
 import { ApolloServer, type ApolloServerPlugin, type PersistedQueryOptions } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import type { GraphQLSchema, ValidationRule } from 'graphql';
+import { getNamedType, isAbstractType, type GraphQLResolveInfo, type GraphQLSchema, type ValidationRule } from 'graphql';
 import { GraphQLContext } from '../schema/context';
 import { controlCharacterGuard } from '../schema/control-characters';
 import { formatError } from './format-error';
-import { metrics, operationLabel } from './metrics';
+import { graphqlOperationDuration } from '../observability/metrics';
+import { operationLabel } from './metrics';
 import { rateLimitStatus } from './rate-limits';
 
 export interface GraphQLServerOptions {
@@ -24,17 +25,49 @@ const sessionPerBatchedOperation: ApolloServerPlugin<GraphQLContext> = {
 };
 
 /**
- * Per response: the operations counter, and `Cache-Control: no-store` — every
+ * What the first root field answered, as its GraphQL type name: for a union
+ * (every mutation's result) the member type-graphql resolves the value to,
+ * so a PriceChangedError or a PaymentDeclined answer is told apart from a
+ * success even though all come back with no top-level error.
+ */
+async function resultTypeOf(value: unknown, info: GraphQLResolveInfo, context: unknown): Promise<string> {
+  if (value === null || value === undefined) return 'null';
+  const type = getNamedType(info.returnType);
+  if (!isAbstractType(type)) return type.name;
+  const resolved = await type.resolveType?.(value, context, info, type);
+  return typeof resolved === 'string' ? resolved : 'unresolved';
+}
+
+/**
+ * Per response: the operation's latency, labelled by operation (known names
+ * only, see metrics.ts) and result — the top-level error code when there is
+ * one, else the first root field's type — and `Cache-Control: no-store`: every
  * answer is personal or changes with stock, so nothing may be cached. Apollo's
  * cache-control plugin would say the same after timing every field resolver
  * for hints nobody sets, so it is off.
  */
 const responseBookkeeping: ApolloServerPlugin<GraphQLContext> = {
   async requestDidStart() {
+    const stopTimer = graphqlOperationDuration.startTimer();
+    let rootResult: Promise<string> | null = null;
     return {
-      async willSendResponse({ operationName, errors, response }) {
+      async executionDidStart() {
+        return {
+          willResolveField({ info, contextValue }) {
+            if (rootResult !== null || info.path.prev !== undefined) return;
+            let settle: (value: Promise<string>) => void = () => undefined;
+            rootResult = new Promise((resolve) => (settle = resolve));
+            return (error, value) => settle(error ? Promise.resolve('error') : resultTypeOf(value, info, contextValue).catch(() => 'unresolved'));
+          },
+        };
+      },
+      async willSendResponse({ operationName, response }) {
         response.http.headers.set('cache-control', 'no-store');
-        metrics.increment('graphql_operations_total', { operation: operationLabel(operationName), outcome: errors?.length ? 'error' : 'ok' });
+        const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
+        const code = errors?.[0]?.extensions?.code;
+        // Execution is over by now, so the root field's type is settled; the race only guards against waiting for ever.
+        const result = typeof code === 'string' ? code : rootResult ? await Promise.race([rootResult, Promise.resolve('unresolved')]) : 'none';
+        stopTimer({ operation: operationLabel(operationName), result });
       },
     };
   },

@@ -6,6 +6,7 @@ import type { AppDeps } from '../../schema/context';
 import { CHECKOUT_SAGA_KIND } from '../checkout/checkout-types';
 import { ConfirmCheckoutSaga } from '../checkout/confirm-checkout.saga';
 import { logger } from '../shared/logger';
+import { sagaRecoveries } from '../../observability/metrics';
 import { sqlTime } from './batch-sql';
 import type { DueCheck } from './due-check';
 import type { Worker } from './worker-runner';
@@ -43,14 +44,18 @@ export async function recoverStaleSagas(em: EntityManager, deps: Pick<AppDeps, '
   for (const row of rows) {
     try {
       const result = await saga.recover(em.fork(), row);
-      logger.info('saga.recovered', { sagaId: row.id, key: row.key, stepsCompleted: row.stepsCompleted, result });
+      sagaRecoveries.inc({ outcome: result });
+      logger.info('saga.recovered', { sagaId: row.id, orderId: orderIdOf(row), key: row.key, stepsCompleted: row.stepsCompleted, result });
       ended++;
     } catch (error) {
-      logger.error('saga.recovery_failed', { sagaId: row.id, error });
+      sagaRecoveries.inc({ outcome: 'failed' });
+      logger.error('saga.recovery_failed', { sagaId: row.id, orderId: orderIdOf(row), error });
     }
   }
   return ended;
 }
+
+const orderIdOf = (row: SagaExecution): string | undefined => (row.data as { input?: { orderId?: string } } | null)?.input?.orderId;
 
 /** The claim's filter as the worker's due check, over the (status, updated_at) index. */
 function staleSagaCheck(em: EntityManager, now: Date, graceMs: number): DueCheck {
