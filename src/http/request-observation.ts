@@ -73,11 +73,9 @@ export function requestLogging(): RequestHandler[] {
       res.setHeader(REQUEST_ID_HEADER, id);
       return id;
     },
-    quietReqLogger: true,
+    // The line is written by the root logger itself, no child bindings: its fields are lineOf's alone, so none repeats.
     quietResLogger: true,
-    customAttributeKeys: { reqId: 'requestId' },
     customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
-    customProps: (req) => ({ ...(req as WithContext)[CONTEXT] }),
     customSuccessObject: (req: IncomingMessage, res: ServerResponse, fields: { responseTime: number }) => lineOf(req, res, fields.responseTime),
     customErrorObject: (req: IncomingMessage, res: ServerResponse, _error: Error, fields: { responseTime: number }) => lineOf(req, res, fields.responseTime),
     customSuccessMessage: () => undefined as unknown as string,
@@ -87,6 +85,7 @@ export function requestLogging(): RequestHandler[] {
 }
 
 const lineOf = (req: IncomingMessage, res: ServerResponse, durationMs: number) => ({
+  ...(req as WithContext)[CONTEXT],
   event: 'http.request',
   method: req.method,
   path: pathOf((req as Request).originalUrl ?? req.url),

@@ -102,3 +102,12 @@ export const refundsPendingOldestSeconds = sharedStateGauge('refunds_pending_old
 export const sellerTransfers = sharedStateGauge('seller_transfers', 'Seller transfers by status.', ['status']);
 export const sagas = sharedStateGauge('sagas', 'Unfinished or failed sagas by status; RUNNING past SAGA_RECOVERY_GRACE counts as STUCK.', ['status']);
 export const opsGaugesRefreshed = sharedStateGauge('ops_gauges_refreshed_timestamp_seconds', 'When the ops gauges were last refreshed (Unix seconds).');
+
+/** 1 in every process: summed over a gateway cluster, it says how many processes the scrape covers. */
+export const reportingProcesses = new Gauge({
+  name: 'tillgate_processes',
+  help: 'Processes whose series this scrape adds up (a gateway of GATEWAY_PROCESSES=N reports N).',
+  registers: [registry],
+  aggregator: 'sum',
+});
+reportingProcesses.set(1);
