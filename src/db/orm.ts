@@ -1,4 +1,5 @@
-import { chmodSync, closeSync, openSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { MikroORM, ReflectMetadataProvider, type Options } from '@mikro-orm/core';
 import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/knex';
 import { LibSqlDriver } from '@mikro-orm/libsql';
@@ -105,6 +106,8 @@ export const LIBSQL_FILE_MODE = 0o600;
 export function ensurePrivateLibSqlFile(db: DatabaseConfig): void {
   // A file: URL is left to libSQL: it is not a plain path to create.
   if (!isLibSqlFile(db) || db.url.startsWith('file:')) return;
+  // `npm run migrate` and `npm run worker` may be the first to touch a fresh DATA_DIR.
+  mkdirSync(dirname(db.url), { recursive: true });
   closeSync(openSync(db.url, 'a', LIBSQL_FILE_MODE));
   const mode = statSync(db.url).mode & 0o777;
   if ((mode & 0o077) !== 0) chmodSync(db.url, mode & 0o700);
