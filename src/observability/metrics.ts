@@ -40,6 +40,14 @@ export const checkoutOutcomes = new Counter({
   registers: [registry],
 });
 
+export const checkoutConfirmDuration = new Histogram({
+  name: 'checkout_confirm_duration_seconds',
+  help: 'How long confirmCheckout took at the confirm service, by payment kind, whatever the client named its operation.',
+  labelNames: ['payment_kind'] as const,
+  buckets: LATENCY_BUCKETS,
+  registers: [registry],
+});
+
 export const sagaCompensations = new Counter({
   name: 'saga_compensations_total',
   help: 'Sagas compensated, by the step that failed and the class of the reason.',

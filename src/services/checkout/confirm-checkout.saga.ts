@@ -9,7 +9,7 @@ import { SagaRunner, type SagaRunResult } from '../saga/saga-runner';
 import { SagaLeftForRecovery } from '../saga/saga-types';
 import { cartRef, logger } from '../shared/logger';
 import { annotateLogContext } from '../../observability/log-context';
-import { checkoutOutcomes } from '../../observability/metrics';
+import { checkoutConfirmDuration, checkoutOutcomes } from '../../observability/metrics';
 import type { SagaFaults } from '../saga/saga-types';
 import { ErrorCode } from '../shared/error-code';
 import { isId } from '../shared/ids';
@@ -90,11 +90,14 @@ export class ConfirmCheckoutSaga {
   async confirm(em: EntityManager, command: ConfirmCheckoutCommand, actor: CheckoutActor): Promise<Outcome<CheckoutConfirmation>> {
     if (isId(command.cartId)) annotateLogContext({ cartRef: cartRef(command.cartId) });
     let outcome: Outcome<CheckoutConfirmation>;
+    const stopTimer = checkoutConfirmDuration.startTimer({ payment_kind: command.paymentMethod });
     try {
       outcome = await this.confirmOnce(em, command, actor);
     } catch (error) {
       checkoutOutcomes.inc({ payment_kind: command.paymentMethod, outcome: 'INTERNAL_ERROR' });
       throw error;
+    } finally {
+      stopTimer();
     }
     checkoutOutcomes.inc({ payment_kind: command.paymentMethod, outcome: checkoutOutcomeLabel(outcome) });
     return outcome;
