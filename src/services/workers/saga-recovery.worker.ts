@@ -42,14 +42,16 @@ export async function recoverStaleSagas(em: EntityManager, deps: Pick<AppDeps, '
   const rows = await claimStaleSagas(em, now, deps.config.sagaRecoveryGraceMs);
   let ended = 0;
   for (const row of rows) {
+    // Every line about this saga names it and its order, whoever logs it.
+    const log = logger.child({ sagaId: row.id, orderId: orderIdOf(row) });
     try {
       const result = await saga.recover(em.fork(), row);
       sagaRecoveries.inc({ outcome: result });
-      logger.info('saga.recovered', { sagaId: row.id, orderId: orderIdOf(row), key: row.key, stepsCompleted: row.stepsCompleted, result });
+      log.info('saga.recovered', { key: row.key, stepsCompleted: row.stepsCompleted, result });
       ended++;
     } catch (error) {
       sagaRecoveries.inc({ outcome: 'failed' });
-      logger.error('saga.recovery_failed', { sagaId: row.id, orderId: orderIdOf(row), error });
+      log.error('saga.recovery_failed', { error });
     }
   }
   return ended;

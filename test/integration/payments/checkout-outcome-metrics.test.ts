@@ -14,11 +14,16 @@ describe('checkout outcome metrics', () => {
     const { input } = await arrangeCheckout(h.app);
     let answer: any;
     let moved: Record<string, number> = {};
-    const compensations = await metricMoves(h.app, 'saga_compensations_total', async () => {
-      moved = await outcomes(async () => {
-        answer = await confirm(h.app, { ...input, paymentMethod: 'CARD', stripePaymentMethodId: 'pm_card_chargeDeclined' });
+    let compensations: Record<string, number> = {};
+    const stripeCalls = await metricMoves(h.app, 'stripe_requests_total', async () => {
+      compensations = await metricMoves(h.app, 'saga_compensations_total', async () => {
+        moved = await outcomes(async () => {
+          answer = await confirm(h.app, { ...input, paymentMethod: 'CARD', stripePaymentMethodId: 'pm_card_chargeDeclined' });
+        });
       });
     });
+    // The decline is Stripe's final word on that attempt: one call, classed terminal.
+    expect(stripeCalls).toEqual({ '{operation="payment_intents.create",outcome="terminal"}': 1 });
     expect(answer).toMatchObject({ __typename: 'UserError', errorCode: ErrorCode.PAYMENT_DECLINED });
     expect(moved).toEqual({ '{payment_kind="CARD",outcome="PAYMENT_DECLINED"}': 1 });
     // The order was written before the card was asked: undone, as a business answer.
