@@ -1,11 +1,12 @@
 import { ApolloServer, type ApolloServerPlugin, type PersistedQueryOptions } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { getNamedType, isAbstractType, type GraphQLResolveInfo, type GraphQLSchema, type ValidationRule } from 'graphql';
+import type { GraphQLSchema, ValidationRule } from 'graphql';
 import { GraphQLContext } from '../schema/context';
 import { controlCharacterGuard } from '../schema/control-characters';
 import { formatError } from './format-error';
 import { graphqlOperationDuration } from '../observability/metrics';
 import { operationLabel } from './metrics';
+import { recordRootResultTypes, rootResultType } from './root-result-types';
 import { rateLimitStatus } from './rate-limits';
 
 export interface GraphQLServerOptions {
@@ -25,20 +26,6 @@ const sessionPerBatchedOperation: ApolloServerPlugin<GraphQLContext> = {
 };
 
 /**
- * What the first root field answered, as its GraphQL type name: for a union
- * (every mutation's result) the member type-graphql resolves the value to,
- * so a PriceChangedError or a PaymentDeclined answer is told apart from a
- * success even though all come back with no top-level error.
- */
-async function resultTypeOf(value: unknown, info: GraphQLResolveInfo, context: unknown): Promise<string> {
-  if (value === null || value === undefined) return 'null';
-  const type = getNamedType(info.returnType);
-  if (!isAbstractType(type)) return type.name;
-  const resolved = await type.resolveType?.(value, context, info, type);
-  return typeof resolved === 'string' ? resolved : 'unresolved';
-}
-
-/**
  * Per response: the operation's latency, labelled by operation (known names
  * only, see metrics.ts) and result — the top-level error code when there is
  * one, else the first root field's type — and `Cache-Control: no-store`: every
@@ -49,24 +36,12 @@ async function resultTypeOf(value: unknown, info: GraphQLResolveInfo, context: u
 const responseBookkeeping: ApolloServerPlugin<GraphQLContext> = {
   async requestDidStart() {
     const stopTimer = graphqlOperationDuration.startTimer();
-    let rootResult: Promise<string> | null = null;
     return {
-      async executionDidStart() {
-        return {
-          willResolveField({ info, contextValue }) {
-            if (rootResult !== null || info.path.prev !== undefined) return;
-            let settle: (value: Promise<string>) => void = () => undefined;
-            rootResult = new Promise((resolve) => (settle = resolve));
-            return (error, value) => settle(error ? Promise.resolve('error') : resultTypeOf(value, info, contextValue).catch(() => 'unresolved'));
-          },
-        };
-      },
-      async willSendResponse({ operationName, response }) {
+      async willSendResponse({ operationName, operation, response, contextValue }) {
         response.http.headers.set('cache-control', 'no-store');
         const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
         const code = errors?.[0]?.extensions?.code;
-        // Execution is over by now, so the root field's type is settled; the race only guards against waiting for ever.
-        const result = typeof code === 'string' ? code : rootResult ? await Promise.race([rootResult, Promise.resolve('unresolved')]) : 'none';
+        const result = typeof code === 'string' ? code : await rootResultType(contextValue, operation);
         stopTimer({ operation: operationLabel(operationName), result });
       },
     };
@@ -74,6 +49,7 @@ const responseBookkeeping: ApolloServerPlugin<GraphQLContext> = {
 };
 
 export async function startGraphQLServer(options: GraphQLServerOptions): Promise<ApolloServer<GraphQLContext>> {
+  recordRootResultTypes(options.schema);
   const server = new ApolloServer<GraphQLContext>({
     schema: options.schema,
     formatError,
