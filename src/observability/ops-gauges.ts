@@ -35,8 +35,12 @@ export interface OpsSnapshot {
   sagas: Record<string, number>;
 }
 
-/** Whether outbox rows carry a status (dead letters): the column comes with the dead-letter work. */
-const outboxHasStatus = (em: EntityManager): boolean => Boolean(em.getMetadata().find(OutboxEvent.name)?.properties['status' as never]);
+/**
+ * Whether outbox rows carry a status (DEAD after OUTBOX_MAX_ATTEMPTS): the
+ * column comes with the dead-letter work, and the gauges read it as a plain
+ * string, so this module works with the entity before and after it.
+ */
+const outboxHasStatus = (em: EntityManager): boolean => 'status' in (em.getMetadata().find(OutboxEvent.name)?.properties ?? {});
 
 /**
  * Everything the gauges show, in ONE statement: one small aggregate per

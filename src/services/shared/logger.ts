@@ -12,7 +12,6 @@ import { redactForLog } from './redaction';
  * job runs carry its log context (log-context.ts): request id and the ids known.
  */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-export const LOG_LEVELS: readonly (LogLevel | 'silent')[] = ['debug', 'info', 'warn', 'error', 'silent'];
 
 const LEVEL_VALUES: Record<LogLevel | 'silent', number> = { debug: 20, info: 30, warn: 40, error: 50, silent: Infinity };
 
