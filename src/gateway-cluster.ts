@@ -14,12 +14,14 @@ export const isGatewayChild = (): boolean => cluster.isWorker && process.env[GAT
 
 /**
  * GATEWAY_PROCESSES above 1 (PostgreSQL only): this primary prepares the
- * database once (migrations, admin, demo data — never raced by N processes),
- * then forks the gateway processes, which share PORT. Every guarantee already
+ * database once (migrations with MIGRATE_ON_START, admin, demo data — never
+ * raced by N processes), then forks the gateway processes, which share PORT. Every guarantee already
  * lives in the database (row locks, unique indexes, SKIP LOCKED claims), so the
  * processes need nothing from each other. The in-process background workers
  * run in the first process only; a process that dies is replaced. SIGTERM is
- * passed on, and the primary exits once every process has drained.
+ * passed on, and the primary exits once every process has drained. The
+ * primary also adds up every process's metrics for /metrics (and serves
+ * METRICS_PORT itself when set).
  */
 export async function runGatewayPrimary(config: Config): Promise<{ generatedAdminPassword: string | null; stopped: Promise<void> }> {
   const orm = await openOrm(config.database);
