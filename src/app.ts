@@ -15,7 +15,10 @@ import { paymentLinksRouter } from './http/payment-links.router';
 import { persistedQuerySettings } from './http/persisted-queries';
 import { requestLimitMiddleware } from './http/request-budget';
 import { queryLimitRules, requestLimitsFor } from './http/request-limits';
-import { metrics, startMetricsServer } from './http/metrics';
+import { startMetricsServer } from './http/metrics';
+import { clusterMetricsText, joinClusterMetrics, localMetricsText } from './observability/cluster-metrics';
+import { sqlStatements } from './observability/metrics';
+import { startOpsGaugesRefresher } from './observability/ops-gauges';
 import { buildTillgateSchema } from './schema/build-schema';
 import type { AppDeps } from './schema/context';
 import { AuthService } from './services/auth/auth.service';
@@ -34,6 +37,8 @@ export interface StartOptions extends OrmOptions {
   extensions?: Record<string, unknown>;
   /** A gateway process of a cluster: its primary already ran prepareDatabase. */
   databasePrepared?: boolean;
+  /** A gateway process of a cluster: /metrics shows the sum over every process (the primary adds them up). */
+  clusterMetrics?: boolean;
 }
 
 export interface Tillgate {
@@ -86,13 +91,13 @@ export async function startTillgate(config: Config, options: StartOptions = {}):
   const ownsOrm = !options.orm;
   const onQuery = config.sqlStatementMetrics
     ? (sql: string) => {
-        metrics.increment('sql_statements_total');
+        sqlStatements.inc();
         options.onQuery?.(sql);
       }
     : options.onQuery;
   const orm = options.orm ?? (await openOrm(config.database, { ...options, onQuery }));
   const tokens = new TokenService(resolveAuthSecret(config));
-  const generatedAdminPassword = options.databasePrepared ? null : await prepareDatabase(config, orm, { migrateSchema: ownsOrm, tokens });
+  const generatedAdminPassword = options.databasePrepared ? null : await prepareDatabase(config, orm, { migrateSchema: ownsOrm && config.migrateOnStart, tokens });
   const deps: AppDeps = { config, orm, tokens, clock: options.clock ?? systemClock, extensions: { ...options.extensions } };
   const stripeGateway = installStripe(deps.extensions, config, deps.clock);
 
@@ -103,12 +108,19 @@ export async function startTillgate(config: Config, options: StartOptions = {}):
     validationRules: queryLimitRules(limits),
     ...persistedQuerySettings(config),
   });
-  const app = createHttpApp({ deps, graphql, requestLimits: requestLimitMiddleware(schema, limits), routers: [stripeWebhookRouter(deps, stripeGateway), paymentLinksRouter(deps), opsRouter(deps, graphql)] });
+  if (options.clusterMetrics) joinClusterMetrics();
+  const metricsSource = options.clusterMetrics ? clusterMetricsText : localMetricsText;
+  let draining = false;
+  const app = createHttpApp({
+    deps, graphql, requestLimits: requestLimitMiddleware(schema, limits), routers: [stripeWebhookRouter(deps, stripeGateway), paymentLinksRouter(deps), opsRouter(deps, graphql)],
+    metricsSource, isDraining: () => draining,
+  });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(config.port, '0.0.0.0', () => resolve(listening));
   });
   const port = (server.address() as AddressInfo).port;
-  const metricsServer = await startMetricsServer(config);
+  // In a cluster the primary serves METRICS_PORT, for all the processes at once.
+  const metricsServer = options.clusterMetrics ? null : await startMetricsServer(config, metricsSource);
   logger.info('tillgate.started', { port, database: config.database.dialect, pid: process.pid });
   await warnWhenNoPartner(config, orm);
   const workers = config.workersInProcess ? new WorkerRunner(deps) : null;
@@ -116,6 +128,8 @@ export async function startTillgate(config: Config, options: StartOptions = {}):
     for (const worker of allWorkers(deps)) workers.register(worker);
     workers.start();
   }
+  // The process that runs the workers keeps the database gauges fresh.
+  const gauges = workers ? startOpsGaugesRefresher(deps) : null;
 
   return {
     url: `http://127.0.0.1:${port}`,
@@ -124,7 +138,11 @@ export async function startTillgate(config: Config, options: StartOptions = {}):
     generatedAdminPassword,
     workers,
     async close() {
+      // Not ready from now on, while everything below drains; SHUTDOWN_DELAY lets load balancers see it first.
+      draining = true;
+      if (config.shutdownDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
       // Workers first: their in-flight ticks still need the database.
+      await gauges?.stop();
       await workers?.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();

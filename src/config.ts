@@ -98,6 +98,14 @@ export interface Config {
   /** null when RATE_LIMITS=off (load tests). */
   readonly rateLimits: RateLimitSettings | null;
   readonly trustProxy: TrustProxy;
+  /** How often the processes running workers refresh the database-backed gauges of /metrics. */
+  readonly metricsRefreshIntervalMs: number;
+  /** Port of `npm run worker`'s /healthz, /readyz and /metrics; 0 = any free port. */
+  readonly workerPort: number;
+  /** Whether `npm start` migrates the schema itself (else `npm run migrate` does, once per deployment). */
+  readonly migrateOnStart: boolean;
+  /** On SIGTERM, how long /readyz answers 503 while the server still serves, before the drain closes it. */
+  readonly shutdownDelayMs: number;
 }
 
 export class ConfigError extends Error {
@@ -363,6 +371,11 @@ export function loadConfig(env: Env = process.env): Config {
     gatewayProcesses,
     rateLimits: readRateLimits(env),
     trustProxy: read(env, 'TRUST_PROXY', parseTrustProxy, false),
+    metricsRefreshIntervalMs: read(env, 'METRICS_REFRESH_INTERVAL', positiveDuration, 15_000),
+    workerPort: read(env, 'WORKER_PORT', (n, r) => parseWholeNumber(n, r, 0, 65_535), 4001),
+    // The embedded file has one deployment per file; with PostgreSQL a release migrates once, before the processes start.
+    migrateOnStart: read(env, 'MIGRATE_ON_START', parseBoolean, database.dialect === 'libsql'),
+    shutdownDelayMs: read(env, 'SHUTDOWN_DELAY', parseDuration, 0),
   });
 }
 

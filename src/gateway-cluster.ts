@@ -2,6 +2,8 @@ import cluster, { type Worker } from 'node:cluster';
 import { prepareDatabase, resolveAuthSecret } from './app';
 import type { Config } from './config';
 import { openOrm } from './db/orm';
+import { startMetricsServer } from './http/metrics';
+import { serveClusterMetrics } from './observability/cluster-metrics';
 import { TokenService } from './services/auth/tokens';
 import { logger } from './services/shared/logger';
 
@@ -12,17 +14,23 @@ export const isGatewayChild = (): boolean => cluster.isWorker && process.env[GAT
 
 /**
  * GATEWAY_PROCESSES above 1 (PostgreSQL only): this primary prepares the
- * database once (migrations, admin, demo data — never raced by N processes),
- * then forks the gateway processes, which share PORT. Every guarantee already
+ * database once (migrations with MIGRATE_ON_START, admin, demo data — never
+ * raced by N processes), then forks the gateway processes, which share PORT. Every guarantee already
  * lives in the database (row locks, unique indexes, SKIP LOCKED claims), so the
  * processes need nothing from each other. The in-process background workers
  * run in the first process only; a process that dies is replaced. SIGTERM is
- * passed on, and the primary exits once every process has drained.
+ * passed on, and the primary exits once every process has drained. The
+ * primary also adds up every process's metrics for /metrics (and serves
+ * METRICS_PORT itself when set).
  */
 export async function runGatewayPrimary(config: Config): Promise<{ generatedAdminPassword: string | null; stopped: Promise<void> }> {
   const orm = await openOrm(config.database);
-  const generatedAdminPassword = await prepareDatabase(config, orm, { migrateSchema: true, tokens: new TokenService(resolveAuthSecret(config)) })
+  const generatedAdminPassword = await prepareDatabase(config, orm, { migrateSchema: config.migrateOnStart, tokens: new TokenService(resolveAuthSecret(config)) })
     .finally(() => orm.close(true));
+
+  // One /metrics for the whole gateway: any process asks this primary, which adds up every process's series.
+  const clusterMetrics = serveClusterMetrics();
+  const metricsServer = await startMetricsServer(config, clusterMetrics);
 
   let stopping = false;
   const live = new Set<Worker>();
@@ -53,9 +61,10 @@ export async function runGatewayPrimary(config: Config): Promise<{ generatedAdmi
       if (stopping) return;
       stopping = true;
       logger.info('gateway.stopping', { signal, processes: live.size });
-      if (live.size === 0) resolve();
+      const done = () => void (metricsServer ? metricsServer.close().then(resolve) : resolve());
+      if (live.size === 0) done();
       for (const worker of live) {
-        worker.once('exit', () => live.size === 0 && resolve());
+        worker.once('exit', () => live.size === 0 && done());
         worker.process.kill(signal);
       }
     };

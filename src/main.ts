@@ -30,7 +30,7 @@ async function main(): Promise<void> {
     await primary.stopped;
     process.exit(0);
   }
-  const tillgate = await startTillgate(config, { databasePrepared: isGatewayChild() });
+  const tillgate = await startTillgate(config, { databasePrepared: isGatewayChild(), clusterMetrics: isGatewayChild() });
   if (!isGatewayChild()) printBanner(config, tillgate.generatedAdminPassword);
 
   // Kept installed after the first signal: Ctrl-C reaches a gateway process

@@ -9,6 +9,8 @@ import { installStripe } from './services/payments/stripe/stripe-extensions';
 import { systemClock } from './services/shared/clock';
 import { logger } from './services/shared/logger';
 import { allWorkers, WorkerRunner } from './services/workers';
+import { startWorkerEndpoints } from './http/worker-endpoints';
+import { startOpsGaugesRefresher } from './observability/ops-gauges';
 
 /**
  * `npm run worker`: the background workers without HTTP, for deployments that
@@ -18,20 +20,23 @@ import { allWorkers, WorkerRunner } from './services/workers';
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const orm = await openOrm(config.database);
-  // Same schema as the gateway; a no-op when the gateway already migrated.
-  await migrate(orm);
+  // Same schema as the gateway; with MIGRATE_ON_START=off a release runs `npm run migrate` once instead.
+  if (config.migrateOnStart) await migrate(orm);
   const deps: AppDeps = { config, orm, tokens: new TokenService(resolveAuthSecret(config)), clock: systemClock, extensions: {} };
   // Same payment gateway as the gateway process: saga recovery may need to ask Stripe.
   installStripe(deps.extensions, config, deps.clock);
   const runner = new WorkerRunner(deps);
   for (const worker of allWorkers(deps)) runner.register(worker);
   runner.start();
-  logger.info('worker.started', { database: config.database.dialect, workers: runner.workerNames });
+  const gauges = startOpsGaugesRefresher(deps);
+  const endpoints = await startWorkerEndpoints(config, orm);
+  logger.info('worker.started', { database: config.database.dialect, workers: runner.workerNames, url: endpoints.url, pid: process.pid });
 
   const shutdown = (signal: string) => {
     logger.info('worker.stopping', { signal });
-    runner
-      .stop()
+    endpoints.drain();
+    Promise.all([runner.stop(), gauges.stop()])
+      .then(() => endpoints.close())
       .then(() => orm.close(true))
       .then(
         () => {

@@ -1,4 +1,5 @@
-import { chmodSync, closeSync, openSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { MikroORM, ReflectMetadataProvider, type Options } from '@mikro-orm/core';
 import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/knex';
 import { LibSqlDriver } from '@mikro-orm/libsql';
@@ -105,6 +106,8 @@ export const LIBSQL_FILE_MODE = 0o600;
 export function ensurePrivateLibSqlFile(db: DatabaseConfig): void {
   // A file: URL is left to libSQL: it is not a plain path to create.
   if (!isLibSqlFile(db) || db.url.startsWith('file:')) return;
+  // `npm run migrate` and `npm run worker` may be the first to touch a fresh DATA_DIR.
+  mkdirSync(dirname(db.url), { recursive: true });
   closeSync(openSync(db.url, 'a', LIBSQL_FILE_MODE));
   const mode = statSync(db.url).mode & 0o777;
   if ((mode & 0o077) !== 0) chmodSync(db.url, mode & 0o700);
@@ -115,8 +118,29 @@ export async function openOrm(db: DatabaseConfig, options: OrmOptions = {}): Pro
   return MikroORM.init(buildOrmOptions(db, options)) as Promise<Orm>;
 }
 
-export async function migrate(orm: Orm): Promise<void> {
-  await orm.getMigrator().up();
+/** The PostgreSQL advisory lock key `npm run migrate` holds: any number, fixed, ours alone ("tillgate" in ASCII, truncated). */
+export const MIGRATION_LOCK_KEY = 7_461_696_364_617_465;
+
+/**
+ * Applies the pending migrations; answers their names. On PostgreSQL it first
+ * takes a session advisory lock on a connection of its own and holds it until
+ * done, so N processes started together migrate once: the others wait, then
+ * find nothing pending. (libSQL is one embedded file, one process.)
+ */
+export async function migrate(orm: Orm): Promise<string[]> {
+  if (orm.config.get('driver') !== PostgreSqlDriver) return (await orm.getMigrator().up()).map((m) => m.name);
+  const knex = orm.em.getConnection().getKnex();
+  const connection = (await knex.client.acquireConnection()) as { query(sql: string, params: unknown[]): Promise<unknown> };
+  try {
+    await connection.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    try {
+      return (await orm.getMigrator().up()).map((m) => m.name);
+    } finally {
+      await connection.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+    }
+  } finally {
+    await knex.client.releaseConnection(connection);
+  }
 }
 
 export function isPostgres(em: EntityManager): boolean {

@@ -3,7 +3,8 @@ import type { ApolloServer } from '@apollo/server';
 import express, { type Express, type Request, type RequestHandler, type Response, type Router } from 'express';
 import { GraphQLContext, viewerFor, type AppDeps } from '../schema/context';
 import { logger } from '../services/shared/logger';
-import { metrics, metricsEndpoint } from './metrics';
+import { metricsEndpoint, type MetricsSource } from './metrics';
+import { enterLogContext, observeHttpRequest, requestLogging } from './request-observation';
 import { playgroundRouter } from './playground';
 import { RateLimits } from './rate-limits';
 import { corsForOrigins } from './cors';
@@ -18,6 +19,10 @@ export interface HttpAppOptions {
   routers?: Router[];
   /** Limits on the whole HTTP request (batch size, the request-wide cost budget: request-budget.ts), run before Apollo. */
   requestLimits: RequestHandler[];
+  /** Where /metrics reads from (the whole cluster in a gateway process of GATEWAY_PROCESSES > 1). */
+  metricsSource?: MetricsSource;
+  /** True once shutdown began: /readyz answers 503 so load balancers stop sending traffic while the drain runs. */
+  isDraining?: () => boolean;
 }
 
 async function contextFor(deps: AppDeps, req: Request, res: Response): Promise<GraphQLContext> {
@@ -35,15 +40,16 @@ export function createHttpApp(options: HttpAppOptions): Express {
   // req.ip, which the rate limits count by, believes X-Forwarded-For only from the proxies TRUST_PROXY names.
   app.set('trust proxy', deps.config.trustProxy);
   const rateLimits = RateLimits.create(deps.config, deps.orm);
-  app.use((req, res, next) => {
-    res.on('finish', () => metrics.increment('http_requests_total', { method: req.method, status: String(res.statusCode) }));
-    next();
-  });
+  app.use(...requestLogging(), observeHttpRequest);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
+    if (options.isDraining?.()) {
+      res.status(503).json({ status: 'draining' });
+      return;
+    }
     try {
       await deps.orm.em.fork().getConnection().execute('select 1');
       res.json({ status: 'ready', database: deps.config.database.dialect });
@@ -53,7 +59,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
     }
   });
   // With METRICS_PORT set, its own listener alone serves the counters (startMetricsServer).
-  if (deps.config.metricsPort === null) app.get('/metrics', metricsEndpoint(deps.config.metricsToken));
+  if (deps.config.metricsPort === null) app.get('/metrics', metricsEndpoint(deps.config.metricsToken, options.metricsSource));
   app.use(playgroundRouter());
   for (const router of options.routers ?? []) app.use(router);
 
@@ -62,6 +68,9 @@ export function createHttpApp(options: HttpAppOptions): Express {
     // First, so that a preflight is answered here and a refusal below still reaches the allowed page.
     corsForOrigins(deps.config.allowedOrigins),
     express.json({ limit: MAX_BODY_BYTES }),
+    // The body parser's stream events run outside the request's log context: enter it again.
+    enterLogContext,
+    // Inside the log context, so that the partner's name goes on the request's every line.
     partnerAuthentication(deps),
     ...options.requestLimits,
     expressMiddleware(options.graphql, { context: async ({ req, res }) => rateLimits.bind(await contextFor(deps, req, res), req) }),

@@ -3,6 +3,7 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { ValidationError } from 'class-validator';
 import { ArgumentValidationError } from 'type-graphql';
 import { ErrorCode } from '../services/shared/error-code';
+import { currentRequestId } from '../observability/log-context';
 import { logger } from '../services/shared/logger';
 import { QueryTooComplexError } from './request-limits';
 
@@ -49,11 +50,13 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     return { ...formatted, extensions };
   }
   logger.error('graphql.internal_error', { path: formatted.path, error: original });
+  // The id of this request's log lines: what a client quotes to support, which finds the full error by it.
+  const requestId = currentRequestId();
   return {
     message: 'Internal server error',
     locations: formatted.locations,
     path: formatted.path,
-    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    extensions: { code: 'INTERNAL_SERVER_ERROR', ...(requestId ? { requestId } : {}) },
   };
 }
 

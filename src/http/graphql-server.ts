@@ -4,7 +4,9 @@ import type { GraphQLSchema, ValidationRule } from 'graphql';
 import { GraphQLContext } from '../schema/context';
 import { controlCharacterGuard } from '../schema/control-characters';
 import { formatError } from './format-error';
-import { metrics, operationLabel } from './metrics';
+import { graphqlOperationDuration, partnerOperations } from '../observability/metrics';
+import { operationLabel } from './metrics';
+import { recordRootResultTypes, rootResultType } from './root-result-types';
 import { rateLimitStatus } from './rate-limits';
 
 export interface GraphQLServerOptions {
@@ -24,23 +26,32 @@ const sessionPerBatchedOperation: ApolloServerPlugin<GraphQLContext> = {
 };
 
 /**
- * Per response: the operations counter, and `Cache-Control: no-store` — every
+ * Per response: the operation's latency, labelled by operation (known names
+ * only, see metrics.ts) and result — the top-level error code when there is
+ * one, else the first root field's type — and `Cache-Control: no-store`: every
  * answer is personal or changes with stock, so nothing may be cached. Apollo's
  * cache-control plugin would say the same after timing every field resolver
  * for hints nobody sets, so it is off.
  */
 const responseBookkeeping: ApolloServerPlugin<GraphQLContext> = {
   async requestDidStart() {
+    const stopTimer = graphqlOperationDuration.startTimer();
     return {
-      async willSendResponse({ operationName, errors, response }) {
+      async willSendResponse({ operationName, operation, response, contextValue }) {
         response.http.headers.set('cache-control', 'no-store');
-        metrics.increment('graphql_operations_total', { operation: operationLabel(operationName), outcome: errors?.length ? 'error' : 'ok' });
+        const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
+        const code = errors?.[0]?.extensions?.code;
+        const result = typeof code === 'string' ? code : await rootResultType(contextValue, operation);
+        const label = operationLabel(operationName);
+        stopTimer({ operation: label, result });
+        if (contextValue.partner) partnerOperations.inc({ partner: contextValue.partner.name, operation: label, result });
       },
     };
   },
 };
 
 export async function startGraphQLServer(options: GraphQLServerOptions): Promise<ApolloServer<GraphQLContext>> {
+  recordRootResultTypes(options.schema);
   const server = new ApolloServer<GraphQLContext>({
     schema: options.schema,
     formatError,

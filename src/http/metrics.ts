@@ -5,34 +5,12 @@ import type { AddressInfo } from 'node:net';
 import express, { type RequestHandler } from 'express';
 import type { Config } from '../config';
 import { logger } from '../services/shared/logger';
+import { localMetricsText } from '../observability/cluster-metrics';
+import { registry } from '../observability/metrics';
 import { loadSafelist, safelistFile } from './persisted-queries';
 
-/** A small Prometheus text-format registry: counters only, labels as given. */
-class Metrics {
-  private readonly counters = new Map<string, number>();
-
-  increment(name: string, labels: Record<string, string> = {}, by = 1): void {
-    const labelText = Object.entries(labels).map(([k, v]) => `${k}="${v.replace(/["\\\n]/g, '_')}"`).join(',');
-    const key = labelText ? `${name}{${labelText}}` : name;
-    this.counters.set(key, (this.counters.get(key) ?? 0) + by);
-  }
-
-  render(): string {
-    const lines: string[] = [];
-    const seen = new Set<string>();
-    for (const [key, value] of [...this.counters.entries()].sort()) {
-      const name = key.split('{')[0];
-      if (!seen.has(name)) {
-        lines.push(`# TYPE ${name} counter`);
-        seen.add(name);
-      }
-      lines.push(`${key} ${value}`);
-    }
-    return lines.join('\n') + '\n';
-  }
-}
-
-export const metrics = new Metrics();
+/** Where a scrape's text comes from: this process, or (in a gateway cluster) the sum over all of them. */
+export type MetricsSource = () => Promise<string>;
 
 /**
  * Operation names are chosen by clients: as a label they would let anyone add
@@ -71,8 +49,8 @@ const sameSecret = (given: string, expected: string): boolean => {
  * reads it; anything else gets 401 and no counters (they tell request volumes
  * and failure rates to whoever asks).
  */
-export function metricsEndpoint(token: string | null): RequestHandler {
-  return (req, res) => {
+export function metricsEndpoint(token: string | null, source: MetricsSource = localMetricsText): RequestHandler {
+  return async (req, res) => {
     if (token !== null) {
       const header = req.headers.authorization ?? '';
       const given = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
@@ -81,7 +59,13 @@ export function metricsEndpoint(token: string | null): RequestHandler {
         return;
       }
     }
-    res.type('text/plain; version=0.0.4').send(metrics.render());
+    try {
+      const text = await source();
+      res.type(registry.contentType).send(text);
+    } catch (error) {
+      logger.error('metrics.unavailable', { error });
+      res.status(503).type('text/plain').send('Metrics unavailable\n');
+    }
   };
 }
 
@@ -95,11 +79,11 @@ export interface MetricsServer {
  * off the public network; the public port then no longer serves it. The token,
  * if set, is asked there too.
  */
-export async function startMetricsServer(config: Pick<Config, 'metricsPort' | 'metricsToken'>): Promise<MetricsServer | null> {
+export async function startMetricsServer(config: Pick<Config, 'metricsPort' | 'metricsToken'>, source: MetricsSource = localMetricsText): Promise<MetricsServer | null> {
   if (config.metricsPort === null) return null;
   const app = express();
   app.disable('x-powered-by');
-  app.get('/metrics', metricsEndpoint(config.metricsToken));
+  app.get('/metrics', metricsEndpoint(config.metricsToken, source));
   const server: Server = await new Promise((resolve, reject) => {
     const listening = app.listen(config.metricsPort!, '0.0.0.0', (error?: Error) => (error ? reject(error) : resolve(listening)));
   });

@@ -2,7 +2,8 @@ import type { RequestHandler, Response } from 'express';
 import type { AppDeps } from '../schema/context';
 import { authenticatePartnerKey, type AuthenticatedPartner } from '../services/partners/partner-authentication';
 import { splitKey } from '../services/partners/partner-key-secret';
-import { logger, withLogFields } from '../services/shared/logger';
+import { annotateLogContext } from '../observability/log-context';
+import { logger } from '../services/shared/logger';
 
 export const PARTNER_KEY_INVALID = 'PARTNER_KEY_INVALID';
 
@@ -28,6 +29,7 @@ export function partnerAuthentication(deps: AppDeps): RequestHandler {
       return;
     }
     res.locals.partner = partner;
-    withLogFields({ partner: partner.name }, next);
+    annotateLogContext({ partner: partner.name });
+    next();
   };
 }

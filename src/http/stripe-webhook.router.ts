@@ -1,11 +1,19 @@
 import express, { type Router } from 'express';
 import Stripe from 'stripe';
 import type { AppDeps } from '../schema/context';
-import { handleStripeEvent } from '../services/payments/webhooks/stripe-webhook.service';
+import { handleStripeEvent, HANDLED_STRIPE_EVENTS, type WebhookAnswer } from '../services/payments/webhooks/stripe-webhook.service';
+import { webhookEvents } from '../observability/metrics';
+import { REFUND_EVENTS } from '../services/refunds/refund-webhooks';
 import type { StripeGateway } from '../services/payments/stripe/stripe-gateway';
 import { logger } from '../services/shared/logger';
 
 export const STRIPE_WEBHOOK_PATH = '/webhooks/stripe';
+
+/** An unverified delivery's type is the sender's word: it is not used as a label. */
+const UNVERIFIED_TYPE = 'unverified';
+const WEBHOOK_OUTCOMES: Record<WebhookAnswer['outcome'], string> = { applied: 'processed', duplicate: 'duplicate', ignored: 'ignored', 'retry-later': 'retry_later' };
+/** Types this gateway acts on keep their name; every other (verified) type counts as other, so the label set stays closed. */
+const typeLabel = (type: string): string => (HANDLED_STRIPE_EVENTS.has(type) || REFUND_EVENTS.has(type) ? type : 'other');
 
 /**
  * POST /webhooks/stripe. The raw body is kept (mounted before any JSON parser)
@@ -26,6 +34,7 @@ export function stripeWebhookRouter(deps: AppDeps, gateway: StripeGateway | null
     const signature = req.headers['stripe-signature'];
     const body: unknown = req.body;
     if (typeof signature !== 'string' || !Buffer.isBuffer(body)) {
+      webhookEvents.inc({ type: UNVERIFIED_TYPE, outcome: 'refused' });
       res.status(400).json({ error: 'Missing Stripe-Signature header or body.' });
       return;
     }
@@ -34,14 +43,17 @@ export function stripeWebhookRouter(deps: AppDeps, gateway: StripeGateway | null
       event = gateway.stripe.webhooks.constructEvent(body, signature, secret);
     } catch (error) {
       if (!(error instanceof Stripe.errors.StripeSignatureVerificationError)) logger.warn('webhook.unparseable', { error });
+      webhookEvents.inc({ type: UNVERIFIED_TYPE, outcome: 'refused' });
       res.status(400).json({ error: 'Invalid Stripe signature.' });
       return;
     }
     try {
       const answer = await handleStripeEvent({ em: deps.orm.em.fork(), clock: deps.clock, gateway }, event);
+      webhookEvents.inc({ type: typeLabel(event.type), outcome: WEBHOOK_OUTCOMES[answer.outcome] });
       logger.info('webhook.stripe_event', { eventId: event.id, type: event.type, status: answer.status, outcome: answer.outcome, detail: answer.detail });
       res.status(answer.status).json({ received: true, outcome: answer.outcome });
     } catch (error) {
+      webhookEvents.inc({ type: typeLabel(event.type), outcome: 'failed' });
       logger.error('webhook.stripe_event_failed', { eventId: event.id, type: event.type, error });
       res.status(500).json({ error: 'The event could not be processed; it will be retried.' });
     }

@@ -5,6 +5,7 @@ import { freePort } from '../../tools/postgres-cluster';
 import { CreatePartnerDocument, IssuePartnerKeyDocument, RevokePartnerKeyDocument } from '../generated/graphql';
 import { exitOf, outputOf } from '../support/child-output';
 import { buildIntoScratch, ROOT, type ScratchBuild } from '../support/scratch-build';
+import { samplesOf } from '../support/metrics-text';
 import { TEST_ADMIN } from '../support/test-app';
 import { documentText } from '../support/typed-client';
 import { openTestOrm, testDatabaseConfig, testDialect, truncateAll } from '../support/test-database';
@@ -73,6 +74,17 @@ describe('GATEWAY_PROCESSES', () => {
         const names = catalog.data.products.nodes.map((p) => p.name);
         expect(names.length).toBeGreaterThan(0);
         expect(new Set(names).size).toBe(names.length);
+
+        // One /metrics for both processes: whichever answers the scrape, it counts all 11 GraphQL posts above,
+        // though each process served only its share of them (the primary hands connections out in turn).
+        const graphqlPosts = async () => {
+          const text = await (await fetch(`${url}/metrics`)).text();
+          return samplesOf(text, 'http_request_duration_seconds_count').get('{method="POST",route="/graphql",status="200"}');
+        };
+        expect([await graphqlPosts(), await graphqlPosts(), await graphqlPosts()]).toEqual([11, 11, 11]);
+        const scraped = await (await fetch(`${url}/metrics`)).text();
+        expect(samplesOf(scraped, 'tillgate_processes').get('')).toBe(2);
+        expect(samplesOf(scraped, 'graphql_operation_duration_seconds_count').get('{operation="anonymous",result="AuthPayload"}')).toBe(10);
       } finally {
         child.kill('SIGTERM');
       }

@@ -1,26 +1,18 @@
+import { addLogDestination } from '../../src/services/shared/logger';
+
 /**
  * Every log line the process writes while `action` runs, whatever LOG_LEVEL the
- * test run has (silent by default): the logger reads the level at each write,
- * so lowering it for the duration is enough. The lines are still written by
- * the real logger, through its redaction.
+ * test run has (silent by default): a second destination is attached to the
+ * real pino logger for the duration, so the lines are exactly what the
+ * logger writes, redaction included.
  */
 export async function captureLogLines(action: () => Promise<unknown>): Promise<string[]> {
   const lines: string[] = [];
-  const previousLevel = process.env.LOG_LEVEL;
-  const capture = (chunk: unknown): boolean => {
-    lines.push(...String(chunk).split('\n').filter(Boolean));
-    return true;
-  };
-  const stdout = jest.spyOn(process.stdout, 'write').mockImplementation(capture);
-  const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(capture);
-  process.env.LOG_LEVEL = 'debug';
+  const detach = addLogDestination({ write: (chunk: string) => void lines.push(...String(chunk).split('\n').filter(Boolean)) });
   try {
     await action();
   } finally {
-    if (previousLevel === undefined) delete process.env.LOG_LEVEL;
-    else process.env.LOG_LEVEL = previousLevel;
-    stdout.mockRestore();
-    stderr.mockRestore();
+    detach();
   }
   return lines;
 }

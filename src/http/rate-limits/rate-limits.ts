@@ -8,6 +8,7 @@ import { logger } from '../../services/shared/logger';
 import { fail, success, type Outcome } from '../../services/shared/outcome';
 import { counterFactory, type Counter, type Take } from './counters';
 import { RateLimitedError } from './rate-limited.error';
+import { rateLimited } from '../../observability/metrics';
 
 /**
  * What the resolvers call: each guard wraps one attempt and throws
@@ -233,7 +234,10 @@ export class RequestRateLimits implements RateLimitGuards {
   private async take(counter: Counter, key: string): Promise<Take> {
     const remembered = `${counter.name} ${key}`;
     const until = this.refusedUntil.get(remembered);
-    if (until !== undefined && until > Date.now()) return { allowed: false, retryAfterMs: until - Date.now() };
+    if (until !== undefined && until > Date.now()) {
+      rateLimited.inc({ limit: counter.name });
+      return { allowed: false, retryAfterMs: until - Date.now() };
+    }
     const take = await counter.take(key);
     if (!take.allowed) this.remember(counter, key, take.retryAfterMs);
     return take;
@@ -246,6 +250,7 @@ export class RequestRateLimits implements RateLimitGuards {
 
   private remember(counter: Counter, key: string, retryAfterMs: number): void {
     this.refusedUntil.set(`${counter.name} ${key}`, Date.now() + retryAfterMs);
+    rateLimited.inc({ limit: counter.name });
     logger.info('rate_limit.refused', { limit: counter.name, client: this.party.client });
   }
 

@@ -7,7 +7,9 @@ import type { OrderFields, OrderLineFields, PaymentFields, WrittenOrder } from '
 import { planPaymentRecovery } from '../payments/webhooks/payment-recovery';
 import { SagaRunner, type SagaRunResult } from '../saga/saga-runner';
 import { SagaLeftForRecovery } from '../saga/saga-types';
-import { logger } from '../shared/logger';
+import { cartRef, logger } from '../shared/logger';
+import { annotateLogContext } from '../../observability/log-context';
+import { checkoutConfirmDuration, checkoutOutcomes } from '../../observability/metrics';
 import type { SagaFaults } from '../saga/saga-types';
 import { ErrorCode } from '../shared/error-code';
 import { isId } from '../shared/ids';
@@ -80,7 +82,28 @@ export class ConfirmCheckoutSaga {
     );
   }
 
+  /**
+   * One confirmCheckout, counted once in checkout_outcomes_total whatever the
+   * answer: the order's status, a business failure's ErrorCode, or
+   * INTERNAL_ERROR for a fault (rethrown).
+   */
   async confirm(em: EntityManager, command: ConfirmCheckoutCommand, actor: CheckoutActor): Promise<Outcome<CheckoutConfirmation>> {
+    if (isId(command.cartId)) annotateLogContext({ cartRef: cartRef(command.cartId) });
+    let outcome: Outcome<CheckoutConfirmation>;
+    const stopTimer = checkoutConfirmDuration.startTimer({ payment_kind: command.paymentMethod });
+    try {
+      outcome = await this.confirmOnce(em, command, actor);
+    } catch (error) {
+      checkoutOutcomes.inc({ payment_kind: command.paymentMethod, outcome: 'INTERNAL_ERROR' });
+      throw error;
+    } finally {
+      stopTimer();
+    }
+    checkoutOutcomes.inc({ payment_kind: command.paymentMethod, outcome: checkoutOutcomeLabel(outcome) });
+    return outcome;
+  }
+
+  private async confirmOnce(em: EntityManager, command: ConfirmCheckoutCommand, actor: CheckoutActor): Promise<Outcome<CheckoutConfirmation>> {
     if (!isId(command.cartId)) return fail(ErrorCode.NOT_FOUND, 'No such cart.', 'cartId');
     // Issue 9 (returnUrl origin, guest cash on delivery): refused before the saga, so nothing is written.
     const refused = await refuseBeforeCheckout(em, command, this.deps.config);
@@ -96,6 +119,7 @@ export class ConfirmCheckoutSaga {
       actor,
       orderId: newId(),
     };
+    annotateLogContext({ orderId: input.orderId });
     let outcome: Outcome<SagaRunResult<CheckoutShape>>;
     try {
       outcome = await this.runner.start(em, newId(), idempotencyKeyFor(input.cartId, input.versionKey), input);
@@ -168,6 +192,12 @@ export class ConfirmCheckoutSaga {
     const outcome = await resumed.runner.resume(em, row);
     return outcome.ok ? 'completed' : 'compensated';
   }
+}
+
+/** PLACED or PENDING_PAYMENT for a new order, REPLAYED for the answer to a repeated confirm, else the failure's ErrorCode. */
+export function checkoutOutcomeLabel(outcome: Outcome<CheckoutConfirmation>): string {
+  if (!outcome.ok) return outcome.failure.code;
+  return outcome.value.replayed ? 'REPLAYED' : outcome.value.order.status;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { annotateLogContext } from '../../observability/log-context';
 import { isPostgres, type EntityManager } from '../../db/orm';
 import { Order, OrderStatus, Payment, Refund, RefundStatus, type RefundedLine } from '../../entities';
 import { recordEvent } from '../outbox/outbox';
@@ -55,11 +56,13 @@ export class RefundOrderService {
     if (command.amount !== null && !(Number.isSafeInteger(command.amount) && command.amount > 0)) {
       return fail(ErrorCode.VALIDATION_FAILED, 'A refund amount must be a positive whole number of minor units.', 'amount');
     }
+    annotateLogContext({ orderId: command.orderId });
     const badLines = command.lines ? refundLinesShapeFailure(command.lines) : null;
     if (badLines) return { ok: false, failure: badLines };
     const opened = await this.openRefund(command);
     if (!opened.ok) return opened;
     const { refundId } = opened.value;
+    annotateLogContext({ refundId });
     // A replay calls the provider only for a refund an outage left unanswered
     // (no provider id yet); Stripe then replays the same key, never refunds twice.
     if (this.provider) await dispatchProviderRefund(this.em.fork(), this.provider, refundId, command.now);

@@ -3,6 +3,8 @@ import type { EntityManager } from '../../db/orm';
 import { SagaExecution, SagaStatus } from '../../entities';
 import { FailureSignal, success, type Outcome } from '../shared/outcome';
 import { logger } from '../shared/logger';
+import { sagaCompensations } from '../../observability/metrics';
+import { annotateLogContext } from '../../observability/log-context';
 import { transition } from '../state/transition';
 import { retryTransient } from './retry';
 import {
@@ -112,6 +114,7 @@ export class SagaRunner<Input, Deps, S extends SagaShape> {
 
   private async runFrom(em: EntityManager, run: SagaRun<Input>): Promise<Outcome<SagaRunResult<S>>> {
     const { steps } = this.definition;
+    annotateLogContext({ sagaId: run.sagaId });
     let index = run.startIndex;
     while (index < steps.length) {
       const local = steps[index].isLocal(run.input);
@@ -230,10 +233,11 @@ export class SagaRunner<Input, Deps, S extends SagaShape> {
     if (error instanceof SimulatedCrash || error instanceof SagaLeftForRecovery) throw error;
     if (error instanceof AnswerWithoutSaga && index === 0) return success({ kind: 'answered', value: error.value });
     const reason = describe(error);
+    const failedStep = this.definition.steps[index + (rolledBack?.reached.length ?? 0)]?.id ?? 'unknown';
     if (rolledBack && rolledBack.reached.length > 0 && this.definition.afterRollback) {
       await this.announceRollback(em, { sagaId: run.sagaId, input: run.input, reached: rolledBack.reached, committedBefore: run.persistedSteps > 0, error, now: this.options.now() });
     }
-    if (run.persistedSteps > 0) await this.compensate(em, run.sagaId, reason, run.records);
+    if (run.persistedSteps > 0) await this.compensate(em, run.sagaId, reason, run.records, { failedStep, reasonClass: reasonClassOf(error) });
     if (error instanceof FailureSignal) return { ok: false, failure: error.failure };
     throw error;
   }
@@ -253,7 +257,13 @@ export class SagaRunner<Input, Deps, S extends SagaShape> {
    * written yet (an outside step's, when the group after it failed). Safe to
    * call again (recovery does) because each compensation is.
    */
-  async compensate(em: EntityManager, sagaId: string, reason: string, pending: Record<string, unknown> = {}): Promise<void> {
+  async compensate(
+    em: EntityManager,
+    sagaId: string,
+    reason: string,
+    pending: Record<string, unknown> = {},
+    cause: { failedStep?: string; reasonClass: CompensationReasonClass } = { reasonClass: 'recovery' },
+  ): Promise<void> {
     const now = this.options.now();
     await transition(em.fork(), SagaExecution, sagaId, [SagaStatus.RUNNING, SagaStatus.FAILED], SagaStatus.COMPENSATING, {
       lastError: reason.slice(0, 2000),
@@ -269,10 +279,17 @@ export class SagaRunner<Input, Deps, S extends SagaShape> {
       await retryTransient(() => step.compensate(em.fork(), recorded[step.id], this.deps));
     }
     const why = row.lastError ?? reason;
+    let compensatedHere = false;
     await em.fork().transactional(async (tx) => {
       const moved = await transition(tx as EntityManager, SagaExecution, sagaId, SagaStatus.COMPENSATING, SagaStatus.COMPENSATED, { updatedAt: this.options.now() });
       if (moved === 1) await this.definition.onCompensated?.(tx as EntityManager, { sagaId, record, reason: why });
+      compensatedHere = moved === 1;
     });
+    // Counted once per saga, by whoever moved it to COMPENSATED; a recovery names the step the dead run had reached.
+    if (compensatedHere) {
+      const step = cause.failedStep ?? this.definition.steps[row.stepsCompleted]?.id ?? 'unknown';
+      sagaCompensations.inc({ kind: this.definition.kind, step, reason_class: cause.reasonClass });
+    }
     logger.info('saga.compensated', { kind: this.definition.kind, sagaId, reason });
   }
 
@@ -302,6 +319,15 @@ class GroupRolledBack extends Error {
   constructor(override readonly cause: unknown) {
     super('local saga group rolled back');
   }
+}
+
+/** Why a saga was compensated, in a few classes fit for a label: a business answer, a deadline, a fault, or recovery after a crash. */
+export type CompensationReasonClass = 'business' | 'timeout' | 'fault' | 'recovery';
+
+function reasonClassOf(error: unknown): CompensationReasonClass {
+  if (error instanceof FailureSignal) return 'business';
+  if (error instanceof StepTimeoutError) return 'timeout';
+  return 'fault';
 }
 
 function describe(error: unknown): string {

@@ -6,6 +6,7 @@ import type { AppDeps } from '../../schema/context';
 import { CHECKOUT_SAGA_KIND } from '../checkout/checkout-types';
 import { ConfirmCheckoutSaga } from '../checkout/confirm-checkout.saga';
 import { logger } from '../shared/logger';
+import { sagaRecoveries } from '../../observability/metrics';
 import { sqlTime } from './batch-sql';
 import type { DueCheck } from './due-check';
 import type { Worker } from './worker-runner';
@@ -43,11 +44,25 @@ function recoverySaga(deps: RecoveryDeps): ConfirmCheckoutSaga {
   return ConfirmCheckoutSaga.fromApp({ ...deps, extensions: { ...deps.extensions, checkoutFaults: undefined } });
 }
 
-/** Ends one claimed saga as ConfirmCheckoutSaga.recover decides (per step reached; see there), and logs how. */
+const orderIdOf = (row: SagaExecution): string | undefined => (row.data as { input?: { orderId?: string } } | null)?.input?.orderId;
+
+/**
+ * Ends one claimed saga as ConfirmCheckoutSaga.recover decides (per step
+ * reached; see there), counts and logs how; a failure is counted, logged and
+ * rethrown. Every line about the saga names it and its order.
+ */
 async function endClaimedSaga(saga: ConfirmCheckoutSaga, em: EntityManager, row: SagaExecution): Promise<'completed' | 'compensated'> {
-  const result = await saga.recover(em.fork(), row);
-  logger.info('saga.recovered', { sagaId: row.id, key: row.key, stepsCompleted: row.stepsCompleted, result });
-  return result;
+  const log = logger.child({ sagaId: row.id, orderId: orderIdOf(row) });
+  try {
+    const result = await saga.recover(em.fork(), row);
+    sagaRecoveries.inc({ outcome: result });
+    log.info('saga.recovered', { key: row.key, stepsCompleted: row.stepsCompleted, result });
+    return result;
+  } catch (error) {
+    sagaRecoveries.inc({ outcome: 'failed' });
+    log.error('saga.recovery_failed', { error });
+    throw error;
+  }
 }
 
 /**
@@ -63,8 +78,8 @@ export async function recoverStaleSagas(em: EntityManager, deps: RecoveryDeps, n
     try {
       await endClaimedSaga(saga, em, row);
       ended++;
-    } catch (error) {
-      logger.error('saga.recovery_failed', { sagaId: row.id, error });
+    } catch {
+      // Counted and logged by endClaimedSaga; the next round tries again.
     }
   }
   return ended;
@@ -80,12 +95,7 @@ export async function recoverStaleSagas(em: EntityManager, deps: RecoveryDeps, n
 export async function recoverSagaNow(em: EntityManager, deps: RecoveryDeps, id: string, now: Date): Promise<'completed' | 'compensated' | null> {
   const [row] = await claimStaleSagas(em, now, deps.config.sagaRecoveryGraceMs, id);
   if (!row) return null;
-  try {
-    return await endClaimedSaga(recoverySaga(deps), em, row);
-  } catch (error) {
-    logger.error('saga.recovery_failed', { sagaId: row.id, error });
-    throw error;
-  }
+  return endClaimedSaga(recoverySaga(deps), em, row);
 }
 
 /** The claim's filter as the worker's due check, over the (status, updated_at) index. */

@@ -11,6 +11,7 @@ import { systemClock } from '../../../src/services/shared/clock';
 import { ErrorCode } from '../../../src/services/shared/error-code';
 import { FailureSignal, userFailure } from '../../../src/services/shared/outcome';
 import { recoverStaleSagas } from '../../../src/services/workers/saga-recovery.worker';
+import { sagaRecoveries } from '../../../src/observability/metrics';
 import { buildVoucher } from '../../factories/catalog.factory';
 import { availableUnits, buildCustomer, buildReadyCart, checkoutDeps, directSaga, grantTestCredit, useCheckoutApp } from '../../factories/checkout.factory';
 import { assertCheckoutInvariants } from '../../support/invariants';
@@ -109,7 +110,10 @@ describe('checkout saga compensation and recovery', () => {
     expect((await em().findOneOrFail(Order, { cartId: arranged.ready.cart.id })).status).toBe(OrderStatus.CANCELLED);
     expect((await em().findOneOrFail(Voucher, { id: arranged.voucher.id })).redemptionCount).toBe(1);
 
+    const compensatedCount = async () => (await sagaRecoveries.get()).values.find((v) => v.labels.outcome === 'compensated')?.value ?? 0;
+    const before = await compensatedCount();
     expect(await recoverStaleSagas(em(), recoveryDeps(), afterGrace())).toBe(1);
+    expect((await compensatedCount()) - before).toBe(1);
 
     expect((await em().findOneOrFail(SagaExecution, { id: row.id })).status).toBe(SagaStatus.COMPENSATED);
     await expectNothingHeld(arranged);

@@ -4,8 +4,8 @@ import { startTestApp, type TestApp } from '../../support/test-app';
 
 const METRICS_TOKEN = 'scrape-token-0123456789abcdef';
 
-/** The graphql_operations_total series in a /metrics text. */
-const operationSeries = (text: string): string[] => text.split('\n').filter((line) => line.startsWith('graphql_operations_total{'));
+/** The graphql_operation_duration_seconds_count series (one per operation and result) in a /metrics text. */
+const operationSeries = (text: string): string[] => text.split('\n').filter((line) => line.startsWith('graphql_operation_duration_seconds_count{'));
 
 describe('/metrics (issue 9)', () => {
   describe('with no protection configured', () => {
@@ -26,16 +26,19 @@ describe('/metrics (issue 9)', () => {
       const after = operationSeries(await scrape());
       expect(after.some((line) => invented.some((name) => line.includes(name)))).toBe(false);
       const added = after.filter((line) => !before.some((old) => old.split(' ')[0] === line.split(' ')[0]));
-      expect(added.map((line) => line.split(' ')[0])).toEqual(added.length ? ['graphql_operations_total{operation="other",outcome="ok"}'] : []);
-      expect(after).toContainEqual(expect.stringMatching(/^graphql_operations_total\{operation="other",outcome="ok"\} (2[5-9]|[3-9]\d|\d{3,})$/));
+      expect(added.map((line) => line.split(' ')[0])).toEqual(added.length ? ['graphql_operation_duration_seconds_count{operation="other",result="null"}'] : []);
+      expect(after).toContainEqual(expect.stringMatching(/^graphql_operation_duration_seconds_count\{operation="other",result="null"\} (2[5-9]|[3-9]\d|\d{3,})$/));
+      // Nor in any other series: the histogram's buckets and sums carry the same labels.
+      const text = await scrape();
+      expect(invented.some((name) => text.includes(name))).toBe(false);
     });
 
     it('when an operation of the safelist or an anonymous one runs, then its own label is kept', async () => {
       await app.gql('query Me { me { id } }');
       await app.gql('{ me { id } }');
       const series = operationSeries(await scrape());
-      expect(series).toContainEqual(expect.stringMatching(/^graphql_operations_total\{operation="Me",outcome="ok"\} [1-9]/));
-      expect(series).toContainEqual(expect.stringMatching(/^graphql_operations_total\{operation="anonymous",outcome="ok"\} [1-9]/));
+      expect(series).toContainEqual(expect.stringMatching(/^graphql_operation_duration_seconds_count\{operation="Me",result="null"\} [1-9]/));
+      expect(series).toContainEqual(expect.stringMatching(/^graphql_operation_duration_seconds_count\{operation="anonymous",result="null"\} [1-9]/));
     });
   });
 
@@ -49,7 +52,7 @@ describe('/metrics (issue 9)', () => {
     it('when /metrics is read without the token or with another, then 401 and no counters; with it, the counters', async () => {
       const anonymous = await httpRequest(app, '/metrics');
       expect(anonymous.status).toBe(401);
-      expect(String(anonymous.body)).not.toContain('http_requests_total');
+      expect(String(anonymous.body)).not.toContain('http_request_duration_seconds');
       const wrong = await httpRequest(app, '/metrics', { headers: { authorization: `Bearer ${METRICS_TOKEN}x` } });
       expect(wrong.status).toBe(401);
       const basic = await httpRequest(app, '/metrics', { headers: { authorization: `Basic ${Buffer.from(`u:${METRICS_TOKEN}`).toString('base64')}` } });
@@ -57,7 +60,7 @@ describe('/metrics (issue 9)', () => {
 
       const allowed = await httpRequest(app, '/metrics', { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
       expect(allowed.status).toBe(200);
-      expect(allowed.body).toMatch(/^http_requests_total\{method="GET",status="401"\} [1-9]/m);
+      expect(allowed.body).toMatch(/^http_request_duration_seconds_count\{method="GET",route="\/metrics",status="401"\} [1-9]/m);
     });
   });
 
@@ -76,7 +79,7 @@ describe('/metrics (issue 9)', () => {
       expect((await fetch(metricsUrl)).status).toBe(401);
       const response = await fetch(metricsUrl, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
       expect(response.status).toBe(200);
-      expect(await response.text()).toMatch(/^http_requests_total\{method="GET",status="404"\} [1-9]/m);
+      expect(await response.text()).toMatch(/^http_request_duration_seconds_count\{method="GET",route="other",status="404"\} [1-9]/m);
     });
   });
 });

@@ -38,8 +38,11 @@ describe('playground and operational endpoints', () => {
     // Me is one of the client package's operations (its manifest), so it is labelled by name.
     await app.gql('query Me { me { id } }');
     const metrics = await (await fetch(`${app.url}/metrics`)).text();
-    expect(metrics).toMatch(/^graphql_operations_total\{operation="Me",outcome="ok"\} [1-9]/m);
-    expect(metrics).toMatch(/^http_requests_total\{method="POST",status="200"\} [1-9]/m);
+    expect(metrics).toMatch(/^graphql_operation_duration_seconds_count\{operation="Me",result="null"\} [1-9]/m);
+    expect(metrics).toMatch(/^http_request_duration_seconds_count\{method="POST",route="\/graphql",status="200"\} [1-9]/m);
+    // Node's own process metrics come with them.
+    expect(metrics).toMatch(/^process_cpu_seconds_total \d/m);
+    expect(metrics).toMatch(/^nodejs_eventloop_lag_seconds /m);
   });
 
   it('when any GraphQL answer is sent, then it tells caches not to store it', async () => {

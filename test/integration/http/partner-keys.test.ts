@@ -2,6 +2,7 @@ import { MeDocument } from '../../../client/src';
 import { IssuePartnerKeyDocument, PartnersDocument } from '../../generated/graphql';
 import { postGraphQL } from '../../support/http-request';
 import { captureLogLines } from '../../support/log-capture';
+import { metricMoves } from '../../support/metrics-text';
 import { partnerAdmin } from '../../support/partners';
 import { startTestApp, type TestApp } from '../../support/test-app';
 import { openTestOrm, truncateAll } from '../../support/test-database';
@@ -138,6 +139,17 @@ describe('named partner keys', () => {
     const refusal = lines.map((line) => JSON.parse(line)).find((entry) => entry.event === 'partner.operation_not_listed');
     expect(refusal).toMatchObject({ partner: 'Logged Partner', outcome: 'refused' });
     expect(lines.join('\n')).not.toContain(issued.secret);
+  });
+
+  it('when a partner calls, then its operation is counted under its name in /metrics, and an ordinary client\'s is not', async () => {
+    const admin = await partnerAdmin(app);
+    const issued = await admin.issueKey(await admin.createPartner('Metered Partner'));
+    const moves = await metricMoves(app, 'partner_operations_total', async () => {
+      await asPartner(app, issued.secret);
+      await postGraphQL(app, ME);
+    });
+    // Neither caller is signed in, so `me` answers null.
+    expect(moves).toEqual({ '{partner="Metered Partner",operation="Me",result="null"}': 1 });
   });
 
   it('when a customer or a guest asks for partners or issues a key, then it is refused', async () => {

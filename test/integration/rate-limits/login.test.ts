@@ -1,3 +1,4 @@
+import { metricMoves } from '../../support/metrics-text';
 import type { TestApp } from '../../support/test-app';
 import { freshAddress, gqlAs, LOG_IN, postAs, refusalOf, SIGN_UP, startLimitedApp, uniqueEmail, wallClock } from './rate-limit-harness';
 
@@ -43,7 +44,11 @@ describe('logIn rate limits: per email', () => {
     const email = await signedUp(app);
     await failTimes(app, email, 10);
 
-    const refused = await logIn(app, freshAddress(), email, PASSWORD);
+    let refused!: Awaited<ReturnType<typeof logIn>>;
+    const counted = await metricMoves(app, 'rate_limited_total', async () => {
+      refused = await logIn(app, freshAddress(), email, PASSWORD);
+    });
+    expect(counted).toEqual({ '{limit="login-email"}': 1 });
     expect(refused.status).toBe(429);
     expect(refused.body.data ?? null).toBeNull();
     expect(refused.body.errors).toHaveLength(1);

@@ -1,6 +1,7 @@
 import Stripe from 'stripe';
 import type { Config } from '../../../config';
 import { logger } from '../../shared/logger';
+import { stripeRequestDuration, stripeRequests } from '../../../observability/metrics';
 import { classifyStripeError, StripeCallError } from './stripe-errors';
 
 /** How long one Stripe HTTP call may take before it counts as a (indeterminate) timeout. */
@@ -73,7 +74,7 @@ async function withRetries<T>(
   const maxAttempts = Math.max(1, Math.floor(policy.maxAttempts));
   for (let attemptNumber = 1; ; attemptNumber++) {
     try {
-      return await attempt();
+      return await observed(operation, attempt);
     } catch (error) {
       if (!(error instanceof Stripe.errors.StripeError)) throw error;
       const classification = classifyStripeError(error);
@@ -83,6 +84,21 @@ async function withRetries<T>(
       logger.warn('stripe.retry', { operation, attempt: attemptNumber, delayMs, code: classification.code, idempotencyKey: context.idempotencyKey });
       await new Promise((resolve) => setTimeout(resolve, delayMs));
     }
+  }
+}
+
+/** Every attempt counted in stripe_requests_total by its outcome class, and timed. */
+async function observed<T>(operation: string, attempt: () => Promise<T>): Promise<T> {
+  const stopTimer = stripeRequestDuration.startTimer({ operation });
+  try {
+    const result = await attempt();
+    stripeRequests.inc({ operation, outcome: 'ok' });
+    return result;
+  } catch (error) {
+    stripeRequests.inc({ operation, outcome: error instanceof Stripe.errors.StripeError ? classifyStripeError(error).kind : 'error' });
+    throw error;
+  } finally {
+    stopTimer();
   }
 }
 
