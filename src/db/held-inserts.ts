@@ -15,7 +15,8 @@ import { isPostgres } from './orm';
  * inside the same transaction, so the transaction fails as a whole either way.
  */
 
-interface HeldInsert { entity: EntityClass<object>; data: RequiredEntityData<object> }
+/** One row, or several rows of one table (one multi-row insert). */
+interface HeldInsert { entity: EntityClass<object>; data: RequiredEntityData<object> | RequiredEntityData<object>[] }
 
 const heldBy = new WeakMap<EntityManager, HeldInsert[]>();
 
@@ -24,12 +25,19 @@ export function holdInserts(tx: EntityManager): void {
   heldBy.set(tx, []);
 }
 
-/** Inserts the row now, or holds it for the transaction's last insert when the transaction holds inserts. */
-export async function insertWhenFlushed<T extends object>(tx: EntityManager, entity: EntityClass<T>, data: RequiredEntityData<T>): Promise<void> {
+/** Inserts the row (or rows) now, or holds them for the transaction's last insert when the transaction holds inserts. */
+export async function insertWhenFlushed<T extends object>(tx: EntityManager, entity: EntityClass<T>, data: RequiredEntityData<T> | RequiredEntityData<T>[]): Promise<void> {
+  if (Array.isArray(data) && data.length === 0) return;
+  const row = { entity: entity as EntityClass<object>, data: data as RequiredEntityData<object> | RequiredEntityData<object>[] };
   const held = heldBy.get(tx);
-  if (held) held.push({ entity: entity as EntityClass<object>, data: data as RequiredEntityData<object> });
-  else await tx.insert(entity, data);
+  if (held) held.push(row);
+  else await insertNow(tx, row);
 }
+
+const insertNow = async (tx: EntityManager, row: HeldInsert): Promise<void> => {
+  if (Array.isArray(row.data)) await tx.insertMany(row.entity, row.data);
+  else await tx.insert(row.entity, row.data);
+};
 
 /** The transaction's last insert, with every row held so far; nothing is held afterwards. */
 export async function insertWithHeld<T extends object>(tx: EntityManager, entity: EntityClass<T>, data: RequiredEntityData<T>): Promise<void> {
@@ -49,7 +57,7 @@ function takeHeld(tx: EntityManager): HeldInsert[] {
 
 async function writeHeld(tx: EntityManager, rows: HeldInsert[]): Promise<void> {
   if (rows.length < 2 || !isPostgres(tx)) {
-    for (const row of rows) await tx.insert(row.entity, row.data);
+    for (const row of rows) await insertNow(tx, row);
     return;
   }
   const parts = rows.map((row) => tx.createQueryBuilder(row.entity).insert(row.data).getKnexQuery().toSQL());

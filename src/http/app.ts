@@ -37,6 +37,8 @@ export function createHttpApp(options: HttpAppOptions): Express {
   const { deps } = options;
   const app = express();
   app.disable('x-powered-by');
+  // Every answer is `Cache-Control: no-store` (graphql-server.ts): hashing each body for an ETag would be wasted work.
+  app.set('etag', false);
   // req.ip, which the rate limits count by, believes X-Forwarded-For only from the proxies TRUST_PROXY names.
   app.set('trust proxy', deps.config.trustProxy);
   const rateLimits = RateLimits.create(deps.config, deps.orm);

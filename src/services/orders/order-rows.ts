@@ -1,3 +1,4 @@
+import { insertWhenFlushed } from '../../db/held-inserts';
 import type { EntityManager } from '../../db/orm';
 import { Order, OrderLine, OrderStatus, Payment, PaymentMethodKind, PaymentStatus, VariantKind } from '../../entities';
 import { newId } from '../../entities/columns';
@@ -107,8 +108,9 @@ export async function insertOrderRows(tx: EntityManager, input: OrderRowsInput):
     providerReference: null,
     createdAt: now,
   };
-  await tx.insert(Order, order);
-  await tx.insertMany(OrderLine, lines);
-  await tx.insert(Payment, payment);
+  // Nothing in the checkout's transaction reads these rows back: they may go out with its last insert (held-inserts.ts).
+  await insertWhenFlushed(tx, Order, order);
+  await insertWhenFlushed(tx, OrderLine, lines);
+  await insertWhenFlushed(tx, Payment, payment);
   return { order, lines, payment };
 }
