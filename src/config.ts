@@ -54,7 +54,7 @@ export interface Config {
   readonly priceDriftBps: number;
   readonly priceStaleAfterMs: number;
   readonly reservationTtlMs: number;
-  /** Most units of one variant a cart may hold and reserve (issue 9: one cart cannot hoard a variant). */
+  /** Most units of one variant a cart may hold and reserve (one cart cannot hoard a variant). */
   readonly maxReservedUnitsPerLine: number;
   /** Whether a guest (no account) may check out cash on delivery: such an order takes stock without paying. */
   readonly guestCashOnDelivery: boolean;

@@ -97,7 +97,7 @@ export const LIBSQL_FILE_MODE = 0o600;
 
 /**
  * The embedded database holds password hashes, client secrets and guest cart
- * ids, so its file is the owner's alone (issue 9). libSQL would create it with
+ * ids, so its file is the owner's alone. libSQL would create it with
  * the process umask (often world-readable 0644), so it is created here first,
  * empty, with 0600; SQLite gives the -wal and -shm files it makes later the
  * database file's own permissions. A file left by an older version loses its

@@ -1,8 +1,8 @@
 /**
  * THE one maintained list of link-preview and crawler user agents. Chat apps,
  * mail scanners and social sites fetch every link they see to draw a preview;
- * such a fetch of /pay/<token> must never create an order (the outage behind
- * issue 5). Add new agents here only.
+ * such a fetch of /pay/<token> must never create an order (a preview bot
+ * clicking a payment link first is a known outage elsewhere). Add new agents here only.
  */
 export const LINK_PREVIEW_AGENTS: readonly string[] = [
   'facebookexternalhit',

@@ -32,7 +32,7 @@ type BoundContext = GraphQLContext & { [RECORD]?: RequestRecord };
 const recordOf = (context: GraphQLContext): RequestRecord | undefined => (context as BoundContext)[RECORD];
 
 /**
- * The gateway's rate limits (issue 9). One instance per HTTP app; `bind`
+ * The gateway's rate limits. One instance per HTTP app; `bind`
  * attaches a request's guards to its GraphQL context, where resolvers find
  * them with `rateLimitsOf(ctx)`.
  */

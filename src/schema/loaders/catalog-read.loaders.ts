@@ -6,7 +6,7 @@ import { ProductType, SellerType, VariantType } from '../types/catalog.type';
 
 /**
  * Catalog reads for the GraphQL layer, over plain rows; no entity is built on
- * this path (issue 8, "lean reads").
+ * this path ("lean reads").
  *
  * Per-request loaders (STYLE rule 8) serve catalog objects that arrive one by
  * one (admin answers, cart and order lines): each gathers the keys asked for

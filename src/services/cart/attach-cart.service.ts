@@ -24,7 +24,7 @@ export interface AttachCartDeps {
 }
 
 /**
- * attachCart (issue 10): at sign-in, a guest cart moves into the customer's
+ * attachCart: at sign-in, a guest cart moves into the customer's
  * account. With an open cart of the same currency there, the guest's lines
  * join it (quantities add up, capped at the line limit) and the guest cart is
  * closed; with none, the customer simply takes the guest cart over. One short

@@ -3,7 +3,7 @@ import { ErrorCode } from '../shared/error-code';
 import { userFailure, type Failure } from '../shared/outcome';
 
 /**
- * MAX_RESERVED_UNITS_PER_LINE (issue 9): one cart may hold, and so reserve, at
+ * MAX_RESERVED_UNITS_PER_LINE: one cart may hold, and so reserve, at
  * most `cap` units of a variant, so that a single anonymous cart cannot take a
  * variant's whole stock out of sale. A cart has one line per variant, so the
  * cap is per line. Cart changes refuse a quantity above it; startCheckout and

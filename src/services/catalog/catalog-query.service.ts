@@ -13,7 +13,7 @@ export const MAX_PAGE_SIZE = 100;
  * Catalog rows as the public queries show them: plain data, read with explicit
  * column lists through `em.execute`. The storefront's busiest read goes through
  * here, and building entities (identity map, hydration, query builder) only to
- * copy a few columns into GraphQL objects cost most of its CPU (issue 8).
+ * copy a few columns into GraphQL objects cost most of its CPU.
  */
 export interface SellerRow {
   id: string;

@@ -54,7 +54,7 @@ interface DemoDiscountVoucher {
 
 /**
  * A CREDIT voucher hands out money to anyone who signs up, so a demo one must
- * carry a total cap (issue 9: three throwaway sign-ups each took 25 EUR, one
+ * carry a total cap (three throwaway sign-ups each took 25 EUR, one
  * paid a whole order with it): the type makes `maxRedemptions` required.
  */
 interface DemoCreditVoucher { code: string; kind: VoucherKind.CREDIT; value: number; currency: string; perCustomerLimit: number; maxRedemptions: number }

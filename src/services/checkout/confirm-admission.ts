@@ -14,7 +14,7 @@ import type { ConfirmCheckoutCommand } from './checkout-types';
  * - returnUrl must stay on the shop's own origins (return-url.ts).
  * - GUEST_COD=off (the default): a guest order paid cash on delivery takes
  *   stock without anyone paying and only an admin could cancel it, so a
- *   stranger could empty a variant for good (issue 9). Whether the order would
+ *   stranger could empty a variant for good. Whether the order would
  *   be a guest's is the cart's to say (a signed-in caller may confirm a guest
  *   cart, and the order then has no customer either), so the cart's owner is
  *   read, and only for cash on delivery with the switch off: every other

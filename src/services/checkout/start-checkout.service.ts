@@ -39,7 +39,7 @@ const holdEndLookup = (now: Date): SnapshotExtras => ({
  * and reserves every line or none until now + RESERVATION_TTL. Calling it again
  * replaces the cart's reservations (a refresh), it never adds to them, and it
  * never moves the end of a live hold later: the hold lasts RESERVATION_TTL from
- * its first reservation, however often the preview is refreshed (issue 9: a
+ * its first reservation, however often the preview is refreshed (a
  * cart re-running startCheckout kept stock out of sale for ever). Once a hold
  * has lapsed, the next call starts a new one. A line above
  * MAX_RESERVED_UNITS_PER_LINE is not reserved at all (line-caps.ts).

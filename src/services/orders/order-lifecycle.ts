@@ -110,7 +110,7 @@ export interface CancelOrderCommand {
  * guest order (no customer), whoever names the cart it was placed from. That
  * cart id is the guest's capability already (it is all a guest cart needs), and
  * without it a guest could never give back the stock a cash-on-delivery order
- * holds (issue 9). A customer's order is never cancelled by cart id.
+ * holds. A customer's order is never cancelled by cart id.
  */
 function mayCancel(order: Pick<Order, 'id' | 'customerId' | 'cartId'>, actor: CancelOrderCommand['actor']): boolean {
   if (actor.isAdmin) return true;

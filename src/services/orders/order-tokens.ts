@@ -4,7 +4,7 @@ import { Order } from '../../entities';
 import type { TokenService } from '../auth/tokens';
 
 /**
- * Order tokens (issue 10, guest orders): `CheckoutConfirmation.orderToken`, a
+ * Order tokens (guest orders): `CheckoutConfirmation.orderToken`, a
  * capability to read that one order with `orderByToken`.
  *
  * A token is base64url(order id as 16 bytes || HMAC-SHA256(AUTH_SECRET, order id)):

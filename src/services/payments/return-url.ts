@@ -5,7 +5,7 @@ import { userFailure, type Failure } from '../shared/outcome';
 /**
  * A checkout's returnUrl becomes the Stripe Checkout success and cancel URLs
  * and a card's 3-D Secure return_url. Unchecked, it turned a genuine Stripe
- * page into an open redirect to anywhere (issue 9), so it must share the
+ * page into an open redirect to anywhere, so it must share the
  * origin of PUBLIC_URL or of one of ALLOWED_RETURN_ORIGINS. An origin is
  * compared whole (scheme, host and port), so `https://shop.example.com.evil.io`
  * or `https://shop.example.com@evil.io` never pass for the shop. Credentials in

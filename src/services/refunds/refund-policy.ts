@@ -1,5 +1,5 @@
 /**
- * Refund rules (issue 5), decided once here:
+ * Refund rules, decided once here:
  *
  * 1. What can be refunded. "Captured" is what the buyer actually paid:
  *    - the card part: `captured` of CAPTURED CARD / HOSTED_CHECKOUT payments;

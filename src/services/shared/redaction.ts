@@ -1,8 +1,8 @@
 import { DriverException } from '@mikro-orm/core';
 
 /**
- * What must never reach a log line or the log sink's published payloads
- * (issue 9): credentials, bearer tokens, Stripe client secrets, and guest cart
+ * What must never reach a log line or the log sink's published payloads:
+ * credentials, bearer tokens, Stripe client secrets, and guest cart
  * ids, which are access keys. One list, applied by the logger to every line.
  *
  * A field is hidden when its name, compared without case, `-` or `_`, is or

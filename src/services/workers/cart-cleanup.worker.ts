@@ -19,7 +19,7 @@ const CLEANUP_REST_MS = 10 * 60_000;
 /**
  * Deletes up to `limit` OPEN carts without lines that nobody has touched since
  * `cutoff`, in one statement. Anyone can create carts, so without this, cart
- * spam grows the database without bound (issue 9).
+ * spam grows the database without bound.
  *
  * A cart being changed right now is safe: every cart change first bumps
  * `updated_at` on the cart row, and the outer condition is checked again on the
