@@ -1,6 +1,7 @@
 import { insertWhenFlushed } from '../../db/held-inserts';
 import type { EntityManager } from '../../db/orm';
 import { OutboxEvent, OutboxEventStatus } from '../../entities';
+import { createHash } from 'node:crypto';
 import { newId } from '../../entities/columns';
 
 export interface EventToRecord {
@@ -28,4 +29,32 @@ export function recordEvent(em: EntityManager, event: EventToRecord): OutboxEven
 export async function insertEvent(em: EntityManager, event: EventToRecord): Promise<void> {
   const now = new Date();
   await insertWhenFlushed(em, OutboxEvent, { id: newId(), status: OutboxEventStatus.PENDING, type: event.type, aggregateId: event.aggregateId, payload: event.payload, createdAt: now, nextAttemptAt: now, attempts: 0 });
+}
+
+/**
+ * The id of the one event of `type` about `aggregateId`: a name-based UUID
+ * (version 5 layout over SHA-256), the same in every process and every retry.
+ */
+export function onceEventId(type: string, aggregateId: string): string {
+  const hex = createHash('sha256').update(`${type}:${aggregateId}`).digest('hex');
+  const variant = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/**
+ * Queues the event unless this (type, aggregate) already has it, in the
+ * caller's transaction: its id is `onceEventId`, so two writers racing (say,
+ * Stripe delivering the same news twice at once) insert the same primary key
+ * and the database keeps one. No count-then-insert.
+ */
+export async function recordEventOnce(em: EntityManager, event: EventToRecord): Promise<void> {
+  const now = new Date();
+  await em.createQueryBuilder(OutboxEvent)
+    .insert({
+      id: onceEventId(event.type, event.aggregateId), status: OutboxEventStatus.PENDING, type: event.type, aggregateId: event.aggregateId,
+      payload: event.payload, createdAt: now, nextAttemptAt: now, attempts: 0,
+    })
+    .onConflict('id')
+    .ignore()
+    .execute('run');
 }

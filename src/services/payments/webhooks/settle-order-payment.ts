@@ -1,9 +1,9 @@
 import type { EntityManager } from '../../../db/orm';
-import { OrderStatus, OutboxEvent } from '../../../entities';
+import { OrderStatus } from '../../../entities';
 import type { Clock } from '../../shared/clock';
 import { logger } from '../../shared/logger';
 import { FailureSignal } from '../../shared/outcome';
-import { recordEvent } from '../../outbox/outbox';
+import { recordEventOnce } from '../../outbox/outbox';
 import { autoRefundKey, recordAutomaticRefund } from '../../refunds/automatic-refund';
 import type { ProviderRefundAnswer } from '../../refunds/refund-provider';
 import type { PaymentGateway, ProviderPayment } from '../payment-gateway';
@@ -116,8 +116,7 @@ export async function settleOrderPayment(
         await recordAutomaticRefund(tx, { orderId, amount: truth!.amount, idempotencyKey: autoRefundKey(orderId), reason, answer: givenBack.answer }, now);
       }
       // Every Stripe event about the charge lands here; operators hear of it once per order.
-      const reported = await tx.count(OutboxEvent, { type: AUTO_REFUNDED, aggregateId: orderId });
-      if (reported === 0) recordEvent(tx, { type: AUTO_REFUNDED, aggregateId: orderId, payload: { orderId, refundId, paymentIntentId: truth!.paymentIntentId } });
+      await recordEventOnce(tx, { type: AUTO_REFUNDED, aggregateId: orderId, payload: { orderId, refundId, paymentIntentId: truth!.paymentIntentId } });
     });
     return unplaceable ? { kind: 'refunded-unplaceable-order', refundId } : { kind: 'refunded-charge-on-cancelled-order', refundId };
   }
