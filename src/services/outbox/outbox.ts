@@ -27,8 +27,13 @@ export function recordEvent(em: EntityManager, event: EventToRecord): OutboxEven
  * inserts sends it with its last one (held-inserts.ts).
  */
 export async function insertEvent(em: EntityManager, event: EventToRecord): Promise<void> {
+  await insertWhenFlushed(em, OutboxEvent, newEventRow(newId(), event));
+}
+
+/** A new event's row: pending, due now, never tried. */
+function newEventRow(id: string, event: EventToRecord) {
   const now = new Date();
-  await insertWhenFlushed(em, OutboxEvent, { id: newId(), status: OutboxEventStatus.PENDING, type: event.type, aggregateId: event.aggregateId, payload: event.payload, createdAt: now, nextAttemptAt: now, attempts: 0 });
+  return { id, status: OutboxEventStatus.PENDING, type: event.type, aggregateId: event.aggregateId, payload: event.payload, createdAt: now, nextAttemptAt: now, attempts: 0 };
 }
 
 /**
@@ -48,12 +53,8 @@ export function onceEventId(type: string, aggregateId: string): string {
  * and the database keeps one. No count-then-insert.
  */
 export async function recordEventOnce(em: EntityManager, event: EventToRecord): Promise<void> {
-  const now = new Date();
   await em.createQueryBuilder(OutboxEvent)
-    .insert({
-      id: onceEventId(event.type, event.aggregateId), status: OutboxEventStatus.PENDING, type: event.type, aggregateId: event.aggregateId,
-      payload: event.payload, createdAt: now, nextAttemptAt: now, attempts: 0,
-    })
+    .insert(newEventRow(onceEventId(event.type, event.aggregateId), event))
     .onConflict('id')
     .ignore()
     .execute('run');
