@@ -20,7 +20,7 @@ import { clusterMetricsText, joinClusterMetrics, localMetricsText } from './obse
 import { sqlStatements } from './observability/metrics';
 import { startOpsGaugesRefresher } from './observability/ops-gauges';
 import { buildTillgateSchema } from './schema/build-schema';
-import type { AppDeps } from './schema/context';
+import type { AppDeps } from './services/app-deps';
 import { AuthService } from './services/auth/auth.service';
 import { seedDemoData } from './services/catalog/demo-seed';
 import { installStripe } from './services/payments/stripe/stripe-extensions';

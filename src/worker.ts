@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import { resolveAuthSecret } from './app';
 import { loadConfigOrExit } from './config';
 import { migrate, openOrm } from './db/orm';
-import type { AppDeps } from './schema/context';
+import type { AppDeps } from './services/app-deps';
 import { TokenService } from './services/auth/tokens';
 import { installStripe } from './services/payments/stripe/stripe-extensions';
 import { systemClock } from './services/shared/clock';

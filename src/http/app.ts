@@ -1,7 +1,8 @@
 import { expressMiddleware } from '@as-integrations/express5';
 import type { ApolloServer } from '@apollo/server';
 import express, { type Express, type Request, type RequestHandler, type Response, type Router } from 'express';
-import { GraphQLContext, viewerFor, type AppDeps } from '../schema/context';
+import { GraphQLContext, viewerFor } from '../schema/context';
+import type { AppDeps } from '../services/app-deps';
 import { logger } from '../services/shared/logger';
 import { metricsEndpoint, type MetricsSource } from './metrics';
 import { enterLogContext, observeHttpRequest, requestLogging } from './request-observation';

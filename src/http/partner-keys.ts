@@ -1,5 +1,5 @@
 import type { RequestHandler, Response } from 'express';
-import type { AppDeps } from '../schema/context';
+import type { AppDeps } from '../services/app-deps';
 import { authenticatePartnerKey, type AuthenticatedPartner } from '../services/partners/partner-authentication';
 import { splitKey } from '../services/partners/partner-key-secret';
 import { annotateLogContext } from '../observability/log-context';

@@ -1,5 +1,5 @@
 import express, { type Response, type Router } from 'express';
-import type { AppDeps } from '../schema/context';
+import type { AppDeps } from '../services/app-deps';
 import { paymentGatewayFrom } from '../services/payments/payment-gateway';
 import { PaymentLinkClickService, type ClickAnswer, type LinkCheckoutGateway } from '../services/payment-links/payment-link-click.service';
 import { logger } from '../services/shared/logger';

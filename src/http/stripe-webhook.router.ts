@@ -1,6 +1,6 @@
 import express, { type Router } from 'express';
 import Stripe from 'stripe';
-import type { AppDeps } from '../schema/context';
+import type { AppDeps } from '../services/app-deps';
 import { handleStripeEvent, HANDLED_STRIPE_EVENTS, type WebhookAnswer } from '../services/payments/webhooks/stripe-webhook.service';
 import { webhookEvents } from '../observability/metrics';
 import { REFUND_EVENTS } from '../services/refunds/refund-webhooks';

@@ -1,19 +1,10 @@
 import type { Config } from '../config';
-import type { EntityManager, Orm } from '../db/orm';
+import type { EntityManager } from '../db/orm';
+import type { AppDeps } from '../services/app-deps';
 import { AuthService } from '../services/auth/auth.service';
-import type { TokenService, Viewer } from '../services/auth/tokens';
+import type { Viewer } from '../services/auth/tokens';
 import type { AuthenticatedPartner } from '../services/partners/partner-authentication';
-import type { Clock } from '../services/shared/clock';
 
-/** What lives for the whole process and every request can use. */
-export interface AppDeps {
-  config: Config;
-  orm: Orm;
-  tokens: TokenService;
-  clock: Clock;
-  /** Filled in by later capabilities (payment gateway, outbox sink, ...). */
-  extensions: Record<string, unknown>;
-}
 
 /**
  * The caller named by an `Authorization: Bearer <token>` header, or null when

@@ -1,7 +1,7 @@
 import type { EntityManager } from '../../db/orm';
 import { newId } from '../../entities/columns';
 import { Order, OrderStatus, Payment, PaymentStatus, SagaExecution, SagaStatus } from '../../entities';
-import type { AppDeps } from '../../schema/context';
+import type { AppDeps } from '../app-deps';
 import { paymentGatewayFrom } from '../payments/payment-gateway';
 import type { OrderFields, OrderLineFields, PaymentFields, WrittenOrder } from '../orders/order-rows';
 import { planPaymentRecovery } from '../payments/webhooks/payment-recovery';

@@ -1,7 +1,7 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '../../db/orm';
 import { SagaExecution, SagaStatus } from '../../entities';
-import type { AppDeps } from '../../schema/context';
+import type { AppDeps } from '../app-deps';
 import { CHECKOUT_STEPS } from '../checkout/confirm-checkout.saga';
 import { CREATE_ORDER_STEP } from '../checkout/steps/create-order.step';
 import { PaymentOutcomeUnknown } from '../payments/payment-gateway';

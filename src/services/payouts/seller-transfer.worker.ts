@@ -1,7 +1,7 @@
 import type Stripe from 'stripe';
 import type { EntityManager } from '../../db/orm';
 import { Seller, SellerTransfer, TransferStatus } from '../../entities';
-import type { AppDeps } from '../../schema/context';
+import type { AppDeps } from '../app-deps';
 import { stripeWrite } from '../payments/stripe/stripe-client';
 import { stripeClientFrom } from '../payments/stripe/stripe-extensions';
 import { transition } from '../state/transition';

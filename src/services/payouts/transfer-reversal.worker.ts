@@ -1,7 +1,7 @@
 import type Stripe from 'stripe';
 import type { EntityManager } from '../../db/orm';
 import { SellerTransfer, TransferStatus } from '../../entities';
-import type { AppDeps } from '../../schema/context';
+import type { AppDeps } from '../app-deps';
 import { stripeWrite } from '../payments/stripe/stripe-client';
 import { isAlreadyDone } from '../payments/stripe/stripe-errors';
 import { stripeClientFrom } from '../payments/stripe/stripe-extensions';

@@ -1,6 +1,6 @@
 import type { EntityManager } from '../../db/orm';
 import { Refund, RefundStatus } from '../../entities';
-import type { AppDeps } from '../../schema/context';
+import type { AppDeps } from '../app-deps';
 import { logger } from '../shared/logger';
 import type { Worker } from '../workers/worker-runner';
 import { applyProviderAnswer, dispatchProviderRefund } from './refund-dispatch';

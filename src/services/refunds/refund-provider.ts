@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import type { AppDeps } from '../../schema/context';
+import type { AppDeps } from '../app-deps';
 import { stripeRead, stripeWrite } from '../payments/stripe/stripe-client';
 import { stripeClientFrom } from '../payments/stripe/stripe-extensions';
 import { classifyStripeError, isAlreadyDone } from '../payments/stripe/stripe-errors';

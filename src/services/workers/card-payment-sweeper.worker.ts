@@ -1,6 +1,6 @@
 import type { EntityManager } from '../../db/orm';
 import { PaymentMethodKind, PaymentStatus } from '../../entities';
-import type { AppDeps } from '../../schema/context';
+import type { AppDeps } from '../app-deps';
 import type { StripeGateway } from '../payments/stripe/stripe-gateway';
 import { stalePaymentWorker, sweepStalePayments, type StalePaymentSweep } from './stale-payment-sweeper';
 import type { Worker } from './worker-runner';

@@ -1,4 +1,4 @@
-import type { AppDeps } from '../../schema/context';
+import type { AppDeps } from '../app-deps';
 import { RefundStatus } from '../../entities';
 import { outboxRelayWorker } from './outbox-relay.worker';
 import { createReservationExpiryWorker } from './reservation-expiry.worker';

@@ -1,5 +1,5 @@
 import type { EntityManager } from '../../db/orm';
-import type { AppDeps } from '../../schema/context';
+import type { AppDeps } from '../app-deps';
 import { OutboxRelay, outboxDueCheck, type OutboxRelayOptions } from '../outbox/outbox-relay';
 import { resolveOutboxSink } from '../outbox/sinks';
 import { logger } from '../shared/logger';

@@ -2,7 +2,7 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '../../db/orm';
 import { isPostgres } from '../../db/orm';
 import { SagaExecution, SagaStatus } from '../../entities';
-import type { AppDeps } from '../../schema/context';
+import type { AppDeps } from '../app-deps';
 import { CHECKOUT_SAGA_KIND } from '../checkout/checkout-types';
 import { ConfirmCheckoutSaga } from '../checkout/confirm-checkout.saga';
 import { logger } from '../shared/logger';

@@ -1,7 +1,7 @@
 import type { Config } from '../../config';
 import type { EntityManager } from '../../db/orm';
 import { Order, OrderStatus, Payment, type PaymentMethodKind, type PaymentStatus } from '../../entities';
-import type { AppDeps } from '../../schema/context';
+import type { AppDeps } from '../app-deps';
 import type { ProviderPayment } from '../payments/payment-gateway';
 import { stripeGatewayFrom } from '../payments/stripe/stripe-extensions';
 import type { StripeGateway } from '../payments/stripe/stripe-gateway';

@@ -1,5 +1,5 @@
 import type { EntityManager } from '../../db/orm';
-import type { AppDeps } from '../../schema/context';
+import type { AppDeps } from '../app-deps';
 import { logger } from '../shared/logger';
 import { whichAreDue, type DueProbe } from './due-check';
 

@@ -1,7 +1,7 @@
 import { loadConfig } from '../../../src/config';
 import type { EntityManager, Orm } from '../../../src/db/orm';
 import { Cart, CartStatus, Reservation, ReservationStatus, type Variant } from '../../../src/entities';
-import type { AppDeps } from '../../../src/schema/context';
+import type { AppDeps } from '../../../src/services/app-deps';
 import { TokenService } from '../../../src/services/auth/tokens';
 import { allWorkers, WorkerRunner } from '../../../src/services/workers';
 import { deleteAbandonedCarts, deleteReleasedReservations } from '../../../src/services/workers/cart-cleanup.worker';

@@ -3,7 +3,7 @@ import type { EntityManager, Orm } from '../../../src/db/orm';
 import {
   Order, OrderStatus, OutboxEvent, OutboxEventStatus, Payment, PaymentMethodKind, PaymentStatus, Refund, Reservation, SagaExecution, SellerTransfer, TransferStatus,
 } from '../../../src/entities';
-import type { AppDeps } from '../../../src/schema/context';
+import type { AppDeps } from '../../../src/services/app-deps';
 import { TokenService } from '../../../src/services/auth/tokens';
 import { CHECKOUT_SAGA_KIND } from '../../../src/services/checkout/checkout-types';
 import { installStripe } from '../../../src/services/payments/stripe/stripe-extensions';

@@ -1,7 +1,7 @@
 import { loadConfig } from '../../../src/config';
 import type { EntityManager, Orm } from '../../../src/db/orm';
 import { OutboxEvent } from '../../../src/entities';
-import type { AppDeps } from '../../../src/schema/context';
+import type { AppDeps } from '../../../src/services/app-deps';
 import { TokenService } from '../../../src/services/auth/tokens';
 import { recordEvent } from '../../../src/services/outbox/outbox';
 import { allWorkers, WorkerRunner, type Worker } from '../../../src/services/workers';

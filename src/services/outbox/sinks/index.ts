@@ -1,4 +1,4 @@
-import type { AppDeps } from '../../../schema/context';
+import type { AppDeps } from '../../app-deps';
 import { HttpSink } from './http-sink';
 import { LogSink } from './log-sink';
 import { isOutboxSink, type OutboxSink } from './outbox-sink';
