@@ -21,20 +21,16 @@ import { sqlStatements } from './observability/metrics';
 import { startOpsGaugesRefresher } from './observability/ops-gauges';
 import { buildTillgateSchema } from './schema/build-schema';
 import type { AppDeps } from './services/app-deps';
+import { composeAppDeps, type CompositionOverrides } from './composition-root';
 import { AuthService } from './services/auth/auth.service';
 import { seedDemoData } from './services/catalog/demo-seed';
-import { installStripe } from './services/payments/stripe/stripe-extensions';
 import { TokenService } from './services/auth/tokens';
-import { systemClock, type Clock } from './services/shared/clock';
 import { logger } from './services/shared/logger';
 import { allWorkers, WorkerRunner } from './services/workers';
 
-export interface StartOptions extends OrmOptions {
-  clock?: Clock;
+export interface StartOptions extends OrmOptions, CompositionOverrides {
   /** An ORM opened by the caller (tests share one); otherwise opened from config. */
   orm?: Orm;
-  /** Extensions made available to services (payment gateway, outbox sink, ...). */
-  extensions?: Record<string, unknown>;
   /** A gateway process of a cluster: its primary already ran prepareDatabase. */
   databasePrepared?: boolean;
   /** A gateway process of a cluster: /metrics shows the sum over every process (the primary adds them up). */
@@ -98,8 +94,7 @@ export async function startTillgate(config: Config, options: StartOptions = {}):
   const orm = options.orm ?? (await openOrm(config.database, { ...options, onQuery }));
   const tokens = new TokenService(resolveAuthSecret(config));
   const generatedAdminPassword = options.databasePrepared ? null : await prepareDatabase(config, orm, { migrateSchema: ownsOrm && config.migrateOnStart, tokens });
-  const deps: AppDeps = { config, orm, tokens, clock: options.clock ?? systemClock, extensions: { ...options.extensions } };
-  const stripeGateway = installStripe(deps.extensions, config, deps.clock);
+  const deps = composeAppDeps(config, orm, tokens, options);
 
   const schema = await buildTillgateSchema();
   const limits = requestLimitsFor(config);
@@ -112,7 +107,7 @@ export async function startTillgate(config: Config, options: StartOptions = {}):
   const metricsSource = options.clusterMetrics ? clusterMetricsText : localMetricsText;
   let draining = false;
   const app = createHttpApp({
-    deps, graphql, requestLimits: requestLimitMiddleware(schema, limits), routers: [stripeWebhookRouter(deps, stripeGateway), paymentLinksRouter(deps), opsRouter(deps, graphql)],
+    deps, graphql, requestLimits: requestLimitMiddleware(schema, limits), routers: [stripeWebhookRouter(deps), paymentLinksRouter(deps), opsRouter(deps, graphql)],
     metricsSource, isDraining: () => draining,
   });
   const server: Server = await new Promise((resolve) => {

@@ -65,6 +65,9 @@ export interface Config {
   readonly paymentLinkStaleAfterMs: number;
   readonly platformFeeBps: number;
   readonly transferMaxRetries: number;
+  /** Back-off of a seller transfer's retries (base x 2^retry, capped); the reversal values unless set. */
+  readonly payoutBackoffBaseMs: number;
+  readonly payoutBackoffMaxMs: number;
   readonly reversalMaxRetries: number;
   readonly reversalBackoffBaseMs: number;
   readonly reversalBackoffMaxMs: number;
@@ -309,6 +312,8 @@ export function loadConfig(env: Env = process.env): Config {
   }
   if (authSecret && authSecret.length < 32) throw new ConfigError('AUTH_SECRET must be at least 32 characters');
   checkLogLevel(env);
+  const reversalBackoffBaseMs = read(env, 'REVERSAL_BACKOFF_BASE', parseDuration, 60_000);
+  const reversalBackoffMaxMs = read(env, 'REVERSAL_BACKOFF_MAX', parseDuration, 3_600_000);
   // Card and hosted payments finish through Stripe's webhooks: without the secret none can be verified.
   if (optionalString(env, 'STRIPE_SECRET_KEY') && !optionalString(env, 'STRIPE_WEBHOOK_SECRET')) {
     throw new ConfigError('STRIPE_WEBHOOK_SECRET is required with STRIPE_SECRET_KEY (payments are settled by verified webhooks)');
@@ -349,8 +354,10 @@ export function loadConfig(env: Env = process.env): Config {
     platformFeeBps: read(env, 'PLATFORM_FEE_BPS', bps, 1_000),
     transferMaxRetries: read(env, 'TRANSFER_MAX_RETRIES', count, 5),
     reversalMaxRetries: read(env, 'REVERSAL_MAX_RETRIES', count, 5),
-    reversalBackoffBaseMs: read(env, 'REVERSAL_BACKOFF_BASE', parseDuration, 60_000),
-    reversalBackoffMaxMs: read(env, 'REVERSAL_BACKOFF_MAX', parseDuration, 3_600_000),
+    reversalBackoffBaseMs,
+    reversalBackoffMaxMs,
+    payoutBackoffBaseMs: read(env, 'PAYOUT_BACKOFF_BASE', parseDuration, reversalBackoffBaseMs),
+    payoutBackoffMaxMs: read(env, 'PAYOUT_BACKOFF_MAX', parseDuration, reversalBackoffMaxMs),
     reversalCheckIntervalMs: read(env, 'REVERSAL_CHECK_INTERVAL', parseDuration, 60_000),
     workerPollIntervalMs: read(env, 'WORKER_POLL_INTERVAL', parseDuration, 1_000),
     workersInProcess: read(env, 'WORKERS', parseBoolean, true),

@@ -1,12 +1,10 @@
 import './production-mode';
 import 'reflect-metadata';
 import { resolveAuthSecret } from './app';
+import { composeAppDeps } from './composition-root';
 import { loadConfigOrExit } from './config';
 import { migrate, openOrm } from './db/orm';
-import type { AppDeps } from './services/app-deps';
 import { TokenService } from './services/auth/tokens';
-import { installStripe } from './services/payments/stripe/stripe-extensions';
-import { systemClock } from './services/shared/clock';
 import { logger } from './services/shared/logger';
 import { allWorkers, WorkerRunner } from './services/workers';
 import { startWorkerEndpoints } from './http/worker-endpoints';
@@ -22,9 +20,8 @@ async function main(): Promise<void> {
   const orm = await openOrm(config.database);
   // Same schema as the gateway; with MIGRATE_ON_START=off a release runs `npm run migrate` once instead.
   if (config.migrateOnStart) await migrate(orm);
-  const deps: AppDeps = { config, orm, tokens: new TokenService(resolveAuthSecret(config)), clock: systemClock, extensions: {} };
-  // Same payment gateway as the gateway process: saga recovery may need to ask Stripe.
-  installStripe(deps.extensions, config, deps.clock);
+  // Same payment provider as the gateway process: saga recovery may need to ask Stripe.
+  const deps = composeAppDeps(config, orm, new TokenService(resolveAuthSecret(config)));
   const runner = new WorkerRunner(deps);
   for (const worker of allWorkers(deps)) runner.register(worker);
   runner.start();

@@ -1,7 +1,6 @@
 import express, { type Response, type Router } from 'express';
 import type { AppDeps } from '../services/app-deps';
-import { paymentGatewayFrom } from '../services/payments/payment-gateway';
-import { PaymentLinkClickService, type ClickAnswer, type LinkCheckoutGateway } from '../services/payment-links/payment-link-click.service';
+import { PaymentLinkClickService, type ClickAnswer } from '../services/payment-links/payment-link-click.service';
 import { logger } from '../services/shared/logger';
 import { isLinkPreviewAgent } from './link-preview-agents';
 
@@ -53,14 +52,10 @@ export function paymentLinksRouter(deps: AppDeps): Router {
     const token = req.params.token;
     if (!TOKEN.test(token)) return answer(res, { kind: 'not-found' });
     // Without a payment provider no order is created at all (it could never be paid).
-    if (!deps.extensions.paymentGateway) return answer(res, { kind: 'unavailable' });
+    const { payments } = deps;
+    if (!payments) return answer(res, { kind: 'unavailable' });
     try {
-      const service = new PaymentLinkClickService({
-        em: deps.orm.em.fork(),
-        gateway: paymentGatewayFrom(deps.extensions) as LinkCheckoutGateway,
-        config: deps.config,
-        clock: deps.clock,
-      });
+      const service = new PaymentLinkClickService(deps.orm.em.fork(), { config: deps.config, clock: deps.clock, payments });
       answer(res, await service.click(token));
     } catch (error) {
       logger.error('payment_link.click_failed', { error });

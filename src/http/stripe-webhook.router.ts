@@ -1,10 +1,9 @@
 import express, { type Router } from 'express';
-import Stripe from 'stripe';
 import type { AppDeps } from '../services/app-deps';
-import { handleStripeEvent, HANDLED_STRIPE_EVENTS, type WebhookAnswer } from '../services/payments/webhooks/stripe-webhook.service';
+import { WebhookSignatureInvalid, type ProviderEvent } from '../services/payments/payment-port';
+import { handlePaymentEvent, HANDLED_PAYMENT_EVENTS, type WebhookAnswer } from '../services/payments/settlement/payment-webhook.service';
 import { webhookEvents } from '../observability/metrics';
 import { REFUND_EVENTS } from '../services/refunds/refund-webhooks';
-import type { StripeGateway } from '../services/payments/stripe/stripe-gateway';
 import { logger } from '../services/shared/logger';
 
 export const STRIPE_WEBHOOK_PATH = '/webhooks/stripe';
@@ -13,7 +12,7 @@ export const STRIPE_WEBHOOK_PATH = '/webhooks/stripe';
 const UNVERIFIED_TYPE = 'unverified';
 const WEBHOOK_OUTCOMES: Record<WebhookAnswer['outcome'], string> = { applied: 'processed', duplicate: 'duplicate', ignored: 'ignored', 'retry-later': 'retry_later' };
 /** Types this gateway acts on keep their name; every other (verified) type counts as other, so the label set stays closed. */
-const typeLabel = (type: string): string => (HANDLED_STRIPE_EVENTS.has(type) || REFUND_EVENTS.has(type) ? type : 'other');
+const typeLabel = (type: string): string => (HANDLED_PAYMENT_EVENTS.has(type) || REFUND_EVENTS.has(type) ? type : 'other');
 
 /**
  * POST /webhooks/stripe. The raw body is kept (mounted before any JSON parser)
@@ -22,12 +21,13 @@ const typeLabel = (type: string): string => (HANDLED_STRIPE_EVENTS.has(type) || 
  * secret configured every delivery is refused with 500 (and logged) rather
  * than accepted unverified; Stripe keeps redelivering until it is fixed.
  */
-export function stripeWebhookRouter(deps: AppDeps, gateway: StripeGateway | null): Router {
+export function stripeWebhookRouter(deps: AppDeps): Router {
   const router = express.Router();
   router.post(STRIPE_WEBHOOK_PATH, express.raw({ type: 'application/json', limit: '1mb' }), async (req, res) => {
     const secret = deps.config.stripeWebhookSecret;
-    if (!secret || !gateway) {
-      logger.error('webhook.stripe_not_configured', { hasSecret: Boolean(secret), hasStripe: Boolean(gateway) });
+    const { payments } = deps;
+    if (!secret || !payments) {
+      logger.error('webhook.stripe_not_configured', { hasSecret: Boolean(secret), hasStripe: Boolean(payments) });
       res.status(500).json({ error: 'Stripe webhooks are not configured on this server.' });
       return;
     }
@@ -38,17 +38,18 @@ export function stripeWebhookRouter(deps: AppDeps, gateway: StripeGateway | null
       res.status(400).json({ error: 'Missing Stripe-Signature header or body.' });
       return;
     }
-    let event: Stripe.Event;
+    let event: ProviderEvent;
     try {
-      event = gateway.stripe.webhooks.constructEvent(body, signature, secret);
+      event = payments.verifyEvent(body, signature, secret);
     } catch (error) {
-      if (!(error instanceof Stripe.errors.StripeSignatureVerificationError)) logger.warn('webhook.unparseable', { error });
+      if (!(error instanceof WebhookSignatureInvalid)) throw error;
+      if (error.reason === 'unparseable') logger.warn('webhook.unparseable', { error: error.cause });
       webhookEvents.inc({ type: UNVERIFIED_TYPE, outcome: 'refused' });
       res.status(400).json({ error: 'Invalid Stripe signature.' });
       return;
     }
     try {
-      const answer = await handleStripeEvent({ em: deps.orm.em.fork(), clock: deps.clock, gateway }, event);
+      const answer = await handlePaymentEvent({ em: deps.orm.em.fork(), clock: deps.clock, payments }, event);
       webhookEvents.inc({ type: typeLabel(event.type), outcome: WEBHOOK_OUTCOMES[answer.outcome] });
       logger.info('webhook.stripe_event', { eventId: event.id, type: event.type, status: answer.status, outcome: answer.outcome, detail: answer.detail });
       res.status(answer.status).json({ received: true, outcome: answer.outcome });

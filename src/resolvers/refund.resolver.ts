@@ -5,14 +5,13 @@ import { RefundOrderResult } from '../schema/results/refund.result';
 import { toErrorResult } from '../schema/types/common.type';
 import { toRefundType } from '../schema/types/order.type';
 import { RefundOrderService } from '../services/refunds/refund-order.service';
-import { refundProviderFor } from '../services/refunds/refund-provider';
 
 @Resolver()
 export class RefundResolver {
   @Authorized('ADMIN')
   @Mutation(() => RefundOrderResult, { description: 'Admin.' })
   async refundOrder(@Arg('input', () => RefundOrderInput) input: RefundOrderInput, @Ctx() ctx: GraphQLContext) {
-    const outcome = await new RefundOrderService(ctx.em, refundProviderFor(ctx.deps)).refundOrder({
+    const outcome = await new RefundOrderService(ctx.em, ctx.deps.payments).refundOrder({
       orderId: input.orderId,
       amount: input.amount ?? null,
       reason: input.reason,

@@ -1,14 +1,24 @@
 import type { Config } from '../config';
 import type { Orm } from '../db/orm';
 import type { TokenService } from './auth/tokens';
+import type { ConfirmCheckoutOptions } from './checkout/checkout-types';
+import type { OutboxSink } from './outbox/sinks/outbox-sink';
+import type { PaymentPort } from './payments/payment-port';
 import type { Clock } from './shared/clock';
 
-/** What lives for the whole process and every request can use. */
+/**
+ * What lives for the whole process, built once at start-up
+ * (src/composition-root.ts) and handed to every service that needs it.
+ */
 export interface AppDeps {
   config: Config;
   orm: Orm;
   tokens: TokenService;
   clock: Clock;
-  /** Filled in by later capabilities (payment gateway, outbox sink, ...). */
-  extensions: Record<string, unknown>;
+  /** The payment provider; null when none is configured (card payments answer PAYMENT_PROVIDER_NOT_CONFIGURED, payout and refund workers stay off). */
+  payments: PaymentPort | null;
+  /** Where the outbox relay publishes events. */
+  outbox: OutboxSink;
+  /** How confirmCheckout runs its steps: the step deadline, and the faults a test injects. */
+  checkout: ConfirmCheckoutOptions;
 }

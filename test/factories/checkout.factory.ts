@@ -2,12 +2,12 @@ import type { Orm } from '../../src/db/orm';
 import type { EntityManager } from '../../src/db/orm';
 import type { StartOptions } from '../../src/app';
 import { Cart, Customer, type ShippingMethod, type Variant, type Voucher } from '../../src/entities';
-import { ConfirmCheckoutSaga, type ConfirmCheckoutOptions } from '../../src/services/checkout/confirm-checkout.saga';
-import type { CheckoutDeps } from '../../src/services/checkout/checkout-types';
+import { ConfirmCheckoutSaga } from '../../src/services/checkout/confirm-checkout.saga';
+import type { CheckoutDeps, ConfirmCheckoutOptions } from '../../src/services/checkout/checkout-types';
 import { appendLedgerEntry } from '../../src/services/credit/credit-ledger';
 import { availableByVariant } from '../../src/services/inventory/availability';
 import { cartVersionKey } from '../../src/services/cart/version-key';
-import { NotConfiguredGateway } from '../../src/services/payments/payment-gateway';
+import { NO_PROVIDER } from '../../src/services/payments/payment-port';
 import { systemClock } from '../../src/services/shared/clock';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { anAddress, buildCart } from './cart.factory';
@@ -58,7 +58,7 @@ export async function versionKeyOf(em: EntityManager, cartId: string): Promise<s
 }
 
 export function checkoutDeps(app: Pick<TestApp, 'config'>, overrides: Partial<CheckoutDeps> = {}): CheckoutDeps {
-  return { config: app.config, clock: systemClock, paymentGateway: new NotConfiguredGateway(), ...overrides };
+  return { config: app.config, clock: systemClock, payments: NO_PROVIDER, ...overrides };
 }
 
 /** The saga called directly (no HTTP), for failure injection. */

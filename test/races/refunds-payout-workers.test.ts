@@ -1,7 +1,6 @@
 import { OutboxEvent, SellerTransfer, TransferStatus } from '../../src/entities';
-import { stripeClientFrom } from '../../src/services/payments/stripe/stripe-extensions';
-import { SellerTransferWorker } from '../../src/services/payouts/seller-transfer.worker';
-import { TransferReversalWorker } from '../../src/services/payouts/transfer-reversal.worker';
+import { SellerTransferWorker } from '../../src/services/workers/seller-transfer.worker';
+import { TransferReversalWorker } from '../../src/services/workers/transfer-reversal.worker';
 import { buildSeller } from '../factories/catalog.factory';
 import { buildPaidCardOrder, sellerLines } from '../factories/payments.factory';
 import { refundOrder } from '../integration/refunds/refund-api';
@@ -22,13 +21,13 @@ describe('payout worker races (PostgreSQL)', () => {
       orderIds.push(order.id);
     }
     await em.flush();
-    const client = stripeClientFrom(h.app.tillgate.deps.extensions)!;
+    const payments = h.app.tillgate.deps.payments!;
     const settings = { platformFeeBps: 500, maxRetries: 3, backoffBaseMs: 60_000, backoffMaxMs: 600_000 };
-    const workers = [new SellerTransferWorker(client, settings), new SellerTransferWorker(client, settings)];
+    const workers = [new SellerTransferWorker(payments, settings), new SellerTransferWorker(payments, settings)];
 
     await Promise.all(workers.map((worker) => worker.runOnce(h.app.orm.em.fork(), new Date())));
     for (const orderId of orderIds) await refundOrder(h.app, { orderId, idempotencyKey: `race-full-${orderId}` });
-    const reversers = [new TransferReversalWorker(client, settings), new TransferReversalWorker(client, settings)];
+    const reversers = [new TransferReversalWorker(payments, settings), new TransferReversalWorker(payments, settings)];
     await Promise.all(reversers.map((worker) => worker.runOnce(h.app.orm.em.fork(), new Date())));
 
     const rows = await h.app.orm.em.fork().find(SellerTransfer, { orderId: { $in: orderIds } });

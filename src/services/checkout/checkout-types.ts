@@ -5,9 +5,9 @@ import type { DigitalLine } from '../licenses/issue-licenses';
 import type { WrittenOrder } from '../orders/order-rows';
 import type { PricingResult } from '../pricing/pricing-engine';
 import type { CheckoutCart } from './checkout-cart';
-import type { SagaStep } from '../saga/saga-types';
+import type { SagaFaults, SagaStep } from '../saga/saga-types';
 import type { Clock } from '../shared/clock';
-import type { PaymentAttempt, PaymentGateway } from '../payments/payment-gateway';
+import type { CheckoutPayments, PaymentAttempt } from '../payments/payment-port';
 
 export const CHECKOUT_SAGA_KIND = 'confirm-checkout';
 export const CHECKOUT_IDEMPOTENCY_SCOPE = 'checkout';
@@ -15,7 +15,13 @@ export const CHECKOUT_IDEMPOTENCY_SCOPE = 'checkout';
 export interface CheckoutDeps {
   config: Config;
   clock: Clock;
-  paymentGateway: PaymentGateway;
+  payments: CheckoutPayments;
+}
+
+/** How the saga runs its steps; tests inject faults and a short step deadline. */
+export interface ConfirmCheckoutOptions {
+  faults?: SagaFaults;
+  stepTimeoutMs?: number;
 }
 
 export interface CheckoutActor {

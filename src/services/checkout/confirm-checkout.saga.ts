@@ -2,15 +2,14 @@ import type { EntityManager } from '../../db/orm';
 import { newId } from '../../entities/columns';
 import { Order, OrderStatus, Payment, PaymentStatus, SagaExecution, SagaStatus } from '../../entities';
 import type { AppDeps } from '../app-deps';
-import { paymentGatewayFrom } from '../payments/payment-gateway';
+import { NO_PROVIDER, type CheckoutPayments } from '../payments/payment-port';
 import type { OrderFields, OrderLineFields, PaymentFields, WrittenOrder } from '../orders/order-rows';
-import { planPaymentRecovery } from '../payments/webhooks/payment-recovery';
+import { planPaymentRecovery } from './recovery/payment-recovery';
 import { SagaRunner, type SagaRunResult } from '../saga/saga-runner';
 import { SagaLeftForRecovery } from '../saga/saga-types';
 import { cartRef, logger } from '../shared/logger';
 import { annotateLogContext } from '../../observability/log-context';
 import { checkoutConfirmDuration, checkoutOutcomes } from '../../observability/metrics';
-import type { SagaFaults } from '../saga/saga-types';
 import { ErrorCode } from '../shared/error-code';
 import { isId } from '../shared/ids';
 import { fail, success, type Outcome } from '../shared/outcome';
@@ -24,6 +23,7 @@ import {
   type CheckoutShape,
   type PaymentOutput,
   type ConfirmCheckoutCommand,
+  type ConfirmCheckoutOptions,
 } from './checkout-types';
 import { afterCheckoutRollback, announceCompensation } from './checkout-events';
 import { refuseBeforeCheckout } from './confirm-admission';
@@ -48,11 +48,6 @@ export interface CheckoutConfirmation {
   replayed: boolean;
 }
 
-export interface ConfirmCheckoutOptions {
-  faults?: SagaFaults;
-  stepTimeoutMs?: number;
-}
-
 
 /**
  * The confirmCheckout saga: runs the steps, answers replays, and decides how a
@@ -73,13 +68,9 @@ export class ConfirmCheckoutSaga {
     });
   }
 
-  /** Built from the app's dependencies; tests inject faults and a step deadline through extensions. */
-  static fromApp(app: Pick<AppDeps, 'config' | 'clock' | 'extensions'>): ConfirmCheckoutSaga {
-    const ext = app.extensions;
-    return new ConfirmCheckoutSaga(
-      { config: app.config, clock: app.clock, paymentGateway: paymentGatewayFrom(ext) },
-      { faults: ext.checkoutFaults as SagaFaults | undefined, stepTimeoutMs: ext.sagaStepTimeoutMs as number | undefined },
-    );
+  /** Built from the app's dependencies: its payment provider (or none) and the step options the app was started with. */
+  static fromApp(app: Pick<AppDeps, 'config' | 'clock' | 'checkout'> & { payments: CheckoutPayments | null }): ConfirmCheckoutSaga {
+    return new ConfirmCheckoutSaga({ config: app.config, clock: app.clock, payments: app.payments ?? NO_PROVIDER }, app.checkout);
   }
 
   /**
@@ -183,12 +174,12 @@ export class ConfirmCheckoutSaga {
       const outcome = await this.runner.resume(em, row);
       return outcome.ok ? 'completed' : 'compensated';
     }
-    const plan = await planPaymentRecovery(this.deps.paymentGateway, input.orderId);
+    const plan = await planPaymentRecovery(this.deps.payments, input.orderId);
     if (plan.action === 'compensate') {
       await this.runner.compensate(em, row.id, `recovered after a crash during payment: ${plan.reason}`);
       return 'compensated';
     }
-    const resumed = new ConfirmCheckoutSaga({ ...this.deps, paymentGateway: plan.gateway }, { ...this.options, faults: undefined });
+    const resumed = new ConfirmCheckoutSaga({ ...this.deps, payments: plan.payments }, { ...this.options, faults: undefined });
     const outcome = await resumed.runner.resume(em, row);
     return outcome.ok ? 'completed' : 'compensated';
   }

@@ -4,7 +4,7 @@ import { SagaExecution, SagaStatus } from '../../entities';
 import type { AppDeps } from '../app-deps';
 import { CHECKOUT_STEPS } from '../checkout/confirm-checkout.saga';
 import { CREATE_ORDER_STEP } from '../checkout/steps/create-order.step';
-import { PaymentOutcomeUnknown } from '../payments/payment-gateway';
+import { PaymentOutcomeUnknown } from '../payments/payment-port';
 import { ErrorCode } from '../shared/error-code';
 import { isId } from '../shared/ids';
 import { fail, success, type Outcome } from '../shared/outcome';
@@ -19,7 +19,7 @@ export interface SagaFilter {
 
 /** Operators' view of checkout sagas: list them, and end one now as the recovery worker would. */
 export class SagaOperationsService {
-  constructor(private readonly em: EntityManager, private readonly deps: Pick<AppDeps, 'config' | 'clock' | 'extensions'>) {}
+  constructor(private readonly em: EntityManager, private readonly deps: Pick<AppDeps, 'config' | 'clock' | 'payments' | 'checkout'>) {}
 
   list(filter: SagaFilter, page: AdminPageRequest): Promise<Outcome<AdminPage<SagaExecution>>> {
     const stale = { status: { $in: [...UNFINISHED] }, updatedAt: { $lt: this.stuckBefore() } };

@@ -1,10 +1,10 @@
-import type { Config } from '../../config';
 import type { EntityManager } from '../../db/orm';
 import { Order, OrderStatus, Payment, PaymentLink, PaymentLinkStatus, PaymentMethodKind } from '../../entities';
 import { cancelOrderAndRestore, newOrderNumber } from '../orders/order-lifecycle';
 import { recordEvent } from '../outbox/outbox';
-import { PaymentFailure, PaymentOutcomeUnknown, type PaymentGateway } from '../payments/payment-gateway';
-import type { Clock } from '../shared/clock';
+import type { AppDeps } from '../app-deps';
+import { providerKeys } from '../payments/idempotency-keys';
+import { PaymentFailure, PaymentOutcomeUnknown, type PaymentPort } from '../payments/payment-port';
 import { logger } from '../shared/logger';
 import { writeLock } from '../shared/transactions';
 
@@ -29,17 +29,8 @@ export type ClickAnswer =
   | { kind: 'not-found' }
   | { kind: 'unavailable' };
 
-/** The gateway capabilities a click needs. */
-export interface LinkCheckoutGateway extends PaymentGateway {
-  expireHostedCheckout?(sessionId: string, idempotencyKey: string): Promise<unknown>;
-}
-
-export interface PaymentLinkClickDeps {
-  em: EntityManager;
-  gateway: LinkCheckoutGateway;
-  config: Pick<Config, 'paymentLinkStaleAfterMs' | 'checkoutSessionTtlMs'>;
-  clock: Clock;
-}
+/** A click needs a provider: without one the link answers `unavailable` before any service runs. */
+export type PaymentLinkClickDeps = Pick<AppDeps, 'config' | 'clock'> & { payments: Pick<PaymentPort, 'startPayment' | 'expireHostedCheckout'> };
 
 interface Claimed {
   order: Pick<Order, 'id' | 'number' | 'email' | 'amountDue' | 'currency'>;
@@ -53,7 +44,10 @@ const SESSION_ATTEMPTS = 6;
 const SESSION_RETRY_DELAY_MS = 150;
 
 export class PaymentLinkClickService {
-  constructor(private readonly deps: PaymentLinkClickDeps) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly deps: PaymentLinkClickDeps,
+  ) {}
 
   async click(token: string): Promise<ClickAnswer> {
     const claimed = await this.claim(token);
@@ -67,7 +61,7 @@ export class PaymentLinkClickService {
   /** One short transaction with the link row locked: reuse, replace or create the pending order. */
   private claim(token: string): Promise<Claimed | ClickAnswer> {
     const now = this.deps.clock.now();
-    return this.deps.em.fork().transactional(async (raw) => {
+    return this.em.fork().transactional(async (raw) => {
       const tx = raw as EntityManager;
       const link = await tx.findOne(PaymentLink, { token }, writeLock(tx));
       if (!link) return { kind: 'not-found' } as const;
@@ -113,9 +107,9 @@ export class PaymentLinkClickService {
 
   /** Best effort: an unexpired stale session that still gets paid is refunded by the payment webhook. */
   private async expireStaleSession(sessionId: string): Promise<void> {
-    if (!sessionId.startsWith('cs_') || !this.deps.gateway.expireHostedCheckout) return;
+    if (!sessionId.startsWith('cs_')) return;
     try {
-      await this.deps.gateway.expireHostedCheckout(sessionId, `expire:${sessionId}`);
+      await this.deps.payments.expireHostedCheckout(sessionId, providerKeys.expireSession(sessionId));
     } catch (error) {
       logger.warn('payment_link.stale_session_not_expired', { sessionId, error });
     }
@@ -129,9 +123,9 @@ export class PaymentLinkClickService {
   private async openSession({ order, payment }: Claimed): Promise<string | null> {
     for (let attempt = 1; attempt <= SESSION_ATTEMPTS; attempt++) {
       try {
-        const session = await this.deps.gateway.startPayment({
+        const session = await this.deps.payments.startPayment({
           orderId: order.id,
-          idempotencyKey: order.id,
+          idempotencyKey: providerKeys.payment(order.id),
           kind: PaymentMethodKind.HOSTED_CHECKOUT,
           amount: order.amountDue,
           currency: order.currency,
@@ -141,7 +135,7 @@ export class PaymentLinkClickService {
           orderNumber: order.number,
           sessionExpiresAt: payment.expiresAt,
         });
-        const em = this.deps.em.fork();
+        const em = this.em.fork();
         await em.nativeUpdate(Payment, { id: payment.id, providerReference: null }, { providerReference: session.providerReference, checkoutUrl: session.checkoutUrl });
         const stored = await em.findOneOrFail(Payment, { id: payment.id });
         return stored.checkoutUrl;

@@ -1,7 +1,7 @@
 import type { EntityManager } from '../../db/orm';
 import { Order, SellerTransfer, TransferStatus } from '../../entities';
 import { recordEvent } from '../outbox/outbox';
-import { classifyStripeError } from '../payments/stripe/stripe-errors';
+import type { ProviderPayoutAnswer } from '../payments/payment-port';
 import { transition } from '../state/transition';
 import { writeLock } from '../shared/transactions';
 import { byCreatedAtThenId, claimWithLease, sqlTime } from '../workers/batch-sql';
@@ -111,20 +111,19 @@ export interface TransferRetrySettings {
 }
 
 /**
- * After a transfer's Stripe call threw: a refusal gives up for good
+ * After a transfer's provider call failed: a refusal gives up for good
  * (PERMANENTLY_FAILED + operator event); anything else is one more backed-off
  * retry, or gives up once the budget is spent.
  */
 export async function recordFailedCall(
   em: EntityManager,
   call: Pick<FailedAttempt, 'transfer' | 'from' | 'giveUpEvent' | 'now'>,
-  error: unknown,
+  failure: Extract<ProviderPayoutAnswer, { kind: 'refused' | 'retry' }>,
   settings: TransferRetrySettings,
 ): Promise<void> {
-  const classification = classifyStripeError(error);
   const attempt: FailedAttempt = {
-    ...call, error: classification.message, maxRetries: settings.maxRetries, backoff: { baseMs: settings.backoffBaseMs, maxMs: settings.backoffMaxMs },
+    ...call, error: failure.reason, maxRetries: settings.maxRetries, backoff: { baseMs: settings.backoffBaseMs, maxMs: settings.backoffMaxMs },
   };
-  if (classification.kind === 'terminal') await withOrderLocked(em, call.transfer.orderId, (tx) => failPermanently(tx, attempt));
+  if (failure.kind === 'refused') await withOrderLocked(em, call.transfer.orderId, (tx) => failPermanently(tx, attempt));
   else await recordFailedAttempt(em, attempt);
 }

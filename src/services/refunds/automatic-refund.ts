@@ -1,10 +1,7 @@
 import type { EntityManager } from '../../db/orm';
 import { Order, Refund, RefundStatus } from '../../entities';
-import type { ProviderRefundAnswer } from './refund-provider';
+import type { ProviderRefundAnswer } from '../payments/payment-port';
 import { settleRefund } from './refund-settlement';
-
-/** The Stripe idempotency key of an automatic refund, and the key it is booked under. */
-export const autoRefundKey = (orderId: string): string => `auto-refund:${orderId}`;
 
 export interface AutomaticRefundRecord {
   orderId: string;

@@ -2,7 +2,10 @@ import type { EntityManager } from '../../db/orm';
 import { Payment, Refund, RefundStatus } from '../../entities';
 import { logger } from '../shared/logger';
 import { isCardKind } from './refund-policy';
-import type { ProviderRefundAnswer, RefundProvider } from './refund-provider';
+import type { PaymentPort, ProviderRefundAnswer } from '../payments/payment-port';
+
+/** The refund calls of the payment port. */
+export type RefundProvider = Pick<PaymentPort, 'refund' | 'lookUpRefund'>;
 import { settleRefund } from './refund-settlement';
 
 /** The PaymentIntent behind an order's card payment that took money, if any. */

@@ -10,7 +10,7 @@ import { transactionalOutcome, writeLock } from '../shared/transactions';
 import { dispatchProviderRefund } from './refund-dispatch';
 import { checkRefundLines, refundLinesShapeFailure } from './refund-lines';
 import { refundableBalance, splitRefund } from './refund-policy';
-import type { RefundProvider } from './refund-provider';
+import type { RefundProvider } from './refund-dispatch';
 import { settleRefund } from './refund-settlement';
 
 export interface RefundOrderCommand {

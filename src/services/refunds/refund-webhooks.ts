@@ -1,21 +1,21 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import type Stripe from 'stripe';
 import type { EntityManager } from '../../db/orm';
 import { Payment, ProcessedWebhookEvent, Refund, RefundStatus } from '../../entities';
 import type { Clock } from '../shared/clock';
 import { isId } from '../shared/ids';
-import { applyProviderAnswerIn, askProviderToRefund } from './refund-dispatch';
-import { answerFromStripeRefund, StripeRefundProvider, type ProviderRefundAnswer } from './refund-provider';
+import type { ProviderEvent, ProviderRefundAnswer } from '../payments/payment-port';
+import { applyProviderAnswerIn, askProviderToRefund, type RefundProvider } from './refund-dispatch';
 
 /** Refund events settle refunds; the payment webhook dispatcher hands them here. */
 export const REFUND_EVENTS: ReadonlySet<string> = new Set(['refund.created', 'refund.updated', 'refund.failed', 'charge.refunded']);
 
-export const isRefundEvent = (event: Stripe.Event): boolean => REFUND_EVENTS.has(event.type);
+type RefundSubject = Extract<ProviderEvent['subject'], { kind: 'refund' }>;
+type ChargeRefundedSubject = Extract<ProviderEvent['subject'], { kind: 'charge-refunded' }>;
 
 export interface RefundWebhookDeps {
   em: EntityManager;
   clock: Clock;
-  stripe: Stripe;
+  payments: RefundProvider;
 }
 
 export type RefundWebhookAnswer =
@@ -23,16 +23,15 @@ export type RefundWebhookAnswer =
   /** Stripe could not say what became of a refund: nothing is recorded, so Stripe's redelivery asks again. */
   | { status: 503; outcome: 'retry-later'; detail: string };
 
-async function recordEventId(tx: EntityManager, event: Stripe.Event, now: Date): Promise<void> {
+async function recordEventId(tx: EntityManager, event: ProviderEvent, now: Date): Promise<void> {
   await tx.insert(ProcessedWebhookEvent, { id: event.id, type: event.type, processedAt: now });
 }
 
-/** Our refund behind a Stripe refund: by the id Stripe gave it, else by the refund id we put in its metadata. */
-async function findOurRefund(em: EntityManager, stripeRefund: Stripe.Refund): Promise<Refund | null> {
-  const byProviderId = await em.findOne(Refund, { providerRefundId: stripeRefund.id });
+/** Our refund behind a provider's refund: by the id the provider gave it, else by the refund id we put in its metadata. */
+async function findOurRefund(em: EntityManager, subject: RefundSubject): Promise<Refund | null> {
+  const byProviderId = await em.findOne(Refund, { providerRefundId: subject.providerRefundId });
   if (byProviderId) return byProviderId;
-  const refundId = stripeRefund.metadata?.refund_id;
-  return isId(refundId) ? em.findOne(Refund, { id: refundId }) : null;
+  return isId(subject.refundId) ? em.findOne(Refund, { id: subject.refundId }) : null;
 }
 
 /**
@@ -40,10 +39,9 @@ async function findOurRefund(em: EntityManager, stripeRefund: Stripe.Refund): Pr
  * status settles ours, in the same transaction as the event id (so a
  * redelivery has no second effect); `pending` only records Stripe's id.
  */
-async function applyRefundObject(deps: RefundWebhookDeps, event: Stripe.Event): Promise<RefundWebhookAnswer> {
-  const stripeRefund = event.data.object as Stripe.Refund;
-  const ours = await findOurRefund(deps.em.fork(), stripeRefund);
-  const answer = answerFromStripeRefund(stripeRefund);
+async function applyRefundObject(deps: RefundWebhookDeps, event: ProviderEvent, subject: RefundSubject): Promise<RefundWebhookAnswer> {
+  const ours = await findOurRefund(deps.em.fork(), subject);
+  const { answer } = subject;
   const now = deps.clock.now();
   const applied = await deps.em.fork().transactional(async (raw) => {
     const tx = raw as EntityManager;
@@ -63,18 +61,16 @@ async function applyRefundObject(deps: RefundWebhookDeps, event: Stripe.Event): 
  * Stripe cannot answer for one of them, nothing is recorded and the delivery
  * is refused with 503: Stripe redelivers and the same keys are asked again.
  */
-async function recheckChargeRefunds(deps: RefundWebhookDeps, event: Stripe.Event): Promise<RefundWebhookAnswer> {
-  const charge = event.data.object as Stripe.Charge;
-  const intentId = typeof charge.payment_intent === 'string' ? charge.payment_intent : charge.payment_intent?.id;
+async function recheckChargeRefunds(deps: RefundWebhookDeps, event: ProviderEvent, subject: ChargeRefundedSubject): Promise<RefundWebhookAnswer> {
+  const intentId = subject.paymentIntentId;
   const em = deps.em.fork();
   const payment = intentId ? await em.findOne(Payment, { $or: [{ providerPaymentIntentId: intentId }, { providerReference: intentId }] }) : null;
   const unanswered = payment
     ? await em.find(Refund, { orderId: payment.orderId, status: RefundStatus.PENDING, providerRefundId: null, providerAmount: { $gt: 0 } })
     : [];
-  const provider = new StripeRefundProvider(deps.stripe);
   const answers: { refundId: string; answer: ProviderRefundAnswer }[] = [];
   for (const refund of unanswered) {
-    const answer = await askProviderToRefund(em, provider, refund.id);
+    const answer = await askProviderToRefund(em, deps.payments, refund.id);
     if (answer?.kind === 'unknown') return { status: 503, outcome: 'retry-later', detail: `Stripe could not say what became of refund ${refund.id}` };
     if (answer) answers.push({ refundId: refund.id, answer });
   }
@@ -90,10 +86,10 @@ async function recheckChargeRefunds(deps: RefundWebhookDeps, event: Stripe.Event
 }
 
 /** Applies one verified refund event (the caller verified its signature). */
-export async function handleRefundEvent(deps: RefundWebhookDeps, event: Stripe.Event): Promise<RefundWebhookAnswer> {
+export async function handleRefundEvent(deps: RefundWebhookDeps, event: ProviderEvent, subject: RefundSubject | ChargeRefundedSubject): Promise<RefundWebhookAnswer> {
   if (await deps.em.fork().findOne(ProcessedWebhookEvent, { id: event.id })) return { status: 200, outcome: 'duplicate' };
   try {
-    return event.type === 'charge.refunded' ? await recheckChargeRefunds(deps, event) : await applyRefundObject(deps, event);
+    return subject.kind === 'charge-refunded' ? await recheckChargeRefunds(deps, event, subject) : await applyRefundObject(deps, event, subject);
   } catch (error) {
     if (error instanceof UniqueConstraintViolationException) return { status: 200, outcome: 'duplicate' };
     throw error;

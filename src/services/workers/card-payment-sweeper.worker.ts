@@ -1,12 +1,10 @@
 import type { EntityManager } from '../../db/orm';
 import { PaymentMethodKind, PaymentStatus } from '../../entities';
 import type { AppDeps } from '../app-deps';
-import type { StripeGateway } from '../payments/stripe/stripe-gateway';
+import type { PaymentPort } from '../payments/payment-port';
+import { providerKeys } from '../payments/idempotency-keys';
 import { stalePaymentWorker, sweepStalePayments, type StalePaymentSweep } from './stale-payment-sweeper';
 import type { Worker } from './worker-runner';
-
-/** Stripe key of the cancel of an abandoned card payment: one per order. */
-export const abandonedCardKey = (orderId: string): string => `abandon-card:${orderId}`;
 
 /**
  * Ends card payments left waiting for 3-D Secure past CARD_ACTION_TIMEOUT.
@@ -22,13 +20,13 @@ export const CARD_ACTION_SWEEP: StalePaymentSweep = {
   kind: PaymentMethodKind.CARD,
   status: PaymentStatus.REQUIRES_ACTION,
   windowMs: (config) => config.cardActionTimeoutMs,
-  endAtProvider: (gateway, payment) => gateway.abandonCardPayment(payment.providerReference!, abandonedCardKey(payment.orderId)),
+  endAtProvider: (payments, payment) => payments.abandonCardPayment(payment.providerReference!, providerKeys.abandonedCard(payment.orderId)),
 };
 
-export function sweepStaleCardPayments(em: EntityManager, gateway: StripeGateway, deps: Pick<AppDeps, 'clock' | 'config'>, now: Date): Promise<number> {
-  return sweepStalePayments(em, gateway, deps, now, CARD_ACTION_SWEEP);
+export function sweepStaleCardPayments(em: EntityManager, payments: PaymentPort, deps: Pick<AppDeps, 'clock' | 'config'>, now: Date): Promise<number> {
+  return sweepStalePayments(em, payments, deps, now, CARD_ACTION_SWEEP);
 }
 
-export function createCardPaymentSweeper(deps: Pick<AppDeps, 'clock' | 'config' | 'extensions'>): Worker | null {
+export function createCardPaymentSweeper(deps: Pick<AppDeps, 'clock' | 'config' | 'payments'>): Worker | null {
   return stalePaymentWorker(deps, CARD_ACTION_SWEEP);
 }

@@ -1,7 +1,8 @@
 import type { EntityManager } from '../../db/orm';
 import { PaymentMethodKind, PaymentStatus } from '../../entities';
 import type { AppDeps } from '../app-deps';
-import type { StripeGateway } from '../payments/stripe/stripe-gateway';
+import type { PaymentPort } from '../payments/payment-port';
+import { providerKeys } from '../payments/idempotency-keys';
 import { stalePaymentWorker, sweepStalePayments, type StalePaymentSweep } from './stale-payment-sweeper';
 import type { Worker } from './worker-runner';
 
@@ -17,13 +18,13 @@ export const HOSTED_CHECKOUT_SWEEP: StalePaymentSweep = {
   kind: PaymentMethodKind.HOSTED_CHECKOUT,
   status: PaymentStatus.PENDING,
   windowMs: (config) => config.checkoutSessionTtlMs,
-  endAtProvider: (gateway, payment) => gateway.expireHostedCheckout(payment.providerReference!, `expire:${payment.providerReference}`),
+  endAtProvider: (payments, payment) => payments.expireHostedCheckout(payment.providerReference!, providerKeys.expireSession(payment.providerReference!)),
 };
 
-export function sweepLapsedHostedCheckouts(em: EntityManager, gateway: StripeGateway, deps: Pick<AppDeps, 'clock' | 'config'>, now: Date): Promise<number> {
-  return sweepStalePayments(em, gateway, deps, now, HOSTED_CHECKOUT_SWEEP);
+export function sweepLapsedHostedCheckouts(em: EntityManager, payments: PaymentPort, deps: Pick<AppDeps, 'clock' | 'config'>, now: Date): Promise<number> {
+  return sweepStalePayments(em, payments, deps, now, HOSTED_CHECKOUT_SWEEP);
 }
 
-export function createHostedCheckoutSweeper(deps: Pick<AppDeps, 'clock' | 'config' | 'extensions'>): Worker | null {
+export function createHostedCheckoutSweeper(deps: Pick<AppDeps, 'clock' | 'config' | 'payments'>): Worker | null {
   return stalePaymentWorker(deps, HOSTED_CHECKOUT_SWEEP);
 }

@@ -8,9 +8,9 @@ import { createCartCleanupWorker } from './cart-cleanup.worker';
 import { createSagaRecoveryWorker } from './saga-recovery.worker';
 import { sqlTime } from './batch-sql';
 import type { Worker } from './worker-runner';
-import { pendingRefundsWorker } from '../refunds/pending-refunds.worker';
-import { sellerTransferWorkers } from '../payouts/seller-transfer.worker';
-import { transferReversalWorker } from '../payouts/transfer-reversal.worker';
+import { pendingRefundsWorker } from './pending-refunds.worker';
+import { sellerTransferWorkers } from './seller-transfer.worker';
+import { transferReversalWorker } from './transfer-reversal.worker';
 
 export { WorkerRunner, type Worker } from './worker-runner';
 

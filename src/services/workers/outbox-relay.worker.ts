@@ -1,7 +1,6 @@
 import type { EntityManager } from '../../db/orm';
 import type { AppDeps } from '../app-deps';
 import { OutboxRelay, outboxDueCheck, type OutboxRelayOptions } from '../outbox/outbox-relay';
-import { resolveOutboxSink } from '../outbox/sinks';
 import { logger } from '../shared/logger';
 import type { Worker } from './worker-runner';
 
@@ -9,7 +8,7 @@ export const OUTBOX_RELAY_WORKER = 'outbox-relay';
 
 /** The relay as a polled worker, publishing to the configured (or injected) sink. */
 export function outboxRelayWorker(deps: AppDeps, options: OutboxRelayOptions = {}): Worker {
-  const relay = new OutboxRelay(resolveOutboxSink(deps), { maxAttempts: deps.config.outboxMaxAttempts, ...options });
+  const relay = new OutboxRelay(deps.outbox, { maxAttempts: deps.config.outboxMaxAttempts, ...options });
   return {
     name: OUTBOX_RELAY_WORKER,
     intervalMs: deps.config.workerPollIntervalMs,

@@ -2,7 +2,6 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '../../db/orm';
 import { isPostgres } from '../../db/orm';
 import { SagaExecution, SagaStatus } from '../../entities';
-import type { AppDeps } from '../app-deps';
 import { CHECKOUT_SAGA_KIND } from '../checkout/checkout-types';
 import { ConfirmCheckoutSaga } from '../checkout/confirm-checkout.saga';
 import { logger } from '../shared/logger';
@@ -15,7 +14,7 @@ const BATCH = 20;
 /** Sagas whose process may have died mid-way: what recovery takes once they are past the grace period. */
 export const UNFINISHED: readonly SagaStatus[] = [SagaStatus.RUNNING, SagaStatus.COMPENSATING];
 
-type RecoveryDeps = Pick<AppDeps, 'config' | 'clock' | 'extensions'>;
+type RecoveryDeps = Parameters<typeof ConfirmCheckoutSaga.fromApp>[0];
 
 /**
  * Claims sagas left RUNNING or COMPENSATING for longer than the grace period
@@ -41,7 +40,7 @@ async function claimStaleSagas(em: EntityManager, now: Date, graceMs: number, on
 
 /** The saga recovery drives: the app's, without any test faults. */
 function recoverySaga(deps: RecoveryDeps): ConfirmCheckoutSaga {
-  return ConfirmCheckoutSaga.fromApp({ ...deps, extensions: { ...deps.extensions, checkoutFaults: undefined } });
+  return ConfirmCheckoutSaga.fromApp({ ...deps, checkout: { ...deps.checkout, faults: undefined } });
 }
 
 const orderIdOf = (row: SagaExecution): string | undefined => (row.data as { input?: { orderId?: string } } | null)?.input?.orderId;

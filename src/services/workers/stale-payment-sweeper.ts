@@ -2,10 +2,9 @@ import type { Config } from '../../config';
 import type { EntityManager } from '../../db/orm';
 import { Order, OrderStatus, Payment, type PaymentMethodKind, type PaymentStatus } from '../../entities';
 import type { AppDeps } from '../app-deps';
-import type { ProviderPayment } from '../payments/payment-gateway';
-import { stripeGatewayFrom } from '../payments/stripe/stripe-extensions';
-import type { StripeGateway } from '../payments/stripe/stripe-gateway';
-import { settleOrderPayment } from '../payments/webhooks/settle-order-payment';
+import type { ProviderPayment } from '../payments/payment-port';
+import type { PaymentPort } from '../payments/payment-port';
+import { settleOrderPayment } from '../payments/settlement/settle-order-payment';
 import { logger } from '../shared/logger';
 import { sqlTime } from './batch-sql';
 import type { DueCheck } from './due-check';
@@ -27,7 +26,7 @@ export interface StalePaymentSweep {
   /** How long a payment may wait when its row stores no expiry of its own. */
   windowMs(config: Config): number;
   /** Ends the payment at Stripe if it is still open (stable key) and answers what Stripe holds afterwards. */
-  endAtProvider(gateway: StripeGateway, payment: Payment): Promise<ProviderPayment>;
+  endAtProvider(payments: PaymentPort, payment: Payment): Promise<ProviderPayment>;
 }
 
 type SweepDeps = Pick<AppDeps, 'clock' | 'config'>;
@@ -61,19 +60,19 @@ function lapsedPaymentCheck(em: EntityManager, sweep: StalePaymentSweep, now: Da
 }
 
 /**
- * One round: every lapsed payment is ended at Stripe, then its order settled on
- * Stripe's answer — cancelled with voucher, stock and credit given back, or
+ * One round: every lapsed payment is ended at the provider, then its order settled on
+ * the provider's answer — cancelled with voucher, stock and credit given back, or
  * placed if the buyer paid at the last moment. A failure is logged and the
  * payment is tried again next round. Returns how many orders it ended.
  */
-export async function sweepStalePayments(em: EntityManager, gateway: StripeGateway, deps: SweepDeps, now: Date, sweep: StalePaymentSweep): Promise<number> {
-  const payments = await lapsedPayments(em, sweep, now, sweep.windowMs(deps.config));
+export async function sweepStalePayments(em: EntityManager, payments: PaymentPort, deps: SweepDeps, now: Date, sweep: StalePaymentSweep): Promise<number> {
+  const lapsed = await lapsedPayments(em, sweep, now, sweep.windowMs(deps.config));
   let settled = 0;
-  for (const payment of payments) {
+  for (const payment of lapsed) {
     const context = { orderId: payment.orderId, providerReference: payment.providerReference };
     try {
-      const truth = await sweep.endAtProvider(gateway, payment);
-      const result = await settleOrderPayment({ em, clock: deps.clock, gateway }, payment.orderId, truth);
+      const truth = await sweep.endAtProvider(payments, payment);
+      const result = await settleOrderPayment({ em, clock: deps.clock, payments }, payment.orderId, truth);
       logger.info(`${sweep.name}.swept`, { ...context, result: result.kind });
       if (result.kind !== 'no-change') settled++;
     } catch (error) {
@@ -83,14 +82,14 @@ export async function sweepStalePayments(em: EntityManager, gateway: StripeGatew
   return settled;
 }
 
-/** The sweep as a polled worker, or null when Stripe is not configured (no such payment can exist). */
-export function stalePaymentWorker(deps: Pick<AppDeps, 'clock' | 'config' | 'extensions'>, sweep: StalePaymentSweep): Worker | null {
-  const gateway = stripeGatewayFrom(deps.extensions);
-  if (!gateway) return null;
+/** The sweep as a polled worker, or null when no payment provider is configured (no such payment can exist). */
+export function stalePaymentWorker(deps: Pick<AppDeps, 'clock' | 'config' | 'payments'>, sweep: StalePaymentSweep): Worker | null {
+  const { payments } = deps;
+  if (!payments) return null;
   return {
     name: sweep.name,
     intervalMs: Math.max(deps.config.workerPollIntervalMs, 5_000),
     due: (em, now) => lapsedPaymentCheck(em, sweep, now, sweep.windowMs(deps.config)),
-    runOnce: (em, now) => sweepStalePayments(em, gateway, deps, now, sweep),
+    runOnce: (em, now) => sweepStalePayments(em, payments, deps, now, sweep),
   };
 }

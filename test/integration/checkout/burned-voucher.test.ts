@@ -15,7 +15,7 @@ const TIMES_REDEEMED = `query($code: String!) { voucher(code: $code) { timesRede
  */
 describe('a failed checkout never burns a voucher', () => {
   const faults: SagaFaults = {};
-  const getApp = useCheckoutApp({}, { extensions: { checkoutFaults: faults } });
+  const getApp = useCheckoutApp({}, { checkout: { faults } });
   beforeEach(() => {
     faults.beforeStep = undefined;
   });

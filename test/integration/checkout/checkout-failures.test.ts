@@ -7,7 +7,7 @@ import { FailureSignal, userFailure } from '../../../src/services/shared/outcome
 import { systemClock } from '../../../src/services/shared/clock';
 import { recoverStaleSagas } from '../../../src/services/workers/saga-recovery.worker';
 import { PaymentMethodKind } from '../../../src/entities';
-import type { PaymentGateway } from '../../../src/services/payments/payment-gateway';
+import type { CheckoutPayments } from '../../../src/services/payments/payment-port';
 import { cancelOrder } from '../../../src/services/orders/order-lifecycle';
 import { buildVoucher } from '../../factories/catalog.factory';
 import { availableUnits, buildReadyCart, directSaga, buildCustomer, grantTestCredit, useCheckoutApp, versionKeyOf } from '../../factories/checkout.factory';
@@ -85,12 +85,12 @@ describe('confirmCheckout under failure', () => {
     const arranged = await arrange();
     const lookups: string[] = [];
     // The port's contract, not the SDK: a provider that takes the call and never answers, and holds no payment when asked.
-    const silent: PaymentGateway = {
+    const silent: CheckoutPayments = {
       startPayment: () => new Promise<never>(() => undefined),
       cancelPayment: async () => undefined,
       lookupPayment: async (orderId) => { lookups.push(orderId); return null; },
     };
-    const saga = directSaga(getApp(), { stepTimeoutMs: 150 }, { paymentGateway: silent });
+    const saga = directSaga(getApp(), { stepTimeoutMs: 150 }, { payments: silent });
 
     const outcome = await saga.confirm(em(), { ...arranged.command, paymentMethod: PaymentMethodKind.CARD, stripePaymentMethodId: 'pm_card_visa' }, arranged.actor);
 
@@ -98,7 +98,7 @@ describe('confirmCheckout under failure', () => {
     const pending = await em().findOneOrFail(Order, { cartId: arranged.ready.cart.id });
     expect(pending.status).toBe(OrderStatus.PENDING_PAYMENT);
     const later = new Date(Date.now() + getApp().config.sagaRecoveryGraceMs + 1_000);
-    expect(await recoverStaleSagas(getApp().orm.em.fork(), { config: getApp().config, clock: systemClock, extensions: { paymentGateway: silent } }, later)).toBe(1);
+    expect(await recoverStaleSagas(getApp().orm.em.fork(), { config: getApp().config, clock: systemClock, payments: silent, checkout: {} }, later)).toBe(1);
     expect(lookups).toEqual([pending.id]);
     await expectNothingMoved(arranged);
   });
@@ -112,7 +112,7 @@ describe('confirmCheckout under failure', () => {
 
   const recoverAfterGrace = () => {
     const later = new Date(Date.now() + getApp().config.sagaRecoveryGraceMs + 1_000);
-    return recoverStaleSagas(getApp().orm.em.fork(), { config: getApp().config, clock: systemClock, extensions: {} }, later);
+    return recoverStaleSagas(getApp().orm.em.fork(), { config: getApp().config, clock: systemClock, payments: null, checkout: {} }, later);
   };
 
   const boundaries = STEP_IDS.slice(1).map((next, index) => [STEP_IDS[index], next] as const);

@@ -14,7 +14,7 @@ describe('confirmCheckout price guard', () => {
   /** The gateway's clock, moved forward by tests so a preview can age without sleeping. */
   const clock: Clock & { offsetMs: number } = { offsetMs: 0, now: () => new Date(Date.now() + clock.offsetMs) };
   const faults: SagaFaults = {};
-  const getApp = useCheckoutApp({ PRICE_DRIFT_BPS: '500', PRICE_STALE_AFTER: '10m', RESERVATION_TTL: '15m' }, { clock, extensions: { checkoutFaults: faults } });
+  const getApp = useCheckoutApp({ PRICE_DRIFT_BPS: '500', PRICE_STALE_AFTER: '10m', RESERVATION_TTL: '15m' }, { clock, checkout: { faults } });
   beforeEach(() => {
     clock.offsetMs = 0;
     faults.beforeStep = undefined;

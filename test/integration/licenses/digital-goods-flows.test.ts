@@ -1,7 +1,6 @@
 import { LicenseStatus, Order, OrderStatus, SellerTransfer, TransferStatus } from '../../../src/entities';
-import { stripeClientFrom } from '../../../src/services/payments/stripe/stripe-extensions';
-import { SellerTransferWorker } from '../../../src/services/payouts/seller-transfer.worker';
-import { TransferReversalWorker } from '../../../src/services/payouts/transfer-reversal.worker';
+import { SellerTransferWorker } from '../../../src/services/workers/seller-transfer.worker';
+import { TransferReversalWorker } from '../../../src/services/workers/transfer-reversal.worker';
 import { SimulatedCrash } from '../../../src/services/saga/saga-types';
 import { recoverStaleSagas } from '../../../src/services/workers/saga-recovery.worker';
 import { buildDigitalVariant, buildProduct, buildSeller } from '../../factories/catalog.factory';
@@ -20,8 +19,8 @@ describe('digital goods: licenses through card payments, webhooks, refunds and p
   const deliverThrice = async (eventId: string) => [await h.stripe.emulator.deliverEvent(eventId), await h.stripe.emulator.deliverEvent(eventId), await h.stripe.emulator.deliverEvent(eventId)];
   const settings = { maxRetries: 3, backoffBaseMs: MINUTE, backoffMaxMs: 3 * MINUTE };
   const workers = () => {
-    const client = stripeClientFrom(h.app.tillgate.deps.extensions)!;
-    return { transfers: new SellerTransferWorker(client, { platformFeeBps: 1_000, ...settings }), reversals: new TransferReversalWorker(client, settings) };
+    const payments = h.app.tillgate.deps.payments!;
+    return { transfers: new SellerTransferWorker(payments, { platformFeeBps: 1_000, ...settings }), reversals: new TransferReversalWorker(payments, settings) };
   };
   const transfersOf = (orderId: string) => h.app.orm.em.fork().find(SellerTransfer, { orderId }, { orderBy: { amount: 'desc' } });
 

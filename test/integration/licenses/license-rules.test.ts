@@ -1,8 +1,7 @@
 import { LicenseStatus, OrderLine, OutboxEvent, SellerTransfer, TransferStatus } from '../../../src/entities';
 import { revokeOrderLicenses } from '../../../src/services/licenses/revoke-licenses';
-import { stripeClientFrom } from '../../../src/services/payments/stripe/stripe-extensions';
-import { SellerTransferWorker } from '../../../src/services/payouts/seller-transfer.worker';
-import { TransferReversalWorker } from '../../../src/services/payouts/transfer-reversal.worker';
+import { SellerTransferWorker } from '../../../src/services/workers/seller-transfer.worker';
+import { TransferReversalWorker } from '../../../src/services/workers/transfer-reversal.worker';
 import { buildDigitalVariant, buildProduct, buildSeller } from '../../factories/catalog.factory';
 import { grantTestCredit } from '../../factories/checkout.factory';
 import { buildPaidCardOrder, sellerLines } from '../../factories/payments.factory';
@@ -146,16 +145,16 @@ describe('digital goods: shipping, refunds by line, cancellation, reading and ve
     const [alice, bob] = [await buildSeller(em()), await buildSeller(em())];
     const lines = await sellerLines(em(), [{ seller: alice, price: 3_000, quantity: 2 }, { seller: bob, price: 2_000 }]);
     const { order } = await buildPaidCardOrder(em(), h.stripe.stripe, { lines });
-    const client = stripeClientFrom(h.app.tillgate.deps.extensions)!;
+    const payments = h.app.tillgate.deps.payments!;
     const settings = { maxRetries: 3, backoffBaseMs: 60_000, backoffMaxMs: 180_000 };
     const announce = em();
     announce.create(OutboxEvent, { type: 'order.placed', aggregateId: order.id, payload: { orderId: order.id } });
     await announce.flush();
-    await new SellerTransferWorker(client, { platformFeeBps: 1_000, ...settings }).runOnce(em(), new Date());
+    await new SellerTransferWorker(payments, { platformFeeBps: 1_000, ...settings }).runOnce(em(), new Date());
     const aliceLine = (await em().find(OrderLine, { order: order.id, sellerId: alice.id }))[0];
 
     const byLine = await refund({ orderId: order.id, lines: [{ orderLineId: aliceLine.id, quantity: 1 }], idempotencyKey: `alice-${order.id}` });
-    await new TransferReversalWorker(client, settings).runOnce(em(), new Date());
+    await new TransferReversalWorker(payments, settings).runOnce(em(), new Date());
 
     expect(byLine.status).toBe('SUCCEEDED');
     const transfers = await em().find(SellerTransfer, { orderId: order.id }, { orderBy: { amount: 'desc' } });

@@ -1,6 +1,5 @@
 import { OutboxEvent, SellerTransfer, TransferStatus } from '../../../src/entities';
-import { stripeClientFrom } from '../../../src/services/payments/stripe/stripe-extensions';
-import { SellerTransferWorker } from '../../../src/services/payouts/seller-transfer.worker';
+import { SellerTransferWorker } from '../../../src/services/workers/seller-transfer.worker';
 import { buildSeller } from '../../factories/catalog.factory';
 import { buildPaidCardOrder, sellerLines } from '../../factories/payments.factory';
 import { usePaymentsApp } from '../../support/payments-app';
@@ -13,7 +12,7 @@ describe('retrySellerTransfer and sellerTransfers over GraphQL', () => {
   const em = () => h.app.orm.em.fork();
   let worker: SellerTransferWorker;
   beforeAll(() => {
-    worker = new SellerTransferWorker(stripeClientFrom(h.app.tillgate.deps.extensions)!, { platformFeeBps: 1_000, maxRetries: 1, backoffBaseMs: MINUTE, backoffMaxMs: MINUTE });
+    worker = new SellerTransferWorker(h.app.tillgate.deps.payments!, { platformFeeBps: 1_000, maxRetries: 1, backoffBaseMs: MINUTE, backoffMaxMs: MINUTE });
   });
 
   /** A placed card order owing one seller, whose transfer Stripe refused until it gave up: PERMANENTLY_FAILED. */

@@ -1,6 +1,10 @@
 import { loadConfig } from '../../../src/config';
 import { OUTBOX_BACKOFF, retryDelayMs } from '../../../src/services/outbox/retry-backoff';
-import { HttpSink, LogSink, resolveOutboxSink, type OutboxMessage } from '../../../src/services/outbox/sinks';
+import { HttpSink, LogSink, configuredOutboxSink, type OutboxMessage } from '../../../src/services/outbox/sinks';
+import { composeAppDeps } from '../../../src/composition-root';
+import { TokenService } from '../../../src/services/auth/tokens';
+import { TEST_AUTH_SECRET } from '../../support/test-app';
+import { openTestOrm } from '../../support/test-database';
 import { EventReceiver } from './support/event-receiver';
 
 const SECOND = 1_000;
@@ -27,14 +31,14 @@ describe('outbox sink selection', () => {
   const config = (env: Record<string, string> = {}) => loadConfig({ WORKERS: 'off', ...env });
 
   it('when nothing is configured, then events go to the log sink', () => {
-    expect(resolveOutboxSink({ config: config(), extensions: {} })).toBeInstanceOf(LogSink);
+    expect(configuredOutboxSink(config())).toBeInstanceOf(LogSink);
   });
 
   it('when OUTBOX_HTTP_SINK_URLS is set, then the HTTP sink posts to every URL', async () => {
     const first = await new EventReceiver().start();
     const second = await new EventReceiver().start();
     try {
-      const sink = resolveOutboxSink({ config: config({ OUTBOX_HTTP_SINK_URLS: `${first.url},${second.url}` }), extensions: {} });
+      const sink = configuredOutboxSink(config({ OUTBOX_HTTP_SINK_URLS: `${first.url},${second.url}` }));
       const event: OutboxMessage = { id: '6f1c1f7e-4c7a-4c39-9d43-0d5f1e2b3a4c', type: 'order.placed', aggregateId: 'o-1', payload: { a: 1 }, createdAt: new Date() };
       expect(sink).toBeInstanceOf(HttpSink);
       await sink.publish(event);
@@ -57,9 +61,15 @@ describe('outbox sink selection', () => {
     }
   });
 
-  it('when a sink is injected through extensions, then it wins over configuration', () => {
+  it('when a sink is passed to the composition root, then it wins over configuration', async () => {
     const injected = { publish: async () => undefined };
-    expect(resolveOutboxSink({ config: config({ OUTBOX_HTTP_SINK_URLS: 'http://127.0.0.1:9/x' }), extensions: { outboxSink: injected } })).toBe(injected);
-    expect(() => resolveOutboxSink({ config: config(), extensions: { outboxSink: 'not a sink' } })).toThrow('publish');
+    const orm = await openTestOrm();
+    try {
+      const tokens = new TokenService(TEST_AUTH_SECRET);
+      expect(composeAppDeps(config({ OUTBOX_HTTP_SINK_URLS: 'http://127.0.0.1:9/x' }), orm, tokens, { outbox: injected }).outbox).toBe(injected);
+      expect(composeAppDeps(config({ OUTBOX_HTTP_SINK_URLS: 'http://127.0.0.1:9/x' }), orm, tokens).outbox).toBeInstanceOf(HttpSink);
+    } finally {
+      await orm.close(true);
+    }
   });
 });

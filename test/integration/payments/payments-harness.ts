@@ -19,7 +19,7 @@ export interface PaymentsHarness extends PaymentsApp {
 /** One app + emulator per test file (manual webhooks, saga faults); tables, emulator state and faults are reset before each test. */
 export function usePaymentsHarness(extraEnv: Record<string, string> = {}): PaymentsHarness {
   const faults: SagaFaults = {};
-  const payments = usePaymentsApp({ env: extraEnv, start: { extensions: { checkoutFaults: faults } }, webhooks: 'manual' });
+  const payments = usePaymentsApp({ env: extraEnv, start: { checkout: { faults } }, webhooks: 'manual' });
   beforeEach(() => {
     faults.beforeStep = undefined;
   });

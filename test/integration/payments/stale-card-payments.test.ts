@@ -1,6 +1,5 @@
 import { ConfigError, loadConfig } from '../../../src/config';
 import { OrderStatus, PaymentStatus, RedemptionStatus, ReservationStatus } from '../../../src/entities';
-import { stripeGatewayFrom } from '../../../src/services/payments/stripe/stripe-extensions';
 import { allWorkers } from '../../../src/services/workers';
 import { sweepStaleCardPayments } from '../../../src/services/workers/card-payment-sweeper.worker';
 import { releaseExpiredReservations } from '../../../src/services/workers/reservation-expiry.worker';
@@ -10,7 +9,7 @@ import { arrangeCheckout, arrangeCustomerCheckout, confirm, creditOf, stateOf, s
 
 describe('the stale card-payment sweeper (abandoned 3-D Secure)', () => {
   const h = usePaymentsHarness({ CARD_ACTION_TIMEOUT: '45m' });
-  const sweep = (at: Date) => sweepStaleCardPayments(h.app.orm.em.fork(), stripeGatewayFrom(h.app.tillgate.deps.extensions)!, h.app.tillgate.deps, at);
+  const sweep = (at: Date) => sweepStaleCardPayments(h.app.orm.em.fork(), h.app.tillgate.deps.payments!, h.app.tillgate.deps, at);
   const minutesFromNow = (minutes: number) => new Date(Date.now() + minutes * 60_000);
   const threeDSecure = { paymentMethod: 'CARD', stripePaymentMethodId: 'pm_card_authenticationRequired' };
 

@@ -2,7 +2,6 @@ import { OrderStatus, PaymentStatus, ProcessedWebhookEvent, RedemptionStatus, Re
 import { SimulatedCrash } from '../../../src/services/saga/saga-types';
 import { recoverStaleSagas } from '../../../src/services/workers/saga-recovery.worker';
 import { sweepLapsedHostedCheckouts } from '../../../src/services/workers/hosted-checkout-sweeper.worker';
-import { stripeGatewayFrom } from '../../../src/services/payments/stripe/stripe-extensions';
 import { availableUnits } from '../../factories/checkout.factory';
 import { assertCheckoutInvariants } from '../../support/invariants';
 import { orderMoney } from '../refunds/refund-api';
@@ -124,7 +123,7 @@ describe('Stripe webhooks, the hosted checkout sweeper and saga recovery', () =>
   it('when a hosted session lapsed and no webhook ever came, then the sweeper expires it at Stripe and cancels the order', async () => {
     const { input, ready } = await arrangeCheckout(h.app);
     const answer = await confirm(h.app, { ...input, paymentMethod: 'HOSTED_CHECKOUT' });
-    const gateway = stripeGatewayFrom(h.app.tillgate.deps.extensions)!;
+    const gateway = h.app.tillgate.deps.payments!;
     const afterExpiry = new Date(Date.now() + 25 * 60 * 60_000);
     expect(await sweepLapsedHostedCheckouts(h.app.orm.em.fork(), gateway, h.app.tillgate.deps, afterExpiry)).toBe(1);
     expect((await h.stripe.stripe.checkout.sessions.retrieve(answer.payment.providerReference)).status).toBe('expired');

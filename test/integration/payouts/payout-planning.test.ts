@@ -1,8 +1,7 @@
 import type { EntityManager } from '../../../src/db/orm';
 import { isPostgres } from '../../../src/db/orm';
 import { Order, OutboxEvent, PaymentMethodKind, SellerTransfer, TransferStatus } from '../../../src/entities';
-import { stripeClientFrom } from '../../../src/services/payments/stripe/stripe-extensions';
-import { SellerTransferWorker } from '../../../src/services/payouts/seller-transfer.worker';
+import { SellerTransferWorker } from '../../../src/services/workers/seller-transfer.worker';
 import { PLANNING_QUERY } from '../../../src/services/payouts/transfer-planner';
 import { buildProduct, buildSeller } from '../../factories/catalog.factory';
 import { buildReadyCart, confirmViaApi } from '../../factories/checkout.factory';
@@ -18,8 +17,8 @@ describe('payout planning', () => {
   let transfers: SellerTransferWorker;
 
   beforeAll(() => {
-    const client = stripeClientFrom(h.app.tillgate.deps.extensions)!;
-    transfers = new SellerTransferWorker(client, { platformFeeBps: 1_000, maxRetries: 3, backoffBaseMs: MINUTE, backoffMaxMs: 3 * MINUTE });
+    const payments = h.app.tillgate.deps.payments!;
+    transfers = new SellerTransferWorker(payments, { platformFeeBps: 1_000, maxRetries: 3, backoffBaseMs: MINUTE, backoffMaxMs: 3 * MINUTE });
   });
   beforeEach(() => {
     em = h.app.orm.em.fork();

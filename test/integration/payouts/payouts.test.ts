@@ -3,9 +3,8 @@ import { join, relative } from 'node:path';
 import type Stripe from 'stripe';
 import type { EntityManager } from '../../../src/db/orm';
 import { OutboxEvent, SellerTransfer, TransferStatus } from '../../../src/entities';
-import { stripeClientFrom } from '../../../src/services/payments/stripe/stripe-extensions';
-import { SellerTransferWorker } from '../../../src/services/payouts/seller-transfer.worker';
-import { TransferReversalWorker } from '../../../src/services/payouts/transfer-reversal.worker';
+import { SellerTransferWorker } from '../../../src/services/workers/seller-transfer.worker';
+import { TransferReversalWorker } from '../../../src/services/workers/transfer-reversal.worker';
 import { buildSeller } from '../../factories/catalog.factory';
 import { buildPaidCardOrder, sellerLines } from '../../factories/payments.factory';
 import { usePaymentsApp } from '../../support/payments-app';
@@ -21,9 +20,9 @@ describe('seller payouts and reversals', () => {
   const settings = { maxRetries: 3, backoffBaseMs: MINUTE, backoffMaxMs: 3 * MINUTE };
 
   beforeAll(() => {
-    const client = stripeClientFrom(h.app.tillgate.deps.extensions)!;
-    transfers = new SellerTransferWorker(client, { platformFeeBps: 1_000, ...settings });
-    reversals = new TransferReversalWorker(client, settings);
+    const payments = h.app.tillgate.deps.payments!;
+    transfers = new SellerTransferWorker(payments, { platformFeeBps: 1_000, ...settings });
+    reversals = new TransferReversalWorker(payments, settings);
   });
   beforeEach(() => {
     em = h.app.orm.em.fork();

@@ -21,7 +21,7 @@ describe('confirmCheckout rate limits', () => {
   const faults: SagaFaults = {};
   const payments = usePaymentsApp({
     env: { RATE_LIMITS: 'on', TRUST_PROXY: 'loopback', RATE_LIMIT_CHECKOUT_DECLINES: '2/20s' },
-    start: { extensions: { checkoutFaults: faults } },
+    start: { checkout: { faults } },
   });
   afterEach(() => {
     faults.beforeStep = undefined;

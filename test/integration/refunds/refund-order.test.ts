@@ -2,8 +2,7 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type Stripe from 'stripe';
 import type { EntityManager } from '../../../src/db/orm';
 import { CreditLedgerEntry, OrderStatus, PaymentMethodKind, RedemptionStatus, Refund, VoucherRedemption } from '../../../src/entities';
-import { settlePendingRefunds } from '../../../src/services/refunds/pending-refunds.worker';
-import { refundProviderFor } from '../../../src/services/refunds/refund-provider';
+import { settlePendingRefunds } from '../../../src/services/workers/pending-refunds.worker';
 import { buildOrder } from '../../factories/order.factory';
 import { buildPaidCardOrder, buildPaidOfflineOrder, consumeVoucherFor } from '../../factories/payments.factory';
 import { usePaymentsApp } from '../../support/payments-app';
@@ -92,7 +91,7 @@ describe('refundOrder', () => {
     const blocked = await refundOrder(h.app, { orderId: order.id, amount: 100, idempotencyKey: key() });
     h.stripe.emulator.faults.clear();
     const later = new Date(Date.now() + h.app.config.sagaRecoveryGraceMs + 1_000);
-    const settled = await settlePendingRefunds(h.app.orm.em.fork(), refundProviderFor(h.app.tillgate.deps)!, later, h.app.config.sagaRecoveryGraceMs);
+    const settled = await settlePendingRefunds(h.app.orm.em.fork(), h.app.tillgate.deps.payments!, later, h.app.config.sagaRecoveryGraceMs);
     const after = await orderMoney(h.app, order.id);
 
     expect(pending).toMatchObject({ status: 'PENDING', providerRefundId: null });

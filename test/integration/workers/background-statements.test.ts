@@ -1,3 +1,4 @@
+import { composeAppDeps } from '../../../src/composition-root';
 import { loadConfig } from '../../../src/config';
 import type { EntityManager, Orm } from '../../../src/db/orm';
 import { Order, OutboxEvent } from '../../../src/entities';
@@ -6,7 +7,6 @@ import { TokenService } from '../../../src/services/auth/tokens';
 import { recordEvent } from '../../../src/services/outbox/outbox';
 import { OutboxRelay } from '../../../src/services/outbox/outbox-relay';
 import { LogSink, type OutboxMessage, type OutboxSink } from '../../../src/services/outbox/sinks';
-import { installStripe } from '../../../src/services/payments/stripe/stripe-extensions';
 import { systemClock } from '../../../src/services/shared/clock';
 import { allWorkers, WorkerRunner } from '../../../src/services/workers';
 import { buildOrder } from '../../factories/order.factory';
@@ -65,9 +65,7 @@ describe('background statement budget', () => {
 
   const depsWith = (env: Record<string, string> = {}): AppDeps => {
     const config = loadConfig({ WORKERS: 'off', STRIPE_SECRET_KEY: 'sk_test_unused', STRIPE_WEBHOOK_SECRET: 'whsec_unused', STRIPE_API_BASE: 'http://127.0.0.1:9', ...env });
-    const deps: AppDeps = { config, orm, tokens: new TokenService(TEST_AUTH_SECRET), clock: systemClock, extensions: { outboxSink: new LogSink() } };
-    installStripe(deps.extensions, config, deps.clock);
-    return deps;
+    return composeAppDeps(config, orm, new TokenService(TEST_AUTH_SECRET), { clock: systemClock, outbox: new LogSink() });
   };
   const runnerWith = (deps: AppDeps) => {
     const runner = new WorkerRunner(deps);

@@ -1,3 +1,4 @@
+import { composeAppDeps } from '../../../src/composition-root';
 import { loadConfig } from '../../../src/config';
 import type { EntityManager, Orm } from '../../../src/db/orm';
 import { Cart, CartStatus, Reservation, ReservationStatus, type Variant } from '../../../src/entities';
@@ -26,7 +27,7 @@ describe('cart-cleanup worker', () => {
   let deps: AppDeps;
   beforeAll(async () => {
     orm = await openTestOrm({ onQuery: (sql) => statements?.push(sql) });
-    deps = { config: loadConfig({ WORKERS: 'off' }), orm, tokens: new TokenService(TEST_AUTH_SECRET), clock: { now: () => new Date(NOW) }, extensions: {} };
+    deps = composeAppDeps(loadConfig({ WORKERS: 'off' }), orm, new TokenService(TEST_AUTH_SECRET), { clock: { now: () => new Date(NOW) } });
   });
   beforeEach(() => truncateAll(orm));
   afterAll(() => orm.close(true));

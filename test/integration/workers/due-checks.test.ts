@@ -1,3 +1,4 @@
+import { composeAppDeps } from '../../../src/composition-root';
 import { loadConfig } from '../../../src/config';
 import type { EntityManager, Orm } from '../../../src/db/orm';
 import {
@@ -6,7 +7,6 @@ import {
 import type { AppDeps } from '../../../src/services/app-deps';
 import { TokenService } from '../../../src/services/auth/tokens';
 import { CHECKOUT_SAGA_KIND } from '../../../src/services/checkout/checkout-types';
-import { installStripe } from '../../../src/services/payments/stripe/stripe-extensions';
 import { systemClock } from '../../../src/services/shared/clock';
 import { transition } from '../../../src/services/state/transition';
 import { allWorkers } from '../../../src/services/workers';
@@ -32,8 +32,7 @@ describe('worker due checks', () => {
   beforeAll(async () => {
     orm = await openTestOrm();
     const config = loadConfig({ WORKERS: 'off', STRIPE_SECRET_KEY: 'sk_test_unused', STRIPE_WEBHOOK_SECRET: 'whsec_unused', STRIPE_API_BASE: 'http://127.0.0.1:9', SAGA_RECOVERY_GRACE: '30s' });
-    deps = { config, orm, tokens: new TokenService(TEST_AUTH_SECRET), clock: systemClock, extensions: {} };
-    installStripe(deps.extensions, config, deps.clock);
+    deps = composeAppDeps(config, orm, new TokenService(TEST_AUTH_SECRET), { clock: systemClock });
   });
   beforeEach(() => truncateAll(orm));
   afterAll(() => orm.close(true));

@@ -1,3 +1,4 @@
+import { composeAppDeps } from '../../../src/composition-root';
 import { loadConfig } from '../../../src/config';
 import type { EntityManager, Orm } from '../../../src/db/orm';
 import { OutboxEvent } from '../../../src/entities';
@@ -34,13 +35,8 @@ describe('worker runner', () => {
   beforeEach(() => truncateAll(orm));
   afterAll(() => orm.close(true));
 
-  const depsWith = (env: Record<string, string> = {}, extensions: Record<string, unknown> = {}): AppDeps => ({
-    config: loadConfig({ WORKERS: 'off', ...env }),
-    orm,
-    tokens: new TokenService(TEST_AUTH_SECRET),
-    clock: { now: () => frozenNow },
-    extensions,
-  });
+  const depsWith = (env: Record<string, string> = {}): AppDeps =>
+    composeAppDeps(loadConfig({ WORKERS: 'off', ...env }), orm, new TokenService(TEST_AUTH_SECRET), { clock: { now: () => frozenNow } });
 
   it('when every worker runs once, then each gets its own fork and the clock time, and reports its count', async () => {
     const seen: { em: EntityManager; now: Date }[] = [];

@@ -70,6 +70,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ RESERVATION_TTL: '2m' }).reservationTtlMs).toBe(120_000);
   });
 
+  it('when PAYOUT_BACKOFF_* are unset, then seller transfers back off like reversals; set, they are their own', () => {
+    expect(loadConfig({ REVERSAL_BACKOFF_BASE: '2m', REVERSAL_BACKOFF_MAX: '2h' })).toMatchObject({ payoutBackoffBaseMs: 120_000, payoutBackoffMaxMs: 7_200_000 });
+    expect(loadConfig({ PAYOUT_BACKOFF_BASE: '10s', PAYOUT_BACKOFF_MAX: '5m' })).toMatchObject({ payoutBackoffBaseMs: 10_000, payoutBackoffMaxMs: 300_000, reversalBackoffBaseMs: 60_000 });
+    expect(refusal({ PAYOUT_BACKOFF_MAX: '1 hour' })).toMatch(/^PAYOUT_BACKOFF_MAX must be a duration/);
+  });
+
   it('when a switch is neither on nor off, then it is refused, and the usual spellings are read', () => {
     expect(refusal({ WORKERS: 'maybe' })).toBe('WORKERS must be on or off (got "maybe")');
     expect(refusal({ DEMO_DATA: '2' })).toBe('DEMO_DATA must be on or off (got "2")');

@@ -1,7 +1,8 @@
 import type { EntityManager } from '../../../db/orm';
 import { Order, Payment, PaymentMethodKind, PaymentStatus } from '../../../entities';
 import { holdCartReservationsUntil } from '../../inventory/reservations';
-import { PaymentFailure, PaymentOutcomeUnknown, type PaymentAttempt } from '../../payments/payment-gateway';
+import { PaymentFailure, PaymentOutcomeUnknown, type PaymentAttempt } from '../../payments/payment-port';
+import { providerKeys } from '../../payments/idempotency-keys';
 import { SagaLeftForRecovery } from '../../saga/saga-types';
 import { abortWith, userFailure } from '../../shared/outcome';
 import { transition } from '../../state/transition';
@@ -53,7 +54,7 @@ const NO_CALL: PaymentOutput = { providerReference: null, attempt: null, waitsUn
  * Step 6, the pivot: the only step that may call out, with no database
  * transaction open while the provider works. Cash on delivery and store
  * credit need no call (the step is then local, a no-op). Card and hosted
- * payments go through the PaymentGateway port with the order id as
+ * payments go through the payment port with the order id as
  * idempotency key (a retry of the same cart is a new order, so a new key).
  * - declined / not configured / provably not charged → business failure after compensations;
  * - outcome unknown (lost answer, deadline passed) → the saga is left RUNNING for
@@ -69,9 +70,9 @@ export const paymentStep: CheckoutStep<'payment'> = {
     const order = run.recorded(CREATE_ORDER_STEP);
     let attempt: PaymentAttempt;
     try {
-      attempt = await deps.paymentGateway.startPayment({
+      attempt = await deps.payments.startPayment({
         orderId: order.orderId,
-        idempotencyKey: order.orderId,
+        idempotencyKey: providerKeys.payment(order.orderId),
         kind,
         amount: order.amountDue,
         currency: order.currency,
@@ -93,6 +94,6 @@ export const paymentStep: CheckoutStep<'payment'> = {
   /** Voids what the provider holds for the order (cancels the intent, expires the session, gives back a charge). */
   async compensate(_em, compensation, deps) {
     const providerReference = compensation?.providerReference;
-    if (providerReference) await deps.paymentGateway.cancelPayment(providerReference, `cancel:${providerReference}`);
+    if (providerReference) await deps.payments.cancelPayment(providerReference, providerKeys.cancel(providerReference));
   },
 };

@@ -15,7 +15,3 @@ export interface OutboxMessage {
 export interface OutboxSink {
   publish(event: OutboxMessage): Promise<void>;
 }
-
-export function isOutboxSink(value: unknown): value is OutboxSink {
-  return typeof value === 'object' && value !== null && typeof (value as OutboxSink).publish === 'function';
-}

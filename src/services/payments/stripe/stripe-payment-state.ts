@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import type { ProviderPayment } from '../payment-gateway';
+import type { ProviderPayment } from '../payment-port';
 
 /** Stripe's PaymentIntent status in the port's terms. */
 export function paymentFromIntent(intent: Stripe.PaymentIntent): ProviderPayment {

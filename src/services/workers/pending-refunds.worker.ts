@@ -2,9 +2,8 @@ import type { EntityManager } from '../../db/orm';
 import { Refund, RefundStatus } from '../../entities';
 import type { AppDeps } from '../app-deps';
 import { logger } from '../shared/logger';
-import type { Worker } from '../workers/worker-runner';
-import { applyProviderAnswer, dispatchProviderRefund } from './refund-dispatch';
-import { refundProviderFor, type RefundProvider } from './refund-provider';
+import { applyProviderAnswer, dispatchProviderRefund, type RefundProvider } from '../refunds/refund-dispatch';
+import type { Worker } from './worker-runner';
 
 export const PENDING_REFUNDS_WORKER = 'pending-refunds';
 const BATCH_SIZE = 50;
@@ -27,7 +26,7 @@ export async function settlePendingRefunds(em: EntityManager, provider: RefundPr
   for (const refund of pending) {
     try {
       const progressed = refund.providerRefundId
-        ? await applyProviderAnswer(em, refund.id, await provider.lookUp(refund.providerRefundId), now)
+        ? await applyProviderAnswer(em, refund.id, await provider.lookUpRefund(refund.providerRefundId), now)
         : await dispatchProviderRefund(em, provider, refund.id, now);
       if (progressed) moved += 1;
     } catch (error) {
@@ -43,8 +42,7 @@ export function pendingRefundsWorker(deps: AppDeps): Worker {
     name: PENDING_REFUNDS_WORKER,
     intervalMs: deps.config.reversalCheckIntervalMs,
     async runOnce(em, now) {
-      const provider = refundProviderFor(deps);
-      return provider ? settlePendingRefunds(em, provider, now, deps.config.sagaRecoveryGraceMs) : 0;
+      return deps.payments ? settlePendingRefunds(em, deps.payments, now, deps.config.sagaRecoveryGraceMs) : 0;
     },
   };
 }

@@ -4,19 +4,27 @@ import { PaymentMethodKind } from '../../../entities';
 import type { Clock } from '../../shared/clock';
 import { ErrorCode } from '../../shared/error-code';
 import { logger } from '../../shared/logger';
+import { providerKeys } from '../idempotency-keys';
 import {
   PaymentFailure,
   PaymentOutcomeUnknown,
   type PaymentAttempt,
-  type PaymentGateway,
+  type PaymentPort,
   type PaymentRequest,
+  type ProviderEvent,
   type ProviderPayment,
-} from '../payment-gateway';
-import { stripeRead, stripeWrite, type StripeRetryPolicy, DEFAULT_STRIPE_RETRY_POLICY } from './stripe-client';
-import { isAlreadyDone, StripeCallError } from './stripe-errors';
-import { autoRefundKey } from '../../refunds/automatic-refund';
-import { answerFromStripeRefund, type ProviderRefundAnswer } from '../../refunds/refund-provider';
+  type ProviderPayoutAnswer,
+  type ProviderRefundAnswer,
+  type ProviderRefundRequest,
+  type ProviderReversalRequest,
+  type ProviderTransferRequest,
+} from '../payment-port';
+import { createStripeClient, stripeRead, stripeWrite, type StripeRetryPolicy, DEFAULT_STRIPE_RETRY_POLICY } from './stripe-client';
+import { StripeCallError } from './stripe-errors';
+import { verifyStripeEvent } from './stripe-events';
 import { paymentFromIntent, paymentFromSession } from './stripe-payment-state';
+import { StripePayouts } from './stripe-payouts';
+import { StripeRefunds } from './stripe-refunds';
 
 /** PaymentIntent statuses in which nothing was paid yet and Stripe still lets us cancel. */
 const UNPAID_CANCELLABLE: readonly Stripe.PaymentIntent.Status[] = ['requires_payment_method', 'requires_confirmation', 'requires_action'];
@@ -26,28 +34,56 @@ const CANCELLABLE: readonly Stripe.PaymentIntent.Status[] = [...UNPAID_CANCELLAB
 const MIN_SESSION_TTL_MS = 30 * 60_000;
 const MAX_SESSION_TTL_MS = 24 * 60 * 60_000;
 
-export interface StripeGatewayOptions {
+export interface StripePaymentsOptions {
   config: Config;
   clock: Clock;
   retryPolicy?: StripeRetryPolicy;
 }
 
 /**
- * The PaymentGateway port over the real Stripe SDK. Every write carries the
- * caller's key (the order id); failures are classified once (stripe-errors.ts)
- * and mapped to what checkout can act on:
+ * The payment port over the real Stripe SDK; nothing outside this folder
+ * imports `stripe`. Every write carries the caller's key; failures are
+ * classified once (stripe-errors.ts) and mapped to what checkout can act on:
  * - card declined            -> PaymentFailure(PAYMENT_DECLINED)
  * - outage, provably no charge -> PaymentFailure(PAYMENT_PROVIDER_UNAVAILABLE)
  * - anything we cannot prove -> PaymentOutcomeUnknown (saga stays open for recovery)
  */
-export class StripeGateway implements PaymentGateway {
+export class StripePayments implements PaymentPort {
   private readonly policy: StripeRetryPolicy;
+  private readonly refunds: StripeRefunds;
+  private readonly payouts: StripePayouts;
 
   constructor(
-    readonly stripe: Stripe,
-    private readonly options: StripeGatewayOptions,
+    private readonly stripe: Stripe,
+    private readonly options: StripePaymentsOptions,
   ) {
     this.policy = options.retryPolicy ?? DEFAULT_STRIPE_RETRY_POLICY;
+    this.refunds = new StripeRefunds(stripe, this.policy);
+    this.payouts = new StripePayouts(stripe, this.policy);
+  }
+
+  refund(request: ProviderRefundRequest): Promise<ProviderRefundAnswer> {
+    return this.refunds.refund(request);
+  }
+
+  lookUpRefund(providerRefundId: string): Promise<ProviderRefundAnswer> {
+    return this.refunds.lookUp(providerRefundId);
+  }
+
+  refundUnwantedCharge(orderId: string, paymentIntentId: string): Promise<ProviderRefundAnswer> {
+    return this.refunds.refundUnwantedCharge(orderId, paymentIntentId);
+  }
+
+  transfer(request: ProviderTransferRequest): Promise<ProviderPayoutAnswer> {
+    return this.payouts.transfer(request);
+  }
+
+  reverseTransfer(request: ProviderReversalRequest): Promise<ProviderPayoutAnswer> {
+    return this.payouts.reverseTransfer(request);
+  }
+
+  verifyEvent(rawBody: Buffer, signature: string, secret: string): ProviderEvent {
+    return verifyStripeEvent(this.stripe, rawBody, signature, secret);
   }
 
   async startPayment(request: PaymentRequest): Promise<PaymentAttempt> {
@@ -62,7 +98,7 @@ export class StripeGateway implements PaymentGateway {
   async cancelPayment(providerReference: string, idempotencyKey: string): Promise<void> {
     if (providerReference.startsWith('cs_')) {
       const session = await this.expireHostedCheckout(providerReference, idempotencyKey);
-      if (session.status === 'CAPTURED' && session.paymentIntentId) await this.cancelPayment(session.paymentIntentId, `cancel:${session.paymentIntentId}`);
+      if (session.status === 'CAPTURED' && session.paymentIntentId) await this.cancelPayment(session.paymentIntentId, providerKeys.cancel(session.paymentIntentId));
       return;
     }
     const intent = await this.retrieveIntent(providerReference);
@@ -131,28 +167,12 @@ export class StripeGateway implements PaymentGateway {
    * one when there are several (a charge beats a pending one beats a failure).
    * Null when Stripe holds none.
    */
-  async findIntentByOrder(orderId: string): Promise<Stripe.PaymentIntent | null> {
+  private async findIntentByOrder(orderId: string): Promise<Stripe.PaymentIntent | null> {
     const found = await stripeRead('payment_intents.search', () =>
       this.stripe.paymentIntents.search({ query: `metadata['order_id']:'${orderId}'`, limit: 10 }), this.policy);
     const rank: ProviderPayment['status'][] = ['CAPTURED', 'AUTHORIZED', 'REQUIRES_ACTION', 'PENDING', 'FAILED', 'CANCELLED'];
     const ranked = [...found.data].sort((a, b) => rank.indexOf(paymentFromIntent(a).status) - rank.indexOf(paymentFromIntent(b).status));
     return ranked[0] ?? null;
-  }
-
-  /**
-   * Gives back a charge nobody may keep (its order was cancelled); key
-   * `auto-refund:<orderId>`. Answers with Stripe's verdict so the caller can
-   * book the refund; "already refunded" is a success without a refund id.
-   */
-  async refundUnwantedCharge(orderId: string, paymentIntentId: string): Promise<ProviderRefundAnswer> {
-    try {
-      const refund = await stripeWrite('refunds.create', autoRefundKey(orderId), (opts) =>
-        this.stripe.refunds.create({ payment_intent: paymentIntentId, reason: 'requested_by_customer', metadata: { order_id: orderId, auto_refund: 'true' } }, opts), this.policy);
-      return answerFromStripeRefund(refund);
-    } catch (error) {
-      if (isAlreadyDone(error)) return { kind: 'succeeded', providerRefundId: null };
-      throw error;
-    }
   }
 
   private async chargeCard(request: PaymentRequest): Promise<PaymentAttempt> {
@@ -263,4 +283,10 @@ function attemptFromIntent(intent: Stripe.PaymentIntent): PaymentAttempt {
     clientSecret: state.status === 'REQUIRES_ACTION' ? intent.client_secret : null,
     checkoutUrl: null,
   };
+}
+
+/** The Stripe adapter when a secret key is configured; null otherwise (card payments then answer PAYMENT_PROVIDER_NOT_CONFIGURED). */
+export function createStripePayments(config: Config, clock: Clock): StripePayments | null {
+  const stripe = createStripeClient(config);
+  return stripe ? new StripePayments(stripe, { config, clock }) : null;
 }

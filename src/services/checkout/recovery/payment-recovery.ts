@@ -1,4 +1,4 @@
-import type { PaymentAttempt, PaymentGateway, ProviderPayment } from '../payment-gateway';
+import type { CheckoutPayments, PaymentAttempt, ProviderPayment } from '../../payments/payment-port';
 
 /**
  * What recovery does with a checkout that died while its payment call was in
@@ -7,21 +7,21 @@ import type { PaymentAttempt, PaymentGateway, ProviderPayment } from '../payment
  * payment, or a failed one, means the checkout is compensated.
  */
 export type PaymentRecoveryPlan =
-  | { action: 'resume'; gateway: PaymentGateway; found: ProviderPayment }
+  | { action: 'resume'; payments: CheckoutPayments; found: ProviderPayment }
   | { action: 'compensate'; reason: string };
 
-export async function planPaymentRecovery(gateway: PaymentGateway, orderId: string): Promise<PaymentRecoveryPlan> {
+export async function planPaymentRecovery(payments: CheckoutPayments, orderId: string): Promise<PaymentRecoveryPlan> {
   // Throws PaymentOutcomeUnknown when Stripe cannot be asked: the saga then waits for the next round.
-  const found = await gateway.lookupPayment(orderId, null);
+  const found = await payments.lookupPayment(orderId, null);
   if (found === null) return { action: 'compensate', reason: 'the payment provider holds no payment for the order' };
   if (found.status === 'FAILED' || found.status === 'CANCELLED') return { action: 'compensate', reason: `the provider's payment ended ${found.status}` };
-  return { action: 'resume', gateway: new FoundPaymentGateway(gateway, found), found };
+  return { action: 'resume', payments: new FoundPayment(payments, found), found };
 }
 
-/** Answers startPayment with the payment recovery found, instead of creating one; everything else goes to the real gateway. */
-class FoundPaymentGateway implements PaymentGateway {
+/** Answers startPayment with the payment recovery found, instead of creating one; everything else goes to the real provider. */
+class FoundPayment implements CheckoutPayments {
   constructor(
-    private readonly real: PaymentGateway,
+    private readonly real: CheckoutPayments,
     private readonly found: ProviderPayment,
   ) {}
 

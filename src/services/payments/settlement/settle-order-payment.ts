@@ -4,9 +4,9 @@ import type { Clock } from '../../shared/clock';
 import { logger } from '../../shared/logger';
 import { FailureSignal } from '../../shared/outcome';
 import { recordEventOnce } from '../../outbox/outbox';
-import { autoRefundKey, recordAutomaticRefund } from '../../refunds/automatic-refund';
-import type { ProviderRefundAnswer } from '../../refunds/refund-provider';
-import type { PaymentGateway, ProviderPayment } from '../payment-gateway';
+import { recordAutomaticRefund } from '../../refunds/automatic-refund';
+import { providerKeys } from '../idempotency-keys';
+import type { PaymentPort, ProviderPayment, ProviderRefundAnswer } from '../payment-port';
 import { awaitsProvider, cancelUnpaidOrder, lockPendingOrder, placePaidOrder } from './pending-payment-settlement';
 
 const AUTO_REFUNDED = 'payment.auto_refunded';
@@ -24,15 +24,10 @@ export type SettlementResult =
   | { kind: 'already-recorded' }
   | { kind: 'no-order' };
 
-/** The gateway capability needed to give back a charge nobody may keep. */
-export interface RefundingGateway extends PaymentGateway {
-  refundUnwantedCharge(orderId: string, paymentIntentId: string): Promise<ProviderRefundAnswer>;
-}
-
 export interface SettlementDeps {
   em: EntityManager;
   clock: Clock;
-  gateway: RefundingGateway;
+  payments: Pick<PaymentPort, 'cancelPayment' | 'refundUnwantedCharge'>;
 }
 
 /** Rolls a settlement transaction back so that a Stripe call can happen outside it. */
@@ -113,7 +108,7 @@ export async function settleOrderPayment(
       await alsoInTransaction?.(tx);
       if (givenBack.answer) {
         const reason = unplaceable ? STOCK_GONE : 'charge on cancelled order';
-        await recordAutomaticRefund(tx, { orderId, amount: truth!.amount, idempotencyKey: autoRefundKey(orderId), reason, answer: givenBack.answer }, now);
+        await recordAutomaticRefund(tx, { orderId, amount: truth!.amount, idempotencyKey: providerKeys.autoRefund(orderId), reason, answer: givenBack.answer }, now);
       }
       // Every Stripe event about the charge lands here; operators hear of it once per order.
       await recordEventOnce(tx, { type: AUTO_REFUNDED, aggregateId: orderId, payload: { orderId, refundId, paymentIntentId: truth!.paymentIntentId } });
@@ -139,10 +134,10 @@ async function giveBackCharge(deps: SettlementDeps, orderId: string, truth: Prov
   });
   if (!truth.paymentIntentId) return { refundId: 'nothing-to-refund', answer: null };
   if (truth.status === 'AUTHORIZED') {
-    await deps.gateway.cancelPayment(truth.paymentIntentId, `auto-cancel:${orderId}`);
+    await deps.payments.cancelPayment(truth.paymentIntentId, providerKeys.autoCancel(orderId));
     return { refundId: 'authorization-cancelled', answer: null };
   }
-  const answer = await deps.gateway.refundUnwantedCharge(orderId, truth.paymentIntentId);
+  const answer = await deps.payments.refundUnwantedCharge(orderId, truth.paymentIntentId);
   const refundId = answer.kind === 'unknown' ? 'refund-outcome-unknown' : answer.providerRefundId ?? 'already-refunded';
   return { refundId, answer };
 }

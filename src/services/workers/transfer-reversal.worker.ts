@@ -1,14 +1,11 @@
-import type Stripe from 'stripe';
 import type { EntityManager } from '../../db/orm';
 import { SellerTransfer, TransferStatus } from '../../entities';
 import type { AppDeps } from '../app-deps';
-import { stripeWrite } from '../payments/stripe/stripe-client';
-import { isAlreadyDone } from '../payments/stripe/stripe-errors';
-import { stripeClientFrom } from '../payments/stripe/stripe-extensions';
+import type { PaymentPort } from '../payments/payment-port';
+import { catchUpReversals } from '../payouts/reversal-queue';
+import { claimDueTransfers, dueTransfersCheck, failPermanently, recordFailedCall, withOrderLocked, type TransferRetrySettings } from '../payouts/transfer-claims';
 import { transition } from '../state/transition';
-import type { Worker } from '../workers/worker-runner';
-import { catchUpReversals } from './reversal-queue';
-import { claimDueTransfers, dueTransfersCheck, failPermanently, recordFailedCall, withOrderLocked, type TransferRetrySettings } from './transfer-claims';
+import type { Worker } from './worker-runner';
 
 export const TRANSFER_REVERSAL_WORKER = 'transfer-reversals';
 
@@ -17,17 +14,17 @@ const REVERSIBLE: readonly TransferStatus[] = [TransferStatus.REVERSAL_PENDING];
 /**
  * Takes back the refunded share of seller transfers, after the buyer's refund
  * (which never waits for it). For each due REVERSAL_PENDING transfer:
- * `transfers.createReversal` with Idempotency-Key = transfer id + refund id.
+ * a reversal at the provider keyed by transfer id + refund id.
  * - success → REVERSED with stripeReversalId (or back to COMPLETED after a
  *   partial reversal, queuing whatever later refunds still owe);
- * - Stripe says already reversed → REVERSED;
+ * - the provider says already reversed → REVERSED;
  * - transfer not found (or any other refusal) → PERMANENTLY_FAILED;
  * - transient → stays REVERSAL_PENDING, retryCount + 1, nextRetryAt backed off
  *   (REVERSAL_BACKOFF_BASE x 2^retry, capped at REVERSAL_BACKOFF_MAX); past
  *   REVERSAL_MAX_RETRIES → PERMANENTLY_FAILED with an outbox event for operators.
  */
 export class TransferReversalWorker {
-  constructor(private readonly stripe: Stripe, private readonly settings: TransferRetrySettings) {}
+  constructor(private readonly payments: PaymentPort, private readonly settings: TransferRetrySettings) {}
 
   async runOnce(em: EntityManager, now: Date): Promise<number> {
     const claimed = await claimDueTransfers(em, REVERSIBLE, now);
@@ -41,20 +38,12 @@ export class TransferReversalWorker {
       await withOrderLocked(em, transfer.orderId, (tx) => failPermanently(tx, { ...giveUp, error: 'no Stripe transfer to reverse' }));
       return;
     }
-    try {
-      const reversal = await stripeWrite('transfers.createReversal', `${transfer.id}:${transfer.pendingReversalRefundId ?? 'refund'}`, (options) =>
-        this.stripe.transfers.createReversal(transfer.stripeTransferId!, {
-          amount: transfer.pendingReversalAmount,
-          metadata: { order_id: transfer.orderId, transfer_id: transfer.id, refund_id: transfer.pendingReversalRefundId ?? '' },
-        }, options));
-      await this.settle(em, transfer, transfer.reversedAmount + reversal.amount, reversal.id, now);
-    } catch (error) {
-      if (isAlreadyDone(error)) {
-        await this.settle(em, transfer, transfer.amount, transfer.stripeReversalId, now);
-        return;
-      }
-      await recordFailedCall(em, giveUp, error, this.settings);
-    }
+    const answer = await this.payments.reverseTransfer({
+      transferId: transfer.id, providerTransferId: transfer.stripeTransferId, orderId: transfer.orderId, refundId: transfer.pendingReversalRefundId, amount: transfer.pendingReversalAmount,
+    });
+    if (answer.kind !== 'done') await recordFailedCall(em, giveUp, answer, this.settings);
+    else if (answer.alreadyReversed) await this.settle(em, transfer, transfer.amount, transfer.stripeReversalId, now);
+    else await this.settle(em, transfer, transfer.reversedAmount + answer.amount, answer.providerId, now);
   }
 
   private settle(em: EntityManager, transfer: SellerTransfer, reversedAmount: number, stripeReversalId: string | null, now: Date): Promise<void> {
@@ -74,10 +63,9 @@ export class TransferReversalWorker {
 }
 
 export function transferReversalWorker(deps: AppDeps): Worker | null {
-  const stripe = stripeClientFrom(deps.extensions);
-  if (!stripe) return null;
+  if (!deps.payments) return null;
   const { config } = deps;
-  const worker = new TransferReversalWorker(stripe, {
+  const worker = new TransferReversalWorker(deps.payments, {
     maxRetries: config.reversalMaxRetries,
     backoffBaseMs: config.reversalBackoffBaseMs,
     backoffMaxMs: config.reversalBackoffMaxMs,

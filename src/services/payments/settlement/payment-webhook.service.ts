@@ -1,18 +1,15 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import type Stripe from 'stripe';
 import type { EntityManager } from '../../../db/orm';
 import { Order, Payment, ProcessedWebhookEvent } from '../../../entities';
 import type { Clock } from '../../shared/clock';
 import { isId } from '../../shared/ids';
 import { logger } from '../../shared/logger';
-import { PaymentOutcomeUnknown, type ProviderPayment } from '../payment-gateway';
-import type { StripeGateway } from '../stripe/stripe-gateway';
-import { StripeCallError } from '../stripe/stripe-errors';
+import { PaymentOutcomeUnknown, type PaymentPort, type ProviderEvent, type ProviderPayment } from '../payment-port';
 import { settleOrderPayment, type SettlementResult } from './settle-order-payment';
-import { handleRefundEvent, isRefundEvent } from '../../refunds/refund-webhooks';
+import { handleRefundEvent } from '../../refunds/refund-webhooks';
 
 /** The events whose effect this service applies; every other type is acknowledged and ignored. */
-export const HANDLED_STRIPE_EVENTS: ReadonlySet<string> = new Set([
+export const HANDLED_PAYMENT_EVENTS: ReadonlySet<string> = new Set([
   'payment_intent.succeeded',
   'payment_intent.payment_failed',
   'checkout.session.completed',
@@ -24,27 +21,27 @@ export type WebhookAnswer =
   /** Not ours to act on yet (checkout is still driving the order) or Stripe unreachable: Stripe redelivers later. */
   | { status: 409 | 503; outcome: 'retry-later'; detail: string };
 
-export interface StripeWebhookDeps {
+export interface PaymentWebhookDeps {
   em: EntityManager;
   clock: Clock;
-  gateway: StripeGateway;
+  payments: PaymentPort;
 }
 
 /**
- * Applies one verified Stripe event. The event's own payload is only a hint:
- * the order id comes from its metadata and the truth from Stripe right now
+ * Applies one verified provider event. The event's own payload is only a hint:
+ * the order id comes from its metadata and the truth from the provider right now
  * (so events arriving out of order or late cannot move an order backwards).
  * The event id is inserted in the same transaction as the effect, so any
  * number of redeliveries has one effect.
  */
-export async function handleStripeEvent(deps: StripeWebhookDeps, event: Stripe.Event): Promise<WebhookAnswer> {
-  if (isRefundEvent(event)) return handleRefundEvent({ em: deps.em, clock: deps.clock, stripe: deps.gateway.stripe }, event);
-  if (!HANDLED_STRIPE_EVENTS.has(event.type)) return { status: 200, outcome: 'ignored', detail: `type ${event.type} is not handled` };
+export async function handlePaymentEvent(deps: PaymentWebhookDeps, event: ProviderEvent): Promise<WebhookAnswer> {
+  const { subject } = event;
+  if (subject.kind !== 'payment') return handleRefundEvent({ em: deps.em, clock: deps.clock, payments: deps.payments }, event, subject);
+  if (!HANDLED_PAYMENT_EVENTS.has(event.type)) return { status: 200, outcome: 'ignored', detail: `type ${event.type} is not handled` };
   if (await deps.em.fork().findOne(ProcessedWebhookEvent, { id: event.id })) return { status: 200, outcome: 'duplicate' };
 
-  const object = event.data.object as { id?: string; metadata?: Record<string, string> | null };
-  const orderId = object.metadata?.order_id;
-  if (!orderId || !isId(orderId) || typeof object.id !== 'string') {
+  const { orderId, objectId } = subject;
+  if (!orderId || !isId(orderId) || objectId === null) {
     return recordOnly(deps, event, 'ignored', 'the object names no Tillgate order');
   }
   // An order id we never wrote (another system's object on the same account): nothing to ask Stripe about.
@@ -52,9 +49,9 @@ export async function handleStripeEvent(deps: StripeWebhookDeps, event: Stripe.E
 
   let truth: ProviderPayment | null;
   try {
-    truth = await deps.gateway.lookupPayment(orderId, await storedReferenceOr(deps.em, orderId, object.id));
+    truth = await deps.payments.lookupPayment(orderId, await storedReferenceOr(deps.em, orderId, objectId));
   } catch (error) {
-    if (error instanceof PaymentOutcomeUnknown || error instanceof StripeCallError) {
+    if (error instanceof PaymentOutcomeUnknown) {
       logger.warn('webhook.stripe_unreachable', { eventId: event.id, orderId, error });
       return { status: 503, outcome: 'retry-later', detail: 'Stripe could not be asked about the payment' };
     }
@@ -62,7 +59,7 @@ export async function handleStripeEvent(deps: StripeWebhookDeps, event: Stripe.E
   }
 
   try {
-    const result = await settleOrderPayment({ em: deps.em, clock: deps.clock, gateway: deps.gateway }, orderId, truth, (tx) => insertEventId(tx, event));
+    const result = await settleOrderPayment({ em: deps.em, clock: deps.clock, payments: deps.payments }, orderId, truth, (tx) => insertEventId(tx, event, deps.clock.now()));
     return answerFor(result);
   } catch (error) {
     if (error instanceof UniqueConstraintViolationException) return { status: 200, outcome: 'duplicate' };
@@ -89,9 +86,9 @@ async function storedReferenceOr(em: EntityManager, orderId: string, eventObject
   return payment?.providerReference ?? eventObjectId;
 }
 
-async function recordOnly(deps: StripeWebhookDeps, event: Stripe.Event, outcome: 'ignored', detail: string): Promise<WebhookAnswer> {
+async function recordOnly(deps: PaymentWebhookDeps, event: ProviderEvent, outcome: 'ignored', detail: string): Promise<WebhookAnswer> {
   try {
-    await deps.em.fork().transactional((tx) => insertEventId(tx as EntityManager, event));
+    await deps.em.fork().transactional((tx) => insertEventId(tx as EntityManager, event, deps.clock.now()));
     return { status: 200, outcome, detail };
   } catch (error) {
     if (error instanceof UniqueConstraintViolationException) return { status: 200, outcome: 'duplicate' };
@@ -100,6 +97,6 @@ async function recordOnly(deps: StripeWebhookDeps, event: Stripe.Event, outcome:
 }
 
 /** Throws a unique violation (rolling the transaction back) when another delivery of the event committed first. */
-async function insertEventId(tx: EntityManager, event: Stripe.Event): Promise<void> {
-  await tx.insert(ProcessedWebhookEvent, { id: event.id, type: event.type, processedAt: new Date() });
+async function insertEventId(tx: EntityManager, event: ProviderEvent, now: Date): Promise<void> {
+  await tx.insert(ProcessedWebhookEvent, { id: event.id, type: event.type, processedAt: now });
 }

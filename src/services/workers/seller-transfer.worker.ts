@@ -1,14 +1,12 @@
-import type Stripe from 'stripe';
 import type { EntityManager } from '../../db/orm';
 import { Seller, SellerTransfer, TransferStatus } from '../../entities';
 import type { AppDeps } from '../app-deps';
-import { stripeWrite } from '../payments/stripe/stripe-client';
-import { stripeClientFrom } from '../payments/stripe/stripe-extensions';
+import type { PaymentPort } from '../payments/payment-port';
+import { catchUpReversals } from '../payouts/reversal-queue';
+import { claimDueTransfers, dueTransfersCheck, recordFailedCall, withOrderLocked, type TransferRetrySettings } from '../payouts/transfer-claims';
+import { ordersAwaitingPlanningCheck, planSellerTransfers } from '../payouts/transfer-planner';
 import { transition } from '../state/transition';
-import type { Worker } from '../workers/worker-runner';
-import { catchUpReversals } from './reversal-queue';
-import { claimDueTransfers, dueTransfersCheck, recordFailedCall, withOrderLocked, type TransferRetrySettings } from './transfer-claims';
-import { ordersAwaitingPlanningCheck, planSellerTransfers } from './transfer-planner';
+import type { Worker } from './worker-runner';
 
 export const SELLER_TRANSFER_WORKER = 'seller-transfers';
 export const PAYOUT_PLANNER_WORKER = 'payout-planner';
@@ -21,15 +19,15 @@ export interface PayoutSettings extends TransferRetrySettings {
 
 /**
  * Marketplace payouts for card orders. Each round: plan transfers for newly
- * placed orders (outbox `order.placed`), claim the due ones, and call Stripe
- * `transfers.create` outside any transaction with Idempotency-Key = the
- * transfer id and transfer_group = the order id. Success stores the Stripe id
+ * placed orders (outbox `order.placed`), claim the due ones, and ask the
+ * provider for each transfer outside any transaction, keyed by the transfer
+ * id and grouped by the order id. Success stores the provider's id
  * in the same transaction as PENDING → COMPLETED (and queues reversals for
  * refunds that came first); failures back off (base x 2^retry, capped) up to
  * TRANSFER_MAX_RETRIES, then PERMANENTLY_FAILED with an outbox event.
  */
 export class SellerTransferWorker {
-  constructor(private readonly stripe: Stripe, private readonly settings: PayoutSettings) {}
+  constructor(private readonly payments: PaymentPort, private readonly settings: PayoutSettings) {}
 
   /** Plans, then pays: one whole round (tests and tooling; the runner runs the two halves as separate workers). */
   async runOnce(em: EntityManager, now: Date): Promise<number> {
@@ -51,41 +49,35 @@ export class SellerTransferWorker {
 
   private async pay(em: EntityManager, transfer: SellerTransfer, now: Date): Promise<void> {
     const seller = await em.fork().findOneOrFail(Seller, { id: transfer.sellerId });
-    try {
-      const created = await stripeWrite('transfers.create', transfer.id, (options) =>
-        this.stripe.transfers.create({
-          amount: transfer.amount,
-          currency: transfer.currency.toLowerCase(),
-          destination: seller.stripeAccountId,
-          transfer_group: transfer.orderId,
-          metadata: { order_id: transfer.orderId, transfer_id: transfer.id, seller_id: seller.id },
-        }, options));
-      await withOrderLocked(em, transfer.orderId, async (tx) => {
-        const moved = await transition(tx, SellerTransfer, transfer.id, TransferStatus.PENDING, TransferStatus.COMPLETED, {
-          stripeTransferId: created.id, nextRetryAt: null, lastError: null,
-        });
-        if (moved === 1) await catchUpReversals(tx, transfer.orderId, now);
-      });
-    } catch (error) {
-      await recordFailedCall(em, { transfer, from: TransferStatus.PENDING, now, giveUpEvent: 'seller_transfer.failed' }, error, this.settings);
+    const answer = await this.payments.transfer({
+      transferId: transfer.id, orderId: transfer.orderId, sellerId: seller.id, destinationAccount: seller.stripeAccountId, amount: transfer.amount, currency: transfer.currency,
+    });
+    if (answer.kind !== 'done') {
+      await recordFailedCall(em, { transfer, from: TransferStatus.PENDING, now, giveUpEvent: 'seller_transfer.failed' }, answer, this.settings);
+      return;
     }
+    await withOrderLocked(em, transfer.orderId, async (tx) => {
+      const moved = await transition(tx, SellerTransfer, transfer.id, TransferStatus.PENDING, TransferStatus.COMPLETED, {
+        stripeTransferId: answer.providerId, nextRetryAt: null, lastError: null,
+      });
+      if (moved === 1) await catchUpReversals(tx, transfer.orderId, now);
+    });
   }
 }
 
 /**
- * The payout workers, only when Stripe is configured: planning (set-based,
+ * The payout workers, only when a payment provider is configured: planning (set-based,
  * woken by placed orders not yet planned) and paying (woken by due
  * transfers). Separate, so that an order owing nobody costs no transfer claim.
  */
 export function sellerTransferWorkers(deps: AppDeps): Worker[] {
-  const stripe = stripeClientFrom(deps.extensions);
-  if (!stripe) return [];
+  if (!deps.payments) return [];
   const { config } = deps;
-  const worker = new SellerTransferWorker(stripe, {
+  const worker = new SellerTransferWorker(deps.payments, {
     platformFeeBps: config.platformFeeBps,
     maxRetries: config.transferMaxRetries,
-    backoffBaseMs: config.reversalBackoffBaseMs,
-    backoffMaxMs: config.reversalBackoffMaxMs,
+    backoffBaseMs: config.payoutBackoffBaseMs,
+    backoffMaxMs: config.payoutBackoffMaxMs,
   });
   return [
     { name: PAYOUT_PLANNER_WORKER, intervalMs: config.workerPollIntervalMs, due: ordersAwaitingPlanningCheck, runOnce: (em, now) => worker.plan(em, now) },
