@@ -2,7 +2,7 @@ import { isPostgres, type EntityManager } from '../db/orm';
 import { OutboxEventStatus, PaymentStatus, RefundStatus, SagaStatus, TransferStatus } from '../entities';
 import type { AppDeps } from '../services/app-deps';
 import { logger } from '../services/shared/logger';
-import { sqlTime } from '../services/workers/batch-sql';
+import { sqlTime } from '../services/shared/batch-sql';
 import {
   opsGaugesRefreshed,
   outboxDeadLetters,

@@ -2,7 +2,7 @@ import type { EntityManager } from '../../db/orm';
 import { OutboxEvent, OutboxEventStatus } from '../../entities';
 import { logger } from '../shared/logger';
 import { transition } from '../state/transition';
-import { byCreatedAtThenId, caseById, claimWithLease, sqlTime, timePlaceholder } from '../workers/batch-sql';
+import { byCreatedAtThenId, caseById, claimWithLease, sqlTime, timePlaceholder } from '../shared/batch-sql';
 import type { DueCheck } from '../workers/due-check';
 import { OUTBOX_BACKOFF, retryDelayMs, type BackoffPolicy } from './retry-backoff';
 import type { OutboxMessage, OutboxSink } from './sinks';

@@ -1,6 +1,6 @@
 import type { EntityManager } from '../../db/orm';
 import { Order, OrderLine, Payment, Refund, RefundStatus, SellerTransfer, TransferStatus } from '../../entities';
-import { refundableBalance } from '../refunds/refund-policy';
+import { refundableBalance } from '../orders/order-balance';
 import { transition } from '../state/transition';
 import { lineAwareReversalTarget, reversalTarget, type SellerLineRefunds } from './payout-math';
 

@@ -4,7 +4,7 @@ import { recordEvent } from '../outbox/outbox';
 import type { ProviderPayoutAnswer } from '../payments/payment-port';
 import { transition } from '../state/transition';
 import { writeLock } from '../shared/transactions';
-import { byCreatedAtThenId, claimWithLease, sqlTime } from '../workers/batch-sql';
+import { byCreatedAtThenId, claimWithLease, sqlTime } from '../shared/batch-sql';
 import type { DueCheck } from '../workers/due-check';
 import { backoffDelayMs, type BackoffSettings } from './payout-math';
 import { updateTransferFields } from './transfer-fields';

@@ -1,7 +1,7 @@
 import type { EntityManager } from '../../db/orm';
 import { Payment, Refund, RefundStatus } from '../../entities';
 import { logger } from '../shared/logger';
-import { isCardKind } from './refund-policy';
+import { isCardKind } from '../orders/order-balance';
 import type { PaymentPort, ProviderRefundAnswer } from '../payments/payment-port';
 
 /** The refund calls of the payment port. */

@@ -9,7 +9,8 @@ import { abortWith, fail, success, userFailure, type Outcome } from '../shared/o
 import { transactionalOutcome, writeLock } from '../shared/transactions';
 import { dispatchProviderRefund } from './refund-dispatch';
 import { checkRefundLines, refundLinesShapeFailure } from './refund-lines';
-import { refundableBalance, splitRefund } from './refund-policy';
+import { refundableBalance } from '../orders/order-balance';
+import { splitRefund } from './refund-policy';
 import type { RefundProvider } from './refund-dispatch';
 import { settleRefund } from './refund-settlement';
 

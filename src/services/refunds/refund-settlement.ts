@@ -6,7 +6,8 @@ import { revokeOrderLicenses, revokeRefundedUnits } from '../licenses/revoke-lic
 import { queueReversals, refundShareOf } from '../payouts/reversal-queue';
 import { writeLock } from '../shared/transactions';
 import { transition } from '../state/transition';
-import { refundableBalance, refundCreditEntryKey } from './refund-policy';
+import { refundableBalance } from '../orders/order-balance';
+import { refundCreditEntryKey } from './refund-policy';
 
 export type RefundVerdict =
   | { status: RefundStatus.SUCCEEDED; providerRefundId: string | null }

@@ -3,7 +3,7 @@ import { isPostgres, type EntityManager } from '../../db/orm';
 import { CartStatus, ReservationStatus } from '../../entities';
 import { runWrite } from '../cart/cart-sql';
 import { logger } from '../shared/logger';
-import { sqlTime } from './batch-sql';
+import { sqlTime } from '../shared/batch-sql';
 import type { Worker } from './worker-runner';
 
 /** Rows one statement deletes: a backlog drains in rounds, each one short, the runner re-running at once. */

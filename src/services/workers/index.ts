@@ -6,7 +6,7 @@ import { createHostedCheckoutSweeper } from './hosted-checkout-sweeper.worker';
 import { createCardPaymentSweeper } from './card-payment-sweeper.worker';
 import { createCartCleanupWorker } from './cart-cleanup.worker';
 import { createSagaRecoveryWorker } from './saga-recovery.worker';
-import { sqlTime } from './batch-sql';
+import { sqlTime } from '../shared/batch-sql';
 import type { Worker } from './worker-runner';
 import { pendingRefundsWorker } from './pending-refunds.worker';
 import { sellerTransferWorkers } from './seller-transfer.worker';

@@ -1,7 +1,7 @@
 import type { EntityManager } from '../../db/orm';
 import { Reservation, ReservationStatus } from '../../entities';
 import { transition } from '../state/transition';
-import { sqlTime } from './batch-sql';
+import { sqlTime } from '../shared/batch-sql';
 import type { Worker } from './worker-runner';
 
 /**

@@ -6,7 +6,7 @@ import { CHECKOUT_SAGA_KIND } from '../checkout/checkout-types';
 import { ConfirmCheckoutSaga } from '../checkout/confirm-checkout.saga';
 import { logger } from '../shared/logger';
 import { sagaRecoveries } from '../../observability/metrics';
-import { sqlTime } from './batch-sql';
+import { sqlTime } from '../shared/batch-sql';
 import type { DueCheck } from './due-check';
 import type { Worker } from './worker-runner';
 

@@ -6,7 +6,7 @@ import type { ProviderPayment } from '../payments/payment-port';
 import type { PaymentPort } from '../payments/payment-port';
 import { settleOrderPayment } from '../payments/settlement/settle-order-payment';
 import { logger } from '../shared/logger';
-import { sqlTime } from './batch-sql';
+import { sqlTime } from '../shared/batch-sql';
 import type { DueCheck } from './due-check';
 import type { Worker } from './worker-runner';
 

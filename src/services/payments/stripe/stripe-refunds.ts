@@ -1,9 +1,17 @@
 import type Stripe from 'stripe';
-import { stripeRefundReason } from '../../refunds/refund-policy';
 import { providerKeys } from '../idempotency-keys';
 import type { ProviderRefundAnswer, ProviderRefundRequest } from '../payment-port';
 import { stripeRead, stripeWrite, type StripeRetryPolicy } from './stripe-client';
 import { classifyStripeError, isAlreadyDone } from './stripe-errors';
+
+/** Stripe accepts only these reasons; any other text travels in metadata only. */
+const STRIPE_REFUND_REASONS = ['duplicate', 'fraudulent', 'requested_by_customer'] as const;
+type StripeRefundReason = (typeof STRIPE_REFUND_REASONS)[number];
+
+function stripeRefundReason(reason: string): StripeRefundReason | null {
+  const normalized = reason.trim().toLowerCase();
+  return (STRIPE_REFUND_REASONS as readonly string[]).includes(normalized) ? (normalized as StripeRefundReason) : null;
+}
 
 /** Maps a Stripe refund object's status to our answer. */
 export function answerFromStripeRefund(refund: Pick<Stripe.Refund, 'id' | 'status' | 'failure_reason'>): ProviderRefundAnswer {
