@@ -12,7 +12,7 @@ export interface RateRule {
   readonly durationMs: number;
 }
 
-/** Issue 9's rate limits (src/http/rate-limits); a null rule is switched off. */
+/** The abuse rate limits (src/http/rate-limits); a null rule is switched off. */
 export interface RateLimitSettings {
   /** Failed logIns per email before a lockout that doubles each time it recurs. */
   readonly loginEmail: RateRule | null;

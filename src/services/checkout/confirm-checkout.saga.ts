@@ -96,7 +96,7 @@ export class ConfirmCheckoutSaga {
 
   private async confirmOnce(em: EntityManager, command: ConfirmCheckoutCommand, actor: CheckoutActor): Promise<Outcome<CheckoutConfirmation>> {
     if (!isId(command.cartId)) return fail(ErrorCode.NOT_FOUND, 'No such cart.', 'cartId');
-    // Issue 9 (returnUrl origin, guest cash on delivery): refused before the saga, so nothing is written.
+    // A returnUrl off the allowed origins, or guest cash on delivery when it is off: refused before the saga, so nothing is written.
     const refused = await refuseBeforeCheckout(em, command, this.deps.config);
     if (refused) return { ok: false, failure: refused };
     const input: CheckoutSagaInput = {

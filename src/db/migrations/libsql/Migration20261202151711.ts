@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-/** Issue 9: the cart-cleanup worker's due check and batch deletes read these ranges, not whole tables. */
+/** The cart-cleanup worker's due check and batch deletes read these ranges, not whole tables. */
 export class Migration20261202151711 extends Migration {
 
   override async up(): Promise<void> {

@@ -1,7 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /**
- * Issue 9: every token carries its customer's version, and raising it revokes them all.
+ * Every token carries its customer's version, and raising it revokes them all.
  * Existing customers start at 0, the version of tokens signed before versions existed.
  */
 export class Migration20261202152319 extends Migration {

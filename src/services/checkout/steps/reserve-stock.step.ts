@@ -36,7 +36,7 @@ export const reserveStockStep: CheckoutStep<'reserve-stock'> = {
     const { cart } = run.output(PRICE_GUARD_STEP);
     const now = deps.clock.now();
     const until = new Date(now.getTime() + deps.config.reservationTtlMs);
-    // Issue 9: a line above MAX_RESERVED_UNITS_PER_LINE is never reserved, whatever an earlier preview holds.
+    // Hoarding cap: a line above MAX_RESERVED_UNITS_PER_LINE is never reserved, whatever an earlier preview holds.
     const overCap = reservationCapFailure(cart.lines, deps.config.maxReservedUnitsPerLine);
     if (overCap) abortWith(overCap);
     const demand = (kind: VariantKind) => cart.lines.filter((line) => line.kind === kind).map((line) => ({ variantId: line.variantId, quantity: line.quantity }));
