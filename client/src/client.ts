@@ -51,6 +51,7 @@ export type TillgateDocument<TResult, TVariables> = DocumentTypeDecoration<TResu
 };
 
 /** Variables may be left out exactly when the operation has no required ones. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- `{}` is the point: it extends exactly the variable types with no required field
 export type VariablesOf<TVariables> = {} extends TVariables ? [variables?: TVariables] : [variables: TVariables];
 
 export interface TillgateClient {

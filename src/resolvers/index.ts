@@ -1,4 +1,4 @@
-import type { NonEmptyArray } from 'type-graphql';
+import type { ClassType, NonEmptyArray } from 'type-graphql';
 import { AdminCatalogResolver } from './admin-catalog.resolver';
 import { AuthResolver } from './auth.resolver';
 import { CancelOrderResolver } from './cancel-order.resolver';
@@ -14,7 +14,7 @@ import { PartnerResolver } from './partner.resolver';
 import { CustomerLicensesResolver, LicenseResolver, OrderLicensesResolver } from './license.resolver';
 
 /** Every resolver class; one file per area. */
-export const resolvers: NonEmptyArray<Function> = [AuthResolver, CartResolver, OrderResolver, OrderLineResolver, SellerTransferResolver, CustomerOrdersResolver,
+export const resolvers: NonEmptyArray<ClassType> = [AuthResolver, CartResolver, OrderResolver, OrderLineResolver, SellerTransferResolver, CustomerOrdersResolver,
   ProductResolver, VariantResolver, ShippingMethodResolver, AdminCatalogResolver,
   CheckoutResolver, CancelOrderResolver, VoucherRedemptionResolver, CustomerCreditResolver,
   RefundResolver, PaymentLinkResolver, OperationsResolver, PartnerResolver,

@@ -19,7 +19,9 @@ import { badInput } from './bad-input';
  */
 export const FREE_TEXT_FIELDS: ReadonlySet<string> = new Set(['reason', 'description']);
 
+// eslint-disable-next-line no-control-regex -- matching control characters is this pattern's whole job
 const CONTROL = /[\u0000-\u001f]/;
+// eslint-disable-next-line no-control-regex -- as above, with TAB, LF and CR allowed
 const CONTROL_EXCEPT_LINE_BREAKS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
 
 export const hasForbiddenControlCharacter = (value: string, field: string | null): boolean =>

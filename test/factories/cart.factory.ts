@@ -43,7 +43,7 @@ export const CART_DOCUMENTS = {
 type CartMutation = Exclude<keyof typeof CART_DOCUMENTS, 'createCart' | 'cart'>;
 
 /** The cart (or error member) a call answered; throws on a top-level GraphQL error so tests see it plainly. */
-function fieldOf(response: GraphQLResponse, field: string): any {
+function fieldOf(response: GraphQLResponse, field: string) {
   if (response.errors?.length) throw new Error(`${field} answered a GraphQL error: ${JSON.stringify(response.errors)}`);
   return response.data[field];
 }

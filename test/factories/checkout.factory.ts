@@ -99,7 +99,7 @@ export const START_CHECKOUT = `mutation($input: StartCheckoutInput!) {
   }
 }`;
 
-export async function confirmViaApi(app: TestApp, input: Record<string, unknown>, token?: string): Promise<any> {
+export async function confirmViaApi(app: TestApp, input: Record<string, unknown>, token?: string) {
   const response = await app.gql(CONFIRM_CHECKOUT, { input }, { token });
   if (response.errors?.length) throw new Error(`confirmCheckout answered a GraphQL error: ${JSON.stringify(response.errors)}`);
   return response.data.confirmCheckout;

@@ -26,8 +26,8 @@ describe('guarded cart changes on PostgreSQL', () => {
     expect(answers.map((answer) => answer.version).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 2));
     const stored = await api.get(cart.id);
     expect(stored.version).toBe(21);
-    expect(stored.lines.map((line: any) => line.variant.id).sort()).toEqual(variants.map((variant) => variant.id).sort());
-    expect(stored.lines.every((line: any) => line.quantity === 2)).toBe(true);
+    expect(stored.lines.map((line: { variant: { id: string } }) => line.variant.id).sort()).toEqual(variants.map((variant) => variant.id).sort());
+    expect(stored.lines.every((line: { quantity: number }) => line.quantity === 2)).toBe(true);
     // Positions are unique even though each change computed its own from what it read.
     const positions = await em().execute('select distinct position from cart_lines where cart_id = ?', [cart.id]);
     expect(positions).toHaveLength(20);
@@ -44,7 +44,7 @@ describe('guarded cart changes on PostgreSQL', () => {
     const claimed = await writeClaimed(em(), stale, {
       lines: [
         { kind: 'update', line: { id: line.id, quantity: 7, unitPrice: 1 } },
-        { kind: 'insert', cartId: cart.id, line: { ...line, id: newId(), variantId: variant.id, quantity: 3, unitPrice: 300, position: 9 } as any },
+        { kind: 'insert', cartId: cart.id, line: { ...line, id: newId(), variantId: variant.id, quantity: 3, unitPrice: 300, position: 9 } },
       ],
       columns: { voucher_codes: '["STALE"]' },
     });

@@ -1,7 +1,6 @@
 import { startPostgresCluster, type PostgresCluster } from '../../tools/postgres-cluster';
 
 declare global {
-  // eslint-disable-next-line no-var
   var __TILLGATE_PG__: PostgresCluster | undefined;
 }
 

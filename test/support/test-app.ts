@@ -6,10 +6,12 @@ import { openTestOrm, truncateAll } from './test-database';
 export const TEST_ADMIN = { email: 'admin@test.local', password: 'admin-password-123' };
 export const TEST_AUTH_SECRET = 'test-secret-that-is-long-enough-for-hs256-signing';
 
+/* eslint-disable @typescript-eslint/no-explicit-any -- a GraphQL answer is JSON shaped by each test's own query; tests walk it untyped rather than declare a type per query */
 export interface GraphQLResponse<T = any> {
   data?: T;
   errors?: { message: string; extensions?: Record<string, any>; path?: (string | number)[] }[];
 }
+/* eslint-enable @typescript-eslint/no-explicit-any */
 
 export interface TestApp {
   url: string;
@@ -17,6 +19,7 @@ export interface TestApp {
   tillgate: Tillgate;
   config: Config;
   /** POST /graphql; `token` sends `Authorization: Bearer`. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped by default, as GraphQLResponse above
   gql<T = any>(query: string, variables?: Record<string, unknown>, options?: { token?: string; headers?: Record<string, string> }): Promise<GraphQLResponse<T>>;
   adminToken(): Promise<string>;
   /** Signs up a fresh customer and returns its token and id. */

@@ -8,7 +8,7 @@ const printed = new WeakMap<object, string>();
  * The exact text a frontend sends for a generated document: a client package
  * document (a string) as it is, a test document node printed.
  */
-export function documentText(document: DocumentNode | DocumentTypeDecoration<any, any>): string {
+export function documentText(document: DocumentNode | DocumentTypeDecoration<unknown, never>): string {
   if (!('kind' in document)) return String(document);
   let text = printed.get(document);
   if (text === undefined) {

@@ -22,6 +22,7 @@ export class BenchClient {
     return this.storefront.request(document, ...variables);
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the data is shaped by each call's query; untyped unless the caller names it
   async request<T = any>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (this.token) headers.authorization = `Bearer ${this.token}`;

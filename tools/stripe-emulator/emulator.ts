@@ -81,6 +81,7 @@ export class StripeEmulatorInstance implements StripeEmulator {
     return this.dispatcher.deliveries;
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON snapshots of several Stripe object types; callers give each the SDK's type
   createdObjects(type: CreatedObjectType): any[] {
     return this.state.createdIds(type).map((id) => snapshot(this.state.find(id)));
   }

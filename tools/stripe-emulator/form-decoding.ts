@@ -43,7 +43,7 @@ function parseKey(key: string): string[] {
   if (open === -1) return [key];
   const segments = [key.slice(0, open)];
   const rest = key.slice(open);
-  const bracket = /\[([^\[\]]*)\]/g;
+  const bracket = /\[([^[\]]*)\]/g;
   let consumed = 0;
   for (let match = bracket.exec(rest); match; match = bracket.exec(rest)) {
     if (match.index !== consumed) break;

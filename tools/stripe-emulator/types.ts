@@ -38,6 +38,7 @@ export interface StripeEmulator {
   faults: FaultInjector;
   requests: RequestLogEntry[];
   /** Effective creates of a type (not replays, and not by a request that answered an error), current state, in creation order. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON snapshots of several Stripe object types; callers give each the SDK's type
   createdObjects(type: CreatedObjectType): any[];
   events: StripeEvent[];
 

@@ -29,7 +29,7 @@ describe('cart concurrency', () => {
     expect(results.map((result) => result.version).sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => i + 3));
     const stored = await api.get(cart.id);
     expect(stored.version).toBe(14);
-    expect(stored.lines.find((l: any) => l.variant.id === variants[1].id).quantity).toBe(4);
+    expect(stored.lines.find((l: { variant: { id: string } }) => l.variant.id === variants[1].id).quantity).toBe(4);
     expect(stored).toMatchObject({ shippingMethod: { id: method.id }, shippingAddress: { country: 'DE' }, voucherCodes: [voucher.code] });
     // The change that committed last answered exactly what is stored.
     const { __typename, ...last } = results.find((result) => result.version === 14);

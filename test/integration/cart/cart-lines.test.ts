@@ -63,7 +63,7 @@ describe('cart lines', () => {
     const cart = await api.create();
     for (const variant of [b, c, a]) await api.addLine(cart.id, variant.id, 1);
     const current = await api.get(cart.id);
-    expect(current.lines.map((line: any) => line.variant.id)).toEqual([b.id, c.id, a.id]);
+    expect(current.lines.map((line: { variant: { id: string } }) => line.variant.id)).toEqual([b.id, c.id, a.id]);
     expect(current.version).toBe(4);
   });
 
@@ -137,7 +137,7 @@ describe('cart lines', () => {
       expect(response.errors?.[0].extensions?.fields[0].field).toBe('quantity');
     }
     const current = await api.get(cart.id);
-    expect(current.lines.map((l: any) => l.quantity)).toEqual([2]);
+    expect(current.lines.map((l: { quantity: number }) => l.quantity)).toEqual([2]);
     expect(current.version).toBe(2);
     expect((await api.updateLine(cart.id, line.id, 999)).lines[0].quantity).toBe(999);
   });
@@ -209,11 +209,11 @@ describe('cart lines', () => {
     const [lineA, lineB] = withBoth.lines;
 
     const updated = await api.updateLine(cart.id, lineA.id, 4);
-    expect(updated.lines.map((line: any) => [line.id, line.quantity])).toEqual([[lineA.id, 4], [lineB.id, 1]]);
+    expect(updated.lines.map((line: { id: string; quantity: number }) => [line.id, line.quantity])).toEqual([[lineA.id, 4], [lineB.id, 1]]);
     expect(updated.totals.subtotal.amount).toBe(4 * 100 + 300);
 
     const removed = await api.updateLine(cart.id, lineA.id, 0);
-    expect(removed.lines.map((line: any) => line.id)).toEqual([lineB.id]);
+    expect(removed.lines.map((line: { id: string }) => line.id)).toEqual([lineB.id]);
     expect([withBoth.version, updated.version, removed.version]).toEqual([3, 4, 5]);
   });
 
@@ -286,7 +286,7 @@ describe('cart lines', () => {
     expect(results.map((result) => result.version).sort((x, y) => x - y)).toEqual(Array.from({ length: 12 }, (_, i) => i + 2));
     const current = await api.get(cart.id);
     expect(current.version).toBe(13);
-    expect(current.lines.map((line: any) => line.quantity)).toEqual([6, 6]);
+    expect(current.lines.map((line: { quantity: number }) => line.quantity)).toEqual([6, 6]);
   });
 
   it('when a line is added, then the whole request runs at most 5 SQL statements', async () => {

@@ -50,8 +50,8 @@ describe('cart statement budgets', () => {
     return { cart, variants, other, spare };
   }
 
-  async function counted(call: () => Promise<any>): Promise<{ answer: any; statements: string[] }> {
-    let answer: any;
+  async function counted<T>(call: () => Promise<T>): Promise<{ answer: T; statements: string[] }> {
+    let answer!: T;
     const statements = await h.statementsDuring(async () => {
       answer = await call();
     });
@@ -62,7 +62,7 @@ describe('cart statement budgets', () => {
     const { cart, variants, other, spare } = await midFlowCart();
     const api = cartApi(h.app);
     const lineId = cart.lines[1].id;
-    const cases: [string, number, () => Promise<any>][] = [
+    const cases: [string, number, () => Promise<{ __typename: string }>][] = [
       ['addCartLine (new line)', MUTATION, () => api.addLine(cart.id, variants[2].id, 1)],
       ['addCartLine (merge)', MUTATION, () => api.addLine(cart.id, variants[0].id, 1)],
       ['updateCartLine (raise, stock checked)', MUTATION, () => api.updateLine(cart.id, lineId, 3)],

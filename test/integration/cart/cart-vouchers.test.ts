@@ -168,7 +168,7 @@ describe('vouchers on carts', () => {
     });
     // The numbers themselves, so a shared mistake in both paths would still show.
     expect(amounts(cart.totals)).toEqual({ subtotal: 10_163, discount: 3_387, shipping: 795, shippingDiscount: 795, tax: 1_356, total: 8_132 });
-    expect(cart.lines.map((line: any) => [line.discount.amount, line.total.amount]))
+    expect(cart.lines.map((line: { discount: { amount: number }; total: { amount: number } }) => [line.discount.amount, line.total.amount]))
       .toEqual(expected.lines.map((line) => [line.discount, line.net]));
     expect(shirtLine.discount.amount + mugLine.discount.amount).toBe(cart.totals.discount.amount);
     expect(cart.voucherCodes).toEqual(['THIRD', 'SHIPFREE']);

@@ -26,7 +26,7 @@ describe('admin catalog mutations', () => {
     expect(created.errors).toBeUndefined();
     const product = created.data.createProduct;
     expect(product).toMatchObject({ name: 'Beanie', seller: { id: seller.data.createSeller.id, name: 'Makers' } });
-    expect(product.variants.map((v: any) => [v.sku, v.price.amount, v.price.currency, v.available, v.product.id])).toEqual([
+    expect(product.variants.map((v: { sku: string; price: { amount: number; currency: string }; available: number; product: { id: string } }) => [v.sku, v.price.amount, v.price.currency, v.available, v.product.id])).toEqual([
       ['BEANIE-GREY', 3_450, 'EUR', 4, product.id],
       ['BEANIE-NAVY', 3_650, 'EUR', 0, product.id],
     ]);
@@ -143,7 +143,7 @@ describe('admin catalog mutations', () => {
 
     const eur = await suite.app.gql(SHIPPING_METHODS, { currency: 'eur' });
 
-    expect(eur.data.shippingMethods.map((m: any) => [m.name, m.price.amount, m.price.currency])).toEqual([
+    expect(eur.data.shippingMethods.map((m: { name: string; price: { amount: number; currency: string } }) => [m.name, m.price.amount, m.price.currency])).toEqual([
       ['Standard', 495, 'EUR'],
       ['Express', 1_295, 'EUR'],
     ]);

@@ -37,7 +37,7 @@ describe('catalog queries', () => {
   afterAll(() => app.close());
 
   /** SQL statements one anonymous request costs (log lines that are not SQL are ignored). */
-  async function statementsFor(query: string, variables: Record<string, unknown>): Promise<{ count: number; data: any }> {
+  async function statementsFor(query: string, variables: Record<string, unknown>) {
     statements.length = 0;
     const result = await app.gql(query, variables);
     expect(result.errors).toBeUndefined();
@@ -50,8 +50,8 @@ describe('catalog queries', () => {
     let after: string | null = null;
     let pages = 0;
     for (;;) {
-      const page: any = (await app.gql(PRODUCTS, { first: 3, after })).data.products;
-      seen.push(...page.nodes.map((n: any) => n.id));
+      const page: { nodes: { id: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } = (await app.gql(PRODUCTS, { first: 3, after })).data.products;
+      seen.push(...page.nodes.map((n) => n.id));
       pages++;
       if (!page.pageInfo.hasNextPage) break;
       after = page.pageInfo.endCursor;
@@ -65,7 +65,7 @@ describe('catalog queries', () => {
     const first = (await app.gql(PRODUCTS, { first: 4 })).data.products;
     const second = (await app.gql(PRODUCTS, { first: 4, after: first.pageInfo.endCursor })).data.products;
 
-    expect([...first.nodes, ...second.nodes].map((n: any) => n.id)).toEqual([...ids].sort());
+    expect([...first.nodes, ...second.nodes].map((n: { id: string }) => n.id)).toEqual([...ids].sort());
     expect([first.pageInfo.hasNextPage, second.pageInfo.hasNextPage]).toEqual([true, false]);
   });
 
@@ -109,9 +109,9 @@ describe('catalog queries', () => {
 
     expect(small.data.products.nodes).toHaveLength(5);
     expect(large.data.products.nodes).toHaveLength(50);
-    expect(large.data.products.nodes[49].variants.map((v: any) => v.available)).toEqual([49, 1]);
-    expect(large.data.products.nodes.filter((p: any) => p.seller).length).toBe(25);
-    expect(large.data.products.nodes.every((p: any) => p.variants.every((v: any) => v.product.id === p.id))).toBe(true);
+    expect(large.data.products.nodes[49].variants.map((v: { available: number }) => v.available)).toEqual([49, 1]);
+    expect(large.data.products.nodes.filter((p: { seller: unknown }) => p.seller).length).toBe(25);
+    expect(large.data.products.nodes.every((p: { id: string; variants: { product: { id: string } }[] }) => p.variants.every((v) => v.product.id === p.id))).toBe(true);
     // products with their sellers joined; their variants with availability computed alongside (issue 8 allows 3)
     process.stdout.write(`catalog listing statements (${testDialect()}): 5 products = ${small.count}, 50 products = ${large.count}\n`);
     expect(large.count).toBe(small.count);
@@ -128,8 +128,8 @@ describe('catalog queries', () => {
     const plain = await statementsFor(PRODUCTS, { first: 3 });
     const namesOnly = await statementsFor(`{ products(first: 3) { nodes { id name } } }`, {});
 
-    expect(fragments.data.products.nodes.map((p: any) => p.items.map((v: any) => v.units))).toEqual(
-      plain.data.products.nodes.map((p: any) => p.variants.map((v: any) => v.available)),
+    expect(fragments.data.products.nodes.map((p: { items: { units: number }[] }) => p.items.map((v) => v.units))).toEqual(
+      plain.data.products.nodes.map((p: { variants: { available: number }[] }) => p.variants.map((v) => v.available)),
     );
     expect([fragments.count, namesOnly.count]).toEqual([2, 1]);
   });
@@ -159,7 +159,7 @@ describe('catalog queries', () => {
     const variant = await statementsFor(VARIANT, { id: variants[1].id });
 
     expect(one.data.product.seller).toEqual({ id: seller.id, name: seller.name });
-    expect(one.data.product.variants.map((v: any) => v.available)).toEqual([3, 4]);
+    expect(one.data.product.variants.map((v: { available: number }) => v.available)).toEqual([3, 4]);
     expect(variant.data.variant).toMatchObject({ available: 4, product: { id: product.id } });
     expect([one.count, variant.count]).toEqual([2, 1]);
   });

@@ -18,18 +18,18 @@ describe('demo data', () => {
     const listing = await app.gql(PRODUCTS, { first: 50 });
     const products = listing.data.products.nodes;
     expect(products.length).toBeGreaterThanOrEqual(6);
-    expect(new Set(products.flatMap((p: any) => p.variants.map((v: any) => v.price.currency)))).toEqual(new Set(['EUR', 'USD']));
+    expect(new Set(products.flatMap((p: { variants: { price: { currency: string } }[] }) => p.variants.map((v) => v.price.currency)))).toEqual(new Set(['EUR', 'USD']));
     for (const product of products) {
       expect(product.variants.length).toBeGreaterThanOrEqual(1);
       expect(product.variants.length).toBeLessThanOrEqual(3);
-      expect(product.variants.some((v: any) => v.available > 0)).toBe(true);
+      expect(product.variants.some((v: { available: number }) => v.available > 0)).toBe(true);
     }
-    expect(products.some((p: any) => p.seller !== null)).toBe(true);
+    expect(products.some((p: { seller: unknown }) => p.seller !== null)).toBe(true);
 
     const em = app.orm.em.fork();
     expect((await em.findOneOrFail(Seller, { stripeAccountId: 'acct_demo_seller' })).name).toBeTruthy();
     for (const currency of ['EUR', 'USD']) {
-      const methods = (await app.gql(SHIPPING_METHODS, { currency })).data.shippingMethods.map((m: any) => m.name);
+      const methods = (await app.gql(SHIPPING_METHODS, { currency })).data.shippingMethods.map((m: { name: string }) => m.name);
       expect(methods).toEqual(['Standard', 'Express']);
     }
     const rates = Object.fromEntries((await em.find(TaxRate, {})).map((r) => [r.country, r.rateBps]));

@@ -24,7 +24,7 @@ describe('bad input over HTTP gets a clean answer and never a 500', () => {
   it('when a variable has the wrong type, then BAD_USER_INPUT with 400, never an internal error', async () => {
     const wrongShape = await postGraphQL(app, { query: SIGN_UP, variables: { input: { email: 42, password: ['x'] } } });
     expect(wrongShape.status).toBe(400);
-    expect(wrongShape.body.errors.map((error: any) => error.extensions.code)).toEqual(['BAD_USER_INPUT', 'BAD_USER_INPUT']);
+    expect(wrongShape.body.errors.map((error: { extensions: { code: string } }) => error.extensions.code)).toEqual(['BAD_USER_INPUT', 'BAD_USER_INPUT']);
     expect(wrongShape.body.errors[0].message).toMatch(/^Variable "\$input" got invalid value 42 at "input.email"; String cannot represent a non string value: 42/);
 
     const missing = await postGraphQL(app, { query: SIGN_UP, variables: {} });

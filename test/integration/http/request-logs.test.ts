@@ -14,7 +14,7 @@ describe('request logs', () => {
   beforeEach(() => app.reset());
   afterAll(() => app.close());
 
-  const requestLines = (lines: string[]) => lines.map((line) => JSON.parse(line) as Record<string, any>).filter((entry) => entry.event === 'http.request');
+  const requestLines = (lines: string[]) => lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((entry) => entry.event === 'http.request');
 
   it('when a request names a well-formed X-Request-Id, then it is echoed and the request is logged once under it, with method, path, status and duration', async () => {
     let response: Response | undefined;
@@ -46,7 +46,7 @@ describe('request logs', () => {
 
   it('when a guest confirms a checkout, then the request line carries the order id and a cart reference, never the cart id (an access key) nor its headers', async () => {
     const ready = await buildReadyCart(app.orm.em.fork(), { lines: [{ price: 1_000, stock: 3, quantity: 1 }] });
-    let answer: any;
+    let answer: Awaited<ReturnType<typeof confirmViaApi>>;
     const lines = await captureLogLines(async () => {
       answer = await confirmViaApi(app, { cartId: ready.cart.id, versionKey: ready.versionKey, paymentMethod: 'CASH_ON_DELIVERY' });
     });

@@ -12,7 +12,7 @@ describe('checkout outcome metrics', () => {
 
   it('when a card is declined, then only CARD / PAYMENT_DECLINED moves, by one', async () => {
     const { input } = await arrangeCheckout(h.app);
-    let answer: any;
+    let answer: Awaited<ReturnType<typeof confirm>>;
     let moved: Record<string, number> = {};
     let compensations: Record<string, number> = {};
     const stripeCalls = await metricMoves(h.app, 'stripe_requests_total', async () => {
@@ -35,7 +35,7 @@ describe('checkout outcome metrics', () => {
     const ready = await buildReadyCart(h.app.orm.em.fork(), { lines: [{ price: 1_000, stock: 5, quantity: 1 }] });
     expect((await h.app.gql(START_CHECKOUT, { input: { cartId: ready.cart.id } })).data.startCheckout.__typename).toBe('CheckoutPreview');
     await h.app.orm.em.fork().nativeUpdate(Variant, { id: ready.variants[0].id }, { price: 1_200 });
-    let answer: any;
+    let answer: Awaited<ReturnType<typeof confirm>>;
     let moved: Record<string, number> = {};
     const operations = await metricMoves(h.app, 'graphql_operation_duration_seconds_count', async () => {
       moved = await outcomes(async () => {
@@ -50,7 +50,7 @@ describe('checkout outcome metrics', () => {
 
   it('when a cash-on-delivery order is placed, then only CASH_ON_DELIVERY / PLACED moves, by one; its replay counts as REPLAYED', async () => {
     const { input } = await arrangeCheckout(h.app);
-    let answer: any;
+    let answer: Awaited<ReturnType<typeof confirm>>;
     const placed = await outcomes(async () => {
       answer = await confirm(h.app, { ...input, paymentMethod: 'CASH_ON_DELIVERY' });
     });

@@ -66,7 +66,7 @@ export async function anotherBuyerTakes(app: TestApp, variant: Variant, quantity
   if (answer.order?.status !== 'PLACED') throw new Error(`the other buyer's order was not placed: ${JSON.stringify(answer)}`);
 }
 
-export async function confirm(app: TestApp, input: Record<string, unknown>, token?: string): Promise<any> {
+export async function confirm(app: TestApp, input: Record<string, unknown>, token?: string) {
   const response = await app.gql(CONFIRM_WITH_PAYMENT, { input }, { token });
   if (response.errors?.length) throw new Error(`confirmCheckout answered a GraphQL error: ${JSON.stringify(response.errors)}`);
   return response.data.confirmCheckout;

@@ -32,6 +32,7 @@ export function freshAddress(): string {
 
 export const uniqueEmail = (label: string) => `${label}-${process.pid}-${Math.random().toString(36).slice(2)}@example.com`;
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped by default, as GraphQLResponse: the body is JSON shaped by each test's query
 export interface RawAnswer<T = any> {
   status: number;
   retryAfter: string | null;
@@ -39,6 +40,7 @@ export interface RawAnswer<T = any> {
 }
 
 /** POST /graphql as a client at `from` (X-Forwarded-For); the body may be one operation or a batch. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped by default, as GraphQLResponse: the body is JSON shaped by each test's query
 export async function postAs<T = any>(
   app: TestApp, from: string | null, body: unknown, options: { token?: string; headers?: Record<string, string> } = {},
 ): Promise<RawAnswer<T>> {
@@ -50,6 +52,7 @@ export async function postAs<T = any>(
 }
 
 /** One operation as a client at `from`. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped by default, as GraphQLResponse: the body is JSON shaped by each test's query
 export async function gqlAs<T = any>(
   app: TestApp, from: string | null, query: string, variables: Record<string, unknown> = {}, options: { token?: string } = {},
 ): Promise<RawAnswer<GraphQLResponse<T>>> {

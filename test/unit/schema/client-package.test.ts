@@ -33,7 +33,7 @@ describe('the client package (client/)', () => {
       );
       expect(outcome).toBe('built');
       expect(['index.js', 'index.d.ts', 'client.d.ts', 'generated/graphql.d.ts'].filter((file) => !existsSync(join(out, file)))).toEqual([]);
-      const built = require(join(out, 'index.js'));
+      const built = await import(join(out, 'index.js'));
       const manifest = JSON.parse(readFileSync(join(ROOT, 'client', 'src', 'generated', 'persisted-documents.json'), 'utf8'));
       expect(typeof built.createTillgateClient).toBe('function');
       expect(manifest[`sha256:${built.documentHash(built.StartCheckoutDocument)}`]).toContain('mutation StartCheckout(');
