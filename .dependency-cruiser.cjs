@@ -17,7 +17,7 @@ module.exports = {
     },
     {
       name: 'stripe-only-in-adapter',
-      comment: 'Stripe stays behind the PaymentGateway port: only the adapter may import the stripe package, types included.',
+      comment: 'Stripe stays behind the payment port (services/payments/payment-port.ts): only the adapter may import the stripe package, types included.',
       severity: 'error',
       from: { path: '^src/', pathNot: '^src/services/payments/stripe/' },
       to: { path: ['(^|/)node_modules/stripe/', '^stripe($|/)'] },
