@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,8 @@ import { join } from 'node:path';
 export interface PostgresCluster {
   port: number;
   dataDir: string;
+  /** The postmaster's pid (its backends are its children), from postmaster.pid; null once stopped. */
+  serverPid(): number | null;
   urlFor(database: string): string;
   stop(): void;
 }
@@ -67,6 +69,13 @@ export async function startPostgresCluster(options: { extraSettings?: string[]; 
     port,
     dataDir,
     urlFor: (database) => `postgres://postgres@127.0.0.1:${port}/${database}`,
+    serverPid() {
+      try {
+        return Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]) || null;
+      } catch {
+        return null;
+      }
+    },
     stop() {
       if (stopped) return;
       stopped = true;

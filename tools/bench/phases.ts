@@ -64,19 +64,35 @@ export async function warmUp(server: ServerHandle, fixture: FlowFixture, flows: 
 export interface TimedCheckouts extends CheckoutLoad {
   /** Server CPU (all its processes) during the timed load, per placed checkout. */
   cpuMsPerCheckout: number;
+  /** PostgreSQL's CPU (postmaster and backends) per placed checkout; NaN on libSQL, which runs inside the gateway. */
+  databaseCpuMsPerCheckout: number;
+  /** This load generator's own CPU per placed checkout: it shares the machine, so it counts against the ceiling. */
+  loadCpuMsPerCheckout: number;
   rssStart: RssReading;
   rssEnd: RssReading;
 }
 
 export async function timedCheckouts(
-  server: ServerHandle, fixture: FlowFixture, options: { concurrency: number; durationMs: number; firstBuyer: number },
+  server: ServerHandle, fixture: FlowFixture, options: { concurrency: number; durationMs: number; firstBuyer: number; databasePid: number | null },
 ): Promise<TimedCheckouts> {
   const rssStart = treeRss(server.pid);
   const cpuBefore = treeCpuMs(server.pid);
+  const databaseBefore = options.databasePid === null ? NaN : treeCpuMs(options.databasePid);
+  const loadBefore = process.cpuUsage();
   const load = await checkoutLoad(server, fixture, options);
+  const loadUsage = process.cpuUsage(loadBefore);
+  const databaseMs = options.databasePid === null ? NaN : treeCpuMs(options.databasePid) - databaseBefore;
   const cpuMs = treeCpuMs(server.pid) - cpuBefore;
   const rssEnd = treeRss(server.pid);
-  return { ...load, cpuMsPerCheckout: load.timings.length > 0 ? cpuMs / load.timings.length : NaN, rssStart, rssEnd };
+  const perCheckout = (ms: number) => (load.timings.length > 0 ? ms / load.timings.length : NaN);
+  return {
+    ...load,
+    cpuMsPerCheckout: perCheckout(cpuMs),
+    databaseCpuMsPerCheckout: perCheckout(databaseMs),
+    loadCpuMsPerCheckout: perCheckout((loadUsage.user + loadUsage.system) / 1000),
+    rssStart,
+    rssEnd,
+  };
 }
 
 export interface ReadLoad {

@@ -3,6 +3,7 @@
  * baseline first, when there is one), and new/old, so that old and new read
  * side by side from one run.
  */
+import { cpus } from 'node:os';
 import { FLOW_REQUESTS } from './checkout-flow';
 import type { ReadLoad, TimedCheckouts } from './phases';
 import type { Build } from './server';
@@ -25,6 +26,9 @@ const ROWS: Row[] = [
   { key: 'confirmP50', label: 'confirm p50 ms', digits: 1 },
   { key: 'confirmP99', label: 'confirm p99 ms', digits: 1 },
   { key: 'cpuPerCheckout', label: 'gateway CPU per checkout ms', digits: 1 },
+  { key: 'databaseCpu', label: '  PostgreSQL CPU per checkout ms', digits: 1 },
+  { key: 'loadCpu', label: '  load generator CPU per checkout ms', digits: 1 },
+  { key: 'cpuCeiling', label: '  CPU ceiling checkouts/s (cores / all three)', digits: 1 },
   { key: 'rssStart', label: 'gateway RSS at start MB', digits: 1 },
   { key: 'rssEnd', label: 'gateway RSS at end MB', digits: 1 },
   ...FLOW_REQUESTS.map((request) => ({ key: `sql:${request}`, label: `SQL ${request}`, digits: 0 })),
@@ -60,6 +64,10 @@ export function collectFigures(run: TimedCheckouts, read: ReadLoad, mutations: n
     ['confirmP50', percentile(confirms, 50)],
     ['confirmP99', percentile(confirms, 99)],
     ['cpuPerCheckout', run.cpuMsPerCheckout],
+    ['databaseCpu', run.databaseCpuMsPerCheckout],
+    ['loadCpu', run.loadCpuMsPerCheckout],
+    // What the machine could place if the CPU were the only limit: cores x 1 s over everyone's CPU per checkout.
+    ['cpuCeiling', (cpus().length * 1000) / (run.cpuMsPerCheckout + (Number.isNaN(run.databaseCpuMsPerCheckout) ? 0 : run.databaseCpuMsPerCheckout) + run.loadCpuMsPerCheckout)],
     ['rssStart', run.rssStart.totalMb],
     ['rssEnd', run.rssEnd.totalMb],
     ['sqlPerCheckout', sql.perCheckout],

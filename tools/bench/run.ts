@@ -65,6 +65,8 @@ interface DatabaseKind {
   title: string;
   /** A fresh, empty database for one build: builds never share one (their migrations may differ). */
   create(index: number): Promise<{ env: Record<string, string>; database: Database }>;
+  /** The database server's own process, when it runs apart from the gateway (its CPU is measured). */
+  serverPid(): number | null;
   close(): void;
 }
 
@@ -81,6 +83,7 @@ async function postgresKind(): Promise<DatabaseKind> {
       const url = cluster.urlFor(`tillgate_bench_${index}`);
       return { env: { GATEWAY_PROCESSES: gatewayProcesses, DATABASE_URL: url }, database: { kind: 'postgresql', url } };
     },
+    serverPid: () => cluster.serverPid(),
     close() {
       cleanups.delete(stop);
       stop();
@@ -99,6 +102,7 @@ function libsqlKind(): DatabaseKind {
       dirs.push(dataDir);
       return { env: { DATA_DIR: dataDir, DATABASE_URL: '' }, database: { kind: 'libsql', file: join(dataDir, 'tillgate.db') } };
     },
+    serverPid: () => null,
     close() {
       cleanups.delete(removeAll);
       removeAll();
@@ -107,12 +111,12 @@ function libsqlKind(): DatabaseKind {
 }
 
 /** The phases with statement counting off, on one server: fixture, warm-up, checkouts, reads, small mutations. */
-async function timedPhases(server: ServerHandle, ledger: DatabaseLedger) {
+async function timedPhases(server: ServerHandle, ledger: DatabaseLedger, databasePid: number | null) {
   const admin = await logInAdmin(server.url);
   await prepareReadCatalog(admin, ledger);
   const fixture = await prepareFixture(admin, ledger, { stock: STOCK, products, payment });
   await warmUp(server, fixture, WARM_UP_FLOWS, 0);
-  const timed = await timedCheckouts(server, fixture, { concurrency, durationMs, firstBuyer: BUYERS.timed });
+  const timed = await timedCheckouts(server, fixture, { concurrency, durationMs, firstBuyer: BUYERS.timed, databasePid });
   const read = await readLoad(server, { concurrency: READ_CONCURRENCY, durationMs: readDurationMs });
   const mutations = await smallMutationLatencies(server, fixture, BUYERS.mutation);
   return { fixture, timed, read, mutations };
@@ -125,7 +129,7 @@ async function measureBuild(build: Build, kind: DatabaseKind, index: number, det
   const problems: string[] = [];
   try {
     const server = await startServer(build, payment, env);
-    const { fixture, timed, read, mutations } = await timedPhases(server, ledger).finally(() => server.stop());
+    const { fixture, timed, read, mutations } = await timedPhases(server, ledger, kind.serverPid()).finally(() => server.stop());
     problems.push(...(await checkCorrectness(database, ledger)).map((p) => `after the timed run: ${p}`));
     details.push(`${build.label}: ${timed.rssStart.processes} gateway process(es) at start, ${timed.rssEnd.processes} at end`);
 
