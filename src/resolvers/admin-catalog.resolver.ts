@@ -8,7 +8,7 @@ import { CreateVoucherInput } from '../schema/inputs/voucher.input';
 import { ProductType, SellerType, ShippingMethodType, VariantType } from '../schema/types/catalog.type';
 import { VoucherType } from '../schema/types/voucher.type';
 import { CatalogAdminService } from '../services/catalog/catalog-admin.service';
-import { VoucherAdminService } from '../services/catalog/voucher-admin.service';
+import { VoucherAdminService } from '../services/vouchers/voucher-admin.service';
 
 @Resolver()
 export class AdminCatalogResolver {

@@ -13,7 +13,7 @@ import type { Clock } from '../shared/clock';
 import { ErrorCode } from '../shared/error-code';
 import { isId } from '../shared/ids';
 import { abortWith, success, userFailure, type Outcome } from '../shared/outcome';
-import { retryTransient } from '../saga/retry';
+import { retryTransient } from '../shared/db-retry';
 import { snapshotPriceChanges } from './price-guard';
 
 export interface CheckoutPreview {

@@ -50,7 +50,7 @@ export function canReadOrder(order: Pick<Order, 'customerId'>, viewer: Viewer | 
   return viewer.role === Role.ADMIN || (order.customerId !== null && order.customerId === viewer.customerId);
 }
 
-/** The read side of orders; every write lives in the checkout area (order-lifecycle). */
+/** The read side of orders; writes live in checkout and in cancel-order.service.ts. */
 export class OrderQueries {
   constructor(private readonly em: EntityManager) {}
 

@@ -1,7 +1,8 @@
 import type { Config } from '../../config';
 import type { EntityManager } from '../../db/orm';
 import { Order, OrderStatus, Payment, PaymentLink, PaymentLinkStatus, PaymentMethodKind } from '../../entities';
-import { cancelOrderAndRestore, newOrderNumber } from '../orders/order-lifecycle';
+import { cancelOrderAndRestore } from '../orders/cancel-and-restore';
+import { newOrderNumber } from '../orders/order-number';
 import { recordEvent } from '../outbox/outbox';
 import { PaymentFailure, PaymentOutcomeUnknown, type PaymentGateway } from '../payments/payment-gateway';
 import type { Clock } from '../shared/clock';

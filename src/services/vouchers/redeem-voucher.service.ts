@@ -1,13 +1,13 @@
 import type { EntityManager } from '../../db/orm';
 import { RedemptionStatus, Voucher, VoucherKind, VoucherRedemption } from '../../entities';
-import { normalizeVoucherCode } from '../cart/voucher-eligibility';
 import { appendLedgerEntry } from '../credit/credit-ledger';
 import { recordEvent } from '../outbox/outbox';
 import type { Clock } from '../shared/clock';
 import { ErrorCode } from '../shared/error-code';
 import { abortWith, userFailure, type Failure, type Outcome } from '../shared/outcome';
 import { transactionalOutcome } from '../shared/transactions';
-import { retryTransient } from '../saga/retry';
+import { retryTransient } from '../shared/db-retry';
+import { normalizeVoucherCode } from './voucher-codes';
 import { takeRedemption } from './voucher-holds';
 
 /** Why a CREDIT voucher cannot be redeemed right now (cart vouchers go through checkVoucherEligibility). */

@@ -5,6 +5,7 @@ import type { Clock } from '../shared/clock';
 import { ErrorCode } from '../shared/error-code';
 import { abortWith, fail, userFailure, type Outcome } from '../shared/outcome';
 import { transactionalOutcome } from '../shared/transactions';
+import { MAX_VOUCHER_CODE_LENGTH, normalizeVoucherCode } from './voucher-codes';
 
 export interface NewVoucher {
   code: string;
@@ -18,12 +19,7 @@ export interface NewVoucher {
   minSubtotal?: number | null;
 }
 
-/** Longest code the column holds; a longer one cannot exist. */
-const CODE_MAX = 64;
 const MAX_BPS = 10_000;
-
-/** Codes are stored upper-cased and matched case-insensitively. */
-export const normalizeVoucherCode = (code: string): string => code.trim().toUpperCase();
 
 /** The per-kind value rules; null when the voucher makes sense. */
 export function voucherRuleViolation(input: NewVoucher): Outcome<never> | null {
@@ -84,7 +80,7 @@ export class VoucherAdminService {
 
   async findByCode(rawCode: string): Promise<Voucher | null> {
     const code = normalizeVoucherCode(rawCode);
-    if (code.length === 0 || code.length > CODE_MAX) return null;
+    if (code.length === 0 || code.length > MAX_VOUCHER_CODE_LENGTH) return null;
     return this.em.findOne(Voucher, { code });
   }
 }

@@ -1,18 +1,17 @@
 import { ErrorCode } from '../shared/error-code';
 import { isId } from '../shared/ids';
 import { abortWith, userFailure, type Outcome } from '../shared/outcome';
-import { cartNotFound } from './cart-access';
-import { changeOpenCart, UNCHANGED, type CartServiceDeps, type CartWriter } from './cart-change';
-import { voucherFound, voucherLookup } from './cart-lookups';
-import { snapshotSubtotal } from './cart-pricing';
-import type { CartSnapshot, VoucherSnapshot } from './cart-snapshot';
-import { cartDialect } from './cart-sql';
-import { checkVoucherEligibility, normalizeVoucherCode, voucherCustomerKey } from './voucher-eligibility';
+import { cartNotFound } from '../cart/cart-access';
+import { changeOpenCart, UNCHANGED, type CartServiceDeps, type CartWriter } from '../cart/cart-change';
+import { snapshotSubtotal } from '../cart/cart-pricing';
+import type { CartSnapshot } from '../cart/cart-snapshot';
+import { cartDialect } from '../cart/cart-sql';
+import { MAX_VOUCHER_CODE_LENGTH, normalizeVoucherCode } from './voucher-codes';
+import { checkVoucherEligibility, voucherCustomerKey } from './voucher-eligibility';
+import { voucherFound, voucherLookup, type VoucherSnapshot } from './voucher-sql';
 
 export interface CartVoucherCommand { cartId: string; code: string }
 
-/** Longest code a voucher can have (the column length); anything longer cannot exist. */
-export const MAX_VOUCHER_CODE_LENGTH = 64;
 /** Enough for any real promotion stack; keeps a cart from collecting codes without bound. */
 export const MAX_VOUCHERS_PER_CART = 10;
 
