@@ -59,5 +59,5 @@ export class AdminCatalogResolver {
   }
 }
 
-const admin = (ctx: GraphQLContext) => new CatalogAdminService(ctx.em, ctx.deps.clock);
-const vouchers = (ctx: GraphQLContext) => new VoucherAdminService(ctx.em, ctx.deps.clock);
+const admin = (ctx: GraphQLContext) => new CatalogAdminService(ctx.em, ctx.deps);
+const vouchers = (ctx: GraphQLContext) => new VoucherAdminService(ctx.em, ctx.deps);

@@ -1,7 +1,7 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '../../db/orm';
 import { Voucher, VoucherKind } from '../../entities';
-import type { Clock } from '../shared/clock';
+import type { AppDeps } from '../app-deps';
 import { ErrorCode } from '../shared/error-code';
 import { abortWith, fail, userFailure, type Outcome } from '../shared/outcome';
 import { transactionalOutcome } from '../shared/transactions';
@@ -45,7 +45,7 @@ export function voucherRuleViolation(input: NewVoucher): Outcome<never> | null {
 
 /** Admin side of vouchers: creating them and looking them up. Redemption lives in the vouchers area. */
 export class VoucherAdminService {
-  constructor(private readonly em: EntityManager, private readonly clock: Clock) {}
+  constructor(private readonly em: EntityManager, private readonly deps: Pick<AppDeps, 'clock'>) {}
 
   async createVoucher(input: NewVoucher): Promise<Outcome<Voucher>> {
     const violation = voucherRuleViolation(input);
@@ -65,7 +65,7 @@ export class VoucherAdminService {
         startsAt: input.startsAt ?? null,
         endsAt: input.endsAt ?? null,
         minSubtotal: input.minSubtotal ?? null,
-        createdAt: this.clock.now(),
+        createdAt: this.deps.clock.now(),
       });
       try {
         await tx.flush();
