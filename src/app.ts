@@ -70,7 +70,7 @@ export function resolveAuthSecret(config: Config): string {
 export async function prepareDatabase(config: Config, orm: Orm, options: { migrateSchema: boolean; tokens: TokenService }): Promise<string | null> {
   if (options.migrateSchema) await migrate(orm);
   const generated = config.adminPassword ? null : randomBytes(12).toString('base64url');
-  await new AuthService(orm.em.fork(), options.tokens).ensureAdmin(config.adminEmail ?? DEFAULT_ADMIN_EMAIL, config.adminPassword ?? generated!);
+  await new AuthService(orm.em.fork(), { tokens: options.tokens }).ensureAdmin(config.adminEmail ?? DEFAULT_ADMIN_EMAIL, config.adminPassword ?? generated!);
   if (config.demoData) await seedDemoData(orm.em.fork());
   return generated;
 }

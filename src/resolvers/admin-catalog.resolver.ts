@@ -8,7 +8,7 @@ import { CreateVoucherInput } from '../schema/inputs/voucher.input';
 import { ProductType, SellerType, ShippingMethodType, VariantType } from '../schema/types/catalog.type';
 import { VoucherType } from '../schema/types/voucher.type';
 import { CatalogAdminService } from '../services/catalog/catalog-admin.service';
-import { VoucherAdminService } from '../services/catalog/voucher-admin.service';
+import { VoucherAdminService } from '../services/vouchers/voucher-admin.service';
 
 @Resolver()
 export class AdminCatalogResolver {
@@ -59,5 +59,5 @@ export class AdminCatalogResolver {
   }
 }
 
-const admin = (ctx: GraphQLContext) => new CatalogAdminService(ctx.em, ctx.deps.clock);
-const vouchers = (ctx: GraphQLContext) => new VoucherAdminService(ctx.em, ctx.deps.clock);
+const admin = (ctx: GraphQLContext) => new CatalogAdminService(ctx.em, ctx.deps);
+const vouchers = (ctx: GraphQLContext) => new VoucherAdminService(ctx.em, ctx.deps);

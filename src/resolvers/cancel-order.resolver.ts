@@ -5,7 +5,7 @@ import { CancelOrderInput } from '../schema/inputs/checkout.input';
 import { OrderResult } from '../schema/results/checkout.result';
 import { toErrorResult } from '../schema/types/common.type';
 import { toOrderType } from '../schema/types/order.type';
-import { cancelOrder } from '../services/orders/order-lifecycle';
+import { CancelOrderService } from '../services/orders/cancel-order.service';
 import { orderIdOfToken } from '../services/orders/order-tokens';
 
 @Resolver()
@@ -18,7 +18,7 @@ export class CancelOrderResolver {
   @Mutation(() => OrderResult)
   async cancelOrder(@Arg('input', () => CancelOrderInput) input: CancelOrderInput, @Ctx() ctx: GraphQLContext) {
     if (!input.cartId && !input.orderToken) requireViewer(ctx);
-    const outcome = await cancelOrder(ctx.em, {
+    const outcome = await new CancelOrderService(ctx.em, ctx.deps).cancel({
       orderId: input.orderId,
       reason: input.reason,
       actor: {
@@ -27,7 +27,6 @@ export class CancelOrderResolver {
         cartId: input.cartId ?? null,
         tokenOrderId: input.orderToken ? orderIdOfToken(ctx.deps.tokens, input.orderToken) : null,
       },
-      now: ctx.deps.clock.now(),
     });
     return outcome.ok ? toOrderType(outcome.value) : toErrorResult(outcome.failure);
   }

@@ -9,21 +9,16 @@ import { AttachCartInput } from '../schema/inputs/attach-cart.input';
 import { CartResult } from '../schema/results/cart.result';
 import { CartLineType, CartTotalsType, CartType } from '../schema/types/cart.type';
 import { toErrorResult } from '../schema/types/common.type';
-import type { CartServiceDeps } from '../services/cart/cart-change';
+import type { CartActor } from '../services/cart/cart-access';
 import type { CartSnapshot } from '../services/cart/cart-snapshot';
 import { AttachCartService } from '../services/cart/attach-cart.service';
 import { CartService } from '../services/cart/cart.service';
-import { CartVoucherService } from '../services/cart/cart-vouchers.service';
+import { CartVoucherService } from '../services/vouchers/cart-vouchers.service';
 import type { Outcome } from '../services/shared/outcome';
 
-const depsOf = (ctx: GraphQLContext): CartServiceDeps => ({
-  em: ctx.em,
-  clock: ctx.deps.clock,
-  actor: { customerId: ctx.viewer?.customerId ?? null, isAdmin: isAdmin(ctx) },
-  config: ctx.deps.config,
-});
-const carts = (ctx: GraphQLContext) => new CartService(depsOf(ctx));
-const cartVouchers = (ctx: GraphQLContext) => new CartVoucherService(depsOf(ctx));
+const actorOf = (ctx: GraphQLContext): CartActor => ({ customerId: ctx.viewer?.customerId ?? null, isAdmin: isAdmin(ctx) });
+const carts = (ctx: GraphQLContext) => new CartService(ctx.em, ctx.deps);
+const cartVouchers = (ctx: GraphQLContext) => new CartVoucherService(ctx.em, ctx.deps);
 
 const toCartResult = (outcome: Outcome<CartSnapshot>): typeof CartResult =>
   outcome.ok ? CartType.from(outcome.value) : toErrorResult(outcome.failure);
@@ -33,51 +28,51 @@ const toCartResult = (outcome: Outcome<CartSnapshot>): typeof CartResult =>
 export class CartResolver {
   @Query(() => CartType, { nullable: true })
   async cart(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<CartType | null> {
-    const cart = await carts(ctx).findCart(id);
+    const cart = await carts(ctx).findCart(id, actorOf(ctx));
     return cart ? CartType.from(cart) : null;
   }
 
   @Mutation(() => CartType)
   async createCart(@Arg('input', () => CreateCartInput) input: CreateCartInput, @Ctx() ctx: GraphQLContext): Promise<CartType> {
-    return CartType.from(await rateLimitsOf(ctx).createCart(() => carts(ctx).createCart(input)));
+    return CartType.from(await rateLimitsOf(ctx).createCart(() => carts(ctx).createCart(input, actorOf(ctx))));
   }
 
   @Mutation(() => CartResult)
   async addCartLine(@Arg('input', () => AddCartLineInput) input: AddCartLineInput, @Ctx() ctx: GraphQLContext) {
     await rateLimitsOf(ctx).addCartLine(input.cartId);
-    return toCartResult(await carts(ctx).addLine(input));
+    return toCartResult(await carts(ctx).addLine(input, actorOf(ctx)));
   }
 
   @Mutation(() => CartResult)
   async updateCartLine(@Arg('input', () => UpdateCartLineInput) input: UpdateCartLineInput, @Ctx() ctx: GraphQLContext) {
-    return toCartResult(await carts(ctx).updateLine(input));
+    return toCartResult(await carts(ctx).updateLine(input, actorOf(ctx)));
   }
 
   @Mutation(() => CartResult)
   async setShippingMethod(@Arg('input', () => SetShippingMethodInput) input: SetShippingMethodInput, @Ctx() ctx: GraphQLContext) {
-    return toCartResult(await carts(ctx).setShippingMethod(input));
+    return toCartResult(await carts(ctx).setShippingMethod(input, actorOf(ctx)));
   }
 
   @Mutation(() => CartResult)
   async setShippingAddress(@Arg('input', () => SetShippingAddressInput) input: SetShippingAddressInput, @Ctx() ctx: GraphQLContext) {
-    return toCartResult(await carts(ctx).setShippingAddress(input));
+    return toCartResult(await carts(ctx).setShippingAddress(input, actorOf(ctx)));
   }
 
   @Mutation(() => CartResult)
   async applyVoucher(@Arg('input', () => CartVoucherInput) input: CartVoucherInput, @Ctx() ctx: GraphQLContext) {
-    return toCartResult(await rateLimitsOf(ctx).voucherAttempt(() => cartVouchers(ctx).applyVoucher(input)));
+    return toCartResult(await rateLimitsOf(ctx).voucherAttempt(() => cartVouchers(ctx).applyVoucher(input, actorOf(ctx))));
   }
 
   @Mutation(() => CartResult)
   async removeVoucher(@Arg('input', () => CartVoucherInput) input: CartVoucherInput, @Ctx() ctx: GraphQLContext) {
-    return toCartResult(await cartVouchers(ctx).removeVoucher(input));
+    return toCartResult(await cartVouchers(ctx).removeVoucher(input, actorOf(ctx)));
   }
 
   @Authorized()
   @Mutation(() => CartResult, { description: 'Signed-in customer.' })
   async attachCart(@Arg('input', () => AttachCartInput) input: AttachCartInput, @Ctx() ctx: GraphQLContext) {
     const { customerId } = requireViewer(ctx);
-    return toCartResult(await new AttachCartService({ em: ctx.em, clock: ctx.deps.clock, config: ctx.deps.config, customerId }).attach(input.cartId));
+    return toCartResult(await new AttachCartService(ctx.em, ctx.deps).attach(customerId, input.cartId));
   }
 
   @FieldResolver(() => [CartLineType])

@@ -9,7 +9,7 @@ import { VariantType } from '../schema/types/catalog.type';
 import { CustomerType } from '../schema/types/customer.type';
 import { LicenseType, LicenseVerificationType } from '../schema/types/license.type';
 import { OrderType } from '../schema/types/order.type';
-import { licensesOfCustomer, verifyLicenseKey } from '../services/licenses/license-queries';
+import { LicenseQueries } from '../services/licenses/license-queries';
 
 /** The longest text verifyLicense looks at; anything longer is no key. */
 const MAX_KEY_LENGTH = 200;
@@ -19,7 +19,7 @@ export class LicenseResolver {
   @Query(() => LicenseVerificationType, { description: 'Anyone, partners included: is this key a live license? Never reveals the buyer.' })
   async verifyLicense(@Arg('key', () => String) key: string, @Ctx() ctx: GraphQLContext): Promise<LicenseVerificationType> {
     const answer = await rateLimitsOf(ctx).licenseCheck(() =>
-      verifyLicenseKey(ctx.em, key.length > MAX_KEY_LENGTH ? '' : key));
+      new LicenseQueries(ctx.em).verify(key.length > MAX_KEY_LENGTH ? '' : key));
     return Object.assign(new LicenseVerificationType(), answer);
   }
 
@@ -47,6 +47,6 @@ export class CustomerLicensesResolver {
     if (ctx.viewer?.customerId !== customer.id && !isAdmin(ctx)) {
       throw new GraphQLError('You are not allowed to do this.', { extensions: { code: 'FORBIDDEN' } });
     }
-    return (await licensesOfCustomer(ctx.em, customer.id)).map(LicenseType.from);
+    return (await new LicenseQueries(ctx.em).ofCustomer(customer.id)).map(LicenseType.from);
   }
 }

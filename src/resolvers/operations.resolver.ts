@@ -53,5 +53,5 @@ export class OperationsResolver {
 }
 
 const sagas = (ctx: GraphQLContext) => new SagaOperationsService(ctx.em, ctx.deps);
-const outbox = (ctx: GraphQLContext) => new OutboxOperationsService(ctx.em, ctx.deps.clock);
-const transfers = (ctx: GraphQLContext) => new TransferOperationsService(ctx.em, ctx.deps.clock);
+const outbox = (ctx: GraphQLContext) => new OutboxOperationsService(ctx.em, ctx.deps);
+const transfers = (ctx: GraphQLContext) => new TransferOperationsService(ctx.em, ctx.deps);

@@ -28,11 +28,10 @@ import {
   toSellerTransferType,
 } from '../schema/types/order.type';
 import { DEFAULT_ORDER_PAGE_SIZE, InvalidCursorError, OrderQueries, type OrderPageRequest } from '../services/orders/order-queries.service';
-import { findOrderByToken } from '../services/orders/order-tokens';
 
 async function pageOfOrders(ctx: GraphQLContext, request: OrderPageRequest): Promise<OrderConnectionType> {
   try {
-    return toOrderConnection(await new OrderQueries(ctx.em).page(request));
+    return toOrderConnection(await new OrderQueries(ctx.em, ctx.deps).page(request));
   } catch (error) {
     if (error instanceof InvalidCursorError) {
       throw new GraphQLError(error.message, { extensions: { code: 'BAD_USER_INPUT', field: 'after' } });
@@ -60,13 +59,13 @@ const heldByToken = new WeakSet<OrderType>();
 export class OrderResolver {
   @Query(() => OrderType, { nullable: true, description: 'The order, for its customer or an admin; null for anyone else.' })
   async order(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<OrderType | null> {
-    const order = await new OrderQueries(ctx.em).findReadable(id, ctx.viewer);
+    const order = await new OrderQueries(ctx.em, ctx.deps).findReadable(id, ctx.viewer);
     return order ? toOrderType(order) : null;
   }
 
   @Query(() => OrderType, { nullable: true, description: 'Anyone holding the order\'s token; no seller transfers or refund internals are shown through it.' })
   async orderByToken(@Arg('token', () => String) token: string, @Ctx() ctx: GraphQLContext): Promise<OrderType | null> {
-    const order = await findOrderByToken(ctx.em, ctx.deps.tokens, token);
+    const order = await new OrderQueries(ctx.em, ctx.deps).findByToken(token);
     if (!order) return null;
     const view = toOrderType(order);
     heldByToken.add(view);

@@ -5,7 +5,7 @@ import { CreatePartnerInput, IssuePartnerKeyInput, RevokePartnerKeyInput } from 
 import { PartnerKeyIssuedType, PartnerKeyType, PartnerType } from '../schema/types/partner.type';
 import { PartnersService } from '../services/partners/partners.service';
 
-const partners = (ctx: GraphQLContext) => new PartnersService(ctx.em, ctx.deps.clock);
+const partners = (ctx: GraphQLContext) => new PartnersService(ctx.em, ctx.deps);
 
 /** Admin: partners and their API keys (src/http/partner-keys.ts checks the keys on requests). */
 @Resolver()

@@ -7,7 +7,6 @@ import { VoucherRedemptionType } from '../schema/types/checkout.type';
 import { Money, toErrorResult } from '../schema/types/common.type';
 import { CustomerType } from '../schema/types/customer.type';
 import { OrderType, toOrderType } from '../schema/types/order.type';
-import { Order } from '../entities';
 import { rateLimitsOf } from '../http/rate-limits';
 import { creditBalance } from '../services/credit/credit-ledger';
 import { RedeemVoucherService } from '../services/vouchers/redeem-voucher.service';
@@ -18,7 +17,7 @@ export class VoucherRedemptionResolver {
   @Mutation(() => RedeemVoucherResult)
   async redeemVoucher(@Arg('input', () => RedeemVoucherInput) input: RedeemVoucherInput, @Ctx() ctx: GraphQLContext) {
     const viewer = requireViewer(ctx);
-    const vouchers = new RedeemVoucherService(ctx.em, ctx.deps.clock);
+    const vouchers = new RedeemVoucherService(ctx.em, ctx.deps);
     const outcome = await rateLimitsOf(ctx).voucherAttempt(() => vouchers.redeem(viewer.customerId, input.code));
     return outcome.ok ? VoucherRedemptionType.from(outcome.value) : toErrorResult(outcome.failure);
   }
@@ -26,8 +25,7 @@ export class VoucherRedemptionResolver {
   /** Redemptions are read one at a time (the mutation answer), so a direct lookup is enough. */
   @FieldResolver(() => OrderType, { nullable: true })
   async order(@Root() redemption: VoucherRedemptionType, @Ctx() ctx: GraphQLContext): Promise<OrderType | null> {
-    if (!redemption.orderId) return null;
-    const order = await ctx.em.findOne(Order, { id: redemption.orderId });
+    const order = await new RedeemVoucherService(ctx.em, ctx.deps).orderOf(redemption);
     return order ? toOrderType(order) : null;
   }
 }

@@ -14,7 +14,7 @@ import type { AuthenticatedPartner } from '../services/partners/partner-authenti
 export async function viewerFor(deps: AppDeps, em: EntityManager, authorization: string | undefined): Promise<Viewer | null> {
   const header = authorization ?? '';
   const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
-  return token ? new AuthService(em, deps.tokens).authenticate(token) : null;
+  return token ? new AuthService(em, deps).authenticate(token) : null;
 }
 
 /**

@@ -92,7 +92,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: St
       await truncateAll(orm);
       cachedAdminToken = null;
       const { AuthService } = await import('../../src/services/auth/auth.service');
-      await new AuthService(orm.em.fork(), tillgate.deps.tokens).ensureAdmin(TEST_ADMIN.email, TEST_ADMIN.password);
+      await new AuthService(orm.em.fork(), tillgate.deps).ensureAdmin(TEST_ADMIN.email, TEST_ADMIN.password);
     },
     async close() {
       await tillgate.close();

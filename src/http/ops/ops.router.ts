@@ -145,8 +145,8 @@ async function readDashboard(deps: AppDeps) {
   return {
     outcomes: await checkoutOutcomes(em, deps.clock.now()),
     sagas: lists.flatMap((list) => nodes(list).nodes),
-    outboxEvents: nodes(await new OutboxOperationsService(em, deps.clock).list(null, page)).nodes,
-    transfers: nodes(await new TransferOperationsService(em, deps.clock).list(null, page)),
+    outboxEvents: nodes(await new OutboxOperationsService(em, deps).list(null, page)).nodes,
+    transfers: nodes(await new TransferOperationsService(em, deps).list(null, page)),
   };
 }
 

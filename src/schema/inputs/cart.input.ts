@@ -1,7 +1,7 @@
 import { IsOptional, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { Field, ID, InputType, Int } from 'type-graphql';
 import { MAX_LINE_QUANTITY } from '../../services/cart/cart.service';
-import { MAX_VOUCHER_CODE_LENGTH } from '../../services/cart/cart-vouchers.service';
+import { MAX_VOUCHER_CODE_LENGTH } from '../../services/vouchers/voucher-codes';
 import { ADDRESS_LIMITS } from '../../services/cart/shipping-address';
 
 /** Ids are UUIDs; a longer string is refused as input, a short malformed one answers NOT_FOUND. */

@@ -1,11 +1,12 @@
 import { raw, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '../../db/orm';
 import { Customer, Role } from '../../entities';
+import type { AppDeps } from '../app-deps';
 import { ErrorCode } from '../shared/error-code';
 import { isId } from '../shared/ids';
 import { fail, success, type Outcome } from '../shared/outcome';
 import { dummyHash, hashPassword, needsRehash, verifyPassword } from './passwords';
-import type { TokenService, Viewer } from './tokens';
+import type { Viewer } from './tokens';
 
 export interface Credentials {
   email: string;
@@ -23,7 +24,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export const MIN_PASSWORD_LENGTH = 8;
 
 export class AuthService {
-  constructor(private readonly em: EntityManager, private readonly tokens: TokenService) {}
+  constructor(private readonly em: EntityManager, private readonly deps: Pick<AppDeps, 'tokens'>) {}
 
   async signUp(input: Credentials): Promise<Outcome<Session>> {
     const email = normalizeEmail(input.email);
@@ -44,6 +45,11 @@ export class AuthService {
     return success({ token: await this.sessionToken(customer), customer });
   }
 
+  /** The signed-in customer's own record (`me`), or null when the account is gone. */
+  findCustomer(customerId: string): Promise<Customer | null> {
+    return this.em.findOne(Customer, { id: customerId });
+  }
+
   async logIn(input: Credentials): Promise<Outcome<Session>> {
     const customer = await this.em.findOne(Customer, { email: normalizeEmail(input.email) });
     const valid = await verifyPassword(input.password, customer?.passwordHash ?? dummyHash());
@@ -59,7 +65,7 @@ export class AuthService {
    * counts from the next request. One primary-key read per signed-in request.
    */
   async authenticate(token: string): Promise<Viewer | null> {
-    const claims = await this.tokens.verify(token);
+    const claims = await this.deps.tokens.verify(token);
     if (!claims || !isId(claims.customerId)) return null;
     const current = await this.em.createQueryBuilder(Customer)
       .select(['role', 'tokenVersion'])
@@ -100,7 +106,7 @@ export class AuthService {
   }
 
   private sessionToken(customer: Customer): Promise<string> {
-    return this.tokens.sign({ customerId: customer.id, role: customer.role, tokenVersion: customer.tokenVersion });
+    return this.deps.tokens.sign({ customerId: customer.id, role: customer.role, tokenVersion: customer.tokenVersion });
   }
 
   /**

@@ -1,9 +1,8 @@
-import type { Config } from '../../config';
 import type { EntityManager } from '../../db/orm';
 import { Cart, CartStatus } from '../../entities';
 import { newId } from '../../entities/columns';
+import type { AppDeps } from '../app-deps';
 import { releaseCartReservations } from '../inventory/reservations';
-import type { Clock } from '../shared/clock';
 import { ErrorCode } from '../shared/error-code';
 import { isId } from '../shared/ids';
 import { abortWith, userFailure, type Outcome } from '../shared/outcome';
@@ -14,14 +13,6 @@ import { readCartSnapshot, type CartLineSnapshot, type CartSnapshot } from './ca
 import { queryRows, runWrite } from './cart-sql';
 import { insertLine, updateCartColumns, updateLine } from './cart-writes';
 import { MAX_CART_LINES, MAX_LINE_QUANTITY } from './cart.service';
-
-export interface AttachCartDeps {
-  em: EntityManager;
-  clock: Clock;
-  /** The signed-in customer the cart moves to. */
-  customerId: string;
-  config: Pick<Config, 'maxReservedUnitsPerLine'>;
-}
 
 /**
  * attachCart: at sign-in, a guest cart moves into the customer's
@@ -36,16 +27,17 @@ export interface AttachCartDeps {
  * and startCheckout reports any shortfall as it does for every cart.
  */
 export class AttachCartService {
-  constructor(private readonly deps: AttachCartDeps) {}
+  constructor(private readonly em: EntityManager, private readonly deps: Pick<AppDeps, 'config' | 'clock'>) {}
 
-  async attach(cartId: string): Promise<Outcome<CartSnapshot>> {
+  /** Moves the cart into the account of `customerId`, the signed-in customer. */
+  async attach(customerId: string, cartId: string): Promise<Outcome<CartSnapshot>> {
     if (!isId(cartId)) return { ok: false, failure: cartNotFound() };
-    const { em, clock, config, customerId } = this.deps;
-    const now = clock.now();
+    const { config } = this.deps;
+    const now = this.deps.clock.now();
     // Never as an admin, even for one: what moves is a guest cart (or one's own); anyone else's is NOT_FOUND.
-    const changeDeps = { em, clock, config, actor: { customerId, isAdmin: false } };
+    const scope = { em: this.em, actor: { customerId, isAdmin: false } };
     // changeOpenCart claims the guest cart first (version bumped, row held), refuses another's or a closed one.
-    return changeOpenCart(changeDeps, cartId, { now }, async ({ tx, snapshot: guest }) => {
+    return changeOpenCart(scope, cartId, { now }, async ({ tx, snapshot: guest }) => {
       // Already this customer's (a retried attach): nothing to move, the cart is answered as it stands.
       if (guest.customerId === customerId) return UNCHANGED;
       const target = await claimOpenCartOf(tx, customerId, guest.currency, now);

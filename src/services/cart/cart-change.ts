@@ -1,8 +1,6 @@
-import type { Config } from '../../config';
 import type { EntityManager } from '../../db/orm';
 import { isPostgres } from '../../db/orm';
 import { CartStatus } from '../../entities';
-import type { Clock } from '../shared/clock';
 import { abortWith, FailureSignal, success, type Outcome } from '../shared/outcome';
 import { transactionalOutcome } from '../shared/transactions';
 import { canAccessSnapshot, cartClosed, cartNotFound, type CartActor } from './cart-access';
@@ -11,12 +9,10 @@ import { runWrite } from './cart-sql';
 import { writeClaimed, type RecordedWrites } from './cart-guarded-write';
 import { runLineWrite, updateCartColumns, type LineWrite } from './cart-writes';
 
-export interface CartServiceDeps {
+/** Whose cart change this is, on which EntityManager: a cart that is not the actor's is NOT_FOUND. */
+export interface CartChangeScope {
   em: EntityManager;
-  clock: Clock;
   actor: CartActor;
-  /** The cart limits: how many units of one variant a cart may hold (line-caps.ts). */
-  config: Pick<Config, 'maxReservedUnitsPerLine'>;
 }
 
 /** A change may find there is nothing to do (e.g. a voucher already on the cart); then nothing is written. */
@@ -92,7 +88,7 @@ type CartChange = (context: CartChangeContext) => Promise<CartSnapshot | typeof 
  * A business failure, a cart that is not the actor's, or a change with nothing
  * to do writes nothing (the locking way rolls its claim back).
  */
-export async function changeOpenCart(deps: CartServiceDeps, cartId: string, plan: CartChangePlan, change: CartChange): Promise<Outcome<CartSnapshot>> {
+export async function changeOpenCart(deps: CartChangeScope, cartId: string, plan: CartChangePlan, change: CartChange): Promise<Outcome<CartSnapshot>> {
   if (plan.optimistic && isPostgres(deps.em)) {
     const outcome = await changeIfUnchanged(deps, cartId, plan, change);
     if (outcome !== CONTENDED) return outcome;
@@ -103,7 +99,7 @@ export async function changeOpenCart(deps: CartServiceDeps, cartId: string, plan
 const CONTENDED = Symbol('contended');
 
 async function changeIfUnchanged(
-  deps: CartServiceDeps, cartId: string, plan: CartChangePlan, change: CartChange,
+  deps: CartChangeScope, cartId: string, plan: CartChangePlan, change: CartChange,
 ): Promise<Outcome<CartSnapshot> | typeof CONTENDED> {
   const em = deps.em;
   const read = await readCartSnapshot(em, cartId, plan.extras);
@@ -137,7 +133,7 @@ function claimSets(plan: CartChangePlan): CartPreset[] {
   return [...(plan.reservesPosition ? [{ sql: 'next_line_position = next_line_position + 1', params: [] }] : []), ...(plan.presets ?? [])];
 }
 
-async function changeUnderClaim(deps: CartServiceDeps, cartId: string, plan: CartChangePlan, change: CartChange): Promise<Outcome<CartSnapshot>> {
+async function changeUnderClaim(deps: CartChangeScope, cartId: string, plan: CartChangePlan, change: CartChange): Promise<Outcome<CartSnapshot>> {
   try {
     return await transactionalOutcome(deps.em, async (tx) => {
       if (!(await claimCart(tx, cartId, plan))) return abortWith(cartNotFound());

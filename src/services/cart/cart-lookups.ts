@@ -1,13 +1,13 @@
 import type { CartDialect } from './cart-sql';
 import { intOf, intOrNull, jsonOf } from './cart-sql';
 import {
-  VARIANT_FIELDS, variantFromJson, voucherJson, vouchersFromJson,
-  type ShippingMethodSnapshot, type SnapshotExtras, type VariantFacts, type VoucherSnapshot,
+  VARIANT_FIELDS, variantFromJson, type ShippingMethodSnapshot, type SnapshotExtras, type VariantFacts,
 } from './cart-snapshot';
 
 /**
  * The look-ups a cart mutation needs besides the cart (the variant being added,
- * the shipping method or voucher being chosen), as extra columns of the one
+ * the shipping method or voucher being chosen; the voucher's is in
+ * vouchers/voucher-sql.ts), as extra columns of the one
  * snapshot read: each a scalar subquery returning JSON or null, keyed by a
  * parameter, with a mapper for its column.
  */
@@ -38,13 +38,6 @@ export function shippingMethodFound(row: Record<string, unknown>): ShippingMetho
   const json = jsonOf<Record<string, unknown>>(row.lookup_shipping_method);
   return { id: String(json.id), name: String(json.name), price: intOf(json.price), currency: String(json.currency) };
 }
-
-export const voucherLookup = (d: CartDialect, code: string): SnapshotExtras => ({
-  columns: [`${voucherJson(d, 'vo.code = ?')} as lookup_voucher`],
-  params: [code],
-});
-
-export const voucherFound = (row: Record<string, unknown>): VoucherSnapshot | null => vouchersFromJson(row.lookup_voucher)[0] ?? null;
 
 /** A country's tax rate in basis points (0 where none is set, as the snapshot reads it). */
 export const taxRateLookup = (country: string): SnapshotExtras => ({

@@ -1,6 +1,7 @@
 import type { EntityManager } from '../../db/orm';
-import { VariantKind, type AddressValue, type CartStatus, type VoucherKind } from '../../entities';
+import { VariantKind, type AddressValue, type CartStatus } from '../../entities';
 import { priceCart, type PricingResult } from '../pricing/pricing-engine';
+import { vouchersFromJson, vouchersJson, type VoucherSnapshot } from '../vouchers/voucher-sql';
 import { writeLock } from '../shared/transactions';
 import type { CartPricingOptions } from './cart-pricing';
 import {
@@ -59,21 +60,6 @@ export interface CartLineSnapshot {
   kind: VariantKind;
 }
 
-/** The voucher facts pricing and eligibility read. */
-export interface VoucherSnapshot {
-  id: string;
-  code: string;
-  kind: VoucherKind;
-  value: number;
-  currency: string | null;
-  maxRedemptions: number | null;
-  perCustomerLimit: number | null;
-  redemptionCount: number;
-  startsAt: Date | null;
-  endsAt: Date | null;
-  minSubtotal: number | null;
-}
-
 /**
  * Tax rate and vouchers, with what they were read for. A snapshot changed in
  * memory (another address, other codes) no longer matches its basis, and
@@ -102,20 +88,6 @@ const LINE_FIELDS = [
 
 /** The catalog facts of a line, as `VARIANT_FIELDS` reads them. */
 export type VariantFacts = Omit<CartLineSnapshot, 'id' | 'quantity' | 'unitPrice' | 'position'>;
-
-const VOUCHER_FIELDS = [
-  ['id', 'vo.id'], ['code', 'vo.code'], ['kind', 'vo.kind'], ['value', 'vo.value'], ['currency', 'vo.currency'],
-  ['maxRedemptions', 'vo.max_redemptions'], ['perCustomerLimit', 'vo.per_customer_limit'], ['redemptionCount', 'vo.redemption_count'],
-  ['startsAt', 'vo.starts_at'], ['endsAt', 'vo.ends_at'], ['minSubtotal', 'vo.min_subtotal'],
-] as const;
-
-/** JSON of the vouchers (aliased `vo`) matching `condition`; shared by the snapshot read and the probes. */
-export const vouchersJson = (d: CartDialect, condition: string): string =>
-  `(select ${d.array(d.object(VOUCHER_FIELDS))} from vouchers vo where ${condition})`;
-
-/** One voucher as a JSON object (or null), for a probe by code. */
-export const voucherJson = (d: CartDialect, condition: string): string =>
-  `(select ${d.object(VOUCHER_FIELDS)} from vouchers vo where ${condition})`;
 
 /**
  * Extra columns a caller appends to the snapshot read (e.g. a cart mutation's
@@ -232,25 +204,6 @@ export function variantFromJson(json: Record<string, unknown>): VariantFacts {
     sellerId: stringOrNull(json.sellerId),
     kind: json.kind === VariantKind.DIGITAL ? VariantKind.DIGITAL : VariantKind.PHYSICAL,
   };
-}
-
-/** Vouchers from a JSON array (or one JSON object) built by `vouchersJson` / `voucherJson`. */
-export function vouchersFromJson(value: unknown): VoucherSnapshot[] {
-  if (value === null || value === undefined) return [];
-  const parsed = jsonOf<Record<string, unknown>[] | Record<string, unknown>>(value);
-  return (Array.isArray(parsed) ? parsed : [parsed]).map((json) => ({
-    id: String(json.id),
-    code: String(json.code),
-    kind: String(json.kind) as VoucherKind,
-    value: intOf(json.value),
-    currency: stringOrNull(json.currency),
-    maxRedemptions: intOrNull(json.maxRedemptions),
-    perCustomerLimit: intOrNull(json.perCustomerLimit),
-    redemptionCount: intOf(json.redemptionCount),
-    startsAt: dateOrNull(json.startsAt),
-    endsAt: dateOrNull(json.endsAt),
-    minSubtotal: intOrNull(json.minSubtotal),
-  }));
 }
 
 function inCodeOrder(codes: readonly string[], vouchers: readonly VoucherSnapshot[]): VoucherSnapshot[] {

@@ -1,12 +1,14 @@
+import type { EntityManager } from '../../db/orm';
 import type { AddressValue } from '../../entities';
 import { CartStatus, VariantKind } from '../../entities';
 import { newId } from '../../entities/columns';
+import type { AppDeps } from '../app-deps';
 import { normalizeEmail } from '../auth/auth.service';
 import { ErrorCode } from '../shared/error-code';
 import { isId } from '../shared/ids';
 import { abortWith, insufficientStock, userFailure, type Outcome } from '../shared/outcome';
-import { cartNotFound, findVisibleSnapshot } from './cart-access';
-import { changeOpenCart, type CartServiceDeps } from './cart-change';
+import { cartNotFound, findVisibleSnapshot, type CartActor } from './cart-access';
+import { changeOpenCart } from './cart-change';
 import {
   combineExtras, NO_EXTRAS, shippingMethodFound, shippingMethodLookup, taxRateFound, taxRateLookup, variantFound, variantLookup,
 } from './cart-lookups';
@@ -37,12 +39,11 @@ export type NewCart = Omit<CartSnapshot, 'customerEmail'>;
  * what the buyer sees; checkout repeats the binding ones.
  */
 export class CartService {
-  constructor(private readonly deps: CartServiceDeps) {}
+  constructor(private readonly em: EntityManager, private readonly deps: Pick<AppDeps, 'config' | 'clock'>) {}
 
   /** One insert. A signed-in caller owns the new cart; a guest cart is reachable by its id alone. */
-  async createCart(command: CreateCartCommand): Promise<NewCart> {
-    const { em, actor, clock } = this.deps;
-    const now = clock.now();
+  async createCart(command: CreateCartCommand, actor: CartActor): Promise<NewCart> {
+    const now = this.deps.clock.now();
     const cart: NewCart = {
       id: newId(), status: CartStatus.OPEN, version: 1, currency: command.currency.trim().toUpperCase(),
       email: command.email ? normalizeEmail(command.email) : null, customerId: actor.customerId,
@@ -50,25 +51,25 @@ export class CartService {
       createdAt: now, updatedAt: now, lines: [], pricingInputs: { country: null, voucherCodes: [], taxRateBps: 0, vouchers: [] },
     };
     await runWrite(
-      em,
+      this.em,
       "insert into carts (id, status, currency, email, customer_id, voucher_codes, version, next_line_position, created_at, updated_at) values (?, ?, ?, ?, ?, '[]', 1, 0, ?, ?)",
       [cart.id, cart.status, cart.currency, cart.email, cart.customerId, now, now],
     );
     return cart;
   }
 
-  findCart(cartId: string): Promise<CartSnapshot | null> {
-    return findVisibleSnapshot(this.deps.em, cartId, this.deps.actor);
+  findCart(cartId: string, actor: CartActor): Promise<CartSnapshot | null> {
+    return findVisibleSnapshot(this.em, cartId, actor);
   }
 
-  async addLine(command: AddCartLineCommand): Promise<Outcome<CartSnapshot>> {
+  async addLine(command: AddCartLineCommand, actor: CartActor): Promise<Outcome<CartSnapshot>> {
     const cap = this.deps.config.maxReservedUnitsPerLine;
     const invalid = idFailure(command, ['cartId', 'variantId']) ?? quantityFailure(command.quantity, 1, cap);
     if (invalid) return { ok: false, failure: invalid };
     const now = this.deps.clock.now();
-    const extras = combineExtras(variantLookup(cartDialect(this.deps.em), command.variantId), stockLookup({ sql: '?', params: [command.variantId] }, now));
+    const extras = combineExtras(variantLookup(cartDialect(this.em), command.variantId), stockLookup({ sql: '?', params: [command.variantId] }, now));
     // A new line takes the position the claim reserves; a merge leaves that number unused: positions only order lines.
-    return changeOpenCart(this.deps, command.cartId, { now, reservesPosition: true, extras, optimistic: true }, async ({ snapshot, row, write }) => {
+    return changeOpenCart({ em: this.em, actor }, command.cartId, { now, reservesPosition: true, extras, optimistic: true }, async ({ snapshot, row, write }) => {
       const variant = variantFound(row);
       if (!variant) return abortWith(userFailure(ErrorCode.NOT_FOUND, 'No such variant.', 'variantId'));
       if (variant.variantCurrency !== snapshot.currency) {
@@ -96,14 +97,14 @@ export class CartService {
   }
 
   /** Quantity 0 removes the line. Lowering a quantity never needs stock. */
-  async updateLine(command: UpdateCartLineCommand): Promise<Outcome<CartSnapshot>> {
+  async updateLine(command: UpdateCartLineCommand, actor: CartActor): Promise<Outcome<CartSnapshot>> {
     const invalid = idFailure(command, ['cartId', 'lineId']) ?? quantityFailure(command.quantity, 0, this.deps.config.maxReservedUnitsPerLine);
     if (invalid) return { ok: false, failure: invalid };
     const now = this.deps.clock.now();
     // The stock of the line's variant is read along, in case the change raises it.
     const lineVariant = { sql: '(select ll.variant_id from cart_lines ll where ll.id = ? and ll.cart_id = c.id)', params: [command.lineId] };
     const extras = command.quantity > 0 ? stockLookup(lineVariant, now) : NO_EXTRAS;
-    return changeOpenCart(this.deps, command.cartId, { now, extras, optimistic: true }, async ({ snapshot, row, write }) => {
+    return changeOpenCart({ em: this.em, actor }, command.cartId, { now, extras, optimistic: true }, async ({ snapshot, row, write }) => {
       const line = snapshot.lines.find((candidate) => candidate.id === command.lineId);
       if (!line) return abortWith(userFailure(ErrorCode.NOT_FOUND, 'This cart has no such line.', 'lineId'));
       if (command.quantity === 0) {
@@ -118,11 +119,11 @@ export class CartService {
     });
   }
 
-  async setShippingMethod(command: SetShippingMethodCommand): Promise<Outcome<CartSnapshot>> {
+  async setShippingMethod(command: SetShippingMethodCommand, actor: CartActor): Promise<Outcome<CartSnapshot>> {
     const invalid = idFailure(command, ['cartId', 'shippingMethodId']);
     if (invalid) return { ok: false, failure: invalid };
-    const extras = shippingMethodLookup(cartDialect(this.deps.em), command.shippingMethodId);
-    return changeOpenCart(this.deps, command.cartId, { now: this.deps.clock.now(), extras, optimistic: true }, async ({ snapshot, row, write }) => {
+    const extras = shippingMethodLookup(cartDialect(this.em), command.shippingMethodId);
+    return changeOpenCart({ em: this.em, actor }, command.cartId, { now: this.deps.clock.now(), extras, optimistic: true }, async ({ snapshot, row, write }) => {
       const method = shippingMethodFound(row);
       if (!method) return abortWith(userFailure(ErrorCode.NOT_FOUND, 'No such shipping method.', 'shippingMethodId'));
       if (method.currency !== snapshot.currency) {
@@ -137,14 +138,14 @@ export class CartService {
    * The address needs nothing from the cart, so it rides on the claim; the read
    * brings the new country's tax rate along, so the answer is priced for it.
    */
-  async setShippingAddress(command: SetShippingAddressCommand): Promise<Outcome<CartSnapshot>> {
+  async setShippingAddress(command: SetShippingAddressCommand, actor: CartActor): Promise<Outcome<CartSnapshot>> {
     if (!isId(command.cartId)) return { ok: false, failure: cartNotFound() };
     const checked = validateAddress(command.address);
     if ('failure' in checked) return { ok: false, failure: checked.failure };
     const { address } = checked;
     const presets = [{ sql: 'shipping_address = ?', params: [JSON.stringify(address)] }];
     const plan = { now: this.deps.clock.now(), presets, extras: taxRateLookup(address.country), optimistic: true };
-    return changeOpenCart(this.deps, command.cartId, plan, async ({ snapshot, row }) => ({
+    return changeOpenCart({ em: this.em, actor }, command.cartId, plan, async ({ snapshot, row }) => ({
       ...snapshot,
       shippingAddress: address,
       pricingInputs: { ...snapshot.pricingInputs, country: address.country, taxRateBps: taxRateFound(row) },

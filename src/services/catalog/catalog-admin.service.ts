@@ -4,7 +4,7 @@ import { Product, Seller, ShippingMethod, StockLevel, Variant, VariantKind, Ware
 import { newId } from '../../entities/columns';
 import { onHandByVariant, reservedByVariant } from '../inventory/availability';
 import { recordEvent } from '../outbox/outbox';
-import type { Clock } from '../shared/clock';
+import type { AppDeps } from '../app-deps';
 import { ErrorCode } from '../shared/error-code';
 import { isId } from '../shared/ids';
 import { abortWith, fail, userFailure, type Outcome } from '../shared/outcome';
@@ -27,11 +27,11 @@ const notFound = (what: string, field: string) => userFailure(ErrorCode.NOT_FOUN
  * one short transaction: it writes everything or nothing.
  */
 export class CatalogAdminService {
-  constructor(private readonly em: EntityManager, private readonly clock: Clock) {}
+  constructor(private readonly em: EntityManager, private readonly deps: Pick<AppDeps, 'clock'>) {}
 
   createSeller(input: NewSeller): Promise<Outcome<Seller>> {
     return transactionalOutcome(this.em, async (tx) => {
-      const seller = tx.create(Seller, { name: input.name.trim(), stripeAccountId: input.stripeAccountId, createdAt: this.clock.now() });
+      const seller = tx.create(Seller, { name: input.name.trim(), stripeAccountId: input.stripeAccountId, createdAt: this.deps.clock.now() });
       recordEvent(tx, { type: 'seller.created', aggregateId: seller.id, payload: { name: seller.name } });
       return seller;
     });
@@ -52,7 +52,7 @@ export class CatalogAdminService {
       await this.refuseTakenSkus(tx, input.variants.map((v) => v.sku));
 
       const warehouse = await ensureDefaultWarehouse(tx);
-      const now = this.clock.now();
+      const now = this.deps.clock.now();
       const product = tx.create(Product, { name: input.name.trim(), seller, createdAt: now });
       const variants = input.variants.map((spec) => {
         const kind = spec.kind ?? VariantKind.PHYSICAL;
@@ -112,7 +112,7 @@ export class CatalogAdminService {
       const onHandElsewhere = (await onHandByVariant(tx, [variant.id])).get(variant.id) ?? 0;
       const current = await tx.findOne(StockLevel, { variant, warehouse });
       const newTotal = onHandElsewhere - (current?.onHand ?? 0) + input.onHand;
-      const held = (await reservedByVariant(tx, [variant.id], this.clock.now())).get(variant.id) ?? 0;
+      const held = (await reservedByVariant(tx, [variant.id], this.deps.clock.now())).get(variant.id) ?? 0;
       if (newTotal < held) {
         abortWith(userFailure(
           ErrorCode.VALIDATION_FAILED,

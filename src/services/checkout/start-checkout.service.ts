@@ -1,6 +1,6 @@
-import type { Config } from '../../config';
 import type { EntityManager } from '../../db/orm';
 import { ReservationStatus, VariantKind } from '../../entities';
+import type { AppDeps } from '../app-deps';
 import type { CartActor } from '../cart/cart-access';
 import { cartNotFound } from '../cart/cart-access';
 import { changeOpenCart } from '../cart/cart-change';
@@ -9,11 +9,10 @@ import { dateOrNull } from '../cart/cart-sql';
 import { setLinePrices } from '../cart/cart-writes';
 import { reservationCapFailure } from '../cart/line-caps';
 import { reserveCartLines } from '../inventory/reservations';
-import type { Clock } from '../shared/clock';
 import { ErrorCode } from '../shared/error-code';
 import { isId } from '../shared/ids';
 import { abortWith, success, userFailure, type Outcome } from '../shared/outcome';
-import { retryTransient } from '../saga/retry';
+import { retryTransient } from '../shared/db-retry';
 import { snapshotPriceChanges } from './price-guard';
 
 export interface CheckoutPreview {
@@ -45,7 +44,7 @@ const holdEndLookup = (now: Date): SnapshotExtras => ({
  * MAX_RESERVED_UNITS_PER_LINE is not reserved at all (line-caps.ts).
  */
 export class StartCheckoutService {
-  constructor(private readonly em: EntityManager, private readonly deps: { config: Config; clock: Clock }) {}
+  constructor(private readonly em: EntityManager, private readonly deps: Pick<AppDeps, 'config' | 'clock'>) {}
 
   start(cartId: string, actor: CartActor): Promise<Outcome<CheckoutPreview>> {
     if (!isId(cartId)) return Promise.resolve({ ok: false, failure: cartNotFound() });
@@ -56,7 +55,7 @@ export class StartCheckoutService {
       const preview = { reservationsExpireAt: now, warnings: [] as string[] };
       const presets = [{ sql: 'prices_validated_at = ?', params: [now] }];
       const plan = { now, presets, extras: holdEndLookup(now) };
-      const outcome = await changeOpenCart({ em: this.em, clock, actor, config }, cartId, plan, async ({ tx, snapshot, row }) => {
+      const outcome = await changeOpenCart({ em: this.em, actor }, cartId, plan, async ({ tx, snapshot, row }) => {
         if (snapshot.lines.length === 0) return abortWith(userFailure(ErrorCode.CART_EMPTY, 'The cart is empty.', 'cartId'));
         const overCap = reservationCapFailure(snapshot.lines, config.maxReservedUnitsPerLine);
         if (overCap) return abortWith(overCap);

@@ -13,33 +13,39 @@ export interface LicenseVerification {
 
 const UNKNOWN: LicenseVerification = { valid: false, status: null, productName: null, variantSku: null, revokedAt: null };
 
-/**
- * verifyLicense: the key looked up by its unique index. A key that is not
- * shaped like one is answered unknown without any SQL. `known` tells the
- * rate limit whether this was a key that exists.
- */
-export async function verifyLicenseKey(em: EntityManager, key: string): Promise<{ known: boolean; answer: LicenseVerification }> {
-  const trimmed = key.trim().toUpperCase();
-  if (!looksLikeLicenseKey(trimmed)) return { known: false, answer: UNKNOWN };
-  const license = await em.findOne(License, { key: trimmed }, { fields: ['id', 'status', 'variantId', 'revokedAt'] });
-  if (!license) return { known: false, answer: UNKNOWN };
-  const variant = await em.findOne(Variant, { id: license.variantId }, { fields: ['sku', 'product'] });
-  const product = variant ? await em.findOne(Product, { id: variant.product.id }, { fields: ['name'] }) : null;
-  return {
-    known: true,
-    answer: {
-      valid: license.status === LicenseStatus.ACTIVE,
-      status: license.status,
-      productName: product?.name ?? null,
-      variantSku: variant?.sku ?? null,
-      revokedAt: license.revokedAt,
-    },
-  };
-}
-
 /** Licenses to list, newest first, at most this many (a customer's list is capped). */
 export const MAX_LISTED_LICENSES = 100;
 
-export function licensesOfCustomer(em: EntityManager, customerId: string): Promise<License[]> {
-  return em.find(License, { customerId }, { orderBy: [{ issuedAt: 'desc' }, { unitIndex: 'desc' }], limit: MAX_LISTED_LICENSES });
+/** The read side of licenses: verifying a key, listing a customer's. */
+export class LicenseQueries {
+  constructor(private readonly em: EntityManager) {}
+
+  /**
+   * verifyLicense: the key looked up by its unique index. A key that is not
+   * shaped like one is answered unknown without any SQL. `known` tells the
+   * rate limit whether this was a key that exists.
+   */
+  async verify(key: string): Promise<{ known: boolean; answer: LicenseVerification }> {
+    const trimmed = key.trim().toUpperCase();
+    if (!looksLikeLicenseKey(trimmed)) return { known: false, answer: UNKNOWN };
+    const license = await this.em.findOne(License, { key: trimmed }, { fields: ['id', 'status', 'variantId', 'revokedAt'] });
+    if (!license) return { known: false, answer: UNKNOWN };
+    const variant = await this.em.findOne(Variant, { id: license.variantId }, { fields: ['sku', 'product'] });
+    const product = variant ? await this.em.findOne(Product, { id: variant.product.id }, { fields: ['name'] }) : null;
+    return {
+      known: true,
+      answer: {
+        valid: license.status === LicenseStatus.ACTIVE,
+        status: license.status,
+        productName: product?.name ?? null,
+        variantSku: variant?.sku ?? null,
+        revokedAt: license.revokedAt,
+      },
+    };
+  }
+
+  /** A customer's licenses, newest first, at most MAX_LISTED_LICENSES. */
+  ofCustomer(customerId: string): Promise<License[]> {
+    return this.em.find(License, { customerId }, { orderBy: [{ issuedAt: 'desc' }, { unitIndex: 'desc' }], limit: MAX_LISTED_LICENSES });
+  }
 }

@@ -1,7 +1,7 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '../../db/orm';
 import { OutboxEvent, OutboxEventStatus } from '../../entities';
-import type { Clock } from '../shared/clock';
+import type { AppDeps } from '../app-deps';
 import { ErrorCode } from '../shared/error-code';
 import { isId } from '../shared/ids';
 import { logger } from '../shared/logger';
@@ -18,7 +18,7 @@ const REPLAYABLE: readonly OutboxEventStatus[] = [OutboxEventStatus.DEAD, Outbox
 
 /** Operators' view of the outbox: list events that are stuck, and replay one. */
 export class OutboxOperationsService {
-  constructor(private readonly em: EntityManager, private readonly clock: Clock) {}
+  constructor(private readonly em: EntityManager, private readonly deps: Pick<AppDeps, 'clock'>) {}
 
   /** Events in one status, or (no status) the dead and retrying ones; newest first. */
   list(status: OutboxEventStatus | null, page: AdminPageRequest): Promise<Outcome<AdminPage<OutboxEvent>>> {
@@ -33,7 +33,7 @@ export class OutboxOperationsService {
    */
   async replay(id: string): Promise<Outcome<OutboxEvent>> {
     if (!isId(id)) return fail(ErrorCode.NOT_FOUND, 'No such outbox event.', 'id');
-    const moved = await transition(this.em.fork(), OutboxEvent, id, REPLAYABLE, OutboxEventStatus.PENDING, { attempts: 0, nextAttemptAt: this.clock.now() });
+    const moved = await transition(this.em.fork(), OutboxEvent, id, REPLAYABLE, OutboxEventStatus.PENDING, { attempts: 0, nextAttemptAt: this.deps.clock.now() });
     const event = await this.em.fork().findOne(OutboxEvent, { id });
     if (!event) return fail(ErrorCode.NOT_FOUND, 'No such outbox event.', 'id');
     if (moved === 0) return fail(ErrorCode.INVALID_STATE_TRANSITION, `The event is ${event.status}; only a DEAD or PENDING event can be replayed.`, 'id');

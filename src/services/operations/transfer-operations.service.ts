@@ -3,7 +3,7 @@ import type { EntityManager } from '../../db/orm';
 import { SellerTransfer, TransferStatus } from '../../entities';
 import { withOrderLocked } from '../payouts/transfer-claims';
 import { updateTransferFields } from '../payouts/transfer-fields';
-import type { Clock } from '../shared/clock';
+import type { AppDeps } from '../app-deps';
 import { ErrorCode } from '../shared/error-code';
 import { isId } from '../shared/ids';
 import { logger } from '../shared/logger';
@@ -21,7 +21,7 @@ const NEEDS_ATTENTION: FilterQuery<SellerTransfer> = {
 
 /** Operators' view of seller payouts: list failing transfers and reversals, and give one a new attempt. */
 export class TransferOperationsService {
-  constructor(private readonly em: EntityManager, private readonly clock: Clock) {}
+  constructor(private readonly em: EntityManager, private readonly deps: Pick<AppDeps, 'clock'>) {}
 
   async list(status: TransferStatus | null, page: AdminPageRequest): Promise<Outcome<SellerTransfer[]>> {
     const found = await newestFirstPage(this.em, SellerTransfer, status ? { status } : NEEDS_ATTENTION, page);
@@ -41,7 +41,7 @@ export class TransferOperationsService {
     if (!isId(id)) return fail(ErrorCode.NOT_FOUND, 'No such seller transfer.', 'id');
     const transfer = await this.em.fork().findOne(SellerTransfer, { id });
     if (!transfer) return fail(ErrorCode.NOT_FOUND, 'No such seller transfer.', 'id');
-    const now = this.clock.now();
+    const now = this.deps.clock.now();
     const refused = await withOrderLocked(this.em, transfer.orderId, (tx) => this.makeDue(tx, transfer, now));
     if (refused) return { ok: false, failure: refused };
     logger.info('seller_transfer.retry_requested', { transferId: transfer.id, orderId: transfer.orderId, status: transfer.status });

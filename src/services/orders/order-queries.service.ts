@@ -1,8 +1,10 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '../../db/orm';
 import { Order, Role, type OrderStatus } from '../../entities';
+import type { AppDeps } from '../app-deps';
 import type { Viewer } from '../auth/tokens';
 import { isId } from '../shared/ids';
+import { orderIdOfToken } from './order-tokens';
 
 export const MAX_ORDER_PAGE_SIZE = 100;
 export const DEFAULT_ORDER_PAGE_SIZE = 20;
@@ -50,9 +52,9 @@ export function canReadOrder(order: Pick<Order, 'customerId'>, viewer: Viewer | 
   return viewer.role === Role.ADMIN || (order.customerId !== null && order.customerId === viewer.customerId);
 }
 
-/** The read side of orders; every write lives in the checkout area (order-lifecycle). */
+/** The read side of orders; writes live in checkout and in cancel-order.service.ts. */
 export class OrderQueries {
-  constructor(private readonly em: EntityManager) {}
+  constructor(private readonly em: EntityManager, private readonly deps: Pick<AppDeps, 'tokens'>) {}
 
   /**
    * The order if the viewer may read it, else null — the same answer for "does
@@ -62,6 +64,12 @@ export class OrderQueries {
     if (!viewer || !isId(id)) return null;
     const order = await this.em.findOne(Order, { id });
     return order && canReadOrder(order, viewer) ? order : null;
+  }
+
+  /** The order behind an order token, or null (a forged or foreign token costs no statement). */
+  async findByToken(token: string): Promise<Order | null> {
+    const orderId = orderIdOfToken(this.deps.tokens, token);
+    return orderId ? this.em.findOne(Order, { id: orderId }) : null;
   }
 
   /** Newest first, keyset-paginated on (createdAt, id). Throws InvalidCursorError on a bad cursor. */

@@ -4,7 +4,7 @@ import { Order, OrderLine, OrderStatus, Payment, PaymentMethodKind, PaymentStatu
 import { newId } from '../../entities/columns';
 import type { CartSnapshot } from '../cart/cart-snapshot';
 import type { PricingResult } from '../pricing/pricing-engine';
-import { newOrderNumber } from './order-lifecycle';
+import { newOrderNumber } from './order-number';
 
 /** The order columns an answer shows; written once, so the answer needs no read back. */
 export type OrderFields = Pick<Order,

@@ -1,6 +1,4 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { EntityManager } from '../../db/orm';
-import { Order } from '../../entities';
 import type { TokenService } from '../auth/tokens';
 
 /**
@@ -42,12 +40,6 @@ export function orderIdOfToken(key: OrderTokenKey, token: string): string | null
   const expected = key.mac(PURPOSE, orderId);
   // Constant time: how much of a forged MAC matched must not show in the answer time.
   return timingSafeEqual(bytes.subarray(ID_BYTES, ID_BYTES + MAC_BYTES), expected) ? orderId : null;
-}
-
-/** The order behind a token, or null (a forged or foreign token costs no statement). */
-export async function findOrderByToken(em: EntityManager, key: OrderTokenKey, token: string): Promise<Order | null> {
-  const orderId = orderIdOfToken(key, token);
-  return orderId ? em.findOne(Order, { id: orderId }) : null;
 }
 
 /** 16 bytes as the lowercase 8-4-4-4-12 form ids are written in. */

@@ -10,7 +10,7 @@ import { ErrorCode } from '../shared/error-code';
 import { abortWith, userFailure } from '../shared/outcome';
 import { transition, type TransitionTarget } from '../state/transition';
 import { consumeRedemptions } from '../vouchers/voucher-holds';
-import { orderPlacedEvent, type PlacedOrderFacts } from './order-lifecycle';
+import { orderPlacedEvent, type PlacedOrderFacts } from './order-placed-event';
 
 /** The order being placed: what its event announces and what its licenses need. */
 export interface PlacingOrder extends PlacedOrderFacts {

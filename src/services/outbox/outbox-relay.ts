@@ -4,8 +4,11 @@ import { logger } from '../shared/logger';
 import { transition } from '../state/transition';
 import { byCreatedAtThenId, caseById, claimWithLease, sqlTime, timePlaceholder } from '../shared/batch-sql';
 import type { DueCheck } from '../workers/due-check';
-import { OUTBOX_BACKOFF, retryDelayMs, type BackoffPolicy } from './retry-backoff';
+import { retryDelayMs, type BackoffPolicy } from '../shared/backoff';
 import type { OutboxMessage, OutboxSink } from './sinks';
+
+/** A failed delivery is retried after 1 s, 2 s, 4 s ... at most 10 minutes apart. */
+export const OUTBOX_BACKOFF: BackoffPolicy = { baseMs: 1_000, capMs: 10 * 60_000 };
 
 export interface OutboxRelayOptions {
   /** Events claimed per round. */

@@ -2,7 +2,7 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '../../db/orm';
 import { Partner, PartnerKey } from '../../entities';
 import { recordEvent } from '../outbox/outbox';
-import type { Clock } from '../shared/clock';
+import type { AppDeps } from '../app-deps';
 import { ErrorCode } from '../shared/error-code';
 import { isId } from '../shared/ids';
 import { abortWith, fail, userFailure, type Outcome } from '../shared/outcome';
@@ -27,14 +27,14 @@ const noPartner = () => userFailure(ErrorCode.NOT_FOUND, 'No partner with this i
 
 /** Admin use cases for partners and their keys; the request-time check is partner-authentication.ts. */
 export class PartnersService {
-  constructor(private readonly em: EntityManager, private readonly clock: Clock) {}
+  constructor(private readonly em: EntityManager, private readonly deps: Pick<AppDeps, 'clock'>) {}
 
   async createPartner(name: string): Promise<Outcome<Partner>> {
     const trimmed = name.trim();
     if (!trimmed) return fail(ErrorCode.VALIDATION_FAILED, 'A partner needs a name.', 'name');
     try {
       return await transactionalOutcome(this.em, async (tx) => {
-        const partner = tx.create(Partner, { name: trimmed, createdAt: this.clock.now() });
+        const partner = tx.create(Partner, { name: trimmed, createdAt: this.deps.clock.now() });
         recordEvent(tx, { type: 'partner.created', aggregateId: partner.id, payload: { name: trimmed } });
         return partner;
       });
@@ -71,7 +71,7 @@ export class PartnersService {
       }
       const material = newKeyMaterial();
       const key = tx.create(PartnerKey, {
-        partnerId, prefix: material.prefix, salt: material.salt, secretHash: material.secretHash, activeSlot: slot, createdAt: this.clock.now(),
+        partnerId, prefix: material.prefix, salt: material.salt, secretHash: material.secretHash, activeSlot: slot, createdAt: this.deps.clock.now(),
       });
       recordEvent(tx, { type: 'partner_key.issued', aggregateId: partnerId, payload: { keyId: key.id, prefix: key.prefix } });
       return { key, secret: material.key };
@@ -83,7 +83,7 @@ export class PartnersService {
     const notFound = userFailure(ErrorCode.NOT_FOUND, 'No partner key with this id.', 'keyId');
     if (!isId(keyId)) return { ok: false, failure: notFound };
     return transactionalOutcome(this.em, async (tx) => {
-      const revoked = await tx.nativeUpdate(PartnerKey, { id: keyId, revokedAt: null }, { revokedAt: this.clock.now(), activeSlot: null });
+      const revoked = await tx.nativeUpdate(PartnerKey, { id: keyId, revokedAt: null }, { revokedAt: this.deps.clock.now(), activeSlot: null });
       const key = (await tx.findOne(PartnerKey, { id: keyId })) ?? abortWith(notFound);
       if (revoked > 0) recordEvent(tx, { type: 'partner_key.revoked', aggregateId: key.partnerId, payload: { keyId: key.id, prefix: key.prefix } });
       return key;

@@ -1,6 +1,7 @@
 import type { EntityManager } from '../../db/orm';
 import { Order, OrderStatus, Payment, PaymentLink, PaymentLinkStatus, PaymentMethodKind } from '../../entities';
-import { cancelOrderAndRestore, newOrderNumber } from '../orders/order-lifecycle';
+import { cancelOrderAndRestore } from '../orders/cancel-and-restore';
+import { newOrderNumber } from '../orders/order-number';
 import { recordEvent } from '../outbox/outbox';
 import type { AppDeps } from '../app-deps';
 import { providerKeys } from '../payments/idempotency-keys';

@@ -6,7 +6,7 @@ import { logger } from '../shared/logger';
 import { sagaCompensations } from '../../observability/metrics';
 import { annotateLogContext } from '../../observability/log-context';
 import { transition } from '../state/transition';
-import { retryTransient } from './retry';
+import { retryTransient } from '../shared/db-retry';
 import {
   SagaLeftForRecovery,
   SagaSupersededError,

@@ -1,13 +1,13 @@
 import type { EntityManager } from '../../db/orm';
-import { RedemptionStatus, Voucher, VoucherKind, VoucherRedemption } from '../../entities';
-import { normalizeVoucherCode } from '../cart/voucher-eligibility';
+import { Order, RedemptionStatus, Voucher, VoucherKind, VoucherRedemption } from '../../entities';
 import { appendLedgerEntry } from '../credit/credit-ledger';
 import { recordEvent } from '../outbox/outbox';
-import type { Clock } from '../shared/clock';
+import type { AppDeps } from '../app-deps';
 import { ErrorCode } from '../shared/error-code';
 import { abortWith, userFailure, type Failure, type Outcome } from '../shared/outcome';
 import { transactionalOutcome } from '../shared/transactions';
-import { retryTransient } from '../saga/retry';
+import { retryTransient } from '../shared/db-retry';
+import { normalizeVoucherCode } from './voucher-codes';
 import { takeRedemption } from './voucher-holds';
 
 /** Why a CREDIT voucher cannot be redeemed right now (cart vouchers go through checkVoucherEligibility). */
@@ -27,13 +27,13 @@ function creditVoucherRefusal(voucher: Voucher, now: Date): Failure | null {
  * the ledger grant (reason `voucher:<CODE>`) and the outbox `voucher.redeemed`.
  */
 export class RedeemVoucherService {
-  constructor(private readonly em: EntityManager, private readonly clock: Clock) {}
+  constructor(private readonly em: EntityManager, private readonly deps: Pick<AppDeps, 'clock'>) {}
 
   redeem(customerId: string, rawCode: string): Promise<Outcome<VoucherRedemption>> {
     const code = normalizeVoucherCode(rawCode);
     return retryTransient(() =>
       transactionalOutcome(this.em, async (tx) => {
-        const now = this.clock.now();
+        const now = this.deps.clock.now();
         const voucher = await tx.findOne(Voucher, { code });
         if (!voucher) return abortWith(userFailure(ErrorCode.VOUCHER_NOT_FOUND, `No voucher ${code}.`, 'code'));
         const refusal = creditVoucherRefusal(voucher, now);
@@ -63,5 +63,10 @@ export class RedeemVoucherService {
         return tx.findOneOrFail(VoucherRedemption, { id: redemptionId }, { populate: ['voucher'] });
       }),
     );
+  }
+
+  /** The order a redemption was used on, or null (a credit redemption has none). */
+  async orderOf(redemption: { orderId: string | null }): Promise<Order | null> {
+    return redemption.orderId ? this.em.findOne(Order, { id: redemption.orderId }) : null;
   }
 }

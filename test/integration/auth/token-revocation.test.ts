@@ -72,9 +72,9 @@ describe('token versions and password upgrades (issue 9)', () => {
 
   it('when the configured admin password changes at a restart, then the admin\'s earlier tokens fail; the same password keeps them', async () => {
     const admin = await app.adminToken();
-    await new AuthService(app.orm.em.fork(), app.tillgate.deps.tokens).ensureAdmin(TEST_ADMIN.email, TEST_ADMIN.password);
+    await new AuthService(app.orm.em.fork(), app.tillgate.deps).ensureAdmin(TEST_ADMIN.email, TEST_ADMIN.password);
     expect(await me(admin)).toMatchObject({ role: 'ADMIN' });
-    await new AuthService(app.orm.em.fork(), app.tillgate.deps.tokens).ensureAdmin(TEST_ADMIN.email, 'a-new-admin-password');
+    await new AuthService(app.orm.em.fork(), app.tillgate.deps).ensureAdmin(TEST_ADMIN.email, 'a-new-admin-password');
     expect(await me(admin)).toBeNull();
   });
 

@@ -8,7 +8,7 @@ import { systemClock } from '../../../src/services/shared/clock';
 import { recoverStaleSagas } from '../../../src/services/workers/saga-recovery.worker';
 import { PaymentMethodKind } from '../../../src/entities';
 import type { CheckoutPayments } from '../../../src/services/payments/payment-port';
-import { cancelOrder } from '../../../src/services/orders/order-lifecycle';
+import { CancelOrderService } from '../../../src/services/orders/cancel-order.service';
 import { buildVoucher } from '../../factories/catalog.factory';
 import { availableUnits, buildReadyCart, directSaga, buildCustomer, grantTestCredit, useCheckoutApp, versionKeyOf } from '../../factories/checkout.factory';
 import { assertCheckoutInvariants, checkoutInvariantViolations } from '../../support/invariants';
@@ -145,7 +145,7 @@ describe('confirmCheckout under failure', () => {
     const pending = await em().findOneOrFail(Order, { cartId: arranged.ready.cart.id });
     expect(pending.status).toBe(OrderStatus.PENDING_PAYMENT);
 
-    const cancelled = await cancelOrder(em(), { orderId: pending.id, reason: 'buyer called', actor: arranged.actor, now: new Date() });
+    const cancelled = await new CancelOrderService(em(), { clock: systemClock }).cancel({ orderId: pending.id, reason: 'buyer called', actor: arranged.actor });
     expect(cancelled.ok && cancelled.value.status).toBe(OrderStatus.CANCELLED);
 
     expect(await recoverAfterGrace()).toBe(1);

@@ -56,7 +56,7 @@ describe('outbox dead letters', () => {
     await failRounds(event.id, 1, 1);
     expect((await row(event.id)).status).toBe(OutboxEventStatus.DEAD);
 
-    const replayed = await new OutboxOperationsService(h.orm.em.fork(), systemClock).replay(event.id);
+    const replayed = await new OutboxOperationsService(h.orm.em.fork(), { clock: systemClock }).replay(event.id);
     const round = await h.relay({ maxAttempts: 1 }).runOnce(h.orm.em.fork(), new Date());
 
     expect(replayed).toMatchObject({ ok: true, value: { id: event.id, status: OutboxEventStatus.PENDING, attempts: 0 } });
@@ -69,7 +69,7 @@ describe('outbox dead letters', () => {
     const [event] = await commitEvents(h.orm, 1);
     const replayDuringPublish: OutboxSink = {
       async publish(message: OutboxMessage) {
-        await new OutboxOperationsService(h.orm.em.fork(), systemClock).replay(message.id);
+        await new OutboxOperationsService(h.orm.em.fork(), { clock: systemClock }).replay(message.id);
         throw new Error('consumer down');
       },
     };

@@ -1,5 +1,6 @@
 import { loadConfig } from '../../../src/config';
-import { OUTBOX_BACKOFF, retryDelayMs } from '../../../src/services/outbox/retry-backoff';
+import { OUTBOX_BACKOFF } from '../../../src/services/outbox/outbox-relay';
+import { retryDelayMs } from '../../../src/services/shared/backoff';
 import { HttpSink, LogSink, configuredOutboxSink, type OutboxMessage } from '../../../src/services/outbox/sinks';
 import { composeAppDeps } from '../../../src/composition-root';
 import { TokenService } from '../../../src/services/auth/tokens';

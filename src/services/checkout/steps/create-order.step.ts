@@ -1,7 +1,7 @@
 import type { EntityManager } from '../../../db/orm';
 import { PaymentMethodKind, VariantKind } from '../../../entities';
 import { creditBalance, lockCustomerCredit, spendCredit } from '../../credit/credit-ledger';
-import { cancelPendingOrder } from '../../orders/order-lifecycle';
+import { cancelPendingOrder } from '../../orders/cancel-and-restore';
 import { insertOrderRows } from '../../orders/order-rows';
 import { ErrorCode } from '../../shared/error-code';
 import { abortWith, userFailure } from '../../shared/outcome';

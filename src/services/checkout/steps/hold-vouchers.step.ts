@@ -1,6 +1,6 @@
 import type { EntityManager } from '../../../db/orm';
 import { RedemptionStatus, VoucherKind } from '../../../entities';
-import { checkVoucherEligibility, voucherCustomerKey } from '../../cart/voucher-eligibility';
+import { checkVoucherEligibility, voucherCustomerKey } from '../../vouchers/voucher-eligibility';
 import { ErrorCode } from '../../shared/error-code';
 import { abortWith, userFailure } from '../../shared/outcome';
 import { lowestFreeSlotOf, releaseRedemptions, takeVoucherUses, type VoucherUse } from '../../vouchers/voucher-holds';

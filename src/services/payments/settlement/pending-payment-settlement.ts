@@ -2,7 +2,7 @@ import type { EntityManager } from '../../../db/orm';
 import { CartStatus, Order, OrderLine, OrderStatus, Payment, PaymentMethodKind, PaymentStatus, VariantKind } from '../../../entities';
 import { CHECKOUT_IDEMPOTENCY_SCOPE, idempotencyKeyFor } from '../../checkout/checkout-types';
 import { takeStockForPaidOrder } from '../../inventory/reservations';
-import { cancelOrderAndRestore, reopenCartOf } from '../../orders/order-lifecycle';
+import { cancelOrderAndRestore, reopenCartOf } from '../../orders/cancel-and-restore';
 import { placeOrder } from '../../orders/place-order';
 import { transition } from '../../state/transition';
 import { writeLock } from '../../shared/transactions';

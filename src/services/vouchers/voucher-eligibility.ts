@@ -15,9 +15,6 @@ export interface VoucherEligibilityContext {
   usedByCustomer?: number;
 }
 
-/** Vouchers are stored upper-cased; buyers may type them in any case. */
-export const normalizeVoucherCode = (code: string): string => code.trim().toUpperCase();
-
 /** The key per-customer limits count under (VoucherRedemption.customerKey). */
 export function voucherCustomerKey(buyer: { customerId: string | null; email: string | null }): string | null {
   if (buyer.customerId) return buyer.customerId;

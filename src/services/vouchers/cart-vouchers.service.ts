@@ -1,18 +1,19 @@
+import type { EntityManager } from '../../db/orm';
+import type { AppDeps } from '../app-deps';
 import { ErrorCode } from '../shared/error-code';
 import { isId } from '../shared/ids';
 import { abortWith, userFailure, type Outcome } from '../shared/outcome';
-import { cartNotFound } from './cart-access';
-import { changeOpenCart, UNCHANGED, type CartServiceDeps, type CartWriter } from './cart-change';
-import { voucherFound, voucherLookup } from './cart-lookups';
-import { snapshotSubtotal } from './cart-pricing';
-import type { CartSnapshot, VoucherSnapshot } from './cart-snapshot';
-import { cartDialect } from './cart-sql';
-import { checkVoucherEligibility, normalizeVoucherCode, voucherCustomerKey } from './voucher-eligibility';
+import { cartNotFound, type CartActor } from '../cart/cart-access';
+import { changeOpenCart, UNCHANGED, type CartWriter } from '../cart/cart-change';
+import { snapshotSubtotal } from '../cart/cart-pricing';
+import type { CartSnapshot } from '../cart/cart-snapshot';
+import { cartDialect } from '../cart/cart-sql';
+import { MAX_VOUCHER_CODE_LENGTH, normalizeVoucherCode } from './voucher-codes';
+import { checkVoucherEligibility, voucherCustomerKey } from './voucher-eligibility';
+import { voucherFound, voucherLookup, type VoucherSnapshot } from './voucher-sql';
 
 export interface CartVoucherCommand { cartId: string; code: string }
 
-/** Longest code a voucher can have (the column length); anything longer cannot exist. */
-export const MAX_VOUCHER_CODE_LENGTH = 64;
 /** Enough for any real promotion stack; keeps a cart from collecting codes without bound. */
 export const MAX_VOUCHERS_PER_CART = 10;
 
@@ -24,16 +25,16 @@ const voucherNotFound = () => userFailure(ErrorCode.VOUCHER_NOT_FOUND, 'No vouch
  * the redemption under the voucher's caps.
  */
 export class CartVoucherService {
-  constructor(private readonly deps: CartServiceDeps) {}
+  constructor(private readonly em: EntityManager, private readonly deps: Pick<AppDeps, 'clock'>) {}
 
   /** The voucher is read with the cart; only a per-customer limit costs one more statement (counting that buyer's uses). */
-  async applyVoucher(command: CartVoucherCommand): Promise<Outcome<CartSnapshot>> {
+  async applyVoucher(command: CartVoucherCommand, actor: CartActor): Promise<Outcome<CartSnapshot>> {
     const code = normalizeVoucherCode(command.code);
     const invalid = commandFailure(command.cartId, code);
     if (invalid) return { ok: false, failure: invalid };
     const now = this.deps.clock.now();
-    const extras = voucherLookup(cartDialect(this.deps.em), code);
-    return changeOpenCart(this.deps, command.cartId, { now, extras, optimistic: true }, async ({ tx, snapshot, row, write }) => {
+    const extras = voucherLookup(cartDialect(this.em), code);
+    return changeOpenCart({ em: this.em, actor }, command.cartId, { now, extras, optimistic: true }, async ({ tx, snapshot, row, write }) => {
       const voucher = voucherFound(row);
       if (!voucher) return abortWith(voucherNotFound());
       const ineligible = await checkVoucherEligibility(tx, voucher, {
@@ -51,11 +52,11 @@ export class CartVoucherService {
     });
   }
 
-  async removeVoucher(command: CartVoucherCommand): Promise<Outcome<CartSnapshot>> {
+  async removeVoucher(command: CartVoucherCommand, actor: CartActor): Promise<Outcome<CartSnapshot>> {
     const code = normalizeVoucherCode(command.code);
     const invalid = commandFailure(command.cartId, code);
     if (invalid) return { ok: false, failure: invalid };
-    return changeOpenCart(this.deps, command.cartId, { now: this.deps.clock.now(), optimistic: true }, async ({ snapshot, write }) => {
+    return changeOpenCart({ em: this.em, actor }, command.cartId, { now: this.deps.clock.now(), optimistic: true }, async ({ snapshot, write }) => {
       if (!snapshot.voucherCodes.includes(code)) return abortWith(userFailure(ErrorCode.VOUCHER_NOT_FOUND, 'This voucher is not on the cart.', 'code'));
       const codes = snapshot.voucherCodes.filter((applied) => applied !== code);
       return writeCodes(write, snapshot, codes, snapshot.pricingInputs.vouchers.filter((voucher) => voucher.code !== code));

@@ -1,10 +1,11 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '../../db/orm';
 import { Voucher, VoucherKind } from '../../entities';
-import type { Clock } from '../shared/clock';
+import type { AppDeps } from '../app-deps';
 import { ErrorCode } from '../shared/error-code';
 import { abortWith, fail, userFailure, type Outcome } from '../shared/outcome';
 import { transactionalOutcome } from '../shared/transactions';
+import { MAX_VOUCHER_CODE_LENGTH, normalizeVoucherCode } from './voucher-codes';
 
 export interface NewVoucher {
   code: string;
@@ -18,12 +19,7 @@ export interface NewVoucher {
   minSubtotal?: number | null;
 }
 
-/** Longest code the column holds; a longer one cannot exist. */
-const CODE_MAX = 64;
 const MAX_BPS = 10_000;
-
-/** Codes are stored upper-cased and matched case-insensitively. */
-export const normalizeVoucherCode = (code: string): string => code.trim().toUpperCase();
 
 /** The per-kind value rules; null when the voucher makes sense. */
 export function voucherRuleViolation(input: NewVoucher): Outcome<never> | null {
@@ -49,7 +45,7 @@ export function voucherRuleViolation(input: NewVoucher): Outcome<never> | null {
 
 /** Admin side of vouchers: creating them and looking them up. Redemption lives in the vouchers area. */
 export class VoucherAdminService {
-  constructor(private readonly em: EntityManager, private readonly clock: Clock) {}
+  constructor(private readonly em: EntityManager, private readonly deps: Pick<AppDeps, 'clock'>) {}
 
   async createVoucher(input: NewVoucher): Promise<Outcome<Voucher>> {
     const violation = voucherRuleViolation(input);
@@ -69,7 +65,7 @@ export class VoucherAdminService {
         startsAt: input.startsAt ?? null,
         endsAt: input.endsAt ?? null,
         minSubtotal: input.minSubtotal ?? null,
-        createdAt: this.clock.now(),
+        createdAt: this.deps.clock.now(),
       });
       try {
         await tx.flush();
@@ -84,7 +80,7 @@ export class VoucherAdminService {
 
   async findByCode(rawCode: string): Promise<Voucher | null> {
     const code = normalizeVoucherCode(rawCode);
-    if (code.length === 0 || code.length > CODE_MAX) return null;
+    if (code.length === 0 || code.length > MAX_VOUCHER_CODE_LENGTH) return null;
     return this.em.findOne(Voucher, { code });
   }
 }
