@@ -13,7 +13,7 @@ import type { CartActor } from '../services/cart/cart-access';
 import type { CartSnapshot } from '../services/cart/cart-snapshot';
 import { AttachCartService } from '../services/cart/attach-cart.service';
 import { CartService } from '../services/cart/cart.service';
-import { CartVoucherService } from '../services/vouchers/cart-vouchers.service';
+import { CartVoucherService } from '../services/cart/cart-vouchers.service';
 import type { Outcome } from '../services/shared/outcome';
 
 const actorOf = (ctx: GraphQLContext): CartActor => ({ customerId: ctx.viewer?.customerId ?? null, isAdmin: isAdmin(ctx) });

@@ -10,7 +10,7 @@ import { transition } from '../state/transition';
 import { cartNotFound } from './cart-access';
 import { changeOpenCart, UNCHANGED } from './cart-change';
 import { readCartSnapshot, type CartLineSnapshot, type CartSnapshot } from './cart-snapshot';
-import { queryRows, runWrite } from './cart-sql';
+import { queryRows, runWrite } from '../shared/sql-rows';
 import { insertLine, updateCartColumns, updateLine } from './cart-writes';
 import { MAX_CART_LINES, MAX_LINE_QUANTITY } from './cart.service';
 

@@ -5,7 +5,7 @@ import { abortWith, FailureSignal, success, type Outcome } from '../shared/outco
 import { transactionalOutcome } from '../shared/transactions';
 import { canAccessSnapshot, cartClosed, cartNotFound, type CartActor } from './cart-access';
 import { readCartSnapshot, type CartSnapshot, type SnapshotExtras } from './cart-snapshot';
-import { runWrite } from './cart-sql';
+import { runWrite } from '../shared/sql-rows';
 import { writeClaimed, type RecordedWrites } from './cart-guarded-write';
 import { runLineWrite, updateCartColumns, type LineWrite } from './cart-writes';
 

@@ -1,6 +1,6 @@
 import type { EntityManager } from '../../db/orm';
 import { CartStatus } from '../../entities';
-import { intOf, queryRows, runWrite } from './cart-sql';
+import { intOf, queryRows, runWrite } from '../shared/sql-rows';
 import { columnAssignments, lineWriteSql, type LineWrite } from './cart-writes';
 
 /** What an optimistic cart change decided to write (cart-change.ts). */

@@ -1,5 +1,5 @@
-import type { CartDialect } from './cart-sql';
-import { intOf, intOrNull, jsonOf } from './cart-sql';
+import type { CartDialect } from '../shared/sql-rows';
+import { intOf, intOrNull, jsonOf } from '../shared/sql-rows';
 import {
   VARIANT_FIELDS, variantFromJson, type ShippingMethodSnapshot, type SnapshotExtras, type VariantFacts,
 } from './cart-snapshot';

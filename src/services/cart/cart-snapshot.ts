@@ -6,7 +6,7 @@ import { writeLock } from '../shared/transactions';
 import type { CartPricingOptions } from './cart-pricing';
 import {
   cartDialect, dateOf, dateOrNull, intOf, intOrNull, jsonOf, queryRows, stringOrNull, type CartDialect,
-} from './cart-sql';
+} from '../shared/sql-rows';
 import { versionKeyOf } from './version-key';
 
 /**

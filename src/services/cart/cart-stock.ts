@@ -1,7 +1,7 @@
 import { ReservationStatus } from '../../entities';
 import { logger } from '../shared/logger';
 import type { StockShortfall } from '../shared/outcome';
-import { intOf } from './cart-sql';
+import { intOf } from '../shared/sql-rows';
 import type { SnapshotExtras } from './cart-snapshot';
 
 /** One variant's stock as the cart's advisory check reads it. */

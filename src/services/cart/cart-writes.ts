@@ -1,5 +1,5 @@
 import type { EntityManager } from '../../db/orm';
-import { runWrite } from './cart-sql';
+import { runWrite } from '../shared/sql-rows';
 import type { CartLineSnapshot } from './cart-snapshot';
 
 /**

@@ -13,7 +13,7 @@ import {
   combineExtras, NO_EXTRAS, shippingMethodFound, shippingMethodLookup, taxRateFound, taxRateLookup, variantFound, variantLookup,
 } from './cart-lookups';
 import type { CartLineSnapshot, CartSnapshot } from './cart-snapshot';
-import { cartDialect, runWrite } from './cart-sql';
+import { cartDialect, runWrite } from '../shared/sql-rows';
 import { stockFound, stockLookup, stockShortfall } from './cart-stock';
 import { overReservationCap } from './line-caps';
 import { validateAddress } from './shipping-address';

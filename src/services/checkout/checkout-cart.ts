@@ -1,6 +1,6 @@
 import type { EntityManager } from '../../db/orm';
 import { RedemptionStatus, ReservationStatus } from '../../entities';
-import { cartDialect, dateOf, intOf, jsonOf, stringOrNull } from '../cart/cart-sql';
+import { cartDialect, dateOf, intOf, jsonOf, stringOrNull } from '../shared/sql-rows';
 import { readCartSnapshot, type CartSnapshot } from '../cart/cart-snapshot';
 
 export interface OwnReservation { id: string; variantId: string; quantity: number; expiresAt: Date }

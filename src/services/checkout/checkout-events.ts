@@ -1,7 +1,7 @@
 import type { EntityManager } from '../../db/orm';
 import { recordEvent } from '../outbox/outbox';
 import { loadCartSnapshot, snapshotVersionKey } from '../cart/cart-snapshot';
-import { runWrite } from '../cart/cart-sql';
+import { runWrite } from '../shared/sql-rows';
 import { setLinePrices } from '../cart/cart-writes';
 import { sqlDate } from '../../db/sql-values';
 import type { RolledBackGroup } from '../saga/saga-runner';

@@ -10,8 +10,6 @@ import type { Clock } from '../shared/clock';
 import type { CheckoutPayments, PaymentAttempt } from '../payments/payment-port';
 
 export const CHECKOUT_SAGA_KIND = 'confirm-checkout';
-export const CHECKOUT_IDEMPOTENCY_SCOPE = 'checkout';
-
 export interface CheckoutDeps {
   config: Config;
   clock: Clock;
@@ -113,5 +111,3 @@ export const settlesLocally = (input: Pick<CheckoutSagaInput, 'paymentMethod'>):
   input.paymentMethod === PaymentMethodKind.CASH_ON_DELIVERY || input.paymentMethod === PaymentMethodKind.STORE_CREDIT;
 
 export const alwaysLocal = (): boolean => true;
-
-export const idempotencyKeyFor = (cartId: string, versionKey: string) => `${cartId}:${versionKey}`;

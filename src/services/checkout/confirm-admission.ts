@@ -1,7 +1,7 @@
 import type { Config } from '../../config';
 import type { EntityManager } from '../../db/orm';
 import { PaymentMethodKind } from '../../entities';
-import { queryRows } from '../cart/cart-sql';
+import { queryRows } from '../shared/sql-rows';
 import { returnUrlFailure } from '../payments/return-url';
 import { ErrorCode } from '../shared/error-code';
 import { userFailure, type Failure } from '../shared/outcome';

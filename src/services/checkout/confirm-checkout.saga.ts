@@ -11,11 +11,11 @@ import { cartRef, logger } from '../shared/logger';
 import { annotateLogContext } from '../../observability/log-context';
 import { checkoutConfirmDuration, checkoutOutcomes } from '../../observability/metrics';
 import { ErrorCode } from '../shared/error-code';
+import { idempotencyKeyFor } from '../orders/checkout-idempotency';
 import { isId } from '../shared/ids';
 import { fail, success, type Outcome } from '../shared/outcome';
 import {
   CHECKOUT_SAGA_KIND,
-  idempotencyKeyFor,
   settlesLocally,
   type CheckoutActor,
   type CheckoutDeps,

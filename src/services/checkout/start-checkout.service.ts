@@ -5,7 +5,7 @@ import type { CartActor } from '../cart/cart-access';
 import { cartNotFound } from '../cart/cart-access';
 import { changeOpenCart } from '../cart/cart-change';
 import { snapshotVersionKey, type CartSnapshot, type SnapshotExtras } from '../cart/cart-snapshot';
-import { dateOrNull } from '../cart/cart-sql';
+import { dateOrNull } from '../shared/sql-rows';
 import { setLinePrices } from '../cart/cart-writes';
 import { reservationCapFailure } from '../cart/line-caps';
 import { reserveCartLines } from '../inventory/reservations';

@@ -1,6 +1,6 @@
 import type { EntityManager } from '../../db/orm';
 import { Reservation, ReservationStatus } from '../../entities';
-import { runWrite } from '../cart/cart-sql';
+import { runWrite } from '../shared/sql-rows';
 import { abortWith, insufficientStock } from '../shared/outcome';
 import { transition } from '../state/transition';
 import type { LineDemand } from './reservations';

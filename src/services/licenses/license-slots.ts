@@ -1,6 +1,6 @@
 import type { EntityManager } from '../../db/orm';
 import { Variant, VariantKind } from '../../entities';
-import { runWrite } from '../cart/cart-sql';
+import { runWrite } from '../shared/sql-rows';
 import { unitsByVariant } from '../inventory/checkout-stock';
 import { abortWith, insufficientStock } from '../shared/outcome';
 

@@ -10,7 +10,7 @@ import {
   Reservation,
   ReservationStatus,
 } from '../../entities';
-import { CHECKOUT_IDEMPOTENCY_SCOPE, idempotencyKeyFor } from '../checkout/checkout-types';
+import { CHECKOUT_IDEMPOTENCY_SCOPE, idempotencyKeyFor } from './checkout-idempotency';
 import { reverseOrderSpend } from '../credit/credit-ledger';
 import { releaseReservations, restoreConvertedStock } from '../inventory/reservations';
 import { releaseLicenseSlots } from '../licenses/license-slots';

@@ -1,15 +1,16 @@
 import type { EntityData } from '@mikro-orm/core';
 import { insertWhenFlushed } from '../../db/held-inserts';
 import type { EntityManager } from '../../db/orm';
-import { Cart, CartStatus, IdempotencyRecord, IdempotencyStatus, Order, OrderStatus, Payment, PaymentStatus, RedemptionStatus, VoucherRedemption } from '../../entities';
-import { CHECKOUT_IDEMPOTENCY_SCOPE } from '../checkout/checkout-types';
+import {
+  Cart, CartStatus, IdempotencyRecord, IdempotencyStatus, Order, OrderStatus, Payment, PaymentLink, PaymentLinkStatus, PaymentStatus, RedemptionStatus, VoucherRedemption,
+} from '../../entities';
 import { digitalLinesOf, issueLicenses, type DigitalLine } from '../licenses/issue-licenses';
 import { insertEvent } from '../outbox/outbox';
-import { markPaymentLinkPaid } from '../payment-links/payment-link-admin.service';
 import { ErrorCode } from '../shared/error-code';
 import { abortWith, userFailure } from '../shared/outcome';
 import { transition, type TransitionTarget } from '../state/transition';
 import { consumeRedemptions } from '../vouchers/voucher-holds';
+import { CHECKOUT_IDEMPOTENCY_SCOPE } from './checkout-idempotency';
 import { orderPlacedEvent, type PlacedOrderFacts } from './order-placed-event';
 
 /** The order being placed: what its event announces and what its licenses need. */
@@ -111,4 +112,9 @@ export async function completeClaim(tx: EntityManager, claim: ClaimCompletion, o
     return;
   }
   await transition(tx, IdempotencyRecord, claim.move, IdempotencyStatus.IN_PROGRESS, IdempotencyStatus.COMPLETED, { resultId: orderId });
+}
+
+/** OPEN -> PAID once the link's order is placed, in the caller's (webhook) transaction. */
+async function markPaymentLinkPaid(tx: EntityManager, order: Pick<Order, 'paymentLinkId'>): Promise<void> {
+  if (order.paymentLinkId) await transition(tx, PaymentLink, order.paymentLinkId, PaymentLinkStatus.OPEN, PaymentLinkStatus.PAID);
 }

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '../../db/orm';
-import { Customer, Order, PaymentLink, PaymentLinkStatus } from '../../entities';
-import { transition } from '../state/transition';
+import { Customer, Order, PaymentLink } from '../../entities';
 import { ErrorCode } from '../shared/error-code';
 import { isId } from '../shared/ids';
 import { fail, success, type Outcome } from '../shared/outcome';
@@ -49,9 +48,4 @@ export async function findPaymentLink(em: EntityManager, id: string): Promise<Pa
 /** Every order a link produced, oldest first (stale ones stay, CANCELLED, for the audit trail). */
 export function ordersOfLinks(em: EntityManager, linkIds: readonly string[]): Promise<Order[]> {
   return em.find(Order, { paymentLinkId: { $in: [...linkIds] } }, { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
-}
-
-/** OPEN -> PAID once the link's order is placed, in the caller's (webhook) transaction. */
-export async function markPaymentLinkPaid(tx: EntityManager, order: Pick<Order, 'paymentLinkId'>): Promise<void> {
-  if (order.paymentLinkId) await transition(tx, PaymentLink, order.paymentLinkId, PaymentLinkStatus.OPEN, PaymentLinkStatus.PAID);
 }

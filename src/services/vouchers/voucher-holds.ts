@@ -6,7 +6,7 @@ import { ErrorCode } from '../shared/error-code';
 import { abortWith, userFailure } from '../shared/outcome';
 import { guardedUpdate } from '../state/guarded-sql';
 import { sqlDate } from '../../db/sql-values';
-import { queryRows } from '../cart/cart-sql';
+import { queryRows } from '../shared/sql-rows';
 import { transition } from '../state/transition';
 
 export interface RedemptionFields {

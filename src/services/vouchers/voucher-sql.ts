@@ -1,5 +1,5 @@
 import type { VoucherKind } from '../../entities';
-import { dateOrNull, intOf, intOrNull, jsonOf, stringOrNull, type CartDialect } from '../cart/cart-sql';
+import { dateOrNull, intOf, intOrNull, jsonOf, stringOrNull, type CartDialect } from '../shared/sql-rows';
 import type { SnapshotExtras } from '../cart/cart-snapshot';
 
 /**

@@ -1,7 +1,7 @@
 import type { Config } from '../../config';
 import { isPostgres, type EntityManager } from '../../db/orm';
 import { CartStatus, ReservationStatus } from '../../entities';
-import { runWrite } from '../cart/cart-sql';
+import { runWrite } from '../shared/sql-rows';
 import { logger } from '../shared/logger';
 import { sqlTime } from '../shared/batch-sql';
 import type { Worker } from './worker-runner';

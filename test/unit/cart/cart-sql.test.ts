@@ -1,4 +1,4 @@
-import { dateOf, dateOrNull, intOf, intOrNull, jsonOf } from '../../../src/services/cart/cart-sql';
+import { dateOf, dateOrNull, intOf, intOrNull, jsonOf } from '../../../src/services/shared/sql-rows';
 
 describe('cart SQL value readers', () => {
   const instant = new Date('2031-03-01T10:00:00.123Z');

@@ -12,9 +12,8 @@ import { ErrorCode } from '../../shared/error-code';
 import { abortWith, userFailure, type Failure } from '../../shared/outcome';
 import { transition } from '../../state/transition';
 import { readCheckoutCart, type CheckoutCart } from '../checkout-cart';
-import {
-  alwaysLocal, CHECKOUT_IDEMPOTENCY_SCOPE, idempotencyKeyFor, settlesLocally, type CheckoutSagaInput, type CheckoutStep, type ClaimData,
-} from '../checkout-types';
+import { CHECKOUT_IDEMPOTENCY_SCOPE, idempotencyKeyFor } from '../../orders/checkout-idempotency';
+import { alwaysLocal, settlesLocally, type CheckoutSagaInput, type CheckoutStep, type ClaimData } from '../checkout-types';
 
 export const CLAIM_CART_STEP = 'claim-cart';
 

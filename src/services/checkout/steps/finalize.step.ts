@@ -5,8 +5,9 @@ import { convertReservations } from '../../inventory/reservations';
 import { completeClaim, placeOrder, type ClaimCompletion, type PaymentMove } from '../../orders/place-order';
 import type { StepRun } from '../../saga/saga-types';
 import {
-  alwaysLocal, idempotencyKeyFor, settlesLocally, type CheckoutSagaInput, type CheckoutShape, type CheckoutStep, type OrderData, type PaymentOutput, type ReservationData,
+  alwaysLocal, settlesLocally, type CheckoutSagaInput, type CheckoutShape, type CheckoutStep, type OrderData, type PaymentOutput, type ReservationData,
 } from '../checkout-types';
+import { idempotencyKeyFor } from '../../orders/checkout-idempotency';
 import { CLAIM_CART_STEP } from './claim-cart.step';
 import { CREATE_ORDER_STEP } from './create-order.step';
 import { HOLD_VOUCHERS_STEP } from './hold-vouchers.step';

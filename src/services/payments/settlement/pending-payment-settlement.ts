@@ -1,6 +1,6 @@
 import type { EntityManager } from '../../../db/orm';
 import { CartStatus, Order, OrderLine, OrderStatus, Payment, PaymentMethodKind, PaymentStatus, VariantKind } from '../../../entities';
-import { CHECKOUT_IDEMPOTENCY_SCOPE, idempotencyKeyFor } from '../../checkout/checkout-types';
+import { CHECKOUT_IDEMPOTENCY_SCOPE, idempotencyKeyFor } from '../../orders/checkout-idempotency';
 import { takeStockForPaidOrder } from '../../inventory/reservations';
 import { cancelOrderAndRestore, reopenCartOf } from '../../orders/cancel-and-restore';
 import { placeOrder } from '../../orders/place-order';

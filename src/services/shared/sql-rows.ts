@@ -2,8 +2,10 @@ import type { EntityManager } from '../../db/orm';
 import { isPostgres } from '../../db/orm';
 
 /**
- * The few SQL spellings that differ between PostgreSQL and libSQL for the
- * cart's hot-path statements: building JSON in the database (so one statement
+ * Raw SQL on the hot paths (cart, checkout, vouchers, stock), run through the
+ * ORM's connection, and reading its rows back into numbers, dates and JSON.
+ * The few SQL spellings that differ between PostgreSQL and libSQL for those
+ * statements: building JSON in the database (so one statement
  * can carry a cart, its lines and its vouchers as one row) and reading a key of
  * a JSON column. Everything else in those statements is plain, shared SQL.
  */

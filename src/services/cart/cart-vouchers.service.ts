@@ -3,14 +3,14 @@ import type { AppDeps } from '../app-deps';
 import { ErrorCode } from '../shared/error-code';
 import { isId } from '../shared/ids';
 import { abortWith, userFailure, type Outcome } from '../shared/outcome';
-import { cartNotFound, type CartActor } from '../cart/cart-access';
-import { changeOpenCart, UNCHANGED, type CartWriter } from '../cart/cart-change';
-import { snapshotSubtotal } from '../cart/cart-pricing';
-import type { CartSnapshot } from '../cart/cart-snapshot';
-import { cartDialect } from '../cart/cart-sql';
-import { MAX_VOUCHER_CODE_LENGTH, normalizeVoucherCode } from './voucher-codes';
-import { checkVoucherEligibility, voucherCustomerKey } from './voucher-eligibility';
-import { voucherFound, voucherLookup, type VoucherSnapshot } from './voucher-sql';
+import { cartNotFound, type CartActor } from './cart-access';
+import { changeOpenCart, UNCHANGED, type CartWriter } from './cart-change';
+import { snapshotSubtotal } from './cart-pricing';
+import type { CartSnapshot } from './cart-snapshot';
+import { cartDialect } from '../shared/sql-rows';
+import { MAX_VOUCHER_CODE_LENGTH, normalizeVoucherCode } from '../vouchers/voucher-codes';
+import { checkVoucherEligibility, voucherCustomerKey } from '../vouchers/voucher-eligibility';
+import { voucherFound, voucherLookup, type VoucherSnapshot } from '../vouchers/voucher-sql';
 
 export interface CartVoucherCommand { cartId: string; code: string }
 
