@@ -11,13 +11,12 @@ export class RefundResolver {
   @Authorized('ADMIN')
   @Mutation(() => RefundOrderResult, { description: 'Admin.' })
   async refundOrder(@Arg('input', () => RefundOrderInput) input: RefundOrderInput, @Ctx() ctx: GraphQLContext) {
-    const outcome = await new RefundOrderService(ctx.em, ctx.deps.payments).refundOrder({
+    const outcome = await new RefundOrderService(ctx.em, ctx.deps).refundOrder({
       orderId: input.orderId,
       amount: input.amount ?? null,
       reason: input.reason,
       idempotencyKey: input.idempotencyKey,
       lines: input.lines?.map((line) => ({ orderLineId: line.orderLineId, quantity: line.quantity })) ?? null,
-      now: ctx.deps.clock.now(),
     });
     return outcome.ok ? toRefundType(outcome.value) : toErrorResult(outcome.failure);
   }

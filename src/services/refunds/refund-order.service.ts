@@ -2,16 +2,16 @@ import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { annotateLogContext } from '../../observability/log-context';
 import { isPostgres, type EntityManager } from '../../db/orm';
 import { Order, OrderStatus, Payment, Refund, RefundStatus, type RefundedLine } from '../../entities';
+import type { AppDeps } from '../app-deps';
 import { recordEvent } from '../outbox/outbox';
 import { ErrorCode } from '../shared/error-code';
 import { isId } from '../shared/ids';
 import { abortWith, fail, success, userFailure, type Outcome } from '../shared/outcome';
 import { transactionalOutcome, writeLock } from '../shared/transactions';
-import { dispatchProviderRefund } from './refund-dispatch';
 import { checkRefundLines, refundLinesShapeFailure } from './refund-lines';
 import { refundableBalance } from '../orders/order-balance';
 import { splitRefund } from './refund-policy';
-import type { RefundProvider } from './refund-dispatch';
+import { dispatchProviderRefund, type RefundProvider } from './refund-dispatch';
 import { settleRefund } from './refund-settlement';
 
 export interface RefundOrderCommand {
@@ -22,7 +22,6 @@ export interface RefundOrderCommand {
   idempotencyKey: string;
   /** Lines (and units of each) being refunded; their licenses are revoked when the refund succeeds. Null = order-level. */
   lines?: RefundedLine[] | null;
-  now: Date;
 }
 
 const REFUNDABLE_STATES: readonly OrderStatus[] = [OrderStatus.PLACED, OrderStatus.PARTIALLY_REFUNDED, OrderStatus.REFUNDED];
@@ -49,7 +48,7 @@ function replayOf(existing: Refund, command: RefundOrderCommand): Outcome<{ refu
 export class RefundOrderService {
   constructor(
     private readonly em: EntityManager,
-    private readonly provider: RefundProvider | null,
+    private readonly deps: Pick<AppDeps, 'clock'> & { payments: RefundProvider | null },
   ) {}
 
   async refundOrder(command: RefundOrderCommand): Promise<Outcome<Refund>> {
@@ -60,19 +59,20 @@ export class RefundOrderService {
     annotateLogContext({ orderId: command.orderId });
     const badLines = command.lines ? refundLinesShapeFailure(command.lines) : null;
     if (badLines) return { ok: false, failure: badLines };
-    const opened = await this.openRefund(command);
+    const now = this.deps.clock.now();
+    const opened = await this.openRefund(command, now);
     if (!opened.ok) return opened;
     const { refundId } = opened.value;
     annotateLogContext({ refundId });
     // A replay calls the provider only for a refund an outage left unanswered
     // (no provider id yet); Stripe then replays the same key, never refunds twice.
-    if (this.provider) await dispatchProviderRefund(this.em.fork(), this.provider, refundId, command.now);
+    if (this.deps.payments) await dispatchProviderRefund(this.em.fork(), this.deps.payments, refundId, now);
     return success(await this.em.fork().findOneOrFail(Refund, { id: refundId }));
   }
 
-  private async openRefund(command: RefundOrderCommand): Promise<Outcome<{ refundId: string; replayed: boolean }>> {
+  private async openRefund(command: RefundOrderCommand, now: Date): Promise<Outcome<{ refundId: string; replayed: boolean }>> {
     try {
-      const outcome = await transactionalOutcome(this.em, (tx) => this.phaseOne(tx, command));
+      const outcome = await transactionalOutcome(this.em, (tx) => this.phaseOne(tx, command, now));
       return outcome.ok ? outcome.value : outcome;
     } catch (error) {
       // Two requests with one key raced past the look-up: the unique index let one in.
@@ -83,7 +83,7 @@ export class RefundOrderService {
     }
   }
 
-  private async phaseOne(tx: EntityManager, command: RefundOrderCommand): Promise<Outcome<{ refundId: string; replayed: boolean }>> {
+  private async phaseOne(tx: EntityManager, command: RefundOrderCommand, now: Date): Promise<Outcome<{ refundId: string; replayed: boolean }>> {
     const order = await tx.findOne(Order, { id: command.orderId }, writeLock(tx));
     // The key is checked after the order lock, so a same-key request that waited sees the committed refund.
     const existing = await tx.findOne(Refund, { idempotencyKey: command.idempotencyKey });
@@ -107,7 +107,7 @@ export class RefundOrderService {
       ));
     }
     const split = splitRefund(amount, balance);
-    if (split.providerAmount > 0 && !this.provider) {
+    if (split.providerAmount > 0 && !this.deps.payments) {
       return abortWith(userFailure(ErrorCode.PAYMENT_PROVIDER_NOT_CONFIGURED, 'Card refunds are not available: no payment provider is configured.'));
     }
     if (split.creditAmount > 0 && !order.customerId) {
@@ -122,7 +122,7 @@ export class RefundOrderService {
       reason: command.reason,
       lines: command.lines ? command.lines.map((l) => ({ orderLineId: l.orderLineId, quantity: l.quantity })) : null,
       status: RefundStatus.PENDING,
-      createdAt: command.now,
+      createdAt: now,
     });
     recordEvent(tx, {
       type: 'refund.requested',
@@ -131,7 +131,7 @@ export class RefundOrderService {
     });
     await tx.flush();
     if (split.providerAmount === 0) {
-      await settleRefund(tx, refund.id, { status: RefundStatus.SUCCEEDED, providerRefundId: null }, command.now);
+      await settleRefund(tx, refund.id, { status: RefundStatus.SUCCEEDED, providerRefundId: null }, now);
     }
     return success({ refundId: refund.id, replayed: false });
   }
