@@ -23,7 +23,7 @@ import type { GraphQLContext } from '../schema/context';
 import { logger } from '../services/shared/logger';
 
 /**
- * PERSISTED_QUERIES (DESIGN.md):
+ * PERSISTED_QUERIES :
  * - off: a request carrying a persisted-query hash answers PERSISTED_QUERY_NOT_SUPPORTED.
  * - allow (default): Apollo's automatic persisted queries (APQ), and every document of
  *   the client package is known by its hash without registering it first.

@@ -5,7 +5,7 @@ import { QueryShapeMeter } from './query-cost';
 import { batchSizeLimit, QueryTooComplexError, type RequestLimits } from './request-limits';
 
 /**
- * The cost budget is per HTTP request, not per operation (DESIGN.md): Apollo
+ * The cost budget is per HTTP request, not per operation : Apollo
  * runs the operations of a batch concurrently, each validated on its own, so
  * twenty operations that each fit the budget would otherwise all start — 20 x
  * 50 aliased logIns are a thousand password checks. Before Apollo sees a

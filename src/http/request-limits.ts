@@ -5,7 +5,7 @@ import { TILLGATE_COST_MODEL } from './cost-model';
 import { QueryShapeMeter, type CostModel } from './query-cost';
 
 /**
- * The gateway's own limits (DESIGN.md): a query that is too deep, too
+ * The gateway's own limits : a query that is too deep, too
  * aliased or too costly is refused during validation, before any resolver
  * runs; a batch with too many operations, or whose operations together cost
  * more than the budget, is refused before GraphQL sees it (request-budget.ts).
@@ -20,7 +20,7 @@ export interface RequestLimits {
   costModel: CostModel;
 }
 
-/** Fixed by DESIGN.md; only the cost budget is configurable (MAX_QUERY_COST). */
+/** Fixed; only the cost budget is configurable (MAX_QUERY_COST). */
 export const FIXED_REQUEST_LIMITS: Readonly<Omit<RequestLimits, 'maxCost'>> = Object.freeze({
   maxDepth: 12,
   maxAliases: 50,

@@ -47,7 +47,7 @@ const eur = (amount: number) => ({ amount, currency: 'EUR' });
  * A frontend's journey through the client package (its typed documents and
  * createTillgateClient) over real HTTP: an admin sets up the catalog with the
  * tests' admin documents, a guest shops. Every amount is
- * worked out by hand from the pricing rules (DESIGN.md invariants 1 and 2).
+ * worked out by hand from the pricing rules (invariants 1 and 2, docs/design.md).
  */
 describe('storefront journey', () => {
   let app: TestApp;

@@ -13,7 +13,7 @@ export interface InvariantOptions {
 
 /**
  * Reads the whole database and lists every broken checkout invariant
- * (DESIGN.md 3–8, 10). Tests assert the list is empty, so a failure names
+ * (invariants 3–8 and 10 of docs/design.md). Tests assert the list is empty, so a failure names
  * exactly what broke.
  */
 export async function checkoutInvariantViolations(orm: Orm, options: InvariantOptions = {}): Promise<string[]> {

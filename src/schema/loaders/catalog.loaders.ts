@@ -3,8 +3,8 @@ import { Seller, Variant } from '../../entities';
 import type { GraphQLContext } from '../context';
 
 /**
- * Per-request loaders of the catalog entities an order page shows (STYLE rule
- * 8): each collects the keys asked for in one tick and answers them with one
+ * Per-request loaders of the catalog entities an order page shows (house rule
+ * 8, docs/design.md): each collects the keys asked for in one tick and answers them with one
  * statement. Catalog pages themselves read plain rows (catalog-read.loaders.ts).
  */
 

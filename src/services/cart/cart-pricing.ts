@@ -23,7 +23,7 @@ export async function orderedLines(cart: Cart): Promise<CartLine[]> {
 }
 
 /**
- * The only way anything prices a cart (DESIGN invariant 2): cart totals,
+ * The only way anything prices a cart (invariant 2): cart totals,
  * checkout preview and the order snapshot all come from here, so they cannot
  * drift apart. Loads what the pure engine needs and nothing it does not.
  */

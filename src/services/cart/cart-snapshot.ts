@@ -214,7 +214,7 @@ function inCodeOrder(codes: readonly string[], vouchers: readonly VoucherSnapsho
 // ---------------------------------------------------------------------------------------------
 // Keys and prices
 
-/** The same key `cartVersionKey` gives the same cart as an entity (DESIGN invariant 6). */
+/** The same key `cartVersionKey` gives the same cart as an entity (invariant 6). */
 export function snapshotVersionKey(snapshot: Omit<CartSnapshot, 'customerEmail'>): string {
   return versionKeyOf({
     lines: snapshot.lines.map((line) => ({ variantId: line.variantId, quantity: line.quantity, unitPrice: line.unitPrice, kind: line.kind })),
@@ -238,7 +238,7 @@ export interface SnapshotPricing {
 }
 
 /**
- * The snapshot through the one pricing engine (DESIGN invariant 2), exactly as
+ * The snapshot through the one pricing engine (invariant 2), exactly as
  * `priceCartEntity` prices the same cart. No statement when the snapshot's
  * pricing inputs match its address and codes (they always do as read); one
  * when they were changed in memory since.

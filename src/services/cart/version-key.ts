@@ -14,7 +14,7 @@ export interface CartKeyState {
 }
 
 /**
- * The cart's idempotency key for checkout (DESIGN invariant 6): a SHA-256 over
+ * The cart's idempotency key for checkout (invariant 6): a SHA-256 over
  * the cart's own state only — lines with the unit prices stored on them,
  * voucher codes, shipping method, address, currency and buyer. The version
  * column and timestamps stay out on purpose: a catalog price change alone must

@@ -93,7 +93,7 @@ export class CatalogAdminService {
    * Sets the units on hand in one warehouse. Refused when the new total over all
    * warehouses would fall below what active checkouts hold: those reservations
    * become stock decrements when their orders are placed, and on hand must never
-   * go negative (DESIGN invariant 5). The stock rows are locked first, so a
+   * go negative (invariant 5). The stock rows are locked first, so a
    * reservation cannot slip in between the check and the write.
    */
   setStock(input: StockChange): Promise<Outcome<Variant>> {

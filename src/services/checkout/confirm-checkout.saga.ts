@@ -35,7 +35,7 @@ import { awaitsBuyer, PAYMENT_STEP, paymentStep } from './steps/payment.step';
 import { priceGuardStep } from './steps/price-guard.step';
 import { reserveStockStep } from './steps/reserve-stock.step';
 
-/** DESIGN.md "confirmCheckout, in order". */
+/** docs/design.md \"Sagas\": confirmCheckout, in order. */
 export const CHECKOUT_STEPS = [claimCartStep, priceGuardStep, reserveStockStep, holdVouchersStep, createOrderStep, paymentStep, finalizeStep] as const;
 
 export const DEFAULT_STEP_TIMEOUT_MS = 30_000;

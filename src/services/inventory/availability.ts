@@ -11,7 +11,7 @@ interface UnitsRow {
 
 /**
  * Units each variant can still promise: Σ on hand over every warehouse minus the
- * ACTIVE reservations that have not expired at `now` (DESIGN invariant 5).
+ * ACTIVE reservations that have not expired at `now` (invariant 5).
  *
  * Two grouped statements whatever the number of ids, so DataLoaders and checkout
  * can batch freely. Unknown variants answer 0. The answer never goes below 0; a

@@ -28,7 +28,7 @@ function demandByVariant(lines: readonly LineDemand[]): Map<string, number> {
 /**
  * Locks the stock rows of these variants for the rest of the transaction, in id
  * order so two reservers never deadlock. Every binding availability check
- * happens after this lock (DESIGN invariant 5).
+ * happens after this lock (invariant 5).
  */
 async function lockStock(tx: EntityManager, variantIds: readonly string[]): Promise<StockLevel[]> {
   if (variantIds.length === 0) return [];
@@ -177,7 +177,7 @@ const sameDemand = (a: Map<string, number>, b: Map<string, number>): boolean =>
  * they are gone (lapsed and RELEASED by the expiry worker) the units are
  * reserved again under the stock row locks, if they are free, and converted at
  * once. Fails closed with INSUFFICIENT_STOCK: an order is never placed without
- * its units (DESIGN invariant 5).
+ * its units (invariant 5).
  */
 export async function takeStockForPaidOrder(tx: EntityManager, cartId: string, orderId: string, lines: readonly LineDemand[], now: Date): Promise<void> {
   const active = await tx.find(Reservation, { cartId, status: ReservationStatus.ACTIVE });

@@ -2,7 +2,7 @@
  * Every idempotency key sent to the payment provider, in one place. A key is
  * built only from ids we stored before the call, so a retry after a crash or
  * a lost answer sends the same key and the provider replays what it did
- * instead of acting twice (DESIGN invariant 6).
+ * instead of acting twice (invariant 6).
  */
 export const providerKeys = {
   /** Starting an order's payment (a PaymentIntent or a hosted session): one per order. */

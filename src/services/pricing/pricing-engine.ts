@@ -1,5 +1,5 @@
 /**
- * The one pricing engine (DESIGN.md invariants 1 and 2). Cart totals, the
+ * The one pricing engine (invariants 1 and 2, docs/design.md). Cart totals, the
  * checkout preview and the confirmed order all call `priceCart`, so the buyer
  * pays exactly what was previewed. It is pure: no I/O, no clock, no
  * randomness, no floats — integer minor units in, integer minor units out,

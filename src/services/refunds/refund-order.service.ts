@@ -37,7 +37,7 @@ function replayOf(existing: Refund, command: RefundOrderCommand): Outcome<{ refu
 }
 
 /**
- * refundOrder (admin), in two phases (DESIGN invariant 9, rules in refund-policy.ts).
+ * refundOrder (admin), in two phases (invariant 9, rules in refund-policy.ts).
  * Phase 1, one transaction with the order and its payments row-locked: check
  * the refundable amount, create the Refund PENDING plus outbox
  * `refund.requested`; a refund wholly to store credit settles right there.

@@ -56,8 +56,8 @@ async function applyRefundObject(deps: RefundWebhookDeps, event: ProviderEvent, 
  * charge.refunded names the charge, not the refund. A refund of that payment
  * still PENDING without a Stripe id lost its answer: it is sent again with its
  * own key (outside any transaction), so Stripe replays what it did; then the
- * answers are applied and the event id recorded in ONE transaction (DESIGN
- * invariant 8), so a redelivery finds the event and has no second effect. If
+ * answers are applied and the event id recorded in ONE transaction
+ * (invariant 8), so a redelivery finds the event and has no second effect. If
  * Stripe cannot answer for one of them, nothing is recorded and the delivery
  * is refused with 503: Stripe redelivers and the same keys are asked again.
  */

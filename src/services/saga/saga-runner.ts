@@ -87,7 +87,7 @@ export class AnswerWithoutSaga extends Error {
 }
 
 /**
- * Plain async code over an ordered step list (DESIGN "Sagas", the pivot rule).
+ * Plain async code over an ordered step list (docs/design.md \"Sagas\", the pivot rule).
  * Consecutive local steps run in ONE transaction that ends with ONE write of
  * the saga row; its rollback is their compensation. An outside step runs with
  * no transaction open, and its record is written by the next group. A failure

@@ -64,7 +64,7 @@ export function isAllowedTransition<T extends Lifecycle>(entity: EntityClass<T>,
 }
 
 /**
- * THE way a status changes (DESIGN invariant 7): one guarded statement,
+ * THE way a status changes (invariant 7): one guarded statement,
  * `update … set status = <to>, … where <target> and status in (<from>)`.
  * Returns how many rows moved; 0 means another actor got there first (a lost
  * race) and nothing was written. Runs in the caller's transaction.

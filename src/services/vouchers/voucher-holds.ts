@@ -20,7 +20,7 @@ export interface RedemptionFields {
 }
 
 /**
- * Takes one use of the voucher for `customerKey` (DESIGN invariant 3), in the
+ * Takes one use of the voucher for `customerKey` (invariant 3), in the
  * caller's transaction. The per-customer cap is the partial unique index on
  * (voucher, customer, slot); the global cap is one conditional update — never
  * count-then-insert. The customer's own cap is taken first, so a buyer who
@@ -121,7 +121,7 @@ export interface VoucherUse {
 }
 
 /**
- * Takes one use of every voucher for `customerKey` (DESIGN invariant 3) in two
+ * Takes one use of every voucher for `customerKey` (invariant 3) in two
  * statements, in the caller's transaction: one multi-row insert into the free
  * slots (the partial unique index refuses a slot a concurrent checkout took;
  * `on conflict do nothing` lets that one row drop out), then one conditional

@@ -5,7 +5,7 @@ import { sqlTime } from '../shared/batch-sql';
 import type { Worker } from './worker-runner';
 
 /**
- * Releases ACTIVE reservations whose time is up (DESIGN invariant 5: they expire
+ * Releases ACTIVE reservations whose time is up (invariant 5: they expire
  * server-side). Every availability read already ignores them; this makes the
  * rows say so. One guarded statement: a reservation converted meanwhile by a
  * checkout is not ACTIVE any more and is left alone.

@@ -14,7 +14,7 @@ const BATCH = 20;
 
 /**
  * One kind of payment handed to the buyer that can outlive its window without
- * Stripe ever telling us (DESIGN "stale payment sweeper"): an open hosted
+ * Stripe ever telling us : an open hosted
  * session, a card awaiting 3-D Secure. The sweep is the same for all of them;
  * only which rows, how long they may wait and how they end at Stripe differ.
  */

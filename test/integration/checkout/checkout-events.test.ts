@@ -6,7 +6,7 @@ import { buildCustomer, buildReadyCart, directSaga, grantTestCredit, useCheckout
 import { assertCheckoutInvariants } from '../../support/invariants';
 
 /**
- * DESIGN invariant 8 for checkout: `order.placed` is written with the finalize
+ * Invariant 8 for checkout: `order.placed` is written with the finalize
  * step, `checkout.compensated` with a compensation or a rollback — exactly
  * once each. A compensation after the order was committed (a card payment
  * refused after the first transaction) is announced by the order's

@@ -2,7 +2,7 @@ import { Cart, CartStatus, IdempotencyRecord, Order, Reservation, ReservationSta
 import { availableUnits, buildReadyCart, confirmViaApi, START_CHECKOUT, useCheckoutApp } from '../../factories/checkout.factory';
 import { assertCheckoutInvariants } from '../../support/invariants';
 
-/** DESIGN invariant 5 at confirm: the binding check is made there, under the lock, and fails closed. */
+/** Invariant 5 at confirm: the binding check is made there, under the lock, and fails closed. */
 describe('confirmCheckout stock check', () => {
   const getApp = useCheckoutApp({ RESERVATION_TTL: '15m' });
 

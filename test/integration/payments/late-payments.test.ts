@@ -7,8 +7,8 @@ import { anotherBuyerTakes, arrangeCheckout, arrangeCustomerCheckout, confirm, c
 
 /**
  * Payments that complete after confirmCheckout answered (3-D Secure, hosted
- * checkout) must never place an order without taking its stock (DESIGN
- * invariant 5), even when the reservations lapsed meanwhile.
+ * checkout) must never place an order without taking its stock
+ * (invariant 5), even when the reservations lapsed meanwhile.
  */
 describe('late payments and stock', () => {
   const h = usePaymentsHarness();

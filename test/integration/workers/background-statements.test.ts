@@ -47,7 +47,7 @@ class RefusingSink implements OutboxSink {
 }
 
 /**
- * DESIGN "a quiet background" (issue 8): what the workers cost in statements.
+ * A quiet background: what the workers cost in statements.
  * Stripe is configured (not called), so the whole worker set runs, payouts included.
  */
 describe('background statement budget', () => {

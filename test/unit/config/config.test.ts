@@ -19,7 +19,7 @@ function refusal(env: Record<string, string>): string {
 }
 
 describe('loadConfig', () => {
-  it('when the environment is empty, then the embedded defaults of DESIGN.md apply and the result is frozen', () => {
+  it('when the environment is empty, then the embedded defaults apply and the result is frozen', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({
       database: { dialect: 'libsql', url: './data/tillgate.db' },

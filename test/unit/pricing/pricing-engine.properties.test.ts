@@ -21,7 +21,7 @@ const numericFields = (result: PricingResult): number[] => [
   ...result.lines.flatMap((line) => [line.quantity, line.unitPrice, line.gross, line.discount, line.net, line.tax]),
 ];
 
-/** Every invariant of DESIGN.md #1 that a priced cart must satisfy, checked in exact BigInt arithmetic. */
+/** Every invariant of invariant 1 of docs/design.md that a priced cart must satisfy, checked in exact BigInt arithmetic. */
 function expectPricingInvariants(input: PricingInput, result: PricingResult): void {
   const badFields = numericFields(result).filter((value) => !Number.isSafeInteger(value) || value < 0 || Object.is(value, -0));
   expect(badFields).toEqual([]);

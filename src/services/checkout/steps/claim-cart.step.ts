@@ -67,7 +67,7 @@ export async function answerBusyCart(em: EntityManager, input: CheckoutSagaInput
 }
 
 /**
- * Step 1 (DESIGN "confirmCheckout, in order"): lock the cart, check the version
+ * Step 1 (docs/design.md \"Sagas\"): lock the cart, check the version
  * key, then claim the idempotency record, then the cart's readiness. The one
  * read also brings what the later steps need (see CheckoutCart).
  *

@@ -48,7 +48,7 @@ export const priceGuardStep: CheckoutStep<'price-guard'> = {
       if (review.changes.length > 0) await setLinePrices(tx, cart.lines);
       await transition(tx, Cart, cart.id, CartStatus.OPEN, CartStatus.CHECKING_OUT, { pricesValidatedAt: now });
     }
-    // One pricing for every later step (DESIGN invariant 2); the inputs came with the cart, so no statement.
+    // One pricing for every later step (invariant 2); the inputs came with the cart, so no statement.
     const { pricing } = await priceSnapshot(tx, cart);
     return { output: { cart, pricing }, compensation: null };
   },
