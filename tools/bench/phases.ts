@@ -100,10 +100,13 @@ export interface ReadLoad {
   failures: number;
   elapsedS: number;
   cpuMsPerRequest: number;
+  /** PostgreSQL's CPU per read (NaN on libSQL) and the load generator's own. */
+  databaseCpuMsPerRequest: number;
+  loadCpuMsPerRequest: number;
 }
 
 /** `products(first: 50)` with variants, prices, availability and seller, as many as `concurrency` clients can get. */
-export async function readLoad(server: ServerHandle, options: { concurrency: number; durationMs: number }): Promise<ReadLoad> {
+export async function readLoad(server: ServerHandle, options: { concurrency: number; durationMs: number; databasePid: number | null }): Promise<ReadLoad> {
   const client = new BenchClient(server.url);
   const logFailure = failureLogger('products read');
   // One read first: the page must really hold 50 products, or the figure means nothing.
@@ -112,6 +115,8 @@ export async function readLoad(server: ServerHandle, options: { concurrency: num
   let requests = 0;
   let failures = 0;
   const cpuBefore = treeCpuMs(server.pid);
+  const databaseBefore = options.databasePid === null ? NaN : treeCpuMs(options.databasePid);
+  const loadBefore = process.cpuUsage();
   const started = performance.now();
   const deadline = started + options.durationMs;
   await Promise.all(Array.from({ length: options.concurrency }, async () => {
@@ -126,8 +131,14 @@ export async function readLoad(server: ServerHandle, options: { concurrency: num
     }
   }));
   const elapsedS = (performance.now() - started) / 1000;
+  const loadUsage = process.cpuUsage(loadBefore);
+  const databaseMs = options.databasePid === null ? NaN : treeCpuMs(options.databasePid) - databaseBefore;
   const cpuMs = treeCpuMs(server.pid) - cpuBefore;
-  return { requests, failures, elapsedS, cpuMsPerRequest: requests > 0 ? cpuMs / requests : NaN };
+  const perRequest = (ms: number) => (requests > 0 ? ms / requests : NaN);
+  return {
+    requests, failures, elapsedS,
+    cpuMsPerRequest: perRequest(cpuMs), databaseCpuMsPerRequest: perRequest(databaseMs), loadCpuMsPerRequest: perRequest((loadUsage.user + loadUsage.system) / 1000),
+  };
 }
 
 export const SMALL_MUTATIONS = 200;

@@ -39,6 +39,9 @@ const ROWS: Row[] = [
   { key: 'sqlIdle', label: 'SQL idle background per s', digits: 1 },
   { key: 'readPerS', label: 'products(first: 50) req/s at c=16', digits: 1 },
   { key: 'readCpu', label: '  gateway CPU per read ms', digits: 2 },
+  { key: 'readDatabaseCpu', label: '  PostgreSQL CPU per read ms', digits: 2 },
+  { key: 'readLoadCpu', label: '  load generator CPU per read ms', digits: 2 },
+  { key: 'readCeiling', label: '  CPU ceiling reads/s (cores / all three)', digits: 1 },
   { key: 'readSql', label: '  SQL per read', digits: 0 },
   { key: 'mutationP50', label: 'small cart mutation p50 ms at c=1', digits: 2 },
   { key: 'mutationP95', label: 'small cart mutation p95 ms at c=1', digits: 2 },
@@ -49,6 +52,11 @@ export interface BuildResult {
   figures: Map<string, number>;
   /** Correctness problems; empty = OK. */
   problems: string[];
+}
+
+/** What the machine could serve per second if CPU were the only limit: cores x 1 s over everyone's CPU per unit (no database process on libSQL). */
+function cpuCeiling(gatewayMs: number, databaseMs: number, loadMs: number): number {
+  return (cpus().length * 1000) / (gatewayMs + (Number.isNaN(databaseMs) ? 0 : databaseMs) + loadMs);
 }
 
 export function collectFigures(run: TimedCheckouts, read: ReadLoad, mutations: number[], sql: StatementFigures): Map<string, number> {
@@ -66,8 +74,7 @@ export function collectFigures(run: TimedCheckouts, read: ReadLoad, mutations: n
     ['cpuPerCheckout', run.cpuMsPerCheckout],
     ['databaseCpu', run.databaseCpuMsPerCheckout],
     ['loadCpu', run.loadCpuMsPerCheckout],
-    // What the machine could place if the CPU were the only limit: cores x 1 s over everyone's CPU per checkout.
-    ['cpuCeiling', (cpus().length * 1000) / (run.cpuMsPerCheckout + (Number.isNaN(run.databaseCpuMsPerCheckout) ? 0 : run.databaseCpuMsPerCheckout) + run.loadCpuMsPerCheckout)],
+    ['cpuCeiling', cpuCeiling(run.cpuMsPerCheckout, run.databaseCpuMsPerCheckout, run.loadCpuMsPerCheckout)],
     ['rssStart', run.rssStart.totalMb],
     ['rssEnd', run.rssEnd.totalMb],
     ['sqlPerCheckout', sql.perCheckout],
@@ -78,6 +85,9 @@ export function collectFigures(run: TimedCheckouts, read: ReadLoad, mutations: n
     ['sqlIdle', sql.idlePerS],
     ['readPerS', read.requests / read.elapsedS],
     ['readCpu', read.cpuMsPerRequest],
+    ['readDatabaseCpu', read.databaseCpuMsPerRequest],
+    ['readLoadCpu', read.loadCpuMsPerRequest],
+    ['readCeiling', cpuCeiling(read.cpuMsPerRequest, read.databaseCpuMsPerRequest, read.loadCpuMsPerRequest)],
     ['readSql', sql.productsRead],
     ['mutationP50', percentile(mutations, 50)],
     ['mutationP95', percentile(mutations, 95)],

@@ -117,7 +117,7 @@ async function timedPhases(server: ServerHandle, ledger: DatabaseLedger, databas
   const fixture = await prepareFixture(admin, ledger, { stock: STOCK, products, payment });
   await warmUp(server, fixture, WARM_UP_FLOWS, 0);
   const timed = await timedCheckouts(server, fixture, { concurrency, durationMs, firstBuyer: BUYERS.timed, databasePid });
-  const read = await readLoad(server, { concurrency: READ_CONCURRENCY, durationMs: readDurationMs });
+  const read = await readLoad(server, { concurrency: READ_CONCURRENCY, durationMs: readDurationMs, databasePid });
   const mutations = await smallMutationLatencies(server, fixture, BUYERS.mutation);
   return { fixture, timed, read, mutations };
 }
