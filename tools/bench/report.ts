@@ -59,6 +59,17 @@ function cpuCeiling(gatewayMs: number, databaseMs: number, loadMs: number): numb
   return (cpus().length * 1000) / (gatewayMs + (Number.isNaN(databaseMs) ? 0 : databaseMs) + loadMs);
 }
 
+/** The read phase's rows (all a BENCH_READ_ONLY run has). */
+export function readFigures(read: ReadLoad): [string, number][] {
+  return [
+    ['readPerS', read.requests / read.elapsedS],
+    ['readCpu', read.cpuMsPerRequest],
+    ['readDatabaseCpu', read.databaseCpuMsPerRequest],
+    ['readLoadCpu', read.loadCpuMsPerRequest],
+    ['readCeiling', cpuCeiling(read.cpuMsPerRequest, read.databaseCpuMsPerRequest, read.loadCpuMsPerRequest)],
+  ];
+}
+
 export function collectFigures(run: TimedCheckouts, read: ReadLoad, mutations: number[], sql: StatementFigures): Map<string, number> {
   const flows = run.timings.map((t) => t.flowMs);
   const confirms = run.timings.map((t) => t.confirmMs);
@@ -83,11 +94,7 @@ export function collectFigures(run: TimedCheckouts, read: ReadLoad, mutations: n
     // What the earlier bench printed (all statements over the flows / flows): comparable with older README figures.
     ['sqlAll', sql.perCheckout + sql.backgroundPerCheckout],
     ['sqlIdle', sql.idlePerS],
-    ['readPerS', read.requests / read.elapsedS],
-    ['readCpu', read.cpuMsPerRequest],
-    ['readDatabaseCpu', read.databaseCpuMsPerRequest],
-    ['readLoadCpu', read.loadCpuMsPerRequest],
-    ['readCeiling', cpuCeiling(read.cpuMsPerRequest, read.databaseCpuMsPerRequest, read.loadCpuMsPerRequest)],
+    ...readFigures(read),
     ['readSql', sql.productsRead],
     ['mutationP50', percentile(mutations, 50)],
     ['mutationP95', percentile(mutations, 95)],
@@ -108,6 +115,8 @@ export function printTable(title: string, results: BuildResult[], details: strin
   console.log(`  ${'measure'.padEnd(width)}${header}`);
   for (const row of ROWS) {
     const values = results.map((r) => r.figures.get(row.key));
+    // A read-only run has no checkout rows: they are left out rather than printed as n/a.
+    if (values.every((value) => value === undefined)) continue;
     let line = `  ${row.label.padEnd(width)}${values.map((v) => format(v, row.digits).padStart(column)).join('')}`;
     if (results.length === 2) {
       const [old, current] = values;

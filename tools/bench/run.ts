@@ -7,7 +7,7 @@
  *
  *   BENCH_CONCURRENCY (16)  BENCH_DURATION (20s)  BENCH_DIALECTS (postgresql,libsql)
  *   BENCH_BASELINE (a git ref, e.g. fb245c7: built in a temporary worktree and run back to back with the working tree)
- *   BENCH_READ_DURATION (5s: products(first: 50) at c=16)
+ *   BENCH_READ_DURATION (5s: products(first: 50) at c=16)  BENCH_READ_ONLY (on: only the catalog and its read phase, e.g. against a baseline older than the storefront documents)
  *   BENCH_SOAK (e.g. 10m: instead of the comparison, the checkout load on the working tree for that long, RSS every
  *     BENCH_SOAK_SAMPLE (30s), flat = the mean RSS of the last third of the samples within 10% of the first third's, after BENCH_SOAK_WARMUP (60s))
  *   BENCH_PG_DURABLE (on: fsync + synchronous_commit as in production)  BENCH_NODE_ARGS (extra node flags for the server)
@@ -26,7 +26,7 @@ import { describeWorkingTree, prepareBaseline, type BaselineBuild } from './base
 import { newLedger, prepareFixture, prepareReadCatalog, type DatabaseLedger } from './checkout-flow';
 import { checkCorrectness, type Database } from './correctness';
 import { readLoad, smallMutationLatencies, SMALL_MUTATIONS, soak, timedCheckouts, warmUp, WARM_UP_FLOWS } from './phases';
-import { collectFigures, printTable, statementRanges, type BuildResult } from './report';
+import { collectFigures, printTable, readFigures, statementRanges, type BuildResult } from './report';
 import { killRunningServers, logInAdmin, startServer, type BenchPayment, type Build, type ServerHandle } from './server';
 import { countStatements } from './statements';
 
@@ -44,6 +44,8 @@ const soakMs = process.env.BENCH_SOAK ? parseDuration('BENCH_SOAK', process.env.
 const soakSampleMs = parseDuration('BENCH_SOAK_SAMPLE', process.env.BENCH_SOAK_SAMPLE ?? '30s');
 const soakWarmUpMs = parseDuration('BENCH_SOAK_WARMUP', process.env.BENCH_SOAK_WARMUP ?? '60s');
 const READ_CONCURRENCY = 16;
+/** Only the catalog read phase: a baseline whose API predates the storefront documents (e.g. fb245c7) can still be compared on it. */
+const readOnly = process.env.BENCH_READ_ONLY === 'on';
 const STOCK = 10_000_000;
 // Disjoint buyer numbers per phase: every cart has its own guest email.
 const BUYERS = { timed: WARM_UP_FLOWS, mutation: 1_000_000, counting: 2_000_000 };
@@ -122,6 +124,22 @@ async function timedPhases(server: ServerHandle, ledger: DatabaseLedger, databas
   return { fixture, timed, read, mutations };
 }
 
+/** BENCH_READ_ONLY: the catalog and its read load, nothing else. */
+async function measureReads(build: Build, kind: DatabaseKind, index: number): Promise<BuildResult> {
+  const { env } = await kind.create(index);
+  try {
+    const server = await startServer(build, payment, env);
+    const read = await (async () => {
+      await prepareReadCatalog(await logInAdmin(server.url), newLedger());
+      return readLoad(server, { concurrency: READ_CONCURRENCY, durationMs: readDurationMs, databasePid: kind.serverPid() });
+    })().finally(() => server.stop());
+    return { build, figures: new Map(readFigures(read)), problems: read.failures > 0 ? [`${read.failures} reads failed`] : [] };
+  } catch (error) {
+    console.error(`  ${build.label} on ${kind.title}: ${(error as Error).stack ?? error}`);
+    return { build, figures: new Map(), problems: [`could not be measured: ${(error as Error).message}`] };
+  }
+}
+
 /** Every phase for one build on its own database; a build that cannot be measured reports why instead. */
 async function measureBuild(build: Build, kind: DatabaseKind, index: number, details: string[]): Promise<BuildResult> {
   const { env, database } = await kind.create(index);
@@ -159,7 +177,7 @@ async function compare(kind: DatabaseKind, builds: Build[]): Promise<BuildResult
   try {
     for (const [index, build] of builds.entries()) {
       console.log(`  measuring ${build.label} on ${kind.title} ...`);
-      results.push(await measureBuild(build, kind, index, details));
+      results.push(readOnly ? await measureReads(build, kind, index) : await measureBuild(build, kind, index, details));
     }
   } finally {
     kind.close();
