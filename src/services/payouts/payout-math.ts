@@ -66,14 +66,3 @@ export function lineAwareReversalTarget(
   const byLines = lines && lines.sellerNet > 0 ? Number((BigInt(transferAmount) * BigInt(lines.refundedNet)) / BigInt(lines.sellerNet)) : 0;
   return Math.min(transferAmount, reversalTarget(transferAmount, totals.orderLevelRefunded, totals.captured) + byLines);
 }
-
-export interface BackoffSettings {
-  baseMs: number;
-  maxMs: number;
-}
-
-/** Delay before the next attempt after `failures` failed ones (failures >= 1). */
-export function backoffDelayMs(failures: number, settings: BackoffSettings): number {
-  const exponent = Math.min(Math.max(failures - 1, 0), 40);
-  return Math.min(settings.maxMs, settings.baseMs * 2 ** exponent);
-}

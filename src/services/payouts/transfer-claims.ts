@@ -6,7 +6,7 @@ import { transition } from '../state/transition';
 import { writeLock } from '../shared/transactions';
 import { byCreatedAtThenId, claimWithLease, sqlTime } from '../shared/batch-sql';
 import type { DueCheck } from '../workers/due-check';
-import { backoffDelayMs, type BackoffSettings } from './payout-math';
+import { exponentialDelayMs, type BackoffPolicy } from '../shared/backoff';
 import { updateTransferFields } from './transfer-fields';
 
 /** How long a claimed transfer is hidden from other workers; a worker that dies frees it after this. */
@@ -65,7 +65,7 @@ export interface FailedAttempt {
   from: TransferStatus.PENDING | TransferStatus.REVERSAL_PENDING;
   error: string;
   maxRetries: number;
-  backoff: BackoffSettings;
+  backoff: BackoffPolicy;
   /** Outbox event type for operators when the transfer gives up. */
   giveUpEvent: string;
   now: Date;
@@ -97,7 +97,7 @@ export async function recordFailedAttempt(em: EntityManager, attempt: FailedAtte
       await failPermanently(tx, attempt);
       return;
     }
-    const fields = { retryCount: failures, nextRetryAt: new Date(attempt.now.getTime() + backoffDelayMs(failures, attempt.backoff)), lastError: attempt.error.slice(0, 2_000) };
+    const fields = { retryCount: failures, nextRetryAt: new Date(attempt.now.getTime() + exponentialDelayMs(failures, attempt.backoff)), lastError: attempt.error.slice(0, 2_000) };
     if (attempt.from === TransferStatus.PENDING) await transition(tx, SellerTransfer, attempt.transfer.id, TransferStatus.PENDING, TransferStatus.FAILED, fields);
     else await updateTransferFields(tx, attempt.transfer.id, TransferStatus.REVERSAL_PENDING, fields);
   });
@@ -122,7 +122,7 @@ export async function recordFailedCall(
   settings: TransferRetrySettings,
 ): Promise<void> {
   const attempt: FailedAttempt = {
-    ...call, error: failure.reason, maxRetries: settings.maxRetries, backoff: { baseMs: settings.backoffBaseMs, maxMs: settings.backoffMaxMs },
+    ...call, error: failure.reason, maxRetries: settings.maxRetries, backoff: { baseMs: settings.backoffBaseMs, capMs: settings.backoffMaxMs },
   };
   if (failure.kind === 'refused') await withOrderLocked(em, call.transfer.orderId, (tx) => failPermanently(tx, attempt));
   else await recordFailedAttempt(em, attempt);

@@ -1,5 +1,6 @@
 import Stripe from 'stripe';
 import type { Config } from '../../../config';
+import { retryDelayMs } from '../../shared/backoff';
 import { logger } from '../../shared/logger';
 import { stripeRequestDuration, stripeRequests } from '../../../observability/metrics';
 import { classifyStripeError, StripeCallError } from './stripe-errors';
@@ -80,7 +81,7 @@ async function withRetries<T>(
       const classification = classifyStripeError(error);
       const worthRetrying = classification.kind === 'retryable' || (context.retryIndeterminate === true && classification.kind === 'indeterminate');
       if (!worthRetrying || attemptNumber >= maxAttempts) throw new StripeCallError(operation, classification, error);
-      const delayMs = backoffWithJitter(attemptNumber, policy);
+      const delayMs = retryDelayMs(attemptNumber, { baseMs: policy.baseDelayMs, capMs: policy.maxDelayMs });
       logger.warn('stripe.retry', { operation, attempt: attemptNumber, delayMs, code: classification.code, idempotencyKey: context.idempotencyKey });
       await new Promise((resolve) => setTimeout(resolve, delayMs));
     }
@@ -100,10 +101,4 @@ async function observed<T>(operation: string, attempt: () => Promise<T>): Promis
   } finally {
     stopTimer();
   }
-}
-
-/** "Equal jitter": half the exponential delay fixed, half random, so retries from many processes spread out. */
-export function backoffWithJitter(attemptNumber: number, policy: StripeRetryPolicy, random: () => number = Math.random): number {
-  const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attemptNumber - 1));
-  return Math.round(exponential / 2 + random() * (exponential / 2));
 }
