@@ -30,7 +30,11 @@ export async function insertEvent(em: EntityManager, event: EventToRecord): Prom
   await insertWhenFlushed(em, OutboxEvent, newEventRow(newId(), event));
 }
 
-/** A new event's row: pending, due now, never tried. */
+/**
+ * A new event's row: pending, due now, never tried. Wall-clock time, as the
+ * entity's own defaults give an event recorded through the unit of work: an
+ * event is due from the moment it is written, whatever clock its writer runs on.
+ */
 function newEventRow(id: string, event: EventToRecord) {
   const now = new Date();
   return { id, status: OutboxEventStatus.PENDING, type: event.type, aggregateId: event.aggregateId, payload: event.payload, createdAt: now, nextAttemptAt: now, attempts: 0 };
