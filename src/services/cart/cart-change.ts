@@ -1,5 +1,4 @@
 import type { EntityManager } from '../../db/orm';
-import { isPostgres } from '../../db/orm';
 import { CartStatus } from '../../entities';
 import { abortWith, FailureSignal, success, type Outcome } from '../shared/outcome';
 import { transactionalOutcome } from '../shared/transactions';
@@ -39,8 +38,8 @@ export interface CartChangePlan {
   extras?: SnapshotExtras;
   /**
    * The change only reads through `tx`, writes only through `write`, and shows
-   * the presets' effect in the cart it answers. Then on PostgreSQL it may run
-   * with no transaction at all (see changeOpenCart).
+   * the presets' effect in the cart it answers. Then it may run with no
+   * transaction held while it decides (see changeOpenCart).
    */
   optimistic?: boolean;
 }
@@ -67,16 +66,17 @@ type CartChange = (context: CartChangeContext) => Promise<CartSnapshot | typeof 
 /**
  * The one shape of every cart mutation. Two ways to run it, same answers:
  *
- * Optimistic (PostgreSQL, plans marked `optimistic`): read the cart and the
- * plan's look-ups in one statement, decide in memory, then write everything in
- * ONE statement whose first part is the claim `update carts set version =
- * version + 1 … where id = ? and version = <read>`; the line writes are
- * guarded on that claim (cart-guarded-write.ts). Two statements, no
- * transaction, no row held while deciding. When the claim finds another
+ * Optimistic (plans marked `optimistic`): read the cart and the plan's
+ * look-ups in one statement, decide in memory, then write with the claim
+ * `update carts set version = version + 1 … where id = ? and version = <read>`
+ * (cart-guarded-write.ts): on PostgreSQL everything in that one statement, the
+ * line writes guarded on the claim; on libSQL a change of cart columns alone
+ * is that one statement, and line writes follow the claim in a short
+ * transaction. No row held while deciding. When the claim finds another
  * version (someone changed the cart in between), nothing was written and the
  * change runs again the locking way below, which queues instead.
  *
- * Locking (libSQL, and every plan that writes more than a cart change):
+ * Locking (every plan that writes more than a cart change, and a contended optimistic one):
  * 1. Claim: `update carts set version = version + 1, ...presets where id = ?`.
  *    On PostgreSQL that update takes the cart's row lock, so concurrent changes
  *    to one cart queue here and none is lost; libSQL serializes writers anyway.
@@ -89,7 +89,7 @@ type CartChange = (context: CartChangeContext) => Promise<CartSnapshot | typeof 
  * to do writes nothing (the locking way rolls its claim back).
  */
 export async function changeOpenCart(deps: CartChangeScope, cartId: string, plan: CartChangePlan, change: CartChange): Promise<Outcome<CartSnapshot>> {
-  if (plan.optimistic && isPostgres(deps.em)) {
+  if (plan.optimistic) {
     const outcome = await changeIfUnchanged(deps, cartId, plan, change);
     if (outcome !== CONTENDED) return outcome;
   }
