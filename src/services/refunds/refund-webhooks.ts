@@ -1,8 +1,8 @@
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '../../db/orm';
-import { Payment, ProcessedWebhookEvent, Refund, RefundStatus } from '../../entities';
+import { Payment, Refund, RefundStatus } from '../../entities';
 import type { Clock } from '../shared/clock';
 import { isId } from '../shared/ids';
+import { recordProcessed } from '../shared/processed-webhooks';
 import type { ProviderEvent, ProviderRefundAnswer } from '../payments/payment-port';
 import { applyProviderAnswerIn, askProviderToRefund, type RefundProvider } from './refund-dispatch';
 
@@ -23,10 +23,6 @@ export type RefundWebhookAnswer =
   /** Stripe could not say what became of a refund: nothing is recorded, so Stripe's redelivery asks again. */
   | { status: 503; outcome: 'retry-later'; detail: string };
 
-async function recordEventId(tx: EntityManager, event: ProviderEvent, now: Date): Promise<void> {
-  await tx.insert(ProcessedWebhookEvent, { id: event.id, type: event.type, processedAt: now });
-}
-
 /** Our refund behind a provider's refund: by the id the provider gave it, else by the refund id we put in its metadata. */
 async function findOurRefund(em: EntityManager, subject: RefundSubject): Promise<Refund | null> {
   const byProviderId = await em.findOne(Refund, { providerRefundId: subject.providerRefundId });
@@ -45,7 +41,7 @@ async function applyRefundObject(deps: RefundWebhookDeps, event: ProviderEvent, 
   const now = deps.clock.now();
   const applied = await deps.em.fork().transactional(async (raw) => {
     const tx = raw as EntityManager;
-    await recordEventId(tx, event, now);
+    await recordProcessed(tx, event, now);
     if (!ours || ours.status !== RefundStatus.PENDING) return false;
     return applyProviderAnswerIn(tx, ours.id, answer, now);
   });
@@ -77,7 +73,7 @@ async function recheckChargeRefunds(deps: RefundWebhookDeps, event: ProviderEven
   const now = deps.clock.now();
   const moved = await deps.em.fork().transactional(async (raw) => {
     const tx = raw as EntityManager;
-    await recordEventId(tx, event, now);
+    await recordProcessed(tx, event, now);
     let count = 0;
     for (const { refundId, answer } of answers) if (await applyProviderAnswerIn(tx, refundId, answer, now)) count += 1;
     return count;
@@ -85,13 +81,11 @@ async function recheckChargeRefunds(deps: RefundWebhookDeps, event: ProviderEven
   return moved > 0 ? { status: 200, outcome: 'applied' } : { status: 200, outcome: 'ignored', detail: 'no unanswered refund' };
 }
 
-/** Applies one verified refund event (the caller verified its signature). */
-export async function handleRefundEvent(deps: RefundWebhookDeps, event: ProviderEvent, subject: RefundSubject | ChargeRefundedSubject): Promise<RefundWebhookAnswer> {
-  if (await deps.em.fork().findOne(ProcessedWebhookEvent, { id: event.id })) return { status: 200, outcome: 'duplicate' };
-  try {
-    return subject.kind === 'charge-refunded' ? await recheckChargeRefunds(deps, event, subject) : await applyRefundObject(deps, event, subject);
-  } catch (error) {
-    if (error instanceof UniqueConstraintViolationException) return { status: 200, outcome: 'duplicate' };
-    throw error;
-  }
+/**
+ * Applies one verified refund event that was not processed before (the
+ * webhook checked its signature and its id; a racing duplicate fails on the
+ * id's primary key and is answered by the webhook).
+ */
+export function handleRefundEvent(deps: RefundWebhookDeps, event: ProviderEvent, subject: RefundSubject | ChargeRefundedSubject): Promise<RefundWebhookAnswer> {
+  return subject.kind === 'charge-refunded' ? recheckChargeRefunds(deps, event, subject) : applyRefundObject(deps, event, subject);
 }

@@ -1,9 +1,10 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '../../../db/orm';
-import { Order, Payment, ProcessedWebhookEvent } from '../../../entities';
+import { Order, Payment } from '../../../entities';
 import type { Clock } from '../../shared/clock';
 import { isId } from '../../shared/ids';
 import { logger } from '../../shared/logger';
+import { alreadyProcessed, recordProcessed } from '../../shared/processed-webhooks';
 import { PaymentOutcomeUnknown, type PaymentPort, type ProviderEvent, type ProviderPayment } from '../payment-port';
 import { settleOrderPayment, type SettlementResult } from './settle-order-payment';
 import { handleRefundEvent } from '../../refunds/refund-webhooks';
@@ -32,14 +33,24 @@ export interface PaymentWebhookDeps {
  * the order id comes from its metadata and the truth from the provider right now
  * (so events arriving out of order or late cannot move an order backwards).
  * The event id is inserted in the same transaction as the effect, so any
- * number of redeliveries has one effect.
+ * number of redeliveries has one effect: a later one finds the id, and one
+ * racing it loses on the id's primary key. Refund events go to the refunds area.
  */
 export async function handlePaymentEvent(deps: PaymentWebhookDeps, event: ProviderEvent): Promise<WebhookAnswer> {
   const { subject } = event;
-  if (subject.kind !== 'payment') return handleRefundEvent({ em: deps.em, clock: deps.clock, payments: deps.payments }, event, subject);
-  if (!HANDLED_PAYMENT_EVENTS.has(event.type)) return { status: 200, outcome: 'ignored', detail: `type ${event.type} is not handled` };
-  if (await deps.em.fork().findOne(ProcessedWebhookEvent, { id: event.id })) return { status: 200, outcome: 'duplicate' };
+  if (subject.kind === 'payment' && !HANDLED_PAYMENT_EVENTS.has(event.type)) return { status: 200, outcome: 'ignored', detail: `type ${event.type} is not handled` };
+  if (await alreadyProcessed(deps.em, event)) return { status: 200, outcome: 'duplicate' };
+  try {
+    return subject.kind === 'payment'
+      ? await applyPaymentEvent(deps, event, subject)
+      : await handleRefundEvent({ em: deps.em, clock: deps.clock, payments: deps.payments }, event, subject);
+  } catch (error) {
+    if (error instanceof UniqueConstraintViolationException) return { status: 200, outcome: 'duplicate' };
+    throw error;
+  }
+}
 
+async function applyPaymentEvent(deps: PaymentWebhookDeps, event: ProviderEvent, subject: Extract<ProviderEvent['subject'], { kind: 'payment' }>): Promise<WebhookAnswer> {
   const { orderId, objectId } = subject;
   if (!orderId || !isId(orderId) || objectId === null) {
     return recordOnly(deps, event, 'ignored', 'the object names no Tillgate order');
@@ -58,13 +69,8 @@ export async function handlePaymentEvent(deps: PaymentWebhookDeps, event: Provid
     throw error;
   }
 
-  try {
-    const result = await settleOrderPayment({ em: deps.em, clock: deps.clock, payments: deps.payments }, orderId, truth, (tx) => insertEventId(tx, event, deps.clock.now()));
-    return answerFor(result);
-  } catch (error) {
-    if (error instanceof UniqueConstraintViolationException) return { status: 200, outcome: 'duplicate' };
-    throw error;
-  }
+  const settlementDeps = { em: deps.em, clock: deps.clock, payments: deps.payments };
+  return answerFor(await settleOrderPayment(settlementDeps, orderId, truth, (tx) => recordProcessed(tx, event, deps.clock.now())));
 }
 
 function answerFor(result: SettlementResult): WebhookAnswer {
@@ -87,16 +93,6 @@ async function storedReferenceOr(em: EntityManager, orderId: string, eventObject
 }
 
 async function recordOnly(deps: PaymentWebhookDeps, event: ProviderEvent, outcome: 'ignored', detail: string): Promise<WebhookAnswer> {
-  try {
-    await deps.em.fork().transactional((tx) => insertEventId(tx as EntityManager, event, deps.clock.now()));
-    return { status: 200, outcome, detail };
-  } catch (error) {
-    if (error instanceof UniqueConstraintViolationException) return { status: 200, outcome: 'duplicate' };
-    throw error;
-  }
-}
-
-/** Throws a unique violation (rolling the transaction back) when another delivery of the event committed first. */
-async function insertEventId(tx: EntityManager, event: ProviderEvent, now: Date): Promise<void> {
-  await tx.insert(ProcessedWebhookEvent, { id: event.id, type: event.type, processedAt: now });
+  await deps.em.fork().transactional((tx) => recordProcessed(tx as EntityManager, event, deps.clock.now()));
+  return { status: 200, outcome, detail };
 }
