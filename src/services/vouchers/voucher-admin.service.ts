@@ -43,7 +43,7 @@ export function voucherRuleViolation(input: NewVoucher): Outcome<never> | null {
   return null;
 }
 
-/** Admin side of vouchers: creating them and looking them up. Redemption lives in the vouchers area. */
+/** Admin side of vouchers: creating them and looking them up. */
 export class VoucherAdminService {
   constructor(private readonly em: EntityManager, private readonly deps: Pick<AppDeps, 'clock'>) {}
 
@@ -54,7 +54,6 @@ export class VoucherAdminService {
     const taken = () => userFailure(ErrorCode.VALIDATION_FAILED, `Voucher code ${code} already exists.`, 'code');
 
     return transactionalOutcome(this.em, async (tx) => {
-      if (await tx.count(Voucher, { code })) abortWith(taken());
       const voucher = tx.create(Voucher, {
         code,
         kind: input.kind,
@@ -70,7 +69,7 @@ export class VoucherAdminService {
       try {
         await tx.flush();
       } catch (error) {
-        // The unique index settles a race between two admins creating the same code.
+        // The unique index on code decides, for a code taken long ago and for two admins racing alike.
         if (error instanceof UniqueConstraintViolationException) abortWith(taken());
         throw error;
       }
