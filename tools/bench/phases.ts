@@ -33,7 +33,7 @@ export interface CheckoutLoad {
 export async function checkoutLoad(
   server: ServerHandle, fixture: FlowFixture, options: { concurrency: number; durationMs: number; firstBuyer: number },
 ): Promise<CheckoutLoad> {
-  const client = new BenchClient(server.url);
+  const client = new BenchClient(server.url, null, server.fit);
   const logFailure = failureLogger('flow');
   const timings: FlowTiming[] = [];
   let failures = 0;
@@ -57,7 +57,7 @@ export const WARM_UP_FLOWS = 20;
 
 /** Sequential flows before any timing: JIT, connection pools and caches warm, and the fixture is proven to work. */
 export async function warmUp(server: ServerHandle, fixture: FlowFixture, flows: number, firstBuyer: number): Promise<void> {
-  const client = new BenchClient(server.url);
+  const client = new BenchClient(server.url, null, server.fit);
   for (let i = 0; i < flows; i++) await runCheckoutFlow(client, fixture, firstBuyer + i);
 }
 
@@ -107,7 +107,7 @@ export interface ReadLoad {
 
 /** `products(first: 50)` with variants, prices, availability and seller, as many as `concurrency` clients can get. */
 export async function readLoad(server: ServerHandle, options: { concurrency: number; durationMs: number; databasePid: number | null }): Promise<ReadLoad> {
-  const client = new BenchClient(server.url);
+  const client = new BenchClient(server.url, null, server.fit);
   const logFailure = failureLogger('products read');
   // One read first: the page must really hold 50 products, or the figure means nothing.
   const size = await readProductsPage(client);
@@ -149,7 +149,7 @@ export const SMALL_MUTATIONS = 200;
  * every request really changes the cart.
  */
 export async function smallMutationLatencies(server: ServerHandle, fixture: FlowFixture, buyer: number): Promise<number[]> {
-  const client = new BenchClient(server.url);
+  const client = new BenchClient(server.url, null, server.fit);
   const cartId = await createFilledCart(client, fixture, buyer);
   const latencies: number[] = [];
   for (let i = 0; i < SMALL_MUTATIONS; i++) {

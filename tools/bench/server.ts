@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { freePort } from '../postgres-cluster';
 import { startStripeEmulator, type StripeEmulator } from '../stripe-emulator';
+import { documentFitter, type DocumentFitter } from './fit-documents';
 import { BenchClient } from './graphql-client';
 
 export type BenchPayment = 'cod' | 'card';
@@ -18,6 +19,8 @@ export interface Build {
 
 export interface ServerHandle {
   url: string;
+  /** The client documents fitted to this server's schema (a baseline may lack a field). */
+  fit: DocumentFitter;
   pid: number;
   stop(): Promise<void>;
 }
@@ -82,8 +85,10 @@ export async function startServer(build: Build, payment: BenchPayment, env: Reco
     throw error;
   }
   stripe?.emulator.setWebhookUrl(`${url}/webhooks/stripe`);
+  const fit = await documentFitter((query) => new BenchClient(url).request(query), build.label);
   return {
     url,
+    fit,
     pid: child.pid!,
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) {

@@ -69,7 +69,7 @@ async function waitQuiet(url: string, idlePerS: number | null): Promise<{ count:
 }
 
 export async function countStatements(server: ServerHandle, fixture: FlowFixture, firstBuyer: number): Promise<StatementFigures> {
-  const client = new BenchClient(server.url);
+  const client = new BenchClient(server.url, null, server.fit);
   let buyer = firstBuyer;
   for (let i = 0; i < WARM_UP_FLOWS; i++) await runCheckoutFlow(client, fixture, buyer++);
   const probe = await readCounter(server.url, COUNTER);
