@@ -1,11 +1,11 @@
-import { Order, OrderStatus, OutboxEvent, PaymentMethodKind, StockLevel, Voucher, VoucherKind } from '../../src/entities';
+import { Order, OrderStatus, OutboxEvent, PaymentMethodKind, Reservation, ReservationStatus, StockLevel, Voucher, VoucherKind } from '../../src/entities';
 import type { Outcome } from '../../src/services/shared/outcome';
 import { SimulatedCrash } from '../../src/services/saga/saga-types';
 import { systemClock } from '../../src/services/shared/clock';
 import { recoverStaleSagas } from '../../src/services/workers/saga-recovery.worker';
 import type { CheckoutConfirmation } from '../../src/services/checkout/confirm-checkout.saga';
 import { buildProduct, buildVoucher } from '../factories/catalog.factory';
-import { availableUnits, buildCustomer, buildReadyCart, directSaga, useCheckoutApp } from '../factories/checkout.factory';
+import { availableUnits, buildCustomer, buildReadyCart, directSaga, START_CHECKOUT, useCheckoutApp } from '../factories/checkout.factory';
 import { assertCheckoutInvariants } from '../support/invariants';
 
 /**
@@ -82,6 +82,20 @@ describe('checkout races on PostgreSQL', () => {
     expect(await availableUnits(getApp().orm, variant.id)).toBe(0);
     expect((await em().findOneOrFail(StockLevel, { variant: variant.id })).onHand).toBe(0);
     await assertCheckoutInvariants(getApp().orm);
+  });
+
+  it('when 20 carts start checkout at once for 5 units, then exactly 5 hold them and the rest hear INSUFFICIENT_STOCK', async () => {
+    const { variants: [variant] } = await buildProduct(em(), { variants: [{ price: 1_000, currency: 'EUR', stock: 5 }] });
+    const carts = await Promise.all(Array.from({ length: 20 }, () => buildReadyCart(em(), { variants: [{ variant, quantity: 1 }] })));
+
+    const answers = await Promise.all(carts.map(({ cart }) => getApp().gql(START_CHECKOUT, { input: { cartId: cart.id } })));
+
+    const kinds = answers.map((answer) => answer.data.startCheckout.__typename).sort();
+    expect(kinds).toEqual([...Array(5).fill('CheckoutPreview'), ...Array(15).fill('InsufficientStockError')]);
+    const active = await em().find(Reservation, { variant: variant.id, status: ReservationStatus.ACTIVE });
+    expect(active.reduce((units, r) => units + r.quantity, 0)).toBe(5);
+    expect(await availableUnits(getApp().orm, variant.id)).toBe(0);
+    expect((await em().findOneOrFail(StockLevel, { variant: variant.id })).onHand).toBe(5);
   });
 
   it('when one cart is confirmed 8 times at once with the same key, then exactly one order exists and the rest wait or replay it', async () => {

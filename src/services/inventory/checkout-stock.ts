@@ -1,8 +1,9 @@
 import type { EntityManager } from '../../db/orm';
 import { Reservation, ReservationStatus } from '../../entities';
-import { runWrite } from '../shared/sql-rows';
+import { isPostgres } from '../../db/orm';
+import { intOf, queryRows, runWrite } from '../shared/sql-rows';
 import { abortWith, insufficientStock } from '../shared/outcome';
-import { transition } from '../state/transition';
+import { transition, transitionSql } from '../state/transition';
 import type { LineDemand } from './reservations';
 
 export interface HeldUnits { id: string; variantId: string; quantity: number; expiresAt: Date }
@@ -28,26 +29,55 @@ export function reservationsCover(held: readonly HeldUnits[], demand: readonly L
 }
 
 /**
- * Takes the units of a cart's covering reservations off the shelf in two
- * statements: the reservations CONVERTED to the order, then on hand lowered
- * for every variant at once. Only for variants stocked in one warehouse each
- * (the caller checks): there is then no choice of warehouse to make. The
- * decrement is guarded (`on_hand >= units`) and row-locking, so it can never
- * go below zero; a shortfall fails closed with INSUFFICIENT_STOCK.
+ * Takes the units of a cart's covering reservations off the shelf: the
+ * reservations CONVERTED to the order, and on hand lowered for every variant
+ * at once. Only for variants stocked in one warehouse each (the caller
+ * checks): there is then no choice of warehouse to make. The decrement is
+ * guarded (`on_hand >= units`) and row-locking, so it can never go below zero;
+ * a shortfall, or a reservation no longer ACTIVE, fails closed with
+ * INSUFFICIENT_STOCK and the caller's rollback undoes the other half.
  */
 export async function convertHeldUnits(tx: EntityManager, held: readonly HeldUnits[], orderId: string): Promise<void> {
   const demand = unitsByVariant(held);
-  const moved = await transition(tx, Reservation, held.map((r) => r.id), ReservationStatus.ACTIVE, ReservationStatus.CONVERTED, { orderId });
-  const lost = () => abortWith(insufficientStock([...demand].map(([variantId, requested]) => ({ variantId, requested, available: 0 }))));
-  if (moved !== held.length) lost();
+  const { converted, taken } = isPostgres(tx) ? await convertAndTakeAtOnce(tx, held, demand, orderId) : await convertThenTake(tx, held, demand, orderId);
+  if (converted !== held.length || taken !== demand.size) {
+    abortWith(insufficientStock([...demand].map(([variantId, requested]) => ({ variantId, requested, available: 0 }))));
+  }
+}
+
+/** The guarded decrement of every variant's on hand: SQL and bindings. */
+function decrementSql(demand: Map<string, number>): { sql: string; bindings: unknown[] } {
   const cases = [...demand].map(() => 'when ? then ?').join(' ');
   const units = [...demand].flatMap(([variantId, quantity]) => [variantId, quantity]);
-  const taken = await runWrite(
+  return {
+    sql: `update stock_levels set on_hand = on_hand - (case variant_id ${cases} end) where variant_id in (?) and on_hand >= (case variant_id ${cases} end)`,
+    bindings: [...units, [...demand.keys()], ...units],
+  };
+}
+
+/**
+ * PostgreSQL: both halves as one statement (two data-modifying CTEs). Each
+ * update takes its row locks and re-checks its guard on the newest row
+ * version exactly as it would alone; one round trip instead of two.
+ */
+async function convertAndTakeAtOnce(tx: EntityManager, held: readonly HeldUnits[], demand: Map<string, number>, orderId: string) {
+  const move = transitionSql(tx, Reservation, held.map((r) => r.id), ReservationStatus.ACTIVE, ReservationStatus.CONVERTED, { orderId });
+  const decrement = decrementSql(demand);
+  const [row] = await queryRows(
     tx,
-    `update stock_levels set on_hand = on_hand - (case variant_id ${cases} end) where variant_id in (?) and on_hand >= (case variant_id ${cases} end)`,
-    [...units, [...demand.keys()], ...units],
+    `with converted as (${move.sql} returning 1), taken as (${decrement.sql} returning 1)`
+      + ' select (select count(*) from converted) as converted, (select count(*) from taken) as taken',
+    [...move.bindings, ...decrement.bindings],
   );
-  if (taken !== demand.size) lost();
+  return { converted: intOf(row.converted), taken: intOf(row.taken) };
+}
+
+/** libSQL (in-process, one writer): one statement after the other, the decrement only when every reservation converted. */
+async function convertThenTake(tx: EntityManager, held: readonly HeldUnits[], demand: Map<string, number>, orderId: string) {
+  const converted = await transition(tx, Reservation, held.map((r) => r.id), ReservationStatus.ACTIVE, ReservationStatus.CONVERTED, { orderId });
+  if (converted !== held.length) return { converted, taken: 0 };
+  const decrement = decrementSql(demand);
+  return { converted, taken: await runWrite(tx, decrement.sql, decrement.bindings) };
 }
 
 /** Keeps covering reservations alive until `until` (the checkout pays outside): one statement. */

@@ -6,7 +6,8 @@ import { logger } from '../shared/logger';
 import { insufficientStock, abortWith, type StockShortfall } from '../shared/outcome';
 import { writeLock } from '../shared/transactions';
 import { sqlDate } from '../../db/sql-values';
-import { transition } from '../state/transition';
+import { transition, transitionSql } from '../state/transition';
+import { isPostgres } from '../../db/orm';
 import { guardedUpdate } from '../state/guarded-sql';
 import { availableByVariant } from './availability';
 import type { HeldUnits } from './checkout-stock';
@@ -89,18 +90,54 @@ async function freeUnits(tx: EntityManager, variantIds: readonly string[], now: 
   return new Map(rows.map((row) => [String(row.variant_id), Number(row.free)]));
 }
 
-/** Takes the stock rows' locks (PostgreSQL; libSQL has one writer), in id order so two reservers never deadlock. */
-async function lockStockRows(tx: EntityManager, variantIds: readonly string[]): Promise<void> {
-  if (!writeLock(tx).lockMode || variantIds.length === 0) return;
-  await tx.execute('select id from stock_levels where variant_id in (?) order by id for update', [[...variantIds]], 'all');
+/**
+ * PostgreSQL: the stock rows' locks, in id order so two reservers never
+ * deadlock, and the cart's earlier reservations released, in one statement
+ * (libSQL has one writer and needs no lock).
+ */
+async function lockStockAndRelease(tx: EntityManager, cartId: string, variantIds: readonly string[]): Promise<void> {
+  const release = transitionSql(tx, Reservation, { cartId }, ReservationStatus.ACTIVE, ReservationStatus.RELEASED);
+  await tx.execute(
+    `with released as (${release.sql}) select id from stock_levels where variant_id in (?) order by id for update`,
+    [...release.bindings, [...variantIds]],
+    'all',
+  );
+}
+
+/**
+ * PostgreSQL, after the lock: the reservations inserted only if every variant
+ * has the units free, in one statement, which answers the shortfalls (none
+ * when it inserted). Its snapshot is taken after the lock statement, so it
+ * sees every reservation committed by whoever held the rows before us.
+ */
+async function insertWhereFree(tx: EntityManager, rows: readonly { id: string; status: string; cartId: string; variant: string; quantity: number; expiresAt: Date; createdAt: Date }[], now: Date): Promise<StockShortfall[]> {
+  const wanted = rows.map(() => '(?::uuid, ?, ?::uuid, ?::uuid, ?::int, ?::timestamptz, ?::timestamptz)').join(', ');
+  const short = await tx.execute<{ variant_id: string; quantity: number | string; free: number | string }[]>(
+    'with free as (select s.variant_id, sum(s.on_hand) - coalesce((select sum(r.quantity) from reservations r'
+      + ' where r.variant_id = s.variant_id and r.status = ? and r.expires_at > ?), 0) as free'
+      + ' from stock_levels s where s.variant_id in (?) group by s.variant_id),'
+      + ` wanted (id, status, cart_id, variant_id, quantity, expires_at, created_at) as (values ${wanted}),`
+      + ' short as (select w.variant_id, w.quantity, coalesce(f.free, 0) as free from wanted w left join free f on f.variant_id = w.variant_id'
+      + ' where coalesce(f.free, 0) < w.quantity),'
+      + ' inserted as (insert into reservations (id, status, cart_id, variant_id, quantity, expires_at, created_at)'
+      + ' select * from wanted where not exists (select 1 from short))'
+      + ' select variant_id, quantity, free from short',
+    [
+      ReservationStatus.ACTIVE, sqlDate(tx, now), rows.map((row) => row.variant),
+      ...rows.flatMap((row) => [row.id, row.status, row.cartId, row.variant, row.quantity, sqlDate(tx, row.expiresAt), sqlDate(tx, row.createdAt)]),
+    ],
+    'all',
+  );
+  return short.map((row) => ({ variantId: String(row.variant_id), requested: Number(row.quantity), available: Math.max(0, Number(row.free)) }));
 }
 
 /**
  * Reserves every line of a cart or none (aborting with InsufficientStock and
- * the shortfalls), in four statements whatever the number of lines: the stock
- * rows locked, the cart's earlier reservations released (a refresh replaces,
- * never adds), what is free read after the lock, one multi-row insert. The
- * rollback of an abort gives the earlier reservations back.
+ * the shortfalls), whatever the number of lines: the stock rows locked, the
+ * cart's earlier reservations released (a refresh replaces, never adds), what
+ * is free read after the lock, one multi-row insert. PostgreSQL does it in two
+ * statements (lock with release, insert where free); libSQL, one writer, in
+ * three. The rollback of an abort gives the earlier reservations back.
  */
 export async function reserveCartLines(
   tx: EntityManager,
@@ -110,16 +147,22 @@ export async function reserveCartLines(
   expiresAt: Date,
 ): Promise<{ reservationIds: string[]; expiresAt: Date; held: HeldUnits[] }> {
   const demand = demandByVariant(lines);
-  await lockStockRows(tx, [...demand.keys()]);
-  await releaseCartReservations(tx, cartId);
-  if (demand.size === 0) return { reservationIds: [], expiresAt, held: [] };
-  const free = await freeUnits(tx, [...demand.keys()], now);
-  const shortfalls = shortOf(demand, (variantId) => Math.max(0, free.get(variantId) ?? 0));
-  if (shortfalls.length > 0) abortWith(insufficientStock(shortfalls));
   const rows = [...demand].map(([variantId, quantity]) => ({
     id: newId(), status: ReservationStatus.ACTIVE, cartId, variant: variantId, quantity, expiresAt, createdAt: now,
   }));
-  await tx.insertMany(Reservation, rows);
+  if (demand.size === 0) {
+    await releaseCartReservations(tx, cartId);
+  } else if (isPostgres(tx)) {
+    await lockStockAndRelease(tx, cartId, [...demand.keys()]);
+    const shortfalls = await insertWhereFree(tx, rows, now);
+    if (shortfalls.length > 0) abortWith(insufficientStock(shortfalls));
+  } else {
+    await releaseCartReservations(tx, cartId);
+    const free = await freeUnits(tx, [...demand.keys()], now);
+    const shortfalls = shortOf(demand, (variantId) => Math.max(0, free.get(variantId) ?? 0));
+    if (shortfalls.length > 0) abortWith(insufficientStock(shortfalls));
+    await tx.insertMany(Reservation, rows);
+  }
   const held = rows.map((row) => ({ id: row.id, variantId: row.variant, quantity: row.quantity, expiresAt }));
   return { reservationIds: rows.map((row) => row.id), expiresAt, held };
 }

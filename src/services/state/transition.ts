@@ -77,16 +77,42 @@ export async function transition<T extends Lifecycle>(
   to: StatusOf<T>,
   extraFields: EntityData<T> = {},
 ): Promise<number> {
+  const sources = declaredSources(entity, from, to);
+  const where = toFilter<T>(target);
+  if (where === null) return 0;
+  const guarded = { ...where, status: sources.length === 1 ? sources[0] : { $in: sources } } as FilterQuery<T>;
+  return em.nativeUpdate(entity, guarded, { ...extraFields, status: to } as EntityData<T>);
+}
+
+/**
+ * transition()'s move of these rows as SQL (`?` placeholders), for a caller
+ * that sends it as a part of one larger PostgreSQL statement (a data-modifying
+ * CTE) to save a round trip: the same declared-move check, the same
+ * `status = <from>` guard. The caller counts the rows it moved.
+ */
+export function transitionSql<T extends Lifecycle>(
+  em: EntityManager,
+  entity: EntityClass<T>,
+  target: readonly string[] | FilterQuery<T>,
+  from: StatusOf<T>,
+  to: StatusOf<T>,
+  extraFields: EntityData<T> = {},
+): { sql: string; bindings: unknown[] } {
+  declaredSources(entity, from, to);
+  const where = Array.isArray(target) ? { id: { $in: [...target] } } : (target as Record<string, unknown>);
+  const guarded = { ...where, status: from } as FilterQuery<T>;
+  const { sql, bindings } = em.createQueryBuilder(entity).update({ ...extraFields, status: to } as EntityData<T>).where(guarded).getKnexQuery().toSQL();
+  return { sql, bindings: [...bindings] };
+}
+
+function declaredSources<T extends Lifecycle>(entity: EntityClass<T>, from: StatusOf<T> | readonly StatusOf<T>[], to: StatusOf<T>): StatusOf<T>[] {
   const sources = (Array.isArray(from) ? from : [from]) as StatusOf<T>[];
   for (const source of sources) {
     if (!isAllowedTransition(entity, source, to)) {
       throw new UndeclaredTransitionError(`${entity.name}: ${source} -> ${to} is not a declared transition`);
     }
   }
-  const where = toFilter<T>(target);
-  if (where === null) return 0;
-  const guarded = { ...where, status: sources.length === 1 ? sources[0] : { $in: sources } } as FilterQuery<T>;
-  return em.nativeUpdate(entity, guarded, { ...extraFields, status: to } as EntityData<T>);
+  return sources;
 }
 
 function toFilter<T>(target: TransitionTarget<T>): Record<string, unknown> | null {

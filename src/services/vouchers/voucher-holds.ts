@@ -6,7 +6,8 @@ import { ErrorCode } from '../shared/error-code';
 import { abortWith, userFailure } from '../shared/outcome';
 import { guardedUpdate } from '../state/guarded-sql';
 import { sqlDate } from '../../db/sql-values';
-import { queryRows } from '../shared/sql-rows';
+import { intOf, queryRows } from '../shared/sql-rows';
+import { isPostgres } from '../../db/orm';
 import { transition } from '../state/transition';
 
 export interface RedemptionFields {
@@ -121,45 +122,53 @@ export interface VoucherUse {
 }
 
 /**
- * Takes one use of every voucher for `customerKey` (invariant 3) in two
- * statements, in the caller's transaction: one multi-row insert into the free
- * slots (the partial unique index refuses a slot a concurrent checkout took;
- * `on conflict do nothing` lets that one row drop out), then one conditional
- * counter update for all of them. A slot lost to a race is looked for again
- * the careful way (takeRedemption) when the customer may use the voucher more
- * than once; otherwise that customer has used it up: VOUCHER_ALREADY_REDEEMED.
- * Fewer counters moved than vouchers: one ran out, VOUCHER_EXHAUSTED; the
- * caller's rollback undoes the rows.
+ * Takes one use of every voucher for `customerKey` (invariant 3), in the
+ * caller's transaction: one multi-row insert into the free slots (the partial
+ * unique index refuses a slot a concurrent checkout took; `on conflict do
+ * nothing` lets that one row drop out) and one conditional counter update for
+ * the rows that went in. On PostgreSQL both are one statement (the counter
+ * update reads the insert's RETURNING rows); on libSQL, two. A slot lost to a
+ * race is looked for again the careful way (takeRedemption) when the customer
+ * may use the voucher more than once; otherwise that customer has used it up:
+ * VOUCHER_ALREADY_REDEEMED. Fewer counters moved than rows inserted: a voucher
+ * ran out, VOUCHER_EXHAUSTED; the caller's rollback undoes the rows.
  */
 export async function takeVoucherUses(tx: EntityManager, uses: readonly VoucherUse[], customerKey: string, fields: RedemptionFields): Promise<string[]> {
   if (uses.length === 0) return [];
   const rows = uses.map((use) => ({ id: newId(), use }));
-  const values = rows.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ');
-  const params = rows.flatMap(({ id, use }) => [id, use.voucher.id, customerKey, use.slot, fields.status, fields.orderId ?? null, sqlDate(tx, fields.now)]);
-  const inserted = new Set((await queryRows(
-    tx,
-    `insert into voucher_redemptions (id, voucher_id, customer_key, slot, status, order_id, created_at) values ${values} on conflict do nothing returning id`,
-    params,
-  )).map((row) => String(row.id)));
+  const { inserted, counted } = await insertAndCount(tx, rows.map(({ id, use }) => [id, use.voucher.id, customerKey, use.slot, fields.status, fields.orderId ?? null, sqlDate(tx, fields.now)]));
   const ids = rows.filter((row) => inserted.has(row.id)).map((row) => row.id);
-  const counted = rows.filter((row) => inserted.has(row.id)).map((row) => row.use.voucher);
+  const countedCodes = rows.filter((row) => inserted.has(row.id)).map((row) => row.use.voucher.code);
   for (const { id, use } of rows) {
     if (inserted.has(id)) continue;
     if (use.voucher.perCustomerLimit === 1) abortWith(userFailure(ErrorCode.VOUCHER_ALREADY_REDEEMED, `You have already used voucher ${use.voucher.code}.`, 'code'));
     ids.push(await takeRedemption(tx, use.voucher as Voucher, customerKey, fields));
   }
-  if (counted.length > 0) {
-    const moved = await guardedUpdate(
-      tx,
-      'update vouchers set redemption_count = redemption_count + 1 where id in (?) and (max_redemptions is null or redemption_count < max_redemptions)',
-      [counted.map((voucher) => voucher.id)],
-    );
-    if (moved !== counted.length) {
-      const codes = counted.map((voucher) => voucher.code).join(', ');
-      abortWith(userFailure(ErrorCode.VOUCHER_EXHAUSTED, `Voucher ${codes} has no uses left.`, 'code'));
-    }
-  }
+  if (counted !== countedCodes.length) abortWith(userFailure(ErrorCode.VOUCHER_EXHAUSTED, `Voucher ${countedCodes.join(', ')} has no uses left.`, 'code'));
   return ids;
+}
+
+const INSERT_REDEMPTIONS = 'insert into voucher_redemptions (id, voucher_id, customer_key, slot, status, order_id, created_at) values';
+const COUNT_USE = 'update vouchers set redemption_count = redemption_count + 1 where id in';
+const BELOW_CAP = '(max_redemptions is null or redemption_count < max_redemptions)';
+
+/** The redemption rows inserted where their slot was free, and how many vouchers' counters moved for them. */
+async function insertAndCount(tx: EntityManager, values: unknown[][]): Promise<{ inserted: Set<string>; counted: number }> {
+  const placeholders = values.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ');
+  if (isPostgres(tx)) {
+    const answer = await queryRows(
+      tx,
+      `with inserted as (${INSERT_REDEMPTIONS} ${placeholders} on conflict do nothing returning id, voucher_id),`
+        + ` counted as (${COUNT_USE} (select voucher_id from inserted) and ${BELOW_CAP} returning 1)`
+        + ' select id, (select count(*) from counted) as counted from inserted',
+      values.flat(),
+    );
+    return { inserted: new Set(answer.map((row) => String(row.id))), counted: answer.length === 0 ? 0 : intOf(answer[0].counted) };
+  }
+  const inserted = (await queryRows(tx, `${INSERT_REDEMPTIONS} ${placeholders} on conflict do nothing returning id, voucher_id`, values.flat()));
+  if (inserted.length === 0) return { inserted: new Set(), counted: 0 };
+  const counted = await guardedUpdate(tx, `${COUNT_USE} (?) and ${BELOW_CAP}`, [inserted.map((row) => String(row.voucher_id))]);
+  return { inserted: new Set(inserted.map((row) => String(row.id))), counted };
 }
 
 /** The lowest slot 1..limit (null = unlimited) not in `taken`, or null when all are taken. */

@@ -27,7 +27,7 @@ const NOTHING_TO_WRITE = 1;
  * stock rows locked (PostgreSQL only), the earlier hold released, what is free
  * read, one multi-row insert (before issue 8: 10 to 13 in all).
  */
-const START_CHECKOUT_BUDGET = testDialect() === 'postgresql' ? 8 : 7;
+const START_CHECKOUT_BUDGET = testDialect() === 'postgresql' ? 6 : 7;
 
 describe('cart statement budgets', () => {
   const h = useCartTestApp();
