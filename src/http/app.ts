@@ -5,7 +5,7 @@ import { GraphQLContext, viewerFor } from '../schema/context';
 import type { AppDeps } from '../services/app-deps';
 import { logger } from '../services/shared/logger';
 import { metricsEndpoint, type MetricsSource } from './metrics';
-import { enterLogContext, observeHttpRequest, requestLogging } from './request-observation';
+import { enterLogContext, requestLogging } from './request-observation';
 import { playgroundRouter } from './playground';
 import { RateLimits } from './rate-limits';
 import { corsForOrigins } from './cors';
@@ -43,7 +43,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   // req.ip, which the rate limits count by, believes X-Forwarded-For only from the proxies TRUST_PROXY names.
   app.set('trust proxy', deps.config.trustProxy);
   const rateLimits = RateLimits.create(deps.config, deps.orm);
-  app.use(...requestLogging(), observeHttpRequest);
+  app.use(...requestLogging());
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

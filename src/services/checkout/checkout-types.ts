@@ -55,7 +55,7 @@ export interface CheckoutSagaInput {
 export interface ClaimData { cartId: string; claimId: string }
 export interface ReservationData {
   reservationIds: string[];
-  /** What they hold, when every variant is stocked in one warehouse: finalize then converts them in two statements. */
+  /** What they hold, when every variant is stocked in one warehouse: finalize then converts them at once (one statement on PostgreSQL, two on libSQL). */
   held?: { id: string; variantId: string; quantity: number; expiresAt: string }[];
 }
 export interface HoldData { redemptionIds: string[] }

@@ -80,7 +80,7 @@ function paymentMove(order: OrderData, payment: PaymentOutput): PaymentMove | nu
 }
 
 /**
- * The reservations become stock decrements: in two statements when the record
+ * The reservations become stock decrements: at once (convertHeldUnits) when the record
  * says what they hold (one warehouse per variant) and they have not lapsed,
  * else through the general conversion, which re-checks lapsed units under the
  * stock row locks.
