@@ -114,7 +114,7 @@ async function insertWhereFree(tx: EntityManager, rows: readonly { id: string; s
   const wanted = rows.map(() => '(?::uuid, ?, ?::uuid, ?::uuid, ?::int, ?::timestamptz, ?::timestamptz)').join(', ');
   const short = await tx.execute<{ variant_id: string; quantity: number | string; free: number | string }[]>(
     'with free as (select s.variant_id, sum(s.on_hand) - coalesce((select sum(r.quantity) from reservations r'
-      + ' where r.variant_id = s.variant_id and r.status = ? and r.expires_at > ?), 0) as free'
+      + ' where r.variant_id = s.variant_id and r.status in (?) and r.expires_at > ?), 0) as free'
       + ' from stock_levels s where s.variant_id in (?) group by s.variant_id),'
       + ` wanted (id, status, cart_id, variant_id, quantity, expires_at, created_at) as (values ${wanted}),`
       + ' short as (select w.variant_id, w.quantity, coalesce(f.free, 0) as free from wanted w left join free f on f.variant_id = w.variant_id'
