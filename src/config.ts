@@ -37,6 +37,12 @@ export interface DatabaseConfig {
   readonly dialect: 'postgresql' | 'libsql';
   /** postgres:// URL, or the libSQL file path (":memory:" in tests). */
   readonly url: string;
+  /**
+   * PostgreSQL: the hot reads go as named prepared statements, planned once per
+   * connection (DATABASE_PREPARED_STATEMENTS, on by default; off behind a
+   * pooler that cannot keep them, such as PgBouncer before 1.21 in transaction mode).
+   */
+  readonly preparedStatements?: boolean;
 }
 
 export interface Config {
@@ -169,7 +175,7 @@ function parseDatabase(env: Env, dataDir: string): DatabaseConfig {
   if (!url.hostname || url.pathname.length <= 1) {
     throw new ConfigError('DATABASE_URL must name a host and a database, e.g. postgres://user@localhost:5432/tillgate');
   }
-  return { dialect: 'postgresql', url: raw };
+  return { dialect: 'postgresql', url: raw, preparedStatements: read(env, 'DATABASE_PREPARED_STATEMENTS', parseBoolean, true) };
 }
 
 function positiveDuration(name: string, raw: string): number {

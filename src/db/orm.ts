@@ -9,6 +9,7 @@ import type { DatabaseConfig } from '../config';
 import { allEntities } from '../entities';
 import { libsqlMigrations } from './migrations/libsql';
 import { postgresqlMigrations } from './migrations/postgresql';
+import { setPreparedStatements } from './prepared-statements';
 
 export type EntityManager = SqlEntityManager;
 export type Orm = MikroORM<AbstractSqlDriver, SqlEntityManager>;
@@ -115,7 +116,9 @@ export function ensurePrivateLibSqlFile(db: DatabaseConfig): void {
 
 export async function openOrm(db: DatabaseConfig, options: OrmOptions = {}): Promise<Orm> {
   ensurePrivateLibSqlFile(db);
-  return MikroORM.init(buildOrmOptions(db, options)) as Promise<Orm>;
+  const orm = (await MikroORM.init(buildOrmOptions(db, options))) as Orm;
+  setPreparedStatements(orm.config, db.preparedStatements ?? true);
+  return orm;
 }
 
 /** The PostgreSQL advisory lock key `npm run migrate` holds: any number, fixed, ours alone ("tillgate" in ASCII, truncated). */
@@ -143,6 +146,4 @@ export async function migrate(orm: Orm): Promise<string[]> {
   }
 }
 
-export function isPostgres(em: EntityManager): boolean {
-  return em.getPlatform().constructor.name.startsWith('PostgreSql');
-}
+export { isPostgres } from './dialect';

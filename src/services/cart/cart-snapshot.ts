@@ -1,4 +1,5 @@
 import type { EntityManager } from '../../db/orm';
+import { preparedRows } from '../../db/prepared-statements';
 import { VariantKind, type AddressValue, type CartStatus } from '../../entities';
 import { priceCart, type PricingResult } from '../pricing/pricing-engine';
 import { vouchersFromJson, vouchersJson, type VoucherSnapshot } from '../vouchers/voucher-sql';
@@ -145,7 +146,7 @@ export async function readCartSnapshot(
   cartId: string,
   extras: SnapshotExtras = { columns: [], params: [] },
 ): Promise<{ snapshot: CartSnapshot; row: Record<string, unknown> } | null> {
-  const rows = await queryRows(em, snapshotSql(cartDialect(em), extras), [...(extras.prelude?.params ?? []), ...extras.params, cartId]);
+  const rows = await preparedRows(em, snapshotSql(cartDialect(em), extras), [...(extras.prelude?.params ?? []), ...extras.params, cartId]);
   return rows.length === 0 ? null : { snapshot: snapshotFromRow(rows[0]), row: rows[0] };
 }
 

@@ -6,6 +6,7 @@ import { fail, success, type Outcome } from '../shared/outcome';
 import { availableUnitsColumn, shownUnits, type AvailableUnitsColumn } from './catalog-availability';
 import { decodeCursor, encodeCursor } from './creation-cursor';
 import { inList } from './sql-in-list';
+import { preparedRows } from '../../db/prepared-statements';
 
 export const MAX_PAGE_SIZE = 100;
 
@@ -106,10 +107,7 @@ export class CatalogQueryService {
       params.push(at, at, position.id);
     }
     params.push(first + 1);
-    const rows = await this.em.execute<RawProduct[]>(
-      `select ${PRODUCT_COLUMNS} from products p ${SELLER_JOIN} ${where} order by p.created_at, p.id limit ?`,
-      params,
-    );
+    const rows = await preparedRows<RawProduct>(this.em, `select ${PRODUCT_COLUMNS} from products p ${SELLER_JOIN} ${where} order by p.created_at, p.id limit ?`, params);
     const products = rows.slice(0, first).map((row) => this.product(row));
     const last = products.at(-1);
     return success({ products, hasNextPage: rows.length > first, endCursor: last ? encodeCursor(last) : after });
@@ -152,9 +150,9 @@ export class CatalogQueryService {
     const wanted = productIds.filter(isId);
     if (wanted.length === 0) return grouped;
     const available = this.availableColumn(options.availableAt);
-    const rows = await this.em.execute<RawVariant[]>(
-      `select ${VARIANT_COLUMNS}${available.sql}
-       from variants v where v.product_id in (${inList(wanted.length)}) order by v.created_at, v.sku`,
+    const rows = await preparedRows<RawVariant>(
+      this.em,
+      `select ${VARIANT_COLUMNS}${available.sql} from variants v where v.product_id in (${inList(wanted.length)}) order by v.created_at, v.sku`,
       [...available.params, ...wanted],
     );
     for (const row of rows) grouped.get(row.variant_product_id)?.push(variant(row));

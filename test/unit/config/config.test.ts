@@ -47,10 +47,16 @@ describe('loadConfig', () => {
     expect(refusal({ DATABASE_URL: 'postgres://localhost', AUTH_SECRET: SECRET })).toMatch(/^DATABASE_URL must name a host and a database/);
   });
 
+  it('when DATABASE_URL is set, then its hot reads are prepared unless DATABASE_PREPARED_STATEMENTS is off', () => {
+    expect(loadConfig(POSTGRES).database).toEqual({ dialect: 'postgresql', url: POSTGRES.DATABASE_URL, preparedStatements: true });
+    expect(loadConfig({ ...POSTGRES, DATABASE_PREPARED_STATEMENTS: 'off' }).database.preparedStatements).toBe(false);
+    expect(refusal({ ...POSTGRES, DATABASE_PREPARED_STATEMENTS: 'sometimes' })).toMatch(/^DATABASE_PREPARED_STATEMENTS/);
+  });
+
   it('when DATABASE_URL is set without a long enough AUTH_SECRET, then the secret is required', () => {
     expect(refusal({ DATABASE_URL: POSTGRES.DATABASE_URL })).toBe('AUTH_SECRET is required with DATABASE_URL (at least 32 characters)');
     expect(refusal({ ...POSTGRES, AUTH_SECRET: 'short' })).toBe('AUTH_SECRET must be at least 32 characters');
-    expect(loadConfig(POSTGRES).database).toEqual({ dialect: 'postgresql', url: POSTGRES.DATABASE_URL });
+    expect(loadConfig(POSTGRES).database).toMatchObject({ dialect: 'postgresql', url: POSTGRES.DATABASE_URL });
   });
 
   it('when PORT is not a whole number in 0..65535, then it is refused', () => {
