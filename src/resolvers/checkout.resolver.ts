@@ -31,9 +31,13 @@ export class CheckoutResolver {
     const outcome = await rateLimitsOf(ctx).confirmCheckout(input.cartId, () => saga.confirm(ctx.em, input, actorOf(ctx)));
     if (!outcome.ok) return toErrorResult(outcome.failure);
     const { order, lines, payment, replayed } = outcome.value;
+    const answered = payment ? toPaymentType(payment) : null;
+    const placed = orderTypeOf(order, lines);
+    // A first confirmation wrote the order's one payment itself: it answers order.payments too, without reading it back.
+    if (!replayed && answered) placed.preloadedPayments = [answered];
     return Object.assign(new CheckoutConfirmationType(), {
-      order: orderTypeOf(order, lines),
-      payment: payment ? toPaymentType(payment) : null,
+      order: placed,
+      payment: answered,
       replayed,
       // Derived from the order id, so a replay answers the same token the first answer did.
       orderToken: orderTokenFor(ctx.deps.tokens, order.id),

@@ -94,6 +94,7 @@ export class OrderResolver {
 
   @FieldResolver(() => [PaymentType])
   async payments(@Root() order: OrderType, @Ctx() ctx: GraphQLContext): Promise<PaymentType[]> {
+    if (order.preloadedPayments) return order.preloadedPayments;
     return (await ctx.loader(paymentsByOrderId).load(order.id)).map(toPaymentType);
   }
 

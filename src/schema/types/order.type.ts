@@ -111,6 +111,8 @@ export class OrderType {
   currency!: string;
   /** The lines when the mapped entity already had them loaded; saves the loader a query. */
   preloadedLines!: OrderLineType[] | null;
+  /** Its payments when the caller has just written them (a first confirmCheckout): answered without reading them back. */
+  preloadedPayments?: PaymentType[];
 }
 
 @ObjectType('OrderConnection')

@@ -73,6 +73,23 @@ describe('confirmCheckout statement budgets', () => {
     },
   );
 
+  it('when a first confirmation answers order.payments, then it answers the payment it wrote without reading it back, and a replay reads the same', async () => {
+    const cart = await previewedCart();
+    const WITH_ORDER_PAYMENTS = `mutation($input: ConfirmCheckoutInput!) { confirmCheckout(input: $input) {
+      ... on CheckoutConfirmation { replayed payment { id status } order { payments { id status amount { amount } } } } } }`;
+    const input = { ...cart, paymentMethod: PaymentMethodKind.CASH_ON_DELIVERY };
+    recorded = [];
+    const first = (await app().gql(WITH_ORDER_PAYMENTS, { input })).data.confirmCheckout;
+    const afterCommit = recorded.slice(recorded.findIndex((sql) => /^\[query\] commit/i.test(sql)) + 1);
+    recorded = null;
+    expect(afterCommit.filter((sql) => /from\s+["`]?payments/i.test(sql))).toEqual([]);
+    expect(first.order.payments).toEqual([{ id: first.payment.id, status: first.payment.status, amount: expect.any(Object) }]);
+
+    const replay = (await app().gql(WITH_ORDER_PAYMENTS, { input })).data.confirmCheckout;
+    expect(replay.replayed).toBe(true);
+    expect(replay.order.payments).toEqual(first.order.payments);
+  });
+
   it('when a customer pays with store credit, then the whole checkout is one transaction within its budget', async () => {
     const customer = await app().customer();
     await grantTestCredit(em(), customer.id, 100_000);
