@@ -1,6 +1,7 @@
 import { isPostgres, type EntityManager } from '../../db/orm';
 import { CartStatus } from '../../entities';
-import { intOf, queryRows, runWrite } from '../shared/sql-rows';
+import { preparedRows, preparedWrite } from '../../db/prepared-statements';
+import { intOf, runWrite } from '../shared/sql-rows';
 import { columnAssignments, lineWriteSql, runLineWrite, type LineWrite } from './cart-writes';
 
 /** What an optimistic cart change decided to write (cart-change.ts). */
@@ -40,12 +41,12 @@ export async function writeClaimed(em: EntityManager, claim: GuardedClaim, write
   const sets = ['version = version + 1', 'updated_at = ?', ...claim.claimSets.map((set) => set.sql), ...(columns.sql ? [columns.sql] : [])];
   const claimSql = `update carts set ${sets.join(', ')} where id = ? and version = ? and status in (?)`;
   const claimParams = [claim.now, ...claim.claimSets.flatMap((set) => set.params), ...columns.params, claim.cartId, claim.version, CartStatus.OPEN];
-  if (writes.lines.length === 0) return (await runWrite(em, claimSql, claimParams)) === 1;
+  if (writes.lines.length === 0) return (await preparedWrite(em, claimSql, claimParams)) === 1;
   if (!isPostgres(em)) return claimThenWriteLines(em, claimSql, claimParams, writes.lines);
 
   const lineWrites = writes.lines.map((write) => lineWriteSql(write, 'claim'));
   const sql = `with claim as (${claimSql} returning id), ${lineWrites.map((write, i) => `w${i} as (${write.sql})`).join(', ')} select count(*) as claimed from claim`;
-  const [row] = await queryRows(em, sql, [...claimParams, ...lineWrites.flatMap((write) => write.params)]);
+  const [row] = await preparedRows(em, sql, [...claimParams, ...lineWrites.flatMap((write) => write.params)]);
   return intOf(row.claimed) === 1;
 }
 

@@ -1,7 +1,8 @@
 import type { EntityManager } from '../../db/orm';
 import { Reservation, ReservationStatus } from '../../entities';
 import { isPostgres } from '../../db/orm';
-import { intOf, queryRows, runWrite } from '../shared/sql-rows';
+import { preparedRows } from '../../db/prepared-statements';
+import { intOf, runWrite } from '../shared/sql-rows';
 import { abortWith, insufficientStock } from '../shared/outcome';
 import { transition, transitionSql } from '../state/transition';
 import type { LineDemand } from './reservations';
@@ -47,7 +48,8 @@ export async function convertHeldUnits(tx: EntityManager, held: readonly HeldUni
 
 /** The guarded decrement of every variant's on hand: SQL and bindings. */
 function decrementSql(demand: Map<string, number>): { sql: string; bindings: unknown[] } {
-  const cases = [...demand].map(() => 'when ? then ?').join(' ');
+  // The cast types the unit counts where a prepared statement cannot infer them (a CASE's results); SQLite reads it too.
+  const cases = [...demand].map(() => 'when ? then cast(? as integer)').join(' ');
   const units = [...demand].flatMap(([variantId, quantity]) => [variantId, quantity]);
   return {
     sql: `update stock_levels set on_hand = on_hand - (case variant_id ${cases} end) where variant_id in (?) and on_hand >= (case variant_id ${cases} end)`,
@@ -63,7 +65,7 @@ function decrementSql(demand: Map<string, number>): { sql: string; bindings: unk
 async function convertAndTakeAtOnce(tx: EntityManager, held: readonly HeldUnits[], demand: Map<string, number>, orderId: string) {
   const move = transitionSql(tx, Reservation, held.map((r) => r.id), ReservationStatus.ACTIVE, ReservationStatus.CONVERTED, { orderId });
   const decrement = decrementSql(demand);
-  const [row] = await queryRows(
+  const [row] = await preparedRows(
     tx,
     `with converted as (${move.sql} returning 1), taken as (${decrement.sql} returning 1)`
       + ' select (select count(*) from converted) as converted, (select count(*) from taken) as taken',

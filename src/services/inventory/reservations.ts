@@ -8,6 +8,7 @@ import { writeLock } from '../shared/transactions';
 import { sqlDate } from '../../db/sql-values';
 import { transition, transitionSql } from '../state/transition';
 import { isPostgres } from '../../db/orm';
+import { preparedRows } from '../../db/prepared-statements';
 import { guardedUpdate } from '../state/guarded-sql';
 import { availableByVariant } from './availability';
 import type { HeldUnits } from './checkout-stock';
@@ -97,10 +98,10 @@ async function freeUnits(tx: EntityManager, variantIds: readonly string[], now: 
  */
 async function lockStockAndRelease(tx: EntityManager, cartId: string, variantIds: readonly string[]): Promise<void> {
   const release = transitionSql(tx, Reservation, { cartId }, ReservationStatus.ACTIVE, ReservationStatus.RELEASED);
-  await tx.execute(
+  await preparedRows(
+    tx,
     `with released as (${release.sql}) select id from stock_levels where variant_id in (?) order by id for update`,
     [...release.bindings, [...variantIds]],
-    'all',
   );
 }
 
@@ -112,7 +113,8 @@ async function lockStockAndRelease(tx: EntityManager, cartId: string, variantIds
  */
 async function insertWhereFree(tx: EntityManager, rows: readonly { id: string; status: string; cartId: string; variant: string; quantity: number; expiresAt: Date; createdAt: Date }[], now: Date): Promise<StockShortfall[]> {
   const wanted = rows.map(() => '(?::uuid, ?, ?::uuid, ?::uuid, ?::int, ?::timestamptz, ?::timestamptz)').join(', ');
-  const short = await tx.execute<{ variant_id: string; quantity: number | string; free: number | string }[]>(
+  const short = await preparedRows<{ variant_id: string; quantity: number | string; free: number | string }>(
+    tx,
     'with free as (select s.variant_id, sum(s.on_hand) - coalesce((select sum(r.quantity) from reservations r'
       + ' where r.variant_id = s.variant_id and r.status in (?) and r.expires_at > ?), 0) as free'
       + ' from stock_levels s where s.variant_id in (?) group by s.variant_id),'
@@ -126,7 +128,6 @@ async function insertWhereFree(tx: EntityManager, rows: readonly { id: string; s
       ReservationStatus.ACTIVE, sqlDate(tx, now), rows.map((row) => row.variant),
       ...rows.flatMap((row) => [row.id, row.status, row.cartId, row.variant, row.quantity, sqlDate(tx, row.expiresAt), sqlDate(tx, row.createdAt)]),
     ],
-    'all',
   );
   return short.map((row) => ({ variantId: String(row.variant_id), requested: Number(row.quantity), available: Math.max(0, Number(row.free)) }));
 }

@@ -1,5 +1,6 @@
 import type { EntityManager } from '../../db/orm';
 import { isPostgres } from '../../db/orm';
+import { affectedRowsOf } from '../../db/prepared-statements';
 
 /**
  * Raw SQL on the hot paths (cart, checkout, vouchers, stock), run through the
@@ -43,9 +44,7 @@ export async function queryRows(em: EntityManager, sql: string, params: readonly
 
 /** Changed-row count of a write run through `em.execute`, whichever driver answered. */
 export async function runWrite(em: EntityManager, sql: string, params: readonly unknown[]): Promise<number> {
-  const result = (await em.execute(sql, [...params], 'run')) as { affectedRows?: number; rowCount?: number; rowsAffected?: number; changes?: number } | number;
-  if (typeof result === 'number') return result;
-  return result.affectedRows ?? result.rowsAffected ?? result.rowCount ?? result.changes ?? 0;
+  return affectedRowsOf(await em.execute(sql, [...params], 'run'));
 }
 
 /*

@@ -8,6 +8,7 @@ import { guardedUpdate } from '../state/guarded-sql';
 import { sqlDate } from '../../db/sql-values';
 import { intOf, queryRows } from '../shared/sql-rows';
 import { isPostgres } from '../../db/orm';
+import { preparedRows } from '../../db/prepared-statements';
 import { transition } from '../state/transition';
 
 export interface RedemptionFields {
@@ -156,7 +157,7 @@ const BELOW_CAP = '(max_redemptions is null or redemption_count < max_redemption
 async function insertAndCount(tx: EntityManager, values: unknown[][]): Promise<{ inserted: Set<string>; counted: number }> {
   const placeholders = values.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ');
   if (isPostgres(tx)) {
-    const answer = await queryRows(
+    const answer = await preparedRows(
       tx,
       `with inserted as (${INSERT_REDEMPTIONS} ${placeholders} on conflict do nothing returning id, voucher_id),`
         + ` counted as (${COUNT_USE} (select voucher_id from inserted) and ${BELOW_CAP} returning 1)`
