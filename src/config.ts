@@ -37,11 +37,7 @@ export interface DatabaseConfig {
   readonly dialect: 'postgresql' | 'libsql';
   /** postgres:// URL, or the libSQL file path (":memory:" in tests). */
   readonly url: string;
-  /**
-   * PostgreSQL: the hot reads go as named prepared statements, planned once per
-   * connection (DATABASE_PREPARED_STATEMENTS, on by default; off behind a
-   * pooler that cannot keep them, such as PgBouncer before 1.21 in transaction mode).
-   */
+  /** PostgreSQL: hot statements prepared once per connection (DATABASE_PREPARED_STATEMENTS; off for poolers that can't keep them). */
   readonly preparedStatements?: boolean;
 }
 
