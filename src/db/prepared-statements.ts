@@ -34,10 +34,12 @@ const statements = new Map<string, { name: string; text: string }>();
  * written out as a list (`in (?)` with three ids is `in ($1, $2, $3)`, as
  * MikroORM's own formatting expands it), and a name that is the text's digest.
  */
-function statementOf(sql: string, params: readonly unknown[]): { name: string; text: string; values: unknown[] } | null {
-  const lengths = params.map((param) => (Array.isArray(param) ? param.length : -1));
-  const key = `${sql}\u0000${lengths.join(',')}`;
-  const values = params.flatMap((param) => (Array.isArray(param) ? param : [param]));
+function statementOf(sql: string, params: readonly unknown[]): { name: string; text: string; values: readonly unknown[] } | null {
+  // Most statements have no list: their text is their key, and their parameters go as they are.
+  const listed = params.some(Array.isArray);
+  const lengths = listed ? params.map((param) => (Array.isArray(param) ? param.length : -1)) : [];
+  const key = listed ? `${sql}\u0000${lengths.join(',')}` : sql;
+  const values = listed ? params.flatMap((param) => (Array.isArray(param) ? param : [param])) : params;
   let statement = statements.get(key);
   if (!statement) {
     if (statements.size >= MAX_STATEMENTS) return null;
@@ -90,7 +92,7 @@ async function runPrepared<T extends object>(em: EntityManager, sql: string, par
   const statement = isPostgres(em) && enabledFor.get(em.config) !== false ? statementOf(sql, params) : null;
   if (!statement) return null;
   const connection = em.getConnection() as unknown as MikroConnection;
-  const query = connection.getKnex().raw(statement.text).options({ name: statement.name, values: statement.values });
+  const query = connection.getKnex().raw(statement.text).options({ name: statement.name, values: [...statement.values] });
   const transaction = em.getTransactionContext<Knex.Transaction>();
   if (transaction) query.transacting(transaction);
   try {

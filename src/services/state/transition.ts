@@ -93,14 +93,14 @@ export async function transition<T extends Lifecycle>(
 export function transitionSql<T extends Lifecycle>(
   em: EntityManager,
   entity: EntityClass<T>,
-  target: readonly string[] | FilterQuery<T>,
+  target: TransitionTarget<T>,
   from: StatusOf<T>,
   to: StatusOf<T>,
   extraFields: EntityData<T> = {},
 ): { sql: string; bindings: unknown[] } {
   declaredSources(entity, from, to);
-  const where = Array.isArray(target) ? { id: { $in: [...target] } } : (target as Record<string, unknown>);
-  const guarded = { ...where, status: from } as FilterQuery<T>;
+  // No rows named: a guard that matches none, so the statement it is part of still runs whole.
+  const guarded = { ...(toFilter<T>(target) ?? { id: { $in: [] } }), status: from } as FilterQuery<T>;
   const { sql, bindings } = em.createQueryBuilder(entity).update({ ...extraFields, status: to } as EntityData<T>).where(guarded).getKnexQuery().toSQL();
   return { sql, bindings: [...bindings] };
 }

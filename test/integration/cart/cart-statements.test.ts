@@ -23,9 +23,10 @@ const LINE_MUTATION = testDialect() === 'postgresql' ? 2 : 5;
 const COLUMN_MUTATION = 2;
 const NOTHING_TO_WRITE = 1;
 /**
- * Reservations are the inventory's statements, counted here, owned there: the
- * stock rows locked (PostgreSQL only), the earlier hold released, what is free
- * read, one multi-row insert (before issue 8: 10 to 13 in all).
+ * Reservations are the inventory's statements, counted here, owned there: on
+ * PostgreSQL the stock rows locked with the earlier hold released, then the
+ * insert where every unit is free; on libSQL (one writer, no lock) the release,
+ * what is free read, one multi-row insert (before issue 8: 10 to 13 in all).
  */
 const START_CHECKOUT_BUDGET = testDialect() === 'postgresql' ? 6 : 7;
 
