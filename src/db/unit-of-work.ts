@@ -9,8 +9,10 @@ interface DeferredInsert {
 }
 
 /**
- * One transaction and the writes it has yet to send. Stores take it as their
- * first argument: `em` and `sql` run in the transaction.
+ * One transaction and the writes it has yet to send; stores take it as their
+ * first argument, and `em` and `sql` run in its transaction. Outside a
+ * transaction (`Database.unitOfWork` over a request's manager) each statement
+ * commits on its own and nothing can be deferred.
  *
  * Some rows are written and never read back in their transaction (an outbox
  * event, a completed idempotency record, an order's lines). They need not be a
@@ -36,6 +38,8 @@ export class UnitOfWork {
   /** Keeps rows nothing reads back in this transaction for its next insert (or its end). */
   defer<T extends object>(entity: EntityClass<T>, data: RequiredEntityData<T> | RequiredEntityData<T>[]): void {
     if (Array.isArray(data) && data.length === 0) return;
+    // Outside a transaction nothing would send them: a deferred row there would be lost.
+    if (!this.em.isInTransaction()) throw new Error('UnitOfWork.defer needs a transaction (Database.transaction)');
     this.deferred.push({ entity: entity as EntityClass<object>, data: data as DeferredInsert['data'] });
   }
 
