@@ -30,7 +30,7 @@ export interface StepRun<Input, S extends SagaShape> {
 }
 
 /**
- * One saga step (docs/design.md \"Sagas\", house rule 3). A step is local when it makes
+ * One saga step (docs/design.md \"Sagas\", house rule 1). A step is local when it makes
  * no outside call for this input: consecutive local steps run in ONE
  * transaction with ONE write of the saga row (the pivot rule), and a rollback
  * of that transaction is their compensation. A business failure is thrown with
