@@ -8,6 +8,7 @@ import { migrate, openOrm, type Orm, type OrmOptions } from './db/orm';
 import { PartnerKey } from './entities';
 import { createHttpApp } from './http/app';
 import { boundAddress, listenOn, localBaseUrl } from './http/listen';
+import { RateLimits } from './http/rate-limits';
 import { startGraphQLServer } from './http/graphql-server';
 import { stripeWebhookRouter } from './http/stripe-webhook.router';
 import { opsRouter } from './http/ops/ops.router';
@@ -95,8 +96,11 @@ export async function startTillgate(config: Config, options: StartOptions = {}):
   if (options.clusterMetrics) joinClusterMetrics();
   const metricsSource = options.clusterMetrics ? clusterMetricsText : localMetricsText;
   let draining = false;
+  // One set of counters for /graphql and /ops: a password guessed on either page counts against logIn's limits.
+  const rateLimits = RateLimits.create(config, orm);
   const app = createHttpApp({
-    deps, graphql, requestLimits: requestLimitMiddleware(schema, limits), routers: [stripeWebhookRouter(deps), paymentLinksRouter(deps), opsRouter(deps, graphql)],
+    deps, graphql, rateLimits, requestLimits: requestLimitMiddleware(schema, limits),
+    routers: [stripeWebhookRouter(deps), paymentLinksRouter(deps), opsRouter(deps, graphql, rateLimits)],
     metricsSource, isDraining: () => draining,
   });
   const server = await listenOn(app, config.port, config.host);
