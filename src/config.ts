@@ -42,9 +42,13 @@ export interface DatabaseConfig {
 }
 
 export interface Config {
+  /** NODE_ENV=production as the operator set it: no demo data, no generated admin, /metrics guarded. */
+  readonly production: boolean;
   readonly database: DatabaseConfig;
   readonly dataDir: string;
   readonly port: number;
+  /** Address every listener binds (PORT, METRICS_PORT, WORKER_PORT): loopback in development, all interfaces in production. */
+  readonly host: string;
   readonly publicUrl: string;
   readonly authSecret: string | null;
   readonly adminEmail: string | null;
@@ -303,7 +307,27 @@ function readMetricsPort(env: Env, port: number): number | null {
   return metricsPort;
 }
 
+/** Marks a NODE_ENV=production that production-mode.ts filled in for the libraries: not the operator's production. */
+export const NODE_ENV_FILLED_IN = 'TILLGATE_NODE_ENV_FILLED_IN';
+
+const isProduction = (env: Env): boolean => env.NODE_ENV?.trim() === 'production' && env[NODE_ENV_FILLED_IN] !== '1';
+
+/** An IP address, or a host name the listener resolves (`localhost`). */
+function parseHost(name: string, raw: string): string {
+  const host = raw.trim();
+  if (isIP(host) || /^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/.test(host)) return host;
+  throw new ConfigError(`${name} must be an IP address such as 127.0.0.1 or 0.0.0.0, or a host name (got "${raw}")`);
+}
+
+/** The gateway's check (its PORT is public); the worker's WORKER_PORT is a metrics port already, migrate serves none. */
+export function requireGuardedMetrics(config: Config): void {
+  if (config.production && config.metricsToken === null && config.metricsPort === null) {
+    throw new ConfigError('NODE_ENV=production needs METRICS_TOKEN or METRICS_PORT: /metrics would be open to anyone who reaches PORT');
+  }
+}
+
 export function loadConfig(env: Env = process.env): Config {
+  const production = isProduction(env);
   const dataDir = env.DATA_DIR?.trim() || './data';
   const database = parseDatabase(env, dataDir);
   const port = read(env, 'PORT', (n, r) => parseWholeNumber(n, r, 0, 65_535), 4000);
@@ -332,9 +356,11 @@ export function loadConfig(env: Env = process.env): Config {
   const count = (n: string, r: string) => parseWholeNumber(n, r, 0, 1_000);
 
   return Object.freeze({
+    production,
     database,
     dataDir,
     port,
+    host: read(env, 'HOST', parseHost, production ? '0.0.0.0' : '127.0.0.1'),
     publicUrl,
     authSecret,
     adminEmail: optionalString(env, 'ADMIN_EMAIL'),
@@ -372,8 +398,8 @@ export function loadConfig(env: Env = process.env): Config {
     sagaRecoveryGraceMs: read(env, 'SAGA_RECOVERY_GRACE', parseDuration, 30_000),
     checkoutSessionTtlMs: read(env, 'CHECKOUT_SESSION_TTL', parseDuration, 60 * 60_000),
     cardActionTimeoutMs: read(env, 'CARD_ACTION_TIMEOUT', positiveDuration, 60 * 60_000),
-    // Demo vouchers give money away: never seeded into a real (PostgreSQL) database unless asked for by name.
-    demoData: read(env, 'DEMO_DATA', parseBoolean, database.dialect === 'libsql'),
+    // Demo vouchers give money away: never seeded into production or a PostgreSQL database unless asked for by name.
+    demoData: read(env, 'DEMO_DATA', parseBoolean, !production && database.dialect === 'libsql'),
     sqlStatementMetrics: read(env, 'SQL_STATEMENT_METRICS', parseBoolean, false),
     metricsToken: read<string | null>(env, 'METRICS_TOKEN', parseMetricsToken, null),
     metricsPort: readMetricsPort(env, port),
@@ -388,10 +414,12 @@ export function loadConfig(env: Env = process.env): Config {
   });
 }
 
-/** For process entry points: a bad value ends the process with one clear line and exit code 2. */
-export function loadConfigOrExit(env: Env = process.env): Config {
+/** For process entry points: a bad value (or a failed check of this process's own) ends the process with one clear line and exit code 2. */
+export function loadConfigOrExit(env: Env = process.env, ...checks: ((config: Config) => void)[]): Config {
   try {
-    return loadConfig(env);
+    const config = loadConfig(env);
+    for (const check of checks) check(config);
+    return config;
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.error(`Configuration error: ${error.message}`);

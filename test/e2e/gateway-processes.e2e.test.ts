@@ -6,6 +6,7 @@ import { CreatePartnerDocument, IssuePartnerKeyDocument, RevokePartnerKeyDocumen
 import { exitOf, outputOf } from '../support/child-output';
 import { buildIntoScratch, ROOT, type ScratchBuild } from '../support/scratch-build';
 import { samplesOf } from '../support/metrics-text';
+import { nonLoopbackAddress, tcpConnect } from '../support/network';
 import { TEST_ADMIN } from '../support/test-app';
 import { documentText } from '../support/typed-client';
 import { openTestOrm, testDatabaseConfig, testDialect, truncateAll } from '../support/test-database';
@@ -36,7 +37,7 @@ describe('GATEWAY_PROCESSES', () => {
       await orm.close(true);
     });
 
-    it('when it is 2 on PostgreSQL, then two processes serve the port, the database is prepared once, and SIGTERM drains both', async () => {
+    it('when it is 2 on PostgreSQL, then two processes serve the port on HOST alone, the database is prepared once, and SIGTERM drains both', async () => {
       const orm = await openTestOrm(); // an empty database, as on a fresh deployment
       await orm.close(true);
       const port = await freePort();
@@ -46,6 +47,7 @@ describe('GATEWAY_PROCESSES', () => {
         env: {
           PATH: process.env.PATH ?? '', PORT: String(port), GATEWAY_PROCESSES: '2', DATABASE_URL: (await testDatabaseConfig()).url,
           AUTH_SECRET: 'gateway-processes-test-secret-0123456789', ADMIN_EMAIL: TEST_ADMIN.email, ADMIN_PASSWORD: TEST_ADMIN.password, LOG_LEVEL: 'info',
+          HOST: '127.0.0.1',
           // The demo catalog proves the primary seeds once; with DATABASE_URL it is seeded only when asked for.
           DEMO_DATA: 'on',
         },
@@ -61,6 +63,9 @@ describe('GATEWAY_PROCESSES', () => {
         expect(pids.has(String(child.pid))).toBe(false);
 
         const url = `http://127.0.0.1:${port}`;
+        // The primary holds the shared socket, bound where the processes asked: loopback, not this machine's other address.
+        const external = nonLoopbackAddress();
+        if (external) expect(await tcpConnect(external, port)).toBe('refused');
         const answers = await Promise.all(Array.from({ length: 10 }, () => fetch(`${url}/graphql`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },

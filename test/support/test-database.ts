@@ -11,7 +11,8 @@ export function testDialect(): TestDialect {
 
 const workerDatabase = () => `tillgate_w${process.env.JEST_WORKER_ID ?? '0'}`;
 
-async function adminQuery(sql: string): Promise<{ rows: Record<string, unknown>[] }> {
+/** One statement on the test cluster's `postgres` database (create and drop databases). */
+export async function adminQuery(sql: string): Promise<{ rows: Record<string, unknown>[] }> {
   const url = process.env.TILLGATE_TEST_PG_URL;
   if (!url) throw new Error('TILLGATE_TEST_PG_URL missing: test/support/global-setup.ts did not run');
   const client = new Client({ connectionString: url });
