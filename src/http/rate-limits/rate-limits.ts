@@ -112,6 +112,7 @@ export interface RequestParty {
  */
 export class RequestRateLimits implements RateLimitGuards {
   private readonly refusedUntil = new Map<string, number>();
+  private readonly knownPairs = new Map<string, Promise<boolean>>();
   private readonly ip: string;
 
   constructor(private readonly limits: Limits, private readonly party: RequestParty) {
@@ -129,7 +130,7 @@ export class RequestRateLimits implements RateLimitGuards {
     const { loginEmailIp, loginEmail, loginIp, knownLogins, loginLockouts } = this.limits;
     const byEmail = emailKey(email);
     const pair = `${byEmail}:${this.ip}`;
-    const familiar = loginEmail !== null && (await knownLogins.read(pair)) !== null;
+    const familiar = loginEmail !== null && (await this.familiar(pair));
     const pairEntries = entriesOf(loginEmailIp, pair);
     const others = [...entriesOf(loginIp, this.ip), ...(familiar ? [] : entriesOf(loginEmail, byEmail))];
     const takes = await this.takeAll([...pairEntries, ...others], 'giveBack');
@@ -218,6 +219,16 @@ export class RequestRateLimits implements RateLimitGuards {
       return checked.known ? success(null) : fail(ErrorCode.NOT_FOUND, 'unknown license key');
     });
     return answer as T;
+  }
+
+  /** Whether the email has logged in from this address lately; asked once per request (a batch of aliases shares it). */
+  private familiar(pair: string): Promise<boolean> {
+    let known = this.knownPairs.get(pair);
+    if (!known) {
+      known = this.limits.knownLogins.read(pair).then((reading) => reading !== null);
+      this.knownPairs.set(pair, known);
+    }
+    return known;
   }
 
   private touchKey(cartId: string): string {
