@@ -14,7 +14,9 @@ export interface RateRule {
 
 /** The abuse rate limits (src/http/rate-limits); a null rule is switched off. */
 export interface RateLimitSettings {
-  /** Failed logIns per email before a lockout that doubles each time it recurs. */
+  /** Failed logIns per (email, client address) before a lockout of that pair that doubles each time it recurs. */
+  readonly loginEmailIp: RateRule | null;
+  /** Failed logIns per email from every address together: a ceiling for addresses the email has not logged in from. */
   readonly loginEmail: RateRule | null;
   readonly loginIp: RateRule | null;
   readonly signUpIp: RateRule | null;
@@ -251,7 +253,8 @@ const rule = (points: number, durationMs: number): RateRule => ({ points, durati
 /** Every rate-limit setting is checked even when RATE_LIMITS=off, so a typo never waits for the day they are switched on. */
 function readRateLimits(env: Env): RateLimitSettings | null {
   const settings: RateLimitSettings = {
-    loginEmail: read(env, 'RATE_LIMIT_LOGIN_EMAIL', parseRateRule, rule(10, 15 * 60_000)),
+    loginEmailIp: read(env, 'RATE_LIMIT_LOGIN_EMAIL_IP', parseRateRule, rule(10, 15 * 60_000)),
+    loginEmail: read(env, 'RATE_LIMIT_LOGIN_EMAIL', parseRateRule, rule(100, 3_600_000)),
     loginIp: read(env, 'RATE_LIMIT_LOGIN_IP', parseRateRule, rule(100, 15 * 60_000)),
     signUpIp: read(env, 'RATE_LIMIT_SIGNUP_IP', parseRateRule, rule(20, 3_600_000)),
     voucherFailures: read(env, 'RATE_LIMIT_VOUCHER_FAILURES', parseRateRule, rule(30, 3_600_000)),
