@@ -9,7 +9,7 @@ import type { DatabaseConfig } from '../config';
 import { allEntities } from '../entities';
 import { libsqlMigrations } from './migrations/libsql';
 import { postgresqlMigrations } from './migrations/postgresql';
-import { setPreparedStatements } from './prepared-statements';
+import { setPreparedStatements } from './sql/prepared-statements';
 import { RATE_LIMIT_TABLE } from './rate-limit-counters';
 
 export type EntityManager = SqlEntityManager;
