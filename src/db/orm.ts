@@ -10,7 +10,7 @@ import { allEntities } from '../entities';
 import { libsqlMigrations } from './migrations/libsql';
 import { postgresqlMigrations } from './migrations/postgresql';
 import { setPreparedStatements } from './sql/prepared-statements';
-import { RATE_LIMIT_TABLE } from './rate-limit-counters';
+import { RATE_LIMIT_TABLE } from './stores/rate-limit-store';
 
 export type EntityManager = SqlEntityManager;
 export type Orm = MikroORM<AbstractSqlDriver, SqlEntityManager>;

@@ -1,5 +1,5 @@
-import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
-import { isPostgres, type EntityManager } from '../../db/orm';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { EntityManager } from '../../db/orm';
 import { Product, Seller, ShippingMethod, StockLevel, Variant, VariantKind, Warehouse } from '../../entities';
 import { newId } from '../../entities/columns';
 import { onHandByVariant, reservedByVariant } from '../inventory/availability';
@@ -108,7 +108,7 @@ export class CatalogAdminService {
       const warehouse = input.warehouseId == null ? await ensureDefaultWarehouse(tx) : await tx.findOne(Warehouse, { id: input.warehouseId });
       if (!warehouse) return abortWith(notFound('warehouse', 'warehouseId'));
 
-      await tx.find(StockLevel, { variant }, { orderBy: { id: 'asc' }, ...(isPostgres(tx) ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {}) });
+      await tx.find(StockLevel, { variant }, { orderBy: { id: 'asc' }, ...writeLock(tx) });
       const onHandElsewhere = (await onHandByVariant(tx, [variant.id])).get(variant.id) ?? 0;
       const current = await tx.findOne(StockLevel, { variant, warehouse });
       const newTotal = onHandElsewhere - (current?.onHand ?? 0) + input.onHand;

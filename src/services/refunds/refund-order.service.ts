@@ -1,6 +1,6 @@
-import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { annotateLogContext } from '../../observability/log-context';
-import { isPostgres, type EntityManager } from '../../db/orm';
+import type { EntityManager } from '../../db/orm';
 import { Order, OrderStatus, Payment, Refund, RefundStatus, type RefundedLine } from '../../entities';
 import type { AppDeps } from '../app-deps';
 import { recordEvent } from '../outbox/outbox';
@@ -92,7 +92,7 @@ export class RefundOrderService {
     if (!REFUNDABLE_STATES.includes(order.status)) {
       return abortWith(userFailure(ErrorCode.INVALID_STATE_TRANSITION, `An order that is ${order.status} cannot be refunded.`, 'orderId'));
     }
-    const payments = await tx.find(Payment, { orderId: order.id }, isPostgres(tx) ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {});
+    const payments = await tx.find(Payment, { orderId: order.id }, writeLock(tx));
     const refunds = await tx.find(Refund, { orderId: order.id });
     const balance = refundableBalance(order.creditApplied, payments, refunds);
     const named = command.lines ? await checkRefundLines(tx, order.id, command.lines, refunds) : null;

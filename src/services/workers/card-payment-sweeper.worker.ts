@@ -27,6 +27,6 @@ export function sweepStaleCardPayments(em: EntityManager, payments: PaymentPort,
   return sweepStalePayments(em, payments, deps, now, CARD_ACTION_SWEEP);
 }
 
-export function createCardPaymentSweeper(deps: Pick<AppDeps, 'clock' | 'config' | 'payments'>): Worker | null {
+export function createCardPaymentSweeper(deps: Pick<AppDeps, 'clock' | 'config' | 'payments' | 'stores'>): Worker | null {
   return stalePaymentWorker(deps, CARD_ACTION_SWEEP);
 }

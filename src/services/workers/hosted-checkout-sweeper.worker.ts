@@ -25,6 +25,6 @@ export function sweepLapsedHostedCheckouts(em: EntityManager, payments: PaymentP
   return sweepStalePayments(em, payments, deps, now, HOSTED_CHECKOUT_SWEEP);
 }
 
-export function createHostedCheckoutSweeper(deps: Pick<AppDeps, 'clock' | 'config' | 'payments'>): Worker | null {
+export function createHostedCheckoutSweeper(deps: Pick<AppDeps, 'clock' | 'config' | 'payments' | 'stores'>): Worker | null {
   return stalePaymentWorker(deps, HOSTED_CHECKOUT_SWEEP);
 }

@@ -5,8 +5,6 @@ import { Cart, CartStatus, Reservation, ReservationStatus, type Variant } from '
 import type { AppDeps } from '../../../src/services/app-deps';
 import { TokenService } from '../../../src/services/auth/tokens';
 import { allWorkers, WorkerRunner } from '../../../src/services/workers';
-import { deleteAbandonedCarts, deleteReleasedReservations } from '../../../src/services/workers/cart-cleanup.worker';
-import { whichAreDue } from '../../../src/services/workers/due-check';
 import { buildCart, buildReservation } from '../../factories/cart.factory';
 import { buildProduct } from '../../factories/catalog.factory';
 import { TEST_AUTH_SECRET } from '../../support/test-app';
@@ -38,7 +36,7 @@ describe('cart-cleanup worker', () => {
     if (!found) throw new Error('cart-cleanup is not registered');
     return found;
   };
-  const dueAt = async (now: Date) => (await whichAreDue(em(), [worker().due!(em(), now)]))[0];
+  const dueAt = async (now: Date) => (await deps.stores.work.whichAreDue(deps.db.unitOfWork(em()), [worker().due!(now)]))[0];
   const variant = async (): Promise<Variant> => (await buildProduct(em(), { variants: [{ price: 1_000, currency: 'EUR', stock: 10 }] })).variants[0];
   const statementsOf = async <T>(act: () => Promise<T>): Promise<{ result: T; statements: string[] }> => {
     statements = [];
@@ -88,8 +86,9 @@ describe('cart-cleanup worker', () => {
     for (let i = 0; i < 5; i++) await cartTouchedAt(ago((40 + i) * DAY));
     for (let i = 0; i < 3; i++) await reservation(ReservationStatus.RELEASED, ago((40 + i) * DAY));
 
-    const carts = await statementsOf(() => deleteAbandonedCarts(em(), ago(30 * DAY), 2));
-    const reservations = await statementsOf(() => deleteReleasedReservations(em(), ago(30 * DAY), 2));
+    const { work } = deps.stores;
+    const carts = await statementsOf(() => work.deleteAbandonedCarts(deps.db.unitOfWork(em()), ago(30 * DAY), 2));
+    const reservations = await statementsOf(() => work.deleteReleasedReservations(deps.db.unitOfWork(em()), ago(30 * DAY), 2));
 
     expect([carts.result, carts.statements.length]).toEqual([2, 1]);
     expect([reservations.result, reservations.statements.length]).toEqual([2, 1]);

@@ -1,0 +1,46 @@
+import type { FilterQuery, FindOptions } from '@mikro-orm/core';
+import { SagaExecution, SagaStatus } from '../../entities';
+import type { UnitOfWork } from '../unit-of-work';
+import type { DueCheck } from './due-check';
+
+/** Sagas whose process is presumed dead: of `kind`, left in one of `unfinished`, not moved since before `staleBefore`. */
+export interface StaleSagas {
+  kind: string;
+  unfinished: readonly SagaStatus[];
+  staleBefore: Date;
+}
+
+/** Saga executions: what recovery claims. */
+export interface SagaStore {
+  /**
+   * In the unit of work's transaction: up to `limit` stale sagas, least
+   * recently moved first, or only the saga `only` (an operator's word), which
+   * may then also be FAILED. Leased by setting their updatedAt to `now`, so no
+   * other recovery takes them within a grace period; on PostgreSQL locked FOR
+   * UPDATE SKIP LOCKED, so concurrent recoveries take disjoint sagas (libSQL
+   * has one writer).
+   */
+  claimStale(uow: UnitOfWork, stale: StaleSagas, now: Date, limit: number, only?: string): Promise<SagaExecution[]>;
+  /** Whether `claimStale` would find a saga (the same filter, over the (status, updated_at) index). */
+  staleDue(stale: StaleSagas): DueCheck;
+}
+
+export abstract class SagaStoreBase implements SagaStore {
+  /** The claim's row lock. */
+  protected abstract readonly claimLock: Pick<FindOptions<SagaExecution>, 'lockMode'>;
+
+  async claimStale(uow: UnitOfWork, stale: StaleSagas, now: Date, limit: number, only?: string): Promise<SagaExecution[]> {
+    await uow.readable(SagaExecution);
+    const staleRows = { status: { $in: [...stale.unfinished] }, updatedAt: { $lt: stale.staleBefore } };
+    const where: FilterQuery<SagaExecution> = only
+      ? { id: only, kind: stale.kind, $or: [staleRows, { status: SagaStatus.FAILED }] }
+      : { kind: stale.kind, ...staleRows };
+    const rows = await uow.em.find(SagaExecution, where, { orderBy: { updatedAt: 'asc' }, limit, ...this.claimLock });
+    if (rows.length > 0) await uow.em.nativeUpdate(SagaExecution, { id: { $in: rows.map((row) => row.id) } }, { updatedAt: now });
+    return rows;
+  }
+
+  staleDue(stale: StaleSagas): DueCheck {
+    return { sql: 'exists (select 1 from saga_executions where kind = ? and status in (?) and updated_at < ?)', params: [stale.kind, stale.unfinished, stale.staleBefore] };
+  }
+}
