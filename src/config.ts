@@ -32,6 +32,13 @@ export interface RateLimitSettings {
   readonly licenseMissesIp: RateRule | null;
 }
 
+/** Units one client may hold in stock reservations across its open checkouts (startCheckout). */
+export interface HeldUnitCaps {
+  readonly perCustomer: number;
+  /** An anonymous client, counted by its address (clientAddressKey). */
+  readonly perAddress: number;
+}
+
 /** Express `trust proxy`: believe X-Forwarded-For never, from this many hops, or from these proxies. */
 export type TrustProxy = false | number | readonly string[];
 
@@ -64,6 +71,10 @@ export interface Config {
   readonly reservationTtlMs: number;
   /** Most units of one variant a cart may hold and reserve (one cart cannot hoard a variant). */
   readonly maxReservedUnitsPerLine: number;
+  /** Units a client may hold across its open checkouts; null when RATE_LIMITS=off (load tests). */
+  readonly heldUnitCaps: HeldUnitCaps | null;
+  /** How long an anonymous checkout holds its stock (at most reservationTtlMs). */
+  readonly guestHoldTtlMs: number;
   /** Whether a guest (no account) may check out cash on delivery: such an order takes stock without paying. */
   readonly guestCashOnDelivery: boolean;
   /** Age after which abandoned empty carts and long-expired released reservations are deleted. */
@@ -266,6 +277,20 @@ function readRateLimits(env: Env): RateLimitSettings | null {
   return read(env, 'RATE_LIMITS', parseBoolean, true) ? settings : null;
 }
 
+/** Checked even when RATE_LIMITS=off, which switches the caps off, like every rate limit. */
+function readHeldUnitCaps(env: Env): HeldUnitCaps | null {
+  const units = (n: string, r: string) => parseWholeNumber(n, r, 1, 1_000_000);
+  const caps = { perCustomer: read(env, 'MAX_HELD_UNITS_PER_CUSTOMER', units, 50), perAddress: read(env, 'MAX_HELD_UNITS_PER_ADDRESS', units, 100) };
+  return read(env, 'RATE_LIMITS', parseBoolean, true) ? caps : null;
+}
+
+/** A guest's hold is the short one: longer than RESERVATION_TTL would make a stranger's hold outlast a customer's. */
+function readGuestHoldTtl(env: Env, reservationTtlMs: number): number {
+  const ttl = read(env, 'GUEST_HOLD_TTL', positiveDuration, Math.min(5 * 60_000, reservationTtlMs));
+  if (ttl > reservationTtlMs) throw new ConfigError(`GUEST_HOLD_TTL must not be longer than RESERVATION_TTL (got ${env.GUEST_HOLD_TTL?.trim()})`);
+  return ttl;
+}
+
 const NAMED_PROXY_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
 
 /** An address, a CIDR range, or one of express's names for private ranges. */
@@ -355,6 +380,7 @@ export function loadConfig(env: Env = process.env): Config {
   if (gatewayProcesses > 1 && database.dialect !== 'postgresql') {
     throw new ConfigError('GATEWAY_PROCESSES above 1 needs PostgreSQL (DATABASE_URL): the embedded libSQL file serves one process');
   }
+  const reservationTtlMs = read(env, 'RESERVATION_TTL', parseDuration, 15 * 60_000);
   const bps = (n: string, r: string) => parseWholeNumber(n, r, 0, 10_000);
   const count = (n: string, r: string) => parseWholeNumber(n, r, 0, 1_000);
 
@@ -375,9 +401,11 @@ export function loadConfig(env: Env = process.env): Config {
     maxOrderAmount: read(env, 'MAX_ORDER_AMOUNT', (n, r) => parseWholeNumber(n, r, 0, Number.MAX_SAFE_INTEGER), 99_999_999),
     priceDriftBps: read(env, 'PRICE_DRIFT_BPS', bps, 500),
     priceStaleAfterMs: read(env, 'PRICE_STALE_AFTER', parseDuration, 10 * 60_000),
-    reservationTtlMs: read(env, 'RESERVATION_TTL', parseDuration, 15 * 60_000),
+    reservationTtlMs,
     // A cart line never holds more than 999 units (cart.service MAX_LINE_QUANTITY), so neither can the cap.
     maxReservedUnitsPerLine: read(env, 'MAX_RESERVED_UNITS_PER_LINE', (n, r) => parseWholeNumber(n, r, 1, 999), 20),
+    heldUnitCaps: readHeldUnitCaps(env),
+    guestHoldTtlMs: readGuestHoldTtl(env, reservationTtlMs),
     guestCashOnDelivery: read(env, 'GUEST_COD', parseBoolean, false),
     cartRetentionMs: read(env, 'CART_RETENTION', retentionDuration, 30 * 86_400_000),
     allowedReturnOrigins: listOf(env, 'ALLOWED_RETURN_ORIGINS').map((origin) => parseOrigin('ALLOWED_RETURN_ORIGINS', origin)),
