@@ -127,7 +127,8 @@ async function claim(tx: EntityManager, input: CheckoutSagaInput, now: Date): Pr
 export const claimCartStep: CheckoutStep<'claim-cart'> = {
   id: CLAIM_CART_STEP,
   isLocal: alwaysLocal,
-  async invoke(tx, run, deps) {
+  async invoke(uow, run, deps) {
+    const tx = uow.em;
     try {
       return await claim(tx, run.input, deps.clock.now());
     } catch (error) {
