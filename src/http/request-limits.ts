@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 import { GraphQLError, type ASTNode, type ValidationRule } from 'graphql';
 import type { Config } from '../config';
 import { TILLGATE_COST_MODEL } from './cost-model';
-import { QueryShapeMeter, type CostModel } from './query-cost';
+import { MAX_MEASURED_NESTING, QueryShapeMeter, type CostModel } from './query-cost';
 
 /**
  * The gateway's own limits : a query that is too deep, too
@@ -44,7 +44,9 @@ export class QueryTooComplexError extends GraphQLError {
 
   constructor(limit: QueryLimitKind, maximum: number, actual: number, node: ASTNode | undefined) {
     const explanation: Record<QueryLimitKind, string> = {
-      depth: `The query nests fields ${actual} levels deep; at most ${maximum} are allowed.`,
+      depth: actual > MAX_MEASURED_NESTING
+        ? `The query nests more than ${MAX_MEASURED_NESTING} levels deep; at most ${maximum} levels of fields are allowed.`
+        : `The query nests fields ${actual} levels deep; at most ${maximum} are allowed.`,
       aliases: `The query uses ${actual} aliases; at most ${maximum} are allowed.`,
       cost: `The query costs ${actual}, counted in rows it could load; the budget is ${maximum}. Ask for smaller pages or fewer nested lists.`,
       requestCost: `The operations of this request together cost ${actual}, counted in rows they could load; the budget is ${maximum}. Send fewer operations or aliases per request.`,
@@ -65,7 +67,8 @@ function depthAndCostRule(limits: RequestLimits): ValidationRule {
       OperationDefinition(operation) {
         const shape = meter.measureOperation(operation);
         if (shape.depth > limits.maxDepth) context.reportError(new QueryTooComplexError('depth', limits.maxDepth, shape.depth, operation));
-        if (shape.cost > limits.maxCost) context.reportError(new QueryTooComplexError('cost', limits.maxCost, shape.cost, operation));
+        // A walk cut short (query-cost.ts MAX_MEASURED_NESTING) counted only part of the cost: the depth refusal says it all.
+        if (shape.cost > limits.maxCost && shape.depth <= MAX_MEASURED_NESTING) context.reportError(new QueryTooComplexError('cost', limits.maxCost, shape.cost, operation));
         // The meter has walked the operation (and its fragments) already.
         return false;
       },
