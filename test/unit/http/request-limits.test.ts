@@ -33,7 +33,7 @@ const model: CostModel = {
   maxPageSize: 100,
 };
 
-const limits: RequestLimits = { ...FIXED_REQUEST_LIMITS, costModel: model, maxCost: 5_000 };
+const limits: RequestLimits = { ...FIXED_REQUEST_LIMITS, costModel: model, maxCost: 5_000, maxTokens: 5_000 };
 
 function refusals(query: string, overrides: Partial<RequestLimits> = {}): Record<string, unknown>[] {
   const errors = validate(schema, parse(query), queryLimitRules({ ...limits, ...overrides }));
