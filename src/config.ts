@@ -28,6 +28,8 @@ export interface RateLimitSettings {
   readonly cartsIp: RateRule | null;
   /** verifyLicense look-ups of keys that do not exist, per IP. */
   readonly licenseMissesIp: RateRule | null;
+  /** Requests to /graphql per IP, counted before the body is read. */
+  readonly graphqlRequestsIp: RateRule | null;
 }
 
 /** Express `trust proxy`: believe X-Forwarded-For never, from this many hops, or from these proxies. */
@@ -257,6 +259,7 @@ function readRateLimits(env: Env): RateLimitSettings | null {
     checkoutOneInFlight: read(env, 'RATE_LIMIT_CHECKOUT_ONE_IN_FLIGHT', parseBoolean, true),
     cartsIp: read(env, 'RATE_LIMIT_CARTS_IP', parseRateRule, rule(60, 3_600_000)),
     licenseMissesIp: read(env, 'RATE_LIMIT_LICENSE_MISSES_IP', parseRateRule, rule(60, 3_600_000)),
+    graphqlRequestsIp: read(env, 'RATE_LIMIT_GRAPHQL_IP', parseRateRule, rule(600, 60_000)),
   };
   return read(env, 'RATE_LIMITS', parseBoolean, true) ? settings : null;
 }
