@@ -116,7 +116,7 @@ function parseManifestEntry(file: string, key: string, body: string, parseOption
   try {
     return parse(body, parseOptions);
   } catch (error) {
-    throw new Error(`${file}: ${key} cannot be parsed within the document limits (MAX_QUERY_TOKENS): ${(error as Error).message}`);
+    throw new Error(`${file}: ${key} cannot be parsed within the document limits (MAX_QUERY_TOKENS): ${(error as Error).message}`, { cause: error });
   }
 }
 
