@@ -16,11 +16,17 @@ RUN npm run build \
  && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:20.19-bookworm-slim AS runtime
+# NODE_ENV=production: no demo data or generated admin password unless asked for
+# (`npm run admin` in the container creates an admin). HOST=0.0.0.0: a container
+# is reached through its published ports. /metrics is served on METRICS_PORT
+# alone, which is not published unless asked for (production needs it or METRICS_TOKEN).
 ENV NODE_ENV=production \
     NPM_CONFIG_IGNORE_SCRIPTS=true \
     NPM_CONFIG_UPDATE_NOTIFIER=false \
     DATA_DIR=/app/data \
+    HOST=0.0.0.0 \
     PORT=4000 \
+    METRICS_PORT=9464 \
     WORKER_PORT=4001
 WORKDIR /app
 COPY --from=build --chown=node:node /app/package.json /app/package-lock.json /app/persisted-operations.json ./
@@ -28,7 +34,7 @@ COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
-EXPOSE 4000 4001
+EXPOSE 4000 4001 9464
 VOLUME ["/app/data"]
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 4000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]

@@ -2,6 +2,10 @@
  * Projects: unit (no database), integration suites run twice (libSQL and
  * PostgreSQL), race suites on PostgreSQL only (they need real concurrent
  * connections). One throwaway PostgreSQL cluster serves the whole run.
+ * `pgbouncer` runs the suites that lean on shared state across connections
+ * (rate-limit counters, checkout, workers) once more through PgBouncer in
+ * transaction mode with DATABASE_PREPARED_STATEMENTS off, as a deployment
+ * behind a pooler does (test/support/dialect-pgbouncer.ts).
  */
 const transform = { '^.+\\.ts$': ['@swc/jest', { swcrc: true }] };
 // Every project hashes passwords at a test-only scrypt cost (test/support/test-password-cost.ts).
@@ -29,6 +33,20 @@ module.exports = {
       displayName: 'postgresql',
       setupFiles: [...setupFiles, '<rootDir>/test/support/dialect-postgresql.ts'],
       testMatch: ['<rootDir>/test/integration/**/*.test.ts', '<rootDir>/test/e2e/**/*.test.ts', '<rootDir>/test/races/**/*.test.ts'],
+    },
+    {
+      ...common,
+      displayName: 'pgbouncer',
+      setupFiles: [...setupFiles, '<rootDir>/test/support/dialect-pgbouncer.ts'],
+      // A subset, for the suite's wall time: every rate-limit counter suite (the counts are the statements
+      // a pooler broke), the checkout suites of concurrent confirms, stock and voucher caps, and the
+      // workers' claims and due checks.
+      testMatch: [
+        '<rootDir>/test/pooler/**/*.test.ts',
+        '<rootDir>/test/integration/rate-limits/!(trust-proxy).test.ts',
+        '<rootDir>/test/integration/checkout/{checkout-idempotency,confirm-stock,voucher-caps,start-checkout}.test.ts',
+        '<rootDir>/test/integration/workers/{worker-runner,due-checks,cart-cleanup}.test.ts',
+      ],
     },
   ],
 };

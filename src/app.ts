@@ -1,13 +1,14 @@
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { resolveAuthSecret } from './auth-secret';
 import type { Config } from './config';
+import { requireMigratedSchema } from './db/migration-status';
 import { migrate, openOrm, type Orm, type OrmOptions } from './db/orm';
 import { PartnerKey } from './entities';
 import { createHttpApp } from './http/app';
+import { boundAddress, listenOn, localBaseUrl } from './http/listen';
+import { RateLimits } from './http/rate-limits';
 import { startGraphQLServer } from './http/graphql-server';
 import { stripeWebhookRouter } from './http/stripe-webhook.router';
 import { opsRouter } from './http/ops/ops.router';
@@ -22,7 +23,7 @@ import { startOpsGaugesRefresher } from './observability/ops-gauges';
 import { buildTillgateSchema } from './schema/build-schema';
 import type { AppDeps } from './services/app-deps';
 import { composeAppDeps, type CompositionOverrides } from './composition-root';
-import { AuthService } from './services/auth/auth.service';
+import { prepareStartUpAdmin, type StartUpAdmin } from './services/auth/start-up-admin';
 import { seedDemoData } from './services/catalog/demo-seed';
 import { TokenService } from './services/auth/tokens';
 import { logger } from './services/shared/logger';
@@ -39,40 +40,29 @@ export interface StartOptions extends OrmOptions, CompositionOverrides {
 
 export interface Tillgate {
   url: string;
+  /** Where the gateway listens (HOST, PORT). */
+  address: AddressInfo;
   /** /metrics on METRICS_PORT; null when the main port serves it. */
   metricsUrl: string | null;
   deps: AppDeps;
-  /** The admin password when none was configured: printed once, never stored in plain text. */
-  generatedAdminPassword: string | null;
+  /** What this start did about the admin account (null in a cluster's gateway process: its primary prepared it). */
+  admin: StartUpAdmin | null;
   /** Background workers when WORKERS is on (the default); null when they run in `npm run worker`. */
   workers: WorkerRunner | null;
   close(): Promise<void>;
 }
 
-export const DEFAULT_ADMIN_EMAIL = 'admin@tillgate.local';
-
-/** On the embedded default the signing key is generated once and kept beside the data. */
-export function resolveAuthSecret(config: Config): string {
-  if (config.authSecret) return config.authSecret;
-  const file = join(config.dataDir, 'auth-secret');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  mkdirSync(config.dataDir, { recursive: true });
-  const secret = randomBytes(48).toString('base64url');
-  writeFileSync(file, secret + '\n', { mode: 0o600 });
-  return secret;
-}
-
 /**
  * What must happen once per start of a deployment, before any request: the
- * schema migrated, the admin account ensured, the demo catalog seeded into an
- * empty database. Answers the generated one-time admin password, if any.
+ * schema migrated (or, when this process does not migrate, found migrated),
+ * the admin account prepared, the demo catalog seeded into an empty database.
  */
-export async function prepareDatabase(config: Config, orm: Orm, options: { migrateSchema: boolean; tokens: TokenService }): Promise<string | null> {
+export async function prepareDatabase(config: Config, orm: Orm, options: { migrateSchema: boolean; tokens: TokenService }): Promise<StartUpAdmin> {
   if (options.migrateSchema) await migrate(orm);
-  const generated = config.adminPassword ? null : randomBytes(12).toString('base64url');
-  await new AuthService(orm.em.fork(), { tokens: options.tokens }).ensureAdmin(config.adminEmail ?? DEFAULT_ADMIN_EMAIL, config.adminPassword ?? generated!);
+  else await requireMigratedSchema(orm);
+  const admin = await prepareStartUpAdmin(config, orm.em.fork(), { tokens: options.tokens });
   if (config.demoData) await seedDemoData(orm.em.fork());
-  return generated;
+  return admin;
 }
 
 /** A partner mode starts with no partner in the database (an admin adds them at run time), but says so. */
@@ -93,7 +83,7 @@ export async function startTillgate(config: Config, options: StartOptions = {}):
     : options.onQuery;
   const orm = options.orm ?? (await openOrm(config.database, { ...options, onQuery }));
   const tokens = new TokenService(resolveAuthSecret(config));
-  const generatedAdminPassword = options.databasePrepared ? null : await prepareDatabase(config, orm, { migrateSchema: ownsOrm && config.migrateOnStart, tokens });
+  const admin = options.databasePrepared ? null : await prepareDatabase(config, orm, { migrateSchema: ownsOrm && config.migrateOnStart, tokens });
   const deps = composeAppDeps(config, orm, tokens, options);
 
   const schema = await buildTillgateSchema();
@@ -107,17 +97,18 @@ export async function startTillgate(config: Config, options: StartOptions = {}):
   if (options.clusterMetrics) joinClusterMetrics();
   const metricsSource = options.clusterMetrics ? clusterMetricsText : localMetricsText;
   let draining = false;
+  // One set of counters for /graphql and /ops: a password guessed on either page counts against logIn's limits.
+  const rateLimits = RateLimits.create(config, orm);
   const app = createHttpApp({
-    deps, graphql, requestLimits: requestLimitMiddleware(schema, limits), routers: [stripeWebhookRouter(deps), paymentLinksRouter(deps), opsRouter(deps, graphql)],
+    deps, graphql, rateLimits, requestLimits: requestLimitMiddleware(schema, limits),
+    routers: [stripeWebhookRouter(deps), paymentLinksRouter(deps), opsRouter(deps, graphql, rateLimits)],
     metricsSource, isDraining: () => draining,
   });
-  const server: Server = await new Promise((resolve) => {
-    const listening = app.listen(config.port, '0.0.0.0', () => resolve(listening));
-  });
-  const port = (server.address() as AddressInfo).port;
+  const server = await listenOn(app, config.port, config.host);
+  const address = boundAddress(server);
   // In a cluster the primary serves METRICS_PORT, for all the processes at once.
   const metricsServer = options.clusterMetrics ? null : await startMetricsServer(config, metricsSource);
-  logger.info('tillgate.started', { port, database: config.database.dialect, pid: process.pid });
+  logger.info('tillgate.started', { host: address.address, port: address.port, database: config.database.dialect, pid: process.pid });
   await warnWhenNoPartner(config, orm);
   const workers = config.workersInProcess ? new WorkerRunner(deps) : null;
   if (workers) {
@@ -128,10 +119,11 @@ export async function startTillgate(config: Config, options: StartOptions = {}):
   const gauges = workers ? startOpsGaugesRefresher(deps) : null;
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: localBaseUrl(server),
+    address,
     metricsUrl: metricsServer?.url ?? null,
     deps,
-    generatedAdminPassword,
+    admin,
     workers,
     async close() {
       // Not ready from now on, while everything below drains; SHUTDOWN_DELAY lets load balancers see it first.

@@ -1,5 +1,7 @@
 import type { Config } from './config';
+import { Database } from './db/database';
 import type { Orm } from './db/orm';
+import { createStores } from './db/stores';
 import type { AppDeps } from './services/app-deps';
 import type { TokenService } from './services/auth/tokens';
 import type { ConfirmCheckoutOptions } from './services/checkout/checkout-types';
@@ -26,9 +28,12 @@ export interface CompositionOverrides {
  */
 export function composeAppDeps(config: Config, orm: Orm, tokens: TokenService, overrides: CompositionOverrides = {}): AppDeps {
   const clock = overrides.clock ?? systemClock;
+  const db = new Database(orm, { preparedStatements: config.database.preparedStatements });
   return {
     config,
     orm,
+    db,
+    stores: createStores(db),
     tokens,
     clock,
     payments: overrides.payments !== undefined ? overrides.payments : createStripePayments(config, clock),

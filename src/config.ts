@@ -14,7 +14,9 @@ export interface RateRule {
 
 /** The abuse rate limits (src/http/rate-limits); a null rule is switched off. */
 export interface RateLimitSettings {
-  /** Failed logIns per email before a lockout that doubles each time it recurs. */
+  /** Failed logIns per (email, client address) before a lockout of that pair that doubles each time it recurs. */
+  readonly loginEmailIp: RateRule | null;
+  /** Failed logIns per email from every address together: a ceiling for addresses the email has not logged in from. */
   readonly loginEmail: RateRule | null;
   readonly loginIp: RateRule | null;
   readonly signUpIp: RateRule | null;
@@ -32,6 +34,13 @@ export interface RateLimitSettings {
   readonly graphqlRequestsIp: RateRule | null;
 }
 
+/** Units one client may hold in stock reservations across its open checkouts (startCheckout). */
+export interface HeldUnitCaps {
+  readonly perCustomer: number;
+  /** An anonymous client, counted by its address (clientAddressKey). */
+  readonly perAddress: number;
+}
+
 /** Express `trust proxy`: believe X-Forwarded-For never, from this many hops, or from these proxies. */
 export type TrustProxy = false | number | readonly string[];
 
@@ -44,9 +53,13 @@ export interface DatabaseConfig {
 }
 
 export interface Config {
+  /** NODE_ENV=production as the operator set it: no demo data, no generated admin, /metrics guarded. */
+  readonly production: boolean;
   readonly database: DatabaseConfig;
   readonly dataDir: string;
   readonly port: number;
+  /** Address every listener binds (PORT, METRICS_PORT, WORKER_PORT): loopback in development, all interfaces in production. */
+  readonly host: string;
   readonly publicUrl: string;
   readonly authSecret: string | null;
   readonly adminEmail: string | null;
@@ -60,6 +73,10 @@ export interface Config {
   readonly reservationTtlMs: number;
   /** Most units of one variant a cart may hold and reserve (one cart cannot hoard a variant). */
   readonly maxReservedUnitsPerLine: number;
+  /** Units a client may hold across its open checkouts; null when RATE_LIMITS=off (load tests). */
+  readonly heldUnitCaps: HeldUnitCaps | null;
+  /** How long an anonymous checkout holds its stock (at most reservationTtlMs). */
+  readonly guestHoldTtlMs: number;
   /** Whether a guest (no account) may check out cash on delivery: such an order takes stock without paying. */
   readonly guestCashOnDelivery: boolean;
   /** Age after which abandoned empty carts and long-expired released reservations are deleted. */
@@ -251,7 +268,8 @@ const rule = (points: number, durationMs: number): RateRule => ({ points, durati
 /** Every rate-limit setting is checked even when RATE_LIMITS=off, so a typo never waits for the day they are switched on. */
 function readRateLimits(env: Env): RateLimitSettings | null {
   const settings: RateLimitSettings = {
-    loginEmail: read(env, 'RATE_LIMIT_LOGIN_EMAIL', parseRateRule, rule(10, 15 * 60_000)),
+    loginEmailIp: read(env, 'RATE_LIMIT_LOGIN_EMAIL_IP', parseRateRule, rule(10, 15 * 60_000)),
+    loginEmail: read(env, 'RATE_LIMIT_LOGIN_EMAIL', parseRateRule, rule(100, 3_600_000)),
     loginIp: read(env, 'RATE_LIMIT_LOGIN_IP', parseRateRule, rule(100, 15 * 60_000)),
     signUpIp: read(env, 'RATE_LIMIT_SIGNUP_IP', parseRateRule, rule(20, 3_600_000)),
     voucherFailures: read(env, 'RATE_LIMIT_VOUCHER_FAILURES', parseRateRule, rule(30, 3_600_000)),
@@ -262,6 +280,20 @@ function readRateLimits(env: Env): RateLimitSettings | null {
     graphqlRequestsIp: read(env, 'RATE_LIMIT_GRAPHQL_IP', parseRateRule, rule(600, 60_000)),
   };
   return read(env, 'RATE_LIMITS', parseBoolean, true) ? settings : null;
+}
+
+/** Checked even when RATE_LIMITS=off, which switches the caps off, like every rate limit. */
+function readHeldUnitCaps(env: Env): HeldUnitCaps | null {
+  const units = (n: string, r: string) => parseWholeNumber(n, r, 1, 1_000_000);
+  const caps = { perCustomer: read(env, 'MAX_HELD_UNITS_PER_CUSTOMER', units, 50), perAddress: read(env, 'MAX_HELD_UNITS_PER_ADDRESS', units, 100) };
+  return read(env, 'RATE_LIMITS', parseBoolean, true) ? caps : null;
+}
+
+/** A guest's hold is the short one: longer than RESERVATION_TTL would make a stranger's hold outlast a customer's. */
+function readGuestHoldTtl(env: Env, reservationTtlMs: number): number {
+  const ttl = read(env, 'GUEST_HOLD_TTL', positiveDuration, Math.min(5 * 60_000, reservationTtlMs));
+  if (ttl > reservationTtlMs) throw new ConfigError(`GUEST_HOLD_TTL must not be longer than RESERVATION_TTL (got ${env.GUEST_HOLD_TTL?.trim()})`);
+  return ttl;
 }
 
 const NAMED_PROXY_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
@@ -308,7 +340,27 @@ function readMetricsPort(env: Env, port: number): number | null {
   return metricsPort;
 }
 
+/** Marks a NODE_ENV=production that production-mode.ts filled in for the libraries: not the operator's production. */
+export const NODE_ENV_FILLED_IN = 'TILLGATE_NODE_ENV_FILLED_IN';
+
+const isProduction = (env: Env): boolean => env.NODE_ENV?.trim() === 'production' && env[NODE_ENV_FILLED_IN] !== '1';
+
+/** An IP address, or a host name the listener resolves (`localhost`). */
+function parseHost(name: string, raw: string): string {
+  const host = raw.trim();
+  if (isIP(host) || /^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/.test(host)) return host;
+  throw new ConfigError(`${name} must be an IP address such as 127.0.0.1 or 0.0.0.0, or a host name (got "${raw}")`);
+}
+
+/** The gateway's check (its PORT is public); the worker's WORKER_PORT is a metrics port already, migrate serves none. */
+export function requireGuardedMetrics(config: Config): void {
+  if (config.production && config.metricsToken === null && config.metricsPort === null) {
+    throw new ConfigError('NODE_ENV=production needs METRICS_TOKEN or METRICS_PORT: /metrics would be open to anyone who reaches PORT');
+  }
+}
+
 export function loadConfig(env: Env = process.env): Config {
+  const production = isProduction(env);
   const dataDir = env.DATA_DIR?.trim() || './data';
   const database = parseDatabase(env, dataDir);
   const port = read(env, 'PORT', (n, r) => parseWholeNumber(n, r, 0, 65_535), 4000);
@@ -333,13 +385,16 @@ export function loadConfig(env: Env = process.env): Config {
   if (gatewayProcesses > 1 && database.dialect !== 'postgresql') {
     throw new ConfigError('GATEWAY_PROCESSES above 1 needs PostgreSQL (DATABASE_URL): the embedded libSQL file serves one process');
   }
+  const reservationTtlMs = read(env, 'RESERVATION_TTL', parseDuration, 15 * 60_000);
   const bps = (n: string, r: string) => parseWholeNumber(n, r, 0, 10_000);
   const count = (n: string, r: string) => parseWholeNumber(n, r, 0, 1_000);
 
   return Object.freeze({
+    production,
     database,
     dataDir,
     port,
+    host: read(env, 'HOST', parseHost, production ? '0.0.0.0' : '127.0.0.1'),
     publicUrl,
     authSecret,
     adminEmail: optionalString(env, 'ADMIN_EMAIL'),
@@ -351,9 +406,11 @@ export function loadConfig(env: Env = process.env): Config {
     maxOrderAmount: read(env, 'MAX_ORDER_AMOUNT', (n, r) => parseWholeNumber(n, r, 0, Number.MAX_SAFE_INTEGER), 99_999_999),
     priceDriftBps: read(env, 'PRICE_DRIFT_BPS', bps, 500),
     priceStaleAfterMs: read(env, 'PRICE_STALE_AFTER', parseDuration, 10 * 60_000),
-    reservationTtlMs: read(env, 'RESERVATION_TTL', parseDuration, 15 * 60_000),
+    reservationTtlMs,
     // A cart line never holds more than 999 units (cart.service MAX_LINE_QUANTITY), so neither can the cap.
     maxReservedUnitsPerLine: read(env, 'MAX_RESERVED_UNITS_PER_LINE', (n, r) => parseWholeNumber(n, r, 1, 999), 20),
+    heldUnitCaps: readHeldUnitCaps(env),
+    guestHoldTtlMs: readGuestHoldTtl(env, reservationTtlMs),
     guestCashOnDelivery: read(env, 'GUEST_COD', parseBoolean, false),
     cartRetentionMs: read(env, 'CART_RETENTION', retentionDuration, 30 * 86_400_000),
     allowedReturnOrigins: listOf(env, 'ALLOWED_RETURN_ORIGINS').map((origin) => parseOrigin('ALLOWED_RETURN_ORIGINS', origin)),
@@ -379,8 +436,8 @@ export function loadConfig(env: Env = process.env): Config {
     sagaRecoveryGraceMs: read(env, 'SAGA_RECOVERY_GRACE', parseDuration, 30_000),
     checkoutSessionTtlMs: read(env, 'CHECKOUT_SESSION_TTL', parseDuration, 60 * 60_000),
     cardActionTimeoutMs: read(env, 'CARD_ACTION_TIMEOUT', positiveDuration, 60 * 60_000),
-    // Demo vouchers give money away: never seeded into a real (PostgreSQL) database unless asked for by name.
-    demoData: read(env, 'DEMO_DATA', parseBoolean, database.dialect === 'libsql'),
+    // Demo vouchers give money away: never seeded into production or a PostgreSQL database unless asked for by name.
+    demoData: read(env, 'DEMO_DATA', parseBoolean, !production && database.dialect === 'libsql'),
     sqlStatementMetrics: read(env, 'SQL_STATEMENT_METRICS', parseBoolean, false),
     metricsToken: read<string | null>(env, 'METRICS_TOKEN', parseMetricsToken, null),
     metricsPort: readMetricsPort(env, port),
@@ -395,10 +452,12 @@ export function loadConfig(env: Env = process.env): Config {
   });
 }
 
-/** For process entry points: a bad value ends the process with one clear line and exit code 2. */
-export function loadConfigOrExit(env: Env = process.env): Config {
+/** For process entry points: a bad value (or a failed check of this process's own) ends the process with one clear line and exit code 2. */
+export function loadConfigOrExit(env: Env = process.env, ...checks: ((config: Config) => void)[]): Config {
   try {
-    return loadConfig(env);
+    const config = loadConfig(env);
+    for (const check of checks) check(config);
+    return config;
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.error(`Configuration error: ${error.message}`);

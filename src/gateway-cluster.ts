@@ -1,9 +1,11 @@
 import cluster, { type Worker } from 'node:cluster';
-import { prepareDatabase, resolveAuthSecret } from './app';
+import { prepareDatabase } from './app';
+import { resolveAuthSecret } from './auth-secret';
 import type { Config } from './config';
 import { openOrm } from './db/orm';
 import { startMetricsServer } from './http/metrics';
 import { serveClusterMetrics } from './observability/cluster-metrics';
+import type { StartUpAdmin } from './services/auth/start-up-admin';
 import { TokenService } from './services/auth/tokens';
 import { logger } from './services/shared/logger';
 
@@ -21,11 +23,12 @@ export const isGatewayChild = (): boolean => cluster.isWorker && process.env[GAT
  * run in the first process only; a process that dies is replaced. SIGTERM is
  * passed on, and the primary exits once every process has drained. The
  * primary also adds up every process's metrics for /metrics (and serves
- * METRICS_PORT itself when set).
+ * METRICS_PORT itself when set). The processes bind HOST, which the primary's
+ * shared listening socket then holds.
  */
-export async function runGatewayPrimary(config: Config): Promise<{ generatedAdminPassword: string | null; stopped: Promise<void> }> {
+export async function runGatewayPrimary(config: Config): Promise<{ admin: StartUpAdmin; stopped: Promise<void> }> {
   const orm = await openOrm(config.database);
-  const generatedAdminPassword = await prepareDatabase(config, orm, { migrateSchema: config.migrateOnStart, tokens: new TokenService(resolveAuthSecret(config)) })
+  const admin = await prepareDatabase(config, orm, { migrateSchema: config.migrateOnStart, tokens: new TokenService(resolveAuthSecret(config)) })
     .finally(() => orm.close(true));
 
   // One /metrics for the whole gateway: any process asks this primary, which adds up every process's series.
@@ -71,5 +74,5 @@ export async function runGatewayPrimary(config: Config): Promise<{ generatedAdmi
     process.on('SIGINT', () => stop('SIGINT'));
     process.on('SIGTERM', () => stop('SIGTERM'));
   });
-  return { generatedAdminPassword, stopped };
+  return { admin, stopped };
 }

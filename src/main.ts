@@ -1,11 +1,12 @@
 import './production-mode';
 import 'reflect-metadata';
 import type { Config } from './config';
-import { loadConfigOrExit } from './config';
-import { DEFAULT_ADMIN_EMAIL, startTillgate } from './app';
+import { loadConfigOrExit, requireGuardedMetrics } from './config';
+import { startTillgate } from './app';
 import { isGatewayChild, runGatewayPrimary } from './gateway-cluster';
+import { describeStartUpAdmin, type StartUpAdmin } from './services/auth/start-up-admin';
 
-function printBanner(config: Config, generatedAdminPassword: string | null): void {
+function printBanner(config: Config, admin: StartUpAdmin | null): void {
   const base = config.publicUrl;
   const where = config.database.dialect === 'libsql' ? `embedded libSQL file ${config.database.url}` : 'PostgreSQL (DATABASE_URL)';
   const processes = config.gatewayProcesses > 1 ? ` with ${config.gatewayProcesses} gateway processes` : '';
@@ -15,23 +16,22 @@ function printBanner(config: Config, generatedAdminPassword: string | null): voi
     `  GraphQL API   ${base}/graphql`,
     `  Playground    ${base}/playground`,
     `  Health        ${base}/healthz   ${base}/readyz   ${base}/metrics`,
-    `  Admin         ${config.adminEmail ?? DEFAULT_ADMIN_EMAIL}` +
-      (generatedAdminPassword ? `  one-time dev password: ${generatedAdminPassword} (set ADMIN_PASSWORD to choose one)` : ''),
+    ...(admin ? [`  Admin         ${describeStartUpAdmin(admin)}`] : []),
     '',
   ].join('\n'));
 }
 
 /** Bootstrap only: config -> orm -> server -> workers (or, with GATEWAY_PROCESSES > 1, a primary that forks the servers). */
 async function main(): Promise<void> {
-  const config = loadConfigOrExit();
+  const config = loadConfigOrExit(process.env, requireGuardedMetrics);
   if (config.gatewayProcesses > 1 && !isGatewayChild()) {
     const primary = await runGatewayPrimary(config);
-    printBanner(config, primary.generatedAdminPassword);
+    printBanner(config, primary.admin);
     await primary.stopped;
     process.exit(0);
   }
   const tillgate = await startTillgate(config, { databasePrepared: isGatewayChild(), clusterMetrics: isGatewayChild() });
-  if (!isGatewayChild()) printBanner(config, tillgate.generatedAdminPassword);
+  if (!isGatewayChild()) printBanner(config, tillgate.admin);
 
   // Kept installed after the first signal: Ctrl-C reaches a gateway process
   // twice (from the terminal and from its primary), and the second must not cut the drain short.

@@ -1,8 +1,9 @@
 import './production-mode';
 import 'reflect-metadata';
-import { resolveAuthSecret } from './app';
+import { resolveAuthSecret } from './auth-secret';
 import { composeAppDeps } from './composition-root';
 import { loadConfigOrExit } from './config';
+import { requireMigratedSchema } from './db/migration-status';
 import { migrate, openOrm } from './db/orm';
 import { TokenService } from './services/auth/tokens';
 import { logger } from './services/shared/logger';
@@ -18,8 +19,9 @@ import { startOpsGaugesRefresher } from './observability/ops-gauges';
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const orm = await openOrm(config.database);
-  // Same schema as the gateway; with MIGRATE_ON_START=off a release runs `npm run migrate` once instead.
+  // Same schema as the gateway; with MIGRATE_ON_START=off a release runs `npm run migrate` once instead, first.
   if (config.migrateOnStart) await migrate(orm);
+  else await requireMigratedSchema(orm);
   // Same payment provider as the gateway process: saga recovery may need to ask Stripe.
   const deps = composeAppDeps(config, orm, new TokenService(resolveAuthSecret(config)));
   const runner = new WorkerRunner(deps);

@@ -10,6 +10,7 @@ import { allEntities } from '../entities';
 import { libsqlMigrations } from './migrations/libsql';
 import { postgresqlMigrations } from './migrations/postgresql';
 import { setPreparedStatements } from './prepared-statements';
+import { RATE_LIMIT_TABLE } from './rate-limit-counters';
 
 export type EntityManager = SqlEntityManager;
 export type Orm = MikroORM<AbstractSqlDriver, SqlEntityManager>;
@@ -20,12 +21,8 @@ export interface OrmOptions {
   poolMax?: number;
 }
 
-/**
- * The rate limits' counters on PostgreSQL (src/http/rate-limits): created by our
- * migration in rate-limiter-flexible's shape, with no entity, so the schema diff
- * (migrations:create, the migrations test) must not offer to drop it.
- */
-export const RATE_LIMIT_TABLE = 'rate_limits';
+/** The rate limits' table has no entity: the schema diff (migrations:create, the migrations test) must not offer to drop it. */
+export { RATE_LIMIT_TABLE };
 
 /** How long a libSQL connection waits for another writer's lock before SQLITE_BUSY. */
 export const LIBSQL_BUSY_TIMEOUT_MS = 5_000;

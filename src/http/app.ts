@@ -7,7 +7,7 @@ import { logger } from '../services/shared/logger';
 import { metricsEndpoint, type MetricsSource } from './metrics';
 import { enterLogContext, requestLogging } from './request-observation';
 import { playgroundRouter } from './playground';
-import { RateLimits } from './rate-limits';
+import type { RateLimits } from './rate-limits';
 import { corsForOrigins } from './cors';
 import { partnerAuthentication, requestPartner } from './partner-keys';
 
@@ -16,6 +16,8 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 export interface HttpAppOptions {
   deps: AppDeps;
   graphql: ApolloServer<GraphQLContext>;
+  /** The rate limits' counters, shared with the routers that count too (/ops sign-in). */
+  rateLimits: RateLimits;
   /** Routers mounted before /graphql (webhooks need the raw body, payment links serve pages). */
   routers?: Router[];
   /** Limits on the whole HTTP request (batch size, the request-wide cost budget: request-budget.ts), run before Apollo. */
@@ -42,7 +44,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.set('etag', false);
   // req.ip, which the rate limits count by, believes X-Forwarded-For only from the proxies TRUST_PROXY names.
   app.set('trust proxy', deps.config.trustProxy);
-  const rateLimits = RateLimits.create(deps.config, deps.orm);
+  const { rateLimits } = options;
   app.use(...requestLogging());
 
   // /graphql first: nearly every request is one, and each layer before it is a path test it would pay for.

@@ -1,12 +1,12 @@
 import { timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type RequestHandler } from 'express';
 import type { Config } from '../config';
 import { logger } from '../services/shared/logger';
 import { localMetricsText } from '../observability/cluster-metrics';
 import { registry } from '../observability/metrics';
+import { boundAddress, listenOn, localBaseUrl } from './listen';
 import { loadSafelist, safelistFile } from './persisted-queries';
 
 /** Where a scrape's text comes from: this process, or (in a gateway cluster) the sum over all of them. */
@@ -71,6 +71,8 @@ export function metricsEndpoint(token: string | null, source: MetricsSource = lo
 
 export interface MetricsServer {
   url: string;
+  /** Where it listens (HOST). */
+  address: AddressInfo;
   close(): Promise<void>;
 }
 
@@ -79,16 +81,15 @@ export interface MetricsServer {
  * off the public network; the public port then no longer serves it. The token,
  * if set, is asked there too.
  */
-export async function startMetricsServer(config: Pick<Config, 'metricsPort' | 'metricsToken'>, source: MetricsSource = localMetricsText): Promise<MetricsServer | null> {
+export async function startMetricsServer(config: Pick<Config, 'metricsPort' | 'metricsToken' | 'host'>, source: MetricsSource = localMetricsText): Promise<MetricsServer | null> {
   if (config.metricsPort === null) return null;
   const app = express();
   app.disable('x-powered-by');
   app.get('/metrics', metricsEndpoint(config.metricsToken, source));
-  const server: Server = await new Promise((resolve, reject) => {
-    const listening = app.listen(config.metricsPort!, '0.0.0.0', (error?: Error) => (error ? reject(error) : resolve(listening)));
-  });
+  const server = await listenOn(app, config.metricsPort, config.host);
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`,
+    url: `${localBaseUrl(server)}/metrics`,
+    address: boundAddress(server),
     close: () => new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();

@@ -1,13 +1,15 @@
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Config } from '../config';
 import type { Orm } from '../db/orm';
 import { logger } from '../services/shared/logger';
+import { boundAddress, listenOn, localBaseUrl } from './listen';
 import { metricsEndpoint } from './metrics';
 
 export interface WorkerEndpoints {
   url: string;
+  /** Where it listens (HOST). */
+  address: AddressInfo;
   /** /readyz answers 503 from now on (shutdown began). */
   drain(): void;
   close(): Promise<void>;
@@ -18,7 +20,7 @@ export interface WorkerEndpoints {
  * /readyz (database reachable, not shutting down) and /metrics (this
  * process's series, with the gauges it refreshes; METRICS_TOKEN asked as on the gateway).
  */
-export async function startWorkerEndpoints(config: Pick<Config, 'workerPort' | 'metricsToken' | 'database'>, orm: Orm): Promise<WorkerEndpoints> {
+export async function startWorkerEndpoints(config: Pick<Config, 'workerPort' | 'metricsToken' | 'database' | 'host'>, orm: Orm): Promise<WorkerEndpoints> {
   let draining = false;
   const app = express();
   app.disable('x-powered-by');
@@ -37,11 +39,10 @@ export async function startWorkerEndpoints(config: Pick<Config, 'workerPort' | '
     }
   });
   app.get('/metrics', metricsEndpoint(config.metricsToken));
-  const server: Server = await new Promise((resolve, reject) => {
-    const listening = app.listen(config.workerPort, '0.0.0.0', (error?: Error) => (error ? reject(error) : resolve(listening)));
-  });
+  const server = await listenOn(app, config.workerPort, config.host);
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: localBaseUrl(server),
+    address: boundAddress(server),
     drain: () => void (draining = true),
     close: () => new Promise<void>((resolve) => {
       server.close(() => resolve());

@@ -1,5 +1,7 @@
 import type { Config } from '../config';
+import type { Database } from '../db/database';
 import type { Orm } from '../db/orm';
+import type { Stores } from '../db/stores';
 import type { TokenService } from './auth/tokens';
 import type { ConfirmCheckoutOptions } from './checkout/checkout-types';
 import type { OutboxSink } from './outbox/sinks/outbox-sink';
@@ -13,6 +15,10 @@ import type { Clock } from './shared/clock';
 export interface AppDeps {
   config: Config;
   orm: Orm;
+  /** The open database: its dialect, its statement cache, units of work. */
+  db: Database;
+  /** Every statement the services run, behind one store per aggregate (src/db/stores). */
+  stores: Stores;
   tokens: TokenService;
   clock: Clock;
   /** The payment provider; null when none is configured (card payments answer PAYMENT_PROVIDER_NOT_CONFIGURED, payout and refund workers stay off). */

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { Client } from 'pg';
 import { freePort } from '../../tools/postgres-cluster';
-import { exitOf, outputOf } from '../support/child-output';
+import { exitOf, outputOf, runToEnd } from '../support/child-output';
 import { samplesOf } from '../support/metrics-text';
 import { buildIntoScratch, ROOT, type ScratchBuild } from '../support/scratch-build';
 import { openTestOrm, testDatabaseConfig, testDialect, truncateAll } from '../support/test-database';
@@ -16,14 +16,6 @@ async function adminQuery(sql: string): Promise<void> {
   } finally {
     await client.end();
   }
-}
-
-/** Runs a built entry point to its end; answers its exit code and output. */
-async function runToEnd(entry: string, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, [entry], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const output = outputOf(child);
-  const { code } = await exitOf(child);
-  return { code, output: output.text() };
 }
 
 /** What a deployment runs besides the gateway: `npm run migrate` and `npm run worker`. */
@@ -42,7 +34,7 @@ describe('deployment processes', () => {
       const url = process.env.TILLGATE_TEST_PG_URL!.replace(/\/postgres$/, `/${name}`);
       try {
         const env = { DATABASE_URL: url, AUTH_SECRET: 'deployment-test-secret-of-at-least-32-chars' };
-        const runs = await Promise.all([1, 2, 3].map(() => runToEnd(build.entry('src/migrate.js'), env)));
+        const runs = await Promise.all([1, 2, 3].map(() => runToEnd(build.entry('src/migrate.js'), { LOG_LEVEL: 'info', ...env })));
 
         expect(runs.map((run) => run.code)).toEqual([0, 0, 0]);
         const applied = runs.map((run) => Number(FINISHED.exec(run.output)?.[1]));
@@ -63,8 +55,8 @@ describe('deployment processes', () => {
   } else {
     it('when migrate runs twice on the embedded file, then the first applies every migration and the second none', async () => {
       const env = { DATA_DIR: `${build.dir}/migrate-data` };
-      const first = await runToEnd(build.entry('src/migrate.js'), env);
-      const second = await runToEnd(build.entry('src/migrate.js'), env);
+      const first = await runToEnd(build.entry('src/migrate.js'), { LOG_LEVEL: 'info', ...env });
+      const second = await runToEnd(build.entry('src/migrate.js'), { LOG_LEVEL: 'info', ...env });
       expect([first.code, second.code]).toEqual([0, 0]);
       expect(Number(FINISHED.exec(first.output)?.[1])).toBeGreaterThan(0);
       expect(Number(FINISHED.exec(second.output)?.[1])).toBe(0);

@@ -9,9 +9,26 @@ export function testDialect(): TestDialect {
   return process.env.TEST_DIALECT === 'postgresql' ? 'postgresql' : 'libsql';
 }
 
+/**
+ * The `pgbouncer` project (dialect-pgbouncer.ts): PostgreSQL, with the app's
+ * connections going through PgBouncer in transaction mode and
+ * DATABASE_PREPARED_STATEMENTS off, as a deployment behind a pooler runs.
+ */
+export function behindPooler(): boolean {
+  return process.env.TEST_POOLER === 'pgbouncer';
+}
+
+/** The pooler's URL for a database of the test cluster. */
+function poolerUrlFor(database: string): string {
+  const url = process.env.TILLGATE_TEST_PGBOUNCER_URL;
+  if (!url) throw new Error('No PgBouncer for the pgbouncer project: install it (apt-get install -y pgbouncer); test/support/global-setup.ts starts it');
+  return url.replace(/\/postgres$/, `/${database}`);
+}
+
 const workerDatabase = () => `tillgate_w${process.env.JEST_WORKER_ID ?? '0'}`;
 
-async function adminQuery(sql: string): Promise<{ rows: Record<string, unknown>[] }> {
+/** One statement on the test cluster's `postgres` database (create and drop databases). */
+export async function adminQuery(sql: string): Promise<{ rows: Record<string, unknown>[] }> {
   const url = process.env.TILLGATE_TEST_PG_URL;
   if (!url) throw new Error('TILLGATE_TEST_PG_URL missing: test/support/global-setup.ts did not run');
   const client = new Client({ connectionString: url });
@@ -23,7 +40,11 @@ async function adminQuery(sql: string): Promise<{ rows: Record<string, unknown>[
   }
 }
 
-/** Creates and migrates this worker's database, once per worker. */
+/**
+ * Creates and migrates this worker's database, once per worker; answers its
+ * direct URL. Migrations always go direct: the migration lock is a session
+ * advisory lock, which a transaction pooler would hand to someone else.
+ */
 async function ensureWorkerDatabase(): Promise<string> {
   const name = workerDatabase();
   const url = process.env.TILLGATE_TEST_PG_URL!.replace(/\/postgres$/, `/${name}`);
@@ -38,7 +59,10 @@ async function ensureWorkerDatabase(): Promise<string> {
 }
 
 export async function testDatabaseConfig(dialect: TestDialect = testDialect()): Promise<DatabaseConfig> {
-  if (dialect === 'postgresql') return { dialect, url: await ensureWorkerDatabase() };
+  if (dialect === 'postgresql') {
+    const direct = await ensureWorkerDatabase();
+    return behindPooler() ? { dialect, url: poolerUrlFor(workerDatabase()), preparedStatements: false } : { dialect, url: direct };
+  }
   return { dialect, url: ':memory:' };
 }
 

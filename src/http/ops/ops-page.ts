@@ -36,12 +36,14 @@ function layout(title: string, body: string): string {
     `<link rel="stylesheet" href="/ops/ops.css"></head><body>${body}</body></html>`;
 }
 
-/** The sign-in form: an admin's bearer token (what `logIn` answers), kept in an HttpOnly cookie for this page only. */
+/** The sign-in form: an admin's email and password; the session is kept in an HttpOnly cookie for this page only. */
 export function signInPage(problem: string | null): string {
   return layout('Tillgate operations — sign in', '<h1>Tillgate operations</h1>' +
     (problem ? `<p class="notice refused" role="alert">${e(problem)}</p>` : '') +
-    '<form method="post" action="/ops/sign-in"><p><label for="token">Admin token (the <code>token</code> that <code>logIn</code> answers)</label></p>' +
-    '<p><input id="token" name="token" type="password" autocomplete="off" required></p><p><button type="submit">Sign in</button></p></form>');
+    '<form method="post" action="/ops/sign-in">' +
+    '<p><label for="email">Admin email</label></p><p><input id="email" name="email" type="email" autocomplete="username" maxlength="320" required></p>' +
+    '<p><label for="password">Password</label></p><p><input id="password" name="password" type="password" autocomplete="current-password" maxlength="200" required></p>' +
+    '<p><button type="submit">Sign in</button></p></form>');
 }
 
 const when = (date: Date | null) => (date ? e(date.toISOString().replace('T', ' ').slice(0, 19)) : '—');

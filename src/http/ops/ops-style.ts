@@ -12,5 +12,5 @@ code { font-size: 12px; }
 .empty { color: #666; }
 form.inline { display: inline; margin: 0; }
 header { display: flex; justify-content: space-between; align-items: center; }
-input[type=password] { width: 32rem; max-width: 100%; }
+input[type=email], input[type=password] { width: 24rem; max-width: 100%; }
 `;

@@ -1,9 +1,10 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { ApolloServer } from '@apollo/server';
 import express, { type Request, type Response, type Router } from 'express';
-import { SagaStatus } from '../../entities';
+import { Role, SagaStatus } from '../../entities';
 import { GraphQLContext, viewerFor } from '../../schema/context';
 import type { AppDeps } from '../../services/app-deps';
+import { AuthService, MAX_EMAIL_LENGTH, MAX_PASSWORD_LENGTH } from '../../services/auth/auth.service';
 import type { Viewer } from '../../services/auth/tokens';
 import { checkoutOutcomes } from '../../services/operations/checkout-outcomes.service';
 import { OutboxOperationsService } from '../../services/operations/outbox-operations.service';
@@ -12,12 +13,15 @@ import { TransferOperationsService } from '../../services/operations/transfer-op
 import { isId } from '../../services/shared/ids';
 import { logger } from '../../services/shared/logger';
 import type { Outcome } from '../../services/shared/outcome';
+import { rateLimitsOf, type RateLimits } from '../rate-limits';
+import { RateLimitedError } from '../rate-limits/rate-limited.error';
 import { OPS_PAGE_HEADERS } from './html';
 import { dashboardPage, signInPage, type Notice, type OpsAction } from './ops-page';
 import { OPS_CSS } from './ops-style';
 
 const COOKIE = 'tillgate_ops';
-const SESSION_SECONDS = 8 * 3_600;
+/** The cookie's lifetime and its token's: a working day, far shorter than an API token's week. */
+export const OPS_SESSION_SECONDS = 8 * 3_600;
 const LIST_SIZE = 20;
 const FOREIGN_FORM = 'The form did not come from this page; nothing was done.';
 
@@ -34,19 +38,27 @@ interface Session {
   viewer: Viewer;
 }
 
+/** A form field as sent, or null when it is missing, empty or longer than the GraphQL input would take. */
+const formField = (value: unknown, maxLength: number): string | null =>
+  typeof value === 'string' && value.length > 0 && value.length <= maxLength ? value : null;
+
 /**
  * /ops: a small server-rendered page for admins. Sign-in takes an admin's
- * bearer token and keeps it in an HttpOnly, SameSite=Strict cookie scoped to
- * /ops; every request checks it again (a revoked token signs the page out).
- * The page shows the last hour's checkout outcomes, the stuck sagas, outbox
- * events and transfers, and a button per item that posts a form (with a
- * token derived from the session) which runs the admin GraphQL mutation.
- * No script, no external asset: it works offline under a strict CSP.
+ * email and password under logIn's own rate limits (the same counters as the
+ * GraphQL mutation) and keeps a session token from the TokenService in an
+ * HttpOnly, SameSite=Strict cookie scoped to /ops; every request checks it
+ * again (revokeTokens, or a new password, signs the page out). The page shows
+ * the last hour's checkout outcomes, the stuck sagas, outbox events and
+ * transfers, and a button per item that posts a form (with a token derived
+ * from the session) which runs the admin GraphQL mutation in-process: /graphql
+ * itself never reads the cookie. No script, no external asset: it works
+ * offline under a strict CSP.
  */
-export function opsRouter(deps: AppDeps, graphql: ApolloServer<GraphQLContext>): Router {
+export function opsRouter(deps: AppDeps, graphql: ApolloServer<GraphQLContext>, rateLimits: RateLimits): Router {
   const router = express.Router();
   const form = express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 10 });
   const secure = deps.config.publicUrl.startsWith('https:');
+  const fromThisPage = sameOriginCheck(new URL(deps.config.publicUrl).origin);
 
   const sessionOf = async (req: Request): Promise<Session | null> => {
     const token = readCookie(req, COOKIE);
@@ -83,18 +95,44 @@ export function opsRouter(deps: AppDeps, graphql: ApolloServer<GraphQLContext>):
   });
 
   router.post('/ops/sign-in', form, async (req, res) => {
-    const token = typeof req.body?.token === 'string' ? req.body.token.trim() : '';
-    const viewer = token && token.length <= 2_000 ? await viewerFor(deps, deps.orm.em.fork(), `Bearer ${token}`) : null;
-    if (viewer?.role !== 'ADMIN') {
-      send(res, 401, signInPage('That is not a valid admin token.'));
+    // A form posted from another site must not sign this browser in, not even into the attacker's own account.
+    if (!fromThisPage(req)) {
+      send(res, 403, signInPage(FOREIGN_FORM));
       return;
     }
-    setSession(res, token, SESSION_SECONDS).redirect(303, '/ops');
+    const email = formField(req.body?.email, MAX_EMAIL_LENGTH);
+    const password = formField(req.body?.password, MAX_PASSWORD_LENGTH);
+    if (email === null || password === null) {
+      send(res, 400, signInPage('Enter the email and password of an admin account.'));
+      return;
+    }
+    const context = rateLimits.bind(new GraphQLContext(deps, deps.orm.em.fork(), null, null), req);
+    let outcome: Awaited<ReturnType<AuthService['logIn']>>;
+    try {
+      outcome = await rateLimitsOf(context).logIn(email, () => new AuthService(context.em, deps).logIn({ email, password }));
+    } catch (error) {
+      if (!(error instanceof RateLimitedError)) throw error;
+      res.set('retry-after', String(error.retryAfterSeconds));
+      send(res, 429, signInPage(error.message));
+      return;
+    }
+    if (!outcome.ok) {
+      send(res, 401, signInPage('Email or password is wrong.'));
+      return;
+    }
+    const { customer } = outcome.value;
+    if (customer.role !== Role.ADMIN) {
+      send(res, 403, signInPage('This account is not an admin.'));
+      return;
+    }
+    const token = await deps.tokens.sign({ customerId: customer.id, role: customer.role, tokenVersion: customer.tokenVersion }, OPS_SESSION_SECONDS);
+    logger.info('ops.signed_in', { customerId: customer.id });
+    setSession(res, token, OPS_SESSION_SECONDS).redirect(303, '/ops');
   });
 
   router.post('/ops/sign-out', form, async (req, res) => {
     const session = await sessionOf(req);
-    if (session && !validForm(session, req.body?.csrf)) {
+    if (!fromThisPage(req) || (session && !validForm(session, req.body?.csrf))) {
       send(res, 403, signInPage(FOREIGN_FORM));
       return;
     }
@@ -102,6 +140,10 @@ export function opsRouter(deps: AppDeps, graphql: ApolloServer<GraphQLContext>):
   });
 
   router.post('/ops/actions', form, async (req, res) => {
+    if (!fromThisPage(req)) {
+      send(res, 403, signInPage(FOREIGN_FORM));
+      return;
+    }
     const session = await sessionOf(req);
     if (!session) {
       send(res, 401, signInPage('Sign in first.'));
@@ -161,6 +203,29 @@ function noticeFrom(req: Request): Notice | null {
   if (!isAction(done) || !isId(id)) return null;
   const refusedWith = typeof refused === 'string' && /^[A-Z_]{1,40}$/.test(refused) ? refused : null;
   return { action: done, id, refusedWith };
+}
+
+/**
+ * Whether a POST comes from this site's own page. Browsers name a form's origin
+ * (Origin, and Sec-Fetch-Site in current ones); either naming another site is
+ * refused, before the cookie is looked at. A request naming neither is no
+ * browser's (which could be tricked into sending it), so it passes on to the
+ * session and form-token checks. Origin may be PUBLIC_URL's, or the host the
+ * request was sent to (a development server reached as 127.0.0.1).
+ */
+function sameOriginCheck(publicOrigin: string): (req: Request) => boolean {
+  return (req) => {
+    const site = req.headers['sec-fetch-site'];
+    if (site !== undefined && site !== 'same-origin') return false;
+    const origin = req.headers.origin;
+    if (origin === undefined || origin === publicOrigin) return true;
+    try {
+      return new URL(origin).host === req.headers.host;
+    } catch {
+      // "null" (a sandboxed frame, a redirect from elsewhere) and anything malformed.
+      return false;
+    }
+  };
 }
 
 function readCookie(req: Request, name: string): string | null {

@@ -16,6 +16,8 @@ export type { RateLimitGuards } from './rate-limits';
  */
 interface RequestRecord {
   guards: RateLimitGuards;
+  /** clientAddressKey of the request, whether or not the limits are on. */
+  client: string;
   operations: number;
   settled: number;
   refused: number;
@@ -51,12 +53,13 @@ export class RateLimits {
   }
 
   bind(context: GraphQLContext, req: Request): GraphQLContext {
+    const client = clientAddressKey(req.ip);
     const guards = this.limits
-      ? new RequestRateLimits(this.limits, { client: clientAddressKey(req.ip), customerId: context.viewer?.customerId ?? null, em: context.em })
+      ? new RequestRateLimits(this.limits, { client, customerId: context.viewer?.customerId ?? null, em: context.em })
       : UNLIMITED;
     // A batch is a JSON array of operations, each run on a copy of this context (Apollo's httpBatching).
     const operations = Array.isArray(req.body) ? req.body.length : 1;
-    (context as BoundContext)[RECORD] = { guards, operations, settled: 0, refused: 0, retryAfter: 0 };
+    (context as BoundContext)[RECORD] = { guards, client, operations, settled: 0, refused: 0, retryAfter: 0 };
     return context;
   }
 }
@@ -67,6 +70,13 @@ export function rateLimitsOf(ctx: GraphQLContext): RateLimitGuards {
   // Every context is made by the HTTP app, which binds it; one that is not would silently have no limits.
   if (!record) throw new Error('rateLimitsOf: this GraphQL context was not bound by RateLimits.bind');
   return record.guards;
+}
+
+/** The request's client address as the rate limits count it (clientAddressKey: TRUST_PROXY honoured, IPv6 per /64). */
+export function clientAddressOf(ctx: GraphQLContext): string {
+  const record = recordOf(ctx);
+  if (!record) throw new Error('clientAddressOf: this GraphQL context was not bound by RateLimits.bind');
+  return record.client;
 }
 
 /**

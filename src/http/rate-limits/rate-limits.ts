@@ -17,7 +17,10 @@ import { rateLimited } from '../../observability/metrics';
  * 20 x 50 aliased logIns spends 1,000 attempts, not one.
  */
 export interface RateLimitGuards {
-  /** Failures count per email and per IP; a point is taken before the password hash and given back on success. */
+  /**
+   * Failures count per (email, IP), per IP, and per email from unfamiliar IPs; a point is taken before the
+   * password hash and given back on success.
+   */
   logIn<T>(email: string, attempt: () => Promise<Outcome<T>>): Promise<Outcome<T>>;
   signUp(): Promise<void>;
   /** applyVoucher and redeemVoucher: failures per IP and per signed-in customer. */
@@ -40,10 +43,12 @@ export const UNLIMITED: RateLimitGuards = {
   licenseCheck: async (attempt) => (await attempt()).answer,
 };
 
-/** Each lockout of an email within this long doubles the next one... */
+/** Each lockout of an (email, address) pair within this long doubles the next one... */
 const LOCKOUT_MEMORY_MS = 24 * 3_600_000;
 /** ...up to this. */
 const MAX_LOCKOUT_MS = 24 * 3_600_000;
+/** How long an address an email logged in from stays past that email's ceiling (from its first success there). */
+const KNOWN_ADDRESS_MS = 30 * 24 * 3_600_000;
 /** A confirm is never this slow; the lock of one whose process died frees itself after it. */
 const IN_FLIGHT_TTL_MS = 5 * 60_000;
 /** A confirm in flight ends in seconds: the other one may come back soon. */
@@ -51,8 +56,13 @@ const IN_FLIGHT_RETRY_MS = 1_000;
 
 /** The process-wide counters, one per limit that is on. */
 export interface Limits {
+  /** The lockout: failures of one email from one address. */
+  loginEmailIp: Counter | null;
+  /** The ceiling: failures of one email from every address it has not logged in from lately. */
   loginEmail: Counter | null;
   loginLockouts: Counter;
+  /** (email, address) pairs that logged in: past the ceiling. */
+  knownLogins: Counter;
   loginIp: Counter | null;
   signUpIp: Counter | null;
   voucherFailures: Counter | null;
@@ -69,8 +79,10 @@ export function createLimits(settings: RateLimitSettings, orm: Orm): Limits {
   const counter = counterFactory(orm);
   const ruled = (name: string, rule: RateRule | null) => (rule ? counter(name, rule.points, rule.durationMs) : null);
   return {
+    loginEmailIp: ruled('login-email-ip', settings.loginEmailIp),
     loginEmail: ruled('login-email', settings.loginEmail),
     loginLockouts: counter('login-lockouts', Number.MAX_SAFE_INTEGER, LOCKOUT_MEMORY_MS),
+    knownLogins: counter('login-known', Number.MAX_SAFE_INTEGER, KNOWN_ADDRESS_MS),
     loginIp: ruled('login-ip', settings.loginIp),
     signUpIp: ruled('signup-ip', settings.signUpIp),
     voucherFailures: ruled('voucher-failures', settings.voucherFailures),
@@ -103,21 +115,44 @@ export interface RequestParty {
  */
 export class RequestRateLimits implements RateLimitGuards {
   private readonly refusedUntil = new Map<string, number>();
+  private readonly knownPairs = new Map<string, Promise<boolean>>();
   private readonly ip: string;
 
   constructor(private readonly limits: Limits, private readonly party: RequestParty) {
     this.ip = `ip:${party.client}`;
   }
 
+  /**
+   * The lockout is per (email, address): a stranger's failures lock the email
+   * at the stranger's address only, so nobody can lock its owner out from
+   * afar. A guess spread over many addresses meets the per-email ceiling,
+   * which holds back every address except those the email logged in from
+   * lately; the per-address limit holds on its own, whatever the emails.
+   */
   async logIn<T>(email: string, attempt: () => Promise<Outcome<T>>): Promise<Outcome<T>> {
-    const { loginEmail, loginIp } = this.limits;
+    const { loginEmailIp, loginEmail, loginIp, knownLogins, loginLockouts } = this.limits;
     const byEmail = emailKey(email);
-    const { outcome, takes } = await this.countFailures([...entriesOf(loginEmail, byEmail), ...entriesOf(loginIp, this.ip)], attempt);
-    const emailTake = loginEmail ? takes[0] : null;
-    // Exactly one attempt takes an email's last point; when that one fails too, the email is locked out.
-    if (!outcome.ok && loginEmail && emailTake?.allowed && emailTake.remaining === 0) {
-      await this.quietly('lock_out', [this.lockOut(loginEmail, byEmail)]);
+    const pair = `${byEmail}:${this.ip}`;
+    const familiar = loginEmail !== null && (await this.familiar(pair));
+    const pairEntries = entriesOf(loginEmailIp, pair);
+    const others = [...entriesOf(loginIp, this.ip), ...(familiar ? [] : entriesOf(loginEmail, byEmail))];
+    const takes = await this.takeAll([...pairEntries, ...others], 'giveBack');
+    // A throw (an infrastructure fault) keeps the points: the password hash may have been done.
+    const outcome = await attempt();
+    if (outcome.ok) {
+      // The right password from this address: the pair's failures and lockouts were its owner's. The
+      // address and the email keep theirs (only this attempt's point comes back), or a guesser who
+      // also holds an account could wipe them with a logIn of their own between guesses.
+      await this.quietly('log_in', [
+        ...others.map(([counter, key]) => counter.giveBack(key)),
+        ...(loginEmailIp ? [loginEmailIp.clear(pair), loginLockouts.clear(pair)] : []),
+        ...(loginEmail ? [knownLogins.add(pair)] : []),
+      ]);
+      return outcome;
     }
+    const pairTake = loginEmailIp ? takes[0] : null;
+    // Exactly one attempt takes a pair's last point; when that one fails too, the pair is locked out.
+    if (loginEmailIp && pairTake?.allowed && pairTake.remaining === 0) await this.quietly('lock_out', [this.lockOut(loginEmailIp, pair)]);
     return outcome;
   }
 
@@ -127,7 +162,7 @@ export class RequestRateLimits implements RateLimitGuards {
 
   async voucherAttempt<T>(attempt: () => Promise<Outcome<T>>): Promise<Outcome<T>> {
     const customer = this.party.customerId ? `customer:${this.party.customerId}` : null;
-    return (await this.countFailures(entriesOf(this.limits.voucherFailures, this.ip, customer), attempt)).outcome;
+    return this.countFailures(entriesOf(this.limits.voucherFailures, this.ip, customer), attempt);
   }
 
   async confirmCheckout<T>(cartId: string, attempt: () => Promise<Outcome<T>>): Promise<Outcome<T>> {
@@ -189,6 +224,16 @@ export class RequestRateLimits implements RateLimitGuards {
     return answer as T;
   }
 
+  /** Whether the email has logged in from this address lately; asked once per request (a batch of aliases shares it). */
+  private familiar(pair: string): Promise<boolean> {
+    let known = this.knownPairs.get(pair);
+    if (!known) {
+      known = this.limits.knownLogins.read(pair).then((reading) => reading !== null);
+      this.knownPairs.set(pair, known);
+    }
+    return known;
+  }
+
   private touchKey(cartId: string): string {
     return `${this.ip}:cart:${cartId}`;
   }
@@ -206,7 +251,7 @@ export class RequestRateLimits implements RateLimitGuards {
     return cart.email ? emailKey(cart.email) : `cart:${cartId}`;
   }
 
-  /** The lockout after an email's last failure: the window's length, doubled for each earlier lockout in a day. */
+  /** The lockout after a pair's last failure: the window's length, doubled for each earlier lockout in a day. */
   private async lockOut(counter: Counter, key: string): Promise<void> {
     const lockouts = await this.limits.loginLockouts.add(key);
     await counter.block(key, Math.min(counter.durationMs * 2 ** (lockouts - 1), MAX_LOCKOUT_MS));
@@ -217,12 +262,12 @@ export class RequestRateLimits implements RateLimitGuards {
    * cannot all slip in before the first failure is counted) and given back if
    * it succeeds: only failures stay counted.
    */
-  private async countFailures<T>(entries: Entry[], attempt: () => Promise<Outcome<T>>): Promise<{ outcome: Outcome<T>; takes: Take[] }> {
-    const takes = await this.takeAll(entries, 'giveBack');
-    // A throw (an infrastructure fault) keeps the points: the work, a password hash say, may have been done.
+  private async countFailures<T>(entries: Entry[], attempt: () => Promise<Outcome<T>>): Promise<Outcome<T>> {
+    await this.takeAll(entries, 'giveBack');
+    // A throw (an infrastructure fault) keeps the points: the work may have been done.
     const outcome = await attempt();
     if (outcome.ok) await this.quietly('give_back', entries.map(([counter, key]) => counter.giveBack(key)));
-    return { outcome, takes };
+    return outcome;
   }
 
   /** Takes a point from each entry; if any is refused, undoes the others and throws. */

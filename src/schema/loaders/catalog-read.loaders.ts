@@ -8,7 +8,7 @@ import { ProductType, SellerType, VariantType } from '../types/catalog.type';
  * Catalog reads for the GraphQL layer, over plain rows; no entity is built on
  * this path ("lean reads").
  *
- * Per-request loaders (house rule 8, docs/design.md) serve catalog objects that arrive one by
+ * Per-request loaders (house rule 5, docs/design.md) serve catalog objects that arrive one by
  * one (admin answers, cart and order lines): each gathers the keys asked for
  * in one tick and answers them with one statement. Use as
  * `ctx.loader(productRowLoader)`. Lists read ahead instead (attachVariants).

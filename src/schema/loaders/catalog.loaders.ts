@@ -4,7 +4,7 @@ import type { GraphQLContext } from '../context';
 
 /**
  * Per-request loaders of the catalog entities an order page shows (house rule
- * 8, docs/design.md): each collects the keys asked for in one tick and answers them with one
+ * 5, docs/design.md): each collects the keys asked for in one tick and answers them with one
  * statement. Catalog pages themselves read plain rows (catalog-read.loaders.ts).
  */
 

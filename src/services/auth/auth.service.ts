@@ -4,7 +4,7 @@ import { Customer, Role } from '../../entities';
 import type { AppDeps } from '../app-deps';
 import { ErrorCode } from '../shared/error-code';
 import { isId } from '../shared/ids';
-import { fail, success, type Outcome } from '../shared/outcome';
+import { fail, success, userFailure, type Failure, type Outcome } from '../shared/outcome';
 import { dummyHash, hashPassword, needsRehash, verifyPassword } from './passwords';
 import type { Viewer } from './tokens';
 
@@ -22,16 +22,46 @@ export const normalizeEmail = (email: string): string => email.trim().toLowerCas
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export const MIN_PASSWORD_LENGTH = 8;
+export const MAX_PASSWORD_LENGTH = 200;
+export const MAX_EMAIL_LENGTH = 320;
+// eslint-disable-next-line no-control-regex -- matching control characters is this pattern's whole job
+const CONTROL = /[\u0000-\u001f]/;
+
+/**
+ * The rules a new account's email and password must meet, for signUp and
+ * `npm run admin` alike. Over GraphQL the input's lengths and the
+ * control-character check refuse first; the CLI has nothing in front of it.
+ */
+export function newCredentialsProblem(input: Credentials): Failure | null {
+  const email = normalizeEmail(input.email);
+  if (email.length > MAX_EMAIL_LENGTH || CONTROL.test(email) || !EMAIL.test(email)) {
+    return userFailure(ErrorCode.VALIDATION_FAILED, 'Enter a valid email address.', 'email');
+  }
+  if (input.password.length < MIN_PASSWORD_LENGTH) {
+    return userFailure(ErrorCode.VALIDATION_FAILED, `Passwords need at least ${MIN_PASSWORD_LENGTH} characters.`, 'password');
+  }
+  if (input.password.length > MAX_PASSWORD_LENGTH || CONTROL.test(input.password)) {
+    return userFailure(ErrorCode.VALIDATION_FAILED, `Passwords have at most ${MAX_PASSWORD_LENGTH} characters and no control characters.`, 'password');
+  }
+  return null;
+}
+
+/** What ensureAdmin did to the account. */
+export interface AdminChange {
+  customer: Customer;
+  /** The account's role before, or null when it was created now. */
+  previousRole: Role | null;
+  /** The stored password was replaced, and with it every earlier token revoked. */
+  passwordReplaced: boolean;
+}
 
 export class AuthService {
   constructor(private readonly em: EntityManager, private readonly deps: Pick<AppDeps, 'tokens'>) {}
 
   async signUp(input: Credentials): Promise<Outcome<Session>> {
+    const problem = newCredentialsProblem(input);
+    if (problem) return { ok: false, failure: problem };
     const email = normalizeEmail(input.email);
-    if (!EMAIL.test(email)) return fail(ErrorCode.VALIDATION_FAILED, 'Enter a valid email address.', 'email');
-    if (input.password.length < MIN_PASSWORD_LENGTH) {
-      return fail(ErrorCode.VALIDATION_FAILED, `Passwords need at least ${MIN_PASSWORD_LENGTH} characters.`, 'password');
-    }
     const customer = this.em.create(Customer, { email, passwordHash: await hashPassword(input.password), role: Role.CUSTOMER });
     try {
       await this.em.persistAndFlush(customer);
@@ -83,26 +113,56 @@ export class AuthService {
   }
 
   /**
-   * Creates the configured admin, or resets its role and password to the
-   * configured ones. A changed password revokes the admin's earlier tokens.
+   * Creates the admin, or makes the account an admin with this password
+   * (ADMIN_PASSWORD at every start, `npm run admin`). A changed password
+   * revokes the account's earlier tokens.
    */
-  async ensureAdmin(emailInput: string, password: string): Promise<Customer> {
+  async ensureAdmin(emailInput: string, password: string): Promise<AdminChange> {
     const email = normalizeEmail(emailInput);
     const existing = await this.em.findOne(Customer, { email });
     if (!existing) {
       const admin = this.em.create(Customer, { email, passwordHash: await hashPassword(password), role: Role.ADMIN });
       await this.em.persistAndFlush(admin);
-      return admin;
+      return { customer: admin, previousRole: null, passwordReplaced: false };
     }
+    const previousRole = existing.role;
     existing.role = Role.ADMIN;
-    if (!(await verifyPassword(password, existing.passwordHash))) {
+    const passwordReplaced = !(await verifyPassword(password, existing.passwordHash));
+    if (passwordReplaced) {
       existing.passwordHash = await hashPassword(password);
       existing.tokenVersion += 1;
     } else if (needsRehash(existing.passwordHash)) {
       existing.passwordHash = await hashPassword(password);
     }
     await this.em.persistAndFlush(existing);
-    return existing;
+    return { customer: existing, previousRole, passwordReplaced };
+  }
+
+  /**
+   * Creates the admin only when no account has this email; an existing
+   * account keeps its password and role. False when it existed (or another
+   * process created it at the same moment).
+   */
+  async createAdminIfMissing(emailInput: string, password: string): Promise<boolean> {
+    const email = normalizeEmail(emailInput);
+    if (await this.em.findOne(Customer, { email })) return false;
+    const admin = this.em.create(Customer, { email, passwordHash: await hashPassword(password), role: Role.ADMIN });
+    try {
+      await this.em.persistAndFlush(admin);
+      return true;
+    } catch (error) {
+      if (error instanceof UniqueConstraintViolationException) return false;
+      throw error;
+    }
+  }
+
+  /** The account's role, or null when no account has this email. */
+  async roleOf(emailInput: string): Promise<Role | null> {
+    return (await this.em.findOne(Customer, { email: normalizeEmail(emailInput) }, { fields: ['role'] }))?.role ?? null;
+  }
+
+  async hasAdmin(): Promise<boolean> {
+    return (await this.em.count(Customer, { role: Role.ADMIN })) > 0;
   }
 
   private sessionToken(customer: Customer): Promise<string> {

@@ -13,7 +13,7 @@ export interface TokenClaims extends Viewer {
 }
 
 const ISSUER = 'tillgate';
-const TOKEN_LIFETIME = '7d';
+const TOKEN_LIFETIME_SECONDS = 7 * 86_400;
 
 /**
  * Bearer tokens: HS256 JWTs carrying the customer id, role and token version,
@@ -27,13 +27,14 @@ export class TokenService {
     this.key = new TextEncoder().encode(secret);
   }
 
-  sign(claims: TokenClaims): Promise<string> {
+  /** A week by default; a shorter-lived session (the /ops cookie) names its own lifetime. */
+  sign(claims: TokenClaims, lifetimeSeconds: number = TOKEN_LIFETIME_SECONDS): Promise<string> {
     return new SignJWT({ role: claims.role, ver: claims.tokenVersion })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(claims.customerId)
       .setIssuer(ISSUER)
       .setIssuedAt()
-      .setExpirationTime(TOKEN_LIFETIME)
+      .setExpirationTime(`${lifetimeSeconds}s`)
       .sign(this.key);
   }
 

@@ -2,7 +2,7 @@ import type { PaymentMethodKind } from '../../entities';
 import { ErrorCode } from '../shared/error-code';
 
 /**
- * The port every call to the payment provider goes through (house rule 9, docs/design.md):
+ * The port every call to the payment provider goes through (house rule 6, docs/design.md):
  * checkout, recovery, the sweepers, webhooks, refunds and payouts depend on
  * it, and only `payments/stripe/` implements it. Every write carries a stable
  * idempotency key (`idempotency-keys.ts`) and is made outside any database

@@ -11,7 +11,7 @@ export function isTransientDatabaseError(error: unknown): boolean {
   return /SQLITE_BUSY|database is locked/i.test(message);
 }
 
-/** Re-runs a whole transaction after a transient database failure (house rule 6, docs/design.md). */
+/** Re-runs a whole transaction after a transient database failure (house rule 4, docs/design.md). */
 export async function retryTransient<T>(work: () => Promise<T>, attempts = 5): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {

@@ -1,7 +1,7 @@
 import { ErrorCode } from './error-code';
 
 /**
- * Expected business failures are values, not exceptions (house rule 4, docs/design.md). A
+ * Expected business failures are values, not exceptions (house rule 2, docs/design.md). A
  * service returns an Outcome; the resolver maps a failure to a union member.
  */
 export interface StockShortfall { variantId: string; requested: number; available: number }

@@ -14,7 +14,7 @@ import {
 } from '../../entities/enums';
 
 /**
- * Every lifecycle's allowed moves, declared once (house rule 5, docs/design.md). A move that is
+ * Every lifecycle's allowed moves, declared once (house rule 3, docs/design.md). A move that is
  * not listed here is a programming error: `transition()` throws before any SQL.
  */
 export type TransitionTable<S extends string> = Readonly<Record<S, readonly S[]>>;

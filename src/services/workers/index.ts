@@ -5,6 +5,7 @@ import { createReservationExpiryWorker } from './reservation-expiry.worker';
 import { createHostedCheckoutSweeper } from './hosted-checkout-sweeper.worker';
 import { createCardPaymentSweeper } from './card-payment-sweeper.worker';
 import { createCartCleanupWorker } from './cart-cleanup.worker';
+import { createRateLimitSweepWorker } from './rate-limit-sweep.worker';
 import { createSagaRecoveryWorker } from './saga-recovery.worker';
 import { sqlTime } from '../shared/batch-sql';
 import type { Worker } from './worker-runner';
@@ -43,5 +44,6 @@ export function allWorkers(deps: AppDeps): Worker[] {
     ...sellerTransferWorkers(deps),
     transferReversalWorker(deps),
     createCartCleanupWorker(deps.config),
+    createRateLimitSweepWorker(deps.orm),
   ].filter((worker): worker is Worker => worker !== null);
 }

@@ -25,15 +25,16 @@ async function signedUp(app: TestApp): Promise<string> {
 
 const logIn = (app: TestApp, from: string, email: string, password: string) => gqlAs(app, from, LOG_IN, { input: { email, password } });
 
-async function failTimes(app: TestApp, email: string, times: number): Promise<void> {
-  const from = freshAddress();
+async function failTimes(app: TestApp, email: string, times: number, from = freshAddress()): Promise<void> {
   for (let attempt = 1; attempt <= times; attempt += 1) {
     const answer = await logIn(app, from, email, `wrong-guess-${attempt}`);
     expect(answer.body.data?.logIn).toEqual({ __typename: 'UserError', errorCode: 'INVALID_CREDENTIALS' });
   }
 }
 
-describe('logIn rate limits: per email', () => {
+const signedIn = (answer: Awaited<ReturnType<typeof logIn>>) => answer.body.data?.logIn.__typename === 'AuthPayload';
+
+describe('logIn rate limits: per email and address', () => {
   let app: TestApp;
   beforeAll(async () => {
     app = await startLimitedApp();
@@ -41,15 +42,16 @@ describe('logIn rate limits: per email', () => {
   afterAll(() => app.close());
   afterEach(() => wallClock.restore());
 
-  it('when an email has failed 10 times, then the next logIn is refused with 429, RATE_LIMITED and retryAfter, even with the right password and from elsewhere', async () => {
+  it('when an email has failed 10 times from one address, then the next logIn from there is refused with 429, RATE_LIMITED and retryAfter, even with the right password', async () => {
     const email = await signedUp(app);
-    await failTimes(app, email, 10);
+    const from = freshAddress();
+    await failTimes(app, email, 10, from);
 
     let refused!: Awaited<ReturnType<typeof logIn>>;
     const counted = await metricMoves(app, 'rate_limited_total', async () => {
-      refused = await logIn(app, freshAddress(), email, PASSWORD);
+      refused = await logIn(app, from, email, PASSWORD);
     });
-    expect(counted).toEqual({ '{limit="login-email"}': 1 });
+    expect(counted).toEqual({ '{limit="login-email-ip"}': 1 });
     expect(refused.status).toBe(429);
     expect(refused.body.data ?? null).toBeNull();
     expect(refused.body.errors).toHaveLength(1);
@@ -63,13 +65,27 @@ describe('logIn rate limits: per email', () => {
     expect(error.message).not.toMatch(/email|login|key|limit/i);
   });
 
-  it('when logIns succeed between failures, then only the failures count', async () => {
+  it('when a stranger has failed 10 times from address A, then A is locked out of that email, and its owner still logs in from address B', async () => {
+    const email = await signedUp(app);
+    const [strangers, owners] = [freshAddress(), freshAddress()];
+    await failTimes(app, email, 10, strangers);
+
+    expect(refusalOf((await logIn(app, strangers, email, PASSWORD)).body)).not.toBeNull();
+    const owner = await logIn(app, owners, email, PASSWORD);
+    expect(owner.status).toBe(200);
+    expect(signedIn(owner)).toBe(true);
+    // The stranger's address stays locked for that email after the owner's success elsewhere.
+    expect(refusalOf((await logIn(app, strangers, email, PASSWORD)).body)).not.toBeNull();
+  });
+
+  it("when the owner logs in between failures from one address, then that address's earlier failures no longer count towards its lockout", async () => {
     const email = await signedUp(app);
     const from = freshAddress();
-    await failTimes(app, email, 9);
-    for (let i = 0; i < 5; i += 1) expect((await logIn(app, from, email, PASSWORD)).body.data?.logIn.__typename).toBe('AuthPayload');
-    // The tenth failure is still answered; only then is the email locked.
-    expect((await logIn(app, from, email, 'wrong-again')).body.data?.logIn.errorCode).toBe('INVALID_CREDENTIALS');
+    await failTimes(app, email, 9, from);
+    expect(signedIn(await logIn(app, from, email, PASSWORD))).toBe(true);
+
+    // Ten more failures are answered, the last one locks; without the success the tenth failure overall would have.
+    await failTimes(app, email, 10, from);
     expect(refusalOf((await logIn(app, from, email, PASSWORD)).body)).not.toBeNull();
   });
 
@@ -93,28 +109,82 @@ describe('logIn rate limits: per email', () => {
 describe('logIn rate limits: the lockout ends, then the next one lasts twice as long', () => {
   let app: TestApp;
   beforeAll(async () => {
-    app = await startLimitedApp({ RATE_LIMIT_LOGIN_EMAIL: '3/20s' });
+    app = await startLimitedApp({ RATE_LIMIT_LOGIN_EMAIL_IP: '3/20s' });
   });
   afterAll(() => app.close());
   afterEach(() => wallClock.restore());
 
-  it('when the lockout has passed, then the email logs in again; and its next lockout lasts twice as long', async () => {
+  it('when the lockout has passed, then the address may try again; and its next lockout lasts twice as long', async () => {
     wallClock.freeze();
     const email = await signedUp(app);
-    await failTimes(app, email, 3);
-    const first = refusalOf((await logIn(app, freshAddress(), email, PASSWORD)).body);
+    const from = freshAddress();
+    await failTimes(app, email, 3, from);
+    const first = refusalOf((await logIn(app, from, email, PASSWORD)).body);
     expect(first!.retryAfter).toBeGreaterThan(15);
     expect(first!.retryAfter).toBeLessThanOrEqual(20);
 
     wallClock.advance(21_000);
-    expect((await logIn(app, freshAddress(), email, PASSWORD)).body.data?.logIn.__typename).toBe('AuthPayload');
-
-    await failTimes(app, email, 3);
-    const second = refusalOf((await logIn(app, freshAddress(), email, PASSWORD)).body);
+    await failTimes(app, email, 3, from);
+    const second = refusalOf((await logIn(app, from, email, PASSWORD)).body);
     expect(second!.retryAfter).toBeGreaterThan(35);
     expect(second!.retryAfter).toBeLessThanOrEqual(40);
     wallClock.advance(21_000);
-    expect(refusalOf((await logIn(app, freshAddress(), email, PASSWORD)).body)).not.toBeNull();
+    expect(refusalOf((await logIn(app, from, email, PASSWORD)).body)).not.toBeNull();
+  });
+
+  it('when the owner logs in once a lockout has passed, then the next lockout at that address is back to the window\'s length', async () => {
+    wallClock.freeze();
+    const email = await signedUp(app);
+    const from = freshAddress();
+    await failTimes(app, email, 3, from);
+    wallClock.advance(21_000);
+    expect(signedIn(await logIn(app, from, email, PASSWORD))).toBe(true);
+
+    await failTimes(app, email, 3, from);
+    const next = refusalOf((await logIn(app, from, email, PASSWORD)).body);
+    expect(next!.retryAfter).toBeGreaterThan(15);
+    expect(next!.retryAfter).toBeLessThanOrEqual(20);
+  });
+});
+
+/**
+ * A guess spread over many addresses, each below the lockout: the per-email
+ * ceiling stops it, for every address but those the email has logged in from.
+ */
+describe('logIn rate limits: the per-email ceiling', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startLimitedApp({ RATE_LIMIT_LOGIN_EMAIL_IP: '3/15m', RATE_LIMIT_LOGIN_EMAIL: '6/1h' });
+  });
+  afterAll(() => app.close());
+
+  it('when strangers at several addresses have spent the ceiling, then a new address is refused even with the right password, and an address the owner logged in from is not', async () => {
+    const email = await signedUp(app);
+    const home = freshAddress();
+    expect(signedIn(await logIn(app, home, email, PASSWORD))).toBe(true);
+    await failTimes(app, email, 3);
+    await failTimes(app, email, 3);
+
+    let refused!: Awaited<ReturnType<typeof logIn>>;
+    const counted = await metricMoves(app, 'rate_limited_total', async () => {
+      refused = await logIn(app, freshAddress(), email, PASSWORD);
+    });
+    expect(counted).toEqual({ '{limit="login-email"}': 1 });
+    expect(refused.status).toBe(429);
+    expect(refusalOf(refused.body)!.retryAfter).toBeGreaterThan(59 * 60);
+    expect(signedIn(await logIn(app, home, email, PASSWORD))).toBe(true);
+  });
+
+  it("when the owner's address fails too, then its failures meet its own lockout, not the ceiling", async () => {
+    const email = await signedUp(app);
+    const home = freshAddress();
+    expect(signedIn(await logIn(app, home, email, PASSWORD))).toBe(true);
+    await failTimes(app, email, 3);
+    await failTimes(app, email, 3);
+
+    // Known, so past the ceiling; a typo there is answered, and three of them lock that pair as anywhere else.
+    await failTimes(app, email, 3, home);
+    expect(refusalOf((await logIn(app, home, email, PASSWORD)).body)).not.toBeNull();
   });
 });
 
@@ -184,5 +254,15 @@ describe('logIn rate limits: per IP', () => {
 
     wallClock.advance(21_000);
     expect((await logIn(app, from, email, PASSWORD)).body.data?.logIn.__typename).toBe('AuthPayload');
+  });
+
+  it("when a guesser logs into an account of their own between guesses, then the address's failures still count", async () => {
+    const own = await signedUp(app);
+    const from = freshAddress();
+    await failTimes(app, uniqueEmail('someone-else'), 2, from);
+    expect(signedIn(await logIn(app, from, own, PASSWORD))).toBe(true);
+    await failTimes(app, uniqueEmail('someone-else'), 1, from);
+
+    expect(refusalOf((await logIn(app, from, own, PASSWORD)).body)).not.toBeNull();
   });
 });

@@ -5,10 +5,11 @@ const MINUTE = 60_000;
 const HOUR = 3_600_000;
 
 describe('rate limit settings', () => {
-  it('when nothing is set, then every limit is on with issue 9 defaults and X-Forwarded-For is not believed', () => {
+  it('when nothing is set, then every limit is on with its default and X-Forwarded-For is not believed', () => {
     const config = load({});
     expect(config.rateLimits).toEqual({
-      loginEmail: { points: 10, durationMs: 15 * MINUTE },
+      loginEmailIp: { points: 10, durationMs: 15 * MINUTE },
+      loginEmail: { points: 100, durationMs: HOUR },
       loginIp: { points: 100, durationMs: 15 * MINUTE },
       signUpIp: { points: 20, durationMs: HOUR },
       voucherFailures: { points: 30, durationMs: HOUR },
@@ -26,8 +27,11 @@ describe('rate limit settings', () => {
   });
 
   it('when a limit is written count/duration or off, then that one limit changes', () => {
-    const limits = load({ RATE_LIMIT_LOGIN_EMAIL: '5/10m', RATE_LIMIT_SIGNUP_IP: 'off', RATE_LIMIT_CARTS_IP: '200 / 1d', RATE_LIMIT_CHECKOUT_ONE_IN_FLIGHT: 'off' }).rateLimits!;
-    expect(limits.loginEmail).toEqual({ points: 5, durationMs: 10 * MINUTE });
+    const limits = load({
+      RATE_LIMIT_LOGIN_EMAIL_IP: '5/10m', RATE_LIMIT_LOGIN_EMAIL: 'off', RATE_LIMIT_SIGNUP_IP: 'off', RATE_LIMIT_CARTS_IP: '200 / 1d', RATE_LIMIT_CHECKOUT_ONE_IN_FLIGHT: 'off',
+    }).rateLimits!;
+    expect(limits.loginEmailIp).toEqual({ points: 5, durationMs: 10 * MINUTE });
+    expect(limits.loginEmail).toBeNull();
     expect(limits.signUpIp).toBeNull();
     expect(limits.cartsIp).toEqual({ points: 200, durationMs: 24 * HOUR });
     expect(limits.checkoutOneInFlight).toBe(false);
@@ -38,6 +42,7 @@ describe('rate limit settings', () => {
 
   it.each([
     ['RATE_LIMIT_LOGIN_IP', '100', 'RATE_LIMIT_LOGIN_IP must be a count per duration like 10/15m, or off (got "100")'],
+    ['RATE_LIMIT_LOGIN_EMAIL_IP', '10 per 15m', 'RATE_LIMIT_LOGIN_EMAIL_IP must be a count per duration like 10/15m, or off (got "10 per 15m")'],
     ['RATE_LIMIT_LOGIN_IP', '100/15min', 'RATE_LIMIT_LOGIN_IP must be a duration like 200ms, 3s, 5m or 1h (got "15min")'],
     ['RATE_LIMIT_VOUCHER_FAILURES', '0/1h', 'RATE_LIMIT_VOUCHER_FAILURES must be between 1 and 1000000 (got 0)'],
     ['RATE_LIMIT_CHECKOUT_DECLINES', '10/0s', 'RATE_LIMIT_CHECKOUT_DECLINES must be longer than 0 (got "0s")'],

@@ -1,6 +1,6 @@
 /**
  * Finds code that writes a lifecycle status without going through the state
- * module (house rule 5, invariant 7):
+ * module (house rule 3, invariant 7):
  * - assignments: `x.status = …`, `x.status += …`, `x['status'] = …`;
  * - ORM updates: `nativeUpdate(Entity, where, { status … })` (status in the
  *   data argument; in the where clause it is a guard, which is fine);

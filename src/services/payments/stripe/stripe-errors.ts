@@ -1,7 +1,7 @@
 import Stripe from 'stripe';
 
 /**
- * Every Stripe failure is sorted into one of three kinds (house rule 9, docs/design.md), because
+ * Every Stripe failure is sorted into one of three kinds (house rule 6, docs/design.md), because
  * what a caller may do next depends on whether money might have moved:
  * - retryable: Stripe provably did not act, or asks us to retry (rate limit,
  *   5xx, lock timeout, the connection was refused) — retry with the SAME key;

@@ -1,0 +1,57 @@
+import { createHash } from 'node:crypto';
+
+/** A statement as PostgreSQL's extended protocol takes it: a name, numbered placeholders, flat values. */
+export interface PreparedStatement {
+  name: string;
+  text: string;
+  values: readonly unknown[];
+}
+
+/**
+ * The statement texts one database has planned, by shape. PostgreSQL plans
+ * every statement sent as text; a named statement is planned once per
+ * connection and reused, which matters most for the short statements the
+ * storefront sends many times a request (the plan can cost more than the
+ * execution). Bounded by the code's statement shapes: an `in (?)` list is one
+ * shape per length, so past `limit` shapes a statement goes as text.
+ *
+ * One instance per open database (Database owns it): nothing about a
+ * statement is kept in module state.
+ */
+export class PreparedStatements {
+  private readonly shapes = new Map<string, { name: string; text: string }>();
+
+  constructor(private readonly limit = 500) {}
+
+  /**
+   * The `?` placeholders numbered as PostgreSQL wants them, an array parameter
+   * written out as a list (`in (?)` with three ids is `in ($1, $2, $3)`, as
+   * MikroORM's own formatting expands it), and a name that is the text's
+   * digest; null once the cache is full.
+   */
+  statementOf(sql: string, params: readonly unknown[]): PreparedStatement | null {
+    // Most statements have no list: their text is their key, and their parameters go as they are.
+    const listed = params.some(Array.isArray);
+    const lengths = listed ? params.map((param) => (Array.isArray(param) ? param.length : -1)) : [];
+    const key = listed ? `${sql}\u0000${lengths.join(',')}` : sql;
+    const values = listed ? params.flatMap((param) => (Array.isArray(param) ? param : [param])) : params;
+    let shape = this.shapes.get(key);
+    if (!shape) {
+      if (this.shapes.size >= this.limit) return null;
+      shape = numbered(sql, lengths);
+      this.shapes.set(key, shape);
+    }
+    return { ...shape, values };
+  }
+}
+
+function numbered(sql: string, lengths: readonly number[]): { name: string; text: string } {
+  let position = 0;
+  let index = 0;
+  const text = sql.replace(/\?/g, () => {
+    const length = lengths[index++] ?? -1;
+    if (length < 0) return `$${++position}`;
+    return Array.from({ length }, () => `$${++position}`).join(', ');
+  });
+  return { name: `tg_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`, text };
+}
