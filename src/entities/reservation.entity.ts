@@ -12,8 +12,10 @@ import { Variant } from './variant.entity';
 @Index({ properties: ['variant', 'status', 'expiresAt'] })
 // Expiry and cleanup look reservations up by status and expiry across all variants.
 @Index({ properties: ['status', 'expiresAt'] })
+// startCheckout counts the units one client holds (services/inventory/held-units.ts).
+@Index({ properties: ['heldBy', 'status', 'expiresAt'] })
 export class Reservation {
-  [OptionalProps]?: 'status' | 'orderId' | 'createdAt';
+  [OptionalProps]?: 'status' | 'orderId' | 'heldBy' | 'createdAt';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = newId();
@@ -36,6 +38,14 @@ export class Reservation {
 
   @Property({ type: 'uuid', nullable: true })
   orderId: string | null = null;
+
+  /**
+   * The client whose startCheckout took the hold, as its units are capped:
+   * `customer:<id>` when signed in, else `address:<keyed digest of the client
+   * address>`. Null for units reserved by confirmCheckout itself.
+   */
+  @Property({ type: 'string', length: 64, nullable: true })
+  heldBy: string | null = null;
 
   @Property({ type: DateTimeType })
   createdAt: Date = new Date();

@@ -7,7 +7,9 @@ import { CartType } from '../schema/types/cart.type';
 import { CheckoutConfirmationType, CheckoutPreviewType } from '../schema/types/checkout.type';
 import { toErrorResult } from '../schema/types/common.type';
 import { orderTypeOf, toPaymentType } from '../schema/types/order.type';
-import { rateLimitsOf } from '../http/rate-limits';
+import { clientAddressOf, rateLimitsOf } from '../http/rate-limits';
+import { RateLimitedError } from '../http/rate-limits/rate-limited.error';
+import { rateLimited } from '../observability/metrics';
 import { ConfirmCheckoutSaga } from '../services/checkout/confirm-checkout.saga';
 import { orderTokenFor } from '../services/orders/order-tokens';
 import { StartCheckoutService } from '../services/checkout/start-checkout.service';
@@ -19,7 +21,12 @@ const actorOf = (ctx: GraphQLContext) => ({ customerId: ctx.viewer?.customerId ?
 export class CheckoutResolver {
   @Mutation(() => StartCheckoutResult)
   async startCheckout(@Arg('input', () => StartCheckoutInput) input: StartCheckoutInput, @Ctx() ctx: GraphQLContext) {
-    const outcome = await new StartCheckoutService(ctx.em, ctx.deps).start(input.cartId, actorOf(ctx));
+    const outcome = await new StartCheckoutService(ctx.em, ctx.deps).start(input.cartId, actorOf(ctx), clientAddressOf(ctx));
+    if ('capReached' in outcome) {
+      // The client holds its cap of units in other open checkouts: refused as every rate limit is (top-level RATE_LIMITED, retryAfter).
+      rateLimited.inc({ limit: 'held-units' });
+      throw new RateLimitedError(outcome.capReached.retryAfterMs);
+    }
     if (!outcome.ok) return toErrorResult(outcome.failure);
     const { cart, versionKey, reservationsExpireAt, warnings } = outcome.value;
     return Object.assign(new CheckoutPreviewType(), { cart: CartType.from(cart), versionKey, reservationsExpireAt, warnings });

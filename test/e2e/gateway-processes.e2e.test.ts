@@ -7,6 +7,9 @@ import { exitOf, outputOf } from '../support/child-output';
 import { buildIntoScratch, ROOT, type ScratchBuild } from '../support/scratch-build';
 import { samplesOf } from '../support/metrics-text';
 import { nonLoopbackAddress, tcpConnect } from '../support/network';
+import { Reservation, ReservationStatus } from '../../src/entities';
+import { anAddress } from '../factories/cart.factory';
+import { buildProduct, buildShippingMethod } from '../factories/catalog.factory';
 import { TEST_ADMIN } from '../support/test-app';
 import { documentText } from '../support/typed-client';
 import { openTestOrm, testDatabaseConfig, testDialect, truncateAll } from '../support/test-database';
@@ -135,6 +138,64 @@ describe('GATEWAY_PROCESSES', () => {
       } finally {
         for (const child of gateways) child.kill('SIGTERM');
         await Promise.all(gateways.map((child) => (child.exitCode === null ? exitOf(child) : null)));
+      }
+    });
+
+    it('when a stranger hoards stock through two gateway processes, then the database-wide cap stops it at MAX_HELD_UNITS_PER_ADDRESS while another client still buys', async () => {
+      const orm = await openTestOrm();
+      await truncateAll(orm);
+      const { variants } = await buildProduct(orm.em.fork(), { variants: [0, 1, 2].map(() => ({ price: 1_000, currency: 'EUR', stock: 20 })) });
+      const method = await buildShippingMethod(orm.em.fork(), { price: 500 });
+      const env = {
+        PATH: process.env.PATH ?? '', DATABASE_URL: (await testDatabaseConfig()).url, AUTH_SECRET: 'gateway-processes-test-secret-0123456789',
+        ADMIN_EMAIL: TEST_ADMIN.email, ADMIN_PASSWORD: TEST_ADMIN.password, LOG_LEVEL: 'info', WORKERS: 'off', GUEST_COD: 'on',
+        TRUST_PROXY: 'loopback', MAX_HELD_UNITS_PER_ADDRESS: '10',
+      };
+      const gateways: ChildProcess[] = [];
+      try {
+        const urls: string[] = [];
+        for (let index = 0; index < 2; index++) {
+          const port = await freePort();
+          const child = spawn(process.execPath, [build.entry('src/main.js')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...env, PORT: String(port) } });
+          gateways.push(child);
+          await outputOf(child).waitFor('"event":"tillgate.started"');
+          urls.push(`http://127.0.0.1:${port}`);
+        }
+        const call = async (url: string, from: string, query: string, input: Record<string, unknown>) => {
+          const response = await fetch(`${url}/graphql`, {
+            method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': from }, body: JSON.stringify({ query, variables: { input } }),
+          });
+          return { status: response.status, body: (await response.json()) as { data?: Record<string, { __typename?: string; id?: string; versionKey?: string; order?: { status: string } }>; errors?: { extensions: Record<string, unknown> }[] } };
+        };
+        /** The attack's loop, once: a cart, `units` of one variant, address, shipping, startCheckout, all through `url`. */
+        const checkoutAs = async (url: string, from: string, variantId: string, units: number) => {
+          const cartId = (await call(url, from, 'mutation($input: CreateCartInput!) { createCart(input: $input) { id } }', { currency: 'EUR', email: 'e2e@example.com' })).body.data!.createCart.id;
+          await call(url, from, 'mutation($input: AddCartLineInput!) { addCartLine(input: $input) { __typename } }', { cartId, variantId, quantity: units });
+          await call(url, from, 'mutation($input: SetShippingAddressInput!) { setShippingAddress(input: $input) { __typename } }', { cartId, address: anAddress() });
+          await call(url, from, 'mutation($input: SetShippingMethodInput!) { setShippingMethod(input: $input) { __typename } }', { cartId, shippingMethodId: method.id });
+          const started = await call(url, from, `mutation($input: StartCheckoutInput!) { startCheckout(input: $input) { __typename ... on CheckoutPreview { versionKey } } }`, { cartId });
+          return { cartId, started };
+        };
+        const [hoarder, buyer] = ['203.0.113.7', '198.51.100.9'];
+
+        const first = await checkoutAs(urls[0], hoarder, variants[0].id, 5);
+        const second = await checkoutAs(urls[1], hoarder, variants[1].id, 5);
+        const third = await checkoutAs(urls[0], hoarder, variants[2].id, 5);
+        const bought = await checkoutAs(urls[1], buyer, variants[2].id, 5);
+        const placed = await call(urls[0], buyer, 'mutation($input: ConfirmCheckoutInput!) { confirmCheckout(input: $input) { __typename ... on CheckoutConfirmation { order { status } } } }', {
+          cartId: bought.cartId, versionKey: bought.started.body.data!.startCheckout.versionKey, paymentMethod: 'CASH_ON_DELIVERY',
+        });
+
+        expect([first, second].map((c) => c.started.body.data!.startCheckout.__typename)).toEqual(['CheckoutPreview', 'CheckoutPreview']);
+        expect(third.started.status).toBe(429);
+        expect(third.started.body.errors?.[0].extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfter: expect.any(Number) });
+        expect(placed.body.data!.confirmCheckout.order!.status).toBe('PLACED');
+        const held = await orm.em.fork().find(Reservation, { status: ReservationStatus.ACTIVE });
+        expect(held.map((r) => [r.cartId, r.quantity]).sort()).toEqual([[first.cartId, 5], [second.cartId, 5]].sort());
+      } finally {
+        for (const child of gateways) child.kill('SIGTERM');
+        await Promise.all(gateways.map((child) => (child.exitCode === null ? exitOf(child) : null)));
+        await orm.close(true);
       }
     });
   } else {

@@ -57,12 +57,13 @@ export async function versionKeyOf(em: EntityManager, cartId: string): Promise<s
   return cartVersionKey(cart);
 }
 
-export function checkoutDeps(app: Pick<TestApp, 'config'>, overrides: Partial<CheckoutDeps> = {}): CheckoutDeps {
-  return { config: app.config, clock: systemClock, payments: NO_PROVIDER, ...overrides };
+export function checkoutDeps(app: Pick<TestApp, 'config' | 'tillgate'>, overrides: Partial<CheckoutDeps> = {}): CheckoutDeps {
+  const { db, stores } = app.tillgate.deps;
+  return { config: app.config, clock: systemClock, payments: NO_PROVIDER, db, stores, ...overrides };
 }
 
 /** The saga called directly (no HTTP), for failure injection. */
-export function directSaga(app: Pick<TestApp, 'config'>, options: ConfirmCheckoutOptions = {}, deps: Partial<CheckoutDeps> = {}): ConfirmCheckoutSaga {
+export function directSaga(app: Pick<TestApp, 'config' | 'tillgate'>, options: ConfirmCheckoutOptions = {}, deps: Partial<CheckoutDeps> = {}): ConfirmCheckoutSaga {
   return new ConfirmCheckoutSaga(checkoutDeps(app, deps), options);
 }
 

@@ -129,7 +129,7 @@ describe('checkout races on PostgreSQL', () => {
       const card = { cartId: ready.cart.id, versionKey: ready.versionKey, paymentMethod: PaymentMethodKind.CARD, stripePaymentMethodId: 'pm_card_visa' };
       await expect(crashing.confirm(em(), card, { customerId: null, isAdmin: false })).rejects.toBeInstanceOf(SimulatedCrash);
     }
-    const deps = { db: getApp().tillgate.deps.db, stores: getApp().tillgate.deps.stores, config: getApp().config, clock: systemClock, payments: null, checkout: {} };
+    const deps = { config: getApp().config, clock: systemClock, payments: null, checkout: {}, db: getApp().tillgate.deps.db, stores: getApp().tillgate.deps.stores };
     const later = new Date(Date.now() + getApp().config.sagaRecoveryGraceMs + 1_000);
 
     const [first, second] = await Promise.all([recoverStaleSagas(em(), deps, later), recoverStaleSagas(em(), deps, later)]);

@@ -1,6 +1,6 @@
 import type { Orm } from '../../src/db/orm';
 import {
-  License, OrderLine, Variant, VariantKind,
+  License, OrderLine, Payment, Variant, VariantKind,
   Cart, CartStatus, CreditLedgerEntry, IdempotencyRecord, IdempotencyStatus, Order, OrderStatus, RedemptionStatus, Reservation,
   ReservationStatus, SagaExecution, SagaStatus, StockLevel, Voucher, VoucherRedemption,
 } from '../../src/entities';
@@ -72,10 +72,14 @@ export async function checkoutInvariantViolations(orm: Orm, options: InvariantOp
   // Licenses: one per digital unit of every order that was placed, none for any other; no cap exceeded.
   const physicalLines = new Set((await em.find(OrderLine, { kind: VariantKind.PHYSICAL })).map((line) => line.order.id));
   const licenses = await em.find(License, {});
+  // Nothing is granted before the money is: an order with licenses owed nothing after credit, or its payment was captured in full.
+  const payments = await em.find(Payment, {});
   for (const order of orders.values()) {
     const issued = licenses.filter((l) => l.orderId === order.id).length;
     const expected = order.placedAt ? order.digitalUnits : 0;
     if (issued !== expected) problems.push(`order ${order.id} (${order.status}) has ${issued} licenses, expected ${expected}`);
+    const paid = order.amountDue === 0 || payments.some((p) => p.orderId === order.id && p.captured >= order.amountDue);
+    if (issued > 0 && !paid) problems.push(`order ${order.id} has ${issued} licenses but its payment of ${order.amountDue} was never captured`);
   }
   for (const variant of await em.find(Variant, { kind: VariantKind.DIGITAL })) {
     if (variant.maxLicenses !== null && variant.licensesClaimed > variant.maxLicenses) problems.push(`variant ${variant.id} claimed ${variant.licensesClaimed} licenses over its cap ${variant.maxLicenses}`);

@@ -1,11 +1,12 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { Request } from 'express';
+import type { Request, RequestHandler } from 'express';
 import type { Config } from '../../config';
 import type { AppDeps } from '../../services/app-deps';
 import type { GraphQLContext } from '../../schema/context';
 import { clientAddressKey } from './client-address';
 import { isRateLimited } from './rate-limited.error';
 import { createLimits, RequestRateLimits, UNLIMITED, type Limits, type RateLimitGuards } from './rate-limits';
+import { requestRateLimit } from './request-rate';
 
 export type { RateLimitGuards } from './rate-limits';
 
@@ -15,6 +16,8 @@ export type { RateLimitGuards } from './rate-limits';
  */
 interface RequestRecord {
   guards: RateLimitGuards;
+  /** clientAddressKey of the request, whether or not the limits are on. */
+  client: string;
   operations: number;
   settled: number;
   refused: number;
@@ -43,13 +46,20 @@ export class RateLimits {
     return new RateLimits(config.rateLimits ? createLimits(config.rateLimits, deps.stores.rateLimits) : null, deps);
   }
 
+  /** Requests per client address, for /graphql; lets everything through when RATE_LIMITS or its own limit is off. */
+  requestRate(): RequestHandler {
+    const counter = this.limits?.graphqlRequestsIp;
+    return counter ? requestRateLimit(counter) : (_req, _res, next) => next();
+  }
+
   bind(context: GraphQLContext, req: Request): GraphQLContext {
+    const client = clientAddressKey(req.ip);
     const guards = this.limits
-      ? new RequestRateLimits(this.limits, { client: clientAddressKey(req.ip), customerId: context.viewer?.customerId ?? null, uow: this.deps.db.unitOfWork(context.em) })
+      ? new RequestRateLimits(this.limits, { client, customerId: context.viewer?.customerId ?? null, uow: this.deps.db.unitOfWork(context.em) })
       : UNLIMITED;
     // A batch is a JSON array of operations, each run on a copy of this context (Apollo's httpBatching).
     const operations = Array.isArray(req.body) ? req.body.length : 1;
-    (context as BoundContext)[RECORD] = { guards, operations, settled: 0, refused: 0, retryAfter: 0 };
+    (context as BoundContext)[RECORD] = { guards, client, operations, settled: 0, refused: 0, retryAfter: 0 };
     return context;
   }
 }
@@ -60,6 +70,13 @@ export function rateLimitsOf(ctx: GraphQLContext): RateLimitGuards {
   // Every context is made by the HTTP app, which binds it; one that is not would silently have no limits.
   if (!record) throw new Error('rateLimitsOf: this GraphQL context was not bound by RateLimits.bind');
   return record.guards;
+}
+
+/** The request's client address as the rate limits count it (clientAddressKey: TRUST_PROXY honoured, IPv6 per /64). */
+export function clientAddressOf(ctx: GraphQLContext): string {
+  const record = recordOf(ctx);
+  if (!record) throw new Error('clientAddressOf: this GraphQL context was not bound by RateLimits.bind');
+  return record.client;
 }
 
 /**

@@ -1,3 +1,5 @@
+import type { Database } from '../../db/database';
+import type { Stores } from '../../db/stores';
 import type { Config } from '../../config';
 import { PaymentMethodKind } from '../../entities';
 import type { CartSnapshot } from '../cart/cart-snapshot';
@@ -14,6 +16,9 @@ export interface CheckoutDeps {
   config: Config;
   clock: Clock;
   payments: CheckoutPayments;
+  /** Units of work for the saga's local groups. */
+  db: Database;
+  stores: Stores;
 }
 
 /** How the saga runs its steps; tests inject faults and a short step deadline. */

@@ -62,6 +62,7 @@ export class ConfirmCheckoutSaga {
   ) {
     const definition = { kind: CHECKOUT_SAGA_KIND, steps: CHECKOUT_STEPS, onCompensated: announceCompensation, afterRollback: afterCheckoutRollback };
     this.runner = new SagaRunner(definition, deps, {
+      db: deps.db,
       now: () => deps.clock.now(),
       faults: options.faults,
       stepTimeoutMs: options.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS,
@@ -69,8 +70,8 @@ export class ConfirmCheckoutSaga {
   }
 
   /** Built from the app's dependencies: its payment provider (or none) and the step options the app was started with. */
-  static fromApp(app: Pick<AppDeps, 'config' | 'clock' | 'checkout'> & { payments: CheckoutPayments | null }): ConfirmCheckoutSaga {
-    return new ConfirmCheckoutSaga({ config: app.config, clock: app.clock, payments: app.payments ?? NO_PROVIDER }, app.checkout);
+  static fromApp(app: Pick<AppDeps, 'config' | 'clock' | 'checkout' | 'db' | 'stores'> & { payments: CheckoutPayments | null }): ConfirmCheckoutSaga {
+    return new ConfirmCheckoutSaga({ config: app.config, clock: app.clock, payments: app.payments ?? NO_PROVIDER, db: app.db, stores: app.stores }, app.checkout);
   }
 
   /**

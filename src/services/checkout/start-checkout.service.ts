@@ -8,9 +8,11 @@ import { snapshotVersionKey, type CartSnapshot, type SnapshotExtras } from '../c
 import { dateOrNull } from '../shared/sql-rows';
 import { setLinePrices } from '../cart/cart-writes';
 import { reservationCapFailure } from '../cart/line-caps';
+import { HeldUnitsCapReached, stockHolderOf, type StockHolder } from '../inventory/held-units';
 import { reserveCartLines } from '../inventory/reservations';
 import { ErrorCode } from '../shared/error-code';
 import { isId } from '../shared/ids';
+import { logger } from '../shared/logger';
 import { abortWith, success, userFailure, type Outcome } from '../shared/outcome';
 import { retryTransient } from '../shared/db-retry';
 import { snapshotPriceChanges } from './price-guard';
@@ -21,6 +23,17 @@ export interface CheckoutPreview {
   reservationsExpireAt: Date;
   warnings: string[];
 }
+
+/**
+ * startCheckout's answer: the preview or a business failure of the cart, or
+ * (no fault of the cart) the client already holds its cap of units in other
+ * open checkouts: nothing was reserved, and the caller answers RATE_LIMITED.
+ */
+export type StartCheckoutOutcome = Outcome<CheckoutPreview> | { ok: false; capReached: HeldUnitsCapReached };
+
+/** A cart whose own units exceed the client's cap can never be held: refused as the line cap refuses a line. */
+const overHoldCap = (maxUnits: number) =>
+  userFailure(ErrorCode.VALIDATION_FAILED, `A checkout can hold at most ${maxUnits} units at a time; lower the quantities.`, 'quantity');
 
 /**
  * When the cart's current hold ends: the earliest expiry of its live
@@ -35,18 +48,31 @@ const holdEndLookup = (now: Date): SnapshotExtras => ({
  * startCheckout: one cart change (changeOpenCart: claim, one read) that
  * re-validates prices — the lines take the catalog's current prices, written in
  * one statement when any moved, and pricesValidatedAt is stamped on the claim —
- * and reserves every line or none until now + RESERVATION_TTL. Calling it again
- * replaces the cart's reservations (a refresh), it never adds to them, and it
- * never moves the end of a live hold later: the hold lasts RESERVATION_TTL from
- * its first reservation, however often the preview is refreshed (a
- * cart re-running startCheckout kept stock out of sale for ever). Once a hold
- * has lapsed, the next call starts a new one. A line above
- * MAX_RESERVED_UNITS_PER_LINE is not reserved at all (line-caps.ts).
+ * and reserves every line or none until now + RESERVATION_TTL (GUEST_HOLD_TTL
+ * for a client not signed in). Calling it again replaces the cart's
+ * reservations (a refresh), it never adds to them, and it never moves the end
+ * of a live hold later: the hold lasts its TTL from its first reservation,
+ * however often the preview is refreshed (a cart re-running startCheckout kept
+ * stock out of sale for ever). Once a hold has lapsed, the next call starts a
+ * new one. A line above MAX_RESERVED_UNITS_PER_LINE is not reserved at all
+ * (line-caps.ts), nor a hold that would take its client past its cap of held
+ * units (held-units.ts).
  */
 export class StartCheckoutService {
-  constructor(private readonly em: EntityManager, private readonly deps: Pick<AppDeps, 'config' | 'clock'>) {}
+  constructor(private readonly em: EntityManager, private readonly deps: Pick<AppDeps, 'config' | 'clock' | 'tokens'>) {}
 
-  start(cartId: string, actor: CartActor): Promise<Outcome<CheckoutPreview>> {
+  async start(cartId: string, actor: CartActor, clientAddress: string): Promise<StartCheckoutOutcome> {
+    const holder = stockHolderOf({ customerId: actor.customerId, clientAddress }, this.deps);
+    try {
+      return await this.previewAndHold(cartId, actor, holder);
+    } catch (error) {
+      if (!(error instanceof HeldUnitsCapReached)) throw error;
+      logger.info('rate_limit.refused', { limit: 'held-units', holder: holder.key, retryAfterMs: error.retryAfterMs });
+      return { ok: false, capReached: error };
+    }
+  }
+
+  private previewAndHold(cartId: string, actor: CartActor, holder: StockHolder): Promise<Outcome<CheckoutPreview>> {
     if (!isId(cartId)) return Promise.resolve({ ok: false, failure: cartNotFound() });
     const { config, clock } = this.deps;
     return retryTransient(async () => {
@@ -64,10 +90,11 @@ export class StartCheckoutService {
         await setLinePrices(tx, lines.filter((line) => changes.some((change) => change.variantId === line.variantId)));
         // DIGITAL lines hold no stock; their license cap is claimed at confirm.
         const demand = lines.filter((line) => line.kind !== VariantKind.DIGITAL).map((line) => ({ variantId: line.variantId, quantity: line.quantity }));
+        if (holder.maxUnits !== null && demand.reduce((units, line) => units + line.quantity, 0) > holder.maxUnits) return abortWith(overHoldCap(holder.maxUnits));
         const holdEndsAt = dateOrNull(row.hold_ends_at);
-        const fullTerm = now.getTime() + config.reservationTtlMs;
+        const fullTerm = now.getTime() + holder.ttlMs;
         const until = new Date(holdEndsAt ? Math.min(holdEndsAt.getTime(), fullTerm) : fullTerm);
-        const { expiresAt } = await reserveCartLines(tx, snapshot.id, demand, now, until);
+        const { expiresAt } = await reserveCartLines(tx, snapshot.id, demand, now, until, holder);
         const warnings = changes.map((c) => `The price of ${c.variantId} changed from ${c.previous} to ${c.current} ${c.currency}.`);
         Object.assign(preview, { reservationsExpireAt: expiresAt, warnings });
         return { ...snapshot, lines };

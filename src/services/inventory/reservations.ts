@@ -12,6 +12,7 @@ import { preparedRows } from '../../db/prepared-statements';
 import { guardedUpdate } from '../state/guarded-sql';
 import { availableByVariant } from './availability';
 import type { HeldUnits } from './checkout-stock';
+import { heldUnitsCtes, holderLockCondition, refuseOverCap, room, type CappedHold, type StockHolder } from './held-units';
 
 export interface LineDemand {
   variantId: string;
@@ -75,45 +76,63 @@ function shortOf(demand: Map<string, number>, free: (variantId: string) => numbe
   return shortfalls;
 }
 
+/** What every variant can promise in free units (unexpired ACTIVE reservations taken off); with a cap, the holder's units (held-units.ts). */
+interface FreeAndHeld {
+  free: Map<string, number>;
+  held?: { units: unknown; fits_at: unknown };
+}
+
 /**
- * Units each variant can promise right now, in one statement: on hand over
- * every warehouse minus the ACTIVE, unexpired reservations. Binding only
- * after the stock rows are locked, in a later statement (fresh snapshot).
+ * libSQL, in one statement: units each variant can promise right now (on hand
+ * over every warehouse minus the ACTIVE, unexpired reservations) and, for a
+ * capped hold, the units its holder already holds, in a row of their own.
+ * One writer at a time: nobody reserves between this read and the insert.
  */
-async function freeUnits(tx: EntityManager, variantIds: readonly string[], now: Date): Promise<Map<string, number>> {
-  const rows = await tx.execute<{ variant_id: string; free: number | string }[]>(
-    'select s.variant_id, sum(s.on_hand) - coalesce((select sum(r.quantity) from reservations r'
-      + ' where r.variant_id = s.variant_id and r.status in (?) and r.expires_at > ?), 0) as free'
-      + ' from stock_levels s where s.variant_id in (?) group by s.variant_id',
-    [ReservationStatus.ACTIVE, sqlDate(tx, now), [...variantIds]],
+async function freeUnits(tx: EntityManager, variantIds: readonly string[], now: Date, cap: CappedHold | null): Promise<FreeAndHeld> {
+  const held = cap ? heldUnitsCtes(tx, cap, now) : null;
+  const rows = await tx.execute<{ variant_id: string | null; free: number | string | null; units: unknown; fits_at: unknown }[]>(
+    (held ? `with ${held.sql} ` : '')
+      + 'select s.variant_id, sum(s.on_hand) - coalesce((select sum(r.quantity) from reservations r'
+      + ' where r.variant_id = s.variant_id and r.status in (?) and r.expires_at > ?), 0) as free, null as units, null as fits_at'
+      + ' from stock_levels s where s.variant_id in (?) group by s.variant_id'
+      + (held ? ' union all select null, null, units, fits_at from held' : ''),
+    [...(held?.params ?? []), ReservationStatus.ACTIVE, sqlDate(tx, now), [...variantIds]],
     'all',
   );
-  return new Map(rows.map((row) => [String(row.variant_id), Number(row.free)]));
+  const stock = rows.filter((row) => row.variant_id !== null);
+  return { free: new Map(stock.map((row) => [String(row.variant_id), Number(row.free)])), held: rows.find((row) => row.variant_id === null) };
 }
 
 /**
  * PostgreSQL: the stock rows' locks, in id order so two reservers never
  * deadlock, and the cart's earlier reservations released, in one statement
- * (libSQL has one writer and needs no lock).
+ * (libSQL has one writer and needs no lock). A capped hold takes its holder's
+ * advisory lock in the same statement, before the rows (holderLockCondition).
  */
-async function lockStockAndRelease(tx: EntityManager, cartId: string, variantIds: readonly string[]): Promise<void> {
+async function lockStockAndRelease(tx: EntityManager, cartId: string, variantIds: readonly string[], cap: CappedHold | null): Promise<void> {
   const release = transitionSql(tx, Reservation, { cartId }, ReservationStatus.ACTIVE, ReservationStatus.RELEASED);
+  const holderLock = cap ? holderLockCondition(cap.holderKey) : null;
   await preparedRows(
     tx,
-    `with released as (${release.sql}) select id from stock_levels where variant_id in (?) order by id for update`,
-    [...release.bindings, [...variantIds]],
+    `with released as (${release.sql}) select id from stock_levels where variant_id in (?)${holderLock ? ` and ${holderLock.sql}` : ''} order by id for update`,
+    [...release.bindings, [...variantIds], ...(holderLock?.params ?? [])],
   );
 }
 
+type ReservationRow = { id: string; status: string; cartId: string; variant: string; quantity: number; expiresAt: Date; createdAt: Date; heldBy: string | null };
+
 /**
  * PostgreSQL, after the lock: the reservations inserted only if every variant
- * has the units free, in one statement, which answers the shortfalls (none
- * when it inserted). Its snapshot is taken after the lock statement, so it
- * sees every reservation committed by whoever held the rows before us.
+ * has the units free and, for a capped hold, its holder's other units leave
+ * room for these, in one statement, which answers the shortfalls (none when
+ * it inserted) and, past the cap, a row of the holder's units. Its snapshot is
+ * taken after the lock statement, so it sees every reservation committed by
+ * whoever held the rows (or the holder's lock) before us.
  */
-async function insertWhereFree(tx: EntityManager, rows: readonly { id: string; status: string; cartId: string; variant: string; quantity: number; expiresAt: Date; createdAt: Date }[], now: Date): Promise<StockShortfall[]> {
+async function insertWhereFree(tx: EntityManager, rows: readonly ReservationRow[], now: Date, cap: CappedHold | null): Promise<StockShortfall[]> {
   const wanted = rows.map(() => '(?::uuid, ?, ?::uuid, ?::uuid, ?::int, ?::timestamptz, ?::timestamptz)').join(', ');
-  const short = await preparedRows<{ variant_id: string; quantity: number | string; free: number | string }>(
+  const held = cap ? heldUnitsCtes(tx, cap, now) : null;
+  const answer = await preparedRows<{ variant_id: string | null; quantity: number | string | null; free: number | string | null; units: unknown; fits_at: unknown }>(
     tx,
     'with free as (select s.variant_id, sum(s.on_hand) - coalesce((select sum(r.quantity) from reservations r'
       + ' where r.variant_id = s.variant_id and r.status in (?) and r.expires_at > ?), 0) as free'
@@ -121,15 +140,23 @@ async function insertWhereFree(tx: EntityManager, rows: readonly { id: string; s
       + ` wanted (id, status, cart_id, variant_id, quantity, expires_at, created_at) as (values ${wanted}),`
       + ' short as (select w.variant_id, w.quantity, coalesce(f.free, 0) as free from wanted w left join free f on f.variant_id = w.variant_id'
       + ' where coalesce(f.free, 0) < w.quantity),'
-      + ' inserted as (insert into reservations (id, status, cart_id, variant_id, quantity, expires_at, created_at)'
-      + ' select * from wanted where not exists (select 1 from short))'
-      + ' select variant_id, quantity, free from short',
+      + (held ? ` ${held.sql},` : '')
+      + ' inserted as (insert into reservations (id, status, cart_id, variant_id, quantity, expires_at, created_at, held_by)'
+      + ' select w.*, ?::varchar from wanted w where not exists (select 1 from short)'
+      + (held ? ' and (select units from held) <= ?::int)' : ')')
+      + ' select variant_id, quantity, free, null::bigint as units, null::timestamptz as fits_at from short'
+      + (held ? ' union all select null, null, null, units, fits_at from held where units > ?::int' : ''),
     [
       ReservationStatus.ACTIVE, sqlDate(tx, now), rows.map((row) => row.variant),
       ...rows.flatMap((row) => [row.id, row.status, row.cartId, row.variant, row.quantity, sqlDate(tx, row.expiresAt), sqlDate(tx, row.createdAt)]),
+      ...(held?.params ?? []),
+      rows[0]?.heldBy ?? null,
+      ...(cap ? [room(cap), room(cap)] : []),
     ],
   );
-  return short.map((row) => ({ variantId: String(row.variant_id), requested: Number(row.quantity), available: Math.max(0, Number(row.free)) }));
+  if (cap) refuseOverCap(cap, answer.find((row) => row.variant_id === null), now);
+  return answer.filter((row) => row.variant_id !== null)
+    .map((row) => ({ variantId: String(row.variant_id), requested: Number(row.quantity), available: Math.max(0, Number(row.free)) }));
 }
 
 /**
@@ -139,6 +166,11 @@ async function insertWhereFree(tx: EntityManager, rows: readonly { id: string; s
  * is free read after the lock, one multi-row insert. PostgreSQL does it in two
  * statements (lock with release, insert where free); libSQL, one writer, in
  * three. The rollback of an abort gives the earlier reservations back.
+ *
+ * A `holder` (startCheckout's client) is written on the reservations; with a
+ * cap, its units in live reservations of its other carts plus these must stay
+ * within the cap, counted in those same statements, or HeldUnitsCapReached is
+ * thrown (held-units.ts) and nothing is reserved.
  */
 export async function reserveCartLines(
   tx: EntityManager,
@@ -146,20 +178,24 @@ export async function reserveCartLines(
   lines: readonly LineDemand[],
   now: Date,
   expiresAt: Date,
+  holder: Pick<StockHolder, 'key' | 'maxUnits'> | null = null,
 ): Promise<{ reservationIds: string[]; expiresAt: Date; held: HeldUnits[] }> {
   const demand = demandByVariant(lines);
   const rows = [...demand].map(([variantId, quantity]) => ({
-    id: newId(), status: ReservationStatus.ACTIVE, cartId, variant: variantId, quantity, expiresAt, createdAt: now,
+    id: newId(), status: ReservationStatus.ACTIVE, cartId, variant: variantId, quantity, expiresAt, createdAt: now, heldBy: holder?.key ?? null,
   }));
+  const wantedUnits = rows.reduce((units, row) => units + row.quantity, 0);
+  const cap = holder && holder.maxUnits !== null ? { holderKey: holder.key, maxUnits: holder.maxUnits, wantedUnits } : null;
   if (demand.size === 0) {
     await releaseCartReservations(tx, cartId);
   } else if (isPostgres(tx)) {
-    await lockStockAndRelease(tx, cartId, [...demand.keys()]);
-    const shortfalls = await insertWhereFree(tx, rows, now);
+    await lockStockAndRelease(tx, cartId, [...demand.keys()], cap);
+    const shortfalls = await insertWhereFree(tx, rows, now, cap);
     if (shortfalls.length > 0) abortWith(insufficientStock(shortfalls));
   } else {
     await releaseCartReservations(tx, cartId);
-    const free = await freeUnits(tx, [...demand.keys()], now);
+    const { free, held } = await freeUnits(tx, [...demand.keys()], now, cap);
+    if (cap) refuseOverCap(cap, held, now);
     const shortfalls = shortOf(demand, (variantId) => Math.max(0, free.get(variantId) ?? 0));
     if (shortfalls.length > 0) abortWith(insufficientStock(shortfalls));
     await tx.insertMany(Reservation, rows);

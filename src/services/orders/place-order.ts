@@ -7,7 +7,7 @@ import {
 import { digitalLinesOf, issueLicenses, type DigitalLine } from '../licenses/issue-licenses';
 import { insertEvent } from '../outbox/outbox';
 import { ErrorCode } from '../shared/error-code';
-import { abortWith, userFailure } from '../shared/outcome';
+import { abortWith, userFailure, type Failure } from '../shared/outcome';
 import { transition, type TransitionTarget } from '../state/transition';
 import { consumeRedemptions } from '../vouchers/voucher-holds';
 import { CHECKOUT_IDEMPOTENCY_SCOPE } from './checkout-idempotency';
@@ -63,6 +63,30 @@ export interface OrderPlacement {
 
 const lost = (what: string): never => abortWith(userFailure(ErrorCode.INVALID_STATE_TRANSITION, `Checkout could not finish: ${what}.`));
 
+/** Why an order that grants digital goods was not placed: its money is not in. */
+export const grantsNeedMoney = (): Failure => userFailure(
+  ErrorCode.VALIDATION_FAILED,
+  'Digital items are issued only once their payment is captured or store credit covers it: pay by card, hosted checkout or store credit.',
+  'paymentMethod',
+);
+
+/**
+ * Nothing is granted before the money is. An order that grants something the
+ * moment it is placed (a license per DIGITAL unit; later, a subscription plan)
+ * is placed only when its money is in: nothing is left to pay after store
+ * credit (amountDue 0), or this placement records its payment CAPTURED for the
+ * whole amount due. Cash on delivery, a payment still pending and an
+ * authorization not yet captured are promises, not money: an authorization is
+ * voided or lapses, a parcel is refused at the door, but a license key once
+ * read cannot be taken back. The check reads only what the caller hands in,
+ * so it runs before anything is written.
+ */
+function refuseGrantsWithoutMoney({ order, payment }: Pick<OrderPlacement, 'order' | 'payment'>): void {
+  if (order.digitalUnits === 0 || order.amountDue === 0) return;
+  const captured = payment?.to === PaymentStatus.CAPTURED ? Number(payment.fields.captured ?? 0) : 0;
+  if (captured < order.amountDue) abortWith(grantsNeedMoney());
+}
+
 /**
  * THE way an order becomes PLACED, in the caller's one transaction, from every
  * route (cash on delivery and store credit at confirm, a card at confirm, a
@@ -71,10 +95,14 @@ const lost = (what: string): never => abortWith(userFailure(ErrorCode.INVALID_ST
  * CONSUMED, units taken from stock, cart CONVERTED, idempotency claim
  * COMPLETED, the provider's answer on the payment row, one license per
  * DIGITAL unit, outbox `order.placed`. An order without digital lines runs no
- * license statement at all.
+ * license statement at all. An order with digital units whose money is not in
+ * is refused first (refuseGrantsWithoutMoney), whatever the route and however
+ * `strict`: the caller's transaction rolls back, and a paid route gives the
+ * payment back as for any order it cannot place.
  */
 export async function placeOrder(tx: EntityManager, placement: OrderPlacement): Promise<boolean> {
   const { order, now } = placement;
+  refuseGrantsWithoutMoney(placement);
   if (!placement.writtenPlaced) {
     const moved = await transition(tx, Order, order.orderId, OrderStatus.PENDING_PAYMENT, OrderStatus.PLACED, { placedAt: now });
     if (moved !== 1) return placement.strict ? lost('the order is no longer pending') : false;

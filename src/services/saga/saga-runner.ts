@@ -1,4 +1,6 @@
-import { flushHeld, holdInserts, insertWithHeld } from '../../db/held-inserts';
+import type { Database } from '../../db/database';
+import { attachUnitOfWork } from '../../db/held-inserts';
+import type { UnitOfWork } from '../../db/unit-of-work';
 import type { EntityManager } from '../../db/orm';
 import { SagaExecution, SagaStatus } from '../../entities';
 import { FailureSignal, success, type Outcome } from '../shared/outcome';
@@ -64,6 +66,8 @@ interface SagaRun<Input> {
 }
 
 export interface SagaRunOptions {
+  /** Where each local group's unit of work comes from. */
+  db: Database;
   now: () => Date;
   faults?: SagaFaults;
   /** Deadline for one step (fault hook included); a step past it is a technical failure. */
@@ -141,13 +145,14 @@ export class SagaRunner<Input, Deps, S extends SagaShape> {
         run.records = { ...committed.records };
         reached.length = 0;
         return em.fork().transactional(async (tx) => {
-          // Rows the steps write and never read back go out with the saga row's insert.
-          holdInserts(tx as EntityManager);
+          // Rows the steps write and never read back go out with the saga row's write.
+          const uow = this.options.db.unitOfWork(tx as EntityManager);
+          attachUnitOfWork(uow);
           for (let index = from; index < to; index++) {
-            await this.invokeStep(tx as EntityManager, run, index);
+            await this.invokeStep(uow, run, index);
             reached.push(this.definition.steps[index].id);
           }
-          await this.writeProgress(tx as EntityManager, run, to);
+          await this.writeProgress(uow, run, to);
         });
       });
     } catch (error) {
@@ -162,14 +167,14 @@ export class SagaRunner<Input, Deps, S extends SagaShape> {
   private async runOutsideStep(em: EntityManager, run: SagaRun<Input>, index: number): Promise<void> {
     const step = this.definition.steps[index];
     try {
-      await this.invokeStep(em.fork(), run, index);
+      await this.invokeStep(this.options.db.unitOfWork(em.fork()), run, index);
     } catch (error) {
       if (error instanceof StepTimeoutError && step.outcomeUnknownOnTimeout) throw new SagaLeftForRecovery(error.message);
       throw error;
     }
   }
 
-  private async invokeStep(tx: EntityManager, run: SagaRun<Input>, index: number): Promise<void> {
+  private async invokeStep(uow: UnitOfWork, run: SagaRun<Input>, index: number): Promise<void> {
     const step = this.definition.steps[index];
     const { faults } = this.options;
     let expired = false;
@@ -177,7 +182,7 @@ export class SagaRunner<Input, Deps, S extends SagaShape> {
       await faults?.beforeStep?.(step.id);
       // A step released after its deadline must not touch a transaction that has already rolled back.
       if (expired) throw new SagaSupersededError(`step ${step.id} started after its deadline`);
-      const invocation = step.invoke(tx, this.view(run), this.deps);
+      const invocation = step.invoke(uow, this.view(run), this.deps);
       faults?.onInvoke?.(step.id, invocation);
       return invocation;
     }, () => { expired = true; });
@@ -203,17 +208,18 @@ export class SagaRunner<Input, Deps, S extends SagaShape> {
    * COMPLETED when it is the whole saga), moved on by later ones — guarded on
    * what this run last wrote, so a run that was taken over cannot land.
    */
-  private async writeProgress(tx: EntityManager, run: SagaRun<Input>, reached: number): Promise<void> {
+  private async writeProgress(uow: UnitOfWork, run: SagaRun<Input>, reached: number): Promise<void> {
     const { steps, kind } = this.definition;
+    const tx = uow.em;
     const now = this.options.now();
     const done = reached === steps.length;
     const data = { input: run.input, steps: run.records } as unknown as Record<string, unknown>;
     if (run.persistedSteps === 0) {
       const status = done ? SagaStatus.COMPLETED : SagaStatus.RUNNING;
-      await insertWithHeld(tx, SagaExecution, { id: run.sagaId, kind, key: run.key, status, stepsCompleted: reached, data, createdAt: now, updatedAt: now });
+      await uow.insert(SagaExecution, { id: run.sagaId, kind, key: run.key, status, stepsCompleted: reached, data, createdAt: now, updatedAt: now });
       return;
     }
-    await flushHeld(tx);
+    await uow.flush();
     const guard = { id: run.sagaId, stepsCompleted: run.persistedSteps };
     const fields = { stepsCompleted: reached, data, updatedAt: now };
     const moved = done

@@ -1,3 +1,4 @@
+import type { UnitOfWork } from '../../db/unit-of-work';
 import type { EntityManager } from '../../db/orm';
 
 /** What every step answers: the output later steps of this run read, and the data its compensation needs. */
@@ -42,10 +43,11 @@ export interface SagaStep<Input, Deps, S extends SagaShape, K extends StepId<S> 
   /** True when this step makes no outside call for this input (its work is its transaction's). */
   isLocal(input: Input): boolean;
   /**
-   * `tx` is the group's transaction for a local step; for an outside step it is
-   * a fresh fork for reads, and no transaction is open while it works.
+   * `uow` is the group's unit of work for a local step (its transaction, and
+   * the rows deferred to the saga row's insert); for an outside step it wraps a
+   * fresh fork for reads, and no transaction is open while it works.
    */
-  invoke(tx: EntityManager, run: StepRun<Input, S>, deps: Deps): Promise<StepResult<S['outputs'][K], S['records'][K]>>;
+  invoke(uow: UnitOfWork, run: StepRun<Input, S>, deps: Deps): Promise<StepResult<S['outputs'][K], S['records'][K]>>;
   compensate(em: EntityManager, compensation: S['records'][K], deps: Deps): Promise<void>;
   /**
    * For an outside step (the PSP): when its deadline passes the call may still

@@ -98,7 +98,7 @@ describe('confirmCheckout under failure', () => {
     const pending = await em().findOneOrFail(Order, { cartId: arranged.ready.cart.id });
     expect(pending.status).toBe(OrderStatus.PENDING_PAYMENT);
     const later = new Date(Date.now() + getApp().config.sagaRecoveryGraceMs + 1_000);
-    expect(await recoverStaleSagas(getApp().orm.em.fork(), { db: getApp().tillgate.deps.db, stores: getApp().tillgate.deps.stores, config: getApp().config, clock: systemClock, payments: silent, checkout: {} }, later)).toBe(1);
+    expect(await recoverStaleSagas(getApp().orm.em.fork(), { config: getApp().config, clock: systemClock, payments: silent, checkout: {}, db: getApp().tillgate.deps.db, stores: getApp().tillgate.deps.stores }, later)).toBe(1);
     expect(lookups).toEqual([pending.id]);
     await expectNothingMoved(arranged);
   });
@@ -112,7 +112,7 @@ describe('confirmCheckout under failure', () => {
 
   const recoverAfterGrace = () => {
     const later = new Date(Date.now() + getApp().config.sagaRecoveryGraceMs + 1_000);
-    return recoverStaleSagas(getApp().orm.em.fork(), { db: getApp().tillgate.deps.db, stores: getApp().tillgate.deps.stores, config: getApp().config, clock: systemClock, payments: null, checkout: {} }, later);
+    return recoverStaleSagas(getApp().orm.em.fork(), { config: getApp().config, clock: systemClock, payments: null, checkout: {}, db: getApp().tillgate.deps.db, stores: getApp().tillgate.deps.stores }, later);
   };
 
   const boundaries = STEP_IDS.slice(1).map((next, index) => [STEP_IDS[index], next] as const);

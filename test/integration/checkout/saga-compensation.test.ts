@@ -40,7 +40,7 @@ describe('checkout saga compensation and recovery', () => {
   const getApp = useCheckoutApp();
 
   const em = () => getApp().orm.em.fork();
-  const recoveryDeps = () => ({ db: getApp().tillgate.deps.db, stores: getApp().tillgate.deps.stores, config: getApp().config, clock: systemClock, payments: null, checkout: {} });
+  const recoveryDeps = () => ({ config: getApp().config, clock: systemClock, payments: null, checkout: {}, db: getApp().tillgate.deps.db, stores: getApp().tillgate.deps.stores });
   const afterGrace = () => new Date(Date.now() + getApp().config.sagaRecoveryGraceMs + 1_000);
 
   /** A customer with credit, a one-use voucher and two lines: every step has something to undo. */

@@ -4,12 +4,12 @@ import { availableUnits, buildReadyCart, confirmViaApi, START_CHECKOUT, useCheck
 import { assertCheckoutInvariants } from '../../support/invariants';
 
 describe('startCheckout', () => {
-  const getApp = useCheckoutApp({ RESERVATION_TTL: '15m' });
+  const getApp = useCheckoutApp({ RESERVATION_TTL: '15m', GUEST_HOLD_TTL: '5m' });
 
   const em = () => getApp().orm.em.fork();
   const start = async (cartId: string) => (await getApp().gql(START_CHECKOUT, { input: { cartId } })).data.startCheckout;
 
-  it('when a cart starts checkout, then every line is reserved until the TTL and the key to confirm with is returned', async () => {
+  it('when a guest\'s cart starts checkout, then every line is reserved until GUEST_HOLD_TTL and the key to confirm with is returned', async () => {
     const ready = await buildReadyCart(em(), { lines: [{ price: 1_000, stock: 5, quantity: 2 }, { price: 400, stock: 3, quantity: 3 }] });
     const before = Date.now();
 
@@ -17,8 +17,8 @@ describe('startCheckout', () => {
 
     expect(preview).toMatchObject({ __typename: 'CheckoutPreview', versionKey: ready.versionKey, warnings: [], cart: { id: ready.cart.id, versionKey: ready.versionKey } });
     const expires = new Date(preview.reservationsExpireAt).getTime();
-    expect(expires).toBeGreaterThanOrEqual(before + 15 * 60_000 - 1_000);
-    expect(expires).toBeLessThanOrEqual(Date.now() + 15 * 60_000 + 1_000);
+    expect(expires).toBeGreaterThanOrEqual(before + 5 * 60_000 - 1_000);
+    expect(expires).toBeLessThanOrEqual(Date.now() + 5 * 60_000 + 1_000);
     expect(await availableUnits(getApp().orm, ready.variants[0].id)).toBe(3);
     expect(await availableUnits(getApp().orm, ready.variants[1].id)).toBe(0);
     await assertCheckoutInvariants(getApp().orm, { allowPreviewReservations: true });

@@ -58,7 +58,7 @@ describe('digital goods: catalog, preview, cap release, failed refunds and state
     expect(digitalPreview.__typename).toBe('CheckoutPreview');
     const held = await em().find(Reservation, { cartId: { $in: [mixed.cartId, digitalOnly.cartId] } });
     expect(held.map((r) => [r.cartId, r.variant.id, r.quantity])).toEqual([[mixed.cartId, mug.id, 1]]);
-    const placed = await confirm(h.app, { cartId: mixed.cartId, versionKey: mixedPreview.versionKey, paymentMethod: 'CASH_ON_DELIVERY' });
+    const placed = await confirm(h.app, { cartId: mixed.cartId, versionKey: mixedPreview.versionKey, ...VISA });
     expect(placed.order.status).toBe('PLACED');
     expect(await licensesOf(h.app, placed.order.id)).toHaveLength(2);
     await assertCheckoutInvariants(h.app.orm);
@@ -73,12 +73,15 @@ describe('digital goods: catalog, preview, cap release, failed refunds and state
     expect(declined).toMatchObject({ __typename: 'UserError', errorCode: 'PAYMENT_DECLINED' });
     expect((await em().findOneOrFail(Variant, { id: variant.id })).licensesClaimed).toBe(0);
 
-    const paid = await confirm(h.app, { ...pick(second), paymentMethod: 'CARD', stripePaymentMethodId: 'pm_card_visa' });
+    const paid = await confirm(h.app, { ...pick(second), ...VISA });
     const third = await digitalCart(h.app, [{ variant, quantity: 1 }]);
-    const refused = await confirm(h.app, { ...pick(third), paymentMethod: 'CASH_ON_DELIVERY' });
+    const intentsBefore = h.stripe.emulator.createdObjects('payment_intent').length;
+    const refused = await confirm(h.app, { ...pick(third), ...VISA });
 
     expect(paid.order.status).toBe('PLACED');
     expect(refused).toMatchObject({ __typename: 'InsufficientStockError', shortfalls: [{ variantId: variant.id, requested: 1, available: 0 }] });
+    // Refused before the payment step: the third buyer's card was never asked.
+    expect(h.stripe.emulator.createdObjects('payment_intent')).toHaveLength(intentsBefore);
     await assertCheckoutInvariants(h.app.orm);
   });
 
@@ -98,13 +101,13 @@ describe('digital goods: catalog, preview, cap release, failed refunds and state
     expect((await licensesOf(h.app, paid.order.id)).every((l) => l.status === LicenseStatus.ACTIVE && l.revokedAt === null)).toBe(true);
   });
 
-  it('when 5 units of two digital variants are confirmed, then licenses take one insert and the cap one update; a physical cart runs no license statement', async () => {
+  it('when 5 units of two digital variants are paid by card, then licenses take one insert and the cap one update; a physical cart runs no license statement', async () => {
     const [book, course] = [await buildDigitalVariant(em(), { maxLicenses: 10 }), await buildDigitalVariant(em())];
     const digital = await digitalCart(h.app, [{ variant: book, quantity: 3 }, { variant: course, quantity: 2 }]);
     const { variants: [mug] } = await buildProduct(em(), { variants: [{ price: 900, currency: 'EUR', stock: 5 }] });
     const physical = await digitalCart(h.app, [{ variant: mug, quantity: 2 }], { shipping: true });
 
-    const digitalRun = await counted(() => confirm(h.app, { ...pick(digital), paymentMethod: 'CASH_ON_DELIVERY' }));
+    const digitalRun = await counted(() => confirm(h.app, { ...pick(digital), ...VISA }));
     const physicalRun = await counted(() => confirm(h.app, { ...pick(physical), paymentMethod: 'CASH_ON_DELIVERY' }));
 
     const matching = (statements: string[], pattern: RegExp) => statements.filter((sql) => pattern.test(sql));
@@ -120,3 +123,4 @@ describe('digital goods: catalog, preview, cap release, failed refunds and state
 });
 
 const pick = (cart: { cartId: string; versionKey: string }) => ({ cartId: cart.cartId, versionKey: cart.versionKey });
+const VISA = { paymentMethod: 'CARD', stripePaymentMethodId: 'pm_card_visa' };

@@ -1,7 +1,7 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '../../../db/orm';
 import { isPostgres } from '../../../db/orm';
-import { Cart, CartStatus, IdempotencyRecord, IdempotencyStatus } from '../../../entities';
+import { Cart, CartStatus, IdempotencyRecord, IdempotencyStatus, PaymentMethodKind, VariantKind } from '../../../entities';
 import { newId } from '../../../entities/columns';
 import { canAccessSnapshot, cartNotFound } from '../../cart/cart-access';
 import { snapshotVersionKey } from '../../cart/cart-snapshot';
@@ -21,6 +21,18 @@ export const CLAIM_CART_STEP = 'claim-cart';
 export interface ReplayAnswer { replayOrderId: string }
 
 const inProgress = () => userFailure(ErrorCode.CHECKOUT_IN_PROGRESS, 'This cart is already being checked out; try again in a moment.', 'cartId');
+/**
+ * Cash on delivery pays when a parcel arrives; a digital item is issued the
+ * moment its order is placed, so nobody would ever have paid for it. Refused
+ * here, on the cart the claim read (no statement of its own), before any
+ * stock, voucher or license unit is held; placeOrder refuses it again
+ * whatever route gets there (nothing is granted before the money is).
+ */
+const cashCannotPayDigital = () => userFailure(
+  ErrorCode.VALIDATION_FAILED,
+  'Cash on delivery cannot pay for digital items, which are issued as soon as the order is placed: pay by card, hosted checkout or store credit.',
+  'paymentMethod',
+);
 const versionMismatch = () => userFailure(ErrorCode.CART_VERSION_MISMATCH, 'The cart changed since you last saw it; review it and confirm again.', 'versionKey');
 
 /** PostgreSQL's lock_not_available: another transaction holds the row and NOWAIT refused to queue. */
@@ -103,6 +115,7 @@ async function claim(tx: EntityManager, input: CheckoutSagaInput, now: Date): Pr
   if (cart.lines.length === 0) return abortWith(userFailure(ErrorCode.CART_EMPTY, 'The cart is empty.', 'cartId'));
   if (!cart.shippingMethod && needsShipping(cart.lines)) return abortWith(userFailure(ErrorCode.SHIPPING_METHOD_REQUIRED, 'Choose a shipping method first.', 'shippingMethodId'));
   if (!cart.customerId && !cart.email) return abortWith(userFailure(ErrorCode.VALIDATION_FAILED, 'A guest checkout needs an email address.', 'email'));
+  if (input.paymentMethod === PaymentMethodKind.CASH_ON_DELIVERY && cart.lines.some((line) => line.kind === VariantKind.DIGITAL)) return abortWith(cashCannotPayDigital());
 
   const claimId = newId();
   if (!settlesLocally(input)) {
@@ -114,7 +127,8 @@ async function claim(tx: EntityManager, input: CheckoutSagaInput, now: Date): Pr
 export const claimCartStep: CheckoutStep<'claim-cart'> = {
   id: CLAIM_CART_STEP,
   isLocal: alwaysLocal,
-  async invoke(tx, run, deps) {
+  async invoke(uow, run, deps) {
+    const tx = uow.em;
     try {
       return await claim(tx, run.input, deps.clock.now());
     } catch (error) {

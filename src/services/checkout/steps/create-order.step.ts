@@ -62,7 +62,8 @@ async function createOrder(tx: EntityManager, input: CheckoutSagaInput, { cart, 
 export const createOrderStep: CheckoutStep<'create-order'> = {
   id: CREATE_ORDER_STEP,
   isLocal: alwaysLocal,
-  async invoke(tx, run, deps) {
+  async invoke(uow, run, deps) {
+    const tx = uow.em;
     const created = await createOrder(tx, run.input, run.output(PRICE_GUARD_STEP), deps);
     const { written: _written, ...recorded } = created;
     return { output: created, compensation: recorded };

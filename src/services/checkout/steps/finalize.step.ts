@@ -95,7 +95,8 @@ async function takeReservedUnits(tx: EntityManager, cartId: string, reserved: Re
 export const finalizeStep: CheckoutStep<'finalize'> = {
   id: FINALIZE_STEP,
   isLocal: alwaysLocal,
-  async invoke(tx, run, deps) {
+  async invoke(uow, run, deps) {
+    const tx = uow.em;
     await finalize(tx, run, deps.clock.now());
     return { output: null, compensation: null };
   },

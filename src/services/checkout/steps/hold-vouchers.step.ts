@@ -39,7 +39,8 @@ async function holdAll(tx: EntityManager, checkout: CheckoutCart, { cart, pricin
 export const holdVouchersStep: CheckoutStep<'hold-vouchers'> = {
   id: HOLD_VOUCHERS_STEP,
   isLocal: alwaysLocal,
-  async invoke(tx, run, deps) {
+  async invoke(uow, run, deps) {
+    const tx = uow.em;
     const held = await holdAll(tx, run.output(CLAIM_CART_STEP), run.output(PRICE_GUARD_STEP), run.input.orderId, settlesLocally(run.input), deps.clock.now());
     return { output: held, compensation: held };
   },

@@ -64,7 +64,7 @@ export const paymentStep: CheckoutStep<'payment'> = {
   id: PAYMENT_STEP,
   isLocal: settlesLocally,
   outcomeUnknownOnTimeout: true,
-  async invoke(_em, run, deps) {
+  async invoke(_uow, run, deps) {
     const kind = run.input.paymentMethod;
     if (kind === PaymentMethodKind.CASH_ON_DELIVERY || kind === PaymentMethodKind.STORE_CREDIT) return { output: NO_CALL, compensation: { providerReference: null } };
     const order = run.recorded(CREATE_ORDER_STEP);

@@ -30,7 +30,8 @@ const atCatalogPrices = (cart: CartSnapshot): CartSnapshot => ({
 export const priceGuardStep: CheckoutStep<'price-guard'> = {
   id: PRICE_GUARD_STEP,
   isLocal: alwaysLocal,
-  async invoke(tx, run, deps) {
+  async invoke(uow, run, deps) {
+    const tx = uow.em;
     const { snapshot } = run.output(CLAIM_CART_STEP);
     const now = deps.clock.now();
     const review = reviewSnapshotPrices(snapshot, now, { driftBps: deps.config.priceDriftBps, staleAfterMs: deps.config.priceStaleAfterMs });

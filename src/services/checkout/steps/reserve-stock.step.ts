@@ -31,7 +31,8 @@ function recordOf(held: readonly HeldUnits[], oneWarehouseEach: boolean): Reserv
 export const reserveStockStep: CheckoutStep<'reserve-stock'> = {
   id: RESERVE_STOCK_STEP,
   isLocal: alwaysLocal,
-  async invoke(tx, run, deps) {
+  async invoke(uow, run, deps) {
+    const tx = uow.em;
     const { ownReservations, stockRows } = run.output(CLAIM_CART_STEP);
     const { cart } = run.output(PRICE_GUARD_STEP);
     const now = deps.clock.now();

@@ -38,7 +38,9 @@ export async function lockPendingOrder(tx: EntityManager, orderId: string): Prom
   return { order, payment };
 }
 
-export interface CapturedPayment {
+/** What the provider holds for a pending order once the buyer paid: the money taken, or only authorized (manual capture). */
+export interface ProviderPaid {
+  status: 'CAPTURED' | 'AUTHORIZED';
   amount: number;
   paymentIntentId: string | null;
 }
@@ -49,10 +51,13 @@ export interface CapturedPayment {
  * taken from stock (its reservations converted, or re-taken under row lock
  * when they lapsed; fails closed with INSUFFICIENT_STOCK when the units are
  * gone, so the caller refunds), cart CONVERTED, the idempotency claim
- * COMPLETED with the order id, payment CAPTURED, licenses for its digital
- * units, outbox `order.placed`. False when the order was not pending.
+ * COMPLETED with the order id, the payment's new status, licenses for its
+ * digital units, outbox `order.placed`. False when the order was not pending.
+ * The payment row records what the provider holds: CAPTURED with the amount
+ * taken, or AUTHORIZED with nothing captured yet — which places no order with
+ * digital units (place-order.ts: nothing is granted before the money is).
  */
-export async function placePaidOrder(tx: EntityManager, order: Order, captured: CapturedPayment, now: Date): Promise<boolean> {
+export async function placePaidOrder(tx: EntityManager, order: Order, paid: ProviderPaid, now: Date): Promise<boolean> {
   const cartId = order.cartId;
   return placeOrder(tx, {
     order: {
@@ -69,9 +74,9 @@ export async function placePaidOrder(tx: EntityManager, order: Order, captured: 
     cart: cartId ? { id: cartId, from: CartStatus.CHECKING_OUT } : null,
     claim: cartId && order.cartVersionKey ? { move: { scope: CHECKOUT_IDEMPOTENCY_SCOPE, key: idempotencyKeyFor(cartId, order.cartVersionKey) } } : null,
     payment: {
-      from: [PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION, PaymentStatus.AUTHORIZED],
-      to: PaymentStatus.CAPTURED,
-      fields: { captured: captured.amount, ...(captured.paymentIntentId ? { providerPaymentIntentId: captured.paymentIntentId } : {}) },
+      from: paid.status === 'CAPTURED' ? [PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION, PaymentStatus.AUTHORIZED] : [PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION],
+      to: PaymentStatus[paid.status],
+      fields: { captured: paid.status === 'CAPTURED' ? paid.amount : 0, ...(paid.paymentIntentId ? { providerPaymentIntentId: paid.paymentIntentId } : {}) },
     },
     strict: false,
   });

@@ -2,7 +2,8 @@ import type { EntityManager } from '../../../db/orm';
 import { OrderStatus } from '../../../entities';
 import type { Clock } from '../../shared/clock';
 import { logger } from '../../shared/logger';
-import { FailureSignal } from '../../shared/outcome';
+import { ErrorCode } from '../../shared/error-code';
+import { FailureSignal, type Failure } from '../../shared/outcome';
 import { recordEventOnce } from '../../outbox/outbox';
 import { recordAutomaticRefund } from '../../refunds/automatic-refund';
 import { providerKeys } from '../idempotency-keys';
@@ -16,7 +17,7 @@ export type SettlementResult =
   | { kind: 'cancelled' }
   /** A charge arrived for an order that was already cancelled: it was given back. */
   | { kind: 'refunded-charge-on-cancelled-order'; refundId: string }
-  /** Paid, but the order could not be placed (its stock was gone): cancelled and refunded. */
+  /** Paid, but the order could not be placed (its stock was gone, or only authorized for digital goods): cancelled, the money given back. */
   | { kind: 'refunded-unplaceable-order'; refundId: string }
   | { kind: 'no-change' }
   /** The checkout saga still drives this order; nothing was written. */
@@ -33,12 +34,24 @@ export interface SettlementDeps {
 /** Rolls a settlement transaction back so that a Stripe call can happen outside it. */
 class SettlementInterrupt extends Error {
   override name = 'SettlementInterrupt';
-  constructor(readonly reason: 'checkout-owns-order' | 'refund-charge' | 'unplaceable') {
+  constructor(
+    readonly reason: 'checkout-owns-order' | 'refund-charge' | 'unplaceable',
+    /** Why placing failed (unplaceable only): its stock was gone, or its digital goods need a captured payment. */
+    readonly placement?: Failure,
+  ) {
     super(reason);
   }
 }
 
 const STOCK_GONE = 'paid after its reserved stock was gone';
+const NOT_CAPTURED = 'digital goods with a payment authorized but not captured';
+
+/** Why a paid order could not be placed, as stored on it, and the log line that reports its money going back. */
+function whyNotPlaced(failure: Failure | undefined): { reason: string; logEvent: string } {
+  // placeOrder refuses digital units without captured money with VALIDATION_FAILED (grantsNeedMoney); the rest is stock.
+  if (failure?.code === ErrorCode.VALIDATION_FAILED) return { reason: NOT_CAPTURED, logEvent: 'payment.uncaptured_digital_order' };
+  return { reason: STOCK_GONE, logEvent: 'payment.paid_order_out_of_stock' };
+}
 
 /** Why an unpaid order ended, as stored on it. */
 function unpaidReason(truth: ProviderPayment | null): string {
@@ -78,9 +91,9 @@ export async function settleOrderPayment(
       if (!payment || !awaitsProvider(payment)) throw new SettlementInterrupt('checkout-owns-order');
       if (isPaid(truth)) {
         try {
-          await placePaidOrder(tx, order, { amount: truth!.amount, paymentIntentId: truth!.paymentIntentId }, now);
+          await placePaidOrder(tx, order, { status: truth!.status as 'CAPTURED' | 'AUTHORIZED', amount: truth!.amount, paymentIntentId: truth!.paymentIntentId }, now);
         } catch (error) {
-          if (error instanceof FailureSignal) throw new SettlementInterrupt('unplaceable');
+          if (error instanceof FailureSignal) throw new SettlementInterrupt('unplaceable', error.failure);
           throw error;
         }
         return { kind: 'placed' } as const;
@@ -94,26 +107,26 @@ export async function settleOrderPayment(
   } catch (error) {
     if (!(error instanceof SettlementInterrupt)) throw error;
     if (error.reason === 'checkout-owns-order') return { kind: 'checkout-owns-order' };
-    const unplaceable = error.reason === 'unplaceable';
-    if (unplaceable) {
+    const notPlaced = error.reason === 'unplaceable' ? whyNotPlaced(error.placement) : null;
+    if (notPlaced) {
       await deps.em.fork().transactional(async (raw) => {
         const found = await lockPendingOrder(raw as EntityManager, orderId);
-        if (found) await cancelUnpaidOrder(raw as EntityManager, found.order, 'CANCELLED', STOCK_GONE, now);
+        if (found) await cancelUnpaidOrder(raw as EntityManager, found.order, 'CANCELLED', notPlaced.reason, now);
       });
     }
-    const givenBack = await giveBackCharge(deps, orderId, truth!, unplaceable ? 'payment.paid_order_out_of_stock' : 'payment.charge_on_cancelled_order');
+    const givenBack = await giveBackCharge(deps, orderId, truth!, notPlaced?.logEvent ?? 'payment.charge_on_cancelled_order');
     const refundId = givenBack.refundId;
     await deps.em.fork().transactional(async (raw) => {
       const tx = raw as EntityManager;
       await alsoInTransaction?.(tx);
       if (givenBack.answer) {
-        const reason = unplaceable ? STOCK_GONE : 'charge on cancelled order';
+        const reason = notPlaced?.reason ?? 'charge on cancelled order';
         await recordAutomaticRefund(tx, { orderId, amount: truth!.amount, idempotencyKey: providerKeys.autoRefund(orderId), reason, answer: givenBack.answer }, now);
       }
       // Every Stripe event about the charge lands here; operators hear of it once per order.
       await recordEventOnce(tx, { type: AUTO_REFUNDED, aggregateId: orderId, payload: { orderId, refundId, paymentIntentId: truth!.paymentIntentId } });
     });
-    return unplaceable ? { kind: 'refunded-unplaceable-order', refundId } : { kind: 'refunded-charge-on-cancelled-order', refundId };
+    return notPlaced ? { kind: 'refunded-unplaceable-order', refundId } : { kind: 'refunded-charge-on-cancelled-order', refundId };
   }
 }
 
