@@ -1,4 +1,6 @@
 import type { Config } from '../../config';
+import type { Database } from '../../db/database';
+import type { Stores } from '../../db/stores';
 import { PaymentMethodKind } from '../../entities';
 import type { CartSnapshot } from '../cart/cart-snapshot';
 import type { DigitalLine } from '../licenses/issue-licenses';
@@ -14,6 +16,8 @@ export interface CheckoutDeps {
   config: Config;
   clock: Clock;
   payments: CheckoutPayments;
+  db: Database;
+  stores: Stores;
 }
 
 /** How the saga runs its steps; tests inject faults and a short step deadline. */

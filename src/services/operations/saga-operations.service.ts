@@ -19,7 +19,7 @@ export interface SagaFilter {
 
 /** Operators' view of checkout sagas: list them, and end one now as the recovery worker would. */
 export class SagaOperationsService {
-  constructor(private readonly em: EntityManager, private readonly deps: Pick<AppDeps, 'config' | 'clock' | 'payments' | 'checkout'>) {}
+  constructor(private readonly em: EntityManager, private readonly deps: Pick<AppDeps, 'config' | 'clock' | 'payments' | 'checkout' | 'db' | 'stores'>) {}
 
   list(filter: SagaFilter, page: AdminPageRequest): Promise<Outcome<AdminPage<SagaExecution>>> {
     const stale = { status: { $in: [...UNFINISHED] }, updatedAt: { $lt: this.stuckBefore() } };
