@@ -73,7 +73,7 @@ export interface CartRead {
 }
 
 /** A cart as it is created: empty, version 1, touched when created. */
-export type NewCart = Pick<CartSnapshot, 'id' | 'status' | 'currency' | 'email' | 'customerId' | 'createdAt'>;
+export type EmptyCart = Pick<CartSnapshot, 'id' | 'status' | 'currency' | 'email' | 'customerId' | 'createdAt'>;
 
 /**
  * Carts, their lines and the reads a cart change makes with them. Methods
@@ -82,7 +82,7 @@ export type NewCart = Pick<CartSnapshot, 'id' | 'status' | 'currency' | 'email' 
  */
 export interface CartStore {
   /** Inserts a new, empty cart. One statement. */
-  create(uow: UnitOfWork, cart: NewCart): Promise<void>;
+  create(uow: UnitOfWork, cart: EmptyCart): Promise<void>;
 
   /**
    * The cart, its lines with their variants' current catalog facts, its

@@ -6,6 +6,7 @@ import type { VoucherSnapshot } from '../vouchers/voucher-sql';
 import type { CartPricingOptions } from './cart-pricing';
 import { versionKeyOf } from './version-key';
 
+/** The snapshot statement's extra columns, named here for the voucher look-up that still builds its own (vouchers/voucher-sql.ts). */
 export type { SnapshotExtras } from '../../db/stores/shared/cart-snapshot.sql';
 
 /**

@@ -7,7 +7,7 @@ import { intOrNull } from '../../sql/row-values';
 import type { Sql } from '../../sql/sql';
 import type { UnitOfWork } from '../../unit-of-work';
 import type {
-  CartClaim, CartFields, CartLookups, CartRead, CartStore, LineWrite, NewCart, VersionClaim,
+  CartClaim, CartFields, CartLookups, CartRead, CartStore, LineWrite, EmptyCart, VersionClaim,
 } from '../cart-store';
 import { lookupAnswers, lookupColumns } from './cart-lookups.sql';
 import { inCodeOrder, readSnapshotRow } from './cart-snapshot.sql';
@@ -97,7 +97,7 @@ export abstract class CartStoreBase implements CartStore {
   /** The optimistic claim (`claim`, guarded on version and status) and, only if it applied, the line writes. */
   protected abstract claimWithLines(uow: UnitOfWork, claim: Statement, lines: readonly LineWrite[]): Promise<boolean>;
 
-  async create(uow: UnitOfWork, cart: NewCart): Promise<void> {
+  async create(uow: UnitOfWork, cart: EmptyCart): Promise<void> {
     const created = uow.sql.time(cart.createdAt);
     await uow.sql.write(
       "insert into carts (id, status, currency, email, customer_id, voucher_codes, version, next_line_position, created_at, updated_at) values (?, ?, ?, ?, ?, '[]', 1, 0, ?, ?)",
