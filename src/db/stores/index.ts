@@ -1,4 +1,7 @@
 import type { Database } from '../database';
+import type { CartStore } from './cart-store';
+import { LibsqlCartStore } from './libsql/cart-store.libsql';
+import { PgCartStore } from './postgres/cart-store.pg';
 
 /**
  * Every statement the services need, one store per aggregate, each an
@@ -7,8 +10,13 @@ import type { Database } from '../database';
  */
 export interface Stores {
   readonly db: Database;
+  readonly carts: CartStore;
 }
 
 export function createStores(db: Database): Stores {
-  return { db };
+  const postgres = db.dialect === 'postgresql';
+  return {
+    db,
+    carts: postgres ? new PgCartStore() : new LibsqlCartStore(db),
+  };
 }
