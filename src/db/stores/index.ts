@@ -1,23 +1,24 @@
 import type { Database } from '../database';
+import type { CartStore } from './cart-store';
+import { LibsqlCartStore } from './libsql/cart-store.libsql';
 import { LibsqlOperationsStore } from './libsql/operations-store.libsql';
 import { LibsqlOutboxStore } from './libsql/outbox-store.libsql';
 import { LibsqlPayoutStore } from './libsql/payout-store.libsql';
 import { MemoryRateLimitStore } from './libsql/rate-limit-store.libsql';
 import { LibsqlSagaStore } from './libsql/saga-store.libsql';
-import { LibsqlWorkStore } from './libsql/work-store.libsql';
 import type { OperationsStore } from './operations-store';
 import type { OutboxStore } from './outbox-store';
 import { SqlPartnerStore, type PartnerStore } from './partner-store';
 import type { PayoutStore } from './payout-store';
+import { PgCartStore } from './postgres/cart-store.pg';
 import { PgOperationsStore } from './postgres/operations-store.pg';
 import { PgOutboxStore } from './postgres/outbox-store.pg';
 import { PgPayoutStore } from './postgres/payout-store.pg';
 import { PgRateLimitStore } from './postgres/rate-limit-store.pg';
 import { PgSagaStore } from './postgres/saga-store.pg';
-import { PgWorkStore } from './postgres/work-store.pg';
 import type { RateLimitStore } from './rate-limit-store';
 import type { SagaStore } from './saga-store';
-import type { WorkStore } from './work-store';
+import { SqlWorkStore, type WorkStore } from './work-store';
 
 /**
  * Every statement the services need, one store per aggregate, each an
@@ -26,10 +27,11 @@ import type { WorkStore } from './work-store';
  */
 export interface Stores {
   readonly db: Database;
+  readonly carts: CartStore;
   readonly outbox: OutboxStore;
   readonly payouts: PayoutStore;
   readonly sagas: SagaStore;
-  /** The background workers' due checks and retention deletes. */
+  /** The background workers' one due statement per tick, and the due checks of workers whose rounds read through the ORM. */
   readonly work: WorkStore;
   /** The rate limits' counters: a table shared by every process on PostgreSQL, process memory on the embedded file. */
   readonly rateLimits: RateLimitStore;
@@ -38,15 +40,16 @@ export interface Stores {
 }
 
 export function createStores(db: Database): Stores {
-  const pg = db.dialect === 'postgresql';
+  const postgres = db.dialect === 'postgresql';
   return {
     db,
-    outbox: pg ? new PgOutboxStore(db) : new LibsqlOutboxStore(db),
-    payouts: pg ? new PgPayoutStore() : new LibsqlPayoutStore(),
-    sagas: pg ? new PgSagaStore() : new LibsqlSagaStore(),
-    work: pg ? new PgWorkStore(db) : new LibsqlWorkStore(db),
-    rateLimits: pg ? new PgRateLimitStore(db) : new MemoryRateLimitStore(),
-    operations: pg ? new PgOperationsStore() : new LibsqlOperationsStore(),
+    carts: postgres ? new PgCartStore() : new LibsqlCartStore(db),
+    outbox: postgres ? new PgOutboxStore(db) : new LibsqlOutboxStore(db),
+    payouts: postgres ? new PgPayoutStore() : new LibsqlPayoutStore(),
+    sagas: postgres ? new PgSagaStore() : new LibsqlSagaStore(),
+    work: new SqlWorkStore(db),
+    rateLimits: postgres ? new PgRateLimitStore(db) : new MemoryRateLimitStore(),
+    operations: postgres ? new PgOperationsStore() : new LibsqlOperationsStore(),
     partners: new SqlPartnerStore(),
   };
 }

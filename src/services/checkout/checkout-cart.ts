@@ -1,7 +1,9 @@
+import type { Database } from '../../db/database';
 import type { EntityManager } from '../../db/orm';
+import { readSnapshotRow } from '../../db/stores/shared/cart-snapshot.sql';
 import { RedemptionStatus, ReservationStatus } from '../../entities';
 import { cartDialect, dateOf, intOf, jsonOf, stringOrNull } from '../shared/sql-rows';
-import { readCartSnapshot, type CartSnapshot } from '../cart/cart-snapshot';
+import type { CartSnapshot } from '../cart/cart-snapshot';
 
 export interface OwnReservation { id: string; variantId: string; quantity: number; expiresAt: Date }
 
@@ -35,17 +37,17 @@ const CUSTOMER_KEY_SQL = "case when c.customer_id is not null then cast(c.custom
  * of its own would have. A busy row fails the statement at once (55P03).
  */
 export async function readCheckoutCart(
-  tx: EntityManager, cartId: string, idempotency: { scope: string; key: string }, options: { lockNowait?: boolean } = {},
+  db: Database, tx: EntityManager, cartId: string, idempotency: { scope: string; key: string }, options: { lockNowait?: boolean } = {},
 ): Promise<CheckoutCart | null> {
-  if (!options.lockNowait) return readOnce(tx, cartId, idempotency, null);
+  if (!options.lockNowait) return readOnce(db, tx, cartId, idempotency, null);
   const prelude = { sql: 'locked as (select id, version from carts where id = ? for update nowait)', params: [cartId] };
-  const read = await readOnce(tx, cartId, idempotency, prelude);
-  if (read && read.lockedVersion !== read.snapshot.version) return readOnce(tx, cartId, idempotency, null);
+  const read = await readOnce(db, tx, cartId, idempotency, prelude);
+  if (read && read.lockedVersion !== read.snapshot.version) return readOnce(db, tx, cartId, idempotency, null);
   return read;
 }
 
 async function readOnce(
-  tx: EntityManager, cartId: string, idempotency: { scope: string; key: string }, prelude: { sql: string; params: unknown[] } | null,
+  db: Database, tx: EntityManager, cartId: string, idempotency: { scope: string; key: string }, prelude: { sql: string; params: unknown[] } | null,
 ): Promise<(CheckoutCart & { lockedVersion: number | null }) | null> {
   const d = cartDialect(tx);
   const columns = [
@@ -59,7 +61,7 @@ async function readOnce(
     ...(prelude ? ['(select lk.version from locked lk) as locked_version'] : []),
   ];
   const params = [idempotency.scope, idempotency.key, ReservationStatus.ACTIVE, RedemptionStatus.RELEASED];
-  const read = await readCartSnapshot(tx, cartId, { columns, params, ...(prelude ? { prelude } : {}) });
+  const read = await readSnapshotRow(db.sql(tx), d, cartId, { columns, params, ...(prelude ? { prelude } : {}) });
   if (!read) return null;
   const { row, snapshot } = read;
   const earlier = row.earlier == null ? null : jsonOf<{ status: string; resultId: unknown }>(row.earlier);

@@ -14,28 +14,28 @@ const CLEANUP_REST_MS = 10 * 60_000;
 
 /**
  * The cart-cleanup worker: each round deletes one batch of abandoned empty
- * carts and one of old released reservations, older than CART_RETENTION
- * (WorkStore.deleteAbandonedCarts, deleteReleasedReservations). Anyone can
- * create carts, so without it, cart spam grows the database without bound. An
- * empty cart holds nothing: no line, no reservation, and orders keep only its
- * id. Its due check is two index range probes (carts by status and age,
- * reservations by status and expiry), so an idle database costs nothing
- * beyond the runner's one shared statement per tick.
+ * carts and one of old released reservations, older than CART_RETENTION.
+ * Anyone can create carts, so without it, cart spam grows the database without
+ * bound. An empty cart holds nothing (no line, no reservation, and orders keep
+ * only its id); a cart being changed right now is young again and stays
+ * (CartStore.deleteAbandoned). Its due check is two index range probes (carts
+ * by status and age, reservations by status and expiry), so an idle database
+ * costs nothing beyond the runner's one shared statement per tick.
  */
 export function createCartCleanupWorker(deps: Pick<AppDeps, 'config' | 'db' | 'stores'>): Worker {
-  const { work } = deps.stores;
+  const { carts } = deps.stores;
   const cutoffAt = (now: Date) => new Date(now.getTime() - deps.config.cartRetentionMs);
   return {
     name: 'cart-cleanup',
     intervalMs: CLEANUP_REST_MS,
-    due: (now) => work.cleanupDue(cutoffAt(now)),
+    due: (now) => carts.cleanupDue(cutoffAt(now)),
     async runOnce(em, now) {
-      const cutoff = cutoffAt(now);
       const uow = deps.db.unitOfWork(em);
-      const carts = await work.deleteAbandonedCarts(uow, cutoff, CLEANUP_BATCH_SIZE);
-      const reservations = await work.deleteReleasedReservations(uow, cutoff, CLEANUP_BATCH_SIZE);
-      if (carts + reservations > 0) logger.info('cleanup.deleted', { carts, reservations });
-      return carts + reservations;
+      const cutoff = cutoffAt(now);
+      const deletedCarts = await carts.deleteAbandoned(uow, cutoff, CLEANUP_BATCH_SIZE);
+      const reservations = await carts.deleteReleasedReservations(uow, cutoff, CLEANUP_BATCH_SIZE);
+      if (deletedCarts + reservations > 0) logger.info('cleanup.deleted', { carts: deletedCarts, reservations });
+      return deletedCarts + reservations;
     },
   };
 }

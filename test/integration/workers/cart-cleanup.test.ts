@@ -86,9 +86,9 @@ describe('cart-cleanup worker', () => {
     for (let i = 0; i < 5; i++) await cartTouchedAt(ago((40 + i) * DAY));
     for (let i = 0; i < 3; i++) await reservation(ReservationStatus.RELEASED, ago((40 + i) * DAY));
 
-    const { work } = deps.stores;
-    const carts = await statementsOf(() => work.deleteAbandonedCarts(deps.db.unitOfWork(em()), ago(30 * DAY), 2));
-    const reservations = await statementsOf(() => work.deleteReleasedReservations(deps.db.unitOfWork(em()), ago(30 * DAY), 2));
+    const store = deps.stores.carts;
+    const carts = await statementsOf(() => store.deleteAbandoned(deps.db.unitOfWork(em()), ago(30 * DAY), 2));
+    const reservations = await statementsOf(() => store.deleteReleasedReservations(deps.db.unitOfWork(em()), ago(30 * DAY), 2));
 
     expect([carts.result, carts.statements.length]).toEqual([2, 1]);
     expect([reservations.result, reservations.statements.length]).toEqual([2, 1]);

@@ -1,4 +1,5 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { Database } from '../../../db/database';
 import type { EntityManager } from '../../../db/orm';
 import { isPostgres } from '../../../db/orm';
 import { Cart, CartStatus, IdempotencyRecord, IdempotencyStatus, PaymentMethodKind, VariantKind } from '../../../entities';
@@ -54,9 +55,9 @@ export class CartBusy extends Error {
  * instead of queueing behind a whole checkout. libSQL serializes writers, so
  * there is nothing to lock there.
  */
-async function lockAndRead(tx: EntityManager, cartId: string, idempotency: { scope: string; key: string }): Promise<CheckoutCart | null> {
+async function lockAndRead(db: Database, tx: EntityManager, cartId: string, idempotency: { scope: string; key: string }): Promise<CheckoutCart | null> {
   try {
-    return await readCheckoutCart(tx, cartId, idempotency, { lockNowait: isPostgres(tx) });
+    return await readCheckoutCart(db, tx, cartId, idempotency, { lockNowait: isPostgres(tx) });
   } catch (error) {
     if ((error as { code?: string }).code === LOCK_NOT_AVAILABLE) throw new CartBusy(`cart ${cartId} is locked by another transaction`);
     throw error;
@@ -69,8 +70,8 @@ async function lockAndRead(tx: EntityManager, cartId: string, idempotency: { sco
  * other key that is not the cart's key is CART_VERSION_MISMATCH (a stale key
  * never waits for someone else); the current key is CHECKOUT_IN_PROGRESS.
  */
-export async function answerBusyCart(em: EntityManager, input: CheckoutSagaInput): Promise<ReplayAnswer | Failure> {
-  const checkout = await readCheckoutCart(em, input.cartId, { scope: CHECKOUT_IDEMPOTENCY_SCOPE, key: idempotencyKeyFor(input.cartId, input.versionKey) });
+export async function answerBusyCart(db: Database, em: EntityManager, input: CheckoutSagaInput): Promise<ReplayAnswer | Failure> {
+  const checkout = await readCheckoutCart(db, em, input.cartId, { scope: CHECKOUT_IDEMPOTENCY_SCOPE, key: idempotencyKeyFor(input.cartId, input.versionKey) });
   if (!checkout || !canAccessSnapshot(checkout.snapshot, input.actor)) return cartNotFound();
   const { earlier } = checkout;
   if (earlier?.status === IdempotencyStatus.COMPLETED && earlier.resultId) return { replayOrderId: earlier.resultId };
@@ -98,9 +99,9 @@ export async function answerBusyCart(em: EntityManager, input: CheckoutSagaInput
  * COMPLETED, by finalize. One that pays outside claims the key IN_PROGRESS
  * (unique insert) here, and the price guard moves the cart to CHECKING_OUT.
  */
-async function claim(tx: EntityManager, input: CheckoutSagaInput, now: Date): Promise<StepResult<CheckoutCart, ClaimData>> {
+async function claim(db: Database, tx: EntityManager, input: CheckoutSagaInput, now: Date): Promise<StepResult<CheckoutCart, ClaimData>> {
   const key = idempotencyKeyFor(input.cartId, input.versionKey);
-  const checkout = await lockAndRead(tx, input.cartId, { scope: CHECKOUT_IDEMPOTENCY_SCOPE, key });
+  const checkout = await lockAndRead(db, tx, input.cartId, { scope: CHECKOUT_IDEMPOTENCY_SCOPE, key });
   const cart = checkout?.snapshot;
   if (!checkout || !cart || !canAccessSnapshot(cart, input.actor)) return abortWith(cartNotFound());
 
@@ -130,7 +131,7 @@ export const claimCartStep: CheckoutStep<'claim-cart'> = {
   async invoke(uow, run, deps) {
     const tx = uow.em;
     try {
-      return await claim(tx, run.input, deps.clock.now());
+      return await claim(deps.db, tx, run.input, deps.clock.now());
     } catch (error) {
       // Two first attempts raced past the lookup: the database let one claim win.
       if (error instanceof UniqueConstraintViolationException) return abortWith(inProgress());
