@@ -1,3 +1,4 @@
+import { dateOrNull } from '../sql/row-values';
 import type { UnitOfWork } from '../unit-of-work';
 
 /** A partner key as authentication needs it: the stored secret's hash and salt, and whose key it is. */
@@ -26,9 +27,6 @@ interface KeyRow {
   revoked_at: unknown;
   last_used_at: unknown;
 }
-
-/** PostgreSQL answers Date, libSQL epoch milliseconds. */
-const dateOrNull = (value: unknown): Date | null => (value === null || value === undefined ? null : new Date(value as string | number | Date));
 
 /** The same statement on both dialects. */
 export class SqlPartnerStore implements PartnerStore {

@@ -67,18 +67,3 @@ export const RATE_LIMIT_TABLE = 'rate_limits';
 export const SWEEP_AFTER_EXPIRY_MS = 3_600_000;
 /** Rows one sweep statement deletes: a backlog drains in short statements. */
 export const SWEEP_BATCH_SIZE = 500;
-
-/** What both dialects' stores read alike. */
-export abstract class RateLimitStoreBase implements RateLimitStore {
-  abstract add(key: string, delta: number, windowMs: number, now: number): Promise<CountWindow>;
-  abstract takeBack(key: string, now: number): Promise<void>;
-  abstract set(key: string, points: number, expiresAt: number): Promise<void>;
-  abstract get(key: string, now: number): Promise<CountWindow | null>;
-  abstract delete(key: string): Promise<void>;
-  abstract readonly sweep: ExpiredCountSweep | null;
-
-  async cartOwner(uow: UnitOfWork, cartId: string): Promise<CartOwner | null> {
-    const [row] = await uow.sql.rows<{ customer_id: string | null; email: string | null }>('select customer_id, email from carts where id = ?', [cartId]);
-    return row ? { customerId: row.customer_id ?? null, email: row.email ?? null } : null;
-  }
-}

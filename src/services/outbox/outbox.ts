@@ -16,10 +16,10 @@ export function recordEvent(em: EntityManager, event: EventToRecord): OutboxEven
 }
 
 /**
- * For callers not yet on stores (checkout's order placement, whose saga
- * holds its inserts with held-inserts.ts): the row `outbox.append` writes,
- * sent with that transaction's last insert. New code calls
- * `stores.outbox.append(uow, events)`.
+ * For callers that hold only the transaction's EntityManager (checkout's
+ * order placement): the row `outbox.append` writes, deferred to the
+ * transaction's unit of work when the saga runner attached one
+ * (held-inserts.ts). New code calls `stores.outbox.append(uow, events)`.
  */
 export async function insertEvent(em: EntityManager, event: EventToRecord): Promise<void> {
   await insertWhenFlushed(em, OutboxEvent, newOutboxEventRow(event));

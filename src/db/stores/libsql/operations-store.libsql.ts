@@ -1,4 +1,4 @@
-import { OperationsStoreBase } from '../operations-store';
+import { OperationsStoreBase } from '../shared/operations-store.base';
 
 /** Times are stored as epoch milliseconds already (MikroORM's SQLite convention). */
 export class LibsqlOperationsStore extends OperationsStoreBase {

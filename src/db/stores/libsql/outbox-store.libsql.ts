@@ -1,4 +1,4 @@
-import { OutboxStoreBase } from '../outbox-store';
+import { OutboxStoreBase } from '../shared/outbox-store.base';
 import { claimWithLeaseLibsql } from './lease-claim.libsql';
 
 export class LibsqlOutboxStore extends OutboxStoreBase {

@@ -1,4 +1,4 @@
-import { PayoutStoreBase } from '../payout-store';
+import { PayoutStoreBase } from '../shared/payout-store.base';
 import { claimWithLeaseLibsql } from './lease-claim.libsql';
 
 export class LibsqlPayoutStore extends PayoutStoreBase {

@@ -1,4 +1,5 @@
-import { RateLimitStoreBase, type CountWindow } from '../rate-limit-store';
+import type { CountWindow } from '../rate-limit-store';
+import { RateLimitStoreBase } from '../shared/rate-limit-store.base';
 
 /** How often the memory store drops ended windows: the map never grows past a minute of keys that are over. */
 const MEMORY_SWEEP_EVERY_MS = 60_000;

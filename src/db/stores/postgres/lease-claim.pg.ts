@@ -1,4 +1,4 @@
-import { pickDue, type ClaimWithLease } from '../lease-claim';
+import { pickDue, type ClaimWithLease } from '../shared/lease-claim';
 
 /**
  * The rows are picked `for update skip locked`, so concurrent workers in

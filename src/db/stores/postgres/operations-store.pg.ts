@@ -1,4 +1,4 @@
-import { OperationsStoreBase } from '../operations-store';
+import { OperationsStoreBase } from '../shared/operations-store.base';
 
 /** timestamptz columns, and a count that would otherwise come back as a bigint string. */
 export class PgOperationsStore extends OperationsStoreBase {

@@ -1,4 +1,4 @@
-import { OutboxStoreBase } from '../outbox-store';
+import { OutboxStoreBase } from '../shared/outbox-store.base';
 import { claimWithLeasePg } from './lease-claim.pg';
 
 export class PgOutboxStore extends OutboxStoreBase {

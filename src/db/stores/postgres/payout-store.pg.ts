@@ -1,4 +1,4 @@
-import { PayoutStoreBase } from '../payout-store';
+import { PayoutStoreBase } from '../shared/payout-store.base';
 import { claimWithLeasePg } from './lease-claim.pg';
 
 export class PgPayoutStore extends PayoutStoreBase {

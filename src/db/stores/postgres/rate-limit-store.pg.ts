@@ -1,7 +1,9 @@
 import type { Database } from '../../database';
+import { intOf } from '../../sql/row-values';
 import type { Sql } from '../../sql/sql';
 import type { UnitOfWork } from '../../unit-of-work';
-import { RATE_LIMIT_TABLE, RateLimitStoreBase, SWEEP_BATCH_SIZE, type CountWindow, type ExpiredCountSweep } from '../rate-limit-store';
+import { RATE_LIMIT_TABLE, SWEEP_BATCH_SIZE, type CountWindow, type ExpiredCountSweep } from '../rate-limit-store';
+import { RateLimitStoreBase } from '../shared/rate-limit-store.base';
 
 /*
  * One statement per operation. The upsert decides in the row's own lock
@@ -29,7 +31,7 @@ interface CountRow {
   expire: number | string;
 }
 
-const windowOf = (row: CountRow): CountWindow => ({ points: Number(row.points), expiresAt: Number(row.expire) });
+const windowOf = (row: CountRow): CountWindow => ({ points: intOf(row.points), expiresAt: intOf(row.expire) });
 
 /** The table, shared by every gateway process; one worker sweeps its ended windows. */
 export class PgRateLimitStore extends RateLimitStoreBase {

@@ -1,5 +1,5 @@
 import { LockMode } from '@mikro-orm/core';
-import { SagaStoreBase } from '../saga-store';
+import { SagaStoreBase } from '../shared/saga-store.base';
 
 export class PgSagaStore extends SagaStoreBase {
   /** FOR UPDATE SKIP LOCKED: a saga another recovery holds is left to it. */

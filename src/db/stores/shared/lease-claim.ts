@@ -1,4 +1,4 @@
-import type { Row, Sql } from '../sql/sql';
+import type { Row, Sql } from '../../sql/sql';
 
 /** A batch claim under a lease: which rows are due, in what order, and the `set` clause that leases them. */
 export interface LeaseClaim {
