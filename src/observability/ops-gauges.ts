@@ -17,7 +17,10 @@ import {
  * about health; counting them would grow the refresh with the table.
  */
 export const WATCHED_TRANSFER_STATUSES: readonly TransferStatus[] = [
-  TransferStatus.PENDING, TransferStatus.FAILED, TransferStatus.REVERSAL_PENDING, TransferStatus.PERMANENTLY_FAILED,
+  TransferStatus.PENDING,
+  TransferStatus.FAILED,
+  TransferStatus.REVERSAL_PENDING,
+  TransferStatus.PERMANENTLY_FAILED,
 ];
 const UNFINISHED_SAGAS: readonly SagaStatus[] = [SagaStatus.RUNNING, SagaStatus.COMPENSATING, SagaStatus.FAILED];
 export const STUCK_SAGA = 'STUCK';
@@ -78,12 +81,14 @@ export function startOpsGaugesRefresher(deps: GaugeDeps): OpsGaugesRefresher {
   let inFlight: Promise<void> = Promise.resolve();
   const round = () => {
     timer = null;
-    inFlight = refreshOpsGauges(deps).then(
-      () => undefined,
-      (error: unknown) => logger.error('metrics.ops_gauges_failed', { error }),
-    ).then(() => {
-      if (!stopped) timer = setTimeout(round, deps.config.metricsRefreshIntervalMs);
-    });
+    inFlight = refreshOpsGauges(deps)
+      .then(
+        () => undefined,
+        (error: unknown) => logger.error('metrics.ops_gauges_failed', { error }),
+      )
+      .then(() => {
+        if (!stopped) timer = setTimeout(round, deps.config.metricsRefreshIntervalMs);
+      });
   };
   round();
   return {

@@ -68,7 +68,16 @@ export interface OutboxStore {
  */
 export function newOutboxEventRow(event: EventToRecord, id: string = newId()): RequiredEntityData<OutboxEvent> {
   const now = new Date();
-  return { id, status: OutboxEventStatus.PENDING, type: event.type, aggregateId: event.aggregateId, payload: event.payload, createdAt: now, nextAttemptAt: now, attempts: 0 };
+  return {
+    id,
+    status: OutboxEventStatus.PENDING,
+    type: event.type,
+    aggregateId: event.aggregateId,
+    payload: event.payload,
+    createdAt: now,
+    nextAttemptAt: now,
+    attempts: 0,
+  };
 }
 
 /**
@@ -83,7 +92,8 @@ export function onceEventId(type: string, aggregateId: string): string {
 
 /** `appendOnce` on a bare transaction, for callers not yet handed a store (payment settlement). */
 export async function insertEventOnce(em: EntityManager, event: EventToRecord): Promise<void> {
-  await em.createQueryBuilder(OutboxEvent)
+  await em
+    .createQueryBuilder(OutboxEvent)
     .insert(newOutboxEventRow(event, onceEventId(event.type, event.aggregateId)))
     .onConflict('id')
     .ignore()

@@ -37,8 +37,13 @@ export class SqlPartnerStore implements PartnerStore {
     );
     if (!row) return null;
     return {
-      id: row.id, partnerId: row.partner_id, partnerName: row.name, salt: row.salt, secretHash: row.secret_hash,
-      revokedAt: dateOrNull(row.revoked_at), lastUsedAt: dateOrNull(row.last_used_at),
+      id: row.id,
+      partnerId: row.partner_id,
+      partnerName: row.name,
+      salt: row.salt,
+      secretHash: row.secret_hash,
+      revokedAt: dateOrNull(row.revoked_at),
+      lastUsedAt: dateOrNull(row.last_used_at),
     };
   }
 }

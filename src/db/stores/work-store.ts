@@ -56,6 +56,9 @@ export class SqlWorkStore implements WorkStore {
   }
 
   pendingRefundsDue(createdBefore: Date): DueCheck {
-    return { sql: 'exists (select 1 from refunds where status = ? and provider_amount > 0 and created_at <= ?)', params: [RefundStatus.PENDING, createdBefore] };
+    return {
+      sql: 'exists (select 1 from refunds where status = ? and provider_amount > 0 and created_at <= ?)',
+      params: [RefundStatus.PENDING, createdBefore],
+    };
   }
 }

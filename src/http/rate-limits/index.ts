@@ -40,7 +40,10 @@ const recordOf = (context: GraphQLContext): RequestRecord | undefined => (contex
  * them with `rateLimitsOf(ctx)`.
  */
 export class RateLimits {
-  private constructor(private readonly limits: Limits | null, private readonly deps: Pick<AppDeps, 'db' | 'stores'>) {}
+  private constructor(
+    private readonly limits: Limits | null,
+    private readonly deps: Pick<AppDeps, 'db' | 'stores'>,
+  ) {}
 
   static create(config: Pick<Config, 'rateLimits'>, deps: Pick<AppDeps, 'db' | 'stores'>): RateLimits {
     return new RateLimits(config.rateLimits ? createLimits(config.rateLimits, deps.stores.rateLimits) : null, deps);

@@ -63,7 +63,8 @@ export interface ProductPage {
 // Aliased so that a product can be read beside a variant without a name clash.
 const PRODUCT_COLUMNS = 'p.id as product_id, p.name as product_name, p.created_at as product_created_at, p.seller_id, s.name as seller_name';
 const SELLER_JOIN = 'left join sellers s on s.id = p.seller_id';
-const VARIANT_COLUMNS = 'v.id as variant_id, v.product_id as variant_product_id, v.sku, v.name as variant_name, v.price, v.currency, v.kind as variant_kind, v.max_licenses';
+const VARIANT_COLUMNS =
+  'v.id as variant_id, v.product_id as variant_product_id, v.sku, v.name as variant_name, v.price, v.currency, v.kind as variant_kind, v.max_licenses';
 
 interface RawProduct {
   product_id: string;
@@ -107,7 +108,11 @@ export class CatalogQueryService {
       params.push(at, at, position.id);
     }
     params.push(first + 1);
-    const rows = await preparedRows<RawProduct>(this.em, `select ${PRODUCT_COLUMNS} from products p ${SELLER_JOIN} ${where} order by p.created_at, p.id limit ?`, params);
+    const rows = await preparedRows<RawProduct>(
+      this.em,
+      `select ${PRODUCT_COLUMNS} from products p ${SELLER_JOIN} ${where} order by p.created_at, p.id limit ?`,
+      params,
+    );
     const products = rows.slice(0, first).map((row) => this.product(row));
     const last = products.at(-1);
     return success({ products, hasNextPage: rows.length > first, endCursor: last ? encodeCursor(last) : after });

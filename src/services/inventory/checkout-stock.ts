@@ -7,7 +7,12 @@ import { abortWith, insufficientStock } from '../shared/outcome';
 import { transition, transitionSql } from '../state/transition';
 import type { LineDemand } from './reservations';
 
-export interface HeldUnits { id: string; variantId: string; quantity: number; expiresAt: Date }
+export interface HeldUnits {
+  id: string;
+  variantId: string;
+  quantity: number;
+  expiresAt: Date;
+}
 
 /** Units per variant. */
 export function unitsByVariant(lines: readonly { variantId: string; quantity: number }[]): Map<string, number> {
@@ -63,12 +68,19 @@ function decrementSql(demand: Map<string, number>): { sql: string; bindings: unk
  * version exactly as it would alone; one round trip instead of two.
  */
 async function convertAndTakeAtOnce(tx: EntityManager, held: readonly HeldUnits[], demand: Map<string, number>, orderId: string) {
-  const move = transitionSql(tx, Reservation, held.map((r) => r.id), ReservationStatus.ACTIVE, ReservationStatus.CONVERTED, { orderId });
+  const move = transitionSql(
+    tx,
+    Reservation,
+    held.map((r) => r.id),
+    ReservationStatus.ACTIVE,
+    ReservationStatus.CONVERTED,
+    { orderId },
+  );
   const decrement = decrementSql(demand);
   const [row] = await preparedRows(
     tx,
-    `with converted as (${move.sql} returning 1), taken as (${decrement.sql} returning 1)`
-      + ' select (select count(*) from converted) as converted, (select count(*) from taken) as taken',
+    `with converted as (${move.sql} returning 1), taken as (${decrement.sql} returning 1)` +
+      ' select (select count(*) from converted) as converted, (select count(*) from taken) as taken',
     [...move.bindings, ...decrement.bindings],
   );
   return { converted: intOf(row.converted), taken: intOf(row.taken) };
@@ -76,7 +88,14 @@ async function convertAndTakeAtOnce(tx: EntityManager, held: readonly HeldUnits[
 
 /** libSQL (in-process, one writer): one statement after the other, the decrement only when every reservation converted. */
 async function convertThenTake(tx: EntityManager, held: readonly HeldUnits[], demand: Map<string, number>, orderId: string) {
-  const converted = await transition(tx, Reservation, held.map((r) => r.id), ReservationStatus.ACTIVE, ReservationStatus.CONVERTED, { orderId });
+  const converted = await transition(
+    tx,
+    Reservation,
+    held.map((r) => r.id),
+    ReservationStatus.ACTIVE,
+    ReservationStatus.CONVERTED,
+    { orderId },
+  );
   if (converted !== held.length) return { converted, taken: 0 };
   const decrement = decrementSql(demand);
   return { converted, taken: await runWrite(tx, decrement.sql, decrement.bindings) };

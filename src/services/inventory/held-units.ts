@@ -93,9 +93,10 @@ export function holderLockCondition(holderKey: string): { sql: string; params: u
  */
 export function heldUnitsCtes(em: EntityManager, hold: CappedHold, now: Date): { sql: string; params: unknown[] } {
   return {
-    sql: 'holds as (select r.expires_at, sum(r.quantity) over () as units, sum(r.quantity) over (order by r.expires_at) as lapsed'
-      + ' from reservations r where r.held_by = ? and r.status in (?) and r.expires_at > ?),'
-      + ' held as (select coalesce(max(units), 0) as units, min(case when units - lapsed <= ? then expires_at end) as fits_at from holds)',
+    sql:
+      'holds as (select r.expires_at, sum(r.quantity) over () as units, sum(r.quantity) over (order by r.expires_at) as lapsed' +
+      ' from reservations r where r.held_by = ? and r.status in (?) and r.expires_at > ?),' +
+      ' held as (select coalesce(max(units), 0) as units, min(case when units - lapsed <= ? then expires_at end) as fits_at from holds)',
     params: [hold.holderKey, ReservationStatus.ACTIVE, sqlDate(em, now), room(hold)],
   };
 }

@@ -44,7 +44,10 @@ async function lockStock(tx: EntityManager, variantIds: readonly string[]): Prom
  * back to. The warehouse lookup is only needed when some variant is stocked in
  * more than one warehouse (with one row each there is nothing to order).
  */
-async function defaultFirstSorter(tx: EntityManager, levels: readonly StockLevel[]): Promise<(levels: readonly StockLevel[], variantId: string) => StockLevel[]> {
+async function defaultFirstSorter(
+  tx: EntityManager,
+  levels: readonly StockLevel[],
+): Promise<(levels: readonly StockLevel[], variantId: string) => StockLevel[]> {
   const rowsOf = (all: readonly StockLevel[], variantId: string) => all.filter((l) => l.variant.id === variantId);
   const variantIds = new Set(levels.map((l) => l.variant.id));
   if (variantIds.size === levels.length) return rowsOf;
@@ -91,11 +94,11 @@ interface FreeAndHeld {
 async function freeUnits(tx: EntityManager, variantIds: readonly string[], now: Date, cap: CappedHold | null): Promise<FreeAndHeld> {
   const held = cap ? heldUnitsCtes(tx, cap, now) : null;
   const rows = await tx.execute<{ variant_id: string | null; free: number | string | null; units: unknown; fits_at: unknown }[]>(
-    (held ? `with ${held.sql} ` : '')
-      + 'select s.variant_id, sum(s.on_hand) - coalesce((select sum(r.quantity) from reservations r'
-      + ' where r.variant_id = s.variant_id and r.status in (?) and r.expires_at > ?), 0) as free, null as units, null as fits_at'
-      + ' from stock_levels s where s.variant_id in (?) group by s.variant_id'
-      + (held ? ' union all select null, null, units, fits_at from held' : ''),
+    (held ? `with ${held.sql} ` : '') +
+      'select s.variant_id, sum(s.on_hand) - coalesce((select sum(r.quantity) from reservations r' +
+      ' where r.variant_id = s.variant_id and r.status in (?) and r.expires_at > ?), 0) as free, null as units, null as fits_at' +
+      ' from stock_levels s where s.variant_id in (?) group by s.variant_id' +
+      (held ? ' union all select null, null, units, fits_at from held' : ''),
     [...(held?.params ?? []), ReservationStatus.ACTIVE, sqlDate(tx, now), [...variantIds]],
     'all',
   );
@@ -119,7 +122,16 @@ async function lockStockAndRelease(tx: EntityManager, cartId: string, variantIds
   );
 }
 
-type ReservationRow = { id: string; status: string; cartId: string; variant: string; quantity: number; expiresAt: Date; createdAt: Date; heldBy: string | null };
+type ReservationRow = {
+  id: string;
+  status: string;
+  cartId: string;
+  variant: string;
+  quantity: number;
+  expiresAt: Date;
+  createdAt: Date;
+  heldBy: string | null;
+};
 
 /**
  * PostgreSQL, after the lock: the reservations inserted only if every variant
@@ -132,30 +144,44 @@ type ReservationRow = { id: string; status: string; cartId: string; variant: str
 async function insertWhereFree(tx: EntityManager, rows: readonly ReservationRow[], now: Date, cap: CappedHold | null): Promise<StockShortfall[]> {
   const wanted = rows.map(() => '(?::uuid, ?, ?::uuid, ?::uuid, ?::int, ?::timestamptz, ?::timestamptz)').join(', ');
   const held = cap ? heldUnitsCtes(tx, cap, now) : null;
-  const answer = await preparedRows<{ variant_id: string | null; quantity: number | string | null; free: number | string | null; units: unknown; fits_at: unknown }>(
+  const answer = await preparedRows<{
+    variant_id: string | null;
+    quantity: number | string | null;
+    free: number | string | null;
+    units: unknown;
+    fits_at: unknown;
+  }>(
     tx,
-    'with free as (select s.variant_id, sum(s.on_hand) - coalesce((select sum(r.quantity) from reservations r'
-      + ' where r.variant_id = s.variant_id and r.status in (?) and r.expires_at > ?), 0) as free'
-      + ' from stock_levels s where s.variant_id in (?) group by s.variant_id),'
-      + ` wanted (id, status, cart_id, variant_id, quantity, expires_at, created_at) as (values ${wanted}),`
-      + ' short as (select w.variant_id, w.quantity, coalesce(f.free, 0) as free from wanted w left join free f on f.variant_id = w.variant_id'
-      + ' where coalesce(f.free, 0) < w.quantity),'
-      + (held ? ` ${held.sql},` : '')
-      + ' inserted as (insert into reservations (id, status, cart_id, variant_id, quantity, expires_at, created_at, held_by)'
-      + ' select w.*, ?::varchar from wanted w where not exists (select 1 from short)'
-      + (held ? ' and (select units from held) <= ?::int)' : ')')
-      + ' select variant_id, quantity, free, null::bigint as units, null::timestamptz as fits_at from short'
-      + (held ? ' union all select null, null, null, units, fits_at from held where units > ?::int' : ''),
+    'with free as (select s.variant_id, sum(s.on_hand) - coalesce((select sum(r.quantity) from reservations r' +
+      ' where r.variant_id = s.variant_id and r.status in (?) and r.expires_at > ?), 0) as free' +
+      ' from stock_levels s where s.variant_id in (?) group by s.variant_id),' +
+      ` wanted (id, status, cart_id, variant_id, quantity, expires_at, created_at) as (values ${wanted}),` +
+      ' short as (select w.variant_id, w.quantity, coalesce(f.free, 0) as free from wanted w left join free f on f.variant_id = w.variant_id' +
+      ' where coalesce(f.free, 0) < w.quantity),' +
+      (held ? ` ${held.sql},` : '') +
+      ' inserted as (insert into reservations (id, status, cart_id, variant_id, quantity, expires_at, created_at, held_by)' +
+      ' select w.*, ?::varchar from wanted w where not exists (select 1 from short)' +
+      (held ? ' and (select units from held) <= ?::int)' : ')') +
+      ' select variant_id, quantity, free, null::bigint as units, null::timestamptz as fits_at from short' +
+      (held ? ' union all select null, null, null, units, fits_at from held where units > ?::int' : ''),
     [
-      ReservationStatus.ACTIVE, sqlDate(tx, now), rows.map((row) => row.variant),
+      ReservationStatus.ACTIVE,
+      sqlDate(tx, now),
+      rows.map((row) => row.variant),
       ...rows.flatMap((row) => [row.id, row.status, row.cartId, row.variant, row.quantity, sqlDate(tx, row.expiresAt), sqlDate(tx, row.createdAt)]),
       ...(held?.params ?? []),
       rows[0]?.heldBy ?? null,
       ...(cap ? [room(cap), room(cap)] : []),
     ],
   );
-  if (cap) refuseOverCap(cap, answer.find((row) => row.variant_id === null), now);
-  return answer.filter((row) => row.variant_id !== null)
+  if (cap)
+    refuseOverCap(
+      cap,
+      answer.find((row) => row.variant_id === null),
+      now,
+    );
+  return answer
+    .filter((row) => row.variant_id !== null)
     .map((row) => ({ variantId: String(row.variant_id), requested: Number(row.quantity), available: Math.max(0, Number(row.free)) }));
 }
 
@@ -182,7 +208,14 @@ export async function reserveCartLines(
 ): Promise<{ reservationIds: string[]; expiresAt: Date; held: HeldUnits[] }> {
   const demand = demandByVariant(lines);
   const rows = [...demand].map(([variantId, quantity]) => ({
-    id: newId(), status: ReservationStatus.ACTIVE, cartId, variant: variantId, quantity, expiresAt, createdAt: now, heldBy: holder?.key ?? null,
+    id: newId(),
+    status: ReservationStatus.ACTIVE,
+    cartId,
+    variant: variantId,
+    quantity,
+    expiresAt,
+    createdAt: now,
+    heldBy: holder?.key ?? null,
   }));
   const wantedUnits = rows.reduce((units, row) => units + row.quantity, 0);
   const cap = holder && holder.maxUnits !== null ? { holderKey: holder.key, maxUnits: holder.maxUnits, wantedUnits } : null;
@@ -262,7 +295,14 @@ const sameDemand = (a: Map<string, number>, b: Map<string, number>): boolean =>
 export async function takeStockForPaidOrder(tx: EntityManager, cartId: string, orderId: string, lines: readonly LineDemand[], now: Date): Promise<void> {
   const active = await tx.find(Reservation, { cartId, status: ReservationStatus.ACTIVE });
   const held = demandByVariant(active.map((r) => ({ variantId: r.variant.id, quantity: r.quantity })));
-  if (sameDemand(held, demandByVariant(lines))) return convertReservations(tx, cartId, active.map((r) => r.id), orderId, now);
+  if (sameDemand(held, demandByVariant(lines)))
+    return convertReservations(
+      tx,
+      cartId,
+      active.map((r) => r.id),
+      orderId,
+      now,
+    );
   logger.warn('inventory.order_reservations_lapsed', { orderId, cartId, activeReservations: active.length });
   const { reservationIds } = await reserveCartLines(tx, cartId, lines, now, new Date(now.getTime() + RETAKE_HOLD_MS));
   await convertReservations(tx, cartId, reservationIds, orderId, now);
@@ -274,7 +314,8 @@ async function takeFromWarehouses(tx: EntityManager, levels: StockLevel[], varia
     if (remaining === 0) break;
     const take = Math.min(remaining, level.onHand);
     if (take <= 0) continue;
-    if ((await guardedUpdate(tx, 'update stock_levels set on_hand = on_hand - ? where id = ? and on_hand >= ?', [take, level.id, take])) === 1) remaining -= take;
+    if ((await guardedUpdate(tx, 'update stock_levels set on_hand = on_hand - ? where id = ? and on_hand >= ?', [take, level.id, take])) === 1)
+      remaining -= take;
   }
   if (remaining > 0) abortWith(insufficientStock([{ variantId, requested: quantity, available: quantity - remaining }]));
 }

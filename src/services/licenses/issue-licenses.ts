@@ -5,7 +5,11 @@ import { logger } from '../shared/logger';
 import { newLicenseKey } from './license-keys';
 
 /** A DIGITAL order line, as placement knows it. */
-export interface DigitalLine { id: string; variantId: string; quantity: number }
+export interface DigitalLine {
+  id: string;
+  variantId: string;
+  quantity: number;
+}
 
 export interface LicensedOrder {
   id: string;
@@ -16,7 +20,11 @@ export interface LicensedOrder {
 
 /** The order's DIGITAL lines, read when the placing caller does not hold them (a webhook, a recovery). */
 export async function digitalLinesOf(tx: EntityManager, orderId: string): Promise<DigitalLine[]> {
-  const lines = await tx.find(OrderLine, { order: orderId, kind: VariantKind.DIGITAL }, { fields: ['id', 'variantId', 'quantity'], orderBy: { position: 'asc' } });
+  const lines = await tx.find(
+    OrderLine,
+    { order: orderId, kind: VariantKind.DIGITAL },
+    { fields: ['id', 'variantId', 'quantity'], orderBy: { position: 'asc' } },
+  );
   return lines.map((l) => ({ id: l.id, variantId: l.variantId, quantity: l.quantity }));
 }
 
@@ -39,7 +47,8 @@ export async function issueLicenses(tx: EntityManager, order: LicensedOrder, lin
       customerId: order.customerId,
       status: LicenseStatus.ACTIVE,
       issuedAt: now,
-    })));
+    })),
+  );
   if (rows.length === 0) return 0;
   const result = await tx.createQueryBuilder(License).insert(rows).onConflict(['order_line_id', 'unit_index']).ignore().execute('run');
   const inserted = (result as { affectedRows?: number }).affectedRows ?? 0;
@@ -48,14 +57,17 @@ export async function issueLicenses(tx: EntityManager, order: LicensedOrder, lin
     logger.warn('licenses.already_issued', { orderId: order.id, expected: rows.length, inserted });
     return 0;
   }
-  await tx.insertMany(OutboxEvent, rows.map((license) => ({
-    id: newId(),
-    type: 'license.issued',
-    aggregateId: order.id,
-    payload: { licenseId: license.id, orderId: order.id, orderLineId: license.orderLineId, unitIndex: license.unitIndex, variantId: license.variantId },
-    createdAt: now,
-    nextAttemptAt: now,
-    attempts: 0,
-  })));
+  await tx.insertMany(
+    OutboxEvent,
+    rows.map((license) => ({
+      id: newId(),
+      type: 'license.issued',
+      aggregateId: order.id,
+      payload: { licenseId: license.id, orderId: order.id, orderLineId: license.orderLineId, unitIndex: license.unitIndex, variantId: license.variantId },
+      createdAt: now,
+      nextAttemptAt: now,
+      attempts: 0,
+    })),
+  );
   return inserted;
 }

@@ -4,7 +4,10 @@ import { runWrite } from '../shared/sql-rows';
 import { unitsByVariant } from '../inventory/checkout-stock';
 import { abortWith, insufficientStock } from '../shared/outcome';
 
-export interface DigitalDemand { variantId: string; quantity: number }
+export interface DigitalDemand {
+  variantId: string;
+  quantity: number;
+}
 
 /**
  * Claims license units for a checkout's DIGITAL lines in ONE guarded update,
@@ -24,12 +27,16 @@ export async function claimLicenseSlots(tx: EntityManager, lines: readonly Digit
   const units = demand.flatMap(([variantId, quantity]) => [variantId, quantity]);
   const claimed = await runWrite(
     tx,
-    `update variants set licenses_claimed = licenses_claimed + (case id ${cases} end)`
-      + ` where id in (?) and kind in (?) and (max_licenses is null or licenses_claimed + (case id ${cases} end) <= max_licenses)`,
+    `update variants set licenses_claimed = licenses_claimed + (case id ${cases} end)` +
+      ` where id in (?) and kind in (?) and (max_licenses is null or licenses_claimed + (case id ${cases} end) <= max_licenses)`,
     [...units, demand.map(([variantId]) => variantId), [VariantKind.DIGITAL], ...units],
   );
   if (claimed === demand.length) return;
-  const variants = await tx.find(Variant, { id: { $in: demand.map(([variantId]) => variantId) } }, { fields: ['id', 'maxLicenses', 'licensesClaimed'], refresh: true });
+  const variants = await tx.find(
+    Variant,
+    { id: { $in: demand.map(([variantId]) => variantId) } },
+    { fields: ['id', 'maxLicenses', 'licensesClaimed'], refresh: true },
+  );
   const left = new Map(variants.map((v) => [v.id, v.maxLicenses === null ? Number.MAX_SAFE_INTEGER : Math.max(0, v.maxLicenses - v.licensesClaimed)]));
   const shortfalls = demand
     .filter(([variantId, requested]) => (left.get(variantId) ?? 0) < requested)
@@ -48,8 +55,8 @@ export async function releaseLicenseSlots(tx: EntityManager, order: { id: string
   if (order.digitalUnits <= 0) return;
   await runWrite(
     tx,
-    'update variants set licenses_claimed = licenses_claimed - (select coalesce(sum(l.quantity), 0) from order_lines l where l.order_id = ? and l.variant_id = variants.id)'
-      + ' where id in (select l2.variant_id from order_lines l2 where l2.order_id = ? and l2.kind in (?))',
+    'update variants set licenses_claimed = licenses_claimed - (select coalesce(sum(l.quantity), 0) from order_lines l where l.order_id = ? and l.variant_id = variants.id)' +
+      ' where id in (select l2.variant_id from order_lines l2 where l2.order_id = ? and l2.kind in (?))',
     [order.id, order.id, [VariantKind.DIGITAL]],
   );
 }

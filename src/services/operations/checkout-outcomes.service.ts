@@ -23,7 +23,12 @@ export interface OutcomeBucket {
 export async function checkoutOutcomes(deps: Pick<AppDeps, 'db' | 'stores'>, em: EntityManager, now: Date): Promise<OutcomeBucket[]> {
   const current = Math.floor(now.getTime() / OUTCOME_BUCKET_MS);
   const first = current - OUTCOME_BUCKETS + 1;
-  const counts = await deps.stores.operations.checkoutOutcomes(deps.db.unitOfWork(em), new Date(first * OUTCOME_BUCKET_MS), OUTCOME_BUCKET_MS, CHECKOUT_COMPENSATED);
+  const counts = await deps.stores.operations.checkoutOutcomes(
+    deps.db.unitOfWork(em),
+    new Date(first * OUTCOME_BUCKET_MS),
+    OUTCOME_BUCKET_MS,
+    CHECKOUT_COMPENSATED,
+  );
   return Array.from({ length: OUTCOME_BUCKETS }, (_, i) => ({
     from: new Date((first + i) * OUTCOME_BUCKET_MS),
     placed: counts.placed.get(first + i) ?? 0,

@@ -1,15 +1,5 @@
 import type { EntityManager } from '../../db/orm';
-import {
-  Cart,
-  CartStatus,
-  IdempotencyRecord,
-  Order,
-  OrderStatus,
-  Payment,
-  PaymentStatus,
-  Reservation,
-  ReservationStatus,
-} from '../../entities';
+import { Cart, CartStatus, IdempotencyRecord, Order, OrderStatus, Payment, PaymentStatus, Reservation, ReservationStatus } from '../../entities';
 import { CHECKOUT_IDEMPOTENCY_SCOPE, idempotencyKeyFor } from './checkout-idempotency';
 import { reverseOrderSpend } from '../credit/credit-ledger';
 import { releaseReservations, restoreConvertedStock } from '../inventory/reservations';
@@ -59,11 +49,20 @@ export async function cancelOrderAndRestore(
   } else {
     if (order.cartId) {
       const held = await tx.find(Reservation, { cartId: order.cartId, status: ReservationStatus.ACTIVE }, { fields: ['id'] });
-      await releaseReservations(tx, held.map((r) => r.id));
+      await releaseReservations(
+        tx,
+        held.map((r) => r.id),
+      );
     }
     await releaseLicenseSlots(tx, order);
   }
-  await transition(tx, Payment, { orderId: order.id }, [PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION, PaymentStatus.AUTHORIZED], PaymentStatus.CANCELLED);
+  await transition(
+    tx,
+    Payment,
+    { orderId: order.id },
+    [PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION, PaymentStatus.AUTHORIZED],
+    PaymentStatus.CANCELLED,
+  );
   const creditReturned = await reverseOrderSpend(tx, order.id, now);
   recordEvent(tx, { type: 'order.cancelled', aggregateId: order.id, payload: { orderId: order.id, reason, creditReturned } });
   return true;

@@ -62,7 +62,11 @@ export class OutboxRelay {
   private readonly random: () => number;
   readonly maxAttempts: number;
 
-  constructor(private readonly deps: Pick<AppDeps, 'db' | 'stores'>, private readonly sink: OutboxSink, options: OutboxRelayOptions = {}) {
+  constructor(
+    private readonly deps: Pick<AppDeps, 'db' | 'stores'>,
+    private readonly sink: OutboxSink,
+    options: OutboxRelayOptions = {},
+  ) {
     this.batchSize = options.batchSize ?? 50;
     this.leaseMs = options.leaseMs ?? 5 * 60_000;
     this.backoff = options.backoff ?? OUTBOX_BACKOFF;
@@ -102,13 +106,22 @@ export class OutboxRelay {
   }
 
   protected async markDelivered(em: EntityManager, events: readonly ClaimedEvent[], now: Date): Promise<void> {
-    await transition(em, OutboxEvent, events.map((e) => e.id), OutboxEventStatus.PENDING, OutboxEventStatus.DELIVERED, { deliveredAt: now, lastError: null });
+    await transition(
+      em,
+      OutboxEvent,
+      events.map((e) => e.id),
+      OutboxEventStatus.PENDING,
+      OutboxEventStatus.DELIVERED,
+      { deliveredAt: now, lastError: null },
+    );
   }
 
   /** Each failed event keeps its lease until its own backoff ends; one statement for the whole batch. */
   protected async recordFailures(em: EntityManager, failures: readonly FailedDelivery[], now: Date): Promise<void> {
     const retries = failures.map(({ event, error }) => ({
-      id: event.id, error: describe(error), retryAt: new Date(now.getTime() + retryDelayMs(event.attempts, this.backoff, this.random)),
+      id: event.id,
+      error: describe(error),
+      retryAt: new Date(now.getTime() + retryDelayMs(event.attempts, this.backoff, this.random)),
     }));
     await this.deps.stores.outbox.scheduleRetries(this.deps.db.unitOfWork(em), retries);
     const exhausted = failures.filter(({ event }) => event.attempts >= this.maxAttempts);

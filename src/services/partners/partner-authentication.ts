@@ -21,7 +21,12 @@ export const LAST_USED_RESOLUTION_MS = 60_000;
  * request on. The key is looked up by its non-secret prefix, then the hash of
  * the secret is compared in constant time.
  */
-export async function authenticatePartnerKey(deps: Pick<AppDeps, 'db' | 'stores'>, em: EntityManager, key: string, now: Date): Promise<AuthenticatedPartner | null> {
+export async function authenticatePartnerKey(
+  deps: Pick<AppDeps, 'db' | 'stores'>,
+  em: EntityManager,
+  key: string,
+  now: Date,
+): Promise<AuthenticatedPartner | null> {
   const parts = splitKey(key);
   if (!parts) return null;
   const found = await deps.stores.partners.keyByPrefix(deps.db.unitOfWork(em), parts.prefix);
@@ -38,11 +43,7 @@ export async function authenticatePartnerKey(deps: Pick<AppDeps, 'db' | 'stores'
 async function touchKey(em: EntityManager, keyId: string, now: Date): Promise<void> {
   const staleBefore = new Date(now.getTime() - LAST_USED_RESOLUTION_MS);
   try {
-    await em.fork().nativeUpdate(
-      PartnerKey,
-      { id: keyId, $or: [{ lastUsedAt: null }, { lastUsedAt: { $lte: staleBefore } }] },
-      { lastUsedAt: now },
-    );
+    await em.fork().nativeUpdate(PartnerKey, { id: keyId, $or: [{ lastUsedAt: null }, { lastUsedAt: { $lte: staleBefore } }] }, { lastUsedAt: now });
   } catch (error) {
     logger.error('partner_key.last_used_update_failed', { keyId, error });
   }

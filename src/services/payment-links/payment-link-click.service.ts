@@ -24,11 +24,7 @@ import { writeLock } from '../shared/transactions';
  * webhook (settle-order-payment.ts), never kept.
  */
 export type ClickAnswer =
-  | { kind: 'redirect'; url: string; orderId: string }
-  | { kind: 'paid' }
-  | { kind: 'closed' }
-  | { kind: 'not-found' }
-  | { kind: 'unavailable' };
+  { kind: 'redirect'; url: string; orderId: string } | { kind: 'paid' } | { kind: 'closed' } | { kind: 'not-found' } | { kind: 'unavailable' };
 
 /** A click needs a provider: without one the link answers `unavailable` before any service runs. */
 export type PaymentLinkClickDeps = Pick<AppDeps, 'config' | 'clock'> & { payments: Pick<PaymentPort, 'startPayment' | 'expireHostedCheckout'> };
@@ -101,7 +97,11 @@ export class PaymentLinkClickService {
         expiresAt: new Date(now.getTime() + ttl),
         createdAt: now,
       });
-      recordEvent(tx, { type: 'payment_link.order_created', aggregateId: link.id, payload: { paymentLinkId: link.id, orderId: order.id, replacedOrderId: pending?.id ?? null } });
+      recordEvent(tx, {
+        type: 'payment_link.order_created',
+        aggregateId: link.id,
+        payload: { paymentLinkId: link.id, orderId: order.id, replacedOrderId: pending?.id ?? null },
+      });
       return { order, payment, staleSessionId };
     });
   }
@@ -137,7 +137,11 @@ export class PaymentLinkClickService {
           sessionExpiresAt: payment.expiresAt,
         });
         const em = this.em.fork();
-        await em.nativeUpdate(Payment, { id: payment.id, providerReference: null }, { providerReference: session.providerReference, checkoutUrl: session.checkoutUrl });
+        await em.nativeUpdate(
+          Payment,
+          { id: payment.id, providerReference: null },
+          { providerReference: session.providerReference, checkoutUrl: session.checkoutUrl },
+        );
         const stored = await em.findOneOrFail(Payment, { id: payment.id });
         return stored.checkoutUrl;
       } catch (error) {

@@ -43,7 +43,10 @@ export async function planSellerTransfers(deps: PayoutDeps, em: EntityManager, p
   const candidates = await payouts.ordersAwaitingPlanning(deps.db.unitOfWork(em));
   if (candidates.length === 0) return 0;
   const owing = candidates.filter(owesSellers);
-  const lines = await payouts.sellerLines(deps.db.unitOfWork(em), owing.map((order) => order.id));
+  const lines = await payouts.sellerLines(
+    deps.db.unitOfWork(em),
+    owing.map((order) => order.id),
+  );
   const transfers = owing
     .flatMap((order) => transfersFor(order, lines.get(order.id) ?? [], platformFeeBps, now))
     .sort((a, b) => (a.orderId === b.orderId ? compare(a.sellerId, b.sellerId) : compare(a.orderId, b.orderId)));

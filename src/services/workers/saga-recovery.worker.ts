@@ -15,7 +15,11 @@ export const UNFINISHED: readonly SagaStatus[] = [SagaStatus.RUNNING, SagaStatus
 type RecoveryDeps = Parameters<typeof ConfirmCheckoutSaga.fromApp>[0] & Pick<AppDeps, 'db' | 'stores'>;
 
 /** Checkout sagas left RUNNING or COMPENSATING for longer than the grace period: their process is presumed dead. */
-const staleAt = (now: Date, graceMs: number): StaleSagas => ({ kind: CHECKOUT_SAGA_KIND, unfinished: UNFINISHED, staleBefore: new Date(now.getTime() - graceMs) });
+const staleAt = (now: Date, graceMs: number): StaleSagas => ({
+  kind: CHECKOUT_SAGA_KIND,
+  unfinished: UNFINISHED,
+  staleBefore: new Date(now.getTime() - graceMs),
+});
 
 /**
  * Claims stale checkout sagas in one short transaction (SagaStore.claimStale:

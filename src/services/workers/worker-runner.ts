@@ -187,10 +187,13 @@ export class WorkerRunner {
     }
     candidates.forEach((slot, i) => {
       if (!due[i] || slot.inFlight) return;
-      wave.set(slot.worker.name, this.tick(slot).then((handled) => {
-        slot.restsUntil = handled > 0 ? 0 : performance.now() + slot.worker.intervalMs;
-        return handled;
-      }));
+      wave.set(
+        slot.worker.name,
+        this.tick(slot).then((handled) => {
+          slot.restsUntil = handled > 0 ? 0 : performance.now() + slot.worker.intervalMs;
+          return handled;
+        }),
+      );
     });
     return wave;
   }

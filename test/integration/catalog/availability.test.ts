@@ -28,7 +28,9 @@ describe.each(implementations)('$name', ({ availability, statements }) => {
 
   it('when stock sits in two warehouses and some of it is reserved, then available = on hand - active unexpired reservations', async () => {
     const em = orm.em.fork();
-    const { variants: [variant] } = await buildProduct(em, { variants: [{ price: 100, currency: 'EUR', stock: 7 }] });
+    const {
+      variants: [variant],
+    } = await buildProduct(em, { variants: [{ price: 100, currency: 'EUR', stock: 7 }] });
     const second = em.create(Warehouse, { name: 'Second' });
     em.create(StockLevel, { variant, warehouse: second, onHand: 5 });
     const reserve = (quantity: number, expiresAt: Date, status = ReservationStatus.ACTIVE) =>
@@ -48,19 +50,30 @@ describe.each(implementations)('$name', ({ availability, statements }) => {
   it('when ids are unknown, repeated or have no stock rows, then each answers once with 0', async () => {
     const em = orm.em.fork();
     const { variants } = await buildProduct(em, {
-      variants: [{ price: 100, currency: 'EUR', stock: 4 }, { price: 100, currency: 'EUR', stock: 0 }],
+      variants: [
+        { price: 100, currency: 'EUR', stock: 4 },
+        { price: 100, currency: 'EUR', stock: 0 },
+      ],
     });
     const unknown = randomUUID();
 
     const available = await availability(orm.em.fork(), [variants[0].id, variants[1].id, unknown, variants[0].id], NOW);
 
-    expect([...available.entries()].sort()).toEqual([[variants[0].id, 4], [variants[1].id, 0], [unknown, 0]].sort());
+    expect([...available.entries()].sort()).toEqual(
+      [
+        [variants[0].id, 4],
+        [variants[1].id, 0],
+        [unknown, 0],
+      ].sort(),
+    );
     expect((await availability(orm.em.fork(), [], NOW)).size).toBe(0);
   });
 
   it('when reservations exceed stock on hand, then the answer is clamped at 0 rather than negative', async () => {
     const em = orm.em.fork();
-    const { variants: [variant] } = await buildProduct(em, { variants: [{ price: 100, currency: 'EUR', stock: 2 }] });
+    const {
+      variants: [variant],
+    } = await buildProduct(em, { variants: [{ price: 100, currency: 'EUR', stock: 2 }] });
     em.create(Reservation, { cartId: randomUUID(), variant, quantity: 5, expiresAt: minutes(5) });
     await em.flush();
 
@@ -76,7 +89,11 @@ describe.each(implementations)('$name', ({ availability, statements }) => {
       for (let i = 0; i < 20; i++) built.push(await buildProduct(em, { variants: [{ price: 1, currency: 'EUR', stock: i }] }));
       counted.length = 0;
 
-      const available = await availability(countingOrm.em.fork(), built.map((b) => b.variants[0].id), NOW);
+      const available = await availability(
+        countingOrm.em.fork(),
+        built.map((b) => b.variants[0].id),
+        NOW,
+      );
 
       expect(counted.filter((sql) => /select/i.test(sql))).toHaveLength(statements);
       expect(built.map((b) => available.get(b.variants[0].id))).toEqual([...Array(20).keys()]);

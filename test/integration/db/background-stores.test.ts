@@ -12,7 +12,16 @@ describe('background stores', () => {
   const em = () => h.app.orm.em.fork();
   const db = () => new Database(h.app.orm);
   const onPostgres = testDialect() === 'postgresql';
-  const saga = (id: string) => ({ id, kind: 'test', key: id, status: SagaStatus.COMPLETED, stepsCompleted: 1, data: {}, createdAt: new Date(), updatedAt: new Date() });
+  const saga = (id: string) => ({
+    id,
+    kind: 'test',
+    key: id,
+    status: SagaStatus.COMPLETED,
+    stepsCompleted: 1,
+    data: {},
+    createdAt: new Date(),
+    updatedAt: new Date(),
+  });
   const eventsAbout = (aggregateId: string) => em().find(OutboxEvent, { aggregateId }, { orderBy: { type: 'asc' } });
 
   it('when events are appended in a unit of work, then they go out with its next insert, pending and due, and commit with it', async () => {
@@ -20,11 +29,16 @@ describe('background stores', () => {
     const database = db();
     const { outbox } = createStores(database);
 
-    const statements = await h.statementsDuring(() => database.transaction(em(), async (uow) => {
-      outbox.append(uow, [{ type: 'test.first', aggregateId, payload: { n: 1 } }, { type: 'test.second', aggregateId, payload: { n: 2 } }]);
-      expect(uow.pending).toBe(true);
-      await uow.insert(SagaExecution, saga(newId()));
-    }));
+    const statements = await h.statementsDuring(() =>
+      database.transaction(em(), async (uow) => {
+        outbox.append(uow, [
+          { type: 'test.first', aggregateId, payload: { n: 1 } },
+          { type: 'test.second', aggregateId, payload: { n: 2 } },
+        ]);
+        expect(uow.pending).toBe(true);
+        await uow.insert(SagaExecution, saga(newId()));
+      }),
+    );
 
     const events = await eventsAbout(aggregateId);
     expect(events.map((event) => [event.type, event.payload, event.status, event.attempts])).toEqual([
@@ -40,11 +54,13 @@ describe('background stores', () => {
     const database = db();
     const { outbox } = createStores(database);
 
-    await expect(database.transaction(em(), async (uow) => {
-      outbox.append(uow, [{ type: 'test.lost', aggregateId, payload: {} }]);
-      await uow.flush();
-      throw new Error('the change they describe failed');
-    })).rejects.toThrow('the change they describe failed');
+    await expect(
+      database.transaction(em(), async (uow) => {
+        outbox.append(uow, [{ type: 'test.lost', aggregateId, payload: {} }]);
+        await uow.flush();
+        throw new Error('the change they describe failed');
+      }),
+    ).rejects.toThrow('the change they describe failed');
 
     expect(await eventsAbout(aggregateId)).toEqual([]);
   });
@@ -59,7 +75,8 @@ describe('background stores', () => {
     await em().insert(OutboxEvent, { id, type: 'test.text', aggregateId: 'a', payload: {}, createdAt: new Date(), nextAttemptAt: new Date(), attempts: 2 });
     const database = db();
     const text = 'select id, attempts from outbox_events where id = ? and attempts >= 2';
-    const prepared = async (tx: EntityManager) => tx.execute<{ name: string }[]>("select name from pg_prepared_statements where statement like '%attempts >= 2%'");
+    const prepared = async (tx: EntityManager) =>
+      tx.execute<{ name: string }[]>("select name from pg_prepared_statements where statement like '%attempts >= 2%'");
 
     await em().transactional(async (raw) => {
       const tx = raw as EntityManager;

@@ -12,7 +12,12 @@ describe('retrySellerTransfer and sellerTransfers over GraphQL', () => {
   const em = () => h.app.orm.em.fork();
   let worker: SellerTransferWorker;
   beforeAll(() => {
-    worker = new SellerTransferWorker(h.app.tillgate.deps, h.app.tillgate.deps.payments!, { platformFeeBps: 1_000, maxRetries: 1, backoffBaseMs: MINUTE, backoffMaxMs: MINUTE });
+    worker = new SellerTransferWorker(h.app.tillgate.deps, h.app.tillgate.deps.payments!, {
+      platformFeeBps: 1_000,
+      maxRetries: 1,
+      backoffBaseMs: MINUTE,
+      backoffMaxMs: MINUTE,
+    });
   });
 
   /** A placed card order owing one seller, whose transfer Stripe refused until it gave up: PERMANENTLY_FAILED. */
@@ -44,7 +49,13 @@ describe('retrySellerTransfer and sellerTransfers over GraphQL', () => {
 
     expect(listed.data.sellerTransfers).toEqual([{ id: transfer.id, status: 'PERMANENTLY_FAILED' }]);
     expect(retried.errors).toBeUndefined();
-    expect(retried.data.retrySellerTransfer).toMatchObject({ id: transfer.id, status: 'PENDING', retryCount: 0, stripeTransferId: null, seller: { id: seller.id } });
+    expect(retried.data.retrySellerTransfer).toMatchObject({
+      id: transfer.id,
+      status: 'PENDING',
+      retryCount: 0,
+      stripeTransferId: null,
+      seller: { id: seller.id },
+    });
     expect(paid).toBe(1);
     const done = await em().findOneOrFail(SellerTransfer, { id: transfer.id });
     expect(done.status).toBe(TransferStatus.COMPLETED);

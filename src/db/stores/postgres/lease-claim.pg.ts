@@ -8,8 +8,9 @@ import { pickDue, type ClaimWithLease } from '../shared/lease-claim';
  * planner may run a locking LIMIT subquery more than once and claim more rows
  * than the limit.
  */
-export const claimWithLeasePg: ClaimWithLease = (sql, claim) => sql.rows(
-  `with picked as (${pickDue(claim)} for update skip locked) update ${claim.table} set ${claim.lease} from picked`
-    + ` where ${claim.table}.id = picked.id returning ${claim.table}.*`,
-  [...claim.dueParams, ...claim.leaseParams],
-);
+export const claimWithLeasePg: ClaimWithLease = (sql, claim) =>
+  sql.rows(
+    `with picked as (${pickDue(claim)} for update skip locked) update ${claim.table} set ${claim.lease} from picked` +
+      ` where ${claim.table}.id = picked.id returning ${claim.table}.*`,
+    [...claim.dueParams, ...claim.leaseParams],
+  );

@@ -45,8 +45,18 @@ export abstract class OperationsStoreBase implements OperationsStore {
         params: [[SagaStatus.RUNNING], time(query.stuckBefore), query.stuckLabel, [...query.sagaStatuses]],
       },
     ];
-    const rows = await uow.sql.rows<SnapshotRow>(parts.map((part) => part.sql).join(' union all '), parts.flatMap((part) => part.params));
-    const snapshot: OpsSnapshot = { outboxOldestUndelivered: null, outboxDead: 0, paymentsRequiresActionStale: 0, refundOldestPending: null, transfers: {}, sagas: {} };
+    const rows = await uow.sql.rows<SnapshotRow>(
+      parts.map((part) => part.sql).join(' union all '),
+      parts.flatMap((part) => part.params),
+    );
+    const snapshot: OpsSnapshot = {
+      outboxOldestUndelivered: null,
+      outboxDead: 0,
+      paymentsRequiresActionStale: 0,
+      refundOldestPending: null,
+      transfers: {},
+      sagas: {},
+    };
     for (const row of rows) {
       const value = row.value === null || row.value === undefined ? null : Number(row.value);
       if (value === null) continue;
@@ -64,10 +74,12 @@ export abstract class OperationsStoreBase implements OperationsStore {
     const from = uow.sql.time(since);
     const bucket = this.bucketOf('created_at', bucketMs);
     const placed = await uow.sql.rows<BucketCount>(
-      `select ${bucket} as bucket, count(*) as n from orders where created_at >= ? and placed_at is not null group by ${bucket}`, [from],
+      `select ${bucket} as bucket, count(*) as n from orders where created_at >= ? and placed_at is not null group by ${bucket}`,
+      [from],
     );
     const failed = await uow.sql.rows<BucketCount>(
-      `select ${bucket} as bucket, count(*) as n from outbox_events where type = ? and created_at >= ? group by ${bucket}`, [failureEventType, from],
+      `select ${bucket} as bucket, count(*) as n from outbox_events where type = ? and created_at >= ? group by ${bucket}`,
+      [failureEventType, from],
     );
     const countsOf = (rows: BucketCount[]) => new Map(rows.map((row) => [Number(row.bucket), Number(row.n)]));
     return { placed: countsOf(placed), failed: countsOf(failed) };

@@ -17,7 +17,10 @@ export abstract class OutboxStoreBase implements OutboxStore {
   constructor(private readonly db: Database) {}
 
   append(uow: UnitOfWork, events: readonly EventToRecord[]): void {
-    uow.defer(OutboxEvent, events.map((event) => newOutboxEventRow(event)));
+    uow.defer(
+      OutboxEvent,
+      events.map((event) => newOutboxEventRow(event)),
+    );
   }
 
   async appendOnce(uow: UnitOfWork, event: EventToRecord): Promise<void> {

@@ -52,7 +52,12 @@ export abstract class PayoutStoreBase implements PayoutStore {
 
   async insertTransfers(uow: UnitOfWork, transfers: readonly RequiredEntityData<SellerTransfer>[]): Promise<void> {
     if (transfers.length === 0) return;
-    await uow.em.createQueryBuilder(SellerTransfer).insert([...transfers]).onConflict(['order_id', 'seller_id']).ignore().execute();
+    await uow.em
+      .createQueryBuilder(SellerTransfer)
+      .insert([...transfers])
+      .onConflict(['order_id', 'seller_id'])
+      .ignore()
+      .execute();
   }
 
   async claimDue(uow: UnitOfWork, statuses: readonly TransferStatus[], now: Date, leaseUntil: Date, limit: number): Promise<SellerTransfer[]> {

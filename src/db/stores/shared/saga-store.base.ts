@@ -20,6 +20,9 @@ export abstract class SagaStoreBase implements SagaStore {
   }
 
   staleDue(stale: StaleSagas): DueCheck {
-    return { sql: 'exists (select 1 from saga_executions where kind = ? and status in (?) and updated_at < ?)', params: [stale.kind, stale.unfinished, stale.staleBefore] };
+    return {
+      sql: 'exists (select 1 from saga_executions where kind = ? and status in (?) and updated_at < ?)',
+      params: [stale.kind, stale.unfinished, stale.staleBefore],
+    };
   }
 }

@@ -5,7 +5,14 @@ import { convertReservations } from '../../inventory/reservations';
 import { completeClaim, placeOrder, type ClaimCompletion, type PaymentMove } from '../../orders/place-order';
 import type { StepRun } from '../../saga/saga-types';
 import {
-  alwaysLocal, settlesLocally, type CheckoutSagaInput, type CheckoutShape, type CheckoutStep, type OrderData, type PaymentOutput, type ReservationData,
+  alwaysLocal,
+  settlesLocally,
+  type CheckoutSagaInput,
+  type CheckoutShape,
+  type CheckoutStep,
+  type OrderData,
+  type PaymentOutput,
+  type ReservationData,
 } from '../checkout-types';
 import { idempotencyKeyFor } from '../../orders/checkout-idempotency';
 import { CLAIM_CART_STEP } from './claim-cart.step';
@@ -48,15 +55,22 @@ async function finalize(tx: EntityManager, run: StepRun<CheckoutSagaInput, Check
   const digitalLines = order.digitalLines ?? [];
   await placeOrder(tx, {
     order: {
-      orderId: order.orderId, cartId: claim.cartId, paymentKind: input.paymentMethod, creditApplied: order.creditApplied, amountDue: order.amountDue,
-      customerId: order.customerId ?? null, paymentLinkId: null, digitalUnits: digitalLines.reduce((units, line) => units + line.quantity, 0),
+      orderId: order.orderId,
+      cartId: claim.cartId,
+      paymentKind: input.paymentMethod,
+      creditApplied: order.creditApplied,
+      amountDue: order.amountDue,
+      customerId: order.customerId ?? null,
+      paymentLinkId: null,
+      digitalUnits: digitalLines.reduce((units, line) => units + line.quantity, 0),
     },
     now,
     writtenPlaced: settled,
     redemptionIds: run.recorded(HOLD_VOUCHERS_STEP).redemptionIds,
     // Only a checkout settled in one transaction can have converted its units already; a resumed one never did.
     takeStock: async () => {
-      if (!(settled && run.output(RESERVE_STOCK_STEP).converted)) await takeReservedUnits(tx, claim.cartId, run.recorded(RESERVE_STOCK_STEP), order.orderId, now);
+      if (!(settled && run.output(RESERVE_STOCK_STEP).converted))
+        await takeReservedUnits(tx, claim.cartId, run.recorded(RESERVE_STOCK_STEP), order.orderId, now);
     },
     cart: { id: claim.cartId, from: settled ? CartStatus.OPEN : CartStatus.CHECKING_OUT },
     claim: claimCompletion,

@@ -35,12 +35,16 @@ function buyerWindowEnd(attempt: Pick<PaymentAttempt, 'status' | 'expiresAt'>, n
 export async function recordPaymentAttempt(tx: EntityManager, order: OrderData, payment: PaymentOutput): Promise<void> {
   const { attempt, waitsUntil } = payment;
   if (!attempt) return;
-  await tx.nativeUpdate(Payment, { id: order.paymentId }, {
-    providerReference: attempt.providerReference,
-    clientSecret: attempt.clientSecret,
-    checkoutUrl: attempt.checkoutUrl,
-    expiresAt: waitsUntil,
-  });
+  await tx.nativeUpdate(
+    Payment,
+    { id: order.paymentId },
+    {
+      providerReference: attempt.providerReference,
+      clientSecret: attempt.clientSecret,
+      checkoutUrl: attempt.checkoutUrl,
+      expiresAt: waitsUntil,
+    },
+  );
   if (attempt.status === 'REQUIRES_ACTION') await transition(tx, Payment, order.paymentId, PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION);
   if (waitsUntil) {
     const cartId = (await tx.findOneOrFail(Order, { id: order.orderId }, { fields: ['cartId'] })).cartId;
@@ -66,7 +70,8 @@ export const paymentStep: CheckoutStep<'payment'> = {
   outcomeUnknownOnTimeout: true,
   async invoke(_uow, run, deps) {
     const kind = run.input.paymentMethod;
-    if (kind === PaymentMethodKind.CASH_ON_DELIVERY || kind === PaymentMethodKind.STORE_CREDIT) return { output: NO_CALL, compensation: { providerReference: null } };
+    if (kind === PaymentMethodKind.CASH_ON_DELIVERY || kind === PaymentMethodKind.STORE_CREDIT)
+      return { output: NO_CALL, compensation: { providerReference: null } };
     const order = run.recorded(CREATE_ORDER_STEP);
     let attempt: PaymentAttempt;
     try {

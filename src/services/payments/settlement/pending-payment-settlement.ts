@@ -61,20 +61,36 @@ export async function placePaidOrder(tx: EntityManager, order: Order, paid: Prov
   const cartId = order.cartId;
   return placeOrder(tx, {
     order: {
-      orderId: order.id, cartId, paymentKind: order.paymentKind, creditApplied: order.creditApplied, amountDue: order.amountDue,
-      customerId: order.customerId, paymentLinkId: order.paymentLinkId, digitalUnits: order.digitalUnits,
+      orderId: order.id,
+      cartId,
+      paymentKind: order.paymentKind,
+      creditApplied: order.creditApplied,
+      amountDue: order.amountDue,
+      customerId: order.customerId,
+      paymentLinkId: order.paymentLinkId,
+      digitalUnits: order.digitalUnits,
     },
     now,
     writtenPlaced: false,
     takeStock: async () => {
       if (!cartId) return;
       const lines = await tx.find(OrderLine, { order: order.id, kind: VariantKind.PHYSICAL }, { fields: ['variantId', 'quantity'] });
-      if (lines.length > 0) await takeStockForPaidOrder(tx, cartId, order.id, lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity })), now);
+      if (lines.length > 0)
+        await takeStockForPaidOrder(
+          tx,
+          cartId,
+          order.id,
+          lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity })),
+          now,
+        );
     },
     cart: cartId ? { id: cartId, from: CartStatus.CHECKING_OUT } : null,
     claim: cartId && order.cartVersionKey ? { move: { scope: CHECKOUT_IDEMPOTENCY_SCOPE, key: idempotencyKeyFor(cartId, order.cartVersionKey) } } : null,
     payment: {
-      from: paid.status === 'CAPTURED' ? [PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION, PaymentStatus.AUTHORIZED] : [PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION],
+      from:
+        paid.status === 'CAPTURED'
+          ? [PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION, PaymentStatus.AUTHORIZED]
+          : [PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION],
       to: PaymentStatus[paid.status],
       fields: { captured: paid.status === 'CAPTURED' ? paid.amount : 0, ...(paid.paymentIntentId ? { providerPaymentIntentId: paid.paymentIntentId } : {}) },
     },
