@@ -1,4 +1,9 @@
 import type { Database } from '../database';
+import { SqlCatalogStore, type CatalogStore } from './catalog-store';
+import { LibsqlStockStore } from './libsql/stock-store.libsql';
+import { SqlLicenseStore, type LicenseStore } from './license-store';
+import { PgStockStore } from './postgres/stock-store.pg';
+import type { StockStore } from './stock-store';
 
 /**
  * Every statement the services need, one store per aggregate, each an
@@ -7,8 +12,20 @@ import type { Database } from '../database';
  */
 export interface Stores {
   readonly db: Database;
+  /** Stock on hand and the reservations that promise it. */
+  readonly stock: StockStore;
+  /** License units of DIGITAL variants and the licenses issued. */
+  readonly licenses: LicenseStore;
+  /** The public catalog's reads. */
+  readonly catalog: CatalogStore;
 }
 
 export function createStores(db: Database): Stores {
-  return { db };
+  const postgres = db.dialect === 'postgresql';
+  return {
+    db,
+    stock: postgres ? new PgStockStore() : new LibsqlStockStore(),
+    licenses: new SqlLicenseStore(),
+    catalog: new SqlCatalogStore(),
+  };
 }
