@@ -1,8 +1,9 @@
 import type { EntityManager } from '../../db/orm';
+import type { Stores } from '../../db/stores';
+import type { UnitOfWork } from '../../db/unit-of-work';
 import { Cart, CartStatus } from '../../entities';
 import { newId } from '../../entities/columns';
 import type { AppDeps } from '../app-deps';
-import { releaseCartReservations } from '../inventory/reservations';
 import { ErrorCode } from '../shared/error-code';
 import { isId } from '../shared/ids';
 import { abortWith, userFailure, type Outcome } from '../shared/outcome';
@@ -27,7 +28,7 @@ import { MAX_CART_LINES, MAX_LINE_QUANTITY } from './cart.service';
  * and startCheckout reports any shortfall as it does for every cart.
  */
 export class AttachCartService {
-  constructor(private readonly em: EntityManager, private readonly deps: Pick<AppDeps, 'config' | 'clock'>) {}
+  constructor(private readonly em: EntityManager, private readonly deps: Pick<AppDeps, 'config' | 'clock' | 'db' | 'stores'>) {}
 
   /** Moves the cart into the account of `customerId`, the signed-in customer. */
   async attach(customerId: string, cartId: string): Promise<Outcome<CartSnapshot>> {
@@ -46,7 +47,7 @@ export class AttachCartService {
         return cartAsWritten(tx, guest.id);
       }
       await mergeLines(tx, target, guest, Math.min(MAX_LINE_QUANTITY, config.maxReservedUnitsPerLine));
-      await closeMergedCart(tx, guest.id);
+      await closeMergedCart(this.deps.db.unitOfWork(tx), this.deps.stores, guest.id);
       return cartAsWritten(tx, target.id);
     });
   }
@@ -102,10 +103,10 @@ async function mergeLines(tx: EntityManager, target: CartSnapshot, guest: CartSn
  * account cart), so its id answers CART_CLOSED from here on, and the units a
  * checkout preview held for it are given back at once rather than at expiry.
  */
-async function closeMergedCart(tx: EntityManager, cartId: string): Promise<void> {
+async function closeMergedCart(uow: UnitOfWork, { stock }: Pick<Stores, 'stock'>, cartId: string): Promise<void> {
   // The cart was claimed and read OPEN under its lock: not moving it is a bug.
-  if ((await transition(tx, Cart, cartId, CartStatus.OPEN, CartStatus.CONVERTED)) !== 1) throw new Error(`cart ${cartId} is no longer open`);
-  await releaseCartReservations(tx, cartId);
+  if ((await transition(uow.em, Cart, cartId, CartStatus.OPEN, CartStatus.CONVERTED)) !== 1) throw new Error(`cart ${cartId} is no longer open`);
+  await stock.releaseCart(uow, cartId);
 }
 
 async function cartAsWritten(tx: EntityManager, cartId: string): Promise<CartSnapshot> {

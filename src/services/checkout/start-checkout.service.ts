@@ -8,8 +8,7 @@ import { snapshotVersionKey, type CartSnapshot, type SnapshotExtras } from '../c
 import { dateOrNull } from '../shared/sql-rows';
 import { setLinePrices } from '../cart/cart-writes';
 import { reservationCapFailure } from '../cart/line-caps';
-import { HeldUnitsCapReached, stockHolderOf, type StockHolder } from '../inventory/held-units';
-import { reserveCartLines } from '../inventory/reservations';
+import { HeldUnitsCapReached, heldOrAbort, stockHolderOf, type StockHolder } from '../inventory/held-units';
 import { ErrorCode } from '../shared/error-code';
 import { isId } from '../shared/ids';
 import { logger } from '../shared/logger';
@@ -59,7 +58,7 @@ const holdEndLookup = (now: Date): SnapshotExtras => ({
  * units (held-units.ts).
  */
 export class StartCheckoutService {
-  constructor(private readonly em: EntityManager, private readonly deps: Pick<AppDeps, 'config' | 'clock' | 'tokens'>) {}
+  constructor(private readonly em: EntityManager, private readonly deps: Pick<AppDeps, 'config' | 'clock' | 'tokens' | 'db' | 'stores'>) {}
 
   async start(cartId: string, actor: CartActor, clientAddress: string): Promise<StartCheckoutOutcome> {
     const holder = stockHolderOf({ customerId: actor.customerId, clientAddress }, this.deps);
@@ -74,7 +73,7 @@ export class StartCheckoutService {
 
   private previewAndHold(cartId: string, actor: CartActor, holder: StockHolder): Promise<Outcome<CheckoutPreview>> {
     if (!isId(cartId)) return Promise.resolve({ ok: false, failure: cartNotFound() });
-    const { config, clock } = this.deps;
+    const { config, clock, db, stores } = this.deps;
     return retryTransient(async () => {
       const now = clock.now();
       // Filled in by the change (the transaction's result is the cart itself).
@@ -94,9 +93,9 @@ export class StartCheckoutService {
         const holdEndsAt = dateOrNull(row.hold_ends_at);
         const fullTerm = now.getTime() + holder.ttlMs;
         const until = new Date(holdEndsAt ? Math.min(holdEndsAt.getTime(), fullTerm) : fullTerm);
-        const { expiresAt } = await reserveCartLines(tx, snapshot.id, demand, now, until, holder);
+        heldOrAbort(await stores.stock.reserve(db.unitOfWork(tx), snapshot.id, demand, { now, until, holder }), now);
         const warnings = changes.map((c) => `The price of ${c.variantId} changed from ${c.previous} to ${c.current} ${c.currency}.`);
-        Object.assign(preview, { reservationsExpireAt: expiresAt, warnings });
+        Object.assign(preview, { reservationsExpireAt: until, warnings });
         return { ...snapshot, lines };
       });
       if (!outcome.ok) return outcome;
