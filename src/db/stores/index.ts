@@ -2,6 +2,11 @@ import type { Database } from '../database';
 import type { CartStore } from './cart-store';
 import { LibsqlCartStore } from './libsql/cart-store.libsql';
 import { PgCartStore } from './postgres/cart-store.pg';
+import { SqlCatalogStore, type CatalogStore } from './catalog-store';
+import { LibsqlStockStore } from './libsql/stock-store.libsql';
+import { SqlLicenseStore, type LicenseStore } from './license-store';
+import { PgStockStore } from './postgres/stock-store.pg';
+import type { StockStore } from './stock-store';
 
 /**
  * Every statement the services need, one store per aggregate, each an
@@ -11,6 +16,12 @@ import { PgCartStore } from './postgres/cart-store.pg';
 export interface Stores {
   readonly db: Database;
   readonly carts: CartStore;
+  /** Stock on hand and the reservations that promise it. */
+  readonly stock: StockStore;
+  /** License units of DIGITAL variants and the licenses issued. */
+  readonly licenses: LicenseStore;
+  /** The public catalog's reads. */
+  readonly catalog: CatalogStore;
 }
 
 export function createStores(db: Database): Stores {
@@ -18,5 +29,8 @@ export function createStores(db: Database): Stores {
   return {
     db,
     carts: postgres ? new PgCartStore() : new LibsqlCartStore(db),
+    stock: postgres ? new PgStockStore() : new LibsqlStockStore(),
+    licenses: new SqlLicenseStore(),
+    catalog: new SqlCatalogStore(),
   };
 }
