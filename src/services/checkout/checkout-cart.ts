@@ -5,7 +5,12 @@ import { RedemptionStatus, ReservationStatus } from '../../entities';
 import { cartDialect, dateOf, intOf, jsonOf, stringOrNull } from '../shared/sql-rows';
 import type { CartSnapshot } from '../cart/cart-snapshot';
 
-export interface OwnReservation { id: string; variantId: string; quantity: number; expiresAt: Date }
+export interface OwnReservation {
+  id: string;
+  variantId: string;
+  quantity: number;
+  expiresAt: Date;
+}
 
 /**
  * Everything confirmCheckout reads, in the one statement that reads the cart:
@@ -37,7 +42,11 @@ const CUSTOMER_KEY_SQL = "case when c.customer_id is not null then cast(c.custom
  * of its own would have. A busy row fails the statement at once (55P03).
  */
 export async function readCheckoutCart(
-  db: Database, tx: EntityManager, cartId: string, idempotency: { scope: string; key: string }, options: { lockNowait?: boolean } = {},
+  db: Database,
+  tx: EntityManager,
+  cartId: string,
+  idempotency: { scope: string; key: string },
+  options: { lockNowait?: boolean } = {},
 ): Promise<CheckoutCart | null> {
   if (!options.lockNowait) return readOnce(db, tx, cartId, idempotency, null);
   const prelude = { sql: 'locked as (select id, version from carts where id = ? for update nowait)', params: [cartId] };
@@ -47,16 +56,34 @@ export async function readCheckoutCart(
 }
 
 async function readOnce(
-  db: Database, tx: EntityManager, cartId: string, idempotency: { scope: string; key: string }, prelude: { sql: string; params: unknown[] } | null,
+  db: Database,
+  tx: EntityManager,
+  cartId: string,
+  idempotency: { scope: string; key: string },
+  prelude: { sql: string; params: unknown[] } | null,
 ): Promise<(CheckoutCart & { lockedVersion: number | null }) | null> {
   const d = cartDialect(tx);
   const columns = [
-    `(select ${d.object([['status', 'i.status'], ['resultId', 'i.result_id']])} from idempotency_records i where i.scope = ? and i.key = ?) as earlier`,
-    `(select ${d.array(d.object([['id', 'r.id'], ['variantId', 'r.variant_id'], ['quantity', 'r.quantity'], ['expiresAt', 'r.expires_at']]))}`
-      + ' from reservations r where r.cart_id = c.id and r.status in (?)) as own_reservations',
-    `(select ${d.array(d.object([['voucherId', 'vr.voucher_id'], ['slot', 'vr.slot']]))} from voucher_redemptions vr`
-      + ` where vr.customer_key = ${CUSTOMER_KEY_SQL} and vr.status <> ?`
-      + ` and vr.voucher_id in (select vo2.id from vouchers vo2 where vo2.code in (${d.elements('c.voucher_codes')}))) as live_slots`,
+    `(select ${d.object([
+      ['status', 'i.status'],
+      ['resultId', 'i.result_id'],
+    ])} from idempotency_records i where i.scope = ? and i.key = ?) as earlier`,
+    `(select ${d.array(
+      d.object([
+        ['id', 'r.id'],
+        ['variantId', 'r.variant_id'],
+        ['quantity', 'r.quantity'],
+        ['expiresAt', 'r.expires_at'],
+      ]),
+    )}` + ' from reservations r where r.cart_id = c.id and r.status in (?)) as own_reservations',
+    `(select ${d.array(
+      d.object([
+        ['voucherId', 'vr.voucher_id'],
+        ['slot', 'vr.slot'],
+      ]),
+    )} from voucher_redemptions vr` +
+      ` where vr.customer_key = ${CUSTOMER_KEY_SQL} and vr.status <> ?` +
+      ` and vr.voucher_id in (select vo2.id from vouchers vo2 where vo2.code in (${d.elements('c.voucher_codes')}))) as live_slots`,
     '(select count(*) from stock_levels s where s.variant_id in (select l2.variant_id from cart_lines l2 where l2.cart_id = c.id)) as stock_rows',
     ...(prelude ? ['(select lk.version from locked lk) as locked_version'] : []),
   ];
@@ -74,7 +101,10 @@ async function readOnce(
     snapshot,
     earlier: earlier && { status: String(earlier.status), resultId: stringOrNull(earlier.resultId) },
     ownReservations: jsonOf<Record<string, unknown>[]>(row.own_reservations ?? '[]').map((r) => ({
-      id: String(r.id), variantId: String(r.variantId), quantity: intOf(r.quantity), expiresAt: dateOf(r.expiresAt),
+      id: String(r.id),
+      variantId: String(r.variantId),
+      quantity: intOf(r.quantity),
+      expiresAt: dateOf(r.expiresAt),
     })),
     liveSlots,
     stockRows: intOf(row.stock_rows),

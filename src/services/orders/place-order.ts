@@ -4,7 +4,18 @@ import type { EntityManager } from '../../db/orm';
 import type { Stores } from '../../db/stores';
 import type { UnitOfWork } from '../../db/unit-of-work';
 import {
-  Cart, CartStatus, IdempotencyRecord, IdempotencyStatus, Order, OrderStatus, Payment, PaymentLink, PaymentLinkStatus, PaymentStatus, RedemptionStatus, VoucherRedemption,
+  Cart,
+  CartStatus,
+  IdempotencyRecord,
+  IdempotencyStatus,
+  Order,
+  OrderStatus,
+  Payment,
+  PaymentLink,
+  PaymentLinkStatus,
+  PaymentStatus,
+  RedemptionStatus,
+  VoucherRedemption,
 } from '../../entities';
 import { digitalLinesOf, issueLicenses, type DigitalLine } from '../licenses/issue-licenses';
 import { insertEvent } from '../outbox/outbox';
@@ -66,11 +77,12 @@ export interface OrderPlacement {
 const lost = (what: string): never => abortWith(userFailure(ErrorCode.INVALID_STATE_TRANSITION, `Checkout could not finish: ${what}.`));
 
 /** Why an order that grants digital goods was not placed: its money is not in. */
-export const grantsNeedMoney = (): Failure => userFailure(
-  ErrorCode.VALIDATION_FAILED,
-  'Digital items are issued only once their payment is captured or store credit covers it: pay by card, hosted checkout or store credit.',
-  'paymentMethod',
-);
+export const grantsNeedMoney = (): Failure =>
+  userFailure(
+    ErrorCode.VALIDATION_FAILED,
+    'Digital items are issued only once their payment is captured or store credit covers it: pay by card, hosted checkout or store credit.',
+    'paymentMethod',
+  );
 
 /**
  * Nothing is granted before the money is. An order that grants something the
@@ -112,8 +124,9 @@ export async function placeOrder(uow: UnitOfWork, stores: Pick<Stores, 'licenses
   }
   await markPaymentLinkPaid(tx, order);
   if (!placement.writtenPlaced) {
-    const redemptionIds = placement.redemptionIds
-      ?? (await tx.find(VoucherRedemption, { orderId: order.orderId, status: RedemptionStatus.HELD }, { fields: ['id'] })).map((r) => r.id);
+    const redemptionIds =
+      placement.redemptionIds ??
+      (await tx.find(VoucherRedemption, { orderId: order.orderId, status: RedemptionStatus.HELD }, { fields: ['id'] })).map((r) => r.id);
     if ((await consumeRedemptions(tx, redemptionIds, order.orderId)) !== redemptionIds.length && placement.strict) lost('a voucher hold was released');
   }
   await placement.takeStock();
@@ -139,7 +152,14 @@ export async function completeClaim(tx: EntityManager, claim: ClaimCompletion, o
   if ('insert' in claim) {
     const { id, key } = claim.insert;
     // Nothing reads the record back in this transaction: it may go out with the transaction's last insert.
-    await insertWhenFlushed(tx, IdempotencyRecord, { id, status: IdempotencyStatus.COMPLETED, scope: CHECKOUT_IDEMPOTENCY_SCOPE, key, resultId: orderId, createdAt: now });
+    await insertWhenFlushed(tx, IdempotencyRecord, {
+      id,
+      status: IdempotencyStatus.COMPLETED,
+      scope: CHECKOUT_IDEMPOTENCY_SCOPE,
+      key,
+      resultId: orderId,
+      createdAt: now,
+    });
     return;
   }
   await transition(tx, IdempotencyRecord, claim.move, IdempotencyStatus.IN_PROGRESS, IdempotencyStatus.COMPLETED, { resultId: orderId });

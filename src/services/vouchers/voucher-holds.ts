@@ -30,12 +30,7 @@ export interface RedemptionFields {
  * exhausted it; anyone else hears VOUCHER_EXHAUSTED. The caller's rollback
  * undoes the redemption row and the counter.
  */
-export async function takeRedemption(
-  tx: EntityManager,
-  voucher: Voucher,
-  customerKey: string,
-  fields: RedemptionFields,
-): Promise<string> {
+export async function takeRedemption(tx: EntityManager, voucher: Voucher, customerKey: string, fields: RedemptionFields): Promise<string> {
   const redemptionId = await insertInFreeSlot(tx, voucher, customerKey, fields);
   const counted = await guardedUpdate(
     tx,
@@ -103,7 +98,9 @@ export async function releaseRedemptions(tx: EntityManager, redemptionIds: reado
   const rows = await tx.find(VoucherRedemption, { id: { $in: [...redemptionIds] } }, { fields: ['id', 'voucher'] });
   let released = 0;
   for (const row of rows) {
-    const moved = await transition(tx, VoucherRedemption, row.id, [RedemptionStatus.HELD, RedemptionStatus.CONSUMED], RedemptionStatus.RELEASED, { releasedAt: now });
+    const moved = await transition(tx, VoucherRedemption, row.id, [RedemptionStatus.HELD, RedemptionStatus.CONSUMED], RedemptionStatus.RELEASED, {
+      releasedAt: now,
+    });
     if (moved === 0) continue;
     await guardedUpdate(tx, 'update vouchers set redemption_count = redemption_count - 1 where id = ? and redemption_count > 0', [row.voucher.id]);
     released++;
@@ -113,7 +110,11 @@ export async function releaseRedemptions(tx: EntityManager, redemptionIds: reado
 
 export async function releaseOrderRedemptions(tx: EntityManager, orderId: string, now: Date): Promise<number> {
   const rows = await tx.find(VoucherRedemption, { orderId, status: { $ne: RedemptionStatus.RELEASED } }, { fields: ['id'] });
-  return releaseRedemptions(tx, rows.map((r) => r.id), now);
+  return releaseRedemptions(
+    tx,
+    rows.map((r) => r.id),
+    now,
+  );
 }
 
 /** One use to take: the voucher, and the slot the buyer's live redemptions leave free. */
@@ -137,12 +138,16 @@ export interface VoucherUse {
 export async function takeVoucherUses(tx: EntityManager, uses: readonly VoucherUse[], customerKey: string, fields: RedemptionFields): Promise<string[]> {
   if (uses.length === 0) return [];
   const rows = uses.map((use) => ({ id: newId(), use }));
-  const { inserted, counted } = await insertAndCount(tx, rows.map(({ id, use }) => [id, use.voucher.id, customerKey, use.slot, fields.status, fields.orderId ?? null, sqlDate(tx, fields.now)]));
+  const { inserted, counted } = await insertAndCount(
+    tx,
+    rows.map(({ id, use }) => [id, use.voucher.id, customerKey, use.slot, fields.status, fields.orderId ?? null, sqlDate(tx, fields.now)]),
+  );
   const ids = rows.filter((row) => inserted.has(row.id)).map((row) => row.id);
   const countedCodes = rows.filter((row) => inserted.has(row.id)).map((row) => row.use.voucher.code);
   for (const { id, use } of rows) {
     if (inserted.has(id)) continue;
-    if (use.voucher.perCustomerLimit === 1) abortWith(userFailure(ErrorCode.VOUCHER_ALREADY_REDEEMED, `You have already used voucher ${use.voucher.code}.`, 'code'));
+    if (use.voucher.perCustomerLimit === 1)
+      abortWith(userFailure(ErrorCode.VOUCHER_ALREADY_REDEEMED, `You have already used voucher ${use.voucher.code}.`, 'code'));
     ids.push(await takeRedemption(tx, use.voucher as Voucher, customerKey, fields));
   }
   if (counted !== countedCodes.length) abortWith(userFailure(ErrorCode.VOUCHER_EXHAUSTED, `Voucher ${countedCodes.join(', ')} has no uses left.`, 'code'));
@@ -159,14 +164,14 @@ async function insertAndCount(tx: EntityManager, values: unknown[][]): Promise<{
   if (isPostgres(tx)) {
     const answer = await preparedRows(
       tx,
-      `with inserted as (${INSERT_REDEMPTIONS} ${placeholders} on conflict do nothing returning id, voucher_id),`
-        + ` counted as (${COUNT_USE} (select voucher_id from inserted) and ${BELOW_CAP} returning 1)`
-        + ' select id, (select count(*) from counted) as counted from inserted',
+      `with inserted as (${INSERT_REDEMPTIONS} ${placeholders} on conflict do nothing returning id, voucher_id),` +
+        ` counted as (${COUNT_USE} (select voucher_id from inserted) and ${BELOW_CAP} returning 1)` +
+        ' select id, (select count(*) from counted) as counted from inserted',
       values.flat(),
     );
     return { inserted: new Set(answer.map((row) => String(row.id))), counted: answer.length === 0 ? 0 : intOf(answer[0].counted) };
   }
-  const inserted = (await queryRows(tx, `${INSERT_REDEMPTIONS} ${placeholders} on conflict do nothing returning id, voucher_id`, values.flat()));
+  const inserted = await queryRows(tx, `${INSERT_REDEMPTIONS} ${placeholders} on conflict do nothing returning id, voucher_id`, values.flat());
   if (inserted.length === 0) return { inserted: new Set(), counted: 0 };
   const counted = await guardedUpdate(tx, `${COUNT_USE} (?) and ${BELOW_CAP}`, [inserted.map((row) => String(row.voucher_id))]);
   return { inserted: new Set(inserted.map((row) => String(row.id))), counted };

@@ -19,7 +19,9 @@ import { alwaysLocal, settlesLocally, type CheckoutSagaInput, type CheckoutStep,
 export const CLAIM_CART_STEP = 'claim-cart';
 
 /** What the first step answers instead of starting a saga: the order this key already produced. */
-export interface ReplayAnswer { replayOrderId: string }
+export interface ReplayAnswer {
+  replayOrderId: string;
+}
 
 const inProgress = () => userFailure(ErrorCode.CHECKOUT_IN_PROGRESS, 'This cart is already being checked out; try again in a moment.', 'cartId');
 /**
@@ -29,12 +31,14 @@ const inProgress = () => userFailure(ErrorCode.CHECKOUT_IN_PROGRESS, 'This cart 
  * stock, voucher or license unit is held; placeOrder refuses it again
  * whatever route gets there (nothing is granted before the money is).
  */
-const cashCannotPayDigital = () => userFailure(
-  ErrorCode.VALIDATION_FAILED,
-  'Cash on delivery cannot pay for digital items, which are issued as soon as the order is placed: pay by card, hosted checkout or store credit.',
-  'paymentMethod',
-);
-const versionMismatch = () => userFailure(ErrorCode.CART_VERSION_MISMATCH, 'The cart changed since you last saw it; review it and confirm again.', 'versionKey');
+const cashCannotPayDigital = () =>
+  userFailure(
+    ErrorCode.VALIDATION_FAILED,
+    'Cash on delivery cannot pay for digital items, which are issued as soon as the order is placed: pay by card, hosted checkout or store credit.',
+    'paymentMethod',
+  );
+const versionMismatch = () =>
+  userFailure(ErrorCode.CART_VERSION_MISMATCH, 'The cart changed since you last saw it; review it and confirm again.', 'versionKey');
 
 /** PostgreSQL's lock_not_available: another transaction holds the row and NOWAIT refused to queue. */
 const LOCK_NOT_AVAILABLE = '55P03';
@@ -114,9 +118,11 @@ async function claim(db: Database, tx: EntityManager, input: CheckoutSagaInput, 
   if (cart.status !== CartStatus.OPEN) return abortWith(userFailure(ErrorCode.CART_CLOSED, 'This cart has already been checked out.', 'cartId'));
 
   if (cart.lines.length === 0) return abortWith(userFailure(ErrorCode.CART_EMPTY, 'The cart is empty.', 'cartId'));
-  if (!cart.shippingMethod && needsShipping(cart.lines)) return abortWith(userFailure(ErrorCode.SHIPPING_METHOD_REQUIRED, 'Choose a shipping method first.', 'shippingMethodId'));
+  if (!cart.shippingMethod && needsShipping(cart.lines))
+    return abortWith(userFailure(ErrorCode.SHIPPING_METHOD_REQUIRED, 'Choose a shipping method first.', 'shippingMethodId'));
   if (!cart.customerId && !cart.email) return abortWith(userFailure(ErrorCode.VALIDATION_FAILED, 'A guest checkout needs an email address.', 'email'));
-  if (input.paymentMethod === PaymentMethodKind.CASH_ON_DELIVERY && cart.lines.some((line) => line.kind === VariantKind.DIGITAL)) return abortWith(cashCannotPayDigital());
+  if (input.paymentMethod === PaymentMethodKind.CASH_ON_DELIVERY && cart.lines.some((line) => line.kind === VariantKind.DIGITAL))
+    return abortWith(cashCannotPayDigital());
 
   const claimId = newId();
   if (!settlesLocally(input)) {

@@ -5,7 +5,15 @@ import { cancelPendingOrder } from '../../orders/cancel-and-restore';
 import { insertOrderRows } from '../../orders/order-rows';
 import { ErrorCode } from '../../shared/error-code';
 import { abortWith, userFailure } from '../../shared/outcome';
-import { alwaysLocal, settlesLocally, type CheckoutDeps, type CheckoutSagaInput, type CheckoutShape, type CheckoutStep, type PricedCart } from '../checkout-types';
+import {
+  alwaysLocal,
+  settlesLocally,
+  type CheckoutDeps,
+  type CheckoutSagaInput,
+  type CheckoutShape,
+  type CheckoutStep,
+  type PricedCart,
+} from '../checkout-types';
 import { PRICE_GUARD_STEP } from './price-guard.step';
 
 export const CREATE_ORDER_STEP = 'create-order';
@@ -31,7 +39,12 @@ async function creditToApply(tx: EntityManager, input: CheckoutSagaInput, custom
  * redemptions already name the order). The order is PENDING_PAYMENT while a
  * payment happens outside; one settled in this transaction is written PLACED.
  */
-async function createOrder(tx: EntityManager, input: CheckoutSagaInput, { cart, pricing }: PricedCart, deps: CheckoutDeps): Promise<CheckoutShape['outputs']['create-order']> {
+async function createOrder(
+  tx: EntityManager,
+  input: CheckoutSagaInput,
+  { cart, pricing }: PricedCart,
+  deps: CheckoutDeps,
+): Promise<CheckoutShape['outputs']['create-order']> {
   const now = deps.clock.now();
   if (pricing.total < 0 || pricing.total > deps.config.maxOrderAmount) {
     abortWith(userFailure(ErrorCode.ORDER_AMOUNT_OUT_OF_RANGE, `The order total must be between 0 and ${deps.config.maxOrderAmount}.`));
@@ -52,10 +65,20 @@ async function createOrder(tx: EntityManager, input: CheckoutSagaInput, { cart, 
   });
   if (customerId && creditApplied > 0) await spendCredit(tx, { customerId, currency: cart.currency, amount: creditApplied, orderId: input.orderId, now });
   const { order, payment } = written;
-  const digitalLines = written.lines.filter((line) => line.kind === VariantKind.DIGITAL).map((line) => ({ id: line.id, variantId: line.variantId, quantity: line.quantity }));
+  const digitalLines = written.lines
+    .filter((line) => line.kind === VariantKind.DIGITAL)
+    .map((line) => ({ id: line.id, variantId: line.variantId, quantity: line.quantity }));
   return {
-    orderId: order.id, orderNumber: order.number, paymentId: payment.id, creditApplied, amountDue: order.amountDue, currency: cart.currency, email,
-    customerId, digitalLines, written,
+    orderId: order.id,
+    orderNumber: order.number,
+    paymentId: payment.id,
+    creditApplied,
+    amountDue: order.amountDue,
+    currency: cart.currency,
+    email,
+    customerId,
+    digitalLines,
+    written,
   };
 }
 

@@ -19,14 +19,27 @@ export const HOLD_VOUCHERS_STEP = 'hold-vouchers';
  * first, against the prices this checkout charges. A checkout that settles in this
  * transaction writes its redemptions CONSUMED at once, the others HELD.
  */
-async function holdAll(tx: EntityManager, checkout: CheckoutCart, { cart, pricing }: PricedCart, orderId: string, settled: boolean, now: Date): Promise<HoldData> {
+async function holdAll(
+  tx: EntityManager,
+  checkout: CheckoutCart,
+  { cart, pricing }: PricedCart,
+  orderId: string,
+  settled: boolean,
+  now: Date,
+): Promise<HoldData> {
   const vouchers = cart.pricingInputs.vouchers.filter((voucher) => voucher.kind !== VoucherKind.CREDIT);
   if (vouchers.length === 0) return { redemptionIds: [] };
   const customerKey = voucherCustomerKey({ customerId: cart.customerId, email: cart.email })!;
   const uses: VoucherUse[] = [];
   for (const voucher of vouchers) {
     const taken = checkout.liveSlots.get(voucher.id) ?? new Set<number>();
-    const refusal = await checkVoucherEligibility(tx, voucher, { currency: cart.currency, subtotal: pricing.subtotal, customerKey, now, usedByCustomer: taken.size });
+    const refusal = await checkVoucherEligibility(tx, voucher, {
+      currency: cart.currency,
+      subtotal: pricing.subtotal,
+      customerKey,
+      now,
+      usedByCustomer: taken.size,
+    });
     if (refusal) abortWith(refusal);
     const slot = lowestFreeSlotOf(taken, voucher.perCustomerLimit);
     if (slot === null) abortWith(userFailure(ErrorCode.VOUCHER_ALREADY_REDEEMED, `You have already used voucher ${voucher.code}.`, 'code'));
