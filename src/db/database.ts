@@ -1,4 +1,5 @@
 import type { EntityManager, Orm } from './orm';
+import { preparedStatementsAllowed } from './prepared-statements';
 import { PreparedStatements } from './sql/prepared-statements';
 import { OrmSql, type Dialect, type Sql } from './sql/sql';
 import { UnitOfWork } from './unit-of-work';
@@ -17,7 +18,9 @@ export class Database {
     options: { preparedStatements?: boolean } = {},
   ) {
     this.dialect = orm.em.getPlatform().constructor.name.startsWith('PostgreSql') ? 'postgresql' : 'libsql';
-    this.prepared = this.dialect === 'postgresql' && options.preparedStatements !== false ? new PreparedStatements() : null;
+    // The ORM's own switch counts too: one opened for a pooler (DATABASE_PREPARED_STATEMENTS=off) must never prepare.
+    const allowed = options.preparedStatements !== false && preparedStatementsAllowed(orm.config);
+    this.prepared = this.dialect === 'postgresql' && allowed ? new PreparedStatements() : null;
   }
 
   /** Statements in `em`'s transaction (none: each statement on its own). */

@@ -25,6 +25,11 @@ export function setPreparedStatements(config: Configuration, enabled: boolean): 
   enabledFor.set(config, enabled);
 }
 
+/** Whether the ORM was opened allowing prepared statements (not behind a transaction pooler). */
+export function preparedStatementsAllowed(config: Configuration): boolean {
+  return enabledFor.get(config) !== false;
+}
+
 /** Texts planned so far: bounded by the code's statement shapes (an `in` list is one shape per length). */
 const MAX_STATEMENTS = 500;
 const statements = new Map<string, { name: string; text: string }>();
