@@ -31,6 +31,8 @@ const STARTED = /"event":"tillgate\.started".*?"pid":(\d+)/g;
 
 /** GATEWAY_PROCESSES: several gateway processes behind one port, on PostgreSQL only. */
 describe('GATEWAY_PROCESSES', () => {
+  // Each test starts several real node processes one after another: on a loaded 2-core machine that outlasts the default minute.
+  jest.setTimeout(180_000);
   let build: ScratchBuild;
   beforeAll(() => {
     build = buildIntoScratch('gateway-processes');
@@ -279,7 +281,7 @@ describe('GATEWAY_PROCESSES', () => {
       const outcome = await promisify(execFile)(process.execPath, [build.entry('src/main.js')], {
         cwd: ROOT,
         env: { PATH: process.env.PATH ?? '', GATEWAY_PROCESSES: '2', DATA_DIR: `${build.dir}/data` },
-        timeout: 30_000,
+        timeout: 90_000,
       }).then(
         () => ({ code: 0, stderr: '' }),
         (failure: { code: number; stderr: string }) => failure,

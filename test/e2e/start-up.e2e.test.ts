@@ -51,6 +51,8 @@ const openDatabaseOf = async (env: Record<string, string>): Promise<Orm> =>
   openOrm(env.DATABASE_URL ? { dialect: 'postgresql', url: env.DATABASE_URL } : { dialect: 'libsql', url: `${env.DATA_DIR}/tillgate.db` });
 
 describe('start-up', () => {
+  // Each test starts several real node processes one after another: on a loaded 2-core machine that outlasts the default minute.
+  jest.setTimeout(180_000);
   let build: ScratchBuild;
   beforeAll(() => {
     build = buildIntoScratch('start-up');

@@ -19,6 +19,11 @@ import { PgSagaStore } from './postgres/saga-store.pg';
 import type { RateLimitStore } from './rate-limit-store';
 import type { SagaStore } from './saga-store';
 import { SqlWorkStore, type WorkStore } from './work-store';
+import { SqlCatalogStore, type CatalogStore } from './catalog-store';
+import { LibsqlStockStore } from './libsql/stock-store.libsql';
+import { SqlLicenseStore, type LicenseStore } from './license-store';
+import { PgStockStore } from './postgres/stock-store.pg';
+import type { StockStore } from './stock-store';
 
 /**
  * Every statement the services need, one store per aggregate, each an
@@ -37,6 +42,12 @@ export interface Stores {
   readonly rateLimits: RateLimitStore;
   readonly operations: OperationsStore;
   readonly partners: PartnerStore;
+  /** Stock on hand and the reservations that promise it. */
+  readonly stock: StockStore;
+  /** License units of DIGITAL variants and the licenses issued. */
+  readonly licenses: LicenseStore;
+  /** The public catalog's reads. */
+  readonly catalog: CatalogStore;
 }
 
 export function createStores(db: Database): Stores {
@@ -51,5 +62,8 @@ export function createStores(db: Database): Stores {
     rateLimits: postgres ? new PgRateLimitStore(db) : new MemoryRateLimitStore(),
     operations: postgres ? new PgOperationsStore() : new LibsqlOperationsStore(),
     partners: new SqlPartnerStore(),
+    stock: postgres ? new PgStockStore() : new LibsqlStockStore(),
+    licenses: new SqlLicenseStore(),
+    catalog: new SqlCatalogStore(),
   };
 }

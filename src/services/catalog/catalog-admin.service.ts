@@ -2,7 +2,6 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '../../db/orm';
 import { Product, Seller, ShippingMethod, StockLevel, Variant, VariantKind, Warehouse } from '../../entities';
 import { newId } from '../../entities/columns';
-import { onHandByVariant, reservedByVariant } from '../inventory/availability';
 import { recordEvent } from '../outbox/outbox';
 import type { AppDeps } from '../app-deps';
 import { ErrorCode } from '../shared/error-code';
@@ -55,7 +54,7 @@ const notFound = (what: string, field: string) => userFailure(ErrorCode.NOT_FOUN
 export class CatalogAdminService {
   constructor(
     private readonly em: EntityManager,
-    private readonly deps: Pick<AppDeps, 'clock'>,
+    private readonly deps: Pick<AppDeps, 'clock' | 'db' | 'stores'>,
   ) {}
 
   createSeller(input: NewSeller): Promise<Outcome<Seller>> {
@@ -148,11 +147,13 @@ export class CatalogAdminService {
       const warehouse = input.warehouseId == null ? await ensureDefaultWarehouse(tx) : await tx.findOne(Warehouse, { id: input.warehouseId });
       if (!warehouse) return abortWith(notFound('warehouse', 'warehouseId'));
 
-      await tx.find(StockLevel, { variant }, { orderBy: { id: 'asc' }, ...writeLock(tx) });
-      const onHandElsewhere = (await onHandByVariant(tx, [variant.id])).get(variant.id) ?? 0;
+      const { stock } = this.deps.stores;
+      const uow = this.deps.db.unitOfWork(tx);
+      await stock.lock(uow, [variant.id]);
+      const onHandElsewhere = (await stock.onHand(uow, [variant.id])).get(variant.id) ?? 0;
       const current = await tx.findOne(StockLevel, { variant, warehouse });
       const newTotal = onHandElsewhere - (current?.onHand ?? 0) + input.onHand;
-      const held = (await reservedByVariant(tx, [variant.id], this.deps.clock.now())).get(variant.id) ?? 0;
+      const held = (await stock.reserved(uow, [variant.id], this.deps.clock.now())).get(variant.id) ?? 0;
       if (newTotal < held) {
         abortWith(
           userFailure(

@@ -1,9 +1,9 @@
 import type { EntityManager } from '../../db/orm';
-import { Cart, CartStatus, IdempotencyRecord, Order, OrderStatus, Payment, PaymentStatus, Reservation, ReservationStatus } from '../../entities';
+import type { Stores } from '../../db/stores';
+import type { UnitOfWork } from '../../db/unit-of-work';
+import { Cart, CartStatus, IdempotencyRecord, Order, OrderStatus, Payment, PaymentStatus } from '../../entities';
 import { CHECKOUT_IDEMPOTENCY_SCOPE, idempotencyKeyFor } from './checkout-idempotency';
 import { reverseOrderSpend } from '../credit/credit-ledger';
-import { releaseReservations, restoreConvertedStock } from '../inventory/reservations';
-import { releaseLicenseSlots } from '../licenses/license-slots';
 import { revokeOrderLicenses } from '../licenses/revoke-licenses';
 import { recordEvent } from '../outbox/outbox';
 import { transition } from '../state/transition';
@@ -14,12 +14,20 @@ import { releaseOrderRedemptions } from '../vouchers/voucher-holds';
  * CANCELLED with the reason, its payment row cancelled, any credit it spent
  * given back as a new ledger row, and the license units it claimed freed. Idempotent.
  */
-export async function cancelPendingOrder(tx: EntityManager, orderId: string, reason: string, now: Date, digitalUnits: number): Promise<void> {
+export async function cancelPendingOrder(
+  uow: UnitOfWork,
+  { licenses }: Pick<Stores, 'licenses'>,
+  orderId: string,
+  reason: string,
+  now: Date,
+  digitalUnits: number,
+): Promise<void> {
+  const tx = uow.em;
   const cancelled = await transition(tx, Order, orderId, OrderStatus.PENDING_PAYMENT, OrderStatus.CANCELLED, {
     cancelReason: reason.slice(0, 500),
     cancelledAt: now,
   });
-  if (cancelled) await releaseLicenseSlots(tx, { id: orderId, digitalUnits });
+  if (cancelled) await licenses.giveBack(uow, { id: orderId, digitalUnits });
   await transition(tx, Payment, { orderId }, [PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION], PaymentStatus.CANCELLED);
   await reverseOrderSpend(tx, orderId, now);
   if (cancelled) recordEvent(tx, { type: 'checkout.compensated', aggregateId: orderId, payload: { orderId, reason } });
@@ -34,27 +42,23 @@ export async function cancelPendingOrder(tx: EntityManager, orderId: string, rea
  * not in `from` any more (a lost race): then nothing was written.
  */
 export async function cancelOrderAndRestore(
-  tx: EntityManager,
+  uow: UnitOfWork,
+  { stock, licenses }: Pick<Stores, 'stock' | 'licenses'>,
   order: Pick<Order, 'id' | 'cartId' | 'digitalUnits'>,
   from: OrderStatus.PENDING_PAYMENT | OrderStatus.PLACED,
   reason: string,
   now: Date,
 ): Promise<boolean> {
+  const tx = uow.em;
   const moved = await transition(tx, Order, order.id, from, OrderStatus.CANCELLED, { cancelReason: reason.slice(0, 500), cancelledAt: now });
   if (moved === 0) return false;
   await releaseOrderRedemptions(tx, order.id, now);
   if (from === OrderStatus.PLACED) {
-    await restoreConvertedStock(tx, order.id);
+    await stock.restore(uow, order.id);
     await revokeOrderLicenses(tx, order, { cancelled: true }, now);
   } else {
-    if (order.cartId) {
-      const held = await tx.find(Reservation, { cartId: order.cartId, status: ReservationStatus.ACTIVE }, { fields: ['id'] });
-      await releaseReservations(
-        tx,
-        held.map((r) => r.id),
-      );
-    }
-    await releaseLicenseSlots(tx, order);
+    if (order.cartId) await stock.releaseCart(uow, order.cartId);
+    await licenses.giveBack(uow, order);
   }
   await transition(
     tx,

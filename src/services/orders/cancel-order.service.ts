@@ -38,7 +38,7 @@ function mayCancel(order: Pick<Order, 'id' | 'customerId' | 'cartId'>, actor: Ca
 export class CancelOrderService {
   constructor(
     private readonly em: EntityManager,
-    private readonly deps: Pick<AppDeps, 'clock'>,
+    private readonly deps: Pick<AppDeps, 'clock' | 'db' | 'stores'>,
   ) {}
 
   cancel(command: CancelOrderCommand): Promise<Outcome<Order>> {
@@ -56,7 +56,7 @@ export class CancelOrderService {
         );
       }
       const from = order.status as OrderStatus.PENDING_PAYMENT | OrderStatus.PLACED;
-      if (!(await cancelOrderAndRestore(tx, order, from, command.reason, now))) {
+      if (!(await cancelOrderAndRestore(this.deps.db.unitOfWork(tx), this.deps.stores, order, from, command.reason, now))) {
         return abortWith(userFailure(ErrorCode.INVALID_STATE_TRANSITION, 'The order changed state meanwhile; reload it.', 'orderId'));
       }
       if (from === OrderStatus.PENDING_PAYMENT) await reopenCartOf(tx, order);

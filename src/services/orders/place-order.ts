@@ -1,6 +1,8 @@
 import type { EntityData } from '@mikro-orm/core';
 import { insertWhenFlushed } from '../../db/held-inserts';
 import type { EntityManager } from '../../db/orm';
+import type { Stores } from '../../db/stores';
+import type { UnitOfWork } from '../../db/unit-of-work';
 import {
   Cart,
   CartStatus,
@@ -112,7 +114,8 @@ function refuseGrantsWithoutMoney({ order, payment }: Pick<OrderPlacement, 'orde
  * `strict`: the caller's transaction rolls back, and a paid route gives the
  * payment back as for any order it cannot place.
  */
-export async function placeOrder(tx: EntityManager, placement: OrderPlacement): Promise<boolean> {
+export async function placeOrder(uow: UnitOfWork, stores: Pick<Stores, 'licenses'>, placement: OrderPlacement): Promise<boolean> {
+  const tx = uow.em;
   const { order, now } = placement;
   refuseGrantsWithoutMoney(placement);
   if (!placement.writtenPlaced) {
@@ -137,7 +140,7 @@ export async function placeOrder(tx: EntityManager, placement: OrderPlacement): 
   }
   if (order.digitalUnits > 0) {
     const lines = placement.digitalLines ?? (await digitalLinesOf(tx, order.orderId));
-    await issueLicenses(tx, { id: order.orderId, customerId: order.customerId, digitalUnits: order.digitalUnits }, lines, now);
+    await issueLicenses(uow, stores, { id: order.orderId, customerId: order.customerId, digitalUnits: order.digitalUnits }, lines, now);
   }
   await insertEvent(tx, orderPlacedEvent(order));
   return true;

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { Database } from '../../../src/db/database';
 import type { Orm } from '../../../src/db/orm';
+import { createStores, type Stores } from '../../../src/db/stores';
+import type { UnitOfWork } from '../../../src/db/unit-of-work';
 import { Reservation, ReservationStatus, StockLevel, Warehouse } from '../../../src/entities';
-import { availableUnitsByVariant } from '../../../src/services/catalog/catalog-availability';
-import { availableByVariant } from '../../../src/services/inventory/availability';
 import { buildProduct } from '../../factories/catalog.factory';
 import { openTestOrm, truncateAll } from '../../support/test-database';
 
@@ -13,9 +14,18 @@ const minutes = (n: number) => new Date(NOW.getTime() + n * 60_000);
  * Checkout's figure (inside its transaction) and the catalog's one-statement
  * figure must agree: the same cases run against both.
  */
+type Read = (stores: Stores, uow: UnitOfWork, variantIds: readonly string[], at: Date) => Promise<Map<string, number>>;
+const viaStores = (read: Read) => (orm: Orm, variantIds: readonly string[], at: Date) => {
+  const db = new Database(orm);
+  return read(createStores(db), db.unitOfWork(orm.em.fork()), variantIds, at);
+};
 const implementations = [
-  { name: 'availableByVariant (checkout)', availability: availableByVariant, statements: 2 },
-  { name: 'availableUnitsByVariant (catalog)', availability: availableUnitsByVariant, statements: 1 },
+  { name: 'StockStore.available (checkout)', availability: viaStores((stores, uow, ids, at) => stores.stock.available(uow, ids, at)), statements: 2 },
+  {
+    name: 'CatalogStore.availableUnits (catalog)',
+    availability: viaStores((stores, uow, ids, at) => stores.catalog.availableUnits(uow, ids, at)),
+    statements: 1,
+  },
 ];
 
 describe.each(implementations)('$name', ({ availability, statements }) => {
@@ -42,7 +52,7 @@ describe.each(implementations)('$name', ({ availability, statements }) => {
     reserve(1, minutes(10), ReservationStatus.CONVERTED);
     await em.flush();
 
-    const available = await availability(orm.em.fork(), [variant.id], NOW);
+    const available = await availability(orm, [variant.id], NOW);
 
     expect(available.get(variant.id)).toBe(12 - 3);
   });
@@ -57,7 +67,7 @@ describe.each(implementations)('$name', ({ availability, statements }) => {
     });
     const unknown = randomUUID();
 
-    const available = await availability(orm.em.fork(), [variants[0].id, variants[1].id, unknown, variants[0].id], NOW);
+    const available = await availability(orm, [variants[0].id, variants[1].id, unknown, variants[0].id], NOW);
 
     expect([...available.entries()].sort()).toEqual(
       [
@@ -66,7 +76,7 @@ describe.each(implementations)('$name', ({ availability, statements }) => {
         [unknown, 0],
       ].sort(),
     );
-    expect((await availability(orm.em.fork(), [], NOW)).size).toBe(0);
+    expect((await availability(orm, [], NOW)).size).toBe(0);
   });
 
   it('when reservations exceed stock on hand, then the answer is clamped at 0 rather than negative', async () => {
@@ -77,7 +87,7 @@ describe.each(implementations)('$name', ({ availability, statements }) => {
     em.create(Reservation, { cartId: randomUUID(), variant, quantity: 5, expiresAt: minutes(5) });
     await em.flush();
 
-    expect((await availability(orm.em.fork(), [variant.id], NOW)).get(variant.id)).toBe(0);
+    expect((await availability(orm, [variant.id], NOW)).get(variant.id)).toBe(0);
   });
 
   it(`when asked about many variants, then it runs ${statements} statement(s) whatever their number`, async () => {
@@ -90,7 +100,7 @@ describe.each(implementations)('$name', ({ availability, statements }) => {
       counted.length = 0;
 
       const available = await availability(
-        countingOrm.em.fork(),
+        countingOrm,
         built.map((b) => b.variants[0].id),
         NOW,
       );

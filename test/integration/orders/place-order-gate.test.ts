@@ -66,7 +66,8 @@ describe('placeOrder: nothing is granted before the money is', () => {
   /** Runs the placement in a transaction of its own: the failure it was refused with, or null when it placed. */
   async function attempt(placement: OrderPlacement): Promise<{ code: string; field?: string } | null> {
     try {
-      await em().transactional((tx) => placeOrder(tx as EntityManager, placement));
+      const { db, stores } = getApp().tillgate.deps;
+      await em().transactional((tx) => placeOrder(db.unitOfWork(tx as EntityManager), stores, placement));
       return null;
     } catch (error) {
       if (error instanceof FailureSignal) return { code: error.failure.code, field: 'field' in error.failure ? error.failure.field : undefined };

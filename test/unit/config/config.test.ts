@@ -200,7 +200,7 @@ describe('the tillgate process with a bad configuration', () => {
     return run(process.execPath, [build.entry('src/main.js')], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', DATA_DIR: join(build.dir, 'data'), ...env },
-      timeout: 30_000,
+      timeout: 90_000,
     }).then(
       () => ({ code: 0, stdout: '', stderr: '' }),
       (failure: { code: number; stdout: string; stderr: string }) => failure,

@@ -12,6 +12,8 @@ const packageDir = join(require.resolve(`${NPM_CHROMIUM_PACKAGE}/package.json`),
  * which must run here with the libraries and fonts it ships.
  */
 describe('choosing the Chromium of the browser checks', () => {
+  // Unpacking the npm build (brotli, about 60 MB) twice at once outlasts a minute on a loaded 2-core machine.
+  jest.setTimeout(180_000);
   let dir: string;
   let fakeSystemChromium: string;
   beforeAll(() => {

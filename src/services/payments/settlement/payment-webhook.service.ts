@@ -1,5 +1,7 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { Database } from '../../../db/database';
 import type { EntityManager } from '../../../db/orm';
+import type { Stores } from '../../../db/stores';
 import { Order, Payment } from '../../../entities';
 import type { Clock } from '../../shared/clock';
 import { isId } from '../../shared/ids';
@@ -24,6 +26,8 @@ export type WebhookAnswer =
 
 export interface PaymentWebhookDeps {
   em: EntityManager;
+  db: Database;
+  stores: Stores;
   clock: Clock;
   payments: PaymentPort;
 }
@@ -74,7 +78,7 @@ async function applyPaymentEvent(
     throw error;
   }
 
-  const settlementDeps = { em: deps.em, clock: deps.clock, payments: deps.payments };
+  const settlementDeps = { em: deps.em, db: deps.db, stores: deps.stores, clock: deps.clock, payments: deps.payments };
   return answerFor(await settleOrderPayment(settlementDeps, orderId, truth, (tx) => recordProcessed(tx, event, deps.clock.now())));
 }
 

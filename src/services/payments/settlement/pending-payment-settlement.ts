@@ -1,7 +1,9 @@
 import type { EntityManager } from '../../../db/orm';
+import type { Stores } from '../../../db/stores';
+import type { UnitOfWork } from '../../../db/unit-of-work';
 import { CartStatus, Order, OrderLine, OrderStatus, Payment, PaymentMethodKind, PaymentStatus, VariantKind } from '../../../entities';
 import { CHECKOUT_IDEMPOTENCY_SCOPE, idempotencyKeyFor } from '../../orders/checkout-idempotency';
-import { takeStockForPaidOrder } from '../../inventory/reservations';
+import { takeStockForPaidOrder } from '../../inventory/checkout-stock';
 import { cancelOrderAndRestore, reopenCartOf } from '../../orders/cancel-and-restore';
 import { placeOrder } from '../../orders/place-order';
 import { transition } from '../../state/transition';
@@ -57,9 +59,16 @@ export interface ProviderPaid {
  * taken, or AUTHORIZED with nothing captured yet — which places no order with
  * digital units (place-order.ts: nothing is granted before the money is).
  */
-export async function placePaidOrder(tx: EntityManager, order: Order, paid: ProviderPaid, now: Date): Promise<boolean> {
+export async function placePaidOrder(
+  uow: UnitOfWork,
+  stores: Pick<Stores, 'stock' | 'licenses'>,
+  order: Order,
+  paid: ProviderPaid,
+  now: Date,
+): Promise<boolean> {
+  const tx = uow.em;
   const cartId = order.cartId;
-  return placeOrder(tx, {
+  return placeOrder(uow, stores, {
     order: {
       orderId: order.id,
       cartId,
@@ -77,10 +86,9 @@ export async function placePaidOrder(tx: EntityManager, order: Order, paid: Prov
       const lines = await tx.find(OrderLine, { order: order.id, kind: VariantKind.PHYSICAL }, { fields: ['variantId', 'quantity'] });
       if (lines.length > 0)
         await takeStockForPaidOrder(
-          tx,
-          cartId,
-          order.id,
-          lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity })),
+          uow,
+          stores,
+          { cartId, orderId: order.id, lines: lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity })) },
           now,
         );
     },
@@ -105,11 +113,19 @@ export async function placePaidOrder(tx: EntityManager, order: Order, paid: Prov
  * freed, so the buyer can retry the unchanged cart (a new order, a new key).
  * False when the order was not pending.
  */
-export async function cancelUnpaidOrder(tx: EntityManager, order: Order, outcome: 'FAILED' | 'CANCELLED', reason: string, now: Date): Promise<boolean> {
+export async function cancelUnpaidOrder(
+  uow: UnitOfWork,
+  stores: Pick<Stores, 'stock' | 'licenses'>,
+  order: Order,
+  outcome: 'FAILED' | 'CANCELLED',
+  reason: string,
+  now: Date,
+): Promise<boolean> {
+  const tx = uow.em;
   if (outcome === 'FAILED') {
     await transition(tx, Payment, { orderId: order.id }, [PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION], PaymentStatus.FAILED);
   }
-  if (!(await cancelOrderAndRestore(tx, order, OrderStatus.PENDING_PAYMENT, reason, now))) return false;
+  if (!(await cancelOrderAndRestore(uow, stores, order, OrderStatus.PENDING_PAYMENT, reason, now))) return false;
   await reopenCartOf(tx, order);
   return true;
 }

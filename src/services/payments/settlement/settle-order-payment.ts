@@ -1,4 +1,6 @@
+import type { Database } from '../../../db/database';
 import type { EntityManager } from '../../../db/orm';
+import type { Stores } from '../../../db/stores';
 import { OrderStatus } from '../../../entities';
 import type { Clock } from '../../shared/clock';
 import { logger } from '../../shared/logger';
@@ -27,6 +29,8 @@ export type SettlementResult =
 
 export interface SettlementDeps {
   em: EntityManager;
+  db: Database;
+  stores: Stores;
   clock: Clock;
   payments: Pick<PaymentPort, 'cancelPayment' | 'refundUnwantedCharge'>;
 }
@@ -92,7 +96,8 @@ export async function settleOrderPayment(
       if (isPaid(truth)) {
         try {
           await placePaidOrder(
-            tx,
+            deps.db.unitOfWork(tx),
+            deps.stores,
             order,
             { status: truth!.status as 'CAPTURED' | 'AUTHORIZED', amount: truth!.amount, paymentIntentId: truth!.paymentIntentId },
             now,
@@ -104,7 +109,7 @@ export async function settleOrderPayment(
         return { kind: 'placed' } as const;
       }
       if (isDead(truth)) {
-        await cancelUnpaidOrder(tx, order, truth?.status === 'FAILED' ? 'FAILED' : 'CANCELLED', unpaidReason(truth), now);
+        await cancelUnpaidOrder(deps.db.unitOfWork(tx), deps.stores, order, truth?.status === 'FAILED' ? 'FAILED' : 'CANCELLED', unpaidReason(truth), now);
         return { kind: 'cancelled' } as const;
       }
       return { kind: 'no-change' } as const;
@@ -116,7 +121,7 @@ export async function settleOrderPayment(
     if (notPlaced) {
       await deps.em.fork().transactional(async (raw) => {
         const found = await lockPendingOrder(raw as EntityManager, orderId);
-        if (found) await cancelUnpaidOrder(raw as EntityManager, found.order, 'CANCELLED', notPlaced.reason, now);
+        if (found) await cancelUnpaidOrder(deps.db.unitOfWork(raw as EntityManager), deps.stores, found.order, 'CANCELLED', notPlaced.reason, now);
       });
     }
     const givenBack = await giveBackCharge(deps, orderId, truth!, notPlaced?.logEvent ?? 'payment.charge_on_cancelled_order');
