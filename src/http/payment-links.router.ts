@@ -55,7 +55,7 @@ export function paymentLinksRouter(deps: AppDeps): Router {
     const { payments } = deps;
     if (!payments) return answer(res, { kind: 'unavailable' });
     try {
-      const service = new PaymentLinkClickService(deps.orm.em.fork(), { config: deps.config, clock: deps.clock, payments });
+      const service = new PaymentLinkClickService(deps.orm.em.fork(), { config: deps.config, clock: deps.clock, db: deps.db, stores: deps.stores, payments });
       answer(res, await service.click(token));
     } catch (error) {
       logger.error('payment_link.click_failed', { error });

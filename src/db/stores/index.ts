@@ -1,4 +1,7 @@
 import type { Database } from '../database';
+import { LibsqlVoucherStore } from './libsql/voucher-store.libsql';
+import { PgVoucherStore } from './postgres/voucher-store.pg';
+import type { VoucherStore } from './voucher-store';
 
 /**
  * Every statement the services need, one store per aggregate, each an
@@ -7,8 +10,13 @@ import type { Database } from '../database';
  */
 export interface Stores {
   readonly db: Database;
+  readonly vouchers: VoucherStore;
 }
 
 export function createStores(db: Database): Stores {
-  return { db };
+  const postgres = db.dialect === 'postgresql';
+  return {
+    db,
+    vouchers: postgres ? new PgVoucherStore() : new LibsqlVoucherStore(),
+  };
 }

@@ -1,4 +1,6 @@
 import type { EntityManager } from '../../db/orm';
+import type { Stores } from '../../db/stores';
+import type { UnitOfWork } from '../../db/unit-of-work';
 import {
   Cart,
   CartStatus,
@@ -44,15 +46,17 @@ export async function cancelPendingOrder(tx: EntityManager, orderId: string, rea
  * not in `from` any more (a lost race): then nothing was written.
  */
 export async function cancelOrderAndRestore(
-  tx: EntityManager,
+  uow: UnitOfWork,
+  stores: Stores,
   order: Pick<Order, 'id' | 'cartId' | 'digitalUnits'>,
   from: OrderStatus.PENDING_PAYMENT | OrderStatus.PLACED,
   reason: string,
   now: Date,
 ): Promise<boolean> {
+  const tx = uow.em;
   const moved = await transition(tx, Order, order.id, from, OrderStatus.CANCELLED, { cancelReason: reason.slice(0, 500), cancelledAt: now });
   if (moved === 0) return false;
-  await releaseOrderRedemptions(tx, order.id, now);
+  await releaseOrderRedemptions(uow, stores.vouchers, order.id, now);
   if (from === OrderStatus.PLACED) {
     await restoreConvertedStock(tx, order.id);
     await revokeOrderLicenses(tx, order, { cancelled: true }, now);

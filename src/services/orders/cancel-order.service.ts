@@ -36,7 +36,7 @@ function mayCancel(order: Pick<Order, 'id' | 'customerId' | 'cartId'>, actor: Ca
  * the caller may not cancel is NOT_FOUND, so order ids cannot be probed.
  */
 export class CancelOrderService {
-  constructor(private readonly em: EntityManager, private readonly deps: Pick<AppDeps, 'clock'>) {}
+  constructor(private readonly em: EntityManager, private readonly deps: Pick<AppDeps, 'clock' | 'db' | 'stores'>) {}
 
   cancel(command: CancelOrderCommand): Promise<Outcome<Order>> {
     const notFound = () => abortWith(userFailure(ErrorCode.NOT_FOUND, 'No such order.', 'orderId'));
@@ -52,7 +52,7 @@ export class CancelOrderService {
         return abortWith(userFailure(ErrorCode.INVALID_STATE_TRANSITION, `An order that is ${order.status} (${order.paymentKind}) cannot be cancelled.`, 'orderId'));
       }
       const from = order.status as OrderStatus.PENDING_PAYMENT | OrderStatus.PLACED;
-      if (!(await cancelOrderAndRestore(tx, order, from, command.reason, now))) {
+      if (!(await cancelOrderAndRestore(this.deps.db.unitOfWork(tx), this.deps.stores, order, from, command.reason, now))) {
         return abortWith(userFailure(ErrorCode.INVALID_STATE_TRANSITION, 'The order changed state meanwhile; reload it.', 'orderId'));
       }
       if (from === OrderStatus.PENDING_PAYMENT) await reopenCartOf(tx, order);

@@ -31,7 +31,7 @@ export type ClickAnswer =
   | { kind: 'unavailable' };
 
 /** A click needs a provider: without one the link answers `unavailable` before any service runs. */
-export type PaymentLinkClickDeps = Pick<AppDeps, 'config' | 'clock'> & { payments: Pick<PaymentPort, 'startPayment' | 'expireHostedCheckout'> };
+export type PaymentLinkClickDeps = Pick<AppDeps, 'config' | 'clock' | 'db' | 'stores'> & { payments: Pick<PaymentPort, 'startPayment' | 'expireHostedCheckout'> };
 
 interface Claimed {
   order: Pick<Order, 'id' | 'number' | 'email' | 'amountDue' | 'currency'>;
@@ -75,7 +75,7 @@ export class PaymentLinkClickService {
         if (now.getTime() - pending.createdAt.getTime() < this.deps.config.paymentLinkStaleAfterMs) {
           return { order: pending, payment, staleSessionId: null };
         }
-        await cancelOrderAndRestore(tx, pending, OrderStatus.PENDING_PAYMENT, 'payment link: pending order went stale and was replaced', now);
+        await cancelOrderAndRestore(this.deps.db.unitOfWork(tx), this.deps.stores, pending, OrderStatus.PENDING_PAYMENT, 'payment link: pending order went stale and was replaced', now);
         staleSessionId = payment.providerReference;
       }
       const order = tx.create(Order, {

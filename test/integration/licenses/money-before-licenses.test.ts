@@ -122,7 +122,7 @@ describe('licenses only for money that is in', () => {
     const payments = h.app.tillgate.deps.payments!;
 
     const truth = await payments.lookupPayment(pending.order.id, authorization.id);
-    const settled = await settleOrderPayment({ em: em(), clock: h.app.tillgate.deps.clock, payments }, pending.order.id, truth);
+    const settled = await settleOrderPayment({ ...h.app.tillgate.deps, em: em(), payments }, pending.order.id, truth);
 
     expect(truth?.status).toBe('AUTHORIZED');
     expect(settled).toEqual({ kind: 'refunded-unplaceable-order', refundId: 'authorization-cancelled' });

@@ -1,4 +1,5 @@
 import type { EntityManager } from '../../../db/orm';
+import type { UnitOfWork } from '../../../db/unit-of-work';
 import { PaymentMethodKind, VariantKind } from '../../../entities';
 import { creditBalance, lockCustomerCredit, spendCredit } from '../../credit/credit-ledger';
 import { cancelPendingOrder } from '../../orders/cancel-and-restore';
@@ -31,7 +32,8 @@ async function creditToApply(tx: EntityManager, input: CheckoutSagaInput, custom
  * redemptions already name the order). The order is PENDING_PAYMENT while a
  * payment happens outside; one settled in this transaction is written PLACED.
  */
-async function createOrder(tx: EntityManager, input: CheckoutSagaInput, { cart, pricing }: PricedCart, deps: CheckoutDeps): Promise<CheckoutShape['outputs']['create-order']> {
+async function createOrder(uow: UnitOfWork, input: CheckoutSagaInput, { cart, pricing }: PricedCart, deps: CheckoutDeps): Promise<CheckoutShape['outputs']['create-order']> {
+  const tx = uow.em;
   const now = deps.clock.now();
   if (pricing.total < 0 || pricing.total > deps.config.maxOrderAmount) {
     abortWith(userFailure(ErrorCode.ORDER_AMOUNT_OUT_OF_RANGE, `The order total must be between 0 and ${deps.config.maxOrderAmount}.`));
@@ -39,7 +41,7 @@ async function createOrder(tx: EntityManager, input: CheckoutSagaInput, { cart, 
   const customerId = cart.customerId;
   const creditApplied = await creditToApply(tx, input, customerId, cart.currency, pricing.total);
   const email = cart.customerEmail ?? cart.email!;
-  const written = await insertOrderRows(tx, {
+  const written = insertOrderRows(uow, {
     orderId: input.orderId,
     cart,
     pricing,
@@ -63,8 +65,7 @@ export const createOrderStep: CheckoutStep<'create-order'> = {
   id: CREATE_ORDER_STEP,
   isLocal: alwaysLocal,
   async invoke(uow, run, deps) {
-    const tx = uow.em;
-    const created = await createOrder(tx, run.input, run.output(PRICE_GUARD_STEP), deps);
+    const created = await createOrder(uow, run.input, run.output(PRICE_GUARD_STEP), deps);
     const { written: _written, ...recorded } = created;
     return { output: created, compensation: recorded };
   },

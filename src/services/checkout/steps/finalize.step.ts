@@ -1,4 +1,5 @@
 import type { EntityManager } from '../../../db/orm';
+import type { UnitOfWork } from '../../../db/unit-of-work';
 import { CartStatus, PaymentStatus } from '../../../entities';
 import { convertHeldUnits } from '../../inventory/checkout-stock';
 import { convertReservations } from '../../inventory/reservations';
@@ -28,7 +29,8 @@ export const FINALIZE_STEP = 'finalize';
  * its idempotency record is written once, COMPLETED, here (it held the cart
  * lock throughout), where one that paid outside moves its IN_PROGRESS claim.
  */
-async function finalize(tx: EntityManager, run: StepRun<CheckoutSagaInput, CheckoutShape>, now: Date): Promise<void> {
+async function finalize(uow: UnitOfWork, run: StepRun<CheckoutSagaInput, CheckoutShape>, now: Date): Promise<void> {
+  const tx = uow.em;
   const { input } = run;
   const claim = run.recorded(CLAIM_CART_STEP);
   const order = run.recorded(CREATE_ORDER_STEP);
@@ -42,11 +44,11 @@ async function finalize(tx: EntityManager, run: StepRun<CheckoutSagaInput, Check
     // Handed over to the provider: the order stays PENDING_PAYMENT with its vouchers
     // HELD; replays of this key answer the pending order until a webhook, the sweeper
     // or recovery ends it (which may already have happened: every move is guarded).
-    await completeClaim(tx, claimCompletion, order.orderId, now);
+    await completeClaim(uow, claimCompletion, order.orderId, now);
     return;
   }
   const digitalLines = order.digitalLines ?? [];
-  await placeOrder(tx, {
+  await placeOrder(uow, {
     order: {
       orderId: order.orderId, cartId: claim.cartId, paymentKind: input.paymentMethod, creditApplied: order.creditApplied, amountDue: order.amountDue,
       customerId: order.customerId ?? null, paymentLinkId: null, digitalUnits: digitalLines.reduce((units, line) => units + line.quantity, 0),
@@ -96,8 +98,7 @@ export const finalizeStep: CheckoutStep<'finalize'> = {
   id: FINALIZE_STEP,
   isLocal: alwaysLocal,
   async invoke(uow, run, deps) {
-    const tx = uow.em;
-    await finalize(tx, run, deps.clock.now());
+    await finalize(uow, run, deps.clock.now());
     return { output: null, compensation: null };
   },
   // The last step: once it committed the saga is COMPLETED and never compensated.

@@ -1,4 +1,6 @@
 import type { EntityManager } from '../../../db/orm';
+import type { Stores } from '../../../db/stores';
+import type { UnitOfWork } from '../../../db/unit-of-work';
 import { CartStatus, Order, OrderLine, OrderStatus, Payment, PaymentMethodKind, PaymentStatus, VariantKind } from '../../../entities';
 import { CHECKOUT_IDEMPOTENCY_SCOPE, idempotencyKeyFor } from '../../orders/checkout-idempotency';
 import { takeStockForPaidOrder } from '../../inventory/reservations';
@@ -57,9 +59,10 @@ export interface ProviderPaid {
  * taken, or AUTHORIZED with nothing captured yet — which places no order with
  * digital units (place-order.ts: nothing is granted before the money is).
  */
-export async function placePaidOrder(tx: EntityManager, order: Order, paid: ProviderPaid, now: Date): Promise<boolean> {
+export async function placePaidOrder(uow: UnitOfWork, order: Order, paid: ProviderPaid, now: Date): Promise<boolean> {
+  const tx = uow.em;
   const cartId = order.cartId;
-  return placeOrder(tx, {
+  return placeOrder(uow, {
     order: {
       orderId: order.id, cartId, paymentKind: order.paymentKind, creditApplied: order.creditApplied, amountDue: order.amountDue,
       customerId: order.customerId, paymentLinkId: order.paymentLinkId, digitalUnits: order.digitalUnits,
@@ -89,11 +92,14 @@ export async function placePaidOrder(tx: EntityManager, order: Order, paid: Prov
  * freed, so the buyer can retry the unchanged cart (a new order, a new key).
  * False when the order was not pending.
  */
-export async function cancelUnpaidOrder(tx: EntityManager, order: Order, outcome: 'FAILED' | 'CANCELLED', reason: string, now: Date): Promise<boolean> {
+export async function cancelUnpaidOrder(
+  uow: UnitOfWork, stores: Stores, order: Order, outcome: 'FAILED' | 'CANCELLED', reason: string, now: Date,
+): Promise<boolean> {
+  const tx = uow.em;
   if (outcome === 'FAILED') {
     await transition(tx, Payment, { orderId: order.id }, [PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION], PaymentStatus.FAILED);
   }
-  if (!(await cancelOrderAndRestore(tx, order, OrderStatus.PENDING_PAYMENT, reason, now))) return false;
+  if (!(await cancelOrderAndRestore(uow, stores, order, OrderStatus.PENDING_PAYMENT, reason, now))) return false;
   await reopenCartOf(tx, order);
   return true;
 }

@@ -1,5 +1,6 @@
 import type { EntityManager } from '../../../db/orm';
 import { OrderStatus } from '../../../entities';
+import type { AppDeps } from '../../app-deps';
 import type { Clock } from '../../shared/clock';
 import { logger } from '../../shared/logger';
 import { ErrorCode } from '../../shared/error-code';
@@ -25,7 +26,7 @@ export type SettlementResult =
   | { kind: 'already-recorded' }
   | { kind: 'no-order' };
 
-export interface SettlementDeps {
+export interface SettlementDeps extends Pick<AppDeps, 'db' | 'stores'> {
   em: EntityManager;
   clock: Clock;
   payments: Pick<PaymentPort, 'cancelPayment' | 'refundUnwantedCharge'>;
@@ -80,8 +81,8 @@ export async function settleOrderPayment(
 ): Promise<SettlementResult> {
   const now = deps.clock.now();
   try {
-    return await deps.em.fork().transactional(async (raw) => {
-      const tx = raw as EntityManager;
+    return await deps.db.transaction(deps.em, async (uow) => {
+      const tx = uow.em;
       await alsoInTransaction?.(tx);
       const found = await lockPendingOrder(tx, orderId);
       if (!found) return { kind: 'no-order' } as const;
@@ -91,7 +92,7 @@ export async function settleOrderPayment(
       if (!payment || !awaitsProvider(payment)) throw new SettlementInterrupt('checkout-owns-order');
       if (isPaid(truth)) {
         try {
-          await placePaidOrder(tx, order, { status: truth!.status as 'CAPTURED' | 'AUTHORIZED', amount: truth!.amount, paymentIntentId: truth!.paymentIntentId }, now);
+          await placePaidOrder(uow, order, { status: truth!.status as 'CAPTURED' | 'AUTHORIZED', amount: truth!.amount, paymentIntentId: truth!.paymentIntentId }, now);
         } catch (error) {
           if (error instanceof FailureSignal) throw new SettlementInterrupt('unplaceable', error.failure);
           throw error;
@@ -99,7 +100,7 @@ export async function settleOrderPayment(
         return { kind: 'placed' } as const;
       }
       if (isDead(truth)) {
-        await cancelUnpaidOrder(tx, order, truth?.status === 'FAILED' ? 'FAILED' : 'CANCELLED', unpaidReason(truth), now);
+        await cancelUnpaidOrder(uow, deps.stores, order, truth?.status === 'FAILED' ? 'FAILED' : 'CANCELLED', unpaidReason(truth), now);
         return { kind: 'cancelled' } as const;
       }
       return { kind: 'no-change' } as const;
@@ -109,9 +110,9 @@ export async function settleOrderPayment(
     if (error.reason === 'checkout-owns-order') return { kind: 'checkout-owns-order' };
     const notPlaced = error.reason === 'unplaceable' ? whyNotPlaced(error.placement) : null;
     if (notPlaced) {
-      await deps.em.fork().transactional(async (raw) => {
-        const found = await lockPendingOrder(raw as EntityManager, orderId);
-        if (found) await cancelUnpaidOrder(raw as EntityManager, found.order, 'CANCELLED', notPlaced.reason, now);
+      await deps.db.transaction(deps.em, async (uow) => {
+        const found = await lockPendingOrder(uow.em, orderId);
+        if (found) await cancelUnpaidOrder(uow, deps.stores, found.order, 'CANCELLED', notPlaced.reason, now);
       });
     }
     const givenBack = await giveBackCharge(deps, orderId, truth!, notPlaced?.logEvent ?? 'payment.charge_on_cancelled_order');
