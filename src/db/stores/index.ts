@@ -1,5 +1,11 @@
 import type { Database } from '../database';
+import type { CreditStore } from './credit-store';
+import { LibsqlCreditStore } from './libsql/credit-store.libsql';
+import { LibsqlOrderStore } from './libsql/order-store.libsql';
 import { LibsqlVoucherStore } from './libsql/voucher-store.libsql';
+import type { OrderStore } from './order-store';
+import { PgCreditStore } from './postgres/credit-store.pg';
+import { PgOrderStore } from './postgres/order-store.pg';
 import { PgVoucherStore } from './postgres/voucher-store.pg';
 import type { VoucherStore } from './voucher-store';
 
@@ -11,6 +17,8 @@ import type { VoucherStore } from './voucher-store';
 export interface Stores {
   readonly db: Database;
   readonly vouchers: VoucherStore;
+  readonly orders: OrderStore;
+  readonly credit: CreditStore;
 }
 
 export function createStores(db: Database): Stores {
@@ -18,5 +26,7 @@ export function createStores(db: Database): Stores {
   return {
     db,
     vouchers: postgres ? new PgVoucherStore() : new LibsqlVoucherStore(),
+    orders: postgres ? new PgOrderStore() : new LibsqlOrderStore(),
+    credit: postgres ? new PgCreditStore() : new LibsqlCreditStore(),
   };
 }

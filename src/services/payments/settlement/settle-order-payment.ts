@@ -84,7 +84,7 @@ export async function settleOrderPayment(
     return await deps.db.transaction(deps.em, async (uow) => {
       const tx = uow.em;
       await alsoInTransaction?.(tx);
-      const found = await lockPendingOrder(tx, orderId);
+      const found = await lockPendingOrder(uow, deps.stores.orders, orderId);
       if (!found) return { kind: 'no-order' } as const;
       const { order, payment } = found;
       if (order.status === OrderStatus.CANCELLED && isPaid(truth)) throw new SettlementInterrupt('refund-charge');
@@ -111,7 +111,7 @@ export async function settleOrderPayment(
     const notPlaced = error.reason === 'unplaceable' ? whyNotPlaced(error.placement) : null;
     if (notPlaced) {
       await deps.db.transaction(deps.em, async (uow) => {
-        const found = await lockPendingOrder(uow.em, orderId);
+        const found = await lockPendingOrder(uow, deps.stores.orders, orderId);
         if (found) await cancelUnpaidOrder(uow, deps.stores, found.order, 'CANCELLED', notPlaced.reason, now);
       });
     }
