@@ -1,9 +1,12 @@
 import type { Database } from '../database';
+import type { CheckoutStore } from './checkout-store';
 import type { CreditStore } from './credit-store';
+import { LibsqlCheckoutStore } from './libsql/checkout-store.libsql';
 import { LibsqlCreditStore } from './libsql/credit-store.libsql';
 import { LibsqlOrderStore } from './libsql/order-store.libsql';
 import { LibsqlVoucherStore } from './libsql/voucher-store.libsql';
 import type { OrderStore } from './order-store';
+import { PgCheckoutStore } from './postgres/checkout-store.pg';
 import { PgCreditStore } from './postgres/credit-store.pg';
 import { PgOrderStore } from './postgres/order-store.pg';
 import { PgVoucherStore } from './postgres/voucher-store.pg';
@@ -19,6 +22,7 @@ export interface Stores {
   readonly vouchers: VoucherStore;
   readonly orders: OrderStore;
   readonly credit: CreditStore;
+  readonly checkouts: CheckoutStore;
 }
 
 export function createStores(db: Database): Stores {
@@ -28,5 +32,6 @@ export function createStores(db: Database): Stores {
     vouchers: postgres ? new PgVoucherStore() : new LibsqlVoucherStore(),
     orders: postgres ? new PgOrderStore() : new LibsqlOrderStore(),
     credit: postgres ? new PgCreditStore() : new LibsqlCreditStore(),
+    checkouts: postgres ? new PgCheckoutStore() : new LibsqlCheckoutStore(),
   };
 }
