@@ -15,7 +15,7 @@ import { opsRouter } from './http/ops/ops.router';
 import { paymentLinksRouter } from './http/payment-links.router';
 import { persistedQuerySettings } from './http/persisted-queries';
 import { requestLimitMiddleware } from './http/request-budget';
-import { queryLimitRules, requestLimitsFor } from './http/request-limits';
+import { documentParseOptions, queryLimitRules, requestLimitsFor } from './http/request-limits';
 import { startMetricsServer } from './http/metrics';
 import { clusterMetricsText, joinClusterMetrics, localMetricsText } from './observability/cluster-metrics';
 import { sqlStatements } from './observability/metrics';
@@ -91,6 +91,7 @@ export async function startTillgate(config: Config, options: StartOptions = {}):
   const graphql = await startGraphQLServer({
     schema,
     validationRules: queryLimitRules(limits),
+    parseOptions: documentParseOptions(limits),
     ...persistedQuerySettings(config),
   });
   if (options.clusterMetrics) joinClusterMetrics();

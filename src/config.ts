@@ -30,6 +30,8 @@ export interface RateLimitSettings {
   readonly cartsIp: RateRule | null;
   /** verifyLicense look-ups of keys that do not exist, per IP. */
   readonly licenseMissesIp: RateRule | null;
+  /** Requests to /graphql per IP, counted before the body is read. */
+  readonly graphqlRequestsIp: RateRule | null;
 }
 
 /** Units one client may hold in stock reservations across its open checkouts (startCheckout). */
@@ -96,6 +98,8 @@ export interface Config {
   readonly persistedQueries: PersistedQueriesMode;
   /** Cost budget per HTTP request, in rows it could load (src/http/query-cost.ts); batched operations add up. */
   readonly maxQueryCost: number;
+  /** Most lexical tokens (and, apart, comments) a GraphQL document may hold; the parser stops past it. */
+  readonly maxQueryTokens: number;
   /** CORS for /graphql: exact origins, or `scheme://host:*` for any port of that host (src/http/cors.ts). */
   readonly allowedOrigins: readonly string[];
   readonly outboxHttpSinkUrls: readonly string[];
@@ -273,6 +277,7 @@ function readRateLimits(env: Env): RateLimitSettings | null {
     checkoutOneInFlight: read(env, 'RATE_LIMIT_CHECKOUT_ONE_IN_FLIGHT', parseBoolean, true),
     cartsIp: read(env, 'RATE_LIMIT_CARTS_IP', parseRateRule, rule(60, 3_600_000)),
     licenseMissesIp: read(env, 'RATE_LIMIT_LICENSE_MISSES_IP', parseRateRule, rule(60, 3_600_000)),
+    graphqlRequestsIp: read(env, 'RATE_LIMIT_GRAPHQL_IP', parseRateRule, rule(600, 60_000)),
   };
   return read(env, 'RATE_LIMITS', parseBoolean, true) ? settings : null;
 }
@@ -423,6 +428,8 @@ export function loadConfig(env: Env = process.env): Config {
     persistedQueries,
     // About 10,000 rows: a page of 50 orders with lines and payments, or 100 products with variants, fits.
     maxQueryCost: read(env, 'MAX_QUERY_COST', (n, r) => parseWholeNumber(n, r, 1, 1_000_000_000), 10_000),
+    // The client package's largest document is about 230 tokens and the playground's introspection under 200.
+    maxQueryTokens: read(env, 'MAX_QUERY_TOKENS', (n, r) => parseWholeNumber(n, r, 100, 1_000_000), 5_000),
     allowedOrigins: read(env, 'ALLOWED_ORIGINS', parseAllowedOrigins, DEFAULT_ALLOWED_ORIGINS),
     outboxHttpSinkUrls: listOf(env, 'OUTBOX_HTTP_SINK_URLS').map((u) => parseHttpUrl('OUTBOX_HTTP_SINK_URLS', u).toString()),
     outboxMaxAttempts: read(env, 'OUTBOX_MAX_ATTEMPTS', (n, r) => parseWholeNumber(n, r, 1, 1_000), 10),

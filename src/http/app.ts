@@ -52,6 +52,8 @@ export function createHttpApp(options: HttpAppOptions): Express {
     '/graphql',
     // First, so that a preflight is answered here and a refusal below still reaches the allowed page.
     corsForOrigins(deps.config.allowedOrigins),
+    // Before the body is read: a refused address costs no parsing at all. After CORS, so a browser can read the 429.
+    rateLimits.requestRate(),
     express.json({ limit: MAX_BODY_BYTES }),
     // The body parser's stream events run outside the request's log context: enter it again.
     enterLogContext,

@@ -63,12 +63,29 @@ const FIELD_WEIGHTS: Record<string, number> = {
   'Customer.creditBalance': 1,
 };
 
+/**
+ * To-one references whose foreign key is a column of the parent row: asked
+ * for `{ id }` alone, the field resolver answers from that column and loads
+ * nothing (order.resolver.ts, catalog.resolver.ts, license.resolver.ts).
+ */
+const IDS_ON_PARENT = ['OrderLine.variant', 'License.variant', 'SellerTransfer.seller', 'Order.customer', 'Variant.product', 'Product.seller'];
+
+/**
+ * To-one references read through a per-request DataLoader (schema/loaders):
+ * the references of every parent on a page go out as one statement by primary
+ * key, so its rows are at most the parents, which are counted already.
+ */
+const BATCHED_REFERENCES = [...IDS_ON_PARENT];
+
 export const TILLGATE_COST_MODEL: CostModel = Object.freeze({
   valueTypes: new Set(VALUE_TYPES),
   listCaps: Object.freeze(LIST_CAPS),
   fieldWeights: Object.freeze(FIELD_WEIGHTS),
-  // A page's variants answer their product from the product they were read under (catalog.type.ts).
-  rowsInHand: new Set(['Product.variants>Variant.product']),
+  // A page's variants answer their product from the product they were read under (catalog.type.ts);
+  // a cart line's variant is built from the columns read with the line (cart.type.ts).
+  rowsInHand: new Set(['Product.variants>Variant.product', 'Cart.lines>CartLine.variant']),
+  idsOnParent: new Set(IDS_ON_PARENT),
+  batchedReferences: new Set(BATCHED_REFERENCES),
   // Every other mutation runs a transaction of a few reads and writes.
   mutationWeight: 20,
   defaultListSize: 20,

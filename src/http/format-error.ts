@@ -14,6 +14,34 @@ const PUBLIC_CODES = new Set([
   'OPERATION_RESOLUTION_FAILURE', 'QUERY_TOO_COMPLEX', 'RATE_LIMITED',
 ]);
 
+/** Apollo's codes for a document that does not parse or validate, names no operation it holds, or whose variables do not fit their types. */
+const MALFORMED_REQUEST_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'OPERATION_RESOLUTION_FAILURE', 'BAD_USER_INPUT']);
+
+/** graphql-js's words when a parse limit (MAX_QUERY_TOKENS, request-limits.ts) stops it; 16.x writes "more that" for tokens. */
+const PARSE_LIMIT = /^Syntax Error: Document contains more (?:than|that) (\d+) (tokens|comments)\. Parsing aborted\.$/;
+
+/**
+ * The parser is recursive: within the token limit a document can still nest
+ * lists or selections a couple of thousand levels deep, past the call stack.
+ * Apollo answers that as the parse failure it is; the message says why.
+ */
+const NESTED_TOO_DEEP = 'Maximum call stack size exceeded';
+
+/** A document the parser stopped on (its token or comment limit, or nesting past the call stack), said plainly. */
+function parseLimitOf(message: string): { message: string; extensions: Record<string, unknown> } | null {
+  if (message === NESTED_TOO_DEEP) {
+    return { message: 'The document nests too deeply to be read.', extensions: { errorCode: ErrorCode.VALIDATION_FAILED, limit: 'nesting' } };
+  }
+  const match = PARSE_LIMIT.exec(message);
+  if (!match) return null;
+  const maximum = Number(match[1]);
+  const what = match[2];
+  return {
+    message: `The document holds more than ${maximum} ${what}; at most ${maximum} are read. Send a smaller document.`,
+    extensions: { errorCode: ErrorCode.VALIDATION_FAILED, limit: what, maximum },
+  };
+}
+
 /** Nested inputs (an address, a list of variants) name their own fields, e.g. "address.line1". */
 function flattenValidationErrors(errors: readonly ValidationError[], prefix = ''): { field: string; problems: string[] }[] {
   return errors.flatMap((v) => {
@@ -47,6 +75,10 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   if (typeof code === 'string' && PUBLIC_CODES.has(code)) {
     // Stack traces stay in the logs.
     const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
+    const parseLimit = code === 'GRAPHQL_PARSE_FAILED' ? parseLimitOf(formatted.message) : null;
+    if (parseLimit) return { message: parseLimit.message, locations: formatted.locations, extensions: { ...extensions, ...parseLimit.extensions } };
+    // A document or its variables that could not be read as the schema asks: the client's mistake, in the one public enum too.
+    if (MALFORMED_REQUEST_CODES.has(code) && extensions.errorCode === undefined) extensions.errorCode = ErrorCode.VALIDATION_FAILED;
     return { ...formatted, extensions };
   }
   logger.error('graphql.internal_error', { path: formatted.path, error: original });

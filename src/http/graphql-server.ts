@@ -1,6 +1,6 @@
 import { ApolloServer, type ApolloServerPlugin, type PersistedQueryOptions } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import type { GraphQLSchema, ValidationRule } from 'graphql';
+import type { GraphQLSchema, ParseOptions, ValidationRule } from 'graphql';
 import { GraphQLContext } from '../schema/context';
 import { controlCharacterGuard } from '../schema/control-characters';
 import { formatError } from './format-error';
@@ -13,6 +13,8 @@ export interface GraphQLServerOptions {
   schema: GraphQLSchema;
   /** Extra validation rules (depth, aliases, cost), added by the request-limits module. */
   validationRules?: ValidationRule[];
+  /** How Apollo parses each document: the token limit (request-limits.ts documentParseOptions). */
+  parseOptions?: ParseOptions;
   plugins?: ApolloServerPlugin<GraphQLContext>[];
   /** false = APQ off; {} = Apollo's default APQ cache (see persisted-queries.ts). */
   persistedQueries?: false | PersistedQueryOptions;
@@ -60,6 +62,7 @@ export async function startGraphQLServer(options: GraphQLServerOptions): Promise
     allowBatchedHttpRequests: true,
     csrfPrevention: true,
     validationRules: options.validationRules ?? [],
+    parseOptions: options.parseOptions,
     persistedQueries: options.persistedQueries,
     // main.ts drains HTTP, workers and the database on SIGTERM; Apollo's own
     // handler would re-raise the signal mid-drain and the process would die of it.

@@ -16,11 +16,13 @@ import {
   type DocumentNode,
   type FragmentDefinitionNode,
   type OperationDefinitionNode,
+  type ParseOptions,
 } from 'graphql';
 import type { Config } from '../config';
 import { projectRoot } from '../project-root';
 import type { GraphQLContext } from '../schema/context';
 import { logger } from '../services/shared/logger';
+import { documentParseOptions } from './request-limits';
 
 /**
  * PERSISTED_QUERIES :
@@ -85,8 +87,13 @@ export interface Safelist {
 
 export const safelistFile = (root: string = projectRoot()): string => join(root, SAFELIST_MANIFEST_FILE);
 
-/** The safelist from the client package's manifest. Refuses a manifest whose hashes do not match their documents. */
-export function loadSafelist(file: string = safelistFile()): Safelist {
+/**
+ * The safelist from the client package's manifest. Refuses a manifest whose
+ * hashes do not match their documents, or with a document the parse limits
+ * (MAX_QUERY_TOKENS) would refuse when a partner sends it: better a start-up
+ * error than a partner refused at run time.
+ */
+export function loadSafelist(file: string = safelistFile(), parseOptions: ParseOptions = {}): Safelist {
   if (!existsSync(file)) throw new Error(`The partner safelist ${file} is missing (generate it: npm run codegen)`);
   const fileBytes = readFileSync(file);
   const manifest = JSON.parse(fileBytes.toString('utf8')) as PersistedDocumentsManifest;
@@ -95,7 +102,7 @@ export function loadSafelist(file: string = safelistFile()): Safelist {
   for (const [key, body] of Object.entries(manifest)) {
     const hash = key.startsWith('sha256:') ? key.slice('sha256:'.length) : '';
     if (typeof body !== 'string' || operationHash(body) !== hash) throw new Error(`${file}: ${key} is not the sha256 of its document`);
-    const document = parse(body);
+    const document = parseManifestEntry(file, key, body, parseOptions);
     const operation = getOperationAST(document);
     if (!operation?.name) throw new Error(`${file}: ${key} is not one named operation`);
     if (canonicalOperation(document, operation) !== body) throw new Error(`${file}: ${key} is not in canonical form`);
@@ -103,6 +110,14 @@ export function loadSafelist(file: string = safelistFile()): Safelist {
     operationNames.add(operation.name.value);
   }
   return { fileBytes, byHash, operationNames };
+}
+
+function parseManifestEntry(file: string, key: string, body: string, parseOptions: ParseOptions): DocumentNode {
+  try {
+    return parse(body, parseOptions);
+  } catch (error) {
+    throw new Error(`${file}: ${key} cannot be parsed within the document limits (MAX_QUERY_TOKENS): ${(error as Error).message}`, { cause: error });
+  }
 }
 
 /**
@@ -161,7 +176,10 @@ export interface PersistedQuerySettings {
 }
 
 /** ApolloServer options for the configured mode (spread into startGraphQLServer). */
-export function persistedQuerySettings(config: Pick<Config, 'persistedQueries'>, safelist: () => Safelist = () => loadSafelist()): PersistedQuerySettings {
+export function persistedQuerySettings(
+  config: Pick<Config, 'persistedQueries' | 'maxQueryTokens'>,
+  safelist: () => Safelist = () => loadSafelist(safelistFile(), documentParseOptions({ maxTokens: config.maxQueryTokens })),
+): PersistedQuerySettings {
   switch (config.persistedQueries) {
     case 'off':
       return { persistedQueries: false, plugins: [] };

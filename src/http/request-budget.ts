@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { RequestHandler } from 'express';
-import { Kind, parse, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema } from 'graphql';
+import { Kind, parse, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type ParseOptions } from 'graphql';
 import { QueryShapeMeter } from './query-cost';
-import { batchSizeLimit, QueryTooComplexError, type RequestLimits } from './request-limits';
+import { batchSizeLimit, documentParseOptions, QueryTooComplexError, type RequestLimits } from './request-limits';
 
 /**
  * The cost budget is per HTTP request, not per operation : Apollo
@@ -38,11 +38,11 @@ class RememberedCosts {
   }
 }
 
-function parseOrNull(query: string): DocumentNode | null {
+function parseOrNull(query: string, options: ParseOptions): DocumentNode | null {
   try {
-    return parse(query, { noLocation: true });
+    return parse(query, { ...options, noLocation: true });
   } catch {
-    // Apollo answers the syntax error itself.
+    // Apollo answers the syntax error (or the token limit) itself.
     return null;
   }
 }
@@ -54,11 +54,15 @@ export class RequestCostMeter {
    * (never the one the client claims), so a batch of hashes is measured too.
    */
   private readonly remembered = new RememberedCosts();
+  private readonly parseOptions: ParseOptions;
 
   constructor(
     private readonly schema: GraphQLSchema,
     private readonly limits: RequestLimits,
-  ) {}
+  ) {
+    // The same limits as Apollo's: a batch of oversized documents is read no further than one is.
+    this.parseOptions = documentParseOptions(limits);
+  }
 
   /** The cost of one operation of a request body; 0 for what Apollo will refuse anyway. */
   costOf(body: unknown): number {
@@ -80,7 +84,7 @@ export class RequestCostMeter {
   }
 
   private measure(query: string, operationName: string): number {
-    const document = parseOrNull(query);
+    const document = parseOrNull(query, this.parseOptions);
     if (!document) return 0;
     const operations = document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION);
     const operation = operationName ? operations.find((candidate) => candidate.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;

@@ -1,15 +1,18 @@
 import type { RequestHandler } from 'express';
-import { GraphQLError, type ASTNode, type ValidationRule } from 'graphql';
+import { GraphQLError, type ASTNode, type ParseOptions, type ValidationRule } from 'graphql';
 import type { Config } from '../config';
 import { TILLGATE_COST_MODEL } from './cost-model';
-import { QueryShapeMeter, type CostModel } from './query-cost';
+import { MAX_MEASURED_NESTING, QueryShapeMeter, type CostModel } from './query-cost';
 
 /**
- * The gateway's own limits : a query that is too deep, too
- * aliased or too costly is refused during validation, before any resolver
- * runs; a batch with too many operations, or whose operations together cost
- * more than the budget, is refused before GraphQL sees it (request-budget.ts).
- * Request bodies are capped by the JSON parser (MAX_BODY_BYTES in app.ts).
+ * The gateway's own limits : a document with too many tokens is
+ * refused while it is parsed, the parser stopping at the limit (so a 270 KB
+ * document costs what its first MAX_QUERY_TOKENS tokens cost); a query that
+ * is too deep, too aliased or too costly is refused during validation, before
+ * any resolver runs; a batch with too many operations, or whose operations
+ * together cost more than the budget, is refused before GraphQL sees it
+ * (request-budget.ts). Request bodies are capped by the JSON parser
+ * (MAX_BODY_BYTES in app.ts).
  */
 export interface RequestLimits {
   maxDepth: number;
@@ -17,19 +20,31 @@ export interface RequestLimits {
   /** MAX_QUERY_COST: the most work (rows it could load, see query-cost.ts) one HTTP request may ask for. */
   maxCost: number;
   maxBatchOperations: number;
+  /** MAX_QUERY_TOKENS: the most lexical tokens, and apart from them comments, the parser reads of one document. */
+  maxTokens: number;
   costModel: CostModel;
 }
 
-/** Fixed; only the cost budget is configurable (MAX_QUERY_COST). */
-export const FIXED_REQUEST_LIMITS: Readonly<Omit<RequestLimits, 'maxCost'>> = Object.freeze({
+/** Fixed; only the cost budget and the token limit are configurable (MAX_QUERY_COST, MAX_QUERY_TOKENS). */
+export const FIXED_REQUEST_LIMITS: Readonly<Omit<RequestLimits, 'maxCost' | 'maxTokens'>> = Object.freeze({
   maxDepth: 12,
   maxAliases: 50,
   maxBatchOperations: 20,
   costModel: TILLGATE_COST_MODEL,
 });
 
-export function requestLimitsFor(config: Pick<Config, 'maxQueryCost'>): RequestLimits {
-  return { ...FIXED_REQUEST_LIMITS, maxCost: config.maxQueryCost };
+export function requestLimitsFor(config: Pick<Config, 'maxQueryCost' | 'maxQueryTokens'>): RequestLimits {
+  return { ...FIXED_REQUEST_LIMITS, maxCost: config.maxQueryCost, maxTokens: config.maxQueryTokens };
+}
+
+/**
+ * How every document that comes with a request is parsed: by Apollo
+ * (ApolloServer's parseOptions) and by the batch cost meter (request-budget.ts)
+ * alike. Comments are not tokens, so they have a limit of their own; a
+ * refusal is a GRAPHQL_PARSE_FAILED that formatError words as the limit.
+ */
+export function documentParseOptions(limits: Pick<RequestLimits, 'maxTokens'>): ParseOptions {
+  return { maxLexicalTokens: limits.maxTokens, maxComments: limits.maxTokens };
 }
 
 /** requestCost: the operations of one batched HTTP request added together. */
@@ -44,7 +59,9 @@ export class QueryTooComplexError extends GraphQLError {
 
   constructor(limit: QueryLimitKind, maximum: number, actual: number, node: ASTNode | undefined) {
     const explanation: Record<QueryLimitKind, string> = {
-      depth: `The query nests fields ${actual} levels deep; at most ${maximum} are allowed.`,
+      depth: actual > MAX_MEASURED_NESTING
+        ? `The query nests more than ${MAX_MEASURED_NESTING} levels deep; at most ${maximum} levels of fields are allowed.`
+        : `The query nests fields ${actual} levels deep; at most ${maximum} are allowed.`,
       aliases: `The query uses ${actual} aliases; at most ${maximum} are allowed.`,
       cost: `The query costs ${actual}, counted in rows it could load; the budget is ${maximum}. Ask for smaller pages or fewer nested lists.`,
       requestCost: `The operations of this request together cost ${actual}, counted in rows they could load; the budget is ${maximum}. Send fewer operations or aliases per request.`,
@@ -65,7 +82,8 @@ function depthAndCostRule(limits: RequestLimits): ValidationRule {
       OperationDefinition(operation) {
         const shape = meter.measureOperation(operation);
         if (shape.depth > limits.maxDepth) context.reportError(new QueryTooComplexError('depth', limits.maxDepth, shape.depth, operation));
-        if (shape.cost > limits.maxCost) context.reportError(new QueryTooComplexError('cost', limits.maxCost, shape.cost, operation));
+        // A walk cut short (query-cost.ts MAX_MEASURED_NESTING) counted only part of the cost: the depth refusal says it all.
+        if (shape.cost > limits.maxCost && shape.depth <= MAX_MEASURED_NESTING) context.reportError(new QueryTooComplexError('cost', limits.maxCost, shape.cost, operation));
         // The meter has walked the operation (and its fragments) already.
         return false;
       },

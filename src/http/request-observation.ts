@@ -4,7 +4,7 @@ import type { Request, RequestHandler } from 'express';
 import { httpRequestDuration } from '../observability/metrics';
 import { runWithLogContext, type LogContext } from '../observability/log-context';
 import { rootLogger } from '../services/shared/logger';
-import { redactText } from '../services/shared/redaction';
+import { REDACTED, redactText } from '../services/shared/redaction';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 
@@ -41,8 +41,15 @@ export function routeLabel(req: Request): string {
   return MOUNTED_PREFIXES.find((prefix) => req.originalUrl === prefix || req.originalUrl.startsWith(`${prefix}?`) || req.originalUrl.startsWith(`${prefix}/`)) ?? 'other';
 }
 
-/** Path only: query strings may carry tokens, and secret shapes are masked anyway. */
-const pathOf = (url: string | undefined): string => redactText((url ?? '').split('?')[0]);
+/**
+ * A path segment that is an access key: a payment link's token
+ * (payment-links.router.ts, GET /pay/<token>), in any case, as express matches it.
+ */
+const ACCESS_KEY_SEGMENT = /(\/pay\/)[^/]+/gi;
+
+/** Path only: query strings may carry tokens; access keys in the path and secret shapes are masked. */
+const pathOf = (url: string | undefined): string =>
+  redactText((url ?? '').split('?')[0].replace(ACCESS_KEY_SEGMENT, `$1${REDACTED}`));
 
 /**
  * Watches each request to its end, once: the request id echoed in the

@@ -5,7 +5,7 @@ import type { GraphQLContext } from '../schema/context';
 import {
   attachVariants, availableUnitsLoader, productRowLoader, sellerRowLoader, variantRowsLoader,
 } from '../schema/loaders/catalog-read.loaders';
-import { selects } from '../schema/loaders/selection-lookahead';
+import { asksOnlyForId, referenceById, selects } from '../schema/loaders/selection-lookahead';
 import { ProductConnection, ProductType, SellerType, ShippingMethodType, VariantType } from '../schema/types/catalog.type';
 import { CatalogQueryService } from '../services/catalog/catalog-query.service';
 
@@ -50,10 +50,11 @@ export class ProductResolver {
   // Field resolvers below answer synchronously when the data is in hand: a promise per item is what a page can't afford.
 
   @FieldResolver(() => SellerType, { nullable: true })
-  seller(@Root() product: ProductType, @Ctx() ctx: GraphQLContext): SellerType | null | Promise<SellerType | null> {
+  seller(@Root() product: ProductType, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo): SellerType | null | Promise<SellerType | null> {
     if (!product.sellerId) return null;
     // Catalog reads join the seller; a product mapped from an entity (admin answers) has only its id.
-    return product.joinedSeller ?? ctx.loader(sellerRowLoader).load(product.sellerId);
+    if (product.joinedSeller) return product.joinedSeller;
+    return asksOnlyForId(info) ? referenceById(SellerType, product.sellerId) : ctx.loader(sellerRowLoader).load(product.sellerId);
   }
 
   @FieldResolver(() => [VariantType])
@@ -88,8 +89,9 @@ export class VariantResolver {
   }
 
   @FieldResolver(() => ProductType)
-  product(@Root() variant: VariantType, @Ctx() ctx: GraphQLContext): ProductType | Promise<ProductType> {
-    return variant.knownProduct ?? loadProduct(ctx, variant);
+  product(@Root() variant: VariantType, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo): ProductType | Promise<ProductType> {
+    if (variant.knownProduct) return variant.knownProduct;
+    return asksOnlyForId(info) ? referenceById(ProductType, variant.productId) : loadProduct(ctx, variant);
   }
 }
 

@@ -1,9 +1,10 @@
-import { GraphQLError } from 'graphql';
-import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, FieldResolver, Info, Query, Resolver, Root } from 'type-graphql';
 import { rateLimitsOf } from '../http/rate-limits';
 import { isAdmin } from '../schema/auth-checker';
 import type { GraphQLContext } from '../schema/context';
 import { variantLoader } from '../schema/loaders/catalog.loaders';
+import { asksOnlyForId, referenceById } from '../schema/loaders/selection-lookahead';
 import { licensesByOrderId } from '../schema/loaders/order.loaders';
 import { VariantType } from '../schema/types/catalog.type';
 import { CustomerType } from '../schema/types/customer.type';
@@ -24,7 +25,8 @@ export class LicenseResolver {
   }
 
   @FieldResolver(() => VariantType)
-  async variant(@Root() license: LicenseType, @Ctx() ctx: GraphQLContext): Promise<VariantType> {
+  async variant(@Root() license: LicenseType, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo): Promise<VariantType> {
+    if (asksOnlyForId(info)) return referenceById(VariantType, license.variantId);
     const variant = await ctx.loader(variantLoader).load(license.variantId);
     if (!variant) throw new Error(`variant ${license.variantId} of license ${license.id} is missing`);
     return VariantType.from(variant);

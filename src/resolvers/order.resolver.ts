@@ -1,9 +1,10 @@
-import { GraphQLError } from 'graphql';
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from 'type-graphql';
 import { isAdmin } from '../schema/auth-checker';
 import type { GraphQLContext } from '../schema/context';
 import { AdminOrderPageArgs, OrderPageArgs } from '../schema/inputs/order-query.input';
 import { sellerLoader, variantLoader } from '../schema/loaders/catalog.loaders';
+import { asksOnlyForId, referenceById } from '../schema/loaders/selection-lookahead';
 import {
   customerById,
   orderLinesByOrderId,
@@ -86,8 +87,9 @@ export class OrderResolver {
   }
 
   @FieldResolver(() => CustomerType, { nullable: true })
-  async customer(@Root() order: OrderType, @Ctx() ctx: GraphQLContext): Promise<CustomerType | null> {
+  async customer(@Root() order: OrderType, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo): Promise<CustomerType | null> {
     if (!order.customerId || heldByToken.has(order)) return null;
+    if (asksOnlyForId(info)) return referenceById(CustomerType, order.customerId);
     const customer = await ctx.loader(customerById).load(order.customerId);
     return customer ? CustomerType.from(customer) : null;
   }
@@ -114,7 +116,9 @@ export class OrderResolver {
 @Resolver(() => OrderLineType)
 export class OrderLineResolver {
   @FieldResolver(() => VariantType)
-  async variant(@Root() line: OrderLineType, @Ctx() ctx: GraphQLContext): Promise<VariantType> {
+  async variant(@Root() line: OrderLineType, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo): Promise<VariantType> {
+    // The line holds the variant's id (an order history page links each line to its variant): no read for that.
+    if (asksOnlyForId(info)) return referenceById(VariantType, line.variantId);
     return VariantType.from(present(await ctx.loader(variantLoader).load(line.variantId), `variant ${line.variantId}`));
   }
 }
@@ -122,7 +126,8 @@ export class OrderLineResolver {
 @Resolver(() => SellerTransferType)
 export class SellerTransferResolver {
   @FieldResolver(() => SellerType)
-  async seller(@Root() transfer: SellerTransferType, @Ctx() ctx: GraphQLContext): Promise<SellerType> {
+  async seller(@Root() transfer: SellerTransferType, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo): Promise<SellerType> {
+    if (asksOnlyForId(info)) return referenceById(SellerType, transfer.sellerId);
     return SellerType.from(present(await ctx.loader(sellerLoader).load(transfer.sellerId), `seller ${transfer.sellerId}`));
   }
 }

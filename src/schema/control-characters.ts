@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { Kind, visit, type ASTNode, type DocumentNode } from 'graphql';
+import { Kind, visit, type ASTNode, type DocumentNode, type GraphQLError } from 'graphql';
 import { badInput } from './bad-input';
 
 /**
@@ -83,34 +83,57 @@ function scanDocument(document: DocumentNode): DocumentStrings {
   return { refusedLiteral, variableFields };
 }
 
-/** The field of the first string in `value` with a forbidden character; undefined when there is none. */
-function refusedField(value: unknown, field: string | null): string | null | undefined {
-  if (typeof value === 'string') return hasForbiddenControlCharacter(value, field) ? field : undefined;
-  if (Array.isArray(value)) {
-    for (const item of value) {
-      const refused = refusedField(item, field);
-      if (refused !== undefined) return refused;
+/**
+ * Deeper than any input of the schema nests (an input object holding a list
+ * of input objects is three levels; a unit test keeps the schema well below
+ * this). Within its 1 MB a JSON body can nest a value hundreds of thousands of
+ * levels deep, in a variable no operation even declares: a recursive walk
+ * would overflow the call stack (an internal error, not the client's 400), so
+ * values are walked with a stack of their own and refused past this depth.
+ */
+export const MAX_VARIABLE_DEPTH = 20;
+
+/** What is wrong with a request's variables: a string with a forbidden character (under `field`), or a value nested too deep. */
+type VariableProblem = { kind: 'control'; field: string | null } | { kind: 'too-deep'; variable: string };
+
+/** The first problem of one variable's value, in the order it is written; null when it has none. */
+function problemOf(name: string, value: unknown, field: string | null): VariableProblem | null {
+  const pending: { value: unknown; field: string | null; depth: number }[] = [{ value, field, depth: 1 }];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const { value: current, field: under, depth } = next;
+    if (typeof current === 'string') {
+      if (hasForbiddenControlCharacter(current, under)) return { kind: 'control', field: under };
+      continue;
     }
-    return undefined;
+    if (current === null || typeof current !== 'object') continue;
+    if (depth > MAX_VARIABLE_DEPTH) return { kind: 'too-deep', variable: name };
+    const children = Array.isArray(current)
+      ? current.map((item: unknown) => ({ value: item, field: under, depth: depth + 1 }))
+      : Object.entries(current).map(([key, item]) => ({ value: item, field: key, depth: depth + 1 }));
+    // Pushed last first, so that the walk meets them in the order they are written.
+    for (let i = children.length - 1; i >= 0; i--) pending.push(children[i]);
   }
-  if (value !== null && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) {
-      const refused = refusedField(item, key);
-      if (refused !== undefined) return refused;
-    }
-  }
-  return undefined;
+  return null;
 }
 
-function refusedVariable(variables: Record<string, unknown>, variableFields: Map<string, Set<string | null>>): string | null | undefined {
+function variableProblem(variables: Record<string, unknown>, variableFields: Map<string, Set<string | null>>): VariableProblem | null {
   for (const [name, value] of Object.entries(variables)) {
     // A variable passed to several fields must suit the strictest of them; an unused one is held to single-line text.
     const fields = [...(variableFields.get(name) ?? [null])];
     const strictest = fields.find((field) => field === null || !FREE_TEXT_FIELDS.has(field)) ?? fields[0];
-    const refused = refusedField(value, strictest);
-    if (refused !== undefined) return refused ?? name;
+    const problem = problemOf(name, value, strictest);
+    if (problem) return problem.kind === 'control' ? { kind: 'control', field: problem.field ?? name } : problem;
   }
-  return undefined;
+  return null;
+}
+
+function refusal(problem: VariableProblem): GraphQLError {
+  const error = problem.kind === 'too-deep'
+    ? badInput(`Variable "$${problem.variable}" nests its value more than ${MAX_VARIABLE_DEPTH} levels deep; no input of this API is that deep.`, problem.variable)
+    : badInput('Text may not contain control characters' +
+      (problem.field && FREE_TEXT_FIELDS.has(problem.field) ? ' other than tabs and line breaks.' : '.'), problem.field ?? undefined);
+  error.extensions.http = { status: 400 };
+  return error;
 }
 
 /** Refuses the operation with VALIDATION_FAILED (BAD_USER_INPUT, HTTP 400) before anything runs. */
@@ -119,12 +142,10 @@ export const controlCharacterGuard: ApolloServerPlugin = {
     return {
       async didResolveOperation({ document, request }) {
         const { refusedLiteral, variableFields } = scanDocumentOnce(document);
-        const refused = refusedLiteral !== undefined ? refusedLiteral : refusedVariable(request.variables ?? {}, variableFields);
-        if (refused === undefined) return;
-        const error = badInput('Text may not contain control characters' +
-          (refused && FREE_TEXT_FIELDS.has(refused) ? ' other than tabs and line breaks.' : '.'), refused ?? undefined);
-        error.extensions.http = { status: 400 };
-        throw error;
+        const problem: VariableProblem | null = refusedLiteral !== undefined
+          ? { kind: 'control', field: refusedLiteral }
+          : variableProblem(request.variables ?? {}, variableFields);
+        if (problem) throw refusal(problem);
       },
     };
   },

@@ -52,6 +52,29 @@ describe('rate limits shared by gateways on one PostgreSQL', () => {
   });
 });
 
+describe('requests per address shared by gateways on one PostgreSQL', () => {
+  let first: TestApp;
+  let second: TestApp;
+  beforeAll(async () => {
+    first = await startLimitedApp({ RATE_LIMIT_GRAPHQL_IP: '4/1m' });
+    second = await startLimitedApp({ RATE_LIMIT_GRAPHQL_IP: '4/1m' });
+  });
+  afterAll(async () => {
+    await first.close();
+    await second.close();
+  });
+
+  it('when one address sends requests through both gateways, then they count in one row and the fifth is refused wherever it lands', async () => {
+    const from = freshAddress();
+    const statuses: number[] = [];
+    for (const app of [first, second, first, second, second]) statuses.push((await postAs(app, from, { query: '{ __typename }' })).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 429]);
+    expect(await countsFor(first, `graphql-ip:ip:${from}`)).toEqual([5]);
+    // The first gateway has not seen a refusal for this address: it learns it from the shared row.
+    expect((await postAs(first, from, { query: '{ __typename }' })).status).toBe(429);
+  });
+});
+
 /** POST on a connection of its own, so that the cluster's round robin hands it to the next gateway process. */
 function postOnNewConnection(port: number, body: unknown, forwardedFor: string): Promise<number> {
   return new Promise((resolve, reject) => {

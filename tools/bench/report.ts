@@ -5,6 +5,7 @@
  */
 import { cpus } from 'node:os';
 import { FLOW_REQUESTS } from './checkout-flow';
+import { documentFloodFigures, type DocumentFlood } from './document-flood';
 import type { ReadLoad, TimedCheckouts } from './phases';
 import type { Build } from './server';
 import { percentile } from './stats';
@@ -45,6 +46,14 @@ const ROWS: Row[] = [
   { key: 'readSql', label: '  SQL per read', digits: 0 },
   { key: 'mutationP50', label: 'small cart mutation p50 ms at c=1', digits: 2 },
   { key: 'mutationP95', label: 'small cart mutation p95 ms at c=1', digits: 2 },
+  { key: 'typenameP50', label: '{ __typename } p50 ms alone', digits: 2 },
+  { key: 'typenameP95', label: '{ __typename } p95 ms alone', digits: 2 },
+  { key: 'oversizedP50', label: '  p50 ms while 4 send 270 KB documents', digits: 2 },
+  { key: 'oversizedP95', label: '  p95 ms while 4 send 270 KB documents', digits: 2 },
+  { key: 'oversizedPerS', label: '    270 KB documents answered/s', digits: 1 },
+  { key: 'craftedP50', label: '  p50 ms while 4 send 5,000-token documents', digits: 2 },
+  { key: 'craftedP95', label: '  p95 ms while 4 send 5,000-token documents', digits: 2 },
+  { key: 'craftedPerS', label: '    5,000-token documents answered/s', digits: 1 },
 ];
 
 export interface BuildResult {
@@ -70,7 +79,7 @@ export function readFigures(read: ReadLoad): [string, number][] {
   ];
 }
 
-export function collectFigures(run: TimedCheckouts, read: ReadLoad, mutations: number[], sql: StatementFigures): Map<string, number> {
+export function collectFigures(run: TimedCheckouts, read: ReadLoad, mutations: number[], sql: StatementFigures, documents: DocumentFlood): Map<string, number> {
   const flows = run.timings.map((t) => t.flowMs);
   const confirms = run.timings.map((t) => t.confirmMs);
   const figures = new Map<string, number>([
@@ -98,6 +107,7 @@ export function collectFigures(run: TimedCheckouts, read: ReadLoad, mutations: n
     ['readSql', sql.productsRead],
     ['mutationP50', percentile(mutations, 50)],
     ['mutationP95', percentile(mutations, 95)],
+    ...documentFloodFigures(documents),
   ]);
   for (const [request, count] of sql.perRequest) figures.set(`sql:${request}`, count);
   return figures;

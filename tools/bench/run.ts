@@ -14,6 +14,8 @@
  *   BENCH_HOT (off: buyers spread over BENCH_PRODUCTS (40) products of 2 variants; on: all buy the same 2 variants)
  *   BENCH_PAYMENT (cod | card: card pays pm_card_visa through the Stripe emulator started in this process)
  *   BENCH_GATEWAY_PROCESSES (1: the PostgreSQL server's GATEWAY_PROCESSES; statements are always counted on one)
+ *   BENCH_DOCUMENTS_DURATION (5s: { __typename } latency alone, then while four clients send 270 KB documents, then
+ *     5,000-token ones; document-flood.ts)
  * Exits 1 when a correctness check finds a mismatch (or a build could not be measured).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -25,6 +27,7 @@ import { startPostgresCluster, type PostgresCluster } from '../postgres-cluster'
 import { describeWorkingTree, prepareBaseline, type BaselineBuild } from './baseline';
 import { newLedger, prepareFixture, prepareReadCatalog, type DatabaseLedger } from './checkout-flow';
 import { checkCorrectness, type Database } from './correctness';
+import { documentFlood, FLOODING_CLIENTS } from './document-flood';
 import { readLoad, smallMutationLatencies, SMALL_MUTATIONS, soak, timedCheckouts, warmUp, WARM_UP_FLOWS } from './phases';
 import { collectFigures, printTable, readFigures, statementRanges, type BuildResult } from './report';
 import { killRunningServers, logInAdmin, startServer, type BenchPayment, type Build, type ServerHandle } from './server';
@@ -33,6 +36,7 @@ import { countStatements } from './statements';
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const durationMs = parseDuration('BENCH_DURATION', process.env.BENCH_DURATION ?? '20s');
 const readDurationMs = parseDuration('BENCH_READ_DURATION', process.env.BENCH_READ_DURATION ?? '5s');
+const documentsDurationMs = parseDuration('BENCH_DOCUMENTS_DURATION', process.env.BENCH_DOCUMENTS_DURATION ?? '5s');
 const dialects = (process.env.BENCH_DIALECTS ?? 'postgresql,libsql').split(',').map((d) => d.trim());
 const durablePg = (process.env.BENCH_PG_DURABLE ?? 'on') !== 'off';
 const hot = (process.env.BENCH_HOT ?? 'off') === 'on';
@@ -112,7 +116,7 @@ function libsqlKind(): DatabaseKind {
   };
 }
 
-/** The phases with statement counting off, on one server: fixture, warm-up, checkouts, reads, small mutations. */
+/** The phases with statement counting off, on one server: fixture, warm-up, checkouts, reads, small mutations, large documents. */
 async function timedPhases(server: ServerHandle, ledger: DatabaseLedger, databasePid: number | null) {
   const admin = await logInAdmin(server.url);
   await prepareReadCatalog(admin, ledger);
@@ -121,7 +125,8 @@ async function timedPhases(server: ServerHandle, ledger: DatabaseLedger, databas
   const timed = await timedCheckouts(server, fixture, { concurrency, durationMs, firstBuyer: BUYERS.timed, databasePid });
   const read = await readLoad(server, { concurrency: READ_CONCURRENCY, durationMs: readDurationMs, databasePid });
   const mutations = await smallMutationLatencies(server, fixture, BUYERS.mutation);
-  return { fixture, timed, read, mutations };
+  const documents = await documentFlood(server, documentsDurationMs);
+  return { fixture, timed, read, mutations, documents };
 }
 
 /** BENCH_READ_ONLY: the catalog and its read load, nothing else. */
@@ -147,9 +152,10 @@ async function measureBuild(build: Build, kind: DatabaseKind, index: number, det
   const problems: string[] = [];
   try {
     const server = await startServer(build, payment, env);
-    const { fixture, timed, read, mutations } = await timedPhases(server, ledger, kind.serverPid()).finally(() => server.stop());
+    const { fixture, timed, read, mutations, documents } = await timedPhases(server, ledger, kind.serverPid()).finally(() => server.stop());
     problems.push(...(await checkCorrectness(database, ledger)).map((p) => `after the timed run: ${p}`));
     details.push(`${build.label}: ${timed.rssStart.processes} gateway process(es) at start, ${timed.rssEnd.processes} at end`);
+    details.push(`${build.label}: large documents answered: 270 KB ${documents.oversized.statuses}; 5,000 tokens ${documents.crafted.statuses}`);
 
     // Statement counting: the same database and fixture, a server of its own with the counter on.
     const counting = await startServer(build, payment, { ...env, SQL_STATEMENT_METRICS: 'on', GATEWAY_PROCESSES: '1' });
@@ -158,7 +164,7 @@ async function measureBuild(build: Build, kind: DatabaseKind, index: number, det
     const ranges = statementRanges(build.label, sql);
     if (ranges) details.push(ranges);
     problems.push(...(await checkCorrectness(database, ledger)).map((p) => `after the counting pass: ${p}`));
-    return { build, figures: collectFigures(timed, read, mutations, sql), problems };
+    return { build, figures: collectFigures(timed, read, mutations, sql, documents), problems };
   } catch (error) {
     console.error(`  ${build.label} on ${kind.title}: ${(error as Error).stack ?? error}`);
     return { build, figures: new Map(), problems: [...problems, `could not be measured: ${(error as Error).message}`] };
@@ -172,6 +178,8 @@ async function compare(kind: DatabaseKind, builds: Build[]): Promise<BuildResult
     `read: products(first: 50) with seller, variants, prices, availability, c=${READ_CONCURRENCY} for ${(readDurationMs / 1000).toFixed(0)} s; ` +
       `small mutation: setShippingAddress on a 2-line cart, ${SMALL_MUTATIONS} in a row`,
     'SQL: medians over 20 sequential flows on a server with SQL_STATEMENT_METRICS=on; background = from the first flow until the workers are quiet, idle ticks removed',
+    `documents: { __typename } one at a time for ${(documentsDurationMs / 1000).toFixed(0)} s alone, then as long while ${FLOODING_CLIENTS} clients ` +
+      'each send, one after another, the 270 KB document of 90,000 tokens, then distinct 5,000-token documents that fail only after full validation',
   ];
   const results: BuildResult[] = [];
   try {

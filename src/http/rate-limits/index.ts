@@ -1,11 +1,12 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { Request } from 'express';
+import type { Request, RequestHandler } from 'express';
 import type { Config } from '../../config';
 import type { Orm } from '../../db/orm';
 import type { GraphQLContext } from '../../schema/context';
 import { clientAddressKey } from './client-address';
 import { isRateLimited } from './rate-limited.error';
 import { createLimits, RequestRateLimits, UNLIMITED, type Limits, type RateLimitGuards } from './rate-limits';
+import { requestRateLimit } from './request-rate';
 
 export type { RateLimitGuards } from './rate-limits';
 
@@ -43,6 +44,12 @@ export class RateLimits {
 
   static create(config: Pick<Config, 'rateLimits'>, orm: Orm): RateLimits {
     return new RateLimits(config.rateLimits ? createLimits(config.rateLimits, orm) : null);
+  }
+
+  /** Requests per client address, for /graphql; lets everything through when RATE_LIMITS or its own limit is off. */
+  requestRate(): RequestHandler {
+    const counter = this.limits?.graphqlRequestsIp;
+    return counter ? requestRateLimit(counter) : (_req, _res, next) => next();
   }
 
   bind(context: GraphQLContext, req: Request): GraphQLContext {

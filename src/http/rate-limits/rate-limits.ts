@@ -71,6 +71,8 @@ export interface Limits {
   cartsIp: Counter | null;
   cartTouches: Counter;
   licenseMissesIp: Counter | null;
+  /** Every request to /graphql per address (request-rate.ts), before its body is read. */
+  graphqlRequestsIp: Counter | null;
 }
 
 export function createLimits(settings: RateLimitSettings, orm: Orm): Limits {
@@ -90,6 +92,7 @@ export function createLimits(settings: RateLimitSettings, orm: Orm): Limits {
     // Which carts an IP has counted this window, so that lines added to the same cart count it once.
     cartTouches: counter('cart-touches', Number.MAX_SAFE_INTEGER, settings.cartsIp?.durationMs ?? 3_600_000),
     licenseMissesIp: ruled('license-misses-ip', settings.licenseMissesIp),
+    graphqlRequestsIp: ruled('graphql-ip', settings.graphqlRequestsIp),
   };
 }
 

@@ -38,3 +38,57 @@ function reaches(info: GraphQLResolveInfo, set: SelectionSetNode, path: readonly
 
 const below = (info: GraphQLResolveInfo, field: FieldNode, path: readonly string[], seenFragments: Set<string>): boolean =>
   field.selectionSet !== undefined && reaches(info, field.selectionSet, path, seenFragments);
+
+/** What a to-one reference asked for its id alone may select: nothing that needs its row. */
+const ANSWERED_BY_ID: ReadonlySet<string> = new Set(['id', '__typename']);
+
+/**
+ * Every item of a list shares one fieldNodes array (graphql-js collects a
+ * list's subfields once), so the answer is kept per array: a page of lines
+ * walks its selection once, not once per line.
+ */
+const idOnlyByFieldNodes = new WeakMap<readonly FieldNode[], boolean>();
+
+/**
+ * Whether the field being resolved asks for nothing but `id` (and
+ * `__typename`), through fragments too. A to-one reference whose foreign key
+ * is on the parent row then answers from that column and loads nothing; the
+ * request cost model counts it as free (cost-model.ts IDS_ON_PARENT), and
+ * reads the selection the same way (directives not evaluated).
+ */
+export function asksOnlyForId(info: GraphQLResolveInfo): boolean {
+  let answer = idOnlyByFieldNodes.get(info.fieldNodes);
+  if (answer === undefined) {
+    const fragments = new Map<string, boolean>();
+    answer = info.fieldNodes.every((node) => node.selectionSet !== undefined && onlyIds(info, node.selectionSet, fragments));
+    idOnlyByFieldNodes.set(info.fieldNodes, answer);
+  }
+  return answer;
+}
+
+/** `fragments`: each named fragment's answer, judged once, so fragments spread into each other many times cost linear time. */
+function onlyIds(info: GraphQLResolveInfo, set: SelectionSetNode, fragments: Map<string, boolean>): boolean {
+  return set.selections.every((selection) => {
+    switch (selection.kind) {
+      case Kind.FIELD:
+        return ANSWERED_BY_ID.has(selection.name.value);
+      case Kind.INLINE_FRAGMENT:
+        return onlyIds(info, selection.selectionSet, fragments);
+      case Kind.FRAGMENT_SPREAD: {
+        const name = selection.name.value;
+        const known = fragments.get(name);
+        if (known !== undefined) return known;
+        const fragment = info.fragments[name];
+        if (!fragment) return false;
+        // Validation refuses cycles; a spread already being judged adds nothing to the answer.
+        fragments.set(name, true);
+        const answer = onlyIds(info, fragment.selectionSet, fragments);
+        fragments.set(name, answer);
+        return answer;
+      }
+    }
+  });
+}
+
+/** The reference answered from its foreign key: an instance of its GraphQL class holding the id alone. */
+export const referenceById = <T extends { id: string }>(type: new () => T, id: string): T => Object.assign(new type(), { id });

@@ -239,8 +239,8 @@ export interface SnapshotPricing {
 }
 
 /**
- * The snapshot through the one pricing engine (invariant 2), exactly as
- * `priceCartEntity` prices the same cart. No statement when the snapshot's
+ * The snapshot through the one pricing engine (invariant 2); a test holds it
+ * to the same cart priced from its entities. No statement when the snapshot's
  * pricing inputs match its address and codes (they always do as read); one
  * when they were changed in memory since.
  */

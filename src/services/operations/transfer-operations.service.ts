@@ -66,7 +66,10 @@ export class TransferOperationsService {
       case TransferStatus.REVERSAL_PENDING:
         if (transfer.lastError === null) break;
         return (await updateTransferFields(tx, transfer.id, TransferStatus.REVERSAL_PENDING, { nextRetryAt: now })) === 1 ? null : lostRace;
-      default:
+      // Nothing failed: a pending transfer is already due, a completed or reversed one is done.
+      case TransferStatus.PENDING:
+      case TransferStatus.COMPLETED:
+      case TransferStatus.REVERSED:
         break;
     }
     return userFailure(ErrorCode.INVALID_STATE_TRANSITION, `The transfer is ${transfer.status}; only a failed transfer or reversal can be retried.`, 'id');

@@ -1,5 +1,5 @@
 import { Cart, VoucherKind } from '../../../src/entities';
-import { priceCartEntity } from '../../../src/services/cart/cart-pricing';
+import { priceCartEntity } from '../../support/cart-pricing-oracle';
 import { loadCartSnapshot, priceSnapshot, snapshotVersionKey } from '../../../src/services/cart/cart-snapshot';
 import { cartVersionKey } from '../../../src/services/cart/version-key';
 import { anAddress, buildCart } from '../../factories/cart.factory';

@@ -53,7 +53,7 @@ describe('bad input over HTTP gets a clean answer and never a 500', () => {
     const response = await postGraphQL(app, { query: '{ me { id passwordHash } }' });
     expect(response.status).toBe(400);
     expect(response.body.errors).toEqual([
-      expect.objectContaining({ message: 'Cannot query field "passwordHash" on type "Customer".', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }),
+      expect.objectContaining({ message: 'Cannot query field "passwordHash" on type "Customer".', extensions: { code: 'GRAPHQL_VALIDATION_FAILED', errorCode: 'VALIDATION_FAILED' } }),
     ]);
   });
 

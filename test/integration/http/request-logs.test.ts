@@ -44,6 +44,19 @@ describe('request logs', () => {
     expect(requestLines(lines).map((entry) => entry.requestId)).toEqual(ids);
   });
 
+  it('when a payment link is opened (GET or HEAD, in any case), then the request line shows its path with the token redacted', async () => {
+    const token = `pl_${'a1B2c3D4e5'.repeat(4)}`;
+    const lines = await captureLogLines(async () => {
+      for (const [method, path] of [['GET', `/pay/${token}`], ['HEAD', `/pay/${token}`], ['GET', `/PAY/${token}?utm_source=mail`]]) {
+        const response = await fetch(`${app.url}${path}`, { method, redirect: 'manual', headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0' } });
+        await response.text();
+      }
+    });
+    const logged = requestLines(lines);
+    expect(logged.map((entry) => [entry.method, entry.path])).toEqual([['GET', '/pay/[redacted]'], ['HEAD', '/pay/[redacted]'], ['GET', '/PAY/[redacted]']]);
+    for (const text of lines) expect(text).not.toContain(token);
+  });
+
   it('when a guest confirms a checkout, then the request line carries the order id and a cart reference, never the cart id (an access key) nor its headers', async () => {
     const ready = await buildReadyCart(app.orm.em.fork(), { lines: [{ price: 1_000, stock: 3, quantity: 1 }] });
     let answer: Awaited<ReturnType<typeof confirmViaApi>>;

@@ -28,6 +28,7 @@ describe('loadConfig', () => {
       authSecret: null,
       persistedQueries: 'allow',
       maxQueryCost: 10_000,
+      maxQueryTokens: 5_000,
       allowedOrigins: ['http://localhost:*', 'http://127.0.0.1:*'],
       priceDriftBps: 500,
       priceStaleAfterMs: 600_000,
@@ -94,6 +95,9 @@ describe('loadConfig', () => {
     expect(refusal({ MAX_ORDER_AMOUNT: '1e6' })).toBe('MAX_ORDER_AMOUNT must be a whole number (got "1e6")');
     expect(refusal({ MAX_QUERY_COST: '0' })).toBe('MAX_QUERY_COST must be between 1 and 1000000000 (got 0)');
     expect(loadConfig({ MAX_QUERY_COST: '12000' }).maxQueryCost).toBe(12_000);
+    expect(refusal({ MAX_QUERY_TOKENS: '99' })).toBe('MAX_QUERY_TOKENS must be between 100 and 1000000 (got 99)');
+    expect(refusal({ MAX_QUERY_TOKENS: '5k' })).toBe('MAX_QUERY_TOKENS must be a whole number (got "5k")');
+    expect(loadConfig({ MAX_QUERY_TOKENS: '20000' }).maxQueryTokens).toBe(20_000);
   });
 
   it('when a URL is not absolute http(s), then it is refused', () => {

@@ -56,18 +56,38 @@ describe('the gateway cost model', () => {
     const catalog = `{ products(first: 100) { nodes { id name seller { name } variants { id sku price ${MONEY} available } } pageInfo { hasNextPage } } }`;
     // me 1 + 50 orders x (order 1 + lines 100 + payments 2); totals, money and the address are free
     expect(costOf(myOrders)).toBe(1 + 50 * 103);
-    // 100 products x (product 1 + seller 1 + variants 50)
-    expect(costOf(catalog)).toBe(100 * 52);
+    // 100 products x (product 1 + variants 50), + 1 for the one read of their sellers (joined on catalog pages)
+    expect(costOf(catalog)).toBe(100 * 51 + 1);
     // a mutation 20 + the order 1 + the payment 1; the confirmation, errors, shortfalls and price changes are values
     expect(costOf(CONFIRM_CHECKOUT)).toBe(22);
     // a mutation 20 + the cart 1
     expect(costOf(START_CHECKOUT)).toBe(21);
   });
 
-  it('when a document could load more than about 10,000 rows, then the default refuses it', () => {
-    const orderPageWithVariants = `{ orders(first: 100) { nodes { lines { variant { product { id } } } } } }`;
-    // 100 orders x (1 + 100 lines x (line 1 + variant 1 + product 1))
-    expect(costOf(orderPageWithVariants)).toBe(100 * 301);
-    expect(costOf(orderPageWithVariants)).toBeGreaterThan(defaults.maxCost);
+  it('when an order history links each line to its variant, then the variant costs no row per line: by id nothing, with its fields one read', () => {
+    const history = (variant: string) => `{ me { orders(first: 50) { nodes { id totals { total ${MONEY} }
+      lines { id sku quantity total ${MONEY} variant { ${variant} } } payments { id kind amount ${MONEY} } } } } }`;
+    // me 1 + 50 orders x (order 1 + lines 100 + payments 2): the line holds the variant's id
+    expect(costOf(history('id'))).toBe(1 + 50 * 103);
+    // the same, + 1 for the one statement that reads every line's variant, + 1 for their products
+    expect(costOf(history('id sku name price { amount } product { name }'))).toBe(1 + 50 * 103 + 2);
+  });
+
+  it('when nested lists fan out under references, then the default refuses the document with its cost', () => {
+    const fanOut = `{ orders(first: 50) { nodes { lines { variant { product { variants { id } } } } } } }`;
+    // 50 orders x (1 + 100 lines x (line 1 + 50 variants of its product)), + 1 read of the lines' variants + 1 of their products
+    expect(costOf(fanOut)).toBe(50 * (1 + 100 * 51) + 2);
+    expect(costOf(fanOut)).toBeGreaterThan(defaults.maxCost);
+  });
+
+  it('when a reference is declared answered by id or batched, then it is a to-one field of a row type', () => {
+    for (const key of [...TILLGATE_COST_MODEL.idsOnParent, ...TILLGATE_COST_MODEL.batchedReferences]) {
+      const [typeName, fieldName] = key.split('.');
+      const type = schema.getType(typeName);
+      const field = isObjectType(type) ? type.getFields()[fieldName] : undefined;
+      const isToOneRow = field !== undefined && !isListType(getNullableType(field.type)) && isObjectType(getNamedType(field.type))
+        && !TILLGATE_COST_MODEL.valueTypes.has(getNamedType(field.type).name);
+      expect(isToOneRow ? key : `${key} is not a to-one reference to a row`).toBe(key);
+    }
   });
 });

@@ -26,12 +26,14 @@ const model: CostModel = {
   listCaps: { 'Product.variants': 5 },
   fieldWeights: { 'Mutation.logIn': 1_000 },
   rowsInHand: new Set(),
+  idsOnParent: new Set(),
+  batchedReferences: new Set(),
   mutationWeight: 20,
   defaultListSize: 20,
   maxPageSize: 100,
 };
 
-const limits: RequestLimits = { ...FIXED_REQUEST_LIMITS, costModel: model, maxCost: 5_000 };
+const limits: RequestLimits = { ...FIXED_REQUEST_LIMITS, costModel: model, maxCost: 5_000, maxTokens: 5_000 };
 
 function refusals(query: string, overrides: Partial<RequestLimits> = {}): Record<string, unknown>[] {
   const errors = validate(schema, parse(query), queryLimitRules({ ...limits, ...overrides }));
@@ -124,6 +126,42 @@ describe('query limits', () => {
   it('when the playground introspects the schema, then introspection counts neither depth nor cost', () => {
     const query = `{ __schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } } } } } }`;
     expect(refusals(query, { maxCost: 1 })).toEqual([]);
+  });
+});
+
+describe('to-one references that cost less than a row per parent', () => {
+  // Variant.product: the variant row holds the product's id, and a per-request loader reads the products of all variants at once.
+  const referenceModel: CostModel = { ...model, idsOnParent: new Set(['Variant.product']), batchedReferences: new Set(['Variant.product']) };
+  const costWith = (query: string, costModel: CostModel): number => {
+    const errors = validate(schema, parse(query), queryLimitRules({ ...limits, costModel, maxCost: 0 }));
+    return (errors.find((error) => error.extensions.limit === 'cost')?.extensions.actual as number | undefined) ?? 0;
+  };
+  const page = (selection: string) => `{ products(first: 10) { nodes { variants { ${selection} } } } }`;
+
+  it('when a reference whose key is on the parent row is asked for its id alone, then it costs nothing, through fragments too', () => {
+    // 10 products x (product 1 + variants 5 x variant 1)
+    expect(costWith(page('product { id __typename }'), referenceModel)).toBe(10 * (1 + 5));
+    expect(costWith(`${page('product { ...Ref }')} fragment Ref on Product { ... on Product { id } }`, referenceModel)).toBe(10 * 6);
+    // The same reference in a model that does not declare it: a row per variant.
+    expect(costWith(page('product { id }'), model)).toBe(10 * (1 + 5 * 2));
+  });
+
+  it('when a batched reference is asked for more than its id, then it costs one row for the request, not one per parent', () => {
+    // 10 x (1 + 5 x 1) for the products and variants, + 1 for the one read of every variant's product
+    expect(costWith(page('product { id name }'), referenceModel)).toBe(10 * 6 + 1);
+    expect(costWith(page('product { name }'), { ...referenceModel, idsOnParent: new Set() })).toBe(10 * 6 + 1);
+  });
+
+  it('when a list hangs under a batched reference, then the list still multiplies by every list around it', () => {
+    // 10 x (1 + 5 x (1 + related 20 x product 1)) + the batched product 1
+    expect(costWith(page('product { related { id } }'), referenceModel)).toBe(10 * (1 + 5 * (1 + 20)) + 1);
+  });
+
+  it('when the id-only check meets fragments spread into each other many times, then it stays linear', () => {
+    const levels = 40;
+    const fragments = Array.from({ length: levels }, (_, i) =>
+      i === levels - 1 ? `fragment R${i} on Product { id }` : `fragment R${i} on Product { ...R${i + 1} ... on Product { ...R${i + 1} } }`).join('\n');
+    expect(costWith(`${page('product { ...R0 }')} ${fragments}`, referenceModel)).toBe(10 * 6);
   });
 });
 

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { getOperationAST, parse } from 'graphql';
 import * as client from '../../../client/src';
-import { canonicalOperation, loadSafelist, operationHash, safelistFile } from '../../../src/http/persisted-queries';
+import { loadConfig } from '../../../src/config';
+import { canonicalOperation, loadSafelist, operationHash, persistedQuerySettings, safelistFile } from '../../../src/http/persisted-queries';
+import { documentParseOptions } from '../../../src/http/request-limits';
 
 const canonical = (text: string): string => {
   const document = parse(text);
@@ -62,6 +64,12 @@ describe('the partner safelist is the client package manifest', () => {
   it('when an operation leaves a fragment of its document unused, then the fragment is not part of its canonical form', () => {
     const document = parse('query Q { me { ...A } } query R { me { ...B } } fragment A on Customer { id } fragment B on Customer { email }');
     expect(canonicalOperation(document, getOperationAST(document, 'Q')!)).toBe('fragment A on Customer { id } query Q { me { ...A } }');
+  });
+
+  it('when MAX_QUERY_TOKENS is below a document of the manifest, then the server refuses to start with its name; the default admits every one', () => {
+    expect(loadSafelist(safelistFile(), documentParseOptions({ maxTokens: loadConfig({}).maxQueryTokens })).byHash.size).toBe(generatedDocuments().length);
+    expect(() => persistedQuerySettings(loadConfig({ MAX_QUERY_TOKENS: '100' })))
+      .toThrow(/persisted-documents\.json: sha256:[0-9a-f]{64} cannot be parsed within the document limits \(MAX_QUERY_TOKENS\): Syntax Error: Document contains more (that|than) 100 tokens/);
   });
 
   it('when a manifest hash does not match its document, or the file is missing, then the safelist refuses to load', () => {

@@ -17,6 +17,7 @@ describe('rate limit settings', () => {
       checkoutOneInFlight: true,
       cartsIp: { points: 60, durationMs: HOUR },
       licenseMissesIp: { points: 60, durationMs: HOUR },
+      graphqlRequestsIp: { points: 600, durationMs: MINUTE },
     });
     expect(config.trustProxy).toBe(false);
   });
@@ -35,6 +36,8 @@ describe('rate limit settings', () => {
     expect(limits.cartsIp).toEqual({ points: 200, durationMs: 24 * HOUR });
     expect(limits.checkoutOneInFlight).toBe(false);
     expect(limits.loginIp).toEqual({ points: 100, durationMs: 15 * MINUTE });
+    expect(load({ RATE_LIMIT_GRAPHQL_IP: '3000/5m' }).rateLimits!.graphqlRequestsIp).toEqual({ points: 3_000, durationMs: 5 * MINUTE });
+    expect(load({ RATE_LIMIT_GRAPHQL_IP: 'off' }).rateLimits!.graphqlRequestsIp).toBeNull();
   });
 
   it.each([
@@ -44,6 +47,7 @@ describe('rate limit settings', () => {
     ['RATE_LIMIT_VOUCHER_FAILURES', '0/1h', 'RATE_LIMIT_VOUCHER_FAILURES must be between 1 and 1000000 (got 0)'],
     ['RATE_LIMIT_CHECKOUT_DECLINES', '10/0s', 'RATE_LIMIT_CHECKOUT_DECLINES must be longer than 0 (got "0s")'],
     ['RATE_LIMITS', 'maybe', 'RATE_LIMITS must be on or off (got "maybe")'],
+    ['RATE_LIMIT_GRAPHQL_IP', '600 per minute', 'RATE_LIMIT_GRAPHQL_IP must be a count per duration like 10/15m, or off (got "600 per minute")'],
   ])('when %s is %p, then start-up stops with one clear line', (name, value, message) => {
     expect(() => load({ [name]: value })).toThrow(new ConfigError(message));
   });

@@ -1,5 +1,17 @@
-import { GraphQLError, parse } from 'graphql';
-import { controlCharacterGuard, hasForbiddenControlCharacter } from '../../../src/schema/control-characters';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildSchema, getNullableType, GraphQLError, isInputObjectType, isListType, parse, type GraphQLInputType } from 'graphql';
+import { controlCharacterGuard, hasForbiddenControlCharacter, MAX_VARIABLE_DEPTH } from '../../../src/schema/control-characters';
+
+/** Levels of JSON nesting a value of this input type can have: a list or an input object is one level. */
+function nestingOf(type: GraphQLInputType, seen: ReadonlySet<string> = new Set()): number {
+  const inner = getNullableType(type);
+  if (isListType(inner)) return 1 + nestingOf(inner.ofType, seen);
+  if (!isInputObjectType(inner)) return 0;
+  // A recursive input would nest without end: the guard's limit would then refuse real values.
+  if (seen.has(inner.name)) return Infinity;
+  return 1 + Math.max(0, ...Object.values(inner.getFields()).map((field) => nestingOf(field.type, new Set(seen).add(inner.name))));
+}
 
 /** Runs the guard's check as Apollo would after parsing; answers the refused field, or 'accepted'. */
 async function check(query: string, variables: Record<string, unknown> = {}): Promise<string | null> {
@@ -39,6 +51,27 @@ describe('control characters in string inputs', () => {
     expect(await check(query, { input: { cartId: 'c', address: { name: 'Ada', line1: 'Main St 1\u001b[2J', city: 'Berlin' } } })).toBe('line1');
     expect(await check('mutation($codes: [String!]!) { x(codes: $codes) }', { codes: ['OK', 'BAD\u0001'] })).toBe('codes');
     expect(await check(query, { input: { cartId: 'c', address: { name: 'Ada Lovelace', line1: 'Main St 1', city: 'Berlin' } } })).toBe('accepted');
+  });
+
+  it('when a variable nests deeper than any input could, then it is refused by name, whether or not the operation declares it', async () => {
+    let deep: unknown = 'x';
+    for (let level = 0; level < 100_000; level++) deep = [deep];
+    expect(await check('{ me { id } }', { unused: deep })).toBe('unused');
+    expect(await check('mutation($input: CreateCartInput!) { createCart(input: $input) { id } }', { input: { currency: 'EUR', email: deep } })).toBe('input');
+
+    let justDeepEnough: unknown = 'x';
+    for (let level = 0; level < MAX_VARIABLE_DEPTH; level++) justDeepEnough = [justDeepEnough];
+    expect(await check('{ me { id } }', { unused: justDeepEnough })).toBe('accepted');
+    expect(await check('{ me { id } }', { unused: [justDeepEnough] })).toBe('unused');
+  });
+
+  it('when the schema\'s inputs are measured, then the deepest is well below the variable depth limit', () => {
+    const schema = buildSchema(readFileSync(join(process.cwd(), 'src', 'schema', 'schema.graphql'), 'utf8'));
+    const argumentTypes = Object.values(schema.getTypeMap()).flatMap((type) =>
+      'getFields' in type && !isInputObjectType(type) ? Object.values(type.getFields()).flatMap((field) => ('args' in field ? field.args.map((arg) => arg.type) : [])) : []);
+    const deepest = Math.max(...argumentTypes.map((type) => nestingOf(type)));
+    expect(deepest).toBeGreaterThanOrEqual(3);
+    expect(deepest * 2).toBeLessThanOrEqual(MAX_VARIABLE_DEPTH);
   });
 
   it('when a literal is inline, then the same rule applies, free text included', async () => {

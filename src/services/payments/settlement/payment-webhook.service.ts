@@ -82,7 +82,11 @@ function answerFor(result: SettlementResult): WebhookAnswer {
       return { status: 200, outcome: 'duplicate' };
     case 'no-order':
       return { status: 200, outcome: 'ignored', detail: 'no such order' };
-    default:
+    case 'placed':
+    case 'cancelled':
+    case 'refunded-charge-on-cancelled-order':
+    case 'refunded-unplaceable-order':
+    case 'no-change':
       return { status: 200, outcome: 'applied', detail: result.kind };
   }
 }

@@ -21,8 +21,9 @@ export function answerFromStripeRefund(refund: Pick<Stripe.Refund, 'id' | 'statu
     case 'failed':
     case 'canceled':
       return { kind: 'failed', providerRefundId: refund.id, reason: refund.failure_reason ?? refund.status };
+    case null:
     default:
-      // pending, requires_action: Stripe holds it; the webhook settles it.
+      // pending, requires_action, or no status yet: Stripe holds it; the webhook settles it.
       return { kind: 'pending', providerRefundId: refund.id };
   }
 }
