@@ -6,8 +6,9 @@ import type { HeldUses, NewRedemption, VoucherStore } from '../voucher-store';
 export function insertRedemptions(sql: Sql, redemptions: readonly NewRedemption[]): { text: string; params: unknown[] } {
   const placeholders = redemptions.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ');
   return {
-    text: `insert into voucher_redemptions (id, voucher_id, customer_key, slot, status, order_id, created_at) values ${placeholders}`
-      + ' on conflict do nothing returning id, voucher_id',
+    text:
+      `insert into voucher_redemptions (id, voucher_id, customer_key, slot, status, order_id, created_at) values ${placeholders}` +
+      ' on conflict do nothing returning id, voucher_id',
     params: redemptions.flatMap((r) => [r.id, r.voucherId, r.holder, r.slot, r.status, r.orderId, sql.time(r.createdAt)]),
   };
 }
