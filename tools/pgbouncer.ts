@@ -3,7 +3,9 @@ import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import PGBOUNCER_PATHS from './pgbouncer-paths.json';
 import { freePort } from './postgres-cluster';
+import { ignoringSystemBinaries } from './system-binaries';
 
 /**
  * A throwaway PgBouncer in transaction mode in front of a PostgreSQL server
@@ -21,10 +23,10 @@ export interface PgBouncer {
   stop(): void;
 }
 
-const CANDIDATES = ['/usr/sbin/pgbouncer', '/usr/bin/pgbouncer', '/usr/local/bin/pgbouncer'];
-
+/** Null on a machine without one: jest.config.js then leaves the `pgbouncer` project out, saying so. */
 export function findPgBouncer(): string | null {
-  return CANDIDATES.find((path) => existsSync(path)) ?? null;
+  if (ignoringSystemBinaries()) return null;
+  return PGBOUNCER_PATHS.find((path) => existsSync(path)) ?? null;
 }
 
 const runningAsRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;

@@ -10,7 +10,7 @@ import { CartResult } from '../schema/results/cart.result';
 import { CartLineType, CartTotalsType, CartType } from '../schema/types/cart.type';
 import { toErrorResult } from '../schema/types/common.type';
 import type { CartActor } from '../services/cart/cart-access';
-import type { CartSnapshot } from '../services/cart/cart-snapshot';
+import type { CartReads, CartSnapshot } from '../services/cart/cart-snapshot';
 import { AttachCartService } from '../services/cart/attach-cart.service';
 import { CartService } from '../services/cart/cart.service';
 import { CartVoucherService } from '../services/cart/cart-vouchers.service';
@@ -19,6 +19,8 @@ import type { Outcome } from '../services/shared/outcome';
 const actorOf = (ctx: GraphQLContext): CartActor => ({ customerId: ctx.viewer?.customerId ?? null, isAdmin: isAdmin(ctx) });
 const carts = (ctx: GraphQLContext) => new CartService(ctx.em, ctx.deps);
 const cartVouchers = (ctx: GraphQLContext) => new CartVoucherService(ctx.em, ctx.deps);
+/** Where a cart's pricing reads its inputs when an answer's cart no longer matches the ones it was read with. */
+const cartReads = (ctx: GraphQLContext): CartReads => ({ carts: ctx.deps.stores.carts, uow: ctx.deps.db.unitOfWork(ctx.em) });
 
 const toCartResult = (outcome: Outcome<CartSnapshot>): typeof CartResult =>
   outcome.ok ? CartType.from(outcome.value) : toErrorResult(outcome.failure);
@@ -77,11 +79,11 @@ export class CartResolver {
 
   @FieldResolver(() => [CartLineType])
   lines(@Root() cart: CartType, @Ctx() ctx: GraphQLContext): Promise<CartLineType[]> {
-    return cart.pricedLines(ctx.em);
+    return cart.pricedLines(cartReads(ctx));
   }
 
   @FieldResolver(() => CartTotalsType)
   totals(@Root() cart: CartType, @Ctx() ctx: GraphQLContext): Promise<CartTotalsType> {
-    return cart.pricedTotals(ctx.em);
+    return cart.pricedTotals(cartReads(ctx));
   }
 }

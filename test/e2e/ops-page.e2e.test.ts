@@ -1,17 +1,11 @@
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { OutboxEvent, OutboxEventStatus } from '../../src/entities';
 import { OUTCOME_BUCKET_MS } from '../../src/services/operations/checkout-outcomes.service';
 import { transition } from '../../src/services/state/transition';
 import { buildOrder } from '../factories/order.factory';
 import { commitEvents } from '../integration/outbox/support/commit-events';
+import { launchTestBrowser } from '../support/browser';
 import { startTestApp, TEST_ADMIN, type TestApp } from '../support/test-app';
-
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
 
 /**
  * /ops in a real headless Chromium: an admin signs in with email and password,
@@ -24,10 +18,8 @@ describe('the /ops page in headless Chromium', () => {
   let app: TestApp;
   let browser: Browser;
   beforeAll(async () => {
-    // CI installs Chromium; a machine without it fails here rather than skipping the check.
-    expect(existsSync(CHROMIUM)).toBe(true);
     app = await startTestApp();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchTestBrowser();
   });
   beforeEach(() => app.reset());
   afterAll(async () => {

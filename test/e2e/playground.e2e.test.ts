@@ -1,9 +1,6 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchTestBrowser } from '../support/browser';
 import { startTestApp, type TestApp } from '../support/test-app';
-
-/** Debian's Chromium, which CI installs: a missing browser fails this test, it is never skipped. */
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 const TOKEN_HEADERS = '{"Authorization": "Bearer playground-test-token"}';
 
@@ -17,7 +14,7 @@ describe('the playground in a browser', () => {
   let browser: Browser;
   beforeAll(async () => {
     app = await startTestApp();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launchTestBrowser();
   });
   afterAll(async () => {
     await browser?.close();

@@ -4,6 +4,7 @@ import type { StartOptions } from '../../src/app';
 import { Cart, Customer, type ShippingMethod, type Variant, type Voucher } from '../../src/entities';
 import { ConfirmCheckoutSaga } from '../../src/services/checkout/confirm-checkout.saga';
 import type { CheckoutDeps, ConfirmCheckoutOptions } from '../../src/services/checkout/checkout-types';
+import type { AppDeps } from '../../src/services/app-deps';
 import { appendLedgerEntry } from '../../src/services/credit/credit-ledger';
 import { availableByVariant } from '../../src/services/inventory/availability';
 import { cartVersionKey } from '../../src/services/cart/version-key';
@@ -57,9 +58,11 @@ export async function versionKeyOf(em: EntityManager, cartId: string): Promise<s
   return cartVersionKey(cart);
 }
 
+/** The app's database and its stores, for the dependencies a test puts together itself. */
+export const storesOf = (app: Pick<TestApp, 'tillgate'>): Pick<AppDeps, 'db' | 'stores'> => ({ db: app.tillgate.deps.db, stores: app.tillgate.deps.stores });
+
 export function checkoutDeps(app: Pick<TestApp, 'config' | 'tillgate'>, overrides: Partial<CheckoutDeps> = {}): CheckoutDeps {
-  const { db, stores } = app.tillgate.deps;
-  return { config: app.config, clock: systemClock, payments: NO_PROVIDER, db, stores, ...overrides };
+  return { config: app.config, clock: systemClock, payments: NO_PROVIDER, ...storesOf(app), ...overrides };
 }
 
 /** The saga called directly (no HTTP), for failure injection. */

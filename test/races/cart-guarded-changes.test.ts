@@ -1,6 +1,6 @@
+import type { LineWrite, VersionClaim } from '../../src/db/stores/cart-store';
 import { CartStatus } from '../../src/entities';
 import { newId } from '../../src/entities/columns';
-import { writeClaimed } from '../../src/services/cart/cart-guarded-write';
 import { cartApi } from '../factories/cart.factory';
 import { buildProduct } from '../factories/catalog.factory';
 import { useCartTestApp } from '../integration/cart/cart-test-app';
@@ -8,12 +8,15 @@ import { useCartTestApp } from '../integration/cart/cart-test-app';
 /**
  * Cart changes on PostgreSQL run without a transaction: one read, then one
  * statement that claims the version it read and writes behind that claim
- * (cart-change.ts, cart-guarded-write.ts). Here many real connections change
+ * (cart-change.ts, CartStore.claimIfUnchanged). Here many real connections change
  * one cart at once, so claims collide for real.
  */
 describe('guarded cart changes on PostgreSQL', () => {
   const h = useCartTestApp();
   const em = () => h.app.orm.em.fork();
+  /** An optimistic claim with its line writes, as cart changes send it, on a manager of its own. */
+  const claimIfUnchanged = (claim: VersionClaim, lines: readonly LineWrite[]) =>
+    h.app.tillgate.deps.stores.carts.claimIfUnchanged(h.app.tillgate.deps.db.unitOfWork(em()), claim, lines);
 
   it('when 20 buyers-worth of lines are added to one cart at once, then every line lands once and every answer has its own version', async () => {
     const { variants } = await buildProduct(em(), { variants: Array.from({ length: 20 }, () => ({ price: 300, currency: 'EUR', stock: 50 })) });
@@ -40,14 +43,11 @@ describe('guarded cart changes on PostgreSQL', () => {
     await api.addLine(cart.id, variant.id, 1);
     const [line] = (await api.get(cart.id)).lines;
 
-    const stale = { cartId: cart.id, version: 1, now: new Date(), claimSets: [] };
-    const claimed = await writeClaimed(em(), stale, {
-      lines: [
-        { kind: 'update', line: { id: line.id, quantity: 7, unitPrice: 1 } },
-        { kind: 'insert', cartId: cart.id, line: { ...line, id: newId(), variantId: variant.id, quantity: 3, unitPrice: 300, position: 9 } },
-      ],
-      columns: { voucher_codes: '["STALE"]' },
-    });
+    const stale = { cartId: cart.id, version: 1, now: new Date(), fields: { voucherCodes: ['STALE'] } };
+    const claimed = await claimIfUnchanged(stale, [
+      { kind: 'update', line: { id: line.id, quantity: 7, unitPrice: 1 } },
+      { kind: 'insert', cartId: cart.id, line: { ...line, id: newId(), variantId: variant.id, quantity: 3, unitPrice: 300, position: 9 } },
+    ]);
 
     expect(claimed).toBe(false);
     expect(await api.get(cart.id)).toMatchObject({ version: 2, voucherCodes: [], lines: [{ id: line.id, quantity: 1 }] });
@@ -60,6 +60,6 @@ describe('guarded cart changes on PostgreSQL', () => {
     const cart = await api.create();
     await em().execute('update carts set status = ? where id = ?', [CartStatus.CONVERTED, cart.id]);
 
-    expect(await writeClaimed(em(), { cartId: cart.id, version: 1, now: new Date(), claimSets: [] }, { lines: [], columns: { voucher_codes: '[]' } })).toBe(false);
+    expect(await claimIfUnchanged({ cartId: cart.id, version: 1, now: new Date(), fields: { voucherCodes: [] } }, [])).toBe(false);
   });
 });

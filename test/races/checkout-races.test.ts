@@ -5,7 +5,7 @@ import { systemClock } from '../../src/services/shared/clock';
 import { recoverStaleSagas } from '../../src/services/workers/saga-recovery.worker';
 import type { CheckoutConfirmation } from '../../src/services/checkout/confirm-checkout.saga';
 import { buildProduct, buildVoucher } from '../factories/catalog.factory';
-import { availableUnits, buildCustomer, buildReadyCart, directSaga, START_CHECKOUT, useCheckoutApp } from '../factories/checkout.factory';
+import { availableUnits, buildCustomer, buildReadyCart, directSaga, START_CHECKOUT, storesOf, useCheckoutApp } from '../factories/checkout.factory';
 import { assertCheckoutInvariants } from '../support/invariants';
 
 /**
@@ -129,7 +129,7 @@ describe('checkout races on PostgreSQL', () => {
       const card = { cartId: ready.cart.id, versionKey: ready.versionKey, paymentMethod: PaymentMethodKind.CARD, stripePaymentMethodId: 'pm_card_visa' };
       await expect(crashing.confirm(em(), card, { customerId: null, isAdmin: false })).rejects.toBeInstanceOf(SimulatedCrash);
     }
-    const deps = { config: getApp().config, clock: systemClock, payments: null, checkout: {}, db: getApp().tillgate.deps.db, stores: getApp().tillgate.deps.stores };
+    const deps = { config: getApp().config, clock: systemClock, payments: null, checkout: {}, ...storesOf(getApp()) };
     const later = new Date(Date.now() + getApp().config.sagaRecoveryGraceMs + 1_000);
 
     const [first, second] = await Promise.all([recoverStaleSagas(em(), deps, later), recoverStaleSagas(em(), deps, later)]);

@@ -7,10 +7,11 @@ declare global {
 }
 
 /**
- * Starts one throwaway cluster for the whole run, and a PgBouncer in
- * transaction mode in front of it for the `pgbouncer` project (when the
- * machine has one; that project's tests fail with the install line when it
- * does not). Nothing of the application is imported here: Jest copies this
+ * Starts one throwaway cluster for the whole run (from the system's
+ * PostgreSQL, or the npm package's build on a machine without one:
+ * tools/postgres-binaries.ts), and a PgBouncer in transaction mode in front of
+ * it for the `pgbouncer` project (when the machine has one; jest.config.js
+ * leaves that project out, saying so, when it does not). Nothing of the application is imported here: Jest copies this
  * process's globals into test sandboxes, and ORM metadata registered here
  * would leak into them. Each worker creates and migrates its own database
  * (test-database.ts), directly, never through the pooler.

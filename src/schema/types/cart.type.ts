@@ -1,8 +1,7 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import type { EntityManager } from '../../db/orm';
 import { type AddressValue, CartStatus } from '../../entities';
 import {
-  priceSnapshot, snapshotVersionKey, type CartLineSnapshot, type CartSnapshot, type SnapshotPricing,
+  priceSnapshot, snapshotVersionKey, type CartLineSnapshot, type CartReads, type CartSnapshot, type SnapshotPricing,
 } from '../../services/cart/cart-snapshot';
 import type { PricedLine, PricingResult } from '../../services/pricing/pricing-engine';
 import { ShippingMethodType, VariantType } from './catalog.type';
@@ -129,19 +128,19 @@ export class CartType {
     });
   }
 
-  async pricedLines(em: EntityManager): Promise<CartLineType[]> {
-    const { pricing } = await this.pricing(em);
+  async pricedLines(reads: CartReads): Promise<CartLineType[]> {
+    const { pricing } = await this.pricing(reads);
     const pricedById = new Map(pricing.lines.map((priced) => [priced.lineId, priced]));
     return this.source.lines.map((line) => CartLineType.from(line, pricedById.get(line.id)!, this.currency));
   }
 
-  async pricedTotals(em: EntityManager): Promise<CartTotalsType> {
-    return CartTotalsType.from((await this.pricing(em)).pricing, this.currency);
+  async pricedTotals(reads: CartReads): Promise<CartTotalsType> {
+    return CartTotalsType.from((await this.pricing(reads)).pricing, this.currency);
   }
 
-  /** `em` is only used when the snapshot's pricing inputs no longer match it (priceSnapshot reads them then). */
-  private pricing(em: EntityManager): Promise<SnapshotPricing> {
-    this.pricingMemo ??= priceSnapshot(em, this.source);
+  /** `reads` is only used when the snapshot's pricing inputs no longer match it (priceSnapshot reads them then). */
+  private pricing(reads: CartReads): Promise<SnapshotPricing> {
+    this.pricingMemo ??= priceSnapshot(reads, this.source);
     return this.pricingMemo;
   }
 }

@@ -1,4 +1,6 @@
 import type { EntityManager } from '../../db/orm';
+import type { CartStore } from '../../db/stores/cart-store';
+import type { UnitOfWork } from '../../db/unit-of-work';
 import { Cart, CartStatus } from '../../entities';
 import { newId } from '../../entities/columns';
 import type { AppDeps } from '../app-deps';
@@ -9,9 +11,7 @@ import { abortWith, userFailure, type Outcome } from '../shared/outcome';
 import { transition } from '../state/transition';
 import { cartNotFound } from './cart-access';
 import { changeOpenCart, UNCHANGED } from './cart-change';
-import { readCartSnapshot, type CartLineSnapshot, type CartSnapshot } from './cart-snapshot';
-import { queryRows, runWrite } from '../shared/sql-rows';
-import { insertLine, updateCartColumns, updateLine } from './cart-writes';
+import type { CartLineSnapshot, CartSnapshot } from './cart-snapshot';
 import { MAX_CART_LINES, MAX_LINE_QUANTITY } from './cart.service';
 
 /**
@@ -27,50 +27,31 @@ import { MAX_CART_LINES, MAX_LINE_QUANTITY } from './cart.service';
  * and startCheckout reports any shortfall as it does for every cart.
  */
 export class AttachCartService {
-  constructor(private readonly em: EntityManager, private readonly deps: Pick<AppDeps, 'config' | 'clock'>) {}
+  constructor(private readonly em: EntityManager, private readonly deps: Pick<AppDeps, 'config' | 'clock' | 'db' | 'stores'>) {}
 
   /** Moves the cart into the account of `customerId`, the signed-in customer. */
   async attach(customerId: string, cartId: string): Promise<Outcome<CartSnapshot>> {
     if (!isId(cartId)) return { ok: false, failure: cartNotFound() };
-    const { config } = this.deps;
+    const { config, stores: { carts } } = this.deps;
     const now = this.deps.clock.now();
     // Never as an admin, even for one: what moves is a guest cart (or one's own); anyone else's is NOT_FOUND.
-    const scope = { em: this.em, actor: { customerId, isAdmin: false } };
+    const scope = { em: this.em, actor: { customerId, isAdmin: false }, deps: this.deps };
     // changeOpenCart claims the guest cart first (version bumped, row held), refuses another's or a closed one.
-    return changeOpenCart(scope, cartId, { now }, async ({ tx, snapshot: guest }) => {
+    return changeOpenCart(scope, cartId, { now }, async ({ uow, snapshot: guest }) => {
       // Already this customer's (a retried attach): nothing to move, the cart is answered as it stands.
       if (guest.customerId === customerId) return UNCHANGED;
-      const target = await claimOpenCartOf(tx, customerId, guest.currency, now);
-      if (!target) {
-        await updateCartColumns(tx, guest.id, { customer_id: customerId });
-        return cartAsWritten(tx, guest.id);
+      // The customer's own open cart, claimed the way every cart change claims; one checked out since is not merged into.
+      const targetId = await carts.claimOpenCartOf(uow, customerId, guest.currency, now);
+      if (!targetId) {
+        await carts.update(uow, guest.id, { customerId });
+        return cartAsWritten(carts, uow, guest.id);
       }
-      await mergeLines(tx, target, guest, Math.min(MAX_LINE_QUANTITY, config.maxReservedUnitsPerLine));
-      await closeMergedCart(tx, guest.id);
-      return cartAsWritten(tx, target.id);
+      const target = await cartAsWritten(carts, uow, targetId);
+      await mergeLines(carts, uow, target, guest, Math.min(MAX_LINE_QUANTITY, config.maxReservedUnitsPerLine));
+      await closeMergedCart(uow.em, guest.id);
+      return cartAsWritten(carts, uow, target.id);
     });
   }
-}
-
-/**
- * The customer's most recently changed open cart in this currency, claimed the
- * way every cart change claims (version bumped, row held until commit). The
- * claim re-checks owner and status, so a cart checked out since the look-up is
- * not merged into: the guest cart is then taken over instead.
- */
-async function claimOpenCartOf(tx: EntityManager, customerId: string, currency: string, now: Date): Promise<CartSnapshot | null> {
-  const [candidate] = await queryRows(
-    tx,
-    'select id from carts where customer_id = ? and status = ? and currency = ? order by updated_at desc, id limit 1',
-    [customerId, CartStatus.OPEN, currency],
-  );
-  if (!candidate) return null;
-  const claimed = await runWrite(
-    tx,
-    'update carts set version = version + 1, updated_at = ? where id = ? and customer_id = ? and status = ?',
-    [now, String(candidate.id), customerId, CartStatus.OPEN],
-  );
-  return claimed === 1 ? cartAsWritten(tx, String(candidate.id)) : null;
 }
 
 /**
@@ -80,7 +61,7 @@ async function claimOpenCartOf(tx: EntityManager, customerId: string, currency: 
  * change accepts (MAX_LINE_QUANTITY, and MAX_RESERVED_UNITS_PER_LINE, above
  * which checkout could never reserve the line).
  */
-async function mergeLines(tx: EntityManager, target: CartSnapshot, guest: CartSnapshot, cap: number): Promise<void> {
+async function mergeLines(carts: CartStore, uow: UnitOfWork, target: CartSnapshot, guest: CartSnapshot, cap: number): Promise<void> {
   const existing = new Map(target.lines.map((line) => [line.variantId, line]));
   const raised = guest.lines.flatMap((line) => {
     const mine = existing.get(line.variantId);
@@ -92,9 +73,9 @@ async function mergeLines(tx: EntityManager, target: CartSnapshot, guest: CartSn
   if (target.lines.length + added.length > MAX_CART_LINES) {
     abortWith(userFailure(ErrorCode.VALIDATION_FAILED, `Together the carts hold more than ${MAX_CART_LINES} different items.`, 'cartId'));
   }
-  for (const line of raised) await updateLine(tx, line);
-  for (const line of added) await insertLine(tx, target.id, line);
-  if (added.length > 0) await updateCartColumns(tx, target.id, { next_line_position: target.nextLinePosition + added.length });
+  for (const line of raised) await carts.writeLine(uow, { kind: 'update', line });
+  for (const line of added) await carts.writeLine(uow, { kind: 'insert', cartId: target.id, line });
+  if (added.length > 0) await carts.update(uow, target.id, { nextLinePosition: target.nextLinePosition + added.length });
 }
 
 /**
@@ -108,8 +89,8 @@ async function closeMergedCart(tx: EntityManager, cartId: string): Promise<void>
   await releaseCartReservations(tx, cartId);
 }
 
-async function cartAsWritten(tx: EntityManager, cartId: string): Promise<CartSnapshot> {
-  const read = await readCartSnapshot(tx, cartId);
+async function cartAsWritten(carts: CartStore, uow: UnitOfWork, cartId: string): Promise<CartSnapshot> {
+  const read = await carts.read(uow, cartId);
   if (!read) throw new Error(`cart ${cartId} vanished inside its own transaction`);
   return read.snapshot;
 }

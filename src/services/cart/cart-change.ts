@@ -1,62 +1,56 @@
 import type { EntityManager } from '../../db/orm';
+import type { CartFields, CartLookupAnswers, CartLookups, LineWrite } from '../../db/stores/cart-store';
+import type { UnitOfWork } from '../../db/unit-of-work';
 import { CartStatus } from '../../entities';
+import type { AppDeps } from '../app-deps';
 import { abortWith, FailureSignal, success, type Outcome } from '../shared/outcome';
-import { transactionalOutcome } from '../shared/transactions';
 import { canAccessSnapshot, cartClosed, cartNotFound, type CartActor } from './cart-access';
-import { readCartSnapshot, type CartSnapshot, type SnapshotExtras } from './cart-snapshot';
-import { runWrite } from '../shared/sql-rows';
-import { writeClaimed, type RecordedWrites } from './cart-guarded-write';
-import { runLineWrite, updateCartColumns, type LineWrite } from './cart-writes';
+import type { CartSnapshot } from './cart-snapshot';
 
 /** Whose cart change this is, on which EntityManager: a cart that is not the actor's is NOT_FOUND. */
 export interface CartChangeScope {
   em: EntityManager;
   actor: CartActor;
+  deps: Pick<AppDeps, 'db' | 'stores'>;
 }
 
 /** A change may find there is nothing to do (e.g. a voucher already on the cart); then nothing is written. */
 export const UNCHANGED = Symbol('unchanged');
 
-/** A cart column the claiming update sets along with the version: `sql` is `column = <expression with ? params>`. */
-export interface CartPreset {
-  sql: string;
-  params: unknown[];
-}
-
 export interface CartChangePlan {
   /** The business time of this change (updated_at, reservation expiry, validity windows). */
   now: Date;
-  /** Cart columns the change sets whatever the cart holds, so they ride on the claiming update. */
-  presets?: CartPreset[];
+  /** Cart fields the change sets whatever the cart holds, so they ride on the claiming update. */
+  presets?: CartFields;
   /**
-   * The claim also moves `next_line_position` on by one, and the snapshot the
-   * change sees already counts it: a new line takes `nextLinePosition - 1`
+   * The claim also moves the next line position on by one, and the snapshot
+   * the change sees already counts it: a new line takes `nextLinePosition - 1`
    * without a second cart update. A merge leaves that number unused.
    */
   reservesPosition?: boolean;
   /** Look-ups the change needs (the variant being added, its stock ...), read with the cart in one statement. */
-  extras?: SnapshotExtras;
+  lookups?: CartLookups;
   /**
-   * The change only reads through `tx`, writes only through `write`, and shows
-   * the presets' effect in the cart it answers. Then it may run with no
+   * The change only reads through `uow`, writes only through `write`, and
+   * shows the presets' effect in the cart it answers. Then it may run with no
    * transaction held while it decides (see changeOpenCart).
    */
   optimistic?: boolean;
 }
 
-/** How a change writes: line writes and cart columns, applied in the claim's transaction or composed into one guarded statement. */
+/** How a change writes: line writes and cart fields, applied in the claim's transaction or sent behind an optimistic claim. */
 export interface CartWriter {
   line(write: LineWrite): Promise<void>;
-  /** Cart columns set from what was read. Column names are the caller's constants. */
-  columns(values: Record<string, unknown>): Promise<void>;
+  /** Cart fields set from what was read. */
+  fields(values: CartFields): Promise<void>;
 }
 
 export interface CartChangeContext {
-  tx: EntityManager;
+  uow: UnitOfWork;
   /** The open cart as it will be once claimed: version bumped, position reserved, presets applied by the database. */
   snapshot: CartSnapshot;
-  /** The raw row of the read, for the plan's extras. */
-  row: Record<string, unknown>;
+  /** The answers to the plan's look-ups. */
+  found: CartLookupAnswers;
   write: CartWriter;
 }
 
@@ -67,18 +61,17 @@ type CartChange = (context: CartChangeContext) => Promise<CartSnapshot | typeof 
  * The one shape of every cart mutation. Two ways to run it, same answers:
  *
  * Optimistic (plans marked `optimistic`): read the cart and the plan's
- * look-ups in one statement, decide in memory, then write with the claim
- * `update carts set version = version + 1 … where id = ? and version = <read>`
- * (cart-guarded-write.ts): on PostgreSQL everything in that one statement, the
- * line writes guarded on the claim; on libSQL a change of cart columns alone
+ * look-ups in one statement, decide in memory, then write behind a claim of
+ * the version read (CartStore.claimIfUnchanged): on PostgreSQL the claim and
+ * the line writes are one statement; on libSQL a change of cart fields alone
  * is that one statement, and line writes follow the claim in a short
  * transaction. No row held while deciding. When the claim finds another
  * version (someone changed the cart in between), nothing was written and the
  * change runs again the locking way below, which queues instead.
  *
  * Locking (every plan that writes more than a cart change, and a contended optimistic one):
- * 1. Claim: `update carts set version = version + 1, ...presets where id = ?`.
- *    On PostgreSQL that update takes the cart's row lock, so concurrent changes
+ * 1. Claim (CartStore.claim): the version one up, the presets set. On
+ *    PostgreSQL that update takes the cart's row lock, so concurrent changes
  *    to one cart queue here and none is lost; libSQL serializes writers anyway.
  * 2. Read: the cart, lines, catalog facts, pricing inputs and the plan's
  *    look-ups in one statement. It starts after the claim, so under READ
@@ -88,39 +81,40 @@ type CartChange = (context: CartChangeContext) => Promise<CartSnapshot | typeof 
  * A business failure, a cart that is not the actor's, or a change with nothing
  * to do writes nothing (the locking way rolls its claim back).
  */
-export async function changeOpenCart(deps: CartChangeScope, cartId: string, plan: CartChangePlan, change: CartChange): Promise<Outcome<CartSnapshot>> {
+export async function changeOpenCart(scope: CartChangeScope, cartId: string, plan: CartChangePlan, change: CartChange): Promise<Outcome<CartSnapshot>> {
   if (plan.optimistic) {
-    const outcome = await changeIfUnchanged(deps, cartId, plan, change);
+    const outcome = await changeIfUnchanged(scope, cartId, plan, change);
     if (outcome !== CONTENDED) return outcome;
   }
-  return changeUnderClaim(deps, cartId, plan, change);
+  return changeUnderClaim(scope, cartId, plan, change);
 }
 
 const CONTENDED = Symbol('contended');
 
 async function changeIfUnchanged(
-  deps: CartChangeScope, cartId: string, plan: CartChangePlan, change: CartChange,
+  scope: CartChangeScope, cartId: string, plan: CartChangePlan, change: CartChange,
 ): Promise<Outcome<CartSnapshot> | typeof CONTENDED> {
-  const em = deps.em;
-  const read = await readCartSnapshot(em, cartId, plan.extras);
-  if (!read || !canAccessSnapshot(read.snapshot, deps.actor)) return { ok: false, failure: cartNotFound() };
+  const { carts } = scope.deps.stores;
+  const uow = scope.deps.db.unitOfWork(scope.em);
+  const read = await carts.read(uow, cartId, plan.lookups);
+  if (!read || !canAccessSnapshot(read.snapshot, scope.actor)) return { ok: false, failure: cartNotFound() };
   if (read.snapshot.status !== CartStatus.OPEN) return { ok: false, failure: cartClosed() };
-  const recorded: RecordedWrites = { lines: [], columns: {} };
+  const lines: LineWrite[] = [];
+  const fields: CartFields = {};
   const write: CartWriter = {
-    line: async (lineWrite) => void recorded.lines.push(lineWrite),
-    columns: async (values) => void Object.assign(recorded.columns, values),
+    line: async (lineWrite) => void lines.push(lineWrite),
+    fields: async (values) => void Object.assign(fields, values),
   };
-  const snapshot = asClaimed(read.snapshot, plan);
   let changed: CartSnapshot | typeof UNCHANGED;
   try {
-    changed = await change({ tx: em, snapshot, row: read.row, write });
+    changed = await change({ uow, snapshot: asClaimed(read.snapshot, plan), found: read.found, write });
   } catch (error) {
     if (error instanceof FailureSignal) return { ok: false, failure: error.failure };
     throw error;
   }
   if (changed === UNCHANGED) return success(read.snapshot);
-  const claimed = await writeClaimed(em, { cartId, version: read.snapshot.version, now: plan.now, claimSets: claimSets(plan) }, recorded);
-  return claimed ? success(changed) : CONTENDED;
+  const claim = { cartId, version: read.snapshot.version, now: plan.now, reservesPosition: plan.reservesPosition, fields: { ...plan.presets, ...fields } };
+  return (await carts.claimIfUnchanged(uow, claim, lines)) ? success(changed) : CONTENDED;
 }
 
 /** The read cart as the claim will leave it: what the locking way's read-after-claim shows. */
@@ -128,37 +122,28 @@ function asClaimed(read: CartSnapshot, plan: CartChangePlan): CartSnapshot {
   return { ...read, version: read.version + 1, updatedAt: plan.now, nextLinePosition: read.nextLinePosition + (plan.reservesPosition ? 1 : 0) };
 }
 
-/** The claim's own assignments besides version and updated_at. */
-function claimSets(plan: CartChangePlan): CartPreset[] {
-  return [...(plan.reservesPosition ? [{ sql: 'next_line_position = next_line_position + 1', params: [] }] : []), ...(plan.presets ?? [])];
-}
-
-async function changeUnderClaim(deps: CartChangeScope, cartId: string, plan: CartChangePlan, change: CartChange): Promise<Outcome<CartSnapshot>> {
+async function changeUnderClaim(scope: CartChangeScope, cartId: string, plan: CartChangePlan, change: CartChange): Promise<Outcome<CartSnapshot>> {
+  const { carts } = scope.deps.stores;
   try {
-    return await transactionalOutcome(deps.em, async (tx) => {
-      if (!(await claimCart(tx, cartId, plan))) return abortWith(cartNotFound());
-      const read = await readCartSnapshot(tx, cartId, plan.extras);
-      if (!read || !canAccessSnapshot(read.snapshot, deps.actor)) return abortWith(cartNotFound());
+    return success(await scope.deps.db.transaction(scope.em, async (uow) => {
+      const claimed = await carts.claim(uow, cartId, { now: plan.now, reservesPosition: plan.reservesPosition, fields: plan.presets });
+      if (!claimed) return abortWith(cartNotFound());
+      const read = await carts.read(uow, cartId, plan.lookups);
+      if (!read || !canAccessSnapshot(read.snapshot, scope.actor)) return abortWith(cartNotFound());
       if (read.snapshot.status !== CartStatus.OPEN) return abortWith(cartClosed());
       const write: CartWriter = {
-        line: (lineWrite) => runLineWrite(tx, lineWrite),
-        columns: (values) => updateCartColumns(tx, cartId, values),
+        line: (lineWrite) => carts.writeLine(uow, lineWrite),
+        fields: (values) => carts.update(uow, cartId, values),
       };
-      const changed = await change({ tx, snapshot: read.snapshot, row: read.row, write });
+      const changed = await change({ uow, snapshot: read.snapshot, found: read.found, write });
       if (changed === UNCHANGED) throw new NothingToWrite(read.snapshot);
       return changed;
-    });
+    }));
   } catch (error) {
     if (error instanceof NothingToWrite) return success(error.committed);
+    if (error instanceof FailureSignal) return { ok: false, failure: error.failure };
     throw error;
   }
-}
-
-async function claimCart(tx: EntityManager, cartId: string, plan: CartChangePlan): Promise<boolean> {
-  const presets = claimSets(plan);
-  const sets = ['version = version + 1', 'updated_at = ?', ...presets.map((preset) => preset.sql)].join(', ');
-  const params = [plan.now, ...presets.flatMap((preset) => preset.params), cartId];
-  return (await runWrite(tx, `update carts set ${sets} where id = ?`, params)) === 1;
 }
 
 /**

@@ -7,10 +7,9 @@ import { cartNotFound, type CartActor } from './cart-access';
 import { changeOpenCart, UNCHANGED, type CartWriter } from './cart-change';
 import { snapshotSubtotal } from './cart-pricing';
 import type { CartSnapshot } from './cart-snapshot';
-import { cartDialect } from '../shared/sql-rows';
 import { MAX_VOUCHER_CODE_LENGTH, normalizeVoucherCode } from '../vouchers/voucher-codes';
 import { checkVoucherEligibility, voucherCustomerKey } from '../vouchers/voucher-eligibility';
-import { voucherFound, voucherLookup, type VoucherSnapshot } from '../vouchers/voucher-sql';
+import type { VoucherSnapshot } from '../vouchers/voucher-sql';
 
 export interface CartVoucherCommand { cartId: string; code: string }
 
@@ -25,7 +24,7 @@ const voucherNotFound = () => userFailure(ErrorCode.VOUCHER_NOT_FOUND, 'No vouch
  * the redemption under the voucher's caps.
  */
 export class CartVoucherService {
-  constructor(private readonly em: EntityManager, private readonly deps: Pick<AppDeps, 'clock'>) {}
+  constructor(private readonly em: EntityManager, private readonly deps: Pick<AppDeps, 'clock' | 'db' | 'stores'>) {}
 
   /** The voucher is read with the cart; only a per-customer limit costs one more statement (counting that buyer's uses). */
   async applyVoucher(command: CartVoucherCommand, actor: CartActor): Promise<Outcome<CartSnapshot>> {
@@ -33,11 +32,11 @@ export class CartVoucherService {
     const invalid = commandFailure(command.cartId, code);
     if (invalid) return { ok: false, failure: invalid };
     const now = this.deps.clock.now();
-    const extras = voucherLookup(cartDialect(this.em), code);
-    return changeOpenCart({ em: this.em, actor }, command.cartId, { now, extras, optimistic: true }, async ({ tx, snapshot, row, write }) => {
-      const voucher = voucherFound(row);
+    const scope = { em: this.em, actor, deps: this.deps };
+    return changeOpenCart(scope, command.cartId, { now, lookups: { voucher: code }, optimistic: true }, async ({ uow, snapshot, found, write }) => {
+      const { voucher } = found;
       if (!voucher) return abortWith(voucherNotFound());
-      const ineligible = await checkVoucherEligibility(tx, voucher, {
+      const ineligible = await checkVoucherEligibility(uow.em, voucher, {
         currency: snapshot.currency,
         subtotal: snapshotSubtotal(snapshot),
         customerKey: voucherCustomerKey(snapshot),
@@ -56,7 +55,8 @@ export class CartVoucherService {
     const code = normalizeVoucherCode(command.code);
     const invalid = commandFailure(command.cartId, code);
     if (invalid) return { ok: false, failure: invalid };
-    return changeOpenCart({ em: this.em, actor }, command.cartId, { now: this.deps.clock.now(), optimistic: true }, async ({ snapshot, write }) => {
+    const scope = { em: this.em, actor, deps: this.deps };
+    return changeOpenCart(scope, command.cartId, { now: this.deps.clock.now(), optimistic: true }, async ({ snapshot, write }) => {
       if (!snapshot.voucherCodes.includes(code)) return abortWith(userFailure(ErrorCode.VOUCHER_NOT_FOUND, 'This voucher is not on the cart.', 'code'));
       const codes = snapshot.voucherCodes.filter((applied) => applied !== code);
       return writeCodes(write, snapshot, codes, snapshot.pricingInputs.vouchers.filter((voucher) => voucher.code !== code));
@@ -66,11 +66,11 @@ export class CartVoucherService {
 
 /** Stores the new code list and answers with pricing inputs that match it, so the answer is priced without another read. */
 async function writeCodes(write: CartWriter, snapshot: CartSnapshot, voucherCodes: string[], vouchers: VoucherSnapshot[]): Promise<CartSnapshot> {
-  await write.columns({ voucher_codes: JSON.stringify(voucherCodes) });
+  await write.fields({ voucherCodes });
   return { ...snapshot, voucherCodes, pricingInputs: { ...snapshot.pricingInputs, voucherCodes, vouchers } };
 }
 
-/** Shape checks before any SQL: a malformed cart id or an impossible code cannot match anything. */
+/** Shape checks before any read: a malformed cart id or an impossible code cannot match anything. */
 function commandFailure(cartId: string, code: string) {
   if (!isId(cartId)) return cartNotFound();
   if (code.length === 0 || code.length > MAX_VOUCHER_CODE_LENGTH) return voucherNotFound();

@@ -8,13 +8,9 @@ import { ErrorCode } from '../shared/error-code';
 import { isId } from '../shared/ids';
 import { abortWith, insufficientStock, userFailure, type Outcome } from '../shared/outcome';
 import { cartNotFound, findVisibleSnapshot, type CartActor } from './cart-access';
-import { changeOpenCart } from './cart-change';
-import {
-  combineExtras, NO_EXTRAS, shippingMethodFound, shippingMethodLookup, taxRateFound, taxRateLookup, variantFound, variantLookup,
-} from './cart-lookups';
-import type { CartLineSnapshot, CartSnapshot } from './cart-snapshot';
-import { cartDialect, runWrite } from '../shared/sql-rows';
-import { stockFound, stockLookup, stockShortfall } from './cart-stock';
+import { changeOpenCart, type CartChangeScope } from './cart-change';
+import type { CartLineSnapshot, CartReads, CartSnapshot } from './cart-snapshot';
+import { stockShortfall, type StockFigures } from './cart-stock';
 import { overReservationCap } from './line-caps';
 import { validateAddress } from './shipping-address';
 
@@ -39,7 +35,15 @@ export type NewCart = Omit<CartSnapshot, 'customerEmail'>;
  * what the buyer sees; checkout repeats the binding ones.
  */
 export class CartService {
-  constructor(private readonly em: EntityManager, private readonly deps: Pick<AppDeps, 'config' | 'clock'>) {}
+  constructor(private readonly em: EntityManager, private readonly deps: Pick<AppDeps, 'config' | 'clock' | 'db' | 'stores'>) {}
+
+  private reads(): CartReads {
+    return { carts: this.deps.stores.carts, uow: this.deps.db.unitOfWork(this.em) };
+  }
+
+  private scope(actor: CartActor): CartChangeScope {
+    return { em: this.em, actor, deps: this.deps };
+  }
 
   /** One insert. A signed-in caller owns the new cart; a guest cart is reachable by its id alone. */
   async createCart(command: CreateCartCommand, actor: CartActor): Promise<NewCart> {
@@ -50,16 +54,13 @@ export class CartService {
       shippingMethod: null, shippingAddress: null, voucherCodes: [], pricesValidatedAt: null, nextLinePosition: 0,
       createdAt: now, updatedAt: now, lines: [], pricingInputs: { country: null, voucherCodes: [], taxRateBps: 0, vouchers: [] },
     };
-    await runWrite(
-      this.em,
-      "insert into carts (id, status, currency, email, customer_id, voucher_codes, version, next_line_position, created_at, updated_at) values (?, ?, ?, ?, ?, '[]', 1, 0, ?, ?)",
-      [cart.id, cart.status, cart.currency, cart.email, cart.customerId, now, now],
-    );
+    const { carts, uow } = this.reads();
+    await carts.create(uow, cart);
     return cart;
   }
 
   findCart(cartId: string, actor: CartActor): Promise<CartSnapshot | null> {
-    return findVisibleSnapshot(this.em, cartId, actor);
+    return findVisibleSnapshot(this.reads(), cartId, actor);
   }
 
   async addLine(command: AddCartLineCommand, actor: CartActor): Promise<Outcome<CartSnapshot>> {
@@ -67,10 +68,10 @@ export class CartService {
     const invalid = idFailure(command, ['cartId', 'variantId']) ?? quantityFailure(command.quantity, 1, cap);
     if (invalid) return { ok: false, failure: invalid };
     const now = this.deps.clock.now();
-    const extras = combineExtras(variantLookup(cartDialect(this.em), command.variantId), stockLookup({ sql: '?', params: [command.variantId] }, now));
+    const lookups = { variant: command.variantId, stock: { variantId: command.variantId, at: now } };
     // A new line takes the position the claim reserves; a merge leaves that number unused: positions only order lines.
-    return changeOpenCart({ em: this.em, actor }, command.cartId, { now, reservesPosition: true, extras, optimistic: true }, async ({ snapshot, row, write }) => {
-      const variant = variantFound(row);
+    return changeOpenCart(this.scope(actor), command.cartId, { now, reservesPosition: true, lookups, optimistic: true }, async ({ snapshot, found, write }) => {
+      const { variant } = found;
       if (!variant) return abortWith(userFailure(ErrorCode.NOT_FOUND, 'No such variant.', 'variantId'));
       if (variant.variantCurrency !== snapshot.currency) {
         return abortWith(userFailure(ErrorCode.CURRENCY_MISMATCH, `This variant is priced in ${variant.variantCurrency}, the cart in ${snapshot.currency}.`, 'variantId'));
@@ -80,7 +81,7 @@ export class CartService {
       const merged = quantityFailure(quantity, 1, cap);
       if (merged) return abortWith(merged);
       // A DIGITAL variant has no stock: its license cap is enforced when the order is confirmed.
-      if (variant.kind !== VariantKind.DIGITAL) requireStock(stockShortfall(stockFound(row), variant.variantId, quantity));
+      if (variant.kind !== VariantKind.DIGITAL) requireStock(found.stock, variant.variantId, quantity);
       // Touching a line shows the buyer the current price.
       if (line) {
         const updated = { ...line, ...variant, quantity, unitPrice: variant.catalogPrice };
@@ -102,16 +103,15 @@ export class CartService {
     if (invalid) return { ok: false, failure: invalid };
     const now = this.deps.clock.now();
     // The stock of the line's variant is read along, in case the change raises it.
-    const lineVariant = { sql: '(select ll.variant_id from cart_lines ll where ll.id = ? and ll.cart_id = c.id)', params: [command.lineId] };
-    const extras = command.quantity > 0 ? stockLookup(lineVariant, now) : NO_EXTRAS;
-    return changeOpenCart({ em: this.em, actor }, command.cartId, { now, extras, optimistic: true }, async ({ snapshot, row, write }) => {
+    const lookups = command.quantity > 0 ? { stock: { lineId: command.lineId, at: now } } : {};
+    return changeOpenCart(this.scope(actor), command.cartId, { now, lookups, optimistic: true }, async ({ snapshot, found, write }) => {
       const line = snapshot.lines.find((candidate) => candidate.id === command.lineId);
       if (!line) return abortWith(userFailure(ErrorCode.NOT_FOUND, 'This cart has no such line.', 'lineId'));
       if (command.quantity === 0) {
         await write.line({ kind: 'delete', lineId: line.id });
         return withLines(snapshot, snapshot.lines.filter((candidate) => candidate.id !== line.id));
       }
-      if (command.quantity > line.quantity && line.kind !== VariantKind.DIGITAL) requireStock(stockShortfall(stockFound(row), line.variantId, command.quantity));
+      if (command.quantity > line.quantity && line.kind !== VariantKind.DIGITAL) requireStock(found.stock, line.variantId, command.quantity);
       // Touching a line shows the buyer the current price, as adding it did.
       const updated = { ...line, quantity: command.quantity, unitPrice: line.catalogPrice };
       await write.line({ kind: 'update', line: updated });
@@ -122,14 +122,14 @@ export class CartService {
   async setShippingMethod(command: SetShippingMethodCommand, actor: CartActor): Promise<Outcome<CartSnapshot>> {
     const invalid = idFailure(command, ['cartId', 'shippingMethodId']);
     if (invalid) return { ok: false, failure: invalid };
-    const extras = shippingMethodLookup(cartDialect(this.em), command.shippingMethodId);
-    return changeOpenCart({ em: this.em, actor }, command.cartId, { now: this.deps.clock.now(), extras, optimistic: true }, async ({ snapshot, row, write }) => {
-      const method = shippingMethodFound(row);
+    const lookups = { shippingMethod: command.shippingMethodId };
+    return changeOpenCart(this.scope(actor), command.cartId, { now: this.deps.clock.now(), lookups, optimistic: true }, async ({ snapshot, found, write }) => {
+      const method = found.shippingMethod;
       if (!method) return abortWith(userFailure(ErrorCode.NOT_FOUND, 'No such shipping method.', 'shippingMethodId'));
       if (method.currency !== snapshot.currency) {
         return abortWith(userFailure(ErrorCode.CURRENCY_MISMATCH, `This shipping method is priced in ${method.currency}, the cart in ${snapshot.currency}.`, 'shippingMethodId'));
       }
-      await write.columns({ shipping_method_id: method.id });
+      await write.fields({ shippingMethodId: method.id });
       return { ...snapshot, shippingMethod: method };
     });
   }
@@ -143,12 +143,11 @@ export class CartService {
     const checked = validateAddress(command.address);
     if ('failure' in checked) return { ok: false, failure: checked.failure };
     const { address } = checked;
-    const presets = [{ sql: 'shipping_address = ?', params: [JSON.stringify(address)] }];
-    const plan = { now: this.deps.clock.now(), presets, extras: taxRateLookup(address.country), optimistic: true };
-    return changeOpenCart({ em: this.em, actor }, command.cartId, plan, async ({ snapshot, row }) => ({
+    const plan = { now: this.deps.clock.now(), presets: { shippingAddress: address }, lookups: { taxRateOf: address.country }, optimistic: true };
+    return changeOpenCart(this.scope(actor), command.cartId, plan, async ({ snapshot, found }) => ({
       ...snapshot,
       shippingAddress: address,
-      pricingInputs: { ...snapshot.pricingInputs, country: address.country, taxRateBps: taxRateFound(row) },
+      pricingInputs: { ...snapshot.pricingInputs, country: address.country, taxRateBps: found.taxRateBps ?? 0 },
     }));
   }
 }
@@ -157,11 +156,14 @@ function withLines(snapshot: CartSnapshot, lines: CartLineSnapshot[]): CartSnaps
   return { ...snapshot, lines };
 }
 
-function requireStock(shortfall: ReturnType<typeof stockShortfall>): void {
+/** Refuses `requested` units that the stock read with the cart cannot cover. */
+function requireStock(stock: StockFigures | null, variantId: string, requested: number): void {
+  if (!stock) throw new Error('the change did not look up the stock it checks');
+  const shortfall = stockShortfall(stock, variantId, requested);
   if (shortfall) abortWith(insufficientStock([shortfall]));
 }
 
-/** Ids are checked for shape before any SQL: a malformed id cannot exist. */
+/** Ids are checked for shape before any read: a malformed id cannot exist. */
 function idFailure<K extends string>(command: Record<K, string>, fields: K[]) {
   const malformed = fields.find((field) => !isId(command[field]));
   if (!malformed) return null;

@@ -1,13 +1,10 @@
 import type { EntityManager } from '../../db/orm';
 import { recordEvent } from '../outbox/outbox';
 import { loadCartSnapshot, snapshotVersionKey } from '../cart/cart-snapshot';
-import { runWrite } from '../shared/sql-rows';
-import { setLinePrices } from '../cart/cart-writes';
-import { sqlDate } from '../../db/sql-values';
 import type { RolledBackGroup } from '../saga/saga-runner';
 import type { SagaRecordData } from '../saga/saga-types';
 import { FailureSignal, type PriceChange } from '../shared/outcome';
-import type { CheckoutSagaInput } from './checkout-types';
+import type { CheckoutDeps, CheckoutSagaInput } from './checkout-types';
 import { CartStatus } from '../../entities';
 import { CLAIM_CART_STEP } from './steps/claim-cart.step';
 import { CREATE_ORDER_STEP } from './steps/create-order.step';
@@ -45,9 +42,11 @@ export function announceCompensation(tx: EntityManager, saga: { sagaId: string; 
  * - a PriceChangedError leaves the lines at the prices it showed, so
  *   confirming with the key it carried confirms exactly those.
  */
-export async function afterCheckoutRollback(tx: EntityManager, group: RolledBackGroup<CheckoutSagaInput>): Promise<void> {
+export async function afterCheckoutRollback(
+  deps: Pick<CheckoutDeps, 'db' | 'stores'>, tx: EntityManager, group: RolledBackGroup<CheckoutSagaInput>,
+): Promise<void> {
   const failure = group.error instanceof FailureSignal ? group.error.failure : null;
-  if (failure?.kind === 'price_changed') await keepShownPrices(tx, group.input, failure.changes, group.now);
+  if (failure?.kind === 'price_changed') await keepShownPrices(deps, tx, group.input, failure.changes, group.now);
   if (!group.reached.includes(CLAIM_CART_STEP) || group.committedBefore) return;
   const reason = failure ? `${failure.code}: ${failure.message}` : group.error instanceof Error ? `${group.error.name}: ${group.error.message}` : String(group.error);
   announceCartRollback(tx, group.input, group.sagaId, reason);
@@ -57,11 +56,15 @@ export async function afterCheckoutRollback(tx: EntityManager, group: RolledBack
  * Writes the shown prices onto the cart's lines (a change, so the version
  * moves), unless the cart moved on meanwhile: closed, or changed since the key.
  */
-async function keepShownPrices(tx: EntityManager, input: CheckoutSagaInput, changes: readonly PriceChange[], now: Date): Promise<void> {
-  const cart = await loadCartSnapshot(tx, input.cartId, { lock: true });
+async function keepShownPrices(
+  deps: Pick<CheckoutDeps, 'db' | 'stores'>, tx: EntityManager, input: CheckoutSagaInput, changes: readonly PriceChange[], now: Date,
+): Promise<void> {
+  const { carts } = deps.stores;
+  const uow = deps.db.unitOfWork(tx);
+  const cart = await loadCartSnapshot({ carts, uow }, input.cartId, { lock: true });
   if (!cart || cart.status !== CartStatus.OPEN || snapshotVersionKey(cart) !== input.versionKey) return;
-  const claimed = await runWrite(tx, 'update carts set prices_validated_at = ?, version = version + 1 where id = ? and version = ?', [sqlDate(tx, now), cart.id, cart.version]);
-  if (claimed !== 1) return;
+  const claimed = await carts.claimIfUnchanged(uow, { cartId: cart.id, version: cart.version, now, fields: { pricesValidatedAt: now } }, []);
+  if (!claimed) return;
   const shown = new Map(changes.map((change) => [change.variantId, change.current]));
-  await setLinePrices(tx, cart.lines.filter((line) => shown.has(line.variantId)).map((line) => ({ id: line.id, unitPrice: shown.get(line.variantId)! })));
+  await carts.setLinePrices(uow, cart.lines.filter((line) => shown.has(line.variantId)).map((line) => ({ id: line.id, unitPrice: shown.get(line.variantId)! })));
 }

@@ -1,6 +1,6 @@
+import type { Config } from '../../config';
 import type { Database } from '../../db/database';
 import type { Stores } from '../../db/stores';
-import type { Config } from '../../config';
 import { PaymentMethodKind } from '../../entities';
 import type { CartSnapshot } from '../cart/cart-snapshot';
 import type { DigitalLine } from '../licenses/issue-licenses';
@@ -16,7 +16,6 @@ export interface CheckoutDeps {
   config: Config;
   clock: Clock;
   payments: CheckoutPayments;
-  /** Units of work for the saga's local groups. */
   db: Database;
   stores: Stores;
 }

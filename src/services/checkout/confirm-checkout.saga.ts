@@ -5,7 +5,7 @@ import type { AppDeps } from '../app-deps';
 import { NO_PROVIDER, type CheckoutPayments } from '../payments/payment-port';
 import type { OrderFields, OrderLineFields, PaymentFields, WrittenOrder } from '../orders/order-rows';
 import { planPaymentRecovery } from './recovery/payment-recovery';
-import { SagaRunner, type SagaRunResult } from '../saga/saga-runner';
+import { SagaRunner, type RolledBackGroup, type SagaRunResult } from '../saga/saga-runner';
 import { SagaLeftForRecovery } from '../saga/saga-types';
 import { cartRef, logger } from '../shared/logger';
 import { annotateLogContext } from '../../observability/log-context';
@@ -60,7 +60,12 @@ export class ConfirmCheckoutSaga {
     private readonly deps: CheckoutDeps,
     private readonly options: ConfirmCheckoutOptions = {},
   ) {
-    const definition = { kind: CHECKOUT_SAGA_KIND, steps: CHECKOUT_STEPS, onCompensated: announceCompensation, afterRollback: afterCheckoutRollback };
+    const definition = {
+      kind: CHECKOUT_SAGA_KIND,
+      steps: CHECKOUT_STEPS,
+      onCompensated: announceCompensation,
+      afterRollback: (tx: EntityManager, group: RolledBackGroup<CheckoutSagaInput>) => afterCheckoutRollback(deps, tx, group),
+    };
     this.runner = new SagaRunner(definition, deps, {
       db: deps.db,
       now: () => deps.clock.now(),
@@ -71,7 +76,8 @@ export class ConfirmCheckoutSaga {
 
   /** Built from the app's dependencies: its payment provider (or none) and the step options the app was started with. */
   static fromApp(app: Pick<AppDeps, 'config' | 'clock' | 'checkout' | 'db' | 'stores'> & { payments: CheckoutPayments | null }): ConfirmCheckoutSaga {
-    return new ConfirmCheckoutSaga({ config: app.config, clock: app.clock, payments: app.payments ?? NO_PROVIDER, db: app.db, stores: app.stores }, app.checkout);
+    const { config, clock, db, stores } = app;
+    return new ConfirmCheckoutSaga({ config, clock, db, stores, payments: app.payments ?? NO_PROVIDER }, app.checkout);
   }
 
   /**

@@ -1,12 +1,10 @@
 import type { EntityManager } from '../../db/orm';
-import { ReservationStatus, VariantKind } from '../../entities';
+import { VariantKind } from '../../entities';
 import type { AppDeps } from '../app-deps';
 import type { CartActor } from '../cart/cart-access';
 import { cartNotFound } from '../cart/cart-access';
 import { changeOpenCart } from '../cart/cart-change';
-import { snapshotVersionKey, type CartSnapshot, type SnapshotExtras } from '../cart/cart-snapshot';
-import { dateOrNull } from '../shared/sql-rows';
-import { setLinePrices } from '../cart/cart-writes';
+import { snapshotVersionKey, type CartSnapshot } from '../cart/cart-snapshot';
 import { reservationCapFailure } from '../cart/line-caps';
 import { HeldUnitsCapReached, stockHolderOf, type StockHolder } from '../inventory/held-units';
 import { reserveCartLines } from '../inventory/reservations';
@@ -36,15 +34,6 @@ const overHoldCap = (maxUnits: number) =>
   userFailure(ErrorCode.VALIDATION_FAILED, `A checkout can hold at most ${maxUnits} units at a time; lower the quantities.`, 'quantity');
 
 /**
- * When the cart's current hold ends: the earliest expiry of its live
- * reservations, read with the cart (null when it holds nothing).
- */
-const holdEndLookup = (now: Date): SnapshotExtras => ({
-  columns: [`(select min(r.expires_at) from reservations r where r.cart_id = c.id and r.status in ('${ReservationStatus.ACTIVE}') and r.expires_at > ?) as hold_ends_at`],
-  params: [now],
-});
-
-/**
  * startCheckout: one cart change (changeOpenCart: claim, one read) that
  * re-validates prices — the lines take the catalog's current prices, written in
  * one statement when any moved, and pricesValidatedAt is stamped on the claim —
@@ -59,7 +48,7 @@ const holdEndLookup = (now: Date): SnapshotExtras => ({
  * units (held-units.ts).
  */
 export class StartCheckoutService {
-  constructor(private readonly em: EntityManager, private readonly deps: Pick<AppDeps, 'config' | 'clock' | 'tokens'>) {}
+  constructor(private readonly em: EntityManager, private readonly deps: Pick<AppDeps, 'config' | 'clock' | 'tokens' | 'db' | 'stores'>) {}
 
   async start(cartId: string, actor: CartActor, clientAddress: string): Promise<StartCheckoutOutcome> {
     const holder = stockHolderOf({ customerId: actor.customerId, clientAddress }, this.deps);
@@ -74,27 +63,27 @@ export class StartCheckoutService {
 
   private previewAndHold(cartId: string, actor: CartActor, holder: StockHolder): Promise<Outcome<CheckoutPreview>> {
     if (!isId(cartId)) return Promise.resolve({ ok: false, failure: cartNotFound() });
-    const { config, clock } = this.deps;
+    const { config, clock, stores: { carts } } = this.deps;
     return retryTransient(async () => {
       const now = clock.now();
       // Filled in by the change (the transaction's result is the cart itself).
       const preview = { reservationsExpireAt: now, warnings: [] as string[] };
-      const presets = [{ sql: 'prices_validated_at = ?', params: [now] }];
-      const plan = { now, presets, extras: holdEndLookup(now) };
-      const outcome = await changeOpenCart({ em: this.em, actor }, cartId, plan, async ({ tx, snapshot, row }) => {
+      // The cart's current hold (the earliest expiry of its live reservations) is read with the cart.
+      const plan = { now, presets: { pricesValidatedAt: now }, lookups: { holdEndAfter: now } };
+      const outcome = await changeOpenCart({ em: this.em, actor, deps: this.deps }, cartId, plan, async ({ uow, snapshot, found }) => {
         if (snapshot.lines.length === 0) return abortWith(userFailure(ErrorCode.CART_EMPTY, 'The cart is empty.', 'cartId'));
         const overCap = reservationCapFailure(snapshot.lines, config.maxReservedUnitsPerLine);
         if (overCap) return abortWith(overCap);
         const changes = snapshotPriceChanges(snapshot.lines);
         const lines = snapshot.lines.map((line) => ({ ...line, unitPrice: line.catalogPrice }));
-        await setLinePrices(tx, lines.filter((line) => changes.some((change) => change.variantId === line.variantId)));
+        await carts.setLinePrices(uow, lines.filter((line) => changes.some((change) => change.variantId === line.variantId)));
         // DIGITAL lines hold no stock; their license cap is claimed at confirm.
         const demand = lines.filter((line) => line.kind !== VariantKind.DIGITAL).map((line) => ({ variantId: line.variantId, quantity: line.quantity }));
         if (holder.maxUnits !== null && demand.reduce((units, line) => units + line.quantity, 0) > holder.maxUnits) return abortWith(overHoldCap(holder.maxUnits));
-        const holdEndsAt = dateOrNull(row.hold_ends_at);
+        const { holdEndsAt } = found;
         const fullTerm = now.getTime() + holder.ttlMs;
         const until = new Date(holdEndsAt ? Math.min(holdEndsAt.getTime(), fullTerm) : fullTerm);
-        const { expiresAt } = await reserveCartLines(tx, snapshot.id, demand, now, until, holder);
+        const { expiresAt } = await reserveCartLines(uow.em, snapshot.id, demand, now, until, holder);
         const warnings = changes.map((c) => `The price of ${c.variantId} changed from ${c.previous} to ${c.current} ${c.currency}.`);
         Object.assign(preview, { reservationsExpireAt: expiresAt, warnings });
         return { ...snapshot, lines };

@@ -43,7 +43,7 @@ export function allWorkers(deps: AppDeps): Worker[] {
     pendingRefundsWithDueCheck(deps),
     ...sellerTransferWorkers(deps),
     transferReversalWorker(deps),
-    createCartCleanupWorker(deps.config),
+    createCartCleanupWorker(deps),
     createRateLimitSweepWorker(deps.orm),
   ].filter((worker): worker is Worker => worker !== null);
 }

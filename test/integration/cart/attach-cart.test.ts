@@ -77,7 +77,7 @@ describe('attachCart', () => {
     const mine = await buildCart(em(), { customerId: buyer.id, lines: [{ variant, quantity: 15 }] });
     const guest = await buildCart(em(), { lines: [{ variant, quantity: 10 }] });
 
-    const outcome = await new AttachCartService(em(), { clock: systemClock, config: { ...app.config, maxReservedUnitsPerLine: 20 } }).attach(buyer.id, guest.id);
+    const outcome = await new AttachCartService(em(), { ...app.tillgate.deps, clock: systemClock, config: { ...app.config, maxReservedUnitsPerLine: 20 } }).attach(buyer.id, guest.id);
 
     expect(outcome).toMatchObject({ ok: true, value: { id: mine.id, lines: [{ variantId: variant.id, quantity: 20 }] } });
   });

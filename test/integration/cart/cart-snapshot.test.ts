@@ -1,3 +1,4 @@
+import type { EntityManager } from '../../../src/db/orm';
 import { Cart, VoucherKind } from '../../../src/entities';
 import { priceCartEntity } from '../../support/cart-pricing-oracle';
 import { loadCartSnapshot, priceSnapshot, snapshotVersionKey } from '../../../src/services/cart/cart-snapshot';
@@ -10,6 +11,8 @@ import { minutesFromNow, useCartTestApp } from './cart-test-app';
 describe('cart snapshot', () => {
   const h = useCartTestApp();
   const em = () => h.app.orm.em.fork();
+  /** The cart store, reading in `manager`'s transaction (or none). */
+  const reads = (manager: EntityManager = em()) => ({ carts: h.app.tillgate.deps.stores.carts, uow: h.app.tillgate.deps.db.unitOfWork(manager) });
 
   /** A customer's cart with everything on it: lines of two products (one sold by a seller), shipping, a taxed address, vouchers. */
   async function fullCart() {
@@ -41,7 +44,7 @@ describe('cart snapshot', () => {
   it('when a cart with lines, shipping, address and vouchers is read, then the snapshot carries every fact of it', async () => {
     const { cart, customer, seller, sold, own, method, percent, freeShipping } = await fullCart();
 
-    const snapshot = await loadCartSnapshot(em(), cart.id, { lock: false });
+    const snapshot = await loadCartSnapshot(reads(), cart.id, { lock: false });
 
     expect(snapshot).toMatchObject({
       id: cart.id, status: 'OPEN', version: 1, currency: 'EUR', email: null,
@@ -69,7 +72,7 @@ describe('cart snapshot', () => {
   });
 
   it('when the cart does not exist, then the snapshot is null', async () => {
-    expect(await loadCartSnapshot(em(), '0f0e0d0c-0b0a-4909-8807-060504030201', { lock: false })).toBeNull();
+    expect(await loadCartSnapshot(reads(), '0f0e0d0c-0b0a-4909-8807-060504030201', { lock: false })).toBeNull();
   });
 
   it('when carts of every shape are read both ways, then the snapshot key and pricing equal the entity ones', async () => {
@@ -84,24 +87,24 @@ describe('cart snapshot', () => {
     const unitPrices = new Map([[variants[0].id, 701]]);
     for (const cart of carts) {
       const entity = await entityOf(cart.id);
-      const snapshot = (await loadCartSnapshot(em(), cart.id, { lock: false }))!;
+      const snapshot = (await loadCartSnapshot(reads(), cart.id, { lock: false }))!;
       expect(snapshotVersionKey(snapshot)).toBe(cartVersionKey(entity));
 
       const fromEntity = await priceCartEntity(em(), entity);
-      const fromSnapshot = await priceSnapshot(em(), snapshot);
+      const fromSnapshot = await priceSnapshot(reads(), snapshot);
       expect(fromSnapshot.pricing).toEqual(fromEntity.pricing);
       expect(fromSnapshot.taxRateBps).toBe(fromEntity.taxRateBps);
       expect(fromSnapshot.vouchers.map((v) => [v.id, v.code, v.kind, v.value])).toEqual(fromEntity.vouchers.map((v) => [v.id, v.code, v.kind, v.value]));
-      expect((await priceSnapshot(em(), snapshot, { unitPrices })).pricing).toEqual((await priceCartEntity(em(), entity, { unitPrices })).pricing);
+      expect((await priceSnapshot(reads(), snapshot, { unitPrices })).pricing).toEqual((await priceCartEntity(em(), entity, { unitPrices })).pricing);
     }
   });
 
   it('when a snapshot is read, then that is one statement, plus the row lock on PostgreSQL when asked', async () => {
     const { cart } = await fullCart();
-    const read = await h.statementsDuring(() => loadCartSnapshot(em(), cart.id, { lock: false }));
+    const read = await h.statementsDuring(() => loadCartSnapshot(reads(), cart.id, { lock: false }));
     expect(read).toHaveLength(1);
 
-    const locked = await h.statementsDuring(() => em().transactional((tx) => loadCartSnapshot(tx, cart.id, { lock: true })));
+    const locked = await h.statementsDuring(() => em().transactional((tx) => loadCartSnapshot(reads(tx as EntityManager), cart.id, { lock: true })));
     const inside = locked.filter((sql) => !/\] (begin|commit)\b/.test(sql));
     expect(inside).toHaveLength(testDialect() === 'postgresql' ? 2 : 1);
     if (testDialect() === 'postgresql') expect(inside[0]).toMatch(/for update/);
@@ -110,14 +113,14 @@ describe('cart snapshot', () => {
   it('when pricing a snapshot as read, then no statement runs; after an in-memory address change, one reads the new rate', async () => {
     const { cart } = await fullCart();
     await buildTaxRate(em(), 'AT', 2_000);
-    const snapshot = (await loadCartSnapshot(em(), cart.id, { lock: false }))!;
+    const snapshot = (await loadCartSnapshot(reads(), cart.id, { lock: false }))!;
 
-    expect(await h.statementsDuring(() => priceSnapshot(em(), snapshot))).toEqual([]);
+    expect(await h.statementsDuring(() => priceSnapshot(reads(), snapshot))).toEqual([]);
 
     const moved = { ...snapshot, shippingAddress: anAddress({ country: 'AT' }) };
     let taxRateBps = 0;
     const statements = await h.statementsDuring(async () => {
-      taxRateBps = (await priceSnapshot(em(), moved)).taxRateBps;
+      taxRateBps = (await priceSnapshot(reads(), moved)).taxRateBps;
     });
     expect(statements).toHaveLength(1);
     expect(taxRateBps).toBe(2_000);

@@ -10,7 +10,7 @@ import { PaymentMethodKind } from '../../../src/entities';
 import type { CheckoutPayments } from '../../../src/services/payments/payment-port';
 import { CancelOrderService } from '../../../src/services/orders/cancel-order.service';
 import { buildVoucher } from '../../factories/catalog.factory';
-import { availableUnits, buildReadyCart, directSaga, buildCustomer, grantTestCredit, useCheckoutApp, versionKeyOf } from '../../factories/checkout.factory';
+import { availableUnits, buildReadyCart, directSaga, buildCustomer, grantTestCredit, storesOf, useCheckoutApp, versionKeyOf } from '../../factories/checkout.factory';
 import { assertCheckoutInvariants, checkoutInvariantViolations } from '../../support/invariants';
 
 const STEP_IDS = CHECKOUT_STEPS.map((step) => step.id);
@@ -98,7 +98,7 @@ describe('confirmCheckout under failure', () => {
     const pending = await em().findOneOrFail(Order, { cartId: arranged.ready.cart.id });
     expect(pending.status).toBe(OrderStatus.PENDING_PAYMENT);
     const later = new Date(Date.now() + getApp().config.sagaRecoveryGraceMs + 1_000);
-    expect(await recoverStaleSagas(getApp().orm.em.fork(), { config: getApp().config, clock: systemClock, payments: silent, checkout: {}, db: getApp().tillgate.deps.db, stores: getApp().tillgate.deps.stores }, later)).toBe(1);
+    expect(await recoverStaleSagas(getApp().orm.em.fork(), { config: getApp().config, clock: systemClock, payments: silent, checkout: {}, ...storesOf(getApp()) }, later)).toBe(1);
     expect(lookups).toEqual([pending.id]);
     await expectNothingMoved(arranged);
   });
@@ -112,7 +112,7 @@ describe('confirmCheckout under failure', () => {
 
   const recoverAfterGrace = () => {
     const later = new Date(Date.now() + getApp().config.sagaRecoveryGraceMs + 1_000);
-    return recoverStaleSagas(getApp().orm.em.fork(), { config: getApp().config, clock: systemClock, payments: null, checkout: {}, db: getApp().tillgate.deps.db, stores: getApp().tillgate.deps.stores }, later);
+    return recoverStaleSagas(getApp().orm.em.fork(), { config: getApp().config, clock: systemClock, payments: null, checkout: {}, ...storesOf(getApp()) }, later);
   };
 
   const boundaries = STEP_IDS.slice(1).map((next, index) => [STEP_IDS[index], next] as const);

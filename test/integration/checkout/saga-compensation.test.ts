@@ -13,7 +13,7 @@ import { FailureSignal, userFailure } from '../../../src/services/shared/outcome
 import { recoverStaleSagas } from '../../../src/services/workers/saga-recovery.worker';
 import { sagaRecoveries } from '../../../src/observability/metrics';
 import { buildVoucher } from '../../factories/catalog.factory';
-import { availableUnits, buildCustomer, buildReadyCart, checkoutDeps, directSaga, grantTestCredit, useCheckoutApp } from '../../factories/checkout.factory';
+import { availableUnits, buildCustomer, buildReadyCart, checkoutDeps, directSaga, grantTestCredit, storesOf, useCheckoutApp } from '../../factories/checkout.factory';
 import { assertCheckoutInvariants } from '../../support/invariants';
 
 const CREDIT = 500;
@@ -40,7 +40,7 @@ describe('checkout saga compensation and recovery', () => {
   const getApp = useCheckoutApp();
 
   const em = () => getApp().orm.em.fork();
-  const recoveryDeps = () => ({ config: getApp().config, clock: systemClock, payments: null, checkout: {}, db: getApp().tillgate.deps.db, stores: getApp().tillgate.deps.stores });
+  const recoveryDeps = () => ({ config: getApp().config, clock: systemClock, payments: null, checkout: {}, ...storesOf(getApp()) });
   const afterGrace = () => new Date(Date.now() + getApp().config.sagaRecoveryGraceMs + 1_000);
 
   /** A customer with credit, a one-use voucher and two lines: every step has something to undo. */

@@ -5,7 +5,6 @@ import { Cart, CartStatus, Reservation, ReservationStatus, type Variant } from '
 import type { AppDeps } from '../../../src/services/app-deps';
 import { TokenService } from '../../../src/services/auth/tokens';
 import { allWorkers, WorkerRunner } from '../../../src/services/workers';
-import { deleteAbandonedCarts, deleteReleasedReservations } from '../../../src/services/workers/cart-cleanup.worker';
 import { whichAreDue } from '../../../src/services/workers/due-check';
 import { buildCart, buildReservation } from '../../factories/cart.factory';
 import { buildProduct } from '../../factories/catalog.factory';
@@ -88,8 +87,9 @@ describe('cart-cleanup worker', () => {
     for (let i = 0; i < 5; i++) await cartTouchedAt(ago((40 + i) * DAY));
     for (let i = 0; i < 3; i++) await reservation(ReservationStatus.RELEASED, ago((40 + i) * DAY));
 
-    const carts = await statementsOf(() => deleteAbandonedCarts(em(), ago(30 * DAY), 2));
-    const reservations = await statementsOf(() => deleteReleasedReservations(em(), ago(30 * DAY), 2));
+    const store = deps.stores.carts;
+    const carts = await statementsOf(() => store.deleteAbandoned(deps.db.unitOfWork(em()), ago(30 * DAY), 2));
+    const reservations = await statementsOf(() => store.deleteReleasedReservations(deps.db.unitOfWork(em()), ago(30 * DAY), 2));
 
     expect([carts.result, carts.statements.length]).toEqual([2, 1]);
     expect([reservations.result, reservations.statements.length]).toEqual([2, 1]);

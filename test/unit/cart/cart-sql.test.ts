@@ -1,4 +1,4 @@
-import { dateOf, dateOrNull, intOf, intOrNull, jsonOf } from '../../../src/services/shared/sql-rows';
+import { dateOf, dateOrNull, intOf, intOrNull, jsonOf } from '../../../src/db/sql/row-values';
 
 describe('cart SQL value readers', () => {
   const instant = new Date('2031-03-01T10:00:00.123Z');

@@ -1,10 +1,10 @@
 import { RedemptionStatus, ReservationStatus } from '../../../entities';
-import { readCartSnapshot } from '../../../services/cart/cart-snapshot';
 import type { CheckoutCart } from '../../../services/checkout/checkout-cart';
 import type { JsonSql } from '../../sql/json-sql';
 import { dateOf, intOf, jsonOf, stringOrNull } from '../../sql/row-values';
 import type { UnitOfWork } from '../../unit-of-work';
 import type { CheckoutStore, IdempotencyKey } from '../checkout-store';
+import { readSnapshotRow } from './cart-snapshot.sql';
 
 /** A common table expression the checkout's read starts with (the PostgreSQL row lock), with its parameters. */
 export interface ReadPrelude {
@@ -63,7 +63,7 @@ export abstract class CheckoutStoreBase implements CheckoutStore {
       ...(prelude ? ['(select lk.version from locked lk) as locked_version'] : []),
     ];
     const params = [idempotency.scope, idempotency.key, ReservationStatus.ACTIVE, RedemptionStatus.RELEASED];
-    const read = await readCartSnapshot(uow.em, cartId, { columns, params, ...(prelude ? { prelude } : {}) });
+    const read = await readSnapshotRow(uow.sql, j, cartId, { columns, params, ...(prelude ? { prelude } : {}) });
     if (!read) return null;
     const { row, snapshot } = read;
     const earlier = row.earlier == null ? null : jsonOf<{ status: string; resultId: unknown }>(row.earlier);

@@ -1,7 +1,6 @@
 import { Cart, CartStatus } from '../../../entities';
 import type { CartSnapshot } from '../../cart/cart-snapshot';
 import { priceSnapshot, snapshotVersionKey } from '../../cart/cart-snapshot';
-import { setLinePrices } from '../../cart/cart-writes';
 import { ErrorCode } from '../../shared/error-code';
 import { abortWith } from '../../shared/outcome';
 import { transition } from '../../state/transition';
@@ -45,12 +44,13 @@ export const priceGuardStep: CheckoutStep<'price-guard'> = {
         versionKey: snapshotVersionKey(cart),
       });
     }
+    const reads = { carts: deps.stores.carts, uow };
     if (!settlesLocally(run.input)) {
-      if (review.changes.length > 0) await setLinePrices(tx, cart.lines);
+      if (review.changes.length > 0) await reads.carts.setLinePrices(reads.uow, cart.lines);
       await transition(tx, Cart, cart.id, CartStatus.OPEN, CartStatus.CHECKING_OUT, { pricesValidatedAt: now });
     }
     // One pricing for every later step (invariant 2); the inputs came with the cart, so no statement.
-    const { pricing } = await priceSnapshot(tx, cart);
+    const { pricing } = await priceSnapshot(reads, cart);
     return { output: { cart, pricing }, compensation: null };
   },
   // Nothing to undo: the stored prices are now simply the current ones.
