@@ -12,7 +12,7 @@ import { Variant } from './variant.entity';
 @Index({ properties: ['variant', 'status', 'expiresAt'] })
 // Expiry and cleanup look reservations up by status and expiry across all variants.
 @Index({ properties: ['status', 'expiresAt'] })
-// startCheckout counts the units one client holds (services/inventory/held-units.ts).
+// startCheckout counts the units one client holds (db/stores: the stock store's reserve).
 @Index({ properties: ['heldBy', 'status', 'expiresAt'] })
 export class Reservation {
   [OptionalProps]?: 'status' | 'orderId' | 'heldBy' | 'createdAt';

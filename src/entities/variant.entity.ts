@@ -38,7 +38,7 @@ export class Variant {
   /**
    * License units taken by orders that are placed or may still be: raised by a
    * guarded update at confirm (never past maxLicenses), lowered only when an
-   * order that never got placed is cancelled (license-slots.ts).
+   * order that never got placed is cancelled (db/stores/license-store.ts).
    */
   @Property({ type: 'integer', default: 0 })
   licensesClaimed: number = 0;

@@ -49,7 +49,7 @@ export function stripeWebhookRouter(deps: AppDeps): Router {
       return;
     }
     try {
-      const answer = await handlePaymentEvent({ em: deps.orm.em.fork(), clock: deps.clock, db: deps.db, stores: deps.stores, payments }, event);
+      const answer = await handlePaymentEvent({ em: deps.orm.em.fork(), db: deps.db, stores: deps.stores, clock: deps.clock, payments }, event);
       webhookEvents.inc({ type: typeLabel(event.type), outcome: WEBHOOK_OUTCOMES[answer.outcome] });
       logger.info('webhook.stripe_event', { eventId: event.id, type: event.type, status: answer.status, outcome: answer.outcome, detail: answer.detail });
       res.status(answer.status).json({ received: true, outcome: answer.outcome });

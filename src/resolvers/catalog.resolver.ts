@@ -30,7 +30,7 @@ export class ProductResolver {
     @Ctx() ctx: GraphQLContext,
     @Info() info: GraphQLResolveInfo,
   ): Promise<ProductConnection> {
-    const page = await new CatalogQueryService(ctx.em).listProducts(first ?? DEFAULT_PAGE_SIZE, after ?? null);
+    const page = await new CatalogQueryService(ctx.em, ctx.deps).listProducts(first ?? DEFAULT_PAGE_SIZE, after ?? null);
     if (!page.ok) throw failureAsBadInput(page.failure);
     const { products, hasNextPage, endCursor } = page.value;
     const nodes = products.map(ProductType.fromRow);
@@ -40,7 +40,7 @@ export class ProductResolver {
 
   @Query(() => ProductType, { nullable: true })
   async product(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo): Promise<ProductType | null> {
-    const row = await new CatalogQueryService(ctx.em).findProduct(id);
+    const row = await new CatalogQueryService(ctx.em, ctx.deps).findProduct(id);
     if (!row) return null;
     const product = ProductType.fromRow(row);
     await readVariantsAhead(ctx, info, [product], []);
@@ -79,7 +79,7 @@ export class VariantResolver {
   @Query(() => VariantType, { nullable: true })
   async variant(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo): Promise<VariantType | null> {
     const availableAt = selects(info, ['available']) ? ctx.deps.clock.now() : undefined;
-    const row = await new CatalogQueryService(ctx.em).findVariant(id, { availableAt });
+    const row = await new CatalogQueryService(ctx.em, ctx.deps).findVariant(id, { availableAt });
     return row ? VariantType.fromRow(row, ProductType.fromRow(row.product)) : null;
   }
 
@@ -108,6 +108,6 @@ export class ShippingMethodResolver {
   async shippingMethods(@Arg('currency', () => String) currency: string, @Ctx() ctx: GraphQLContext): Promise<ShippingMethodType[]> {
     const code = currency.trim().toUpperCase();
     if (!CURRENCY.test(code)) throw badInput('currency must be an ISO 4217 code of three letters, e.g. EUR', 'currency');
-    return (await new CatalogQueryService(ctx.em).shippingMethods(code)).map(ShippingMethodType.from);
+    return (await new CatalogQueryService(ctx.em, ctx.deps).shippingMethods(code)).map(ShippingMethodType.from);
   }
 }

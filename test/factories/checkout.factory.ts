@@ -1,4 +1,6 @@
+import { Database } from '../../src/db/database';
 import type { Orm } from '../../src/db/orm';
+import { createStores } from '../../src/db/stores';
 import type { EntityManager } from '../../src/db/orm';
 import type { StartOptions } from '../../src/app';
 import { Cart, Customer, type ShippingMethod, type Variant, type Voucher } from '../../src/entities';
@@ -6,7 +8,6 @@ import { ConfirmCheckoutSaga } from '../../src/services/checkout/confirm-checkou
 import type { CheckoutDeps, ConfirmCheckoutOptions } from '../../src/services/checkout/checkout-types';
 import type { AppDeps } from '../../src/services/app-deps';
 import { appendLedgerEntry } from '../../src/services/credit/credit-ledger';
-import { availableByVariant } from '../../src/services/inventory/availability';
 import { cartVersionKey } from '../../src/services/cart/version-key';
 import { NO_PROVIDER } from '../../src/services/payments/payment-port';
 import { systemClock } from '../../src/services/shared/clock';
@@ -76,7 +77,9 @@ export async function grantTestCredit(em: EntityManager, customerId: string, amo
 }
 
 export async function availableUnits(orm: Orm, variantId: string): Promise<number> {
-  return (await availableByVariant(orm.em.fork(), [variantId], new Date())).get(variantId) ?? 0;
+  // As text: this read runs beside the app's own connections, behind PgBouncer too, where a named statement cannot live.
+  const db = new Database(orm, { preparedStatements: false });
+  return (await createStores(db).stock.available(db.unitOfWork(orm.em.fork()), [variantId], new Date())).get(variantId) ?? 0;
 }
 
 export const CONFIRM_CHECKOUT = `mutation($input: ConfirmCheckoutInput!) {

@@ -14,6 +14,11 @@ import { PgCreditStore } from './postgres/credit-store.pg';
 import { PgOrderStore } from './postgres/order-store.pg';
 import { PgVoucherStore } from './postgres/voucher-store.pg';
 import type { VoucherStore } from './voucher-store';
+import { SqlCatalogStore, type CatalogStore } from './catalog-store';
+import { LibsqlStockStore } from './libsql/stock-store.libsql';
+import { SqlLicenseStore, type LicenseStore } from './license-store';
+import { PgStockStore } from './postgres/stock-store.pg';
+import type { StockStore } from './stock-store';
 
 /**
  * Every statement the services need, one store per aggregate, each an
@@ -27,6 +32,12 @@ export interface Stores {
   readonly orders: OrderStore;
   readonly credit: CreditStore;
   readonly checkouts: CheckoutStore;
+  /** Stock on hand and the reservations that promise it. */
+  readonly stock: StockStore;
+  /** License units of DIGITAL variants and the licenses issued. */
+  readonly licenses: LicenseStore;
+  /** The public catalog's reads. */
+  readonly catalog: CatalogStore;
 }
 
 export function createStores(db: Database): Stores {
@@ -38,5 +49,8 @@ export function createStores(db: Database): Stores {
     orders: postgres ? new PgOrderStore() : new LibsqlOrderStore(),
     credit: postgres ? new PgCreditStore() : new LibsqlCreditStore(),
     checkouts: postgres ? new PgCheckoutStore() : new LibsqlCheckoutStore(),
+    stock: postgres ? new PgStockStore() : new LibsqlStockStore(),
+    licenses: new SqlLicenseStore(),
+    catalog: new SqlCatalogStore(),
   };
 }

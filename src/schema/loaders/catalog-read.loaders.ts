@@ -1,5 +1,4 @@
 import DataLoader from 'dataloader';
-import { availableUnitsByVariant } from '../../services/catalog/catalog-availability';
 import { CatalogQueryService, type VariantRow } from '../../services/catalog/catalog-query.service';
 import type { GraphQLContext } from '../context';
 import { ProductType, SellerType, VariantType } from '../types/catalog.type';
@@ -14,7 +13,7 @@ import { ProductType, SellerType, VariantType } from '../types/catalog.type';
  * `ctx.loader(productRowLoader)`. Lists read ahead instead (attachVariants).
  */
 
-const catalog = (ctx: GraphQLContext) => new CatalogQueryService(ctx.em);
+const catalog = (ctx: GraphQLContext) => new CatalogQueryService(ctx.em, ctx.deps);
 
 /** Answers in key order, with `missing` for keys the map lacks (DataLoader's contract). */
 const answer = <V, M>(keys: readonly string[], found: Map<string, V>, missing: M): (V | M)[] =>
@@ -34,7 +33,7 @@ export const variantRowsLoader = (ctx: GraphQLContext) =>
 
 /** Units available per variant at request time (the request's clock); informational, checkout re-checks under lock. */
 export const availableUnitsLoader = (ctx: GraphQLContext) =>
-  new DataLoader<string, number>(async (variantIds) => answer(variantIds, await availableUnitsByVariant(ctx.em, variantIds, ctx.deps.clock.now()), 0));
+  new DataLoader<string, number>(async (variantIds) => answer(variantIds, await catalog(ctx).availableUnits(variantIds, ctx.deps.clock.now()), 0));
 
 /**
  * Read-ahead for a list that the operation asks variants of (see

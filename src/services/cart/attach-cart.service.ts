@@ -1,10 +1,10 @@
 import type { EntityManager } from '../../db/orm';
 import type { CartStore } from '../../db/stores/cart-store';
+import type { Stores } from '../../db/stores';
 import type { UnitOfWork } from '../../db/unit-of-work';
 import { Cart, CartStatus } from '../../entities';
 import { newId } from '../../entities/columns';
 import type { AppDeps } from '../app-deps';
-import { releaseCartReservations } from '../inventory/reservations';
 import { ErrorCode } from '../shared/error-code';
 import { isId } from '../shared/ids';
 import { abortWith, userFailure, type Outcome } from '../shared/outcome';
@@ -48,7 +48,7 @@ export class AttachCartService {
       }
       const target = await cartAsWritten(carts, uow, targetId);
       await mergeLines(carts, uow, target, guest, Math.min(MAX_LINE_QUANTITY, config.maxReservedUnitsPerLine));
-      await closeMergedCart(uow.em, guest.id);
+      await closeMergedCart(uow, this.deps.stores, guest.id);
       return cartAsWritten(carts, uow, target.id);
     });
   }
@@ -83,10 +83,10 @@ async function mergeLines(carts: CartStore, uow: UnitOfWork, target: CartSnapsho
  * account cart), so its id answers CART_CLOSED from here on, and the units a
  * checkout preview held for it are given back at once rather than at expiry.
  */
-async function closeMergedCart(tx: EntityManager, cartId: string): Promise<void> {
+async function closeMergedCart(uow: UnitOfWork, { stock }: Pick<Stores, 'stock'>, cartId: string): Promise<void> {
   // The cart was claimed and read OPEN under its lock: not moving it is a bug.
-  if ((await transition(tx, Cart, cartId, CartStatus.OPEN, CartStatus.CONVERTED)) !== 1) throw new Error(`cart ${cartId} is no longer open`);
-  await releaseCartReservations(tx, cartId);
+  if ((await transition(uow.em, Cart, cartId, CartStatus.OPEN, CartStatus.CONVERTED)) !== 1) throw new Error(`cart ${cartId} is no longer open`);
+  await stock.releaseCart(uow, cartId);
 }
 
 async function cartAsWritten(carts: CartStore, uow: UnitOfWork, cartId: string): Promise<CartSnapshot> {

@@ -1,8 +1,7 @@
-import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
-import { isPostgres, type EntityManager } from '../../db/orm';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { EntityManager } from '../../db/orm';
 import { Product, Seller, ShippingMethod, StockLevel, Variant, VariantKind, Warehouse } from '../../entities';
 import { newId } from '../../entities/columns';
-import { onHandByVariant, reservedByVariant } from '../inventory/availability';
 import { recordEvent } from '../outbox/outbox';
 import type { AppDeps } from '../app-deps';
 import { ErrorCode } from '../shared/error-code';
@@ -27,7 +26,7 @@ const notFound = (what: string, field: string) => userFailure(ErrorCode.NOT_FOUN
  * one short transaction: it writes everything or nothing.
  */
 export class CatalogAdminService {
-  constructor(private readonly em: EntityManager, private readonly deps: Pick<AppDeps, 'clock'>) {}
+  constructor(private readonly em: EntityManager, private readonly deps: Pick<AppDeps, 'clock' | 'db' | 'stores'>) {}
 
   createSeller(input: NewSeller): Promise<Outcome<Seller>> {
     return transactionalOutcome(this.em, async (tx) => {
@@ -108,11 +107,13 @@ export class CatalogAdminService {
       const warehouse = input.warehouseId == null ? await ensureDefaultWarehouse(tx) : await tx.findOne(Warehouse, { id: input.warehouseId });
       if (!warehouse) return abortWith(notFound('warehouse', 'warehouseId'));
 
-      await tx.find(StockLevel, { variant }, { orderBy: { id: 'asc' }, ...(isPostgres(tx) ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {}) });
-      const onHandElsewhere = (await onHandByVariant(tx, [variant.id])).get(variant.id) ?? 0;
+      const { stock } = this.deps.stores;
+      const uow = this.deps.db.unitOfWork(tx);
+      await stock.lock(uow, [variant.id]);
+      const onHandElsewhere = (await stock.onHand(uow, [variant.id])).get(variant.id) ?? 0;
       const current = await tx.findOne(StockLevel, { variant, warehouse });
       const newTotal = onHandElsewhere - (current?.onHand ?? 0) + input.onHand;
-      const held = (await reservedByVariant(tx, [variant.id], this.deps.clock.now())).get(variant.id) ?? 0;
+      const held = (await stock.reserved(uow, [variant.id], this.deps.clock.now())).get(variant.id) ?? 0;
       if (newTotal < held) {
         abortWith(userFailure(
           ErrorCode.VALIDATION_FAILED,

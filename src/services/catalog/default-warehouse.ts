@@ -11,11 +11,6 @@ export const DEFAULT_WAREHOUSE_ID = '00000000-0000-4000-8000-000000000001';
 export async function ensureDefaultWarehouse(em: EntityManager): Promise<Warehouse> {
   const existing = await em.findOne(Warehouse, { id: DEFAULT_WAREHOUSE_ID });
   if (existing) return existing;
-  await em
-    .createQueryBuilder(Warehouse)
-    .insert({ id: DEFAULT_WAREHOUSE_ID, name: 'Default warehouse', isDefault: true })
-    .onConflict('id')
-    .ignore()
-    .execute('run');
-  return em.findOneOrFail(Warehouse, { id: DEFAULT_WAREHOUSE_ID });
+  // On a conflict the ORM reads the row back: the winner's, identical by construction.
+  return em.upsert(Warehouse, { id: DEFAULT_WAREHOUSE_ID, name: 'Default warehouse', isDefault: true }, { onConflictFields: ['id'], onConflictAction: 'ignore' });
 }

@@ -6,8 +6,7 @@ import { cartNotFound } from '../cart/cart-access';
 import { changeOpenCart } from '../cart/cart-change';
 import { snapshotVersionKey, type CartSnapshot } from '../cart/cart-snapshot';
 import { reservationCapFailure } from '../cart/line-caps';
-import { HeldUnitsCapReached, stockHolderOf, type StockHolder } from '../inventory/held-units';
-import { reserveCartLines } from '../inventory/reservations';
+import { HeldUnitsCapReached, heldOrAbort, stockHolderOf, type StockHolder } from '../inventory/held-units';
 import { ErrorCode } from '../shared/error-code';
 import { isId } from '../shared/ids';
 import { logger } from '../shared/logger';
@@ -63,7 +62,8 @@ export class StartCheckoutService {
 
   private previewAndHold(cartId: string, actor: CartActor, holder: StockHolder): Promise<Outcome<CheckoutPreview>> {
     if (!isId(cartId)) return Promise.resolve({ ok: false, failure: cartNotFound() });
-    const { config, clock, stores: { carts } } = this.deps;
+    const { config, clock, stores } = this.deps;
+    const { carts } = stores;
     return retryTransient(async () => {
       const now = clock.now();
       // Filled in by the change (the transaction's result is the cart itself).
@@ -83,9 +83,9 @@ export class StartCheckoutService {
         const { holdEndsAt } = found;
         const fullTerm = now.getTime() + holder.ttlMs;
         const until = new Date(holdEndsAt ? Math.min(holdEndsAt.getTime(), fullTerm) : fullTerm);
-        const { expiresAt } = await reserveCartLines(uow.em, snapshot.id, demand, now, until, holder);
+        heldOrAbort(await stores.stock.reserve(uow, snapshot.id, demand, { now, until, holder }), now);
         const warnings = changes.map((c) => `The price of ${c.variantId} changed from ${c.previous} to ${c.current} ${c.currency}.`);
-        Object.assign(preview, { reservationsExpireAt: expiresAt, warnings });
+        Object.assign(preview, { reservationsExpireAt: until, warnings });
         return { ...snapshot, lines };
       });
       if (!outcome.ok) return outcome;

@@ -1,9 +1,7 @@
 import type { Config } from '../../config';
-import type { EntityManager } from '../../db/orm';
-import { sqlDate } from '../../db/sql-values';
-import { ReservationStatus } from '../../entities';
+import type { HeldUnits, HoldAnswer } from '../../db/stores/stock-store';
 import type { TokenService } from '../auth/tokens';
-import { dateOrNull } from '../shared/sql-rows';
+import { abortWith, insufficientStock } from '../shared/outcome';
 
 /**
  * Stock hoarding (issue 20): a stranger ran createCart, a line of every variant
@@ -60,52 +58,13 @@ export class HeldUnitsCapReached extends Error {
   }
 }
 
-/** A hold that counts against a cap: who, and how many more units this hold wants. */
-export interface CappedHold {
-  holderKey: string;
-  maxUnits: number;
-  wantedUnits: number;
-}
-
-/** Namespace of the per-holder advisory locks (two-key form: apart from the migration lock's one-key space). */
-const HOLDER_LOCK_SPACE = 0x54474855;
-
 /**
- * PostgreSQL: a condition that takes the holder's transaction-scoped advisory
- * lock. A client's concurrent startCheckouts on different carts reserve
- * different rows and would not otherwise wait for each other, so both could
- * count the same held units and both pass the cap; with the lock the second
- * counts after the first committed. It rides, uncorrelated, on the statement
- * that locks the stock rows (one-time filter, evaluated before any row is
- * locked), so every capped hold takes the holder's lock before stock locks
- * and no statement is added.
+ * The units a reservation attempt held, or the caller's transaction aborted:
+ * INSUFFICIENT_STOCK with the shortfalls, or HeldUnitsCapReached (with when
+ * retrying can succeed) when the holder's other units leave no room.
  */
-export function holderLockCondition(holderKey: string): { sql: string; params: unknown[] } {
-  return { sql: '(select true from pg_advisory_xact_lock(?, hashtext(?)))', params: [HOLDER_LOCK_SPACE, holderKey] };
-}
-
-/**
- * Common table expressions `holds` and `held` over the holder's live
- * reservations: `held.units` is what it holds now (its other carts: this
- * cart's earlier hold was released earlier in the transaction), and
- * `held.fits_at` the earliest expiry after which the units still held leave
- * room for `room` more — when retrying can succeed.
- */
-export function heldUnitsCtes(em: EntityManager, hold: CappedHold, now: Date): { sql: string; params: unknown[] } {
-  return {
-    sql: 'holds as (select r.expires_at, sum(r.quantity) over () as units, sum(r.quantity) over (order by r.expires_at) as lapsed'
-      + ' from reservations r where r.held_by = ? and r.status in (?) and r.expires_at > ?),'
-      + ' held as (select coalesce(max(units), 0) as units, min(case when units - lapsed <= ? then expires_at end) as fits_at from holds)',
-    params: [hold.holderKey, ReservationStatus.ACTIVE, sqlDate(em, now), room(hold)],
-  };
-}
-
-/** More units than fit beside this hold's. */
-export const room = (hold: CappedHold): number => hold.maxUnits - hold.wantedUnits;
-
-/** Aborts the reservation when the holder's units leave no room for this hold; `held` is the row of `heldUnitsCtes`. */
-export function refuseOverCap(hold: CappedHold, held: { units: unknown; fits_at: unknown } | undefined, now: Date): void {
-  if (!held || Number(held.units) <= room(hold)) return;
-  const fitsAt = dateOrNull(held.fits_at);
-  throw new HeldUnitsCapReached(fitsAt ? fitsAt.getTime() - now.getTime() : 1_000);
+export function heldOrAbort(answer: HoldAnswer, now: Date): HeldUnits[] {
+  if (answer.kind === 'held') return answer.held;
+  if (answer.kind === 'short') return abortWith(insufficientStock(answer.shortfalls));
+  throw new HeldUnitsCapReached(answer.fitsAt ? answer.fitsAt.getTime() - now.getTime() : 1_000);
 }

@@ -1,5 +1,7 @@
 import type { EntityManager } from '../../db/orm';
-import { License, LicenseStatus, OrderLine, OutboxEvent, VariantKind } from '../../entities';
+import type { Stores } from '../../db/stores';
+import type { UnitOfWork } from '../../db/unit-of-work';
+import { LicenseStatus, OrderLine, OutboxEvent, VariantKind } from '../../entities';
 import { newId } from '../../entities/columns';
 import { logger } from '../shared/logger';
 import { newLicenseKey } from './license-keys';
@@ -22,12 +24,14 @@ export async function digitalLinesOf(tx: EntityManager, orderId: string): Promis
 
 /**
  * One license per unit of the order's DIGITAL lines, in the transaction that
- * places the order: one multi-row insert (`on conflict do nothing` on the
- * unique (order line, unit) pair, so a second run can never add a second
- * license) and one multi-row insert of their `license.issued` events. Only
- * licenses this run inserted are announced.
+ * places the order: one multi-row insert (a (order line, unit) pair already
+ * licensed is skipped, so a second run can never add a second license) and
+ * one multi-row insert of their `license.issued` events. Only licenses this
+ * run inserted are announced.
  */
-export async function issueLicenses(tx: EntityManager, order: LicensedOrder, lines: readonly DigitalLine[], now: Date): Promise<number> {
+export async function issueLicenses(
+  uow: UnitOfWork, { licenses }: Pick<Stores, 'licenses'>, order: LicensedOrder, lines: readonly DigitalLine[], now: Date,
+): Promise<number> {
   const rows = lines.flatMap((line) =>
     Array.from({ length: line.quantity }, (_, unitIndex) => ({
       id: newId(),
@@ -41,14 +45,13 @@ export async function issueLicenses(tx: EntityManager, order: LicensedOrder, lin
       issuedAt: now,
     })));
   if (rows.length === 0) return 0;
-  const result = await tx.createQueryBuilder(License).insert(rows).onConflict(['order_line_id', 'unit_index']).ignore().execute('run');
-  const inserted = (result as { affectedRows?: number }).affectedRows ?? 0;
+  const inserted = await licenses.issue(uow, rows);
   if (inserted !== rows.length) {
     // Placement runs once per order (a guarded status move), so this is a replay that found them issued.
     logger.warn('licenses.already_issued', { orderId: order.id, expected: rows.length, inserted });
     return 0;
   }
-  await tx.insertMany(OutboxEvent, rows.map((license) => ({
+  await uow.em.insertMany(OutboxEvent, rows.map((license) => ({
     id: newId(),
     type: 'license.issued',
     aggregateId: order.id,

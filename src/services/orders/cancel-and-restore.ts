@@ -1,21 +1,9 @@
 import type { EntityManager } from '../../db/orm';
 import type { Stores } from '../../db/stores';
 import type { UnitOfWork } from '../../db/unit-of-work';
-import {
-  Cart,
-  CartStatus,
-  IdempotencyRecord,
-  Order,
-  OrderStatus,
-  Payment,
-  PaymentStatus,
-  Reservation,
-  ReservationStatus,
-} from '../../entities';
+import { Cart, CartStatus, IdempotencyRecord, Order, OrderStatus, Payment, PaymentStatus } from '../../entities';
 import { CHECKOUT_IDEMPOTENCY_SCOPE, idempotencyKeyFor } from './checkout-idempotency';
 import { reverseOrderSpend } from '../credit/credit-ledger';
-import { releaseReservations, restoreConvertedStock } from '../inventory/reservations';
-import { releaseLicenseSlots } from '../licenses/license-slots';
 import { revokeOrderLicenses } from '../licenses/revoke-licenses';
 import { recordEvent } from '../outbox/outbox';
 import { transition } from '../state/transition';
@@ -26,12 +14,15 @@ import { releaseOrderRedemptions } from '../vouchers/voucher-holds';
  * CANCELLED with the reason, its payment row cancelled, any credit it spent
  * given back as a new ledger row, and the license units it claimed freed. Idempotent.
  */
-export async function cancelPendingOrder(tx: EntityManager, orderId: string, reason: string, now: Date, digitalUnits: number): Promise<void> {
+export async function cancelPendingOrder(
+  uow: UnitOfWork, { licenses }: Pick<Stores, 'licenses'>, orderId: string, reason: string, now: Date, digitalUnits: number,
+): Promise<void> {
+  const tx = uow.em;
   const cancelled = await transition(tx, Order, orderId, OrderStatus.PENDING_PAYMENT, OrderStatus.CANCELLED, {
     cancelReason: reason.slice(0, 500),
     cancelledAt: now,
   });
-  if (cancelled) await releaseLicenseSlots(tx, { id: orderId, digitalUnits });
+  if (cancelled) await licenses.giveBack(uow, { id: orderId, digitalUnits });
   await transition(tx, Payment, { orderId }, [PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION], PaymentStatus.CANCELLED);
   await reverseOrderSpend(tx, orderId, now);
   if (cancelled) recordEvent(tx, { type: 'checkout.compensated', aggregateId: orderId, payload: { orderId, reason } });
@@ -47,7 +38,7 @@ export async function cancelPendingOrder(tx: EntityManager, orderId: string, rea
  */
 export async function cancelOrderAndRestore(
   uow: UnitOfWork,
-  stores: Stores,
+  { stock, licenses, vouchers }: Pick<Stores, 'stock' | 'licenses' | 'vouchers'>,
   order: Pick<Order, 'id' | 'cartId' | 'digitalUnits'>,
   from: OrderStatus.PENDING_PAYMENT | OrderStatus.PLACED,
   reason: string,
@@ -56,16 +47,13 @@ export async function cancelOrderAndRestore(
   const tx = uow.em;
   const moved = await transition(tx, Order, order.id, from, OrderStatus.CANCELLED, { cancelReason: reason.slice(0, 500), cancelledAt: now });
   if (moved === 0) return false;
-  await releaseOrderRedemptions(uow, stores.vouchers, order.id, now);
+  await releaseOrderRedemptions(uow, vouchers, order.id, now);
   if (from === OrderStatus.PLACED) {
-    await restoreConvertedStock(tx, order.id);
+    await stock.restore(uow, order.id);
     await revokeOrderLicenses(tx, order, { cancelled: true }, now);
   } else {
-    if (order.cartId) {
-      const held = await tx.find(Reservation, { cartId: order.cartId, status: ReservationStatus.ACTIVE }, { fields: ['id'] });
-      await releaseReservations(tx, held.map((r) => r.id));
-    }
-    await releaseLicenseSlots(tx, order);
+    if (order.cartId) await stock.releaseCart(uow, order.cartId);
+    await licenses.giveBack(uow, order);
   }
   await transition(tx, Payment, { orderId: order.id }, [PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION, PaymentStatus.AUTHORIZED], PaymentStatus.CANCELLED);
   const creditReturned = await reverseOrderSpend(tx, order.id, now);

@@ -1,5 +1,6 @@
 import type { EntityData } from '@mikro-orm/core';
 import type { EntityManager } from '../../db/orm';
+import type { Stores } from '../../db/stores';
 import type { UnitOfWork } from '../../db/unit-of-work';
 import {
   Cart, CartStatus, IdempotencyRecord, IdempotencyStatus, Order, OrderStatus, Payment, PaymentLink, PaymentLinkStatus, PaymentStatus, RedemptionStatus, VoucherRedemption,
@@ -100,7 +101,7 @@ function refuseGrantsWithoutMoney({ order, payment }: Pick<OrderPlacement, 'orde
  * `strict`: the caller's transaction rolls back, and a paid route gives the
  * payment back as for any order it cannot place.
  */
-export async function placeOrder(uow: UnitOfWork, placement: OrderPlacement): Promise<boolean> {
+export async function placeOrder(uow: UnitOfWork, stores: Pick<Stores, 'licenses'>, placement: OrderPlacement): Promise<boolean> {
   const tx = uow.em;
   const { order, now } = placement;
   refuseGrantsWithoutMoney(placement);
@@ -125,7 +126,7 @@ export async function placeOrder(uow: UnitOfWork, placement: OrderPlacement): Pr
   }
   if (order.digitalUnits > 0) {
     const lines = placement.digitalLines ?? (await digitalLinesOf(tx, order.orderId));
-    await issueLicenses(tx, { id: order.orderId, customerId: order.customerId, digitalUnits: order.digitalUnits }, lines, now);
+    await issueLicenses(uow, stores, { id: order.orderId, customerId: order.customerId, digitalUnits: order.digitalUnits }, lines, now);
   }
   await insertEvent(tx, orderPlacedEvent(order));
   return true;

@@ -29,7 +29,7 @@ export interface StalePaymentSweep {
   endAtProvider(payments: PaymentPort, payment: Payment): Promise<ProviderPayment>;
 }
 
-type SweepDeps = Pick<AppDeps, 'clock' | 'config' | 'stores'>;
+type SweepDeps = Pick<AppDeps, 'clock' | 'config' | 'db' | 'stores'>;
 
 /** Payments of the sweep's kind and status, for orders still PENDING_PAYMENT, whose window ended before `now`. */
 async function lapsedPayments(em: EntityManager, sweep: StalePaymentSweep, now: Date, windowMs: number): Promise<Payment[]> {
@@ -72,7 +72,7 @@ export async function sweepStalePayments(em: EntityManager, payments: PaymentPor
     const context = { orderId: payment.orderId, providerReference: payment.providerReference };
     try {
       const truth = await sweep.endAtProvider(payments, payment);
-      const result = await settleOrderPayment({ em, clock: deps.clock, db: deps.stores.db, stores: deps.stores, payments }, payment.orderId, truth);
+      const result = await settleOrderPayment({ em, db: deps.db, stores: deps.stores, clock: deps.clock, payments }, payment.orderId, truth);
       logger.info(`${sweep.name}.swept`, { ...context, result: result.kind });
       if (result.kind !== 'no-change') settled++;
     } catch (error) {
@@ -83,7 +83,7 @@ export async function sweepStalePayments(em: EntityManager, payments: PaymentPor
 }
 
 /** The sweep as a polled worker, or null when no payment provider is configured (no such payment can exist). */
-export function stalePaymentWorker(deps: Pick<AppDeps, 'clock' | 'config' | 'payments' | 'stores'>, sweep: StalePaymentSweep): Worker | null {
+export function stalePaymentWorker(deps: SweepDeps & Pick<AppDeps, 'payments'>, sweep: StalePaymentSweep): Worker | null {
   const { payments } = deps;
   if (!payments) return null;
   return {

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { Database } from '../../../src/db/database';
 import type { Orm } from '../../../src/db/orm';
+import { createStores, type Stores } from '../../../src/db/stores';
+import type { UnitOfWork } from '../../../src/db/unit-of-work';
 import { Reservation, ReservationStatus, StockLevel, Warehouse } from '../../../src/entities';
-import { availableUnitsByVariant } from '../../../src/services/catalog/catalog-availability';
-import { availableByVariant } from '../../../src/services/inventory/availability';
 import { buildProduct } from '../../factories/catalog.factory';
 import { openTestOrm, truncateAll } from '../../support/test-database';
 
@@ -13,9 +14,14 @@ const minutes = (n: number) => new Date(NOW.getTime() + n * 60_000);
  * Checkout's figure (inside its transaction) and the catalog's one-statement
  * figure must agree: the same cases run against both.
  */
+type Read = (stores: Stores, uow: UnitOfWork, variantIds: readonly string[], at: Date) => Promise<Map<string, number>>;
+const viaStores = (read: Read) => (orm: Orm, variantIds: readonly string[], at: Date) => {
+  const db = new Database(orm);
+  return read(createStores(db), db.unitOfWork(orm.em.fork()), variantIds, at);
+};
 const implementations = [
-  { name: 'availableByVariant (checkout)', availability: availableByVariant, statements: 2 },
-  { name: 'availableUnitsByVariant (catalog)', availability: availableUnitsByVariant, statements: 1 },
+  { name: 'StockStore.available (checkout)', availability: viaStores((stores, uow, ids, at) => stores.stock.available(uow, ids, at)), statements: 2 },
+  { name: 'CatalogStore.availableUnits (catalog)', availability: viaStores((stores, uow, ids, at) => stores.catalog.availableUnits(uow, ids, at)), statements: 1 },
 ];
 
 describe.each(implementations)('$name', ({ availability, statements }) => {
@@ -40,7 +46,7 @@ describe.each(implementations)('$name', ({ availability, statements }) => {
     reserve(1, minutes(10), ReservationStatus.CONVERTED);
     await em.flush();
 
-    const available = await availability(orm.em.fork(), [variant.id], NOW);
+    const available = await availability(orm, [variant.id], NOW);
 
     expect(available.get(variant.id)).toBe(12 - 3);
   });
@@ -52,10 +58,10 @@ describe.each(implementations)('$name', ({ availability, statements }) => {
     });
     const unknown = randomUUID();
 
-    const available = await availability(orm.em.fork(), [variants[0].id, variants[1].id, unknown, variants[0].id], NOW);
+    const available = await availability(orm, [variants[0].id, variants[1].id, unknown, variants[0].id], NOW);
 
     expect([...available.entries()].sort()).toEqual([[variants[0].id, 4], [variants[1].id, 0], [unknown, 0]].sort());
-    expect((await availability(orm.em.fork(), [], NOW)).size).toBe(0);
+    expect((await availability(orm, [], NOW)).size).toBe(0);
   });
 
   it('when reservations exceed stock on hand, then the answer is clamped at 0 rather than negative', async () => {
@@ -64,7 +70,7 @@ describe.each(implementations)('$name', ({ availability, statements }) => {
     em.create(Reservation, { cartId: randomUUID(), variant, quantity: 5, expiresAt: minutes(5) });
     await em.flush();
 
-    expect((await availability(orm.em.fork(), [variant.id], NOW)).get(variant.id)).toBe(0);
+    expect((await availability(orm, [variant.id], NOW)).get(variant.id)).toBe(0);
   });
 
   it(`when asked about many variants, then it runs ${statements} statement(s) whatever their number`, async () => {
@@ -76,7 +82,7 @@ describe.each(implementations)('$name', ({ availability, statements }) => {
       for (let i = 0; i < 20; i++) built.push(await buildProduct(em, { variants: [{ price: 1, currency: 'EUR', stock: i }] }));
       counted.length = 0;
 
-      const available = await availability(countingOrm.em.fork(), built.map((b) => b.variants[0].id), NOW);
+      const available = await availability(countingOrm, built.map((b) => b.variants[0].id), NOW);
 
       expect(counted.filter((sql) => /select/i.test(sql))).toHaveLength(statements);
       expect(built.map((b) => available.get(b.variants[0].id))).toEqual([...Array(20).keys()]);

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '../../../src/db/orm';
 import { ReservationStatus } from '../../../src/entities';
-import { availableUnitsByVariant } from '../../../src/services/catalog/catalog-availability';
 import { CatalogQueryService } from '../../../src/services/catalog/catalog-query.service';
 import { buildReservation } from '../../factories/cart.factory';
 import { buildProduct, buildSeller } from '../../factories/catalog.factory';
@@ -167,7 +166,7 @@ describe('catalog queries', () => {
   it('when the catalog is read, then no entity is built: the identity map stays empty', async () => {
     const ids = await buildCatalog(app.orm.em.fork(), 3);
     const em = app.orm.em.fork();
-    const catalog = new CatalogQueryService(em);
+    const catalog = new CatalogQueryService(em, app.tillgate.deps);
     const now = new Date();
 
     const page = await catalog.listProducts(10, null);
@@ -177,7 +176,7 @@ describe('catalog queries', () => {
       catalog.findProduct(ids[1]),
       catalog.findVariant(variantId, { availableAt: now }),
       catalog.sellersById([page.value.products[0].sellerId!]),
-      availableUnitsByVariant(em, [variantId], now),
+      catalog.availableUnits([variantId], now),
     ]);
 
     expect(page.value.products.map((p) => p.id)).toEqual(ids);

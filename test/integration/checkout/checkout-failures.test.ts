@@ -145,7 +145,7 @@ describe('confirmCheckout under failure', () => {
     const pending = await em().findOneOrFail(Order, { cartId: arranged.ready.cart.id });
     expect(pending.status).toBe(OrderStatus.PENDING_PAYMENT);
 
-    const cancelled = await new CancelOrderService(em(), { ...getApp().tillgate.deps, clock: systemClock }).cancel({ orderId: pending.id, reason: 'buyer called', actor: arranged.actor });
+    const cancelled = await new CancelOrderService(em(), { clock: systemClock, db: getApp().tillgate.deps.db, stores: getApp().tillgate.deps.stores }).cancel({ orderId: pending.id, reason: 'buyer called', actor: arranged.actor });
     expect(cancelled.ok && cancelled.value.status).toBe(OrderStatus.CANCELLED);
 
     expect(await recoverAfterGrace()).toBe(1);

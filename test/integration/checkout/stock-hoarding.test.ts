@@ -1,5 +1,4 @@
 import { Cart, CartLine, CartStatus, Order, PaymentMethodKind, Reservation, ReservationStatus } from '../../../src/entities';
-import { availableByVariant } from '../../../src/services/inventory/availability';
 import { releaseExpiredReservations } from '../../../src/services/workers/reservation-expiry.worker';
 import { availableUnits, buildReadyCart, CONFIRM_CHECKOUT, confirmViaApi, directSaga, START_CHECKOUT, useCheckoutApp } from '../../factories/checkout.factory';
 import { assertCheckoutInvariants } from '../../support/invariants';
@@ -152,7 +151,10 @@ describe('units held per client', () => {
   const cartOf = (units: number, options: { customerId?: string } = {}) =>
     buildReadyCart(em(), { customerId: options.customerId, lines: [{ price: 1_000, stock: 20, quantity: units }] });
   const heldIn = async (cartId: string) => (await em().find(Reservation, { cartId, status: ReservationStatus.ACTIVE })).reduce((units, r) => units + r.quantity, 0);
-  const freeAt = async (variantId: string, at: Date) => (await availableByVariant(em(), [variantId], at)).get(variantId);
+  const freeAt = async (variantId: string, at: Date) => {
+    const { db, stores } = getApp().tillgate.deps;
+    return (await stores.stock.available(db.unitOfWork(em()), [variantId], at)).get(variantId);
+  };
 
   it('when an anonymous client holds its cap across carts, then its next startCheckout is RATE_LIMITED until enough of its holds lapse, nothing is reserved, and another client buys meanwhile', async () => {
     const [hoarder, buyer] = [freshAddress(), freshAddress()];

@@ -1,5 +1,5 @@
 import { LicenseStatus, Reservation, Variant, VariantKind } from '../../../src/entities';
-import { UNLIMITED_DIGITAL_UNITS } from '../../../src/services/catalog/catalog-availability';
+import { UNLIMITED_DIGITAL_UNITS } from '../../../src/db/stores/catalog-store';
 import { buildDigitalVariant, buildProduct } from '../../factories/catalog.factory';
 import { START_CHECKOUT } from '../../factories/checkout.factory';
 import { assertCheckoutInvariants } from '../../support/invariants';

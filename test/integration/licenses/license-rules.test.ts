@@ -110,7 +110,8 @@ describe('digital goods: shipping, refunds by line, cancellation, reading and ve
     await em().nativeUpdate(OrderLine, { order: order.id }, { kind: VariantKind.DIGITAL });
     await em().nativeUpdate(Order, { id: order.id }, { digitalUnits: 2 });
     const [line] = await em().find(OrderLine, { order: order.id });
-    await em().transactional((tx) => issueLicenses(tx, { id: order.id, customerId: null, digitalUnits: 2 }, [{ id: line.id, variantId: ebook.id, quantity: 2 }], new Date()));
+    const { db, stores } = h.app.tillgate.deps;
+    await em().transactional((tx) => issueLicenses(db.unitOfWork(tx), stores, { id: order.id, customerId: null, digitalUnits: 2 }, [{ id: line.id, variantId: ebook.id, quantity: 2 }], new Date()));
     const orderToken = orderTokenFor(h.app.tillgate.deps.tokens, order.id);
     const cancel = 'mutation($input: CancelOrderInput!) { cancelOrder(input: $input) { __typename ... on Order { status } ... on UserError { errorCode } } }';
 

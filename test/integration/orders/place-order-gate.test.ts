@@ -1,3 +1,4 @@
+import type { EntityManager } from '../../../src/db/orm';
 import { License, Order, OrderLine, OrderStatus, OutboxEvent, PaymentMethodKind, PaymentStatus, VariantKind } from '../../../src/entities';
 import { placeOrder, type OrderPlacement, type PaymentMove } from '../../../src/services/orders/place-order';
 import { FailureSignal } from '../../../src/services/shared/outcome';
@@ -52,7 +53,8 @@ describe('placeOrder: nothing is granted before the money is', () => {
   /** Runs the placement in a transaction of its own: the failure it was refused with, or null when it placed. */
   async function attempt(placement: OrderPlacement): Promise<{ code: string; field?: string } | null> {
     try {
-      await getApp().tillgate.deps.db.transaction(em(), (uow) => placeOrder(uow, placement));
+      const { db, stores } = getApp().tillgate.deps;
+      await em().transactional((tx) => placeOrder(db.unitOfWork(tx as EntityManager), stores, placement));
       return null;
     } catch (error) {
       if (error instanceof FailureSignal) return { code: error.failure.code, field: 'field' in error.failure ? error.failure.field : undefined };

@@ -1,5 +1,4 @@
 import { OrderStatus, OutboxEvent, PaymentStatus, RedemptionStatus, Refund, RefundStatus, ReservationStatus, StockLevel } from '../../../src/entities';
-import { availableByVariant } from '../../../src/services/inventory/availability';
 import { releaseExpiredReservations } from '../../../src/services/workers/reservation-expiry.worker';
 import { availableUnits } from '../../factories/checkout.factory';
 import { assertCheckoutInvariants } from '../../support/invariants';
@@ -30,7 +29,8 @@ describe('late payments and stock', () => {
     const afterTtl = new Date(before + h.app.config.reservationTtlMs + 60_000);
     expect(afterTtl.getTime()).toBeLessThan(active[0].expiresAt.getTime());
     expect(await releaseExpiredReservations(h.app.orm.em.fork(), afterTtl)).toBe(0);
-    expect((await availableByVariant(h.app.orm.em.fork(), [ready.variants[0].id], afterTtl)).get(ready.variants[0].id)).toBe(2);
+    const { db, stores } = h.app.tillgate.deps;
+    expect((await stores.stock.available(db.unitOfWork(h.app.orm.em.fork()), [ready.variants[0].id], afterTtl)).get(ready.variants[0].id)).toBe(2);
   });
 
   it('when 3-D Secure completes after the reservations lapsed and the units are still free, then the webhook re-takes the stock and places the order', async () => {

@@ -74,6 +74,6 @@ export const createOrderStep: CheckoutStep<'create-order'> = {
   /** Order CANCELLED with a reason, payment cancelled, spent credit given back by a new ledger row, claimed license units freed. */
   async compensate(em, { orderId, digitalLines }, deps) {
     const digitalUnits = (digitalLines ?? []).reduce((units, line) => units + line.quantity, 0);
-    await em.transactional((tx) => cancelPendingOrder(tx, orderId, 'checkout did not complete', deps.clock.now(), digitalUnits));
+    await deps.db.transaction(em, (uow) => cancelPendingOrder(uow, deps.stores, orderId, 'checkout did not complete', deps.clock.now(), digitalUnits));
   },
 };

@@ -1,12 +1,12 @@
-import type { EntityManager } from '../../../db/orm';
+import type { Stores } from '../../../db/stores';
 import type { UnitOfWork } from '../../../db/unit-of-work';
 import { CartStatus, PaymentStatus } from '../../../entities';
-import { convertHeldUnits } from '../../inventory/checkout-stock';
-import { convertReservations } from '../../inventory/reservations';
+import { requireStock } from '../../inventory/checkout-stock';
 import { completeClaim, placeOrder, type ClaimCompletion, type PaymentMove } from '../../orders/place-order';
 import type { StepRun } from '../../saga/saga-types';
 import {
-  alwaysLocal, settlesLocally, type CheckoutSagaInput, type CheckoutShape, type CheckoutStep, type OrderData, type PaymentOutput, type ReservationData,
+  alwaysLocal, settlesLocally, type CheckoutDeps, type CheckoutSagaInput, type CheckoutShape, type CheckoutStep, type OrderData, type PaymentOutput,
+  type ReservationData,
 } from '../checkout-types';
 import { idempotencyKeyFor } from '../../orders/checkout-idempotency';
 import { CLAIM_CART_STEP } from './claim-cart.step';
@@ -29,8 +29,8 @@ export const FINALIZE_STEP = 'finalize';
  * its idempotency record is written once, COMPLETED, here (it held the cart
  * lock throughout), where one that paid outside moves its IN_PROGRESS claim.
  */
-async function finalize(uow: UnitOfWork, run: StepRun<CheckoutSagaInput, CheckoutShape>, now: Date): Promise<void> {
-  const tx = uow.em;
+async function finalize(uow: UnitOfWork, run: StepRun<CheckoutSagaInput, CheckoutShape>, deps: CheckoutDeps): Promise<void> {
+  const now = deps.clock.now();
   const { input } = run;
   const claim = run.recorded(CLAIM_CART_STEP);
   const order = run.recorded(CREATE_ORDER_STEP);
@@ -40,7 +40,7 @@ async function finalize(uow: UnitOfWork, run: StepRun<CheckoutSagaInput, Checkou
     ? { insert: { id: claim.claimId, key: idempotencyKeyFor(input.cartId, input.versionKey) } }
     : { move: claim.claimId };
   if (awaitsBuyer(payment)) {
-    await recordPaymentAttempt(tx, order, payment);
+    await recordPaymentAttempt(uow, deps.stores, order, payment);
     // Handed over to the provider: the order stays PENDING_PAYMENT with its vouchers
     // HELD; replays of this key answer the pending order until a webhook, the sweeper
     // or recovery ends it (which may already have happened: every move is guarded).
@@ -48,7 +48,7 @@ async function finalize(uow: UnitOfWork, run: StepRun<CheckoutSagaInput, Checkou
     return;
   }
   const digitalLines = order.digitalLines ?? [];
-  await placeOrder(uow, {
+  await placeOrder(uow, deps.stores, {
     order: {
       orderId: order.orderId, cartId: claim.cartId, paymentKind: input.paymentMethod, creditApplied: order.creditApplied, amountDue: order.amountDue,
       customerId: order.customerId ?? null, paymentLinkId: null, digitalUnits: digitalLines.reduce((units, line) => units + line.quantity, 0),
@@ -58,7 +58,7 @@ async function finalize(uow: UnitOfWork, run: StepRun<CheckoutSagaInput, Checkou
     redemptionIds: run.recorded(HOLD_VOUCHERS_STEP).redemptionIds,
     // Only a checkout settled in one transaction can have converted its units already; a resumed one never did.
     takeStock: async () => {
-      if (!(settled && run.output(RESERVE_STOCK_STEP).converted)) await takeReservedUnits(tx, claim.cartId, run.recorded(RESERVE_STOCK_STEP), order.orderId, now);
+      if (!(settled && run.output(RESERVE_STOCK_STEP).converted)) await takeReservedUnits(uow, deps.stores, claim.cartId, run.recorded(RESERVE_STOCK_STEP), order.orderId, now);
     },
     cart: { id: claim.cartId, from: settled ? CartStatus.OPEN : CartStatus.CHECKING_OUT },
     claim: claimCompletion,
@@ -82,23 +82,25 @@ function paymentMove(order: OrderData, payment: PaymentOutput): PaymentMove | nu
 }
 
 /**
- * The reservations become stock decrements: at once (convertHeldUnits) when the record
+ * The reservations become stock decrements: at once (convertHeld) when the record
  * says what they hold (one warehouse per variant) and they have not lapsed,
  * else through the general conversion, which re-checks lapsed units under the
  * stock row locks.
  */
-async function takeReservedUnits(tx: EntityManager, cartId: string, reserved: ReservationData, orderId: string, now: Date): Promise<void> {
+async function takeReservedUnits(
+  uow: UnitOfWork, { stock }: Pick<Stores, 'stock'>, cartId: string, reserved: ReservationData, orderId: string, now: Date,
+): Promise<void> {
   const held = reserved.held?.map((r) => ({ ...r, expiresAt: new Date(r.expiresAt) }));
   if (reserved.reservationIds.length === 0) return; // only digital lines: nothing was reserved
-  if (held && held.every((r) => r.expiresAt.getTime() > now.getTime())) return convertHeldUnits(tx, held, orderId);
-  return convertReservations(tx, cartId, reserved.reservationIds, orderId, now);
+  if (held && held.every((r) => r.expiresAt.getTime() > now.getTime())) return requireStock(await stock.convertHeld(uow, held, orderId));
+  requireStock(await stock.convert(uow, cartId, reserved.reservationIds, orderId, now));
 }
 
 export const finalizeStep: CheckoutStep<'finalize'> = {
   id: FINALIZE_STEP,
   isLocal: alwaysLocal,
   async invoke(uow, run, deps) {
-    await finalize(uow, run, deps.clock.now());
+    await finalize(uow, run, deps);
     return { output: null, compensation: null };
   },
   // The last step: once it committed the saga is COMPLETED and never compensated.

@@ -1,6 +1,6 @@
-import type { EntityManager } from '../../../db/orm';
+import type { Stores } from '../../../db/stores';
+import type { UnitOfWork } from '../../../db/unit-of-work';
 import { Order, Payment, PaymentMethodKind, PaymentStatus } from '../../../entities';
-import { holdCartReservationsUntil } from '../../inventory/reservations';
 import { PaymentFailure, PaymentOutcomeUnknown, type PaymentAttempt } from '../../payments/payment-port';
 import { providerKeys } from '../../payments/idempotency-keys';
 import { SagaLeftForRecovery } from '../../saga/saga-types';
@@ -32,7 +32,8 @@ function buyerWindowEnd(attempt: Pick<PaymentAttempt, 'status' | 'expiresAt'>, n
  * an open session) with the end of its window as the payment's expiry, and the
  * cart's reservations are held until then.
  */
-export async function recordPaymentAttempt(tx: EntityManager, order: OrderData, payment: PaymentOutput): Promise<void> {
+export async function recordPaymentAttempt(uow: UnitOfWork, { stock }: Pick<Stores, 'stock'>, order: OrderData, payment: PaymentOutput): Promise<void> {
+  const tx = uow.em;
   const { attempt, waitsUntil } = payment;
   if (!attempt) return;
   await tx.nativeUpdate(Payment, { id: order.paymentId }, {
@@ -44,7 +45,7 @@ export async function recordPaymentAttempt(tx: EntityManager, order: OrderData, 
   if (attempt.status === 'REQUIRES_ACTION') await transition(tx, Payment, order.paymentId, PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION);
   if (waitsUntil) {
     const cartId = (await tx.findOneOrFail(Order, { id: order.orderId }, { fields: ['cartId'] })).cartId;
-    if (cartId) await holdCartReservationsUntil(tx, cartId, waitsUntil);
+    if (cartId) await stock.holdCartUntil(uow, cartId, waitsUntil);
   }
 }
 

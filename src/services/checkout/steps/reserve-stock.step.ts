@@ -1,8 +1,7 @@
-import { convertHeldUnits, extendHeldUnits, reservationsCover, type HeldUnits } from '../../inventory/checkout-stock';
-import { releaseReservations, reserveCartLines } from '../../inventory/reservations';
+import { requireStock, reservationsCover, type HeldUnits } from '../../inventory/checkout-stock';
+import { heldOrAbort } from '../../inventory/held-units';
 import { reservationCapFailure } from '../../cart/line-caps';
 import { VariantKind } from '../../../entities';
-import { claimLicenseSlots } from '../../licenses/license-slots';
 import { abortWith } from '../../shared/outcome';
 import { alwaysLocal, settlesLocally, type CheckoutStep, type ReservationData } from '../checkout-types';
 import { CLAIM_CART_STEP } from './claim-cart.step';
@@ -19,7 +18,7 @@ function recordOf(held: readonly HeldUnits[], oneWarehouseEach: boolean): Reserv
 
 /**
  * Step 3: every physical line reserved or none, and every DIGITAL line's
- * license units claimed against its cap (license-slots.ts), in the same
+ * license units claimed against its cap (the license store), in the same
  * transaction: a refusal of either rolls back both. When the cart's preview reservations
  * (startCheckout's) still hold exactly its lines, they are taken as they are;
  * otherwise — no preview, a lapsed one, a changed cart — the lines are
@@ -32,7 +31,7 @@ export const reserveStockStep: CheckoutStep<'reserve-stock'> = {
   id: RESERVE_STOCK_STEP,
   isLocal: alwaysLocal,
   async invoke(uow, run, deps) {
-    const tx = uow.em;
+    const { stock, licenses } = deps.stores;
     const { ownReservations, stockRows } = run.output(CLAIM_CART_STEP);
     const { cart } = run.output(PRICE_GUARD_STEP);
     const now = deps.clock.now();
@@ -42,7 +41,7 @@ export const reserveStockStep: CheckoutStep<'reserve-stock'> = {
     if (overCap) abortWith(overCap);
     const demand = (kind: VariantKind) => cart.lines.filter((line) => line.kind === kind).map((line) => ({ variantId: line.variantId, quantity: line.quantity }));
     // DIGITAL lines hold no stock: their license units are claimed against the cap instead (no statement without them).
-    await claimLicenseSlots(tx, demand(VariantKind.DIGITAL));
+    requireStock(await licenses.claim(uow, demand(VariantKind.DIGITAL)));
     const lines = demand(VariantKind.PHYSICAL);
     if (lines.length === 0) return { output: { reservationIds: [], converted: false }, compensation: { reservationIds: [] } };
     const oneWarehouseEach = stockRows === new Set(lines.map((line) => line.variantId)).size;
@@ -50,18 +49,18 @@ export const reserveStockStep: CheckoutStep<'reserve-stock'> = {
     if (reservationsCover(ownReservations, lines, now)) {
       held = ownReservations;
       if (!settlesLocally(run.input)) {
-        await extendHeldUnits(tx, held, until);
+        requireStock(await stock.extendHeld(uow, held, until));
         held = held.map((r) => ({ ...r, expiresAt: until }));
       }
     } else {
-      held = (await reserveCartLines(tx, cart.id, lines, now, until)).held;
+      held = heldOrAbort(await stock.reserve(uow, cart.id, lines, { now, until }), now);
     }
     const converted = settlesLocally(run.input) && oneWarehouseEach;
-    if (converted) await convertHeldUnits(tx, held, run.input.orderId);
+    if (converted) requireStock(await stock.convertHeld(uow, held, run.input.orderId));
     const record = recordOf(held, oneWarehouseEach);
     return { output: { ...record, converted }, compensation: record };
   },
-  async compensate(em, { reservationIds }) {
-    await em.transactional((tx) => releaseReservations(tx, reservationIds));
+  async compensate(em, { reservationIds }, deps) {
+    await deps.db.transaction(em, (uow) => deps.stores.stock.release(uow, reservationIds));
   },
 };

@@ -1,7 +1,8 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { Database } from '../../../db/database';
 import type { EntityManager } from '../../../db/orm';
+import type { Stores } from '../../../db/stores';
 import { Order, Payment } from '../../../entities';
-import type { AppDeps } from '../../app-deps';
 import type { Clock } from '../../shared/clock';
 import { isId } from '../../shared/ids';
 import { logger } from '../../shared/logger';
@@ -23,8 +24,10 @@ export type WebhookAnswer =
   /** Not ours to act on yet (checkout is still driving the order) or Stripe unreachable: Stripe redelivers later. */
   | { status: 409 | 503; outcome: 'retry-later'; detail: string };
 
-export interface PaymentWebhookDeps extends Pick<AppDeps, 'db' | 'stores'> {
+export interface PaymentWebhookDeps {
   em: EntityManager;
+  db: Database;
+  stores: Stores;
   clock: Clock;
   payments: PaymentPort;
 }
@@ -70,7 +73,7 @@ async function applyPaymentEvent(deps: PaymentWebhookDeps, event: ProviderEvent,
     throw error;
   }
 
-  const settlementDeps = { em: deps.em, clock: deps.clock, db: deps.db, stores: deps.stores, payments: deps.payments };
+  const settlementDeps = { em: deps.em, db: deps.db, stores: deps.stores, clock: deps.clock, payments: deps.payments };
   return answerFor(await settleOrderPayment(settlementDeps, orderId, truth, (tx) => recordProcessed(tx, event, deps.clock.now())));
 }
 

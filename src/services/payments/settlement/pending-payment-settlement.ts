@@ -3,7 +3,7 @@ import type { OrderStore } from '../../../db/stores/order-store';
 import type { UnitOfWork } from '../../../db/unit-of-work';
 import { CartStatus, Order, OrderLine, OrderStatus, Payment, PaymentMethodKind, PaymentStatus, VariantKind } from '../../../entities';
 import { CHECKOUT_IDEMPOTENCY_SCOPE, idempotencyKeyFor } from '../../orders/checkout-idempotency';
-import { takeStockForPaidOrder } from '../../inventory/reservations';
+import { takeStockForPaidOrder } from '../../inventory/checkout-stock';
 import { cancelOrderAndRestore, reopenCartOf } from '../../orders/cancel-and-restore';
 import { placeOrder } from '../../orders/place-order';
 import { transition } from '../../state/transition';
@@ -58,10 +58,10 @@ export interface ProviderPaid {
  * taken, or AUTHORIZED with nothing captured yet — which places no order with
  * digital units (place-order.ts: nothing is granted before the money is).
  */
-export async function placePaidOrder(uow: UnitOfWork, order: Order, paid: ProviderPaid, now: Date): Promise<boolean> {
+export async function placePaidOrder(uow: UnitOfWork, stores: Pick<Stores, 'stock' | 'licenses'>, order: Order, paid: ProviderPaid, now: Date): Promise<boolean> {
   const tx = uow.em;
   const cartId = order.cartId;
-  return placeOrder(uow, {
+  return placeOrder(uow, stores, {
     order: {
       orderId: order.id, cartId, paymentKind: order.paymentKind, creditApplied: order.creditApplied, amountDue: order.amountDue,
       customerId: order.customerId, paymentLinkId: order.paymentLinkId, digitalUnits: order.digitalUnits,
@@ -71,7 +71,7 @@ export async function placePaidOrder(uow: UnitOfWork, order: Order, paid: Provid
     takeStock: async () => {
       if (!cartId) return;
       const lines = await tx.find(OrderLine, { order: order.id, kind: VariantKind.PHYSICAL }, { fields: ['variantId', 'quantity'] });
-      if (lines.length > 0) await takeStockForPaidOrder(tx, cartId, order.id, lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity })), now);
+      if (lines.length > 0) await takeStockForPaidOrder(uow, stores, { cartId, orderId: order.id, lines: lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity })) }, now);
     },
     cart: cartId ? { id: cartId, from: CartStatus.CHECKING_OUT } : null,
     claim: cartId && order.cartVersionKey ? { move: { scope: CHECKOUT_IDEMPOTENCY_SCOPE, key: idempotencyKeyFor(cartId, order.cartVersionKey) } } : null,
@@ -92,7 +92,7 @@ export async function placePaidOrder(uow: UnitOfWork, order: Order, paid: Provid
  * False when the order was not pending.
  */
 export async function cancelUnpaidOrder(
-  uow: UnitOfWork, stores: Stores, order: Order, outcome: 'FAILED' | 'CANCELLED', reason: string, now: Date,
+  uow: UnitOfWork, stores: Pick<Stores, 'stock' | 'licenses' | 'vouchers'>, order: Order, outcome: 'FAILED' | 'CANCELLED', reason: string, now: Date,
 ): Promise<boolean> {
   const tx = uow.em;
   if (outcome === 'FAILED') {

@@ -1,6 +1,7 @@
+import type { Database } from '../../../db/database';
 import type { EntityManager } from '../../../db/orm';
+import type { Stores } from '../../../db/stores';
 import { OrderStatus } from '../../../entities';
-import type { AppDeps } from '../../app-deps';
 import type { Clock } from '../../shared/clock';
 import { logger } from '../../shared/logger';
 import { ErrorCode } from '../../shared/error-code';
@@ -26,8 +27,10 @@ export type SettlementResult =
   | { kind: 'already-recorded' }
   | { kind: 'no-order' };
 
-export interface SettlementDeps extends Pick<AppDeps, 'db' | 'stores'> {
+export interface SettlementDeps {
   em: EntityManager;
+  db: Database;
+  stores: Stores;
   clock: Clock;
   payments: Pick<PaymentPort, 'cancelPayment' | 'refundUnwantedCharge'>;
 }
@@ -92,7 +95,7 @@ export async function settleOrderPayment(
       if (!payment || !awaitsProvider(payment)) throw new SettlementInterrupt('checkout-owns-order');
       if (isPaid(truth)) {
         try {
-          await placePaidOrder(uow, order, { status: truth!.status as 'CAPTURED' | 'AUTHORIZED', amount: truth!.amount, paymentIntentId: truth!.paymentIntentId }, now);
+          await placePaidOrder(uow, deps.stores, order, { status: truth!.status as 'CAPTURED' | 'AUTHORIZED', amount: truth!.amount, paymentIntentId: truth!.paymentIntentId }, now);
         } catch (error) {
           if (error instanceof FailureSignal) throw new SettlementInterrupt('unplaceable', error.failure);
           throw error;
