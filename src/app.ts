@@ -100,9 +100,13 @@ export async function startTillgate(config: Config, options: StartOptions = {}):
   // One set of counters for /graphql and /ops: a password guessed on either page counts against logIn's limits.
   const rateLimits = RateLimits.create(config, orm);
   const app = createHttpApp({
-    deps, graphql, rateLimits, requestLimits: requestLimitMiddleware(schema, limits),
+    deps,
+    graphql,
+    rateLimits,
+    requestLimits: requestLimitMiddleware(schema, limits),
     routers: [stripeWebhookRouter(deps), paymentLinksRouter(deps), opsRouter(deps, graphql, rateLimits)],
-    metricsSource, isDraining: () => draining,
+    metricsSource,
+    isDraining: () => draining,
   });
   const server = await listenOn(app, config.port, config.host);
   const address = boundAddress(server);

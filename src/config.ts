@@ -4,8 +4,28 @@
  * The settings' types live in config/settings.ts, their parsers in config/parse.ts.
  */
 import {
-  checkLogLevel, ConfigError, DEFAULT_ALLOWED_ORIGINS, listOf, optionalString, parseAllowedOrigins, parseBoolean, parseDatabase, parseDuration, parseHost, parseHttpUrl,
-  parseMetricsToken, parseOrigin, parseTrustProxy, parseWholeNumber, positiveDuration, read, readGuestHoldTtl, readHeldUnitCaps, readMetricsPort, readRateLimits, retentionDuration,
+  checkLogLevel,
+  ConfigError,
+  DEFAULT_ALLOWED_ORIGINS,
+  listOf,
+  optionalString,
+  parseAllowedOrigins,
+  parseBoolean,
+  parseDatabase,
+  parseDuration,
+  parseHost,
+  parseHttpUrl,
+  parseMetricsToken,
+  parseOrigin,
+  parseTrustProxy,
+  parseWholeNumber,
+  positiveDuration,
+  read,
+  readGuestHoldTtl,
+  readHeldUnitCaps,
+  readMetricsPort,
+  readRateLimits,
+  retentionDuration,
   type Env,
 } from './config/parse';
 import type { Config, PersistedQueriesMode } from './config/settings';
@@ -17,7 +37,6 @@ export { ConfigError, parseDuration } from './config/parse';
 export const NODE_ENV_FILLED_IN = 'TILLGATE_NODE_ENV_FILLED_IN';
 
 const isProduction = (env: Env): boolean => env.NODE_ENV?.trim() === 'production' && env[NODE_ENV_FILLED_IN] !== '1';
-
 
 /** The gateway's check (its PORT is public); the worker's WORKER_PORT is a metrics port already, migrate serves none. */
 export function requireGuardedMetrics(config: Config): void {
@@ -31,7 +50,9 @@ export function loadConfig(env: Env = process.env): Config {
   const dataDir = env.DATA_DIR?.trim() || './data';
   const database = parseDatabase(env, dataDir);
   const port = read(env, 'PORT', (n, r) => parseWholeNumber(n, r, 0, 65_535), 4000);
-  const publicUrl = read(env, 'PUBLIC_URL', parseHttpUrl, new URL(`http://localhost:${port}`)).toString().replace(/\/$/, '');
+  const publicUrl = read(env, 'PUBLIC_URL', parseHttpUrl, new URL(`http://localhost:${port}`))
+    .toString()
+    .replace(/\/$/, '');
   const authSecret = optionalString(env, 'AUTH_SECRET');
   if (database.dialect === 'postgresql' && !authSecret) {
     throw new ConfigError('AUTH_SECRET is required with DATABASE_URL (at least 32 characters)');
@@ -44,10 +65,15 @@ export function loadConfig(env: Env = process.env): Config {
   if (optionalString(env, 'STRIPE_SECRET_KEY') && !optionalString(env, 'STRIPE_WEBHOOK_SECRET')) {
     throw new ConfigError('STRIPE_WEBHOOK_SECRET is required with STRIPE_SECRET_KEY (payments are settled by verified webhooks)');
   }
-  const persistedQueries = read(env, 'PERSISTED_QUERIES', (name, raw): PersistedQueriesMode => {
-    if (raw === 'off' || raw === 'allow' || raw === 'only-for-partners' || raw === 'audit-partners') return raw;
-    throw new ConfigError(`${name} must be off, allow, only-for-partners or audit-partners (got "${raw}")`);
-  }, 'allow');
+  const persistedQueries = read(
+    env,
+    'PERSISTED_QUERIES',
+    (name, raw): PersistedQueriesMode => {
+      if (raw === 'off' || raw === 'allow' || raw === 'only-for-partners' || raw === 'audit-partners') return raw;
+      throw new ConfigError(`${name} must be off, allow, only-for-partners or audit-partners (got "${raw}")`);
+    },
+    'allow',
+  );
   const gatewayProcesses = read(env, 'GATEWAY_PROCESSES', (n, r) => parseWholeNumber(n, r, 1, 64), 1);
   if (gatewayProcesses > 1 && database.dialect !== 'postgresql') {
     throw new ConfigError('GATEWAY_PROCESSES above 1 needs PostgreSQL (DATABASE_URL): the embedded libSQL file serves one process');

@@ -28,8 +28,9 @@ export const isGatewayChild = (): boolean => cluster.isWorker && process.env[GAT
  */
 export async function runGatewayPrimary(config: Config): Promise<{ admin: StartUpAdmin; stopped: Promise<void> }> {
   const orm = await openOrm(config.database);
-  const admin = await prepareDatabase(config, orm, { migrateSchema: config.migrateOnStart, tokens: new TokenService(resolveAuthSecret(config)) })
-    .finally(() => orm.close(true));
+  const admin = await prepareDatabase(config, orm, { migrateSchema: config.migrateOnStart, tokens: new TokenService(resolveAuthSecret(config)) }).finally(() =>
+    orm.close(true),
+  );
 
   // One /metrics for the whole gateway: any process asks this primary, which adds up every process's series.
   const clusterMetrics = serveClusterMetrics();
@@ -38,25 +39,26 @@ export async function runGatewayPrimary(config: Config): Promise<{ admin: StartU
   let stopping = false;
   const live = new Set<Worker>();
   /** Resolves when the process listens; rejects when it exits before it ever did (a start-up fault, not a crash to heal). */
-  const fork = (index: number): Promise<void> => new Promise((listening, failed) => {
-    const worker = cluster.fork({ [GATEWAY_CHILD_ENV]: '1', WORKERS: index === 0 && config.workersInProcess ? 'on' : 'off' });
-    let served = false;
-    live.add(worker);
-    worker.once('listening', () => {
-      served = true;
-      listening();
+  const fork = (index: number): Promise<void> =>
+    new Promise((listening, failed) => {
+      const worker = cluster.fork({ [GATEWAY_CHILD_ENV]: '1', WORKERS: index === 0 && config.workersInProcess ? 'on' : 'off' });
+      let served = false;
+      live.add(worker);
+      worker.once('listening', () => {
+        served = true;
+        listening();
+      });
+      worker.once('exit', (code, signal) => {
+        live.delete(worker);
+        if (stopping) return;
+        if (!served) {
+          failed(new Error(`gateway process ${index} exited during start-up (code ${code}, signal ${signal})`));
+          return;
+        }
+        logger.error('gateway.process_died', { index, pid: worker.process.pid, code, signal });
+        void fork(index).catch((error: unknown) => logger.error('gateway.restart_failed', { index, error }));
+      });
     });
-    worker.once('exit', (code, signal) => {
-      live.delete(worker);
-      if (stopping) return;
-      if (!served) {
-        failed(new Error(`gateway process ${index} exited during start-up (code ${code}, signal ${signal})`));
-        return;
-      }
-      logger.error('gateway.process_died', { index, pid: worker.process.pid, code, signal });
-      void fork(index).catch((error: unknown) => logger.error('gateway.restart_failed', { index, error }));
-    });
-  });
   await Promise.all(Array.from({ length: config.gatewayProcesses }, (_, index) => fork(index)));
 
   const stopped = new Promise<void>((resolve) => {

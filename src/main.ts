@@ -10,15 +10,17 @@ function printBanner(config: Config, admin: StartUpAdmin | null): void {
   const base = config.publicUrl;
   const where = config.database.dialect === 'libsql' ? `embedded libSQL file ${config.database.url}` : 'PostgreSQL (DATABASE_URL)';
   const processes = config.gatewayProcesses > 1 ? ` with ${config.gatewayProcesses} gateway processes` : '';
-  console.log([
-    '',
-    `Tillgate is running on ${where}${processes}`,
-    `  GraphQL API   ${base}/graphql`,
-    `  Playground    ${base}/playground`,
-    `  Health        ${base}/healthz   ${base}/readyz   ${base}/metrics`,
-    ...(admin ? [`  Admin         ${describeStartUpAdmin(admin)}`] : []),
-    '',
-  ].join('\n'));
+  console.log(
+    [
+      '',
+      `Tillgate is running on ${where}${processes}`,
+      `  GraphQL API   ${base}/graphql`,
+      `  Playground    ${base}/playground`,
+      `  Health        ${base}/healthz   ${base}/readyz   ${base}/metrics`,
+      ...(admin ? [`  Admin         ${describeStartUpAdmin(admin)}`] : []),
+      '',
+    ].join('\n'),
+  );
 }
 
 /** Bootstrap only: config -> orm -> server -> workers (or, with GATEWAY_PROCESSES > 1, a primary that forks the servers). */
@@ -40,7 +42,10 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     console.log(`${signal}: shutting down`);
-    tillgate.close().then(() => process.exit(0), () => process.exit(1));
+    tillgate.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));

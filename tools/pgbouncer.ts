@@ -66,28 +66,31 @@ export async function startPgBouncer(options: PgBouncerOptions): Promise<PgBounc
   const pidFile = join(dir, 'pgbouncer.pid');
   const configFile = join(dir, 'pgbouncer.ini');
   writeFileSync(join(dir, 'userlist.txt'), `"${server.user}" ""\n`);
-  writeFileSync(configFile, [
-    '[databases]',
-    // Any database name the client asks for, on the one server, as the one user.
-    `* = host=${server.host} port=${server.port} user=${server.user}`,
-    '[pgbouncer]',
-    'listen_addr = 127.0.0.1',
-    `listen_port = ${port}`,
-    'unix_socket_dir =',
-    // The server trusts 127.0.0.1; trust here still needs the user listed in auth_file.
-    'auth_type = trust',
-    `auth_file = ${join(dir, 'userlist.txt')}`,
-    'pool_mode = transaction',
-    `default_pool_size = ${poolSize}`,
-    'min_pool_size = 0',
-    'reserve_pool_size = 0',
-    `max_client_conn = ${options.maxClients ?? 1000}`,
-    // Its admin console (database `pgbouncer`: SHOW CONFIG, SHOW POOLS) for the same user.
-    `admin_users = ${server.user}`,
-    `logfile = ${join(dir, 'pgbouncer.log')}`,
-    `pidfile = ${pidFile}`,
-    '',
-  ].join('\n'));
+  writeFileSync(
+    configFile,
+    [
+      '[databases]',
+      // Any database name the client asks for, on the one server, as the one user.
+      `* = host=${server.host} port=${server.port} user=${server.user}`,
+      '[pgbouncer]',
+      'listen_addr = 127.0.0.1',
+      `listen_port = ${port}`,
+      'unix_socket_dir =',
+      // The server trusts 127.0.0.1; trust here still needs the user listed in auth_file.
+      'auth_type = trust',
+      `auth_file = ${join(dir, 'userlist.txt')}`,
+      'pool_mode = transaction',
+      `default_pool_size = ${poolSize}`,
+      'min_pool_size = 0',
+      'reserve_pool_size = 0',
+      `max_client_conn = ${options.maxClients ?? 1000}`,
+      // Its admin console (database `pgbouncer`: SHOW CONFIG, SHOW POOLS) for the same user.
+      `admin_users = ${server.user}`,
+      `logfile = ${join(dir, 'pgbouncer.log')}`,
+      `pidfile = ${pidFile}`,
+      '',
+    ].join('\n'),
+  );
   if (runningAsRoot()) {
     const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
     const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());

@@ -134,7 +134,9 @@ export function locatePostgresBinaries(options: LocateOptions = {}): PostgresBin
   if (system) return { binDir: system, source: 'system', release: nothingToRelease };
   const packageDir = npmPackageDir(options.packageDirs);
   if (!packageDir) {
-    throw new Error(`PostgreSQL server binaries not found: none under ${SYSTEM_ROOT}, and the npm package ${NPM_PACKAGE} is not installed (npm install installs it on Linux x64)`);
+    throw new Error(
+      `PostgreSQL server binaries not found: none under ${SYSTEM_ROOT}, and the npm package ${NPM_PACKAGE} is not installed (npm install installs it on Linux x64)`,
+    );
   }
   return stageNpmBuild(packageDir, options.account === undefined ? serviceAccount() : options.account);
 }

@@ -58,7 +58,11 @@ export async function startPostgresCluster(options: PostgresClusterOptions = {})
     run(account, join(bin, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync', '--no-instructions']);
     const port = await freePort();
     const settings = [
-      `-p ${port}`, `-k ${dataDir}`, '-c listen_addresses=127.0.0.1', '-c max_connections=300', '-c shared_buffers=128MB',
+      `-p ${port}`,
+      `-k ${dataDir}`,
+      '-c listen_addresses=127.0.0.1',
+      '-c max_connections=300',
+      '-c shared_buffers=128MB',
       ...(options.durable ? [] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off']),
       ...(options.extraSettings ?? []),
     ];

@@ -33,7 +33,10 @@ export interface TillgateResponse<TResult> {
 export class TillgateRequestError extends Error {
   override name = 'TillgateRequestError';
 
-  constructor(readonly status: number, readonly errors: TillgateErrorEntry[]) {
+  constructor(
+    readonly status: number,
+    readonly errors: TillgateErrorEntry[],
+  ) {
     super(`GraphQL request failed (HTTP ${status}): ${errors.map((error) => `${error.extensions?.code ?? 'ERROR'} ${error.message}`).join('; ')}`);
   }
 }
@@ -82,10 +85,13 @@ export function createTillgateClient(options: TillgateClientOptions): TillgateCl
   if (options.apiKey) headers['x-api-key'] = options.apiKey;
 
   const execute = async <TResult, TVariables>(
-    document: TillgateDocument<TResult, TVariables>, ...[variables]: VariablesOf<TVariables>
+    document: TillgateDocument<TResult, TVariables>,
+    ...[variables]: VariablesOf<TVariables>
   ): Promise<TillgateResponse<TResult>> => {
     const response = await send(options.url, {
-      method: 'POST', headers, body: JSON.stringify(requestBody(document, variables ?? {}, options.persisted ?? false)),
+      method: 'POST',
+      headers,
+      body: JSON.stringify(requestBody(document, variables ?? {}, options.persisted ?? false)),
     });
     const text = await response.text();
     let body: { data?: TResult | null; errors?: TillgateErrorEntry[] };

@@ -78,7 +78,10 @@ export function read<T>(env: Env, name: string, parse: (name: string, raw: strin
 export const optionalString = (env: Env, name: string): string | null => env[name]?.trim() || null;
 
 export const listOf = (env: Env, name: string): string[] =>
-  (env[name] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  (env[name] ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 /** An origin alone (scheme, host, port): a path, query or credentials would suggest a finer check than the one made. */
 export function parseOrigin(name: string, raw: string): string {
@@ -101,7 +104,13 @@ function parseOriginPattern(name: string, raw: string): string {
 }
 
 export function parseAllowedOrigins(name: string, raw: string): readonly string[] {
-  return Object.freeze(raw.split(',').map((entry) => entry.trim()).filter(Boolean).map((entry) => parseOriginPattern(name, entry)));
+  return Object.freeze(
+    raw
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean)
+      .map((entry) => parseOriginPattern(name, entry)),
+  );
 }
 
 /** Retention below an hour is almost certainly a unit mistake (m is minutes, not months) and would delete live carts. */
@@ -183,7 +192,10 @@ export function parseTrustProxy(name: string, raw: string): TrustProxy {
   const value = raw.trim();
   if (['off', 'false', 'no'].includes(value.toLowerCase())) return false;
   if (/^\d+$/.test(value)) return parseWholeNumber(name, value, 0, 32) || false;
-  const ranges = value.split(',').map((entry) => entry.trim()).filter(Boolean);
+  const ranges = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
   if (ranges.length === 0 || !ranges.every(isProxyRange)) {
     throw new ConfigError(`${name} must be a hop count or a comma-separated list of proxy addresses or CIDR ranges, e.g. 10.0.0.0/8 (got "${raw}")`);
   }

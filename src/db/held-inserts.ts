@@ -15,7 +15,11 @@ export function attachUnitOfWork(uow: UnitOfWork): void {
 }
 
 /** Defers the rows to the transaction's unit of work when it has one; else inserts them now. */
-export async function insertWhenFlushed<T extends object>(tx: EntityManager, entity: EntityClass<T>, data: RequiredEntityData<T> | RequiredEntityData<T>[]): Promise<void> {
+export async function insertWhenFlushed<T extends object>(
+  tx: EntityManager,
+  entity: EntityClass<T>,
+  data: RequiredEntityData<T> | RequiredEntityData<T>[],
+): Promise<void> {
   if (Array.isArray(data) && data.length === 0) return;
   const uow = unitsOfWork.get(tx);
   if (uow) uow.defer(entity, data);

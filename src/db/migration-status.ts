@@ -7,7 +7,10 @@ const DEFAULT_MIGRATIONS_TABLE = 'mikro_orm_migrations';
 export class SchemaNotMigratedError extends Error {
   override name = 'SchemaNotMigratedError';
 
-  constructor(readonly pending: readonly string[], known: number) {
+  constructor(
+    readonly pending: readonly string[],
+    known: number,
+  ) {
     super(`the database schema is not migrated: run \`npm run migrate\`, or set MIGRATE_ON_START=on (${pending.length} of ${known} migrations pending)`);
   }
 }

@@ -88,11 +88,18 @@ export function affectedRowsOf(result: unknown): number {
 }
 
 /** The statement run prepared, or null when it must take the plain path (libSQL, switched off, too many shapes). */
-async function runPrepared<T extends object>(em: EntityManager, sql: string, params: readonly unknown[]): Promise<{ rows: T[]; rowCount: number | null } | null> {
+async function runPrepared<T extends object>(
+  em: EntityManager,
+  sql: string,
+  params: readonly unknown[],
+): Promise<{ rows: T[]; rowCount: number | null } | null> {
   const statement = isPostgres(em) && enabledFor.get(em.config) !== false ? statementOf(sql, params) : null;
   if (!statement) return null;
   const connection = em.getConnection() as unknown as MikroConnection;
-  const query = connection.getKnex().raw(statement.text).options({ name: statement.name, values: [...statement.values] });
+  const query = connection
+    .getKnex()
+    .raw(statement.text)
+    .options({ name: statement.name, values: [...statement.values] });
   const transaction = em.getTransactionContext<Knex.Transaction>();
   if (transaction) query.transacting(transaction);
   try {

@@ -17,7 +17,18 @@ export interface AddressValue {
 // The cart-cleanup worker finds abandoned carts by status and age.
 @Index({ properties: ['status', 'updatedAt'] })
 export class Cart {
-  [OptionalProps]?: 'status' | 'email' | 'customer' | 'voucherCodes' | 'shippingMethod' | 'shippingAddress' | 'version' | 'pricesValidatedAt' | 'nextLinePosition' | 'createdAt' | 'updatedAt';
+  [OptionalProps]?:
+    | 'status'
+    | 'email'
+    | 'customer'
+    | 'voucherCodes'
+    | 'shippingMethod'
+    | 'shippingAddress'
+    | 'version'
+    | 'pricesValidatedAt'
+    | 'nextLinePosition'
+    | 'createdAt'
+    | 'updatedAt';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = newId();

@@ -2,11 +2,31 @@
  * Persisted status and kind values. The strings are stored in the database and
  * match the public GraphQL enum values one for one.
  */
-export enum Role { CUSTOMER = 'CUSTOMER', ADMIN = 'ADMIN' }
-export enum CartStatus { OPEN = 'OPEN', CHECKING_OUT = 'CHECKING_OUT', CONVERTED = 'CONVERTED' }
-export enum VoucherKind { PERCENT_OFF = 'PERCENT_OFF', AMOUNT_OFF = 'AMOUNT_OFF', FREE_SHIPPING = 'FREE_SHIPPING', CREDIT = 'CREDIT' }
-export enum RedemptionStatus { HELD = 'HELD', CONSUMED = 'CONSUMED', RELEASED = 'RELEASED' }
-export enum ReservationStatus { ACTIVE = 'ACTIVE', RELEASED = 'RELEASED', CONVERTED = 'CONVERTED' }
+export enum Role {
+  CUSTOMER = 'CUSTOMER',
+  ADMIN = 'ADMIN',
+}
+export enum CartStatus {
+  OPEN = 'OPEN',
+  CHECKING_OUT = 'CHECKING_OUT',
+  CONVERTED = 'CONVERTED',
+}
+export enum VoucherKind {
+  PERCENT_OFF = 'PERCENT_OFF',
+  AMOUNT_OFF = 'AMOUNT_OFF',
+  FREE_SHIPPING = 'FREE_SHIPPING',
+  CREDIT = 'CREDIT',
+}
+export enum RedemptionStatus {
+  HELD = 'HELD',
+  CONSUMED = 'CONSUMED',
+  RELEASED = 'RELEASED',
+}
+export enum ReservationStatus {
+  ACTIVE = 'ACTIVE',
+  RELEASED = 'RELEASED',
+  CONVERTED = 'CONVERTED',
+}
 export enum OrderStatus {
   PENDING_PAYMENT = 'PENDING_PAYMENT',
   PLACED = 'PLACED',
@@ -14,7 +34,12 @@ export enum OrderStatus {
   PARTIALLY_REFUNDED = 'PARTIALLY_REFUNDED',
   REFUNDED = 'REFUNDED',
 }
-export enum PaymentMethodKind { CARD = 'CARD', HOSTED_CHECKOUT = 'HOSTED_CHECKOUT', CASH_ON_DELIVERY = 'CASH_ON_DELIVERY', STORE_CREDIT = 'STORE_CREDIT' }
+export enum PaymentMethodKind {
+  CARD = 'CARD',
+  HOSTED_CHECKOUT = 'HOSTED_CHECKOUT',
+  CASH_ON_DELIVERY = 'CASH_ON_DELIVERY',
+  STORE_CREDIT = 'STORE_CREDIT',
+}
 export enum PaymentStatus {
   PENDING = 'PENDING',
   REQUIRES_ACTION = 'REQUIRES_ACTION',
@@ -23,7 +48,11 @@ export enum PaymentStatus {
   FAILED = 'FAILED',
   CANCELLED = 'CANCELLED',
 }
-export enum RefundStatus { PENDING = 'PENDING', SUCCEEDED = 'SUCCEEDED', FAILED = 'FAILED' }
+export enum RefundStatus {
+  PENDING = 'PENDING',
+  SUCCEEDED = 'SUCCEEDED',
+  FAILED = 'FAILED',
+}
 export enum TransferStatus {
   PENDING = 'PENDING',
   COMPLETED = 'COMPLETED',
@@ -32,10 +61,33 @@ export enum TransferStatus {
   REVERSED = 'REVERSED',
   PERMANENTLY_FAILED = 'PERMANENTLY_FAILED',
 }
-export enum PaymentLinkStatus { OPEN = 'OPEN', PAID = 'PAID', CANCELLED = 'CANCELLED' }
-export enum SagaStatus { RUNNING = 'RUNNING', COMPENSATING = 'COMPENSATING', COMPLETED = 'COMPLETED', COMPENSATED = 'COMPENSATED', FAILED = 'FAILED' }
-export enum IdempotencyStatus { IN_PROGRESS = 'IN_PROGRESS', COMPLETED = 'COMPLETED' }
+export enum PaymentLinkStatus {
+  OPEN = 'OPEN',
+  PAID = 'PAID',
+  CANCELLED = 'CANCELLED',
+}
+export enum SagaStatus {
+  RUNNING = 'RUNNING',
+  COMPENSATING = 'COMPENSATING',
+  COMPLETED = 'COMPLETED',
+  COMPENSATED = 'COMPENSATED',
+  FAILED = 'FAILED',
+}
+export enum IdempotencyStatus {
+  IN_PROGRESS = 'IN_PROGRESS',
+  COMPLETED = 'COMPLETED',
+}
 /** An outbox event waits (PENDING), was delivered, or gave up after OUTBOX_MAX_ATTEMPTS failures and waits for an operator's replay (DEAD). */
-export enum OutboxEventStatus { PENDING = 'PENDING', DELIVERED = 'DELIVERED', DEAD = 'DEAD' }
-export enum VariantKind { PHYSICAL = 'PHYSICAL', DIGITAL = 'DIGITAL' }
-export enum LicenseStatus { ACTIVE = 'ACTIVE', REVOKED = 'REVOKED' }
+export enum OutboxEventStatus {
+  PENDING = 'PENDING',
+  DELIVERED = 'DELIVERED',
+  DEAD = 'DEAD',
+}
+export enum VariantKind {
+  PHYSICAL = 'PHYSICAL',
+  DIGITAL = 'DIGITAL',
+}
+export enum LicenseStatus {
+  ACTIVE = 'ACTIVE',
+  REVOKED = 'REVOKED',
+}

@@ -11,8 +11,31 @@ import { OrderLine } from './order-line.entity';
 // The payout planner's work list: placed orders it has not handled yet (transfer-planner.ts).
 @Index({ properties: ['payoutsPlannedAt', 'placedAt', 'id'] })
 export class Order {
-  [OptionalProps]?: 'status' | 'customerId' | 'cartId' | 'cartVersionKey' | 'paymentLinkId' | 'voucherCodes' | 'shippingMethodId' | 'shippingMethodName' | 'shippingAddress' | 'cancelReason' | 'createdAt' | 'placedAt' | 'cancelledAt' | 'payoutsPlannedAt'
-    | 'subtotal' | 'discount' | 'shipping' | 'shippingDiscount' | 'tax' | 'total' | 'creditApplied' | 'amountDue' | 'refunded' | 'digitalUnits';
+  [OptionalProps]?:
+    | 'status'
+    | 'customerId'
+    | 'cartId'
+    | 'cartVersionKey'
+    | 'paymentLinkId'
+    | 'voucherCodes'
+    | 'shippingMethodId'
+    | 'shippingMethodName'
+    | 'shippingAddress'
+    | 'cancelReason'
+    | 'createdAt'
+    | 'placedAt'
+    | 'cancelledAt'
+    | 'payoutsPlannedAt'
+    | 'subtotal'
+    | 'discount'
+    | 'shipping'
+    | 'shippingDiscount'
+    | 'tax'
+    | 'total'
+    | 'creditApplied'
+    | 'amountDue'
+    | 'refunded'
+    | 'digitalUnits';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = newId();

@@ -2,7 +2,10 @@ import { DateTimeType, Entity, Index, OptionalProps, PrimaryKey, Property, Uniqu
 import { money, newId } from './columns';
 import { RefundStatus } from './enums';
 
-export interface RefundedLine { orderLineId: string; quantity: number }
+export interface RefundedLine {
+  orderLineId: string;
+  quantity: number;
+}
 
 @Entity({ tableName: 'refunds' })
 @Unique({ properties: ['idempotencyKey'] })

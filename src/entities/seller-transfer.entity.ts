@@ -6,7 +6,17 @@ import { TransferStatus } from './enums';
 @Unique({ properties: ['orderId', 'sellerId'] })
 @Index({ properties: ['status', 'nextRetryAt'] })
 export class SellerTransfer {
-  [OptionalProps]?: 'reversedAmount' | 'pendingReversalAmount' | 'pendingReversalRefundId' | 'status' | 'stripeTransferId' | 'stripeReversalId' | 'retryCount' | 'nextRetryAt' | 'lastError' | 'createdAt';
+  [OptionalProps]?:
+    | 'reversedAmount'
+    | 'pendingReversalAmount'
+    | 'pendingReversalRefundId'
+    | 'status'
+    | 'stripeTransferId'
+    | 'stripeReversalId'
+    | 'retryCount'
+    | 'nextRetryAt'
+    | 'lastError'
+    | 'createdAt';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = newId();

@@ -12,8 +12,7 @@ import { Voucher } from './voucher.entity';
 @Entity({ tableName: 'voucher_redemptions' })
 @Index({
   name: 'voucher_redemptions_live_slot_unique',
-  expression:
-    "create unique index voucher_redemptions_live_slot_unique on voucher_redemptions (voucher_id, customer_key, slot) where status <> 'RELEASED'",
+  expression: "create unique index voucher_redemptions_live_slot_unique on voucher_redemptions (voucher_id, customer_key, slot) where status <> 'RELEASED'",
 })
 export class VoucherRedemption {
   [OptionalProps]?: 'status' | 'orderId' | 'creditGranted' | 'creditCurrency' | 'createdAt' | 'releasedAt';

@@ -88,10 +88,17 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.use((error: Error & { status?: number; type?: string }, _req: Request, res: express.Response, _next: express.NextFunction) => {
     const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
     if (status === 500) logger.error('http.unhandled_error', { error });
-    const message = error.type === 'entity.too.large' ? 'Request body is larger than 1 MB.'
-      : error.type === 'entity.parse.failed' ? 'The request body is not valid JSON.'
-      : status === 500 ? 'Internal server error' : 'Bad request.';
-    res.status(status).json({ errors: [{ message, extensions: { code: status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' } }] });
+    const message =
+      error.type === 'entity.too.large'
+        ? 'Request body is larger than 1 MB.'
+        : error.type === 'entity.parse.failed'
+          ? 'The request body is not valid JSON.'
+          : status === 500
+            ? 'Internal server error'
+            : 'Bad request.';
+    res
+      .status(status)
+      .json({ errors: [{ message, extensions: { code: status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' } }] });
   });
   return app;
 }

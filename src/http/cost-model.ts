@@ -17,10 +17,24 @@ import type { CostModel } from './query-cost';
  * connections and result wrappers only carry the rows inside them.
  */
 const VALUE_TYPES = [
-  'Money', 'OrderTotals', 'CartTotals', 'Address', 'PriceChange', 'StockShortfall',
-  'PageInfo', 'OrderConnection', 'ProductConnection', 'SagaConnection', 'OutboxEventConnection', 'LicenseVerification',
-  'AuthPayload', 'CheckoutPreview', 'CheckoutConfirmation',
-  'UserError', 'InsufficientStockError', 'PriceChangedError',
+  'Money',
+  'OrderTotals',
+  'CartTotals',
+  'Address',
+  'PriceChange',
+  'StockShortfall',
+  'PageInfo',
+  'OrderConnection',
+  'ProductConnection',
+  'SagaConnection',
+  'OutboxEventConnection',
+  'LicenseVerification',
+  'AuthPayload',
+  'CheckoutPreview',
+  'CheckoutConfirmation',
+  'UserError',
+  'InsufficientStockError',
+  'PriceChangedError',
 ];
 
 /**
@@ -47,7 +61,14 @@ const LIST_CAPS: Record<string, number> = {
  * Refunds are bounded only by the order's amount, shipping methods and a
  * payment link's orders, partners and their keys (revoked ones stay listed) by what admins create.
  */
-export const UNCAPPED_LISTS: readonly string[] = ['Order.refunds', 'Query.shippingMethods', 'PaymentLink.orders', 'Query.partners', 'Partner.keys', 'Order.licenses'];
+export const UNCAPPED_LISTS: readonly string[] = [
+  'Order.refunds',
+  'Query.shippingMethods',
+  'PaymentLink.orders',
+  'Query.partners',
+  'Partner.keys',
+  'Order.licenses',
+];
 
 /**
  * Work that is not rows. A password check is one scrypt derivation (128 MiB

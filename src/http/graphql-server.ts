@@ -68,7 +68,15 @@ export async function startGraphQLServer(options: GraphQLServerOptions): Promise
     // handler would re-raise the signal mid-drain and the process would die of it.
     stopOnTerminationSignals: false,
     // The self-hosted playground lives at /playground; Apollo's landing page loads from a CDN.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), sessionPerBatchedOperation, responseBookkeeping, controlCharacterGuard, rateLimitStatus, ...(options.plugins ?? [])],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
+      sessionPerBatchedOperation,
+      responseBookkeeping,
+      controlCharacterGuard,
+      rateLimitStatus,
+      ...(options.plugins ?? []),
+    ],
   });
   await server.start();
   return server;

@@ -81,7 +81,10 @@ export interface MetricsServer {
  * off the public network; the public port then no longer serves it. The token,
  * if set, is asked there too.
  */
-export async function startMetricsServer(config: Pick<Config, 'metricsPort' | 'metricsToken' | 'host'>, source: MetricsSource = localMetricsText): Promise<MetricsServer | null> {
+export async function startMetricsServer(
+  config: Pick<Config, 'metricsPort' | 'metricsToken' | 'host'>,
+  source: MetricsSource = localMetricsText,
+): Promise<MetricsServer | null> {
   if (config.metricsPort === null) return null;
   const app = express();
   app.disable('x-powered-by');
@@ -90,9 +93,10 @@ export async function startMetricsServer(config: Pick<Config, 'metricsPort' | 'm
   return {
     url: `${localBaseUrl(server)}/metrics`,
     address: boundAddress(server),
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

@@ -12,8 +12,10 @@ function page(res: Response, status: number, title: string, text: string): void 
     .status(status)
     .set({ 'cache-control': 'no-store', 'x-robots-tag': 'noindex' })
     .type('html')
-    .send(`<!doctype html><html><head><meta charset="utf-8"><meta name="robots" content="noindex"><title>${title}</title></head>` +
-      `<body><h1>${title}</h1><p>${text}</p></body></html>`);
+    .send(
+      `<!doctype html><html><head><meta charset="utf-8"><meta name="robots" content="noindex"><title>${title}</title></head>` +
+        `<body><h1>${title}</h1><p>${text}</p></body></html>`,
+    );
 }
 
 const previewPage = (res: Response) => page(res, 200, 'Payment request', 'Open this link in your browser to pay securely.');

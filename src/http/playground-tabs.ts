@@ -76,7 +76,9 @@ mutation SetShippingAddress($input: SetShippingAddressInput!) {
   setShippingAddress(input: $input) { __typename ... on ErrorResult { errorCode message } }
 }
 `,
-    variables: vars({ input: { cartId: '<cart id>', address: { name: 'Erika Mustermann', line1: 'Heidestrasse 17', city: 'Köln', postalCode: '51147', country: 'DE' } } }),
+    variables: vars({
+      input: { cartId: '<cart id>', address: { name: 'Erika Mustermann', line1: 'Heidestrasse 17', city: 'Köln', postalCode: '51147', country: 'DE' } },
+    }),
   },
   {
     query: `# 5. How it goes: pick a method from ShippingMethods.

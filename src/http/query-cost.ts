@@ -123,7 +123,13 @@ export class QueryShapeMeter {
    * within: the key of the field these selections belong to ('' at the root), for rows a parent carries.
    * nesting: selections walked down to here, for MAX_MEASURED_NESTING.
    */
-  private measureSelections(selectionSet: SelectionSetNode, parentType: GraphQLNamedType | undefined, isPageOf: boolean, within: string, nesting: number): Shape {
+  private measureSelections(
+    selectionSet: SelectionSetNode,
+    parentType: GraphQLNamedType | undefined,
+    isPageOf: boolean,
+    within: string,
+    nesting: number,
+  ): Shape {
     if (nesting > MAX_MEASURED_NESTING) {
       this.cutShort = true;
       return NOTHING;
@@ -135,7 +141,7 @@ export class QueryShapeMeter {
             return this.measureField(selection, parentType, isPageOf, within, nesting + 1);
           case Kind.INLINE_FRAGMENT: {
             const typeName = selection.typeCondition?.name.value;
-            const type = typeName ? this.schema.getType(typeName) ?? undefined : parentType;
+            const type = typeName ? (this.schema.getType(typeName) ?? undefined) : parentType;
             return this.measureSelections(selection.selectionSet, type, isPageOf, within, nesting + 1);
           }
           case Kind.FRAGMENT_SPREAD:
@@ -157,16 +163,21 @@ export class QueryShapeMeter {
 
     const isList = isListType(getNullableType(definition.type));
     const pageSize = this.pageSize(node, definition);
-    const multiplier = pageSize ?? (isList && !isPageOf ? this.model.listCaps[key] ?? this.model.defaultListSize : 1);
+    const multiplier = pageSize ?? (isList && !isPageOf ? (this.model.listCaps[key] ?? this.model.defaultListSize) : 1);
     const namedType = getNamedType(definition.type);
     const children = this.measureSelections(node.selectionSet, namedType, pageSize !== undefined && !isList, key, nesting);
     const rows = this.rowCost(namedType);
-    const own = this.model.rowsInHand.has(`${within}>${key}`) || rows === 0 ? NOTHING
-      : isList ? { ...NOTHING, cost: rows }
-      // A walk cut short is refused for its depth; its selections are not walked again.
-      : this.model.idsOnParent.has(key) && !this.cutShort && this.asksOnlyForId(node.selectionSet) ? NOTHING
-      : this.model.batchedReferences.has(key) ? { ...NOTHING, once: rows }
-      : { ...NOTHING, cost: rows };
+    const own =
+      this.model.rowsInHand.has(`${within}>${key}`) || rows === 0
+        ? NOTHING
+        : isList
+          ? { ...NOTHING, cost: rows }
+          : // A walk cut short is refused for its depth; its selections are not walked again.
+            this.model.idsOnParent.has(key) && !this.cutShort && this.asksOnlyForId(node.selectionSet)
+            ? NOTHING
+            : this.model.batchedReferences.has(key)
+              ? { ...NOTHING, once: rows }
+              : { ...NOTHING, cost: rows };
     return { depth: 1 + children.depth, cost: weight + multiplier * (own.cost + children.cost), once: own.once + children.once };
   }
 

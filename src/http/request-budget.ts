@@ -73,7 +73,7 @@ export class RequestCostMeter {
       const hash = extensions?.persistedQuery?.sha256Hash;
       // A hash the server has never seen with its text: Apollo answers PERSISTED_QUERY_NOT_FOUND,
       // or it is a safelisted partner operation, whose cost the validation rule checks on its own.
-      return typeof hash === 'string' ? this.remembered.get(`${hash}:${name}`) ?? 0 : 0;
+      return typeof hash === 'string' ? (this.remembered.get(`${hash}:${name}`) ?? 0) : 0;
     }
     const key = `${createHash('sha256').update(query).digest('hex')}:${name}`;
     const known = this.remembered.get(key);
@@ -87,7 +87,11 @@ export class RequestCostMeter {
     const document = parseOrNull(query, this.parseOptions);
     if (!document) return 0;
     const operations = document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION);
-    const operation = operationName ? operations.find((candidate) => candidate.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
+    const operation = operationName
+      ? operations.find((candidate) => candidate.name?.value === operationName)
+      : operations.length === 1
+        ? operations[0]
+        : undefined;
     if (!operation) return 0;
     const fragments = new Map(
       document.definitions

@@ -59,9 +59,10 @@ export class QueryTooComplexError extends GraphQLError {
 
   constructor(limit: QueryLimitKind, maximum: number, actual: number, node: ASTNode | undefined) {
     const explanation: Record<QueryLimitKind, string> = {
-      depth: actual > MAX_MEASURED_NESTING
-        ? `The query nests more than ${MAX_MEASURED_NESTING} levels deep; at most ${maximum} levels of fields are allowed.`
-        : `The query nests fields ${actual} levels deep; at most ${maximum} are allowed.`,
+      depth:
+        actual > MAX_MEASURED_NESTING
+          ? `The query nests more than ${MAX_MEASURED_NESTING} levels deep; at most ${maximum} levels of fields are allowed.`
+          : `The query nests fields ${actual} levels deep; at most ${maximum} are allowed.`,
       aliases: `The query uses ${actual} aliases; at most ${maximum} are allowed.`,
       cost: `The query costs ${actual}, counted in rows it could load; the budget is ${maximum}. Ask for smaller pages or fewer nested lists.`,
       requestCost: `The operations of this request together cost ${actual}, counted in rows they could load; the budget is ${maximum}. Send fewer operations or aliases per request.`,
@@ -83,7 +84,8 @@ function depthAndCostRule(limits: RequestLimits): ValidationRule {
         const shape = meter.measureOperation(operation);
         if (shape.depth > limits.maxDepth) context.reportError(new QueryTooComplexError('depth', limits.maxDepth, shape.depth, operation));
         // A walk cut short (query-cost.ts MAX_MEASURED_NESTING) counted only part of the cost: the depth refusal says it all.
-        if (shape.cost > limits.maxCost && shape.depth <= MAX_MEASURED_NESTING) context.reportError(new QueryTooComplexError('cost', limits.maxCost, shape.cost, operation));
+        if (shape.cost > limits.maxCost && shape.depth <= MAX_MEASURED_NESTING)
+          context.reportError(new QueryTooComplexError('cost', limits.maxCost, shape.cost, operation));
         // The meter has walked the operation (and its fragments) already.
         return false;
       },
@@ -118,10 +120,12 @@ export function batchSizeLimit(maxOperations: number): RequestHandler {
     const body: unknown = req.body;
     if (Array.isArray(body) && body.length > maxOperations) {
       res.status(400).json({
-        errors: [{
-          message: `A batched request may hold at most ${maxOperations} operations; this one holds ${body.length}.`,
-          extensions: { code: 'BAD_REQUEST' },
-        }],
+        errors: [
+          {
+            message: `A batched request may hold at most ${maxOperations} operations; this one holds ${body.length}.`,
+            extensions: { code: 'BAD_REQUEST' },
+          },
+        ],
       });
       return;
     }

@@ -38,7 +38,10 @@ const MOUNTED_PREFIXES = ['/graphql'];
 export function routeLabel(req: Request): string {
   const route = (req as Request & { route?: { path?: unknown } }).route;
   if (route && typeof route.path === 'string') return `${req.baseUrl}${route.path}`;
-  return MOUNTED_PREFIXES.find((prefix) => req.originalUrl === prefix || req.originalUrl.startsWith(`${prefix}?`) || req.originalUrl.startsWith(`${prefix}/`)) ?? 'other';
+  return (
+    MOUNTED_PREFIXES.find((prefix) => req.originalUrl === prefix || req.originalUrl.startsWith(`${prefix}?`) || req.originalUrl.startsWith(`${prefix}/`)) ??
+    'other'
+  );
 }
 
 /**
@@ -48,8 +51,7 @@ export function routeLabel(req: Request): string {
 const ACCESS_KEY_SEGMENT = /(\/pay\/)[^/]+/gi;
 
 /** Path only: query strings may carry tokens; access keys in the path and secret shapes are masked. */
-const pathOf = (url: string | undefined): string =>
-  redactText((url ?? '').split('?')[0].replace(ACCESS_KEY_SEGMENT, `$1${REDACTED}`));
+const pathOf = (url: string | undefined): string => redactText((url ?? '').split('?')[0].replace(ACCESS_KEY_SEGMENT, `$1${REDACTED}`));
 
 /**
  * Watches each request to its end, once: the request id echoed in the

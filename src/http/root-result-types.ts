@@ -24,7 +24,15 @@ function record(context: unknown, info: GraphQLResolveInfo, outcome: Promise<unk
   let byOperation = results.get(context);
   if (!byOperation) results.set(context, (byOperation = new Map()));
   if (byOperation.has(info.operation)) return;
-  byOperation.set(info.operation, outcome.then((value) => typeNameOf(value, info, context), () => 'error').catch(() => 'unresolved'));
+  byOperation.set(
+    info.operation,
+    outcome
+      .then(
+        (value) => typeNameOf(value, info, context),
+        () => 'error',
+      )
+      .catch(() => 'unresolved'),
+  );
 }
 
 export function recordRootResultTypes(schema: GraphQLSchema): void {

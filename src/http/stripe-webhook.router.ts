@@ -10,7 +10,12 @@ export const STRIPE_WEBHOOK_PATH = '/webhooks/stripe';
 
 /** An unverified delivery's type is the sender's word: it is not used as a label. */
 const UNVERIFIED_TYPE = 'unverified';
-const WEBHOOK_OUTCOMES: Record<WebhookAnswer['outcome'], string> = { applied: 'processed', duplicate: 'duplicate', ignored: 'ignored', 'retry-later': 'retry_later' };
+const WEBHOOK_OUTCOMES: Record<WebhookAnswer['outcome'], string> = {
+  applied: 'processed',
+  duplicate: 'duplicate',
+  ignored: 'ignored',
+  'retry-later': 'retry_later',
+};
 /** Types this gateway acts on keep their name; every other (verified) type counts as other, so the label set stays closed. */
 const typeLabel = (type: string): string => (HANDLED_PAYMENT_EVENTS.has(type) || REFUND_EVENTS.has(type) ? type : 'other');
 

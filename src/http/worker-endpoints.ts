@@ -44,9 +44,10 @@ export async function startWorkerEndpoints(config: Pick<Config, 'workerPort' | '
     url: localBaseUrl(server),
     address: boundAddress(server),
     drain: () => void (draining = true),
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

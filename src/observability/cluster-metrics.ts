@@ -7,8 +7,16 @@ const ASK = 'tillgate:metrics-ask';
 const ANSWER = 'tillgate:metrics-answer';
 const ANSWER_TIMEOUT_MS = 5_000;
 
-interface Ask { type: typeof ASK; id: string }
-interface Answer { type: typeof ANSWER; id: string; text?: string; error?: string }
+interface Ask {
+  type: typeof ASK;
+  id: string;
+}
+interface Answer {
+  type: typeof ANSWER;
+  id: string;
+  text?: string;
+  error?: string;
+}
 
 /** This process's own series, in the text format. */
 export const localMetricsText = (): Promise<string> => registry.metrics();

@@ -18,7 +18,10 @@ import {
  * about health; counting them would grow the refresh with the table.
  */
 export const WATCHED_TRANSFER_STATUSES: readonly TransferStatus[] = [
-  TransferStatus.PENDING, TransferStatus.FAILED, TransferStatus.REVERSAL_PENDING, TransferStatus.PERMANENTLY_FAILED,
+  TransferStatus.PENDING,
+  TransferStatus.FAILED,
+  TransferStatus.REVERSAL_PENDING,
+  TransferStatus.PERMANENTLY_FAILED,
 ];
 const UNFINISHED_SAGAS: readonly SagaStatus[] = [SagaStatus.RUNNING, SagaStatus.COMPENSATING, SagaStatus.FAILED];
 export const STUCK_SAGA = 'STUCK';
@@ -38,7 +41,11 @@ export interface OpsSnapshot {
  * sagas and transfers by status). Times come back as epoch milliseconds on
  * both dialects.
  */
-export async function readOpsSnapshot(em: EntityManager, now: Date, settings: { sagaRecoveryGraceMs: number; cardActionTimeoutMs: number }): Promise<OpsSnapshot> {
+export async function readOpsSnapshot(
+  em: EntityManager,
+  now: Date,
+  settings: { sagaRecoveryGraceMs: number; cardActionTimeoutMs: number },
+): Promise<OpsSnapshot> {
   const pg = isPostgres(em);
   const epochMs = (expression: string) => (pg ? `(extract(epoch from ${expression}) * 1000)::float8` : expression);
   const count = pg ? 'count(*)::float8' : 'count(*)';
@@ -66,7 +73,14 @@ export async function readOpsSnapshot(em: EntityManager, now: Date, settings: { 
     parts.flatMap((part) => part.params),
     'all',
   );
-  const snapshot: OpsSnapshot = { outboxOldestUndelivered: null, outboxDead: 0, paymentsRequiresActionStale: 0, refundOldestPending: null, transfers: {}, sagas: {} };
+  const snapshot: OpsSnapshot = {
+    outboxOldestUndelivered: null,
+    outboxDead: 0,
+    paymentsRequiresActionStale: 0,
+    refundOldestPending: null,
+    transfers: {},
+    sagas: {},
+  };
   for (const row of rows) {
     const value = row.value === null || row.value === undefined ? null : Number(row.value);
     if (value === null) continue;
@@ -117,12 +131,14 @@ export function startOpsGaugesRefresher(deps: Pick<AppDeps, 'orm' | 'clock' | 'c
   let inFlight: Promise<void> = Promise.resolve();
   const round = () => {
     timer = null;
-    inFlight = refreshOpsGauges(deps).then(
-      () => undefined,
-      (error: unknown) => logger.error('metrics.ops_gauges_failed', { error }),
-    ).then(() => {
-      if (!stopped) timer = setTimeout(round, deps.config.metricsRefreshIntervalMs);
-    });
+    inFlight = refreshOpsGauges(deps)
+      .then(
+        () => undefined,
+        (error: unknown) => logger.error('metrics.ops_gauges_failed', { error }),
+      )
+      .then(() => {
+        if (!stopped) timer = setTimeout(round, deps.config.metricsRefreshIntervalMs);
+      });
   };
   round();
   return {

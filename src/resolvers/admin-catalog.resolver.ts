@@ -1,9 +1,7 @@
 import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import { valueOrBadInput } from '../schema/bad-input';
 import type { GraphQLContext } from '../schema/context';
-import {
-  CreateProductInput, CreateSellerInput, CreateShippingMethodInput, SetStockInput, SetVariantPriceInput,
-} from '../schema/inputs/catalog.input';
+import { CreateProductInput, CreateSellerInput, CreateShippingMethodInput, SetStockInput, SetVariantPriceInput } from '../schema/inputs/catalog.input';
 import { CreateVoucherInput } from '../schema/inputs/voucher.input';
 import { ProductType, SellerType, ShippingMethodType, VariantType } from '../schema/types/catalog.type';
 import { VoucherType } from '../schema/types/voucher.type';

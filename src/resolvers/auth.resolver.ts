@@ -29,7 +29,7 @@ export class AuthResolver {
 
   @Authorized('ADMIN')
   @Mutation(() => Boolean, {
-    description: "Admin. Every token issued to the customer so far stops working (a stolen token, a lost device). False when no customer has this id.",
+    description: 'Admin. Every token issued to the customer so far stops working (a stolen token, a lost device). False when no customer has this id.',
   })
   async revokeTokens(@Arg('customerId', () => ID) customerId: string, @Ctx() ctx: GraphQLContext): Promise<boolean> {
     return new AuthService(ctx.em, ctx.deps).revokeTokens(customerId);

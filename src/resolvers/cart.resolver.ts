@@ -3,7 +3,12 @@ import { isAdmin, requireViewer } from '../schema/auth-checker';
 import type { GraphQLContext } from '../schema/context';
 import { rateLimitsOf } from '../http/rate-limits';
 import {
-  AddCartLineInput, CartVoucherInput, CreateCartInput, SetShippingAddressInput, SetShippingMethodInput, UpdateCartLineInput,
+  AddCartLineInput,
+  CartVoucherInput,
+  CreateCartInput,
+  SetShippingAddressInput,
+  SetShippingMethodInput,
+  UpdateCartLineInput,
 } from '../schema/inputs/cart.input';
 import { AttachCartInput } from '../schema/inputs/attach-cart.input';
 import { CartResult } from '../schema/results/cart.result';
@@ -22,8 +27,7 @@ const cartVouchers = (ctx: GraphQLContext) => new CartVoucherService(ctx.em, ctx
 /** Where a cart's pricing reads its inputs when an answer's cart no longer matches the ones it was read with. */
 const cartReads = (ctx: GraphQLContext): CartReads => ({ carts: ctx.deps.stores.carts, uow: ctx.deps.db.unitOfWork(ctx.em) });
 
-const toCartResult = (outcome: Outcome<CartSnapshot>): typeof CartResult =>
-  outcome.ok ? CartType.from(outcome.value) : toErrorResult(outcome.failure);
+const toCartResult = (outcome: Outcome<CartSnapshot>): typeof CartResult => (outcome.ok ? CartType.from(outcome.value) : toErrorResult(outcome.failure));
 
 /** Carts: anyone may create one; access rules live in the service (cart-access.ts). */
 @Resolver(() => CartType)

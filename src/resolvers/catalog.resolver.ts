@@ -2,9 +2,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import { badInput, failureAsBadInput } from '../schema/bad-input';
 import type { GraphQLContext } from '../schema/context';
-import {
-  attachVariants, availableUnitsLoader, productRowLoader, sellerRowLoader, variantRowsLoader,
-} from '../schema/loaders/catalog-read.loaders';
+import { attachVariants, availableUnitsLoader, productRowLoader, sellerRowLoader, variantRowsLoader } from '../schema/loaders/catalog-read.loaders';
 import { asksOnlyForId, referenceById, selects } from '../schema/loaders/selection-lookahead';
 import { ProductConnection, ProductType, SellerType, ShippingMethodType, VariantType } from '../schema/types/catalog.type';
 import { CatalogQueryService } from '../services/catalog/catalog-query.service';

@@ -14,8 +14,26 @@ import { PartnerResolver } from './partner.resolver';
 import { CustomerLicensesResolver, LicenseResolver, OrderLicensesResolver } from './license.resolver';
 
 /** Every resolver class; one file per area. */
-export const resolvers: NonEmptyArray<ClassType> = [AuthResolver, CartResolver, OrderResolver, OrderLineResolver, SellerTransferResolver, CustomerOrdersResolver,
-  ProductResolver, VariantResolver, ShippingMethodResolver, AdminCatalogResolver,
-  CheckoutResolver, CancelOrderResolver, VoucherRedemptionResolver, CustomerCreditResolver,
-  RefundResolver, PaymentLinkResolver, OperationsResolver, PartnerResolver,
-  LicenseResolver, OrderLicensesResolver, CustomerLicensesResolver];
+export const resolvers: NonEmptyArray<ClassType> = [
+  AuthResolver,
+  CartResolver,
+  OrderResolver,
+  OrderLineResolver,
+  SellerTransferResolver,
+  CustomerOrdersResolver,
+  ProductResolver,
+  VariantResolver,
+  ShippingMethodResolver,
+  AdminCatalogResolver,
+  CheckoutResolver,
+  CancelOrderResolver,
+  VoucherRedemptionResolver,
+  CustomerCreditResolver,
+  RefundResolver,
+  PaymentLinkResolver,
+  OperationsResolver,
+  PartnerResolver,
+  LicenseResolver,
+  OrderLicensesResolver,
+  CustomerLicensesResolver,
+];

@@ -19,8 +19,7 @@ const MAX_KEY_LENGTH = 200;
 export class LicenseResolver {
   @Query(() => LicenseVerificationType, { description: 'Anyone, partners included: is this key a live license? Never reveals the buyer.' })
   async verifyLicense(@Arg('key', () => String) key: string, @Ctx() ctx: GraphQLContext): Promise<LicenseVerificationType> {
-    const answer = await rateLimitsOf(ctx).licenseCheck(() =>
-      new LicenseQueries(ctx.em).verify(key.length > MAX_KEY_LENGTH ? '' : key));
+    const answer = await rateLimitsOf(ctx).licenseCheck(() => new LicenseQueries(ctx.em).verify(key.length > MAX_KEY_LENGTH ? '' : key));
     return Object.assign(new LicenseVerificationType(), answer);
   }
 

@@ -2,7 +2,13 @@ import { Arg, Args, Authorized, Ctx, Mutation, Query, Resolver } from 'type-grap
 import { valueOrBadInput } from '../schema/bad-input';
 import type { GraphQLContext } from '../schema/context';
 import {
-  adminPage, OutboxEventListArgs, RecoverSagaInput, ReplayOutboxEventInput, RetrySellerTransferInput, SagaListArgs, SellerTransferListArgs,
+  adminPage,
+  OutboxEventListArgs,
+  RecoverSagaInput,
+  ReplayOutboxEventInput,
+  RetrySellerTransferInput,
+  SagaListArgs,
+  SellerTransferListArgs,
 } from '../schema/inputs/operations.input';
 import { OutboxEventConnectionType, OutboxEventType, SagaConnectionType, SagaType } from '../schema/types/operations.type';
 import { SellerTransferType, toSellerTransferType } from '../schema/types/order.type';
@@ -14,7 +20,9 @@ import { TransferOperationsService } from '../services/operations/transfer-opera
 @Resolver()
 export class OperationsResolver {
   @Authorized('ADMIN')
-  @Query(() => SagaConnectionType, { description: 'Admin. Checkout sagas, newest first. stuck: RUNNING or COMPENSATING for longer than the recovery grace period.' })
+  @Query(() => SagaConnectionType, {
+    description: 'Admin. Checkout sagas, newest first. stuck: RUNNING or COMPENSATING for longer than the recovery grace period.',
+  })
   async sagas(@Args(() => SagaListArgs) args: SagaListArgs, @Ctx() ctx: GraphQLContext): Promise<SagaConnectionType> {
     return SagaConnectionType.from(valueOrBadInput(await sagas(ctx).list({ status: args.status ?? null, stuck: args.stuck ?? null }, adminPage(args))));
   }
@@ -45,9 +53,13 @@ export class OperationsResolver {
 
   @Authorized('ADMIN')
   @Mutation(() => SellerTransferType, {
-    description: 'Admin. A new attempt for a FAILED or PERMANENTLY_FAILED transfer or reversal, with the same idempotency key (made by the payout workers at their next look).',
+    description:
+      'Admin. A new attempt for a FAILED or PERMANENTLY_FAILED transfer or reversal, with the same idempotency key (made by the payout workers at their next look).',
   })
-  async retrySellerTransfer(@Arg('input', () => RetrySellerTransferInput) input: RetrySellerTransferInput, @Ctx() ctx: GraphQLContext): Promise<SellerTransferType> {
+  async retrySellerTransfer(
+    @Arg('input', () => RetrySellerTransferInput) input: RetrySellerTransferInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<SellerTransferType> {
     return toSellerTransferType(valueOrBadInput(await transfers(ctx).retry(input.id)));
   }
 }

@@ -5,13 +5,7 @@ import type { GraphQLContext } from '../schema/context';
 import { AdminOrderPageArgs, OrderPageArgs } from '../schema/inputs/order-query.input';
 import { sellerLoader, variantLoader } from '../schema/loaders/catalog.loaders';
 import { asksOnlyForId, referenceById } from '../schema/loaders/selection-lookahead';
-import {
-  customerById,
-  orderLinesByOrderId,
-  paymentsByOrderId,
-  refundsByOrderId,
-  sellerTransfersByOrderId,
-} from '../schema/loaders/order.loaders';
+import { customerById, orderLinesByOrderId, paymentsByOrderId, refundsByOrderId, sellerTransfersByOrderId } from '../schema/loaders/order.loaders';
 import { SellerType, VariantType } from '../schema/types/catalog.type';
 import { CustomerType } from '../schema/types/customer.type';
 import {
@@ -64,7 +58,7 @@ export class OrderResolver {
     return order ? toOrderType(order) : null;
   }
 
-  @Query(() => OrderType, { nullable: true, description: 'Anyone holding the order\'s token; no seller transfers or refund internals are shown through it.' })
+  @Query(() => OrderType, { nullable: true, description: "Anyone holding the order's token; no seller transfers or refund internals are shown through it." })
   async orderByToken(@Arg('token', () => String) token: string, @Ctx() ctx: GraphQLContext): Promise<OrderType | null> {
     const order = await new OrderQueries(ctx.em, ctx.deps).findByToken(token);
     if (!order) return null;

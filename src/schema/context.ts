@@ -5,7 +5,6 @@ import { AuthService } from '../services/auth/auth.service';
 import type { Viewer } from '../services/auth/tokens';
 import type { AuthenticatedPartner } from '../services/partners/partner-authentication';
 
-
 /**
  * The caller named by an `Authorization: Bearer <token>` header, or null when
  * there is none or it is not (or no longer) valid: a bad token is the same as

@@ -128,10 +128,16 @@ function variableProblem(variables: Record<string, unknown>, variableFields: Map
 }
 
 function refusal(problem: VariableProblem): GraphQLError {
-  const error = problem.kind === 'too-deep'
-    ? badInput(`Variable "$${problem.variable}" nests its value more than ${MAX_VARIABLE_DEPTH} levels deep; no input of this API is that deep.`, problem.variable)
-    : badInput('Text may not contain control characters' +
-      (problem.field && FREE_TEXT_FIELDS.has(problem.field) ? ' other than tabs and line breaks.' : '.'), problem.field ?? undefined);
+  const error =
+    problem.kind === 'too-deep'
+      ? badInput(
+          `Variable "$${problem.variable}" nests its value more than ${MAX_VARIABLE_DEPTH} levels deep; no input of this API is that deep.`,
+          problem.variable,
+        )
+      : badInput(
+          'Text may not contain control characters' + (problem.field && FREE_TEXT_FIELDS.has(problem.field) ? ' other than tabs and line breaks.' : '.'),
+          problem.field ?? undefined,
+        );
   error.extensions.http = { status: 400 };
   return error;
 }
@@ -142,9 +148,8 @@ export const controlCharacterGuard: ApolloServerPlugin = {
     return {
       async didResolveOperation({ document, request }) {
         const { refusedLiteral, variableFields } = scanDocumentOnce(document);
-        const problem: VariableProblem | null = refusedLiteral !== undefined
-          ? { kind: 'control', field: refusedLiteral }
-          : variableProblem(request.variables ?? {}, variableFields);
+        const problem: VariableProblem | null =
+          refusedLiteral !== undefined ? { kind: 'control', field: refusedLiteral } : variableProblem(request.variables ?? {}, variableFields);
         if (problem) throw refusal(problem);
       },
     };

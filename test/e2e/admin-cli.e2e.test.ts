@@ -39,7 +39,7 @@ describe('npm run admin', () => {
   const admin = (args: string[], stdin: string) => runToEnd(build.entry('src/admin.js'), env, { args, stdin });
   const stored = (email: string) => orm.em.fork().findOne(Customer, { email });
 
-  it('when the password breaks sign-up\'s rules, then it exits 2 with sign-up\'s message, creates nothing, and never shows the password', async () => {
+  it("when the password breaks sign-up's rules, then it exits 2 with sign-up's message, creates nothing, and never shows the password", async () => {
     const short = await admin(['--email', 'short@shop.example'], 'seven7!\n');
     const controlCharacter = await admin(['--email=tab@shop.example'], 'has\ta-tab-inside\n');
     const badEmail = await admin(['--email', 'not-an-email'], 'long-enough-password\n');
@@ -56,18 +56,24 @@ describe('npm run admin', () => {
 
   it('when the arguments are not one --email, then it prints the usage and exits 2', async () => {
     for (const args of [[], ['--email'], ['--mail', 'x@shop.example'], ['--email', 'a@shop.example', 'extra']]) {
-      expect(await admin(args, 'long-enough-password\n')).toEqual({ code: 2, output: 'Usage: npm run admin -- --email you@example.com   (the password is read from stdin)\n' });
+      expect(await admin(args, 'long-enough-password\n')).toEqual({
+        code: 2,
+        output: 'Usage: npm run admin -- --email you@example.com   (the password is read from stdin)\n',
+      });
     }
   });
 
-  it('when the email is a customer\'s, then the account becomes an admin with the given password and its earlier tokens stop working', async () => {
+  it("when the email is a customer's, then the account becomes an admin with the given password and its earlier tokens stop working", async () => {
     const tokens = new TokenService(AUTH_SECRET);
     const signedUp = await new AuthService(orm.em.fork(), { tokens }).signUp({ email: 'promoted@shop.example', password: 'the-customers-own-password' });
     if (!signedUp.ok) throw new Error(signedUp.failure.message);
 
     const run = await admin(['--email', 'promoted@shop.example'], 'the-new-admin-password\r\nignored second line\n');
 
-    expect(run).toEqual({ code: 0, output: 'promoted@shop.example was a customer account: it is an admin now, and its password is the one given now and its earlier sessions are ended.\n' });
+    expect(run).toEqual({
+      code: 0,
+      output: 'promoted@shop.example was a customer account: it is an admin now, and its password is the one given now and its earlier sessions are ended.\n',
+    });
     const account = (await stored('promoted@shop.example'))!;
     expect(account.role).toBe(Role.ADMIN);
     expect(await verifyPassword('the-new-admin-password', account.passwordHash)).toBe(true);

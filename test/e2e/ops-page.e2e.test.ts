@@ -53,7 +53,10 @@ describe('the /ops page in headless Chromium', () => {
 
   async function deadLetter(): Promise<OutboxEvent> {
     const [event] = await commitEvents(app.orm, 1);
-    await transition(app.orm.em.fork(), OutboxEvent, event.id, OutboxEventStatus.PENDING, OutboxEventStatus.DEAD, { attempts: 10, lastError: 'HttpSinkError: answered 503' });
+    await transition(app.orm.em.fork(), OutboxEvent, event.id, OutboxEventStatus.PENDING, OutboxEventStatus.DEAD, {
+      attempts: 10,
+      lastError: 'HttpSinkError: answered 503',
+    });
     return event;
   }
 

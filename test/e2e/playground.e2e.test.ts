@@ -42,9 +42,16 @@ describe('the playground in a browser', () => {
     const page = await context.newPage();
     await page.goto(`${app.url}/playground`);
 
-    expect(await tabTitles(page)).toEqual(
-      ['Catalog', 'LogIn', 'CreateCart', 'AddCartLine', 'SetShippingAddress', 'ShippingMethods', 'StartCheckout', 'ConfirmCheckout'],
-    );
+    expect(await tabTitles(page)).toEqual([
+      'Catalog',
+      'LogIn',
+      'CreateCart',
+      'AddCartLine',
+      'SetShippingAddress',
+      'ShippingMethods',
+      'StartCheckout',
+      'ConfirmCheckout',
+    ]);
     const note = page.locator('#headers-note');
     expect(await note.isVisible()).toBe(true);
     expect(await note.textContent()).toEqual(expect.stringMatching(/Authorization.*Bearer.*X-Api-Key/s));
@@ -59,7 +66,11 @@ describe('the playground in a browser', () => {
     await page.keyboard.insertText(TOKEN_HEADERS);
     // GraphiQL writes its storage a moment after an edit: wait for it rather than for a fixed time.
     // (The page's strict CSP forbids evaluating a string: a function it is; the test's lib has no DOM types.)
-    await page.waitForFunction(() => String((globalThis as unknown as { localStorage: { getItem(key: string): string | null } }).localStorage.getItem('graphiql:headers')).includes('playground-test-token'));
+    await page.waitForFunction(() =>
+      String((globalThis as unknown as { localStorage: { getItem(key: string): string | null } }).localStorage.getItem('graphiql:headers')).includes(
+        'playground-test-token',
+      ),
+    );
     await page.reload();
     await tabTitles(page);
     expect(await (await headersEditor(page)).textContent()).toContain('Bearer playground-test-token');

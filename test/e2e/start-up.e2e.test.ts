@@ -11,7 +11,11 @@ const ONE_TIME_PASSWORD = /one-time dev password: (\S+)/;
 const AUTH_SECRET = 'start-up-test-secret-of-at-least-32-chars';
 
 async function post(url: string, query: string, variables: Record<string, unknown> = {}) {
-  const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a GraphQL answer from the started process; the test walks it untyped
   return (await response.json()) as { data: any; errors?: unknown[] };
 }
@@ -99,7 +103,11 @@ describe('start-up', () => {
   it('when NODE_ENV=production is given without DEMO_DATA or ADMIN_PASSWORD, then nothing is seeded, no password is printed and no admin exists; npm run admin creates one from stdin without echoing it', async () => {
     const port = await freePort();
     const env = {
-      NODE_ENV: 'production', PORT: String(port), METRICS_PORT: String(await freePort()), HOST: '127.0.0.1', WORKERS: 'off',
+      NODE_ENV: 'production',
+      PORT: String(port),
+      METRICS_PORT: String(await freePort()),
+      HOST: '127.0.0.1',
+      WORKERS: 'off',
       ...(await freshDatabase(build, 'production-data')),
     };
     const url = `http://127.0.0.1:${port}`;
@@ -107,7 +115,9 @@ describe('start-up', () => {
     try {
       const banner = gateway.output.text();
       expect(banner).not.toMatch(/password: /);
-      expect(banner).toContain('Admin         none yet: create one with `npm run admin -- --email you@example.com` (reads the password from stdin), or set ADMIN_PASSWORD');
+      expect(banner).toContain(
+        'Admin         none yet: create one with `npm run admin -- --email you@example.com` (reads the password from stdin), or set ADMIN_PASSWORD',
+      );
       const orm = await openDatabaseOf(env);
       try {
         const em = orm.em.fork();
@@ -131,9 +141,15 @@ describe('start-up', () => {
   });
 
   it('when NODE_ENV=production is given without METRICS_TOKEN or METRICS_PORT, then the gateway stops at once with one clear line', async () => {
-    const run = await runToEnd(build.entry('src/main.js'), { NODE_ENV: 'production', PORT: String(await freePort()), ...(await freshDatabase(build, 'unguarded-data')) });
+    const run = await runToEnd(build.entry('src/main.js'), {
+      NODE_ENV: 'production',
+      PORT: String(await freePort()),
+      ...(await freshDatabase(build, 'unguarded-data')),
+    });
     expect(run.code).toBe(2);
-    expect(run.output.trim()).toBe('Configuration error: NODE_ENV=production needs METRICS_TOKEN or METRICS_PORT: /metrics would be open to anyone who reaches PORT');
+    expect(run.output.trim()).toBe(
+      'Configuration error: NODE_ENV=production needs METRICS_TOKEN or METRICS_PORT: /metrics would be open to anyone who reaches PORT',
+    );
   });
 
   it('when MIGRATE_ON_START is off and the schema was never migrated, then npm start and npm run worker exit with one line naming npm run migrate, and create nothing', async () => {
@@ -170,7 +186,13 @@ describe('start-up', () => {
 
   it('when MIGRATE_ON_START is off and the schema is migrated, then npm start serves (the check passes)', async () => {
     const port = await freePort();
-    const env: Record<string, string> = { PORT: String(port), WORKERS: 'off', MIGRATE_ON_START: 'off', ADMIN_PASSWORD: 'migrated-admin-password', ...(await freshDatabase(build, 'migrated-data')) };
+    const env: Record<string, string> = {
+      PORT: String(port),
+      WORKERS: 'off',
+      MIGRATE_ON_START: 'off',
+      ADMIN_PASSWORD: 'migrated-admin-password',
+      ...(await freshDatabase(build, 'migrated-data')),
+    };
     if (env.DATA_DIR) expect((await runToEnd(build.entry('src/migrate.js'), env)).code).toBe(0);
     const gateway = await startGateway(build.entry('src/main.js'), env);
     try {

@@ -108,7 +108,9 @@ describe('storefront journey', () => {
       ],
     });
     expect((await guest.request(VariantDocument, { id: slate.id })).variant).toMatchObject({ product: { id: product.id, name: 'Stoneware mug' } });
-    expect((await guest.request(ShippingMethodsDocument, { currency: 'EUR' })).shippingMethods).toEqual([{ id: standard.id, name: 'Standard', price: eur(495) }]);
+    expect((await guest.request(ShippingMethodsDocument, { currency: 'EUR' })).shippingMethods).toEqual([
+      { id: standard.id, name: 'Standard', price: eur(495) },
+    ]);
 
     // The cart: 2 x Sand (added one at a time, merged) and Slate, first 3 then 1.
     const { createCart: created } = await guest.request(CreateCartDocument, { input: { currency: 'EUR', email: 'guest@example.com' } });
@@ -123,7 +125,10 @@ describe('storefront journey', () => {
     track(cartOf((await guest.request(AddCartLineDocument, { input: { cartId, variantId: sand.id, quantity: 1 } })).addCartLine));
     track(cartOf((await guest.request(AddCartLineDocument, { input: { cartId, variantId: sand.id, quantity: 1 } })).addCartLine));
     const withSlate = track(cartOf((await guest.request(AddCartLineDocument, { input: { cartId, variantId: slate.id, quantity: 3 } })).addCartLine));
-    expect(withSlate.lines.map((line) => [line.variant.sku, line.quantity])).toEqual([['MUG-SAND', 2], ['MUG-SLATE', 3]]);
+    expect(withSlate.lines.map((line) => [line.variant.sku, line.quantity])).toEqual([
+      ['MUG-SAND', 2],
+      ['MUG-SLATE', 3],
+    ]);
     const slateLine = withSlate.lines[1];
     track(cartOf((await guest.request(UpdateCartLineDocument, { input: { cartId, lineId: slateLine.id, quantity: 1 } })).updateCartLine));
     const address = { name: 'Erika Mustermann', line1: 'Heidestrasse 17', city: 'Köln', postalCode: '51147', country: 'de' };
@@ -143,21 +148,38 @@ describe('storefront journey', () => {
       shippingAddress: { name: 'Erika Mustermann', line1: 'Heidestrasse 17', city: 'Köln', postalCode: '51147', country: 'DE' },
     });
     // subtotal 2 x 2500 + 1299 = 6299; 10% = 629.9 -> 630, split 5000:1299 by largest remainder -> 500 + 130.
-    expect(cart!.lines.map((line) => ({ sku: line.variant.sku, quantity: line.quantity, unit: line.unitPrice.amount, discount: line.discount.amount, total: line.total.amount })))
-      .toEqual([
-        { sku: 'MUG-SAND', quantity: 2, unit: 2_500, discount: 500, total: 4_500 },
-        { sku: 'MUG-SLATE', quantity: 1, unit: 1_299, discount: 130, total: 1_169 },
-      ]);
+    expect(
+      cart!.lines.map((line) => ({
+        sku: line.variant.sku,
+        quantity: line.quantity,
+        unit: line.unitPrice.amount,
+        discount: line.discount.amount,
+        total: line.total.amount,
+      })),
+    ).toEqual([
+      { sku: 'MUG-SAND', quantity: 2, unit: 2_500, discount: 500, total: 4_500 },
+      { sku: 'MUG-SLATE', quantity: 1, unit: 1_299, discount: 130, total: 1_169 },
+    ]);
     // tax 19% per line on net: 855 + 222.11 -> 222; on shipping 94.05 -> 94; total 6299 - 630 + 495 + 1171.
     expect(cart!.totals).toEqual({
-      subtotal: eur(6_299), discount: eur(630), shipping: eur(495), shippingDiscount: eur(0), tax: eur(1_171), total: eur(7_335),
+      subtotal: eur(6_299),
+      discount: eur(630),
+      shipping: eur(495),
+      shippingDiscount: eur(0),
+      tax: eur(1_171),
+      total: eur(7_335),
     });
 
     // Taking the voucher off restores the undiscounted totals: tax 950 + 246.81 -> 247 + 94.
     const removed = cartOf((await guest.request(RemoveVoucherDocument, { input: { cartId, code: 'WELCOME10' } })).removeVoucher);
     expect(removed.voucherCodes).toEqual([]);
     expect(removed.totals).toEqual({
-      subtotal: eur(6_299), discount: eur(0), shipping: eur(495), shippingDiscount: eur(0), tax: eur(1_291), total: eur(8_085),
+      subtotal: eur(6_299),
+      discount: eur(0),
+      shipping: eur(495),
+      shippingDiscount: eur(0),
+      tax: eur(1_291),
+      total: eur(8_085),
     });
     expect(removed.version).toBeGreaterThan(versions[versions.length - 1]);
 
@@ -169,7 +191,11 @@ describe('storefront journey', () => {
     const { slate } = await setUpCatalog();
     const { createCart } = await guest.request(CreateCartDocument, { input: { currency: 'EUR' } });
     const { addCartLine } = await guest.request(AddCartLineDocument, { input: { cartId: createCart.id, variantId: slate.id, quantity: 6 } });
-    expect(addCartLine).toMatchObject({ __typename: 'InsufficientStockError', errorCode: 'INSUFFICIENT_STOCK', shortfalls: [{ variantId: slate.id, requested: 6, available: 5 }] });
+    expect(addCartLine).toMatchObject({
+      __typename: 'InsufficientStockError',
+      errorCode: 'INSUFFICIENT_STOCK',
+      shortfalls: [{ variantId: slate.id, requested: 6, available: 5 }],
+    });
   });
 
   it('when a shopper signs up and logs in, then me is that customer, and signing up twice answers EMAIL_TAKEN', async () => {
@@ -207,7 +233,9 @@ describe('storefront journey', () => {
     const confirmation = await checkOut(shopper, createCart.id, catalog);
     // 2500 + 495 shipping, 19% tax on both: 475 + 94.05 -> 94.
     expect(confirmation.order).toMatchObject({
-      status: 'PLACED', email: 'guest@example.com', lines: [{ sku: 'MUG-SAND', quantity: 1, unitPrice: eur(2_500), total: eur(2_500) }],
+      status: 'PLACED',
+      email: 'guest@example.com',
+      lines: [{ sku: 'MUG-SAND', quantity: 1, unitPrice: eur(2_500), total: eur(2_500) }],
       totals: { subtotal: eur(2_500), shipping: eur(495), tax: eur(569), total: eur(3_564), amountDue: eur(3_564) },
     });
     expect(confirmation.payment).toMatchObject({ kind: 'CASH_ON_DELIVERY', amount: eur(3_564) });
@@ -232,6 +260,9 @@ describe('storefront journey', () => {
     const confirmation = await checkOut(customer, attached.id, catalog);
     const { me } = await customer.request(MyOrdersDocument);
     expect(me?.orders.nodes).toEqual([confirmation.order]);
-    expect(me?.orders.nodes[0].lines.map((line) => [line.sku, line.quantity])).toEqual([['MUG-SLATE', 1], ['MUG-SAND', 1]]);
+    expect(me?.orders.nodes[0].lines.map((line) => [line.sku, line.quantity])).toEqual([
+      ['MUG-SLATE', 1],
+      ['MUG-SAND', 1],
+    ]);
   });
 });

@@ -1,7 +1,5 @@
 import type { EntityManager } from '../../src/db/orm';
-import {
-  type AddressValue, Cart, CartLine, CartStatus, Customer, Reservation, ReservationStatus, type ShippingMethod, type Variant,
-} from '../../src/entities';
+import { type AddressValue, Cart, CartLine, CartStatus, Customer, Reservation, ReservationStatus, type ShippingMethod, type Variant } from '../../src/entities';
 import type { GraphQLResponse, TestApp } from '../support/test-app';
 
 /**
@@ -26,8 +24,7 @@ const RESULT_FIELDS = `
   ... on UserError { errorCode message field }
   ... on InsufficientStockError { errorCode message shortfalls { variantId requested available } }`;
 
-const mutation = (name: string, inputType: string) =>
-  `mutation($input: ${inputType}!) { ${name}(input: $input) { ${RESULT_FIELDS} } }`;
+const mutation = (name: string, inputType: string) => `mutation($input: ${inputType}!) { ${name}(input: $input) { ${RESULT_FIELDS} } }`;
 
 export const CART_DOCUMENTS = {
   createCart: `mutation($input: CreateCartInput!) { createCart(input: $input) { ${CART_FIELDS} } }`,
@@ -101,9 +98,15 @@ export async function buildCart(em: EntityManager, spec: CartSpec = {}): Promise
     voucherCodes: spec.voucherCodes ?? [],
   });
   (spec.lines ?? []).forEach((line, position) => {
-    cart.lines.add(em.create(CartLine, {
-      cart, variant: line.variant, quantity: line.quantity, unitPrice: line.unitPrice ?? line.variant.price, position,
-    }));
+    cart.lines.add(
+      em.create(CartLine, {
+        cart,
+        variant: line.variant,
+        quantity: line.quantity,
+        unitPrice: line.unitPrice ?? line.variant.price,
+        position,
+      }),
+    );
   });
   cart.nextLinePosition = spec.lines?.length ?? 0;
   await em.flush();

@@ -1,7 +1,5 @@
 import type { EntityManager } from '../../src/db/orm';
-import {
-  Product, Seller, ShippingMethod, StockLevel, TaxRate, Variant, VariantKind, Voucher, VoucherKind, type Warehouse,
-} from '../../src/entities';
+import { Product, Seller, ShippingMethod, StockLevel, TaxRate, Variant, VariantKind, Voucher, VoucherKind, type Warehouse } from '../../src/entities';
 import { ensureDefaultWarehouse } from '../../src/services/catalog/default-warehouse';
 
 /**
@@ -66,7 +64,13 @@ export async function buildDigitalVariant(
 ): Promise<Variant> {
   const product = em.create(Product, { name: options.name ?? `E-book ${unique('d')}`, seller: options.seller ?? null });
   const variant = em.create(Variant, {
-    product, sku: unique('dsku'), name: 'Download', price: options.price ?? 1_500, currency: 'EUR', kind: VariantKind.DIGITAL, maxLicenses: options.maxLicenses ?? null,
+    product,
+    sku: unique('dsku'),
+    name: 'Download',
+    price: options.price ?? 1_500,
+    currency: 'EUR',
+    kind: VariantKind.DIGITAL,
+    maxLicenses: options.maxLicenses ?? null,
   });
   await em.flush();
   return variant;
@@ -93,8 +97,9 @@ export async function buildTaxRate(em: EntityManager, country: string, rateBps: 
 
 export async function buildVoucher(
   em: EntityManager,
-  overrides: Partial<Pick<Voucher,
-    'code' | 'kind' | 'value' | 'currency' | 'maxRedemptions' | 'perCustomerLimit' | 'startsAt' | 'endsAt' | 'minSubtotal' | 'redemptionCount'>> = {},
+  overrides: Partial<
+    Pick<Voucher, 'code' | 'kind' | 'value' | 'currency' | 'maxRedemptions' | 'perCustomerLimit' | 'startsAt' | 'endsAt' | 'minSubtotal' | 'redemptionCount'>
+  > = {},
 ): Promise<Voucher> {
   const kind = overrides.kind ?? VoucherKind.PERCENT_OFF;
   const needsCurrency = kind === VoucherKind.AMOUNT_OFF || kind === VoucherKind.CREDIT;

@@ -67,13 +67,20 @@ export function checkoutDeps(app: Pick<TestApp, 'config' | 'tillgate'>, override
 }
 
 /** The saga called directly (no HTTP), for failure injection. */
-export function directSaga(app: Pick<TestApp, 'config' | 'tillgate'>, options: ConfirmCheckoutOptions = {}, deps: Partial<CheckoutDeps> = {}): ConfirmCheckoutSaga {
+export function directSaga(
+  app: Pick<TestApp, 'config' | 'tillgate'>,
+  options: ConfirmCheckoutOptions = {},
+  deps: Partial<CheckoutDeps> = {},
+): ConfirmCheckoutSaga {
   return new ConfirmCheckoutSaga(checkoutDeps(app, deps), options);
 }
 
 export async function grantTestCredit(em: EntityManager, customerId: string, amount: number, currency = 'EUR'): Promise<void> {
-  await em.fork().transactional((tx) =>
-    appendLedgerEntry(tx, { customerId, currency, amount, reason: 'test grant', entryKey: `test:${Math.random().toString(36).slice(2)}`, now: new Date() }));
+  await em
+    .fork()
+    .transactional((tx) =>
+      appendLedgerEntry(tx, { customerId, currency, amount, reason: 'test grant', entryKey: `test:${Math.random().toString(36).slice(2)}`, now: new Date() }),
+    );
 }
 
 export async function availableUnits(orm: Orm, variantId: string): Promise<number> {

@@ -1,7 +1,18 @@
 import type { EntityManager } from '../../src/db/orm';
 import {
-  Order, OrderLine, OrderStatus, Payment, PaymentMethodKind, PaymentStatus, Refund, RefundStatus, SellerTransfer,
-  TransferStatus, type AddressValue, type Seller, type Variant,
+  Order,
+  OrderLine,
+  OrderStatus,
+  Payment,
+  PaymentMethodKind,
+  PaymentStatus,
+  Refund,
+  RefundStatus,
+  SellerTransfer,
+  TransferStatus,
+  type AddressValue,
+  type Seller,
+  type Variant,
 } from '../../src/entities';
 import { buildProduct } from './catalog.factory';
 

@@ -1,8 +1,6 @@
 import type Stripe from 'stripe';
 import type { EntityManager } from '../../src/db/orm';
-import {
-  CreditLedgerEntry, Order, Payment, PaymentMethodKind, PaymentStatus, RedemptionStatus, VoucherRedemption, type Seller,
-} from '../../src/entities';
+import { CreditLedgerEntry, Order, Payment, PaymentMethodKind, PaymentStatus, RedemptionStatus, VoucherRedemption, type Seller } from '../../src/entities';
 import { spendCredit } from '../../src/services/credit/credit-ledger';
 import { buildProduct, buildVoucher } from './catalog.factory';
 import { buildOrder, type OrderLineSpec } from './order.factory';
@@ -32,7 +30,11 @@ async function spendGrantedCredit(em: EntityManager, order: Order, amount: numbe
   if (amount <= 0) return;
   if (!order.customerId) throw new Error('creditApplied needs a customerId');
   em.create(CreditLedgerEntry, {
-    customerId: order.customerId, currency: order.currency, amount, reason: 'test grant', entryKey: `test-grant:${order.id}`,
+    customerId: order.customerId,
+    currency: order.currency,
+    amount,
+    reason: 'test grant',
+    entryKey: `test-grant:${order.id}`,
   });
   await em.flush();
   await spendCredit(em, { customerId: order.customerId, currency: order.currency, amount, orderId: order.id, now: new Date() });
@@ -78,13 +80,18 @@ export async function buildPaidOfflineOrder(
   spec: PaidOrderSpec & { customerId: string | null },
 ): Promise<PaidOrder> {
   const draft = await buildOrder(em, { ...spec, payments: [], creditApplied: 0 });
-  const creditApplied = kind === PaymentMethodKind.STORE_CREDIT ? draft.total : spec.creditApplied ?? 0;
+  const creditApplied = kind === PaymentMethodKind.STORE_CREDIT ? draft.total : (spec.creditApplied ?? 0);
   draft.paymentKind = kind;
   draft.creditApplied = creditApplied;
   draft.amountDue = draft.total - creditApplied;
   const paid = kind === PaymentMethodKind.STORE_CREDIT ? creditApplied : draft.amountDue;
   const payment = em.create(Payment, {
-    orderId: draft.id, kind, status: PaymentStatus.CAPTURED, amount: paid, captured: paid, currency: draft.currency,
+    orderId: draft.id,
+    kind,
+    status: PaymentStatus.CAPTURED,
+    amount: paid,
+    captured: paid,
+    currency: draft.currency,
   });
   await em.flush();
   await spendGrantedCredit(em, draft, creditApplied);
@@ -92,7 +99,11 @@ export async function buildPaidOfflineOrder(
 }
 
 /** Lines of fresh products, one per seller (null = the platform's own product). */
-export async function sellerLines(em: EntityManager, entries: { seller: Seller | null; price: number; quantity?: number }[], currency = 'EUR'): Promise<OrderLineSpec[]> {
+export async function sellerLines(
+  em: EntityManager,
+  entries: { seller: Seller | null; price: number; quantity?: number }[],
+  currency = 'EUR',
+): Promise<OrderLineSpec[]> {
   const lines: OrderLineSpec[] = [];
   for (const entry of entries) {
     const { variants } = await buildProduct(em, { seller: entry.seller, variants: [{ price: entry.price, currency, stock: 100 }] });
@@ -105,7 +116,11 @@ export async function sellerLines(em: EntityManager, entries: { seller: Seller |
 export async function consumeVoucherFor(em: EntityManager, order: Order): Promise<VoucherRedemption> {
   const voucher = await buildVoucher(em, { maxRedemptions: 1, redemptionCount: 1 });
   const redemption = em.create(VoucherRedemption, {
-    voucher, customerKey: order.customerId ?? `email:${order.email}`, slot: 1, status: RedemptionStatus.CONSUMED, orderId: order.id,
+    voucher,
+    customerKey: order.customerId ?? `email:${order.email}`,
+    slot: 1,
+    status: RedemptionStatus.CONSUMED,
+    orderId: order.id,
   });
   order.voucherCodes = [voucher.code];
   await em.flush();

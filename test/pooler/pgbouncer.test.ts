@@ -34,11 +34,15 @@ describe('the PgBouncer the pgbouncer project runs behind', () => {
     expect(Number(settings.get('default_pool_size'))).toBeLessThanOrEqual(5);
   });
 
-  it('when 16 transactions run at once on the app\'s pool, then the server sees at most the pooler\'s few connections', async () => {
-    const backends = await Promise.all(Array.from({ length: 16 }, () => orm.em.fork().transactional(async (tx) => {
-      const [row] = await (tx as EntityManager).execute<{ pid: number }[]>('select pg_backend_pid() as pid, pg_sleep(0.05)');
-      return row.pid;
-    })));
+  it("when 16 transactions run at once on the app's pool, then the server sees at most the pooler's few connections", async () => {
+    const backends = await Promise.all(
+      Array.from({ length: 16 }, () =>
+        orm.em.fork().transactional(async (tx) => {
+          const [row] = await (tx as EntityManager).execute<{ pid: number }[]>('select pg_backend_pid() as pid, pg_sleep(0.05)');
+          return row.pid;
+        }),
+      ),
+    );
     expect(new Set(backends).size).toBeLessThanOrEqual(5);
   });
 

@@ -37,7 +37,9 @@ describe('guarded cart changes on PostgreSQL', () => {
   });
 
   it('when a change claims a version the cart has moved past, then neither the claim nor its line writes apply', async () => {
-    const { variants: [variant] } = await buildProduct(em(), { variants: [{ price: 300, currency: 'EUR', stock: 50 }] });
+    const {
+      variants: [variant],
+    } = await buildProduct(em(), { variants: [{ price: 300, currency: 'EUR', stock: 50 }] });
     const api = cartApi(h.app);
     const cart = await api.create();
     await api.addLine(cart.id, variant.id, 1);

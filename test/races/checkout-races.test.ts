@@ -17,24 +17,34 @@ describe('checkout races on PostgreSQL', () => {
   const getApp = useCheckoutApp();
 
   const em = () => getApp().orm.em.fork();
-  const failureCodes = (outcomes: Outcome<CheckoutConfirmation>[]) =>
-    outcomes.flatMap((o) => (o.ok ? [] : [o.failure.code])).sort();
+  const failureCodes = (outcomes: Outcome<CheckoutConfirmation>[]) => outcomes.flatMap((o) => (o.ok ? [] : [o.failure.code])).sort();
 
   const customers = (count: number) => Promise.all(Array.from({ length: count }, () => buildCustomer(em())));
 
   const confirmAll = (carts: { cartId: string; versionKey: string; customerId: string | null }[]) => {
     const saga = directSaga(getApp());
-    return Promise.all(carts.map((c) =>
-      saga.confirm(em(), { cartId: c.cartId, versionKey: c.versionKey, paymentMethod: PaymentMethodKind.CASH_ON_DELIVERY }, { customerId: c.customerId, isAdmin: false })));
+    return Promise.all(
+      carts.map((c) =>
+        saga.confirm(
+          em(),
+          { cartId: c.cartId, versionKey: c.versionKey, paymentMethod: PaymentMethodKind.CASH_ON_DELIVERY },
+          { customerId: c.customerId, isAdmin: false },
+        ),
+      ),
+    );
   };
 
   it('when 40 customers race for a voucher capped at 5, then exactly 5 orders carry it and the rest get VOUCHER_EXHAUSTED', async () => {
     const voucher = await buildVoucher(em(), { kind: VoucherKind.AMOUNT_OFF, value: 100, maxRedemptions: 5 });
-    const { variants: [variant] } = await buildProduct(em(), { variants: [{ price: 1_000, currency: 'EUR', stock: 1_000 }] });
-    const carts = await Promise.all((await customers(40)).map(async (customerId) => {
-      const ready = await buildReadyCart(em(), { customerId, variants: [{ variant, quantity: 1 }], vouchers: [voucher] });
-      return { cartId: ready.cart.id, versionKey: ready.versionKey, customerId };
-    }));
+    const {
+      variants: [variant],
+    } = await buildProduct(em(), { variants: [{ price: 1_000, currency: 'EUR', stock: 1_000 }] });
+    const carts = await Promise.all(
+      (await customers(40)).map(async (customerId) => {
+        const ready = await buildReadyCart(em(), { customerId, variants: [{ variant, quantity: 1 }], vouchers: [voucher] });
+        return { cartId: ready.cart.id, versionKey: ready.versionKey, customerId };
+      }),
+    );
 
     const outcomes = await confirmAll(carts);
 
@@ -49,30 +59,37 @@ describe('checkout races on PostgreSQL', () => {
   it.each([
     ['once per customer', { perCustomerLimit: 1 }],
     ['1 overall and once per customer', { maxRedemptions: 1, perCustomerLimit: 1 }],
-  ])('when one customer checks out two carts at once with a voucher capped at %s, then one uses it and the other hears VOUCHER_ALREADY_REDEEMED', async (_caps, caps) => {
-    const voucher = await buildVoucher(em(), { kind: VoucherKind.AMOUNT_OFF, value: 100, ...caps });
-    const [customerId] = await customers(1);
-    const carts = [];
-    for (let i = 0; i < 2; i++) {
-      const ready = await buildReadyCart(em(), { customerId, vouchers: [voucher] });
-      carts.push({ cartId: ready.cart.id, versionKey: ready.versionKey, customerId });
-    }
+  ])(
+    'when one customer checks out two carts at once with a voucher capped at %s, then one uses it and the other hears VOUCHER_ALREADY_REDEEMED',
+    async (_caps, caps) => {
+      const voucher = await buildVoucher(em(), { kind: VoucherKind.AMOUNT_OFF, value: 100, ...caps });
+      const [customerId] = await customers(1);
+      const carts = [];
+      for (let i = 0; i < 2; i++) {
+        const ready = await buildReadyCart(em(), { customerId, vouchers: [voucher] });
+        carts.push({ cartId: ready.cart.id, versionKey: ready.versionKey, customerId });
+      }
 
-    const outcomes = await confirmAll(carts);
+      const outcomes = await confirmAll(carts);
 
-    // The loser either waited on the winner's uncommitted slot or read its committed use: their own cap, either way.
-    expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
-    expect(failureCodes(outcomes)).toEqual(['VOUCHER_ALREADY_REDEEMED']);
-    expect((await em().findOneOrFail(Voucher, { id: voucher.id })).redemptionCount).toBe(1);
-    await assertCheckoutInvariants(getApp().orm);
-  });
+      // The loser either waited on the winner's uncommitted slot or read its committed use: their own cap, either way.
+      expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
+      expect(failureCodes(outcomes)).toEqual(['VOUCHER_ALREADY_REDEEMED']);
+      expect((await em().findOneOrFail(Voucher, { id: voucher.id })).redemptionCount).toBe(1);
+      await assertCheckoutInvariants(getApp().orm);
+    },
+  );
 
   it('when 20 buyers race for 5 units, then exactly 5 orders are placed and stock ends at 0, never below', async () => {
-    const { variants: [variant] } = await buildProduct(em(), { variants: [{ price: 1_000, currency: 'EUR', stock: 5 }] });
-    const carts = await Promise.all(Array.from({ length: 20 }, async () => {
-      const ready = await buildReadyCart(em(), { variants: [{ variant, quantity: 1 }] });
-      return { cartId: ready.cart.id, versionKey: ready.versionKey, customerId: null };
-    }));
+    const {
+      variants: [variant],
+    } = await buildProduct(em(), { variants: [{ price: 1_000, currency: 'EUR', stock: 5 }] });
+    const carts = await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        const ready = await buildReadyCart(em(), { variants: [{ variant, quantity: 1 }] });
+        return { cartId: ready.cart.id, versionKey: ready.versionKey, customerId: null };
+      }),
+    );
 
     const outcomes = await confirmAll(carts);
 
@@ -85,7 +102,9 @@ describe('checkout races on PostgreSQL', () => {
   });
 
   it('when 20 carts start checkout at once for 5 units, then exactly 5 hold them and the rest hear INSUFFICIENT_STOCK', async () => {
-    const { variants: [variant] } = await buildProduct(em(), { variants: [{ price: 1_000, currency: 'EUR', stock: 5 }] });
+    const {
+      variants: [variant],
+    } = await buildProduct(em(), { variants: [{ price: 1_000, currency: 'EUR', stock: 5 }] });
     const carts = await Promise.all(Array.from({ length: 20 }, () => buildReadyCart(em(), { variants: [{ variant, quantity: 1 }] })));
 
     const answers = await Promise.all(carts.map(({ cart }) => getApp().gql(START_CHECKOUT, { input: { cartId: cart.id } })));
@@ -123,7 +142,13 @@ describe('checkout races on PostgreSQL', () => {
 
   it('when two recovery workers run at once over crashed sagas, then each saga is ended exactly once', async () => {
     // Card checkouts killed after their first transaction: each leaves a RUNNING saga with a pending order.
-    const crashing = directSaga(getApp(), { faults: { beforeStep: (id) => { if (id === 'payment') throw new SimulatedCrash('killed before payment'); } } });
+    const crashing = directSaga(getApp(), {
+      faults: {
+        beforeStep: (id) => {
+          if (id === 'payment') throw new SimulatedCrash('killed before payment');
+        },
+      },
+    });
     const carts = await Promise.all(Array.from({ length: 6 }, () => buildReadyCart(em(), { lines: [{ price: 1_000, stock: 3, quantity: 1 }] })));
     for (const ready of carts) {
       const card = { cartId: ready.cart.id, versionKey: ready.versionKey, paymentMethod: PaymentMethodKind.CARD, stripePaymentMethodId: 'pm_card_visa' };

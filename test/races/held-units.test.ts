@@ -27,7 +27,9 @@ describe('units held per client under concurrency on PostgreSQL', () => {
     const carts = await Promise.all(Array.from({ length: 12 }, () => buildReadyCart(em(), { customerId, lines: [{ price: 1_000, stock: 10, quantity: 3 }] })));
     const address = freshAddress();
 
-    const answers = await Promise.all(carts.map((cart) => gqlAs(getApp(), signedIn ? freshAddress() : address, START_CHECKOUT, { input: { cartId: cart.cart.id } }, { token })));
+    const answers = await Promise.all(
+      carts.map((cart) => gqlAs(getApp(), signedIn ? freshAddress() : address, START_CHECKOUT, { input: { cartId: cart.cart.id } }, { token })),
+    );
 
     const held = answers.filter((a) => a.body.data?.startCheckout?.__typename === 'CheckoutPreview');
     const refused = answers.filter((a) => refusalOf(a.body) !== null);

@@ -14,9 +14,10 @@ import { CREATE_CART, freshAddress, LOG_IN, postAs, refusalOf, SIGN_UP, startLim
  */
 
 async function countsFor(app: TestApp, keyPart: string): Promise<number[]> {
-  const rows = await app.orm.em.fork().getConnection().execute<{ points: number }[]>(
-    `select points from ${RATE_LIMIT_TABLE} where key like ? order by key`, [`%${keyPart}%`],
-  );
+  const rows = await app.orm.em
+    .fork()
+    .getConnection()
+    .execute<{ points: number }[]>(`select points from ${RATE_LIMIT_TABLE} where key like ? order by key`, [`%${keyPart}%`]);
   return rows.map((row) => Number(row.points));
 }
 
@@ -47,7 +48,8 @@ describe('rate limits shared by gateways on one PostgreSQL', () => {
 
   it('when one address creates carts through both gateways, then one count in the table holds them all', async () => {
     const from = freshAddress();
-    for (const app of [first, second, first]) expect((await postAs(app, from, { query: CREATE_CART, variables: { input: { currency: 'EUR' } } })).status).toBe(200);
+    for (const app of [first, second, first])
+      expect((await postAs(app, from, { query: CREATE_CART, variables: { input: { currency: 'EUR' } } })).status).toBe(200);
     expect(await countsFor(first, `carts-ip:ip:${from}`)).toEqual([3]);
   });
 });
@@ -78,13 +80,20 @@ describe('requests per address shared by gateways on one PostgreSQL', () => {
 /** POST on a connection of its own, so that the cluster's round robin hands it to the next gateway process. */
 function postOnNewConnection(port: number, body: unknown, forwardedFor: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request({
-      host: '127.0.0.1', port, path: '/graphql', method: 'POST', agent: false,
-      headers: { 'content-type': 'application/json', 'x-forwarded-for': forwardedFor, connection: 'close' },
-    }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/graphql',
+        method: 'POST',
+        agent: false,
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': forwardedFor, connection: 'close' },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on('error', reject);
     req.end(JSON.stringify(body));
   });
@@ -103,9 +112,17 @@ describe('rate limits with GATEWAY_PROCESSES=2 (the built server)', () => {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {
-        PATH: process.env.PATH ?? '', PORT: String(port), GATEWAY_PROCESSES: '2', DATABASE_URL: (await testDatabaseConfig()).url,
-        AUTH_SECRET: 'rate-limits-test-secret-0123456789abcdef', ADMIN_EMAIL: TEST_ADMIN.email, ADMIN_PASSWORD: TEST_ADMIN.password,
-        LOG_LEVEL: 'info', WORKERS: 'off', TRUST_PROXY: 'loopback', RATE_LIMIT_CARTS_IP: '4/1h',
+        PATH: process.env.PATH ?? '',
+        PORT: String(port),
+        GATEWAY_PROCESSES: '2',
+        DATABASE_URL: (await testDatabaseConfig()).url,
+        AUTH_SECRET: 'rate-limits-test-secret-0123456789abcdef',
+        ADMIN_EMAIL: TEST_ADMIN.email,
+        ADMIN_PASSWORD: TEST_ADMIN.password,
+        LOG_LEVEL: 'info',
+        WORKERS: 'off',
+        TRUST_PROXY: 'loopback',
+        RATE_LIMIT_CARTS_IP: '4/1h',
       },
     });
     const output = outputOf(child);
@@ -125,7 +142,10 @@ describe('rate limits with GATEWAY_PROCESSES=2 (the built server)', () => {
     // Both processes counted into the one row (memory counters would have left the table without it).
     const orm = await openTestOrm();
     try {
-      const rows = await orm.em.fork().getConnection().execute<{ points: number }[]>(`select points from ${RATE_LIMIT_TABLE} where key = ?`, [`carts-ip:ip:${from}`]);
+      const rows = await orm.em
+        .fork()
+        .getConnection()
+        .execute<{ points: number }[]>(`select points from ${RATE_LIMIT_TABLE} where key = ?`, [`carts-ip:ip:${from}`]);
       expect(rows.map((row) => Number(row.points))).toEqual([8]);
     } finally {
       await orm.close(true);

@@ -10,12 +10,14 @@ import { usePaymentsApp } from '../support/payments-app';
 describe('payout worker races (PostgreSQL)', () => {
   const h = usePaymentsApp();
 
-
   it('when two transfer workers and then two reversal workers run at once, then each transfer is created and reversed exactly once', async () => {
     const em = h.app.orm.em.fork();
     const orderIds: string[] = [];
     for (let i = 0; i < 6; i++) {
-      const lines = await sellerLines(em, [{ seller: await buildSeller(em), price: 2_000 }, { seller: await buildSeller(em), price: 1_500 }]);
+      const lines = await sellerLines(em, [
+        { seller: await buildSeller(em), price: 2_000 },
+        { seller: await buildSeller(em), price: 1_500 },
+      ]);
       const { order } = await buildPaidCardOrder(em, h.stripe.stripe, { lines });
       em.create(OutboxEvent, { type: 'order.placed', aggregateId: order.id, payload: { orderId: order.id } });
       orderIds.push(order.id);

@@ -8,7 +8,6 @@ import { usePaymentsApp } from '../support/payments-app';
 describe('refund races (PostgreSQL)', () => {
   const h = usePaymentsApp();
 
-
   it('when ten refunds of one order race, then what succeeds never exceeds what was captured', async () => {
     const { order } = await buildPaidCardOrder(h.app.orm.em.fork(), h.stripe.stripe);
     const captured = order.amountDue;

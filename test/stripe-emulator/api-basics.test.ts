@@ -52,9 +52,7 @@ describe('Stripe emulator: authentication, routing and parameters', () => {
   });
 
   it('when an unknown parameter is sent, then it is refused like Stripe does', async () => {
-    const error = await stripeError(
-      ctx.stripe.paymentIntents.create({ amount: 1000, currency: 'usd', orderId: 'ord_1' } as Stripe.PaymentIntentCreateParams),
-    );
+    const error = await stripeError(ctx.stripe.paymentIntents.create({ amount: 1000, currency: 'usd', orderId: 'ord_1' } as Stripe.PaymentIntentCreateParams));
 
     expect(error.statusCode).toBe(400);
     expect(error.param).toBe('orderId');

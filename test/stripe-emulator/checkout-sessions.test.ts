@@ -127,7 +127,11 @@ describe('Stripe emulator: Checkout Sessions', () => {
   it('when line items are missing a product name, then the parameter is named in the error', async () => {
     const error = await stripeError(
       ctx.stripe.checkout.sessions.create(
-        sessionParams({ line_items: [{ price_data: { currency: 'usd', unit_amount: 1000, product_data: { description: 'no name' } as unknown as { name: string } }, quantity: 1 }] }),
+        sessionParams({
+          line_items: [
+            { price_data: { currency: 'usd', unit_amount: 1000, product_data: { description: 'no name' } as unknown as { name: string } }, quantity: 1 },
+          ],
+        }),
       ),
     );
 

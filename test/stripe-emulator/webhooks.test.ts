@@ -42,9 +42,7 @@ describe('Stripe emulator: webhooks', () => {
 
     expect(tampered).not.toBe(delivery.body);
     expect(() => stripe.webhooks.constructEvent(tampered, delivery.signature, SECRET)).toThrow(Stripe.errors.StripeSignatureVerificationError);
-    expect(() => stripe.webhooks.constructEvent(delivery.body, delivery.signature, 'whsec_other')).toThrow(
-      Stripe.errors.StripeSignatureVerificationError,
-    );
+    expect(() => stripe.webhooks.constructEvent(delivery.body, delivery.signature, 'whsec_other')).toThrow(Stripe.errors.StripeSignatureVerificationError);
   });
 
   it('when delivery is manual, then nothing is sent until an event is delivered, and redelivery sends the same event again', async () => {

@@ -18,9 +18,7 @@ import { ignoringSystemBinaries } from '../../tools/system-binaries';
 export const SYSTEM_CHROMIUM = '/usr/bin/chromium';
 export const NPM_CHROMIUM_PACKAGE = '@sparticuz/chromium';
 
-export type ChromiumChoice =
-  | { source: 'configured' | 'system'; executablePath: string }
-  | { source: 'npm'; packageDir: string; version: string };
+export type ChromiumChoice = { source: 'configured' | 'system'; executablePath: string } | { source: 'npm'; packageDir: string; version: string };
 
 export interface ChooseOptions {
   env?: NodeJS.ProcessEnv;
@@ -49,7 +47,9 @@ export function chooseChromium(options: ChooseOptions = {}): ChromiumChoice {
   if (!ignoringSystemBinaries(env) && existsSync(systemPath)) return { source: 'system', executablePath: systemPath };
   const packageDir = options.packageDir === undefined ? installedPackageDir() : options.packageDir;
   if (!packageDir || process.platform !== 'linux' || process.arch !== 'x64') {
-    throw new Error(`No Chromium for the browser checks: ${systemPath} is missing, and ${NPM_CHROMIUM_PACKAGE} (a Linux x64 build, installed by npm install) cannot serve here`);
+    throw new Error(
+      `No Chromium for the browser checks: ${systemPath} is missing, and ${NPM_CHROMIUM_PACKAGE} (a Linux x64 build, installed by npm install) cannot serve here`,
+    );
   }
   const { version } = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { version: string };
   return { source: 'npm', packageDir, version };
@@ -92,12 +92,15 @@ async function unpackNpmChromium(packageDir: string, version: string, root: stri
     // The Amazon Linux 2023 libraries: NSS and expat, which a bare Debian lacks.
     await untar(join(bin, 'al2023.tar.br'), staging);
     await untar(join(bin, 'fonts.tar.br'), staging);
-    writeFileSync(join(staging, 'fonts.conf'), [
-      '<?xml version="1.0"?>',
-      '<!DOCTYPE fontconfig SYSTEM "fonts.dtd">',
-      `<fontconfig><dir>${join(target, 'fonts')}</dir><cachedir>${join(target, 'fontconfig-cache')}</cachedir></fontconfig>`,
-      '',
-    ].join('\n'));
+    writeFileSync(
+      join(staging, 'fonts.conf'),
+      [
+        '<?xml version="1.0"?>',
+        '<!DOCTYPE fontconfig SYSTEM "fonts.dtd">',
+        `<fontconfig><dir>${join(target, 'fonts')}</dir><cachedir>${join(target, 'fontconfig-cache')}</cachedir></fontconfig>`,
+        '',
+      ].join('\n'),
+    );
     renameSync(staging, target);
   } catch (error) {
     rmSync(staging, { recursive: true, force: true });
@@ -127,8 +130,14 @@ export async function prepareChromium(choice: ChromiumChoice = chooseChromium(),
 }
 
 const ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 
 /** A headless Chromium for a browser check, offline-minded (no background traffic of its own). */

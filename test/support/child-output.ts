@@ -14,8 +14,7 @@ export function outputOf(child: ChildProcess) {
   };
   child.stdout!.on('data', onData);
   child.stderr!.on('data', onData);
-  const waitUntil = (test: (output: string) => boolean) =>
-    (test(text) ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ test, resolve })));
+  const waitUntil = (test: (output: string) => boolean) => (test(text) ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ test, resolve })));
   return {
     text: () => text,
     waitUntil,
@@ -31,8 +30,16 @@ export const exitOf = (child: ChildProcess) =>
  * environment (what an operator sets, nothing of the test's own), `stdin`
  * written to it; answers its exit code and its output, stdout and stderr together.
  */
-export async function runToEnd(entry: string, env: Record<string, string>, options: { args?: string[]; stdin?: string } = {}): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, [entry, ...(options.args ?? [])], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+export async function runToEnd(
+  entry: string,
+  env: Record<string, string>,
+  options: { args?: string[]; stdin?: string } = {},
+): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, [entry, ...(options.args ?? [])], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   const output = outputOf(child);
   const exited = exitOf(child);
   child.stdin!.end(options.stdin ?? '');

@@ -9,6 +9,8 @@ export function staleness(file: string, committed: string, rendered: string, com
   const renderedLines = rendered.split('\n');
   let line = 0;
   while (committedLines[line] === renderedLines[line]) line += 1;
-  return `${file} is stale from line ${line + 1} (committed: ${JSON.stringify(committedLines[line] ?? '<end>')}, ` +
-    `now: ${JSON.stringify(renderedLines[line] ?? '<end>')}): run \`${command}\` and commit the result`;
+  return (
+    `${file} is stale from line ${line + 1} (committed: ${JSON.stringify(committedLines[line] ?? '<end>')}, ` +
+    `now: ${JSON.stringify(renderedLines[line] ?? '<end>')}): run \`${command}\` and commit the result`
+  );
 }

@@ -1,8 +1,25 @@
 import type { Orm } from '../../src/db/orm';
 import {
-  License, OrderLine, Payment, Variant, VariantKind,
-  Cart, CartStatus, CreditLedgerEntry, IdempotencyRecord, IdempotencyStatus, Order, OrderStatus, RedemptionStatus, Reservation,
-  ReservationStatus, SagaExecution, SagaStatus, StockLevel, Voucher, VoucherRedemption,
+  License,
+  OrderLine,
+  Payment,
+  Variant,
+  VariantKind,
+  Cart,
+  CartStatus,
+  CreditLedgerEntry,
+  IdempotencyRecord,
+  IdempotencyStatus,
+  Order,
+  OrderStatus,
+  RedemptionStatus,
+  Reservation,
+  ReservationStatus,
+  SagaExecution,
+  SagaStatus,
+  StockLevel,
+  Voucher,
+  VoucherRedemption,
 } from '../../src/entities';
 
 export interface InvariantOptions {
@@ -30,7 +47,8 @@ export async function checkoutInvariantViolations(orm: Orm, options: InvariantOp
     if (r.status === RedemptionStatus.RELEASED || r.creditGranted !== null) continue;
     const order = r.orderId ? orders.get(r.orderId) : undefined;
     if (!order || order.status === OrderStatus.CANCELLED) problems.push(`redemption ${r.id} is ${r.status} without a live order`);
-    if (r.status === RedemptionStatus.CONSUMED && order && order.status === OrderStatus.PENDING_PAYMENT) problems.push(`redemption ${r.id} CONSUMED for a pending order`);
+    if (r.status === RedemptionStatus.CONSUMED && order && order.status === OrderStatus.PENDING_PAYMENT)
+      problems.push(`redemption ${r.id} CONSUMED for a pending order`);
   }
   // Invariant 3: the counter is exactly the live redemptions.
   for (const v of await em.find(Voucher, {})) {
@@ -82,7 +100,8 @@ export async function checkoutInvariantViolations(orm: Orm, options: InvariantOp
     if (issued > 0 && !paid) problems.push(`order ${order.id} has ${issued} licenses but its payment of ${order.amountDue} was never captured`);
   }
   for (const variant of await em.find(Variant, { kind: VariantKind.DIGITAL })) {
-    if (variant.maxLicenses !== null && variant.licensesClaimed > variant.maxLicenses) problems.push(`variant ${variant.id} claimed ${variant.licensesClaimed} licenses over its cap ${variant.maxLicenses}`);
+    if (variant.maxLicenses !== null && variant.licensesClaimed > variant.maxLicenses)
+      problems.push(`variant ${variant.id} claimed ${variant.licensesClaimed} licenses over its cap ${variant.maxLicenses}`);
     const issued = licenses.filter((l) => l.variantId === variant.id).length;
     if (issued > variant.licensesClaimed) problems.push(`variant ${variant.id} issued ${issued} licenses but claimed ${variant.licensesClaimed}`);
   }
@@ -92,13 +111,17 @@ export async function checkoutInvariantViolations(orm: Orm, options: InvariantOp
     if (order.status !== OrderStatus.PLACED || !order.cartId) continue;
     if (carts.get(order.cartId)?.status !== CartStatus.CONVERTED) problems.push(`placed order ${order.id} but its cart is not CONVERTED`);
     const shipsUnits = physicalLines.has(order.id);
-    if (shipsUnits && !reservations.some((r) => r.orderId === order.id && r.status === ReservationStatus.CONVERTED)) problems.push(`placed order ${order.id} converted no reservation`);
-    if (redemptions.some((r) => r.orderId === order.id && r.status === RedemptionStatus.HELD)) problems.push(`placed order ${order.id} still HOLDS a redemption`);
-    if (!claims.some((c) => c.resultId === order.id && c.status === IdempotencyStatus.COMPLETED)) problems.push(`placed order ${order.id} has no completed idempotency record`);
+    if (shipsUnits && !reservations.some((r) => r.orderId === order.id && r.status === ReservationStatus.CONVERTED))
+      problems.push(`placed order ${order.id} converted no reservation`);
+    if (redemptions.some((r) => r.orderId === order.id && r.status === RedemptionStatus.HELD))
+      problems.push(`placed order ${order.id} still HOLDS a redemption`);
+    if (!claims.some((c) => c.resultId === order.id && c.status === IdempotencyStatus.COMPLETED))
+      problems.push(`placed order ${order.id} has no completed idempotency record`);
   }
   // Invariant 10: no saga left half-way, no key left claimed.
   for (const saga of await em.find(SagaExecution, {})) {
-    if (saga.status !== SagaStatus.COMPLETED && saga.status !== SagaStatus.COMPENSATED) problems.push(`saga ${saga.id} is ${saga.status} at step ${saga.stepsCompleted}`);
+    if (saga.status !== SagaStatus.COMPLETED && saga.status !== SagaStatus.COMPENSATED)
+      problems.push(`saga ${saga.id} is ${saga.status} at step ${saga.stepsCompleted}`);
   }
   for (const claim of claims) if (claim.status === IdempotencyStatus.IN_PROGRESS) problems.push(`idempotency key ${claim.key} is still IN_PROGRESS`);
   for (const cart of carts.values()) if (cart.status === CartStatus.CHECKING_OUT) problems.push(`cart ${cart.id} is stuck CHECKING_OUT`);

@@ -22,7 +22,10 @@ export function buildIntoScratch(prefix: string): ScratchBuild {
   mkdirSync(join(ROOT, '.tmp'), { recursive: true });
   const dir = mkdtempSync(join(ROOT, '.tmp', `${prefix}-`));
   const out = join(dir, 'build');
-  execFileSync(join(ROOT, 'node_modules', '.bin', 'swc'), ['src', 'tools', 'client/src', '-d', out, '--copy-files', '--config-file', '.swcrc'], { cwd: ROOT, stdio: 'pipe' });
+  execFileSync(join(ROOT, 'node_modules', '.bin', 'swc'), ['src', 'tools', 'client/src', '-d', out, '--copy-files', '--config-file', '.swcrc'], {
+    cwd: ROOT,
+    stdio: 'pipe',
+  });
   return {
     dir,
     entry: (relative) => join(out, relative),

@@ -70,7 +70,7 @@ export async function testDatabaseConfig(dialect: TestDialect = testDialect()): 
 export async function openTestOrm(options: OrmOptions & { dialect?: TestDialect } = {}): Promise<Orm> {
   const db = await testDatabaseConfig(options.dialect);
   // An in-memory libSQL database lives as long as its one connection: keep it.
-  const orm = await openOrm(db, { ...options, poolMax: db.dialect === 'libsql' ? 1 : options.poolMax ?? 40 });
+  const orm = await openOrm(db, { ...options, poolMax: db.dialect === 'libsql' ? 1 : (options.poolMax ?? 40) });
   if (db.dialect === 'libsql') await migrate(orm);
   await truncateAll(orm);
   return orm;

@@ -27,8 +27,7 @@ export interface TypedClient {
 
 /** A frontend's view of the API: generated documents over real HTTP, optionally signed in. */
 export function typedClient(app: TestApp, options: { token?: string; headers?: Record<string, string> } = {}): TypedClient {
-  const request: TypedClient['request'] = (document, variables) =>
-    app.gql(documentText(document), variables as Record<string, unknown>, options);
+  const request: TypedClient['request'] = (document, variables) => app.gql(documentText(document), variables as Record<string, unknown>, options);
   return {
     request,
     async data(document, variables) {

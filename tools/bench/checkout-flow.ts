@@ -1,6 +1,12 @@
 import {
-  AddCartLineDocument, ApplyVoucherDocument, ConfirmCheckoutDocument, CreateCartDocument, ProductsDocument,
-  SetShippingAddressDocument, SetShippingMethodDocument, StartCheckoutDocument,
+  AddCartLineDocument,
+  ApplyVoucherDocument,
+  ConfirmCheckoutDocument,
+  CreateCartDocument,
+  ProductsDocument,
+  SetShippingAddressDocument,
+  SetShippingMethodDocument,
+  StartCheckoutDocument,
 } from '../../client/src';
 import type { BenchClient } from './graphql-client';
 import type { BenchPayment } from './server';
@@ -57,8 +63,14 @@ export interface FlowTiming {
 
 /** The eight requests of one checkout, in order; the statement pass reports each. */
 export const FLOW_REQUESTS = [
-  'createCart', 'addCartLine (1st line)', 'addCartLine (2nd line)', 'applyVoucher',
-  'setShippingAddress', 'setShippingMethod', 'startCheckout', 'confirmCheckout',
+  'createCart',
+  'addCartLine (1st line)',
+  'addCartLine (2nd line)',
+  'applyVoucher',
+  'setShippingAddress',
+  'setShippingMethod',
+  'startCheckout',
+  'confirmCheckout',
 ] as const;
 export type FlowRequest = (typeof FLOW_REQUESTS)[number];
 
@@ -76,13 +88,26 @@ export function expectType<T extends object>(result: T, field: keyof T & string,
 /** A cart with two lines, the voucher and an address: what a small-mutation measurement starts from. */
 export async function createFilledCart(client: BenchClient, fixture: FlowFixture, buyer: number, hook: RequestHook = unwrapped): Promise<string> {
   const { createCart } = await hook('createCart', () =>
-    client.run(CreateCartDocument, { input: { currency: fixture.currency, email: `bench-${buyer}@example.com` } }));
+    client.run(CreateCartDocument, { input: { currency: fixture.currency, email: `bench-${buyer}@example.com` } }),
+  );
   const cartId = createCart.id;
   const [first, second] = pickVariants(fixture.variantPool, buyer);
-  expectType(await hook('addCartLine (1st line)', () => client.run(AddCartLineDocument, { input: { cartId, variantId: first, quantity: 1 } })), 'addCartLine', 'Cart');
-  expectType(await hook('addCartLine (2nd line)', () => client.run(AddCartLineDocument, { input: { cartId, variantId: second, quantity: 1 } })), 'addCartLine', 'Cart');
+  expectType(
+    await hook('addCartLine (1st line)', () => client.run(AddCartLineDocument, { input: { cartId, variantId: first, quantity: 1 } })),
+    'addCartLine',
+    'Cart',
+  );
+  expectType(
+    await hook('addCartLine (2nd line)', () => client.run(AddCartLineDocument, { input: { cartId, variantId: second, quantity: 1 } })),
+    'addCartLine',
+    'Cart',
+  );
   expectType(await hook('applyVoucher', () => client.run(ApplyVoucherDocument, { input: { cartId, code: fixture.voucherCode } })), 'applyVoucher', 'Cart');
-  expectType(await hook('setShippingAddress', () => client.run(SetShippingAddressDocument, { input: { cartId, address: BENCH_ADDRESS } })), 'setShippingAddress', 'Cart');
+  expectType(
+    await hook('setShippingAddress', () => client.run(SetShippingAddressDocument, { input: { cartId, address: BENCH_ADDRESS } })),
+    'setShippingAddress',
+    'Cart',
+  );
   return cartId;
 }
 
@@ -94,16 +119,19 @@ export async function createFilledCart(client: BenchClient, fixture: FlowFixture
 export async function runCheckoutFlow(client: BenchClient, fixture: FlowFixture, buyer: number, hook: RequestHook = unwrapped): Promise<FlowTiming> {
   const started = performance.now();
   const cartId = await createFilledCart(client, fixture, buyer, hook);
-  expectType(await hook('setShippingMethod', () =>
-    client.run(SetShippingMethodDocument, { input: { cartId, shippingMethodId: fixture.shippingMethodId } })), 'setShippingMethod', 'Cart');
+  expectType(
+    await hook('setShippingMethod', () => client.run(SetShippingMethodDocument, { input: { cartId, shippingMethodId: fixture.shippingMethodId } })),
+    'setShippingMethod',
+    'Cart',
+  );
   const { startCheckout: preview } = await hook('startCheckout', () => client.run(StartCheckoutDocument, { input: { cartId } }));
   if (preview.__typename !== 'CheckoutPreview') throw new Error(`startCheckout answered ${JSON.stringify(preview)}`);
   const confirmStarted = performance.now();
-  const payment = fixture.payment === 'card'
-    ? { paymentMethod: 'CARD' as const, stripePaymentMethodId: 'pm_card_visa' }
-    : { paymentMethod: 'CASH_ON_DELIVERY' as const };
+  const payment =
+    fixture.payment === 'card' ? { paymentMethod: 'CARD' as const, stripePaymentMethodId: 'pm_card_visa' } : { paymentMethod: 'CASH_ON_DELIVERY' as const };
   const { confirmCheckout: confirmed } = await hook('confirmCheckout', () =>
-    client.run(ConfirmCheckoutDocument, { input: { cartId, versionKey: preview.versionKey, ...payment } }));
+    client.run(ConfirmCheckoutDocument, { input: { cartId, versionKey: preview.versionKey, ...payment } }),
+  );
   if (confirmed.__typename !== 'CheckoutConfirmation') throw new Error(`confirmCheckout answered ${JSON.stringify(confirmed)}`);
   const status = confirmed.order.status;
   if (status !== 'PLACED') throw new Error(`confirmCheckout answered order status ${status}`);
@@ -117,9 +145,15 @@ const CREATE_PRODUCT = `mutation($input: CreateProductInput!) { createProduct(in
 const CREATE_SHIPPING = `mutation($input: CreateShippingMethodInput!) { createShippingMethod(input: $input) { id } }`;
 const CREATE_VOUCHER = `mutation($input: CreateVoucherInput!) { createVoucher(input: $input) { id } }`;
 
-async function createProduct(admin: BenchClient, ledger: DatabaseLedger, input: {
-  name: string; sellerId?: string; variants: { sku: string; name: string; price: number; currency: string; stock: number }[];
-}): Promise<string[]> {
+async function createProduct(
+  admin: BenchClient,
+  ledger: DatabaseLedger,
+  input: {
+    name: string;
+    sellerId?: string;
+    variants: { sku: string; name: string; price: number; currency: string; stock: number }[];
+  },
+): Promise<string[]> {
   const { createProduct: created } = await admin.request(CREATE_PRODUCT, { input });
   const ids = (created.variants as { id: string }[]).map((variant) => variant.id);
   ids.forEach((id, index) => ledger.initialStock.set(id, input.variants[index].stock));
@@ -154,19 +188,23 @@ export async function prepareReadCatalog(admin: BenchClient, ledger: DatabaseLed
  * takes the same two stock rows (the hot-row worst case).
  */
 export async function prepareFixture(
-  admin: BenchClient, ledger: DatabaseLedger, options: { stock: number; products: number; payment: BenchPayment },
+  admin: BenchClient,
+  ledger: DatabaseLedger,
+  options: { stock: number; products: number; payment: BenchPayment },
 ): Promise<FlowFixture> {
   const currency = 'EUR';
   const tag = Date.now().toString(36);
   const variantPool: string[] = [];
   for (let product = 0; product < options.products; product++) {
-    variantPool.push(...await createProduct(admin, ledger, {
-      name: `Bench product ${product}`,
-      variants: [
-        { sku: `BENCH-${product}-A-${tag}`, name: 'A', price: 1999 + product, currency, stock: options.stock },
-        { sku: `BENCH-${product}-B-${tag}`, name: 'B', price: 4550 + product, currency, stock: options.stock },
-      ],
-    }));
+    variantPool.push(
+      ...(await createProduct(admin, ledger, {
+        name: `Bench product ${product}`,
+        variants: [
+          { sku: `BENCH-${product}-A-${tag}`, name: 'A', price: 1999 + product, currency, stock: options.stock },
+          { sku: `BENCH-${product}-B-${tag}`, name: 'B', price: 4550 + product, currency, stock: options.stock },
+        ],
+      })),
+    );
   }
   const { createShippingMethod } = await admin.request(CREATE_SHIPPING, { input: { name: 'Bench shipping', price: 495, currency } });
   const voucherCode = `BENCH${tag}`.toUpperCase();

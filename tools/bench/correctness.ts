@@ -51,7 +51,8 @@ export async function checkCorrectness(database: Database, ledger: DatabaseLedge
     for (const row of await query(
       `select l.variant_id as variant_id, sum(l.quantity) as units from order_lines l join orders o on o.id = l.order_id
        where o.status = 'PLACED' group by l.variant_id`,
-    )) sold.set(String(row.variant_id), num(row.units));
+    ))
+      sold.set(String(row.variant_id), num(row.units));
     const onHand = new Map<string, number>();
     for (const row of await query(`select variant_id, sum(on_hand) as on_hand from stock_levels group by variant_id`)) {
       onHand.set(String(row.variant_id), num(row.on_hand));

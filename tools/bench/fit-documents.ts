@@ -5,7 +5,17 @@
  * a field the server does not have is left out of the selection, and the bench
  * says which fields it left out. Today's server gets its documents unchanged.
  */
-import { buildClientSchema, getIntrospectionQuery, parse, print, TypeInfo, visit, visitWithTypeInfo, type GraphQLSchema, type IntrospectionQuery } from 'graphql';
+import {
+  buildClientSchema,
+  getIntrospectionQuery,
+  parse,
+  print,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
+  type GraphQLSchema,
+  type IntrospectionQuery,
+} from 'graphql';
 
 /** Gives the document a buyer sends to this server in place of the client package's. */
 export type DocumentFitter = <D extends object>(document: D) => D;
@@ -24,20 +34,21 @@ const sayOnce = (line: string) => {
 export function fitToSchema(schema: GraphQLSchema, text: string): { text: string; dropped: string[] } {
   const typeInfo = new TypeInfo(schema);
   const dropped: string[] = [];
-  const fitted = visit(parse(text), visitWithTypeInfo(typeInfo, {
-    Field(node) {
-      if (typeInfo.getFieldDef()) return undefined;
-      dropped.push(`${typeInfo.getParentType()?.name ?? '?'}.${node.name.value}`);
-      return null;
-    },
-  }));
+  const fitted = visit(
+    parse(text),
+    visitWithTypeInfo(typeInfo, {
+      Field(node) {
+        if (typeInfo.getFieldDef()) return undefined;
+        dropped.push(`${typeInfo.getParentType()?.name ?? '?'}.${node.name.value}`);
+        return null;
+      },
+    }),
+  );
   return { text: dropped.length > 0 ? print(fitted) : text, dropped };
 }
 
 /** Asks the server for its schema; a server that refuses introspection gets the documents unchanged. */
-export async function documentFitter(
-  introspect: (query: string) => Promise<IntrospectionQuery>, serverLabel: string,
-): Promise<DocumentFitter> {
+export async function documentFitter(introspect: (query: string) => Promise<IntrospectionQuery>, serverLabel: string): Promise<DocumentFitter> {
   let schema: GraphQLSchema;
   try {
     schema = buildClientSchema(await introspect(getIntrospectionQuery()));

@@ -44,7 +44,11 @@ export const lightFetch = ((input: string | URL, init: RequestInit = {}) =>
 export class BenchClient {
   private readonly storefront: TillgateClient;
 
-  constructor(private readonly url: string, private readonly token: string | null = null, private readonly fit: DocumentFitter = unchanged) {
+  constructor(
+    private readonly url: string,
+    private readonly token: string | null = null,
+    private readonly fit: DocumentFitter = unchanged,
+  ) {
     this.storefront = createTillgateClient({ url: `${url}/graphql`, token: token ?? undefined, fetch: lightFetch });
   }
 

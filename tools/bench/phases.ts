@@ -5,10 +5,7 @@
  */
 import { SetShippingAddressDocument } from '../../client/src';
 import { treeCpuMs, treeRss, type RssReading } from './cpu';
-import {
-  BENCH_ADDRESS, createFilledCart, expectType, readProductsPage, runCheckoutFlow,
-  type FlowFixture, type FlowTiming,
-} from './checkout-flow';
+import { BENCH_ADDRESS, createFilledCart, expectType, readProductsPage, runCheckoutFlow, type FlowFixture, type FlowTiming } from './checkout-flow';
 import { BenchClient } from './graphql-client';
 import type { ServerHandle } from './server';
 
@@ -31,7 +28,9 @@ export interface CheckoutLoad {
  * loop ends at the deadline; each request times out (graphql-client), so the phase is bounded.
  */
 export async function checkoutLoad(
-  server: ServerHandle, fixture: FlowFixture, options: { concurrency: number; durationMs: number; firstBuyer: number },
+  server: ServerHandle,
+  fixture: FlowFixture,
+  options: { concurrency: number; durationMs: number; firstBuyer: number },
 ): Promise<CheckoutLoad> {
   const client = new BenchClient(server.url, null, server.fit);
   const logFailure = failureLogger('flow');
@@ -40,16 +39,18 @@ export async function checkoutLoad(
   let buyer = options.firstBuyer;
   const started = performance.now();
   const deadline = started + options.durationMs;
-  await Promise.all(Array.from({ length: options.concurrency }, async () => {
-    while (performance.now() < deadline) {
-      try {
-        timings.push(await runCheckoutFlow(client, fixture, buyer++));
-      } catch (error) {
-        failures++;
-        logFailure(error);
+  await Promise.all(
+    Array.from({ length: options.concurrency }, async () => {
+      while (performance.now() < deadline) {
+        try {
+          timings.push(await runCheckoutFlow(client, fixture, buyer++));
+        } catch (error) {
+          failures++;
+          logFailure(error);
+        }
       }
-    }
-  }));
+    }),
+  );
   return { timings, failures, elapsedS: (performance.now() - started) / 1000 };
 }
 
@@ -73,7 +74,9 @@ export interface TimedCheckouts extends CheckoutLoad {
 }
 
 export async function timedCheckouts(
-  server: ServerHandle, fixture: FlowFixture, options: { concurrency: number; durationMs: number; firstBuyer: number; databasePid: number | null },
+  server: ServerHandle,
+  fixture: FlowFixture,
+  options: { concurrency: number; durationMs: number; firstBuyer: number; databasePid: number | null },
 ): Promise<TimedCheckouts> {
   const rssStart = treeRss(server.pid);
   const cpuBefore = treeCpuMs(server.pid);
@@ -119,25 +122,31 @@ export async function readLoad(server: ServerHandle, options: { concurrency: num
   const loadBefore = process.cpuUsage();
   const started = performance.now();
   const deadline = started + options.durationMs;
-  await Promise.all(Array.from({ length: options.concurrency }, async () => {
-    while (performance.now() < deadline) {
-      try {
-        await readProductsPage(client);
-        requests++;
-      } catch (error) {
-        failures++;
-        logFailure(error);
+  await Promise.all(
+    Array.from({ length: options.concurrency }, async () => {
+      while (performance.now() < deadline) {
+        try {
+          await readProductsPage(client);
+          requests++;
+        } catch (error) {
+          failures++;
+          logFailure(error);
+        }
       }
-    }
-  }));
+    }),
+  );
   const elapsedS = (performance.now() - started) / 1000;
   const loadUsage = process.cpuUsage(loadBefore);
   const databaseMs = options.databasePid === null ? NaN : treeCpuMs(options.databasePid) - databaseBefore;
   const cpuMs = treeCpuMs(server.pid) - cpuBefore;
   const perRequest = (ms: number) => (requests > 0 ? ms / requests : NaN);
   return {
-    requests, failures, elapsedS,
-    cpuMsPerRequest: perRequest(cpuMs), databaseCpuMsPerRequest: perRequest(databaseMs), loadCpuMsPerRequest: perRequest((loadUsage.user + loadUsage.system) / 1000),
+    requests,
+    failures,
+    elapsedS,
+    cpuMsPerRequest: perRequest(cpuMs),
+    databaseCpuMsPerRequest: perRequest(databaseMs),
+    loadCpuMsPerRequest: perRequest((loadUsage.user + loadUsage.system) / 1000),
   };
 }
 
@@ -167,7 +176,9 @@ export interface SoakResult extends CheckoutLoad {
 
 /** The checkout load for a long time, with the server's RSS sampled every `sampleEveryMs`. */
 export async function soak(
-  server: ServerHandle, fixture: FlowFixture, options: { concurrency: number; durationMs: number; sampleEveryMs: number; firstBuyer: number },
+  server: ServerHandle,
+  fixture: FlowFixture,
+  options: { concurrency: number; durationMs: number; sampleEveryMs: number; firstBuyer: number },
 ): Promise<SoakResult> {
   const started = performance.now();
   const samples: SoakResult['samples'] = [{ atS: 0, rss: treeRss(server.pid) }];

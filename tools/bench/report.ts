@@ -113,8 +113,7 @@ export function collectFigures(run: TimedCheckouts, read: ReadLoad, mutations: n
   return figures;
 }
 
-const format = (value: number | undefined, digits: number): string =>
-  value === undefined || Number.isNaN(value) ? 'n/a' : value.toFixed(digits);
+const format = (value: number | undefined, digits: number): string => (value === undefined || Number.isNaN(value) ? 'n/a' : value.toFixed(digits));
 
 export function printTable(title: string, results: BuildResult[], details: string[]): void {
   console.log(`\n${title}`);

@@ -207,8 +207,10 @@ function rssTrend(samples: readonly { rss: { totalMb: number } }[]): string {
   const early = mean(samples.slice(0, third));
   const late = mean(samples.slice(-third));
   const change = (late - early) / early;
-  return `RSS ${Math.abs(change) <= 0.1 ? 'flat' : 'NOT flat'}: mean of the last third ${late.toFixed(1)} MB against the first third ` +
-    `${early.toFixed(1)} MB after warm-up (${(change * 100).toFixed(1)}%; the limit is 10%)`;
+  return (
+    `RSS ${Math.abs(change) <= 0.1 ? 'flat' : 'NOT flat'}: mean of the last third ${late.toFixed(1)} MB against the first third ` +
+    `${early.toFixed(1)} MB after warm-up (${(change * 100).toFixed(1)}%; the limit is 10%)`
+  );
 }
 
 async function soakOn(kind: DatabaseKind): Promise<string[]> {
@@ -225,7 +227,8 @@ async function soakOn(kind: DatabaseKind): Promise<string[]> {
     // Checked before kind.close(): the libSQL file goes with its directory.
     const problems = await checkCorrectness(database, ledger);
     console.log(`  ${result.timings.length} checkouts (${(result.timings.length / result.elapsedS).toFixed(1)}/s), ${result.failures} failed`);
-    for (const sample of result.samples) console.log(`  ${sample.atS.toFixed(0).padStart(6)} s  ${sample.rss.totalMb.toFixed(1)} MB (${sample.rss.processes} process(es))`);
+    for (const sample of result.samples)
+      console.log(`  ${sample.atS.toFixed(0).padStart(6)} s  ${sample.rss.totalMb.toFixed(1)} MB (${sample.rss.processes} process(es))`);
     console.log(`  ${rssTrend(result.samples.filter((s) => s.atS * 1000 >= soakWarmUpMs))}`);
     console.log(`  correctness: ${problems.length === 0 ? 'OK' : `MISMATCH\n${problems.map((p) => `    ${p}`).join('\n')}`}`);
     return problems;

@@ -67,11 +67,21 @@ export async function startServer(build: Build, payment: BenchPayment, env: Reco
     // cwd is the build's own root, so that anything it resolves from the working directory is its own.
     cwd: build.root,
     env: {
-      ...process.env, ...env, ...stripe?.env, PORT: String(port), ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password,
+      ...process.env,
+      ...env,
+      ...stripe?.env,
+      PORT: String(port),
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
       // RATE_LIMITS off: the load comes from one address and would be throttled as an attack. GUEST_COD on: the
       // buyers are guests paying cash on delivery, the storefront workload the baseline measured. MIGRATE_ON_START
       // on: each run starts from an empty database (production migrates with `npm run migrate` instead).
-      MIGRATE_ON_START: 'on', DEMO_DATA: 'off', RATE_LIMITS: 'off', GUEST_COD: 'on', LOG_LEVEL: 'error', AUTH_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
+      MIGRATE_ON_START: 'on',
+      DEMO_DATA: 'off',
+      RATE_LIMITS: 'off',
+      GUEST_COD: 'on',
+      LOG_LEVEL: 'error',
+      AUTH_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

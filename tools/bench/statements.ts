@@ -114,7 +114,10 @@ export async function countStatements(server: ServerHandle, fixture: FlowFixture
     reads.push((await readCounter(server.url, COUNTER)) - before);
   }
   return {
-    perRequest, ranges, perCheckout, idlePerS,
+    perRequest,
+    ranges,
+    perCheckout,
+    idlePerS,
     backgroundPerCheckout: Math.max(0, backgroundPerCheckout),
     outsideRequestsPerCheckout: (total - insideRequests) / COUNTED_FLOWS,
     productsRead: percentile(reads, 50),
@@ -124,7 +127,13 @@ export async function countStatements(server: ServerHandle, fixture: FlowFixture
 
 function notCounted(): StatementFigures {
   return {
-    perRequest: new Map(FLOW_REQUESTS.map((request) => [request, NaN])), ranges: new Map(), perCheckout: NaN,
-    backgroundPerCheckout: NaN, outsideRequestsPerCheckout: NaN, idlePerS: NaN, productsRead: NaN, counted: false,
+    perRequest: new Map(FLOW_REQUESTS.map((request) => [request, NaN])),
+    ranges: new Map(),
+    perCheckout: NaN,
+    backgroundPerCheckout: NaN,
+    outsideRequestsPerCheckout: NaN,
+    idlePerS: NaN,
+    productsRead: NaN,
+    counted: false,
   };
 }

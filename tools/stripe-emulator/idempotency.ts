@@ -9,10 +9,7 @@ export interface StoredResponse {
 
 type IdempotencyRecord = { state: 'in_flight'; fingerprint: string } | { state: 'done'; fingerprint: string; response: StoredResponse };
 
-export type ClaimOutcome =
-  | { kind: 'claimed'; claim: IdempotencyClaim }
-  | { kind: 'replay'; response: StoredResponse }
-  | { kind: 'refused'; error: ApiError };
+export type ClaimOutcome = { kind: 'claimed'; claim: IdempotencyClaim } | { kind: 'replay'; response: StoredResponse } | { kind: 'refused'; error: ApiError };
 
 export interface IdempotencyClaim {
   /** Keep the result: later requests with the key replay it. */
@@ -69,9 +66,7 @@ function inFlightConflict(key: string): ApiError {
   return new ApiError(409, {
     type: 'idempotency_error',
     code: 'idempotency_key_in_use',
-    message:
-      `Another request with idempotency key '${key}' is still being processed. ` +
-      'Retry once it has finished to receive its result.',
+    message: `Another request with idempotency key '${key}' is still being processed. ` + 'Retry once it has finished to receive its result.',
   });
 }
 

@@ -6,9 +6,26 @@ export const MAX_AMOUNT = 99_999_999;
 
 // Minimum charge amounts in minor units, from Stripe's published table.
 const MINIMUM_CHARGE: Readonly<Record<string, number>> = {
-  usd: 50, eur: 50, chf: 50, aud: 50, cad: 50, nzd: 50, sgd: 50,
-  gbp: 30, jpy: 50, dkk: 250, sek: 300, nok: 300, pln: 200,
-  czk: 1500, huf: 17500, hkd: 400, mxn: 1000, brl: 50, inr: 50, ron: 200,
+  usd: 50,
+  eur: 50,
+  chf: 50,
+  aud: 50,
+  cad: 50,
+  nzd: 50,
+  sgd: 50,
+  gbp: 30,
+  jpy: 50,
+  dkk: 250,
+  sek: 300,
+  nok: 300,
+  pln: 200,
+  czk: 1500,
+  huf: 17500,
+  hkd: 400,
+  mxn: 1000,
+  brl: 50,
+  inr: 50,
+  ron: 200,
 };
 const DEFAULT_MINIMUM_CHARGE = 50;
 const ZERO_DECIMAL = new Set(['jpy', 'krw', 'vnd', 'clp']);

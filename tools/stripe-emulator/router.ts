@@ -22,13 +22,7 @@ function compile(route: RouteDef): CompiledRoute {
 }
 
 // Order matters where a literal segment could also be read as an id.
-const ROUTES: CompiledRoute[] = [
-  ...paymentIntentRoutes,
-  ...chargeRoutes,
-  ...checkoutSessionRoutes,
-  ...refundRoutes,
-  ...transferRoutes,
-].map(compile);
+const ROUTES: CompiledRoute[] = [...paymentIntentRoutes, ...chargeRoutes, ...checkoutSessionRoutes, ...refundRoutes, ...transferRoutes].map(compile);
 
 export interface RouteMatch {
   handler: Handler;

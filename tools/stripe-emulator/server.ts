@@ -149,7 +149,10 @@ export class EmulatorServer {
 
     switch (fault?.action.kind) {
       case 'applyThenFail':
-        transmit(fault.action.status ?? 500, JSON.stringify(apiError(500, 'Injected fault: the request was applied but its response was lost.').envelope(), null, 2));
+        transmit(
+          fault.action.status ?? 500,
+          JSON.stringify(apiError(500, 'Injected fault: the request was applied but its response was lost.').envelope(), null, 2),
+        );
         return;
       case 'applyThenDrop':
         entry.status = 0;

@@ -85,7 +85,10 @@ export class OrmSql implements Sql {
     const statement = this.prepared?.statementOf(text, params);
     if (!statement) return null;
     const connection = this.em.getConnection() as unknown as MikroConnection;
-    const query = connection.getKnex().raw(statement.text).options({ name: statement.name, values: [...statement.values] });
+    const query = connection
+      .getKnex()
+      .raw(statement.text)
+      .options({ name: statement.name, values: [...statement.values] });
     const transaction = this.em.getTransactionContext<Knex.Transaction>();
     if (transaction) query.transacting(transaction);
     try {

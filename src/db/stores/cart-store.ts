@@ -1,7 +1,5 @@
 import type { AddressValue } from '../../entities';
-import type {
-  CartLineSnapshot, CartSnapshot, PricingInputs, ShippingMethodSnapshot, VariantFacts,
-} from '../../services/cart/cart-snapshot';
+import type { CartLineSnapshot, CartSnapshot, PricingInputs, ShippingMethodSnapshot, VariantFacts } from '../../services/cart/cart-snapshot';
 import type { StockFigures } from '../../services/cart/cart-stock';
 import type { VoucherSnapshot } from '../../services/vouchers/voucher-sql';
 import type { DueCheck } from '../../services/workers/due-check';

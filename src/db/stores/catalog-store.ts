@@ -84,7 +84,8 @@ export interface CatalogStore {
 // Aliased so that a product can be read beside a variant without a name clash.
 const PRODUCT_COLUMNS = 'p.id as product_id, p.name as product_name, p.created_at as product_created_at, p.seller_id, s.name as seller_name';
 const SELLER_JOIN = 'left join sellers s on s.id = p.seller_id';
-const VARIANT_COLUMNS = 'v.id as variant_id, v.product_id as variant_product_id, v.sku, v.name as variant_name, v.price, v.currency, v.kind as variant_kind, v.max_licenses';
+const VARIANT_COLUMNS =
+  'v.id as variant_id, v.product_id as variant_product_id, v.sku, v.name as variant_name, v.price, v.currency, v.kind as variant_kind, v.max_licenses';
 
 interface RawProduct {
   product_id: string;
@@ -121,7 +122,10 @@ export class SqlCatalogStore implements CatalogStore {
     const where = after ? 'where (p.created_at > ? or (p.created_at = ? and p.id > ?))' : '';
     const at = after ? uow.sql.time(after.createdAt) : null;
     const params = after ? [at, at, after.id, limit] : [limit];
-    const rows = await uow.sql.rows<RawProduct>(`select ${PRODUCT_COLUMNS} from products p ${SELLER_JOIN} ${where} order by p.created_at, p.id limit ?`, params);
+    const rows = await uow.sql.rows<RawProduct>(
+      `select ${PRODUCT_COLUMNS} from products p ${SELLER_JOIN} ${where} order by p.created_at, p.id limit ?`,
+      params,
+    );
     return rows.map((row) => productOf(uow, row));
   }
 

@@ -56,12 +56,16 @@ export class SqlLicenseStore implements LicenseStore {
     const cases = demand.map(() => 'when ? then cast(? as integer)').join(' ');
     const units = demand.flatMap(([variantId, quantity]) => [variantId, quantity]);
     const claimed = await uow.sql.write(
-      `update variants set licenses_claimed = licenses_claimed + (case id ${cases} end)`
-        + ` where id in (?) and kind in (?) and (max_licenses is null or licenses_claimed + (case id ${cases} end) <= max_licenses)`,
+      `update variants set licenses_claimed = licenses_claimed + (case id ${cases} end)` +
+        ` where id in (?) and kind in (?) and (max_licenses is null or licenses_claimed + (case id ${cases} end) <= max_licenses)`,
       [...units, demand.map(([variantId]) => variantId), [VariantKind.DIGITAL], ...units],
     );
     if (claimed === demand.length) return [];
-    const variants = await uow.em.find(Variant, { id: { $in: demand.map(([variantId]) => variantId) } }, { fields: ['id', 'maxLicenses', 'licensesClaimed'], refresh: true });
+    const variants = await uow.em.find(
+      Variant,
+      { id: { $in: demand.map(([variantId]) => variantId) } },
+      { fields: ['id', 'maxLicenses', 'licensesClaimed'], refresh: true },
+    );
     const left = new Map(variants.map((v) => [v.id, v.maxLicenses === null ? Number.MAX_SAFE_INTEGER : Math.max(0, v.maxLicenses - v.licensesClaimed)]));
     const shortfalls = demand
       .filter(([variantId, requested]) => (left.get(variantId) ?? 0) < requested)
@@ -74,15 +78,20 @@ export class SqlLicenseStore implements LicenseStore {
     if (order.digitalUnits <= 0) return;
     await uow.readable(OrderLine);
     await uow.sql.write(
-      'update variants set licenses_claimed = licenses_claimed - (select coalesce(sum(l.quantity), 0) from order_lines l where l.order_id = ? and l.variant_id = variants.id)'
-        + ' where id in (select l2.variant_id from order_lines l2 where l2.order_id = ? and l2.kind in (?))',
+      'update variants set licenses_claimed = licenses_claimed - (select coalesce(sum(l.quantity), 0) from order_lines l where l.order_id = ? and l.variant_id = variants.id)' +
+        ' where id in (select l2.variant_id from order_lines l2 where l2.order_id = ? and l2.kind in (?))',
       [order.id, order.id, [VariantKind.DIGITAL]],
     );
   }
 
   async issue(uow: UnitOfWork, licenses: readonly NewLicense[]): Promise<number> {
     if (licenses.length === 0) return 0;
-    const result = await uow.em.createQueryBuilder(License).insert([...licenses]).onConflict(['order_line_id', 'unit_index']).ignore().execute('run');
+    const result = await uow.em
+      .createQueryBuilder(License)
+      .insert([...licenses])
+      .onConflict(['order_line_id', 'unit_index'])
+      .ignore()
+      .execute('run');
     return (result as { affectedRows?: number }).affectedRows ?? 0;
   }
 }

@@ -54,9 +54,7 @@ export class RateLimits {
 
   bind(context: GraphQLContext, req: Request): GraphQLContext {
     const client = clientAddressKey(req.ip);
-    const guards = this.limits
-      ? new RequestRateLimits(this.limits, { client, customerId: context.viewer?.customerId ?? null, em: context.em })
-      : UNLIMITED;
+    const guards = this.limits ? new RequestRateLimits(this.limits, { client, customerId: context.viewer?.customerId ?? null, em: context.em }) : UNLIMITED;
     // A batch is a JSON array of operations, each run on a copy of this context (Apollo's httpBatching).
     const operations = Array.isArray(req.body) ? req.body.length : 1;
     (context as BoundContext)[RECORD] = { guards, client, operations, settled: 0, refused: 0, retryAfter: 0 };

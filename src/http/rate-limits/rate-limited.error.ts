@@ -19,5 +19,4 @@ export class RateLimitedError extends GraphQLError {
   }
 }
 
-export const isRateLimited = (error: { extensions?: Record<string, unknown> }): boolean =>
-  error.extensions?.code === RateLimitedError.code;
+export const isRateLimited = (error: { extensions?: Record<string, unknown> }): boolean => error.extensions?.code === RateLimitedError.code;

@@ -118,7 +118,10 @@ export class RequestRateLimits implements RateLimitGuards {
   private readonly knownPairs = new Map<string, Promise<boolean>>();
   private readonly ip: string;
 
-  constructor(private readonly limits: Limits, private readonly party: RequestParty) {
+  constructor(
+    private readonly limits: Limits,
+    private readonly party: RequestParty,
+  ) {
     this.ip = `ip:${party.client}`;
   }
 
@@ -180,7 +183,10 @@ export class RequestRateLimits implements RateLimitGuards {
       outcome = await attempt();
     } finally {
       // Never fail a placed order's answer over a lock: an unreleased one frees itself after IN_FLIGHT_TTL_MS.
-      await this.quietly('release', locks.map(([counter, key]) => counter.clear(key)));
+      await this.quietly(
+        'release',
+        locks.map(([counter, key]) => counter.clear(key)),
+      );
     }
     if (checkoutDeclines && owner && !outcome.ok && outcome.failure.code === ErrorCode.PAYMENT_DECLINED) {
       await this.quietly('count_decline', [checkoutDeclines.add(owner)]);
@@ -242,9 +248,9 @@ export class RequestRateLimits implements RateLimitGuards {
   private async cartOwner(cartId: string): Promise<string | null> {
     if (this.party.customerId) return `customer:${this.party.customerId}`;
     if (!isId(cartId)) return null;
-    const rows = await this.party.em.getConnection().execute<{ customer_id: string | null; email: string | null }[]>(
-      'select customer_id, email from carts where id = ?', [cartId],
-    );
+    const rows = await this.party.em
+      .getConnection()
+      .execute<{ customer_id: string | null; email: string | null }[]>('select customer_id, email from carts where id = ?', [cartId]);
     const cart = rows[0];
     if (!cart) return null;
     if (cart.customer_id) return `customer:${cart.customer_id}`;
@@ -266,7 +272,11 @@ export class RequestRateLimits implements RateLimitGuards {
     await this.takeAll(entries, 'giveBack');
     // A throw (an infrastructure fault) keeps the points: the work may have been done.
     const outcome = await attempt();
-    if (outcome.ok) await this.quietly('give_back', entries.map(([counter, key]) => counter.giveBack(key)));
+    if (outcome.ok)
+      await this.quietly(
+        'give_back',
+        entries.map(([counter, key]) => counter.giveBack(key)),
+      );
     return outcome;
   }
 
@@ -275,7 +285,10 @@ export class RequestRateLimits implements RateLimitGuards {
     const takes = await Promise.all(entries.map(([counter, key]) => this.take(counter, key)));
     const refused = takes.flatMap((take) => (take.allowed ? [] : [take.retryAfterMs]));
     if (refused.length === 0) return takes;
-    await this.quietly(undo, entries.filter((_, index) => takes[index].allowed).map(([counter, key]) => counter[undo](key)));
+    await this.quietly(
+      undo,
+      entries.filter((_, index) => takes[index].allowed).map(([counter, key]) => counter[undo](key)),
+    );
     throw new RateLimitedError(retryAfterMs ?? Math.max(...refused));
   }
 

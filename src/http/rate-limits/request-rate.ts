@@ -59,5 +59,8 @@ export function requestRateLimit(counter: Counter): RequestHandler {
 function refuse(res: Response, counter: Counter, retryAfterMs: number): void {
   rateLimited.inc({ limit: counter.name });
   const refusal = new RateLimitedError(retryAfterMs);
-  res.status(429).set('retry-after', String(refusal.retryAfterSeconds)).json({ errors: [{ message: refusal.message, extensions: refusal.extensions }] });
+  res
+    .status(429)
+    .set('retry-after', String(refusal.retryAfterSeconds))
+    .json({ errors: [{ message: refusal.message, extensions: refusal.extensions }] });
 }

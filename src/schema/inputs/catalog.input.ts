@@ -16,38 +16,56 @@ const notBlank = { message: '$property must not be blank' };
 
 @InputType()
 export class VariantInput {
-  @Field() @MaxLength(SKU_MAX) @Matches(/^[A-Za-z0-9][A-Za-z0-9._\-/]*$/, { message: 'sku may use letters, digits and . _ - / only' })
+  @Field()
+  @MaxLength(SKU_MAX)
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._\-/]*$/, { message: 'sku may use letters, digits and . _ - / only' })
   sku!: string;
 
-  @Field() @MaxLength(NAME_MAX) @Matches(NOT_BLANK, notBlank)
+  @Field()
+  @MaxLength(NAME_MAX)
+  @Matches(NOT_BLANK, notBlank)
   name!: string;
 
-  @Field(() => SafeIntResolver, { description: 'Minor units.' }) @Min(0)
+  @Field(() => SafeIntResolver, { description: 'Minor units.' })
+  @Min(0)
   price!: number;
 
-  @Field() @MaxLength(3) @Matches(CURRENCY_PATTERN, currencyMessage)
+  @Field()
+  @MaxLength(3)
+  @Matches(CURRENCY_PATTERN, currencyMessage)
   currency!: string;
 
-  @Field(() => Int, { description: 'Initial units on hand in the default warehouse.' }) @Min(0) @Max(MAX_UNITS)
+  @Field(() => Int, { description: 'Initial units on hand in the default warehouse.' })
+  @Min(0)
+  @Max(MAX_UNITS)
   stock!: number;
 
-  @Field(() => VariantKind, { nullable: true, description: 'Default PHYSICAL. DIGITAL variants have no stock.' }) @IsOptional()
+  @Field(() => VariantKind, { nullable: true, description: 'Default PHYSICAL. DIGITAL variants have no stock.' })
+  @IsOptional()
   kind?: VariantKind | null;
 
-  @Field(() => Int, { nullable: true }) @IsOptional() @Min(1) @Max(MAX_UNITS)
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @Min(1)
+  @Max(MAX_UNITS)
   maxLicenses?: number | null;
 }
 
 @InputType()
 export class CreateProductInput {
-  @Field() @MaxLength(NAME_MAX) @Matches(NOT_BLANK, notBlank)
+  @Field()
+  @MaxLength(NAME_MAX)
+  @Matches(NOT_BLANK, notBlank)
   name!: string;
 
-  @Field(() => ID, { nullable: true }) @IsOptional() @MaxLength(64)
+  @Field(() => ID, { nullable: true })
+  @IsOptional()
+  @MaxLength(64)
   sellerId?: string | null;
 
   @Field(() => [VariantInput])
-  @ArrayMinSize(1) @ArrayMaxSize(MAX_VARIANTS_PER_PRODUCT)
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_VARIANTS_PER_PRODUCT)
   @ValidateNested({ each: true })
   variants!: VariantInput[];
 }
@@ -62,31 +80,43 @@ export class SetVariantPriceInput {
 export class SetStockInput {
   @Field(() => ID) @MaxLength(64) variantId!: string;
 
-  @Field(() => ID, { nullable: true, description: 'Defaults to the default warehouse.' }) @IsOptional() @MaxLength(64)
+  @Field(() => ID, { nullable: true, description: 'Defaults to the default warehouse.' })
+  @IsOptional()
+  @MaxLength(64)
   warehouseId?: string | null;
 
-  @Field(() => Int) @Min(0) @Max(MAX_UNITS)
+  @Field(() => Int)
+  @Min(0)
+  @Max(MAX_UNITS)
   onHand!: number;
 }
 
 @InputType()
 export class CreateSellerInput {
-  @Field() @MaxLength(NAME_MAX) @Matches(NOT_BLANK, notBlank)
+  @Field()
+  @MaxLength(NAME_MAX)
+  @Matches(NOT_BLANK, notBlank)
   name!: string;
 
   @Field({ description: 'Stripe Connect account id (acct_...) that receives transfers.' })
-  @MaxLength(100) @Matches(/^acct_[A-Za-z0-9]+$/, { message: 'stripeAccountId must look like acct_...' })
+  @MaxLength(100)
+  @Matches(/^acct_[A-Za-z0-9]+$/, { message: 'stripeAccountId must look like acct_...' })
   stripeAccountId!: string;
 }
 
 @InputType()
 export class CreateShippingMethodInput {
-  @Field() @MaxLength(NAME_MAX) @Matches(NOT_BLANK, notBlank)
+  @Field()
+  @MaxLength(NAME_MAX)
+  @Matches(NOT_BLANK, notBlank)
   name!: string;
 
-  @Field(() => SafeIntResolver) @Min(0)
+  @Field(() => SafeIntResolver)
+  @Min(0)
   price!: number;
 
-  @Field() @MaxLength(3) @Matches(CURRENCY_PATTERN, currencyMessage)
+  @Field()
+  @MaxLength(3)
+  @Matches(CURRENCY_PATTERN, currencyMessage)
   currency!: string;
 }

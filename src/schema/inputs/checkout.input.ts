@@ -56,4 +56,3 @@ export class CancelOrderInput {
 export class RedeemVoucherInput {
   @Field() @MinLength(1) @MaxLength(64) code!: string;
 }
-

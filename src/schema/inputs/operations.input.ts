@@ -37,7 +37,10 @@ export class OutboxEventListArgs extends AdminPageArgs {
 
 @ArgsType()
 export class SellerTransferListArgs extends AdminPageArgs {
-  @Field(() => TransferStatus, { nullable: true, description: 'Omitted: FAILED and PERMANENTLY_FAILED transfers, and reversals that have failed at least once.' })
+  @Field(() => TransferStatus, {
+    nullable: true,
+    description: 'Omitted: FAILED and PERMANENTLY_FAILED transfers, and reversals that have failed at least once.',
+  })
   status?: TransferStatus | null;
 }
 

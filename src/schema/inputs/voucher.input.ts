@@ -9,7 +9,8 @@ export const VOUCHER_CODE_MAX = 64;
 
 @InputType()
 export class CreateVoucherInput {
-  @Field() @MaxLength(VOUCHER_CODE_MAX)
+  @Field()
+  @MaxLength(VOUCHER_CODE_MAX)
   @Matches(/^[A-Za-z0-9_-]+$/, { message: 'code may use letters, digits, _ and - only' })
   code!: string;
 
@@ -17,17 +18,26 @@ export class CreateVoucherInput {
   kind!: VoucherKind;
 
   /** Per-kind rules (bps range, positive amounts) live in the voucher admin service. */
-  @Field(() => SafeIntResolver) @Min(0)
+  @Field(() => SafeIntResolver)
+  @Min(0)
   value!: number;
 
-  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(3)
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(3)
   @Matches(CURRENCY_PATTERN, { message: 'currency must be an ISO 4217 code of three upper-case letters, e.g. EUR' })
   currency?: string | null;
 
-  @Field(() => Int, { nullable: true }) @IsOptional() @Min(1) @Max(MAX_UNITS)
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @Min(1)
+  @Max(MAX_UNITS)
   maxRedemptions?: number | null;
 
-  @Field(() => Int, { nullable: true }) @IsOptional() @Min(1) @Max(MAX_UNITS)
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @Min(1)
+  @Max(MAX_UNITS)
   perCustomerLimit?: number | null;
 
   @Field(() => Date, { nullable: true })
@@ -36,6 +46,8 @@ export class CreateVoucherInput {
   @Field(() => Date, { nullable: true })
   endsAt?: Date | null;
 
-  @Field(() => SafeIntResolver, { nullable: true }) @IsOptional() @Min(0)
+  @Field(() => SafeIntResolver, { nullable: true })
+  @IsOptional()
+  @Min(0)
   minSubtotal?: number | null;
 }

@@ -16,16 +16,15 @@ import { ProductType, SellerType, VariantType } from '../types/catalog.type';
 const catalog = (ctx: GraphQLContext) => new CatalogQueryService(ctx.em, ctx.deps);
 
 /** Answers in key order, with `missing` for keys the map lacks (DataLoader's contract). */
-const answer = <V, M>(keys: readonly string[], found: Map<string, V>, missing: M): (V | M)[] =>
-  keys.map((key) => found.get(key) ?? missing);
+const answer = <V, M>(keys: readonly string[], found: Map<string, V>, missing: M): (V | M)[] => keys.map((key) => found.get(key) ?? missing);
 
 export const productRowLoader = (ctx: GraphQLContext) =>
   new DataLoader<string, ProductType | null>(async (ids) =>
-    answer(ids, await catalog(ctx).productsById(ids), null).map((row) => row && ProductType.fromRow(row)));
+    answer(ids, await catalog(ctx).productsById(ids), null).map((row) => row && ProductType.fromRow(row)),
+  );
 
 export const sellerRowLoader = (ctx: GraphQLContext) =>
-  new DataLoader<string, SellerType | null>(async (ids) =>
-    answer(ids, await catalog(ctx).sellersById(ids), null).map((row) => row && SellerType.from(row)));
+  new DataLoader<string, SellerType | null>(async (ids) => answer(ids, await catalog(ctx).sellersById(ids), null).map((row) => row && SellerType.from(row)));
 
 /** A product's variants, in creation order then sku. */
 export const variantRowsLoader = (ctx: GraphQLContext) =>

@@ -29,7 +29,8 @@ function childrenOfOrder<T extends OrderChild>(load: (em: EntityManager, orderId
 export const paymentsByOrderId = childrenOfOrder((em, ids) => em.find(Payment, { orderId: { $in: ids } }, OLDEST_FIRST));
 export const refundsByOrderId = childrenOfOrder((em, ids) => em.find(Refund, { orderId: { $in: ids } }, OLDEST_FIRST));
 export const licensesByOrderId = childrenOfOrder((em, ids) =>
-  em.find(License, { orderId: { $in: ids } }, { orderBy: [{ orderLineId: QueryOrder.ASC }, { unitIndex: QueryOrder.ASC }] }));
+  em.find(License, { orderId: { $in: ids } }, { orderBy: [{ orderLineId: QueryOrder.ASC }, { unitIndex: QueryOrder.ASC }] }),
+);
 export const sellerTransfersByOrderId = childrenOfOrder((em, ids) => em.find(SellerTransfer, { orderId: { $in: ids } }, OLDEST_FIRST));
 
 export const orderLinesByOrderId = (ctx: GraphQLContext) =>

@@ -1,7 +1,12 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { type AddressValue, CartStatus } from '../../entities';
 import {
-  priceSnapshot, snapshotVersionKey, type CartLineSnapshot, type CartReads, type CartSnapshot, type SnapshotPricing,
+  priceSnapshot,
+  snapshotVersionKey,
+  type CartLineSnapshot,
+  type CartReads,
+  type CartSnapshot,
+  type SnapshotPricing,
 } from '../../services/cart/cart-snapshot';
 import type { PricedLine, PricingResult } from '../../services/pricing/pricing-engine';
 import { ShippingMethodType, VariantType } from './catalog.type';
@@ -11,11 +16,13 @@ import { Money } from './common.type';
  * The public cart status. CHECKING_OUT is an internal step of an open cart, so
  * it is shown as OPEN; the schema only has the two states buyers can act on.
  */
-export enum PublicCartStatus { OPEN = 'OPEN', CONVERTED = 'CONVERTED' }
+export enum PublicCartStatus {
+  OPEN = 'OPEN',
+  CONVERTED = 'CONVERTED',
+}
 registerEnumType(PublicCartStatus, { name: 'CartStatus' });
 
-const publicStatus = (status: CartStatus): PublicCartStatus =>
-  status === CartStatus.CONVERTED ? PublicCartStatus.CONVERTED : PublicCartStatus.OPEN;
+const publicStatus = (status: CartStatus): PublicCartStatus => (status === CartStatus.CONVERTED ? PublicCartStatus.CONVERTED : PublicCartStatus.OPEN);
 
 @ObjectType('Address', { simpleResolvers: true })
 export class AddressType {

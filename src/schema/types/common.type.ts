@@ -89,7 +89,8 @@ export function toErrorResult(failure: Failure): FailureType {
             variantId: c.variantId,
             previous: Money.of(c.previous, c.currency),
             current: Money.of(c.current, c.currency),
-          })),
+          }),
+        ),
       });
   }
 }

@@ -1,14 +1,5 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import {
-  OrderStatus,
-  PaymentMethodKind,
-  PaymentStatus,
-  RefundStatus,
-  TransferStatus,
-  type Order,
-  type Refund,
-  type SellerTransfer,
-} from '../../entities';
+import { OrderStatus, PaymentMethodKind, PaymentStatus, RefundStatus, TransferStatus, type Order, type Refund, type SellerTransfer } from '../../entities';
 import type { OrderPage } from '../../services/orders/order-queries.service';
 import type { OrderFields, OrderLineFields, PaymentFields } from '../../services/orders/order-rows';
 import { AddressType, CartTotalsType } from './cart.type';

@@ -11,7 +11,11 @@ export class PartnerKeyType {
 
   static from(key: PartnerKey): PartnerKeyType {
     return Object.assign(new PartnerKeyType(), {
-      id: key.id, prefix: key.prefix, createdAt: key.createdAt, lastUsedAt: key.lastUsedAt, revokedAt: key.revokedAt,
+      id: key.id,
+      prefix: key.prefix,
+      createdAt: key.createdAt,
+      lastUsedAt: key.lastUsedAt,
+      revokedAt: key.revokedAt,
     });
   }
 }

@@ -56,7 +56,10 @@ export interface AdminChange {
 }
 
 export class AuthService {
-  constructor(private readonly em: EntityManager, private readonly deps: Pick<AppDeps, 'tokens'>) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly deps: Pick<AppDeps, 'tokens'>,
+  ) {}
 
   async signUp(input: Credentials): Promise<Outcome<Session>> {
     const problem = newCredentialsProblem(input);
@@ -97,7 +100,8 @@ export class AuthService {
   async authenticate(token: string): Promise<Viewer | null> {
     const claims = await this.deps.tokens.verify(token);
     if (!claims || !isId(claims.customerId)) return null;
-    const current = await this.em.createQueryBuilder(Customer)
+    const current = await this.em
+      .createQueryBuilder(Customer)
       .select(['role', 'tokenVersion'])
       .where({ id: claims.customerId })
       .execute<Pick<Customer, 'role' | 'tokenVersion'> | undefined>('get');

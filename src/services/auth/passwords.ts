@@ -43,7 +43,8 @@ const memoryFor = (cost: ScryptCost): number => 128 * cost.r * (cost.N + 2 + cos
 function derive(password: string, salt: Buffer, cost: ScryptCost): Promise<Buffer> {
   return new Promise((resolve, reject) =>
     scryptCallback(password.normalize('NFKC'), salt, KEY_LENGTH, { N: cost.N, r: cost.r, p: cost.p, maxmem: memoryFor(cost) }, (error, key) =>
-      error ? reject(error) : resolve(key)),
+      error ? reject(error) : resolve(key),
+    ),
   );
 }
 

@@ -42,7 +42,10 @@ export async function prepareStartUpAdmin(
   }
   if (config.production) {
     if (await auth.hasAdmin()) return { kind: 'present' };
-    logger.warn('admin.missing', { effect: 'nobody can sign in to /ops or run admin mutations', fix: `${ADMIN_COMMAND} <email> (reads the password from stdin), or set ADMIN_PASSWORD` });
+    logger.warn('admin.missing', {
+      effect: 'nobody can sign in to /ops or run admin mutations',
+      fix: `${ADMIN_COMMAND} <email> (reads the password from stdin), or set ADMIN_PASSWORD`,
+    });
     return { kind: 'missing' };
   }
   const password = randomBytes(12).toString('base64url');

@@ -27,12 +27,18 @@ import { MAX_CART_LINES, MAX_LINE_QUANTITY } from './cart.service';
  * and startCheckout reports any shortfall as it does for every cart.
  */
 export class AttachCartService {
-  constructor(private readonly em: EntityManager, private readonly deps: Pick<AppDeps, 'config' | 'clock' | 'db' | 'stores'>) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly deps: Pick<AppDeps, 'config' | 'clock' | 'db' | 'stores'>,
+  ) {}
 
   /** Moves the cart into the account of `customerId`, the signed-in customer. */
   async attach(customerId: string, cartId: string): Promise<Outcome<CartSnapshot>> {
     if (!isId(cartId)) return { ok: false, failure: cartNotFound() };
-    const { config, stores: { carts } } = this.deps;
+    const {
+      config,
+      stores: { carts },
+    } = this.deps;
     const now = this.deps.clock.now();
     // Never as an admin, even for one: what moves is a guest cart (or one's own); anyone else's is NOT_FOUND.
     const scope = { em: this.em, actor: { customerId, isAdmin: false }, deps: this.deps };
@@ -69,7 +75,13 @@ async function mergeLines(carts: CartStore, uow: UnitOfWork, target: CartSnapsho
   });
   const added: CartLineSnapshot[] = guest.lines
     .filter((line) => !existing.has(line.variantId))
-    .map((line, index) => ({ ...line, id: newId(), quantity: Math.min(cap, line.quantity), unitPrice: line.catalogPrice, position: target.nextLinePosition + index }));
+    .map((line, index) => ({
+      ...line,
+      id: newId(),
+      quantity: Math.min(cap, line.quantity),
+      unitPrice: line.catalogPrice,
+      position: target.nextLinePosition + index,
+    }));
   if (target.lines.length + added.length > MAX_CART_LINES) {
     abortWith(userFailure(ErrorCode.VALIDATION_FAILED, `Together the carts hold more than ${MAX_CART_LINES} different items.`, 'cartId'));
   }

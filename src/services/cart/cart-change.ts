@@ -92,7 +92,10 @@ export async function changeOpenCart(scope: CartChangeScope, cartId: string, pla
 const CONTENDED = Symbol('contended');
 
 async function changeIfUnchanged(
-  scope: CartChangeScope, cartId: string, plan: CartChangePlan, change: CartChange,
+  scope: CartChangeScope,
+  cartId: string,
+  plan: CartChangePlan,
+  change: CartChange,
 ): Promise<Outcome<CartSnapshot> | typeof CONTENDED> {
   const { carts } = scope.deps.stores;
   const uow = scope.deps.db.unitOfWork(scope.em);
@@ -125,20 +128,22 @@ function asClaimed(read: CartSnapshot, plan: CartChangePlan): CartSnapshot {
 async function changeUnderClaim(scope: CartChangeScope, cartId: string, plan: CartChangePlan, change: CartChange): Promise<Outcome<CartSnapshot>> {
   const { carts } = scope.deps.stores;
   try {
-    return success(await scope.deps.db.transaction(scope.em, async (uow) => {
-      const claimed = await carts.claim(uow, cartId, { now: plan.now, reservesPosition: plan.reservesPosition, fields: plan.presets });
-      if (!claimed) return abortWith(cartNotFound());
-      const read = await carts.read(uow, cartId, plan.lookups);
-      if (!read || !canAccessSnapshot(read.snapshot, scope.actor)) return abortWith(cartNotFound());
-      if (read.snapshot.status !== CartStatus.OPEN) return abortWith(cartClosed());
-      const write: CartWriter = {
-        line: (lineWrite) => carts.writeLine(uow, lineWrite),
-        fields: (values) => carts.update(uow, cartId, values),
-      };
-      const changed = await change({ uow, snapshot: read.snapshot, found: read.found, write });
-      if (changed === UNCHANGED) throw new NothingToWrite(read.snapshot);
-      return changed;
-    }));
+    return success(
+      await scope.deps.db.transaction(scope.em, async (uow) => {
+        const claimed = await carts.claim(uow, cartId, { now: plan.now, reservesPosition: plan.reservesPosition, fields: plan.presets });
+        if (!claimed) return abortWith(cartNotFound());
+        const read = await carts.read(uow, cartId, plan.lookups);
+        if (!read || !canAccessSnapshot(read.snapshot, scope.actor)) return abortWith(cartNotFound());
+        if (read.snapshot.status !== CartStatus.OPEN) return abortWith(cartClosed());
+        const write: CartWriter = {
+          line: (lineWrite) => carts.writeLine(uow, lineWrite),
+          fields: (values) => carts.update(uow, cartId, values),
+        };
+        const changed = await change({ uow, snapshot: read.snapshot, found: read.found, write });
+        if (changed === UNCHANGED) throw new NothingToWrite(read.snapshot);
+        return changed;
+      }),
+    );
   } catch (error) {
     if (error instanceof NothingToWrite) return success(error.committed);
     if (error instanceof FailureSignal) return { ok: false, failure: error.failure };

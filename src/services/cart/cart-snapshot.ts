@@ -38,7 +38,12 @@ export interface CartSnapshot {
   pricingInputs: PricingInputs;
 }
 
-export interface ShippingMethodSnapshot { id: string; name: string; price: number; currency: string }
+export interface ShippingMethodSnapshot {
+  id: string;
+  name: string;
+  price: number;
+  currency: string;
+}
 
 export interface CartLineSnapshot {
   id: string;
@@ -153,7 +158,9 @@ export function priceSnapshotWith(snapshot: PriceableCart, inputs: PricingInputs
 
 function inputsCover(snapshot: PriceableCart): boolean {
   const { country, voucherCodes } = snapshot.pricingInputs;
-  return country === (snapshot.shippingAddress?.country ?? null)
-    && voucherCodes.length === snapshot.voucherCodes.length
-    && voucherCodes.every((code, index) => code === snapshot.voucherCodes[index]);
+  return (
+    country === (snapshot.shippingAddress?.country ?? null) &&
+    voucherCodes.length === snapshot.voucherCodes.length &&
+    voucherCodes.every((code, index) => code === snapshot.voucherCodes[index])
+  );
 }

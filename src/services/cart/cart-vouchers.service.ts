@@ -11,7 +11,10 @@ import { MAX_VOUCHER_CODE_LENGTH, normalizeVoucherCode } from '../vouchers/vouch
 import { checkVoucherEligibility, voucherCustomerKey } from '../vouchers/voucher-eligibility';
 import type { VoucherSnapshot } from '../vouchers/voucher-sql';
 
-export interface CartVoucherCommand { cartId: string; code: string }
+export interface CartVoucherCommand {
+  cartId: string;
+  code: string;
+}
 
 /** Enough for any real promotion stack; keeps a cart from collecting codes without bound. */
 export const MAX_VOUCHERS_PER_CART = 10;
@@ -24,7 +27,10 @@ const voucherNotFound = () => userFailure(ErrorCode.VOUCHER_NOT_FOUND, 'No vouch
  * the redemption under the voucher's caps.
  */
 export class CartVoucherService {
-  constructor(private readonly em: EntityManager, private readonly deps: Pick<AppDeps, 'clock' | 'db' | 'stores'>) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly deps: Pick<AppDeps, 'clock' | 'db' | 'stores'>,
+  ) {}
 
   /** The voucher is read with the cart; only a per-customer limit costs one more statement (counting that buyer's uses). */
   async applyVoucher(command: CartVoucherCommand, actor: CartActor): Promise<Outcome<CartSnapshot>> {
@@ -59,7 +65,12 @@ export class CartVoucherService {
     return changeOpenCart(scope, command.cartId, { now: this.deps.clock.now(), optimistic: true }, async ({ snapshot, write }) => {
       if (!snapshot.voucherCodes.includes(code)) return abortWith(userFailure(ErrorCode.VOUCHER_NOT_FOUND, 'This voucher is not on the cart.', 'code'));
       const codes = snapshot.voucherCodes.filter((applied) => applied !== code);
-      return writeCodes(write, snapshot, codes, snapshot.pricingInputs.vouchers.filter((voucher) => voucher.code !== code));
+      return writeCodes(
+        write,
+        snapshot,
+        codes,
+        snapshot.pricingInputs.vouchers.filter((voucher) => voucher.code !== code),
+      );
     });
   }
 }

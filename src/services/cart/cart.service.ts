@@ -19,11 +19,28 @@ export const MAX_LINE_QUANTITY = 999;
 /** Most distinct variants on one cart: keeps every cart answer and checkout bounded. */
 export const MAX_CART_LINES = 100;
 
-export interface CreateCartCommand { currency: string; email?: string | null }
-export interface AddCartLineCommand { cartId: string; variantId: string; quantity: number }
-export interface UpdateCartLineCommand { cartId: string; lineId: string; quantity: number }
-export interface SetShippingMethodCommand { cartId: string; shippingMethodId: string }
-export interface SetShippingAddressCommand { cartId: string; address: AddressValue }
+export interface CreateCartCommand {
+  currency: string;
+  email?: string | null;
+}
+export interface AddCartLineCommand {
+  cartId: string;
+  variantId: string;
+  quantity: number;
+}
+export interface UpdateCartLineCommand {
+  cartId: string;
+  lineId: string;
+  quantity: number;
+}
+export interface SetShippingMethodCommand {
+  cartId: string;
+  shippingMethodId: string;
+}
+export interface SetShippingAddressCommand {
+  cartId: string;
+  address: AddressValue;
+}
 
 /** A cart just created: everything a snapshot holds but the owner's email, which nothing answering it needs. */
 export type NewCart = Omit<CartSnapshot, 'customerEmail'>;
@@ -35,7 +52,10 @@ export type NewCart = Omit<CartSnapshot, 'customerEmail'>;
  * what the buyer sees; checkout repeats the binding ones.
  */
 export class CartService {
-  constructor(private readonly em: EntityManager, private readonly deps: Pick<AppDeps, 'config' | 'clock' | 'db' | 'stores'>) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly deps: Pick<AppDeps, 'config' | 'clock' | 'db' | 'stores'>,
+  ) {}
 
   private reads(): CartReads {
     return { carts: this.deps.stores.carts, uow: this.deps.db.unitOfWork(this.em) };
@@ -49,10 +69,21 @@ export class CartService {
   async createCart(command: CreateCartCommand, actor: CartActor): Promise<NewCart> {
     const now = this.deps.clock.now();
     const cart: NewCart = {
-      id: newId(), status: CartStatus.OPEN, version: 1, currency: command.currency.trim().toUpperCase(),
-      email: command.email ? normalizeEmail(command.email) : null, customerId: actor.customerId,
-      shippingMethod: null, shippingAddress: null, voucherCodes: [], pricesValidatedAt: null, nextLinePosition: 0,
-      createdAt: now, updatedAt: now, lines: [], pricingInputs: { country: null, voucherCodes: [], taxRateBps: 0, vouchers: [] },
+      id: newId(),
+      status: CartStatus.OPEN,
+      version: 1,
+      currency: command.currency.trim().toUpperCase(),
+      email: command.email ? normalizeEmail(command.email) : null,
+      customerId: actor.customerId,
+      shippingMethod: null,
+      shippingAddress: null,
+      voucherCodes: [],
+      pricesValidatedAt: null,
+      nextLinePosition: 0,
+      createdAt: now,
+      updatedAt: now,
+      lines: [],
+      pricingInputs: { country: null, voucherCodes: [], taxRateBps: 0, vouchers: [] },
     };
     const { carts, uow } = this.reads();
     await carts.create(uow, cart);
@@ -74,7 +105,9 @@ export class CartService {
       const { variant } = found;
       if (!variant) return abortWith(userFailure(ErrorCode.NOT_FOUND, 'No such variant.', 'variantId'));
       if (variant.variantCurrency !== snapshot.currency) {
-        return abortWith(userFailure(ErrorCode.CURRENCY_MISMATCH, `This variant is priced in ${variant.variantCurrency}, the cart in ${snapshot.currency}.`, 'variantId'));
+        return abortWith(
+          userFailure(ErrorCode.CURRENCY_MISMATCH, `This variant is priced in ${variant.variantCurrency}, the cart in ${snapshot.currency}.`, 'variantId'),
+        );
       }
       const line = snapshot.lines.find((candidate) => candidate.variantId === variant.variantId);
       const quantity = (line?.quantity ?? 0) + command.quantity;
@@ -86,7 +119,10 @@ export class CartService {
       if (line) {
         const updated = { ...line, ...variant, quantity, unitPrice: variant.catalogPrice };
         await write.line({ kind: 'update', line: updated });
-        return withLines(snapshot, snapshot.lines.map((candidate) => (candidate.id === line.id ? updated : candidate)));
+        return withLines(
+          snapshot,
+          snapshot.lines.map((candidate) => (candidate.id === line.id ? updated : candidate)),
+        );
       }
       if (snapshot.lines.length >= MAX_CART_LINES) {
         return abortWith(userFailure(ErrorCode.VALIDATION_FAILED, `A cart holds at most ${MAX_CART_LINES} different items.`, 'variantId'));
@@ -109,13 +145,19 @@ export class CartService {
       if (!line) return abortWith(userFailure(ErrorCode.NOT_FOUND, 'This cart has no such line.', 'lineId'));
       if (command.quantity === 0) {
         await write.line({ kind: 'delete', lineId: line.id });
-        return withLines(snapshot, snapshot.lines.filter((candidate) => candidate.id !== line.id));
+        return withLines(
+          snapshot,
+          snapshot.lines.filter((candidate) => candidate.id !== line.id),
+        );
       }
       if (command.quantity > line.quantity && line.kind !== VariantKind.DIGITAL) requireStock(found.stock, line.variantId, command.quantity);
       // Touching a line shows the buyer the current price, as adding it did.
       const updated = { ...line, quantity: command.quantity, unitPrice: line.catalogPrice };
       await write.line({ kind: 'update', line: updated });
-      return withLines(snapshot, snapshot.lines.map((candidate) => (candidate.id === line.id ? updated : candidate)));
+      return withLines(
+        snapshot,
+        snapshot.lines.map((candidate) => (candidate.id === line.id ? updated : candidate)),
+      );
     });
   }
 
@@ -127,7 +169,13 @@ export class CartService {
       const method = found.shippingMethod;
       if (!method) return abortWith(userFailure(ErrorCode.NOT_FOUND, 'No such shipping method.', 'shippingMethodId'));
       if (method.currency !== snapshot.currency) {
-        return abortWith(userFailure(ErrorCode.CURRENCY_MISMATCH, `This shipping method is priced in ${method.currency}, the cart in ${snapshot.currency}.`, 'shippingMethodId'));
+        return abortWith(
+          userFailure(
+            ErrorCode.CURRENCY_MISMATCH,
+            `This shipping method is priced in ${method.currency}, the cart in ${snapshot.currency}.`,
+            'shippingMethodId',
+          ),
+        );
       }
       await write.fields({ shippingMethodId: method.id });
       return { ...snapshot, shippingMethod: method };
@@ -170,7 +218,11 @@ function idFailure<K extends string>(command: Record<K, string>, fields: K[]) {
   return malformed === 'cartId' ? cartNotFound() : userFailure(ErrorCode.NOT_FOUND, `No such ${fieldLabel(malformed)}.`, malformed);
 }
 
-const fieldLabel = (field: string): string => field.replace(/Id$/, '').replace(/([A-Z])/g, ' $1').toLowerCase();
+const fieldLabel = (field: string): string =>
+  field
+    .replace(/Id$/, '')
+    .replace(/([A-Z])/g, ' $1')
+    .toLowerCase();
 
 /** The input bounds first, then the reservation cap (a quantity the cart could never reserve is refused on entry). */
 function quantityFailure(quantity: number, min: 0 | 1, cap: number) {

@@ -10,12 +10,38 @@ import { abortWith, fail, userFailure, type Outcome } from '../shared/outcome';
 import { transactionalOutcome, writeLock } from '../shared/transactions';
 import { ensureDefaultWarehouse } from './default-warehouse';
 
-export interface NewSeller { name: string; stripeAccountId: string }
-export interface NewVariant { sku: string; name: string; price: number; currency: string; stock: number; kind?: VariantKind | null; maxLicenses?: number | null }
-export interface NewProduct { name: string; sellerId?: string | null; variants: NewVariant[] }
-export interface VariantPriceChange { variantId: string; price: number }
-export interface StockChange { variantId: string; warehouseId?: string | null; onHand: number }
-export interface NewShippingMethod { name: string; price: number; currency: string }
+export interface NewSeller {
+  name: string;
+  stripeAccountId: string;
+}
+export interface NewVariant {
+  sku: string;
+  name: string;
+  price: number;
+  currency: string;
+  stock: number;
+  kind?: VariantKind | null;
+  maxLicenses?: number | null;
+}
+export interface NewProduct {
+  name: string;
+  sellerId?: string | null;
+  variants: NewVariant[];
+}
+export interface VariantPriceChange {
+  variantId: string;
+  price: number;
+}
+export interface StockChange {
+  variantId: string;
+  warehouseId?: string | null;
+  onHand: number;
+}
+export interface NewShippingMethod {
+  name: string;
+  price: number;
+  currency: string;
+}
 
 const notFound = (what: string, field: string) => userFailure(ErrorCode.NOT_FOUND, `No ${what} with this id.`, field);
 
@@ -26,7 +52,10 @@ const notFound = (what: string, field: string) => userFailure(ErrorCode.NOT_FOUN
  * one short transaction: it writes everything or nothing.
  */
 export class CatalogAdminService {
-  constructor(private readonly em: EntityManager, private readonly deps: Pick<AppDeps, 'clock' | 'db' | 'stores'>) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly deps: Pick<AppDeps, 'clock' | 'db' | 'stores'>,
+  ) {}
 
   createSeller(input: NewSeller): Promise<Outcome<Seller>> {
     return transactionalOutcome(this.em, async (tx) => {
@@ -43,12 +72,16 @@ export class CatalogAdminService {
     const badKind = input.variants.findIndex((v) => (v.kind ?? VariantKind.PHYSICAL) === VariantKind.PHYSICAL && v.maxLicenses != null);
     if (badKind >= 0) return Promise.resolve(fail(ErrorCode.VALIDATION_FAILED, 'Only a DIGITAL variant has a license cap.', `variants.${badKind}.maxLicenses`));
     const stockedDigital = input.variants.findIndex((v) => v.kind === VariantKind.DIGITAL && v.stock !== 0);
-    if (stockedDigital >= 0) return Promise.resolve(fail(ErrorCode.VALIDATION_FAILED, 'A DIGITAL variant has no stock: give stock 0.', `variants.${stockedDigital}.stock`));
+    if (stockedDigital >= 0)
+      return Promise.resolve(fail(ErrorCode.VALIDATION_FAILED, 'A DIGITAL variant has no stock: give stock 0.', `variants.${stockedDigital}.stock`));
 
     return transactionalOutcome(this.em, async (tx) => {
       const seller = input.sellerId == null ? null : await tx.findOne(Seller, { id: input.sellerId });
       if (input.sellerId != null && !seller) abortWith(notFound('seller', 'sellerId'));
-      await this.refuseTakenSkus(tx, input.variants.map((v) => v.sku));
+      await this.refuseTakenSkus(
+        tx,
+        input.variants.map((v) => v.sku),
+      );
 
       const warehouse = await ensureDefaultWarehouse(tx);
       const now = this.deps.clock.now();
@@ -56,7 +89,14 @@ export class CatalogAdminService {
       const variants = input.variants.map((spec) => {
         const kind = spec.kind ?? VariantKind.PHYSICAL;
         const variant = tx.create(Variant, {
-          product, sku: spec.sku, name: spec.name.trim(), price: spec.price, currency: spec.currency, createdAt: now, kind, maxLicenses: spec.maxLicenses ?? null,
+          product,
+          sku: spec.sku,
+          name: spec.name.trim(),
+          price: spec.price,
+          currency: spec.currency,
+          createdAt: now,
+          kind,
+          maxLicenses: spec.maxLicenses ?? null,
         });
         // A DIGITAL variant never has stock rows (it never reserves).
         if (kind === VariantKind.PHYSICAL) tx.create(StockLevel, { variant, warehouse, onHand: spec.stock });
@@ -115,21 +155,27 @@ export class CatalogAdminService {
       const newTotal = onHandElsewhere - (current?.onHand ?? 0) + input.onHand;
       const held = (await stock.reserved(uow, [variant.id], this.deps.clock.now())).get(variant.id) ?? 0;
       if (newTotal < held) {
-        abortWith(userFailure(
-          ErrorCode.VALIDATION_FAILED,
-          `${held} units are held by checkouts in progress; on hand over all warehouses cannot go below that (would be ${newTotal}).`,
-          'onHand',
-        ));
+        abortWith(
+          userFailure(
+            ErrorCode.VALIDATION_FAILED,
+            `${held} units are held by checkouts in progress; on hand over all warehouses cannot go below that (would be ${newTotal}).`,
+            'onHand',
+          ),
+        );
       }
 
       if (current) current.onHand = input.onHand;
       else {
         // Upsert: a concurrent first write for the same (variant, warehouse) merges instead of failing.
-        await tx.upsert(StockLevel, { id: newId(), variant, warehouse, onHand: input.onHand }, {
-          onConflictFields: ['variant', 'warehouse'],
-          onConflictAction: 'merge',
-          onConflictMergeFields: ['onHand'],
-        });
+        await tx.upsert(
+          StockLevel,
+          { id: newId(), variant, warehouse, onHand: input.onHand },
+          {
+            onConflictFields: ['variant', 'warehouse'],
+            onConflictAction: 'merge',
+            onConflictMergeFields: ['onHand'],
+          },
+        );
       }
       recordEvent(tx, {
         type: 'stock.set',
@@ -141,8 +187,7 @@ export class CatalogAdminService {
   }
 
   createShippingMethod(input: NewShippingMethod): Promise<Outcome<ShippingMethod>> {
-    return transactionalOutcome(this.em, async (tx) =>
-      tx.create(ShippingMethod, { name: input.name.trim(), price: input.price, currency: input.currency }));
+    return transactionalOutcome(this.em, async (tx) => tx.create(ShippingMethod, { name: input.name.trim(), price: input.price, currency: input.currency }));
   }
 
   private async refuseTakenSkus(tx: EntityManager, skus: string[]): Promise<void> {

@@ -21,5 +21,3 @@ export function decodeCursor(cursor: string): CreationPosition | null {
   const createdAt = new Date(Number(match[1]));
   return Number.isNaN(createdAt.getTime()) ? null : { createdAt, id: match[2] };
 }
-
-

@@ -12,5 +12,9 @@ export async function ensureDefaultWarehouse(em: EntityManager): Promise<Warehou
   const existing = await em.findOne(Warehouse, { id: DEFAULT_WAREHOUSE_ID });
   if (existing) return existing;
   // On a conflict the ORM reads the row back: the winner's, identical by construction.
-  return em.upsert(Warehouse, { id: DEFAULT_WAREHOUSE_ID, name: 'Default warehouse', isDefault: true }, { onConflictFields: ['id'], onConflictAction: 'ignore' });
+  return em.upsert(
+    Warehouse,
+    { id: DEFAULT_WAREHOUSE_ID, name: 'Default warehouse', isDefault: true },
+    { onConflictFields: ['id'], onConflictAction: 'ignore' },
+  );
 }

@@ -4,35 +4,61 @@ import { Product, Seller, ShippingMethod, StockLevel, TaxRate, Variant, Voucher,
 import { logger } from '../shared/logger';
 import { ensureDefaultWarehouse } from './default-warehouse';
 
-interface DemoVariant { sku: string; name: string; price: number; stock: number }
-interface DemoProduct { name: string; currency: 'EUR' | 'USD'; sold: boolean; variants: DemoVariant[] }
+interface DemoVariant {
+  sku: string;
+  name: string;
+  price: number;
+  stock: number;
+}
+interface DemoProduct {
+  name: string;
+  currency: 'EUR' | 'USD';
+  sold: boolean;
+  variants: DemoVariant[];
+}
 
 /** `sold` = sold by the demo marketplace seller (its sales create seller transfers). */
 const PRODUCTS: DemoProduct[] = [
-  { name: 'Canvas Tote Bag', currency: 'EUR', sold: false, variants: [
-    { sku: 'TOTE-NATURAL', name: 'Natural', price: 1_990, stock: 120 },
-    { sku: 'TOTE-BLACK', name: 'Black', price: 1_990, stock: 80 },
-  ] },
-  { name: 'Merino Beanie', currency: 'EUR', sold: true, variants: [
-    { sku: 'BEANIE-GREY', name: 'Grey', price: 3_450, stock: 40 },
-    { sku: 'BEANIE-NAVY', name: 'Navy', price: 3_450, stock: 25 },
-    { sku: 'BEANIE-RUST', name: 'Rust', price: 3_650, stock: 3 },
-  ] },
-  { name: 'Pour-Over Coffee Set', currency: 'EUR', sold: true, variants: [
-    { sku: 'POUR-OVER-SET', name: 'Standard', price: 5_900, stock: 15 },
-  ] },
-  { name: 'Enamel Camp Mug', currency: 'USD', sold: false, variants: [
-    { sku: 'MUG-WHITE', name: 'White', price: 1_400, stock: 200 },
-    { sku: 'MUG-GREEN', name: 'Green', price: 1_400, stock: 150 },
-  ] },
-  { name: 'Trail Running Socks', currency: 'USD', sold: true, variants: [
-    { sku: 'SOCKS-S', name: 'Small', price: 1_800, stock: 60 },
-    { sku: 'SOCKS-M', name: 'Medium', price: 1_800, stock: 60 },
-    { sku: 'SOCKS-L', name: 'Large', price: 1_800, stock: 1 },
-  ] },
-  { name: 'Limited Art Print', currency: 'USD', sold: false, variants: [
-    { sku: 'PRINT-LTD', name: 'Signed, numbered', price: 12_000, stock: 1 },
-  ] },
+  {
+    name: 'Canvas Tote Bag',
+    currency: 'EUR',
+    sold: false,
+    variants: [
+      { sku: 'TOTE-NATURAL', name: 'Natural', price: 1_990, stock: 120 },
+      { sku: 'TOTE-BLACK', name: 'Black', price: 1_990, stock: 80 },
+    ],
+  },
+  {
+    name: 'Merino Beanie',
+    currency: 'EUR',
+    sold: true,
+    variants: [
+      { sku: 'BEANIE-GREY', name: 'Grey', price: 3_450, stock: 40 },
+      { sku: 'BEANIE-NAVY', name: 'Navy', price: 3_450, stock: 25 },
+      { sku: 'BEANIE-RUST', name: 'Rust', price: 3_650, stock: 3 },
+    ],
+  },
+  { name: 'Pour-Over Coffee Set', currency: 'EUR', sold: true, variants: [{ sku: 'POUR-OVER-SET', name: 'Standard', price: 5_900, stock: 15 }] },
+  {
+    name: 'Enamel Camp Mug',
+    currency: 'USD',
+    sold: false,
+    variants: [
+      { sku: 'MUG-WHITE', name: 'White', price: 1_400, stock: 200 },
+      { sku: 'MUG-GREEN', name: 'Green', price: 1_400, stock: 150 },
+    ],
+  },
+  {
+    name: 'Trail Running Socks',
+    currency: 'USD',
+    sold: true,
+    variants: [
+      { sku: 'SOCKS-S', name: 'Small', price: 1_800, stock: 60 },
+      { sku: 'SOCKS-M', name: 'Medium', price: 1_800, stock: 60 },
+      { sku: 'SOCKS-L', name: 'Large', price: 1_800, stock: 1 },
+    ],
+  },
+  { name: 'Limited Art Print', currency: 'USD', sold: false, variants: [{ sku: 'PRINT-LTD', name: 'Signed, numbered', price: 12_000, stock: 1 }] },
 ];
 
 const SHIPPING = [
@@ -57,7 +83,14 @@ interface DemoDiscountVoucher {
  * carry a total cap (three throwaway sign-ups each took 25 EUR, one
  * paid a whole order with it): the type makes `maxRedemptions` required.
  */
-interface DemoCreditVoucher { code: string; kind: VoucherKind.CREDIT; value: number; currency: string; perCustomerLimit: number; maxRedemptions: number }
+interface DemoCreditVoucher {
+  code: string;
+  kind: VoucherKind.CREDIT;
+  value: number;
+  currency: string;
+  perCustomerLimit: number;
+  maxRedemptions: number;
+}
 
 /** Accounts that can ever take the demo credit: enough to try it out, too few to be worth farming. */
 export const DEMO_CREDIT_CAP = 2;

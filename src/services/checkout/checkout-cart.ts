@@ -1,6 +1,11 @@
 import type { CartSnapshot } from '../cart/cart-snapshot';
 
-export interface OwnReservation { id: string; variantId: string; quantity: number; expiresAt: Date }
+export interface OwnReservation {
+  id: string;
+  variantId: string;
+  quantity: number;
+  expiresAt: Date;
+}
 
 /**
  * Everything confirmCheckout reads, in the one statement that reads the cart

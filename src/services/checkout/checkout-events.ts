@@ -43,12 +43,18 @@ export function announceCompensation(tx: EntityManager, saga: { sagaId: string; 
  *   confirming with the key it carried confirms exactly those.
  */
 export async function afterCheckoutRollback(
-  deps: Pick<CheckoutDeps, 'db' | 'stores'>, tx: EntityManager, group: RolledBackGroup<CheckoutSagaInput>,
+  deps: Pick<CheckoutDeps, 'db' | 'stores'>,
+  tx: EntityManager,
+  group: RolledBackGroup<CheckoutSagaInput>,
 ): Promise<void> {
   const failure = group.error instanceof FailureSignal ? group.error.failure : null;
   if (failure?.kind === 'price_changed') await keepShownPrices(deps, tx, group.input, failure.changes, group.now);
   if (!group.reached.includes(CLAIM_CART_STEP) || group.committedBefore) return;
-  const reason = failure ? `${failure.code}: ${failure.message}` : group.error instanceof Error ? `${group.error.name}: ${group.error.message}` : String(group.error);
+  const reason = failure
+    ? `${failure.code}: ${failure.message}`
+    : group.error instanceof Error
+      ? `${group.error.name}: ${group.error.message}`
+      : String(group.error);
   announceCartRollback(tx, group.input, group.sagaId, reason);
 }
 
@@ -57,7 +63,11 @@ export async function afterCheckoutRollback(
  * moves), unless the cart moved on meanwhile: closed, or changed since the key.
  */
 async function keepShownPrices(
-  deps: Pick<CheckoutDeps, 'db' | 'stores'>, tx: EntityManager, input: CheckoutSagaInput, changes: readonly PriceChange[], now: Date,
+  deps: Pick<CheckoutDeps, 'db' | 'stores'>,
+  tx: EntityManager,
+  input: CheckoutSagaInput,
+  changes: readonly PriceChange[],
+  now: Date,
 ): Promise<void> {
   const { carts } = deps.stores;
   const uow = deps.db.unitOfWork(tx);
@@ -66,5 +76,8 @@ async function keepShownPrices(
   const claimed = await carts.claimIfUnchanged(uow, { cartId: cart.id, version: cart.version, now, fields: { pricesValidatedAt: now } }, []);
   if (!claimed) return;
   const shown = new Map(changes.map((change) => [change.variantId, change.current]));
-  await carts.setLinePrices(uow, cart.lines.filter((line) => shown.has(line.variantId)).map((line) => ({ id: line.id, unitPrice: shown.get(line.variantId)! })));
+  await carts.setLinePrices(
+    uow,
+    cart.lines.filter((line) => shown.has(line.variantId)).map((line) => ({ id: line.id, unitPrice: shown.get(line.variantId)! })),
+  );
 }

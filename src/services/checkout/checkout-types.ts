@@ -56,15 +56,26 @@ export interface CheckoutSagaInput {
 }
 
 /** Compensation data of the steps that later steps read. */
-export interface ClaimData { cartId: string; claimId: string }
+export interface ClaimData {
+  cartId: string;
+  claimId: string;
+}
 export interface ReservationData {
   reservationIds: string[];
   /** What they hold, when every variant is stocked in one warehouse: finalize then converts them at once (one statement on PostgreSQL, two on libSQL). */
   held?: { id: string; variantId: string; quantity: number; expiresAt: string }[];
 }
-export interface HoldData { redemptionIds: string[] }
+export interface HoldData {
+  redemptionIds: string[];
+}
 export interface OrderData {
-  orderId: string; orderNumber?: string; paymentId: string; creditApplied: number; amountDue: number; currency: string; email: string;
+  orderId: string;
+  orderNumber?: string;
+  paymentId: string;
+  creditApplied: number;
+  amountDue: number;
+  currency: string;
+  email: string;
   /** The buyer, and the DIGITAL lines finalize issues licenses for (absent on rows written before digital goods: none). */
   customerId?: string | null;
   digitalLines?: DigitalLine[];
@@ -82,7 +93,10 @@ export interface PaymentOutput extends PaymentData {
 }
 
 /** The cart as this checkout charges it: its lines carry the prices the price guard accepted. */
-export interface PricedCart { cart: CartSnapshot; pricing: PricingResult }
+export interface PricedCart {
+  cart: CartSnapshot;
+  pricing: PricingResult;
+}
 
 /** The checkout saga's step data (saga-types SagaShape): outputs within a run, records on the saga row. */
 export interface CheckoutShape {

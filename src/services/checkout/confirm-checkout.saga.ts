@@ -48,7 +48,6 @@ export interface CheckoutConfirmation {
   replayed: boolean;
 }
 
-
 /**
  * The confirmCheckout saga: runs the steps, answers replays, and decides how a
  * saga left unfinished by a dead process ends (see `recover`).
@@ -126,7 +125,11 @@ export class ConfirmCheckoutSaga {
       // The provider's answer was lost: nothing is compensated; recovery asks Stripe and ends the order.
       if (!(error instanceof SagaLeftForRecovery)) throw error;
       logger.warn('checkout.payment_outcome_unknown', { orderId: input.orderId, cartId: input.cartId, reason: error.message });
-      return fail(ErrorCode.CHECKOUT_IN_PROGRESS, 'The payment provider did not answer in time; the payment is being verified. Check the order shortly.', 'paymentMethod');
+      return fail(
+        ErrorCode.CHECKOUT_IN_PROGRESS,
+        'The payment provider did not answer in time; the payment is being verified. Check the order shortly.',
+        'paymentMethod',
+      );
     }
     if (!outcome.ok) return outcome;
     if (outcome.value.kind === 'answered') return success(await loadConfirmation(em.fork(), (outcome.value.value as ReplayAnswer).replayOrderId, true));

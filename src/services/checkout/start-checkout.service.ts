@@ -47,7 +47,10 @@ const overHoldCap = (maxUnits: number) =>
  * units (held-units.ts).
  */
 export class StartCheckoutService {
-  constructor(private readonly em: EntityManager, private readonly deps: Pick<AppDeps, 'config' | 'clock' | 'tokens' | 'db' | 'stores'>) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly deps: Pick<AppDeps, 'config' | 'clock' | 'tokens' | 'db' | 'stores'>,
+  ) {}
 
   async start(cartId: string, actor: CartActor, clientAddress: string): Promise<StartCheckoutOutcome> {
     const holder = stockHolderOf({ customerId: actor.customerId, clientAddress }, this.deps);
@@ -76,10 +79,14 @@ export class StartCheckoutService {
         if (overCap) return abortWith(overCap);
         const changes = snapshotPriceChanges(snapshot.lines);
         const lines = snapshot.lines.map((line) => ({ ...line, unitPrice: line.catalogPrice }));
-        await carts.setLinePrices(uow, lines.filter((line) => changes.some((change) => change.variantId === line.variantId)));
+        await carts.setLinePrices(
+          uow,
+          lines.filter((line) => changes.some((change) => change.variantId === line.variantId)),
+        );
         // DIGITAL lines hold no stock; their license cap is claimed at confirm.
         const demand = lines.filter((line) => line.kind !== VariantKind.DIGITAL).map((line) => ({ variantId: line.variantId, quantity: line.quantity }));
-        if (holder.maxUnits !== null && demand.reduce((units, line) => units + line.quantity, 0) > holder.maxUnits) return abortWith(overHoldCap(holder.maxUnits));
+        if (holder.maxUnits !== null && demand.reduce((units, line) => units + line.quantity, 0) > holder.maxUnits)
+          return abortWith(overHoldCap(holder.maxUnits));
         const { holdEndsAt } = found;
         const fullTerm = now.getTime() + holder.ttlMs;
         const until = new Date(holdEndsAt ? Math.min(holdEndsAt.getTime(), fullTerm) : fullTerm);

@@ -45,7 +45,10 @@ export async function appendLedgerEntry(tx: EntityManager, entry: LedgerEntryInp
 }
 
 /** Debits `amount` of credit for an order (the caller has locked and checked the balance). */
-export async function spendCredit(tx: EntityManager, spend: { customerId: string; currency: string; amount: number; orderId: string; now: Date }): Promise<void> {
+export async function spendCredit(
+  tx: EntityManager,
+  spend: { customerId: string; currency: string; amount: number; orderId: string; now: Date },
+): Promise<void> {
   if (spend.amount <= 0) return;
   await appendLedgerEntry(tx, {
     customerId: spend.customerId,

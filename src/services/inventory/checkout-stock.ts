@@ -58,9 +58,25 @@ export async function takeStockForPaidOrder(
   const { cartId, orderId, lines } = order;
   const active = await stock.activeOfCart(uow, cartId);
   if (sameUnits(active, lines)) {
-    return requireStock(await stock.convert(uow, cartId, active.map((r) => r.id), orderId, now));
+    return requireStock(
+      await stock.convert(
+        uow,
+        cartId,
+        active.map((r) => r.id),
+        orderId,
+        now,
+      ),
+    );
   }
   logger.warn('inventory.order_reservations_lapsed', { orderId, cartId, activeReservations: active.length });
   const retaken = heldOrAbort(await stock.reserve(uow, cartId, lines, { now, until: new Date(now.getTime() + RETAKE_HOLD_MS) }), now);
-  requireStock(await stock.convert(uow, cartId, retaken.map((r) => r.id), orderId, now));
+  requireStock(
+    await stock.convert(
+      uow,
+      cartId,
+      retaken.map((r) => r.id),
+      orderId,
+      now,
+    ),
+  );
 }

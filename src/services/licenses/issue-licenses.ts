@@ -7,7 +7,11 @@ import { logger } from '../shared/logger';
 import { newLicenseKey } from './license-keys';
 
 /** A DIGITAL order line, as placement knows it. */
-export interface DigitalLine { id: string; variantId: string; quantity: number }
+export interface DigitalLine {
+  id: string;
+  variantId: string;
+  quantity: number;
+}
 
 export interface LicensedOrder {
   id: string;
@@ -18,7 +22,11 @@ export interface LicensedOrder {
 
 /** The order's DIGITAL lines, read when the placing caller does not hold them (a webhook, a recovery). */
 export async function digitalLinesOf(tx: EntityManager, orderId: string): Promise<DigitalLine[]> {
-  const lines = await tx.find(OrderLine, { order: orderId, kind: VariantKind.DIGITAL }, { fields: ['id', 'variantId', 'quantity'], orderBy: { position: 'asc' } });
+  const lines = await tx.find(
+    OrderLine,
+    { order: orderId, kind: VariantKind.DIGITAL },
+    { fields: ['id', 'variantId', 'quantity'], orderBy: { position: 'asc' } },
+  );
   return lines.map((l) => ({ id: l.id, variantId: l.variantId, quantity: l.quantity }));
 }
 
@@ -30,7 +38,11 @@ export async function digitalLinesOf(tx: EntityManager, orderId: string): Promis
  * run inserted are announced.
  */
 export async function issueLicenses(
-  uow: UnitOfWork, { licenses }: Pick<Stores, 'licenses'>, order: LicensedOrder, lines: readonly DigitalLine[], now: Date,
+  uow: UnitOfWork,
+  { licenses }: Pick<Stores, 'licenses'>,
+  order: LicensedOrder,
+  lines: readonly DigitalLine[],
+  now: Date,
 ): Promise<number> {
   const rows = lines.flatMap((line) =>
     Array.from({ length: line.quantity }, (_, unitIndex) => ({
@@ -43,7 +55,8 @@ export async function issueLicenses(
       customerId: order.customerId,
       status: LicenseStatus.ACTIVE,
       issuedAt: now,
-    })));
+    })),
+  );
   if (rows.length === 0) return 0;
   const inserted = await licenses.issue(uow, rows);
   if (inserted !== rows.length) {
@@ -51,14 +64,17 @@ export async function issueLicenses(
     logger.warn('licenses.already_issued', { orderId: order.id, expected: rows.length, inserted });
     return 0;
   }
-  await uow.em.insertMany(OutboxEvent, rows.map((license) => ({
-    id: newId(),
-    type: 'license.issued',
-    aggregateId: order.id,
-    payload: { licenseId: license.id, orderId: order.id, orderLineId: license.orderLineId, unitIndex: license.unitIndex, variantId: license.variantId },
-    createdAt: now,
-    nextAttemptAt: now,
-    attempts: 0,
-  })));
+  await uow.em.insertMany(
+    OutboxEvent,
+    rows.map((license) => ({
+      id: newId(),
+      type: 'license.issued',
+      aggregateId: order.id,
+      payload: { licenseId: license.id, orderId: order.id, orderLineId: license.orderLineId, unitIndex: license.unitIndex, variantId: license.variantId },
+      createdAt: now,
+      nextAttemptAt: now,
+      attempts: 0,
+    })),
+  );
   return inserted;
 }

@@ -42,9 +42,7 @@ export async function newestFirstPage<T extends CreatedRow>(
   const position = after == null ? null : decodeCursor(after);
   if (after != null && !position) return fail(ErrorCode.VALIDATION_FAILED, 'after is not a cursor from this API.', 'after');
   if (first === 0) return success({ nodes: [], hasNextPage: false, endCursor: after });
-  const before = position
-    ? { $or: [{ createdAt: { $lt: position.createdAt } }, { createdAt: position.createdAt, id: { $lt: position.id } }] }
-    : {};
+  const before = position ? { $or: [{ createdAt: { $lt: position.createdAt } }, { createdAt: position.createdAt, id: { $lt: position.id } }] } : {};
   const rows = await em.find(entity, { $and: [where, before] } as FilterQuery<T>, {
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] as never,
     limit: first + 1,

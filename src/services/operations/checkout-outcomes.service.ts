@@ -27,8 +27,14 @@ export async function checkoutOutcomes(em: EntityManager, now: Date): Promise<Ou
   const since = sqlDate(em, new Date(first * OUTCOME_BUCKET_MS));
   const bucket = bucketOf(em, 'created_at');
   const [placed, failed] = [
-    await em.execute<BucketCount[]>(`select ${bucket} as bucket, count(*) as n from orders where created_at >= ? and placed_at is not null group by ${bucket}`, [since]),
-    await em.execute<BucketCount[]>(`select ${bucket} as bucket, count(*) as n from outbox_events where type = ? and created_at >= ? group by ${bucket}`, [CHECKOUT_COMPENSATED, since]),
+    await em.execute<BucketCount[]>(
+      `select ${bucket} as bucket, count(*) as n from orders where created_at >= ? and placed_at is not null group by ${bucket}`,
+      [since],
+    ),
+    await em.execute<BucketCount[]>(`select ${bucket} as bucket, count(*) as n from outbox_events where type = ? and created_at >= ? group by ${bucket}`, [
+      CHECKOUT_COMPENSATED,
+      since,
+    ]),
   ];
   const countsOf = (rows: BucketCount[]) => new Map(rows.map((row) => [Number(row.bucket), Number(row.n)]));
   const placedBy = countsOf(placed);
@@ -47,7 +53,5 @@ interface BucketCount {
 
 /** The five-minute bucket number (epoch ms / bucket length) of a timestamp column, as each dialect stores it. */
 function bucketOf(em: EntityManager, column: string): string {
-  return isPostgres(em)
-    ? `floor(extract(epoch from ${column}) * 1000 / ${OUTCOME_BUCKET_MS})`
-    : `(${column} / ${OUTCOME_BUCKET_MS})`;
+  return isPostgres(em) ? `floor(extract(epoch from ${column}) * 1000 / ${OUTCOME_BUCKET_MS})` : `(${column} / ${OUTCOME_BUCKET_MS})`;
 }

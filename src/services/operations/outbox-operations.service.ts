@@ -18,7 +18,10 @@ const REPLAYABLE: readonly OutboxEventStatus[] = [OutboxEventStatus.DEAD, Outbox
 
 /** Operators' view of the outbox: list events that are stuck, and replay one. */
 export class OutboxOperationsService {
-  constructor(private readonly em: EntityManager, private readonly deps: Pick<AppDeps, 'clock'>) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly deps: Pick<AppDeps, 'clock'>,
+  ) {}
 
   /** Events in one status, or (no status) the dead and retrying ones; newest first. */
   list(status: OutboxEventStatus | null, page: AdminPageRequest): Promise<Outcome<AdminPage<OutboxEvent>>> {
@@ -33,7 +36,10 @@ export class OutboxOperationsService {
    */
   async replay(id: string): Promise<Outcome<OutboxEvent>> {
     if (!isId(id)) return fail(ErrorCode.NOT_FOUND, 'No such outbox event.', 'id');
-    const moved = await transition(this.em.fork(), OutboxEvent, id, REPLAYABLE, OutboxEventStatus.PENDING, { attempts: 0, nextAttemptAt: this.deps.clock.now() });
+    const moved = await transition(this.em.fork(), OutboxEvent, id, REPLAYABLE, OutboxEventStatus.PENDING, {
+      attempts: 0,
+      nextAttemptAt: this.deps.clock.now(),
+    });
     const event = await this.em.fork().findOne(OutboxEvent, { id });
     if (!event) return fail(ErrorCode.NOT_FOUND, 'No such outbox event.', 'id');
     if (moved === 0) return fail(ErrorCode.INVALID_STATE_TRANSITION, `The event is ${event.status}; only a DEAD or PENDING event can be replayed.`, 'id');

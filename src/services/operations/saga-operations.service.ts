@@ -19,7 +19,10 @@ export interface SagaFilter {
 
 /** Operators' view of checkout sagas: list them, and end one now as the recovery worker would. */
 export class SagaOperationsService {
-  constructor(private readonly em: EntityManager, private readonly deps: Pick<AppDeps, 'config' | 'clock' | 'payments' | 'checkout' | 'db' | 'stores'>) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly deps: Pick<AppDeps, 'config' | 'clock' | 'payments' | 'checkout' | 'db' | 'stores'>,
+  ) {}
 
   list(filter: SagaFilter, page: AdminPageRequest): Promise<Outcome<AdminPage<SagaExecution>>> {
     const stale = { status: { $in: [...UNFINISHED] }, updatedAt: { $lt: this.stuckBefore() } };
@@ -51,7 +54,11 @@ export class SagaOperationsService {
     if (!saga) return fail(ErrorCode.NOT_FOUND, 'No such saga.', 'id');
     if (ended !== null) return success(saga);
     if (UNFINISHED.includes(saga.status)) {
-      return fail(ErrorCode.INVALID_STATE_TRANSITION, `The saga is ${saga.status} and moved within the recovery grace period; its process may still be running it.`, 'id');
+      return fail(
+        ErrorCode.INVALID_STATE_TRANSITION,
+        `The saga is ${saga.status} and moved within the recovery grace period; its process may still be running it.`,
+        'id',
+      );
     }
     return fail(ErrorCode.INVALID_STATE_TRANSITION, `The saga has already ended (${saga.status}).`, 'id');
   }

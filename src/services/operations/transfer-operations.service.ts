@@ -13,15 +13,15 @@ import { newestFirstPage, type AdminPageRequest } from './admin-page';
 
 /** Shown by default: transfers that failed (for now or for good), and reversals that failed at least once. */
 const NEEDS_ATTENTION: FilterQuery<SellerTransfer> = {
-  $or: [
-    { status: { $in: [TransferStatus.FAILED, TransferStatus.PERMANENTLY_FAILED] } },
-    { status: TransferStatus.REVERSAL_PENDING, lastError: { $ne: null } },
-  ],
+  $or: [{ status: { $in: [TransferStatus.FAILED, TransferStatus.PERMANENTLY_FAILED] } }, { status: TransferStatus.REVERSAL_PENDING, lastError: { $ne: null } }],
 };
 
 /** Operators' view of seller payouts: list failing transfers and reversals, and give one a new attempt. */
 export class TransferOperationsService {
-  constructor(private readonly em: EntityManager, private readonly deps: Pick<AppDeps, 'clock'>) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly deps: Pick<AppDeps, 'clock'>,
+  ) {}
 
   async list(status: TransferStatus | null, page: AdminPageRequest): Promise<Outcome<SellerTransfer[]>> {
     const found = await newestFirstPage(this.em, SellerTransfer, status ? { status } : NEEDS_ATTENTION, page);

@@ -15,7 +15,12 @@ import { releaseOrderRedemptions } from '../vouchers/voucher-holds';
  * given back as a new ledger row, and the license units it claimed freed. Idempotent.
  */
 export async function cancelPendingOrder(
-  uow: UnitOfWork, { licenses }: Pick<Stores, 'licenses'>, orderId: string, reason: string, now: Date, digitalUnits: number,
+  uow: UnitOfWork,
+  { licenses }: Pick<Stores, 'licenses'>,
+  orderId: string,
+  reason: string,
+  now: Date,
+  digitalUnits: number,
 ): Promise<void> {
   const tx = uow.em;
   const cancelled = await transition(tx, Order, orderId, OrderStatus.PENDING_PAYMENT, OrderStatus.CANCELLED, {
@@ -55,7 +60,13 @@ export async function cancelOrderAndRestore(
     if (order.cartId) await stock.releaseCart(uow, order.cartId);
     await licenses.giveBack(uow, order);
   }
-  await transition(tx, Payment, { orderId: order.id }, [PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION, PaymentStatus.AUTHORIZED], PaymentStatus.CANCELLED);
+  await transition(
+    tx,
+    Payment,
+    { orderId: order.id },
+    [PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION, PaymentStatus.AUTHORIZED],
+    PaymentStatus.CANCELLED,
+  );
   const creditReturned = await reverseOrderSpend(tx, order.id, now);
   recordEvent(tx, { type: 'order.cancelled', aggregateId: order.id, payload: { orderId: order.id, reason, creditReturned } });
   return true;

@@ -36,7 +36,10 @@ function mayCancel(order: Pick<Order, 'id' | 'customerId' | 'cartId'>, actor: Ca
  * the caller may not cancel is NOT_FOUND, so order ids cannot be probed.
  */
 export class CancelOrderService {
-  constructor(private readonly em: EntityManager, private readonly deps: Pick<AppDeps, 'clock' | 'db' | 'stores'>) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly deps: Pick<AppDeps, 'clock' | 'db' | 'stores'>,
+  ) {}
 
   cancel(command: CancelOrderCommand): Promise<Outcome<Order>> {
     const notFound = () => abortWith(userFailure(ErrorCode.NOT_FOUND, 'No such order.', 'orderId'));
@@ -47,10 +50,11 @@ export class CancelOrderService {
       const order = await this.deps.stores.orders.lock(uow, command.orderId);
       if (!order || !mayCancel(order, command.actor)) return notFound();
       const cancellable =
-        order.status === OrderStatus.PENDING_PAYMENT ||
-        (order.status === OrderStatus.PLACED && order.paymentKind === PaymentMethodKind.CASH_ON_DELIVERY);
+        order.status === OrderStatus.PENDING_PAYMENT || (order.status === OrderStatus.PLACED && order.paymentKind === PaymentMethodKind.CASH_ON_DELIVERY);
       if (!cancellable) {
-        return abortWith(userFailure(ErrorCode.INVALID_STATE_TRANSITION, `An order that is ${order.status} (${order.paymentKind}) cannot be cancelled.`, 'orderId'));
+        return abortWith(
+          userFailure(ErrorCode.INVALID_STATE_TRANSITION, `An order that is ${order.status} (${order.paymentKind}) cannot be cancelled.`, 'orderId'),
+        );
       }
       const from = order.status as OrderStatus.PENDING_PAYMENT | OrderStatus.PLACED;
       if (!(await cancelOrderAndRestore(uow, this.deps.stores, order, from, command.reason, now))) {

@@ -54,7 +54,10 @@ export function canReadOrder(order: Pick<Order, 'customerId'>, viewer: Viewer | 
 
 /** The read side of orders; writes live in checkout and in cancel-order.service.ts. */
 export class OrderQueries {
-  constructor(private readonly em: EntityManager, private readonly deps: Pick<AppDeps, 'tokens'>) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly deps: Pick<AppDeps, 'tokens'>,
+  ) {}
 
   /**
    * The order if the viewer may read it, else null — the same answer for "does

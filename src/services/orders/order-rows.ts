@@ -6,10 +6,31 @@ import type { PricingResult } from '../pricing/pricing-engine';
 import { newOrderNumber } from './order-number';
 
 /** The order columns an answer shows; written once, so the answer needs no read back. */
-export type OrderFields = Pick<Order,
-  'id' | 'number' | 'status' | 'email' | 'customerId' | 'currency' | 'voucherCodes' | 'shippingMethodId' | 'shippingMethodName' | 'shippingAddress'
-  | 'createdAt' | 'placedAt' | 'subtotal' | 'discount' | 'shipping' | 'shippingDiscount' | 'tax' | 'total' | 'creditApplied' | 'amountDue' | 'refunded'
-  | 'digitalUnits'>;
+export type OrderFields = Pick<
+  Order,
+  | 'id'
+  | 'number'
+  | 'status'
+  | 'email'
+  | 'customerId'
+  | 'currency'
+  | 'voucherCodes'
+  | 'shippingMethodId'
+  | 'shippingMethodName'
+  | 'shippingAddress'
+  | 'createdAt'
+  | 'placedAt'
+  | 'subtotal'
+  | 'discount'
+  | 'shipping'
+  | 'shippingDiscount'
+  | 'tax'
+  | 'total'
+  | 'creditApplied'
+  | 'amountDue'
+  | 'refunded'
+  | 'digitalUnits'
+>;
 export type OrderLineFields = Pick<OrderLine, 'id' | 'variantId' | 'kind' | 'sku' | 'name' | 'quantity' | 'unitPrice' | 'discount' | 'total'>;
 export type PaymentFields = Pick<Payment, 'id' | 'kind' | 'status' | 'amount' | 'currency' | 'checkoutUrl' | 'clientSecret' | 'providerReference'>;
 

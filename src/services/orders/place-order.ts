@@ -3,7 +3,18 @@ import type { EntityManager } from '../../db/orm';
 import type { Stores } from '../../db/stores';
 import type { UnitOfWork } from '../../db/unit-of-work';
 import {
-  Cart, CartStatus, IdempotencyRecord, IdempotencyStatus, Order, OrderStatus, Payment, PaymentLink, PaymentLinkStatus, PaymentStatus, RedemptionStatus, VoucherRedemption,
+  Cart,
+  CartStatus,
+  IdempotencyRecord,
+  IdempotencyStatus,
+  Order,
+  OrderStatus,
+  Payment,
+  PaymentLink,
+  PaymentLinkStatus,
+  PaymentStatus,
+  RedemptionStatus,
+  VoucherRedemption,
 } from '../../entities';
 import { digitalLinesOf, issueLicenses, type DigitalLine } from '../licenses/issue-licenses';
 import { insertEvent } from '../outbox/outbox';
@@ -65,11 +76,12 @@ export interface OrderPlacement {
 const lost = (what: string): never => abortWith(userFailure(ErrorCode.INVALID_STATE_TRANSITION, `Checkout could not finish: ${what}.`));
 
 /** Why an order that grants digital goods was not placed: its money is not in. */
-export const grantsNeedMoney = (): Failure => userFailure(
-  ErrorCode.VALIDATION_FAILED,
-  'Digital items are issued only once their payment is captured or store credit covers it: pay by card, hosted checkout or store credit.',
-  'paymentMethod',
-);
+export const grantsNeedMoney = (): Failure =>
+  userFailure(
+    ErrorCode.VALIDATION_FAILED,
+    'Digital items are issued only once their payment is captured or store credit covers it: pay by card, hosted checkout or store credit.',
+    'paymentMethod',
+  );
 
 /**
  * Nothing is granted before the money is. An order that grants something the
@@ -111,8 +123,9 @@ export async function placeOrder(uow: UnitOfWork, stores: Pick<Stores, 'licenses
   }
   await markPaymentLinkPaid(tx, order);
   if (!placement.writtenPlaced) {
-    const redemptionIds = placement.redemptionIds
-      ?? (await tx.find(VoucherRedemption, { orderId: order.orderId, status: RedemptionStatus.HELD }, { fields: ['id'] })).map((r) => r.id);
+    const redemptionIds =
+      placement.redemptionIds ??
+      (await tx.find(VoucherRedemption, { orderId: order.orderId, status: RedemptionStatus.HELD }, { fields: ['id'] })).map((r) => r.id);
     if ((await consumeRedemptions(tx, redemptionIds, order.orderId)) !== redemptionIds.length && placement.strict) lost('a voucher hold was released');
   }
   await placement.takeStock();

@@ -73,7 +73,10 @@ export class OutboxRelay {
   private readonly random: () => number;
   readonly maxAttempts: number;
 
-  constructor(private readonly sink: OutboxSink, options: OutboxRelayOptions = {}) {
+  constructor(
+    private readonly sink: OutboxSink,
+    options: OutboxRelayOptions = {},
+  ) {
     this.batchSize = options.batchSize ?? 50;
     this.leaseMs = options.leaseMs ?? 5 * 60_000;
     this.backoff = options.backoff ?? OUTBOX_BACKOFF;
@@ -128,7 +131,14 @@ export class OutboxRelay {
   }
 
   protected async markDelivered(em: EntityManager, events: readonly ClaimedEvent[], now: Date): Promise<void> {
-    await transition(em, OutboxEvent, events.map((e) => e.id), OutboxEventStatus.PENDING, OutboxEventStatus.DELIVERED, { deliveredAt: now, lastError: null });
+    await transition(
+      em,
+      OutboxEvent,
+      events.map((e) => e.id),
+      OutboxEventStatus.PENDING,
+      OutboxEventStatus.DELIVERED,
+      { deliveredAt: now, lastError: null },
+    );
   }
 
   /** Each failed event keeps its lease until its own backoff ends; one statement for the whole batch. */

@@ -37,7 +37,16 @@ export async function insertEvent(em: EntityManager, event: EventToRecord): Prom
  */
 function newEventRow(id: string, event: EventToRecord) {
   const now = new Date();
-  return { id, status: OutboxEventStatus.PENDING, type: event.type, aggregateId: event.aggregateId, payload: event.payload, createdAt: now, nextAttemptAt: now, attempts: 0 };
+  return {
+    id,
+    status: OutboxEventStatus.PENDING,
+    type: event.type,
+    aggregateId: event.aggregateId,
+    payload: event.payload,
+    createdAt: now,
+    nextAttemptAt: now,
+    attempts: 0,
+  };
 }
 
 /**
@@ -57,7 +66,8 @@ export function onceEventId(type: string, aggregateId: string): string {
  * and the database keeps one. No count-then-insert.
  */
 export async function recordEventOnce(em: EntityManager, event: EventToRecord): Promise<void> {
-  await em.createQueryBuilder(OutboxEvent)
+  await em
+    .createQueryBuilder(OutboxEvent)
     .insert(newEventRow(onceEventId(event.type, event.aggregateId), event))
     .onConflict('id')
     .ignore()

@@ -36,10 +36,12 @@ const toTime = (value: unknown): number | null => (value === null || value === u
 export async function authenticatePartnerKey(em: EntityManager, key: string, now: Date): Promise<AuthenticatedPartner | null> {
   const parts = splitKey(key);
   if (!parts) return null;
-  const rows: KeyRow[] = await em.getConnection().execute(
-    'select k.id, k.partner_id, k.salt, k.secret_hash, k.revoked_at, k.last_used_at, p.name from partner_keys k join partners p on p.id = k.partner_id where k.prefix = ?',
-    [parts.prefix],
-  );
+  const rows: KeyRow[] = await em
+    .getConnection()
+    .execute(
+      'select k.id, k.partner_id, k.salt, k.secret_hash, k.revoked_at, k.last_used_at, p.name from partner_keys k join partners p on p.id = k.partner_id where k.prefix = ?',
+      [parts.prefix],
+    );
   const row = rows[0];
   if (!row || !secretMatches(parts.secret, { salt: row.salt, secretHash: row.secret_hash }) || toTime(row.revoked_at) !== null) return null;
   const lastUsed = toTime(row.last_used_at);
@@ -55,11 +57,7 @@ export async function authenticatePartnerKey(em: EntityManager, key: string, now
 async function touchKey(em: EntityManager, keyId: string, now: Date): Promise<void> {
   const staleBefore = new Date(now.getTime() - LAST_USED_RESOLUTION_MS);
   try {
-    await em.fork().nativeUpdate(
-      PartnerKey,
-      { id: keyId, $or: [{ lastUsedAt: null }, { lastUsedAt: { $lte: staleBefore } }] },
-      { lastUsedAt: now },
-    );
+    await em.fork().nativeUpdate(PartnerKey, { id: keyId, $or: [{ lastUsedAt: null }, { lastUsedAt: { $lte: staleBefore } }] }, { lastUsedAt: now });
   } catch (error) {
     logger.error('partner_key.last_used_update_failed', { keyId, error });
   }

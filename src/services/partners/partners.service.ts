@@ -27,7 +27,10 @@ const noPartner = () => userFailure(ErrorCode.NOT_FOUND, 'No partner with this i
 
 /** Admin use cases for partners and their keys; the request-time check is partner-authentication.ts. */
 export class PartnersService {
-  constructor(private readonly em: EntityManager, private readonly deps: Pick<AppDeps, 'clock'>) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly deps: Pick<AppDeps, 'clock'>,
+  ) {}
 
   async createPartner(name: string): Promise<Outcome<Partner>> {
     const trimmed = name.trim();
@@ -71,7 +74,12 @@ export class PartnersService {
       }
       const material = newKeyMaterial();
       const key = tx.create(PartnerKey, {
-        partnerId, prefix: material.prefix, salt: material.salt, secretHash: material.secretHash, activeSlot: slot, createdAt: this.deps.clock.now(),
+        partnerId,
+        prefix: material.prefix,
+        salt: material.salt,
+        secretHash: material.secretHash,
+        activeSlot: slot,
+        createdAt: this.deps.clock.now(),
       });
       recordEvent(tx, { type: 'partner_key.issued', aggregateId: partnerId, payload: { keyId: key.id, prefix: key.prefix } });
       return { key, secret: material.key };

@@ -24,14 +24,12 @@ import { writeLock } from '../shared/transactions';
  * webhook (settle-order-payment.ts), never kept.
  */
 export type ClickAnswer =
-  | { kind: 'redirect'; url: string; orderId: string }
-  | { kind: 'paid' }
-  | { kind: 'closed' }
-  | { kind: 'not-found' }
-  | { kind: 'unavailable' };
+  { kind: 'redirect'; url: string; orderId: string } | { kind: 'paid' } | { kind: 'closed' } | { kind: 'not-found' } | { kind: 'unavailable' };
 
 /** A click needs a provider: without one the link answers `unavailable` before any service runs. */
-export type PaymentLinkClickDeps = Pick<AppDeps, 'config' | 'clock' | 'db' | 'stores'> & { payments: Pick<PaymentPort, 'startPayment' | 'expireHostedCheckout'> };
+export type PaymentLinkClickDeps = Pick<AppDeps, 'config' | 'clock' | 'db' | 'stores'> & {
+  payments: Pick<PaymentPort, 'startPayment' | 'expireHostedCheckout'>;
+};
 
 interface Claimed {
   order: Pick<Order, 'id' | 'number' | 'email' | 'amountDue' | 'currency'>;
@@ -75,7 +73,14 @@ export class PaymentLinkClickService {
         if (now.getTime() - pending.createdAt.getTime() < this.deps.config.paymentLinkStaleAfterMs) {
           return { order: pending, payment, staleSessionId: null };
         }
-        await cancelOrderAndRestore(this.deps.db.unitOfWork(tx), this.deps.stores, pending, OrderStatus.PENDING_PAYMENT, 'payment link: pending order went stale and was replaced', now);
+        await cancelOrderAndRestore(
+          this.deps.db.unitOfWork(tx),
+          this.deps.stores,
+          pending,
+          OrderStatus.PENDING_PAYMENT,
+          'payment link: pending order went stale and was replaced',
+          now,
+        );
         staleSessionId = payment.providerReference;
       }
       const order = tx.create(Order, {
@@ -101,7 +106,11 @@ export class PaymentLinkClickService {
         expiresAt: new Date(now.getTime() + ttl),
         createdAt: now,
       });
-      recordEvent(tx, { type: 'payment_link.order_created', aggregateId: link.id, payload: { paymentLinkId: link.id, orderId: order.id, replacedOrderId: pending?.id ?? null } });
+      recordEvent(tx, {
+        type: 'payment_link.order_created',
+        aggregateId: link.id,
+        payload: { paymentLinkId: link.id, orderId: order.id, replacedOrderId: pending?.id ?? null },
+      });
       return { order, payment, staleSessionId };
     });
   }
@@ -137,7 +146,11 @@ export class PaymentLinkClickService {
           sessionExpiresAt: payment.expiresAt,
         });
         const em = this.em.fork();
-        await em.nativeUpdate(Payment, { id: payment.id, providerReference: null }, { providerReference: session.providerReference, checkoutUrl: session.checkoutUrl });
+        await em.nativeUpdate(
+          Payment,
+          { id: payment.id, providerReference: null },
+          { providerReference: session.providerReference, checkoutUrl: session.checkoutUrl },
+        );
         const stored = await em.findOneOrFail(Payment, { id: payment.id });
         return stored.checkoutUrl;
       } catch (error) {

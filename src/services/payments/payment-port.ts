@@ -164,7 +164,10 @@ export interface PaymentPort extends CheckoutPayments {
 /** Terminal payment failures the checkout reports as business errors after compensating. */
 export class PaymentFailure extends Error {
   override name = 'PaymentFailure';
-  constructor(readonly code: ErrorCode, message: string) {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -177,7 +180,10 @@ export class PaymentFailure extends Error {
  */
 export class PaymentOutcomeUnknown extends Error {
   override name = 'PaymentOutcomeUnknown';
-  constructor(readonly orderId: string, message: string) {
+  constructor(
+    readonly orderId: string,
+    message: string,
+  ) {
     super(message);
   }
 }

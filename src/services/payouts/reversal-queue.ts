@@ -51,7 +51,12 @@ export async function queueReversals(tx: EntityManager, orderId: string, share: 
  * refunds named lines: each seller's refunded units' net (line total after
  * discounts, pro rata per unit) against the seller's whole net.
  */
-export async function refundShareOf(tx: EntityManager, orderId: string, share: Omit<RefundShare, 'byLines'>, succeeded?: readonly Refund[]): Promise<RefundShare> {
+export async function refundShareOf(
+  tx: EntityManager,
+  orderId: string,
+  share: Omit<RefundShare, 'byLines'>,
+  succeeded?: readonly Refund[],
+): Promise<RefundShare> {
   const refunds = succeeded ?? (await tx.find(Refund, { orderId, status: RefundStatus.SUCCEEDED }, { refresh: true }));
   if (!refunds.some((r) => r.lines)) return share;
   const lines = await tx.find(OrderLine, { order: orderId });

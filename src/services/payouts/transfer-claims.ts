@@ -46,7 +46,9 @@ export async function claimDueTransfers(em: EntityManager, statuses: readonly Tr
   if (failed.length === 0) return claimed;
   const moved = await transition(em, SellerTransfer, failed, TransferStatus.FAILED, TransferStatus.PENDING);
   if (moved === failed.length) return claimed;
-  const retrying = new Set((await em.fork().find(SellerTransfer, { id: { $in: failed }, status: TransferStatus.PENDING }, { fields: ['id'] })).map((t) => t.id));
+  const retrying = new Set(
+    (await em.fork().find(SellerTransfer, { id: { $in: failed }, status: TransferStatus.PENDING }, { fields: ['id'] })).map((t) => t.id),
+  );
   return claimed.filter((transfer) => transfer.status !== TransferStatus.FAILED || retrying.has(transfer.id));
 }
 
@@ -74,7 +76,10 @@ export interface FailedAttempt {
 /** Gives up for good: PERMANENTLY_FAILED plus an outbox event for operators, in one transaction. */
 export async function failPermanently(tx: EntityManager, attempt: Omit<FailedAttempt, 'maxRetries' | 'backoff'>): Promise<number> {
   const { transfer, from, error, now } = attempt;
-  const moved = await transition(tx, SellerTransfer, transfer.id, from, TransferStatus.PERMANENTLY_FAILED, { lastError: error.slice(0, 2_000), nextRetryAt: null });
+  const moved = await transition(tx, SellerTransfer, transfer.id, from, TransferStatus.PERMANENTLY_FAILED, {
+    lastError: error.slice(0, 2_000),
+    nextRetryAt: null,
+  });
   if (moved === 1) {
     recordEvent(tx, {
       type: attempt.giveUpEvent,
@@ -97,8 +102,13 @@ export async function recordFailedAttempt(em: EntityManager, attempt: FailedAtte
       await failPermanently(tx, attempt);
       return;
     }
-    const fields = { retryCount: failures, nextRetryAt: new Date(attempt.now.getTime() + exponentialDelayMs(failures, attempt.backoff)), lastError: attempt.error.slice(0, 2_000) };
-    if (attempt.from === TransferStatus.PENDING) await transition(tx, SellerTransfer, attempt.transfer.id, TransferStatus.PENDING, TransferStatus.FAILED, fields);
+    const fields = {
+      retryCount: failures,
+      nextRetryAt: new Date(attempt.now.getTime() + exponentialDelayMs(failures, attempt.backoff)),
+      lastError: attempt.error.slice(0, 2_000),
+    };
+    if (attempt.from === TransferStatus.PENDING)
+      await transition(tx, SellerTransfer, attempt.transfer.id, TransferStatus.PENDING, TransferStatus.FAILED, fields);
     else await updateTransferFields(tx, attempt.transfer.id, TransferStatus.REVERSAL_PENDING, fields);
   });
 }
@@ -122,7 +132,10 @@ export async function recordFailedCall(
   settings: TransferRetrySettings,
 ): Promise<void> {
   const attempt: FailedAttempt = {
-    ...call, error: failure.reason, maxRetries: settings.maxRetries, backoff: { baseMs: settings.backoffBaseMs, capMs: settings.backoffMaxMs },
+    ...call,
+    error: failure.reason,
+    maxRetries: settings.maxRetries,
+    backoff: { baseMs: settings.backoffBaseMs, capMs: settings.backoffMaxMs },
   };
   if (failure.kind === 'refused') await withOrderLocked(em, call.transfer.orderId, (tx) => failPermanently(tx, attempt));
   else await recordFailedAttempt(em, attempt);

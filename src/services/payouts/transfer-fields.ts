@@ -10,6 +10,12 @@ export type TransferFields = Omit<EntityData<SellerTransfer>, 'status' | 'id'>;
  * still in `expected`: a guarded compare-and-set, so a worker that lost its
  * row to another never writes over it. Returns rows changed (0 or 1).
  */
-export function updateTransferFields(tx: EntityManager, id: string, expected: TransferStatus, fields: TransferFields, extraGuard: EntityData<SellerTransfer> = {}): Promise<number> {
+export function updateTransferFields(
+  tx: EntityManager,
+  id: string,
+  expected: TransferStatus,
+  fields: TransferFields,
+  extraGuard: EntityData<SellerTransfer> = {},
+): Promise<number> {
   return tx.nativeUpdate(SellerTransfer, { ...extraGuard, id, status: expected }, fields);
 }

@@ -100,7 +100,10 @@ export async function planSellerTransfers(em: EntityManager, platformFeeBps: num
   const candidates = await ordersAwaitingPlanning(em);
   if (candidates.length === 0) return 0;
   const owing = candidates.filter(owesSellers);
-  const lines = await sellerLinesByOrder(em, owing.map((order) => order.id));
+  const lines = await sellerLinesByOrder(
+    em,
+    owing.map((order) => order.id),
+  );
   const transfers = owing
     .flatMap((order) => transfersFor(order, lines.get(order.id) ?? [], platformFeeBps, now))
     .sort((a, b) => (a.orderId === b.orderId ? compare(a.sellerId, b.sellerId) : compare(a.orderId, b.orderId)));

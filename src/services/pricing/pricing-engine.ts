@@ -37,13 +37,7 @@
  */
 import { allocateLargestRemainder } from './allocation';
 import { applyBasisPoints } from './rounding';
-import {
-  assertBasisPoints,
-  assertNonNegativeSafeInteger,
-  assertPositiveSafeInteger,
-  sumExact,
-  toSafeInteger,
-} from './safe-integer';
+import { assertBasisPoints, assertNonNegativeSafeInteger, assertPositiveSafeInteger, sumExact, toSafeInteger } from './safe-integer';
 
 export { allocateLargestRemainder } from './allocation';
 export { applyBasisPoints, roundHalfUpDiv } from './rounding';
@@ -145,10 +139,7 @@ export function priceCart(input: PricingInput): PricingResult {
 
   const shippingTax = applyBasisPoints(shipping - shippingDiscount, taxRateBps);
   const tax = sumExact([...lines.map((line) => line.tax), shippingTax], 'tax');
-  const total = toSafeInteger(
-    BigInt(subtotal) - BigInt(discount) + BigInt(shipping) - BigInt(shippingDiscount) + BigInt(tax),
-    'total',
-  );
+  const total = toSafeInteger(BigInt(subtotal) - BigInt(discount) + BigInt(shipping) - BigInt(shippingDiscount) + BigInt(tax), 'total');
 
   return { lines, subtotal, discount, shipping, shippingDiscount, shippingTax, tax, total, appliedVoucherCodes };
 }
@@ -185,9 +176,7 @@ function validateVouchers(vouchers: readonly PricingVoucherInput[]): PriceVouche
     }
     if (voucher.kind !== 'CREDIT') priced.push({ ...voucher, kind: voucher.kind });
   });
-  return priced.sort(
-    (a, b) => APPLICATION_RANK[a.kind] - APPLICATION_RANK[b.kind] || compareCodeUnits(a.code, b.code),
-  );
+  return priced.sort((a, b) => APPLICATION_RANK[a.kind] - APPLICATION_RANK[b.kind] || compareCodeUnits(a.code, b.code));
 }
 
 function compareCodeUnits(a: string, b: string): number {

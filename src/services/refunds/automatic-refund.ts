@@ -39,6 +39,7 @@ export async function recordAutomaticRefund(tx: EntityManager, record: Automatic
   });
   await tx.flush();
   if (answer.kind === 'succeeded') await settleRefund(tx, refund.id, { status: RefundStatus.SUCCEEDED, providerRefundId: answer.providerRefundId }, now);
-  if (answer.kind === 'failed') await settleRefund(tx, refund.id, { status: RefundStatus.FAILED, providerRefundId: answer.providerRefundId, reason: answer.reason }, now);
+  if (answer.kind === 'failed')
+    await settleRefund(tx, refund.id, { status: RefundStatus.FAILED, providerRefundId: answer.providerRefundId, reason: answer.reason }, now);
   return refund;
 }

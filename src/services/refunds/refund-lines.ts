@@ -51,7 +51,10 @@ export async function checkRefundLines(
     if (!line) return { ok: false, failure: userFailure(ErrorCode.NOT_FOUND, 'This order has no such line.', `lines.${index}.orderLineId`) };
     const left = line.quantity - (named.get(line.id) ?? 0);
     if (wanted.quantity > left) {
-      return { ok: false, failure: userFailure(ErrorCode.REFUND_EXCEEDS_REFUNDABLE, `Only ${left} unit(s) of this line can still be refunded.`, `lines.${index}.quantity`) };
+      return {
+        ok: false,
+        failure: userFailure(ErrorCode.REFUND_EXCEEDS_REFUNDABLE, `Only ${left} unit(s) of this line can still be refunded.`, `lines.${index}.quantity`),
+      };
     }
     amount += lineShare(line, wanted.quantity);
   }

@@ -28,7 +28,9 @@ const REFUNDABLE_STATES: readonly OrderStatus[] = [OrderStatus.PLACED, OrderStat
 
 /** Same key: the same refund when order, amount and lines match (omitted amount or lines match), else a reuse error. */
 function replayOf(existing: Refund, command: RefundOrderCommand): Outcome<{ refundId: string; replayed: boolean }> {
-  const sameLines = !command.lines || JSON.stringify(command.lines.map((l) => [l.orderLineId, l.quantity])) === JSON.stringify((existing.lines ?? []).map((l) => [l.orderLineId, l.quantity]));
+  const sameLines =
+    !command.lines ||
+    JSON.stringify(command.lines.map((l) => [l.orderLineId, l.quantity])) === JSON.stringify((existing.lines ?? []).map((l) => [l.orderLineId, l.quantity]));
   const sameInput = existing.orderId === command.orderId && (command.amount === null || command.amount === existing.amount) && sameLines;
   if (!sameInput) {
     return fail(ErrorCode.IDEMPOTENCY_KEY_REUSED, 'This idempotency key was already used for a different refund.', 'idempotencyKey');
@@ -102,18 +104,22 @@ export class RefundOrderService {
     // Named lines without an amount refund what those units cost (never more than is left).
     const amount = command.amount ?? (named?.ok ? Math.min(named.amount, balance.refundable) : balance.refundable);
     if (amount <= 0 || amount > balance.refundable) {
-      return abortWith(userFailure(
-        ErrorCode.REFUND_EXCEEDS_REFUNDABLE,
-        `At most ${balance.refundable} ${order.currency} (minor units) can still be refunded on this order.`,
-        'amount',
-      ));
+      return abortWith(
+        userFailure(
+          ErrorCode.REFUND_EXCEEDS_REFUNDABLE,
+          `At most ${balance.refundable} ${order.currency} (minor units) can still be refunded on this order.`,
+          'amount',
+        ),
+      );
     }
     const split = splitRefund(amount, balance);
     if (split.providerAmount > 0 && !this.deps.payments) {
       return abortWith(userFailure(ErrorCode.PAYMENT_PROVIDER_NOT_CONFIGURED, 'Card refunds are not available: no payment provider is configured.'));
     }
     if (split.creditAmount > 0 && !order.customerId) {
-      return abortWith(userFailure(ErrorCode.INVALID_STATE_TRANSITION, 'This part of the refund goes to store credit, which a guest order cannot receive.', 'orderId'));
+      return abortWith(
+        userFailure(ErrorCode.INVALID_STATE_TRANSITION, 'This part of the refund goes to store credit, which a guest order cannot receive.', 'orderId'),
+      );
     }
     const refund = tx.create(Refund, {
       orderId: order.id,

@@ -10,8 +10,7 @@ import { refundableBalance } from '../orders/order-balance';
 import { refundCreditEntryKey } from './refund-policy';
 
 export type RefundVerdict =
-  | { status: RefundStatus.SUCCEEDED; providerRefundId: string | null }
-  | { status: RefundStatus.FAILED; providerRefundId: string | null; reason: string };
+  { status: RefundStatus.SUCCEEDED; providerRefundId: string | null } | { status: RefundStatus.FAILED; providerRefundId: string | null; reason: string };
 
 /**
  * Settles a PENDING refund in the caller's transaction, with the order row

@@ -112,7 +112,13 @@ export class SagaRunner<Input, Deps, S extends SagaShape> {
   resume(em: EntityManager, row: SagaExecution): Promise<Outcome<SagaRunResult<S>>> {
     const data = row.data as unknown as SagaRecordData<Input>;
     return this.runFrom(em, {
-      sagaId: row.id, key: row.key, input: data.input, outputs: {}, records: { ...data.steps }, startIndex: row.stepsCompleted, persistedSteps: row.stepsCompleted,
+      sagaId: row.id,
+      key: row.key,
+      input: data.input,
+      outputs: {},
+      records: { ...data.steps },
+      startIndex: row.stepsCompleted,
+      persistedSteps: row.stepsCompleted,
     });
   }
 
@@ -178,14 +184,20 @@ export class SagaRunner<Input, Deps, S extends SagaShape> {
     const step = this.definition.steps[index];
     const { faults } = this.options;
     let expired = false;
-    const result = await this.withDeadline(step.id, async () => {
-      await faults?.beforeStep?.(step.id);
-      // A step released after its deadline must not touch a transaction that has already rolled back.
-      if (expired) throw new SagaSupersededError(`step ${step.id} started after its deadline`);
-      const invocation = step.invoke(uow, this.view(run), this.deps);
-      faults?.onInvoke?.(step.id, invocation);
-      return invocation;
-    }, () => { expired = true; });
+    const result = await this.withDeadline(
+      step.id,
+      async () => {
+        await faults?.beforeStep?.(step.id);
+        // A step released after its deadline must not touch a transaction that has already rolled back.
+        if (expired) throw new SagaSupersededError(`step ${step.id} started after its deadline`);
+        const invocation = step.invoke(uow, this.view(run), this.deps);
+        faults?.onInvoke?.(step.id, invocation);
+        return invocation;
+      },
+      () => {
+        expired = true;
+      },
+    );
     run.outputs[step.id] = result.output;
     run.records[step.id] = result.compensation ?? null;
   }
@@ -241,7 +253,14 @@ export class SagaRunner<Input, Deps, S extends SagaShape> {
     const reason = describe(error);
     const failedStep = this.definition.steps[index + (rolledBack?.reached.length ?? 0)]?.id ?? 'unknown';
     if (rolledBack && rolledBack.reached.length > 0 && this.definition.afterRollback) {
-      await this.announceRollback(em, { sagaId: run.sagaId, input: run.input, reached: rolledBack.reached, committedBefore: run.persistedSteps > 0, error, now: this.options.now() });
+      await this.announceRollback(em, {
+        sagaId: run.sagaId,
+        input: run.input,
+        reached: rolledBack.reached,
+        committedBefore: run.persistedSteps > 0,
+        error,
+        now: this.options.now(),
+      });
     }
     if (run.persistedSteps > 0) await this.compensate(em, run.sagaId, reason, run.records, { failedStep, reasonClass: reasonClassOf(error) });
     if (error instanceof FailureSignal) return { ok: false, failure: error.failure };
@@ -287,7 +306,9 @@ export class SagaRunner<Input, Deps, S extends SagaShape> {
     const why = row.lastError ?? reason;
     let compensatedHere = false;
     await em.fork().transactional(async (tx) => {
-      const moved = await transition(tx as EntityManager, SagaExecution, sagaId, SagaStatus.COMPENSATING, SagaStatus.COMPENSATED, { updatedAt: this.options.now() });
+      const moved = await transition(tx as EntityManager, SagaExecution, sagaId, SagaStatus.COMPENSATING, SagaStatus.COMPENSATED, {
+        updatedAt: this.options.now(),
+      });
       if (moved === 1) await this.definition.onCompensated?.(tx as EntityManager, { sagaId, record, reason: why });
       compensatedHere = moved === 1;
     });

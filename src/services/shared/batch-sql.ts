@@ -45,8 +45,9 @@ export async function claimWithLease(em: EntityManager, claim: LeaseClaim): Prom
   if (isPostgres(em)) {
     // The batch is picked once, in a CTE: as an `in (subquery)` the planner may run a locking LIMIT subquery more
     // than once and claim more rows than the limit.
-    const sql = `with picked as (${pick} for update skip locked) update ${claim.table} set ${claim.lease} from picked`
-      + ` where ${claim.table}.id = picked.id returning ${claim.table}.*`;
+    const sql =
+      `with picked as (${pick} for update skip locked) update ${claim.table} set ${claim.lease} from picked` +
+      ` where ${claim.table}.id = picked.id returning ${claim.table}.*`;
     return em.execute(sql, [...claim.dueParams, ...claim.leaseParams], 'all');
   }
   // "returning" must stay between spaces: that is how the libSQL dialect knows to read rows back.

@@ -24,8 +24,7 @@ const destinations = pino.multistream([{ level: LEVEL_VALUES[configuredLevel], s
 const attached: { id: number; level: number }[] = [];
 
 const lowestLevel = (): number => Math.min(LEVEL_VALUES[configuredLevel], ...attached.map((entry) => entry.level));
-const labelOf = (value: number): string =>
-  value === Infinity ? 'silent' : (Object.entries(LEVEL_VALUES).find(([, v]) => v === value)?.[0] ?? 'info');
+const labelOf = (value: number): string => (value === Infinity ? 'silent' : (Object.entries(LEVEL_VALUES).find(([, v]) => v === value)?.[0] ?? 'info'));
 
 export const rootLogger: PinoLogger = pino(
   {
@@ -57,7 +56,10 @@ export function addLogDestination(stream: DestinationStream, level: LogLevel = '
   rootLogger.level = labelOf(lowestLevel());
   return () => {
     destinations.remove(id);
-    attached.splice(attached.findIndex((entry) => entry.id === id), 1);
+    attached.splice(
+      attached.findIndex((entry) => entry.id === id),
+      1,
+    );
     rootLogger.level = labelOf(lowestLevel());
   };
 }

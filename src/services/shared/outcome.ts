@@ -4,8 +4,17 @@ import { ErrorCode } from './error-code';
  * Expected business failures are values, not exceptions (house rule 2, docs/design.md). A
  * service returns an Outcome; the resolver maps a failure to a union member.
  */
-export interface StockShortfall { variantId: string; requested: number; available: number }
-export interface PriceChange { variantId: string; previous: number; current: number; currency: string }
+export interface StockShortfall {
+  variantId: string;
+  requested: number;
+  available: number;
+}
+export interface PriceChange {
+  variantId: string;
+  previous: number;
+  current: number;
+  currency: string;
+}
 
 export type Failure =
   | { kind: 'user'; code: ErrorCode; message: string; field?: string }

@@ -10,7 +10,16 @@ import { DriverException } from '@mikro-orm/core';
  * end with `secret`; `X-Api-Key` ends with `apiKey`; `orderToken` with `token`.
  */
 export const REDACTED_FIELDS: readonly string[] = [
-  'token', 'password', 'passwordHash', 'clientSecret', 'secret', 'authorization', 'cookie', 'x-api-key', 'apiKey', 'cartId',
+  'token',
+  'password',
+  'passwordHash',
+  'clientSecret',
+  'secret',
+  'authorization',
+  'cookie',
+  'x-api-key',
+  'apiKey',
+  'cartId',
 ];
 
 export const REDACTED = '[redacted]';
@@ -98,7 +107,10 @@ function describeDatabaseError(error: Error): Record<string, unknown> {
 
 /** Only the "at ..." lines: the first lines of a stack repeat the message. */
 const stackFrames = (error: Error): string | undefined =>
-  error.stack?.split('\n').filter((line) => line.trimStart().startsWith('at ')).join('\n');
+  error.stack
+    ?.split('\n')
+    .filter((line) => line.trimStart().startsWith('at '))
+    .join('\n');
 
 const MAX_CAUSE_DEPTH = 3;
 

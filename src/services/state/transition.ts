@@ -101,7 +101,12 @@ export function transitionSql<T extends Lifecycle>(
   declaredSources(entity, from, to);
   // No rows named: a guard that matches none, so the statement it is part of still runs whole.
   const guarded = { ...(toFilter<T>(target) ?? { id: { $in: [] } }), status: from } as FilterQuery<T>;
-  const { sql, bindings } = em.createQueryBuilder(entity).update({ ...extraFields, status: to } as EntityData<T>).where(guarded).getKnexQuery().toSQL();
+  const { sql, bindings } = em
+    .createQueryBuilder(entity)
+    .update({ ...extraFields, status: to } as EntityData<T>)
+    .where(guarded)
+    .getKnexQuery()
+    .toSQL();
   return { sql, bindings: [...bindings] };
 }
 

@@ -27,7 +27,10 @@ function creditVoucherRefusal(voucher: Voucher, now: Date): Failure | null {
  * the ledger grant (reason `voucher:<CODE>`) and the outbox `voucher.redeemed`.
  */
 export class RedeemVoucherService {
-  constructor(private readonly em: EntityManager, private readonly deps: Pick<AppDeps, 'clock' | 'db' | 'stores'>) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly deps: Pick<AppDeps, 'clock' | 'db' | 'stores'>,
+  ) {}
 
   redeem(customerId: string, rawCode: string): Promise<Outcome<VoucherRedemption>> {
     const code = normalizeVoucherCode(rawCode);

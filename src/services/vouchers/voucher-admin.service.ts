@@ -45,7 +45,10 @@ export function voucherRuleViolation(input: NewVoucher): Outcome<never> | null {
 
 /** Admin side of vouchers: creating them and looking them up. */
 export class VoucherAdminService {
-  constructor(private readonly em: EntityManager, private readonly deps: Pick<AppDeps, 'clock'>) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly deps: Pick<AppDeps, 'clock'>,
+  ) {}
 
   async createVoucher(input: NewVoucher): Promise<Outcome<Voucher>> {
     const violation = voucherRuleViolation(input);

@@ -22,7 +22,10 @@ export function voucherCustomerKey(buyer: { customerId: string | null; email: st
 }
 
 /** The voucher facts eligibility reads: an entity or a plain VoucherSnapshot both fit. */
-export type VoucherFacts = Pick<Voucher, 'id' | 'kind' | 'currency' | 'startsAt' | 'endsAt' | 'perCustomerLimit' | 'maxRedemptions' | 'redemptionCount' | 'minSubtotal'>;
+export type VoucherFacts = Pick<
+  Voucher,
+  'id' | 'kind' | 'currency' | 'startsAt' | 'endsAt' | 'perCustomerLimit' | 'maxRedemptions' | 'redemptionCount' | 'minSubtotal'
+>;
 
 /**
  * Whether `voucher` may be used on a cart right now, checked in a fixed order so
@@ -45,11 +48,13 @@ export async function checkVoucherEligibility(em: EntityManager, voucher: Vouche
     return refuse(ErrorCode.VOUCHER_EXPIRED, 'This voucher has expired.');
   }
   if (voucher.perCustomerLimit !== null && context.customerKey !== null) {
-    const used = context.usedByCustomer ?? await em.count(VoucherRedemption, {
-      voucher: voucher.id,
-      customerKey: context.customerKey,
-      status: { $in: [RedemptionStatus.HELD, RedemptionStatus.CONSUMED] },
-    });
+    const used =
+      context.usedByCustomer ??
+      (await em.count(VoucherRedemption, {
+        voucher: voucher.id,
+        customerKey: context.customerKey,
+        status: { $in: [RedemptionStatus.HELD, RedemptionStatus.CONSUMED] },
+      }));
     if (used >= voucher.perCustomerLimit) {
       return refuse(ErrorCode.VOUCHER_ALREADY_REDEEMED, 'You have already used this voucher as often as it allows.');
     }

@@ -93,7 +93,9 @@ export async function releaseRedemptions(uow: UnitOfWork, vouchers: VoucherStore
   const rows = await uow.em.find(VoucherRedemption, { id: { $in: [...redemptionIds] } }, { fields: ['id', 'voucher'] });
   let released = 0;
   for (const row of rows) {
-    const moved = await transition(uow.em, VoucherRedemption, row.id, [RedemptionStatus.HELD, RedemptionStatus.CONSUMED], RedemptionStatus.RELEASED, { releasedAt: now });
+    const moved = await transition(uow.em, VoucherRedemption, row.id, [RedemptionStatus.HELD, RedemptionStatus.CONSUMED], RedemptionStatus.RELEASED, {
+      releasedAt: now,
+    });
     if (moved === 0) continue;
     await vouchers.returnUse(uow, row.voucher.id);
     released++;
@@ -104,7 +106,12 @@ export async function releaseRedemptions(uow: UnitOfWork, vouchers: VoucherStore
 /** Releases every live redemption of the order, as releaseRedemptions does. */
 export async function releaseOrderRedemptions(uow: UnitOfWork, vouchers: VoucherStore, orderId: string, now: Date): Promise<number> {
   const rows = await uow.em.find(VoucherRedemption, { orderId, status: { $ne: RedemptionStatus.RELEASED } }, { fields: ['id'] });
-  return releaseRedemptions(uow, vouchers, rows.map((r) => r.id), now);
+  return releaseRedemptions(
+    uow,
+    vouchers,
+    rows.map((r) => r.id),
+    now,
+  );
 }
 
 /** One use to take: the voucher, and the slot the buyer's live redemptions leave free. */
@@ -122,17 +129,33 @@ export interface VoucherUse {
  * VOUCHER_ALREADY_REDEEMED. Fewer counters moved than rows written: a voucher
  * ran out, VOUCHER_EXHAUSTED; the caller's rollback undoes the rows.
  */
-export async function takeVoucherUses(uow: UnitOfWork, vouchers: VoucherStore, uses: readonly VoucherUse[], customerKey: string, fields: RedemptionFields): Promise<string[]> {
+export async function takeVoucherUses(
+  uow: UnitOfWork,
+  vouchers: VoucherStore,
+  uses: readonly VoucherUse[],
+  customerKey: string,
+  fields: RedemptionFields,
+): Promise<string[]> {
   if (uses.length === 0) return [];
   const rows = uses.map((use) => ({ id: newId(), use }));
-  const { held, counted } = await vouchers.hold(uow, rows.map(({ id, use }) => ({
-    id, voucherId: use.voucher.id, holder: customerKey, slot: use.slot, status: fields.status, orderId: fields.orderId ?? null, createdAt: fields.now,
-  })));
+  const { held, counted } = await vouchers.hold(
+    uow,
+    rows.map(({ id, use }) => ({
+      id,
+      voucherId: use.voucher.id,
+      holder: customerKey,
+      slot: use.slot,
+      status: fields.status,
+      orderId: fields.orderId ?? null,
+      createdAt: fields.now,
+    })),
+  );
   const ids = rows.filter((row) => held.has(row.id)).map((row) => row.id);
   const countedCodes = rows.filter((row) => held.has(row.id)).map((row) => row.use.voucher.code);
   for (const { id, use } of rows) {
     if (held.has(id)) continue;
-    if (use.voucher.perCustomerLimit === 1) abortWith(userFailure(ErrorCode.VOUCHER_ALREADY_REDEEMED, `You have already used voucher ${use.voucher.code}.`, 'code'));
+    if (use.voucher.perCustomerLimit === 1)
+      abortWith(userFailure(ErrorCode.VOUCHER_ALREADY_REDEEMED, `You have already used voucher ${use.voucher.code}.`, 'code'));
     ids.push(await takeRedemption(uow, vouchers, use.voucher as Voucher, customerKey, fields));
   }
   if (counted !== countedCodes.length) abortWith(userFailure(ErrorCode.VOUCHER_EXHAUSTED, `Voucher ${countedCodes.join(', ')} has no uses left.`, 'code'));

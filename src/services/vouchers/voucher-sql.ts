@@ -23,18 +23,24 @@ export interface VoucherSnapshot {
 }
 
 const VOUCHER_FIELDS = [
-  ['id', 'vo.id'], ['code', 'vo.code'], ['kind', 'vo.kind'], ['value', 'vo.value'], ['currency', 'vo.currency'],
-  ['maxRedemptions', 'vo.max_redemptions'], ['perCustomerLimit', 'vo.per_customer_limit'], ['redemptionCount', 'vo.redemption_count'],
-  ['startsAt', 'vo.starts_at'], ['endsAt', 'vo.ends_at'], ['minSubtotal', 'vo.min_subtotal'],
+  ['id', 'vo.id'],
+  ['code', 'vo.code'],
+  ['kind', 'vo.kind'],
+  ['value', 'vo.value'],
+  ['currency', 'vo.currency'],
+  ['maxRedemptions', 'vo.max_redemptions'],
+  ['perCustomerLimit', 'vo.per_customer_limit'],
+  ['redemptionCount', 'vo.redemption_count'],
+  ['startsAt', 'vo.starts_at'],
+  ['endsAt', 'vo.ends_at'],
+  ['minSubtotal', 'vo.min_subtotal'],
 ] as const;
 
 /** JSON of the vouchers (aliased `vo`) matching `condition`; shared by the snapshot read and the probes. */
-export const vouchersJson = (d: CartDialect, condition: string): string =>
-  `(select ${d.array(d.object(VOUCHER_FIELDS))} from vouchers vo where ${condition})`;
+export const vouchersJson = (d: CartDialect, condition: string): string => `(select ${d.array(d.object(VOUCHER_FIELDS))} from vouchers vo where ${condition})`;
 
 /** One voucher as a JSON object (or null), for a probe by code. */
-const voucherJson = (d: CartDialect, condition: string): string =>
-  `(select ${d.object(VOUCHER_FIELDS)} from vouchers vo where ${condition})`;
+const voucherJson = (d: CartDialect, condition: string): string => `(select ${d.object(VOUCHER_FIELDS)} from vouchers vo where ${condition})`;
 
 /** Vouchers from a JSON array (or one JSON object) built by `vouchersJson` / `voucherJson`. */
 export function vouchersFromJson(value: unknown): VoucherSnapshot[] {

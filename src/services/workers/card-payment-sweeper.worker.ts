@@ -23,7 +23,12 @@ export const CARD_ACTION_SWEEP: StalePaymentSweep = {
   endAtProvider: (payments, payment) => payments.abandonCardPayment(payment.providerReference!, providerKeys.abandonedCard(payment.orderId)),
 };
 
-export function sweepStaleCardPayments(em: EntityManager, payments: PaymentPort, deps: Pick<AppDeps, 'clock' | 'config' | 'db' | 'stores'>, now: Date): Promise<number> {
+export function sweepStaleCardPayments(
+  em: EntityManager,
+  payments: PaymentPort,
+  deps: Pick<AppDeps, 'clock' | 'config' | 'db' | 'stores'>,
+  now: Date,
+): Promise<number> {
   return sweepStalePayments(em, payments, deps, now, CARD_ACTION_SWEEP);
 }
 

@@ -20,6 +20,10 @@ export type DueProbe = (em: EntityManager, now: Date) => DueCheck;
 export async function whichAreDue(em: EntityManager, checks: readonly DueCheck[]): Promise<boolean[]> {
   if (checks.length === 0) return [];
   const sql = `select ${checks.map((check, i) => `(${check.sql}) as d${i}`).join(', ')}`;
-  const [row] = await em.execute<Record<string, unknown>[]>(sql, checks.flatMap((check) => [...check.params]), 'all');
+  const [row] = await em.execute<Record<string, unknown>[]>(
+    sql,
+    checks.flatMap((check) => [...check.params]),
+    'all',
+  );
   return checks.map((_, i) => row?.[`d${i}`] === true || Number(row?.[`d${i}`]) === 1);
 }

@@ -21,7 +21,12 @@ export const HOSTED_CHECKOUT_SWEEP: StalePaymentSweep = {
   endAtProvider: (payments, payment) => payments.expireHostedCheckout(payment.providerReference!, providerKeys.expireSession(payment.providerReference!)),
 };
 
-export function sweepLapsedHostedCheckouts(em: EntityManager, payments: PaymentPort, deps: Pick<AppDeps, 'clock' | 'config' | 'db' | 'stores'>, now: Date): Promise<number> {
+export function sweepLapsedHostedCheckouts(
+  em: EntityManager,
+  payments: PaymentPort,
+  deps: Pick<AppDeps, 'clock' | 'config' | 'db' | 'stores'>,
+  now: Date,
+): Promise<number> {
   return sweepStalePayments(em, payments, deps, now, HOSTED_CHECKOUT_SWEEP);
 }
 

@@ -18,7 +18,10 @@ export function createReservationExpiryWorker(intervalMs: number): Worker {
   return {
     name: 'reservation-expiry',
     intervalMs,
-    due: (em, now) => ({ sql: 'exists (select 1 from reservations where status = ? and expires_at <= ?)', params: [ReservationStatus.ACTIVE, sqlTime(em, now)] }),
+    due: (em, now) => ({
+      sql: 'exists (select 1 from reservations where status = ? and expires_at <= ?)',
+      params: [ReservationStatus.ACTIVE, sqlTime(em, now)],
+    }),
     runOnce: releaseExpiredReservations,
   };
 }

@@ -28,11 +28,11 @@ async function claimStaleSagas(em: EntityManager, now: Date, graceMs: number, on
   const stale = { status: { $in: [...UNFINISHED] }, updatedAt: { $lt: new Date(now.getTime() - graceMs) } };
   const where = only ? { id: only, kind: CHECKOUT_SAGA_KIND, $or: [stale, { status: SagaStatus.FAILED }] } : { kind: CHECKOUT_SAGA_KIND, ...stale };
   return em.fork().transactional(async (tx) => {
-    const rows = await tx.find(
-      SagaExecution,
-      where,
-      { orderBy: { updatedAt: 'asc' }, limit: BATCH, ...(isPostgres(tx as EntityManager) ? { lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE } : {}) },
-    );
+    const rows = await tx.find(SagaExecution, where, {
+      orderBy: { updatedAt: 'asc' },
+      limit: BATCH,
+      ...(isPostgres(tx as EntityManager) ? { lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE } : {}),
+    });
     if (rows.length > 0) await tx.nativeUpdate(SagaExecution, { id: { $in: rows.map((r) => r.id) } }, { updatedAt: now });
     return rows;
   });

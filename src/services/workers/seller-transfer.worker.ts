@@ -27,7 +27,10 @@ export interface PayoutSettings extends TransferRetrySettings {
  * TRANSFER_MAX_RETRIES, then PERMANENTLY_FAILED with an outbox event.
  */
 export class SellerTransferWorker {
-  constructor(private readonly payments: PaymentPort, private readonly settings: PayoutSettings) {}
+  constructor(
+    private readonly payments: PaymentPort,
+    private readonly settings: PayoutSettings,
+  ) {}
 
   /** Plans, then pays: one whole round (tests and tooling; the runner runs the two halves as separate workers). */
   async runOnce(em: EntityManager, now: Date): Promise<number> {
@@ -50,7 +53,12 @@ export class SellerTransferWorker {
   private async pay(em: EntityManager, transfer: SellerTransfer, now: Date): Promise<void> {
     const seller = await em.fork().findOneOrFail(Seller, { id: transfer.sellerId });
     const answer = await this.payments.transfer({
-      transferId: transfer.id, orderId: transfer.orderId, sellerId: seller.id, destinationAccount: seller.stripeAccountId, amount: transfer.amount, currency: transfer.currency,
+      transferId: transfer.id,
+      orderId: transfer.orderId,
+      sellerId: seller.id,
+      destinationAccount: seller.stripeAccountId,
+      amount: transfer.amount,
+      currency: transfer.currency,
     });
     if (answer.kind !== 'done') {
       await recordFailedCall(em, { transfer, from: TransferStatus.PENDING, now, giveUpEvent: 'seller_transfer.failed' }, answer, this.settings);
@@ -58,7 +66,9 @@ export class SellerTransferWorker {
     }
     await withOrderLocked(em, transfer.orderId, async (tx) => {
       const moved = await transition(tx, SellerTransfer, transfer.id, TransferStatus.PENDING, TransferStatus.COMPLETED, {
-        stripeTransferId: answer.providerId, nextRetryAt: null, lastError: null,
+        stripeTransferId: answer.providerId,
+        nextRetryAt: null,
+        lastError: null,
       });
       if (moved === 1) await catchUpReversals(tx, transfer.orderId, now);
     });
@@ -81,6 +91,11 @@ export function sellerTransferWorkers(deps: AppDeps): Worker[] {
   });
   return [
     { name: PAYOUT_PLANNER_WORKER, intervalMs: config.workerPollIntervalMs, due: ordersAwaitingPlanningCheck, runOnce: (em, now) => worker.plan(em, now) },
-    { name: SELLER_TRANSFER_WORKER, intervalMs: config.workerPollIntervalMs, due: (em, now) => dueTransfersCheck(em, PAYABLE, now), runOnce: (em, now) => worker.payDue(em, now) },
+    {
+      name: SELLER_TRANSFER_WORKER,
+      intervalMs: config.workerPollIntervalMs,
+      due: (em, now) => dueTransfersCheck(em, PAYABLE, now),
+      runOnce: (em, now) => worker.payDue(em, now),
+    },
   ];
 }

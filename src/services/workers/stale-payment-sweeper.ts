@@ -33,11 +33,13 @@ type SweepDeps = Pick<AppDeps, 'clock' | 'config' | 'db' | 'stores'>;
 
 /** Payments of the sweep's kind and status, for orders still PENDING_PAYMENT, whose window ended before `now`. */
 async function lapsedPayments(em: EntityManager, sweep: StalePaymentSweep, now: Date, windowMs: number): Promise<Payment[]> {
-  const candidates = await em.fork().find(
-    Payment,
-    { kind: sweep.kind, status: sweep.status, providerReference: { $ne: null }, $or: [{ expiresAt: { $lt: now } }, { expiresAt: null }] },
-    { orderBy: { createdAt: 'asc' }, limit: BATCH * 5 },
-  );
+  const candidates = await em
+    .fork()
+    .find(
+      Payment,
+      { kind: sweep.kind, status: sweep.status, providerReference: { $ne: null }, $or: [{ expiresAt: { $lt: now } }, { expiresAt: null }] },
+      { orderBy: { createdAt: 'asc' }, limit: BATCH * 5 },
+    );
   const pending = new Set(
     (await em.fork().find(Order, { id: { $in: candidates.map((p) => p.orderId) }, status: OrderStatus.PENDING_PAYMENT }, { fields: ['id'] })).map((o) => o.id),
   );

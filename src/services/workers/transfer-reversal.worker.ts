@@ -3,7 +3,14 @@ import { SellerTransfer, TransferStatus } from '../../entities';
 import type { AppDeps } from '../app-deps';
 import type { PaymentPort } from '../payments/payment-port';
 import { catchUpReversals } from '../payouts/reversal-queue';
-import { claimDueTransfers, dueTransfersCheck, failPermanently, recordFailedCall, withOrderLocked, type TransferRetrySettings } from '../payouts/transfer-claims';
+import {
+  claimDueTransfers,
+  dueTransfersCheck,
+  failPermanently,
+  recordFailedCall,
+  withOrderLocked,
+  type TransferRetrySettings,
+} from '../payouts/transfer-claims';
 import { transition } from '../state/transition';
 import type { Worker } from './worker-runner';
 
@@ -24,7 +31,10 @@ const REVERSIBLE: readonly TransferStatus[] = [TransferStatus.REVERSAL_PENDING];
  *   REVERSAL_MAX_RETRIES → PERMANENTLY_FAILED with an outbox event for operators.
  */
 export class TransferReversalWorker {
-  constructor(private readonly payments: PaymentPort, private readonly settings: TransferRetrySettings) {}
+  constructor(
+    private readonly payments: PaymentPort,
+    private readonly settings: TransferRetrySettings,
+  ) {}
 
   async runOnce(em: EntityManager, now: Date): Promise<number> {
     const claimed = await claimDueTransfers(em, REVERSIBLE, now);
@@ -39,7 +49,11 @@ export class TransferReversalWorker {
       return;
     }
     const answer = await this.payments.reverseTransfer({
-      transferId: transfer.id, providerTransferId: transfer.stripeTransferId, orderId: transfer.orderId, refundId: transfer.pendingReversalRefundId, amount: transfer.pendingReversalAmount,
+      transferId: transfer.id,
+      providerTransferId: transfer.stripeTransferId,
+      orderId: transfer.orderId,
+      refundId: transfer.pendingReversalRefundId,
+      amount: transfer.pendingReversalAmount,
     });
     if (answer.kind !== 'done') await recordFailedCall(em, giveUp, answer, this.settings);
     else if (answer.alreadyReversed) await this.settle(em, transfer, transfer.amount, transfer.stripeReversalId, now);
@@ -49,14 +63,21 @@ export class TransferReversalWorker {
   private settle(em: EntityManager, transfer: SellerTransfer, reversedAmount: number, stripeReversalId: string | null, now: Date): Promise<void> {
     const fully = reversedAmount >= transfer.amount;
     return withOrderLocked(em, transfer.orderId, async (tx) => {
-      const moved = await transition(tx, SellerTransfer, transfer.id, TransferStatus.REVERSAL_PENDING, fully ? TransferStatus.REVERSED : TransferStatus.COMPLETED, {
-        reversedAmount: Math.min(reversedAmount, transfer.amount),
-        pendingReversalAmount: 0,
-        pendingReversalRefundId: null,
-        stripeReversalId,
-        nextRetryAt: null,
-        lastError: null,
-      });
+      const moved = await transition(
+        tx,
+        SellerTransfer,
+        transfer.id,
+        TransferStatus.REVERSAL_PENDING,
+        fully ? TransferStatus.REVERSED : TransferStatus.COMPLETED,
+        {
+          reversedAmount: Math.min(reversedAmount, transfer.amount),
+          pendingReversalAmount: 0,
+          pendingReversalRefundId: null,
+          stripeReversalId,
+          nextRetryAt: null,
+          lastError: null,
+        },
+      );
       if (moved === 1 && !fully) await catchUpReversals(tx, transfer.orderId, now);
     });
   }

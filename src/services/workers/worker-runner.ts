@@ -177,17 +177,23 @@ export class WorkerRunner {
     const now = this.deps.clock.now();
     let due: boolean[];
     try {
-      due = await whichAreDue(em, candidates.map((slot) => slot.worker.due!(em, now)));
+      due = await whichAreDue(
+        em,
+        candidates.map((slot) => slot.worker.due!(em, now)),
+      );
     } catch (error) {
       logger.error('workers.due_check_failed', { workers: candidates.map((slot) => slot.worker.name), error });
       return wave;
     }
     candidates.forEach((slot, i) => {
       if (!due[i] || slot.inFlight) return;
-      wave.set(slot.worker.name, this.tick(slot).then((handled) => {
-        slot.restsUntil = handled > 0 ? 0 : performance.now() + slot.worker.intervalMs;
-        return handled;
-      }));
+      wave.set(
+        slot.worker.name,
+        this.tick(slot).then((handled) => {
+          slot.restsUntil = handled > 0 ? 0 : performance.now() + slot.worker.intervalMs;
+          return handled;
+        }),
+      );
     });
     return wave;
   }

@@ -58,8 +58,13 @@ describe('accounts', () => {
     const signUp = await app.gql(SIGN_UP, { input: { email: 'eve@example.com', password: 'long-enough-pw' } });
     const customerId = signUp.data.signUp.customer.id;
     const tokenFor = (expiresAt: number) =>
-      new SignJWT({ role: 'CUSTOMER' }).setProtectedHeader({ alg: 'HS256' }).setSubject(customerId).setIssuer('tillgate')
-        .setIssuedAt(expiresAt - 3_600).setExpirationTime(expiresAt).sign(new TextEncoder().encode(TEST_AUTH_SECRET));
+      new SignJWT({ role: 'CUSTOMER' })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(customerId)
+        .setIssuer('tillgate')
+        .setIssuedAt(expiresAt - 3_600)
+        .setExpirationTime(expiresAt)
+        .sign(new TextEncoder().encode(TEST_AUTH_SECRET));
     const nowS = Math.floor(Date.now() / 1000);
     // The same token shape one hour ahead is accepted: only the expiry differs.
     expect((await app.gql(ME, {}, { token: await tokenFor(nowS + 3_600) })).data.me).toMatchObject({ id: customerId });

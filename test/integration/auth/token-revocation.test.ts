@@ -20,7 +20,7 @@ describe('token versions and password upgrades (issue 9)', () => {
   const me = async (token: string) => (await app.gql(ME, {}, { token })).data?.me ?? null;
   const stored = (id: string) => app.orm.em.fork().findOneOrFail(Customer, { id });
 
-  it('when an admin revokes a customer\'s tokens, then the old token fails, other customers\' tokens work, and a new logIn works', async () => {
+  it("when an admin revokes a customer's tokens, then the old token fails, other customers' tokens work, and a new logIn works", async () => {
     const ada = await app.customer();
     const bob = await app.customer();
     expect(await me(ada.token)).toMatchObject({ id: ada.id });
@@ -55,14 +55,19 @@ describe('token versions and password upgrades (issue 9)', () => {
 
   it('when a token from before token versions (no version claim) is used, then it counts as version 0 until a revocation', async () => {
     const ada = await app.customer();
-    const legacy = await new SignJWT({ role: 'CUSTOMER' }).setProtectedHeader({ alg: 'HS256' }).setSubject(ada.id).setIssuer('tillgate')
-      .setIssuedAt().setExpirationTime('1h').sign(new TextEncoder().encode(TEST_AUTH_SECRET));
+    const legacy = await new SignJWT({ role: 'CUSTOMER' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(ada.id)
+      .setIssuer('tillgate')
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode(TEST_AUTH_SECRET));
     expect(await me(legacy)).toMatchObject({ id: ada.id });
     await app.gql(REVOKE, { id: ada.id }, { token: await app.adminToken() });
     expect(await me(legacy)).toBeNull();
   });
 
-  it('when the role changed after the token was signed, then the stored role counts, not the token\'s', async () => {
+  it("when the role changed after the token was signed, then the stored role counts, not the token's", async () => {
     const admin = await app.adminToken();
     const adminId = (await me(admin)).id;
     await app.orm.em.fork().nativeUpdate(Customer, { id: adminId }, { role: Role.CUSTOMER });
@@ -70,7 +75,7 @@ describe('token versions and password upgrades (issue 9)', () => {
     expect((await app.gql(REVOKE, { id: adminId }, { token: admin })).errors?.[0].extensions?.code).toBe('FORBIDDEN');
   });
 
-  it('when the configured admin password changes at a restart, then the admin\'s earlier tokens fail; the same password keeps them', async () => {
+  it("when the configured admin password changes at a restart, then the admin's earlier tokens fail; the same password keeps them", async () => {
     const admin = await app.adminToken();
     await new AuthService(app.orm.em.fork(), app.tillgate.deps).ensureAdmin(TEST_ADMIN.email, TEST_ADMIN.password);
     expect(await me(admin)).toMatchObject({ role: 'ADMIN' });

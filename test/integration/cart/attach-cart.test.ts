@@ -39,8 +39,20 @@ describe('attachCart', () => {
   it('when the customer has an open cart of the same currency, then the guest lines merge into it: quantities add up, the version moves, the guest cart closes', async () => {
     const buyer = await app.customer();
     const [shared, onlyGuest, onlyMine] = await variants(3);
-    const mine = await buildCart(em(), { customerId: buyer.id, lines: [{ variant: shared, quantity: 2 }, { variant: onlyMine, quantity: 1 }] });
-    const guest = await buildCart(em(), { email: 'guest@example.com', lines: [{ variant: shared, quantity: 3 }, { variant: onlyGuest, quantity: 4 }] });
+    const mine = await buildCart(em(), {
+      customerId: buyer.id,
+      lines: [
+        { variant: shared, quantity: 2 },
+        { variant: onlyMine, quantity: 1 },
+      ],
+    });
+    const guest = await buildCart(em(), {
+      email: 'guest@example.com',
+      lines: [
+        { variant: shared, quantity: 3 },
+        { variant: onlyGuest, quantity: 4 },
+      ],
+    });
     const held = await buildReservation(em(), { cartId: guest.id, variant: shared, quantity: 3, expiresAt: new Date(Date.now() + 600_000) });
 
     const merged = await attach(guest.id, buyer.token);
@@ -53,8 +65,9 @@ describe('attachCart', () => {
     const closed = await cartRow(guest.id);
     expect(closed.status).toBe(CartStatus.CONVERTED);
     expect((await em().findOneOrFail(Reservation, { id: held.id })).status).toBe(ReservationStatus.RELEASED);
-    expect(quantities(await app.gql(`query($id: ID!) { cart(id: $id) { ${CART_FIELDS} } }`, { id: mine.id }, { token: buyer.token }).then((r) => r.data.cart)))
-      .toEqual(quantities(merged));
+    expect(
+      quantities(await app.gql(`query($id: ID!) { cart(id: $id) { ${CART_FIELDS} } }`, { id: mine.id }, { token: buyer.token }).then((r) => r.data.cart)),
+    ).toEqual(quantities(merged));
     // The closed guest cart cannot be attached (or changed) again.
     expect(await attach(guest.id, buyer.token)).toMatchObject({ __typename: 'UserError', errorCode: 'CART_CLOSED', field: 'cartId' });
   });
@@ -77,7 +90,11 @@ describe('attachCart', () => {
     const mine = await buildCart(em(), { customerId: buyer.id, lines: [{ variant, quantity: 15 }] });
     const guest = await buildCart(em(), { lines: [{ variant, quantity: 10 }] });
 
-    const outcome = await new AttachCartService(em(), { ...app.tillgate.deps, clock: systemClock, config: { ...app.config, maxReservedUnitsPerLine: 20 } }).attach(buyer.id, guest.id);
+    const outcome = await new AttachCartService(em(), {
+      ...app.tillgate.deps,
+      clock: systemClock,
+      config: { ...app.config, maxReservedUnitsPerLine: 20 },
+    }).attach(buyer.id, guest.id);
 
     expect(outcome).toMatchObject({ ok: true, value: { id: mine.id, lines: [{ variantId: variant.id, quantity: 20 }] } });
   });

@@ -17,9 +17,15 @@ describe('cart access', () => {
 
     expect(await asBob.get(cart.id)).toBeNull();
     expect(await asBob.addLine(cart.id, variant.id, 1)).toMatchObject({ __typename: 'UserError', errorCode: 'NOT_FOUND', field: 'cartId' });
-    expect(await asBob.setShippingAddress(cart.id, {
-      name: 'B', line1: 'x', city: 'y', postalCode: '1', country: 'DE',
-    })).toMatchObject({ errorCode: 'NOT_FOUND' });
+    expect(
+      await asBob.setShippingAddress(cart.id, {
+        name: 'B',
+        line1: 'x',
+        city: 'y',
+        postalCode: '1',
+        country: 'DE',
+      }),
+    ).toMatchObject({ errorCode: 'NOT_FOUND' });
 
     const own = await asAlice.get(cart.id);
     expect(own).toMatchObject({ version: 2, shippingAddress: null });

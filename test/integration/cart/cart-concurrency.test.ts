@@ -8,7 +8,12 @@ describe('cart concurrency', () => {
   const em = () => h.app.orm.em.fork();
 
   it('when different changes hit one cart at the same moment, then every one lands, each with its own version, and the answer of the last is the stored cart', async () => {
-    const { variants } = await buildProduct(em(), { variants: [{ price: 1_000, currency: 'EUR', stock: 100 }, { price: 500, currency: 'EUR', stock: 100 }] });
+    const { variants } = await buildProduct(em(), {
+      variants: [
+        { price: 1_000, currency: 'EUR', stock: 100 },
+        { price: 500, currency: 'EUR', stock: 100 },
+      ],
+    });
     const method = await buildShippingMethod(em(), { price: 490, currency: 'EUR' });
     await buildTaxRate(em(), 'DE', 1_900);
     const voucher = await buildVoucher(em(), { kind: VoucherKind.PERCENT_OFF, value: 1_000 });

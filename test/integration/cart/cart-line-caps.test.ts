@@ -15,7 +15,12 @@ describe('cart line caps (MAX_RESERVED_UNITS_PER_LINE)', () => {
   const em = () => h.app.orm.em.fork();
   const cap = () => h.app.config.maxReservedUnitsPerLine;
   const variantWith = async (stock: number) => (await buildProduct(em(), { variants: [{ price: 1_990, currency: 'EUR', stock }] })).variants[0];
-  const capRefusal = () => ({ __typename: 'UserError', errorCode: 'VALIDATION_FAILED', field: 'quantity', message: `A cart can hold at most ${cap()} units of one item; lower the quantity.` });
+  const capRefusal = () => ({
+    __typename: 'UserError',
+    errorCode: 'VALIDATION_FAILED',
+    field: 'quantity',
+    message: `A cart can hold at most ${cap()} units of one item; lower the quantity.`,
+  });
 
   it('when the default applies, then the cap is 20 units', () => {
     expect(cap()).toBe(20);

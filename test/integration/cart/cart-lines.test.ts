@@ -33,14 +33,16 @@ describe('cart lines', () => {
 
     expect(result.__typename).toBe('Cart');
     expect(result.version).toBe(2);
-    expect(result.lines).toEqual([{
-      id: expect.any(String),
-      quantity: 3,
-      variant: { id: variant.id, sku: variant.sku },
-      unitPrice: { amount: 1_250, currency: 'EUR' },
-      discount: { amount: 0, currency: 'EUR' },
-      total: { amount: 3_750, currency: 'EUR' },
-    }]);
+    expect(result.lines).toEqual([
+      {
+        id: expect.any(String),
+        quantity: 3,
+        variant: { id: variant.id, sku: variant.sku },
+        unitPrice: { amount: 1_250, currency: 'EUR' },
+        discount: { amount: 0, currency: 'EUR' },
+        total: { amount: 3_750, currency: 'EUR' },
+      },
+    ]);
     expect(result.totals.subtotal.amount).toBe(3_750);
     expect(result.totals.total.amount).toBe(3_750);
     expect(result.versionKey).not.toBe(cart.versionKey);
@@ -169,7 +171,7 @@ describe('cart lines', () => {
     expect((await api.get(cart.id)).lines[0].quantity).toBe(3);
   });
 
-  it("when other carts hold active reservations, then they reduce what this cart can add, but expired or released ones do not", async () => {
+  it('when other carts hold active reservations, then they reduce what this cart can add, but expired or released ones do not', async () => {
     const variant = await variantWith({ stock: 10 });
     const other = await buildCart(em());
     await buildReservation(em(), { cartId: other.id, variant, quantity: 6, expiresAt: minutesFromNow(10) });
@@ -209,7 +211,10 @@ describe('cart lines', () => {
     const [lineA, lineB] = withBoth.lines;
 
     const updated = await api.updateLine(cart.id, lineA.id, 4);
-    expect(updated.lines.map((line: { id: string; quantity: number }) => [line.id, line.quantity])).toEqual([[lineA.id, 4], [lineB.id, 1]]);
+    expect(updated.lines.map((line: { id: string; quantity: number }) => [line.id, line.quantity])).toEqual([
+      [lineA.id, 4],
+      [lineB.id, 1],
+    ]);
     expect(updated.totals.subtotal.amount).toBe(4 * 100 + 300);
 
     const removed = await api.updateLine(cart.id, lineA.id, 0);
@@ -237,7 +242,8 @@ describe('cart lines', () => {
     await h.app.orm.em.fork().nativeUpdate('StockLevel', { variant: variant.id }, { onHand: 1 });
 
     expect(await api.updateLine(cart.id, line.id, 4)).toMatchObject({
-      __typename: 'InsufficientStockError', shortfalls: [{ variantId: variant.id, requested: 4, available: 1 }],
+      __typename: 'InsufficientStockError',
+      shortfalls: [{ variantId: variant.id, requested: 4, available: 1 }],
     });
     expect((await api.updateLine(cart.id, line.id, 2)).lines[0].quantity).toBe(2);
   });

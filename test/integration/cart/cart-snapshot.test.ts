@@ -18,7 +18,13 @@ describe('cart snapshot', () => {
   async function fullCart() {
     const seller = await buildSeller(em());
     const sold = await buildProduct(em(), { name: 'Kettle', seller, variants: [{ price: 3_999, currency: 'EUR', stock: 9, name: 'Steel' }] });
-    const own = await buildProduct(em(), { name: 'Mug', variants: [{ price: 1_250, currency: 'EUR', stock: 9 }, { price: 990, currency: 'EUR', stock: 9 }] });
+    const own = await buildProduct(em(), {
+      name: 'Mug',
+      variants: [
+        { price: 1_250, currency: 'EUR', stock: 9 },
+        { price: 990, currency: 'EUR', stock: 9 },
+      ],
+    });
     const method = await buildShippingMethod(em(), { name: 'Courier', price: 490, currency: 'EUR' });
     await buildTaxRate(em(), 'DE', 1_900);
     const percent = await buildVoucher(em(), { kind: VoucherKind.PERCENT_OFF, value: 1_500, startsAt: minutesFromNow(-60), endsAt: minutesFromNow(60) });
@@ -47,26 +53,62 @@ describe('cart snapshot', () => {
     const snapshot = await loadCartSnapshot(reads(), cart.id, { lock: false });
 
     expect(snapshot).toMatchObject({
-      id: cart.id, status: 'OPEN', version: 1, currency: 'EUR', email: null,
-      customerId: customer.id, customerEmail: customer.email,
+      id: cart.id,
+      status: 'OPEN',
+      version: 1,
+      currency: 'EUR',
+      email: null,
+      customerId: customer.id,
+      customerEmail: customer.email,
       shippingMethod: { id: method.id, name: 'Courier', price: 490, currency: 'EUR' },
       shippingAddress: anAddress({ country: 'DE' }),
       voucherCodes: [freeShipping.code, 'GONE-VOUCHER', percent.code],
-      pricesValidatedAt: null, nextLinePosition: 3,
+      pricesValidatedAt: null,
+      nextLinePosition: 3,
     });
     expect(snapshot!.createdAt.getTime()).toBe(cart.createdAt.getTime());
     expect(snapshot!.updatedAt.getTime()).toBe(cart.updatedAt.getTime());
     expect(snapshot!.lines).toEqual([
-      expect.objectContaining({ variantId: own.variants[1].id, quantity: 2, unitPrice: 990, catalogPrice: 990, position: 0, sellerId: null, productName: 'Mug' }),
       expect.objectContaining({
-        id: cart.lines[1].id, variantId: sold.variants[0].id, quantity: 1, unitPrice: 3_799, catalogPrice: 3_999, position: 1,
-        variantCurrency: 'EUR', sku: sold.variants[0].sku, variantName: 'Steel', productId: sold.product.id, productName: 'Kettle', sellerId: seller.id,
+        variantId: own.variants[1].id,
+        quantity: 2,
+        unitPrice: 990,
+        catalogPrice: 990,
+        position: 0,
+        sellerId: null,
+        productName: 'Mug',
+      }),
+      expect.objectContaining({
+        id: cart.lines[1].id,
+        variantId: sold.variants[0].id,
+        quantity: 1,
+        unitPrice: 3_799,
+        catalogPrice: 3_999,
+        position: 1,
+        variantCurrency: 'EUR',
+        sku: sold.variants[0].sku,
+        variantName: 'Steel',
+        productId: sold.product.id,
+        productName: 'Kettle',
+        sellerId: seller.id,
       }),
       expect.objectContaining({ variantId: own.variants[0].id, quantity: 3, position: 2 }),
     ]);
     expect(snapshot!.pricingInputs.taxRateBps).toBe(1_900);
     expect(snapshot!.pricingInputs.vouchers).toEqual([
-      { id: freeShipping.id, code: freeShipping.code, kind: 'FREE_SHIPPING', value: 0, currency: null, maxRedemptions: 5, perCustomerLimit: 1, redemptionCount: 0, startsAt: null, endsAt: null, minSubtotal: 100 },
+      {
+        id: freeShipping.id,
+        code: freeShipping.code,
+        kind: 'FREE_SHIPPING',
+        value: 0,
+        currency: null,
+        maxRedemptions: 5,
+        perCustomerLimit: 1,
+        redemptionCount: 0,
+        startsAt: null,
+        endsAt: null,
+        minSubtotal: 100,
+      },
       expect.objectContaining({ code: percent.code, value: 1_500, startsAt: minutesFromNow(-60), endsAt: minutesFromNow(60) }),
     ]);
   });

@@ -11,7 +11,9 @@ describe('vouchers on carts', () => {
 
   /** A guest cart holding one line worth `subtotal`. */
   const cartWorth = async (subtotal = 10_000, email: string | null = 'guest@example.com', token?: string) => {
-    const { variants: [variant] } = await buildProduct(em(), { variants: [{ price: subtotal, currency: 'EUR', stock: 10 }] });
+    const {
+      variants: [variant],
+    } = await buildProduct(em(), { variants: [{ price: subtotal, currency: 'EUR', stock: 10 }] });
     const api = cartApi(h.app, token);
     const cart = await api.create({ email });
     return { api, variant, cart: await api.addLine(cart.id, variant.id, 1) };
@@ -75,7 +77,11 @@ describe('vouchers on carts', () => {
 
   it('when the voucher is still within its window and below its caps, then it applies', async () => {
     const voucher = await buildVoucher(em(), {
-      startsAt: minutesFromNow(0), endsAt: minutesFromNow(1), maxRedemptions: 3, redemptionCount: 2, minSubtotal: 10_000,
+      startsAt: minutesFromNow(0),
+      endsAt: minutesFromNow(1),
+      maxRedemptions: 3,
+      redemptionCount: 2,
+      minSubtotal: 10_000,
     });
     const { api, cart } = await cartWorth(10_000);
     expect((await api.applyVoucher(cart.id, voucher.code)).voucherCodes).toEqual([voucher.code]);
@@ -133,8 +139,13 @@ describe('vouchers on carts', () => {
 
   it('when a cart has PERCENT_OFF and FREE_SHIPPING vouchers and a taxed address, then its totals equal priceCart on the same input', async () => {
     const fork = em();
-    const { variants: [shirt, mug] } = await buildProduct(fork, {
-      variants: [{ price: 2_499, currency: 'EUR', stock: 20 }, { price: 1_333, currency: 'EUR', stock: 20 }],
+    const {
+      variants: [shirt, mug],
+    } = await buildProduct(fork, {
+      variants: [
+        { price: 2_499, currency: 'EUR', stock: 20 },
+        { price: 1_333, currency: 'EUR', stock: 20 },
+      ],
     });
     const method = await buildShippingMethod(fork, { price: 795, currency: 'EUR' });
     await buildTaxRate(fork, 'FR', 2_000);
@@ -155,21 +166,28 @@ describe('vouchers on carts', () => {
         { lineId: shirtLine.id, variantId: shirt.id, quantity: 3, unitPrice: 2_499 },
         { lineId: mugLine.id, variantId: mug.id, quantity: 2, unitPrice: 1_333 },
       ],
-      vouchers: [{ code: 'THIRD', kind: 'PERCENT_OFF', value: 3_333 }, { code: 'SHIPFREE', kind: 'FREE_SHIPPING', value: 0 }],
+      vouchers: [
+        { code: 'THIRD', kind: 'PERCENT_OFF', value: 3_333 },
+        { code: 'SHIPFREE', kind: 'FREE_SHIPPING', value: 0 },
+      ],
       shippingPrice: 795,
       taxRateBps: 2_000,
     });
-    const amounts = (totals: Record<string, { amount: number }>) =>
-      Object.fromEntries(Object.entries(totals).map(([name, money]) => [name, money.amount]));
+    const amounts = (totals: Record<string, { amount: number }>) => Object.fromEntries(Object.entries(totals).map(([name, money]) => [name, money.amount]));
 
     expect(amounts(cart.totals)).toEqual({
-      subtotal: expected.subtotal, discount: expected.discount, shipping: expected.shipping,
-      shippingDiscount: expected.shippingDiscount, tax: expected.tax, total: expected.total,
+      subtotal: expected.subtotal,
+      discount: expected.discount,
+      shipping: expected.shipping,
+      shippingDiscount: expected.shippingDiscount,
+      tax: expected.tax,
+      total: expected.total,
     });
     // The numbers themselves, so a shared mistake in both paths would still show.
     expect(amounts(cart.totals)).toEqual({ subtotal: 10_163, discount: 3_387, shipping: 795, shippingDiscount: 795, tax: 1_356, total: 8_132 });
-    expect(cart.lines.map((line: { discount: { amount: number }; total: { amount: number } }) => [line.discount.amount, line.total.amount]))
-      .toEqual(expected.lines.map((line) => [line.discount, line.net]));
+    expect(cart.lines.map((line: { discount: { amount: number }; total: { amount: number } }) => [line.discount.amount, line.total.amount])).toEqual(
+      expected.lines.map((line) => [line.discount, line.net]),
+    );
     expect(shirtLine.discount.amount + mugLine.discount.amount).toBe(cart.totals.discount.amount);
     expect(cart.voucherCodes).toEqual(['THIRD', 'SHIPFREE']);
   });

@@ -2,10 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { OutboxEvent, Product, Reservation, StockLevel, Variant, Warehouse } from '../../../src/entities';
 import { DEFAULT_WAREHOUSE_ID } from '../../../src/services/catalog/default-warehouse';
 import { buildProduct, buildSeller } from '../../factories/catalog.factory';
-import {
-  CREATE_PRODUCT, CREATE_SELLER, CREATE_SHIPPING, SET_PRICE, SET_STOCK, SHIPPING_METHODS, variantInput,
-  useAdminSuite,
-} from './catalog-operations';
+import { CREATE_PRODUCT, CREATE_SELLER, CREATE_SHIPPING, SET_PRICE, SET_STOCK, SHIPPING_METHODS, variantInput, useAdminSuite } from './catalog-operations';
 
 describe('admin catalog mutations', () => {
   const suite = useAdminSuite();
@@ -15,18 +12,30 @@ describe('admin catalog mutations', () => {
     expect(seller.errors).toBeUndefined();
     expect(seller.data.createSeller.name).toBe('Makers');
 
-    const created = await suite.app.gql(CREATE_PRODUCT, {
-      input: {
-        name: 'Beanie',
-        sellerId: seller.data.createSeller.id,
-        variants: [variantInput({ sku: 'BEANIE-GREY', price: 3_450, stock: 4 }), variantInput({ sku: 'BEANIE-NAVY', price: 3_650, stock: 0 })],
+    const created = await suite.app.gql(
+      CREATE_PRODUCT,
+      {
+        input: {
+          name: 'Beanie',
+          sellerId: seller.data.createSeller.id,
+          variants: [variantInput({ sku: 'BEANIE-GREY', price: 3_450, stock: 4 }), variantInput({ sku: 'BEANIE-NAVY', price: 3_650, stock: 0 })],
+        },
       },
-    }, { token: suite.admin });
+      { token: suite.admin },
+    );
 
     expect(created.errors).toBeUndefined();
     const product = created.data.createProduct;
     expect(product).toMatchObject({ name: 'Beanie', seller: { id: seller.data.createSeller.id, name: 'Makers' } });
-    expect(product.variants.map((v: { sku: string; price: { amount: number; currency: string }; available: number; product: { id: string } }) => [v.sku, v.price.amount, v.price.currency, v.available, v.product.id])).toEqual([
+    expect(
+      product.variants.map((v: { sku: string; price: { amount: number; currency: string }; available: number; product: { id: string } }) => [
+        v.sku,
+        v.price.amount,
+        v.price.currency,
+        v.available,
+        v.product.id,
+      ]),
+    ).toEqual([
       ['BEANIE-GREY', 3_450, 'EUR', 4, product.id],
       ['BEANIE-NAVY', 3_650, 'EUR', 0, product.id],
     ]);
@@ -37,8 +46,11 @@ describe('admin catalog mutations', () => {
   });
 
   it('when several products are created at once on an empty catalog, then exactly one default warehouse holds all their stock', async () => {
-    const results = await Promise.all([1, 2, 3, 4, 5].map((n) =>
-      suite.app.gql(CREATE_PRODUCT, { input: { name: `Rush ${n}`, variants: [variantInput({ stock: n })] } }, { token: suite.admin })));
+    const results = await Promise.all(
+      [1, 2, 3, 4, 5].map((n) =>
+        suite.app.gql(CREATE_PRODUCT, { input: { name: `Rush ${n}`, variants: [variantInput({ stock: n })] } }, { token: suite.admin }),
+      ),
+    );
 
     expect(results.map((r) => r.errors)).toEqual([undefined, undefined, undefined, undefined, undefined]);
     const em = suite.app.orm.em.fork();
@@ -49,12 +61,20 @@ describe('admin catalog mutations', () => {
   it('when a sku is already taken or repeated in the input, then createProduct fails with VALIDATION_FAILED and writes nothing', async () => {
     await buildProduct(suite.app.orm.em.fork(), { variants: [{ sku: 'TAKEN-1', price: 100, currency: 'EUR', stock: 1 }] });
 
-    const taken = await suite.app.gql(CREATE_PRODUCT, {
-      input: { name: 'Clash', variants: [variantInput(), variantInput({ sku: 'TAKEN-1' })] },
-    }, { token: suite.admin });
-    const twins = await suite.app.gql(CREATE_PRODUCT, {
-      input: { name: 'Twins', variants: [variantInput({ sku: 'SAME' }), variantInput({ sku: 'SAME' })] },
-    }, { token: suite.admin });
+    const taken = await suite.app.gql(
+      CREATE_PRODUCT,
+      {
+        input: { name: 'Clash', variants: [variantInput(), variantInput({ sku: 'TAKEN-1' })] },
+      },
+      { token: suite.admin },
+    );
+    const twins = await suite.app.gql(
+      CREATE_PRODUCT,
+      {
+        input: { name: 'Twins', variants: [variantInput({ sku: 'SAME' }), variantInput({ sku: 'SAME' })] },
+      },
+      { token: suite.admin },
+    );
 
     expect(taken.data).toBeNull();
     expect(taken.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', errorCode: 'VALIDATION_FAILED', field: 'variants.1.sku' });
@@ -72,7 +92,9 @@ describe('admin catalog mutations', () => {
   });
 
   it('when an admin sets a variant price, then the variant answers the new price and an event is queued', async () => {
-    const { variants: [variant] } = await buildProduct(suite.app.orm.em.fork(), { variants: [{ price: 1_000, currency: 'USD', stock: 3 }] });
+    const {
+      variants: [variant],
+    } = await buildProduct(suite.app.orm.em.fork(), { variants: [{ price: 1_000, currency: 'USD', stock: 3 }] });
 
     const result = await suite.app.gql(SET_PRICE, { input: { variantId: variant.id, price: 1_250 } }, { token: suite.admin });
 
@@ -84,7 +106,9 @@ describe('admin catalog mutations', () => {
   });
 
   it('when stock is set without a warehouse, then the default warehouse row is replaced, not added to', async () => {
-    const { variants: [variant] } = await buildProduct(suite.app.orm.em.fork(), { variants: [{ price: 1_000, currency: 'EUR', stock: 3 }] });
+    const {
+      variants: [variant],
+    } = await buildProduct(suite.app.orm.em.fork(), { variants: [{ price: 1_000, currency: 'EUR', stock: 3 }] });
 
     const result = await suite.app.gql(SET_STOCK, { input: { variantId: variant.id, onHand: 11 } }, { token: suite.admin });
 
@@ -95,7 +119,9 @@ describe('admin catalog mutations', () => {
 
   it('when checkouts hold more units than the new stock figure, then setStock is refused and nothing changes', async () => {
     const em = suite.app.orm.em.fork();
-    const { variants: [variant] } = await buildProduct(em, { variants: [{ price: 1_000, currency: 'EUR', stock: 10 }] });
+    const {
+      variants: [variant],
+    } = await buildProduct(em, { variants: [{ price: 1_000, currency: 'EUR', stock: 10 }] });
     em.create(Reservation, { cartId: randomUUID(), variant, quantity: 6, expiresAt: new Date(Date.now() + 600_000) });
     await em.flush();
 
@@ -109,7 +135,9 @@ describe('admin catalog mutations', () => {
 
   it('when stock is set in a second warehouse, then availability sums both warehouses', async () => {
     const em = suite.app.orm.em.fork();
-    const { variants: [variant] } = await buildProduct(em, { variants: [{ price: 1_000, currency: 'EUR', stock: 3 }] });
+    const {
+      variants: [variant],
+    } = await buildProduct(em, { variants: [{ price: 1_000, currency: 'EUR', stock: 3 }] });
     const second = em.create(Warehouse, { name: 'Overflow' });
     await em.flush();
 
@@ -119,11 +147,17 @@ describe('admin catalog mutations', () => {
   });
 
   it('when the variant or warehouse does not exist, then setStock answers NOT_FOUND naming the field', async () => {
-    const { variants: [variant] } = await buildProduct(suite.app.orm.em.fork());
+    const {
+      variants: [variant],
+    } = await buildProduct(suite.app.orm.em.fork());
     const unknownVariant = await suite.app.gql(SET_STOCK, { input: { variantId: '11111111-1111-4111-8111-111111111111', onHand: 1 } }, { token: suite.admin });
-    const unknownWarehouse = await suite.app.gql(SET_STOCK, {
-      input: { variantId: variant.id, warehouseId: '11111111-1111-4111-8111-111111111111', onHand: 1 },
-    }, { token: suite.admin });
+    const unknownWarehouse = await suite.app.gql(
+      SET_STOCK,
+      {
+        input: { variantId: variant.id, warehouseId: '11111111-1111-4111-8111-111111111111', onHand: 1 },
+      },
+      { token: suite.admin },
+    );
     const malformedPrice = await suite.app.gql(SET_PRICE, { input: { variantId: 'nope', price: 1 } }, { token: suite.admin });
 
     expect(unknownVariant.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', errorCode: 'NOT_FOUND', field: 'variantId' });
@@ -143,7 +177,9 @@ describe('admin catalog mutations', () => {
 
     const eur = await suite.app.gql(SHIPPING_METHODS, { currency: 'eur' });
 
-    expect(eur.data.shippingMethods.map((m: { name: string; price: { amount: number; currency: string } }) => [m.name, m.price.amount, m.price.currency])).toEqual([
+    expect(
+      eur.data.shippingMethods.map((m: { name: string; price: { amount: number; currency: string } }) => [m.name, m.price.amount, m.price.currency]),
+    ).toEqual([
       ['Standard', 495, 'EUR'],
       ['Express', 1_295, 'EUR'],
     ]);

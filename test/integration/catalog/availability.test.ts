@@ -21,7 +21,11 @@ const viaStores = (read: Read) => (orm: Orm, variantIds: readonly string[], at: 
 };
 const implementations = [
   { name: 'StockStore.available (checkout)', availability: viaStores((stores, uow, ids, at) => stores.stock.available(uow, ids, at)), statements: 2 },
-  { name: 'CatalogStore.availableUnits (catalog)', availability: viaStores((stores, uow, ids, at) => stores.catalog.availableUnits(uow, ids, at)), statements: 1 },
+  {
+    name: 'CatalogStore.availableUnits (catalog)',
+    availability: viaStores((stores, uow, ids, at) => stores.catalog.availableUnits(uow, ids, at)),
+    statements: 1,
+  },
 ];
 
 describe.each(implementations)('$name', ({ availability, statements }) => {
@@ -34,7 +38,9 @@ describe.each(implementations)('$name', ({ availability, statements }) => {
 
   it('when stock sits in two warehouses and some of it is reserved, then available = on hand - active unexpired reservations', async () => {
     const em = orm.em.fork();
-    const { variants: [variant] } = await buildProduct(em, { variants: [{ price: 100, currency: 'EUR', stock: 7 }] });
+    const {
+      variants: [variant],
+    } = await buildProduct(em, { variants: [{ price: 100, currency: 'EUR', stock: 7 }] });
     const second = em.create(Warehouse, { name: 'Second' });
     em.create(StockLevel, { variant, warehouse: second, onHand: 5 });
     const reserve = (quantity: number, expiresAt: Date, status = ReservationStatus.ACTIVE) =>
@@ -54,19 +60,30 @@ describe.each(implementations)('$name', ({ availability, statements }) => {
   it('when ids are unknown, repeated or have no stock rows, then each answers once with 0', async () => {
     const em = orm.em.fork();
     const { variants } = await buildProduct(em, {
-      variants: [{ price: 100, currency: 'EUR', stock: 4 }, { price: 100, currency: 'EUR', stock: 0 }],
+      variants: [
+        { price: 100, currency: 'EUR', stock: 4 },
+        { price: 100, currency: 'EUR', stock: 0 },
+      ],
     });
     const unknown = randomUUID();
 
     const available = await availability(orm, [variants[0].id, variants[1].id, unknown, variants[0].id], NOW);
 
-    expect([...available.entries()].sort()).toEqual([[variants[0].id, 4], [variants[1].id, 0], [unknown, 0]].sort());
+    expect([...available.entries()].sort()).toEqual(
+      [
+        [variants[0].id, 4],
+        [variants[1].id, 0],
+        [unknown, 0],
+      ].sort(),
+    );
     expect((await availability(orm, [], NOW)).size).toBe(0);
   });
 
   it('when reservations exceed stock on hand, then the answer is clamped at 0 rather than negative', async () => {
     const em = orm.em.fork();
-    const { variants: [variant] } = await buildProduct(em, { variants: [{ price: 100, currency: 'EUR', stock: 2 }] });
+    const {
+      variants: [variant],
+    } = await buildProduct(em, { variants: [{ price: 100, currency: 'EUR', stock: 2 }] });
     em.create(Reservation, { cartId: randomUUID(), variant, quantity: 5, expiresAt: minutes(5) });
     await em.flush();
 
@@ -82,7 +99,11 @@ describe.each(implementations)('$name', ({ availability, statements }) => {
       for (let i = 0; i < 20; i++) built.push(await buildProduct(em, { variants: [{ price: 1, currency: 'EUR', stock: i }] }));
       counted.length = 0;
 
-      const available = await availability(countingOrm, built.map((b) => b.variants[0].id), NOW);
+      const available = await availability(
+        countingOrm,
+        built.map((b) => b.variants[0].id),
+        NOW,
+      );
 
       expect(counted.filter((sql) => /select/i.test(sql))).toHaveLength(statements);
       expect(built.map((b) => available.get(b.variants[0].id))).toEqual([...Array(20).keys()]);

@@ -1,11 +1,7 @@
-import {
-  OutboxEvent, Product, Seller, ShippingMethod, StockLevel, Variant, Voucher, Warehouse,
-} from '../../../src/entities';
+import { OutboxEvent, Product, Seller, ShippingMethod, StockLevel, Variant, Voucher, Warehouse } from '../../../src/entities';
 import { buildProduct } from '../../factories/catalog.factory';
 import type { GraphQLResponse, TestApp } from '../../support/test-app';
-import {
-  CREATE_PRODUCT, CREATE_SELLER, CREATE_SHIPPING, CREATE_VOUCHER, SET_PRICE, SET_STOCK, useAdminSuite, variantInput,
-} from './catalog-operations';
+import { CREATE_PRODUCT, CREATE_SELLER, CREATE_SHIPPING, CREATE_VOUCHER, SET_PRICE, SET_STOCK, useAdminSuite, variantInput } from './catalog-operations';
 
 const HUGE = 'x'.repeat(100 * 1024);
 const MALFORMED_ID = "1'; drop table variants; --";
@@ -71,19 +67,26 @@ describe('catalog admin: bad input and access', () => {
     ['an unknown voucher kind', CREATE_VOUCHER, { input: { code: 'K', kind: 'HALF_OFF', value: 1 } }],
     ['a date that is not a date', CREATE_VOUCHER, { input: { code: 'K', kind: 'FREE_SHIPPING', value: 0, startsAt: 'tomorrow' } }],
     ['a missing required field', CREATE_SHIPPING, { input: { name: 'Std', currency: 'EUR' } }],
-  ] as [string, string, Record<string, unknown>][])('when an admin sends %s, then the request is refused before any resolver runs', async (_case, document, variables) => {
-    const before = await catalogRowCounts(suite.app);
-    const resolved = JSON.parse(JSON.stringify(variables).replace('"@variant"', JSON.stringify(variantId)));
+  ] as [string, string, Record<string, unknown>][])(
+    'when an admin sends %s, then the request is refused before any resolver runs',
+    async (_case, document, variables) => {
+      const before = await catalogRowCounts(suite.app);
+      const resolved = JSON.parse(JSON.stringify(variables).replace('"@variant"', JSON.stringify(variantId)));
 
-    const result = await suite.app.gql(document, resolved, { token: suite.admin });
+      const result = await suite.app.gql(document, resolved, { token: suite.admin });
 
-    expect(result.data ?? null).toBeNull();
-    expect(result.errors![0].extensions?.code).toBe('BAD_USER_INPUT');
-    expect(await catalogRowCounts(suite.app)).toEqual(before);
-  });
+      expect(result.data ?? null).toBeNull();
+      expect(result.errors![0].extensions?.code).toBe('BAD_USER_INPUT');
+      expect(await catalogRowCounts(suite.app)).toEqual(before);
+    },
+  );
 
   it('when a nested variant is invalid, then the error names the nested field', async () => {
-    const result = await suite.app.gql(CREATE_PRODUCT, { input: { name: 'P', variants: [variantInput(), variantInput({ stock: -1 })] } }, { token: suite.admin });
+    const result = await suite.app.gql(
+      CREATE_PRODUCT,
+      { input: { name: 'P', variants: [variantInput(), variantInput({ stock: -1 })] } },
+      { token: suite.admin },
+    );
     expect(result.errors![0].extensions?.fields).toEqual([{ field: 'variants.1.stock', problems: [expect.stringContaining('less than 0')] }]);
   });
 
@@ -96,13 +99,16 @@ describe('catalog admin: bad input and access', () => {
     ['createVoucher', CREATE_VOUCHER, { input: { code: 'NOPE', kind: 'FREE_SHIPPING', value: 0 } }],
   ];
 
-  it.each(adminOperations)('when a customer calls %s, then FORBIDDEN and nothing is written; anonymous gets UNAUTHENTICATED', async (_name, document, variables) => {
-    const customer = await suite.app.customer();
-    const before = await catalogRowCounts(suite.app);
-    const resolved = JSON.parse(JSON.stringify(variables).replace('"@variant"', JSON.stringify(variantId)));
+  it.each(adminOperations)(
+    'when a customer calls %s, then FORBIDDEN and nothing is written; anonymous gets UNAUTHENTICATED',
+    async (_name, document, variables) => {
+      const customer = await suite.app.customer();
+      const before = await catalogRowCounts(suite.app);
+      const resolved = JSON.parse(JSON.stringify(variables).replace('"@variant"', JSON.stringify(variantId)));
 
-    expectCleanRefusal(await suite.app.gql(document, resolved, { token: customer.token }), 'FORBIDDEN');
-    expectCleanRefusal(await suite.app.gql(document, resolved), 'UNAUTHENTICATED');
-    expect(await catalogRowCounts(suite.app)).toEqual(before);
-  });
+      expectCleanRefusal(await suite.app.gql(document, resolved, { token: customer.token }), 'FORBIDDEN');
+      expectCleanRefusal(await suite.app.gql(document, resolved), 'UNAUTHENTICATED');
+      expect(await catalogRowCounts(suite.app)).toEqual(before);
+    },
+  );
 });

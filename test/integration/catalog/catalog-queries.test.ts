@@ -19,7 +19,10 @@ async function buildCatalog(em: EntityManager, n: number, stepMs = 1): Promise<s
     const { product } = await buildProduct(em, {
       seller: i % 2 === 0 ? seller : null,
       createdAt: new Date(start + i * stepMs),
-      variants: [{ price: 100 + i, currency: 'EUR', stock: i }, { price: 200 + i, currency: 'EUR', stock: 1 }],
+      variants: [
+        { price: 100 + i, currency: 'EUR', stock: i },
+        { price: 200 + i, currency: 'EUR', stock: 1 },
+      ],
     });
     ids.push(product.id);
   }
@@ -49,7 +52,8 @@ describe('catalog queries', () => {
     let after: string | null = null;
     let pages = 0;
     for (;;) {
-      const page: { nodes: { id: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } = (await app.gql(PRODUCTS, { first: 3, after })).data.products;
+      const page: { nodes: { id: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } = (await app.gql(PRODUCTS, { first: 3, after }))
+        .data.products;
       seen.push(...page.nodes.map((n) => n.id));
       pages++;
       if (!page.pageInfo.hasNextPage) break;
@@ -90,12 +94,21 @@ describe('catalog queries', () => {
   });
 
   it('when a variant is fetched by id, then its price, availability and product resolve', async () => {
-    const { product, variants: [variant] } = await buildProduct(app.orm.em.fork(), {
-      name: 'Mug', variants: [{ price: 1_400, currency: 'USD', stock: 9, sku: 'MUG-Q' }],
+    const {
+      product,
+      variants: [variant],
+    } = await buildProduct(app.orm.em.fork(), {
+      name: 'Mug',
+      variants: [{ price: 1_400, currency: 'USD', stock: 9, sku: 'MUG-Q' }],
     });
     const result = await app.gql(VARIANT, { id: variant.id });
     expect(result.data.variant).toEqual({
-      id: variant.id, sku: 'MUG-Q', name: 'Variant 1', price: { amount: 1_400, currency: 'USD' }, available: 9, product: { id: product.id, name: 'Mug' },
+      id: variant.id,
+      sku: 'MUG-Q',
+      name: 'Variant 1',
+      price: { amount: 1_400, currency: 'USD' },
+      available: 9,
+      product: { id: product.id, name: 'Mug' },
     });
   });
 
@@ -110,7 +123,9 @@ describe('catalog queries', () => {
     expect(large.data.products.nodes).toHaveLength(50);
     expect(large.data.products.nodes[49].variants.map((v: { available: number }) => v.available)).toEqual([49, 1]);
     expect(large.data.products.nodes.filter((p: { seller: unknown }) => p.seller).length).toBe(25);
-    expect(large.data.products.nodes.every((p: { id: string; variants: { product: { id: string } }[] }) => p.variants.every((v) => v.product.id === p.id))).toBe(true);
+    expect(
+      large.data.products.nodes.every((p: { id: string; variants: { product: { id: string } }[] }) => p.variants.every((v) => v.product.id === p.id)),
+    ).toBe(true);
     // products with their sellers joined; their variants with availability computed alongside (issue 8 allows 3)
     process.stdout.write(`catalog listing statements (${testDialect()}): 5 products = ${small.count}, 50 products = ${large.count}\n`);
     expect(large.count).toBe(small.count);
@@ -135,7 +150,9 @@ describe('catalog queries', () => {
 
   it('when stock is reserved, then the page shows on hand minus the active, unexpired reservations', async () => {
     const em = app.orm.em.fork();
-    const { variants: [variant] } = await buildProduct(em, { variants: [{ price: 100, currency: 'EUR', stock: 10 }] });
+    const {
+      variants: [variant],
+    } = await buildProduct(em, { variants: [{ price: 100, currency: 'EUR', stock: 10 }] });
     const inMinutes = (n: number) => new Date(Date.now() + n * 60_000);
     await buildReservation(em, { cartId: randomUUID(), variant, quantity: 3, expiresAt: inMinutes(10) });
     await buildReservation(em, { cartId: randomUUID(), variant, quantity: 2, expiresAt: inMinutes(-1) });
@@ -151,7 +168,11 @@ describe('catalog queries', () => {
     const em = app.orm.em.fork();
     const seller = await buildSeller(em);
     const { product, variants } = await buildProduct(em, {
-      seller, variants: [{ price: 100, currency: 'EUR', stock: 3 }, { price: 200, currency: 'EUR', stock: 4 }],
+      seller,
+      variants: [
+        { price: 100, currency: 'EUR', stock: 3 },
+        { price: 200, currency: 'EUR', stock: 4 },
+      ],
     });
 
     const one = await statementsFor(PRODUCT, { id: product.id });

@@ -1,6 +1,4 @@
-import {
-  Product, Seller, ShippingMethod, StockLevel, TaxRate, Variant, Voucher, VoucherKind,
-} from '../../../src/entities';
+import { Product, Seller, ShippingMethod, StockLevel, TaxRate, Variant, Voucher, VoucherKind } from '../../../src/entities';
 import { DEMO_CREDIT_CAP, seedDemoData } from '../../../src/services/catalog/demo-seed';
 import { assertCheckoutInvariants } from '../../support/invariants';
 import { buildProduct, buildTaxRate } from '../../factories/catalog.factory';
@@ -18,7 +16,9 @@ describe('demo data', () => {
     const listing = await app.gql(PRODUCTS, { first: 50 });
     const products = listing.data.products.nodes;
     expect(products.length).toBeGreaterThanOrEqual(6);
-    expect(new Set(products.flatMap((p: { variants: { price: { currency: string } }[] }) => p.variants.map((v) => v.price.currency)))).toEqual(new Set(['EUR', 'USD']));
+    expect(new Set(products.flatMap((p: { variants: { price: { currency: string } }[] }) => p.variants.map((v) => v.price.currency)))).toEqual(
+      new Set(['EUR', 'USD']),
+    );
     for (const product of products) {
       expect(product.variants.length).toBeGreaterThanOrEqual(1);
       expect(product.variants.length).toBeLessThanOrEqual(3);
@@ -42,7 +42,11 @@ describe('demo data', () => {
     expect(vouchers.ONEUSE).toMatchObject({ kind: VoucherKind.AMOUNT_OFF, value: 500, currency: 'EUR', maxRedemptions: 1 });
     expect(vouchers.CREDIT25).toMatchObject({ kind: VoucherKind.CREDIT, value: 2_500, currency: 'EUR', perCustomerLimit: 1, maxRedemptions: DEMO_CREDIT_CAP });
     // Every demo voucher that gives money away carries a total cap.
-    expect(Object.values(vouchers).filter((v) => v.kind === VoucherKind.CREDIT).every((v) => v.maxRedemptions !== null)).toBe(true);
+    expect(
+      Object.values(vouchers)
+        .filter((v) => v.kind === VoucherKind.CREDIT)
+        .every((v) => v.maxRedemptions !== null),
+    ).toBe(true);
   });
 
   it('when three throwaway accounts sign up and redeem the demo credit, then no more than its cap get any', async () => {

@@ -9,14 +9,29 @@ describe('admin vouchers', () => {
 
   it('when an admin creates a voucher with a lower-case code, then it is stored upper-cased with every field', async () => {
     const result = await create({
-      code: 'spring-24', kind: 'AMOUNT_OFF', value: 750, currency: 'EUR', maxRedemptions: 10, perCustomerLimit: 1,
-      startsAt: '2030-03-01T00:00:00.000Z', endsAt: '2030-06-01T00:00:00.000Z', minSubtotal: 5_000,
+      code: 'spring-24',
+      kind: 'AMOUNT_OFF',
+      value: 750,
+      currency: 'EUR',
+      maxRedemptions: 10,
+      perCustomerLimit: 1,
+      startsAt: '2030-03-01T00:00:00.000Z',
+      endsAt: '2030-06-01T00:00:00.000Z',
+      minSubtotal: 5_000,
     });
 
     expect(result.errors).toBeUndefined();
     expect(result.data.createVoucher).toMatchObject({
-      code: 'SPRING-24', kind: 'AMOUNT_OFF', value: 750, currency: 'EUR', maxRedemptions: 10, perCustomerLimit: 1, timesRedeemed: 0,
-      startsAt: '2030-03-01T00:00:00.000Z', endsAt: '2030-06-01T00:00:00.000Z', minSubtotal: 5_000,
+      code: 'SPRING-24',
+      kind: 'AMOUNT_OFF',
+      value: 750,
+      currency: 'EUR',
+      maxRedemptions: 10,
+      perCustomerLimit: 1,
+      timesRedeemed: 0,
+      startsAt: '2030-03-01T00:00:00.000Z',
+      endsAt: '2030-06-01T00:00:00.000Z',
+      minSubtotal: 5_000,
     });
     const stored = await suite.app.orm.em.fork().findOneOrFail(Voucher, { code: 'SPRING-24' });
     expect([stored.value, stored.startsAt?.toISOString()]).toEqual([750, '2030-03-01T00:00:00.000Z']);

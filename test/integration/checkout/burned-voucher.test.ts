@@ -45,7 +45,11 @@ describe('a failed checkout never burns a voucher', () => {
 
     faults.beforeStep = undefined;
     const retry = await confirmViaApi(getApp(), { ...input, paymentMethod: 'CASH_ON_DELIVERY' }, buyer.token);
-    expect(retry).toMatchObject({ __typename: 'CheckoutConfirmation', replayed: false, order: { status: 'PLACED', voucherCodes: [voucher.code], totals: { creditApplied: { amount: CREDIT } } } });
+    expect(retry).toMatchObject({
+      __typename: 'CheckoutConfirmation',
+      replayed: false,
+      order: { status: 'PLACED', voucherCodes: [voucher.code], totals: { creditApplied: { amount: CREDIT } } },
+    });
     expect(await timesRedeemed(voucher.code)).toBe(1);
     expect(await creditBalance(em(), buyer.id, 'EUR')).toBe(0);
     await assertCheckoutInvariants(getApp().orm);

@@ -26,7 +26,11 @@ describe('cancelOrder and redeemVoucher', () => {
     await grantTestCredit(em(), buyer.id, 400);
     const voucher = await buildVoucher(em(), { kind: VoucherKind.AMOUNT_OFF, value: 200, maxRedemptions: 1 });
     const ready = await buildReadyCart(em(), { customerId: buyer.id, lines: [{ price: 1_500, stock: 3, quantity: 2 }], vouchers: [voucher] });
-    const confirmed = await confirmViaApi(getApp(), { cartId: ready.cart.id, versionKey: ready.versionKey, paymentMethod: 'CASH_ON_DELIVERY', useCredit: true }, buyer.token);
+    const confirmed = await confirmViaApi(
+      getApp(),
+      { cartId: ready.cart.id, versionKey: ready.versionKey, paymentMethod: 'CASH_ON_DELIVERY', useCredit: true },
+      buyer.token,
+    );
     expect(confirmed.order.status).toBe('PLACED');
     return { buyer, voucher, ready, orderId: confirmed.order.id as string };
   }
@@ -67,7 +71,13 @@ describe('cancelOrder and redeemVoucher', () => {
     const first = (await getApp().gql(REDEEM, { input: { code: voucher.code.toLowerCase() } }, { token: buyer.token })).data.redeemVoucher;
     const second = (await getApp().gql(REDEEM, { input: { code: voucher.code } }, { token: buyer.token })).data.redeemVoucher;
 
-    expect(first).toMatchObject({ __typename: 'VoucherRedemption', status: 'CONSUMED', creditGranted: { amount: 2_500, currency: 'EUR' }, voucher: { code: voucher.code, timesRedeemed: 1 }, order: null });
+    expect(first).toMatchObject({
+      __typename: 'VoucherRedemption',
+      status: 'CONSUMED',
+      creditGranted: { amount: 2_500, currency: 'EUR' },
+      voucher: { code: voucher.code, timesRedeemed: 1 },
+      order: null,
+    });
     expect(second).toMatchObject({ __typename: 'UserError', errorCode: 'VOUCHER_ALREADY_REDEEMED' });
     expect((await getApp().gql(BALANCE, {}, { token: buyer.token })).data.me.creditBalance).toEqual({ amount: 2_500, currency: 'EUR' });
     const grant = await em().findOneOrFail(CreditLedgerEntry, { customerId: buyer.id });
@@ -97,10 +107,16 @@ describe('cancelOrder and redeemVoucher', () => {
     const other = await getApp().customer();
     const percent = await buildVoucher(em(), { kind: VoucherKind.PERCENT_OFF, value: 1_000 });
     const single = await buildVoucher(em(), { kind: VoucherKind.CREDIT, value: 100, currency: 'EUR', maxRedemptions: 1 });
-    expect((await getApp().gql(REDEEM, { input: { code: percent.code } }, { token: buyer.token })).data.redeemVoucher).toMatchObject({ errorCode: 'VOUCHER_NOT_APPLICABLE' });
-    expect((await getApp().gql(REDEEM, { input: { code: 'NOPE-123' } }, { token: buyer.token })).data.redeemVoucher).toMatchObject({ errorCode: 'VOUCHER_NOT_FOUND' });
+    expect((await getApp().gql(REDEEM, { input: { code: percent.code } }, { token: buyer.token })).data.redeemVoucher).toMatchObject({
+      errorCode: 'VOUCHER_NOT_APPLICABLE',
+    });
+    expect((await getApp().gql(REDEEM, { input: { code: 'NOPE-123' } }, { token: buyer.token })).data.redeemVoucher).toMatchObject({
+      errorCode: 'VOUCHER_NOT_FOUND',
+    });
     await getApp().gql(REDEEM, { input: { code: single.code } }, { token: buyer.token });
-    expect((await getApp().gql(REDEEM, { input: { code: single.code } }, { token: other.token })).data.redeemVoucher).toMatchObject({ errorCode: 'VOUCHER_EXHAUSTED' });
+    expect((await getApp().gql(REDEEM, { input: { code: single.code } }, { token: other.token })).data.redeemVoucher).toMatchObject({
+      errorCode: 'VOUCHER_EXHAUSTED',
+    });
     const anonymous = await getApp().gql(REDEEM, { input: { code: single.code } });
     expect(anonymous.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
   });

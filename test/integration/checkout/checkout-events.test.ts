@@ -20,8 +20,12 @@ describe('checkout outbox events', () => {
   const em = () => getApp().orm.em.fork();
   const events = (type: string) => em().find(OutboxEvent, { type }, { orderBy: { createdAt: 'asc' } });
   const guest = { customerId: null, isAdmin: false };
-  const cashOnDelivery = (ready: { cart: { id: string }; versionKey: string }) =>
-    ({ cartId: ready.cart.id, versionKey: ready.versionKey, paymentMethod: PaymentMethodKind.CASH_ON_DELIVERY, useCredit: true });
+  const cashOnDelivery = (ready: { cart: { id: string }; versionKey: string }) => ({
+    cartId: ready.cart.id,
+    versionKey: ready.versionKey,
+    paymentMethod: PaymentMethodKind.CASH_ON_DELIVERY,
+    useCredit: true,
+  });
 
   it('when a checkout is placed, then order.placed carries the order facts, once, and a replay writes nothing more', async () => {
     const buyerId = await buildCustomer(em());
@@ -34,10 +38,12 @@ describe('checkout outbox events', () => {
 
     const orderId = placed.ok ? placed.value.order.id : 'none';
     const announced = await events('order.placed');
-    expect(announced.map((e) => ({ aggregateId: e.aggregateId, payload: e.payload }))).toEqual([{
-      aggregateId: orderId,
-      payload: { orderId, cartId: ready.cart.id, paymentKind: 'CASH_ON_DELIVERY', creditApplied: 300, amountDue: 2_200 },
-    }]);
+    expect(announced.map((e) => ({ aggregateId: e.aggregateId, payload: e.payload }))).toEqual([
+      {
+        aggregateId: orderId,
+        payload: { orderId, cartId: ready.cart.id, paymentKind: 'CASH_ON_DELIVERY', creditApplied: 300, amountDue: 2_200 },
+      },
+    ]);
     expect(await events('checkout.compensated')).toEqual([]);
   });
 
@@ -58,7 +64,13 @@ describe('checkout outbox events', () => {
 
   it('when a cash-on-delivery checkout fails at its payment step, then its one transaction leaves no order and one checkout.compensated names the cart', async () => {
     const ready = await buildReadyCart(em());
-    const declining = directSaga(getApp(), { faults: { beforeStep: (id) => { if (id === 'payment') throw new FailureSignal(userFailure(ErrorCode.PAYMENT_DECLINED, 'declined')); } } });
+    const declining = directSaga(getApp(), {
+      faults: {
+        beforeStep: (id) => {
+          if (id === 'payment') throw new FailureSignal(userFailure(ErrorCode.PAYMENT_DECLINED, 'declined'));
+        },
+      },
+    });
 
     expect(await declining.confirm(em(), cashOnDelivery(ready), guest)).toMatchObject({ ok: false, failure: { code: ErrorCode.PAYMENT_DECLINED } });
 
@@ -75,10 +87,12 @@ describe('checkout outbox events', () => {
 
     expect(outcome).toMatchObject({ ok: false, failure: { code: ErrorCode.INSUFFICIENT_STOCK } });
     const compensated = await events('checkout.compensated');
-    expect(compensated.map((e) => ({ aggregateId: e.aggregateId, payload: e.payload }))).toEqual([{
-      aggregateId: ready.cart.id,
-      payload: { orderId: null, cartId: ready.cart.id, sagaId: expect.any(String), reason: expect.stringContaining('INSUFFICIENT_STOCK') },
-    }]);
+    expect(compensated.map((e) => ({ aggregateId: e.aggregateId, payload: e.payload }))).toEqual([
+      {
+        aggregateId: ready.cart.id,
+        payload: { orderId: null, cartId: ready.cart.id, sagaId: expect.any(String), reason: expect.stringContaining('INSUFFICIENT_STOCK') },
+      },
+    ]);
     expect(await em().count(Order, {})).toBe(0);
   });
 

@@ -36,7 +36,11 @@ describe('confirmCheckout idempotency while a confirm is in flight', () => {
     pause.release();
     const placed = await first;
     expect(placed.ok && placed.value).toMatchObject({ replayed: false, order: { status: OrderStatus.PLACED } });
-    if (!concurrentWriters) expect((await duplicate).ok && (await duplicate as { value: unknown }).value).toMatchObject({ replayed: true, order: { id: placed.ok ? placed.value.order.id : 'none' } });
+    if (!concurrentWriters)
+      expect((await duplicate).ok && ((await duplicate) as { value: unknown }).value).toMatchObject({
+        replayed: true,
+        order: { id: placed.ok ? placed.value.order.id : 'none' },
+      });
     const replay = await saga.confirm(em(), command, GUEST);
     expect(replay.ok && replay.value).toMatchObject({ replayed: true, order: { id: placed.ok ? placed.value.order.id : 'none' } });
     expect(await em().count(Order, {})).toBe(1);

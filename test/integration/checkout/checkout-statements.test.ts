@@ -33,14 +33,22 @@ describe('confirmCheckout statement budgets', () => {
   const em = () => app().orm.em.fork();
 
   async function previewedCart(options: { customerId?: string; token?: string } = {}) {
-    const { variants } = await buildProduct(em(), { variants: [{ price: 1_000, currency: 'EUR', stock: 50 }, { price: 2_500, currency: 'EUR', stock: 50 }] });
+    const { variants } = await buildProduct(em(), {
+      variants: [
+        { price: 1_000, currency: 'EUR', stock: 50 },
+        { price: 2_500, currency: 'EUR', stock: 50 },
+      ],
+    });
     const method = await buildShippingMethod(em(), { price: 490, currency: 'EUR' });
     await buildTaxRate(em(), 'DE', 1_900);
     const voucher = await buildVoucher(em(), { kind: VoucherKind.PERCENT_OFF, value: 1_000 });
     const cart = await buildCart(em(), {
       customerId: options.customerId ?? null,
       email: options.customerId ? null : 'budget@example.com',
-      lines: [{ variant: variants[0], quantity: 1 }, { variant: variants[1], quantity: 2 }],
+      lines: [
+        { variant: variants[0], quantity: 1 },
+        { variant: variants[1], quantity: 2 },
+      ],
       shippingMethod: method,
       shippingAddress: anAddress({ country: 'DE' }),
       voucherCodes: [voucher.code],
@@ -103,7 +111,10 @@ describe('confirmCheckout statement budgets', () => {
   it('when a cart is confirmed without a preview, then its lines are reserved under the stock locks within the budget', async () => {
     const { variants } = await buildProduct(em(), { variants: [{ price: 1_000, currency: 'EUR', stock: 50 }] });
     const cart = await buildCart(em(), {
-      email: 'unpreviewed@example.com', lines: [{ variant: variants[0], quantity: 2 }], shippingMethod: await buildShippingMethod(em()), shippingAddress: anAddress(),
+      email: 'unpreviewed@example.com',
+      lines: [{ variant: variants[0], quantity: 2 }],
+      shippingMethod: await buildShippingMethod(em()),
+      shippingAddress: anAddress(),
     });
     const versionKey = (await app().gql(`query($id: ID!) { cart(id: $id) { versionKey } }`, { id: cart.id })).data.cart.versionKey;
     const { answer, statements } = await confirmCounted({ cartId: cart.id, versionKey, paymentMethod: 'CASH_ON_DELIVERY' });

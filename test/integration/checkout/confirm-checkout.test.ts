@@ -25,8 +25,9 @@ describe('confirmCheckout', () => {
     expect(result.order.totals.subtotal.amount).toBe(4_000);
     expect(result.order.totals.discount.amount).toBe(300);
     const order = await em().findOneOrFail(Order, { id: result.order.id }, { populate: ['lines'] });
-    expect(order.lines.getItems().map((l) => ({ qty: l.quantity, unit: l.unitPrice, discount: l.discount, total: l.total })))
-      .toEqual([{ qty: 2, unit: 2_000, discount: 300, total: 3_700 }]);
+    expect(order.lines.getItems().map((l) => ({ qty: l.quantity, unit: l.unitPrice, discount: l.discount, total: l.total }))).toEqual([
+      { qty: 2, unit: 2_000, discount: 300, total: 3_700 },
+    ]);
     expect(order.cartVersionKey).toBe(ready.versionKey);
     expect(await availableUnits(getApp().orm, ready.variants[0].id)).toBe(3);
     expect((await em().findOneOrFail(Voucher, { id: voucher.id })).redemptionCount).toBe(1);
@@ -34,17 +35,28 @@ describe('confirmCheckout', () => {
     await assertCheckoutInvariants(getApp().orm);
   });
 
-  it('when an order is placed through checkout, then its snapshot keeps the shipping address and each line\'s discount allocation and tax', async () => {
+  it("when an order is placed through checkout, then its snapshot keeps the shipping address and each line's discount allocation and tax", async () => {
     await buildTaxRate(em(), 'DE', 1_900);
     const voucher = await buildVoucher(em(), { kind: VoucherKind.AMOUNT_OFF, value: 500 });
-    const ready = await buildReadyCart(em(), { lines: [{ price: 2_000, stock: 5, quantity: 2 }, { price: 1_000, stock: 5, quantity: 1 }], vouchers: [voucher], shippingPrice: 500 });
+    const ready = await buildReadyCart(em(), {
+      lines: [
+        { price: 2_000, stock: 5, quantity: 2 },
+        { price: 1_000, stock: 5, quantity: 1 },
+      ],
+      vouchers: [voucher],
+      shippingPrice: 500,
+    });
 
     const result = await confirmViaApi(getApp(), { cartId: ready.cart.id, versionKey: ready.versionKey, paymentMethod: 'CASH_ON_DELIVERY' });
 
     const order = await em().findOneOrFail(Order, { id: result.order.id }, { populate: ['lines'] });
     expect(order.shippingAddress).toEqual(anAddress());
     // 500 off split 4 000 : 1 000 → 400 / 100; 19 % on each net (3 600, 900), and on the 500 shipping.
-    expect(order.lines.getItems().map((l) => ({ position: l.position, variantId: l.variantId, unit: l.unitPrice, discount: l.discount, total: l.total, tax: l.tax }))).toEqual([
+    expect(
+      order.lines
+        .getItems()
+        .map((l) => ({ position: l.position, variantId: l.variantId, unit: l.unitPrice, discount: l.discount, total: l.total, tax: l.tax })),
+    ).toEqual([
       { position: 0, variantId: ready.variants[0].id, unit: 2_000, discount: 400, total: 3_600, tax: 684 },
       { position: 1, variantId: ready.variants[1].id, unit: 1_000, discount: 100, total: 900, tax: 171 },
     ]);
@@ -75,7 +87,11 @@ describe('confirmCheckout', () => {
   it('when the cart has no shipping method or no lines, then SHIPPING_METHOD_REQUIRED or CART_EMPTY', async () => {
     const noShipping = await buildReadyCart(em());
     await em().nativeUpdate(Cart, { id: noShipping.cart.id }, { shippingMethod: null });
-    const shippingResult = await confirmViaApi(getApp(), { cartId: noShipping.cart.id, versionKey: await versionKeyOf(em(), noShipping.cart.id), paymentMethod: 'CASH_ON_DELIVERY' });
+    const shippingResult = await confirmViaApi(getApp(), {
+      cartId: noShipping.cart.id,
+      versionKey: await versionKeyOf(em(), noShipping.cart.id),
+      paymentMethod: 'CASH_ON_DELIVERY',
+    });
     expect(shippingResult).toMatchObject({ errorCode: 'SHIPPING_METHOD_REQUIRED' });
 
     const empty = await buildReadyCart(em(), { variants: [] });
@@ -109,7 +125,9 @@ describe('confirmCheckout', () => {
     await grantTestCredit(em(), buyer.id, 10_000);
     const ready = await buildReadyCart(em(), { customerId: buyer.id, lines: [{ price: 2_000, stock: 5, quantity: 1 }], shippingPrice: 500 });
     const result = await confirmViaApi(getApp(), { cartId: ready.cart.id, versionKey: ready.versionKey, paymentMethod: 'STORE_CREDIT' }, buyer.token);
-    expect(result).toMatchObject({ order: { status: 'PLACED', totals: { total: { amount: 2_500 }, creditApplied: { amount: 2_500 }, amountDue: { amount: 0 } } } });
+    expect(result).toMatchObject({
+      order: { status: 'PLACED', totals: { total: { amount: 2_500 }, creditApplied: { amount: 2_500 }, amountDue: { amount: 0 } } },
+    });
     expect(result.payment).toMatchObject({ kind: 'STORE_CREDIT', status: 'CAPTURED', amount: { amount: 2_500 } });
     expect(await creditBalance(em(), buyer.id, 'EUR')).toBe(7_500);
     await assertCheckoutInvariants(getApp().orm);
@@ -129,7 +147,11 @@ describe('confirmCheckout', () => {
     const buyer = await getApp().customer();
     await grantTestCredit(em(), buyer.id, 700);
     const ready = await buildReadyCart(em(), { customerId: buyer.id, lines: [{ price: 2_000, stock: 5, quantity: 1 }], shippingPrice: 500 });
-    const result = await confirmViaApi(getApp(), { cartId: ready.cart.id, versionKey: ready.versionKey, paymentMethod: 'CASH_ON_DELIVERY', useCredit: true }, buyer.token);
+    const result = await confirmViaApi(
+      getApp(),
+      { cartId: ready.cart.id, versionKey: ready.versionKey, paymentMethod: 'CASH_ON_DELIVERY', useCredit: true },
+      buyer.token,
+    );
     expect(result.order.totals).toMatchObject({ total: { amount: 2_500 }, creditApplied: { amount: 700 }, amountDue: { amount: 1_800 } });
     expect(result.payment).toMatchObject({ kind: 'CASH_ON_DELIVERY', amount: { amount: 1_800 } });
     expect(await creditBalance(em(), buyer.id, 'EUR')).toBe(0);

@@ -9,7 +9,7 @@ describe('confirmCheckout stock check', () => {
   const em = () => getApp().orm.em.fork();
   const liveReservations = (cartId: string) => em().count(Reservation, { cartId, status: ReservationStatus.ACTIVE, expiresAt: { $gt: new Date() } });
 
-  it('when the preview\'s reservation lapsed and another buyer took the last unit, then confirm answers InsufficientStockError and holds nothing', async () => {
+  it("when the preview's reservation lapsed and another buyer took the last unit, then confirm answers InsufficientStockError and holds nothing", async () => {
     const first = await buildReadyCart(em(), { lines: [{ price: 1_000, stock: 1, quantity: 1 }] });
     const variant = first.variants[0];
     expect((await getApp().gql(START_CHECKOUT, { input: { cartId: first.cart.id } })).data.startCheckout.__typename).toBe('CheckoutPreview');
@@ -21,7 +21,11 @@ describe('confirmCheckout stock check', () => {
 
     const late = await confirmViaApi(getApp(), { cartId: first.cart.id, versionKey: first.versionKey, paymentMethod: 'CASH_ON_DELIVERY' });
 
-    expect(late).toMatchObject({ __typename: 'InsufficientStockError', errorCode: 'INSUFFICIENT_STOCK', shortfalls: [{ variantId: variant.id, requested: 1, available: 0 }] });
+    expect(late).toMatchObject({
+      __typename: 'InsufficientStockError',
+      errorCode: 'INSUFFICIENT_STOCK',
+      shortfalls: [{ variantId: variant.id, requested: 1, available: 0 }],
+    });
     expect(await liveReservations(first.cart.id)).toBe(0);
     expect((await em().findOneOrFail(StockLevel, { variant: variant.id })).onHand).toBe(0);
     expect(await availableUnits(getApp().orm, variant.id)).toBe(0);
@@ -32,8 +36,13 @@ describe('confirmCheckout stock check', () => {
     await assertCheckoutInvariants(getApp().orm, { allowPreviewReservations: true });
   });
 
-  it('when a line\'s variant has no stock row at all, then confirm fails closed with InsufficientStockError and holds nothing', async () => {
-    const ready = await buildReadyCart(em(), { lines: [{ price: 1_000, stock: 5, quantity: 1 }, { price: 400, stock: 3, quantity: 1 }] });
+  it("when a line's variant has no stock row at all, then confirm fails closed with InsufficientStockError and holds nothing", async () => {
+    const ready = await buildReadyCart(em(), {
+      lines: [
+        { price: 1_000, stock: 5, quantity: 1 },
+        { price: 400, stock: 3, quantity: 1 },
+      ],
+    });
     const unstocked = ready.variants[1];
     await em().nativeDelete(StockLevel, { variant: unstocked.id });
 

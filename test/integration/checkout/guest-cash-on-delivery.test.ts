@@ -58,7 +58,7 @@ describe('guest cash on delivery, off by default', () => {
     expect(await em().count(Order, {})).toBe(0);
   });
 
-  it("when a customer confirms their own cart with cash on delivery, then the order is placed", async () => {
+  it('when a customer confirms their own cart with cash on delivery, then the order is placed', async () => {
     const customer = await getApp().customer();
     const ready = await buildReadyCart(em(), { customerId: customer.id, lines: [{ price: 3_000, stock: 2, quantity: 1 }] });
 

@@ -96,7 +96,9 @@ describe('confirmCheckout price guard', () => {
 
   it('when the cart changes after a failed confirm, then its new key is a new attempt with a new order and the old key is CART_VERSION_MISMATCH', async () => {
     const ready = await buildReadyCart(em(), { lines: [{ price: 1_000, stock: 5, quantity: 1 }] });
-    const { variants: [added] } = await buildProduct(em(), { variants: [{ price: 300, currency: 'EUR', stock: 5 }] });
+    const {
+      variants: [added],
+    } = await buildProduct(em(), { variants: [{ price: 300, currency: 'EUR', stock: 5 }] });
     faults.beforeStep = (stepId) => {
       if (stepId === 'payment') throw new FailureSignal(userFailure(ErrorCode.PAYMENT_DECLINED, 'The card was declined.'));
     };

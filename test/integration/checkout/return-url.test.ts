@@ -73,6 +73,9 @@ describe('confirmCheckout returnUrl', () => {
     expect(answer).toMatchObject({ __typename: 'CheckoutConfirmation', order: { status: 'PENDING_PAYMENT' }, payment: { status: 'PENDING' } });
     const [session] = h.stripe.emulator.createdObjects('checkout.session');
     const separator = returnUrl.includes('?') ? '&' : '?';
-    expect(session).toMatchObject({ success_url: `${returnUrl}${separator}checkout=success&session_id={CHECKOUT_SESSION_ID}`, cancel_url: `${returnUrl}${separator}checkout=cancelled` });
+    expect(session).toMatchObject({
+      success_url: `${returnUrl}${separator}checkout=success&session_id={CHECKOUT_SESSION_ID}`,
+      cancel_url: `${returnUrl}${separator}checkout=cancelled`,
+    });
   });
 });

@@ -1,7 +1,21 @@
 import type { Orm } from '../../../src/db/orm';
 import {
-  Cart, CartStatus, CreditLedgerEntry, IdempotencyRecord, Order, OrderStatus, OutboxEvent, Payment, PaymentMethodKind, Reservation, SagaExecution, SagaStatus,
-  StockLevel, Voucher, VoucherKind, VoucherRedemption,
+  Cart,
+  CartStatus,
+  CreditLedgerEntry,
+  IdempotencyRecord,
+  Order,
+  OrderStatus,
+  OutboxEvent,
+  Payment,
+  PaymentMethodKind,
+  Reservation,
+  SagaExecution,
+  SagaStatus,
+  StockLevel,
+  Voucher,
+  VoucherKind,
+  VoucherRedemption,
 } from '../../../src/entities';
 import { CHECKOUT_STEPS } from '../../../src/services/checkout/confirm-checkout.saga';
 import { creditBalance } from '../../../src/services/credit/credit-ledger';
@@ -13,7 +27,16 @@ import { FailureSignal, userFailure } from '../../../src/services/shared/outcome
 import { recoverStaleSagas } from '../../../src/services/workers/saga-recovery.worker';
 import { sagaRecoveries } from '../../../src/observability/metrics';
 import { buildVoucher } from '../../factories/catalog.factory';
-import { availableUnits, buildCustomer, buildReadyCart, checkoutDeps, directSaga, grantTestCredit, storesOf, useCheckoutApp } from '../../factories/checkout.factory';
+import {
+  availableUnits,
+  buildCustomer,
+  buildReadyCart,
+  checkoutDeps,
+  directSaga,
+  grantTestCredit,
+  storesOf,
+  useCheckoutApp,
+} from '../../factories/checkout.factory';
 import { assertCheckoutInvariants } from '../../support/invariants';
 
 const CREDIT = 500;
@@ -50,11 +73,20 @@ describe('checkout saga compensation and recovery', () => {
     const voucher = await buildVoucher(em(), { kind: VoucherKind.AMOUNT_OFF, value: 300, maxRedemptions: 1 });
     const ready = await buildReadyCart(em(), {
       customerId: buyerId,
-      lines: [{ price: 2_000, stock: 4, quantity: 2 }, { price: 700, stock: 1, quantity: 1 }],
+      lines: [
+        { price: 2_000, stock: 4, quantity: 2 },
+        { price: 700, stock: 1, quantity: 1 },
+      ],
       vouchers: [voucher],
     });
     // A card checkout: its first transaction commits before the payment call, so there is a saga to compensate.
-    const command = { cartId: ready.cart.id, versionKey: ready.versionKey, paymentMethod: PaymentMethodKind.CARD, stripePaymentMethodId: 'pm_card_visa', useCredit: true };
+    const command = {
+      cartId: ready.cart.id,
+      versionKey: ready.versionKey,
+      paymentMethod: PaymentMethodKind.CARD,
+      stripePaymentMethodId: 'pm_card_visa',
+      useCredit: true,
+    };
     return { buyerId, voucher, ready, command, actor: { customerId: buyerId, isAdmin: false } };
   }
 
@@ -68,9 +100,16 @@ describe('checkout saga compensation and recovery', () => {
     await assertCheckoutInvariants(getApp().orm);
   }
 
-  const crashBefore = (stepId: string) => directSaga(getApp(), { faults: { beforeStep: (id) => { if (id === stepId) throw new SimulatedCrash(`killed before ${id}`); } } });
+  const crashBefore = (stepId: string) =>
+    directSaga(getApp(), {
+      faults: {
+        beforeStep: (id) => {
+          if (id === stepId) throw new SimulatedCrash(`killed before ${id}`);
+        },
+      },
+    });
 
-  it('when every step\'s compensation is run twice on the same data, then the second run changes nothing', async () => {
+  it("when every step's compensation is run twice on the same data, then the second run changes nothing", async () => {
     const arranged = await arrange();
     await expect(crashBefore('payment').confirm(em(), arranged.command, arranged.actor)).rejects.toBeInstanceOf(SimulatedCrash);
     const row = await em().findOneOrFail(SagaExecution, { key: { $like: `${arranged.ready.cart.id}:%` } });
@@ -99,8 +138,12 @@ describe('checkout saga compensation and recovery', () => {
     const arranged = await arrange();
     const saga = directSaga(getApp(), {
       faults: {
-        beforeStep: (id) => { if (id === 'payment') throw new FailureSignal(userFailure(ErrorCode.PAYMENT_DECLINED, 'injected')); },
-        beforeCompensate: (id) => { if (id === 'hold-vouchers') throw new SimulatedCrash('killed while compensating'); },
+        beforeStep: (id) => {
+          if (id === 'payment') throw new FailureSignal(userFailure(ErrorCode.PAYMENT_DECLINED, 'injected'));
+        },
+        beforeCompensate: (id) => {
+          if (id === 'hold-vouchers') throw new SimulatedCrash('killed while compensating');
+        },
       },
     });
     await expect(saga.confirm(em(), arranged.command, arranged.actor)).rejects.toBeInstanceOf(SimulatedCrash);
@@ -139,14 +182,18 @@ describe('checkout saga compensation and recovery', () => {
   it('when claim-cart outlives its deadline and is released later, then its transaction has already rolled back, the late step is refused and the cart is open for a retry at once', async () => {
     const arranged = await arrange();
     let releaseClaim!: () => void;
-    const claimGate = new Promise<void>((resolve) => { releaseClaim = resolve; });
+    const claimGate = new Promise<void>((resolve) => {
+      releaseClaim = resolve;
+    });
     let invoked = 0;
     let gateReleased = false;
     const saga = directSaga(getApp(), {
       stepTimeoutMs: 150,
       faults: {
         beforeStep: (id) => (id === 'claim-cart' && !gateReleased ? claimGate : undefined),
-        onInvoke: (id) => { if (id === 'claim-cart') invoked++; },
+        onInvoke: (id) => {
+          if (id === 'claim-cart') invoked++;
+        },
       },
     });
     await expect(saga.confirm(em(), arranged.command, arranged.actor)).rejects.toBeInstanceOf(StepTimeoutError);

@@ -14,8 +14,12 @@ export interface SagaPause {
 export function pauseBefore(stepId: string): SagaPause {
   let release!: () => void;
   let arrived!: () => void;
-  const released = new Promise<void>((resolve) => { release = resolve; });
-  const reached = new Promise<void>((resolve) => { arrived = resolve; });
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const reached = new Promise<void>((resolve) => {
+    arrived = resolve;
+  });
   let taken = false;
   const faults: SagaFaults = {
     beforeStep(id) {

@@ -9,13 +9,23 @@ describe('startCheckout', () => {
   const em = () => getApp().orm.em.fork();
   const start = async (cartId: string) => (await getApp().gql(START_CHECKOUT, { input: { cartId } })).data.startCheckout;
 
-  it('when a guest\'s cart starts checkout, then every line is reserved until GUEST_HOLD_TTL and the key to confirm with is returned', async () => {
-    const ready = await buildReadyCart(em(), { lines: [{ price: 1_000, stock: 5, quantity: 2 }, { price: 400, stock: 3, quantity: 3 }] });
+  it("when a guest's cart starts checkout, then every line is reserved until GUEST_HOLD_TTL and the key to confirm with is returned", async () => {
+    const ready = await buildReadyCart(em(), {
+      lines: [
+        { price: 1_000, stock: 5, quantity: 2 },
+        { price: 400, stock: 3, quantity: 3 },
+      ],
+    });
     const before = Date.now();
 
     const preview = await start(ready.cart.id);
 
-    expect(preview).toMatchObject({ __typename: 'CheckoutPreview', versionKey: ready.versionKey, warnings: [], cart: { id: ready.cart.id, versionKey: ready.versionKey } });
+    expect(preview).toMatchObject({
+      __typename: 'CheckoutPreview',
+      versionKey: ready.versionKey,
+      warnings: [],
+      cart: { id: ready.cart.id, versionKey: ready.versionKey },
+    });
     const expires = new Date(preview.reservationsExpireAt).getTime();
     expect(expires).toBeGreaterThanOrEqual(before + 5 * 60_000 - 1_000);
     expect(expires).toBeLessThanOrEqual(Date.now() + 5 * 60_000 + 1_000);
@@ -47,7 +57,12 @@ describe('startCheckout', () => {
   });
 
   it('when one line is short, then InsufficientStockError names it and no line is reserved', async () => {
-    const ready = await buildReadyCart(em(), { lines: [{ price: 1_000, stock: 5, quantity: 2 }, { price: 400, stock: 1, quantity: 2 }] });
+    const ready = await buildReadyCart(em(), {
+      lines: [
+        { price: 1_000, stock: 5, quantity: 2 },
+        { price: 400, stock: 1, quantity: 2 },
+      ],
+    });
     const result = await start(ready.cart.id);
     expect(result).toMatchObject({ errorCode: 'INSUFFICIENT_STOCK', shortfalls: [{ variantId: ready.variants[1].id, requested: 2, available: 1 }] });
     expect(await em().count(Reservation, {})).toBe(0);

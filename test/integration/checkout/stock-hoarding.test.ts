@@ -29,18 +29,31 @@ describe('stock hoarding', () => {
   const em = () => getApp().orm.em.fork();
   const cap = () => getApp().config.maxReservedUnitsPerLine;
   const start = async (cartId: string) => (await getApp().gql(START_CHECKOUT, { input: { cartId } })).data.startCheckout;
-  const capRefusal = () => ({ errorCode: 'VALIDATION_FAILED', field: 'quantity', message: `A cart can hold at most ${cap()} units of one item; lower the quantity.` });
+  const capRefusal = () => ({
+    errorCode: 'VALIDATION_FAILED',
+    field: 'quantity',
+    message: `A cart can hold at most ${cap()} units of one item; lower the quantity.`,
+  });
   const activeHolds = (cartId: string) => em().find(Reservation, { cartId, status: ReservationStatus.ACTIVE }, { orderBy: { id: 'asc' } });
 
   describe('a line above the cap (the cap was lowered after it was added)', () => {
     it('when startCheckout reaches it, then VALIDATION_FAILED, nothing is reserved and the cart is untouched', async () => {
-      const ready = await buildReadyCart(em(), { lines: [{ price: 1_000, stock: 100, quantity: cap() + 1 }, { price: 500, stock: 10, quantity: 1 }] });
+      const ready = await buildReadyCart(em(), {
+        lines: [
+          { price: 1_000, stock: 100, quantity: cap() + 1 },
+          { price: 500, stock: 10, quantity: 1 },
+        ],
+      });
       const before = await em().findOneOrFail(Cart, { id: ready.cart.id });
 
       expect(await start(ready.cart.id)).toMatchObject({ __typename: 'UserError', ...capRefusal() });
 
       expect(await em().count(Reservation, {})).toBe(0);
-      expect(await em().findOneOrFail(Cart, { id: ready.cart.id })).toMatchObject({ version: before.version, pricesValidatedAt: null, status: CartStatus.OPEN });
+      expect(await em().findOneOrFail(Cart, { id: ready.cart.id })).toMatchObject({
+        version: before.version,
+        pricesValidatedAt: null,
+        status: CartStatus.OPEN,
+      });
       expect(await availableUnits(getApp().orm, ready.variants[0].id)).toBe(100);
       await assertCheckoutInvariants(getApp().orm);
     });
@@ -63,19 +76,29 @@ describe('stock hoarding', () => {
       const preview = await activeHolds(ready.cart.id);
       const lowered = directSaga(getApp(), {}, { config: { ...getApp().config, maxReservedUnitsPerLine: 4 } });
 
-      const outcome = await lowered.confirm(em(), { cartId: ready.cart.id, versionKey: ready.versionKey, paymentMethod: PaymentMethodKind.CASH_ON_DELIVERY }, GUEST);
+      const outcome = await lowered.confirm(
+        em(),
+        { cartId: ready.cart.id, versionKey: ready.versionKey, paymentMethod: PaymentMethodKind.CASH_ON_DELIVERY },
+        GUEST,
+      );
 
       expect(outcome).toMatchObject({ ok: false, failure: { code: 'VALIDATION_FAILED', field: 'quantity' } });
       expect(await em().count(Order, {})).toBe(0);
-      expect((await activeHolds(ready.cart.id)).map((r) => [r.id, r.quantity, r.expiresAt.getTime()]))
-        .toEqual(preview.map((r) => [r.id, r.quantity, r.expiresAt.getTime()]));
+      expect((await activeHolds(ready.cart.id)).map((r) => [r.id, r.quantity, r.expiresAt.getTime()])).toEqual(
+        preview.map((r) => [r.id, r.quantity, r.expiresAt.getTime()]),
+      );
       await assertCheckoutInvariants(getApp().orm, { allowPreviewReservations: true });
     });
   });
 
   describe('the hold of a preview', () => {
     it('when startCheckout is re-run within the TTL, then expiresAt stays where the first reservation put it', async () => {
-      const ready = await buildReadyCart(em(), { lines: [{ price: 1_000, stock: 10, quantity: 2 }, { price: 700, stock: 10, quantity: 1 }] });
+      const ready = await buildReadyCart(em(), {
+        lines: [
+          { price: 1_000, stock: 10, quantity: 2 },
+          { price: 700, stock: 10, quantity: 1 },
+        ],
+      });
       const firstEnd = minutesAfterT0(15).getTime();
 
       pinned = T0;
@@ -105,7 +128,10 @@ describe('stock hoarding', () => {
     });
 
     it('when RATE_LIMITS is off, then a client holds more units across its carts than MAX_HELD_UNITS_PER_ADDRESS allows', async () => {
-      const carts = [await buildReadyCart(em(), { lines: [{ price: 1_000, stock: 10, quantity: 4 }] }), await buildReadyCart(em(), { lines: [{ price: 700, stock: 10, quantity: 5 }] })];
+      const carts = [
+        await buildReadyCart(em(), { lines: [{ price: 1_000, stock: 10, quantity: 4 }] }),
+        await buildReadyCart(em(), { lines: [{ price: 700, stock: 10, quantity: 5 }] }),
+      ];
 
       const previews = [await start(carts[0].cart.id), await start(carts[1].cart.id)];
 
@@ -138,7 +164,14 @@ describe('stock hoarding', () => {
 describe('units held per client', () => {
   let pinned = T0;
   const getApp = useCheckoutApp(
-    { RATE_LIMITS: 'on', TRUST_PROXY: 'loopback', RESERVATION_TTL: '15m', GUEST_HOLD_TTL: '5m', MAX_HELD_UNITS_PER_ADDRESS: '10', MAX_HELD_UNITS_PER_CUSTOMER: '6' },
+    {
+      RATE_LIMITS: 'on',
+      TRUST_PROXY: 'loopback',
+      RESERVATION_TTL: '15m',
+      GUEST_HOLD_TTL: '5m',
+      MAX_HELD_UNITS_PER_ADDRESS: '10',
+      MAX_HELD_UNITS_PER_CUSTOMER: '6',
+    },
     { clock: { now: () => new Date(pinned) } },
   );
   beforeEach(() => {
@@ -150,7 +183,8 @@ describe('units held per client', () => {
   const previewOf = (answer: { body: { data?: { startCheckout: { __typename: string } } } }) => answer.body.data?.startCheckout;
   const cartOf = (units: number, options: { customerId?: string } = {}) =>
     buildReadyCart(em(), { customerId: options.customerId, lines: [{ price: 1_000, stock: 20, quantity: units }] });
-  const heldIn = async (cartId: string) => (await em().find(Reservation, { cartId, status: ReservationStatus.ACTIVE })).reduce((units, r) => units + r.quantity, 0);
+  const heldIn = async (cartId: string) =>
+    (await em().find(Reservation, { cartId, status: ReservationStatus.ACTIVE })).reduce((units, r) => units + r.quantity, 0);
   const freeAt = async (variantId: string, at: Date) => {
     const { db, stores } = getApp().tillgate.deps;
     return (await stores.stock.available(db.unitOfWork(em()), [variantId], at)).get(variantId);
@@ -159,7 +193,10 @@ describe('units held per client', () => {
   it('when an anonymous client holds its cap across carts, then its next startCheckout is RATE_LIMITED until enough of its holds lapse, nothing is reserved, and another client buys meanwhile', async () => {
     const [hoarder, buyer] = [freshAddress(), freshAddress()];
     const [first, second, third] = [await cartOf(4), await cartOf(4), await cartOf(3)];
-    expect(previewOf(await startAs(hoarder, first.cart.id))).toMatchObject({ __typename: 'CheckoutPreview', reservationsExpireAt: minutesAfterT0(5).toISOString() });
+    expect(previewOf(await startAs(hoarder, first.cart.id))).toMatchObject({
+      __typename: 'CheckoutPreview',
+      reservationsExpireAt: minutesAfterT0(5).toISOString(),
+    });
     pinned = minutesAfterT0(1);
     expect(previewOf(await startAs(hoarder, second.cart.id))?.__typename).toBe('CheckoutPreview');
     const thirdBefore = await em().findOneOrFail(Cart, { id: third.cart.id });
@@ -179,7 +216,9 @@ describe('units held per client', () => {
 
     const bought = await buildReadyCart(em(), { variants: [{ variant: third.variants[0], quantity: 3 }] });
     expect(previewOf(await startAs(buyer, bought.cart.id))?.__typename).toBe('CheckoutPreview');
-    const placed = await gqlAs(getApp(), buyer, CONFIRM_CHECKOUT, { input: { cartId: bought.cart.id, versionKey: bought.versionKey, paymentMethod: 'CASH_ON_DELIVERY' } });
+    const placed = await gqlAs(getApp(), buyer, CONFIRM_CHECKOUT, {
+      input: { cartId: bought.cart.id, versionKey: bought.versionKey, paymentMethod: 'CASH_ON_DELIVERY' },
+    });
     expect(placed.body.data.confirmCheckout.order.status).toBe('PLACED');
 
     pinned = minutesAfterT0(5);
@@ -191,7 +230,12 @@ describe('units held per client', () => {
   it('when a signed-in customer holds its cap, then it is stopped whatever address it calls from, holds for RESERVATION_TTL, and a cart above the cap on its own is VALIDATION_FAILED', async () => {
     const customer = await getApp().customer();
     const [home, office] = [freshAddress(), freshAddress()];
-    const [first, second, tooBig, guest] = [await cartOf(4, { customerId: customer.id }), await cartOf(3, { customerId: customer.id }), await cartOf(7, { customerId: customer.id }), await cartOf(10)];
+    const [first, second, tooBig, guest] = [
+      await cartOf(4, { customerId: customer.id }),
+      await cartOf(3, { customerId: customer.id }),
+      await cartOf(7, { customerId: customer.id }),
+      await cartOf(10),
+    ];
 
     expect(previewOf(await startAs(home, first.cart.id, customer.token))).toMatchObject({ reservationsExpireAt: minutesAfterT0(15).toISOString() });
     const refused = await startAs(office, second.cart.id, customer.token);
@@ -200,7 +244,10 @@ describe('units held per client', () => {
     expect(refusalOf(refused.body)).toEqual({ retryAfter: 900 });
     expect(await heldIn(second.cart.id)).toBe(0);
     expect(previewOf(alone)).toEqual({
-      __typename: 'UserError', errorCode: 'VALIDATION_FAILED', field: 'quantity', message: 'A checkout can hold at most 6 units at a time; lower the quantities.',
+      __typename: 'UserError',
+      errorCode: 'VALIDATION_FAILED',
+      field: 'quantity',
+      message: 'A checkout can hold at most 6 units at a time; lower the quantities.',
     });
     // The customer's units count against the customer, not against the address it called from.
     expect(previewOf(await startAs(home, guest.cart.id))?.__typename).toBe('CheckoutPreview');

@@ -47,7 +47,11 @@ describe('embedded libSQL file mode', () => {
     const seen = await orm.em.fork().transactional(async (tx) => {
       await (tx as EntityManager).execute(`insert into notes (body) values ('inside')`, [], 'run');
       const other = orm!.em.fork();
-      return { synchronous: await pragma(other, 'synchronous'), busyTimeout: await pragma(other, 'busy_timeout'), committedSoFar: (await other.execute<Row[]>('select count(*) as n from notes'))[0].n };
+      return {
+        synchronous: await pragma(other, 'synchronous'),
+        busyTimeout: await pragma(other, 'busy_timeout'),
+        committedSoFar: (await other.execute<Row[]>('select count(*) as n from notes'))[0].n,
+      };
     });
     await orm.close(true);
     orm = undefined;

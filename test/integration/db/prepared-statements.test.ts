@@ -69,7 +69,9 @@ describe('prepared statements', () => {
       const locking = `${EVENT_BY_ID} for update nowait`;
       await em().transactional(async (holder) => {
         await holder.execute('select id from outbox_events where id = ? for update', [id]);
-        const plain = await em().execute(locking, [id]).catch((error: unknown) => error);
+        const plain = await em()
+          .execute(locking, [id])
+          .catch((error: unknown) => error);
         const prepared = await preparedRows(em(), locking, [id]).catch((error: unknown) => error);
         expect(prepared).toBeInstanceOf((plain as Error).constructor);
         expect((prepared as { code?: string }).code).toBe('55P03');

@@ -87,8 +87,13 @@ describe('Sql: a statement in a manager’s transaction', () => {
       const locking = `${EVENT_BY_ID} for update nowait`;
       await em().transactional(async (holder) => {
         await holder.execute('select id from outbox_events where id = ? for update', [id]);
-        const plain = await em().execute(locking, [id]).catch((error: unknown) => error);
-        const prepared = await db().sql(em()).rows(locking, [id]).catch((error: unknown) => error);
+        const plain = await em()
+          .execute(locking, [id])
+          .catch((error: unknown) => error);
+        const prepared = await db()
+          .sql(em())
+          .rows(locking, [id])
+          .catch((error: unknown) => error);
         expect(prepared).toBeInstanceOf((plain as Error).constructor);
         expect((prepared as { code?: string }).code).toBe('55P03');
       });

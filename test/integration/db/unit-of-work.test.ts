@@ -9,21 +9,43 @@ describe('unit of work', () => {
   const h = useCartTestApp();
   const em = () => h.app.orm.em.fork();
   const db = () => new Database(h.app.orm);
-  const event = (id: string) => ({ id, type: 'test.deferred', aggregateId: 'a', payload: { n: 1 }, createdAt: new Date(), nextAttemptAt: new Date(), attempts: 0 });
-  const saga = (id: string) => ({ id, kind: 'test', key: id, status: SagaStatus.COMPLETED, stepsCompleted: 1, data: {}, createdAt: new Date(), updatedAt: new Date() });
+  const event = (id: string) => ({
+    id,
+    type: 'test.deferred',
+    aggregateId: 'a',
+    payload: { n: 1 },
+    createdAt: new Date(),
+    nextAttemptAt: new Date(),
+    attempts: 0,
+  });
+  const saga = (id: string) => ({
+    id,
+    kind: 'test',
+    key: id,
+    status: SagaStatus.COMPLETED,
+    stepsCompleted: 1,
+    data: {},
+    createdAt: new Date(),
+    updatedAt: new Date(),
+  });
   const inserts = (statements: string[]) => statements.filter((sql) => /insert/i.test(sql));
 
   it('when two events are deferred, then they are written with the next insert, as their own inserts would write them', async () => {
     const [first, second, sagaId] = [newId(), newId(), newId()];
-    const statements = await h.statementsDuring(() => db().transaction(em(), async (uow) => {
-      uow.defer(OutboxEvent, event(first));
-      uow.defer(OutboxEvent, [event(second)]);
-      await uow.insert(SagaExecution, saga(sagaId));
-    }));
+    const statements = await h.statementsDuring(() =>
+      db().transaction(em(), async (uow) => {
+        uow.defer(OutboxEvent, event(first));
+        uow.defer(OutboxEvent, [event(second)]);
+        await uow.insert(SagaExecution, saga(sagaId));
+      }),
+    );
 
     const events = await em().find(OutboxEvent, { id: [first, second] });
     expect(events.map((row) => ({ id: row.id, payload: row.payload, attempts: row.attempts }))).toEqual(
-      expect.arrayContaining([{ id: first, payload: { n: 1 }, attempts: 0 }, { id: second, payload: { n: 1 }, attempts: 0 }]),
+      expect.arrayContaining([
+        { id: first, payload: { n: 1 }, attempts: 0 },
+        { id: second, payload: { n: 1 }, attempts: 0 },
+      ]),
     );
     expect(await em().findOne(SagaExecution, sagaId)).toMatchObject({ status: SagaStatus.COMPLETED });
     expect(inserts(statements)).toHaveLength(testDialect() === 'postgresql' ? 1 : 3);
@@ -33,10 +55,12 @@ describe('unit of work', () => {
     const taken = newId();
     await em().insert(OutboxEvent, event(taken));
     const sagaId = newId();
-    await expect(db().transaction(em(), async (uow) => {
-      uow.defer(OutboxEvent, event(taken));
-      await uow.insert(SagaExecution, saga(sagaId));
-    })).rejects.toThrow();
+    await expect(
+      db().transaction(em(), async (uow) => {
+        uow.defer(OutboxEvent, event(taken));
+        await uow.insert(SagaExecution, saga(sagaId));
+      }),
+    ).rejects.toThrow();
     expect(await em().findOne(SagaExecution, sagaId)).toBeNull();
   });
 

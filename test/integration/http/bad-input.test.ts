@@ -25,7 +25,9 @@ describe('bad input over HTTP gets a clean answer and never a 500', () => {
     const wrongShape = await postGraphQL(app, { query: SIGN_UP, variables: { input: { email: 42, password: ['x'] } } });
     expect(wrongShape.status).toBe(400);
     expect(wrongShape.body.errors.map((error: { extensions: { code: string } }) => error.extensions.code)).toEqual(['BAD_USER_INPUT', 'BAD_USER_INPUT']);
-    expect(wrongShape.body.errors[0].message).toMatch(/^Variable "\$input" got invalid value 42 at "input.email"; String cannot represent a non string value: 42/);
+    expect(wrongShape.body.errors[0].message).toMatch(
+      /^Variable "\$input" got invalid value 42 at "input.email"; String cannot represent a non string value: 42/,
+    );
 
     const missing = await postGraphQL(app, { query: SIGN_UP, variables: {} });
     expect(missing.status).toBe(400);
@@ -43,7 +45,9 @@ describe('bad input over HTTP gets a clean answer and never a 500', () => {
     const email = `${'a'.repeat(100 * 1024)}@example.com`;
     const response = await app.gql(SIGN_UP, { input: { email, password: 'long-enough-password' } });
     expect(response.errors).toEqual([
-      expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', errorCode: 'VALIDATION_FAILED', fields: [expect.objectContaining({ field: 'email' })] }) }),
+      expect.objectContaining({
+        extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', errorCode: 'VALIDATION_FAILED', fields: [expect.objectContaining({ field: 'email' })] }),
+      }),
     ]);
     expect(JSON.stringify(response).length).toBeLessThan(2_000);
     expect(await app.orm.em.fork().count(Customer, {})).toBe(customersBefore);
@@ -53,7 +57,10 @@ describe('bad input over HTTP gets a clean answer and never a 500', () => {
     const response = await postGraphQL(app, { query: '{ me { id passwordHash } }' });
     expect(response.status).toBe(400);
     expect(response.body.errors).toEqual([
-      expect.objectContaining({ message: 'Cannot query field "passwordHash" on type "Customer".', extensions: { code: 'GRAPHQL_VALIDATION_FAILED', errorCode: 'VALIDATION_FAILED' } }),
+      expect.objectContaining({
+        message: 'Cannot query field "passwordHash" on type "Customer".',
+        extensions: { code: 'GRAPHQL_VALIDATION_FAILED', errorCode: 'VALIDATION_FAILED' },
+      }),
     ]);
   });
 
@@ -67,7 +74,10 @@ describe('bad input over HTTP gets a clean answer and never a 500', () => {
     const query = encodeURIComponent('mutation { createCart(input: { currency: "EUR" }) { id } }');
     const response = await httpRequest(app, `/graphql?query=${query}`, { headers: { 'apollo-require-preflight': 'true' } });
     expect(response.status).toBe(405);
-    expect(response.body.errors[0]).toMatchObject({ message: 'GET requests only support query operations, not mutation operations', extensions: { code: 'BAD_REQUEST' } });
+    expect(response.body.errors[0]).toMatchObject({
+      message: 'GET requests only support query operations, not mutation operations',
+      extensions: { code: 'BAD_REQUEST' },
+    });
   });
 
   it('when a POST is a CORS simple request (text/plain), then CSRF prevention refuses it, and a preflighted one runs', async () => {
@@ -101,7 +111,9 @@ describe('internal faults are masked', () => {
     // The token's version is read from the database before any field runs (issue 9), so the request fails there, as a whole.
     const response = await app.gql('{ me { id email } }', {}, { token });
     // The request id is all a client learns: support finds the logged fault by it.
-    expect(response.errors).toEqual([{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: expect.stringMatching(/^[0-9a-f-]{36}$/) } }]);
+    expect(response.errors).toEqual([
+      { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: expect.stringMatching(/^[0-9a-f-]{36}$/) } },
+    ]);
     expect(JSON.stringify(response)).not.toMatch(/stack|knex|sql|at /i);
 
     const ready = await httpRequest(app, '/readyz');

@@ -86,18 +86,30 @@ describe('clean logs (issue 9)', () => {
   it('when a payment row write fails, then the logged driver error holds no client secret', async () => {
     const clientSecret = 'pi_3QaBcDeFgHiJkLmN0pQr_secret_TuVwXyZ0123456789';
     const em = app.orm.em.fork();
-    const payment = em.create(Payment, { orderId: '5b2c1f9e-0d4a-4c3b-9e8f-7a6b5c4d3e2f', kind: PaymentMethodKind.CARD, amount: 1_000, currency: 'EUR', clientSecret });
+    const payment = em.create(Payment, {
+      orderId: '5b2c1f9e-0d4a-4c3b-9e8f-7a6b5c4d3e2f',
+      kind: PaymentMethodKind.CARD,
+      amount: 1_000,
+      currency: 'EUR',
+      clientSecret,
+    });
     await em.flush();
     // The same primary key again: a unique violation whose message inlines every value of the row.
     const again = app.orm.em.fork();
     again.create(Payment, { id: payment.id, orderId: payment.orderId, kind: PaymentMethodKind.CARD, amount: 1_000, currency: 'EUR', clientSecret });
-    const failure = await again.flush().then(() => null, (error: unknown) => error);
+    const failure = await again.flush().then(
+      () => null,
+      (error: unknown) => error,
+    );
     expect(failure).toBeInstanceOf(Error);
     expect((failure as Error).message).toContain(clientSecret);
 
     const lines = await captureLogLines(async () => logger.error('payment.write_failed', { error: failure }));
     expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0]).error).toMatchObject({ name: 'UniqueConstraintViolationException', statement: expect.stringMatching(/^insert into .payments./) });
+    expect(JSON.parse(lines[0]).error).toMatchObject({
+      name: 'UniqueConstraintViolationException',
+      statement: expect.stringMatching(/^insert into .payments./),
+    });
     expect(lines[0]).not.toContain(clientSecret);
     expect(lines[0]).not.toContain('_secret_');
   });

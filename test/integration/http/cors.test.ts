@@ -33,14 +33,16 @@ describe('CORS for a storefront on another origin (ALLOWED_ORIGINS)', () => {
   });
   afterAll(() => app.close());
 
-  it('when an allowed origin preflights a POST, then it may send Authorization, Content-Type, X-Api-Key and Apollo\'s headers', async () => {
+  it("when an allowed origin preflights a POST, then it may send Authorization, Content-Type, X-Api-Key and Apollo's headers", async () => {
     const response = await preflight(app, STOREFRONT);
 
     expect(response.status).toBe(204);
     expect(response.headers.get('access-control-allow-origin')).toBe(STOREFRONT);
     expect(response.headers.get('access-control-allow-methods')).toContain('POST');
     const allowedHeaders = response.headers.get('access-control-allow-headers')!.toLowerCase().split(/,\s*/);
-    expect(allowedHeaders).toEqual(expect.arrayContaining(['authorization', 'content-type', 'x-api-key', 'apollo-require-preflight', 'x-apollo-operation-name']));
+    expect(allowedHeaders).toEqual(
+      expect.arrayContaining(['authorization', 'content-type', 'x-api-key', 'apollo-require-preflight', 'x-apollo-operation-name']),
+    );
     expect(response.headers.get('access-control-allow-credentials')).toBeNull();
     expect(response.headers.get('vary')).toMatch(/origin/i);
   });
@@ -64,7 +66,7 @@ describe('CORS for a storefront on another origin (ALLOWED_ORIGINS)', () => {
     expect(corsHeaders(post)).toEqual([]);
   });
 
-  it('when an allowed origin sends a simple (unpreflighted) POST, then Apollo\'s CSRF prevention still refuses it', async () => {
+  it("when an allowed origin sends a simple (unpreflighted) POST, then Apollo's CSRF prevention still refuses it", async () => {
     const response = await fetch(`${app.url}/graphql`, {
       method: 'POST',
       headers: { origin: STOREFRONT, 'content-type': 'text/plain' },

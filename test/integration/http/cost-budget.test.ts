@@ -53,7 +53,12 @@ describe('the cost budget counts work per HTTP request', () => {
 
   it('when a customer reads a page of 50 orders whose lines link to their variant, with totals and payments, then the default budget admits it and no variant is read', async () => {
     const customer = await app.customer();
-    const { variants } = await buildProduct(app.orm.em.fork(), { variants: [{ price: 1_500, currency: 'EUR', stock: 10 }, { price: 700, currency: 'EUR', stock: 10 }] });
+    const { variants } = await buildProduct(app.orm.em.fork(), {
+      variants: [
+        { price: 1_500, currency: 'EUR', stock: 10 },
+        { price: 700, currency: 'EUR', stock: 10 },
+      ],
+    });
     for (let i = 0; i < 3; i++) {
       await buildOrder(app.orm.em.fork(), {
         customerId: customer.id,
@@ -90,7 +95,10 @@ describe('the cost budget counts work per HTTP request', () => {
 
     expect(page.errors).toBeUndefined();
     expect(page.data.products.nodes).toEqual([
-      expect.objectContaining({ seller: { id: seller.id, name: seller.name }, variants: [expect.objectContaining({ price: { amount: 1_000, currency: 'EUR' }, available: 3 })] }),
+      expect.objectContaining({
+        seller: { id: seller.id, name: seller.name },
+        variants: [expect.objectContaining({ price: { amount: 1_000, currency: 'EUR' }, available: 3 })],
+      }),
     ]);
   });
 
@@ -105,7 +113,11 @@ describe('the cost budget counts work per HTTP request', () => {
       input: { cartId: cart.id, versionKey: preview.data.startCheckout.versionKey, paymentMethod: 'CASH_ON_DELIVERY' },
     });
     expect(confirmed.errors).toBeUndefined();
-    expect(confirmed.data.confirmCheckout).toMatchObject({ __typename: 'CheckoutConfirmation', order: { status: 'PLACED' }, payment: { kind: 'CASH_ON_DELIVERY' } });
+    expect(confirmed.data.confirmCheckout).toMatchObject({
+      __typename: 'CheckoutConfirmation',
+      order: { status: 'PLACED' },
+      payment: { kind: 'CASH_ON_DELIVERY' },
+    });
   });
 
   it('when one request batches two pages that each fit, then their costs add up and the request is refused with its cost and the budget', async () => {
@@ -113,17 +125,25 @@ describe('the cost budget counts work per HTTP request', () => {
 
     expect(batch.status).toBe(400);
     // me 1 + 50 x (order 1 + lines 100 (their variants' ids with them) + payments 2), plus 100 x (product 1 + variants 50) + 1 read of the sellers
-    expect(batch.body.errors).toEqual([{
-      message: 'The operations of this request together cost 10252, counted in rows they could load; the budget is 10000. Send fewer operations or aliases per request.',
-      extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'cost', maximum: 10_000, actual: 5_151 + 5_101 },
-    }]);
+    expect(batch.body.errors).toEqual([
+      {
+        message:
+          'The operations of this request together cost 10252, counted in rows they could load; the budget is 10000. Send fewer operations or aliases per request.',
+        extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'cost', maximum: 10_000, actual: 5_151 + 5_101 },
+      },
+    ]);
   });
 
   it('when 20 batched operations each hold 50 aliased logIns, then the request is refused before any password is hashed', async () => {
-    const batch = await postGraphQL(app, Array.from({ length: 20 }, () => ({ query: aliasedLogIns(50) })));
+    const batch = await postGraphQL(
+      app,
+      Array.from({ length: 20 }, () => ({ query: aliasedLogIns(50) })),
+    );
 
     expect(batch.status).toBe(400);
-    expect(batch.body.errors).toEqual([expect.objectContaining({ extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'cost', maximum: 10_000, actual: 20 * 50 * PASSWORD_CHECK_WEIGHT } })]);
+    expect(batch.body.errors).toEqual([
+      expect.objectContaining({ extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'cost', maximum: 10_000, actual: 20 * 50 * PASSWORD_CHECK_WEIGHT } }),
+    ]);
     expect(scrypt).not.toHaveBeenCalled();
   });
 
@@ -131,9 +151,14 @@ describe('the cost budget counts work per HTTP request', () => {
     const alone = 4 * PASSWORD_CHECK_WEIGHT;
     expect(alone).toBeLessThanOrEqual(app.config.maxQueryCost);
 
-    const batch = await postGraphQL(app, Array.from({ length: 20 }, () => ({ query: aliasedLogIns(4) })));
+    const batch = await postGraphQL(
+      app,
+      Array.from({ length: 20 }, () => ({ query: aliasedLogIns(4) })),
+    );
 
-    expect(batch.body.errors).toEqual([expect.objectContaining({ extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'cost', maximum: 10_000, actual: 20 * alone } })]);
+    expect(batch.body.errors).toEqual([
+      expect.objectContaining({ extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'cost', maximum: 10_000, actual: 20 * alone } }),
+    ]);
     expect(scrypt).not.toHaveBeenCalled();
   });
 
@@ -147,9 +172,14 @@ describe('the cost budget counts work per HTTP request', () => {
     expect(scrypt).toHaveBeenCalledTimes(4);
     scrypt.mockClear();
 
-    const batch = await postGraphQL(app, Array.from({ length: 3 }, () => persisted));
+    const batch = await postGraphQL(
+      app,
+      Array.from({ length: 3 }, () => persisted),
+    );
 
-    expect(batch.body.errors).toEqual([expect.objectContaining({ extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'cost', maximum: 10_000, actual: 3 * 4 * PASSWORD_CHECK_WEIGHT } })]);
+    expect(batch.body.errors).toEqual([
+      expect.objectContaining({ extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'cost', maximum: 10_000, actual: 3 * 4 * PASSWORD_CHECK_WEIGHT } }),
+    ]);
     expect(scrypt).not.toHaveBeenCalled();
   });
 });

@@ -89,11 +89,13 @@ describe('documents are bounded before they are parsed (MAX_QUERY_TOKENS)', () =
     const commented = `{ me { id } }${'\n#'.repeat(5_001)}`;
     const refused = await postGraphQL(app, { query: commented });
     expect(refused.status).toBe(400);
-    expect(refused.body.errors).toEqual([{
-      message: 'The document holds more than 5000 comments; at most 5000 are read. Send a smaller document.',
-      locations: [expect.objectContaining({ line: expect.any(Number) })],
-      extensions: { code: 'GRAPHQL_PARSE_FAILED', errorCode: 'VALIDATION_FAILED', limit: 'comments', maximum: 5_000 },
-    }]);
+    expect(refused.body.errors).toEqual([
+      {
+        message: 'The document holds more than 5000 comments; at most 5000 are read. Send a smaller document.',
+        locations: [expect.objectContaining({ line: expect.any(Number) })],
+        extensions: { code: 'GRAPHQL_PARSE_FAILED', errorCode: 'VALIDATION_FAILED', limit: 'comments', maximum: 5_000 },
+      },
+    ]);
   });
 });
 

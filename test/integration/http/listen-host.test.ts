@@ -23,7 +23,7 @@ describe('HOST: the address every listener binds (issue 20)', () => {
   // Another address of this machine, to connect to as a neighbour would (traffic to this machine only).
   const external = nonLoopbackAddress();
 
-  it('when HOST is 127.0.0.1, then the gateway, METRICS_PORT and the worker listen on loopback alone: this machine\'s other address is refused', async () => {
+  it("when HOST is 127.0.0.1, then the gateway, METRICS_PORT and the worker listen on loopback alone: this machine's other address is refused", async () => {
     const listeners = await listenersOn('127.0.0.1');
     try {
       expect(listeners.bound.map((address) => address.address)).toEqual(['127.0.0.1', '127.0.0.1']);

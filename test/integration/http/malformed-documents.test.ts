@@ -22,11 +22,17 @@ const MALFORMED: [string, unknown][] = [
   ['a missing required argument', { query: '{ product { id } }' }],
   ['a declared variable never used', { query: 'query History($first: Int) { me { id } }' }],
   ['a variable used deep in the selection but never declared', { query: `query History ${ORDERS_PAGE('$first')}` }],
-  ['a variable declared with the wrong type for its nested position', { query: `query History($first: String) ${ORDERS_PAGE('$first')}`, variables: { first: '5' } }],
+  [
+    'a variable declared with the wrong type for its nested position',
+    { query: `query History($first: String) ${ORDERS_PAGE('$first')}`, variables: { first: '5' } },
+  ],
   ['a variable value of the wrong type', { query: `query History($first: Int) ${ORDERS_PAGE('$first')}`, variables: { first: 'ten' } }],
   ['a required variable left out', { query: 'query One($id: ID!) { product(id: $id) { id } }', variables: {} }],
   ['an undeclared variable nested 100,000 levels deep', deeplyNestedVariable('{ me { id } }', 'unused', 100_000)],
-  ['a declared variable nested 100,000 levels deep', deeplyNestedVariable('mutation Cart($input: CreateCartInput!) { createCart(input: $input) { id } }', 'input', 100_000)],
+  [
+    'a declared variable nested 100,000 levels deep',
+    deeplyNestedVariable('mutation Cart($input: CreateCartInput!) { createCart(input: $input) { id } }', 'input', 100_000),
+  ],
   ['a list literal nested 2,400 levels deep', { query: `{ products(first: ${'['.repeat(2_400)}${']'.repeat(2_400)}) { nodes { id } } }` }],
   ['a spread of a fragment that does not exist', { query: '{ ...Missing }' }],
   ['fragments that spread each other', { query: '{ ...A } fragment A on Query { ...B } fragment B on Query { ...A }' }],
@@ -65,10 +71,12 @@ describe('a malformed document gets 400 and VALIDATION_FAILED, never a 500', () 
     });
 
     expect(answer!.status).toBe(400);
-    expect(answer!.body.errors).toEqual([expect.objectContaining({
-      message: 'The query nests more than 100 levels deep; at most 12 levels of fields are allowed.',
-      extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'depth', maximum: 12, actual: 101 },
-    })]);
+    expect(answer!.body.errors).toEqual([
+      expect.objectContaining({
+        message: 'The query nests more than 100 levels deep; at most 12 levels of fields are allowed.',
+        extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'depth', maximum: 12, actual: 101 },
+      }),
+    ]);
     expect(lines.map((line) => (JSON.parse(line) as { level: string }).level)).not.toContain('error');
   });
 });

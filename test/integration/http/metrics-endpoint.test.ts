@@ -26,8 +26,12 @@ describe('/metrics (issue 9)', () => {
       const after = operationSeries(await scrape());
       expect(after.some((line) => invented.some((name) => line.includes(name)))).toBe(false);
       const added = after.filter((line) => !before.some((old) => old.split(' ')[0] === line.split(' ')[0]));
-      expect(added.map((line) => line.split(' ')[0])).toEqual(added.length ? ['graphql_operation_duration_seconds_count{operation="other",result="null"}'] : []);
-      expect(after).toContainEqual(expect.stringMatching(/^graphql_operation_duration_seconds_count\{operation="other",result="null"\} (2[5-9]|[3-9]\d|\d{3,})$/));
+      expect(added.map((line) => line.split(' ')[0])).toEqual(
+        added.length ? ['graphql_operation_duration_seconds_count{operation="other",result="null"}'] : [],
+      );
+      expect(after).toContainEqual(
+        expect.stringMatching(/^graphql_operation_duration_seconds_count\{operation="other",result="null"\} (2[5-9]|[3-9]\d|\d{3,})$/),
+      );
       // Nor in any other series: the histogram's buckets and sums carry the same labels.
       const text = await scrape();
       expect(invented.some((name) => text.includes(name))).toBe(false);

@@ -12,7 +12,12 @@ const ME = { query: documentText(MeDocument) };
 const asPartner = (app: TestApp, key: string) => postGraphQL(app, ME, { 'x-api-key': key });
 const INVALID = { errors: [{ message: 'X-Api-Key is not a valid partner key.', extensions: { code: 'PARTNER_KEY_INVALID' } }] };
 
-interface KeyRow { prefix: string; salt: string; secret_hash: string; last_used_at: unknown }
+interface KeyRow {
+  prefix: string;
+  salt: string;
+  secret_hash: string;
+  last_used_at: unknown;
+}
 const keyRows = (app: TestApp): Promise<KeyRow[]> =>
   app.orm.em.fork().getConnection().execute('select prefix, salt, secret_hash, last_used_at from partner_keys order by created_at');
 
@@ -55,15 +60,21 @@ describe('named partner keys', () => {
 
     const [row] = await keyRows(app);
     expect(row.prefix).toBe(issued.prefix);
-    expect(JSON.stringify(await app.orm.em.fork().getConnection().execute('select * from partner_keys'))).not.toContain(issued.secret.slice(issued.prefix.length + 1));
+    expect(JSON.stringify(await app.orm.em.fork().getConnection().execute('select * from partner_keys'))).not.toContain(
+      issued.secret.slice(issued.prefix.length + 1),
+    );
     expect(row.salt).toMatch(/^[0-9a-f]{32}$/);
     expect(row.secret_hash).toMatch(/^[0-9a-f]{64}$/);
 
     const { partners } = await typedClient(app, { token: await app.adminToken() }).data(PartnersDocument, {});
-    expect(partners).toEqual([{
-      id: partnerId, name: 'Acme Marketplace', createdAt: expect.any(String),
-      keys: [{ id: issued.id, prefix: issued.prefix, createdAt: expect.any(String), lastUsedAt: null, revokedAt: null }],
-    }]);
+    expect(partners).toEqual([
+      {
+        id: partnerId,
+        name: 'Acme Marketplace',
+        createdAt: expect.any(String),
+        keys: [{ id: issued.id, prefix: issued.prefix, createdAt: expect.any(String), lastUsedAt: null, revokedAt: null }],
+      },
+    ]);
     expect(await asPartner(app, issued.secret)).toEqual({ status: 200, body: { data: { me: null } } });
   });
 
@@ -90,10 +101,12 @@ describe('named partner keys', () => {
     expect((await asPartner(app, fresh.secret)).status).toBe(200);
 
     const third = await typedClient(app, { token: await app.adminToken() }).request(IssuePartnerKeyDocument, { input: { partnerId } });
-    expect(third.errors).toEqual([expect.objectContaining({
-      message: 'A partner has at most two active keys: revoke one before issuing another.',
-      extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', errorCode: 'VALIDATION_FAILED', field: 'partnerId' }),
-    })]);
+    expect(third.errors).toEqual([
+      expect.objectContaining({
+        message: 'A partner has at most two active keys: revoke one before issuing another.',
+        extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', errorCode: 'VALIDATION_FAILED', field: 'partnerId' }),
+      }),
+    ]);
     expect(await keyRows(app)).toHaveLength(2);
 
     await admin.revokeKey(old.id);
@@ -141,7 +154,7 @@ describe('named partner keys', () => {
     expect(lines.join('\n')).not.toContain(issued.secret);
   });
 
-  it('when a partner calls, then its operation is counted under its name in /metrics, and an ordinary client\'s is not', async () => {
+  it("when a partner calls, then its operation is counted under its name in /metrics, and an ordinary client's is not", async () => {
     const admin = await partnerAdmin(app);
     const issued = await admin.issueKey(await admin.createPartner('Metered Partner'));
     const moves = await metricMoves(app, 'partner_operations_total', async () => {

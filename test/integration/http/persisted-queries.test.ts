@@ -107,9 +107,15 @@ describe('PERSISTED_QUERIES=only-for-partners: the client package manifest is th
     expect(refused!.status).toBe(400);
     expect(codes(refused!.body)).toEqual(['PERSISTED_QUERY_NOT_ALLOWED']);
     expect(refused!.body.data).toBeUndefined();
-    expect(lines.map((line) => JSON.parse(line))).toContainEqual(expect.objectContaining({
-      level: 'warn', event: 'partner.operation_not_listed', partner: 'Safelist Partner', mode: 'only-for-partners', outcome: 'refused',
-    }));
+    expect(lines.map((line) => JSON.parse(line))).toContainEqual(
+      expect.objectContaining({
+        level: 'warn',
+        event: 'partner.operation_not_listed',
+        partner: 'Safelist Partner',
+        mode: 'only-for-partners',
+        outcome: 'refused',
+      }),
+    );
     expect((await send(app, { query: NOT_SAFELISTED })).body).toEqual({ data: { shippingMethods: [] } });
   });
 
@@ -146,6 +152,8 @@ describe('PERSISTED_QUERIES=audit-partners', () => {
     });
     expect(ran).toEqual({ status: 200, body: { data: { shippingMethods: [] } } });
     const notListed = lines.map((line) => JSON.parse(line)).filter((entry) => entry.event === 'partner.operation_not_listed');
-    expect(notListed).toEqual([expect.objectContaining({ level: 'warn', partner: 'Onboarding Partner', mode: 'audit-partners', outcome: 'ran', operationName: null })]);
+    expect(notListed).toEqual([
+      expect.objectContaining({ level: 'warn', partner: 'Onboarding Partner', mode: 'audit-partners', outcome: 'ran', operationName: null }),
+    ]);
   });
 });

@@ -51,11 +51,17 @@ describe('the gateway refuses oversized requests before running them', () => {
 
   it('when a batch holds 21 operations, then it answers 400 with a JSON error, and 20 operations all run', async () => {
     const operation = { query: '{ me { id } }' };
-    const refused = await postGraphQL(app, Array.from({ length: 21 }, () => operation));
+    const refused = await postGraphQL(
+      app,
+      Array.from({ length: 21 }, () => operation),
+    );
     expect(refused.status).toBe(400);
     expect(refused.body.errors).toEqual([{ message: expect.stringContaining('at most 20 operations'), extensions: { code: 'BAD_REQUEST' } }]);
 
-    const allowed = await postGraphQL(app, Array.from({ length: 20 }, () => operation));
+    const allowed = await postGraphQL(
+      app,
+      Array.from({ length: 20 }, () => operation),
+    );
     expect(allowed.status).toBe(200);
     expect(allowed.body).toEqual(Array.from({ length: 20 }, () => ({ data: { me: null } })));
   });
@@ -82,12 +88,16 @@ describe('the default cost budget', () => {
     const query = `{ products(first: 100) { nodes { variants { product { variants { product { id } } } } } } }`;
     const refused = await postGraphQL(app, { query });
     // product 1 + variants 50 x (variant 1 + product 0, in hand + variants 50 x (variant 1 + product 0)) = 2_551 per product
-    expect(refused.body.errors).toEqual([expect.objectContaining({ extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'cost', maximum: 10_000, actual: 100 * 2_551 } })]);
+    expect(refused.body.errors).toEqual([
+      expect.objectContaining({ extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'cost', maximum: 10_000, actual: 100 * 2_551 } }),
+    ]);
   });
 
   it('when MAX_QUERY_COST is not raised, then the 12-level mutation another app ran is refused for its cost alone', async () => {
     const refused = await postGraphQL(app, { query: nestedCreateCart(12) });
-    expect(refused.body.errors).toEqual([expect.objectContaining({ extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'cost', maximum: 10_000, actual: COST_OF_12_LEVELS } })]);
+    expect(refused.body.errors).toEqual([
+      expect.objectContaining({ extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'cost', maximum: 10_000, actual: COST_OF_12_LEVELS } }),
+    ]);
   });
 
   it('when the playground sends the full introspection query, then no limit stands in its way', async () => {
@@ -97,7 +107,9 @@ describe('the default cost budget', () => {
   });
 
   it('when a product page of 100 with variants and prices is asked for, then it fits the budget', async () => {
-    const page = await postGraphQL(app, { query: `{ products(first: 100) { nodes { id name seller { name } variants { sku price { amount currency } available } } pageInfo { hasNextPage } } }` });
+    const page = await postGraphQL(app, {
+      query: `{ products(first: 100) { nodes { id name seller { name } variants { sku price { amount currency } available } } pageInfo { hasNextPage } } }`,
+    });
     expect(page.body).toEqual({ data: { products: { nodes: [], pageInfo: { hasNextPage: false } } } });
   });
 });

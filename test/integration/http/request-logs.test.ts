@@ -24,7 +24,9 @@ describe('request logs', () => {
     });
     expect(response!.headers.get('x-request-id')).toBe('lb-7f3a.42');
     const logged = requestLines(lines);
-    expect(logged).toEqual([expect.objectContaining({ level: 'info', requestId: 'lb-7f3a.42', method: 'GET', path: '/healthz', status: 200, durationMs: expect.any(Number) })]);
+    expect(logged).toEqual([
+      expect.objectContaining({ level: 'info', requestId: 'lb-7f3a.42', method: 'GET', path: '/healthz', status: 200, durationMs: expect.any(Number) }),
+    ]);
     expect(typeof logged[0].time).toBe('string');
     // No field repeats in the raw line (a JSON parser would keep only the last).
     expect(lines.find((line) => line.includes('"http.request"'))!.match(/"requestId"/g)).toHaveLength(1);
@@ -47,13 +49,25 @@ describe('request logs', () => {
   it('when a payment link is opened (GET or HEAD, in any case), then the request line shows its path with the token redacted', async () => {
     const token = `pl_${'a1B2c3D4e5'.repeat(4)}`;
     const lines = await captureLogLines(async () => {
-      for (const [method, path] of [['GET', `/pay/${token}`], ['HEAD', `/pay/${token}`], ['GET', `/PAY/${token}?utm_source=mail`]]) {
-        const response = await fetch(`${app.url}${path}`, { method, redirect: 'manual', headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0' } });
+      for (const [method, path] of [
+        ['GET', `/pay/${token}`],
+        ['HEAD', `/pay/${token}`],
+        ['GET', `/PAY/${token}?utm_source=mail`],
+      ]) {
+        const response = await fetch(`${app.url}${path}`, {
+          method,
+          redirect: 'manual',
+          headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0' },
+        });
         await response.text();
       }
     });
     const logged = requestLines(lines);
-    expect(logged.map((entry) => [entry.method, entry.path])).toEqual([['GET', '/pay/[redacted]'], ['HEAD', '/pay/[redacted]'], ['GET', '/PAY/[redacted]']]);
+    expect(logged.map((entry) => [entry.method, entry.path])).toEqual([
+      ['GET', '/pay/[redacted]'],
+      ['HEAD', '/pay/[redacted]'],
+      ['GET', '/PAY/[redacted]'],
+    ]);
     for (const text of lines) expect(text).not.toContain(token);
   });
 

@@ -16,9 +16,19 @@ describe('webhook metrics', () => {
   const deliver = (event: Record<string, unknown>, secret = WEBHOOK_SECRET) => {
     const payload = JSON.stringify(event);
     const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret });
-    return fetch(`${app.url}/webhooks/stripe`, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': signature }, body: payload });
+    return fetch(`${app.url}/webhooks/stripe`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+      body: payload,
+    });
   };
-  const event = (id: string, type: string) => ({ id, object: 'event', type, created: 1_700_000_000, data: { object: { id: `pi_${id}`, object: 'payment_intent', metadata: {} } } });
+  const event = (id: string, type: string) => ({
+    id,
+    object: 'event',
+    type,
+    created: 1_700_000_000,
+    data: { object: { id: `pi_${id}`, object: 'payment_intent', metadata: {} } },
+  });
   const webhookMoves = (action: () => Promise<unknown>) => metricMoves(app, 'webhook_events_total', action);
 
   it('when a delivery is signed with another secret, then it is refused and counted as refused, its claimed type not used as a label', async () => {

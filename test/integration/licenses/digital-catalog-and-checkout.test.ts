@@ -26,16 +26,29 @@ describe('digital goods: catalog, preview, cap release, failed refunds and state
 
   it('when an admin creates DIGITAL variants, then they have kind and cap and no stock; a cap on a physical variant, stock on a digital one and setStock on it are refused', async () => {
     const admin = await h.app.adminToken();
-    const variant = (overrides: Record<string, unknown>) => ({ sku: `D-${Math.random().toString(36).slice(2, 8)}`, name: 'Download', price: 900, currency: 'EUR', stock: 0, ...overrides });
-    const created = await h.app.gql(CREATE_PRODUCT.replace('available', 'available kind maxLicenses'), {
-      input: { name: 'Course', variants: [variant({ kind: 'DIGITAL', maxLicenses: 3 }), variant({ kind: 'DIGITAL' }), variant({ stock: 4 })] },
-    }, { token: admin });
+    const variant = (overrides: Record<string, unknown>) => ({
+      sku: `D-${Math.random().toString(36).slice(2, 8)}`,
+      name: 'Download',
+      price: 900,
+      currency: 'EUR',
+      stock: 0,
+      ...overrides,
+    });
+    const created = await h.app.gql(
+      CREATE_PRODUCT.replace('available', 'available kind maxLicenses'),
+      {
+        input: { name: 'Course', variants: [variant({ kind: 'DIGITAL', maxLicenses: 3 }), variant({ kind: 'DIGITAL' }), variant({ stock: 4 })] },
+      },
+      { token: admin },
+    );
     const capOnPhysical = await h.app.gql(CREATE_PRODUCT, { input: { name: 'Mug', variants: [variant({ maxLicenses: 3 })] } }, { token: admin });
     const stockOnDigital = await h.app.gql(CREATE_PRODUCT, { input: { name: 'Book', variants: [variant({ kind: 'DIGITAL', stock: 5 })] } }, { token: admin });
 
     const variants: { id: string; kind: string; maxLicenses: number | null; available: number }[] = created.data.createProduct.variants;
     expect(variants.map((v) => [v.kind, v.maxLicenses, v.available]).sort((a, b) => Number(a[2]) - Number(b[2]))).toEqual([
-      ['DIGITAL', 3, 3], ['PHYSICAL', null, 4], ['DIGITAL', null, UNLIMITED_DIGITAL_UNITS],
+      ['DIGITAL', 3, 3],
+      ['PHYSICAL', null, 4],
+      ['DIGITAL', null, UNLIMITED_DIGITAL_UNITS],
     ]);
     const capped = variants.find((v) => v.maxLicenses === 3)!;
     expect(capOnPhysical.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'variants.0.maxLicenses' });
@@ -47,8 +60,17 @@ describe('digital goods: catalog, preview, cap release, failed refunds and state
 
   it('when a mixed cart is previewed, then only its physical line is reserved; a digital-only cart previews without reserving anything', async () => {
     const ebook = await buildDigitalVariant(em());
-    const { variants: [mug] } = await buildProduct(em(), { variants: [{ price: 900, currency: 'EUR', stock: 5 }] });
-    const mixed = await digitalCart(h.app, [{ variant: ebook, quantity: 2 }, { variant: mug, quantity: 1 }], { shipping: true });
+    const {
+      variants: [mug],
+    } = await buildProduct(em(), { variants: [{ price: 900, currency: 'EUR', stock: 5 }] });
+    const mixed = await digitalCart(
+      h.app,
+      [
+        { variant: ebook, quantity: 2 },
+        { variant: mug, quantity: 1 },
+      ],
+      { shipping: true },
+    );
     const digitalOnly = await digitalCart(h.app, [{ variant: ebook, quantity: 1 }]);
 
     const mixedPreview = (await h.app.gql(START_CHECKOUT, { input: { cartId: mixed.cartId } })).data.startCheckout;
@@ -103,8 +125,13 @@ describe('digital goods: catalog, preview, cap release, failed refunds and state
 
   it('when 5 units of two digital variants are paid by card, then licenses take one insert and the cap one update; a physical cart runs no license statement', async () => {
     const [book, course] = [await buildDigitalVariant(em(), { maxLicenses: 10 }), await buildDigitalVariant(em())];
-    const digital = await digitalCart(h.app, [{ variant: book, quantity: 3 }, { variant: course, quantity: 2 }]);
-    const { variants: [mug] } = await buildProduct(em(), { variants: [{ price: 900, currency: 'EUR', stock: 5 }] });
+    const digital = await digitalCart(h.app, [
+      { variant: book, quantity: 3 },
+      { variant: course, quantity: 2 },
+    ]);
+    const {
+      variants: [mug],
+    } = await buildProduct(em(), { variants: [{ price: 900, currency: 'EUR', stock: 5 }] });
     const physical = await digitalCart(h.app, [{ variant: mug, quantity: 2 }], { shipping: true });
 
     const digitalRun = await counted(() => confirm(h.app, { ...pick(digital), ...VISA }));

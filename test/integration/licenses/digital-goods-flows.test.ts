@@ -16,7 +16,11 @@ const MINUTE = 60_000;
 describe('digital goods: licenses through card payments, webhooks, refunds and payouts', () => {
   const h = usePaymentsHarness({ SAGA_RECOVERY_GRACE: '0ms', PLATFORM_FEE_BPS: '1000' });
   const eventsOf = (type: string) => h.stripe.emulator.events.filter((e) => e.type === type);
-  const deliverThrice = async (eventId: string) => [await h.stripe.emulator.deliverEvent(eventId), await h.stripe.emulator.deliverEvent(eventId), await h.stripe.emulator.deliverEvent(eventId)];
+  const deliverThrice = async (eventId: string) => [
+    await h.stripe.emulator.deliverEvent(eventId),
+    await h.stripe.emulator.deliverEvent(eventId),
+    await h.stripe.emulator.deliverEvent(eventId),
+  ];
   const settings = { maxRetries: 3, backoffBaseMs: MINUTE, backoffMaxMs: 3 * MINUTE };
   const workers = () => {
     const payments = h.app.tillgate.deps.payments!;
@@ -29,7 +33,12 @@ describe('digital goods: licenses through card payments, webhooks, refunds and p
     const seller = await buildSeller(h.app.orm.em.fork());
     const variant = await buildDigitalVariant(h.app.orm.em.fork(), { price: 2_000, seller });
     const cart = await digitalCart(h.app, [{ variant, quantity: units }]);
-    const answer = await confirm(h.app, { cartId: cart.cartId, versionKey: cart.versionKey, paymentMethod: 'CARD', stripePaymentMethodId: 'pm_card_authenticationRequired' });
+    const answer = await confirm(h.app, {
+      cartId: cart.cartId,
+      versionKey: cart.versionKey,
+      paymentMethod: 'CARD',
+      stripePaymentMethodId: 'pm_card_authenticationRequired',
+    });
     expect(answer).toMatchObject({ order: { status: 'PENDING_PAYMENT' }, payment: { status: 'REQUIRES_ACTION' } });
     expect(await licensesOf(h.app, answer.order.id)).toEqual([]);
     await h.stripe.emulator.completeAuthentication(answer.payment.providerReference, true);
@@ -43,7 +52,11 @@ describe('digital goods: licenses through card payments, webhooks, refunds and p
     const order = await h.app.orm.em.fork().findOneOrFail(Order, { id: orderId });
     expect(order).toMatchObject({ status: OrderStatus.PLACED, shipping: 0 });
     const licenses = await licensesOf(h.app, orderId);
-    expect(licenses.map((l) => [l.unitIndex, l.status])).toEqual([[0, LicenseStatus.ACTIVE], [1, LicenseStatus.ACTIVE], [2, LicenseStatus.ACTIVE]]);
+    expect(licenses.map((l) => [l.unitIndex, l.status])).toEqual([
+      [0, LicenseStatus.ACTIVE],
+      [1, LicenseStatus.ACTIVE],
+      [2, LicenseStatus.ACTIVE],
+    ]);
     expect(new Set(licenses.map((l) => l.key)).size).toBe(3);
     expect(licenses.every((l) => /^TGL-[A-Z2-7]{32}$/.test(l.key))).toBe(true);
     expect(await licenseEvents(h.app, 'license.issued', orderId)).toBe(3);
@@ -63,21 +76,36 @@ describe('digital goods: licenses through card payments, webhooks, refunds and p
     const [succeeded] = eventsOf('payment_intent.succeeded');
     expect([...(await deliverThrice(completed.id)), ...(await deliverThrice(succeeded.id))]).toEqual([200, 200, 200, 200, 200, 200]);
 
-    expect(await statusesOf(h.app, answer.order.id)).toEqual([[0, LicenseStatus.ACTIVE], [1, LicenseStatus.ACTIVE]]);
+    expect(await statusesOf(h.app, answer.order.id)).toEqual([
+      [0, LicenseStatus.ACTIVE],
+      [1, LicenseStatus.ACTIVE],
+    ]);
     expect(await licenseEvents(h.app, 'license.issued', answer.order.id)).toBe(2);
   });
 
   it('when a mixed cart is paid through a hosted checkout, then the webhook takes the physical units from stock and licenses the digital ones', async () => {
     const ebook = await buildDigitalVariant(h.app.orm.em.fork(), { price: 1_000 });
-    const { variants: [mug] } = await buildProduct(h.app.orm.em.fork(), { variants: [{ price: 900, currency: 'EUR', stock: 4 }] });
-    const cart = await digitalCart(h.app, [{ variant: ebook, quantity: 2 }, { variant: mug, quantity: 3 }], { shipping: true });
+    const {
+      variants: [mug],
+    } = await buildProduct(h.app.orm.em.fork(), { variants: [{ price: 900, currency: 'EUR', stock: 4 }] });
+    const cart = await digitalCart(
+      h.app,
+      [
+        { variant: ebook, quantity: 2 },
+        { variant: mug, quantity: 3 },
+      ],
+      { shipping: true },
+    );
     const answer = await confirm(h.app, { cartId: cart.cartId, versionKey: cart.versionKey, paymentMethod: 'HOSTED_CHECKOUT' });
     await h.stripe.emulator.completeCheckoutSession(answer.payment.providerReference);
 
     expect(await deliverThrice(eventsOf('checkout.session.completed')[0].id)).toEqual([200, 200, 200]);
 
     expect((await h.app.orm.em.fork().findOneOrFail(Order, { id: answer.order.id })).status).toBe(OrderStatus.PLACED);
-    expect(await statusesOf(h.app, answer.order.id)).toEqual([[0, LicenseStatus.ACTIVE], [1, LicenseStatus.ACTIVE]]);
+    expect(await statusesOf(h.app, answer.order.id)).toEqual([
+      [0, LicenseStatus.ACTIVE],
+      [1, LicenseStatus.ACTIVE],
+    ]);
     expect(await availableUnits(h.app.orm, mug.id)).toBe(1);
     await assertCheckoutInvariants(h.app.orm);
   });
@@ -93,7 +121,10 @@ describe('digital goods: licenses through card payments, webhooks, refunds and p
     expect(refund.status).toBe('SUCCEEDED');
     expect((await h.app.orm.em.fork().findOneOrFail(Order, { id: orderId })).status).toBe(OrderStatus.REFUNDED);
     const licenses = await licensesOf(h.app, orderId);
-    expect(licenses.map((l) => [l.status, l.revokedByRefundId])).toEqual([[LicenseStatus.REVOKED, refund.id], [LicenseStatus.REVOKED, refund.id]]);
+    expect(licenses.map((l) => [l.status, l.revokedByRefundId])).toEqual([
+      [LicenseStatus.REVOKED, refund.id],
+      [LicenseStatus.REVOKED, refund.id],
+    ]);
     expect(await licenseEvents(h.app, 'license.revoked', orderId)).toBe(2);
     expect((await transfersOf(orderId)).map((t) => [t.status, t.reversedAmount])).toEqual([[TransferStatus.REVERSED, wholeTransfer(licenses.length)]]);
   });
@@ -117,7 +148,10 @@ describe('digital goods: licenses through card payments, webhooks, refunds and p
     expect(await recoverStaleSagas(h.app.orm.em.fork(), h.app.tillgate.deps, soon)).toBe(1);
     expect(await recoverStaleSagas(h.app.orm.em.fork(), h.app.tillgate.deps, soon)).toBe(0);
 
-    expect(await statusesOf(h.app, pending.id)).toEqual([[0, LicenseStatus.ACTIVE], [1, LicenseStatus.ACTIVE]]);
+    expect(await statusesOf(h.app, pending.id)).toEqual([
+      [0, LicenseStatus.ACTIVE],
+      [1, LicenseStatus.ACTIVE],
+    ]);
     expect(await licenseEvents(h.app, 'license.issued', pending.id)).toBe(2);
     expect(h.stripe.emulator.createdObjects('payment_intent')).toHaveLength(1);
     await assertCheckoutInvariants(h.app.orm);

@@ -39,8 +39,15 @@ describe('digital goods: shipping, refunds by line, cancellation, reading and ve
     const customer = await h.app.customer();
     await grantTestCredit(em(), customer.id, 100_000);
     const [book, course] = [await buildDigitalVariant(em(), { price: 1_000 }), await buildDigitalVariant(em(), { price: 4_000 })];
-    const cart = await digitalCart(h.app, [{ variant: book, quantity: 3 }, { variant: course, quantity: 1 }]);
-    await h.app.gql('mutation($input: AttachCartInput!) { attachCart(input: $input) { __typename } }', { input: { cartId: cart.cartId } }, { token: customer.token });
+    const cart = await digitalCart(h.app, [
+      { variant: book, quantity: 3 },
+      { variant: course, quantity: 1 },
+    ]);
+    await h.app.gql(
+      'mutation($input: AttachCartInput!) { attachCart(input: $input) { __typename } }',
+      { input: { cartId: cart.cartId } },
+      { token: customer.token },
+    );
     const attached = (await h.app.gql('query($id: ID!) { cart(id: $id) { versionKey } }', { id: cart.cartId }, { token: customer.token })).data.cart;
     const answer = await confirm(h.app, { cartId: cart.cartId, versionKey: attached.versionKey, paymentMethod: 'STORE_CREDIT' }, customer.token);
     expect(answer.order.status).toBe('PLACED');
@@ -50,8 +57,13 @@ describe('digital goods: shipping, refunds by line, cancellation, reading and ve
 
   it('when a cart mixes physical and digital lines, then it needs a shipping method; a digital-only cart does not and costs no shipping', async () => {
     const ebook = await buildDigitalVariant(em(), { price: 1_500 });
-    const { variants: [mug] } = await buildProduct(em(), { variants: [{ price: 900, currency: 'EUR', stock: 5 }] });
-    const mixed = await digitalCart(h.app, [{ variant: ebook, quantity: 1 }, { variant: mug, quantity: 1 }]);
+    const {
+      variants: [mug],
+    } = await buildProduct(em(), { variants: [{ price: 900, currency: 'EUR', stock: 5 }] });
+    const mixed = await digitalCart(h.app, [
+      { variant: ebook, quantity: 1 },
+      { variant: mug, quantity: 1 },
+    ]);
     const digitalOnly = await digitalCart(h.app, [{ variant: ebook, quantity: 2 }]);
 
     const refused = (await h.app.gql(CONFIRM_WITH_TOKEN, { input: { ...pick(mixed), ...VISA } })).data.confirmCheckout;
@@ -59,11 +71,21 @@ describe('digital goods: shipping, refunds by line, cancellation, reading and ve
 
     expect(refused).toMatchObject({ __typename: 'UserError', errorCode: 'SHIPPING_METHOD_REQUIRED' });
     expect(placed).toMatchObject({ __typename: 'CheckoutConfirmation', order: { status: 'PLACED', totals: { shipping: { amount: 0 } } } });
-    expect(await statusesOf(h.app, placed.order.id)).toEqual([[0, LicenseStatus.ACTIVE], [1, LicenseStatus.ACTIVE]]);
+    expect(await statusesOf(h.app, placed.order.id)).toEqual([
+      [0, LicenseStatus.ACTIVE],
+      [1, LicenseStatus.ACTIVE],
+    ]);
     const byToken = await h.app.gql('query($token: String!) { orderByToken(token: $token) { licenses { key status } } }', { token: placed.orderToken });
     expect(byToken.data.orderByToken.licenses).toHaveLength(2);
 
-    const withShipping = await digitalCart(h.app, [{ variant: ebook, quantity: 1 }, { variant: mug, quantity: 1 }], { shipping: true });
+    const withShipping = await digitalCart(
+      h.app,
+      [
+        { variant: ebook, quantity: 1 },
+        { variant: mug, quantity: 1 },
+      ],
+      { shipping: true },
+    );
     const mixedPlaced = (await h.app.gql(CONFIRM_WITH_TOKEN, { input: { ...pick(withShipping), ...VISA } })).data.confirmCheckout;
     expect(mixedPlaced).toMatchObject({ order: { status: 'PLACED', totals: { shipping: { amount: 500 } } } });
     expect(await licensesOf(h.app, mixedPlaced.order.id)).toHaveLength(1);
@@ -80,7 +102,11 @@ describe('digital goods: shipping, refunds by line, cancellation, reading and ve
     const byLine = await refund({ orderId, lines: [{ orderLineId: bookLine.id, quantity: 2 }], idempotencyKey: `line-${orderId}` });
     expect(byLine).toMatchObject({ status: 'SUCCEEDED', amount: { amount: 2_000 } });
     const book = (await licensesOf(h.app, orderId)).filter((l) => l.orderLineId === bookLine.id);
-    expect(book.map((l) => [l.unitIndex, l.status])).toEqual([[0, LicenseStatus.ACTIVE], [1, LicenseStatus.REVOKED], [2, LicenseStatus.REVOKED]]);
+    expect(book.map((l) => [l.unitIndex, l.status])).toEqual([
+      [0, LicenseStatus.ACTIVE],
+      [1, LicenseStatus.REVOKED],
+      [2, LicenseStatus.REVOKED],
+    ]);
     expect(await activeCount(h.app, orderId)).toBe(2);
     expect(await licenseEvents(h.app, 'license.revoked', orderId)).toBe(2);
 
@@ -111,7 +137,15 @@ describe('digital goods: shipping, refunds by line, cancellation, reading and ve
     await em().nativeUpdate(Order, { id: order.id }, { digitalUnits: 2 });
     const [line] = await em().find(OrderLine, { order: order.id });
     const { db, stores } = h.app.tillgate.deps;
-    await em().transactional((tx) => issueLicenses(db.unitOfWork(tx), stores, { id: order.id, customerId: null, digitalUnits: 2 }, [{ id: line.id, variantId: ebook.id, quantity: 2 }], new Date()));
+    await em().transactional((tx) =>
+      issueLicenses(
+        db.unitOfWork(tx),
+        stores,
+        { id: order.id, customerId: null, digitalUnits: 2 },
+        [{ id: line.id, variantId: ebook.id, quantity: 2 }],
+        new Date(),
+      ),
+    );
     const orderToken = orderTokenFor(h.app.tillgate.deps.tokens, order.id);
     const cancel = 'mutation($input: CancelOrderInput!) { cancelOrder(input: $input) { __typename ... on Order { status } ... on UserError { errorCode } } }';
 
@@ -120,7 +154,10 @@ describe('digital goods: shipping, refunds by line, cancellation, reading and ve
 
     expect(first.data.cancelOrder).toMatchObject({ status: 'CANCELLED' });
     expect(second.data.cancelOrder).toMatchObject({ __typename: 'UserError', errorCode: 'INVALID_STATE_TRANSITION' });
-    expect(await statusesOf(h.app, order.id)).toEqual([[0, LicenseStatus.REVOKED], [1, LicenseStatus.REVOKED]]);
+    expect(await statusesOf(h.app, order.id)).toEqual([
+      [0, LicenseStatus.REVOKED],
+      [1, LicenseStatus.REVOKED],
+    ]);
     expect(await licenseEvents(h.app, 'license.revoked', order.id)).toBe(2);
   });
 
@@ -133,7 +170,13 @@ describe('digital goods: shipping, refunds by line, cancellation, reading and ve
 
     const verify = async (key: string) => (await h.app.gql(VERIFY, { key })).data.verifyLicense;
     expect(await verify(live.key)).toEqual({ valid: true, status: 'ACTIVE', productName: expect.any(String), variantSku: expect.any(String), revokedAt: null });
-    expect(await verify(revoked.key)).toEqual({ valid: false, status: 'REVOKED', productName: expect.any(String), variantSku: expect.any(String), revokedAt: expect.any(String) });
+    expect(await verify(revoked.key)).toEqual({
+      valid: false,
+      status: 'REVOKED',
+      productName: expect.any(String),
+      variantSku: expect.any(String),
+      revokedAt: expect.any(String),
+    });
     expect(await verify('TGL-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA')).toEqual({ valid: false, status: null, productName: null, variantSku: null, revokedAt: null });
     expect(await verify('not a key at all')).toEqual({ valid: false, status: null, productName: null, variantSku: null, revokedAt: null });
     const raw = JSON.stringify(await h.app.gql(VERIFY, { key: live.key }));
@@ -150,9 +193,12 @@ describe('digital goods: shipping, refunds by line, cancellation, reading and ve
     expect((await h.app.gql(`query($id: ID!) { order(id: $id) { licenses { key } } }`, { id: orderId }, { token: stranger.token })).data.order).toBeNull();
   });
 
-  it('when a line of one seller is refunded, then only that line\'s share of that seller\'s transfer is reversed', async () => {
+  it("when a line of one seller is refunded, then only that line's share of that seller's transfer is reversed", async () => {
     const [alice, bob] = [await buildSeller(em()), await buildSeller(em())];
-    const lines = await sellerLines(em(), [{ seller: alice, price: 3_000, quantity: 2 }, { seller: bob, price: 2_000 }]);
+    const lines = await sellerLines(em(), [
+      { seller: alice, price: 3_000, quantity: 2 },
+      { seller: bob, price: 2_000 },
+    ]);
     const { order } = await buildPaidCardOrder(em(), h.stripe.stripe, { lines });
     const payments = h.app.tillgate.deps.payments!;
     const settings = { maxRetries: 3, backoffBaseMs: 60_000, backoffMaxMs: 180_000 };

@@ -1,5 +1,16 @@
 import {
-  License, LicenseStatus, Order, OrderStatus, OutboxEvent, Payment, PaymentStatus, Reservation, SagaExecution, Variant, VoucherKind, VoucherRedemption,
+  License,
+  LicenseStatus,
+  Order,
+  OrderStatus,
+  OutboxEvent,
+  Payment,
+  PaymentStatus,
+  Reservation,
+  SagaExecution,
+  Variant,
+  VoucherKind,
+  VoucherRedemption,
 } from '../../../src/entities';
 import { settleOrderPayment } from '../../../src/services/payments/settlement/settle-order-payment';
 import { buildDigitalVariant, buildProduct, buildVoucher } from '../../factories/catalog.factory';
@@ -38,9 +49,18 @@ describe('licenses only for money that is in', () => {
 
   it('when a guest confirms a previewed cart holding a DIGITAL line cash on delivery, then VALIDATION_FAILED says why and nothing more is held: no order, voucher use, license unit or license', async () => {
     const ebook = await buildDigitalVariant(em(), { price: 99_900, maxLicenses: 5 });
-    const { variants: [mug] } = await buildProduct(em(), { variants: [{ price: 900, currency: 'EUR', stock: 5 }] });
+    const {
+      variants: [mug],
+    } = await buildProduct(em(), { variants: [{ price: 900, currency: 'EUR', stock: 5 }] });
     const voucher = await buildVoucher(em(), { kind: VoucherKind.AMOUNT_OFF, value: 100, maxRedemptions: 1 });
-    const cart = await digitalCart(h.app, [{ variant: ebook, quantity: 5 }, { variant: mug, quantity: 1 }], { shipping: true });
+    const cart = await digitalCart(
+      h.app,
+      [
+        { variant: ebook, quantity: 5 },
+        { variant: mug, quantity: 1 },
+      ],
+      { shipping: true },
+    );
     expect((await h.app.gql(APPLY_VOUCHER, { input: { cartId: cart.cartId, code: voucher.code } })).data.applyVoucher.__typename).toBe('Cart');
     const preview = (await h.app.gql(START_CHECKOUT, { input: { cartId: cart.cartId } })).data.startCheckout;
     expect(preview.__typename).toBe('CheckoutPreview');
@@ -64,8 +84,13 @@ describe('licenses only for money that is in', () => {
     const customer = await h.app.customer();
     const ebook = await buildDigitalVariant(em(), { price: 1_500, maxLicenses: 20 });
     const cart = await digitalCart(h.app, [{ variant: ebook, quantity: 20 }]);
-    await h.app.gql('mutation($input: AttachCartInput!) { attachCart(input: $input) { __typename } }', { input: { cartId: cart.cartId } }, { token: customer.token });
-    const versionKey = (await h.app.gql('query($id: ID!) { cart(id: $id) { versionKey } }', { id: cart.cartId }, { token: customer.token })).data.cart.versionKey;
+    await h.app.gql(
+      'mutation($input: AttachCartInput!) { attachCart(input: $input) { __typename } }',
+      { input: { cartId: cart.cartId } },
+      { token: customer.token },
+    );
+    const versionKey = (await h.app.gql('query($id: ID!) { cart(id: $id) { versionKey } }', { id: cart.cartId }, { token: customer.token })).data.cart
+      .versionKey;
 
     const refused = await confirm(h.app, { cartId: cart.cartId, versionKey, paymentMethod: 'CASH_ON_DELIVERY' }, customer.token);
 
@@ -77,7 +102,12 @@ describe('licenses only for money that is in', () => {
     const ebook = await buildDigitalVariant(em(), { price: 2_000, maxLicenses: 10 });
     const cart = await digitalCart(h.app, [{ variant: ebook, quantity: 2 }]);
 
-    const answer = await confirm(h.app, { cartId: cart.cartId, versionKey: cart.versionKey, paymentMethod: 'CARD', stripePaymentMethodId: 'pm_card_authenticationRequired' });
+    const answer = await confirm(h.app, {
+      cartId: cart.cartId,
+      versionKey: cart.versionKey,
+      paymentMethod: 'CARD',
+      stripePaymentMethodId: 'pm_card_authenticationRequired',
+    });
     expect(answer).toMatchObject({ order: { status: 'PENDING_PAYMENT' }, payment: { status: 'REQUIRES_ACTION' } });
     expect(await licensesOf(h.app, answer.order.id)).toEqual([]);
 
@@ -86,7 +116,10 @@ describe('licenses only for money that is in', () => {
     expect(await licensesOf(h.app, answer.order.id)).toEqual([]);
 
     expect(await h.stripe.emulator.deliverEvent(eventsOf('payment_intent.succeeded')[0].id)).toBe(200);
-    expect(await statusesOf(h.app, answer.order.id)).toEqual([[0, LicenseStatus.ACTIVE], [1, LicenseStatus.ACTIVE]]);
+    expect(await statusesOf(h.app, answer.order.id)).toEqual([
+      [0, LicenseStatus.ACTIVE],
+      [1, LicenseStatus.ACTIVE],
+    ]);
     const payment = await em().findOneOrFail(Payment, { orderId: answer.order.id });
     expect([payment.status, payment.captured]).toEqual([PaymentStatus.CAPTURED, 4_000]);
     const [first] = await licensesOf(h.app, answer.order.id);
@@ -108,15 +141,25 @@ describe('licenses only for money that is in', () => {
     await assertCheckoutInvariants(h.app.orm);
   });
 
-  it('when a digital order\'s card is only authorized (manual capture), then settling it places nothing: the order is cancelled, the authorization voided and no license issued', async () => {
+  it("when a digital order's card is only authorized (manual capture), then settling it places nothing: the order is cancelled, the authorization voided and no license issued", async () => {
     const ebook = await buildDigitalVariant(em(), { price: 2_500, maxLicenses: 3 });
     const cart = await digitalCart(h.app, [{ variant: ebook, quantity: 1 }]);
-    const pending = await confirm(h.app, { cartId: cart.cartId, versionKey: cart.versionKey, paymentMethod: 'CARD', stripePaymentMethodId: 'pm_card_authenticationRequired' });
+    const pending = await confirm(h.app, {
+      cartId: cart.cartId,
+      versionKey: cart.versionKey,
+      paymentMethod: 'CARD',
+      stripePaymentMethodId: 'pm_card_authenticationRequired',
+    });
     expect((await em().findOneOrFail(Variant, { id: ebook.id })).licensesClaimed).toBe(1);
     // The money is authorized and held at Stripe, not captured (an intent made for capture later, as from a dashboard).
     const authorization = await h.stripe.stripe.paymentIntents.create({
-      amount: 2_500, currency: 'eur', payment_method: 'pm_card_visa', confirm: true, capture_method: 'manual',
-      automatic_payment_methods: { enabled: true, allow_redirects: 'never' }, metadata: { order_id: pending.order.id },
+      amount: 2_500,
+      currency: 'eur',
+      payment_method: 'pm_card_visa',
+      confirm: true,
+      capture_method: 'manual',
+      automatic_payment_methods: { enabled: true, allow_redirects: 'never' },
+      metadata: { order_id: pending.order.id },
     });
     expect(authorization.status).toBe('requires_capture');
     const payments = h.app.tillgate.deps.payments!;
@@ -127,7 +170,8 @@ describe('licenses only for money that is in', () => {
     expect(truth?.status).toBe('AUTHORIZED');
     expect(settled).toEqual({ kind: 'refunded-unplaceable-order', refundId: 'authorization-cancelled' });
     expect(await em().findOneOrFail(Order, { id: pending.order.id })).toMatchObject({
-      status: OrderStatus.CANCELLED, cancelReason: 'digital goods with a payment authorized but not captured',
+      status: OrderStatus.CANCELLED,
+      cancelReason: 'digital goods with a payment authorized but not captured',
     });
     expect(await licensesOf(h.app, pending.order.id)).toEqual([]);
     expect((await em().findOneOrFail(Variant, { id: ebook.id })).licensesClaimed).toBe(0);

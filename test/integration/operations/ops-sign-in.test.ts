@@ -61,7 +61,7 @@ describe('/ops sign-in with email and password (issue 20)', () => {
     expect(html).not.toContain('name="password"');
   });
 
-  it('when the password is wrong, then 401 and no cookie, and each failure counts toward logIn\'s limit: after three, logIn over GraphQL is refused even with the right password', async () => {
+  it("when the password is wrong, then 401 and no cookie, and each failure counts toward logIn's limit: after three, logIn over GraphQL is refused even with the right password", async () => {
     const email = await account(app, 'ADMIN');
     for (const guess of ['guess-one-1', 'guess-two-2', 'guess-three-3']) {
       const refused = await postForm(app, '/ops/sign-in', { email, password: guess });
@@ -96,7 +96,7 @@ describe('/ops sign-in with email and password (issue 20)', () => {
     expect(await refused.text()).toContain('This account is not an admin.');
   });
 
-  it('when the admin signs out, then the cookie is cleared; a sign-out without the page\'s form token is refused', async () => {
+  it("when the admin signs out, then the cookie is cleared; a sign-out without the page's form token is refused", async () => {
     const cookie = cookieOf(await postForm(app, '/ops/sign-in', { email: await account(app, 'ADMIN'), password: PASSWORD }));
     const forged = await postForm(app, '/ops/sign-out', { csrf: 'forged' }, { cookie });
     expect(forged.status).toBe(403);
@@ -108,7 +108,7 @@ describe('/ops sign-in with email and password (issue 20)', () => {
     expect(await page(app, cookieOf(signedOut))).toContain('name="password"');
   });
 
-  it('when revokeTokens ends the admin\'s tokens, then the page\'s session ends with them', async () => {
+  it("when revokeTokens ends the admin's tokens, then the page's session ends with them", async () => {
     const email = await account(app, 'ADMIN');
     const cookie = cookieOf(await postForm(app, '/ops/sign-in', { email, password: PASSWORD }));
     const { id } = await app.orm.em.fork().findOneOrFail(Customer, { email });
@@ -130,12 +130,22 @@ describe('/ops sign-in with email and password (issue 20)', () => {
     const cookie = cookieOf(await postForm(app, '/ops/sign-in', { email, password: PASSWORD }));
     const csrf = formTokenOf(await page(app, cookie));
     const forged = await postForm(app, '/ops/actions', { action: 'replayOutboxEvent', id: event.id, csrf }, { cookie, headers: crossSite });
-    const sameSiteOther = await postForm(app, '/ops/actions', { action: 'replayOutboxEvent', id: event.id, csrf }, { cookie, headers: { 'sec-fetch-site': 'same-site' } });
+    const sameSiteOther = await postForm(
+      app,
+      '/ops/actions',
+      { action: 'replayOutboxEvent', id: event.id, csrf },
+      { cookie, headers: { 'sec-fetch-site': 'same-site' } },
+    );
     const withoutFormToken = await postForm(app, '/ops/actions', { action: 'replayOutboxEvent', id: event.id, csrf: 'forged' }, { cookie });
     expect([forged.status, sameSiteOther.status, withoutFormToken.status]).toEqual([403, 403, 403]);
     expect(await app.orm.em.fork().findOneOrFail(OutboxEvent, { id: event.id })).toMatchObject({ status: OutboxEventStatus.DEAD, attempts: 10 });
 
-    const fromThePage = await postForm(app, '/ops/actions', { action: 'replayOutboxEvent', id: event.id, csrf }, { cookie, headers: { origin: app.url, 'sec-fetch-site': 'same-origin' } });
+    const fromThePage = await postForm(
+      app,
+      '/ops/actions',
+      { action: 'replayOutboxEvent', id: event.id, csrf },
+      { cookie, headers: { origin: app.url, 'sec-fetch-site': 'same-origin' } },
+    );
     expect(fromThePage.status).toBe(303);
     expect(await app.orm.em.fork().findOneOrFail(OutboxEvent, { id: event.id })).toMatchObject({ status: OutboxEventStatus.PENDING });
   });
@@ -143,7 +153,9 @@ describe('/ops sign-in with email and password (issue 20)', () => {
   it('when the session cookie is sent to /graphql, then it is no credential there', async () => {
     const cookie = cookieOf(await postForm(app, '/ops/sign-in', { email: await account(app, 'ADMIN'), password: PASSWORD }));
     const answer = await fetch(`${app.url}/graphql`, {
-      method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ query: '{ me { id } }' }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie },
+      body: JSON.stringify({ query: '{ me { id } }' }),
     });
     expect(await answer.json()).toEqual({ data: { me: null } });
   });
@@ -157,7 +169,12 @@ describe('/ops sign-in behind an https PUBLIC_URL', () => {
   afterAll(() => app.close());
 
   it('when an admin signs in from the page at PUBLIC_URL, then the cookie is Secure too', async () => {
-    const signedIn = await postForm(app, '/ops/sign-in', { email: await account(app, 'ADMIN'), password: PASSWORD }, { headers: { origin: 'https://shop.example.com' } });
+    const signedIn = await postForm(
+      app,
+      '/ops/sign-in',
+      { email: await account(app, 'ADMIN'), password: PASSWORD },
+      { headers: { origin: 'https://shop.example.com' } },
+    );
     expect(signedIn.status).toBe(303);
     expect(signedIn.headers.get('set-cookie')).toMatch(/; HttpOnly; SameSite=Strict; Max-Age=28800; Secure$/);
   });

@@ -43,9 +43,16 @@ describe('outbox operations over GraphQL', () => {
     const delivered = await app.gql(OUTBOX_EVENTS, { status: 'DELIVERED' }, { token });
 
     expect(dead.errors).toBeUndefined();
-    expect(dead.data.outboxEvents.nodes).toEqual([expect.objectContaining({
-      id: event.id, type: 'order.placed', status: 'DEAD', attempts: 2, lastError: expect.stringContaining('answered 503'), deliveredAt: null,
-    })]);
+    expect(dead.data.outboxEvents.nodes).toEqual([
+      expect.objectContaining({
+        id: event.id,
+        type: 'order.placed',
+        status: 'DEAD',
+        attempts: 2,
+        lastError: expect.stringContaining('answered 503'),
+        deliveredAt: null,
+      }),
+    ]);
     expect(replayed.data.replayOutboxEvent).toEqual({ id: event.id, status: 'PENDING', attempts: 0, lastError: expect.stringContaining('503') });
     expect(receiver.ids()).toEqual([event.id, event.id, event.id]);
     expect(delivered.data.outboxEvents.nodes).toEqual([expect.objectContaining({ id: event.id, status: 'DELIVERED', attempts: 1, lastError: null })]);
@@ -92,10 +99,16 @@ describe('outbox operations over GraphQL', () => {
       customerSagas: await app.gql('{ sagas { nodes { id } } }', {}, { token: customer.token }),
       customerTransfers: await app.gql('{ sellerTransfers { id } }', {}, { token: customer.token }),
       customerRecover: await app.gql('mutation { recoverSaga(input: { id: "00000000-0000-4000-8000-000000000000" }) { id } }', {}, { token: customer.token }),
-      customerRetry: await app.gql('mutation { retrySellerTransfer(input: { id: "00000000-0000-4000-8000-000000000000" }) { id } }', {}, { token: customer.token }),
+      customerRetry: await app.gql(
+        'mutation { retrySellerTransfer(input: { id: "00000000-0000-4000-8000-000000000000" }) { id } }',
+        {},
+        { token: customer.token },
+      ),
     };
 
-    const codes = Object.fromEntries(Object.entries(answers).map(([name, answer]) => [name, [answer.data ?? null, answer.errors?.map((e) => e.extensions?.code)]]));
+    const codes = Object.fromEntries(
+      Object.entries(answers).map(([name, answer]) => [name, [answer.data ?? null, answer.errors?.map((e) => e.extensions?.code)]]),
+    );
     expect(codes).toEqual({
       customerList: [null, ['FORBIDDEN']],
       customerReplay: [null, ['FORBIDDEN']],

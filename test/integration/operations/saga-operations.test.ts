@@ -51,7 +51,11 @@ describe('recoverSaga and sagas over GraphQL', () => {
     expect(stuck.data.sagas.nodes.map((s: { id: string }) => s.id).sort()).toEqual([byOperator.row.id, byWorker.row.id].sort());
     expect(stuck.data.sagas.nodes[0]).toMatchObject({ kind: 'confirm-checkout', status: 'RUNNING', stepReached: 5, orderId: expect.any(String) });
     expect(recovered.errors).toBeUndefined();
-    expect(recovered.data.recoverSaga).toMatchObject({ id: byOperator.row.id, status: 'COMPENSATED', lastError: expect.stringContaining('recovered after a crash') });
+    expect(recovered.data.recoverSaga).toMatchObject({
+      id: byOperator.row.id,
+      status: 'COMPENSATED',
+      lastError: expect.stringContaining('recovered after a crash'),
+    });
     expect(workerEnded).toBe(1);
     const operatorEnd = await endState(byOperator);
     expect(operatorEnd).toEqual(await endState(byWorker));
@@ -89,7 +93,11 @@ describe('recoverSaga and sagas over GraphQL', () => {
 
     const page1 = await getApp().gql('{ sagas(status: RUNNING, first: 1) { nodes { id } pageInfo { hasNextPage endCursor } } }', {}, { token });
     const after = page1.data.sagas.pageInfo.endCursor;
-    const page2 = await getApp().gql('query($after: String) { sagas(status: RUNNING, first: 1, after: $after) { nodes { id } pageInfo { hasNextPage } } }', { after }, { token });
+    const page2 = await getApp().gql(
+      'query($after: String) { sagas(status: RUNNING, first: 1, after: $after) { nodes { id } pageInfo { hasNextPage } } }',
+      { after },
+      { token },
+    );
     const completed = await getApp().gql('{ sagas(status: COMPLETED) { nodes { id } } }', {}, { token });
     const badCursor = await getApp().gql('{ sagas(after: "not-a-cursor") { nodes { id } } }', {}, { token });
 

@@ -44,7 +44,13 @@ describe('retrySellerTransfer and sellerTransfers over GraphQL', () => {
 
     expect(listed.data.sellerTransfers).toEqual([{ id: transfer.id, status: 'PERMANENTLY_FAILED' }]);
     expect(retried.errors).toBeUndefined();
-    expect(retried.data.retrySellerTransfer).toMatchObject({ id: transfer.id, status: 'PENDING', retryCount: 0, stripeTransferId: null, seller: { id: seller.id } });
+    expect(retried.data.retrySellerTransfer).toMatchObject({
+      id: transfer.id,
+      status: 'PENDING',
+      retryCount: 0,
+      stripeTransferId: null,
+      seller: { id: seller.id },
+    });
     expect(paid).toBe(1);
     const done = await em().findOneOrFail(SellerTransfer, { id: transfer.id });
     expect(done.status).toBe(TransferStatus.COMPLETED);

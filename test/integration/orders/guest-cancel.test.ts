@@ -53,14 +53,21 @@ describe('cancelOrder by a guest with its order token or cart id', () => {
     await assertCheckoutInvariants(h.app.orm);
   });
 
-  it('when a guest cancels with the orderToken its confirmation answered, then it is cancelled; another order\'s token is NOT_FOUND', async () => {
+  it("when a guest cancels with the orderToken its confirmation answered, then it is cancelled; another order's token is NOT_FOUND", async () => {
     const first = await guestCashOrder();
     const second = await guestCashOrder();
     const tokenOf = async (orderId: string) => {
       // The confirmation's token is derived from the order id, so a replay of its confirm answers it again.
-      const replay = await h.app.gql(`mutation($input: ConfirmCheckoutInput!) { confirmCheckout(input: $input) { ... on CheckoutConfirmation { orderToken order { id } } } }`, {
-        input: { cartId: (await em().findOneOrFail(Order, { id: orderId })).cartId, versionKey: (await em().findOneOrFail(Order, { id: orderId })).cartVersionKey, paymentMethod: 'CASH_ON_DELIVERY' },
-      });
+      const replay = await h.app.gql(
+        `mutation($input: ConfirmCheckoutInput!) { confirmCheckout(input: $input) { ... on CheckoutConfirmation { orderToken order { id } } } }`,
+        {
+          input: {
+            cartId: (await em().findOneOrFail(Order, { id: orderId })).cartId,
+            versionKey: (await em().findOneOrFail(Order, { id: orderId })).cartVersionKey,
+            paymentMethod: 'CASH_ON_DELIVERY',
+          },
+        },
+      );
       expect(replay.data.confirmCheckout.order.id).toBe(orderId);
       return replay.data.confirmCheckout.orderToken as string;
     };
@@ -75,7 +82,7 @@ describe('cancelOrder by a guest with its order token or cart id', () => {
     await assertCheckoutInvariants(h.app.orm);
   });
 
-  it('when the cart id is not the order\'s, then NOT_FOUND and the order stands', async () => {
+  it("when the cart id is not the order's, then NOT_FOUND and the order stands", async () => {
     const { ready, orderId } = await guestCashOrder();
     const other = await buildReadyCart(em(), { lines: [{ price: 500, stock: 1, quantity: 1 }] });
 

@@ -44,7 +44,10 @@ describe('order loaders', () => {
         customerId: customers[i % 3].id,
         createdAt: new Date(Date.now() - (20 - i) * 1_000),
         lines: variants.map((variant) => ({ variant, quantity: 1 + (i % 2) })),
-        payments: [{ kind: PaymentMethodKind.CASH_ON_DELIVERY, status: PaymentStatus.PENDING }, { kind: PaymentMethodKind.STORE_CREDIT, status: PaymentStatus.CAPTURED, amount: 10 }],
+        payments: [
+          { kind: PaymentMethodKind.CASH_ON_DELIVERY, status: PaymentStatus.PENDING },
+          { kind: PaymentMethodKind.STORE_CREDIT, status: PaymentStatus.CAPTURED, amount: 10 },
+        ],
         sellerTransfers: [{ seller, amount: 100, status: TransferStatus.PENDING }],
       });
     }

@@ -40,12 +40,20 @@ describe('order queries', () => {
   it('when the owner reads their order, then every field comes from the snapshot and its relations', async () => {
     const buyer = await app.customer();
     const seller = await buildSeller(em(), { name: 'Acme Goods' });
-    const { variants } = await buildProduct(em(), { variants: [{ price: 1_000, currency: 'EUR', stock: 5 }, { price: 250, currency: 'EUR', stock: 5 }] });
+    const { variants } = await buildProduct(em(), {
+      variants: [
+        { price: 1_000, currency: 'EUR', stock: 5 },
+        { price: 250, currency: 'EUR', stock: 5 },
+      ],
+    });
     const order = await buildOrder(em(), {
       customerId: buyer.id,
       email: buyer.email,
       voucherCodes: ['SPRING'],
-      lines: [{ variant: variants[0], quantity: 2, discount: 300 }, { variant: variants[1], quantity: 1, unitPrice: 240 }],
+      lines: [
+        { variant: variants[0], quantity: 2, discount: 300 },
+        { variant: variants[1], quantity: 1, unitPrice: 240 },
+      ],
       shipping: 450,
       creditApplied: 100,
       payments: [{ kind: PaymentMethodKind.CARD, status: PaymentStatus.CAPTURED, providerReference: 'pi_123' }],
@@ -81,8 +89,24 @@ describe('order queries', () => {
       refunded: { amount: 200 },
     });
     expect(read.lines).toEqual([
-      { sku: variants[0].sku, name: variants[0].name, quantity: 2, unitPrice: { amount: 1_000, currency: 'EUR' }, discount: { amount: 300 }, total: { amount: 1_700 }, variant: { id: variants[0].id, sku: variants[0].sku, price: { amount: 1_000 } } },
-      { sku: variants[1].sku, name: variants[1].name, quantity: 1, unitPrice: { amount: 240, currency: 'EUR' }, discount: { amount: 0 }, total: { amount: 240 }, variant: { id: variants[1].id, sku: variants[1].sku, price: { amount: 250 } } },
+      {
+        sku: variants[0].sku,
+        name: variants[0].name,
+        quantity: 2,
+        unitPrice: { amount: 1_000, currency: 'EUR' },
+        discount: { amount: 300 },
+        total: { amount: 1_700 },
+        variant: { id: variants[0].id, sku: variants[0].sku, price: { amount: 1_000 } },
+      },
+      {
+        sku: variants[1].sku,
+        name: variants[1].name,
+        quantity: 1,
+        unitPrice: { amount: 240, currency: 'EUR' },
+        discount: { amount: 0 },
+        total: { amount: 240 },
+        variant: { id: variants[1].id, sku: variants[1].sku, price: { amount: 250 } },
+      },
     ]);
     expect(new Date(read.createdAt).getTime()).toBe(order.createdAt.getTime());
   });
@@ -164,7 +188,7 @@ describe('order queries', () => {
     expect(defaulted.data.me.orders).toEqual({ nodes: [], pageInfo: { hasNextPage: false, endCursor: null } });
   });
 
-  it('when an admin lists orders by status, then all customers\' orders in that status come newest first', async () => {
+  it("when an admin lists orders by status, then all customers' orders in that status come newest first", async () => {
     const a = await app.customer();
     const b = await app.customer();
     const { variants } = await buildProduct(em());
@@ -176,7 +200,10 @@ describe('order queries', () => {
     const admin = await app.adminToken();
 
     const placed = await app.gql(ADMIN_ORDERS, { status: 'PLACED' }, { token: admin });
-    expect(placed.data.orders.nodes).toEqual([{ id: newPlaced.id, status: 'PLACED' }, { id: oldPlaced.id, status: 'PLACED' }]);
+    expect(placed.data.orders.nodes).toEqual([
+      { id: newPlaced.id, status: 'PLACED' },
+      { id: oldPlaced.id, status: 'PLACED' },
+    ]);
     const everything = await app.gql(ADMIN_ORDERS, { first: 1 }, { token: admin });
     expect(everything.data.orders.nodes).toEqual([{ id: pending.id, status: 'PENDING_PAYMENT' }]);
     expect(everything.data.orders.pageInfo.hasNextPage).toBe(true);

@@ -60,7 +60,7 @@ describe('guest orders: orderToken and orderByToken', () => {
     expect((await getApp().gql(BY_ID, { id: confirmation.order.id })).data.order).toBeNull();
   });
 
-  it('when another token is presented, then null: a forged MAC, another order\'s token, a random or malformed string', async () => {
+  it("when another token is presented, then null: a forged MAC, another order's token, a random or malformed string", async () => {
     const first = await buildReadyCart(em());
     const second = await buildReadyCart(em());
     const one = await confirmCod(getApp(), first.cart.id, first.versionKey);
@@ -104,8 +104,13 @@ describe('guest orders: orderToken and orderByToken', () => {
     const seller = await buildSeller(em());
     const writer = em();
     writer.create(Refund, {
-      orderId: order.id, idempotencyKey: `refund-${order.id}`, amount: 100, currency: 'EUR', status: RefundStatus.SUCCEEDED,
-      reason: 'requested_by_customer', providerRefundId: 're_test_internal',
+      orderId: order.id,
+      idempotencyKey: `refund-${order.id}`,
+      amount: 100,
+      currency: 'EUR',
+      status: RefundStatus.SUCCEEDED,
+      reason: 'requested_by_customer',
+      providerRefundId: 're_test_internal',
     });
     writer.create(SellerTransfer, { orderId: order.id, sellerId: seller.id, amount: 900, currency: 'EUR' });
     await writer.flush();

@@ -18,7 +18,9 @@ describe('placeOrder: nothing is granted before the money is', () => {
   /** A PENDING_PAYMENT order of 2 units of an e-book at 1,500 (plus a mug when asked, or only the mug), 500 shipping: 3,500 for the e-books. */
   async function pendingOrder(options: { creditApplied?: number; withMug?: boolean; digital?: boolean } = {}) {
     const ebook = await buildDigitalVariant(em(), { price: 1_500 });
-    const { variants: [mug] } = await buildProduct(em(), { variants: [{ price: 900, currency: 'EUR', stock: 5 }] });
+    const {
+      variants: [mug],
+    } = await buildProduct(em(), { variants: [{ price: 900, currency: 'EUR', stock: 5 }] });
     const digital = options.digital ?? true;
     const lines = [...(digital ? [{ variant: ebook, quantity: 2 }] : []), ...(options.withMug || !digital ? [{ variant: mug, quantity: 1 }] : [])];
     const order = await buildOrder(em(), { status: OrderStatus.PENDING_PAYMENT, lines, creditApplied: options.creditApplied ?? 0 });
@@ -26,15 +28,26 @@ describe('placeOrder: nothing is granted before the money is', () => {
       await em().nativeUpdate(OrderLine, { order: order.id, variantId: ebook.id }, { kind: VariantKind.DIGITAL });
       await em().nativeUpdate(Order, { id: order.id }, { digitalUnits: 2 });
     }
-    return { order, digitalLines: digital ? [{ id: (await em().findOneOrFail(OrderLine, { order: order.id, variantId: ebook.id })).id, variantId: ebook.id, quantity: 2 }] : [] };
+    return {
+      order,
+      digitalLines: digital
+        ? [{ id: (await em().findOneOrFail(OrderLine, { order: order.id, variantId: ebook.id })).id, variantId: ebook.id, quantity: 2 }]
+        : [],
+    };
   }
 
   function placing(order: Order, digitalLines: OrderPlacement['digitalLines'], payment: PaymentMove | null): OrderPlacement {
     const digitalUnits = (digitalLines ?? []).reduce((units, line) => units + line.quantity, 0);
     return {
       order: {
-        orderId: order.id, cartId: null, paymentKind: PaymentMethodKind.CARD, creditApplied: order.creditApplied, amountDue: order.amountDue,
-        customerId: null, paymentLinkId: null, digitalUnits,
+        orderId: order.id,
+        cartId: null,
+        paymentKind: PaymentMethodKind.CARD,
+        creditApplied: order.creditApplied,
+        amountDue: order.amountDue,
+        customerId: null,
+        paymentLinkId: null,
+        digitalUnits,
       },
       now: new Date(),
       writtenPlaced: false,

@@ -31,9 +31,15 @@ describe('outbox dead letters', () => {
 
     expect(dead).toMatchObject({ status: OutboxEventStatus.DEAD, attempts: 3, deliveredAt: null, lastError: expect.stringContaining('answered 503') });
     const deadLines = lines.map((line) => JSON.parse(line)).filter((entry) => entry.event === 'outbox.dead_letter');
-    expect(deadLines).toEqual([expect.objectContaining({
-      level: 'error', eventId: event.id, type: 'order.placed', attempts: 3, lastError: expect.stringContaining('answered 503'),
-    })]);
+    expect(deadLines).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        eventId: event.id,
+        type: 'order.placed',
+        attempts: 3,
+        lastError: expect.stringContaining('answered 503'),
+      }),
+    ]);
     expect(later.claimed).toBe(0);
     expect(h.receiver.ids()).toEqual([event.id, event.id, event.id]);
   });

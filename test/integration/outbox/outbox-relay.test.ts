@@ -39,7 +39,13 @@ describe('outbox relay', () => {
     expect(second).toMatchObject({
       eventType: 'order.placed',
       contentType: 'application/json',
-      body: { id: events[1].id, type: 'order.placed', aggregateId: 'order-1', payload: { index: 1, total: 1_001 }, createdAt: events[1].createdAt.toISOString() },
+      body: {
+        id: events[1].id,
+        type: 'order.placed',
+        aggregateId: 'order-1',
+        payload: { index: 1, total: 1_001 },
+        createdAt: events[1].createdAt.toISOString(),
+      },
     });
     for (const row of await rows(h.orm)) {
       expect(row.deliveredAt?.getTime()).toBe(now.getTime());
@@ -127,11 +133,13 @@ describe('outbox relay', () => {
   });
 
   it('when the transaction that recorded an event rolls back, then no event exists', async () => {
-    await expect(h.orm.em.fork().transactional(async (tx) => {
-      recordEvent(tx as EntityManager, { type: 'order.cancelled', aggregateId: 'order-x', payload: {} });
-      await tx.flush();
-      throw new Error('state change failed after the event was flushed');
-    })).rejects.toThrow('state change failed');
+    await expect(
+      h.orm.em.fork().transactional(async (tx) => {
+        recordEvent(tx as EntityManager, { type: 'order.cancelled', aggregateId: 'order-x', payload: {} });
+        await tx.flush();
+        throw new Error('state change failed after the event was flushed');
+      }),
+    ).rejects.toThrow('state change failed');
     const aborted = await transactionalOutcome(h.orm.em.fork(), async (tx) => {
       recordEvent(tx, { type: 'voucher.redeemed', aggregateId: 'voucher-y', payload: {} });
       await tx.flush();

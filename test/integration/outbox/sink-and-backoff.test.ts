@@ -40,7 +40,13 @@ describe('outbox sink selection', () => {
     const second = await new EventReceiver().start();
     try {
       const sink = configuredOutboxSink(config({ OUTBOX_HTTP_SINK_URLS: `${first.url},${second.url}` }));
-      const event: OutboxMessage = { id: '6f1c1f7e-4c7a-4c39-9d43-0d5f1e2b3a4c', type: 'order.placed', aggregateId: 'o-1', payload: { a: 1 }, createdAt: new Date() };
+      const event: OutboxMessage = {
+        id: '6f1c1f7e-4c7a-4c39-9d43-0d5f1e2b3a4c',
+        type: 'order.placed',
+        aggregateId: 'o-1',
+        payload: { a: 1 },
+        createdAt: new Date(),
+      };
       expect(sink).toBeInstanceOf(HttpSink);
       await sink.publish(event);
       expect(first.received.map((r) => r.eventId)).toEqual([event.id]);

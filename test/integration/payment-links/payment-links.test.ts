@@ -48,9 +48,13 @@ describe('payment links', () => {
   const ordersOf = (linkId: string) => h.app.orm.em.fork().find(Order, { paymentLinkId: linkId }, { orderBy: { createdAt: 'asc' } });
 
   async function createLink(amount = 4_200): Promise<{ id: string; url: string }> {
-    const result = await h.app.gql(CREATE_LINK, {
-      input: { email: 'Parent@Example.com', description: 'School trip', amount, currency: 'eur' },
-    }, { token: await h.app.adminToken() });
+    const result = await h.app.gql(
+      CREATE_LINK,
+      {
+        input: { email: 'Parent@Example.com', description: 'School trip', amount, currency: 'eur' },
+      },
+      { token: await h.app.adminToken() },
+    );
     if (result.errors) throw new Error(JSON.stringify(result.errors));
     return result.data.createPaymentLink;
   }
@@ -63,7 +67,6 @@ describe('payment links', () => {
     const past = new Date(Date.now() - minutes * 60_000);
     await h.app.orm.em.fork().nativeUpdate(Order, { paymentLinkId: linkId }, { createdAt: past });
   }
-
 
   it('when an admin creates a link, then it has an unguessable URL under PUBLIC_URL and is OPEN', async () => {
     const link = await createLink();
@@ -187,7 +190,7 @@ describe('payment links', () => {
     expect(h.stripe.emulator.createdObjects('checkout.session')).toHaveLength(1);
   });
 
-  it('when a stale order\'s session still gets paid, then that payment is refunded automatically and the order stays CANCELLED', async () => {
+  it("when a stale order's session still gets paid, then that payment is refunded automatically and the order stays CANCELLED", async () => {
     const link = await createLink();
     await open(link.url);
     await ageOrders(link.id, 45);
@@ -219,7 +222,9 @@ describe('payment links', () => {
   it('when Stripe refuses to open a Checkout Session, then the click answers 503 "try again" and the next click reuses the same order', async () => {
     const link = await createLink();
     h.stripe.emulator.faults.add({
-      method: 'POST', path: '/v1/checkout/sessions', times: 1_000,
+      method: 'POST',
+      path: '/v1/checkout/sessions',
+      times: 1_000,
       action: { kind: 'status', status: 400, error: { type: 'invalid_request_error', code: 'parameter_invalid_empty', message: 'refused for the test' } },
     });
 

@@ -13,7 +13,12 @@ describe('card payments through Stripe (emulator, real SDK)', () => {
 
     const intents = h.stripe.emulator.createdObjects('payment_intent');
     expect(intents).toHaveLength(1);
-    expect(intents[0]).toMatchObject({ status: 'succeeded', amount: 3_000, currency: 'eur', metadata: { order_id: answer.order.id, cart_version_key: input.versionKey } });
+    expect(intents[0]).toMatchObject({
+      status: 'succeeded',
+      amount: 3_000,
+      currency: 'eur',
+      metadata: { order_id: answer.order.id, cart_version_key: input.versionKey },
+    });
     const creates = stripeWrites(h.stripe, '/v1/payment_intents');
     expect(creates.map((r) => r.idempotencyKey)).toEqual([answer.order.id]);
     const { payments, redemptions } = await stateOf(h.app, ready.cart.id);
@@ -51,7 +56,9 @@ describe('card payments through Stripe (emulator, real SDK)', () => {
 
   it('when identical confirms race, then one charge and one order; the others answer replay or CHECKOUT_IN_PROGRESS', async () => {
     const { input, ready } = await arrangeCheckout(h.app);
-    const answers = await Promise.all(Array.from({ length: 5 }, () => confirm(h.app, { ...input, paymentMethod: 'CARD', stripePaymentMethodId: 'pm_card_visa' })));
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => confirm(h.app, { ...input, paymentMethod: 'CARD', stripePaymentMethodId: 'pm_card_visa' })),
+    );
     const placed = answers.filter((a) => a.__typename === 'CheckoutConfirmation');
     expect(placed.length).toBeGreaterThanOrEqual(1);
     expect(new Set(placed.map((a) => a.order.id)).size).toBe(1);
@@ -74,13 +81,19 @@ describe('card payments through Stripe (emulator, real SDK)', () => {
     expect(retried.order.id).not.toBe(state.orders[0].id);
     const creates = stripeWrites(h.stripe, '/v1/payment_intents');
     expect(creates.map((r) => r.idempotencyKey)).toEqual([state.orders[0].id, retried.order.id]);
-    const succeeded = h.stripe.emulator.createdObjects('payment_intent').concat(
-      (await h.stripe.stripe.paymentIntents.search({ query: `metadata['order_id']:'${state.orders[0].id}'` })).data,
-    ).filter((pi: { status: string }) => pi.status === 'succeeded');
+    const succeeded = h.stripe.emulator
+      .createdObjects('payment_intent')
+      .concat((await h.stripe.stripe.paymentIntents.search({ query: `metadata['order_id']:'${state.orders[0].id}'` })).data)
+      .filter((pi: { status: string }) => pi.status === 'succeeded');
     expect(succeeded).toHaveLength(1);
     state = await stateOf(h.app, ready.cart.id);
     expect(state.orders.map((o) => o.status)).toEqual([OrderStatus.CANCELLED, OrderStatus.PLACED]);
-    expect(state.redemptions.filter((r) => r.voucher.id === voucher.id).map((r) => r.status).sort()).toEqual([RedemptionStatus.CONSUMED, RedemptionStatus.RELEASED]);
+    expect(
+      state.redemptions
+        .filter((r) => r.voucher.id === voucher.id)
+        .map((r) => r.status)
+        .sort(),
+    ).toEqual([RedemptionStatus.CONSUMED, RedemptionStatus.RELEASED]);
     expect(await availableUnits(h.app.orm, ready.variants[0].id)).toBe(2);
     await assertCheckoutInvariants(h.app.orm);
   });
@@ -99,4 +112,3 @@ describe('card payments through Stripe (emulator, real SDK)', () => {
     await assertCheckoutInvariants(h.app.orm);
   });
 });
-

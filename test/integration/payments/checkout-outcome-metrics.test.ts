@@ -72,7 +72,10 @@ describe('checkout outcome metrics', () => {
         response = await fetch(`${h.app.url}/graphql`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', 'x-request-id': 'support-ticket-4711' },
-          body: JSON.stringify({ query: CONFIRM_WITH_PAYMENT, variables: { input: { ...input, paymentMethod: 'CARD', stripePaymentMethodId: 'pm_card_visa' } } }),
+          body: JSON.stringify({
+            query: CONFIRM_WITH_PAYMENT,
+            variables: { input: { ...input, paymentMethod: 'CARD', stripePaymentMethodId: 'pm_card_visa' } },
+          }),
         });
       });
       expect(moved).toEqual({ '{payment_kind="CARD",outcome="INTERNAL_ERROR"}': 1 });

@@ -13,7 +13,8 @@ describe('late payments and stock', () => {
   const h = usePaymentsHarness();
   const eventsOf = (type: string) => h.stripe.emulator.events.filter((e) => e.type === type);
   const minutesFromNow = (minutes: number) => new Date(Date.now() + minutes * 60_000);
-  const onHand = async (variantId: string) => (await h.app.orm.em.fork().find(StockLevel, { variant: variantId })).reduce((sum, level) => sum + level.onHand, 0);
+  const onHand = async (variantId: string) =>
+    (await h.app.orm.em.fork().find(StockLevel, { variant: variantId })).reduce((sum, level) => sum + level.onHand, 0);
 
   it('when a card awaits 3-D Secure, then its reservations outlive RESERVATION_TTL for CARD_ACTION_TIMEOUT', async () => {
     const { input, ready } = await arrangeCheckout(h.app);
@@ -52,7 +53,11 @@ describe('late payments and stock', () => {
 
   it('when 3-D Secure completes after the reservations lapsed and another buyer took the units, then the charge is refunded and the order cancelled with everything given back', async () => {
     const { input, ready, customer } = await arrangeCustomerCheckout(h.app, { credit: 1_000, stock: 1 });
-    const answer = await confirm(h.app, { ...input, paymentMethod: 'CARD', stripePaymentMethodId: 'pm_card_authenticationRequired', useCredit: true }, customer.token);
+    const answer = await confirm(
+      h.app,
+      { ...input, paymentMethod: 'CARD', stripePaymentMethodId: 'pm_card_authenticationRequired', useCredit: true },
+      customer.token,
+    );
     expect(answer).toMatchObject({ order: { status: 'PENDING_PAYMENT', totals: { creditApplied: { amount: 1_000 }, amountDue: { amount: 2_000 } } } });
     expect(await creditOf(h.app, customer.id)).toBe(0);
     await h.stripe.emulator.completeAuthentication(answer.payment.providerReference, true);

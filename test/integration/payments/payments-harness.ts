@@ -49,11 +49,18 @@ export async function arrangeCheckout(app: TestApp, stock = 3): Promise<CardChec
 }
 
 /** A signed-in customer's cart like arrangeCheckout's, with `credit` store credit granted (spent with useCredit). */
-export async function arrangeCustomerCheckout(app: TestApp, options: { credit: number; stock?: number }): Promise<CardCheckout & { customer: { id: string; token: string } }> {
+export async function arrangeCustomerCheckout(
+  app: TestApp,
+  options: { credit: number; stock?: number },
+): Promise<CardCheckout & { customer: { id: string; token: string } }> {
   const customer = await app.customer();
   await grantTestCredit(app.orm.em.fork(), customer.id, options.credit);
   const voucher = await buildVoucher(app.orm.em.fork(), { kind: VoucherKind.AMOUNT_OFF, value: 500, maxRedemptions: 1 });
-  const ready = await buildReadyCart(app.orm.em.fork(), { customerId: customer.id, lines: [{ price: 3_000, stock: options.stock ?? 3, quantity: 1 }], vouchers: [voucher] });
+  const ready = await buildReadyCart(app.orm.em.fork(), {
+    customerId: customer.id,
+    lines: [{ price: 3_000, stock: options.stock ?? 3, quantity: 1 }],
+    vouchers: [voucher],
+  });
   return { voucher, ready, customer, input: { cartId: ready.cart.id, versionKey: ready.versionKey } };
 }
 

@@ -36,12 +36,24 @@ describe('Stripe failing, and webhooks that must change nothing', () => {
   const post = (body: string, signature = h.stripe.emulator.signPayload(body)) =>
     fetch(`${h.app.url}/webhooks/stripe`, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': signature }, body });
   const signedEvent = (type: string, object: Record<string, unknown>) =>
-    JSON.stringify({ id: `evt_${newId().replace(/-/g, '')}`, object: 'event', type, api_version: '2026-10-28.endive', created: Math.floor(Date.now() / 1000), livemode: false, data: { object } });
+    JSON.stringify({
+      id: `evt_${newId().replace(/-/g, '')}`,
+      object: 'event',
+      type,
+      api_version: '2026-10-28.endive',
+      created: Math.floor(Date.now() / 1000),
+      livemode: false,
+      data: { object },
+    });
 
   it('when Stripe answers 5xx on every attempt and created no PaymentIntent, then PAYMENT_PROVIDER_UNAVAILABLE after every compensation', async () => {
     const arranged = await arrangeCustomerCheckout(h.app, { credit: 1_000 });
     h.stripe.emulator.faults.add({ method: 'POST', path: '/v1/payment_intents', action: { kind: 'status', status: 500 }, times: 10 });
-    const answer = await confirm(h.app, { ...arranged.input, paymentMethod: 'CARD', stripePaymentMethodId: 'pm_card_visa', useCredit: true }, arranged.customer.token);
+    const answer = await confirm(
+      h.app,
+      { ...arranged.input, paymentMethod: 'CARD', stripePaymentMethodId: 'pm_card_visa', useCredit: true },
+      arranged.customer.token,
+    );
     expect(answer).toMatchObject({ __typename: 'UserError', errorCode: 'PAYMENT_PROVIDER_UNAVAILABLE' });
 
     const [order] = (await stateOf(h.app, arranged.ready.cart.id)).orders;

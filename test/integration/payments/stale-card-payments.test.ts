@@ -26,7 +26,9 @@ describe('the stale card-payment sweeper (abandoned 3-D Secure)', () => {
 
     expect(await sweep(minutesFromNow(46))).toBe(1);
     expect((await h.stripe.stripe.paymentIntents.retrieve(answer.payment.providerReference)).status).toBe('canceled');
-    expect(stripeWrites(h.stripe, `/v1/payment_intents/${answer.payment.providerReference}/cancel`).map((r) => r.idempotencyKey)).toEqual([`abandon-card:${answer.order.id}`]);
+    expect(stripeWrites(h.stripe, `/v1/payment_intents/${answer.payment.providerReference}/cancel`).map((r) => r.idempotencyKey)).toEqual([
+      `abandon-card:${answer.order.id}`,
+    ]);
     const state = await stateOf(h.app, ready.cart.id);
     expect(state.orders.map((o) => o.status)).toEqual([OrderStatus.CANCELLED]);
     expect(state.payments[0].status).toBe(PaymentStatus.CANCELLED);

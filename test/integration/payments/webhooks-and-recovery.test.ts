@@ -10,13 +10,21 @@ import { arrangeCheckout, confirm, stateOf, usePaymentsHarness } from './payment
 describe('Stripe webhooks, the hosted checkout sweeper and saga recovery', () => {
   const h = usePaymentsHarness({ SAGA_RECOVERY_GRACE: '0ms' });
   const eventsOf = (type: string) => h.stripe.emulator.events.filter((e) => e.type === type);
-  const deliverThrice = async (eventId: string) => [await h.stripe.emulator.deliverEvent(eventId), await h.stripe.emulator.deliverEvent(eventId), await h.stripe.emulator.deliverEvent(eventId)];
+  const deliverThrice = async (eventId: string) => [
+    await h.stripe.emulator.deliverEvent(eventId),
+    await h.stripe.emulator.deliverEvent(eventId),
+    await h.stripe.emulator.deliverEvent(eventId),
+  ];
   const inAMoment = () => new Date(Date.now() + 1_000);
 
   it('when 3-D Secure is required and then completed, then the order waits PENDING_PAYMENT and the webhook (sent 3 times) places it once', async () => {
     const { input, ready, voucher } = await arrangeCheckout(h.app);
     const answer = await confirm(h.app, { ...input, paymentMethod: 'CARD', stripePaymentMethodId: 'pm_card_authenticationRequired' });
-    expect(answer).toMatchObject({ __typename: 'CheckoutConfirmation', order: { status: 'PENDING_PAYMENT' }, payment: { status: 'REQUIRES_ACTION', clientSecret: expect.stringMatching(/^pi_/) } });
+    expect(answer).toMatchObject({
+      __typename: 'CheckoutConfirmation',
+      order: { status: 'PENDING_PAYMENT' },
+      payment: { status: 'REQUIRES_ACTION', clientSecret: expect.stringMatching(/^pi_/) },
+    });
     let state = await stateOf(h.app, ready.cart.id);
     expect(state.redemptions.map((r) => r.status)).toEqual([RedemptionStatus.HELD]);
 
@@ -78,7 +86,8 @@ describe('Stripe webhooks, the hosted checkout sweeper and saga recovery', () =>
     await h.stripe.emulator.completeAuthentication(answer.payment.providerReference, true);
     const [succeeded] = eventsOf('payment_intent.succeeded');
     const body = JSON.stringify(succeeded);
-    const post = (headers: Record<string, string>) => fetch(`${h.app.url}/webhooks/stripe`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    const post = (headers: Record<string, string>) =>
+      fetch(`${h.app.url}/webhooks/stripe`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
     expect((await post({ 'stripe-signature': `t=${Math.floor(Date.now() / 1000)},v1=${'0'.repeat(64)}` })).status).toBe(400);
     expect((await post({})).status).toBe(400);
     expect((await stateOf(h.app, ready.cart.id)).orders.map((o) => o.status)).toEqual([OrderStatus.PENDING_PAYMENT]);
@@ -91,7 +100,10 @@ describe('Stripe webhooks, the hosted checkout sweeper and saga recovery', () =>
   it('when a hosted checkout is paid, then completed and succeeded events (each 3 times, out of order) place the order once', async () => {
     const { input, ready } = await arrangeCheckout(h.app);
     const answer = await confirm(h.app, { ...input, paymentMethod: 'HOSTED_CHECKOUT' });
-    expect(answer).toMatchObject({ order: { status: 'PENDING_PAYMENT' }, payment: { status: 'PENDING', checkoutUrl: expect.stringContaining('/_emulator/checkout/cs_') } });
+    expect(answer).toMatchObject({
+      order: { status: 'PENDING_PAYMENT' },
+      payment: { status: 'PENDING', checkoutUrl: expect.stringContaining('/_emulator/checkout/cs_') },
+    });
     const replay = await confirm(h.app, { ...input, paymentMethod: 'HOSTED_CHECKOUT' });
     expect(replay).toMatchObject({ replayed: true, order: { id: answer.order.id }, payment: { checkoutUrl: answer.payment.checkoutUrl } });
 
@@ -138,7 +150,9 @@ describe('Stripe webhooks, the hosted checkout sweeper and saga recovery', () =>
     h.faults.beforeStep = (stepId) => {
       if (stepId === 'finalize') throw new SimulatedCrash('killed before finalize');
     };
-    const crashed = await h.app.gql(`mutation($input: ConfirmCheckoutInput!) { confirmCheckout(input: $input) { __typename } }`, { input: { ...input, paymentMethod: 'CARD', stripePaymentMethodId: 'pm_card_visa' } });
+    const crashed = await h.app.gql(`mutation($input: ConfirmCheckoutInput!) { confirmCheckout(input: $input) { __typename } }`, {
+      input: { ...input, paymentMethod: 'CARD', stripePaymentMethodId: 'pm_card_visa' },
+    });
     expect(crashed.errors?.length).toBeGreaterThan(0);
     h.faults.beforeStep = undefined;
     expect((await stateOf(h.app, ready.cart.id)).orders.map((o) => o.status)).toEqual([OrderStatus.PENDING_PAYMENT]);
@@ -195,7 +209,9 @@ describe('Stripe webhooks, the hosted checkout sweeper and saga recovery', () =>
     h.faults.beforeStep = (stepId) => {
       if (stepId === 'payment') throw new SimulatedCrash('killed as the request left');
     };
-    await h.app.gql(`mutation($input: ConfirmCheckoutInput!) { confirmCheckout(input: $input) { __typename } }`, { input: { ...input, paymentMethod: 'CARD', stripePaymentMethodId: 'pm_card_visa' } });
+    await h.app.gql(`mutation($input: ConfirmCheckoutInput!) { confirmCheckout(input: $input) { __typename } }`, {
+      input: { ...input, paymentMethod: 'CARD', stripePaymentMethodId: 'pm_card_visa' },
+    });
     h.faults.beforeStep = undefined;
 
     expect(await recoverStaleSagas(h.app.orm.em.fork(), h.app.tillgate.deps, inAMoment())).toBe(1);
@@ -211,7 +227,11 @@ describe('Stripe webhooks, the hosted checkout sweeper and saga recovery', () =>
   it('when a charge succeeds for an order that was cancelled meanwhile, then the webhook refunds it with key auto-refund:<orderId> and books one Refund', async () => {
     const { input, ready } = await arrangeCheckout(h.app);
     const answer = await confirm(h.app, { ...input, paymentMethod: 'CARD', stripePaymentMethodId: 'pm_card_authenticationRequired' });
-    const cancel = await h.app.gql(`mutation($input: CancelOrderInput!) { cancelOrder(input: $input) { __typename } }`, { input: { orderId: answer.order.id, reason: 'changed my mind' } }, { token: await h.app.adminToken() });
+    const cancel = await h.app.gql(
+      `mutation($input: CancelOrderInput!) { cancelOrder(input: $input) { __typename } }`,
+      { input: { orderId: answer.order.id, reason: 'changed my mind' } },
+      { token: await h.app.adminToken() },
+    );
     expect(cancel.errors).toBeUndefined();
     await h.stripe.emulator.completeAuthentication(answer.payment.providerReference, true);
     const [succeeded] = eventsOf('payment_intent.succeeded');

@@ -32,11 +32,17 @@ describe('payout planning', () => {
 
   it('when 50 older card orders owe their sellers nothing (100% voucher on the seller lines), then a newer order is still planned and paid', async () => {
     const seller = await buildSeller(em);
-    const { variants: [item] } = await buildProduct(em, { seller, variants: [{ price: 2_000, currency: 'EUR', stock: 1_000 }] });
+    const {
+      variants: [item],
+    } = await buildProduct(em, { seller, variants: [{ price: 2_000, currency: 'EUR', stock: 1_000 }] });
     const placedEarlier = new Date(Date.now() - 60 * MINUTE);
     const freebies: string[] = [];
     for (let i = 0; i < 50; i++) {
-      const order = await buildOrder(em, { createdAt: new Date(placedEarlier.getTime() + i), lines: [{ variant: item, sellerId: seller.id, discount: 2_000 }], payments: [] });
+      const order = await buildOrder(em, {
+        createdAt: new Date(placedEarlier.getTime() + i),
+        lines: [{ variant: item, sellerId: seller.id, discount: 2_000 }],
+        payments: [],
+      });
       order.paymentKind = PaymentMethodKind.CARD;
       await announce(order.id);
       freebies.push(order.id);
@@ -65,12 +71,29 @@ describe('payout planning', () => {
 
   it('when a card order with two sellers is placed through confirmCheckout, then its order.placed event drives the planner to two transfers net of the fee', async () => {
     const [alice, bob] = [await buildSeller(em), await buildSeller(em)];
-    const { variants: [fromAlice] } = await buildProduct(em, { seller: alice, variants: [{ price: 3_000, currency: 'EUR', stock: 5 }] });
-    const { variants: [fromBob] } = await buildProduct(em, { seller: bob, variants: [{ price: 1_999, currency: 'EUR', stock: 5 }] });
-    const { variants: [ours] } = await buildProduct(em, { variants: [{ price: 1_000, currency: 'EUR', stock: 5 }] });
-    const ready = await buildReadyCart(em, { variants: [{ variant: fromAlice, quantity: 2 }, { variant: fromBob, quantity: 1 }, { variant: ours, quantity: 1 }] });
+    const {
+      variants: [fromAlice],
+    } = await buildProduct(em, { seller: alice, variants: [{ price: 3_000, currency: 'EUR', stock: 5 }] });
+    const {
+      variants: [fromBob],
+    } = await buildProduct(em, { seller: bob, variants: [{ price: 1_999, currency: 'EUR', stock: 5 }] });
+    const {
+      variants: [ours],
+    } = await buildProduct(em, { variants: [{ price: 1_000, currency: 'EUR', stock: 5 }] });
+    const ready = await buildReadyCart(em, {
+      variants: [
+        { variant: fromAlice, quantity: 2 },
+        { variant: fromBob, quantity: 1 },
+        { variant: ours, quantity: 1 },
+      ],
+    });
 
-    const answer = await confirmViaApi(h.app, { cartId: ready.cart.id, versionKey: ready.versionKey, paymentMethod: 'CARD', stripePaymentMethodId: 'pm_card_visa' });
+    const answer = await confirmViaApi(h.app, {
+      cartId: ready.cart.id,
+      versionKey: ready.versionKey,
+      paymentMethod: 'CARD',
+      stripePaymentMethodId: 'pm_card_visa',
+    });
     const announced = await em.fork().count(OutboxEvent, { type: 'order.placed', aggregateId: answer.order?.id });
     await transfers.runOnce(h.app.orm.em.fork(), new Date());
 
@@ -83,12 +106,18 @@ describe('payout planning', () => {
     ]);
     const [intent] = h.stripe.emulator.createdObjects('payment_intent');
     expect(intent.metadata.order_id).toBe(answer.order.id);
-    expect(transferCreates().map((r) => r.idempotencyKey).sort()).toEqual(rows.map((t) => t.id).sort());
+    expect(
+      transferCreates()
+        .map((r) => r.idempotencyKey)
+        .sort(),
+    ).toEqual(rows.map((t) => t.id).sort());
     const atStripe = h.stripe.emulator.createdObjects('transfer');
-    expect(atStripe.map((t) => [t.destination, t.amount, t.transfer_group]).sort()).toEqual([
-      [alice.stripeAccountId, 5_400, answer.order.id],
-      [bob.stripeAccountId, 1_799, answer.order.id],
-    ].sort());
+    expect(atStripe.map((t) => [t.destination, t.amount, t.transfer_group]).sort()).toEqual(
+      [
+        [alice.stripeAccountId, 5_400, answer.order.id],
+        [bob.stripeAccountId, 1_799, answer.order.id],
+      ].sort(),
+    );
   });
 });
 

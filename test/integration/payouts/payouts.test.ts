@@ -31,7 +31,11 @@ describe('seller payouts and reversals', () => {
   /** A placed card order with two sellers' lines and one platform line, announced by `order.placed`. */
   async function twoSellerOrder() {
     const [alice, bob] = [await buildSeller(em), await buildSeller(em)];
-    const lines = await sellerLines(em, [{ seller: alice, price: 3_000, quantity: 2 }, { seller: bob, price: 1_999 }, { seller: null, price: 1_000 }]);
+    const lines = await sellerLines(em, [
+      { seller: alice, price: 3_000, quantity: 2 },
+      { seller: bob, price: 1_999 },
+      { seller: null, price: 1_000 },
+    ]);
     const { order } = await buildPaidCardOrder(em, h.stripe.stripe, { lines });
     em.create(OutboxEvent, { type: 'order.placed', aggregateId: order.id, payload: { orderId: order.id } });
     await em.flush();
@@ -52,11 +56,16 @@ describe('seller payouts and reversals', () => {
     ]);
     const atStripe: Stripe.Transfer[] = h.stripe.emulator.createdObjects('transfer');
     expect(rows.map((t) => t.stripeTransferId).sort()).toEqual(atStripe.map((t) => t.id).sort());
-    expect(atStripe.map((t) => [t.destination, t.amount, t.transfer_group])).toEqual(expect.arrayContaining([
-      [alice.stripeAccountId, 5_400, order.id],
-      [bob.stripeAccountId, 1_799, order.id],
-    ]));
-    const keys = h.stripe.emulator.requests.filter((r) => r.path === '/v1/transfers').map((r) => r.idempotencyKey).sort();
+    expect(atStripe.map((t) => [t.destination, t.amount, t.transfer_group])).toEqual(
+      expect.arrayContaining([
+        [alice.stripeAccountId, 5_400, order.id],
+        [bob.stripeAccountId, 1_799, order.id],
+      ]),
+    );
+    const keys = h.stripe.emulator.requests
+      .filter((r) => r.path === '/v1/transfers')
+      .map((r) => r.idempotencyKey)
+      .sort();
     expect(keys).toEqual(rows.map((t) => t.id).sort());
     const exposed = await orderMoney(h.app, order.id);
     expect(exposed.sellerTransfers.map((t: { seller: { id: string } }) => t.seller.id).sort()).toEqual([alice.id, bob.id].sort());
@@ -76,10 +85,16 @@ describe('seller payouts and reversals', () => {
       [TransferStatus.REVERSAL_PENDING, 1_799],
     ]);
     const done = await transfersOf(order.id);
-    expect(done.map((t) => [t.status, t.reversedAmount])).toEqual([[TransferStatus.REVERSED, 5_400], [TransferStatus.REVERSED, 1_799]]);
+    expect(done.map((t) => [t.status, t.reversedAmount])).toEqual([
+      [TransferStatus.REVERSED, 5_400],
+      [TransferStatus.REVERSED, 1_799],
+    ]);
     const atStripe: Stripe.TransferReversal[] = h.stripe.emulator.createdObjects('transfer_reversal');
     expect(done.map((t) => t.stripeReversalId).sort()).toEqual(atStripe.map((r) => r.id).sort());
-    const keys = h.stripe.emulator.requests.filter((r) => r.path.endsWith('/reversals')).map((r) => r.idempotencyKey).sort();
+    const keys = h.stripe.emulator.requests
+      .filter((r) => r.path.endsWith('/reversals'))
+      .map((r) => r.idempotencyKey)
+      .sort();
     expect(keys).toEqual(done.map((t) => `${t.id}:${refund.id}`).sort());
   });
 
@@ -113,7 +128,12 @@ describe('seller payouts and reversals', () => {
       if (big.nextRetryAt) now = new Date(big.nextRetryAt.getTime());
     }
 
-    expect(observed).toEqual([[1, MINUTE], [2, 2 * MINUTE], [3, 3 * MINUTE], [3, null]]);
+    expect(observed).toEqual([
+      [1, MINUTE],
+      [2, 2 * MINUTE],
+      [3, 3 * MINUTE],
+      [3, null],
+    ]);
     const rows = await transfersOf(order.id);
     expect(rows.map((t) => t.status)).toEqual([TransferStatus.PERMANENTLY_FAILED, TransferStatus.PERMANENTLY_FAILED]);
     expect(await em.fork().count(OutboxEvent, { type: 'seller_transfer.reversal_failed', aggregateId: order.id })).toBe(2);
@@ -140,7 +160,10 @@ describe('seller payouts and reversals', () => {
       [TransferStatus.PERMANENTLY_FAILED, 3, null],
     ]);
     const rows = await transfersOf(order.id);
-    expect(rows.map((t) => [t.status, t.stripeTransferId])).toEqual([[TransferStatus.PERMANENTLY_FAILED, null], [TransferStatus.PERMANENTLY_FAILED, null]]);
+    expect(rows.map((t) => [t.status, t.stripeTransferId])).toEqual([
+      [TransferStatus.PERMANENTLY_FAILED, null],
+      [TransferStatus.PERMANENTLY_FAILED, null],
+    ]);
     // Every attempt (and the SDK's own retries of it) reuses the transfer's id as Idempotency-Key.
     const keys = h.stripe.emulator.requests.filter((r) => r.method === 'POST' && r.path === '/v1/transfers').map((r) => r.idempotencyKey);
     expect(new Set(keys)).toEqual(new Set(rows.map((t) => t.id)));
@@ -170,8 +193,14 @@ describe('seller payouts and reversals', () => {
       [TransferStatus.REVERSAL_PENDING, 1_799, refund.id],
     ]);
     expect(afterTransfer.every((t) => t.stripeTransferId?.startsWith('tr_'))).toBe(true);
-    expect(done.map((t) => [t.status, t.reversedAmount])).toEqual([[TransferStatus.REVERSED, 5_400], [TransferStatus.REVERSED, 1_799]]);
-    const keys = h.stripe.emulator.requests.filter((r) => r.path.endsWith('/reversals')).map((r) => r.idempotencyKey).sort();
+    expect(done.map((t) => [t.status, t.reversedAmount])).toEqual([
+      [TransferStatus.REVERSED, 5_400],
+      [TransferStatus.REVERSED, 1_799],
+    ]);
+    const keys = h.stripe.emulator.requests
+      .filter((r) => r.path.endsWith('/reversals'))
+      .map((r) => r.idempotencyKey)
+      .sort();
     expect(keys).toEqual(done.map((t) => `${t.id}:${refund.id}`).sort());
   });
 
@@ -197,7 +226,8 @@ describe('seller payouts and reversals', () => {
       for (const name of readdirSync(dir)) {
         const path = join(dir, name);
         if (statSync(path).isDirectory()) walk(path);
-        else if (path.endsWith('.ts') && !allowed.has(relative(root, path)) && assignsTransferStatus(readFileSync(path, 'utf8'))) offenders.push(relative(root, path));
+        else if (path.endsWith('.ts') && !allowed.has(relative(root, path)) && assignsTransferStatus(readFileSync(path, 'utf8')))
+          offenders.push(relative(root, path));
       }
     };
     walk(root);
@@ -212,8 +242,10 @@ describe('seller payouts and reversals', () => {
 
 /** Direct writes of a transfer's status: assignment, nativeUpdate of SellerTransfer, or em.assign with a TransferStatus. */
 function assignsTransferStatus(source: string): boolean {
-  return /\.status\s*=(?!=)\s*TransferStatus\./.test(source) ||
+  return (
+    /\.status\s*=(?!=)\s*TransferStatus\./.test(source) ||
     /nativeUpdate\(\s*SellerTransfer\b/.test(source) ||
     /\.assign\([^)]*status\s*:\s*TransferStatus\./.test(source) ||
-    /createQueryBuilder\(\s*SellerTransfer\b[^;]*\.update\(/.test(source);
+    /createQueryBuilder\(\s*SellerTransfer\b[^;]*\.update\(/.test(source)
+  );
 }

@@ -65,16 +65,19 @@ describe('logIn failures counted under concurrency', () => {
 
     // None failed inside (a store fault is a 500 or an INTERNAL_SERVER_ERROR), none was refused early.
     expect(answers.map((answer) => answer.status)).toEqual(Array(FAILURES).fill(200));
-    expect(answers.map((answer) => answer.body.data?.logIn?.errorCode ?? answer.body.errors?.[0]?.extensions?.code)).toEqual(Array(FAILURES).fill('INVALID_CREDENTIALS'));
+    expect(answers.map((answer) => answer.body.data?.logIn?.errorCode ?? answer.body.errors?.[0]?.extensions?.code)).toEqual(
+      Array(FAILURES).fill('INVALID_CREDENTIALS'),
+    );
     // Had one count been lost, this attempt would take the last point and log in.
     const next = await postOver(agents[GATEWAYS - 1], gateways[GATEWAYS - 1], from, { query: LOG_IN, variables: { input: { email, password: PASSWORD } } });
     expect(next.status).toBe(429);
     expect(refusalOf(next.body as Parameters<typeof refusalOf>[0])).not.toBeNull();
     if (isPostgres(gateways[0].orm.em)) {
       // The address's own count holds every failure once (the refused attempt gave its point back).
-      const rows = await gateways[0].orm.em.fork().getConnection().execute<{ points: number }[]>(
-        `select points from ${RATE_LIMIT_TABLE} where key = ?`, [`login-ip:ip:${from}`],
-      );
+      const rows = await gateways[0].orm.em
+        .fork()
+        .getConnection()
+        .execute<{ points: number }[]>(`select points from ${RATE_LIMIT_TABLE} where key = ?`, [`login-ip:ip:${from}`]);
       expect(rows.map((row) => Number(row.points))).toEqual([FAILURES]);
     }
   });

@@ -26,7 +26,14 @@ describe('requests to /graphql per client address (RATE_LIMIT_GRAPHQL_IP)', () =
 
     const refused = await gqlAs(app, from, TYPENAME);
     expect(refused.status).toBe(429);
-    expect(refused.body).toEqual({ errors: [{ message: expect.stringMatching(/^Too many attempts\. Try again in \d+ seconds\.$/), extensions: { code: 'RATE_LIMITED', retryAfter: expect.any(Number) } }] });
+    expect(refused.body).toEqual({
+      errors: [
+        {
+          message: expect.stringMatching(/^Too many attempts\. Try again in \d+ seconds\.$/),
+          extensions: { code: 'RATE_LIMITED', retryAfter: expect.any(Number) },
+        },
+      ],
+    });
     expect(refusalOf(refused.body)!.retryAfter).toBeGreaterThan(0);
     expect(refusalOf(refused.body)!.retryAfter).toBeLessThanOrEqual(20);
     expect(refused.retryAfter).toBe(String(refusalOf(refused.body)!.retryAfter));

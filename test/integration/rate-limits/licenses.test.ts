@@ -18,7 +18,13 @@ describe('verifyLicense rate limit', () => {
     const variant = await buildDigitalVariant(app.orm.em.fork());
     const em = app.orm.em.fork();
     const known = em.create(License, {
-      key: newLicenseKey(), orderId: crypto.randomUUID(), orderLineId: crypto.randomUUID(), unitIndex: 0, variantId: variant.id, status: LicenseStatus.ACTIVE, issuedAt: new Date(),
+      key: newLicenseKey(),
+      orderId: crypto.randomUUID(),
+      orderLineId: crypto.randomUUID(),
+      unitIndex: 0,
+      variantId: variant.id,
+      status: LicenseStatus.ACTIVE,
+      issuedAt: new Date(),
     });
     await em.flush();
     const from = freshAddress();

@@ -132,7 +132,7 @@ describe('logIn rate limits: the lockout ends, then the next one lasts twice as 
     expect(refusalOf((await logIn(app, from, email, PASSWORD)).body)).not.toBeNull();
   });
 
-  it('when the owner logs in once a lockout has passed, then the next lockout at that address is back to the window\'s length', async () => {
+  it("when the owner logs in once a lockout has passed, then the next lockout at that address is back to the window's length", async () => {
     wallClock.freeze();
     const email = await signedUp(app);
     const from = freshAddress();

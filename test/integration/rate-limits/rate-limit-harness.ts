@@ -42,7 +42,10 @@ export interface RawAnswer<T = any> {
 /** POST /graphql as a client at `from` (X-Forwarded-For); the body may be one operation or a batch. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped by default, as GraphQLResponse: the body is JSON shaped by each test's query
 export async function postAs<T = any>(
-  app: TestApp, from: string | null, body: unknown, options: { token?: string; headers?: Record<string, string> } = {},
+  app: TestApp,
+  from: string | null,
+  body: unknown,
+  options: { token?: string; headers?: Record<string, string> } = {},
 ): Promise<RawAnswer<T>> {
   const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
   if (from) headers['x-forwarded-for'] = from;
@@ -54,7 +57,11 @@ export async function postAs<T = any>(
 /** One operation as a client at `from`. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped by default, as GraphQLResponse: the body is JSON shaped by each test's query
 export async function gqlAs<T = any>(
-  app: TestApp, from: string | null, query: string, variables: Record<string, unknown> = {}, options: { token?: string } = {},
+  app: TestApp,
+  from: string | null,
+  query: string,
+  variables: Record<string, unknown> = {},
+  options: { token?: string } = {},
 ): Promise<RawAnswer<GraphQLResponse<T>>> {
   return postAs<GraphQLResponse<T>>(app, from, { query, variables }, options);
 }
@@ -85,9 +92,20 @@ export const wallClock = {
     jest.useFakeTimers({
       advanceTimers: true,
       doNotFake: [
-        'hrtime', 'nextTick', 'performance', 'queueMicrotask', 'requestAnimationFrame', 'cancelAnimationFrame',
-        'requestIdleCallback', 'cancelIdleCallback', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval',
-        'setTimeout', 'clearTimeout',
+        'hrtime',
+        'nextTick',
+        'performance',
+        'queueMicrotask',
+        'requestAnimationFrame',
+        'cancelAnimationFrame',
+        'requestIdleCallback',
+        'cancelIdleCallback',
+        'setImmediate',
+        'clearImmediate',
+        'setInterval',
+        'clearInterval',
+        'setTimeout',
+        'clearTimeout',
       ],
     });
   },

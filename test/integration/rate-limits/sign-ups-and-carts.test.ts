@@ -1,8 +1,6 @@
 import type { TestApp } from '../../support/test-app';
 import { buildProduct } from '../../factories/catalog.factory';
-import {
-  ADD_CART_LINE, CREATE_CART, freshAddress, gqlAs, postAs, refusalOf, SIGN_UP, startLimitedApp, uniqueEmail, wallClock,
-} from './rate-limit-harness';
+import { ADD_CART_LINE, CREATE_CART, freshAddress, gqlAs, postAs, refusalOf, SIGN_UP, startLimitedApp, uniqueEmail, wallClock } from './rate-limit-harness';
 
 describe('signUp rate limit: 20 per IP', () => {
   let app: TestApp;
@@ -20,7 +18,11 @@ describe('signUp rate limit: 20 per IP', () => {
     wallClock.freeze();
     const from = freshAddress();
     // One batched request of 20: each operation is one sign-up, counted one by one.
-    const batch = await postAs<{ data: { signUp: { __typename: string } } }[]>(app, from, Array.from({ length: 20 }, () => signUp(uniqueEmail('new'))));
+    const batch = await postAs<{ data: { signUp: { __typename: string } } }[]>(
+      app,
+      from,
+      Array.from({ length: 20 }, () => signUp(uniqueEmail('new'))),
+    );
     expect(batch.status).toBe(200);
     expect(batch.body.map((answer) => answer.data.signUp.__typename)).toEqual(Array(20).fill('AuthPayload'));
 

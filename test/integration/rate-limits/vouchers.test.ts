@@ -73,7 +73,9 @@ describe('voucher rate limits', () => {
     const cartId = (await gqlAs(app, from, CREATE_CART, { input: { currency: 'EUR' } }, { token })).body.data!.createCart.id;
     expect((await gqlAs(app, from, APPLY, { input: { cartId, code: guessCode() } }, { token })).body.data?.applyVoucher.errorCode).toBe('VOUCHER_NOT_FOUND');
     expect((await gqlAs(app, freshAddress(), REDEEM, { input: { code: guessCode() } }, { token })).body.data?.redeemVoucher.__typename).toBe('UserError');
-    expect((await gqlAs(app, freshAddress(), APPLY, { input: { cartId, code: guessCode() } }, { token })).body.data?.applyVoucher.errorCode).toBe('VOUCHER_NOT_FOUND');
+    expect((await gqlAs(app, freshAddress(), APPLY, { input: { cartId, code: guessCode() } }, { token })).body.data?.applyVoucher.errorCode).toBe(
+      'VOUCHER_NOT_FOUND',
+    );
     expect((await gqlAs(app, freshAddress(), REDEEM, { input: { code: guessCode() } }, { token })).status).toBe(429);
   });
 });

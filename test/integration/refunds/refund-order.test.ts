@@ -36,7 +36,10 @@ describe('refundOrder', () => {
     expect(rest).toMatchObject({ status: 'SUCCEEDED', amount: { amount: captured - 600 } });
     expect(afterRest.status).toBe('REFUNDED');
     expect(afterRest.totals.refunded.amount).toBe(captured);
-    expect(stripeRefunds().map((r) => [r.payment_intent, r.amount])).toEqual([[paymentIntentId, 600], [paymentIntentId, captured - 600]]);
+    expect(stripeRefunds().map((r) => [r.payment_intent, r.amount])).toEqual([
+      [paymentIntentId, 600],
+      [paymentIntentId, captured - 600],
+    ]);
     expect(stripeRefundCalls().map((r) => r.idempotencyKey)).toEqual([first.id, rest.id]);
   });
 
@@ -153,10 +156,12 @@ describe('refundOrder', () => {
     expect(codRefund).toMatchObject({ status: 'SUCCEEDED', amount: { amount: 300 }, providerRefundId: null });
     expect(creditRefund).toMatchObject({ status: 'SUCCEEDED', amount: { amount: credit.total } });
     const grants = await em.fork().find(CreditLedgerEntry, { entryKey: { $like: 'refund:%' } }, { orderBy: { amount: 'asc' } });
-    expect(grants.map((g) => [g.entryKey, g.amount, g.customerId])).toEqual([
-      [`refund:${codRefund.id}`, 300, buyer.id],
-      [`refund:${creditRefund.id}`, credit.total, buyer.id],
-    ].sort((a, b) => (a[1] as number) - (b[1] as number)));
+    expect(grants.map((g) => [g.entryKey, g.amount, g.customerId])).toEqual(
+      [
+        [`refund:${codRefund.id}`, 300, buyer.id],
+        [`refund:${creditRefund.id}`, credit.total, buyer.id],
+      ].sort((a, b) => (a[1] as number) - (b[1] as number)),
+    );
     expect((await orderMoney(h.app, credit.id)).status).toBe('REFUNDED');
     expect(stripeRefundCalls()).toHaveLength(0);
   });
@@ -194,7 +199,15 @@ describe('refundOrder', () => {
     const { order } = await buildPaidCardOrder(em, h.stripe.stripe);
     const book = async (providerRefundId: string | null) => {
       const fork = em.fork();
-      fork.create(Refund, { orderId: order.id, idempotencyKey: key(), amount: 100, providerAmount: 100, currency: 'EUR', reason: 'requested_by_customer', providerRefundId });
+      fork.create(Refund, {
+        orderId: order.id,
+        idempotencyKey: key(),
+        amount: 100,
+        providerAmount: 100,
+        currency: 'EUR',
+        reason: 'requested_by_customer',
+        providerRefundId,
+      });
       await fork.flush();
     };
     await book('re_booked_once');
@@ -212,8 +225,11 @@ describe('refundOrder', () => {
     const buyer = await h.app.customer();
     const { order } = await buildPaidCardOrder(em, h.stripe.stripe, { customerId: buyer.id });
 
-    const asBuyer = await h.app.gql(`mutation($input: RefundOrderInput!) { refundOrder(input: $input) { __typename } }`,
-      { input: { orderId: order.id, reason: 'x', idempotencyKey: key() } }, { token: buyer.token });
+    const asBuyer = await h.app.gql(
+      `mutation($input: RefundOrderInput!) { refundOrder(input: $input) { __typename } }`,
+      { input: { orderId: order.id, reason: 'x', idempotencyKey: key() } },
+      { token: buyer.token },
+    );
     const unknown = await refundOrder(h.app, { orderId: 'not-an-id', idempotencyKey: key() });
     const pendingOrder = await buildOrder(em, { status: OrderStatus.PENDING_PAYMENT });
     const notPlaced = await refundOrder(h.app, { orderId: pendingOrder.id, idempotencyKey: key() });

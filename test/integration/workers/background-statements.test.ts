@@ -64,7 +64,13 @@ describe('background statement budget', () => {
   afterAll(() => orm.close(true));
 
   const depsWith = (env: Record<string, string> = {}): AppDeps => {
-    const config = loadConfig({ WORKERS: 'off', STRIPE_SECRET_KEY: 'sk_test_unused', STRIPE_WEBHOOK_SECRET: 'whsec_unused', STRIPE_API_BASE: 'http://127.0.0.1:9', ...env });
+    const config = loadConfig({
+      WORKERS: 'off',
+      STRIPE_SECRET_KEY: 'sk_test_unused',
+      STRIPE_WEBHOOK_SECRET: 'whsec_unused',
+      STRIPE_API_BASE: 'http://127.0.0.1:9',
+      ...env,
+    });
     return composeAppDeps(config, orm, new TokenService(TEST_AUTH_SECRET), { clock: systemClock, outbox: new LogSink() });
   };
   const runnerWith = (deps: AppDeps) => {
@@ -88,7 +94,17 @@ describe('background statement budget', () => {
 
     const { result: ran, statements } = await counted(() => runner.runDueOnce());
 
-    expect(runner.workerNames).toEqual(expect.arrayContaining(['outbox-relay', 'saga-recovery', 'reservation-expiry', 'payout-planner', 'seller-transfers', 'transfer-reversals', 'pending-refunds']));
+    expect(runner.workerNames).toEqual(
+      expect.arrayContaining([
+        'outbox-relay',
+        'saga-recovery',
+        'reservation-expiry',
+        'payout-planner',
+        'seller-transfers',
+        'transfer-reversals',
+        'pending-refunds',
+      ]),
+    );
     expect(ran).toEqual({});
     expect(statements).toHaveLength(1);
   });
@@ -131,7 +147,10 @@ describe('background statement budget', () => {
     expect(result).toEqual({ claimed: 6, delivered: 4, failed: 2, deferred: 0 });
     expect(statements).toHaveLength(3);
     const failed = await orm.em.fork().find(OutboxEvent, { deliveredAt: null }, { orderBy: { aggregateId: 'asc' } });
-    expect(failed.map((e) => [e.aggregateId, e.attempts, e.nextAttemptAt.getTime() - now.getTime()])).toEqual([['order-1', 1, 500], ['order-4', 1, 500]]);
+    expect(failed.map((e) => [e.aggregateId, e.attempts, e.nextAttemptAt.getTime() - now.getTime()])).toEqual([
+      ['order-1', 1, 500],
+      ['order-4', 1, 500],
+    ]);
     expect(failed.map((e) => e.lastError)).toEqual([expect.stringContaining(failed[0].id), expect.stringContaining(failed[1].id)]);
   });
 

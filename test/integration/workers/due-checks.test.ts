@@ -2,7 +2,18 @@ import { composeAppDeps } from '../../../src/composition-root';
 import { loadConfig } from '../../../src/config';
 import type { EntityManager, Orm } from '../../../src/db/orm';
 import {
-  Order, OrderStatus, OutboxEvent, OutboxEventStatus, Payment, PaymentMethodKind, PaymentStatus, Refund, Reservation, SagaExecution, SellerTransfer, TransferStatus,
+  Order,
+  OrderStatus,
+  OutboxEvent,
+  OutboxEventStatus,
+  Payment,
+  PaymentMethodKind,
+  PaymentStatus,
+  Refund,
+  Reservation,
+  SagaExecution,
+  SellerTransfer,
+  TransferStatus,
 } from '../../../src/entities';
 import type { AppDeps } from '../../../src/services/app-deps';
 import { TokenService } from '../../../src/services/auth/tokens';
@@ -31,7 +42,13 @@ describe('worker due checks', () => {
   let deps: AppDeps;
   beforeAll(async () => {
     orm = await openTestOrm();
-    const config = loadConfig({ WORKERS: 'off', STRIPE_SECRET_KEY: 'sk_test_unused', STRIPE_WEBHOOK_SECRET: 'whsec_unused', STRIPE_API_BASE: 'http://127.0.0.1:9', SAGA_RECOVERY_GRACE: '30s' });
+    const config = loadConfig({
+      WORKERS: 'off',
+      STRIPE_SECRET_KEY: 'sk_test_unused',
+      STRIPE_WEBHOOK_SECRET: 'whsec_unused',
+      STRIPE_API_BASE: 'http://127.0.0.1:9',
+      SAGA_RECOVERY_GRACE: '30s',
+    });
     deps = composeAppDeps(config, orm, new TokenService(TEST_AUTH_SECRET), { clock: systemClock });
   });
   beforeEach(() => truncateAll(orm));
@@ -68,7 +85,9 @@ describe('worker due checks', () => {
   });
 
   it('when a reservation is active, then expiry is due from its expiry time on', async () => {
-    const { variants: [variant] } = await buildProduct(em(), { variants: [{ price: 1_000, currency: 'EUR', stock: 5 }] });
+    const {
+      variants: [variant],
+    } = await buildProduct(em(), { variants: [{ price: 1_000, currency: 'EUR', stock: 5 }] });
     const expiresAt = new Date('2026-05-01T10:00:00.000Z');
     await persisted(em().create(Reservation, { cartId: '00000000-0000-4000-8000-000000000001', variant: variant.id, quantity: 1, expiresAt }));
 
@@ -85,7 +104,10 @@ describe('worker due checks', () => {
   });
 
   it('when a hosted session of a pending order expired, then the hosted sweeper is due, and not once the order moved on', async () => {
-    const order = await buildOrder(em(), { status: OrderStatus.PENDING_PAYMENT, payments: [{ kind: PaymentMethodKind.HOSTED_CHECKOUT, status: PaymentStatus.PENDING, providerReference: 'cs_test_1' }] });
+    const order = await buildOrder(em(), {
+      status: OrderStatus.PENDING_PAYMENT,
+      payments: [{ kind: PaymentMethodKind.HOSTED_CHECKOUT, status: PaymentStatus.PENDING, providerReference: 'cs_test_1' }],
+    });
     const expiresAt = new Date('2026-05-01T10:00:00.000Z');
     await em().nativeUpdate(Payment, { orderId: order.id }, { expiresAt });
 
@@ -98,7 +120,11 @@ describe('worker due checks', () => {
 
   it('when a card payment waits for 3-D Secure without a stored expiry, then the card sweeper is due after CARD_ACTION_TIMEOUT', async () => {
     const createdAt = new Date('2026-05-01T10:00:00.000Z');
-    await buildOrder(em(), { status: OrderStatus.PENDING_PAYMENT, createdAt, payments: [{ kind: PaymentMethodKind.CARD, status: PaymentStatus.REQUIRES_ACTION, providerReference: 'pi_test_1' }] });
+    await buildOrder(em(), {
+      status: OrderStatus.PENDING_PAYMENT,
+      createdAt,
+      payments: [{ kind: PaymentMethodKind.CARD, status: PaymentStatus.REQUIRES_ACTION, providerReference: 'pi_test_1' }],
+    });
 
     expect(await dueAt('card-payment-sweeper', at(createdAt, HOUR))).toBe(false);
     expect(await dueAt('card-payment-sweeper', at(createdAt, HOUR + 1))).toBe(true);
@@ -107,7 +133,17 @@ describe('worker due checks', () => {
   it('when a refund is left pending with something to ask the provider, then the refunds worker is due after the grace period', async () => {
     const order = await buildOrder(em());
     const createdAt = new Date('2026-05-01T10:00:00.000Z');
-    await persisted(em().create(Refund, { orderId: order.id, idempotencyKey: 'refund-1', amount: 500, providerAmount: 500, currency: 'EUR', reason: 'requested_by_customer', createdAt }));
+    await persisted(
+      em().create(Refund, {
+        orderId: order.id,
+        idempotencyKey: 'refund-1',
+        amount: 500,
+        providerAmount: 500,
+        currency: 'EUR',
+        reason: 'requested_by_customer',
+        createdAt,
+      }),
+    );
 
     expect(await dueAt('pending-refunds', at(createdAt, 30 * SECOND - 1))).toBe(false);
     expect(await dueAt('pending-refunds', at(createdAt, 30 * SECOND))).toBe(true);
@@ -124,7 +160,9 @@ describe('worker due checks', () => {
   it('when transfers wait, then the transfer worker is due for failed ones at their retry time and the reversal worker for pending reversals', async () => {
     const order = await buildOrder(em());
     const transfer = (status: TransferStatus, nextRetryAt: Date | null) =>
-      buildSeller(em()).then((seller) => persisted(em().create(SellerTransfer, { orderId: order.id, sellerId: seller.id, amount: 900, currency: 'EUR', status, nextRetryAt })));
+      buildSeller(em()).then((seller) =>
+        persisted(em().create(SellerTransfer, { orderId: order.id, sellerId: seller.id, amount: 900, currency: 'EUR', status, nextRetryAt })),
+      );
     const retryAt = new Date('2026-05-01T10:00:00.000Z');
     await transfer(TransferStatus.FAILED, retryAt);
 

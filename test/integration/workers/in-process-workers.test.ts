@@ -10,8 +10,11 @@ describe('workers inside the gateway process', () => {
     const app = await startTestApp({ WORKERS: 'on', WORKER_POLL_INTERVAL: '20ms', OUTBOX_HTTP_SINK_URLS: receiver.url });
     try {
       expect(app.tillgate.workers?.workerNames).toContain('outbox-relay');
-      const event = await app.orm.em.fork().transactional(async (tx) =>
-        recordEvent(tx as EntityManager, { type: 'order.cancelled', aggregateId: 'order-1', payload: { reason: 'changed mind' } }));
+      const event = await app.orm.em
+        .fork()
+        .transactional(async (tx) =>
+          recordEvent(tx as EntityManager, { type: 'order.cancelled', aggregateId: 'order-1', payload: { reason: 'changed mind' } }),
+        );
 
       await receiver.waitFor(1);
 

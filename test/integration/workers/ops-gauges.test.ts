@@ -1,6 +1,15 @@
 import { loadConfig } from '../../../src/config';
 import type { Orm } from '../../../src/db/orm';
-import { OutboxEvent, OutboxEventStatus, PaymentMethodKind, PaymentStatus, RefundStatus, SagaExecution, SagaStatus, TransferStatus } from '../../../src/entities';
+import {
+  OutboxEvent,
+  OutboxEventStatus,
+  PaymentMethodKind,
+  PaymentStatus,
+  RefundStatus,
+  SagaExecution,
+  SagaStatus,
+  TransferStatus,
+} from '../../../src/entities';
 import { registry } from '../../../src/observability/metrics';
 import { refreshOpsGauges } from '../../../src/observability/ops-gauges';
 import { buildSeller } from '../../factories/catalog.factory';
@@ -58,7 +67,10 @@ describe('ops gauges', () => {
     await buildOrder(em, {
       payments: [{ kind: PaymentMethodKind.CARD, status: PaymentStatus.REQUIRES_ACTION }],
       refunds: [{ amount: 100, status: RefundStatus.PENDING }],
-      sellerTransfers: [{ seller, amount: 500, status: TransferStatus.PERMANENTLY_FAILED }, { seller: paidSeller, amount: 300, status: TransferStatus.COMPLETED }],
+      sellerTransfers: [
+        { seller, amount: 500, status: TransferStatus.PERMANENTLY_FAILED },
+        { seller: paidSeller, amount: 300, status: TransferStatus.COMPLETED },
+      ],
     });
     em.create(SagaExecution, { kind: 'confirm-checkout', key: 'stuck', status: SagaStatus.RUNNING, stepsCompleted: 2, data: {} });
     em.create(SagaExecution, { kind: 'confirm-checkout', key: 'failed', status: SagaStatus.FAILED, stepsCompleted: 2, data: {} });

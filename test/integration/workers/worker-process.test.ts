@@ -42,8 +42,9 @@ describe('npm run worker (the worker process)', () => {
       await migrate(orm);
     }
     try {
-      const event = await orm.em.fork().transactional(async (tx) =>
-        recordEvent(tx as EntityManager, { type: 'order.placed', aggregateId: 'order-from-gateway', payload: { total: 4_200 } }));
+      const event = await orm.em
+        .fork()
+        .transactional(async (tx) => recordEvent(tx as EntityManager, { type: 'order.placed', aggregateId: 'order-from-gateway', payload: { total: 4_200 } }));
 
       const child = spawn(process.execPath, [build.entry('src/worker.js')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
       const output = outputOf(child);

@@ -52,7 +52,13 @@ describe('worker runner', () => {
 
   it('when a worker throws, then the failure is contained and the other workers still run', async () => {
     const runner = new WorkerRunner(depsWith());
-    runner.register({ name: 'broken', intervalMs: HOUR, runOnce: async () => { throw new Error('poison row'); } });
+    runner.register({
+      name: 'broken',
+      intervalMs: HOUR,
+      runOnce: async () => {
+        throw new Error('poison row');
+      },
+    });
     runner.register({ name: 'healthy', intervalMs: HOUR, runOnce: async () => 2 });
 
     await expect(runner.runAllOnce()).resolves.toEqual({ broken: 0, healthy: 2 });
@@ -98,7 +104,15 @@ describe('worker runner', () => {
     const started = deferred<void>();
     let calls = 0;
     const runner = new WorkerRunner(depsWith());
-    runner.register({ name: 'busy', intervalMs: 1, runOnce: async () => { calls += 1; started.resolve(); return release.promise; } });
+    runner.register({
+      name: 'busy',
+      intervalMs: 1,
+      runOnce: async () => {
+        calls += 1;
+        started.resolve();
+        return release.promise;
+      },
+    });
     runner.start();
     await started.promise;
 
@@ -160,7 +174,7 @@ describe('worker runner', () => {
     it('when a round found nothing, then the worker rests for its interval instead of being asked every tick', async () => {
       let calls = 0;
       const runner = new WorkerRunner(depsWith());
-      runner.register({ name: 'stubborn', intervalMs: HOUR, due: always, runOnce: async () => (calls += 1, 0) });
+      runner.register({ name: 'stubborn', intervalMs: HOUR, due: always, runOnce: async () => ((calls += 1), 0) });
 
       await runner.runDueOnce();
       const second = await runner.runDueOnce();
@@ -173,7 +187,12 @@ describe('worker runner', () => {
 
     it('when the due check itself fails, then nothing runs and the failure is contained', async () => {
       const runner = new WorkerRunner(depsWith());
-      runner.register({ name: 'broken-check', intervalMs: HOUR, due: () => ({ sql: 'exists (select 1 from no_such_table)', params: [] }), runOnce: async () => 1 });
+      runner.register({
+        name: 'broken-check',
+        intervalMs: HOUR,
+        due: () => ({ sql: 'exists (select 1 from no_such_table)', params: [] }),
+        runOnce: async () => 1,
+      });
 
       await expect(runner.runDueOnce()).resolves.toEqual({});
     });
@@ -183,7 +202,9 @@ describe('worker runner', () => {
     const receiver = await new EventReceiver().start();
     try {
       const deps = depsWith({ OUTBOX_HTTP_SINK_URLS: receiver.url });
-      const event = await orm.em.fork().transactional(async (tx) => recordEvent(tx as EntityManager, { type: 'order.placed', aggregateId: 'o-1', payload: { n: 1 } }));
+      const event = await orm.em
+        .fork()
+        .transactional(async (tx) => recordEvent(tx as EntityManager, { type: 'order.placed', aggregateId: 'o-1', payload: { n: 1 } }));
       const runner = new WorkerRunner({ ...deps, clock: { now: () => new Date() } });
       for (const worker of allWorkers(deps)) runner.register(worker);
 

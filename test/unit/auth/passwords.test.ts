@@ -1,12 +1,18 @@
 import {
-  dummyHash, hashPassword, needsRehash, PASSWORD_COST, passwordCost, usePasswordCostForTests, verifyPassword,
+  dummyHash,
+  hashPassword,
+  needsRehash,
+  PASSWORD_COST,
+  passwordCost,
+  usePasswordCostForTests,
+  verifyPassword,
 } from '../../../src/services/auth/passwords';
 import { TEST_PASSWORD_COST } from '../../support/test-password-cost';
 
 describe('password hashing', () => {
   afterEach(() => usePasswordCostForTests(TEST_PASSWORD_COST));
 
-  it('when nothing lowers it, then the cost is OWASP\'s scrypt N=2^17, r=8, p=1, stored with the hash, and such a hash verifies', async () => {
+  it("when nothing lowers it, then the cost is OWASP's scrypt N=2^17, r=8, p=1, stored with the hash, and such a hash verifies", async () => {
     expect(PASSWORD_COST).toEqual({ N: 131_072, r: 8, p: 1 });
     usePasswordCostForTests(null);
     expect(passwordCost()).toEqual(PASSWORD_COST);
@@ -30,8 +36,15 @@ describe('password hashing', () => {
   it('when a stored hash is damaged or asks for absurd parameters, then it never verifies and nothing huge is allocated', async () => {
     const good = await hashPassword('pw-123456');
     const [, , r, p, salt, key] = good.split('$');
-    for (const stored of ['', 'bcrypt$x', `scrypt$1048577$${r}$${p}$${salt}$${key}`, `scrypt$${2 ** 24}$${r}$${p}$${salt}$${key}`,
-      `scrypt$1024$0$${p}$${salt}$${key}`, `scrypt$1024$${r}$99$${salt}$${key}`, `scrypt$1024$${r}$${p}$${salt}$`]) {
+    for (const stored of [
+      '',
+      'bcrypt$x',
+      `scrypt$1048577$${r}$${p}$${salt}$${key}`,
+      `scrypt$${2 ** 24}$${r}$${p}$${salt}$${key}`,
+      `scrypt$1024$0$${p}$${salt}$${key}`,
+      `scrypt$1024$${r}$99$${salt}$${key}`,
+      `scrypt$1024$${r}$${p}$${salt}$`,
+    ]) {
       expect({ stored, valid: await verifyPassword('pw-123456', stored) }).toEqual({ stored, valid: false });
     }
   });

@@ -11,7 +11,7 @@ describe('stockShortfall', () => {
     expect(stockShortfall({ onHand: 10, reserved: 6, reservedByCart: 0 }, VARIANT, 5)).toEqual({ variantId: VARIANT, requested: 5, available: 4 });
   });
 
-  it("when this cart holds some of the reserved units, then those count as available to it", () => {
+  it('when this cart holds some of the reserved units, then those count as available to it', () => {
     expect(stockShortfall({ onHand: 5, reserved: 3, reservedByCart: 3 }, VARIANT, 5)).toBeNull();
     expect(stockShortfall({ onHand: 5, reserved: 3, reservedByCart: 3 }, VARIANT, 6)).toEqual({ variantId: VARIANT, requested: 6, available: 5 });
   });

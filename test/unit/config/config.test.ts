@@ -78,8 +78,15 @@ describe('loadConfig', () => {
   });
 
   it('when PAYOUT_BACKOFF_* are unset, then seller transfers back off like reversals; set, they are their own', () => {
-    expect(loadConfig({ REVERSAL_BACKOFF_BASE: '2m', REVERSAL_BACKOFF_MAX: '2h' })).toMatchObject({ payoutBackoffBaseMs: 120_000, payoutBackoffMaxMs: 7_200_000 });
-    expect(loadConfig({ PAYOUT_BACKOFF_BASE: '10s', PAYOUT_BACKOFF_MAX: '5m' })).toMatchObject({ payoutBackoffBaseMs: 10_000, payoutBackoffMaxMs: 300_000, reversalBackoffBaseMs: 60_000 });
+    expect(loadConfig({ REVERSAL_BACKOFF_BASE: '2m', REVERSAL_BACKOFF_MAX: '2h' })).toMatchObject({
+      payoutBackoffBaseMs: 120_000,
+      payoutBackoffMaxMs: 7_200_000,
+    });
+    expect(loadConfig({ PAYOUT_BACKOFF_BASE: '10s', PAYOUT_BACKOFF_MAX: '5m' })).toMatchObject({
+      payoutBackoffBaseMs: 10_000,
+      payoutBackoffMaxMs: 300_000,
+      reversalBackoffBaseMs: 60_000,
+    });
     expect(refusal({ PAYOUT_BACKOFF_MAX: '1 hour' })).toMatch(/^PAYOUT_BACKOFF_MAX must be a duration/);
   });
 
@@ -116,8 +123,12 @@ describe('loadConfig', () => {
 
   it('when PERSISTED_QUERIES is not one of its modes, then it is refused with one line', () => {
     expect(refusal({ PERSISTED_QUERIES: 'on' })).toBe('PERSISTED_QUERIES must be off, allow, only-for-partners or audit-partners (got "on")');
-    expect(['off', 'allow', 'only-for-partners', 'audit-partners'].map((mode) => loadConfig({ PERSISTED_QUERIES: mode }).persistedQueries))
-      .toEqual(['off', 'allow', 'only-for-partners', 'audit-partners']);
+    expect(['off', 'allow', 'only-for-partners', 'audit-partners'].map((mode) => loadConfig({ PERSISTED_QUERIES: mode }).persistedQueries)).toEqual([
+      'off',
+      'allow',
+      'only-for-partners',
+      'audit-partners',
+    ]);
   });
 });
 
@@ -130,9 +141,17 @@ describe('loadConfig: safe defaults (issue 9)', () => {
   });
 
   it('when nothing is set, then the hoarding limits default to 20 units per line, no guest cash on delivery and 30 days of cart retention', () => {
-    expect(loadConfig({})).toMatchObject({ maxReservedUnitsPerLine: 20, guestCashOnDelivery: false, cartRetentionMs: 30 * 86_400_000, allowedReturnOrigins: [] });
-    expect(loadConfig({ MAX_RESERVED_UNITS_PER_LINE: '5', GUEST_COD: 'on', CART_RETENTION: '7d' }))
-      .toMatchObject({ maxReservedUnitsPerLine: 5, guestCashOnDelivery: true, cartRetentionMs: 7 * 86_400_000 });
+    expect(loadConfig({})).toMatchObject({
+      maxReservedUnitsPerLine: 20,
+      guestCashOnDelivery: false,
+      cartRetentionMs: 30 * 86_400_000,
+      allowedReturnOrigins: [],
+    });
+    expect(loadConfig({ MAX_RESERVED_UNITS_PER_LINE: '5', GUEST_COD: 'on', CART_RETENTION: '7d' })).toMatchObject({
+      maxReservedUnitsPerLine: 5,
+      guestCashOnDelivery: true,
+      cartRetentionMs: 7 * 86_400_000,
+    });
   });
 
   it('when a hoarding limit is out of range, then it is refused with what it must be', () => {
@@ -144,10 +163,13 @@ describe('loadConfig: safe defaults (issue 9)', () => {
   });
 
   it('when ALLOWED_RETURN_ORIGINS lists origins, then they are kept as origins; a path or a non-http URL is refused', () => {
-    expect(loadConfig({ ALLOWED_RETURN_ORIGINS: 'https://shop.example.com, https://App.Example.com:8443/' }).allowedReturnOrigins)
-      .toEqual(['https://shop.example.com', 'https://app.example.com:8443']);
-    expect(refusal({ ALLOWED_RETURN_ORIGINS: 'https://shop.example.com/checkout' }))
-      .toBe('ALLOWED_RETURN_ORIGINS takes origins like https://shop.example.com, without a path (got "https://shop.example.com/checkout")');
+    expect(loadConfig({ ALLOWED_RETURN_ORIGINS: 'https://shop.example.com, https://App.Example.com:8443/' }).allowedReturnOrigins).toEqual([
+      'https://shop.example.com',
+      'https://app.example.com:8443',
+    ]);
+    expect(refusal({ ALLOWED_RETURN_ORIGINS: 'https://shop.example.com/checkout' })).toBe(
+      'ALLOWED_RETURN_ORIGINS takes origins like https://shop.example.com, without a path (got "https://shop.example.com/checkout")',
+    );
     expect(refusal({ ALLOWED_RETURN_ORIGINS: 'javascript:alert(1)' })).toMatch(/^ALLOWED_RETURN_ORIGINS must be an http\(s\) URL/);
   });
 
@@ -157,7 +179,9 @@ describe('loadConfig: safe defaults (issue 9)', () => {
   });
 
   it('when a Stripe key comes without a webhook secret, then it is refused', () => {
-    expect(refusal({ STRIPE_SECRET_KEY: 'sk_test_x' })).toBe('STRIPE_WEBHOOK_SECRET is required with STRIPE_SECRET_KEY (payments are settled by verified webhooks)');
+    expect(refusal({ STRIPE_SECRET_KEY: 'sk_test_x' })).toBe(
+      'STRIPE_WEBHOOK_SECRET is required with STRIPE_SECRET_KEY (payments are settled by verified webhooks)',
+    );
     expect(loadConfig({ STRIPE_SECRET_KEY: 'sk_test_x', STRIPE_WEBHOOK_SECRET: 'whsec_x' }).stripeWebhookSecret).toBe('whsec_x');
   });
 });
@@ -187,7 +211,10 @@ describe('the tillgate process with a bad configuration', () => {
     [{ DATABASE_URL: 'mysql://x' }, 'Configuration error: DATABASE_URL must start with postgres:// (got "mysql://...")'],
     [{ PORT: 'eighty' }, 'Configuration error: PORT must be a whole number (got "eighty")'],
     [{ LOG_LEVEL: 'verbose' }, 'Configuration error: LOG_LEVEL must be one of debug, info, warn, error, silent (got "verbose")'],
-    [{ STRIPE_SECRET_KEY: 'sk_test_x' }, 'Configuration error: STRIPE_WEBHOOK_SECRET is required with STRIPE_SECRET_KEY (payments are settled by verified webhooks)'],
+    [
+      { STRIPE_SECRET_KEY: 'sk_test_x' },
+      'Configuration error: STRIPE_WEBHOOK_SECRET is required with STRIPE_SECRET_KEY (payments are settled by verified webhooks)',
+    ],
   ])('when started with %j, then it exits 2 with exactly one clear line on stderr', async (env, line) => {
     const outcome = await start(env);
     expect(outcome.code).toBe(2);

@@ -16,9 +16,14 @@ describe('MAX_HELD_UNITS_PER_CUSTOMER, MAX_HELD_UNITS_PER_ADDRESS and GUEST_HOLD
   });
 
   it('when they are set, then they are kept; RATE_LIMITS=off switches the caps off but not the guest hold', () => {
-    expect(loadConfig({ MAX_HELD_UNITS_PER_CUSTOMER: '8', MAX_HELD_UNITS_PER_ADDRESS: '30', GUEST_HOLD_TTL: '90s' }))
-      .toMatchObject({ heldUnitCaps: { perCustomer: 8, perAddress: 30 }, guestHoldTtlMs: 90_000 });
-    expect(loadConfig({ RATE_LIMITS: 'off', MAX_HELD_UNITS_PER_CUSTOMER: '8', GUEST_HOLD_TTL: '2m' })).toMatchObject({ heldUnitCaps: null, guestHoldTtlMs: 120_000 });
+    expect(loadConfig({ MAX_HELD_UNITS_PER_CUSTOMER: '8', MAX_HELD_UNITS_PER_ADDRESS: '30', GUEST_HOLD_TTL: '90s' })).toMatchObject({
+      heldUnitCaps: { perCustomer: 8, perAddress: 30 },
+      guestHoldTtlMs: 90_000,
+    });
+    expect(loadConfig({ RATE_LIMITS: 'off', MAX_HELD_UNITS_PER_CUSTOMER: '8', GUEST_HOLD_TTL: '2m' })).toMatchObject({
+      heldUnitCaps: null,
+      guestHoldTtlMs: 120_000,
+    });
   });
 
   it('when a cap is not a whole number from 1 to 1,000,000, then it is refused, even with RATE_LIMITS=off', () => {

@@ -18,7 +18,10 @@ describe('loadConfig: the /metrics settings (issue 9)', () => {
   });
 
   it('when METRICS_TOKEN and METRICS_PORT are valid, then they are kept', () => {
-    expect(loadConfig({ METRICS_TOKEN: ' abcdefghijklmnop0123 ', METRICS_PORT: '9464' })).toMatchObject({ metricsToken: 'abcdefghijklmnop0123', metricsPort: 9464 });
+    expect(loadConfig({ METRICS_TOKEN: ' abcdefghijklmnop0123 ', METRICS_PORT: '9464' })).toMatchObject({
+      metricsToken: 'abcdefghijklmnop0123',
+      metricsPort: 9464,
+    });
     expect(loadConfig({ PORT: '0', METRICS_PORT: '0' }).metricsPort).toBe(0);
   });
 

@@ -14,7 +14,11 @@ describe('loadConfig: running it for real (migrations, worker port, gauges, shut
   });
 
   it('when the settings are given, then they are kept; nonsense stops start-up with one line', () => {
-    expect(loadConfig({ WORKER_PORT: '0', METRICS_REFRESH_INTERVAL: '1m', SHUTDOWN_DELAY: '5s' })).toMatchObject({ workerPort: 0, metricsRefreshIntervalMs: 60_000, shutdownDelayMs: 5_000 });
+    expect(loadConfig({ WORKER_PORT: '0', METRICS_REFRESH_INTERVAL: '1m', SHUTDOWN_DELAY: '5s' })).toMatchObject({
+      workerPort: 0,
+      metricsRefreshIntervalMs: 60_000,
+      shutdownDelayMs: 5_000,
+    });
     expect(() => loadConfig({ METRICS_REFRESH_INTERVAL: '0s' })).toThrow(new ConfigError('METRICS_REFRESH_INTERVAL must be longer than 0 (got "0s")'));
     expect(() => loadConfig({ WORKER_PORT: '70000' })).toThrow(new ConfigError('WORKER_PORT must be between 0 and 65535 (got 70000)'));
     expect(() => loadConfig({ MIGRATE_ON_START: 'maybe' })).toThrow(new ConfigError('MIGRATE_ON_START must be on or off (got "maybe")'));

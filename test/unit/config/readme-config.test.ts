@@ -36,12 +36,14 @@ function settingsReadByLoadConfig(): Set<string> {
   ];
   const read = new Set<string>();
   for (const environment of environments) {
-    loadConfig(new Proxy(environment, {
-      get(target, key) {
-        if (typeof key === 'string' && SETTING.test(key)) read.add(key);
-        return Reflect.get(target, key);
-      },
-    }));
+    loadConfig(
+      new Proxy(environment, {
+        get(target, key) {
+          if (typeof key === 'string' && SETTING.test(key)) read.add(key);
+          return Reflect.get(target, key);
+        },
+      }),
+    );
   }
   return read;
 }
@@ -68,19 +70,21 @@ export function settingsNamedIn(source: string): Set<string> {
 
 describe('README.md documents every setting (issue 19)', () => {
   const documented = documentedSettings(readFileSync(join(ROOT, 'README.md'), 'utf8'));
-  const readByCode = new Set([
-    ...settingsReadByLoadConfig(),
-    ...configSources().flatMap((file) => [...settingsNamedIn(readFileSync(file, 'utf8'))]),
-  ]);
+  const readByCode = new Set([...settingsReadByLoadConfig(), ...configSources().flatMap((file) => [...settingsNamedIn(readFileSync(file, 'utf8'))])]);
 
   it('when the sources are scanned, then the usual ways of reading a setting are found', () => {
-    expect([...settingsNamedIn("env.DATA_DIR; env['LOG_LEVEL']; read(env, 'PORT', parse, 1); listOf(env, \"ALLOWED_ORIGINS\")")])
-      .toEqual(['DATA_DIR', 'LOG_LEVEL', 'PORT', 'ALLOWED_ORIGINS']);
+    expect([...settingsNamedIn("env.DATA_DIR; env['LOG_LEVEL']; read(env, 'PORT', parse, 1); listOf(env, \"ALLOWED_ORIGINS\")")]).toEqual([
+      'DATA_DIR',
+      'LOG_LEVEL',
+      'PORT',
+      'ALLOWED_ORIGINS',
+    ]);
     expect([...settingsNamedIn("environment.PORT; read(other, 'PORT'); const name = 'PORT'")]).toEqual([]);
   });
 
   it('when the table is read, then a row naming several settings documents each of them', () => {
-    const readme = '# T\n## Configuration\n| name | default | meaning |\n|---|---|---|\n| `A_ONE`, `A_TWO` | `DEFAULT_NAME` | `x` |\n## Next\n| `NOT_CONFIG` | — | — |\n';
+    const readme =
+      '# T\n## Configuration\n| name | default | meaning |\n|---|---|---|\n| `A_ONE`, `A_TWO` | `DEFAULT_NAME` | `x` |\n## Next\n| `NOT_CONFIG` | — | — |\n';
     expect([...documentedSettings(readme)]).toEqual(['A_ONE', 'A_TWO']);
   });
 

@@ -15,7 +15,7 @@ function refusal(env: Record<string, string>): string {
 }
 
 describe('loadConfig: production starts and where they listen (issue 20)', () => {
-  it('when NODE_ENV=production is the operator\'s, then the production rules apply; filled in by production-mode.ts, or any other NODE_ENV, they do not', () => {
+  it("when NODE_ENV=production is the operator's, then the production rules apply; filled in by production-mode.ts, or any other NODE_ENV, they do not", () => {
     expect(loadConfig(PRODUCTION).production).toBe(true);
     expect(loadConfig({ NODE_ENV: ' production ' }).production).toBe(true);
     expect(loadConfig({ ...PRODUCTION, [NODE_ENV_FILLED_IN]: '1' }).production).toBe(false);
@@ -36,8 +36,14 @@ describe('loadConfig: production starts and where they listen (issue 20)', () =>
     expect(loadConfig({}).host).toBe('127.0.0.1');
     expect(loadConfig({ ...PRODUCTION, [NODE_ENV_FILLED_IN]: '1' }).host).toBe('127.0.0.1');
     expect(loadConfig(PRODUCTION).host).toBe('0.0.0.0');
-    expect(['0.0.0.0', '::', '::1', '10.1.2.3', 'localhost', 'gateway.internal'].map((HOST) => loadConfig({ HOST }).host))
-      .toEqual(['0.0.0.0', '::', '::1', '10.1.2.3', 'localhost', 'gateway.internal']);
+    expect(['0.0.0.0', '::', '::1', '10.1.2.3', 'localhost', 'gateway.internal'].map((HOST) => loadConfig({ HOST }).host)).toEqual([
+      '0.0.0.0',
+      '::',
+      '::1',
+      '10.1.2.3',
+      'localhost',
+      'gateway.internal',
+    ]);
     expect(loadConfig({ ...PRODUCTION, HOST: '127.0.0.1' }).host).toBe('127.0.0.1');
   });
 

@@ -5,7 +5,9 @@ describe('ALLOWED_ORIGINS', () => {
   it('when nothing is configured, then only local development pages on any port match', () => {
     const allowed = originMatcher(loadConfig({}).allowedOrigins);
     expect(['http://localhost:5173', 'http://localhost', 'http://127.0.0.1:8080'].filter(allowed)).toHaveLength(3);
-    expect(['https://localhost:5173', 'http://localhost.evil.example:80', 'http://127.0.0.1.nip.io:3000', 'null', 'http://localhost:5173/path'].filter(allowed)).toEqual([]);
+    expect(
+      ['https://localhost:5173', 'http://localhost.evil.example:80', 'http://127.0.0.1.nip.io:3000', 'null', 'http://localhost:5173/path'].filter(allowed),
+    ).toEqual([]);
   });
 
   it('when origins are configured, then they replace the local defaults and match exactly', () => {

@@ -85,8 +85,11 @@ describe('the gateway cost model', () => {
       const [typeName, fieldName] = key.split('.');
       const type = schema.getType(typeName);
       const field = isObjectType(type) ? type.getFields()[fieldName] : undefined;
-      const isToOneRow = field !== undefined && !isListType(getNullableType(field.type)) && isObjectType(getNamedType(field.type))
-        && !TILLGATE_COST_MODEL.valueTypes.has(getNamedType(field.type).name);
+      const isToOneRow =
+        field !== undefined &&
+        !isListType(getNullableType(field.type)) &&
+        isObjectType(getNamedType(field.type)) &&
+        !TILLGATE_COST_MODEL.valueTypes.has(getNamedType(field.type).name);
       expect(isToOneRow ? key : `${key} is not a to-one reference to a row`).toBe(key);
     }
   });

@@ -160,7 +160,8 @@ describe('to-one references that cost less than a row per parent', () => {
   it('when the id-only check meets fragments spread into each other many times, then it stays linear', () => {
     const levels = 40;
     const fragments = Array.from({ length: levels }, (_, i) =>
-      i === levels - 1 ? `fragment R${i} on Product { id }` : `fragment R${i} on Product { ...R${i + 1} ... on Product { ...R${i + 1} } }`).join('\n');
+      i === levels - 1 ? `fragment R${i} on Product { id }` : `fragment R${i} on Product { ...R${i + 1} ... on Product { ...R${i + 1} } }`,
+    ).join('\n');
     expect(costWith(`${page('product { ...R0 }')} ${fragments}`, referenceModel)).toBe(10 * 6);
   });
 });
@@ -168,8 +169,11 @@ describe('to-one references that cost less than a row per parent', () => {
 describe('the project operations and the default limits', () => {
   const schemaFile = readFileSync(join(process.cwd(), 'src', 'schema', 'schema.graphql'), 'utf8');
   // The client package's operations and the tests' admin operations.
-  const sources = ['client/operations', 'test/operations'].flatMap((dir) => readdirSync(join(process.cwd(), dir), { recursive: true, encoding: 'utf8' })
-    .filter((file) => file.endsWith('.graphql')).map((file) => join(process.cwd(), dir, file)));
+  const sources = ['client/operations', 'test/operations'].flatMap((dir) =>
+    readdirSync(join(process.cwd(), dir), { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.graphql'))
+      .map((file) => join(process.cwd(), dir, file)),
+  );
 
   // The largest, a catalog page at the page cap (100 products x 50 variants), costs about half the default budget.
   it('when every operation of client/operations and test/operations is held to the default budget and depth 8, then none is refused', () => {

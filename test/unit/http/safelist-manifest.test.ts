@@ -16,8 +16,7 @@ const canonical = (text: string): string => {
 /** The client package as a frontend installs it: through the workspace link, not a path into the repository. */
 const clientPackageDir = () => dirname(realpathSync(require.resolve('@tillgate/client/package.json')));
 
-const generatedDocuments = () =>
-  Object.entries(client).filter(([name]) => name.endsWith('Document')) as [string, client.TillgateDocument<unknown, unknown>][];
+const generatedDocuments = () => Object.entries(client).filter(([name]) => name.endsWith('Document')) as [string, client.TillgateDocument<unknown, unknown>][];
 
 describe('the partner safelist is the client package manifest', () => {
   it('when the server loads its safelist, then the bytes are those of the client package manifest', () => {
@@ -35,7 +34,9 @@ describe('the partner safelist is the client package manifest', () => {
       // The text the client sends (not only its hash) is the listed document, canonically.
       expect({ name, listed: server.byHash.has(operationHash(canonical(String(document)))) }).toEqual({ name, listed: true });
     }
-    expect([...server.operationNames]).toEqual(expect.arrayContaining(['StartCheckout', 'ConfirmCheckout', 'OrderByToken', 'MyOrders', 'AttachCart', 'Products', 'LogIn']));
+    expect([...server.operationNames]).toEqual(
+      expect.arrayContaining(['StartCheckout', 'ConfirmCheckout', 'OrderByToken', 'MyOrders', 'AttachCart', 'Products', 'LogIn']),
+    );
   });
 
   it('when the manifest is read, then no admin operation is in it', () => {
@@ -68,8 +69,9 @@ describe('the partner safelist is the client package manifest', () => {
 
   it('when MAX_QUERY_TOKENS is below a document of the manifest, then the server refuses to start with its name; the default admits every one', () => {
     expect(loadSafelist(safelistFile(), documentParseOptions({ maxTokens: loadConfig({}).maxQueryTokens })).byHash.size).toBe(generatedDocuments().length);
-    expect(() => persistedQuerySettings(loadConfig({ MAX_QUERY_TOKENS: '100' })))
-      .toThrow(/persisted-documents\.json: sha256:[0-9a-f]{64} cannot be parsed within the document limits \(MAX_QUERY_TOKENS\): Syntax Error: Document contains more (that|than) 100 tokens/);
+    expect(() => persistedQuerySettings(loadConfig({ MAX_QUERY_TOKENS: '100' }))).toThrow(
+      /persisted-documents\.json: sha256:[0-9a-f]{64} cannot be parsed within the document limits \(MAX_QUERY_TOKENS\): Syntax Error: Document contains more (that|than) 100 tokens/,
+    );
   });
 
   it('when a manifest hash does not match its document, or the file is missing, then the safelist refuses to load', () => {

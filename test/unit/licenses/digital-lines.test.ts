@@ -19,7 +19,12 @@ describe('digital lines in pricing, version keys and license keys', () => {
   it('when a line is DIGITAL, then the version key carries it; a physical line hashes as it did before kinds existed', () => {
     const state = (kind?: VariantKind): CartKeyState => ({
       lines: [{ variantId: 'v1', quantity: 1, unitPrice: 100, ...(kind ? { kind } : {}) }],
-      voucherCodes: [], shippingMethodId: null, address: null, currency: 'EUR', customerId: null, email: 'a@example.com',
+      voucherCodes: [],
+      shippingMethodId: null,
+      address: null,
+      currency: 'EUR',
+      customerId: null,
+      email: 'a@example.com',
     });
 
     expect(versionKeyOf(state(VariantKind.PHYSICAL))).toBe(versionKeyOf(state()));

@@ -13,14 +13,31 @@ function driverError(Class: new (previous: Error) => DriverException, message: s
 
 describe('log redaction', () => {
   it('when a field is named like a credential or an access key, then its value is replaced whatever the case or separator', () => {
-    for (const name of ['token', 'password', 'passwordHash', 'password_hash', 'clientSecret', 'client_secret', 'Authorization',
-      'x-api-key', 'X-Api-Key', 'cartId', 'cart_id', 'orderToken', 'webhookSecret']) {
+    for (const name of [
+      'token',
+      'password',
+      'passwordHash',
+      'password_hash',
+      'clientSecret',
+      'client_secret',
+      'Authorization',
+      'x-api-key',
+      'X-Api-Key',
+      'cartId',
+      'cart_id',
+      'orderToken',
+      'webhookSecret',
+    ]) {
       expect({ name, redacted: isRedactedField(name) }).toEqual({ name, redacted: true });
     }
     for (const name of ['orderId', 'tokenVersion', 'email', 'amount', 'idempotencyKey']) {
       expect({ name, redacted: isRedactedField(name) }).toEqual({ name, redacted: false });
     }
-    const line = redactForLog({ orderId: 'o-1', nested: { headers: { authorization: `Bearer ${JWT}`, 'x-api-key': 'partner-key-1' } }, list: [{ password: 'hunter22' }] });
+    const line = redactForLog({
+      orderId: 'o-1',
+      nested: { headers: { authorization: `Bearer ${JWT}`, 'x-api-key': 'partner-key-1' } },
+      list: [{ password: 'hunter22' }],
+    });
     expect(line).toEqual({ orderId: 'o-1', nested: { headers: { authorization: REDACTED, 'x-api-key': REDACTED } }, list: [{ password: REDACTED }] });
   });
 
@@ -46,9 +63,18 @@ describe('log redaction', () => {
   });
 
   it('when a PostgreSQL unique violation is logged, then name, code, constraint, table and the statement shape remain and no value does', () => {
-    const error = driverError(UniqueConstraintViolationException,
+    const error = driverError(
+      UniqueConstraintViolationException,
       `insert into "customers" ("id", "email", "password_hash", "created_at") values ('c-1', 'ada@example.com', '${HASH}', '2026-12-02T15:11:27.370Z') - duplicate key value violates unique constraint "customers_email_unique"`,
-      { code: '23505', detail: 'Key (email)=(ada@example.com) already exists.', table: 'customers', constraint: 'customers_email_unique', severity: 'ERROR', routine: '_bt_check_unique' });
+      {
+        code: '23505',
+        detail: 'Key (email)=(ada@example.com) already exists.',
+        table: 'customers',
+        constraint: 'customers_email_unique',
+        severity: 'ERROR',
+        routine: '_bt_check_unique',
+      },
+    );
     const logged = redactForLog({ error }) as { error: Record<string, unknown> };
     expect(logged.error).toMatchObject({
       name: 'UniqueConstraintViolationException',
@@ -64,17 +90,27 @@ describe('log redaction', () => {
 
   it('when libSQL cut a statement at a NUL byte and quotes the rest, then the unclosed literal is masked to the end', () => {
     const email = `${'x'.repeat(20)}\u0000@example.com`;
-    const error = driverError(DriverException,
+    const error = driverError(
+      DriverException,
       `insert into \`customers\` (\`id\`, \`email\`, \`password_hash\`, \`created_at\`) values ('c-2', '${email}', '${HASH}', 1796224287129) - unrecognized token: "'${'x'.repeat(20)}"`,
-      { code: 'SQLITE_ERROR', rawCode: 1 });
+      { code: 'SQLITE_ERROR', rawCode: 1 },
+    );
     const logged = redactForLog({ error }) as { error: Record<string, unknown> };
-    expect(logged.error).toMatchObject({ name: 'DriverException', code: 'SQLITE_ERROR', statement: 'insert into `customers` (`id`, `email`, `password_hash`, `created_at`) values (?, ?, ?, ?)' });
+    expect(logged.error).toMatchObject({
+      name: 'DriverException',
+      code: 'SQLITE_ERROR',
+      statement: 'insert into `customers` (`id`, `email`, `password_hash`, `created_at`) values (?, ?, ?, ?)',
+    });
     const text = JSON.stringify(logged);
     for (const value of ['xxxxxxxxxx', HASH, '1796224287129', '\\u0000']) expect(text).not.toContain(value);
   });
 
   it('when a database error travels inside a GraphQLError or as a cause, then it is still described without values', () => {
-    const driver = driverError(DriverException, `update "payments" set "client_secret" = '${CLIENT_SECRET}' where "id" = 'p-1' - value too long for type character varying(200)`, { code: '22001', severity: 'ERROR', routine: 'varchar' });
+    const driver = driverError(
+      DriverException,
+      `update "payments" set "client_secret" = '${CLIENT_SECRET}' where "id" = 'p-1' - value too long for type character varying(200)`,
+      { code: '22001', severity: 'ERROR', routine: 'varchar' },
+    );
     const wrapped = new GraphQLError(driver.message, { originalError: driver });
     const caused = new Error('payment write failed', { cause: driver });
     for (const error of [wrapped, caused]) {
@@ -86,8 +122,9 @@ describe('log redaction', () => {
   });
 
   it('when a statement is shaped, then string, escaped and numeric literals become ? and identifiers stay', () => {
-    expect(statementShape(`select "t0".* from "orders" as "t0" where "t0"."total" > 1500 and "t0"."note" = 'it''s' and x = E'a\\\\b' limit 1`))
-      .toBe(`select "t0".* from "orders" as "t0" where "t0"."total" > ? and "t0"."note" = ? and x = ? limit ?`);
+    expect(statementShape(`select "t0".* from "orders" as "t0" where "t0"."total" > 1500 and "t0"."note" = 'it''s' and x = E'a\\\\b' limit 1`)).toBe(
+      `select "t0".* from "orders" as "t0" where "t0"."total" > ? and "t0"."note" = ? and x = ? limit ?`,
+    );
     expect(statementShape("insert into `a` values ('x\\'y', -2.5)")).toBe('insert into `a` values (?, ?)');
   });
 
@@ -96,7 +133,9 @@ describe('log redaction', () => {
     circular.self = circular;
     const at = new Date('2026-01-01T00:00:00Z');
     expect(redactForLog({ at, circular, entity: { toJSON: () => ({ email: 'a@b.c' }) } })).toEqual({
-      at: '2026-01-01T00:00:00.000Z', circular: { id: 'x', self: '[circular]' }, entity: { email: 'a@b.c' },
+      at: '2026-01-01T00:00:00.000Z',
+      circular: { id: 'x', self: '[circular]' },
+      entity: { email: 'a@b.c' },
     });
   });
 });

@@ -28,14 +28,40 @@ export function ruleExpressions(yamlText: string): string[] {
 }
 
 const PROMQL_WORDS = new Set([
-  'by', 'without', 'and', 'or', 'unless', 'offset', 'on', 'ignoring', 'group_left', 'group_right', 'bool', 'inf', 'nan',
+  'by',
+  'without',
+  'and',
+  'or',
+  'unless',
+  'offset',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'bool',
+  'inf',
+  'nan',
   // Aggregation operators may stand before `by (...)` instead of their parenthesis.
-  'sum', 'min', 'max', 'avg', 'group', 'stddev', 'stdvar', 'count', 'count_values', 'bottomk', 'topk', 'quantile',
+  'sum',
+  'min',
+  'max',
+  'avg',
+  'group',
+  'stddev',
+  'stdvar',
+  'count',
+  'count_values',
+  'bottomk',
+  'topk',
+  'quantile',
 ]);
 
 /** Metric names a PromQL expression reads: identifiers outside label matchers and strings, not functions, keywords or durations. */
 export function metricNamesIn(expression: string): string[] {
-  const bare = expression.replace(/"(?:[^"\\]|\\.)*"/g, '""').replace(/\{[^}]*\}/g, '{}').replace(/\[[^\]]*\]/g, '[]');
+  const bare = expression
+    .replace(/"(?:[^"\\]|\\.)*"/g, '""')
+    .replace(/\{[^}]*\}/g, '{}')
+    .replace(/\[[^\]]*\]/g, '[]');
   const names = new Set<string>();
   for (const match of bare.matchAll(/(?<![\w:.$])([a-zA-Z_:][\w:]*)(?!\w)(\s*\()?/g)) {
     const [, name, call] = match;
@@ -65,10 +91,18 @@ async function exportedSeriesNames(): Promise<Set<string>> {
 /** The alert rules and the dashboard read series the code exports: a rename on either side fails here, not in production. */
 describe('ops metric names', () => {
   it('when the expressions are read, then the name finder sees metrics and skips functions, labels, keywords and durations', () => {
-    expect(metricNamesIn('histogram_quantile(0.99, sum by (le) (rate(checkout_confirm_duration_seconds_bucket{payment_kind="CARD"}[5m]))) > 1').sort())
-      .toEqual(['checkout_confirm_duration_seconds_bucket']);
-    expect(metricNamesIn('time() - max(ops_gauges_refreshed_timestamp_seconds) > 300 and sum(x_total offset 10m)')).toEqual(['ops_gauges_refreshed_timestamp_seconds', 'x_total']);
-    expect(ruleExpressions('      - alert: A\n        expr: |\n          a_total\n          / b_total\n        for: 2m\n      - alert: B\n        expr: max(c) > 0\n')).toEqual(['          a_total\n          / b_total', 'max(c) > 0']);
+    expect(metricNamesIn('histogram_quantile(0.99, sum by (le) (rate(checkout_confirm_duration_seconds_bucket{payment_kind="CARD"}[5m]))) > 1').sort()).toEqual(
+      ['checkout_confirm_duration_seconds_bucket'],
+    );
+    expect(metricNamesIn('time() - max(ops_gauges_refreshed_timestamp_seconds) > 300 and sum(x_total offset 10m)')).toEqual([
+      'ops_gauges_refreshed_timestamp_seconds',
+      'x_total',
+    ]);
+    expect(
+      ruleExpressions(
+        '      - alert: A\n        expr: |\n          a_total\n          / b_total\n        for: 2m\n      - alert: B\n        expr: max(c) > 0\n',
+      ),
+    ).toEqual(['          a_total\n          / b_total', 'max(c) > 0']);
   });
 
   it('when alerts.yml and the dashboard name a metric, then it is one the code registers (or a recording rule of alerts.yml)', async () => {
@@ -87,9 +121,23 @@ describe('ops metric names', () => {
   it('when the issue lists the series operators need, then the code exports each of them', async () => {
     const exported = await exportedSeriesNames();
     for (const name of [
-      'http_request_duration_seconds', 'graphql_operation_duration_seconds', 'checkout_outcomes_total', 'saga_compensations_total', 'saga_recoveries_total',
-      'outbox_lag_seconds', 'outbox_dead_letters', 'payments_requires_action_stale', 'refunds_pending_oldest_seconds', 'seller_transfers', 'sagas',
-      'stripe_requests_total', 'stripe_request_duration_seconds', 'webhook_events_total', 'rate_limited_total', 'process_cpu_seconds_total',
-    ]) expect(exported).toContain(name);
+      'http_request_duration_seconds',
+      'graphql_operation_duration_seconds',
+      'checkout_outcomes_total',
+      'saga_compensations_total',
+      'saga_recoveries_total',
+      'outbox_lag_seconds',
+      'outbox_dead_letters',
+      'payments_requires_action_stale',
+      'refunds_pending_oldest_seconds',
+      'seller_transfers',
+      'sagas',
+      'stripe_requests_total',
+      'stripe_request_duration_seconds',
+      'webhook_events_total',
+      'rate_limited_total',
+      'process_cpu_seconds_total',
+    ])
+      expect(exported).toContain(name);
   });
 });

@@ -16,7 +16,10 @@ describe('stripeWrite and the Stripe error classifier', () => {
   afterEach(() => emu.close());
 
   const charge = (options: Stripe.RequestOptions, paymentMethod = 'pm_card_visa') =>
-    stripe.paymentIntents.create({ amount: 1_000, currency: 'eur', payment_method: paymentMethod, confirm: true, metadata: { order_id: 'o1' }, ...NO_REDIRECTS }, options);
+    stripe.paymentIntents.create(
+      { amount: 1_000, currency: 'eur', payment_method: paymentMethod, confirm: true, metadata: { order_id: 'o1' }, ...NO_REDIRECTS },
+      options,
+    );
 
   it('when the key is empty or blank, then it throws before anything is sent', async () => {
     await expect(stripeWrite('payment_intents.create', '', charge)).rejects.toThrow(/idempotency key/);
@@ -41,7 +44,9 @@ describe('stripeWrite and the Stripe error classifier', () => {
   });
 
   it('when the card is declined, then the failure is terminal with its decline code and is not retried', async () => {
-    const error = (await stripeWrite('payment_intents.create', 'order-3', (o) => charge(o, 'pm_card_chargeDeclinedInsufficientFunds'), FAST).catch((e: unknown) => e)) as StripeCallError;
+    const error = (await stripeWrite('payment_intents.create', 'order-3', (o) => charge(o, 'pm_card_chargeDeclinedInsufficientFunds'), FAST).catch(
+      (e: unknown) => e,
+    )) as StripeCallError;
     expect(error.classification).toMatchObject({ kind: 'terminal', code: 'card_declined', declineCode: 'insufficient_funds' });
     expect(emu.requests).toHaveLength(1);
   });

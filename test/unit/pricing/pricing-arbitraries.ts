@@ -8,11 +8,7 @@ const bpsArb = fc.oneof(fc.constantFrom(0, 1, 625, 2500, 5000, 9999, 10000), fc.
  * Bounded so that a cart (≤ 8 lines × 1000 × 10^10, plus tax and shipping) stays far below 2^53:
  * these inputs must always price, never throw.
  */
-const amountArb = fc.oneof(
-  fc.integer({ min: 0, max: 20 }),
-  fc.integer({ min: 0, max: 100_000 }),
-  fc.integer({ min: 0, max: 10_000_000_000 }),
-);
+const amountArb = fc.oneof(fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 100_000 }), fc.integer({ min: 0, max: 10_000_000_000 }));
 
 const voucherArb: fc.Arbitrary<PricingVoucherInput> = fc.oneof(
   fc.record({ code: fc.string({ minLength: 1, maxLength: 4 }), kind: fc.constant('PERCENT_OFF' as const), value: bpsArb }),

@@ -46,9 +46,7 @@ function expectPricingInvariants(input: PricingInput, result: PricingResult): vo
   expect(result.shippingDiscount).toBeLessThanOrEqual(result.shipping);
   expect(result.shippingTax).toBe(halfUpBasisPoints(result.shipping - result.shippingDiscount, input.taxRateBps));
   expect(big(result.tax)).toBe(sum(result.lines.map((line) => line.tax)) + big(result.shippingTax));
-  expect(big(result.total)).toBe(
-    big(result.subtotal) - big(result.discount) + big(result.shipping) - big(result.shippingDiscount) + big(result.tax),
-  );
+  expect(big(result.total)).toBe(big(result.subtotal) - big(result.discount) + big(result.shipping) - big(result.shippingDiscount) + big(result.tax));
 }
 
 describe('priceCart — properties', () => {

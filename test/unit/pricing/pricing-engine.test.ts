@@ -58,10 +58,7 @@ describe('priceCart — hand-computed examples', () => {
   });
 
   test('when two percent vouchers of the same kind are given, then they apply by code and compound', () => {
-    const vouchers = [
-      buildVoucher({ code: 'B-HALF', kind: 'PERCENT_OFF', value: 5000 }),
-      buildVoucher({ code: 'A-HALF', kind: 'PERCENT_OFF', value: 5000 }),
-    ];
+    const vouchers = [buildVoucher({ code: 'B-HALF', kind: 'PERCENT_OFF', value: 5000 }), buildVoucher({ code: 'A-HALF', kind: 'PERCENT_OFF', value: 5000 })];
     // 1001: 500.5 -> 501 off, remaining 500; 250 off -> 751 (75%, never 100%).
     const result = priceCart(buildInput({ lines: [buildLine({ unitPrice: 1001 })], vouchers }));
     expect(result.discount).toBe(751);
@@ -125,9 +122,7 @@ describe('priceCart — hand-computed examples', () => {
   test('when some lines are free, then they get no discount and no tax', () => {
     const gift = buildLine({ quantity: 2, unitPrice: 0 });
     const item = buildLine({ quantity: 1, unitPrice: 1000 });
-    const result = priceCart(
-      buildInput({ lines: [gift, item], vouchers: [buildVoucher({ kind: 'AMOUNT_OFF', value: 300 })], taxRateBps: 1000 }),
-    );
+    const result = priceCart(buildInput({ lines: [gift, item], vouchers: [buildVoucher({ kind: 'AMOUNT_OFF', value: 300 })], taxRateBps: 1000 }));
     expect(result.lines).toEqual([
       { ...gift, gross: 0, discount: 0, net: 0, tax: 0 },
       { ...item, gross: 1000, discount: 300, net: 700, tax: 70 },
@@ -151,10 +146,7 @@ describe('priceCart — hand-computed examples', () => {
     const result = priceCart(
       buildInput({
         lines: [buildLine({ quantity: 3, unitPrice: 333 }), buildLine({ quantity: 1, unitPrice: 1 })],
-        vouchers: [
-          buildVoucher({ code: 'MORE', kind: 'AMOUNT_OFF', value: 100 }),
-          buildVoucher({ code: 'ALL', kind: 'PERCENT_OFF', value: 10000 }),
-        ],
+        vouchers: [buildVoucher({ code: 'MORE', kind: 'AMOUNT_OFF', value: 100 }), buildVoucher({ code: 'ALL', kind: 'PERCENT_OFF', value: 10000 })],
         shippingPrice: 500,
         taxRateBps: 2000,
       }),
@@ -171,10 +163,7 @@ describe('priceCart — hand-computed examples', () => {
     const result = priceCart(
       buildInput({
         lines: [buildLine({ quantity: 2, unitPrice: 450 })],
-        vouchers: [
-          buildVoucher({ code: 'BIG', kind: 'AMOUNT_OFF', value: 5000 }),
-          buildVoucher({ code: 'BIGGER', kind: 'AMOUNT_OFF', value: 600 }),
-        ],
+        vouchers: [buildVoucher({ code: 'BIG', kind: 'AMOUNT_OFF', value: 5000 }), buildVoucher({ code: 'BIGGER', kind: 'AMOUNT_OFF', value: 600 })],
         shippingPrice: 700,
         taxRateBps: 1000,
       }),
@@ -202,10 +191,7 @@ describe('priceCart — hand-computed examples', () => {
     const result = priceCart(
       buildInput({
         lines: [buildLine({ unitPrice: 1000 })],
-        vouchers: [
-          buildVoucher({ code: 'SHIP-2', kind: 'FREE_SHIPPING', value: 0 }),
-          buildVoucher({ code: 'SHIP-1', kind: 'FREE_SHIPPING', value: 0 }),
-        ],
+        vouchers: [buildVoucher({ code: 'SHIP-2', kind: 'FREE_SHIPPING', value: 0 }), buildVoucher({ code: 'SHIP-1', kind: 'FREE_SHIPPING', value: 0 })],
         shippingPrice: 500,
         taxRateBps: 2000,
       }),
@@ -280,14 +266,8 @@ describe('priceCart — input validation', () => {
     ['a negative amount voucher', buildInput({ vouchers: [buildVoucher({ kind: 'AMOUNT_OFF', value: -100 })] })],
     ['a negative credit voucher', buildInput({ vouchers: [buildVoucher({ kind: 'CREDIT', value: -1 })] })],
     ['an empty voucher code', buildInput({ vouchers: [buildVoucher({ code: '' })] })],
-    [
-      'a voucher code given twice',
-      buildInput({ vouchers: [buildVoucher({ code: 'SAME' }), buildVoucher({ code: 'SAME', kind: 'PERCENT_OFF' })] }),
-    ],
-    [
-      'an unknown voucher kind',
-      buildInput({ vouchers: [{ code: 'X', kind: 'BOGO' as unknown as 'CREDIT', value: 1 }] }),
-    ],
+    ['a voucher code given twice', buildInput({ vouchers: [buildVoucher({ code: 'SAME' }), buildVoucher({ code: 'SAME', kind: 'PERCENT_OFF' })] })],
+    ['an unknown voucher kind', buildInput({ vouchers: [{ code: 'X', kind: 'BOGO' as unknown as 'CREDIT', value: 1 }] })],
   ];
 
   test.each(invalid)('when the input has %s, then it throws a RangeError', (_what, input) => {

@@ -28,7 +28,11 @@ describe('rate limit settings', () => {
 
   it('when a limit is written count/duration or off, then that one limit changes', () => {
     const limits = load({
-      RATE_LIMIT_LOGIN_EMAIL_IP: '5/10m', RATE_LIMIT_LOGIN_EMAIL: 'off', RATE_LIMIT_SIGNUP_IP: 'off', RATE_LIMIT_CARTS_IP: '200 / 1d', RATE_LIMIT_CHECKOUT_ONE_IN_FLIGHT: 'off',
+      RATE_LIMIT_LOGIN_EMAIL_IP: '5/10m',
+      RATE_LIMIT_LOGIN_EMAIL: 'off',
+      RATE_LIMIT_SIGNUP_IP: 'off',
+      RATE_LIMIT_CARTS_IP: '200 / 1d',
+      RATE_LIMIT_CHECKOUT_ONE_IN_FLIGHT: 'off',
     }).rateLimits!;
     expect(limits.loginEmailIp).toEqual({ points: 5, durationMs: 10 * MINUTE });
     expect(limits.loginEmail).toBeNull();

@@ -29,7 +29,7 @@ async function check(query: string, variables: Record<string, unknown> = {}): Pr
 describe('control characters in string inputs', () => {
   it('when any C0 character is in single-line text, then it is forbidden; printable text and non-ASCII are fine', () => {
     for (let code = 0; code < 0x20; code++) expect(hasForbiddenControlCharacter(`a${String.fromCharCode(code)}b`, 'email')).toBe(true);
-    expect(hasForbiddenControlCharacter('Zoë O\'Brien – 東京 😀', 'name')).toBe(false);
+    expect(hasForbiddenControlCharacter("Zoë O'Brien – 東京 😀", 'name')).toBe(false);
   });
 
   it('when free text (reason, description) holds tabs and line breaks, then they are allowed, other C0 characters are not', () => {
@@ -65,10 +65,13 @@ describe('control characters in string inputs', () => {
     expect(await check('{ me { id } }', { unused: [justDeepEnough] })).toBe('unused');
   });
 
-  it('when the schema\'s inputs are measured, then the deepest is well below the variable depth limit', () => {
+  it("when the schema's inputs are measured, then the deepest is well below the variable depth limit", () => {
     const schema = buildSchema(readFileSync(join(process.cwd(), 'src', 'schema', 'schema.graphql'), 'utf8'));
     const argumentTypes = Object.values(schema.getTypeMap()).flatMap((type) =>
-      'getFields' in type && !isInputObjectType(type) ? Object.values(type.getFields()).flatMap((field) => ('args' in field ? field.args.map((arg) => arg.type) : [])) : []);
+      'getFields' in type && !isInputObjectType(type)
+        ? Object.values(type.getFields()).flatMap((field) => ('args' in field ? field.args.map((arg) => arg.type) : []))
+        : [],
+    );
     const deepest = Math.max(...argumentTypes.map((type) => nestingOf(type)));
     expect(deepest).toBeGreaterThanOrEqual(3);
     expect(deepest * 2).toBeLessThanOrEqual(MAX_VARIABLE_DEPTH);

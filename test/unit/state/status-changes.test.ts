@@ -33,7 +33,7 @@ describe('status changes', () => {
       'em.assign(order, { total: 10, status: OrderStatus.CANCELLED });',
       "wrap(order).assign({ 'status': OrderStatus.CANCELLED });",
       "await guardedUpdate(tx, 'update orders set placed_at = ?, status = ? where id = ?', [now, 'PLACED', id]);",
-      'await tx.execute(`UPDATE carts SET status = \'OPEN\' WHERE id = ?`);',
+      "await tx.execute(`UPDATE carts SET status = 'OPEN' WHERE id = ?`);",
     ];
     const allowed = [
       'if (order.status === OrderStatus.PLACED) return;',
@@ -57,7 +57,16 @@ describe('status changes', () => {
   });
 
   it('when transition() is asked for an undeclared move, then it throws before touching the database', async () => {
-    const untouchable = new Proxy({}, { get: () => { throw new Error('the database was touched'); } });
-    await expect(transition(untouchable as never, Order, 'some-id', OrderStatus.REFUNDED, OrderStatus.PLACED)).rejects.toBeInstanceOf(UndeclaredTransitionError);
+    const untouchable = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error('the database was touched');
+        },
+      },
+    );
+    await expect(transition(untouchable as never, Order, 'some-id', OrderStatus.REFUNDED, OrderStatus.PLACED)).rejects.toBeInstanceOf(
+      UndeclaredTransitionError,
+    );
   });
 });

@@ -43,7 +43,7 @@ const mentionsStatusKey = (text: string): boolean => /(^|[{,\s])['"]?status['"]?
 function stripComments(source: string): { code: string; strings: { index: number; text: string }[] } {
   let code = '';
   const strings: { index: number; text: string }[] = [];
-  for (let i = 0; i < source.length; ) {
+  for (let i = 0; i < source.length;) {
     const two = source.slice(i, i + 2);
     if (two === '//' || two === '/*') {
       const end = two === '//' ? source.indexOf('\n', i) : source.indexOf('*/', i + 2) + 2;

@@ -28,7 +28,10 @@ describe('choosing the Chromium of the browser checks', () => {
   it('when TILLGATE_TEST_CHROMIUM names one, then it wins, and a missing one is refused', () => {
     const configured = { TILLGATE_TEST_CHROMIUM: fakeSystemChromium };
 
-    expect(chooseChromium({ env: configured, systemPath: join(dir, 'none'), packageDir })).toEqual({ source: 'configured', executablePath: fakeSystemChromium });
+    expect(chooseChromium({ env: configured, systemPath: join(dir, 'none'), packageDir })).toEqual({
+      source: 'configured',
+      executablePath: fakeSystemChromium,
+    });
     expect(() => chooseChromium({ env: { TILLGATE_TEST_CHROMIUM: join(dir, 'none') } })).toThrow(`TILLGATE_TEST_CHROMIUM=${join(dir, 'none')} does not exist`);
   });
 

@@ -20,7 +20,9 @@ describe('the pgbouncer project in jest.config.js', () => {
     const { printed, projects } = loadJestConfig({ TILLGATE_TEST_IGNORE_SYSTEM_BINARIES: '1' });
 
     expect(projects).toEqual(['unit', 'libsql', 'postgresql']);
-    expect(printed).toBe(`pgbouncer not found (${PGBOUNCER_PATHS.join(', ')}): the pgbouncer project is left out of this run (apt-get install -y pgbouncer runs it)`);
+    expect(printed).toBe(
+      `pgbouncer not found (${PGBOUNCER_PATHS.join(', ')}): the pgbouncer project is left out of this run (apt-get install -y pgbouncer runs it)`,
+    );
   });
 
   it('when the machine has PgBouncer, then the project runs and nothing is printed', () => {
@@ -28,6 +30,10 @@ describe('the pgbouncer project in jest.config.js', () => {
 
     const { printed, projects } = loadJestConfig({ TILLGATE_TEST_IGNORE_SYSTEM_BINARIES: '' });
 
-    expect({ printed, projects }).toEqual(installed ? { printed: '', projects: ['unit', 'libsql', 'postgresql', 'pgbouncer'] } : expect.objectContaining({ projects: ['unit', 'libsql', 'postgresql'] }));
+    expect({ printed, projects }).toEqual(
+      installed
+        ? { printed: '', projects: ['unit', 'libsql', 'postgresql', 'pgbouncer'] }
+        : expect.objectContaining({ projects: ['unit', 'libsql', 'postgresql'] }),
+    );
   });
 });

@@ -1,12 +1,22 @@
 import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { hydrateSymlinks, locatePostgresBinaries, NPM_PACKAGE, npmPackageDir, runAs, serviceAccount, type PostgresBinaries } from '../../../tools/postgres-binaries';
+import {
+  hydrateSymlinks,
+  locatePostgresBinaries,
+  NPM_PACKAGE,
+  npmPackageDir,
+  runAs,
+  serviceAccount,
+  type PostgresBinaries,
+} from '../../../tools/postgres-binaries';
 
 const runningAsRoot = process.getuid?.() === 0;
 const installedPackage = npmPackageDir()!;
 const listedSymlinks = (nativeDir: string) =>
-  (JSON.parse(readFileSync(join(nativeDir, 'pg-symlinks.json'), 'utf8')) as { target: string }[]).map(({ target }) => join(nativeDir, relative('native', target)));
+  (JSON.parse(readFileSync(join(nativeDir, 'pg-symlinks.json'), 'utf8')) as { target: string }[]).map(({ target }) =>
+    join(nativeDir, relative('native', target)),
+  );
 
 /** A fake /usr/lib/postgresql with an initdb in each version's bin. */
 function systemTree(versions: string[]): string {
@@ -45,7 +55,10 @@ describe('locating PostgreSQL binaries', () => {
     const root = systemTree(['15', '16']);
     scratch.push(root);
 
-    expect(locatePostgresBinaries({ env: { TILLGATE_TEST_PG_BIN: join(root, '15', 'bin') }, systemRoot: root })).toMatchObject({ source: 'configured', binDir: join(root, '15', 'bin') });
+    expect(locatePostgresBinaries({ env: { TILLGATE_TEST_PG_BIN: join(root, '15', 'bin') }, systemRoot: root })).toMatchObject({
+      source: 'configured',
+      binDir: join(root, '15', 'bin'),
+    });
     expect(() => locatePostgresBinaries({ env: { TILLGATE_TEST_PG_BIN: root }, systemRoot: root })).toThrow(`TILLGATE_TEST_PG_BIN=${root} holds no initdb`);
   });
 

@@ -54,8 +54,7 @@ export function createControlHandler(emulator: StripeEmulator, env: Env) {
 async function route(request: ControlRequest, emulator: StripeEmulator, env: Env): Promise<Reply> {
   const { method, segments, query, json } = request;
   const [area = '', id = '', action = ''] = segments;
-  const is = (verb: string, expectedArea: string, expectedAction = ''): boolean =>
-    method === verb && area === expectedArea && action === expectedAction;
+  const is = (verb: string, expectedArea: string, expectedAction = ''): boolean => method === verb && area === expectedArea && action === expectedAction;
 
   if (is('GET', '')) return { kind: 'json', body: summary(emulator) };
   if (area === 'checkout' && id) return checkoutRoute(method, id, action, query, json, emulator, env);
@@ -121,14 +120,7 @@ async function checkoutRoute(
   throw new ControlError(404, `No checkout action ${method} ${action}`);
 }
 
-async function authenticationRoute(
-  method: string,
-  id: string,
-  action: string,
-  query: URLSearchParams,
-  emulator: StripeEmulator,
-  env: Env,
-): Promise<Reply> {
+async function authenticationRoute(method: string, id: string, action: string, query: URLSearchParams, emulator: StripeEmulator, env: Env): Promise<Reply> {
   const intent = env.state.paymentIntents.get(id);
   if (!intent) throw new ControlError(404, `No such payment_intent: '${id}'`);
   if (method === 'GET' && action === '') return { kind: 'html', body: authenticationPage(intent) };
@@ -153,7 +145,8 @@ function faultRoute(method: string, json: Record<string, unknown>, emulator: Str
   }
   if (method !== 'POST') throw new ControlError(405, 'Use GET, POST or DELETE on /_emulator/faults');
   const spec: FaultSpec = { action: json.action as FaultAction };
-  if (typeof json.action !== 'object' || json.action === null) throw new ControlError(400, 'A fault needs an action, e.g. {"action":{"kind":"status","status":500}}');
+  if (typeof json.action !== 'object' || json.action === null)
+    throw new ControlError(400, 'A fault needs an action, e.g. {"action":{"kind":"status","status":500}}');
   if (typeof json.method === 'string') spec.method = json.method;
   if (typeof json.path === 'string') spec.path = json.path;
   if (typeof json.pathPattern === 'string') spec.path = new RegExp(json.pathPattern);

@@ -69,10 +69,10 @@ export function assertConfirmable(
   returnUrl: string | undefined,
 ): asserts paymentMethod is string {
   if (!paymentMethod) {
-    throw invalidRequest(
-      "You cannot confirm this PaymentIntent because it's missing a payment method. Pass `payment_method` to confirm it.",
-      { code: 'payment_intent_unexpected_state', param: 'payment_method' },
-    );
+    throw invalidRequest("You cannot confirm this PaymentIntent because it's missing a payment method. Pass `payment_method` to confirm it.", {
+      code: 'payment_intent_unexpected_state',
+      param: 'payment_method',
+    });
   }
   assertPaymentMethodId(paymentMethod);
   const automatic = setup.automatic_payment_methods;
@@ -90,13 +90,7 @@ export function assertConfirmable(
 }
 
 /** Runs the test card's outcome. Returns the 402 to answer when the card is declined. */
-export function runConfirmation(
-  env: Env,
-  intent: PaymentIntent,
-  paymentMethod: string,
-  returnUrl: string | undefined,
-  ctx: ExecutionContext,
-): ApiError | null {
+export function runConfirmation(env: Env, intent: PaymentIntent, paymentMethod: string, returnUrl: string | undefined, ctx: ExecutionContext): ApiError | null {
   intent.payment_method = paymentMethod;
   intent.last_payment_error = null;
   intent.next_action = null;

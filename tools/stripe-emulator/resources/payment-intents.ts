@@ -25,13 +25,7 @@ const CREATE_PARAMS = [
 ];
 const CAPTURE_METHODS: readonly CaptureMethod[] = ['automatic', 'automatic_async', 'manual'];
 const CANCELLATION_REASONS = ['duplicate', 'fraudulent', 'requested_by_customer', 'abandoned'] as const;
-const CANCELABLE: readonly PaymentIntentStatus[] = [
-  'requires_payment_method',
-  'requires_capture',
-  'requires_confirmation',
-  'requires_action',
-  'processing',
-];
+const CANCELABLE: readonly PaymentIntentStatus[] = ['requires_payment_method', 'requires_capture', 'requires_confirmation', 'requires_action', 'processing'];
 const SEARCHABLE_FIELDS = ['status', 'currency', 'amount'];
 
 export function requirePaymentIntent(env: Env, id: string, param = 'id'): PaymentIntent {

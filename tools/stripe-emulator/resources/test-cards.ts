@@ -1,10 +1,7 @@
 import { invalidRequest } from '../errors';
 
 /** What confirming with one of Stripe's test PaymentMethods does. */
-export type CardOutcome =
-  | { kind: 'success' }
-  | { kind: 'decline'; code: string; declineCode?: string; message: string }
-  | { kind: 'authentication_required' };
+export type CardOutcome = { kind: 'success' } | { kind: 'decline'; code: string; declineCode?: string; message: string } | { kind: 'authentication_required' };
 
 const DECLINES: Readonly<Record<string, CardOutcome>> = {
   pm_card_chargeDeclined: { kind: 'decline', code: 'card_declined', declineCode: 'generic_decline', message: 'Your card was declined.' },

@@ -5,7 +5,16 @@ import { transitionSql } from '../../../services/state/transition';
 import { intOf } from '../../sql/row-values';
 import type { UnitOfWork } from '../../unit-of-work';
 import {
-  allShort, decrementByVariant, demandByVariant, heldUnitsCtes, overCap, room, StockStoreBase, type CappedHold, type HoldRefusal, type NewReservation,
+  allShort,
+  decrementByVariant,
+  demandByVariant,
+  heldUnitsCtes,
+  overCap,
+  room,
+  StockStoreBase,
+  type CappedHold,
+  type HoldRefusal,
+  type NewReservation,
 } from '../shared/stock-store.base';
 import type { HeldUnits } from '../stock-store';
 
@@ -57,29 +66,37 @@ export class PgStockStore extends StockStoreBase {
     const wanted = rows.map(() => '(?::uuid, ?, ?::uuid, ?::uuid, ?::int, ?::timestamptz, ?::timestamptz)').join(', ');
     const held = cap ? heldUnitsCtes(uow, cap, now) : null;
     const answer = await uow.sql.rows<ReserveAnswerRow>(
-      'with free as (select s.variant_id, sum(s.on_hand) - coalesce((select sum(r.quantity) from reservations r'
-        + ' where r.variant_id = s.variant_id and r.status in (?) and r.expires_at > ?), 0) as free'
-        + ' from stock_levels s where s.variant_id in (?) group by s.variant_id),'
-        + ` wanted (id, status, cart_id, variant_id, quantity, expires_at, created_at) as (values ${wanted}),`
-        + ' short as (select w.variant_id, w.quantity, coalesce(f.free, 0) as free from wanted w left join free f on f.variant_id = w.variant_id'
-        + ' where coalesce(f.free, 0) < w.quantity),'
-        + (held ? ` ${held.sql},` : '')
-        + ' inserted as (insert into reservations (id, status, cart_id, variant_id, quantity, expires_at, created_at, held_by)'
-        + ' select w.*, ?::varchar from wanted w where not exists (select 1 from short)'
-        + (held ? ' and (select units from held) <= ?::int)' : ')')
-        + ' select variant_id, quantity, free, null::bigint as units, null::timestamptz as fits_at from short'
-        + (held ? ' union all select null, null, null, units, fits_at from held where units > ?::int' : ''),
+      'with free as (select s.variant_id, sum(s.on_hand) - coalesce((select sum(r.quantity) from reservations r' +
+        ' where r.variant_id = s.variant_id and r.status in (?) and r.expires_at > ?), 0) as free' +
+        ' from stock_levels s where s.variant_id in (?) group by s.variant_id),' +
+        ` wanted (id, status, cart_id, variant_id, quantity, expires_at, created_at) as (values ${wanted}),` +
+        ' short as (select w.variant_id, w.quantity, coalesce(f.free, 0) as free from wanted w left join free f on f.variant_id = w.variant_id' +
+        ' where coalesce(f.free, 0) < w.quantity),' +
+        (held ? ` ${held.sql},` : '') +
+        ' inserted as (insert into reservations (id, status, cart_id, variant_id, quantity, expires_at, created_at, held_by)' +
+        ' select w.*, ?::varchar from wanted w where not exists (select 1 from short)' +
+        (held ? ' and (select units from held) <= ?::int)' : ')') +
+        ' select variant_id, quantity, free, null::bigint as units, null::timestamptz as fits_at from short' +
+        (held ? ' union all select null, null, null, units, fits_at from held where units > ?::int' : ''),
       [
-        ReservationStatus.ACTIVE, uow.sql.time(now), rows.map((row) => row.variant),
+        ReservationStatus.ACTIVE,
+        uow.sql.time(now),
+        rows.map((row) => row.variant),
         ...rows.flatMap((row) => [row.id, row.status, row.cartId, row.variant, row.quantity, uow.sql.time(row.expiresAt), uow.sql.time(row.createdAt)]),
         ...(held?.params ?? []),
         rows[0].heldBy,
         ...(cap ? [room(cap), room(cap)] : []),
       ],
     );
-    const refused = cap ? overCap(cap, answer.find((row) => row.variant_id === null)) : null;
+    const refused = cap
+      ? overCap(
+          cap,
+          answer.find((row) => row.variant_id === null),
+        )
+      : null;
     if (refused) return refused;
-    const shortfalls = answer.filter((row) => row.variant_id !== null)
+    const shortfalls = answer
+      .filter((row) => row.variant_id !== null)
       .map((row) => ({ variantId: String(row.variant_id), requested: Number(row.quantity), available: Math.max(0, Number(row.free)) }));
     return shortfalls.length > 0 ? { kind: 'short', shortfalls } : null;
   }
@@ -91,11 +108,18 @@ export class PgStockStore extends StockStoreBase {
    */
   async convertHeld(uow: UnitOfWork, held: readonly HeldUnits[], orderId: string): Promise<StockShortfall[]> {
     const demand = demandByVariant(held);
-    const move = transitionSql(uow.em, Reservation, held.map((r) => r.id), ReservationStatus.ACTIVE, ReservationStatus.CONVERTED, { orderId });
+    const move = transitionSql(
+      uow.em,
+      Reservation,
+      held.map((r) => r.id),
+      ReservationStatus.ACTIVE,
+      ReservationStatus.CONVERTED,
+      { orderId },
+    );
     const decrement = decrementByVariant(demand);
     const [row] = await uow.sql.rows<{ converted: unknown; taken: unknown }>(
-      `with converted as (${move.sql} returning 1), taken as (${decrement.sql} returning 1)`
-        + ' select (select count(*) from converted) as converted, (select count(*) from taken) as taken',
+      `with converted as (${move.sql} returning 1), taken as (${decrement.sql} returning 1)` +
+        ' select (select count(*) from converted) as converted, (select count(*) from taken) as taken',
       [...move.bindings, ...decrement.params],
     );
     return intOf(row.converted) === held.length && intOf(row.taken) === demand.size ? [] : allShort(demand);

@@ -12,7 +12,12 @@ import { combineExtras, VARIANT_FIELDS, variantOf, type SnapshotExtras } from '.
  * the change reads everything it decides on in one statement.
  */
 
-const SHIPPING_METHOD_FIELDS = [['id', 'm.id'], ['name', 'm.name'], ['price', 'm.price'], ['currency', 'm.currency']] as const;
+const SHIPPING_METHOD_FIELDS = [
+  ['id', 'm.id'],
+  ['name', 'm.name'],
+  ['price', 'm.price'],
+  ['currency', 'm.currency'],
+] as const;
 
 const ACTIVE = `'${ReservationStatus.ACTIVE}'`;
 
@@ -44,9 +49,10 @@ export function lookupColumns(json: JsonSql, sql: Sql, lookups: CartLookups): Sn
   }
   if (lookups.stock) {
     const { stock } = lookups;
-    const variant = 'variantId' in stock
-      ? { sql: '?', params: [stock.variantId] }
-      : { sql: '(select ll.variant_id from cart_lines ll where ll.id = ? and ll.cart_id = c.id)', params: [stock.lineId] };
+    const variant =
+      'variantId' in stock
+        ? { sql: '?', params: [stock.variantId] }
+        : { sql: '(select ll.variant_id from cart_lines ll where ll.id = ? and ll.cart_id = c.id)', params: [stock.lineId] };
     parts.push(stockColumns(variant, sql.time(stock.at)));
   }
   if (lookups.shippingMethod !== undefined) {
@@ -73,9 +79,7 @@ export function lookupAnswers(row: Row, lookups: CartLookups): CartLookupAnswers
   const method = lookups.shippingMethod !== undefined && row.lookup_shipping_method != null ? jsonOf<Row>(row.lookup_shipping_method) : null;
   return {
     variant: lookups.variant !== undefined && row.lookup_variant != null ? variantOf(jsonOf<Row>(row.lookup_variant)) : null,
-    stock: lookups.stock
-      ? { onHand: intOf(row.stock_on_hand), reserved: intOf(row.stock_reserved), reservedByCart: intOf(row.stock_reserved_by_cart) }
-      : null,
+    stock: lookups.stock ? { onHand: intOf(row.stock_on_hand), reserved: intOf(row.stock_reserved), reservedByCart: intOf(row.stock_reserved_by_cart) } : null,
     shippingMethod: method && { id: String(method.id), name: String(method.name), price: intOf(method.price), currency: String(method.currency) },
     taxRateBps: lookups.taxRateOf !== undefined ? (intOrNull(row.lookup_tax_rate_bps) ?? 0) : null,
     voucher: lookups.voucher !== undefined ? voucherFound(row) : null,

@@ -15,13 +15,18 @@ import type { Row, Sql } from '../../sql/sql';
 
 /** A line's catalog half (variant `v` joined to product `p`): what a line shows besides its own columns. */
 export const VARIANT_FIELDS = [
-  ['variantId', 'v.id'], ['catalogPrice', 'v.price'], ['variantCurrency', 'v.currency'], ['sku', 'v.sku'], ['variantName', 'v.name'],
-  ['productId', 'v.product_id'], ['productName', 'p.name'], ['sellerId', 'p.seller_id'], ['kind', 'v.kind'],
+  ['variantId', 'v.id'],
+  ['catalogPrice', 'v.price'],
+  ['variantCurrency', 'v.currency'],
+  ['sku', 'v.sku'],
+  ['variantName', 'v.name'],
+  ['productId', 'v.product_id'],
+  ['productName', 'p.name'],
+  ['sellerId', 'p.seller_id'],
+  ['kind', 'v.kind'],
 ] as const;
 
-const LINE_FIELDS = [
-  ['id', 'l.id'], ['quantity', 'l.quantity'], ['unitPrice', 'l.unit_price'], ['position', 'l.position'], ...VARIANT_FIELDS,
-] as const;
+const LINE_FIELDS = [['id', 'l.id'], ['quantity', 'l.quantity'], ['unitPrice', 'l.unit_price'], ['position', 'l.position'], ...VARIANT_FIELDS] as const;
 
 /**
  * Extra columns of the snapshot statement, each a scalar expression over the
@@ -60,7 +65,12 @@ function snapshotStatement(json: JsonSql, extras: SnapshotExtras): string {
 }
 
 /** The snapshot statement with `extras`: the snapshot, and the raw row for the extras' owner to read its columns from. */
-export async function readSnapshotRow(sql: Sql, json: JsonSql, cartId: string, extras: SnapshotExtras = NO_EXTRAS): Promise<{ snapshot: CartSnapshot; row: Row } | null> {
+export async function readSnapshotRow(
+  sql: Sql,
+  json: JsonSql,
+  cartId: string,
+  extras: SnapshotExtras = NO_EXTRAS,
+): Promise<{ snapshot: CartSnapshot; row: Row } | null> {
   const [row] = await sql.rows(snapshotStatement(json, extras), [...(extras.prelude?.params ?? []), ...extras.params, cartId]);
   return row ? { snapshot: snapshotOf(row), row } : null;
 }
@@ -76,19 +86,24 @@ function snapshotOf(row: Row): CartSnapshot {
     email: stringOrNull(row.email),
     customerId: stringOrNull(row.customer_id),
     customerEmail: stringOrNull(row.customer_email),
-    shippingMethod: row.shipping_method_id == null || row.shipping_method_name == null ? null : {
-      id: String(row.shipping_method_id),
-      name: String(row.shipping_method_name),
-      price: intOf(row.shipping_method_price),
-      currency: String(row.shipping_method_currency),
-    },
+    shippingMethod:
+      row.shipping_method_id == null || row.shipping_method_name == null
+        ? null
+        : {
+            id: String(row.shipping_method_id),
+            name: String(row.shipping_method_name),
+            price: intOf(row.shipping_method_price),
+            currency: String(row.shipping_method_currency),
+          },
     shippingAddress,
     voucherCodes,
     pricesValidatedAt: dateOrNull(row.prices_validated_at),
     nextLinePosition: intOf(row.next_line_position),
     updatedAt: dateOf(row.updated_at),
     createdAt: dateOf(row.created_at),
-    lines: jsonOf<Row[]>(row.lines).map(lineOf).sort((a, b) => a.position - b.position),
+    lines: jsonOf<Row[]>(row.lines)
+      .map(lineOf)
+      .sort((a, b) => a.position - b.position),
     pricingInputs: {
       country: shippingAddress?.country ?? null,
       voucherCodes: [...voucherCodes],

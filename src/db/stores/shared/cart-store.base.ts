@@ -6,9 +6,7 @@ import type { JsonSql } from '../../sql/json-sql';
 import { intOrNull } from '../../sql/row-values';
 import type { Sql } from '../../sql/sql';
 import type { UnitOfWork } from '../../unit-of-work';
-import type {
-  CartClaim, CartFields, CartLookups, CartRead, CartStore, LineWrite, EmptyCart, VersionClaim,
-} from '../cart-store';
+import type { CartClaim, CartFields, CartLookups, CartRead, CartStore, LineWrite, EmptyCart, VersionClaim } from '../cart-store';
 import { lookupAnswers, lookupColumns } from './cart-lookups.sql';
 import { inCodeOrder, readSnapshotRow } from './cart-snapshot.sql';
 
@@ -62,7 +60,10 @@ export function lineWriteStatement(write: LineWrite, guard?: string): Statement 
       };
     }
     case 'update':
-      return { sql: `update cart_lines set quantity = ?, unit_price = ? where id = ?${onlyIfClaimed}`, params: [write.line.quantity, write.line.unitPrice, write.line.id] };
+      return {
+        sql: `update cart_lines set quantity = ?, unit_price = ? where id = ?${onlyIfClaimed}`,
+        params: [write.line.quantity, write.line.unitPrice, write.line.id],
+      };
     case 'delete':
       return { sql: `delete from cart_lines where id = ?${onlyIfClaimed}`, params: [write.lineId] };
   }
@@ -77,8 +78,9 @@ export function batchLimit(limit: number): number {
 /** The oldest `limit` abandoned carts (OPEN, no line, untouched since the `?` cutoff), and the condition the delete re-checks on each. */
 export function abandonedCarts(limit: number): { pick: string; recheck: string; params: (cutoff: unknown) => unknown[] } {
   return {
-    pick: 'select c.id from carts c where c.status in (?) and c.updated_at < ?'
-      + ` and not exists (select 1 from cart_lines l where l.cart_id = c.id) order by c.updated_at limit ${batchLimit(limit)}`,
+    pick:
+      'select c.id from carts c where c.status in (?) and c.updated_at < ?' +
+      ` and not exists (select 1 from cart_lines l where l.cart_id = c.id) order by c.updated_at limit ${batchLimit(limit)}`,
     recheck: 'status in (?) and updated_at < ?',
     params: (cutoff) => [CartStatus.OPEN, cutoff, CartStatus.OPEN, cutoff],
   };
@@ -128,7 +130,10 @@ export abstract class CartStoreBase implements CartStore {
 
   async claimIfUnchanged(uow: UnitOfWork, claim: VersionClaim, lines: readonly LineWrite[]): Promise<boolean> {
     const update = claimUpdate(uow.sql, claim);
-    const guarded = { sql: `${update.sql} where id = ? and version = ? and status in (?)`, params: [...update.params, claim.cartId, claim.version, CartStatus.OPEN] };
+    const guarded = {
+      sql: `${update.sql} where id = ? and version = ? and status in (?)`,
+      params: [...update.params, claim.cartId, claim.version, CartStatus.OPEN],
+    };
     if (lines.length === 0) return (await uow.sql.write(guarded.sql, guarded.params)) === 1;
     return this.claimWithLines(uow, guarded, lines);
   }
@@ -160,10 +165,12 @@ export abstract class CartStoreBase implements CartStore {
     if (!candidate) return null;
     const id = String(candidate.id);
     // The claim re-checks owner and status: a cart checked out since the look-up is not claimed.
-    const claimed = await uow.sql.write(
-      'update carts set version = version + 1, updated_at = ? where id = ? and customer_id = ? and status = ?',
-      [uow.sql.time(now), id, customerId, CartStatus.OPEN],
-    );
+    const claimed = await uow.sql.write('update carts set version = version + 1, updated_at = ? where id = ? and customer_id = ? and status = ?', [
+      uow.sql.time(now),
+      id,
+      customerId,
+      CartStatus.OPEN,
+    ]);
     return claimed === 1 ? id : null;
   }
 

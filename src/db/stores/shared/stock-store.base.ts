@@ -79,9 +79,10 @@ export const room = (hold: CappedHold): number => hold.maxUnits - hold.wantedUni
  */
 export function heldUnitsCtes(uow: UnitOfWork, hold: CappedHold, now: Date): { sql: string; params: unknown[] } {
   return {
-    sql: 'holds as (select r.expires_at, sum(r.quantity) over () as units, sum(r.quantity) over (order by r.expires_at) as lapsed'
-      + ' from reservations r where r.held_by = ? and r.status in (?) and r.expires_at > ?),'
-      + ' held as (select coalesce(max(units), 0) as units, min(case when units - lapsed <= ? then expires_at end) as fits_at from holds)',
+    sql:
+      'holds as (select r.expires_at, sum(r.quantity) over () as units, sum(r.quantity) over (order by r.expires_at) as lapsed' +
+      ' from reservations r where r.held_by = ? and r.status in (?) and r.expires_at > ?),' +
+      ' held as (select coalesce(max(units), 0) as units, min(case when units - lapsed <= ? then expires_at end) as fits_at from holds)',
     params: [hold.holderKey, ReservationStatus.ACTIVE, uow.sql.time(now), room(hold)],
   };
 }
@@ -117,7 +118,14 @@ export abstract class StockStoreBase implements StockStore {
   async reserve(uow: UnitOfWork, cartId: string, lines: readonly LineDemand[], request: HoldRequest): Promise<HoldAnswer> {
     const { now, until, holder } = request;
     const rows: NewReservation[] = [...demandByVariant(lines)].map(([variantId, quantity]) => ({
-      id: newId(), status: ReservationStatus.ACTIVE, cartId, variant: variantId, quantity, expiresAt: until, createdAt: now, heldBy: holder?.key ?? null,
+      id: newId(),
+      status: ReservationStatus.ACTIVE,
+      cartId,
+      variant: variantId,
+      quantity,
+      expiresAt: until,
+      createdAt: now,
+      heldBy: holder?.key ?? null,
     }));
     if (rows.length === 0) {
       await this.releaseCart(uow, cartId);
@@ -202,18 +210,21 @@ export abstract class StockStoreBase implements StockStore {
 
   async onHand(uow: UnitOfWork, variantIds: readonly string[]): Promise<Map<string, number>> {
     if (variantIds.length === 0) return new Map();
-    return unitsMap(await uow.sql.rows<UnitsRow>(
-      'select s.variant_id, sum(s.on_hand) as units from stock_levels s where s.variant_id in (?) group by s.variant_id',
-      [[...variantIds]],
-    ));
+    return unitsMap(
+      await uow.sql.rows<UnitsRow>('select s.variant_id, sum(s.on_hand) as units from stock_levels s where s.variant_id in (?) group by s.variant_id', [
+        [...variantIds],
+      ]),
+    );
   }
 
   async reserved(uow: UnitOfWork, variantIds: readonly string[], now: Date): Promise<Map<string, number>> {
     if (variantIds.length === 0) return new Map();
-    return unitsMap(await uow.sql.rows<UnitsRow>(
-      'select r.variant_id, sum(r.quantity) as units from reservations r where r.variant_id in (?) and r.status in (?) and r.expires_at > ? group by r.variant_id',
-      [[...variantIds], ReservationStatus.ACTIVE, uow.sql.time(now)],
-    ));
+    return unitsMap(
+      await uow.sql.rows<UnitsRow>(
+        'select r.variant_id, sum(r.quantity) as units from reservations r where r.variant_id in (?) and r.status in (?) and r.expires_at > ? group by r.variant_id',
+        [[...variantIds], ReservationStatus.ACTIVE, uow.sql.time(now)],
+      ),
+    );
   }
 
   /** The variants' stock rows, in id order, locked for the rest of the transaction where the dialect locks rows. */
@@ -236,7 +247,10 @@ export abstract class StockStoreBase implements StockStore {
    * taken from and put back to. The warehouse lookup is only needed when some
    * variant is stocked in more than one warehouse.
    */
-  private async defaultFirstSorter(uow: UnitOfWork, levels: readonly StockLevel[]): Promise<(levels: readonly StockLevel[], variantId: string) => StockLevel[]> {
+  private async defaultFirstSorter(
+    uow: UnitOfWork,
+    levels: readonly StockLevel[],
+  ): Promise<(levels: readonly StockLevel[], variantId: string) => StockLevel[]> {
     const rowsOf = (all: readonly StockLevel[], variantId: string) => all.filter((l) => l.variant.id === variantId);
     if (new Set(levels.map((l) => l.variant.id)).size === levels.length) return rowsOf;
     const defaults = new Set((await uow.em.find(Warehouse, { isDefault: true }, { fields: ['id'] })).map((w) => w.id));

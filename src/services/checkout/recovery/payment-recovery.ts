@@ -6,9 +6,7 @@ import type { CheckoutPayments, PaymentAttempt, ProviderPayment } from '../../pa
  * its metadata. A live payment is taken over as if the call had answered; no
  * payment, or a failed one, means the checkout is compensated.
  */
-export type PaymentRecoveryPlan =
-  | { action: 'resume'; payments: CheckoutPayments; found: ProviderPayment }
-  | { action: 'compensate'; reason: string };
+export type PaymentRecoveryPlan = { action: 'resume'; payments: CheckoutPayments; found: ProviderPayment } | { action: 'compensate'; reason: string };
 
 export async function planPaymentRecovery(payments: CheckoutPayments, orderId: string): Promise<PaymentRecoveryPlan> {
   // Throws PaymentOutcomeUnknown when Stripe cannot be asked: the saga then waits for the next round.

@@ -19,7 +19,9 @@ import { alwaysLocal, settlesLocally, type CheckoutSagaInput, type CheckoutStep,
 export const CLAIM_CART_STEP = 'claim-cart';
 
 /** What the first step answers instead of starting a saga: the order this key already produced. */
-export interface ReplayAnswer { replayOrderId: string }
+export interface ReplayAnswer {
+  replayOrderId: string;
+}
 
 const inProgress = () => userFailure(ErrorCode.CHECKOUT_IN_PROGRESS, 'This cart is already being checked out; try again in a moment.', 'cartId');
 /**
@@ -29,12 +31,14 @@ const inProgress = () => userFailure(ErrorCode.CHECKOUT_IN_PROGRESS, 'This cart 
  * stock, voucher or license unit is held; placeOrder refuses it again
  * whatever route gets there (nothing is granted before the money is).
  */
-const cashCannotPayDigital = () => userFailure(
-  ErrorCode.VALIDATION_FAILED,
-  'Cash on delivery cannot pay for digital items, which are issued as soon as the order is placed: pay by card, hosted checkout or store credit.',
-  'paymentMethod',
-);
-const versionMismatch = () => userFailure(ErrorCode.CART_VERSION_MISMATCH, 'The cart changed since you last saw it; review it and confirm again.', 'versionKey');
+const cashCannotPayDigital = () =>
+  userFailure(
+    ErrorCode.VALIDATION_FAILED,
+    'Cash on delivery cannot pay for digital items, which are issued as soon as the order is placed: pay by card, hosted checkout or store credit.',
+    'paymentMethod',
+  );
+const versionMismatch = () =>
+  userFailure(ErrorCode.CART_VERSION_MISMATCH, 'The cart changed since you last saw it; review it and confirm again.', 'versionKey');
 
 /**
  * The cart's row is held by another transaction right now (a change to the
@@ -52,7 +56,12 @@ export class CartBusy extends Error {
  * right now is answered at once (CartBusy) instead of queueing behind a whole
  * checkout.
  */
-async function lockAndRead(uow: UnitOfWork, checkouts: CheckoutStore, cartId: string, idempotency: { scope: string; key: string }): Promise<CheckoutCart | null> {
+async function lockAndRead(
+  uow: UnitOfWork,
+  checkouts: CheckoutStore,
+  cartId: string,
+  idempotency: { scope: string; key: string },
+): Promise<CheckoutCart | null> {
   const read = await checkouts.readCart(uow, cartId, idempotency, { lock: true });
   if (read === 'busy') throw new CartBusy(`cart ${cartId} is locked by another transaction`);
   return read;
@@ -65,7 +74,12 @@ async function lockAndRead(uow: UnitOfWork, checkouts: CheckoutStore, cartId: st
  * never waits for someone else); the current key is CHECKOUT_IN_PROGRESS.
  */
 export async function answerBusyCart(uow: UnitOfWork, checkouts: CheckoutStore, input: CheckoutSagaInput): Promise<ReplayAnswer | Failure> {
-  const checkout = await checkouts.readCart(uow, input.cartId, { scope: CHECKOUT_IDEMPOTENCY_SCOPE, key: idempotencyKeyFor(input.cartId, input.versionKey) }, { lock: false });
+  const checkout = await checkouts.readCart(
+    uow,
+    input.cartId,
+    { scope: CHECKOUT_IDEMPOTENCY_SCOPE, key: idempotencyKeyFor(input.cartId, input.versionKey) },
+    { lock: false },
+  );
   if (checkout === 'busy' || !checkout || !canAccessSnapshot(checkout.snapshot, input.actor)) return cartNotFound();
   const { earlier } = checkout;
   if (earlier?.status === IdempotencyStatus.COMPLETED && earlier.resultId) return { replayOrderId: earlier.resultId };
@@ -108,9 +122,11 @@ async function claim(uow: UnitOfWork, checkouts: CheckoutStore, input: CheckoutS
   if (cart.status !== CartStatus.OPEN) return abortWith(userFailure(ErrorCode.CART_CLOSED, 'This cart has already been checked out.', 'cartId'));
 
   if (cart.lines.length === 0) return abortWith(userFailure(ErrorCode.CART_EMPTY, 'The cart is empty.', 'cartId'));
-  if (!cart.shippingMethod && needsShipping(cart.lines)) return abortWith(userFailure(ErrorCode.SHIPPING_METHOD_REQUIRED, 'Choose a shipping method first.', 'shippingMethodId'));
+  if (!cart.shippingMethod && needsShipping(cart.lines))
+    return abortWith(userFailure(ErrorCode.SHIPPING_METHOD_REQUIRED, 'Choose a shipping method first.', 'shippingMethodId'));
   if (!cart.customerId && !cart.email) return abortWith(userFailure(ErrorCode.VALIDATION_FAILED, 'A guest checkout needs an email address.', 'email'));
-  if (input.paymentMethod === PaymentMethodKind.CASH_ON_DELIVERY && cart.lines.some((line) => line.kind === VariantKind.DIGITAL)) return abortWith(cashCannotPayDigital());
+  if (input.paymentMethod === PaymentMethodKind.CASH_ON_DELIVERY && cart.lines.some((line) => line.kind === VariantKind.DIGITAL))
+    return abortWith(cashCannotPayDigital());
 
   const claimId = newId();
   if (!settlesLocally(input)) {

@@ -6,14 +6,27 @@ import { cancelPendingOrder } from '../../orders/cancel-and-restore';
 import { insertOrderRows } from '../../orders/order-rows';
 import { ErrorCode } from '../../shared/error-code';
 import { abortWith, userFailure } from '../../shared/outcome';
-import { alwaysLocal, settlesLocally, type CheckoutDeps, type CheckoutSagaInput, type CheckoutShape, type CheckoutStep, type PricedCart } from '../checkout-types';
+import {
+  alwaysLocal,
+  settlesLocally,
+  type CheckoutDeps,
+  type CheckoutSagaInput,
+  type CheckoutShape,
+  type CheckoutStep,
+  type PricedCart,
+} from '../checkout-types';
 import { PRICE_GUARD_STEP } from './price-guard.step';
 
 export const CREATE_ORDER_STEP = 'create-order';
 
 /** How much store credit this checkout spends: all of it for STORE_CREDIT, what is there for useCredit. */
 async function creditToApply(
-  uow: UnitOfWork, credit: CreditStore, input: CheckoutSagaInput, customerId: string | null, currency: string, total: number,
+  uow: UnitOfWork,
+  credit: CreditStore,
+  input: CheckoutSagaInput,
+  customerId: string | null,
+  currency: string,
+  total: number,
 ): Promise<number> {
   const paysWithCredit = input.paymentMethod === PaymentMethodKind.STORE_CREDIT;
   if (!paysWithCredit && !input.useCredit) return 0;
@@ -34,7 +47,12 @@ async function creditToApply(
  * redemptions already name the order). The order is PENDING_PAYMENT while a
  * payment happens outside; one settled in this transaction is written PLACED.
  */
-async function createOrder(uow: UnitOfWork, input: CheckoutSagaInput, { cart, pricing }: PricedCart, deps: CheckoutDeps): Promise<CheckoutShape['outputs']['create-order']> {
+async function createOrder(
+  uow: UnitOfWork,
+  input: CheckoutSagaInput,
+  { cart, pricing }: PricedCart,
+  deps: CheckoutDeps,
+): Promise<CheckoutShape['outputs']['create-order']> {
   const tx = uow.em;
   const now = deps.clock.now();
   if (pricing.total < 0 || pricing.total > deps.config.maxOrderAmount) {
@@ -56,10 +74,20 @@ async function createOrder(uow: UnitOfWork, input: CheckoutSagaInput, { cart, pr
   });
   if (customerId && creditApplied > 0) await spendCredit(tx, { customerId, currency: cart.currency, amount: creditApplied, orderId: input.orderId, now });
   const { order, payment } = written;
-  const digitalLines = written.lines.filter((line) => line.kind === VariantKind.DIGITAL).map((line) => ({ id: line.id, variantId: line.variantId, quantity: line.quantity }));
+  const digitalLines = written.lines
+    .filter((line) => line.kind === VariantKind.DIGITAL)
+    .map((line) => ({ id: line.id, variantId: line.variantId, quantity: line.quantity }));
   return {
-    orderId: order.id, orderNumber: order.number, paymentId: payment.id, creditApplied, amountDue: order.amountDue, currency: cart.currency, email,
-    customerId, digitalLines, written,
+    orderId: order.id,
+    orderNumber: order.number,
+    paymentId: payment.id,
+    creditApplied,
+    amountDue: order.amountDue,
+    currency: cart.currency,
+    email,
+    customerId,
+    digitalLines,
+    written,
   };
 }
 

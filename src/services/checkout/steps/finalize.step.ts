@@ -5,7 +5,14 @@ import { requireStock } from '../../inventory/checkout-stock';
 import { completeClaim, placeOrder, type ClaimCompletion, type PaymentMove } from '../../orders/place-order';
 import type { StepRun } from '../../saga/saga-types';
 import {
-  alwaysLocal, settlesLocally, type CheckoutDeps, type CheckoutSagaInput, type CheckoutShape, type CheckoutStep, type OrderData, type PaymentOutput,
+  alwaysLocal,
+  settlesLocally,
+  type CheckoutDeps,
+  type CheckoutSagaInput,
+  type CheckoutShape,
+  type CheckoutStep,
+  type OrderData,
+  type PaymentOutput,
   type ReservationData,
 } from '../checkout-types';
 import { idempotencyKeyFor } from '../../orders/checkout-idempotency';
@@ -50,15 +57,22 @@ async function finalize(uow: UnitOfWork, run: StepRun<CheckoutSagaInput, Checkou
   const digitalLines = order.digitalLines ?? [];
   await placeOrder(uow, deps.stores, {
     order: {
-      orderId: order.orderId, cartId: claim.cartId, paymentKind: input.paymentMethod, creditApplied: order.creditApplied, amountDue: order.amountDue,
-      customerId: order.customerId ?? null, paymentLinkId: null, digitalUnits: digitalLines.reduce((units, line) => units + line.quantity, 0),
+      orderId: order.orderId,
+      cartId: claim.cartId,
+      paymentKind: input.paymentMethod,
+      creditApplied: order.creditApplied,
+      amountDue: order.amountDue,
+      customerId: order.customerId ?? null,
+      paymentLinkId: null,
+      digitalUnits: digitalLines.reduce((units, line) => units + line.quantity, 0),
     },
     now,
     writtenPlaced: settled,
     redemptionIds: run.recorded(HOLD_VOUCHERS_STEP).redemptionIds,
     // Only a checkout settled in one transaction can have converted its units already; a resumed one never did.
     takeStock: async () => {
-      if (!(settled && run.output(RESERVE_STOCK_STEP).converted)) await takeReservedUnits(uow, deps.stores, claim.cartId, run.recorded(RESERVE_STOCK_STEP), order.orderId, now);
+      if (!(settled && run.output(RESERVE_STOCK_STEP).converted))
+        await takeReservedUnits(uow, deps.stores, claim.cartId, run.recorded(RESERVE_STOCK_STEP), order.orderId, now);
     },
     cart: { id: claim.cartId, from: settled ? CartStatus.OPEN : CartStatus.CHECKING_OUT },
     claim: claimCompletion,
@@ -88,7 +102,12 @@ function paymentMove(order: OrderData, payment: PaymentOutput): PaymentMove | nu
  * stock row locks.
  */
 async function takeReservedUnits(
-  uow: UnitOfWork, { stock }: Pick<Stores, 'stock'>, cartId: string, reserved: ReservationData, orderId: string, now: Date,
+  uow: UnitOfWork,
+  { stock }: Pick<Stores, 'stock'>,
+  cartId: string,
+  reserved: ReservationData,
+  orderId: string,
+  now: Date,
 ): Promise<void> {
   const held = reserved.held?.map((r) => ({ ...r, expiresAt: new Date(r.expiresAt) }));
   if (reserved.reservationIds.length === 0) return; // only digital lines: nothing was reserved

@@ -21,7 +21,13 @@ export const HOLD_VOUCHERS_STEP = 'hold-vouchers';
  * transaction writes its redemptions CONSUMED at once, the others HELD.
  */
 async function holdAll(
-  uow: UnitOfWork, vouchers: VoucherStore, checkout: CheckoutCart, { cart, pricing }: PricedCart, orderId: string, settled: boolean, now: Date,
+  uow: UnitOfWork,
+  vouchers: VoucherStore,
+  checkout: CheckoutCart,
+  { cart, pricing }: PricedCart,
+  orderId: string,
+  settled: boolean,
+  now: Date,
 ): Promise<HoldData> {
   const priced = cart.pricingInputs.vouchers.filter((voucher) => voucher.kind !== VoucherKind.CREDIT);
   if (priced.length === 0) return { redemptionIds: [] };
@@ -29,7 +35,13 @@ async function holdAll(
   const uses: VoucherUse[] = [];
   for (const voucher of priced) {
     const taken = checkout.liveSlots.get(voucher.id) ?? new Set<number>();
-    const refusal = await checkVoucherEligibility(uow.em, voucher, { currency: cart.currency, subtotal: pricing.subtotal, customerKey, now, usedByCustomer: taken.size });
+    const refusal = await checkVoucherEligibility(uow.em, voucher, {
+      currency: cart.currency,
+      subtotal: pricing.subtotal,
+      customerKey,
+      now,
+      usedByCustomer: taken.size,
+    });
     if (refusal) abortWith(refusal);
     const slot = lowestFreeSlotOf(taken, voucher.perCustomerLimit);
     if (slot === null) abortWith(userFailure(ErrorCode.VOUCHER_ALREADY_REDEEMED, `You have already used voucher ${voucher.code}.`, 'code'));
@@ -43,7 +55,15 @@ export const holdVouchersStep: CheckoutStep<'hold-vouchers'> = {
   id: HOLD_VOUCHERS_STEP,
   isLocal: alwaysLocal,
   async invoke(uow, run, deps) {
-    const held = await holdAll(uow, deps.stores.vouchers, run.output(CLAIM_CART_STEP), run.output(PRICE_GUARD_STEP), run.input.orderId, settlesLocally(run.input), deps.clock.now());
+    const held = await holdAll(
+      uow,
+      deps.stores.vouchers,
+      run.output(CLAIM_CART_STEP),
+      run.output(PRICE_GUARD_STEP),
+      run.input.orderId,
+      settlesLocally(run.input),
+      deps.clock.now(),
+    );
     return { output: held, compensation: held };
   },
   /** RELEASED, row kept, counter given back — only for rows still live, so twice is once. */

@@ -36,12 +36,16 @@ export async function recordPaymentAttempt(uow: UnitOfWork, { stock }: Pick<Stor
   const tx = uow.em;
   const { attempt, waitsUntil } = payment;
   if (!attempt) return;
-  await tx.nativeUpdate(Payment, { id: order.paymentId }, {
-    providerReference: attempt.providerReference,
-    clientSecret: attempt.clientSecret,
-    checkoutUrl: attempt.checkoutUrl,
-    expiresAt: waitsUntil,
-  });
+  await tx.nativeUpdate(
+    Payment,
+    { id: order.paymentId },
+    {
+      providerReference: attempt.providerReference,
+      clientSecret: attempt.clientSecret,
+      checkoutUrl: attempt.checkoutUrl,
+      expiresAt: waitsUntil,
+    },
+  );
   if (attempt.status === 'REQUIRES_ACTION') await transition(tx, Payment, order.paymentId, PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION);
   if (waitsUntil) {
     const cartId = (await tx.findOneOrFail(Order, { id: order.orderId }, { fields: ['cartId'] })).cartId;
@@ -67,7 +71,8 @@ export const paymentStep: CheckoutStep<'payment'> = {
   outcomeUnknownOnTimeout: true,
   async invoke(_uow, run, deps) {
     const kind = run.input.paymentMethod;
-    if (kind === PaymentMethodKind.CASH_ON_DELIVERY || kind === PaymentMethodKind.STORE_CREDIT) return { output: NO_CALL, compensation: { providerReference: null } };
+    if (kind === PaymentMethodKind.CASH_ON_DELIVERY || kind === PaymentMethodKind.STORE_CREDIT)
+      return { output: NO_CALL, compensation: { providerReference: null } };
     const order = run.recorded(CREATE_ORDER_STEP);
     let attempt: PaymentAttempt;
     try {

@@ -39,7 +39,8 @@ export const reserveStockStep: CheckoutStep<'reserve-stock'> = {
     // Hoarding cap: a line above MAX_RESERVED_UNITS_PER_LINE is never reserved, whatever an earlier preview holds.
     const overCap = reservationCapFailure(cart.lines, deps.config.maxReservedUnitsPerLine);
     if (overCap) abortWith(overCap);
-    const demand = (kind: VariantKind) => cart.lines.filter((line) => line.kind === kind).map((line) => ({ variantId: line.variantId, quantity: line.quantity }));
+    const demand = (kind: VariantKind) =>
+      cart.lines.filter((line) => line.kind === kind).map((line) => ({ variantId: line.variantId, quantity: line.quantity }));
     // DIGITAL lines hold no stock: their license units are claimed against the cap instead (no statement without them).
     requireStock(await licenses.claim(uow, demand(VariantKind.DIGITAL)));
     const lines = demand(VariantKind.PHYSICAL);

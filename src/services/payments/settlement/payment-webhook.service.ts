@@ -42,7 +42,8 @@ export interface PaymentWebhookDeps {
  */
 export async function handlePaymentEvent(deps: PaymentWebhookDeps, event: ProviderEvent): Promise<WebhookAnswer> {
   const { subject } = event;
-  if (subject.kind === 'payment' && !HANDLED_PAYMENT_EVENTS.has(event.type)) return { status: 200, outcome: 'ignored', detail: `type ${event.type} is not handled` };
+  if (subject.kind === 'payment' && !HANDLED_PAYMENT_EVENTS.has(event.type))
+    return { status: 200, outcome: 'ignored', detail: `type ${event.type} is not handled` };
   if (await alreadyProcessed(deps.em, event)) return { status: 200, outcome: 'duplicate' };
   try {
     return subject.kind === 'payment'
@@ -54,7 +55,11 @@ export async function handlePaymentEvent(deps: PaymentWebhookDeps, event: Provid
   }
 }
 
-async function applyPaymentEvent(deps: PaymentWebhookDeps, event: ProviderEvent, subject: Extract<ProviderEvent['subject'], { kind: 'payment' }>): Promise<WebhookAnswer> {
+async function applyPaymentEvent(
+  deps: PaymentWebhookDeps,
+  event: ProviderEvent,
+  subject: Extract<ProviderEvent['subject'], { kind: 'payment' }>,
+): Promise<WebhookAnswer> {
   const { orderId, objectId } = subject;
   if (!orderId || !isId(orderId) || objectId === null) {
     return recordOnly(deps, event, 'ignored', 'the object names no Tillgate order');

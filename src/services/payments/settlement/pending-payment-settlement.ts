@@ -58,25 +58,46 @@ export interface ProviderPaid {
  * taken, or AUTHORIZED with nothing captured yet — which places no order with
  * digital units (place-order.ts: nothing is granted before the money is).
  */
-export async function placePaidOrder(uow: UnitOfWork, stores: Pick<Stores, 'stock' | 'licenses'>, order: Order, paid: ProviderPaid, now: Date): Promise<boolean> {
+export async function placePaidOrder(
+  uow: UnitOfWork,
+  stores: Pick<Stores, 'stock' | 'licenses'>,
+  order: Order,
+  paid: ProviderPaid,
+  now: Date,
+): Promise<boolean> {
   const tx = uow.em;
   const cartId = order.cartId;
   return placeOrder(uow, stores, {
     order: {
-      orderId: order.id, cartId, paymentKind: order.paymentKind, creditApplied: order.creditApplied, amountDue: order.amountDue,
-      customerId: order.customerId, paymentLinkId: order.paymentLinkId, digitalUnits: order.digitalUnits,
+      orderId: order.id,
+      cartId,
+      paymentKind: order.paymentKind,
+      creditApplied: order.creditApplied,
+      amountDue: order.amountDue,
+      customerId: order.customerId,
+      paymentLinkId: order.paymentLinkId,
+      digitalUnits: order.digitalUnits,
     },
     now,
     writtenPlaced: false,
     takeStock: async () => {
       if (!cartId) return;
       const lines = await tx.find(OrderLine, { order: order.id, kind: VariantKind.PHYSICAL }, { fields: ['variantId', 'quantity'] });
-      if (lines.length > 0) await takeStockForPaidOrder(uow, stores, { cartId, orderId: order.id, lines: lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity })) }, now);
+      if (lines.length > 0)
+        await takeStockForPaidOrder(
+          uow,
+          stores,
+          { cartId, orderId: order.id, lines: lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity })) },
+          now,
+        );
     },
     cart: cartId ? { id: cartId, from: CartStatus.CHECKING_OUT } : null,
     claim: cartId && order.cartVersionKey ? { move: { scope: CHECKOUT_IDEMPOTENCY_SCOPE, key: idempotencyKeyFor(cartId, order.cartVersionKey) } } : null,
     payment: {
-      from: paid.status === 'CAPTURED' ? [PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION, PaymentStatus.AUTHORIZED] : [PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION],
+      from:
+        paid.status === 'CAPTURED'
+          ? [PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION, PaymentStatus.AUTHORIZED]
+          : [PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION],
       to: PaymentStatus[paid.status],
       fields: { captured: paid.status === 'CAPTURED' ? paid.amount : 0, ...(paid.paymentIntentId ? { providerPaymentIntentId: paid.paymentIntentId } : {}) },
     },
@@ -92,7 +113,12 @@ export async function placePaidOrder(uow: UnitOfWork, stores: Pick<Stores, 'stoc
  * False when the order was not pending.
  */
 export async function cancelUnpaidOrder(
-  uow: UnitOfWork, stores: Pick<Stores, 'stock' | 'licenses' | 'vouchers'>, order: Order, outcome: 'FAILED' | 'CANCELLED', reason: string, now: Date,
+  uow: UnitOfWork,
+  stores: Pick<Stores, 'stock' | 'licenses' | 'vouchers'>,
+  order: Order,
+  outcome: 'FAILED' | 'CANCELLED',
+  reason: string,
+  now: Date,
 ): Promise<boolean> {
   const tx = uow.em;
   if (outcome === 'FAILED') {

@@ -95,7 +95,13 @@ export async function settleOrderPayment(
       if (!payment || !awaitsProvider(payment)) throw new SettlementInterrupt('checkout-owns-order');
       if (isPaid(truth)) {
         try {
-          await placePaidOrder(uow, deps.stores, order, { status: truth!.status as 'CAPTURED' | 'AUTHORIZED', amount: truth!.amount, paymentIntentId: truth!.paymentIntentId }, now);
+          await placePaidOrder(
+            uow,
+            deps.stores,
+            order,
+            { status: truth!.status as 'CAPTURED' | 'AUTHORIZED', amount: truth!.amount, paymentIntentId: truth!.paymentIntentId },
+            now,
+          );
         } catch (error) {
           if (error instanceof FailureSignal) throw new SettlementInterrupt('unplaceable', error.failure);
           throw error;
@@ -125,7 +131,11 @@ export async function settleOrderPayment(
       await alsoInTransaction?.(tx);
       if (givenBack.answer) {
         const reason = notPlaced?.reason ?? 'charge on cancelled order';
-        await recordAutomaticRefund(tx, { orderId, amount: truth!.amount, idempotencyKey: providerKeys.autoRefund(orderId), reason, answer: givenBack.answer }, now);
+        await recordAutomaticRefund(
+          tx,
+          { orderId, amount: truth!.amount, idempotencyKey: providerKeys.autoRefund(orderId), reason, answer: givenBack.answer },
+          now,
+        );
       }
       // Every Stripe event about the charge lands here; operators hear of it once per order.
       await recordEventOnce(tx, { type: AUTO_REFUNDED, aggregateId: orderId, payload: { orderId, refundId, paymentIntentId: truth!.paymentIntentId } });
@@ -155,6 +165,6 @@ async function giveBackCharge(deps: SettlementDeps, orderId: string, truth: Prov
     return { refundId: 'authorization-cancelled', answer: null };
   }
   const answer = await deps.payments.refundUnwantedCharge(orderId, truth.paymentIntentId);
-  const refundId = answer.kind === 'unknown' ? 'refund-outcome-unknown' : answer.providerRefundId ?? 'already-refunded';
+  const refundId = answer.kind === 'unknown' ? 'refund-outcome-unknown' : (answer.providerRefundId ?? 'already-refunded');
   return { refundId, answer };
 }

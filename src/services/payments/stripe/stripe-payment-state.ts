@@ -21,7 +21,7 @@ export function paymentFromIntent(intent: Stripe.PaymentIntent): ProviderPayment
  * session (delayed methods) stays PENDING.
  */
 export function paymentFromSession(session: Stripe.Checkout.Session): ProviderPayment {
-  const paymentIntentId = typeof session.payment_intent === 'string' ? session.payment_intent : session.payment_intent?.id ?? null;
+  const paymentIntentId = typeof session.payment_intent === 'string' ? session.payment_intent : (session.payment_intent?.id ?? null);
   let status: ProviderPayment['status'];
   if (session.payment_status === 'paid' || session.payment_status === 'no_payment_required') status = 'CAPTURED';
   else if (session.status === 'expired') status = 'CANCELLED';

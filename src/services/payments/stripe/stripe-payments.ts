@@ -98,7 +98,8 @@ export class StripePayments implements PaymentPort {
   async cancelPayment(providerReference: string, idempotencyKey: string): Promise<void> {
     if (providerReference.startsWith('cs_')) {
       const session = await this.expireHostedCheckout(providerReference, idempotencyKey);
-      if (session.status === 'CAPTURED' && session.paymentIntentId) await this.cancelPayment(session.paymentIntentId, providerKeys.cancel(session.paymentIntentId));
+      if (session.status === 'CAPTURED' && session.paymentIntentId)
+        await this.cancelPayment(session.paymentIntentId, providerKeys.cancel(session.paymentIntentId));
       return;
     }
     const intent = await this.retrieveIntent(providerReference);
@@ -136,14 +137,24 @@ export class StripePayments implements PaymentPort {
   }
 
   private cancelIntent(paymentIntentId: string, idempotencyKey: string): Promise<Stripe.PaymentIntent> {
-    return stripeWrite('payment_intents.cancel', idempotencyKey, (opts) => this.stripe.paymentIntents.cancel(paymentIntentId, { cancellation_reason: 'abandoned' }, opts), this.policy);
+    return stripeWrite(
+      'payment_intents.cancel',
+      idempotencyKey,
+      (opts) => this.stripe.paymentIntents.cancel(paymentIntentId, { cancellation_reason: 'abandoned' }, opts),
+      this.policy,
+    );
   }
 
   /** Expires a still-open session so nobody can pay it any more; a no-op once it is complete or expired. */
   async expireHostedCheckout(sessionId: string, idempotencyKey: string): Promise<ProviderPayment> {
     const session = await stripeRead('checkout.sessions.retrieve', () => this.stripe.checkout.sessions.retrieve(sessionId), this.policy);
     if (session.status !== 'open') return paymentFromSession(session);
-    const expired = await stripeWrite('checkout.sessions.expire', idempotencyKey, (opts) => this.stripe.checkout.sessions.expire(sessionId, {}, opts), this.policy);
+    const expired = await stripeWrite(
+      'checkout.sessions.expire',
+      idempotencyKey,
+      (opts) => this.stripe.checkout.sessions.expire(sessionId, {}, opts),
+      this.policy,
+    );
     return paymentFromSession(expired);
   }
 
@@ -168,8 +179,11 @@ export class StripePayments implements PaymentPort {
    * Null when Stripe holds none.
    */
   private async findIntentByOrder(orderId: string): Promise<Stripe.PaymentIntent | null> {
-    const found = await stripeRead('payment_intents.search', () =>
-      this.stripe.paymentIntents.search({ query: `metadata['order_id']:'${orderId}'`, limit: 10 }), this.policy);
+    const found = await stripeRead(
+      'payment_intents.search',
+      () => this.stripe.paymentIntents.search({ query: `metadata['order_id']:'${orderId}'`, limit: 10 }),
+      this.policy,
+    );
     const rank: ProviderPayment['status'][] = ['CAPTURED', 'AUTHORIZED', 'REQUIRES_ACTION', 'PENDING', 'FAILED', 'CANCELLED'];
     const ranked = [...found.data].sort((a, b) => rank.indexOf(paymentFromIntent(a).status) - rank.indexOf(paymentFromIntent(b).status));
     return ranked[0] ?? null;
@@ -199,21 +213,35 @@ export class StripePayments implements PaymentPort {
     const base = request.returnUrl ?? `${this.options.config.publicUrl}/orders/${request.orderId}`;
     const separator = base.includes('?') ? '&' : '?';
     const metadata = this.metadataFor(request);
-    const session = await stripeWrite('checkout.sessions.create', request.idempotencyKey, (opts) =>
-      this.stripe.checkout.sessions.create({
-        mode: 'payment',
-        line_items: [{
-          quantity: 1,
-          price_data: { currency: request.currency.toLowerCase(), unit_amount: request.amount, product_data: { name: `Order ${request.orderNumber ?? request.orderId}` } },
-        }],
-        success_url: `${base}${separator}checkout=success&session_id={CHECKOUT_SESSION_ID}`,
-        cancel_url: `${base}${separator}checkout=cancelled`,
-        expires_at: expiresAt,
-        customer_email: request.email,
-        client_reference_id: request.orderId,
-        metadata,
-        payment_intent_data: { metadata },
-      }, opts), this.policy);
+    const session = await stripeWrite(
+      'checkout.sessions.create',
+      request.idempotencyKey,
+      (opts) =>
+        this.stripe.checkout.sessions.create(
+          {
+            mode: 'payment',
+            line_items: [
+              {
+                quantity: 1,
+                price_data: {
+                  currency: request.currency.toLowerCase(),
+                  unit_amount: request.amount,
+                  product_data: { name: `Order ${request.orderNumber ?? request.orderId}` },
+                },
+              },
+            ],
+            success_url: `${base}${separator}checkout=success&session_id={CHECKOUT_SESSION_ID}`,
+            cancel_url: `${base}${separator}checkout=cancelled`,
+            expires_at: expiresAt,
+            customer_email: request.email,
+            client_reference_id: request.orderId,
+            metadata,
+            payment_intent_data: { metadata },
+          },
+          opts,
+        ),
+      this.policy,
+    );
     if (!session.url) throw new Error(`Stripe returned checkout session ${session.id} without a url`);
     return { status: 'PENDING', providerReference: session.id, clientSecret: null, checkoutUrl: session.url, expiresAt: new Date(session.expires_at * 1000) };
   }
@@ -230,7 +258,8 @@ export class StripePayments implements PaymentPort {
    */
   private async explainFailure(request: PaymentRequest, error: StripeCallError): Promise<PaymentAttempt> {
     const { classification } = error;
-    const unavailable = () => new PaymentFailure(ErrorCode.PAYMENT_PROVIDER_UNAVAILABLE, 'The payment provider is unavailable; nothing was charged. Try again shortly.');
+    const unavailable = () =>
+      new PaymentFailure(ErrorCode.PAYMENT_PROVIDER_UNAVAILABLE, 'The payment provider is unavailable; nothing was charged. Try again shortly.');
     const unknown = (why: string) => new PaymentOutcomeUnknown(request.orderId, `Payment for order ${request.orderId}: ${why}; recovery will ask Stripe.`);
     if (classification.kind === 'indeterminate') throw unknown(`Stripe's answer was lost (${classification.code ?? classification.message})`);
     if (classification.kind === 'terminal') {

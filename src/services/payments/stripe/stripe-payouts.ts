@@ -19,14 +19,22 @@ export class StripePayouts {
 
   async transfer(request: ProviderTransferRequest): Promise<ProviderPayoutAnswer> {
     try {
-      const created = await stripeWrite('transfers.create', providerKeys.transfer(request.transferId), (options) =>
-        this.stripe.transfers.create({
-          amount: request.amount,
-          currency: request.currency.toLowerCase(),
-          destination: request.destinationAccount,
-          transfer_group: request.orderId,
-          metadata: { order_id: request.orderId, transfer_id: request.transferId, seller_id: request.sellerId },
-        }, options), this.policy);
+      const created = await stripeWrite(
+        'transfers.create',
+        providerKeys.transfer(request.transferId),
+        (options) =>
+          this.stripe.transfers.create(
+            {
+              amount: request.amount,
+              currency: request.currency.toLowerCase(),
+              destination: request.destinationAccount,
+              transfer_group: request.orderId,
+              metadata: { order_id: request.orderId, transfer_id: request.transferId, seller_id: request.sellerId },
+            },
+            options,
+          ),
+        this.policy,
+      );
       return { kind: 'done', providerId: created.id, amount: created.amount };
     } catch (error) {
       return payoutFailure(error);
@@ -35,11 +43,20 @@ export class StripePayouts {
 
   async reverseTransfer(request: ProviderReversalRequest): Promise<ProviderPayoutAnswer> {
     try {
-      const reversal = await stripeWrite('transfers.createReversal', providerKeys.reversal(request.transferId, request.refundId), (options) =>
-        this.stripe.transfers.createReversal(request.providerTransferId, {
-          amount: request.amount,
-          metadata: { order_id: request.orderId, transfer_id: request.transferId, refund_id: request.refundId ?? '' },
-        }, options), this.policy);
+      const reversal = await stripeWrite(
+        'transfers.createReversal',
+        providerKeys.reversal(request.transferId, request.refundId),
+        (options) =>
+          this.stripe.transfers.createReversal(
+            request.providerTransferId,
+            {
+              amount: request.amount,
+              metadata: { order_id: request.orderId, transfer_id: request.transferId, refund_id: request.refundId ?? '' },
+            },
+            options,
+          ),
+        this.policy,
+      );
       return { kind: 'done', providerId: reversal.id, amount: reversal.amount };
     } catch (error) {
       if (isAlreadyDone(error)) return { kind: 'done', providerId: null, amount: 0, alreadyReversed: true };

@@ -38,16 +38,21 @@ export class StripeRefunds {
   async refund(request: ProviderRefundRequest): Promise<ProviderRefundAnswer> {
     const reason = stripeRefundReason(request.reason);
     try {
-      const refund = await stripeWrite('refunds.create', providerKeys.refund(request.refundId), (options) =>
-        this.stripe.refunds.create(
-          {
-            payment_intent: request.paymentIntentId,
-            amount: request.amount,
-            ...(reason ? { reason } : {}),
-            metadata: { order_id: request.orderId, refund_id: request.refundId, reason: request.reason.slice(0, 500) },
-          },
-          options,
-        ), this.policy);
+      const refund = await stripeWrite(
+        'refunds.create',
+        providerKeys.refund(request.refundId),
+        (options) =>
+          this.stripe.refunds.create(
+            {
+              payment_intent: request.paymentIntentId,
+              amount: request.amount,
+              ...(reason ? { reason } : {}),
+              metadata: { order_id: request.orderId, refund_id: request.refundId, reason: request.reason.slice(0, 500) },
+            },
+            options,
+          ),
+        this.policy,
+      );
       return answerFromStripeRefund(refund);
     } catch (error) {
       if (isAlreadyDone(error)) return { kind: 'succeeded', providerRefundId: null };
@@ -68,8 +73,16 @@ export class StripeRefunds {
   /** Key `auto-refund:<orderId>`: however many events report the charge, it is given back once. */
   async refundUnwantedCharge(orderId: string, paymentIntentId: string): Promise<ProviderRefundAnswer> {
     try {
-      const refund = await stripeWrite('refunds.create', providerKeys.autoRefund(orderId), (opts) =>
-        this.stripe.refunds.create({ payment_intent: paymentIntentId, reason: 'requested_by_customer', metadata: { order_id: orderId, auto_refund: 'true' } }, opts), this.policy);
+      const refund = await stripeWrite(
+        'refunds.create',
+        providerKeys.autoRefund(orderId),
+        (opts) =>
+          this.stripe.refunds.create(
+            { payment_intent: paymentIntentId, reason: 'requested_by_customer', metadata: { order_id: orderId, auto_refund: 'true' } },
+            opts,
+          ),
+        this.policy,
+      );
       return answerFromStripeRefund(refund);
     } catch (error) {
       if (isAlreadyDone(error)) return { kind: 'succeeded', providerRefundId: null };
