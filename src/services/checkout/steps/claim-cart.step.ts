@@ -1,6 +1,6 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '../../../db/orm';
-import type { CheckoutStore } from '../../../db/stores/checkout-store';
+import type { CheckoutStore, IdempotencyKey } from '../../../db/stores/checkout-store';
 import type { UnitOfWork } from '../../../db/unit-of-work';
 import { Cart, CartStatus, IdempotencyRecord, IdempotencyStatus, PaymentMethodKind, VariantKind } from '../../../entities';
 import { newId } from '../../../entities/columns';
@@ -56,12 +56,7 @@ export class CartBusy extends Error {
  * right now is answered at once (CartBusy) instead of queueing behind a whole
  * checkout.
  */
-async function lockAndRead(
-  uow: UnitOfWork,
-  checkouts: CheckoutStore,
-  cartId: string,
-  idempotency: { scope: string; key: string },
-): Promise<CheckoutCart | null> {
+async function lockAndRead(uow: UnitOfWork, checkouts: CheckoutStore, cartId: string, idempotency: IdempotencyKey): Promise<CheckoutCart | null> {
   const read = await checkouts.readCart(uow, cartId, idempotency, { lock: true });
   if (read === 'busy') throw new CartBusy(`cart ${cartId} is locked by another transaction`);
   return read;
