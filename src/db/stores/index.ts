@@ -1,29 +1,41 @@
 import type { Database } from '../database';
 import type { CartStore } from './cart-store';
+import { SqlCatalogStore, type CatalogStore } from './catalog-store';
+import type { CheckoutStore } from './checkout-store';
+import type { CreditStore } from './credit-store';
 import { LibsqlCartStore } from './libsql/cart-store.libsql';
+import { LibsqlCheckoutStore } from './libsql/checkout-store.libsql';
+import { LibsqlCreditStore } from './libsql/credit-store.libsql';
 import { LibsqlOperationsStore } from './libsql/operations-store.libsql';
+import { LibsqlOrderStore } from './libsql/order-store.libsql';
 import { LibsqlOutboxStore } from './libsql/outbox-store.libsql';
 import { LibsqlPayoutStore } from './libsql/payout-store.libsql';
 import { MemoryRateLimitStore } from './libsql/rate-limit-store.libsql';
 import { LibsqlSagaStore } from './libsql/saga-store.libsql';
+import { LibsqlStockStore } from './libsql/stock-store.libsql';
+import { LibsqlVoucherStore } from './libsql/voucher-store.libsql';
+import { SqlLicenseStore, type LicenseStore } from './license-store';
 import type { OperationsStore } from './operations-store';
+import type { OrderStore } from './order-store';
 import type { OutboxStore } from './outbox-store';
 import { SqlPartnerStore, type PartnerStore } from './partner-store';
 import type { PayoutStore } from './payout-store';
 import { PgCartStore } from './postgres/cart-store.pg';
+import { PgCheckoutStore } from './postgres/checkout-store.pg';
+import { PgCreditStore } from './postgres/credit-store.pg';
 import { PgOperationsStore } from './postgres/operations-store.pg';
+import { PgOrderStore } from './postgres/order-store.pg';
 import { PgOutboxStore } from './postgres/outbox-store.pg';
 import { PgPayoutStore } from './postgres/payout-store.pg';
 import { PgRateLimitStore } from './postgres/rate-limit-store.pg';
 import { PgSagaStore } from './postgres/saga-store.pg';
+import { PgStockStore } from './postgres/stock-store.pg';
+import { PgVoucherStore } from './postgres/voucher-store.pg';
 import type { RateLimitStore } from './rate-limit-store';
 import type { SagaStore } from './saga-store';
-import { SqlWorkStore, type WorkStore } from './work-store';
-import { SqlCatalogStore, type CatalogStore } from './catalog-store';
-import { LibsqlStockStore } from './libsql/stock-store.libsql';
-import { SqlLicenseStore, type LicenseStore } from './license-store';
-import { PgStockStore } from './postgres/stock-store.pg';
 import type { StockStore } from './stock-store';
+import type { VoucherStore } from './voucher-store';
+import { SqlWorkStore, type WorkStore } from './work-store';
 
 /**
  * Every statement the services need, one store per aggregate, each an
@@ -42,6 +54,14 @@ export interface Stores {
   readonly rateLimits: RateLimitStore;
   readonly operations: OperationsStore;
   readonly partners: PartnerStore;
+  /** Voucher holds and counted uses. */
+  readonly vouchers: VoucherStore;
+  /** Row locks on orders and their payments. */
+  readonly orders: OrderStore;
+  /** The store-credit ledger's holder lock. */
+  readonly credit: CreditStore;
+  /** confirmCheckout's cart read and the guest-cart admission check. */
+  readonly checkouts: CheckoutStore;
   /** Stock on hand and the reservations that promise it. */
   readonly stock: StockStore;
   /** License units of DIGITAL variants and the licenses issued. */
@@ -62,6 +82,10 @@ export function createStores(db: Database): Stores {
     rateLimits: postgres ? new PgRateLimitStore(db) : new MemoryRateLimitStore(),
     operations: postgres ? new PgOperationsStore() : new LibsqlOperationsStore(),
     partners: new SqlPartnerStore(),
+    vouchers: postgres ? new PgVoucherStore() : new LibsqlVoucherStore(),
+    orders: postgres ? new PgOrderStore() : new LibsqlOrderStore(),
+    credit: postgres ? new PgCreditStore() : new LibsqlCreditStore(),
+    checkouts: postgres ? new PgCheckoutStore() : new LibsqlCheckoutStore(),
     stock: postgres ? new PgStockStore() : new LibsqlStockStore(),
     licenses: new SqlLicenseStore(),
     catalog: new SqlCatalogStore(),

@@ -103,7 +103,7 @@ export class ConfirmCheckoutSaga {
   private async confirmOnce(em: EntityManager, command: ConfirmCheckoutCommand, actor: CheckoutActor): Promise<Outcome<CheckoutConfirmation>> {
     if (!isId(command.cartId)) return fail(ErrorCode.NOT_FOUND, 'No such cart.', 'cartId');
     // A returnUrl off the allowed origins, or guest cash on delivery when it is off: refused before the saga, so nothing is written.
-    const refused = await refuseBeforeCheckout(em, command, this.deps.config);
+    const refused = await refuseBeforeCheckout(em, command, this.deps);
     if (refused) return { ok: false, failure: refused };
     const input: CheckoutSagaInput = {
       cartId: command.cartId,
@@ -142,7 +142,7 @@ export class ConfirmCheckoutSaga {
 
   /** Another transaction held the cart: the answer comes from committed state (replay, mismatch or in progress). */
   private async answerBusy(em: EntityManager, input: CheckoutSagaInput): Promise<Outcome<CheckoutConfirmation>> {
-    const answer = await answerBusyCart(this.deps.db, em.fork(), input);
+    const answer = await answerBusyCart(this.deps.db.unitOfWork(em.fork()), this.deps.stores.checkouts, input);
     if ('replayOrderId' in answer) return success(await loadConfirmation(em.fork(), answer.replayOrderId, true));
     return { ok: false, failure: answer };
   }

@@ -1,6 +1,7 @@
-import type { EntityManager } from '../../../db/orm';
+import type { CreditStore } from '../../../db/stores/credit-store';
+import type { UnitOfWork } from '../../../db/unit-of-work';
 import { PaymentMethodKind, VariantKind } from '../../../entities';
-import { creditBalance, lockCustomerCredit, spendCredit } from '../../credit/credit-ledger';
+import { creditBalance, spendCredit } from '../../credit/credit-ledger';
 import { cancelPendingOrder } from '../../orders/cancel-and-restore';
 import { insertOrderRows } from '../../orders/order-rows';
 import { ErrorCode } from '../../shared/error-code';
@@ -19,14 +20,21 @@ import { PRICE_GUARD_STEP } from './price-guard.step';
 export const CREATE_ORDER_STEP = 'create-order';
 
 /** How much store credit this checkout spends: all of it for STORE_CREDIT, what is there for useCredit. */
-async function creditToApply(tx: EntityManager, input: CheckoutSagaInput, customerId: string | null, currency: string, total: number): Promise<number> {
+async function creditToApply(
+  uow: UnitOfWork,
+  credit: CreditStore,
+  input: CheckoutSagaInput,
+  customerId: string | null,
+  currency: string,
+  total: number,
+): Promise<number> {
   const paysWithCredit = input.paymentMethod === PaymentMethodKind.STORE_CREDIT;
   if (!paysWithCredit && !input.useCredit) return 0;
   if (!customerId) {
     return paysWithCredit ? abortWith(userFailure(ErrorCode.INSUFFICIENT_CREDIT, 'Sign in to pay with store credit.', 'paymentMethod')) : 0;
   }
-  await lockCustomerCredit(tx, customerId);
-  const balance = await creditBalance(tx, customerId, currency);
+  await credit.lockHolder(uow, customerId);
+  const balance = await creditBalance(uow.em, customerId, currency);
   if (paysWithCredit && balance < total) {
     abortWith(userFailure(ErrorCode.INSUFFICIENT_CREDIT, `Store credit (${balance}) does not cover the total (${total}).`, 'paymentMethod'));
   }
@@ -40,19 +48,20 @@ async function creditToApply(tx: EntityManager, input: CheckoutSagaInput, custom
  * payment happens outside; one settled in this transaction is written PLACED.
  */
 async function createOrder(
-  tx: EntityManager,
+  uow: UnitOfWork,
   input: CheckoutSagaInput,
   { cart, pricing }: PricedCart,
   deps: CheckoutDeps,
 ): Promise<CheckoutShape['outputs']['create-order']> {
+  const tx = uow.em;
   const now = deps.clock.now();
   if (pricing.total < 0 || pricing.total > deps.config.maxOrderAmount) {
     abortWith(userFailure(ErrorCode.ORDER_AMOUNT_OUT_OF_RANGE, `The order total must be between 0 and ${deps.config.maxOrderAmount}.`));
   }
   const customerId = cart.customerId;
-  const creditApplied = await creditToApply(tx, input, customerId, cart.currency, pricing.total);
+  const creditApplied = await creditToApply(uow, deps.stores.credit, input, customerId, cart.currency, pricing.total);
   const email = cart.customerEmail ?? cart.email!;
-  const written = await insertOrderRows(tx, {
+  const written = insertOrderRows(uow, {
     orderId: input.orderId,
     cart,
     pricing,
@@ -86,8 +95,7 @@ export const createOrderStep: CheckoutStep<'create-order'> = {
   id: CREATE_ORDER_STEP,
   isLocal: alwaysLocal,
   async invoke(uow, run, deps) {
-    const tx = uow.em;
-    const created = await createOrder(tx, run.input, run.output(PRICE_GUARD_STEP), deps);
+    const created = await createOrder(uow, run.input, run.output(PRICE_GUARD_STEP), deps);
     const { written: _written, ...recorded } = created;
     return { output: created, compensation: recorded };
   },

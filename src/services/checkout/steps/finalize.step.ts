@@ -37,7 +37,6 @@ export const FINALIZE_STEP = 'finalize';
  * lock throughout), where one that paid outside moves its IN_PROGRESS claim.
  */
 async function finalize(uow: UnitOfWork, run: StepRun<CheckoutSagaInput, CheckoutShape>, deps: CheckoutDeps): Promise<void> {
-  const tx = uow.em;
   const now = deps.clock.now();
   const { input } = run;
   const claim = run.recorded(CLAIM_CART_STEP);
@@ -52,7 +51,7 @@ async function finalize(uow: UnitOfWork, run: StepRun<CheckoutSagaInput, Checkou
     // Handed over to the provider: the order stays PENDING_PAYMENT with its vouchers
     // HELD; replays of this key answer the pending order until a webhook, the sweeper
     // or recovery ends it (which may already have happened: every move is guarded).
-    await completeClaim(tx, claimCompletion, order.orderId, now);
+    await completeClaim(uow, claimCompletion, order.orderId, now);
     return;
   }
   const digitalLines = order.digitalLines ?? [];

@@ -1,4 +1,5 @@
-import type { EntityManager } from '../../../db/orm';
+import type { VoucherStore } from '../../../db/stores/voucher-store';
+import type { UnitOfWork } from '../../../db/unit-of-work';
 import { RedemptionStatus, VoucherKind } from '../../../entities';
 import { checkVoucherEligibility, voucherCustomerKey } from '../../vouchers/voucher-eligibility';
 import { ErrorCode } from '../../shared/error-code';
@@ -20,20 +21,21 @@ export const HOLD_VOUCHERS_STEP = 'hold-vouchers';
  * transaction writes its redemptions CONSUMED at once, the others HELD.
  */
 async function holdAll(
-  tx: EntityManager,
+  uow: UnitOfWork,
+  vouchers: VoucherStore,
   checkout: CheckoutCart,
   { cart, pricing }: PricedCart,
   orderId: string,
   settled: boolean,
   now: Date,
 ): Promise<HoldData> {
-  const vouchers = cart.pricingInputs.vouchers.filter((voucher) => voucher.kind !== VoucherKind.CREDIT);
-  if (vouchers.length === 0) return { redemptionIds: [] };
+  const priced = cart.pricingInputs.vouchers.filter((voucher) => voucher.kind !== VoucherKind.CREDIT);
+  if (priced.length === 0) return { redemptionIds: [] };
   const customerKey = voucherCustomerKey({ customerId: cart.customerId, email: cart.email })!;
   const uses: VoucherUse[] = [];
-  for (const voucher of vouchers) {
+  for (const voucher of priced) {
     const taken = checkout.liveSlots.get(voucher.id) ?? new Set<number>();
-    const refusal = await checkVoucherEligibility(tx, voucher, {
+    const refusal = await checkVoucherEligibility(uow.em, voucher, {
       currency: cart.currency,
       subtotal: pricing.subtotal,
       customerKey,
@@ -46,19 +48,26 @@ async function holdAll(
     uses.push({ voucher, slot: slot! });
   }
   const status = settled ? RedemptionStatus.CONSUMED : RedemptionStatus.HELD;
-  return { redemptionIds: await takeVoucherUses(tx, uses, customerKey, { status, orderId, now }) };
+  return { redemptionIds: await takeVoucherUses(uow, vouchers, uses, customerKey, { status, orderId, now }) };
 }
 
 export const holdVouchersStep: CheckoutStep<'hold-vouchers'> = {
   id: HOLD_VOUCHERS_STEP,
   isLocal: alwaysLocal,
   async invoke(uow, run, deps) {
-    const tx = uow.em;
-    const held = await holdAll(tx, run.output(CLAIM_CART_STEP), run.output(PRICE_GUARD_STEP), run.input.orderId, settlesLocally(run.input), deps.clock.now());
+    const held = await holdAll(
+      uow,
+      deps.stores.vouchers,
+      run.output(CLAIM_CART_STEP),
+      run.output(PRICE_GUARD_STEP),
+      run.input.orderId,
+      settlesLocally(run.input),
+      deps.clock.now(),
+    );
     return { output: held, compensation: held };
   },
   /** RELEASED, row kept, counter given back — only for rows still live, so twice is once. */
   async compensate(em, { redemptionIds }, deps) {
-    await em.transactional((tx) => releaseRedemptions(tx, redemptionIds, deps.clock.now()));
+    await deps.db.transaction(em, (uow) => releaseRedemptions(uow, deps.stores.vouchers, redemptionIds, deps.clock.now()));
   },
 };

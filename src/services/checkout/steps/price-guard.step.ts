@@ -44,7 +44,7 @@ export const priceGuardStep: CheckoutStep<'price-guard'> = {
         versionKey: snapshotVersionKey(cart),
       });
     }
-    const reads = { carts: deps.stores.carts, uow: deps.db.unitOfWork(tx) };
+    const reads = { carts: deps.stores.carts, uow };
     if (!settlesLocally(run.input)) {
       if (review.changes.length > 0) await reads.carts.setLinePrices(reads.uow, cart.lines);
       await transition(tx, Cart, cart.id, CartStatus.OPEN, CartStatus.CHECKING_OUT, { pricesValidatedAt: now });
