@@ -14,7 +14,7 @@ import { abortWith, userFailure, type Failure } from '../../shared/outcome';
 import { transition } from '../../state/transition';
 import type { CheckoutCart } from '../checkout-cart';
 import { CHECKOUT_IDEMPOTENCY_SCOPE, idempotencyKeyFor } from '../../orders/checkout-idempotency';
-import { alwaysLocal, settlesLocally, type CheckoutSagaInput, type CheckoutStep, type ClaimData } from '../checkout-types';
+import { alwaysLocal, type CheckoutSagaInput, type CheckoutStep, type ClaimData } from '../checkout-types';
 
 export const CLAIM_CART_STEP = 'claim-cart';
 
@@ -97,12 +97,18 @@ export async function answerBusyCart(uow: UnitOfWork, checkouts: CheckoutStore, 
  *   the cart's status (a stale key never waits for, or replays, someone else);
  * - the current key on a cart another attempt is checking out → CHECKOUT_IN_PROGRESS,
  *   on a converted cart → CART_CLOSED.
- * A checkout that settles in this one transaction (cash on delivery, store
- * credit) holds the cart lock to its commit, so its record is written once,
- * COMPLETED, by finalize. One that pays outside claims the key IN_PROGRESS
- * (unique insert) here, and the price guard moves the cart to CHECKING_OUT.
+ * `claimKeyNow`: the provider path commits before it calls out, so it claims
+ * the key IN_PROGRESS (unique insert) here. The local path holds the cart lock
+ * to its one commit, so its record is written once, COMPLETED, when the order
+ * is placed.
  */
-async function claim(uow: UnitOfWork, checkouts: CheckoutStore, input: CheckoutSagaInput, now: Date): Promise<StepResult<CheckoutCart, ClaimData>> {
+async function claim(
+  uow: UnitOfWork,
+  checkouts: CheckoutStore,
+  input: CheckoutSagaInput,
+  now: Date,
+  claimKeyNow: boolean,
+): Promise<StepResult<CheckoutCart, ClaimData>> {
   const key = idempotencyKeyFor(input.cartId, input.versionKey);
   const checkout = await lockAndRead(uow, checkouts, input.cartId, { scope: CHECKOUT_IDEMPOTENCY_SCOPE, key });
   const cart = checkout?.snapshot;
@@ -124,29 +130,31 @@ async function claim(uow: UnitOfWork, checkouts: CheckoutStore, input: CheckoutS
     return abortWith(cashCannotPayDigital());
 
   const claimId = newId();
-  if (!settlesLocally(input)) {
+  if (claimKeyNow) {
     await uow.em.insert(IdempotencyRecord, { id: claimId, status: IdempotencyStatus.IN_PROGRESS, scope: CHECKOUT_IDEMPOTENCY_SCOPE, key, createdAt: now });
   }
   return { output: checkout, compensation: { cartId: cart.id, claimId } };
 }
 
-export const claimCartStep: CheckoutStep<'claim-cart'> = {
-  id: CLAIM_CART_STEP,
-  isLocal: alwaysLocal,
-  async invoke(uow, run, deps) {
-    try {
-      return await claim(uow, deps.stores.checkouts, run.input, deps.clock.now());
-    } catch (error) {
-      // Two first attempts raced past the lookup: the database let one claim win.
-      if (error instanceof UniqueConstraintViolationException) return abortWith(inProgress());
-      throw error;
-    }
-  },
-  /** Frees the key so the unchanged cart can be retried, and reopens the cart. */
-  async compensate(em, data) {
-    await em.transactional(async (tx) => {
-      await tx.nativeDelete(IdempotencyRecord, { id: data.claimId, status: IdempotencyStatus.IN_PROGRESS });
-      await transition(tx as EntityManager, Cart, data.cartId, CartStatus.CHECKING_OUT, CartStatus.OPEN);
-    });
-  },
-};
+export function claimCartStep(options: { claimKeyNow: boolean }): CheckoutStep<'claim-cart'> {
+  return {
+    id: CLAIM_CART_STEP,
+    isLocal: alwaysLocal,
+    async invoke(uow, run, deps) {
+      try {
+        return await claim(uow, deps.stores.checkouts, run.input, deps.clock.now(), options.claimKeyNow);
+      } catch (error) {
+        // Two first attempts raced past the lookup: the database let one claim win.
+        if (error instanceof UniqueConstraintViolationException) return abortWith(inProgress());
+        throw error;
+      }
+    },
+    /** Frees the key so the unchanged cart can be retried, and reopens the cart. */
+    async compensate(em, data) {
+      await em.transactional(async (tx) => {
+        await tx.nativeDelete(IdempotencyRecord, { id: data.claimId, status: IdempotencyStatus.IN_PROGRESS });
+        await transition(tx as EntityManager, Cart, data.cartId, CartStatus.CHECKING_OUT, CartStatus.OPEN);
+      });
+    },
+  };
+}
