@@ -118,6 +118,7 @@ describe('confirmCheckout under failure', () => {
         lookups.push(orderId);
         return null;
       },
+      createCustomer: () => Promise.reject(new Error('a checkout without a plan creates no provider customer')),
     };
     const saga = directSaga(getApp(), { stepTimeoutMs: 150 }, { payments: silent });
 

@@ -1,6 +1,17 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { Order, OrderStatus, Reservation, ReservationStatus, VoucherRedemption, RedemptionStatus } from '../../../src/entities';
+import {
+  Order,
+  OrderStatus,
+  Reservation,
+  ReservationStatus,
+  Subscription,
+  SubscriptionPeriod,
+  SubscriptionPeriodStatus,
+  SubscriptionStatus,
+  VoucherRedemption,
+  RedemptionStatus,
+} from '../../../src/entities';
 import { isAllowedTransition, transition, UndeclaredTransitionError } from '../../../src/services/state/transition';
 import { directStatusWrites } from './status-writes';
 
@@ -54,6 +65,25 @@ describe('status changes', () => {
     expect(isAllowedTransition(Order, OrderStatus.CANCELLED, OrderStatus.PLACED)).toBe(false);
     expect(isAllowedTransition(VoucherRedemption, RedemptionStatus.RELEASED, RedemptionStatus.HELD)).toBe(false);
     expect(isAllowedTransition(Reservation, ReservationStatus.ACTIVE, ReservationStatus.CONVERTED)).toBe(true);
+  });
+
+  it('when a subscription or its period moves, then only the moves of issue 21 are declared: nothing unpaid becomes paid, nothing ended comes back', () => {
+    const subscription = (from: SubscriptionStatus, to: SubscriptionStatus) => isAllowedTransition(Subscription, from, to);
+    expect(subscription(SubscriptionStatus.INCOMPLETE, SubscriptionStatus.ACTIVE)).toBe(true);
+    expect(subscription(SubscriptionStatus.INCOMPLETE, SubscriptionStatus.INCOMPLETE_EXPIRED)).toBe(true);
+    expect(subscription(SubscriptionStatus.ACTIVE, SubscriptionStatus.PAST_DUE)).toBe(true);
+    expect(subscription(SubscriptionStatus.PAST_DUE, SubscriptionStatus.ACTIVE)).toBe(true);
+    expect(subscription(SubscriptionStatus.PAST_DUE, SubscriptionStatus.CANCELED)).toBe(true);
+    expect(subscription(SubscriptionStatus.INCOMPLETE, SubscriptionStatus.PAST_DUE)).toBe(false);
+    expect(subscription(SubscriptionStatus.INCOMPLETE_EXPIRED, SubscriptionStatus.ACTIVE)).toBe(false);
+    expect(subscription(SubscriptionStatus.CANCELED, SubscriptionStatus.ACTIVE)).toBe(false);
+    const period = (from: SubscriptionPeriodStatus, to: SubscriptionPeriodStatus) => isAllowedTransition(SubscriptionPeriod, from, to);
+    expect(period(SubscriptionPeriodStatus.OPEN, SubscriptionPeriodStatus.PAID)).toBe(true);
+    expect(period(SubscriptionPeriodStatus.OPEN, SubscriptionPeriodStatus.UNCOLLECTIBLE)).toBe(true);
+    expect(period(SubscriptionPeriodStatus.PAID, SubscriptionPeriodStatus.VOID)).toBe(true);
+    expect(period(SubscriptionPeriodStatus.UNCOLLECTIBLE, SubscriptionPeriodStatus.PAID)).toBe(false);
+    expect(period(SubscriptionPeriodStatus.PAID, SubscriptionPeriodStatus.OPEN)).toBe(false);
+    expect(period(SubscriptionPeriodStatus.VOID, SubscriptionPeriodStatus.PAID)).toBe(false);
   });
 
   it('when transition() is asked for an undeclared move, then it throws before touching the database', async () => {
