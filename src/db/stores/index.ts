@@ -10,6 +10,7 @@ import { LibsqlOperationsStore } from './libsql/operations-store.libsql';
 import { LibsqlOrderStore } from './libsql/order-store.libsql';
 import { LibsqlOutboxStore } from './libsql/outbox-store.libsql';
 import { LibsqlPayoutStore } from './libsql/payout-store.libsql';
+import { LibsqlRenewalStore } from './libsql/renewal-store.libsql';
 import { MemoryRateLimitStore } from './libsql/rate-limit-store.libsql';
 import { LibsqlSagaStore } from './libsql/saga-store.libsql';
 import { LibsqlStockStore } from './libsql/stock-store.libsql';
@@ -28,10 +29,12 @@ import { PgOrderStore } from './postgres/order-store.pg';
 import { PgOutboxStore } from './postgres/outbox-store.pg';
 import { PgPayoutStore } from './postgres/payout-store.pg';
 import { PgRateLimitStore } from './postgres/rate-limit-store.pg';
+import { PgRenewalStore } from './postgres/renewal-store.pg';
 import { PgSagaStore } from './postgres/saga-store.pg';
 import { PgStockStore } from './postgres/stock-store.pg';
 import { PgVoucherStore } from './postgres/voucher-store.pg';
 import type { RateLimitStore } from './rate-limit-store';
+import type { RenewalStore } from './renewal-store';
 import type { SagaStore } from './saga-store';
 import type { StockStore } from './stock-store';
 import type { VoucherStore } from './voucher-store';
@@ -68,6 +71,8 @@ export interface Stores {
   readonly licenses: LicenseStore;
   /** The public catalog's reads. */
   readonly catalog: CatalogStore;
+  /** Subscription renewals: ended subscriptions, their new periods, the charges due. */
+  readonly renewals: RenewalStore;
 }
 
 export function createStores(db: Database): Stores {
@@ -89,5 +94,6 @@ export function createStores(db: Database): Stores {
     stock: postgres ? new PgStockStore() : new LibsqlStockStore(),
     licenses: new SqlLicenseStore(),
     catalog: new SqlCatalogStore(),
+    renewals: postgres ? new PgRenewalStore() : new LibsqlRenewalStore(),
   };
 }
