@@ -143,4 +143,4 @@ export async function migrate(orm: Orm): Promise<string[]> {
   }
 }
 
-export { isPostgres } from './dialect';
+export { isPostgres, writeLock } from './dialect';
