@@ -3,6 +3,7 @@ import type { CartStore } from './cart-store';
 import { SqlCatalogStore, type CatalogStore } from './catalog-store';
 import type { CheckoutStore } from './checkout-store';
 import type { CreditStore } from './credit-store';
+import { SqlCustomerStore, type CustomerStore } from './customer-store';
 import { LibsqlCartStore } from './libsql/cart-store.libsql';
 import { LibsqlCheckoutStore } from './libsql/checkout-store.libsql';
 import { LibsqlCreditStore } from './libsql/credit-store.libsql';
@@ -71,6 +72,8 @@ export interface Stores {
   readonly licenses: LicenseStore;
   /** The public catalog's reads. */
   readonly catalog: CatalogStore;
+  /** Accounts' token standing and revocation. */
+  readonly customers: CustomerStore;
   /** Subscription renewals: ended subscriptions, their new periods, the charges due. */
   readonly renewals: RenewalStore;
 }
@@ -94,6 +97,7 @@ export function createStores(db: Database): Stores {
     stock: postgres ? new PgStockStore() : new LibsqlStockStore(),
     licenses: new SqlLicenseStore(),
     catalog: new SqlCatalogStore(),
+    customers: new SqlCustomerStore(),
     renewals: postgres ? new PgRenewalStore() : new LibsqlRenewalStore(),
   };
 }

@@ -4,7 +4,7 @@ import type { UnitOfWork } from '../../db/unit-of-work';
 import { Order, OrderLine, OrderStatus, Payment, PaymentMethodKind, PaymentStatus, Subscription, SubscriptionStatus, VariantKind } from '../../entities';
 import { newId } from '../../entities/columns';
 import type { AppDeps } from '../app-deps';
-import { creditBalance, spendCredit } from '../credit/credit-ledger';
+import { spendCredit } from '../credit/credit-ledger';
 import { newOrderNumber } from '../orders/order-number';
 import { recordEvent } from '../outbox/outbox';
 import { transition } from '../state/transition';
@@ -79,7 +79,7 @@ async function endAtPeriodEnd(uow: UnitOfWork, ended: EndedSubscription, now: Da
 /** The customer's credit in the plan's currency, up to the price, read under the holder's lock so two spends cannot share one balance. */
 async function creditToSpend(uow: UnitOfWork, deps: RenewalOpeningDeps, ended: EndedSubscription): Promise<number> {
   await deps.stores.credit.lockHolder(uow, ended.customerId);
-  const balance = await creditBalance(uow.em, ended.customerId, ended.currency);
+  const balance = await deps.stores.credit.balance(uow, ended.customerId, ended.currency);
   return Math.max(0, Math.min(balance, ended.price));
 }
 

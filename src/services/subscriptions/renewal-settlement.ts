@@ -29,7 +29,7 @@ export interface PaidRenewal {
  * False when the period was no longer OPEN (another process settled it, or
  * the same answer arrived twice): then nothing was written.
  */
-export async function settlePaidRenewal(uow: UnitOfWork, stores: Pick<Stores, 'licenses'>, paid: PaidRenewal): Promise<boolean> {
+export async function settlePaidRenewal(uow: UnitOfWork, stores: Pick<Stores, 'licenses' | 'outbox'>, paid: PaidRenewal): Promise<boolean> {
   const tx = uow.em;
   const { now, order } = paid;
   const moved = await transition(tx, SubscriptionPeriod, paid.periodId, SubscriptionPeriodStatus.OPEN, SubscriptionPeriodStatus.PAID, {

@@ -13,7 +13,6 @@ import {
   SubscriptionPeriodStatus,
   SubscriptionStatus,
 } from '../../../src/entities';
-import { creditBalance } from '../../../src/services/credit/credit-ledger';
 import { RenewalService } from '../../../src/services/subscriptions/renewals';
 import { buildActiveSubscription } from '../../factories/subscription.factory';
 import { usePaymentsApp } from '../../support/payments-app';
@@ -39,6 +38,7 @@ describe('subscription renewals', () => {
   const round = (at: Date) => renewals.runRound(h.app.orm.em.fork(), at);
   const later = (ms: number) => new Date(start.getTime() + ms);
   const fresh = () => h.app.orm.em.fork();
+  const balanceOf = (customerId: string) => h.app.tillgate.deps.stores.credit.balance(h.app.tillgate.deps.db.unitOfWork(fresh()), customerId, 'EUR');
   const periodsOf = (subscriptionId: string) => fresh().find(SubscriptionPeriod, { subscriptionId }, { orderBy: { periodStart: 'asc' } });
   const eventsOf = async (subscriptionId: string) =>
     (await fresh().find(OutboxEvent, { aggregateId: subscriptionId }, { orderBy: { createdAt: 'asc' } })).map((e) => e.type);
@@ -116,7 +116,7 @@ describe('subscription renewals', () => {
 
     decline();
     await round(start);
-    const balanceWhileOpen = await creditBalance(fresh(), customer.id, 'EUR');
+    const balanceWhileOpen = await balanceOf(customer.id);
     decline();
     await round(later(DAY_MS + 1_000));
     decline();
@@ -130,7 +130,7 @@ describe('subscription renewals', () => {
     expect([after.status, after.entitled]).toEqual([SubscriptionStatus.CANCELED, false]);
     const order = await fresh().findOneOrFail(Order, period!.orderId!);
     expect([order.status, order.creditApplied, order.amountDue]).toEqual([OrderStatus.CANCELLED, 500, 1_500]);
-    expect(await creditBalance(fresh(), customer.id, 'EUR')).toBe(500);
+    expect(await balanceOf(customer.id)).toBe(500);
     expect(renewalRequests(subscription.id)).toEqual([
       ['1', 402],
       ['2', 402],
@@ -151,7 +151,7 @@ describe('subscription renewals', () => {
     expect(period!.status).toBe(SubscriptionPeriodStatus.PAID);
     const order = await fresh().findOneOrFail(Order, period!.orderId!);
     expect([order.status, order.creditApplied, order.amountDue]).toEqual([OrderStatus.PLACED, 900, 0]);
-    expect(await creditBalance(fresh(), customer.id, 'EUR')).toBe(100);
+    expect(await balanceOf(customer.id)).toBe(100);
     expect((await fresh().findOneOrFail(Subscription, subscription.id)).currentPeriodEnd).toEqual(period!.periodEnd);
   });
 
@@ -239,7 +239,7 @@ describe('subscription renewals', () => {
       runs.push(await h.app.tillgate.deps.db.transaction(fresh(), (uow) => giveUpPeriod(uow, h.app.tillgate.deps.stores, charge!, 1, start)));
 
     expect(runs).toEqual([true, false]);
-    expect(await creditBalance(fresh(), customer.id, 'EUR')).toBe(300);
+    expect(await balanceOf(customer.id)).toBe(300);
     expect(await fresh().count(CreditLedgerEntry, { customerId: customer.id })).toBe(3);
     expect(await eventsOf(subscription.id)).toEqual(['subscription.past_due', 'subscription.canceled']);
   });
