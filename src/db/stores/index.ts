@@ -35,6 +35,7 @@ import type { RateLimitStore } from './rate-limit-store';
 import type { SagaStore } from './saga-store';
 import type { StockStore } from './stock-store';
 import type { VoucherStore } from './voucher-store';
+import { SqlSubscriptionStore, type SubscriptionStore } from './subscription-store';
 import { SqlWorkStore, type WorkStore } from './work-store';
 
 /**
@@ -68,6 +69,8 @@ export interface Stores {
   readonly licenses: LicenseStore;
   /** The public catalog's reads. */
   readonly catalog: CatalogStore;
+  /** Subscriptions as a plan's checkout starts them (one per customer and plan while live). */
+  readonly subscriptions: SubscriptionStore;
 }
 
 export function createStores(db: Database): Stores {
@@ -89,5 +92,6 @@ export function createStores(db: Database): Stores {
     stock: postgres ? new PgStockStore() : new LibsqlStockStore(),
     licenses: new SqlLicenseStore(),
     catalog: new SqlCatalogStore(),
+    subscriptions: new SqlSubscriptionStore(),
   };
 }
