@@ -148,7 +148,7 @@ export async function placeOrder(uow: UnitOfWork, stores: Pick<Stores, 'licenses
     const lines = placement.digitalLines ?? (await digitalLinesOf(tx, order.orderId));
     await issueLicenses(uow, stores, { id: order.orderId, customerId: order.customerId, digitalUnits: order.digitalUnits }, lines, now);
   }
-  if (order.subscriptionId) await activateSubscription(tx, order.subscriptionId, order.orderId, placement.savedCard ?? {}, now);
+  if (order.subscriptionId) await activateSubscription(uow, order.subscriptionId, order.orderId, placement.savedCard ?? {}, now);
   await insertEvent(tx, orderPlacedEvent(order));
   return true;
 }

@@ -1,4 +1,5 @@
 import type { EntityManager } from '../../db/orm';
+import type { UnitOfWork } from '../../db/unit-of-work';
 import { Subscription, SubscriptionPeriod, SubscriptionPeriodStatus, SubscriptionStatus } from '../../entities';
 import { insertEvent } from '../outbox/outbox';
 import { transition } from '../state/transition';
@@ -17,7 +18,10 @@ export interface SavedCard {
  * the order. A subscription no longer INCOMPLETE (a renewal order, placed by
  * the renewal worker's own rules) is left alone: false.
  */
-export async function activateSubscription(tx: EntityManager, subscriptionId: string, orderId: string, card: SavedCard, now: Date): Promise<boolean> {
+export async function activateSubscription(uow: UnitOfWork, subscriptionId: string, orderId: string, card: SavedCard, now: Date): Promise<boolean> {
+  const tx = uow.em;
+  // A checkout settled in this transaction wrote the period a moment ago (deferred with its order).
+  await uow.readable(SubscriptionPeriod);
   const period = await tx.findOne(SubscriptionPeriod, { subscriptionId, orderId }, { fields: ['id', 'periodStart', 'periodEnd'] });
   if (!period) throw new Error(`subscription ${subscriptionId} has no period for order ${orderId}`);
   const moved = await transition(tx, Subscription, subscriptionId, SubscriptionStatus.INCOMPLETE, SubscriptionStatus.ACTIVE, {
