@@ -1,7 +1,7 @@
 import { MAX_VARIANTS_PER_PRODUCT } from '../schema/inputs/catalog.input';
 import { MAX_CART_LINES } from '../services/cart/cart.service';
 import { MAX_LISTED_LICENSES } from '../services/licenses/license-queries';
-import { MAX_LISTED_SUBSCRIPTIONS } from '../services/subscriptions/subscription-queries';
+import { MAX_LISTED_SUBSCRIPTIONS, MAX_SUBSCRIPTION_PAGE } from '../services/subscriptions/subscription-queries';
 import type { CostModel } from './query-cost';
 
 /**
@@ -52,6 +52,8 @@ const LIST_CAPS: Record<string, number> = {
   'Order.payments': 2,
   'Customer.licenses': MAX_LISTED_LICENSES,
   'Customer.subscriptions': MAX_LISTED_SUBSCRIPTIONS,
+  // `first` is at most 100 (subscription.resolver.ts).
+  'Subscription.periods': MAX_SUBSCRIPTION_PAGE,
   'Product.variants': MAX_VARIANTS_PER_PRODUCT,
   'InsufficientStockError.shortfalls': MAX_CART_LINES,
   'PriceChangedError.changes': MAX_CART_LINES,

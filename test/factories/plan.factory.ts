@@ -2,10 +2,7 @@ import type { EntityManager } from '../../src/db/orm';
 import { BillingInterval, Product, Variant, VariantKind } from '../../src/entities';
 
 /** A plan: a SUBSCRIPTION variant (no stock) renewing every `intervalCount` intervals. */
-export async function buildPlan(
-  em: EntityManager,
-  options: { price?: number; interval?: BillingInterval; intervalCount?: number } = {},
-): Promise<Variant> {
+export async function buildPlan(em: EntityManager, options: { price?: number; interval?: BillingInterval; intervalCount?: number } = {}): Promise<Variant> {
   const product = em.create(Product, { name: `Membership ${Math.random().toString(36).slice(2, 8)}`, seller: null });
   const variant = em.create(Variant, {
     product,
