@@ -39,6 +39,7 @@ import type { RenewalStore } from './renewal-store';
 import type { SagaStore } from './saga-store';
 import type { StockStore } from './stock-store';
 import type { VoucherStore } from './voucher-store';
+import { SqlSubscriptionStore, type SubscriptionStore } from './subscription-store';
 import { SqlWorkStore, type WorkStore } from './work-store';
 
 /**
@@ -76,6 +77,8 @@ export interface Stores {
   readonly customers: CustomerStore;
   /** Subscription renewals: ended subscriptions, their new periods, the charges due. */
   readonly renewals: RenewalStore;
+  /** Subscriptions as a plan's checkout starts them (one per customer and plan while live). */
+  readonly subscriptions: SubscriptionStore;
 }
 
 export function createStores(db: Database): Stores {
@@ -99,5 +102,6 @@ export function createStores(db: Database): Stores {
     catalog: new SqlCatalogStore(),
     customers: new SqlCustomerStore(),
     renewals: postgres ? new PgRenewalStore() : new LibsqlRenewalStore(),
+    subscriptions: new SqlSubscriptionStore(),
   };
 }

@@ -62,7 +62,14 @@ export async function giveUpPeriod(
   });
   if (moved !== 1) return false;
   const reason = owed ? 'renewal uncollectible: every retry declined' : 'subscription ended before its renewal was paid';
-  await cancelOrderAndRestore(uow, stores, { id: charge.orderId, cartId: null, digitalUnits: 0 }, OrderStatus.PENDING_PAYMENT, reason, now);
+  await cancelOrderAndRestore(
+    uow,
+    stores,
+    { id: charge.orderId, cartId: null, digitalUnits: 0, subscriptionId: null },
+    OrderStatus.PENDING_PAYMENT,
+    reason,
+    now,
+  );
   const ended = await transition(uow.em, Subscription, charge.subscriptionId, LIVE, SubscriptionStatus.CANCELED, { entitled: false, canceledAt: now });
   if (ended === 1) {
     recordEvent(uow.em, {
