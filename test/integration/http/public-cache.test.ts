@@ -129,7 +129,7 @@ describe('CATALOG_MAX_AGE=1s: an anonymous catalog GET with a persisted-query ha
     const customer = await app.customer();
     const partner = await partnerAdmin(app);
     const key = await partner.issueKey(await partner.createPartner('Cache Partner'));
-    const callers = [
+    const callers: Record<string, string>[] = [
       { authorization: `Bearer ${customer.token}` },
       { authorization: 'Bearer not-a-token' },
       { 'x-api-key': key.secret },
