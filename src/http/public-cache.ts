@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
 import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import type { RequestHandler, Response } from 'express';
 import type { GraphQLContext } from '../schema/context';
 
@@ -69,9 +70,13 @@ const cacheControlHeader: ApolloServerPlugin<GraphQLContext> = {
   },
 };
 
-/** The plugins behind public catalog answers; with a max-age of 0 nothing is public and every answer is no-store. */
+/**
+ * The plugins behind public catalog answers. With a max-age of 0 nothing is
+ * public and every answer is no-store; the hints are then off altogether
+ * (named off: Apollo would install its cache-control plugin by default).
+ */
 export function publicCachePlugins(maxAgeSeconds: number): ApolloServerPlugin<GraphQLContext>[] {
-  return maxAgeSeconds > 0 ? [cacheHintsWherePublicIsPossible(), cacheControlHeader] : [cacheControlHeader];
+  return [maxAgeSeconds > 0 ? cacheHintsWherePublicIsPossible() : ApolloServerPluginCacheControlDisabled(), cacheControlHeader];
 }
 
 const isPublic = (cacheControl: ReturnType<Response['getHeader']>): boolean => typeof cacheControl === 'string' && cacheControl.startsWith('public');
