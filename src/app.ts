@@ -23,6 +23,7 @@ import { startOpsGaugesRefresher } from './observability/ops-gauges';
 import { buildTillgateSchema } from './schema/build-schema';
 import type { AppDeps } from './services/app-deps';
 import { composeAppDeps, type CompositionOverrides } from './composition-root';
+import { warnWhenBillingDayIsShort } from './services/subscriptions/billing-day-warning';
 import { prepareStartUpAdmin, type StartUpAdmin } from './services/auth/start-up-admin';
 import { seedDemoData } from './services/catalog/demo-seed';
 import { TokenService } from './services/auth/tokens';
@@ -99,7 +100,7 @@ export async function startTillgate(config: Config, options: StartOptions = {}):
   const metricsSource = options.clusterMetrics ? clusterMetricsText : localMetricsText;
   let draining = false;
   // One set of counters for /graphql and /ops: a password guessed on either page counts against logIn's limits.
-  const rateLimits = RateLimits.create(config, orm);
+  const rateLimits = RateLimits.create(config, deps);
   const app = createHttpApp({
     deps,
     graphql,
@@ -115,6 +116,7 @@ export async function startTillgate(config: Config, options: StartOptions = {}):
   const metricsServer = options.clusterMetrics ? null : await startMetricsServer(config, metricsSource);
   logger.info('tillgate.started', { host: address.address, port: address.port, database: config.database.dialect, pid: process.pid });
   await warnWhenNoPartner(config, orm);
+  warnWhenBillingDayIsShort(config);
   const workers = config.workersInProcess ? new WorkerRunner(deps) : null;
   if (workers) {
     for (const worker of allWorkers(deps)) workers.register(worker);

@@ -8,12 +8,11 @@ import { createTillgateClient, type TillgateClient, type TillgateDocument, type 
 /**
  * The load generator shares the machine's two cores with the gateway and
  * PostgreSQL, so every millisecond it spends is one the server under test
- * cannot. Node's global fetch (undici, with a WHATWG Response and an abort
- * timer per call) cost about 0.7 ms of CPU a request; a plain keep-alive
- * `http.request` costs a fraction of that. It answers just the part of a
- * Response the bench reads: the status, headers by name and the body text.
- */
-/**
+ * cannot. Node's global fetch builds a WHATWG Response and an abort timer per
+ * call; a plain keep-alive `http.request` does neither, and costs a fraction
+ * of its CPU. It answers just the part of a Response the bench reads: the
+ * status, headers by name and the body text.
+ *
  * The agent's own timeout makes it honour the server's `Keep-Alive: timeout=5`
  * for idle sockets (it closes them a second early): without it, a socket left
  * idle by a phase of many clients could be reused just as the server closes

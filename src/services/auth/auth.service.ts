@@ -1,12 +1,10 @@
-import { raw, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '../../db/orm';
 import { Customer, Role } from '../../entities';
 import type { AppDeps } from '../app-deps';
 import { ErrorCode } from '../shared/error-code';
-import { isId } from '../shared/ids';
 import { fail, success, userFailure, type Failure, type Outcome } from '../shared/outcome';
 import { dummyHash, hashPassword, needsRehash, verifyPassword } from './passwords';
-import type { Viewer } from './tokens';
 
 export interface Credentials {
   email: string;
@@ -89,31 +87,6 @@ export class AuthService {
     if (!customer || !valid) return fail(ErrorCode.INVALID_CREDENTIALS, 'Email or password is wrong.');
     if (needsRehash(customer.passwordHash)) await this.upgradeHash(customer, input.password);
     return success({ token: await this.sessionToken(customer), customer });
-  }
-
-  /**
-   * The caller behind a bearer token, or null. The signature and expiry are
-   * checked first, then the customer's current token version and role, so a
-   * revoked token fails at once in every gateway process and a changed role
-   * counts from the next request. One primary-key read per signed-in request.
-   */
-  async authenticate(token: string): Promise<Viewer | null> {
-    const claims = await this.deps.tokens.verify(token);
-    if (!claims || !isId(claims.customerId)) return null;
-    const current = await this.em
-      .createQueryBuilder(Customer)
-      .select(['role', 'tokenVersion'])
-      .where({ id: claims.customerId })
-      .execute<Pick<Customer, 'role' | 'tokenVersion'> | undefined>('get');
-    if (!current || Number(current.tokenVersion) !== claims.tokenVersion) return null;
-    return { customerId: claims.customerId, role: current.role };
-  }
-
-  /** Every token issued to the customer so far stops working. False when there is no such customer. */
-  async revokeTokens(customerId: string): Promise<boolean> {
-    if (!isId(customerId)) return false;
-    const changed = await this.em.nativeUpdate(Customer, { id: customerId }, { tokenVersion: raw('token_version + 1') });
-    return changed > 0;
   }
 
   /**

@@ -1,5 +1,4 @@
 import type { EntityData } from '@mikro-orm/core';
-import { insertWhenFlushed } from '../../db/held-inserts';
 import type { EntityManager } from '../../db/orm';
 import type { Stores } from '../../db/stores';
 import type { UnitOfWork } from '../../db/unit-of-work';
@@ -18,7 +17,6 @@ import {
   VoucherRedemption,
 } from '../../entities';
 import { digitalLinesOf, issueLicenses, type DigitalLine } from '../licenses/issue-licenses';
-import { insertEvent } from '../outbox/outbox';
 import { ErrorCode } from '../shared/error-code';
 import { abortWith, userFailure, type Failure } from '../shared/outcome';
 import { transition, type TransitionTarget } from '../state/transition';
@@ -114,7 +112,7 @@ function refuseGrantsWithoutMoney({ order, payment }: Pick<OrderPlacement, 'orde
  * `strict`: the caller's transaction rolls back, and a paid route gives the
  * payment back as for any order it cannot place.
  */
-export async function placeOrder(uow: UnitOfWork, stores: Pick<Stores, 'licenses'>, placement: OrderPlacement): Promise<boolean> {
+export async function placeOrder(uow: UnitOfWork, stores: Pick<Stores, 'licenses' | 'outbox'>, placement: OrderPlacement): Promise<boolean> {
   const tx = uow.em;
   const { order, now } = placement;
   refuseGrantsWithoutMoney(placement);
@@ -133,7 +131,7 @@ export async function placeOrder(uow: UnitOfWork, stores: Pick<Stores, 'licenses
   if (placement.cart && (await transition(tx, Cart, placement.cart.id, placement.cart.from, CartStatus.CONVERTED)) !== 1 && placement.strict) {
     lost('the cart is not checking out');
   }
-  await completeClaim(tx, placement.claim, order.orderId, now);
+  await completeClaim(uow, placement.claim, order.orderId, now);
   if (placement.payment) {
     const { paymentId, from, to, fields } = placement.payment;
     await transition(tx, Payment, paymentId ?? { orderId: order.orderId }, from, to, fields);
@@ -142,27 +140,20 @@ export async function placeOrder(uow: UnitOfWork, stores: Pick<Stores, 'licenses
     const lines = placement.digitalLines ?? (await digitalLinesOf(tx, order.orderId));
     await issueLicenses(uow, stores, { id: order.orderId, customerId: order.customerId, digitalUnits: order.digitalUnits }, lines, now);
   }
-  await insertEvent(tx, orderPlacedEvent(order));
+  stores.outbox.append(uow, [orderPlacedEvent(order)]);
   return true;
 }
 
 /** The checkout's idempotency claim COMPLETED with the order id (placing it, or handing its payment to the buyer). */
-export async function completeClaim(tx: EntityManager, claim: ClaimCompletion, orderId: string, now: Date): Promise<void> {
+export async function completeClaim(uow: UnitOfWork, claim: ClaimCompletion, orderId: string, now: Date): Promise<void> {
   if (!claim) return;
   if ('insert' in claim) {
     const { id, key } = claim.insert;
-    // Nothing reads the record back in this transaction: it may go out with the transaction's last insert.
-    await insertWhenFlushed(tx, IdempotencyRecord, {
-      id,
-      status: IdempotencyStatus.COMPLETED,
-      scope: CHECKOUT_IDEMPOTENCY_SCOPE,
-      key,
-      resultId: orderId,
-      createdAt: now,
-    });
+    // Nothing reads the record back in this transaction: it may go out with the transaction's next insert.
+    uow.defer(IdempotencyRecord, { id, status: IdempotencyStatus.COMPLETED, scope: CHECKOUT_IDEMPOTENCY_SCOPE, key, resultId: orderId, createdAt: now });
     return;
   }
-  await transition(tx, IdempotencyRecord, claim.move, IdempotencyStatus.IN_PROGRESS, IdempotencyStatus.COMPLETED, { resultId: orderId });
+  await transition(uow.em, IdempotencyRecord, claim.move, IdempotencyStatus.IN_PROGRESS, IdempotencyStatus.COMPLETED, { resultId: orderId });
 }
 
 /** OPEN -> PAID once the link's order is placed, in the caller's (webhook) transaction. */

@@ -1,6 +1,6 @@
 import { Cart, CartStatus, Order, OrderStatus, Voucher, VoucherKind } from '../../../src/entities';
-import { CHECKOUT_STEPS } from '../../../src/services/checkout/confirm-checkout.saga';
-import { creditBalance } from '../../../src/services/credit/credit-ledger';
+import { LOCAL_PATH } from '../../../src/services/checkout/confirm-checkout.saga';
+import { creditBalance } from '../../support/credit-balance';
 import { SimulatedCrash, StepTimeoutError } from '../../../src/services/saga/saga-types';
 import { ErrorCode } from '../../../src/services/shared/error-code';
 import { FailureSignal, userFailure } from '../../../src/services/shared/outcome';
@@ -22,7 +22,7 @@ import {
 } from '../../factories/checkout.factory';
 import { assertCheckoutInvariants, checkoutInvariantViolations } from '../../support/invariants';
 
-const STEP_IDS = CHECKOUT_STEPS.map((step) => step.id);
+const STEP_IDS = LOCAL_PATH.map((step) => step.id);
 const CREDIT = 500;
 
 describe('confirmCheckout under failure', () => {
@@ -118,6 +118,7 @@ describe('confirmCheckout under failure', () => {
         lookups.push(orderId);
         return null;
       },
+      createCustomer: () => Promise.reject(new Error('a checkout without a plan creates no provider customer')),
     };
     const saga = directSaga(getApp(), { stepTimeoutMs: 150 }, { payments: silent });
 
