@@ -58,7 +58,7 @@ const ROWS: Row[] = [
   { key: 'rssEnd', label: 'gateway RSS after the checkouts MB', digits: 1 },
   { key: 'sqlBackground', label: 'SQL background per checkout', digits: 1 },
   { key: 'sqlOutside', label: '  of which counted between requests', digits: 1 },
-  { key: 'sqlAll', label: 'SQL per signed-in checkout, requests + background', digits: 1 },
+  { key: 'sqlAll', label: 'SQL per signed-in checkout, with background', digits: 1 },
   { key: 'sqlIdle', label: 'SQL idle background per s', digits: 1 },
   ...readRows('read', 'catalog POST products(first: 50) req/s', 'read'),
   { key: 'readSql', label: '  SQL per read', digits: 0 },
