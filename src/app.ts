@@ -94,6 +94,7 @@ export async function startTillgate(config: Config, options: StartOptions = {}):
     validationRules: queryLimitRules(limits),
     parseOptions: documentParseOptions(limits),
     ...persistedQuerySettings(config),
+    catalogMaxAgeSeconds: config.catalogMaxAgeSeconds,
   });
   if (options.clusterMetrics) joinClusterMetrics();
   const metricsSource = options.clusterMetrics ? clusterMetricsText : localMetricsText;

@@ -4,6 +4,7 @@
  * The settings' types live in config/settings.ts, their parsers in config/parse.ts.
  */
 import {
+  cacheMaxAgeSeconds,
   checkLogLevel,
   ConfigError,
   DEFAULT_ALLOWED_ORIGINS,
@@ -125,6 +126,7 @@ export function loadConfig(env: Env = process.env): Config {
     // The client package's largest document is about 230 tokens and the playground's introspection under 200.
     maxQueryTokens: read(env, 'MAX_QUERY_TOKENS', (n, r) => parseWholeNumber(n, r, 100, 1_000_000), 5_000),
     allowedOrigins: read(env, 'ALLOWED_ORIGINS', parseAllowedOrigins, DEFAULT_ALLOWED_ORIGINS),
+    catalogMaxAgeSeconds: read(env, 'CATALOG_MAX_AGE', cacheMaxAgeSeconds, 5),
     outboxHttpSinkUrls: listOf(env, 'OUTBOX_HTTP_SINK_URLS').map((u) => parseHttpUrl('OUTBOX_HTTP_SINK_URLS', u).toString()),
     outboxMaxAttempts: read(env, 'OUTBOX_MAX_ATTEMPTS', (n, r) => parseWholeNumber(n, r, 1, 1_000), 10),
     sagaRecoveryGraceMs: read(env, 'SAGA_RECOVERY_GRACE', parseDuration, 30_000),

@@ -1,4 +1,5 @@
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+import { CATALOG_DOCUMENTS } from './catalog-documents';
 
 export interface TillgateClientOptions {
   /** The GraphQL endpoint, e.g. `https://shop.example.com/graphql`. */
@@ -10,6 +11,7 @@ export interface TillgateClientOptions {
   /**
    * Send only the document's sha256 (an Apollo persisted query), never its text. The
    * server knows every document of this package by that hash: it is the partner safelist.
+   * The catalog's documents (CATALOG_DOCUMENTS) then go as GET, which caches may keep.
    */
   persisted?: boolean;
   /** Another fetch (a server-side one, or a test's); the global fetch by default. */
@@ -73,26 +75,46 @@ export function documentHash(document: DocumentText): string {
   return hash.slice('sha256:'.length);
 }
 
+const persistedQuery = (document: DocumentText) => ({ persistedQuery: { version: 1, sha256Hash: documentHash(document) } });
+
 function requestBody(document: DocumentText, variables: unknown, persisted: boolean): Record<string, unknown> {
   if (!persisted) return { query: document.toString(), variables };
-  return { variables, extensions: { persistedQuery: { version: 1, sha256Hash: documentHash(document) } } };
+  return { variables, extensions: persistedQuery(document) };
+}
+
+const catalogHashes = new Set<string>(CATALOG_DOCUMENTS.map(documentHash));
+
+/** Whether a persisted client sends this document as GET: the catalog's, by their hash (a copy of one is the same document). */
+const isCatalogDocument = (document: DocumentText): boolean => typeof document.__meta__?.hash === 'string' && catalogHashes.has(documentHash(document));
+
+/**
+ * The GET URL of a persisted document: the hash and variables in the query
+ * string, always in the same order and form, so that one page of the catalog
+ * is one URL for every cache in between.
+ */
+export function persistedGetUrl(url: string, document: DocumentText, variables: unknown): string {
+  const search = new URLSearchParams({ variables: JSON.stringify(variables), extensions: JSON.stringify(persistedQuery(document)) });
+  return `${url}?${search.toString()}`;
 }
 
 export function createTillgateClient(options: TillgateClientOptions): TillgateClient {
   const send = options.fetch ?? fetch;
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (options.token) headers.authorization = `Bearer ${options.token}`;
-  if (options.apiKey) headers['x-api-key'] = options.apiKey;
+  const caller: Record<string, string> = {};
+  if (options.token) caller.authorization = `Bearer ${options.token}`;
+  if (options.apiKey) caller['x-api-key'] = options.apiKey;
+  const headers = { 'content-type': 'application/json', ...caller };
+  // A GET has no body, so no content-type: Apollo's CSRF prevention then asks for this header (a browser preflights it).
+  const getHeaders = { 'apollo-require-preflight': 'true', ...caller };
 
   const execute = async <TResult, TVariables>(
     document: TillgateDocument<TResult, TVariables>,
     ...[variables]: VariablesOf<TVariables>
   ): Promise<TillgateResponse<TResult>> => {
-    const response = await send(options.url, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify(requestBody(document, variables ?? {}, options.persisted ?? false)),
-    });
+    const persisted = options.persisted ?? false;
+    const response =
+      persisted && isCatalogDocument(document)
+        ? await send(persistedGetUrl(options.url, document, variables ?? {}), { method: 'GET', headers: getHeaders })
+        : await send(options.url, { method: 'POST', headers, body: JSON.stringify(requestBody(document, variables ?? {}, persisted)) });
     const text = await response.text();
     let body: { data?: TResult | null; errors?: TillgateErrorEntry[] };
     try {

@@ -6,3 +6,4 @@
  */
 export * from './generated/graphql';
 export * from './client';
+export * from './catalog-documents';

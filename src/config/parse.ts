@@ -69,6 +69,13 @@ export function positiveDuration(name: string, raw: string): number {
   return ms;
 }
 
+/** A Cache-Control max-age: whole seconds (HTTP has no finer unit), 0 to 1h. */
+export function cacheMaxAgeSeconds(name: string, raw: string): number {
+  const ms = parseDuration(name, raw);
+  if (ms % 1_000 !== 0 || ms > 3_600_000) throw new ConfigError(`${name} must be whole seconds from 0s to 1h (got "${raw}")`);
+  return ms / 1_000;
+}
+
 /** Reads one optional variable and parses it, or returns the fallback. */
 export function read<T>(env: Env, name: string, parse: (name: string, raw: string) => T, fallback: T): T {
   const raw = env[name];

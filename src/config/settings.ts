@@ -108,6 +108,11 @@ export interface Config {
   readonly maxQueryTokens: number;
   /** CORS for /graphql: exact origins, or `scheme://host:*` for any port of that host (src/http/cors.ts). */
   readonly allowedOrigins: readonly string[];
+  /**
+   * Seconds a public cache (CDN, browser) may keep an anonymous catalog answer fetched
+   * with GET and a persisted-query hash (src/http/public-cache.ts); 0 = never public.
+   */
+  readonly catalogMaxAgeSeconds: number;
   readonly outboxHttpSinkUrls: readonly string[];
   /** Failed deliveries after which an outbox event becomes DEAD (a dead letter waiting for replay). */
   readonly outboxMaxAttempts: number;

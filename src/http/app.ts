@@ -10,6 +10,7 @@ import { playgroundRouter } from './playground';
 import type { RateLimits } from './rate-limits';
 import { corsForOrigins } from './cors';
 import { partnerAuthentication, requestPartner } from './partner-keys';
+import { publicAnswerValidators } from './public-cache';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -40,7 +41,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   const { deps } = options;
   const app = express();
   app.disable('x-powered-by');
-  // Every answer is `Cache-Control: no-store` (graphql-server.ts): hashing each body for an ETag would be wasted work.
+  // Only a public catalog answer gets an ETag (public-cache.ts); hashing every other body would be wasted work.
   app.set('etag', false);
   // req.ip, which the rate limits count by, believes X-Forwarded-For only from the proxies TRUST_PROXY names.
   app.set('trust proxy', deps.config.trustProxy);
@@ -60,6 +61,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
     // Inside the log context, so that the partner's name goes on the request's every line.
     partnerAuthentication(deps),
     ...options.requestLimits,
+    publicAnswerValidators,
     expressMiddleware(options.graphql, { context: async ({ req, res }) => rateLimits.bind(await contextFor(deps, req, res), req) }),
   );
 

@@ -1,5 +1,5 @@
 import { ApolloServer, type ApolloServerPlugin, type PersistedQueryOptions } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema, ParseOptions, ValidationRule } from 'graphql';
 import { GraphQLContext } from '../schema/context';
 import { controlCharacterGuard } from '../schema/control-characters';
@@ -8,6 +8,7 @@ import { graphqlOperationDuration, partnerOperations } from '../observability/me
 import { operationLabel } from './metrics';
 import { recordRootResultTypes, rootResultType } from './root-result-types';
 import { rateLimitStatus } from './rate-limits';
+import { publicCachePlugins } from './public-cache';
 
 export interface GraphQLServerOptions {
   schema: GraphQLSchema;
@@ -18,6 +19,8 @@ export interface GraphQLServerOptions {
   plugins?: ApolloServerPlugin<GraphQLContext>[];
   /** false = APQ off; {} = Apollo's default APQ cache (see persisted-queries.ts). */
   persistedQueries?: false | PersistedQueryOptions;
+  /** CATALOG_MAX_AGE: how long an anonymous catalog GET may be kept publicly (public-cache.ts); 0 = never. */
+  catalogMaxAgeSeconds: number;
 }
 
 /** Every operation of a batched request on its own database session (GraphQLContext.isolateForOperation). */
@@ -30,17 +33,13 @@ const sessionPerBatchedOperation: ApolloServerPlugin<GraphQLContext> = {
 /**
  * Per response: the operation's latency, labelled by operation (known names
  * only, see metrics.ts) and result — the top-level error code when there is
- * one, else the first root field's type — and `Cache-Control: no-store`: every
- * answer is personal or changes with stock, so nothing may be cached. Apollo's
- * cache-control plugin would say the same after timing every field resolver
- * for hints nobody sets, so it is off.
+ * one, else the first root field's type. Cache-Control is public-cache.ts's.
  */
 const responseBookkeeping: ApolloServerPlugin<GraphQLContext> = {
   async requestDidStart() {
     const stopTimer = graphqlOperationDuration.startTimer();
     return {
       async willSendResponse({ operationName, operation, response, contextValue }) {
-        response.http.headers.set('cache-control', 'no-store');
         const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
         const code = errors?.[0]?.extensions?.code;
         const result = typeof code === 'string' ? code : await rootResultType(contextValue, operation);
@@ -70,7 +69,7 @@ export async function startGraphQLServer(options: GraphQLServerOptions): Promise
     // The self-hosted playground lives at /playground; Apollo's landing page loads from a CDN.
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
-      ApolloServerPluginCacheControlDisabled(),
+      ...publicCachePlugins(options.catalogMaxAgeSeconds),
       sessionPerBatchedOperation,
       responseBookkeeping,
       controlCharacterGuard,

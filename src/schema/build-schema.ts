@@ -1,8 +1,9 @@
 import 'reflect-metadata';
-import type { GraphQLSchema } from 'graphql';
+import { specifiedDirectives, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { resolvers } from '../resolvers';
 import { authChecker } from './auth-checker';
+import { cacheControlDirective } from './cache-hints';
 import { scalarsMap } from './scalars';
 
 /**
@@ -18,6 +19,7 @@ export function buildTillgateSchema(options: { emitTo?: string } = {}): Promise<
     authMode: 'error',
     validate: { forbidUnknownValues: false, stopAtFirstError: true },
     scalarsMap,
+    directives: [...specifiedDirectives, cacheControlDirective],
     emitSchemaFile: options.emitTo ? { path: options.emitTo, sortedSchema: false } : false,
   });
 }

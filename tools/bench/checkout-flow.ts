@@ -6,6 +6,7 @@ import {
   ProductsDocument,
   SetShippingAddressDocument,
   SetShippingMethodDocument,
+  SignUpDocument,
   StartCheckoutDocument,
 } from '../../client/src';
 import type { BenchClient } from './graphql-client';
@@ -85,11 +86,37 @@ export function expectType<T extends object>(result: T, field: keyof T & string,
   if (answer.__typename !== typename) throw new Error(`${field} answered ${JSON.stringify(answer)}`);
 }
 
-/** A cart with two lines, the voucher and an address: what a small-mutation measurement starts from. */
-export async function createFilledCart(client: BenchClient, fixture: FlowFixture, buyer: number, hook: RequestHook = unwrapped): Promise<string> {
-  const { createCart } = await hook('createCart', () =>
-    client.run(CreateCartDocument, { input: { currency: fixture.currency, email: `bench-${buyer}@example.com` } }),
+/**
+ * Who runs a flow: a guest (no token; each cart names its own email) or a
+ * signed-in customer (its token on every request; the cart is its own, with
+ * no email), as a storefront's buyers come.
+ */
+export interface Shopper {
+  client: BenchClient;
+  signedIn: boolean;
+}
+
+export const guest = (client: BenchClient): Shopper => ({ client, signedIn: false });
+
+const BUYER_PASSWORD = 'bench-buyer-password';
+
+/** `count` customers, each signed up once (the password check costs what a real sign-up does), then shopping with its token. */
+export async function signUpShoppers(client: BenchClient, count: number, label: string): Promise<Shopper[]> {
+  const tag = `${label}-${Date.now().toString(36)}`;
+  return Promise.all(
+    Array.from({ length: count }, async (_, index) => {
+      const { signUp } = await client.run(SignUpDocument, { input: { email: `bench-buyer-${index}-${tag}@example.com`, password: BUYER_PASSWORD } });
+      if (signUp.__typename !== 'AuthPayload') throw new Error(`signUp answered ${JSON.stringify(signUp)}`);
+      return { client: client.withToken(signUp.token), signedIn: true };
+    }),
   );
+}
+
+/** A cart with two lines, the voucher and an address: what a small-mutation measurement starts from. */
+export async function createFilledCart(shopper: Shopper, fixture: FlowFixture, buyer: number, hook: RequestHook = unwrapped): Promise<string> {
+  const { client } = shopper;
+  const email = shopper.signedIn ? {} : { email: `bench-${buyer}@example.com` };
+  const { createCart } = await hook('createCart', () => client.run(CreateCartDocument, { input: { currency: fixture.currency, ...email } }));
   const cartId = createCart.id;
   const [first, second] = pickVariants(fixture.variantPool, buyer);
   expectType(
@@ -112,13 +139,15 @@ export async function createFilledCart(client: BenchClient, fixture: FlowFixture
 }
 
 /**
- * One guest buyer, start to finish, exactly as a storefront would call it.
- * Counts the flow in the ledger only once the answer says PLACED, so that the
- * correctness check compares orders with flows that really succeeded.
+ * One checkout, start to finish, exactly as a storefront would call it;
+ * `buyer` numbers the flow (its variants, a guest's email). Counts the flow in
+ * the ledger only once the answer says PLACED, so that the correctness check
+ * compares orders with flows that really succeeded.
  */
-export async function runCheckoutFlow(client: BenchClient, fixture: FlowFixture, buyer: number, hook: RequestHook = unwrapped): Promise<FlowTiming> {
+export async function runCheckoutFlow(shopper: Shopper, fixture: FlowFixture, buyer: number, hook: RequestHook = unwrapped): Promise<FlowTiming> {
+  const { client } = shopper;
   const started = performance.now();
-  const cartId = await createFilledCart(client, fixture, buyer, hook);
+  const cartId = await createFilledCart(shopper, fixture, buyer, hook);
   expectType(
     await hook('setShippingMethod', () => client.run(SetShippingMethodDocument, { input: { cartId, shippingMethodId: fixture.shippingMethodId } })),
     'setShippingMethod',

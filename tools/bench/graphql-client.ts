@@ -10,27 +10,37 @@ import { createTillgateClient, type TillgateClient, type TillgateDocument, type 
  * PostgreSQL, so every millisecond it spends is one the server under test
  * cannot. Node's global fetch builds a WHATWG Response and an abort timer per
  * call; a plain keep-alive `http.request` does neither, and costs a fraction
- * of its CPU. It answers just the part of a Response the client reads: the
- * status and the body text.
+ * of its CPU. It answers just the part of a Response the bench reads: the
+ * status, headers by name and the body text.
+ *
+ * The agent's own timeout makes it honour the server's `Keep-Alive: timeout=5`
+ * for idle sockets (it closes them a second early): without it, a socket left
+ * idle by a phase of many clients could be reused just as the server closes
+ * it, and the request fail with ECONNRESET. Each request sets its own timeout
+ * again (below), or a reused socket would keep the idle one.
  */
-const keepAlive = new Agent({ keepAlive: true, maxSockets: 256 });
+const keepAlive = new Agent({ keepAlive: true, maxSockets: 256, timeout: REQUEST_TIMEOUT_MS });
 
 export const lightFetch = ((input: string | URL, init: RequestInit = {}) =>
   new Promise((resolve, reject) => {
     const body = typeof init.body === 'string' ? init.body : undefined;
     const headers: Record<string, string | number> = { ...(init.headers as Record<string, string> | undefined) };
     if (body !== undefined) headers['content-length'] = Buffer.byteLength(body);
-    const outgoing = httpRequest(input, { method: init.method ?? 'GET', headers, agent: keepAlive, timeout: REQUEST_TIMEOUT_MS }, (incoming) => {
+    const outgoing = httpRequest(input, { method: init.method ?? 'GET', headers, agent: keepAlive }, (incoming) => {
       const chunks: Buffer[] = [];
       incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
       incoming.on('error', reject);
       incoming.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
         const status = incoming.statusCode ?? 0;
-        resolve({ status, ok: status >= 200 && status < 300, text: async () => text, json: async () => JSON.parse(text) });
+        const header = (name: string) => {
+          const value = incoming.headers[name.toLowerCase()];
+          return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+        };
+        resolve({ status, ok: status >= 200 && status < 300, headers: { get: header }, text: async () => text, json: async () => JSON.parse(text) });
       });
     });
-    outgoing.on('timeout', () => outgoing.destroy(new Error(`no answer within ${REQUEST_TIMEOUT_MS} ms`)));
+    outgoing.setTimeout(REQUEST_TIMEOUT_MS, () => outgoing.destroy(new Error(`no answer within ${REQUEST_TIMEOUT_MS} ms`)));
     outgoing.on('error', reject);
     outgoing.end(body);
   })) as unknown as typeof fetch;

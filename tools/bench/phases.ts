@@ -1,21 +1,25 @@
 /**
- * The timed phases against a server with statement counting off: the checkout
- * load (with the server's CPU and RSS), the catalog read load, the small cart
- * mutation at one customer, and the soak.
+ * The timed checkout phases against a server with statement counting off: the
+ * checkout load of signed-in buyers or of guests (with the server's CPU and
+ * RSS), the small cart mutation at one customer, and the soak. The catalog's
+ * read phases are in catalog-phases.ts.
  */
 import { SetShippingAddressDocument } from '../../client/src';
 import { treeCpuMs, treeRss, type RssReading } from './cpu';
-import { BENCH_ADDRESS, createFilledCart, expectType, readProductsPage, runCheckoutFlow, type FlowFixture, type FlowTiming } from './checkout-flow';
+import { BENCH_ADDRESS, createFilledCart, expectType, guest, runCheckoutFlow, type FlowFixture, type FlowTiming, type Shopper } from './checkout-flow';
 import { BenchClient } from './graphql-client';
 import type { ServerHandle } from './server';
 
 /** Prints the first few failures of a phase; the rest only count, so a broken server does not flood the output. */
-function failureLogger(phase: string): (error: unknown) => void {
+export function failureLogger(phase: string): (error: unknown) => void {
   let shown = 0;
   return (error) => {
     if (shown++ < 3) console.error(`  ${phase} failed: ${(error as Error).message}`);
   };
 }
+
+/** `count` guests for a load: they share one client, each cart naming its own email. */
+export const guests = (server: ServerHandle, count: number): Shopper[] => Array(count).fill(guest(new BenchClient(server.url, null, server.fit)));
 
 export interface CheckoutLoad {
   timings: FlowTiming[];
@@ -24,15 +28,15 @@ export interface CheckoutLoad {
 }
 
 /**
- * `concurrency` customers each run flows back to back until the deadline. Each
- * loop ends at the deadline; each request times out (graphql-client), so the phase is bounded.
+ * Each shopper runs flows back to back until the deadline, all at once (the
+ * concurrency is how many shoppers there are). Each loop ends at the deadline;
+ * each request times out (graphql-client), so the phase is bounded.
  */
 export async function checkoutLoad(
-  server: ServerHandle,
+  shoppers: readonly Shopper[],
   fixture: FlowFixture,
-  options: { concurrency: number; durationMs: number; firstBuyer: number },
+  options: { durationMs: number; firstBuyer: number },
 ): Promise<CheckoutLoad> {
-  const client = new BenchClient(server.url, null, server.fit);
   const logFailure = failureLogger('flow');
   const timings: FlowTiming[] = [];
   let failures = 0;
@@ -40,10 +44,10 @@ export async function checkoutLoad(
   const started = performance.now();
   const deadline = started + options.durationMs;
   await Promise.all(
-    Array.from({ length: options.concurrency }, async () => {
+    shoppers.map(async (shopper) => {
       while (performance.now() < deadline) {
         try {
-          timings.push(await runCheckoutFlow(client, fixture, buyer++));
+          timings.push(await runCheckoutFlow(shopper, fixture, buyer++));
         } catch (error) {
           failures++;
           logFailure(error);
@@ -56,10 +60,9 @@ export async function checkoutLoad(
 
 export const WARM_UP_FLOWS = 20;
 
-/** Sequential flows before any timing: JIT, connection pools and caches warm, and the fixture is proven to work. */
-export async function warmUp(server: ServerHandle, fixture: FlowFixture, flows: number, firstBuyer: number): Promise<void> {
-  const client = new BenchClient(server.url, null, server.fit);
-  for (let i = 0; i < flows; i++) await runCheckoutFlow(client, fixture, firstBuyer + i);
+/** Sequential flows before any timing, taking turns among the shoppers: JIT, pools and caches warm, and the fixture is proven to work. */
+export async function warmUp(shoppers: readonly Shopper[], fixture: FlowFixture, flows: number, firstBuyer: number): Promise<void> {
+  for (let i = 0; i < flows; i++) await runCheckoutFlow(shoppers[i % shoppers.length], fixture, firstBuyer + i);
 }
 
 export interface TimedCheckouts extends CheckoutLoad {
@@ -75,14 +78,15 @@ export interface TimedCheckouts extends CheckoutLoad {
 
 export async function timedCheckouts(
   server: ServerHandle,
+  shoppers: readonly Shopper[],
   fixture: FlowFixture,
-  options: { concurrency: number; durationMs: number; firstBuyer: number; databasePid: number | null },
+  options: { durationMs: number; firstBuyer: number; databasePid: number | null },
 ): Promise<TimedCheckouts> {
   const rssStart = treeRss(server.pid);
   const cpuBefore = treeCpuMs(server.pid);
   const databaseBefore = options.databasePid === null ? NaN : treeCpuMs(options.databasePid);
   const loadBefore = process.cpuUsage();
-  const load = await checkoutLoad(server, fixture, options);
+  const load = await checkoutLoad(shoppers, fixture, options);
   const loadUsage = process.cpuUsage(loadBefore);
   const databaseMs = options.databasePid === null ? NaN : treeCpuMs(options.databasePid) - databaseBefore;
   const cpuMs = treeCpuMs(server.pid) - cpuBefore;
@@ -98,58 +102,6 @@ export async function timedCheckouts(
   };
 }
 
-export interface ReadLoad {
-  requests: number;
-  failures: number;
-  elapsedS: number;
-  cpuMsPerRequest: number;
-  /** PostgreSQL's CPU per read (NaN on libSQL) and the load generator's own. */
-  databaseCpuMsPerRequest: number;
-  loadCpuMsPerRequest: number;
-}
-
-/** `products(first: 50)` with variants, prices, availability and seller, as many as `concurrency` clients can get. */
-export async function readLoad(server: ServerHandle, options: { concurrency: number; durationMs: number; databasePid: number | null }): Promise<ReadLoad> {
-  const client = new BenchClient(server.url, null, server.fit);
-  const logFailure = failureLogger('products read');
-  // One read first: the page must really hold 50 products, or the figure means nothing.
-  const size = await readProductsPage(client);
-  if (size !== 50) throw new Error(`products(first: 50) returned ${size} products`);
-  let requests = 0;
-  let failures = 0;
-  const cpuBefore = treeCpuMs(server.pid);
-  const databaseBefore = options.databasePid === null ? NaN : treeCpuMs(options.databasePid);
-  const loadBefore = process.cpuUsage();
-  const started = performance.now();
-  const deadline = started + options.durationMs;
-  await Promise.all(
-    Array.from({ length: options.concurrency }, async () => {
-      while (performance.now() < deadline) {
-        try {
-          await readProductsPage(client);
-          requests++;
-        } catch (error) {
-          failures++;
-          logFailure(error);
-        }
-      }
-    }),
-  );
-  const elapsedS = (performance.now() - started) / 1000;
-  const loadUsage = process.cpuUsage(loadBefore);
-  const databaseMs = options.databasePid === null ? NaN : treeCpuMs(options.databasePid) - databaseBefore;
-  const cpuMs = treeCpuMs(server.pid) - cpuBefore;
-  const perRequest = (ms: number) => (requests > 0 ? ms / requests : NaN);
-  return {
-    requests,
-    failures,
-    elapsedS,
-    cpuMsPerRequest: perRequest(cpuMs),
-    databaseCpuMsPerRequest: perRequest(databaseMs),
-    loadCpuMsPerRequest: perRequest((loadUsage.user + loadUsage.system) / 1000),
-  };
-}
-
 export const SMALL_MUTATIONS = 200;
 
 /**
@@ -159,7 +111,7 @@ export const SMALL_MUTATIONS = 200;
  */
 export async function smallMutationLatencies(server: ServerHandle, fixture: FlowFixture, buyer: number): Promise<number[]> {
   const client = new BenchClient(server.url, null, server.fit);
-  const cartId = await createFilledCart(client, fixture, buyer);
+  const cartId = await createFilledCart(guest(client), fixture, buyer);
   const latencies: number[] = [];
   for (let i = 0; i < SMALL_MUTATIONS; i++) {
     const address = { ...BENCH_ADDRESS, postalCode: i % 2 === 0 ? '10117' : '10115' };
@@ -177,8 +129,9 @@ export interface SoakResult extends CheckoutLoad {
 /** The checkout load for a long time, with the server's RSS sampled every `sampleEveryMs`. */
 export async function soak(
   server: ServerHandle,
+  shoppers: readonly Shopper[],
   fixture: FlowFixture,
-  options: { concurrency: number; durationMs: number; sampleEveryMs: number; firstBuyer: number },
+  options: { durationMs: number; sampleEveryMs: number; firstBuyer: number },
 ): Promise<SoakResult> {
   const started = performance.now();
   const samples: SoakResult['samples'] = [{ atS: 0, rss: treeRss(server.pid) }];
@@ -188,7 +141,7 @@ export async function soak(
     console.log(`  soak ${atS.toFixed(0).padStart(5)} s  RSS ${samples.at(-1)!.rss.totalMb.toFixed(1)} MB`);
   }, options.sampleEveryMs);
   try {
-    const load = await checkoutLoad(server, fixture, options);
+    const load = await checkoutLoad(shoppers, fixture, options);
     samples.push({ atS: (performance.now() - started) / 1000, rss: treeRss(server.pid) });
     return { ...load, samples };
   } finally {

@@ -4,12 +4,13 @@
  * side by side from one run.
  */
 import { cpus } from 'node:os';
+import type { CatalogGetLoads, ReadLoad } from './catalog-phases';
 import { FLOW_REQUESTS } from './checkout-flow';
 import { documentFloodFigures, type DocumentFlood } from './document-flood';
-import type { ReadLoad, TimedCheckouts } from './phases';
+import type { TimedCheckouts } from './phases';
 import type { Build } from './server';
 import { percentile } from './stats';
-import type { StatementFigures } from './statements';
+import type { FlowStatements, StatementFigures } from './statements';
 
 interface Row {
   key: string;
@@ -17,33 +18,52 @@ interface Row {
   digits: number;
 }
 
+/** The two checkout phases: signed-in buyers (the main one) and guests. */
+export type CheckoutPhase = 'signedIn' | 'guest';
+
+function checkoutRows(phase: CheckoutPhase, who: string): Row[] {
+  const row = (name: string, label: string, digits: number): Row => ({ key: `${phase}:${name}`, label, digits });
+  return [
+    row('checkoutsPerS', `${who}: checkouts/s`, 1),
+    row('placed', '  placed in the timed run', 0),
+    row('failed', '  failed flows', 0),
+    row('flowP50', '  flow p50 ms', 1),
+    row('flowP95', '  flow p95 ms', 1),
+    row('flowP99', '  flow p99 ms', 1),
+    row('confirmP50', '  confirm p50 ms', 1),
+    row('confirmP99', '  confirm p99 ms', 1),
+    row('cpuPerCheckout', '  gateway CPU per checkout ms', 1),
+    row('databaseCpu', '  PostgreSQL CPU per checkout ms', 1),
+    row('loadCpu', '  load generator CPU per checkout ms', 1),
+    row('cpuCeiling', '  CPU ceiling checkouts/s (cores / all three)', 1),
+    row('sqlPerCheckout', '  SQL per checkout (8 requests)', 0),
+  ];
+}
+
+function readRows(key: string, label: string, unit: string): Row[] {
+  return [
+    { key: `${key}PerS`, label, digits: 1 },
+    { key: `${key}Cpu`, label: `  gateway CPU per ${unit} ms`, digits: 2 },
+    { key: `${key}DatabaseCpu`, label: `  PostgreSQL CPU per ${unit} ms`, digits: 2 },
+    { key: `${key}LoadCpu`, label: `  load generator CPU per ${unit} ms`, digits: 2 },
+    { key: `${key}Ceiling`, label: `  CPU ceiling ${unit}s/s (cores / all three)`, digits: 1 },
+  ];
+}
+
 const ROWS: Row[] = [
-  { key: 'checkoutsPerS', label: 'checkouts/s', digits: 1 },
-  { key: 'placed', label: '  placed in the timed run', digits: 0 },
-  { key: 'failed', label: '  failed flows', digits: 0 },
-  { key: 'flowP50', label: 'flow p50 ms', digits: 1 },
-  { key: 'flowP95', label: 'flow p95 ms', digits: 1 },
-  { key: 'flowP99', label: 'flow p99 ms', digits: 1 },
-  { key: 'confirmP50', label: 'confirm p50 ms', digits: 1 },
-  { key: 'confirmP99', label: 'confirm p99 ms', digits: 1 },
-  { key: 'cpuPerCheckout', label: 'gateway CPU per checkout ms', digits: 1 },
-  { key: 'databaseCpu', label: '  PostgreSQL CPU per checkout ms', digits: 1 },
-  { key: 'loadCpu', label: '  load generator CPU per checkout ms', digits: 1 },
-  { key: 'cpuCeiling', label: '  CPU ceiling checkouts/s (cores / all three)', digits: 1 },
+  ...checkoutRows('signedIn', 'signed-in buyers'),
+  ...FLOW_REQUESTS.map((request) => ({ key: `signedIn:sql:${request}`, label: `  SQL ${request}`, digits: 0 })),
+  ...checkoutRows('guest', 'guests'),
   { key: 'rssStart', label: 'gateway RSS at start MB', digits: 1 },
-  { key: 'rssEnd', label: 'gateway RSS at end MB', digits: 1 },
-  ...FLOW_REQUESTS.map((request) => ({ key: `sql:${request}`, label: `SQL ${request}`, digits: 0 })),
-  { key: 'sqlPerCheckout', label: 'SQL per checkout (8 requests)', digits: 0 },
+  { key: 'rssEnd', label: 'gateway RSS after the checkouts MB', digits: 1 },
   { key: 'sqlBackground', label: 'SQL background per checkout', digits: 1 },
   { key: 'sqlOutside', label: '  of which counted between requests', digits: 1 },
-  { key: 'sqlAll', label: 'SQL per checkout, requests + background', digits: 1 },
+  { key: 'sqlAll', label: 'SQL per signed-in checkout, with background', digits: 1 },
   { key: 'sqlIdle', label: 'SQL idle background per s', digits: 1 },
-  { key: 'readPerS', label: 'products(first: 50) req/s at c=16', digits: 1 },
-  { key: 'readCpu', label: '  gateway CPU per read ms', digits: 2 },
-  { key: 'readDatabaseCpu', label: '  PostgreSQL CPU per read ms', digits: 2 },
-  { key: 'readLoadCpu', label: '  load generator CPU per read ms', digits: 2 },
-  { key: 'readCeiling', label: '  CPU ceiling reads/s (cores / all three)', digits: 1 },
+  ...readRows('read', 'catalog POST products(first: 50) req/s', 'read'),
   { key: 'readSql', label: '  SQL per read', digits: 0 },
+  ...readRows('catalogGet', 'catalog GET by hash, uncached, req/s', 'read'),
+  ...readRows('notModified', 'catalog GET with If-None-Match, 304/s', '304'),
   { key: 'mutationP50', label: 'small cart mutation p50 ms at c=1', digits: 2 },
   { key: 'mutationP95', label: 'small cart mutation p95 ms at c=1', digits: 2 },
   { key: 'typenameP50', label: '{ __typename } p50 ms alone', digits: 2 },
@@ -68,21 +88,30 @@ function cpuCeiling(gatewayMs: number, databaseMs: number, loadMs: number): numb
   return (cpus().length * 1000) / (gatewayMs + (Number.isNaN(databaseMs) ? 0 : databaseMs) + loadMs);
 }
 
-/** The read phase's rows (all a BENCH_READ_ONLY run has). */
-export function readFigures(read: ReadLoad): [string, number][] {
+/** One read phase's rows under `key` (readRows). */
+function loadFigures(key: string, read: ReadLoad): [string, number][] {
   return [
-    ['readPerS', read.requests / read.elapsedS],
-    ['readCpu', read.cpuMsPerRequest],
-    ['readDatabaseCpu', read.databaseCpuMsPerRequest],
-    ['readLoadCpu', read.loadCpuMsPerRequest],
-    ['readCeiling', cpuCeiling(read.cpuMsPerRequest, read.databaseCpuMsPerRequest, read.loadCpuMsPerRequest)],
+    [`${key}PerS`, read.requests / read.elapsedS],
+    [`${key}Cpu`, read.cpuMsPerRequest],
+    [`${key}DatabaseCpu`, read.databaseCpuMsPerRequest],
+    [`${key}LoadCpu`, read.loadCpuMsPerRequest],
+    [`${key}Ceiling`, cpuCeiling(read.cpuMsPerRequest, read.databaseCpuMsPerRequest, read.loadCpuMsPerRequest)],
   ];
 }
 
-export function collectFigures(run: TimedCheckouts, read: ReadLoad, mutations: number[], sql: StatementFigures, documents: DocumentFlood): Map<string, number> {
+/** The catalog's read phases (all a BENCH_READ_ONLY run has); a phase that did not run has no rows. */
+export function readFigures(read: ReadLoad, catalog: CatalogGetLoads | null): [string, number][] {
+  return [
+    ...loadFigures('read', read),
+    ...(catalog ? loadFigures('catalogGet', catalog.uncached) : []),
+    ...(catalog?.revalidated ? loadFigures('notModified', catalog.revalidated) : []),
+  ];
+}
+
+function checkoutFigures(phase: CheckoutPhase, run: TimedCheckouts, sql: FlowStatements): [string, number][] {
   const flows = run.timings.map((t) => t.flowMs);
   const confirms = run.timings.map((t) => t.confirmMs);
-  const figures = new Map<string, number>([
+  const figures: [string, number][] = [
     ['checkoutsPerS', run.timings.length / run.elapsedS],
     ['placed', run.timings.length],
     ['failed', run.failures],
@@ -95,22 +124,40 @@ export function collectFigures(run: TimedCheckouts, read: ReadLoad, mutations: n
     ['databaseCpu', run.databaseCpuMsPerCheckout],
     ['loadCpu', run.loadCpuMsPerCheckout],
     ['cpuCeiling', cpuCeiling(run.cpuMsPerCheckout, run.databaseCpuMsPerCheckout, run.loadCpuMsPerCheckout)],
-    ['rssStart', run.rssStart.totalMb],
-    ['rssEnd', run.rssEnd.totalMb],
     ['sqlPerCheckout', sql.perCheckout],
+    ...[...sql.perRequest].map(([request, count]): [string, number] => [`sql:${request}`, count]),
+  ];
+  return figures.map(([name, value]) => [`${phase}:${name}`, value]);
+}
+
+export interface MeasuredPhases {
+  signedIn: TimedCheckouts;
+  guests: TimedCheckouts;
+  read: ReadLoad;
+  catalog: CatalogGetLoads | null;
+  mutations: number[];
+  sql: StatementFigures;
+  documents: DocumentFlood;
+}
+
+export function collectFigures(phases: MeasuredPhases): Map<string, number> {
+  const { signedIn, guests, read, catalog, mutations, sql, documents } = phases;
+  return new Map<string, number>([
+    ...checkoutFigures('signedIn', signedIn, sql.signedIn),
+    ...checkoutFigures('guest', guests, sql.guest),
+    ['rssStart', signedIn.rssStart.totalMb],
+    ['rssEnd', guests.rssEnd.totalMb],
     ['sqlBackground', sql.backgroundPerCheckout],
     ['sqlOutside', sql.outsideRequestsPerCheckout],
-    // Every statement the flows cost, the workers' included: the figure to compare a change by when it moves work into the background.
-    ['sqlAll', sql.perCheckout + sql.backgroundPerCheckout],
+    // Every statement a signed-in flow costs, the workers' included: the figure to compare a change by when it moves work into the background.
+    ['sqlAll', sql.signedIn.perCheckout + sql.backgroundPerCheckout],
     ['sqlIdle', sql.idlePerS],
-    ...readFigures(read),
+    ...readFigures(read, catalog),
     ['readSql', sql.productsRead],
     ['mutationP50', percentile(mutations, 50)],
     ['mutationP95', percentile(mutations, 95)],
     ...documentFloodFigures(documents),
   ]);
-  for (const [request, count] of sql.perRequest) figures.set(`sql:${request}`, count);
-  return figures;
 }
 
 const format = (value: number | undefined, digits: number): string => (value === undefined || Number.isNaN(value) ? 'n/a' : value.toFixed(digits));
@@ -118,7 +165,7 @@ const format = (value: number | undefined, digits: number): string => (value ===
 export function printTable(title: string, results: BuildResult[], details: string[]): void {
   console.log(`\n${title}`);
   for (const line of details) console.log(`  ${line}`);
-  const width = 40;
+  const width = 46;
   const column = Math.max(14, ...results.map((r) => r.build.label.length + 2));
   const header = results.map((r) => r.build.label.padStart(column)).join('') + (results.length === 2 ? 'new/old'.padStart(10) : '');
   console.log(`  ${'measure'.padEnd(width)}${header}`);
@@ -142,6 +189,13 @@ export function printTable(title: string, results: BuildResult[], details: strin
 
 /** min-max of each request's count, when a worker tick landed inside some of them. */
 export function statementRanges(label: string, sql: StatementFigures): string | null {
-  const spread = [...sql.ranges].filter(([, [min, max]]) => min !== max).map(([request, [min, max]]) => `${request} ${min}-${max}`);
-  return spread.length === 0 ? null : `${label}: per-request counts varied (background inside requests; the table shows medians): ${spread.join(', ')}`;
+  const spread = ([who, flows]: [string, FlowStatements]) =>
+    [...flows.ranges].filter(([, [min, max]]) => min !== max).map(([request, [min, max]]) => `${who} ${request} ${min}-${max}`);
+  const all = (
+    [
+      ['signed in', sql.signedIn],
+      ['guest', sql.guest],
+    ] as [string, FlowStatements][]
+  ).flatMap(spread);
+  return all.length === 0 ? null : `${label}: per-request counts varied (background inside requests; the table shows medians): ${all.join(', ')}`;
 }

@@ -1,13 +1,16 @@
 /**
  * npm run bench: drives N concurrent virtual customers through the whole storefront
  * checkout over HTTP against a real server process, on PostgreSQL and on the
- * embedded libSQL default; then a catalog read phase and a small cart mutation
- * at one customer; then counts SQL statements in a separate sequential pass;
- * then checks the database. Not part of npm test.
+ * embedded libSQL default: first N signed-in buyers (each signs up once, then
+ * checks out with its token), then N guests; then the catalog read phases (POST,
+ * persisted GET, GET revalidated with If-None-Match) and a small cart mutation at
+ * one customer; then counts SQL statements in a separate sequential pass; then
+ * checks the database. Not part of npm test.
  *
- *   BENCH_CONCURRENCY (16)  BENCH_DURATION (20s)  BENCH_DIALECTS (postgresql,libsql)
+ *   BENCH_CONCURRENCY (16)  BENCH_DURATION (20s: signed-in buyers)  BENCH_GUEST_DURATION (10s: guests)  BENCH_DIALECTS (postgresql,libsql)
  *   BENCH_BASELINE (a git ref, e.g. fb245c7: built in a temporary worktree and run back to back with the working tree)
- *   BENCH_READ_DURATION (5s: products(first: 50) at c=16)  BENCH_READ_ONLY (on: only the catalog and its read phase, e.g. against a baseline older than the storefront documents)
+ *   BENCH_READ_DURATION (5s: each catalog read phase, products(first: 50) at c=16)  BENCH_READ_ONLY (on: only the catalog and its read
+ *     phases, e.g. against a baseline older than the storefront documents)
  *   BENCH_SOAK (e.g. 10m: instead of the comparison, the checkout load on the working tree for that long, RSS every
  *     BENCH_SOAK_SAMPLE (30s), flat = the mean RSS of the last third of the samples within 10% of the first third's, after BENCH_SOAK_WARMUP (60s))
  *   BENCH_PG_DURABLE (on: fsync + synchronous_commit as in production)  BENCH_NODE_ARGS (extra node flags for the server)
@@ -25,16 +28,19 @@ import { Client } from 'pg';
 import { parseDuration } from '../../src/config';
 import { startPostgresCluster, type PostgresCluster } from '../postgres-cluster';
 import { describeWorkingTree, prepareBaseline, type BaselineBuild } from './baseline';
-import { newLedger, prepareFixture, prepareReadCatalog, type DatabaseLedger } from './checkout-flow';
+import { catalogGetLoads, readLoad, warmCatalogGet, type CatalogGetLoads, type ReadOptions } from './catalog-phases';
+import { newLedger, prepareFixture, prepareReadCatalog, signUpShoppers, type DatabaseLedger } from './checkout-flow';
 import { checkCorrectness, type Database } from './correctness';
 import { documentFlood, FLOODING_CLIENTS } from './document-flood';
-import { readLoad, smallMutationLatencies, SMALL_MUTATIONS, soak, timedCheckouts, warmUp, WARM_UP_FLOWS } from './phases';
+import { guests, smallMutationLatencies, SMALL_MUTATIONS, soak, timedCheckouts, warmUp, WARM_UP_FLOWS } from './phases';
 import { collectFigures, printTable, readFigures, statementRanges, type BuildResult } from './report';
+import { BenchClient } from './graphql-client';
 import { killRunningServers, logInAdmin, startServer, type BenchPayment, type Build, type ServerHandle } from './server';
 import { countStatements } from './statements';
 
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const durationMs = parseDuration('BENCH_DURATION', process.env.BENCH_DURATION ?? '20s');
+const guestDurationMs = parseDuration('BENCH_GUEST_DURATION', process.env.BENCH_GUEST_DURATION ?? '10s');
 const readDurationMs = parseDuration('BENCH_READ_DURATION', process.env.BENCH_READ_DURATION ?? '5s');
 const documentsDurationMs = parseDuration('BENCH_DOCUMENTS_DURATION', process.env.BENCH_DOCUMENTS_DURATION ?? '5s');
 const dialects = (process.env.BENCH_DIALECTS ?? 'postgresql,libsql').split(',').map((d) => d.trim());
@@ -51,8 +57,8 @@ const READ_CONCURRENCY = 16;
 /** Only the catalog read phase: a baseline whose API predates the storefront documents (e.g. fb245c7) can still be compared on it. */
 const readOnly = process.env.BENCH_READ_ONLY === 'on';
 const STOCK = 10_000_000;
-// Disjoint buyer numbers per phase: every cart has its own guest email.
-const BUYERS = { timed: WARM_UP_FLOWS, mutation: 1_000_000, counting: 2_000_000 };
+// Disjoint flow numbers per phase: every guest cart has its own email.
+const BUYERS = { timed: WARM_UP_FLOWS, guests: 500_000, mutation: 1_000_000, counting: 2_000_000 };
 
 const repo = resolve(__dirname, '..', '..', '..');
 const workingTree: Build = { label: describeWorkingTree(repo), root: repo };
@@ -116,29 +122,48 @@ function libsqlKind(): DatabaseKind {
   };
 }
 
-/** The phases with statement counting off, on one server: fixture, warm-up, checkouts, reads, small mutations, large documents. */
-async function timedPhases(server: ServerHandle, ledger: DatabaseLedger, databasePid: number | null) {
+/** The persisted GET phases; a build that cannot answer them (an old baseline) reports why instead of failing the run. */
+async function catalogGetPhases(server: ServerHandle, options: ReadOptions, label: string, details: string[]): Promise<CatalogGetLoads | null> {
+  try {
+    const catalog = await catalogGetLoads(server, options, label);
+    details.push(catalog.note);
+    return catalog;
+  } catch (error) {
+    details.push(`${label}: no catalog GET phases: ${(error as Error).message}`);
+    return null;
+  }
+}
+
+/** The phases with statement counting off, on one server: fixture, warm-up, checkouts (signed in, then guests), reads, small mutations, large documents. */
+async function timedPhases(server: ServerHandle, ledger: DatabaseLedger, databasePid: number | null, label: string, details: string[]) {
   const admin = await logInAdmin(server.url);
   await prepareReadCatalog(admin, ledger);
   const fixture = await prepareFixture(admin, ledger, { stock: STOCK, products, payment });
-  await warmUp(server, fixture, WARM_UP_FLOWS, 0);
-  const timed = await timedCheckouts(server, fixture, { concurrency, durationMs, firstBuyer: BUYERS.timed, databasePid });
-  const read = await readLoad(server, { concurrency: READ_CONCURRENCY, durationMs: readDurationMs, databasePid });
+  const buyers = await signUpShoppers(new BenchClient(server.url, null, server.fit), concurrency, 'timed');
+  await warmCatalogGet(server);
+  await warmUp([buyers[0], ...guests(server, 1)], fixture, WARM_UP_FLOWS, 0);
+  const signedIn = await timedCheckouts(server, buyers, fixture, { durationMs, firstBuyer: BUYERS.timed, databasePid });
+  const guestRun = await timedCheckouts(server, guests(server, concurrency), fixture, { durationMs: guestDurationMs, firstBuyer: BUYERS.guests, databasePid });
+  const readOptions = { concurrency: READ_CONCURRENCY, durationMs: readDurationMs, databasePid };
+  const read = await readLoad(server, readOptions);
+  const catalog = await catalogGetPhases(server, readOptions, label, details);
   const mutations = await smallMutationLatencies(server, fixture, BUYERS.mutation);
   const documents = await documentFlood(server, documentsDurationMs);
-  return { fixture, timed, read, mutations, documents };
+  return { fixture, signedIn, guests: guestRun, read, catalog, mutations, documents };
 }
 
-/** BENCH_READ_ONLY: the catalog and its read load, nothing else. */
-async function measureReads(build: Build, kind: DatabaseKind, index: number): Promise<BuildResult> {
+/** BENCH_READ_ONLY: the catalog and its read phases, nothing else. */
+async function measureReads(build: Build, kind: DatabaseKind, index: number, details: string[]): Promise<BuildResult> {
   const { env } = await kind.create(index);
   try {
     const server = await startServer(build, payment, env);
-    const read = await (async () => {
+    const { read, catalog } = await (async () => {
       await prepareReadCatalog(await logInAdmin(server.url), newLedger());
-      return readLoad(server, { concurrency: READ_CONCURRENCY, durationMs: readDurationMs, databasePid: kind.serverPid() });
+      const readOptions = { concurrency: READ_CONCURRENCY, durationMs: readDurationMs, databasePid: kind.serverPid() };
+      return { read: await readLoad(server, readOptions), catalog: await catalogGetPhases(server, readOptions, build.label, details) };
     })().finally(() => server.stop());
-    return { build, figures: new Map(readFigures(read)), problems: read.failures > 0 ? [`${read.failures} reads failed`] : [] };
+    const failures = read.failures + (catalog?.uncached.failures ?? 0) + (catalog?.revalidated?.failures ?? 0);
+    return { build, figures: new Map(readFigures(read, catalog)), problems: failures > 0 ? [`${failures} reads failed`] : [] };
   } catch (error) {
     console.error(`  ${build.label} on ${kind.title}: ${(error as Error).stack ?? error}`);
     return { build, figures: new Map(), problems: [`could not be measured: ${(error as Error).message}`] };
@@ -152,10 +177,11 @@ async function measureBuild(build: Build, kind: DatabaseKind, index: number, det
   const problems: string[] = [];
   try {
     const server = await startServer(build, payment, env);
-    const { fixture, timed, read, mutations, documents } = await timedPhases(server, ledger, kind.serverPid()).finally(() => server.stop());
+    const { fixture, ...phases } = await timedPhases(server, ledger, kind.serverPid(), build.label, details).finally(() => server.stop());
     problems.push(...(await checkCorrectness(database, ledger)).map((p) => `after the timed run: ${p}`));
-    details.push(`${build.label}: ${timed.rssStart.processes} gateway process(es) at start, ${timed.rssEnd.processes} at end`);
-    details.push(`${build.label}: large documents answered: 270 KB ${documents.oversized.statuses}; 5,000 tokens ${documents.crafted.statuses}`);
+    details.push(`${build.label}: ${phases.signedIn.rssStart.processes} gateway process(es) at start, ${phases.guests.rssEnd.processes} at end`);
+    const { oversized, crafted } = phases.documents;
+    details.push(`${build.label}: large documents answered: 270 KB ${oversized.statuses}; 5,000 tokens ${crafted.statuses}`);
 
     // Statement counting: the same database and fixture, a server of its own with the counter on.
     const counting = await startServer(build, payment, { ...env, SQL_STATEMENT_METRICS: 'on', GATEWAY_PROCESSES: '1' });
@@ -164,7 +190,7 @@ async function measureBuild(build: Build, kind: DatabaseKind, index: number, det
     const ranges = statementRanges(build.label, sql);
     if (ranges) details.push(ranges);
     problems.push(...(await checkCorrectness(database, ledger)).map((p) => `after the counting pass: ${p}`));
-    return { build, figures: collectFigures(timed, read, mutations, sql, documents), problems };
+    return { build, figures: collectFigures({ ...phases, sql }), problems };
   } catch (error) {
     console.error(`  ${build.label} on ${kind.title}: ${(error as Error).stack ?? error}`);
     return { build, figures: new Map(), problems: [...problems, `could not be measured: ${(error as Error).message}`] };
@@ -173,11 +199,13 @@ async function measureBuild(build: Build, kind: DatabaseKind, index: number, det
 
 async function compare(kind: DatabaseKind, builds: Build[]): Promise<BuildResult[]> {
   const details = [
-    `${concurrency} concurrent customers for ${(durationMs / 1000).toFixed(0)} s after ${WARM_UP_FLOWS} warm-up flows ` +
+    `${concurrency} signed-in buyers (each signed up once, then checking out with its token) for ${(durationMs / 1000).toFixed(0)} s, ` +
+      `then ${concurrency} guests for ${(guestDurationMs / 1000).toFixed(0)} s, after ${WARM_UP_FLOWS} warm-up flows ` +
       `(${hot ? 'hot: every buyer takes the same 2 variants' : `spread over ${products} products`}, ${payment.toUpperCase()})`,
-    `read: products(first: 50) with seller, variants, prices, availability, c=${READ_CONCURRENCY} for ${(readDurationMs / 1000).toFixed(0)} s; ` +
-      `small mutation: setShippingAddress on a 2-line cart, ${SMALL_MUTATIONS} in a row`,
-    'SQL: medians over 20 sequential flows on a server with SQL_STATEMENT_METRICS=on; background = from the first flow until the workers are quiet, idle ticks removed',
+    `reads: products(first: 50) with seller, variants, prices, availability, c=${READ_CONCURRENCY} for ${(readDurationMs / 1000).toFixed(0)} s each: ` +
+      "POSTed as text; GET by its persisted hash (the client package); that GET with the first answer's ETag in If-None-Match",
+    `small mutation: setShippingAddress on a guest's 2-line cart, ${SMALL_MUTATIONS} in a row`,
+    'SQL: medians over 20 sequential flows of each kind on a server with SQL_STATEMENT_METRICS=on; background = from the first flow until the workers are quiet, idle ticks removed',
     `documents: { __typename } one at a time for ${(documentsDurationMs / 1000).toFixed(0)} s alone, then as long while ${FLOODING_CLIENTS} clients ` +
       'each send, one after another, the 270 KB document of 90,000 tokens, then distinct 5,000-token documents that fail only after full validation',
   ];
@@ -185,7 +213,7 @@ async function compare(kind: DatabaseKind, builds: Build[]): Promise<BuildResult
   try {
     for (const [index, build] of builds.entries()) {
       console.log(`  measuring ${build.label} on ${kind.title} ...`);
-      results.push(readOnly ? await measureReads(build, kind, index) : await measureBuild(build, kind, index, details));
+      results.push(readOnly ? await measureReads(build, kind, index, details) : await measureBuild(build, kind, index, details));
     }
   } finally {
     kind.close();
@@ -220,9 +248,11 @@ async function soakOn(kind: DatabaseKind): Promise<string[]> {
     const server = await startServer(workingTree, payment, env);
     const result = await (async () => {
       const fixture = await prepareFixture(await logInAdmin(server.url), ledger, { stock: STOCK, products, payment });
-      await warmUp(server, fixture, WARM_UP_FLOWS, 0);
-      console.log(`\nSoak on ${kind.title}: ${concurrency} customers for ${(soakMs! / 1000).toFixed(0)} s, RSS every ${soakSampleMs / 1000} s`);
-      return soak(server, fixture, { concurrency, durationMs: soakMs!, sampleEveryMs: soakSampleMs, firstBuyer: BUYERS.timed });
+      const buyers = await signUpShoppers(new BenchClient(server.url, null, server.fit), concurrency, 'soak');
+      await warmCatalogGet(server);
+      await warmUp(buyers, fixture, WARM_UP_FLOWS, 0);
+      console.log(`\nSoak on ${kind.title}: ${concurrency} signed-in buyers for ${(soakMs! / 1000).toFixed(0)} s, RSS every ${soakSampleMs / 1000} s`);
+      return soak(server, buyers, fixture, { durationMs: soakMs!, sampleEveryMs: soakSampleMs, firstBuyer: BUYERS.timed });
     })().finally(() => server.stop());
     // Checked before kind.close(): the libSQL file goes with its directory.
     const problems = await checkCorrectness(database, ledger);

@@ -14,8 +14,20 @@
  *   requests' own statements, divided by flows. That is the statements arriving
  *   with no request in flight plus the worker statements that happened to
  *   land inside a request.
+ * Signed-in buyers and guests are counted apart (a signed-in request also
+ * checks its token); background is over both.
  */
-import { FLOW_REQUESTS, readProductsPage, runCheckoutFlow, type FlowFixture, type FlowRequest, type RequestHook } from './checkout-flow';
+import {
+  FLOW_REQUESTS,
+  guest,
+  readProductsPage,
+  runCheckoutFlow,
+  signUpShoppers,
+  type FlowFixture,
+  type FlowRequest,
+  type RequestHook,
+  type Shopper,
+} from './checkout-flow';
 import { BenchClient, readCounter } from './graphql-client';
 import type { ServerHandle } from './server';
 import { percentile } from './stats';
@@ -28,12 +40,18 @@ const IDLE_WINDOW_MS = 5_000;
 const QUIET_WINDOW_MS = 1_000;
 const QUIET_MAX_MS = 30_000;
 
-export interface StatementFigures {
+/** One kind of buyer's flows. */
+export interface FlowStatements {
   /** Median statements per request of the flow, by request. */
   perRequest: Map<FlowRequest, number>;
   /** min-max per request, to show how much background landed inside requests. */
   ranges: Map<FlowRequest, [number, number]>;
   perCheckout: number;
+}
+
+export interface StatementFigures {
+  signedIn: FlowStatements;
+  guest: FlowStatements;
   backgroundPerCheckout: number;
   /** Of the background: statements counted while no request was in flight, per checkout (idle ticks not removed). */
   outsideRequestsPerCheckout: number;
@@ -68,10 +86,42 @@ async function waitQuiet(url: string, idlePerS: number | null): Promise<{ count:
   return { count, at: performance.now() };
 }
 
+/** Wraps each request of the flows in a read of the counter before and after it. */
+class RequestCounter {
+  readonly samples = new Map<FlowRequest, number[]>(FLOW_REQUESTS.map((request) => [request, []]));
+  insideRequests = 0;
+
+  constructor(private readonly url: string) {}
+
+  readonly hook: RequestHook = async (request, send) => {
+    const before = await readCounter(this.url, COUNTER);
+    const result = await send();
+    const counted = (await readCounter(this.url, COUNTER)) - before;
+    this.samples.get(request)!.push(counted);
+    this.insideRequests += counted;
+    return result;
+  };
+
+  figures(): FlowStatements {
+    const perRequest = new Map<FlowRequest, number>();
+    const ranges = new Map<FlowRequest, [number, number]>();
+    for (const [request, counts] of this.samples) {
+      perRequest.set(request, percentile(counts, 50));
+      ranges.set(request, [Math.min(...counts), Math.max(...counts)]);
+    }
+    return { perRequest, ranges, perCheckout: [...perRequest.values()].reduce((sum, n) => sum + n, 0) };
+  }
+}
+
 export async function countStatements(server: ServerHandle, fixture: FlowFixture, firstBuyer: number): Promise<StatementFigures> {
   const client = new BenchClient(server.url, null, server.fit);
+  const [customer] = await signUpShoppers(client, 1, 'counting');
+  const kinds: [Shopper, RequestCounter][] = [
+    [customer, new RequestCounter(server.url)],
+    [guest(client), new RequestCounter(server.url)],
+  ];
   let buyer = firstBuyer;
-  for (let i = 0; i < WARM_UP_FLOWS; i++) await runCheckoutFlow(client, fixture, buyer++);
+  for (let i = 0; i < WARM_UP_FLOWS; i++) for (const [shopper] of kinds) await runCheckoutFlow(shopper, fixture, buyer++);
   const probe = await readCounter(server.url, COUNTER);
   if (probe === 0) return notCounted();
 
@@ -82,30 +132,17 @@ export async function countStatements(server: ServerHandle, fixture: FlowFixture
   const idleSpanMs = performance.now() - quietBefore.at;
   const idlePerS = (idleEnd - quietBefore.count) / (idleSpanMs / 1000);
 
-  const samples = new Map<FlowRequest, number[]>(FLOW_REQUESTS.map((request) => [request, []]));
-  let insideRequests = 0;
-  const hook: RequestHook = async (request, send) => {
-    const before = await readCounter(server.url, COUNTER);
-    const result = await send();
-    const counted = (await readCounter(server.url, COUNTER)) - before;
-    samples.get(request)!.push(counted);
-    insideRequests += counted;
-    return result;
-  };
   const flowsStart = { count: await readCounter(server.url, COUNTER), at: performance.now() };
-  for (let i = 0; i < COUNTED_FLOWS; i++) await runCheckoutFlow(client, fixture, buyer++, hook);
+  for (let i = 0; i < COUNTED_FLOWS; i++) for (const [shopper, counter] of kinds) await runCheckoutFlow(shopper, fixture, buyer++, counter.hook);
   const quietAfter = await waitQuiet(server.url, idlePerS);
 
-  const perRequest = new Map<FlowRequest, number>();
-  const ranges = new Map<FlowRequest, [number, number]>();
-  for (const [request, counts] of samples) {
-    perRequest.set(request, percentile(counts, 50));
-    ranges.set(request, [Math.min(...counts), Math.max(...counts)]);
-  }
-  const perCheckout = [...perRequest.values()].reduce((sum, n) => sum + n, 0);
+  const [signedIn, guests] = kinds.map(([, counter]) => counter.figures());
+  const flows = COUNTED_FLOWS * kinds.length;
   const total = quietAfter.count - flowsStart.count;
   const idleTicks = idlePerS * ((quietAfter.at - flowsStart.at) / 1000);
-  const backgroundPerCheckout = (total - idleTicks) / COUNTED_FLOWS - perCheckout;
+  const requestsPerFlow = (signedIn.perCheckout + guests.perCheckout) / kinds.length;
+  const backgroundPerCheckout = (total - idleTicks) / flows - requestsPerFlow;
+  const insideRequests = kinds.reduce((sum, [, counter]) => sum + counter.insideRequests, 0);
 
   const reads: number[] = [];
   for (let i = 0; i < COUNTED_READS; i++) {
@@ -114,22 +151,21 @@ export async function countStatements(server: ServerHandle, fixture: FlowFixture
     reads.push((await readCounter(server.url, COUNTER)) - before);
   }
   return {
-    perRequest,
-    ranges,
-    perCheckout,
+    signedIn,
+    guest: guests,
     idlePerS,
     backgroundPerCheckout: Math.max(0, backgroundPerCheckout),
-    outsideRequestsPerCheckout: (total - insideRequests) / COUNTED_FLOWS,
+    outsideRequestsPerCheckout: (total - insideRequests) / flows,
     productsRead: percentile(reads, 50),
     counted: true,
   };
 }
 
 function notCounted(): StatementFigures {
+  const none = (): FlowStatements => ({ perRequest: new Map(FLOW_REQUESTS.map((request) => [request, NaN])), ranges: new Map(), perCheckout: NaN });
   return {
-    perRequest: new Map(FLOW_REQUESTS.map((request) => [request, NaN])),
-    ranges: new Map(),
-    perCheckout: NaN,
+    signedIn: none(),
+    guest: none(),
     backgroundPerCheckout: NaN,
     outsideRequestsPerCheckout: NaN,
     idlePerS: NaN,

@@ -1,6 +1,7 @@
-import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { BillingInterval, VariantKind, type Product, type Variant } from '../../entities';
 import type { ProductRow, VariantRow } from '../../services/catalog/catalog-query.service';
+import { INHERITS_CACHE_HINT } from '../cache-hints';
 import { Money, PageInfo } from './common.type';
 
 /**
@@ -12,11 +13,15 @@ import { Money, PageInfo } from './common.type';
  * kept here as plain, non-GraphQL properties, so mapping never touches a lazy
  * ORM reference and a field resolver with the data in hand answers at once.
  *
+ * Each inherits its cache hint from the field that holds it (cache-hints.ts):
+ * public for the catalog's root fields, never under a cart or an order.
+ *
  * `simpleResolvers`: their own fields are plain properties, so graphql-js's
  * default resolver reads them; type-graphql's per-field wrapper would only add
  * work to every field of every row (a catalog page has thousands).
  */
 @ObjectType('Seller', { simpleResolvers: true })
+@Directive(INHERITS_CACHE_HINT)
 export class SellerType {
   @Field(() => ID) id!: string;
   @Field() name!: string;
@@ -28,6 +33,7 @@ export class SellerType {
 }
 
 @ObjectType('Product', { simpleResolvers: true })
+@Directive(INHERITS_CACHE_HINT)
 export class ProductType {
   @Field(() => ID) id!: string;
   @Field() name!: string;
@@ -62,6 +68,7 @@ registerEnumType(VariantKind, { name: 'VariantKind' });
 registerEnumType(BillingInterval, { name: 'BillingInterval' });
 
 @ObjectType('Variant', { simpleResolvers: true })
+@Directive(INHERITS_CACHE_HINT)
 export class VariantType {
   @Field(() => ID) id!: string;
   @Field() sku!: string;
@@ -112,6 +119,7 @@ export class VariantType {
 }
 
 @ObjectType({ simpleResolvers: true })
+@Directive(INHERITS_CACHE_HINT)
 export class ProductConnection {
   @Field(() => [ProductType]) nodes!: ProductType[];
   @Field(() => PageInfo) pageInfo!: PageInfo;
@@ -122,6 +130,7 @@ export class ProductConnection {
 }
 
 @ObjectType('ShippingMethod', { simpleResolvers: true })
+@Directive(INHERITS_CACHE_HINT)
 export class ShippingMethodType {
   @Field(() => ID) id!: string;
   @Field() name!: string;

@@ -1,11 +1,13 @@
 import { SafeIntResolver } from 'graphql-scalars';
-import { Field, ID, Int, InterfaceType, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, ID, Int, InterfaceType, ObjectType, registerEnumType } from 'type-graphql';
 import { ErrorCode } from '../../services/shared/error-code';
 import type { Failure } from '../../services/shared/outcome';
+import { INHERITS_CACHE_HINT } from '../cache-hints';
 
 registerEnumType(ErrorCode, { name: 'ErrorCode' });
 
 @ObjectType()
+@Directive(INHERITS_CACHE_HINT)
 export class Money {
   @Field(() => SafeIntResolver, { description: 'Integer minor units.' })
   amount!: number;
@@ -61,6 +63,7 @@ export class InsufficientStockError extends ErrorResult {
 }
 
 @ObjectType()
+@Directive(INHERITS_CACHE_HINT)
 export class PageInfo {
   @Field() hasNextPage!: boolean;
   @Field(() => String, { nullable: true }) endCursor!: string | null;

@@ -1,0 +1,119 @@
+import { createHash } from 'node:crypto';
+import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
+import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import type { RequestHandler, Response } from 'express';
+import type { GraphQLContext } from '../schema/context';
+
+/**
+ * Public caching of catalog answers (CATALOG_MAX_AGE). An answer says
+ * `Cache-Control: public, max-age=N` only when all of these hold, and
+ * `no-store` otherwise:
+ *
+ * - the request is a GET with a persisted-query hash: a short, stable URL a
+ *   CDN or browser can key on. A POST is never kept.
+ * - it names nobody: no Authorization, Cookie or X-Api-Key header. A signed-in
+ *   customer's or a partner's request is never answered publicly, whatever it
+ *   asks for.
+ * - Apollo's cache-control plugin found every field it resolved public
+ *   (cache-hints.ts: the catalog's root fields are; anything else counts as
+ *   max-age 0, and so does a mutation), and the answer has no errors.
+ *
+ * A public answer carries a strong ETag, the sha256 of its exact bytes, and
+ * Vary on the headers that would have changed the decision, so that no cache
+ * hands it to a signed-in request. A GET whose If-None-Match matches gets 304
+ * without the body. The gateway keeps no copy of its own: each request still
+ * runs, so a changed price is in the very next answer; what the header buys is
+ * the caches in front serving the answer for max-age without asking.
+ */
+
+/** Headers that name the caller: a request with any of them is never answered publicly. */
+const IDENTIFYING_HEADERS = ['Authorization', 'Cookie', 'X-Api-Key'] as const;
+const NOT_STORED = 'no-store';
+
+function mayBeAnsweredPublicly({ request, contextValue }: GraphQLRequestContext<GraphQLContext>): boolean {
+  const http = request.http;
+  if (!http || http.method !== 'GET' || request.extensions?.persistedQuery === undefined) return false;
+  if (IDENTIFYING_HEADERS.some((name) => http.headers.has(name))) return false;
+  return contextValue.viewer === null && contextValue.partner === null;
+}
+
+/**
+ * Apollo's cache-control plugin, engaged only for requests that may be answered
+ * publicly: it would otherwise follow every field of every request (a checkout's
+ * included) to compute a policy nobody reads. It computes, the answer below
+ * writes the header.
+ */
+function cacheHintsWherePublicIsPossible(): ApolloServerPlugin<GraphQLContext> {
+  const hints = ApolloServerPluginCacheControl({ defaultMaxAge: 0, calculateHttpHeaders: false }) as ApolloServerPlugin<GraphQLContext>;
+  return {
+    // Apollo's own marker comes along, so that Apollo does not install its default cache-control plugin beside this one.
+    ...hints,
+    async requestDidStart(requestContext) {
+      return mayBeAnsweredPublicly(requestContext) ? hints.requestDidStart?.(requestContext) : undefined;
+    },
+  };
+}
+
+/** Writes Cache-Control on every answer of /graphql from the policy the hints computed. */
+const cacheControlHeader: ApolloServerPlugin<GraphQLContext> = {
+  async requestDidStart(start) {
+    const possible = mayBeAnsweredPublicly(start);
+    return {
+      async willSendResponse({ response, overallCachePolicy }) {
+        const clean = response.body.kind === 'single' && !response.body.singleResult.errors;
+        const policy = possible && clean ? overallCachePolicy.policyIfCacheable() : null;
+        const header = policy?.scope === 'PUBLIC' ? `public, max-age=${policy.maxAge}` : NOT_STORED;
+        response.http.headers.set('cache-control', header);
+      },
+    };
+  },
+};
+
+/**
+ * The plugins behind public catalog answers. With a max-age of 0 nothing is
+ * public and every answer is no-store; the hints are then off altogether
+ * (named off: Apollo would install its cache-control plugin by default).
+ */
+export function publicCachePlugins(maxAgeSeconds: number): ApolloServerPlugin<GraphQLContext>[] {
+  return [maxAgeSeconds > 0 ? cacheHintsWherePublicIsPossible() : ApolloServerPluginCacheControlDisabled(), cacheControlHeader];
+}
+
+const isPublic = (cacheControl: ReturnType<Response['getHeader']>): boolean => typeof cacheControl === 'string' && cacheControl.startsWith('public');
+
+/** A strong validator: equal only for byte-equal bodies. */
+export const strongEtag = (body: string): string => `"${createHash('sha256').update(body).digest('base64url')}"`;
+
+/**
+ * If-None-Match against the answer's ETag, compared weakly as RFC 9110 asks
+ * (13.1.2); `*` matches any answer. Express's own check (`req.fresh`) is not
+ * used: it ignores the header when the request says `Cache-Control: no-cache`,
+ * which fetch() adds to every request that sets If-None-Match itself.
+ */
+function noneMatchHits(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  if (ifNoneMatch.trim() === '*') return true;
+  return ifNoneMatch.split(',').some((candidate) => candidate.trim().replace(/^W\//, '') === etag);
+}
+
+/**
+ * Mounted on /graphql before Apollo: a GET's public answer gets its ETag and
+ * Vary just before Express sends it, and 304 when If-None-Match names that
+ * ETag (Express then sends the headers without the body). Other answers are
+ * sent untouched, unhashed.
+ */
+export const publicAnswerValidators: RequestHandler = (req, res, next) => {
+  if (req.method === 'GET') {
+    const send = res.send.bind(res);
+    res.send = ((body?: unknown) => {
+      if (typeof body === 'string' && res.statusCode === 200 && isPublic(res.getHeader('cache-control'))) {
+        const etag = strongEtag(body);
+        res.setHeader('ETag', etag);
+        for (const name of IDENTIFYING_HEADERS) res.vary(name);
+        if (noneMatchHits(req.headers['if-none-match'], etag)) res.status(304);
+      }
+      return send(body);
+    }) as Response['send'];
+  }
+  next();
+};
