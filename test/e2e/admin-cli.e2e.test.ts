@@ -1,7 +1,12 @@
+import { startAccessFeed, type AccessFeed } from '../../src/db/access-changes';
+import { Database } from '../../src/db/database';
 import { migrate, openOrm, type Orm } from '../../src/db/orm';
+import { createStores } from '../../src/db/stores';
 import { Customer, Role } from '../../src/entities';
+import { AccessCache } from '../../src/services/auth/access-cache';
 import { AuthService } from '../../src/services/auth/auth.service';
 import { verifyPassword } from '../../src/services/auth/passwords';
+import { SessionService } from '../../src/services/auth/session.service';
 import { TokenService } from '../../src/services/auth/tokens';
 import { runToEnd } from '../support/child-output';
 import { buildIntoScratch, type ScratchBuild } from '../support/scratch-build';
@@ -13,12 +18,17 @@ const AUTH_SECRET = 'admin-cli-test-secret-of-at-least-32-chars';
  * `npm run admin -- --email …` as an operator runs it (the built
  * dist/src/admin.js, the password piped to stdin), against the database the
  * test then reads: this Jest worker's PostgreSQL database, or an embedded
- * file the test migrates first.
+ * file the test migrates first. Beside it runs what a gateway process checks
+ * tokens with: the access cache, kept told of changes by the feed a gateway
+ * starts (the trigger's notifications, or the embedded file's signal file).
  */
 describe('npm run admin', () => {
   let build: ScratchBuild;
   let orm: Orm;
   let env: Record<string, string>;
+  const tokens = new TokenService(AUTH_SECRET);
+  const cache = new AccessCache();
+  let feed: AccessFeed;
   beforeAll(async () => {
     build = buildIntoScratch('admin-cli');
     if (testDialect() === 'postgresql') {
@@ -29,8 +39,10 @@ describe('npm run admin', () => {
       orm = await openOrm({ dialect: 'libsql', url: `${env.DATA_DIR}/tillgate.db` });
       await migrate(orm);
     }
+    feed = await startAccessFeed(new Database(orm), undefined, cache);
   });
   afterAll(async () => {
+    await feed.stop();
     if (testDialect() === 'postgresql') await truncateAll(orm);
     await orm.close(true);
     build.remove();
@@ -38,6 +50,11 @@ describe('npm run admin', () => {
 
   const admin = (args: string[], stdin: string) => runToEnd(build.entry('src/admin.js'), env, { args, stdin });
   const stored = (email: string) => orm.em.fork().findOne(Customer, { email });
+  const accounts = () => new AuthService(orm.em.fork(), { tokens, access: cache });
+  const gateway = () => {
+    const db = new Database(orm);
+    return new SessionService(orm.em.fork(), { tokens, db, stores: createStores(db), access: cache });
+  };
 
   it("when the password breaks sign-up's rules, then it exits 2 with sign-up's message, creates nothing, and never shows the password", async () => {
     const short = await admin(['--email', 'short@shop.example'], 'seven7!\n');
@@ -63,12 +80,15 @@ describe('npm run admin', () => {
     }
   });
 
-  it("when the email is a customer's, then the account becomes an admin with the given password and its earlier tokens stop working", async () => {
-    const tokens = new TokenService(AUTH_SECRET);
-    const signedUp = await new AuthService(orm.em.fork(), { tokens }).signUp({ email: 'promoted@shop.example', password: 'the-customers-own-password' });
+  it("when the email is a customer's, then the account becomes an admin with the given password and a running gateway refuses its earlier tokens within a second", async () => {
+    const signedUp = await accounts().signUp({ email: 'promoted@shop.example', password: 'the-customers-own-password' });
     if (!signedUp.ok) throw new Error(signedUp.failure.message);
+    expect(await gateway().authenticate(signedUp.value.token)).toMatchObject({ role: Role.CUSTOMER });
+    expect(cache.isTrusted).toBe(true);
+    expect(cache.find(signedUp.value.customer.id)).toEqual({ role: Role.CUSTOMER, tokenVersion: 0 });
 
     const run = await admin(['--email', 'promoted@shop.example'], 'the-new-admin-password\r\nignored second line\n');
+    const ranAt = Date.now();
 
     expect(run).toEqual({
       code: 0,
@@ -77,18 +97,19 @@ describe('npm run admin', () => {
     const account = (await stored('promoted@shop.example'))!;
     expect(account.role).toBe(Role.ADMIN);
     expect(await verifyPassword('the-new-admin-password', account.passwordHash)).toBe(true);
-    expect(await new AuthService(orm.em.fork(), { tokens }).authenticate(signedUp.value.token)).toBeNull();
+    while ((await gateway().authenticate(signedUp.value.token)) !== null && Date.now() - ranAt < 1_000) await new Promise((r) => setTimeout(r, 20));
+    expect(await gateway().authenticate(signedUp.value.token)).toBeNull();
+    expect(Date.now() - ranAt).toBeLessThan(1_000);
   });
 
   it('when it runs again for an admin with the same password, then it says so and its sessions go on', async () => {
-    const tokens = new TokenService(AUTH_SECRET);
     expect((await admin(['--email', 'steady@shop.example'], 'steady-admin-password\n')).output).toBe('Created the admin steady@shop.example.\n');
-    const session = await new AuthService(orm.em.fork(), { tokens }).logIn({ email: 'steady@shop.example', password: 'steady-admin-password' });
+    const session = await accounts().logIn({ email: 'steady@shop.example', password: 'steady-admin-password' });
     if (!session.ok) throw new Error(session.failure.message);
 
     const again = await admin(['--email', 'steady@shop.example'], 'steady-admin-password\n');
 
     expect(again).toEqual({ code: 0, output: 'steady@shop.example was an admin already: its password was already this one.\n' });
-    expect(await new AuthService(orm.em.fork(), { tokens }).authenticate(session.value.token)).toMatchObject({ role: Role.ADMIN });
+    expect(await gateway().authenticate(session.value.token)).toMatchObject({ role: Role.ADMIN });
   });
 });

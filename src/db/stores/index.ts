@@ -1,4 +1,5 @@
 import type { Database } from '../database';
+import { SqlAuthStore, type AuthStore } from './auth-store';
 import type { CartStore } from './cart-store';
 import { LibsqlCartStore } from './libsql/cart-store.libsql';
 import { PgCartStore } from './postgres/cart-store.pg';
@@ -22,6 +23,8 @@ export interface Stores {
   readonly licenses: LicenseStore;
   /** The public catalog's reads. */
   readonly catalog: CatalogStore;
+  /** Customers' roles and token versions, as bearer tokens are checked against them. */
+  readonly auth: AuthStore;
 }
 
 export function createStores(db: Database): Stores {
@@ -32,5 +35,6 @@ export function createStores(db: Database): Stores {
     stock: postgres ? new PgStockStore() : new LibsqlStockStore(),
     licenses: new SqlLicenseStore(),
     catalog: new SqlCatalogStore(),
+    auth: new SqlAuthStore(),
   };
 }

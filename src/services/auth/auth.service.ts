@@ -1,12 +1,11 @@
-import { raw, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { AccessChanges } from '../../db/access-changes';
 import type { EntityManager } from '../../db/orm';
 import { Customer, Role } from '../../entities';
-import type { AppDeps } from '../app-deps';
 import { ErrorCode } from '../shared/error-code';
-import { isId } from '../shared/ids';
 import { fail, success, userFailure, type Failure, type Outcome } from '../shared/outcome';
 import { dummyHash, hashPassword, needsRehash, verifyPassword } from './passwords';
-import type { Viewer } from './tokens';
+import type { TokenService } from './tokens';
 
 export interface Credentials {
   email: string;
@@ -55,10 +54,21 @@ export interface AdminChange {
   passwordReplaced: boolean;
 }
 
+/**
+ * What AuthService needs: the signing key, and whom to tell of a change to a
+ * customer's role or token version (the process's access cache, or, from a
+ * process that serves no requests, the gateways: accessChangesForOtherProcesses).
+ */
+export interface AuthDeps {
+  tokens: TokenService;
+  access: AccessChanges;
+}
+
+/** Accounts: sign-up, log-in, the admin account. A session's checks and revocation are SessionService's. */
 export class AuthService {
   constructor(
     private readonly em: EntityManager,
-    private readonly deps: Pick<AppDeps, 'tokens'>,
+    private readonly deps: AuthDeps,
   ) {}
 
   async signUp(input: Credentials): Promise<Outcome<Session>> {
@@ -92,34 +102,9 @@ export class AuthService {
   }
 
   /**
-   * The caller behind a bearer token, or null. The signature and expiry are
-   * checked first, then the customer's current token version and role, so a
-   * revoked token fails at once in every gateway process and a changed role
-   * counts from the next request. One primary-key read per signed-in request.
-   */
-  async authenticate(token: string): Promise<Viewer | null> {
-    const claims = await this.deps.tokens.verify(token);
-    if (!claims || !isId(claims.customerId)) return null;
-    const current = await this.em
-      .createQueryBuilder(Customer)
-      .select(['role', 'tokenVersion'])
-      .where({ id: claims.customerId })
-      .execute<Pick<Customer, 'role' | 'tokenVersion'> | undefined>('get');
-    if (!current || Number(current.tokenVersion) !== claims.tokenVersion) return null;
-    return { customerId: claims.customerId, role: current.role };
-  }
-
-  /** Every token issued to the customer so far stops working. False when there is no such customer. */
-  async revokeTokens(customerId: string): Promise<boolean> {
-    if (!isId(customerId)) return false;
-    const changed = await this.em.nativeUpdate(Customer, { id: customerId }, { tokenVersion: raw('token_version + 1') });
-    return changed > 0;
-  }
-
-  /**
    * Creates the admin, or makes the account an admin with this password
    * (ADMIN_PASSWORD at every start, `npm run admin`). A changed password
-   * revokes the account's earlier tokens.
+   * revokes the account's earlier tokens; a new role counts from the next request.
    */
   async ensureAdmin(emailInput: string, password: string): Promise<AdminChange> {
     const email = normalizeEmail(emailInput);
@@ -139,6 +124,7 @@ export class AuthService {
       existing.passwordHash = await hashPassword(password);
     }
     await this.em.persistAndFlush(existing);
+    if (previousRole !== Role.ADMIN || passwordReplaced) this.deps.access.changed(existing.id);
     return { customer: existing, previousRole, passwordReplaced };
   }
 
