@@ -101,7 +101,7 @@ export async function startTillgate(config: Config, options: StartOptions = {}):
   const metricsSource = options.clusterMetrics ? clusterMetricsText : localMetricsText;
   let draining = false;
   // One set of counters for /graphql and /ops: a password guessed on either page counts against logIn's limits.
-  const rateLimits = RateLimits.create(config, orm);
+  const rateLimits = RateLimits.create(config, deps);
   const app = createHttpApp({
     deps,
     graphql,

@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   for (const worker of allWorkers(deps)) runner.register(worker);
   runner.start();
   const gauges = startOpsGaugesRefresher(deps);
-  const endpoints = await startWorkerEndpoints(config, orm);
+  const endpoints = await startWorkerEndpoints(config, deps.db);
   logger.info('worker.started', { database: config.database.dialect, workers: runner.workerNames, url: endpoints.url, pid: process.pid });
 
   const shutdown = (signal: string) => {

@@ -4,7 +4,7 @@ import { logger } from '../services/shared/logger';
 import type { Database } from './database';
 import { NotificationListener } from './notifications';
 import { isLibSqlFile, LIBSQL_FILE_MODE } from './orm';
-import { preparedStatementsAllowed } from './prepared-statements';
+import { preparedStatementsAllowed } from './sql/prepared-statements';
 
 /**
  * The channel the customers table's trigger notifies at commit, the customer

@@ -1,6 +1,5 @@
 import type { EntityManager, Orm } from './orm';
-import { preparedStatementsAllowed } from './prepared-statements';
-import { PreparedStatements } from './sql/prepared-statements';
+import { PreparedStatements, preparedStatementsAllowed } from './sql/prepared-statements';
 import { OrmSql, type Dialect, type Sql } from './sql/sql';
 import { UnitOfWork } from './unit-of-work';
 
@@ -18,14 +17,24 @@ export class Database {
     options: { preparedStatements?: boolean } = {},
   ) {
     this.dialect = orm.em.getPlatform().constructor.name.startsWith('PostgreSql') ? 'postgresql' : 'libsql';
-    // The ORM's own switch counts too: one opened for a pooler (DATABASE_PREPARED_STATEMENTS=off) must never prepare.
-    const allowed = options.preparedStatements !== false && preparedStatementsAllowed(orm.config);
-    this.prepared = this.dialect === 'postgresql' && allowed ? new PreparedStatements() : null;
+    // Both must allow it: the setting the ORM was opened with (its connections may sit behind a pooler) and the caller's.
+    const prepare = this.dialect === 'postgresql' && options.preparedStatements !== false && preparedStatementsAllowed(orm.config);
+    this.prepared = prepare ? new PreparedStatements() : null;
   }
 
-  /** Statements in `em`'s transaction (none: each statement on its own). */
-  sql(em: EntityManager): Sql {
-    return new OrmSql(em, this.dialect, this.prepared);
+  /**
+   * Statements in `em`'s transaction (none: each statement on its own).
+   * `prepared: false` sends them as text: for a statement whose text varies
+   * with its caller (one shape per combination), which would otherwise take a
+   * slot of the bounded statement cache for each.
+   */
+  sql(em: EntityManager, options: { prepared?: boolean } = {}): Sql {
+    return new OrmSql(em, this.dialect, options.prepared === false ? null : this.prepared);
+  }
+
+  /** Answers once the database does (readiness probes); throws when it cannot be reached. */
+  async ping(): Promise<void> {
+    await this.sql(this.orm.em.fork()).rows('select 1');
   }
 
   /** A unit of work over a transaction the caller already opened. */

@@ -9,8 +9,8 @@ import type { DatabaseConfig } from '../config';
 import { allEntities } from '../entities';
 import { libsqlMigrations } from './migrations/libsql';
 import { postgresqlMigrations } from './migrations/postgresql';
-import { setPreparedStatements } from './prepared-statements';
-import { RATE_LIMIT_TABLE } from './rate-limit-counters';
+import { setPreparedStatements } from './sql/prepared-statements';
+import { RATE_LIMIT_TABLE } from './stores/rate-limit-store';
 
 export type EntityManager = SqlEntityManager;
 export type Orm = MikroORM<AbstractSqlDriver, SqlEntityManager>;

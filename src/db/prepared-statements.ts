@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { Configuration } from '@mikro-orm/core';
 import type { Knex } from '@mikro-orm/knex';
 import type { SqlEntityManager as EntityManager } from '@mikro-orm/knex';
 import { isPostgres } from './dialect';
+import { preparedStatementsAllowed } from './sql/prepared-statements';
 
 /**
  * PostgreSQL plans every statement it is sent as text. For the storefront's
@@ -18,17 +18,7 @@ import { isPostgres } from './dialect';
  * its errors are converted to MikroORM's exceptions the same way.
  */
 
-const enabledFor = new WeakMap<Configuration, boolean>();
-
-/** openOrm records DATABASE_PREPARED_STATEMENTS here for every EntityManager of that ORM. */
-export function setPreparedStatements(config: Configuration, enabled: boolean): void {
-  enabledFor.set(config, enabled);
-}
-
-/** Whether the ORM was opened allowing prepared statements (not behind a transaction pooler). */
-export function preparedStatementsAllowed(config: Configuration): boolean {
-  return enabledFor.get(config) !== false;
-}
+export { setPreparedStatements } from './sql/prepared-statements';
 
 /** Texts planned so far: bounded by the code's statement shapes (an `in` list is one shape per length). */
 const MAX_STATEMENTS = 500;
@@ -98,7 +88,7 @@ async function runPrepared<T extends object>(
   sql: string,
   params: readonly unknown[],
 ): Promise<{ rows: T[]; rowCount: number | null } | null> {
-  const statement = isPostgres(em) && enabledFor.get(em.config) !== false ? statementOf(sql, params) : null;
+  const statement = isPostgres(em) && preparedStatementsAllowed(em.config) ? statementOf(sql, params) : null;
   if (!statement) return null;
   const connection = em.getConnection() as unknown as MikroConnection;
   const query = connection

@@ -72,7 +72,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
       return;
     }
     try {
-      await deps.orm.em.fork().getConnection().execute('select 1');
+      await deps.db.ping();
       res.json({ status: 'ready', database: deps.config.database.dialect });
     } catch (error) {
       logger.error('readyz.database_unreachable', { error });

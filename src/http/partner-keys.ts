@@ -22,7 +22,7 @@ export function partnerAuthentication(deps: AppDeps): RequestHandler {
     const header = req.headers['x-api-key'];
     if (header === undefined) return next();
     const key = (Array.isArray(header) ? header.join(',') : header).trim();
-    const partner = await authenticatePartnerKey(deps.orm.em.fork(), key, deps.clock.now());
+    const partner = await authenticatePartnerKey(deps, deps.orm.em.fork(), key, deps.clock.now());
     if (!partner) {
       logger.warn('partner_key.refused', { keyPrefix: splitKey(key)?.prefix ?? null, path: req.path });
       res.status(401).json({ errors: [{ message: 'X-Api-Key is not a valid partner key.', extensions: { code: PARTNER_KEY_INVALID } }] });

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Config } from '../config';
-import type { Orm } from '../db/orm';
+import type { Database } from '../db/database';
 import { logger } from '../services/shared/logger';
 import { boundAddress, listenOn, localBaseUrl } from './listen';
 import { metricsEndpoint } from './metrics';
@@ -20,7 +20,7 @@ export interface WorkerEndpoints {
  * /readyz (database reachable, not shutting down) and /metrics (this
  * process's series, with the gauges it refreshes; METRICS_TOKEN asked as on the gateway).
  */
-export async function startWorkerEndpoints(config: Pick<Config, 'workerPort' | 'metricsToken' | 'database' | 'host'>, orm: Orm): Promise<WorkerEndpoints> {
+export async function startWorkerEndpoints(config: Pick<Config, 'workerPort' | 'metricsToken' | 'database' | 'host'>, db: Database): Promise<WorkerEndpoints> {
   let draining = false;
   const app = express();
   app.disable('x-powered-by');
@@ -31,7 +31,7 @@ export async function startWorkerEndpoints(config: Pick<Config, 'workerPort' | '
       return;
     }
     try {
-      await orm.em.fork().getConnection().execute('select 1');
+      await db.ping();
       res.json({ status: 'ready', database: config.database.dialect });
     } catch (error) {
       logger.error('readyz.database_unreachable', { error });

@@ -1,8 +1,7 @@
-import { isPostgres, type EntityManager } from '../db/orm';
-import { OutboxEventStatus, PaymentStatus, RefundStatus, SagaStatus, TransferStatus } from '../entities';
+import type { OpsSnapshot } from '../db/stores/operations-store';
+import { SagaStatus, TransferStatus } from '../entities';
 import type { AppDeps } from '../services/app-deps';
 import { logger } from '../services/shared/logger';
-import { sqlTime } from '../services/shared/batch-sql';
 import {
   opsGaugesRefreshed,
   outboxDeadLetters,
@@ -26,72 +25,23 @@ export const WATCHED_TRANSFER_STATUSES: readonly TransferStatus[] = [
 const UNFINISHED_SAGAS: readonly SagaStatus[] = [SagaStatus.RUNNING, SagaStatus.COMPENSATING, SagaStatus.FAILED];
 export const STUCK_SAGA = 'STUCK';
 
-export interface OpsSnapshot {
-  outboxOldestUndelivered: Date | null;
-  outboxDead: number;
-  paymentsRequiresActionStale: number;
-  refundOldestPending: Date | null;
-  transfers: Record<string, number>;
-  sagas: Record<string, number>;
-}
+export type { OpsSnapshot } from '../db/stores/operations-store';
+
+type GaugeDeps = Pick<AppDeps, 'orm' | 'db' | 'stores' | 'clock' | 'config'>;
 
 /**
- * Everything the gauges show, in ONE statement: one small aggregate per
- * gauge, glued with UNION ALL, each over an index (outbox by delivered_at,
- * sagas and transfers by status). Times come back as epoch milliseconds on
- * both dialects.
+ * Everything the gauges show, in one statement (OperationsStore.opsSnapshot):
+ * card payments waiting for 3-D Secure past CARD_ACTION_TIMEOUT are stale,
+ * RUNNING sagas past the recovery grace period are stuck.
  */
-export async function readOpsSnapshot(
-  em: EntityManager,
-  now: Date,
-  settings: { sagaRecoveryGraceMs: number; cardActionTimeoutMs: number },
-): Promise<OpsSnapshot> {
-  const pg = isPostgres(em);
-  const epochMs = (expression: string) => (pg ? `(extract(epoch from ${expression}) * 1000)::float8` : expression);
-  const count = pg ? 'count(*)::float8' : 'count(*)';
-  const label = pg ? 'cast(null as text)' : 'null';
-  const parts: { sql: string; params: unknown[] }[] = [
-    {
-      // Lag is what still waits for delivery: a dead letter waits for an operator, and has its own gauge.
-      sql: `select 'outbox_oldest' as metric, ${label} as label, ${epochMs('min(created_at)')} as value from outbox_events where status in (?)`,
-      params: [[OutboxEventStatus.PENDING]],
-    },
-    { sql: `select 'outbox_dead', ${label}, ${count} from outbox_events where status in (?)`, params: [[OutboxEventStatus.DEAD]] },
-    {
-      sql: `select 'payments_stale', ${label}, ${count} from payments where status in (?) and created_at < ?`,
-      params: [[PaymentStatus.REQUIRES_ACTION], sqlTime(em, new Date(now.getTime() - settings.cardActionTimeoutMs))],
-    },
-    { sql: `select 'refund_oldest', ${label}, ${epochMs('min(created_at)')} from refunds where status in (?)`, params: [[RefundStatus.PENDING]] },
-    { sql: `select 'transfers', status, ${count} from seller_transfers where status in (?) group by status`, params: [[...WATCHED_TRANSFER_STATUSES]] },
-    {
-      sql: `select 'sagas', case when status in (?) and updated_at < ? then '${STUCK_SAGA}' else status end, ${count} from saga_executions where status in (?) group by 2`,
-      params: [[SagaStatus.RUNNING], sqlTime(em, new Date(now.getTime() - settings.sagaRecoveryGraceMs)), [...UNFINISHED_SAGAS]],
-    },
-  ];
-  const rows = await em.execute<{ metric: string; label: string | null; value: unknown }[]>(
-    parts.map((part) => part.sql).join(' union all '),
-    parts.flatMap((part) => part.params),
-    'all',
-  );
-  const snapshot: OpsSnapshot = {
-    outboxOldestUndelivered: null,
-    outboxDead: 0,
-    paymentsRequiresActionStale: 0,
-    refundOldestPending: null,
-    transfers: {},
-    sagas: {},
-  };
-  for (const row of rows) {
-    const value = row.value === null || row.value === undefined ? null : Number(row.value);
-    if (value === null) continue;
-    if (row.metric === 'outbox_oldest') snapshot.outboxOldestUndelivered = new Date(value);
-    else if (row.metric === 'outbox_dead') snapshot.outboxDead = value;
-    else if (row.metric === 'payments_stale') snapshot.paymentsRequiresActionStale = value;
-    else if (row.metric === 'refund_oldest') snapshot.refundOldestPending = new Date(value);
-    else if (row.metric === 'transfers' && row.label) snapshot.transfers[row.label] = value;
-    else if (row.metric === 'sagas' && row.label) snapshot.sagas[row.label] = value;
-  }
-  return snapshot;
+export function readOpsSnapshot(deps: GaugeDeps, now: Date): Promise<OpsSnapshot> {
+  return deps.stores.operations.opsSnapshot(deps.db.unitOfWork(deps.orm.em.fork()), {
+    staleActionBefore: new Date(now.getTime() - deps.config.cardActionTimeoutMs),
+    stuckBefore: new Date(now.getTime() - deps.config.sagaRecoveryGraceMs),
+    transferStatuses: WATCHED_TRANSFER_STATUSES,
+    sagaStatuses: UNFINISHED_SAGAS,
+    stuckLabel: STUCK_SAGA,
+  });
 }
 
 const ageSeconds = (since: Date | null, now: Date): number => (since ? Math.max(0, (now.getTime() - since.getTime()) / 1000) : 0);
@@ -107,9 +57,9 @@ export function publishOpsSnapshot(snapshot: OpsSnapshot, now: Date): void {
   opsGaugesRefreshed.set(now.getTime() / 1000);
 }
 
-export async function refreshOpsGauges(deps: Pick<AppDeps, 'orm' | 'clock' | 'config'>): Promise<OpsSnapshot> {
+export async function refreshOpsGauges(deps: GaugeDeps): Promise<OpsSnapshot> {
   const now = deps.clock.now();
-  const snapshot = await readOpsSnapshot(deps.orm.em.fork(), now, deps.config);
+  const snapshot = await readOpsSnapshot(deps, now);
   publishOpsSnapshot(snapshot, now);
   return snapshot;
 }
@@ -125,7 +75,7 @@ export interface OpsGaugesRefresher {
  * database. A failed refresh is logged; the gauges keep their last values and
  * ops_gauges_refreshed_timestamp_seconds shows how old they are.
  */
-export function startOpsGaugesRefresher(deps: Pick<AppDeps, 'orm' | 'clock' | 'config'>): OpsGaugesRefresher {
+export function startOpsGaugesRefresher(deps: GaugeDeps): OpsGaugesRefresher {
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
   let inFlight: Promise<void> = Promise.resolve();

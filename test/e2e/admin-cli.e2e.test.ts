@@ -23,6 +23,8 @@ const AUTH_SECRET = 'admin-cli-test-secret-of-at-least-32-chars';
  * starts (the trigger's notifications, or the embedded file's signal file).
  */
 describe('npm run admin', () => {
+  // Each test runs the built CLI as a child process, twice: on a loaded 2-core machine one start can take half a minute.
+  jest.setTimeout(180_000);
   let build: ScratchBuild;
   let orm: Orm;
   let env: Record<string, string>;

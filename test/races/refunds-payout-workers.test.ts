@@ -25,11 +25,12 @@ describe('payout worker races (PostgreSQL)', () => {
     await em.flush();
     const payments = h.app.tillgate.deps.payments!;
     const settings = { platformFeeBps: 500, maxRetries: 3, backoffBaseMs: 60_000, backoffMaxMs: 600_000 };
-    const workers = [new SellerTransferWorker(payments, settings), new SellerTransferWorker(payments, settings)];
+    const { deps } = h.app.tillgate;
+    const workers = [new SellerTransferWorker(deps, payments, settings), new SellerTransferWorker(deps, payments, settings)];
 
     await Promise.all(workers.map((worker) => worker.runOnce(h.app.orm.em.fork(), new Date())));
     for (const orderId of orderIds) await refundOrder(h.app, { orderId, idempotencyKey: `race-full-${orderId}` });
-    const reversers = [new TransferReversalWorker(payments, settings), new TransferReversalWorker(payments, settings)];
+    const reversers = [new TransferReversalWorker(deps, payments, settings), new TransferReversalWorker(deps, payments, settings)];
     await Promise.all(reversers.map((worker) => worker.runOnce(h.app.orm.em.fork(), new Date())));
 
     const rows = await h.app.orm.em.fork().find(SellerTransfer, { orderId: { $in: orderIds } });

@@ -1,4 +1,22 @@
 import { createHash } from 'node:crypto';
+import type { Configuration } from '@mikro-orm/core';
+
+const allowedFor = new WeakMap<Configuration, boolean>();
+
+/**
+ * openOrm records DATABASE_PREPARED_STATEMENTS for the ORM it opens: whether
+ * the connections behind it may keep named statements (a transaction pooler
+ * such as PgBouncer hands each transaction a different server connection, so
+ * they may not).
+ */
+export function setPreparedStatements(config: Configuration, enabled: boolean): void {
+  allowedFor.set(config, enabled);
+}
+
+/** Whether the ORM with this configuration was opened allowing named statements (yes unless told otherwise). */
+export function preparedStatementsAllowed(config: Configuration): boolean {
+  return allowedFor.get(config) !== false;
+}
 
 /** A statement as PostgreSQL's extended protocol takes it: a name, numbered placeholders, flat values. */
 export interface PreparedStatement {

@@ -2,8 +2,8 @@ import type { AddressValue } from '../../entities';
 import type { CartLineSnapshot, CartSnapshot, PricingInputs, ShippingMethodSnapshot, VariantFacts } from '../../services/cart/cart-snapshot';
 import type { StockFigures } from '../../services/cart/cart-stock';
 import type { VoucherSnapshot } from '../../services/vouchers/voucher-sql';
-import type { DueCheck } from '../../services/workers/due-check';
 import type { UnitOfWork } from '../unit-of-work';
+import type { DueCheck } from './due-check';
 
 /** Cart fields a change sets, in domain words; the store writes each to its column. */
 export interface CartFields {
@@ -152,5 +152,5 @@ export interface CartStore {
   deleteReleasedReservations(uow: UnitOfWork, cutoff: Date, limit: number): Promise<number>;
 
   /** Whether a cleanup at `cutoff` would find an abandoned cart or an old released reservation: two index probes, for the worker runner's one due statement. */
-  cleanupDue(uow: UnitOfWork, cutoff: Date): DueCheck;
+  cleanupDue(cutoff: Date): DueCheck;
 }

@@ -185,7 +185,7 @@ async function readDashboard(deps: AppDeps) {
     await sagas.list({ status: null, stuck: true }, page),
   ];
   return {
-    outcomes: await checkoutOutcomes(em, deps.clock.now()),
+    outcomes: await checkoutOutcomes(deps, em, deps.clock.now()),
     sagas: lists.flatMap((list) => nodes(list).nodes),
     outboxEvents: nodes(await new OutboxOperationsService(em, deps).list(null, page)).nodes,
     transfers: nodes(await new TransferOperationsService(em, deps).list(null, page)),

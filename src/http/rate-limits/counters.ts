@@ -1,5 +1,4 @@
-import type { Orm } from '../../db/orm';
-import { rateLimitCounterStore, type RateLimitCounterStore } from '../../db/rate-limit-counters';
+import type { RateLimitStore } from '../../db/stores/rate-limit-store';
 
 export type Take = { allowed: true; remaining: number } | { allowed: false; retryAfterMs: number };
 
@@ -23,7 +22,7 @@ export class Counter {
     readonly name: string,
     readonly points: number,
     readonly durationMs: number,
-    private readonly store: RateLimitCounterStore,
+    private readonly store: RateLimitStore,
   ) {}
 
   /** Spends one point; refused once the window's points are spent (a refused take still counts: it was an attempt). */
@@ -69,11 +68,10 @@ export class Counter {
 export type CounterFactory = (name: string, points: number, durationMs: number) => Counter;
 
 /**
- * Counters in PostgreSQL when there is one, so that every gateway process
- * shares each limit; in process memory on the embedded libSQL file, which
- * serves one process only.
+ * Counters in the store: the shared table on PostgreSQL, so that every
+ * gateway process shares each limit; process memory on the embedded libSQL
+ * file, which serves one process only.
  */
-export function counterFactory(orm: Orm): CounterFactory {
-  const store = rateLimitCounterStore(orm);
+export function counterFactory(store: RateLimitStore): CounterFactory {
   return (name, points, durationMs) => new Counter(name, points, durationMs, store);
 }

@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Request, RequestHandler } from 'express';
 import type { Config } from '../../config';
-import type { Orm } from '../../db/orm';
+import type { AppDeps } from '../../services/app-deps';
 import type { GraphQLContext } from '../../schema/context';
 import { clientAddressKey } from './client-address';
 import { isRateLimited } from './rate-limited.error';
@@ -40,10 +40,13 @@ const recordOf = (context: GraphQLContext): RequestRecord | undefined => (contex
  * them with `rateLimitsOf(ctx)`.
  */
 export class RateLimits {
-  private constructor(private readonly limits: Limits | null) {}
+  private constructor(
+    private readonly limits: Limits | null,
+    private readonly deps: Pick<AppDeps, 'db' | 'stores'>,
+  ) {}
 
-  static create(config: Pick<Config, 'rateLimits'>, orm: Orm): RateLimits {
-    return new RateLimits(config.rateLimits ? createLimits(config.rateLimits, orm) : null);
+  static create(config: Pick<Config, 'rateLimits'>, deps: Pick<AppDeps, 'db' | 'stores'>): RateLimits {
+    return new RateLimits(config.rateLimits ? createLimits(config.rateLimits, deps.stores.rateLimits) : null, deps);
   }
 
   /** Requests per client address, for /graphql; lets everything through when RATE_LIMITS or its own limit is off. */
@@ -54,7 +57,9 @@ export class RateLimits {
 
   bind(context: GraphQLContext, req: Request): GraphQLContext {
     const client = clientAddressKey(req.ip);
-    const guards = this.limits ? new RequestRateLimits(this.limits, { client, customerId: context.viewer?.customerId ?? null, em: context.em }) : UNLIMITED;
+    const guards = this.limits
+      ? new RequestRateLimits(this.limits, { client, customerId: context.viewer?.customerId ?? null, uow: this.deps.db.unitOfWork(context.em) })
+      : UNLIMITED;
     // A batch is a JSON array of operations, each run on a copy of this context (Apollo's httpBatching).
     const operations = Array.isArray(req.body) ? req.body.length : 1;
     (context as BoundContext)[RECORD] = { guards, client, operations, settled: 0, refused: 0, retryAfter: 0 };

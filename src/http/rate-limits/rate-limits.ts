@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { RateLimitSettings, RateRule } from '../../config';
-import type { EntityManager, Orm } from '../../db/orm';
+import type { RateLimitStore } from '../../db/stores/rate-limit-store';
+import type { UnitOfWork } from '../../db/unit-of-work';
 import { normalizeEmail } from '../../services/auth/auth.service';
 import { ErrorCode } from '../../services/shared/error-code';
 import { isId } from '../../services/shared/ids';
@@ -54,8 +55,9 @@ const IN_FLIGHT_TTL_MS = 5 * 60_000;
 /** A confirm in flight ends in seconds: the other one may come back soon. */
 const IN_FLIGHT_RETRY_MS = 1_000;
 
-/** The process-wide counters, one per limit that is on. */
+/** The process-wide counters, one per limit that is on, and the store they count in. */
 export interface Limits {
+  store: RateLimitStore;
   /** The lockout: failures of one email from one address. */
   loginEmailIp: Counter | null;
   /** The ceiling: failures of one email from every address it has not logged in from lately. */
@@ -75,10 +77,11 @@ export interface Limits {
   graphqlRequestsIp: Counter | null;
 }
 
-export function createLimits(settings: RateLimitSettings, orm: Orm): Limits {
-  const counter = counterFactory(orm);
+export function createLimits(settings: RateLimitSettings, store: RateLimitStore): Limits {
+  const counter = counterFactory(store);
   const ruled = (name: string, rule: RateRule | null) => (rule ? counter(name, rule.points, rule.durationMs) : null);
   return {
+    store,
     loginEmailIp: ruled('login-email-ip', settings.loginEmailIp),
     loginEmail: ruled('login-email', settings.loginEmail),
     loginLockouts: counter('login-lockouts', Number.MAX_SAFE_INTEGER, LOCKOUT_MEMORY_MS),
@@ -105,7 +108,8 @@ export interface RequestParty {
   /** clientAddressKey of the request. */
   client: string;
   customerId: string | null;
-  em: EntityManager;
+  /** The request's own reads (the cart a checkout is for), outside any transaction. */
+  uow: UnitOfWork;
 }
 
 /**
@@ -248,12 +252,9 @@ export class RequestRateLimits implements RateLimitGuards {
   private async cartOwner(cartId: string): Promise<string | null> {
     if (this.party.customerId) return `customer:${this.party.customerId}`;
     if (!isId(cartId)) return null;
-    const rows = await this.party.em
-      .getConnection()
-      .execute<{ customer_id: string | null; email: string | null }[]>('select customer_id, email from carts where id = ?', [cartId]);
-    const cart = rows[0];
+    const cart = await this.limits.store.cartOwner(this.party.uow, cartId);
     if (!cart) return null;
-    if (cart.customer_id) return `customer:${cart.customer_id}`;
+    if (cart.customerId) return `customer:${cart.customerId}`;
     return cart.email ? emailKey(cart.email) : `cart:${cartId}`;
   }
 

@@ -1,8 +1,6 @@
 import type { EntityManager } from '../../db/orm';
 import { recordEvent } from '../outbox/outbox';
 import { loadCartSnapshot, snapshotVersionKey } from '../cart/cart-snapshot';
-import { runWrite } from '../shared/sql-rows';
-import { sqlDate } from '../../db/sql-values';
 import type { RolledBackGroup } from '../saga/saga-runner';
 import type { SagaRecordData } from '../saga/saga-types';
 import { FailureSignal, type PriceChange } from '../shared/outcome';
@@ -75,12 +73,8 @@ async function keepShownPrices(
   const uow = deps.db.unitOfWork(tx);
   const cart = await loadCartSnapshot({ carts, uow }, input.cartId, { lock: true });
   if (!cart || cart.status !== CartStatus.OPEN || snapshotVersionKey(cart) !== input.versionKey) return;
-  const claimed = await runWrite(tx, 'update carts set prices_validated_at = ?, version = version + 1 where id = ? and version = ?', [
-    sqlDate(tx, now),
-    cart.id,
-    cart.version,
-  ]);
-  if (claimed !== 1) return;
+  const claimed = await carts.claimIfUnchanged(uow, { cartId: cart.id, version: cart.version, now, fields: { pricesValidatedAt: now } }, []);
+  if (!claimed) return;
   const shown = new Map(changes.map((change) => [change.variantId, change.current]));
   await carts.setLinePrices(
     uow,

@@ -98,34 +98,46 @@ export interface PricedCart {
   pricing: PricingResult;
 }
 
-/** The checkout saga's step data (saga-types SagaShape): outputs within a run, records on the saga row. */
+/**
+ * The checkout saga's step data (saga-types SagaShape): outputs within a run,
+ * records on the saga row. The provider path runs claim-cart, price-guard,
+ * reserve-stock, hold-vouchers, create-order, payment, finalize; the local
+ * path runs claim-cart, price-guard, take-stock, use-vouchers, create-order,
+ * place-order (confirm-checkout.saga.ts).
+ */
 export interface CheckoutShape {
   outputs: {
     'claim-cart': CheckoutCart;
     'price-guard': PricedCart;
-    /** `converted`: the units already left stock (a checkout settled in this transaction took its preview's hold). */
-    'reserve-stock': ReservationData & { converted: boolean };
+    'reserve-stock': ReservationData;
+    'take-stock': ReservationData;
     'hold-vouchers': HoldData;
+    'use-vouchers': HoldData;
     'create-order': OrderData & { written: WrittenOrder };
     payment: PaymentOutput;
     finalize: null;
+    'place-order': null;
   };
   records: {
     'claim-cart': ClaimData;
     'price-guard': null;
     'reserve-stock': ReservationData;
+    'take-stock': ReservationData;
     'hold-vouchers': HoldData;
+    'use-vouchers': HoldData;
     'create-order': OrderData;
     payment: PaymentData;
     finalize: null;
+    'place-order': null;
   };
 }
 
 export type CheckoutStepId = keyof CheckoutShape['outputs'];
 export type CheckoutStep<K extends CheckoutStepId> = SagaStep<CheckoutSagaInput, CheckoutDeps, CheckoutShape, K>;
 
-/** Cash on delivery and store credit make no outside call: their whole saga is one transaction. */
+/** Cash on delivery and store credit make no outside call: they take the local path, one transaction. */
 export const settlesLocally = (input: Pick<CheckoutSagaInput, 'paymentMethod'>): boolean =>
   input.paymentMethod === PaymentMethodKind.CASH_ON_DELIVERY || input.paymentMethod === PaymentMethodKind.STORE_CREDIT;
 
+/** Every checkout step but the payment works inside the database transaction of its group. */
 export const alwaysLocal = (): boolean => true;

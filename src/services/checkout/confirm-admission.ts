@@ -1,7 +1,7 @@
 import type { Config } from '../../config';
 import type { EntityManager } from '../../db/orm';
+import type { AppDeps } from '../app-deps';
 import { PaymentMethodKind } from '../../entities';
-import { queryRows } from '../shared/sql-rows';
 import { returnUrlFailure } from '../payments/return-url';
 import { ErrorCode } from '../shared/error-code';
 import { userFailure, type Failure } from '../shared/outcome';
@@ -27,13 +27,13 @@ import type { ConfirmCheckoutCommand } from './checkout-types';
 export async function refuseBeforeCheckout(
   em: EntityManager,
   command: Pick<ConfirmCheckoutCommand, 'cartId' | 'paymentMethod' | 'returnUrl'>,
-  config: Pick<Config, 'publicUrl' | 'allowedReturnOrigins' | 'guestCashOnDelivery'>,
+  deps: Pick<AppDeps, 'db' | 'stores'> & { config: Pick<Config, 'publicUrl' | 'allowedReturnOrigins' | 'guestCashOnDelivery'> },
 ): Promise<Failure | null> {
+  const { config } = deps;
   const badReturn = returnUrlFailure(command.returnUrl, config);
   if (badReturn) return badReturn;
   if (command.paymentMethod !== PaymentMethodKind.CASH_ON_DELIVERY || config.guestCashOnDelivery) return null;
-  const [cart] = await queryRows(em.fork(), 'select customer_id from carts where id = ?', [command.cartId]);
-  if (cart && cart.customer_id == null) {
+  if (await deps.stores.checkouts.isGuestCart(deps.db.unitOfWork(em.fork()), command.cartId)) {
     return userFailure(ErrorCode.VALIDATION_FAILED, 'Cash on delivery needs a signed-in account; sign in or choose another payment method.', 'paymentMethod');
   }
   return null;

@@ -29,14 +29,59 @@ import { afterCheckoutRollback, announceCompensation } from './checkout-events';
 import { refuseBeforeCheckout } from './confirm-admission';
 import { answerBusyCart, CartBusy, claimCartStep, type ReplayAnswer } from './steps/claim-cart.step';
 import { CREATE_ORDER_STEP, createOrderStep } from './steps/create-order.step';
-import { finalizeStep } from './steps/finalize.step';
-import { holdVouchersStep } from './steps/hold-vouchers.step';
+import { finalizeStep, placeOrderStep } from './steps/finalize.step';
+import { holdVouchersStep, useVouchersStep } from './steps/hold-vouchers.step';
 import { awaitsBuyer, PAYMENT_STEP, paymentStep } from './steps/payment.step';
 import { priceGuardStep } from './steps/price-guard.step';
-import { reserveStockStep } from './steps/reserve-stock.step';
+import { reserveStockStep, takeStockStep } from './steps/reserve-stock.step';
 
-/** docs/design.md \"Sagas\": confirmCheckout, in order. */
-export const CHECKOUT_STEPS = [claimCartStep, priceGuardStep, reserveStockStep, holdVouchersStep, createOrderStep, paymentStep, finalizeStep] as const;
+/**
+ * confirmCheckout for a card or hosted payment (docs/design.md "Sagas"). The
+ * steps before the payment hold everything in one transaction and commit it
+ * (the pivot rule): the key claimed IN_PROGRESS, the cart CHECKING_OUT at the
+ * prices it showed, its units reserved, its vouchers HELD, the order
+ * PENDING_PAYMENT with its credit spent. The payment calls out with no
+ * transaction open; finalize places the order, or hands it to the buyer.
+ *
+ * What flows between steps (StepRun.output within a run, .recorded from the saga row):
+ *   claim-cart    → the locked cart, its preview reservations and voucher slots (one read)
+ *   price-guard   → the cart at the prices it charges, priced once
+ *   reserve-stock → the reservations              (finalize converts them)
+ *   hold-vouchers → the redemption ids            (finalize consumes them)
+ *   create-order  → order and payment ids, amounts (payment charges them)
+ *   payment       → the provider's answer          (finalize records it)
+ */
+export const PROVIDER_PATH = [
+  claimCartStep({ claimKeyNow: true }),
+  priceGuardStep({ keepCartForRetry: true }),
+  reserveStockStep,
+  holdVouchersStep,
+  createOrderStep({ placed: false }),
+  paymentStep,
+  finalizeStep,
+] as const;
+
+/**
+ * confirmCheckout for cash on delivery and store credit: no outside call, so
+ * the whole path is one transaction that sells at once and commits with the
+ * COMPLETED saga row, or rolls back whole (nothing to compensate). The data
+ * flow is the provider path's, with the sale made in place: take-stock sells
+ * the units, use-vouchers consumes the uses, create-order writes the order
+ * PLACED, and place-order finishes it (cart CONVERTED, key COMPLETED,
+ * licenses, `order.placed`).
+ */
+export const LOCAL_PATH = [
+  claimCartStep({ claimKeyNow: false }),
+  priceGuardStep({ keepCartForRetry: false }),
+  takeStockStep,
+  useVouchersStep,
+  createOrderStep({ placed: true }),
+  placeOrderStep,
+] as const;
+
+/** The path a checkout takes: chosen by its payment kind, once, and the same on a resume or a compensation. */
+export const checkoutPath = (input: Pick<CheckoutSagaInput, 'paymentMethod'>): typeof LOCAL_PATH | typeof PROVIDER_PATH =>
+  settlesLocally(input) ? LOCAL_PATH : PROVIDER_PATH;
 
 export const DEFAULT_STEP_TIMEOUT_MS = 30_000;
 
@@ -61,7 +106,7 @@ export class ConfirmCheckoutSaga {
   ) {
     const definition = {
       kind: CHECKOUT_SAGA_KIND,
-      steps: CHECKOUT_STEPS,
+      stepsFor: (input: CheckoutSagaInput) => checkoutPath(input),
       onCompensated: announceCompensation,
       afterRollback: (tx: EntityManager, group: RolledBackGroup<CheckoutSagaInput>) => afterCheckoutRollback(deps, tx, group),
     };
@@ -103,7 +148,7 @@ export class ConfirmCheckoutSaga {
   private async confirmOnce(em: EntityManager, command: ConfirmCheckoutCommand, actor: CheckoutActor): Promise<Outcome<CheckoutConfirmation>> {
     if (!isId(command.cartId)) return fail(ErrorCode.NOT_FOUND, 'No such cart.', 'cartId');
     // A returnUrl off the allowed origins, or guest cash on delivery when it is off: refused before the saga, so nothing is written.
-    const refused = await refuseBeforeCheckout(em, command, this.deps.config);
+    const refused = await refuseBeforeCheckout(em, command, this.deps);
     if (refused) return { ok: false, failure: refused };
     const input: CheckoutSagaInput = {
       cartId: command.cartId,
@@ -135,14 +180,15 @@ export class ConfirmCheckoutSaga {
     if (outcome.value.kind === 'answered') return success(await loadConfirmation(em.fork(), (outcome.value.value as ReplayAnswer).replayOrderId, true));
     const { outputs } = outcome.value;
     const written = outputs['create-order']?.written;
+    if (!written) return success(await loadConfirmation(em.fork(), input.orderId, false));
+    // The local path has no payment step: its order was written PLACED, as it is answered.
     const payment = outputs.payment;
-    if (!written || !payment) return success(await loadConfirmation(em.fork(), input.orderId, false));
-    return success({ ...answerAsWritten(written, payment, this.deps.clock.now()), replayed: false });
+    return success({ ...(payment ? answerAsWritten(written, payment, this.deps.clock.now()) : written), replayed: false });
   }
 
   /** Another transaction held the cart: the answer comes from committed state (replay, mismatch or in progress). */
   private async answerBusy(em: EntityManager, input: CheckoutSagaInput): Promise<Outcome<CheckoutConfirmation>> {
-    const answer = await answerBusyCart(this.deps.db, em.fork(), input);
+    const answer = await answerBusyCart(this.deps.db.unitOfWork(em.fork()), this.deps.stores.checkouts, input);
     if ('replayOrderId' in answer) return success(await loadConfirmation(em.fork(), answer.replayOrderId, true));
     return { ok: false, failure: answer };
   }
@@ -150,10 +196,9 @@ export class ConfirmCheckoutSaga {
   /**
    * Ends a saga whose process died. Decided per step reached:
    * - COMPENSATING: finish the compensations (each is idempotent).
-   * - RUNNING with the order written (create-order done) and a payment kind
-   *   with no outside effect (cash on delivery, store credit; only a row from
-   *   before those ran as one transaction): finish, so the buyer keeps the
-   *   order they confirmed.
+   * - RUNNING on the local path with the order written (a row the one
+   *   transaction never leaves; kept for rows written before the paths were
+   *   split): finish, so the buyer keeps the order they confirmed.
    * - RUNNING with the order written and a card/hosted payment: ask the
    *   provider (recoverProviderPayment) and finish or compensate accordingly.
    * - RUNNING anywhere earlier: compensate everything recorded.
@@ -161,7 +206,7 @@ export class ConfirmCheckoutSaga {
    */
   async recover(em: EntityManager, row: SagaExecution): Promise<'completed' | 'compensated'> {
     const input = (row.data as unknown as { input: CheckoutSagaInput }).input;
-    const orderWritten = row.stepsCompleted > CHECKOUT_STEPS.findIndex((step) => step.id === CREATE_ORDER_STEP);
+    const orderWritten = row.stepsCompleted > checkoutPath(input).findIndex((step) => step.id === CREATE_ORDER_STEP);
     if (row.status === SagaStatus.RUNNING && orderWritten && settlesLocally(input)) {
       const outcome = await this.runner.resume(em, row);
       return outcome.ok ? 'completed' : 'compensated';
@@ -179,7 +224,7 @@ export class ConfirmCheckoutSaga {
    *   throws, and the next recovery round asks again.
    */
   private async recoverProviderPayment(em: EntityManager, row: SagaExecution, input: CheckoutSagaInput): Promise<'completed' | 'compensated'> {
-    const paymentRecorded = row.stepsCompleted > CHECKOUT_STEPS.findIndex((step) => step.id === PAYMENT_STEP);
+    const paymentRecorded = row.stepsCompleted > PROVIDER_PATH.findIndex((step) => step.id === PAYMENT_STEP);
     if (paymentRecorded) {
       const outcome = await this.runner.resume(em, row);
       return outcome.ok ? 'completed' : 'compensated';

@@ -1,8 +1,7 @@
 import { raw } from '@mikro-orm/core';
 import type { EntityManager } from '../../db/orm';
-import { CreditLedgerEntry, Customer } from '../../entities';
+import { CreditLedgerEntry } from '../../entities';
 import { newId } from '../../entities/columns';
-import { writeLock } from '../shared/transactions';
 
 /**
  * The append-only store-credit ledger: a balance is the sum of its rows; grants,
@@ -19,15 +18,6 @@ export async function creditBalance(em: EntityManager, customerId: string, curre
     .where({ customerId, currency: currency.toUpperCase() })
     .execute<{ balance: number | string }[]>('all', false);
   return Number(rows[0]?.balance ?? 0);
-}
-
-/**
- * Serializes credit movements of one customer for the rest of the transaction
- * (their customer row is the lock), so two checkouts cannot both spend the same
- * balance. Call before reading the balance you are about to spend.
- */
-export async function lockCustomerCredit(tx: EntityManager, customerId: string): Promise<void> {
-  await tx.findOne(Customer, { id: customerId }, { ...writeLock(tx), fields: ['id'] });
 }
 
 export interface LedgerEntryInput {

@@ -2,7 +2,8 @@ import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '../../db/orm';
 import { SagaExecution, SagaStatus } from '../../entities';
 import type { AppDeps } from '../app-deps';
-import { CHECKOUT_STEPS } from '../checkout/confirm-checkout.saga';
+import { checkoutPath } from '../checkout/confirm-checkout.saga';
+import type { CheckoutSagaInput } from '../checkout/checkout-types';
 import { CREATE_ORDER_STEP } from '../checkout/steps/create-order.step';
 import { PaymentOutcomeUnknown } from '../payments/payment-port';
 import { ErrorCode } from '../shared/error-code';
@@ -68,11 +69,10 @@ export class SagaOperationsService {
   }
 }
 
-const ORDER_WRITTEN_AFTER = CHECKOUT_STEPS.findIndex((step) => step.id === CREATE_ORDER_STEP) + 1;
-
 /** The order a checkout saga created, once its create-order step committed. */
 export function sagaOrderId(saga: SagaExecution): string | null {
-  if (saga.stepsCompleted < ORDER_WRITTEN_AFTER) return null;
-  const input = (saga.data as { input?: { orderId?: unknown } }).input;
-  return typeof input?.orderId === 'string' ? input.orderId : null;
+  const input = (saga.data as { input?: Partial<CheckoutSagaInput> }).input;
+  if (!input?.paymentMethod || typeof input.orderId !== 'string') return null;
+  const orderWrittenAfter = checkoutPath({ paymentMethod: input.paymentMethod }).findIndex((step) => step.id === CREATE_ORDER_STEP) + 1;
+  return saga.stepsCompleted < orderWrittenAfter ? null : input.orderId;
 }

@@ -43,7 +43,7 @@ export async function cancelPendingOrder(
  */
 export async function cancelOrderAndRestore(
   uow: UnitOfWork,
-  { stock, licenses }: Pick<Stores, 'stock' | 'licenses'>,
+  { stock, licenses, vouchers }: Pick<Stores, 'stock' | 'licenses' | 'vouchers'>,
   order: Pick<Order, 'id' | 'cartId' | 'digitalUnits'>,
   from: OrderStatus.PENDING_PAYMENT | OrderStatus.PLACED,
   reason: string,
@@ -52,7 +52,7 @@ export async function cancelOrderAndRestore(
   const tx = uow.em;
   const moved = await transition(tx, Order, order.id, from, OrderStatus.CANCELLED, { cancelReason: reason.slice(0, 500), cancelledAt: now });
   if (moved === 0) return false;
-  await releaseOrderRedemptions(tx, order.id, now);
+  await releaseOrderRedemptions(uow, vouchers, order.id, now);
   if (from === OrderStatus.PLACED) {
     await stock.restore(uow, order.id);
     await revokeOrderLicenses(tx, order, { cancelled: true }, now);

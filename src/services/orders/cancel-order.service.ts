@@ -4,7 +4,7 @@ import type { AppDeps } from '../app-deps';
 import { ErrorCode } from '../shared/error-code';
 import { isId } from '../shared/ids';
 import { abortWith, userFailure, type Outcome } from '../shared/outcome';
-import { transactionalOutcome, writeLock } from '../shared/transactions';
+import { transactionalOutcome } from '../shared/transactions';
 import { cancelOrderAndRestore, reopenCartOf } from './cancel-and-restore';
 
 export interface CancelOrderCommand {
@@ -46,7 +46,8 @@ export class CancelOrderService {
     const now = this.deps.clock.now();
     return transactionalOutcome(this.em, async (tx) => {
       if (!isId(command.orderId)) return notFound();
-      const order = await tx.findOne(Order, { id: command.orderId }, writeLock(tx));
+      const uow = this.deps.db.unitOfWork(tx);
+      const order = await this.deps.stores.orders.lock(uow, command.orderId);
       if (!order || !mayCancel(order, command.actor)) return notFound();
       const cancellable =
         order.status === OrderStatus.PENDING_PAYMENT || (order.status === OrderStatus.PLACED && order.paymentKind === PaymentMethodKind.CASH_ON_DELIVERY);
@@ -56,7 +57,7 @@ export class CancelOrderService {
         );
       }
       const from = order.status as OrderStatus.PENDING_PAYMENT | OrderStatus.PLACED;
-      if (!(await cancelOrderAndRestore(this.deps.db.unitOfWork(tx), this.deps.stores, order, from, command.reason, now))) {
+      if (!(await cancelOrderAndRestore(uow, this.deps.stores, order, from, command.reason, now))) {
         return abortWith(userFailure(ErrorCode.INVALID_STATE_TRANSITION, 'The order changed state meanwhile; reload it.', 'orderId'));
       }
       if (from === OrderStatus.PENDING_PAYMENT) await reopenCartOf(tx, order);

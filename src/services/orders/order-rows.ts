@@ -1,5 +1,4 @@
-import { insertWhenFlushed } from '../../db/held-inserts';
-import type { EntityManager } from '../../db/orm';
+import type { UnitOfWork } from '../../db/unit-of-work';
 import { Order, OrderLine, OrderStatus, Payment, PaymentMethodKind, PaymentStatus, VariantKind } from '../../entities';
 import { newId } from '../../entities/columns';
 import type { CartSnapshot } from '../cart/cart-snapshot';
@@ -59,11 +58,11 @@ export interface OrderRowsInput {
  * Writes the order as a full snapshot (lines with sku, name, unit price,
  * discount allocation, total, tax and seller; shipping method id and name;
  * address; voucher codes; totals; the cart's version key) and its one payment
- * row: three inserts, from the cart as read, with no entity loaded. An order
- * settled in the same transaction is written in its final state at once,
- * since no one can see it in between.
+ * row, from the cart as read, with no entity loaded; the rows go out with the
+ * unit of work's next insert. An order settled in the same transaction is
+ * written in its final state at once, since no one can see it in between.
  */
-export async function insertOrderRows(tx: EntityManager, input: OrderRowsInput): Promise<WrittenOrder> {
+export function insertOrderRows(uow: UnitOfWork, input: OrderRowsInput): WrittenOrder {
   const { cart, pricing, now } = input;
   const amountDue = pricing.total - input.creditApplied;
   const order: OrderFields & Pick<Order, 'cartId' | 'cartVersionKey' | 'paymentKind'> = {
@@ -129,9 +128,9 @@ export async function insertOrderRows(tx: EntityManager, input: OrderRowsInput):
     providerReference: null,
     createdAt: now,
   };
-  // Nothing in the checkout's transaction reads these rows back: they may go out with its last insert (held-inserts.ts).
-  await insertWhenFlushed(tx, Order, order);
-  await insertWhenFlushed(tx, OrderLine, lines);
-  await insertWhenFlushed(tx, Payment, payment);
+  // Nothing in the checkout's transaction reads these rows back: they go out with its next insert (the saga row's).
+  uow.defer(Order, order);
+  uow.defer(OrderLine, lines);
+  uow.defer(Payment, payment);
   return { order, lines, payment };
 }

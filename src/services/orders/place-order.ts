@@ -1,5 +1,4 @@
 import type { EntityData } from '@mikro-orm/core';
-import { insertWhenFlushed } from '../../db/held-inserts';
 import type { EntityManager } from '../../db/orm';
 import type { Stores } from '../../db/stores';
 import type { UnitOfWork } from '../../db/unit-of-work';
@@ -133,7 +132,7 @@ export async function placeOrder(uow: UnitOfWork, stores: Pick<Stores, 'licenses
   if (placement.cart && (await transition(tx, Cart, placement.cart.id, placement.cart.from, CartStatus.CONVERTED)) !== 1 && placement.strict) {
     lost('the cart is not checking out');
   }
-  await completeClaim(tx, placement.claim, order.orderId, now);
+  await completeClaim(uow, placement.claim, order.orderId, now);
   if (placement.payment) {
     const { paymentId, from, to, fields } = placement.payment;
     await transition(tx, Payment, paymentId ?? { orderId: order.orderId }, from, to, fields);
@@ -147,22 +146,15 @@ export async function placeOrder(uow: UnitOfWork, stores: Pick<Stores, 'licenses
 }
 
 /** The checkout's idempotency claim COMPLETED with the order id (placing it, or handing its payment to the buyer). */
-export async function completeClaim(tx: EntityManager, claim: ClaimCompletion, orderId: string, now: Date): Promise<void> {
+export async function completeClaim(uow: UnitOfWork, claim: ClaimCompletion, orderId: string, now: Date): Promise<void> {
   if (!claim) return;
   if ('insert' in claim) {
     const { id, key } = claim.insert;
-    // Nothing reads the record back in this transaction: it may go out with the transaction's last insert.
-    await insertWhenFlushed(tx, IdempotencyRecord, {
-      id,
-      status: IdempotencyStatus.COMPLETED,
-      scope: CHECKOUT_IDEMPOTENCY_SCOPE,
-      key,
-      resultId: orderId,
-      createdAt: now,
-    });
+    // Nothing reads the record back in this transaction: it may go out with the transaction's next insert.
+    uow.defer(IdempotencyRecord, { id, status: IdempotencyStatus.COMPLETED, scope: CHECKOUT_IDEMPOTENCY_SCOPE, key, resultId: orderId, createdAt: now });
     return;
   }
-  await transition(tx, IdempotencyRecord, claim.move, IdempotencyStatus.IN_PROGRESS, IdempotencyStatus.COMPLETED, { resultId: orderId });
+  await transition(uow.em, IdempotencyRecord, claim.move, IdempotencyStatus.IN_PROGRESS, IdempotencyStatus.COMPLETED, { resultId: orderId });
 }
 
 /** OPEN -> PAID once the link's order is placed, in the caller's (webhook) transaction. */

@@ -1,11 +1,13 @@
 import type { EntityManager } from '../../db/orm';
+import type { ClaimedEvent } from '../../db/stores/outbox-store';
 import { OutboxEvent, OutboxEventStatus } from '../../entities';
+import type { AppDeps } from '../app-deps';
 import { logger } from '../shared/logger';
 import { transition } from '../state/transition';
-import { byCreatedAtThenId, caseById, claimWithLease, sqlTime, timePlaceholder } from '../shared/batch-sql';
-import type { DueCheck } from '../workers/due-check';
 import { retryDelayMs, type BackoffPolicy } from '../shared/backoff';
-import type { OutboxMessage, OutboxSink } from './sinks';
+import type { OutboxSink } from './sinks';
+
+export type { ClaimedEvent } from '../../db/stores/outbox-store';
 
 /** A failed delivery is retried after 1 s, 2 s, 4 s ... at most 10 minutes apart. */
 export const OUTBOX_BACKOFF: BackoffPolicy = { baseMs: 1_000, capMs: 10 * 60_000 };
@@ -25,11 +27,6 @@ export interface OutboxRelayOptions {
   maxAttempts?: number;
 }
 
-export interface ClaimedEvent extends OutboxMessage {
-  /** Attempts including this one. */
-  attempts: number;
-}
-
 export interface FailedDelivery {
   event: ClaimedEvent;
   error: unknown;
@@ -46,14 +43,6 @@ export interface RelayRound {
 const MAX_ERROR_LENGTH = 2_000;
 
 export const DEFAULT_OUTBOX_MAX_ATTEMPTS = 10;
-
-/** Pending events whose time has come: the claim's predicate and the worker's due check. Dead letters are never due. */
-const DUE = `status in ('${OutboxEventStatus.PENDING}') and next_attempt_at <= ?`;
-
-/** The due check of the relay's worker: the same predicate the claim uses, over the (status, next_attempt_at) index. */
-export function outboxDueCheck(em: EntityManager, now: Date): DueCheck {
-  return { sql: `exists (select 1 from outbox_events where ${DUE})`, params: [sqlTime(em, now)] };
-}
 
 /**
  * Moves committed outbox rows to a sink, at least once. A round costs at most
@@ -74,6 +63,7 @@ export class OutboxRelay {
   readonly maxAttempts: number;
 
   constructor(
+    private readonly deps: Pick<AppDeps, 'db' | 'stores'>,
     private readonly sink: OutboxSink,
     options: OutboxRelayOptions = {},
   ) {
@@ -111,23 +101,8 @@ export class OutboxRelay {
     return { claimed: batch.length, delivered: delivered.length, failed: failed.length, deferred };
   }
 
-  protected async claim(em: EntityManager, now: Date): Promise<ClaimedEvent[]> {
-    const leaseUntil = new Date(now.getTime() + this.leaseMs);
-    const rows = await claimWithLease(em, {
-      table: 'outbox_events',
-      lease: 'attempts = attempts + 1, next_attempt_at = ?',
-      leaseParams: [sqlTime(em, leaseUntil)],
-      due: DUE,
-      dueParams: [sqlTime(em, now)],
-      orderBy: 'created_at, id',
-      limit: this.batchSize,
-    });
-    // em.map converts the columns as the entity declares them (json, dates) on either dialect.
-    const reader = em.fork();
-    return rows
-      .map((row) => reader.map(OutboxEvent, row))
-      .sort(byCreatedAtThenId)
-      .map((row) => ({ id: row.id, type: row.type, aggregateId: row.aggregateId, payload: row.payload, createdAt: row.createdAt, attempts: row.attempts }));
+  protected claim(em: EntityManager, now: Date): Promise<ClaimedEvent[]> {
+    return this.deps.stores.outbox.claimDue(this.deps.db.unitOfWork(em), now, new Date(now.getTime() + this.leaseMs), this.batchSize);
   }
 
   protected async markDelivered(em: EntityManager, events: readonly ClaimedEvent[], now: Date): Promise<void> {
@@ -143,16 +118,12 @@ export class OutboxRelay {
 
   /** Each failed event keeps its lease until its own backoff ends; one statement for the whole batch. */
   protected async recordFailures(em: EntityManager, failures: readonly FailedDelivery[], now: Date): Promise<void> {
-    const errors = caseById(failures.map(({ event, error }) => [event.id, describe(error)]));
-    const retries = caseById(
-      failures.map(({ event }) => [event.id, sqlTime(em, new Date(now.getTime() + retryDelayMs(event.attempts, this.backoff, this.random)))]),
-      timePlaceholder(em),
-    );
-    await em.execute(
-      `update outbox_events set last_error = ${errors.sql}, next_attempt_at = ${retries.sql} where id in (?) and status in ('${OutboxEventStatus.PENDING}')`,
-      [...errors.params, ...retries.params, failures.map(({ event }) => event.id)],
-      'run',
-    );
+    const retries = failures.map(({ event, error }) => ({
+      id: event.id,
+      error: describe(error),
+      retryAt: new Date(now.getTime() + retryDelayMs(event.attempts, this.backoff, this.random)),
+    }));
+    await this.deps.stores.outbox.scheduleRetries(this.deps.db.unitOfWork(em), retries);
     const exhausted = failures.filter(({ event }) => event.attempts >= this.maxAttempts);
     for (const { event, error } of exhausted) await this.bury(em, event, describe(error));
   }

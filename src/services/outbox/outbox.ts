@@ -1,14 +1,9 @@
 import { insertWhenFlushed } from '../../db/held-inserts';
 import type { EntityManager } from '../../db/orm';
-import { OutboxEvent, OutboxEventStatus } from '../../entities';
-import { createHash } from 'node:crypto';
-import { newId } from '../../entities/columns';
+import { insertEventOnce, newOutboxEventRow, type EventToRecord } from '../../db/stores/outbox-store';
+import { OutboxEvent } from '../../entities';
 
-export interface EventToRecord {
-  type: string;
-  aggregateId: string;
-  payload: Record<string, unknown>;
-}
+export { onceEventId, type EventToRecord } from '../../db/stores/outbox-store';
 
 /**
  * Queues an event in the caller's transaction (invariant 8): it is committed with
@@ -21,55 +16,19 @@ export function recordEvent(em: EntityManager, event: EventToRecord): OutboxEven
 }
 
 /**
- * The same, written with one insert instead of through the unit of work: for
- * hot paths that load no entities and so have nothing else to flush. Nothing
- * reads an event back in its own transaction, so a transaction that holds
- * inserts sends it with its last one (held-inserts.ts).
+ * For callers that hold only the transaction's EntityManager (checkout's
+ * order placement): the row `outbox.append` writes, deferred to the
+ * transaction's unit of work when the saga runner attached one
+ * (held-inserts.ts). New code calls `stores.outbox.append(uow, events)`.
  */
 export async function insertEvent(em: EntityManager, event: EventToRecord): Promise<void> {
-  await insertWhenFlushed(em, OutboxEvent, newEventRow(newId(), event));
+  await insertWhenFlushed(em, OutboxEvent, newOutboxEventRow(event));
 }
 
 /**
- * A new event's row: pending, due now, never tried. Wall-clock time, as the
- * entity's own defaults give an event recorded through the unit of work: an
- * event is due from the moment it is written, whatever clock its writer runs on.
- */
-function newEventRow(id: string, event: EventToRecord) {
-  const now = new Date();
-  return {
-    id,
-    status: OutboxEventStatus.PENDING,
-    type: event.type,
-    aggregateId: event.aggregateId,
-    payload: event.payload,
-    createdAt: now,
-    nextAttemptAt: now,
-    attempts: 0,
-  };
-}
-
-/**
- * The id of the one event of `type` about `aggregateId`: a name-based UUID
- * (version 5 layout over SHA-256), the same in every process and every retry.
- */
-export function onceEventId(type: string, aggregateId: string): string {
-  const hex = createHash('sha256').update(`${type}:${aggregateId}`).digest('hex');
-  const variant = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
-
-/**
- * Queues the event unless this (type, aggregate) already has it, in the
- * caller's transaction: its id is `onceEventId`, so two writers racing (say,
- * Stripe delivering the same news twice at once) insert the same primary key
- * and the database keeps one. No count-then-insert.
+ * `outbox.appendOnce` for callers not yet handed the stores (payment
+ * settlement): the event unless this (type, aggregate) already has it.
  */
 export async function recordEventOnce(em: EntityManager, event: EventToRecord): Promise<void> {
-  await em
-    .createQueryBuilder(OutboxEvent)
-    .insert(newEventRow(onceEventId(event.type, event.aggregateId), event))
-    .onConflict('id')
-    .ignore()
-    .execute('run');
+  await insertEventOnce(em, event);
 }

@@ -1,5 +1,6 @@
 import type { EntityManager } from '../../db/orm';
 import { PartnerKey } from '../../entities';
+import type { AppDeps } from '../app-deps';
 import { logger } from '../shared/logger';
 import { secretMatches, splitKey } from './partner-key-secret';
 
@@ -13,19 +14,6 @@ export interface AuthenticatedPartner {
 /** lastUsedAt is written at most this often per key, so a busy partner does not write on every request. */
 export const LAST_USED_RESOLUTION_MS = 60_000;
 
-interface KeyRow {
-  id: string;
-  partner_id: string;
-  salt: string;
-  secret_hash: string;
-  revoked_at: unknown;
-  last_used_at: unknown;
-  name: string;
-}
-
-/** PostgreSQL answers Date, libSQL epoch milliseconds. */
-const toTime = (value: unknown): number | null => (value === null || value === undefined ? null : new Date(value as string | number | Date).getTime());
-
 /**
  * The partner of a key, or null when the key is malformed, unknown, revoked or
  * its secret differs. Read from the database on every request: nothing is
@@ -33,20 +21,18 @@ const toTime = (value: unknown): number | null => (value === null || value === u
  * request on. The key is looked up by its non-secret prefix, then the hash of
  * the secret is compared in constant time.
  */
-export async function authenticatePartnerKey(em: EntityManager, key: string, now: Date): Promise<AuthenticatedPartner | null> {
+export async function authenticatePartnerKey(
+  deps: Pick<AppDeps, 'db' | 'stores'>,
+  em: EntityManager,
+  key: string,
+  now: Date,
+): Promise<AuthenticatedPartner | null> {
   const parts = splitKey(key);
   if (!parts) return null;
-  const rows: KeyRow[] = await em
-    .getConnection()
-    .execute(
-      'select k.id, k.partner_id, k.salt, k.secret_hash, k.revoked_at, k.last_used_at, p.name from partner_keys k join partners p on p.id = k.partner_id where k.prefix = ?',
-      [parts.prefix],
-    );
-  const row = rows[0];
-  if (!row || !secretMatches(parts.secret, { salt: row.salt, secretHash: row.secret_hash }) || toTime(row.revoked_at) !== null) return null;
-  const lastUsed = toTime(row.last_used_at);
-  if (lastUsed === null || now.getTime() - lastUsed >= LAST_USED_RESOLUTION_MS) await touchKey(em, row.id, now);
-  return { partnerId: row.partner_id, name: row.name, keyId: row.id };
+  const found = await deps.stores.partners.keyByPrefix(deps.db.unitOfWork(em), parts.prefix);
+  if (!found || !secretMatches(parts.secret, found) || found.revokedAt !== null) return null;
+  if (found.lastUsedAt === null || now.getTime() - found.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) await touchKey(em, found.id, now);
+  return { partnerId: found.partnerId, name: found.partnerName, keyId: found.id };
 }
 
 /**

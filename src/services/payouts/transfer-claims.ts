@@ -1,11 +1,10 @@
 import type { EntityManager } from '../../db/orm';
 import { Order, SellerTransfer, TransferStatus } from '../../entities';
+import type { AppDeps } from '../app-deps';
 import { recordEvent } from '../outbox/outbox';
 import type { ProviderPayoutAnswer } from '../payments/payment-port';
 import { transition } from '../state/transition';
 import { writeLock } from '../shared/transactions';
-import { byCreatedAtThenId, claimWithLease, sqlTime } from '../shared/batch-sql';
-import type { DueCheck } from '../workers/due-check';
 import { exponentialDelayMs, type BackoffPolicy } from '../shared/backoff';
 import { updateTransferFields } from './transfer-fields';
 
@@ -13,35 +12,19 @@ import { updateTransferFields } from './transfer-fields';
 export const CLAIM_LEASE_MS = 5 * 60_000;
 const CLAIM_BATCH = 20;
 
-/** Transfers in one of the statuses whose retry time has come (or that never failed): the claim's predicate and the due check. */
-const DUE = 'status in (?) and (next_retry_at is null or next_retry_at <= ?)';
-
-/** The payout workers' due check, over the (status, next_retry_at) index. */
-export function dueTransfersCheck(em: EntityManager, statuses: readonly TransferStatus[], now: Date): DueCheck {
-  return { sql: `exists (select 1 from seller_transfers where ${DUE})`, params: [statuses, sqlTime(em, now)] };
-}
+/** What claiming transfers needs: the payout store, and units of work on the database. */
+export type PayoutDeps = Pick<AppDeps, 'db' | 'stores'>;
 
 /**
- * Claims due transfers in one statement: SKIP LOCKED on PostgreSQL so two
- * worker processes take disjoint rows, and a lease (nextRetryAt pushed
- * forward) so a row is not picked again while its Stripe call is in flight.
- * A FAILED transfer due for retry then moves back to PENDING through the
+ * Claims due transfers in one statement (PayoutStore.claimDue: SKIP LOCKED on
+ * PostgreSQL, and a lease so a row is not picked again while its Stripe call
+ * is in flight). A FAILED transfer due for retry then moves back to PENDING through the
  * transition table, one guarded statement for all of them, still under its
  * lease; one that somehow left FAILED meanwhile is not returned. The entities
  * carry the status they were claimed in.
  */
-export async function claimDueTransfers(em: EntityManager, statuses: readonly TransferStatus[], now: Date): Promise<SellerTransfer[]> {
-  const rows = await claimWithLease(em, {
-    table: 'seller_transfers',
-    lease: 'next_retry_at = ?',
-    leaseParams: [sqlTime(em, new Date(now.getTime() + CLAIM_LEASE_MS))],
-    due: DUE,
-    dueParams: [statuses, sqlTime(em, now)],
-    orderBy: 'created_at, id',
-    limit: CLAIM_BATCH,
-  });
-  const reader = em.fork();
-  const claimed = rows.map((row) => reader.map(SellerTransfer, row)).sort(byCreatedAtThenId);
+export async function claimDueTransfers(deps: PayoutDeps, em: EntityManager, statuses: readonly TransferStatus[], now: Date): Promise<SellerTransfer[]> {
+  const claimed = await deps.stores.payouts.claimDue(deps.db.unitOfWork(em), statuses, now, new Date(now.getTime() + CLAIM_LEASE_MS), CLAIM_BATCH);
   const failed = claimed.filter((transfer) => transfer.status === TransferStatus.FAILED).map((transfer) => transfer.id);
   if (failed.length === 0) return claimed;
   const moved = await transition(em, SellerTransfer, failed, TransferStatus.FAILED, TransferStatus.PENDING);

@@ -1,13 +1,13 @@
-import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { annotateLogContext } from '../../observability/log-context';
-import { isPostgres, type EntityManager } from '../../db/orm';
-import { Order, OrderStatus, Payment, Refund, RefundStatus, type RefundedLine } from '../../entities';
+import type { EntityManager } from '../../db/orm';
+import { OrderStatus, Refund, RefundStatus, type RefundedLine } from '../../entities';
 import type { AppDeps } from '../app-deps';
 import { recordEvent } from '../outbox/outbox';
 import { ErrorCode } from '../shared/error-code';
 import { isId } from '../shared/ids';
 import { abortWith, fail, success, userFailure, type Outcome } from '../shared/outcome';
-import { transactionalOutcome, writeLock } from '../shared/transactions';
+import { transactionalOutcome } from '../shared/transactions';
 import { checkRefundLines, refundLinesShapeFailure } from './refund-lines';
 import { refundableBalance } from '../orders/order-balance';
 import { splitRefund } from './refund-policy';
@@ -50,7 +50,7 @@ function replayOf(existing: Refund, command: RefundOrderCommand): Outcome<{ refu
 export class RefundOrderService {
   constructor(
     private readonly em: EntityManager,
-    private readonly deps: Pick<AppDeps, 'clock'> & { payments: RefundProvider | null },
+    private readonly deps: Pick<AppDeps, 'clock' | 'db' | 'stores'> & { payments: RefundProvider | null },
   ) {}
 
   async refundOrder(command: RefundOrderCommand): Promise<Outcome<Refund>> {
@@ -86,7 +86,9 @@ export class RefundOrderService {
   }
 
   private async phaseOne(tx: EntityManager, command: RefundOrderCommand, now: Date): Promise<Outcome<{ refundId: string; replayed: boolean }>> {
-    const order = await tx.findOne(Order, { id: command.orderId }, writeLock(tx));
+    const uow = this.deps.db.unitOfWork(tx);
+    const { orders } = this.deps.stores;
+    const order = await orders.lock(uow, command.orderId);
     // The key is checked after the order lock, so a same-key request that waited sees the committed refund.
     const existing = await tx.findOne(Refund, { idempotencyKey: command.idempotencyKey });
     if (existing) return replayOf(existing, command);
@@ -94,7 +96,7 @@ export class RefundOrderService {
     if (!REFUNDABLE_STATES.includes(order.status)) {
       return abortWith(userFailure(ErrorCode.INVALID_STATE_TRANSITION, `An order that is ${order.status} cannot be refunded.`, 'orderId'));
     }
-    const payments = await tx.find(Payment, { orderId: order.id }, isPostgres(tx) ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {});
+    const payments = await orders.lockPayments(uow, order.id);
     const refunds = await tx.find(Refund, { orderId: order.id });
     const balance = refundableBalance(order.creditApplied, payments, refunds);
     const named = command.lines ? await checkRefundLines(tx, order.id, command.lines, refunds) : null;

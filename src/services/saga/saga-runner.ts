@@ -39,7 +39,8 @@ export interface RolledBackGroup<Input> {
 
 export interface SagaDefinition<Input, Deps, S extends SagaShape> {
   readonly kind: string;
-  readonly steps: readonly AnyStep<Input, Deps, S>[];
+  /** The steps a run with this input takes, in order: chosen from the input once, the same on a resume or a compensation. */
+  stepsFor(input: Input): readonly AnyStep<Input, Deps, S>[];
   /**
    * Runs in the transaction that marks the saga COMPENSATED, once per saga (the
    * move is guarded): the place for an outbox event announcing the compensation.
@@ -123,7 +124,7 @@ export class SagaRunner<Input, Deps, S extends SagaShape> {
   }
 
   private async runFrom(em: EntityManager, run: SagaRun<Input>): Promise<Outcome<SagaRunResult<S>>> {
-    const { steps } = this.definition;
+    const steps = this.definition.stepsFor(run.input);
     annotateLogContext({ sagaId: run.sagaId });
     let index = run.startIndex;
     while (index < steps.length) {
@@ -156,7 +157,7 @@ export class SagaRunner<Input, Deps, S extends SagaShape> {
           attachUnitOfWork(uow);
           for (let index = from; index < to; index++) {
             await this.invokeStep(uow, run, index);
-            reached.push(this.definition.steps[index].id);
+            reached.push(this.definition.stepsFor(run.input)[index].id);
           }
           await this.writeProgress(uow, run, to);
         });
@@ -171,7 +172,7 @@ export class SagaRunner<Input, Deps, S extends SagaShape> {
 
   /** An outside step: no transaction is open while it works; its record rides on the next group's write. */
   private async runOutsideStep(em: EntityManager, run: SagaRun<Input>, index: number): Promise<void> {
-    const step = this.definition.steps[index];
+    const step = this.definition.stepsFor(run.input)[index];
     try {
       await this.invokeStep(this.options.db.unitOfWork(em.fork()), run, index);
     } catch (error) {
@@ -181,7 +182,7 @@ export class SagaRunner<Input, Deps, S extends SagaShape> {
   }
 
   private async invokeStep(uow: UnitOfWork, run: SagaRun<Input>, index: number): Promise<void> {
-    const step = this.definition.steps[index];
+    const step = this.definition.stepsFor(run.input)[index];
     const { faults } = this.options;
     let expired = false;
     const result = await this.withDeadline(
@@ -221,7 +222,8 @@ export class SagaRunner<Input, Deps, S extends SagaShape> {
    * what this run last wrote, so a run that was taken over cannot land.
    */
   private async writeProgress(uow: UnitOfWork, run: SagaRun<Input>, reached: number): Promise<void> {
-    const { steps, kind } = this.definition;
+    const { kind } = this.definition;
+    const steps = this.definition.stepsFor(run.input);
     const tx = uow.em;
     const now = this.options.now();
     const done = reached === steps.length;
@@ -251,7 +253,7 @@ export class SagaRunner<Input, Deps, S extends SagaShape> {
     if (error instanceof SimulatedCrash || error instanceof SagaLeftForRecovery) throw error;
     if (error instanceof AnswerWithoutSaga && index === 0) return success({ kind: 'answered', value: error.value });
     const reason = describe(error);
-    const failedStep = this.definition.steps[index + (rolledBack?.reached.length ?? 0)]?.id ?? 'unknown';
+    const failedStep = this.definition.stepsFor(run.input)[index + (rolledBack?.reached.length ?? 0)]?.id ?? 'unknown';
     if (rolledBack && rolledBack.reached.length > 0 && this.definition.afterRollback) {
       await this.announceRollback(em, {
         sagaId: run.sagaId,
@@ -298,7 +300,8 @@ export class SagaRunner<Input, Deps, S extends SagaShape> {
     if (!row || row.status !== SagaStatus.COMPENSATING) return;
     const record = row.data as unknown as SagaRecordData<Input>;
     const recorded = { ...pending, ...(record.steps ?? {}) };
-    for (const step of [...this.definition.steps].reverse()) {
+    const steps = this.definition.stepsFor(record.input);
+    for (const step of [...steps].reverse()) {
       if (!(step.id in recorded)) continue;
       await this.options.faults?.beforeCompensate?.(step.id);
       await retryTransient(() => step.compensate(em.fork(), recorded[step.id], this.deps));
@@ -314,7 +317,7 @@ export class SagaRunner<Input, Deps, S extends SagaShape> {
     });
     // Counted once per saga, by whoever moved it to COMPENSATED; a recovery names the step the dead run had reached.
     if (compensatedHere) {
-      const step = cause.failedStep ?? this.definition.steps[row.stepsCompleted]?.id ?? 'unknown';
+      const step = cause.failedStep ?? steps[row.stepsCompleted]?.id ?? 'unknown';
       sagaCompensations.inc({ kind: this.definition.kind, step, reason_class: cause.reasonClass });
     }
     logger.info('saga.compensated', { kind: this.definition.kind, sagaId, reason });

@@ -21,6 +21,6 @@ export async function transactionalOutcome<T>(em: EntityManager, work: (tx: Enti
  * Row lock for the rest of the transaction on PostgreSQL. libSQL has a single
  * writer: its write transactions are already serialized, so no lock clause.
  */
-export function writeLock(em: EntityManager): { lockMode?: LockMode } {
+export function writeLock(em: EntityManager): { lockMode?: LockMode.PESSIMISTIC_WRITE } {
   return isPostgres(em) ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {};
 }

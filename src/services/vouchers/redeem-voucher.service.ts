@@ -29,20 +29,21 @@ function creditVoucherRefusal(voucher: Voucher, now: Date): Failure | null {
 export class RedeemVoucherService {
   constructor(
     private readonly em: EntityManager,
-    private readonly deps: Pick<AppDeps, 'clock'>,
+    private readonly deps: Pick<AppDeps, 'clock' | 'db' | 'stores'>,
   ) {}
 
   redeem(customerId: string, rawCode: string): Promise<Outcome<VoucherRedemption>> {
     const code = normalizeVoucherCode(rawCode);
     return retryTransient(() =>
       transactionalOutcome(this.em, async (tx) => {
+        const uow = this.deps.db.unitOfWork(tx);
         const now = this.deps.clock.now();
         const voucher = await tx.findOne(Voucher, { code });
         if (!voucher) return abortWith(userFailure(ErrorCode.VOUCHER_NOT_FOUND, `No voucher ${code}.`, 'code'));
         const refusal = creditVoucherRefusal(voucher, now);
         if (refusal) return abortWith(refusal);
         const currency = voucher.currency!;
-        const redemptionId = await takeRedemption(tx, voucher, customerId, {
+        const redemptionId = await takeRedemption(uow, this.deps.stores.vouchers, voucher, customerId, {
           status: RedemptionStatus.CONSUMED,
           creditGranted: voucher.value,
           creditCurrency: currency,

@@ -1,14 +1,11 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '../../db/orm';
+import type { VoucherStore } from '../../db/stores/voucher-store';
+import type { UnitOfWork } from '../../db/unit-of-work';
 import { RedemptionStatus, Voucher, VoucherRedemption } from '../../entities';
 import { newId } from '../../entities/columns';
 import { ErrorCode } from '../shared/error-code';
 import { abortWith, userFailure } from '../shared/outcome';
-import { guardedUpdate } from '../state/guarded-sql';
-import { sqlDate } from '../../db/sql-values';
-import { intOf, queryRows } from '../shared/sql-rows';
-import { isPostgres } from '../../db/orm';
-import { preparedRows } from '../../db/prepared-statements';
 import { transition } from '../state/transition';
 
 export interface RedemptionFields {
@@ -30,14 +27,15 @@ export interface RedemptionFields {
  * exhausted it; anyone else hears VOUCHER_EXHAUSTED. The caller's rollback
  * undoes the redemption row and the counter.
  */
-export async function takeRedemption(tx: EntityManager, voucher: Voucher, customerKey: string, fields: RedemptionFields): Promise<string> {
-  const redemptionId = await insertInFreeSlot(tx, voucher, customerKey, fields);
-  const counted = await guardedUpdate(
-    tx,
-    'update vouchers set redemption_count = redemption_count + 1 where id = ? and (max_redemptions is null or redemption_count < max_redemptions)',
-    [voucher.id],
-  );
-  if (counted === 0) abortWith(userFailure(ErrorCode.VOUCHER_EXHAUSTED, `Voucher ${voucher.code} has no uses left.`, 'code'));
+export async function takeRedemption(
+  uow: UnitOfWork,
+  vouchers: VoucherStore,
+  voucher: Voucher,
+  customerKey: string,
+  fields: RedemptionFields,
+): Promise<string> {
+  const redemptionId = await insertInFreeSlot(uow.em, voucher, customerKey, fields);
+  if (!(await vouchers.countUse(uow, voucher.id))) abortWith(userFailure(ErrorCode.VOUCHER_EXHAUSTED, `Voucher ${voucher.code} has no uses left.`, 'code'));
   return redemptionId;
 }
 
@@ -77,10 +75,7 @@ async function lowestFreeSlot(tx: EntityManager, voucherId: string, customerKey:
     { voucher: voucherId, customerKey, status: { $ne: RedemptionStatus.RELEASED } },
     { fields: ['slot'], orderBy: { slot: 'asc' } },
   );
-  const taken = new Set(live.map((r) => r.slot));
-  const limit = perCustomerLimit ?? Number.MAX_SAFE_INTEGER;
-  for (let slot = 1; slot <= limit; slot++) if (!taken.has(slot)) return slot;
-  return null;
+  return lowestFreeSlotOf(new Set(live.map((r) => r.slot)), perCustomerLimit);
 }
 
 /** HELD → CONSUMED for every id; returns how many moved. */
@@ -93,25 +88,27 @@ export function consumeRedemptions(tx: EntityManager, redemptionIds: readonly st
  * Gives uses back (status RELEASED, row kept for audit). The counter drops only
  * for rows this call actually moved, so running it twice changes nothing.
  */
-export async function releaseRedemptions(tx: EntityManager, redemptionIds: readonly string[], now: Date): Promise<number> {
+export async function releaseRedemptions(uow: UnitOfWork, vouchers: VoucherStore, redemptionIds: readonly string[], now: Date): Promise<number> {
   if (redemptionIds.length === 0) return 0;
-  const rows = await tx.find(VoucherRedemption, { id: { $in: [...redemptionIds] } }, { fields: ['id', 'voucher'] });
+  const rows = await uow.em.find(VoucherRedemption, { id: { $in: [...redemptionIds] } }, { fields: ['id', 'voucher'] });
   let released = 0;
   for (const row of rows) {
-    const moved = await transition(tx, VoucherRedemption, row.id, [RedemptionStatus.HELD, RedemptionStatus.CONSUMED], RedemptionStatus.RELEASED, {
+    const moved = await transition(uow.em, VoucherRedemption, row.id, [RedemptionStatus.HELD, RedemptionStatus.CONSUMED], RedemptionStatus.RELEASED, {
       releasedAt: now,
     });
     if (moved === 0) continue;
-    await guardedUpdate(tx, 'update vouchers set redemption_count = redemption_count - 1 where id = ? and redemption_count > 0', [row.voucher.id]);
+    await vouchers.returnUse(uow, row.voucher.id);
     released++;
   }
   return released;
 }
 
-export async function releaseOrderRedemptions(tx: EntityManager, orderId: string, now: Date): Promise<number> {
-  const rows = await tx.find(VoucherRedemption, { orderId, status: { $ne: RedemptionStatus.RELEASED } }, { fields: ['id'] });
+/** Releases every live redemption of the order, as releaseRedemptions does. */
+export async function releaseOrderRedemptions(uow: UnitOfWork, vouchers: VoucherStore, orderId: string, now: Date): Promise<number> {
+  const rows = await uow.em.find(VoucherRedemption, { orderId, status: { $ne: RedemptionStatus.RELEASED } }, { fields: ['id'] });
   return releaseRedemptions(
-    tx,
+    uow,
+    vouchers,
     rows.map((r) => r.id),
     now,
   );
@@ -125,56 +122,44 @@ export interface VoucherUse {
 
 /**
  * Takes one use of every voucher for `customerKey` (invariant 3), in the
- * caller's transaction: one multi-row insert into the free slots (the partial
- * unique index refuses a slot a concurrent checkout took; `on conflict do
- * nothing` lets that one row drop out) and one conditional counter update for
- * the rows that went in. On PostgreSQL both are one statement (the counter
- * update reads the insert's RETURNING rows); on libSQL, two. A slot lost to a
- * race is looked for again the careful way (takeRedemption) when the customer
- * may use the voucher more than once; otherwise that customer has used it up:
- * VOUCHER_ALREADY_REDEEMED. Fewer counters moved than rows inserted: a voucher
+ * caller's transaction: the store writes the redemptions into their free
+ * slots and counts them (VoucherStore.hold). A slot lost to a race is looked
+ * for again the careful way (takeRedemption) when the customer may use the
+ * voucher more than once; otherwise that customer has used it up:
+ * VOUCHER_ALREADY_REDEEMED. Fewer counters moved than rows written: a voucher
  * ran out, VOUCHER_EXHAUSTED; the caller's rollback undoes the rows.
  */
-export async function takeVoucherUses(tx: EntityManager, uses: readonly VoucherUse[], customerKey: string, fields: RedemptionFields): Promise<string[]> {
+export async function takeVoucherUses(
+  uow: UnitOfWork,
+  vouchers: VoucherStore,
+  uses: readonly VoucherUse[],
+  customerKey: string,
+  fields: RedemptionFields,
+): Promise<string[]> {
   if (uses.length === 0) return [];
   const rows = uses.map((use) => ({ id: newId(), use }));
-  const { inserted, counted } = await insertAndCount(
-    tx,
-    rows.map(({ id, use }) => [id, use.voucher.id, customerKey, use.slot, fields.status, fields.orderId ?? null, sqlDate(tx, fields.now)]),
+  const { held, counted } = await vouchers.hold(
+    uow,
+    rows.map(({ id, use }) => ({
+      id,
+      voucherId: use.voucher.id,
+      holder: customerKey,
+      slot: use.slot,
+      status: fields.status,
+      orderId: fields.orderId ?? null,
+      createdAt: fields.now,
+    })),
   );
-  const ids = rows.filter((row) => inserted.has(row.id)).map((row) => row.id);
-  const countedCodes = rows.filter((row) => inserted.has(row.id)).map((row) => row.use.voucher.code);
+  const ids = rows.filter((row) => held.has(row.id)).map((row) => row.id);
+  const countedCodes = rows.filter((row) => held.has(row.id)).map((row) => row.use.voucher.code);
   for (const { id, use } of rows) {
-    if (inserted.has(id)) continue;
+    if (held.has(id)) continue;
     if (use.voucher.perCustomerLimit === 1)
       abortWith(userFailure(ErrorCode.VOUCHER_ALREADY_REDEEMED, `You have already used voucher ${use.voucher.code}.`, 'code'));
-    ids.push(await takeRedemption(tx, use.voucher as Voucher, customerKey, fields));
+    ids.push(await takeRedemption(uow, vouchers, use.voucher as Voucher, customerKey, fields));
   }
   if (counted !== countedCodes.length) abortWith(userFailure(ErrorCode.VOUCHER_EXHAUSTED, `Voucher ${countedCodes.join(', ')} has no uses left.`, 'code'));
   return ids;
-}
-
-const INSERT_REDEMPTIONS = 'insert into voucher_redemptions (id, voucher_id, customer_key, slot, status, order_id, created_at) values';
-const COUNT_USE = 'update vouchers set redemption_count = redemption_count + 1 where id in';
-const BELOW_CAP = '(max_redemptions is null or redemption_count < max_redemptions)';
-
-/** The redemption rows inserted where their slot was free, and how many vouchers' counters moved for them. */
-async function insertAndCount(tx: EntityManager, values: unknown[][]): Promise<{ inserted: Set<string>; counted: number }> {
-  const placeholders = values.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ');
-  if (isPostgres(tx)) {
-    const answer = await preparedRows(
-      tx,
-      `with inserted as (${INSERT_REDEMPTIONS} ${placeholders} on conflict do nothing returning id, voucher_id),` +
-        ` counted as (${COUNT_USE} (select voucher_id from inserted) and ${BELOW_CAP} returning 1)` +
-        ' select id, (select count(*) from counted) as counted from inserted',
-      values.flat(),
-    );
-    return { inserted: new Set(answer.map((row) => String(row.id))), counted: answer.length === 0 ? 0 : intOf(answer[0].counted) };
-  }
-  const inserted = await queryRows(tx, `${INSERT_REDEMPTIONS} ${placeholders} on conflict do nothing returning id, voucher_id`, values.flat());
-  if (inserted.length === 0) return { inserted: new Set(), counted: 0 };
-  const counted = await guardedUpdate(tx, `${COUNT_USE} (?) and ${BELOW_CAP}`, [inserted.map((row) => String(row.voucher_id))]);
-  return { inserted: new Set(inserted.map((row) => String(row.id))), counted };
 }
 
 /** The lowest slot 1..limit (null = unlimited) not in `taken`, or null when all are taken. */

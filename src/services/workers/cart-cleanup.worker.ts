@@ -28,7 +28,7 @@ export function createCartCleanupWorker(deps: Pick<AppDeps, 'config' | 'db' | 's
   return {
     name: 'cart-cleanup',
     intervalMs: CLEANUP_REST_MS,
-    due: (em, now) => carts.cleanupDue(deps.db.unitOfWork(em), cutoffAt(now)),
+    due: (now) => carts.cleanupDue(cutoffAt(now)),
     async runOnce(em, now) {
       const uow = deps.db.unitOfWork(em);
       const cutoff = cutoffAt(now);

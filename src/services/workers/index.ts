@@ -1,5 +1,4 @@
 import type { AppDeps } from '../app-deps';
-import { RefundStatus } from '../../entities';
 import { outboxRelayWorker } from './outbox-relay.worker';
 import { createReservationExpiryWorker } from './reservation-expiry.worker';
 import { createHostedCheckoutSweeper } from './hosted-checkout-sweeper.worker';
@@ -7,7 +6,6 @@ import { createCardPaymentSweeper } from './card-payment-sweeper.worker';
 import { createCartCleanupWorker } from './cart-cleanup.worker';
 import { createRateLimitSweepWorker } from './rate-limit-sweep.worker';
 import { createSagaRecoveryWorker } from './saga-recovery.worker';
-import { sqlTime } from '../shared/batch-sql';
 import type { Worker } from './worker-runner';
 import { pendingRefundsWorker } from './pending-refunds.worker';
 import { sellerTransferWorkers } from './seller-transfer.worker';
@@ -25,10 +23,7 @@ function pendingRefundsWithDueCheck(deps: AppDeps): Worker {
   const graceMs = deps.config.sagaRecoveryGraceMs;
   return {
     ...pendingRefundsWorker(deps),
-    due: (em, now) => ({
-      sql: 'exists (select 1 from refunds where status = ? and provider_amount > 0 and created_at <= ?)',
-      params: [RefundStatus.PENDING, sqlTime(em, new Date(now.getTime() - graceMs))],
-    }),
+    due: (now) => deps.stores.work.pendingRefundsDue(new Date(now.getTime() - graceMs)),
   };
 }
 
@@ -37,13 +32,13 @@ export function allWorkers(deps: AppDeps): Worker[] {
   return [
     outboxRelayWorker(deps),
     createSagaRecoveryWorker(deps),
-    createReservationExpiryWorker(deps.config.workerPollIntervalMs),
+    createReservationExpiryWorker(deps),
     createHostedCheckoutSweeper(deps),
     createCardPaymentSweeper(deps),
     pendingRefundsWithDueCheck(deps),
     ...sellerTransferWorkers(deps),
     transferReversalWorker(deps),
     createCartCleanupWorker(deps),
-    createRateLimitSweepWorker(deps.orm),
+    createRateLimitSweepWorker(deps),
   ].filter((worker): worker is Worker => worker !== null);
 }

@@ -1,6 +1,5 @@
-import type { Orm } from '../../db/orm';
-import { isPostgres } from '../../db/orm';
-import { expiredCountsDue, SWEEP_AFTER_EXPIRY_MS, sweepExpiredCounts } from '../../db/rate-limit-counters';
+import { SWEEP_AFTER_EXPIRY_MS } from '../../db/stores/rate-limit-store';
+import type { AppDeps } from '../app-deps';
 import { logger } from '../shared/logger';
 import type { Worker } from './worker-runner';
 
@@ -11,18 +10,20 @@ const SWEEP_REST_MS = 5 * 60_000;
  * Deletes the rate limits' ended windows from the shared PostgreSQL table:
  * every client address, email and cart a limit ever counted leaves a row, and
  * the next count for a key restarts its window in place, so without this the
- * table only grows. One worker does it for every gateway process. The
- * embedded file counts in memory and sweeps there (db/rate-limit-counters.ts).
+ * table only grows. One worker does it for every gateway process. Null where
+ * the store needs no sweep (the embedded file counts in memory and drops ended
+ * windows itself).
  */
-export function createRateLimitSweepWorker(orm: Orm): Worker | null {
-  if (!isPostgres(orm.em)) return null;
+export function createRateLimitSweepWorker(deps: Pick<AppDeps, 'db' | 'stores'>): Worker | null {
+  const { sweep } = deps.stores.rateLimits;
+  if (!sweep) return null;
   const cutoffAt = (now: Date) => now.getTime() - SWEEP_AFTER_EXPIRY_MS;
   return {
     name: 'rate-limit-sweep',
     intervalMs: SWEEP_REST_MS,
-    due: (_em, now) => expiredCountsDue(cutoffAt(now)),
+    due: (now) => sweep.due(cutoffAt(now)),
     async runOnce(em, now) {
-      const deleted = await sweepExpiredCounts(em, cutoffAt(now));
+      const deleted = await sweep.run(deps.db.unitOfWork(em), cutoffAt(now));
       if (deleted > 0) logger.debug('rate_limits.swept', { deleted });
       return deleted;
     },

@@ -1,7 +1,7 @@
 import type { EntityManager } from '../../db/orm';
 import { Reservation, ReservationStatus } from '../../entities';
 import { transition } from '../state/transition';
-import { sqlTime } from '../shared/batch-sql';
+import type { AppDeps } from '../app-deps';
 import type { Worker } from './worker-runner';
 
 /**
@@ -14,14 +14,11 @@ export function releaseExpiredReservations(em: EntityManager, now: Date): Promis
   return transition(em.fork(), Reservation, { expiresAt: { $lte: now } }, ReservationStatus.ACTIVE, ReservationStatus.RELEASED);
 }
 
-export function createReservationExpiryWorker(intervalMs: number): Worker {
+export function createReservationExpiryWorker(deps: Pick<AppDeps, 'config' | 'stores'>): Worker {
   return {
     name: 'reservation-expiry',
-    intervalMs,
-    due: (em, now) => ({
-      sql: 'exists (select 1 from reservations where status = ? and expires_at <= ?)',
-      params: [ReservationStatus.ACTIVE, sqlTime(em, now)],
-    }),
+    intervalMs: deps.config.workerPollIntervalMs,
+    due: (now) => deps.stores.work.expiredReservationsDue(now),
     runOnce: releaseExpiredReservations,
   };
 }

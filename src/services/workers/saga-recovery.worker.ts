@@ -1,41 +1,34 @@
-import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '../../db/orm';
-import { isPostgres } from '../../db/orm';
+import type { StaleSagas } from '../../db/stores/saga-store';
 import { SagaExecution, SagaStatus } from '../../entities';
+import type { AppDeps } from '../app-deps';
 import { CHECKOUT_SAGA_KIND } from '../checkout/checkout-types';
 import { ConfirmCheckoutSaga } from '../checkout/confirm-checkout.saga';
 import { logger } from '../shared/logger';
 import { sagaRecoveries } from '../../observability/metrics';
-import { sqlTime } from '../shared/batch-sql';
-import type { DueCheck } from './due-check';
 import type { Worker } from './worker-runner';
 
 const BATCH = 20;
 /** Sagas whose process may have died mid-way: what recovery takes once they are past the grace period. */
 export const UNFINISHED: readonly SagaStatus[] = [SagaStatus.RUNNING, SagaStatus.COMPENSATING];
 
-type RecoveryDeps = Parameters<typeof ConfirmCheckoutSaga.fromApp>[0];
+type RecoveryDeps = Parameters<typeof ConfirmCheckoutSaga.fromApp>[0] & Pick<AppDeps, 'db' | 'stores'>;
+
+/** Checkout sagas left RUNNING or COMPENSATING for longer than the grace period: their process is presumed dead. */
+const staleAt = (now: Date, graceMs: number): StaleSagas => ({
+  kind: CHECKOUT_SAGA_KIND,
+  unfinished: UNFINISHED,
+  staleBefore: new Date(now.getTime() - graceMs),
+});
 
 /**
- * Claims sagas left RUNNING or COMPENSATING for longer than the grace period
- * (their process is presumed dead). On PostgreSQL the rows are taken with
- * FOR UPDATE SKIP LOCKED and leased by bumping updatedAt, so two workers never
- * pick the same saga within one grace period; libSQL has a single writer.
+ * Claims stale checkout sagas in one short transaction (SagaStore.claimStale:
+ * leased, so two workers never pick the same saga within one grace period).
  * `only` narrows the claim to one saga (an operator's recoverSaga), which may
  * then also be FAILED.
  */
-async function claimStaleSagas(em: EntityManager, now: Date, graceMs: number, only?: string): Promise<SagaExecution[]> {
-  const stale = { status: { $in: [...UNFINISHED] }, updatedAt: { $lt: new Date(now.getTime() - graceMs) } };
-  const where = only ? { id: only, kind: CHECKOUT_SAGA_KIND, $or: [stale, { status: SagaStatus.FAILED }] } : { kind: CHECKOUT_SAGA_KIND, ...stale };
-  return em.fork().transactional(async (tx) => {
-    const rows = await tx.find(SagaExecution, where, {
-      orderBy: { updatedAt: 'asc' },
-      limit: BATCH,
-      ...(isPostgres(tx as EntityManager) ? { lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE } : {}),
-    });
-    if (rows.length > 0) await tx.nativeUpdate(SagaExecution, { id: { $in: rows.map((r) => r.id) } }, { updatedAt: now });
-    return rows;
-  });
+function claimStaleSagas(em: EntityManager, deps: RecoveryDeps, now: Date, only?: string): Promise<SagaExecution[]> {
+  return deps.db.transaction(em, (uow) => deps.stores.sagas.claimStale(uow, staleAt(now, deps.config.sagaRecoveryGraceMs), now, BATCH, only));
 }
 
 /** The saga recovery drives: the app's, without any test faults. */
@@ -71,7 +64,7 @@ async function endClaimedSaga(saga: ConfirmCheckoutSaga, em: EntityManager, row:
  */
 export async function recoverStaleSagas(em: EntityManager, deps: RecoveryDeps, now: Date): Promise<number> {
   const saga = recoverySaga(deps);
-  const rows = await claimStaleSagas(em, now, deps.config.sagaRecoveryGraceMs);
+  const rows = await claimStaleSagas(em, deps, now);
   let ended = 0;
   for (const row of rows) {
     try {
@@ -92,24 +85,16 @@ export async function recoverStaleSagas(em: EntityManager, deps: RecoveryDeps, n
  * round, and rethrown.
  */
 export async function recoverSagaNow(em: EntityManager, deps: RecoveryDeps, id: string, now: Date): Promise<'completed' | 'compensated' | null> {
-  const [row] = await claimStaleSagas(em, now, deps.config.sagaRecoveryGraceMs, id);
+  const [row] = await claimStaleSagas(em, deps, now, id);
   if (!row) return null;
   return endClaimedSaga(recoverySaga(deps), em, row);
-}
-
-/** The claim's filter as the worker's due check, over the (status, updated_at) index. */
-function staleSagaCheck(em: EntityManager, now: Date, graceMs: number): DueCheck {
-  return {
-    sql: 'exists (select 1 from saga_executions where kind = ? and status in (?) and updated_at < ?)',
-    params: [CHECKOUT_SAGA_KIND, UNFINISHED, sqlTime(em, new Date(now.getTime() - graceMs))],
-  };
 }
 
 export function createSagaRecoveryWorker(deps: RecoveryDeps): Worker {
   return {
     name: 'saga-recovery',
     intervalMs: deps.config.workerPollIntervalMs,
-    due: (em, now) => staleSagaCheck(em, now, deps.config.sagaRecoveryGraceMs),
+    due: (now) => deps.stores.sagas.staleDue(staleAt(now, deps.config.sagaRecoveryGraceMs)),
     runOnce: (em, now) => recoverStaleSagas(em, deps, now),
   };
 }

@@ -3,8 +3,8 @@ import { Seller, SellerTransfer, TransferStatus } from '../../entities';
 import type { AppDeps } from '../app-deps';
 import type { PaymentPort } from '../payments/payment-port';
 import { catchUpReversals } from '../payouts/reversal-queue';
-import { claimDueTransfers, dueTransfersCheck, recordFailedCall, withOrderLocked, type TransferRetrySettings } from '../payouts/transfer-claims';
-import { ordersAwaitingPlanningCheck, planSellerTransfers } from '../payouts/transfer-planner';
+import { claimDueTransfers, recordFailedCall, withOrderLocked, type PayoutDeps, type TransferRetrySettings } from '../payouts/transfer-claims';
+import { planSellerTransfers } from '../payouts/transfer-planner';
 import { transition } from '../state/transition';
 import type { Worker } from './worker-runner';
 
@@ -28,6 +28,7 @@ export interface PayoutSettings extends TransferRetrySettings {
  */
 export class SellerTransferWorker {
   constructor(
+    private readonly deps: PayoutDeps,
     private readonly payments: PaymentPort,
     private readonly settings: PayoutSettings,
   ) {}
@@ -40,12 +41,12 @@ export class SellerTransferWorker {
 
   /** Plans transfers for newly placed orders; returns how many orders it planned. */
   plan(em: EntityManager, now: Date): Promise<number> {
-    return planSellerTransfers(em.fork(), this.settings.platformFeeBps, now);
+    return planSellerTransfers(this.deps, em.fork(), this.settings.platformFeeBps, now);
   }
 
   /** Claims the due transfers and pays each; returns how many it claimed. */
   async payDue(em: EntityManager, now: Date): Promise<number> {
-    const claimed = await claimDueTransfers(em, PAYABLE, now);
+    const claimed = await claimDueTransfers(this.deps, em, PAYABLE, now);
     for (const transfer of claimed) await this.pay(em, transfer, now);
     return claimed.length;
   }
@@ -83,18 +84,19 @@ export class SellerTransferWorker {
 export function sellerTransferWorkers(deps: AppDeps): Worker[] {
   if (!deps.payments) return [];
   const { config } = deps;
-  const worker = new SellerTransferWorker(deps.payments, {
+  const { payouts } = deps.stores;
+  const worker = new SellerTransferWorker(deps, deps.payments, {
     platformFeeBps: config.platformFeeBps,
     maxRetries: config.transferMaxRetries,
     backoffBaseMs: config.payoutBackoffBaseMs,
     backoffMaxMs: config.payoutBackoffMaxMs,
   });
   return [
-    { name: PAYOUT_PLANNER_WORKER, intervalMs: config.workerPollIntervalMs, due: ordersAwaitingPlanningCheck, runOnce: (em, now) => worker.plan(em, now) },
+    { name: PAYOUT_PLANNER_WORKER, intervalMs: config.workerPollIntervalMs, due: () => payouts.planningDue(), runOnce: (em, now) => worker.plan(em, now) },
     {
       name: SELLER_TRANSFER_WORKER,
       intervalMs: config.workerPollIntervalMs,
-      due: (em, now) => dueTransfersCheck(em, PAYABLE, now),
+      due: (now) => payouts.transfersDue(PAYABLE, now),
       runOnce: (em, now) => worker.payDue(em, now),
     },
   ];

@@ -6,8 +6,6 @@ import type { ProviderPayment } from '../payments/payment-port';
 import type { PaymentPort } from '../payments/payment-port';
 import { settleOrderPayment } from '../payments/settlement/settle-order-payment';
 import { logger } from '../shared/logger';
-import { sqlTime } from '../shared/batch-sql';
-import type { DueCheck } from './due-check';
 import type { Worker } from './worker-runner';
 
 const BATCH = 20;
@@ -48,20 +46,6 @@ async function lapsedPayments(em: EntityManager, sweep: StalePaymentSweep, now: 
 }
 
 /**
- * Whether lapsedPayments would find one: the same filter, the order's status
- * and the window in one exists(). (`status in (?)`, not `=`: the status-write
- * detector reads an aliased `x.status =` as an assignment.)
- */
-function lapsedPaymentCheck(em: EntityManager, sweep: StalePaymentSweep, now: Date, windowMs: number): DueCheck {
-  return {
-    sql: `exists (select 1 from payments p join orders o on o.id = p.order_id
-      where p.kind = ? and p.status in (?) and p.provider_reference is not null and o.status in (?)
-        and (p.expires_at < ? or (p.expires_at is null and p.created_at < ?)))`,
-    params: [sweep.kind, sweep.status, OrderStatus.PENDING_PAYMENT, sqlTime(em, now), sqlTime(em, new Date(now.getTime() - windowMs))],
-  };
-}
-
-/**
  * One round: every lapsed payment is ended at the provider, then its order settled on
  * the provider's answer — cancelled with voucher, stock and credit given back, or
  * placed if the buyer paid at the last moment. A failure is logged and the
@@ -91,7 +75,8 @@ export function stalePaymentWorker(deps: SweepDeps & Pick<AppDeps, 'payments'>, 
   return {
     name: sweep.name,
     intervalMs: Math.max(deps.config.workerPollIntervalMs, 5_000),
-    due: (em, now) => lapsedPaymentCheck(em, sweep, now, sweep.windowMs(deps.config)),
+    // Whether lapsedPayments would find one: the same filter, the order's status and the window in one exists().
+    due: (now) => deps.stores.work.lapsedPaymentsDue(sweep.kind, sweep.status, now, new Date(now.getTime() - sweep.windowMs(deps.config))),
     runOnce: (em, now) => sweepStalePayments(em, payments, deps, now, sweep),
   };
 }

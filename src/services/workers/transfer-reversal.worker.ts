@@ -3,14 +3,7 @@ import { SellerTransfer, TransferStatus } from '../../entities';
 import type { AppDeps } from '../app-deps';
 import type { PaymentPort } from '../payments/payment-port';
 import { catchUpReversals } from '../payouts/reversal-queue';
-import {
-  claimDueTransfers,
-  dueTransfersCheck,
-  failPermanently,
-  recordFailedCall,
-  withOrderLocked,
-  type TransferRetrySettings,
-} from '../payouts/transfer-claims';
+import { claimDueTransfers, failPermanently, recordFailedCall, withOrderLocked, type PayoutDeps, type TransferRetrySettings } from '../payouts/transfer-claims';
 import { transition } from '../state/transition';
 import type { Worker } from './worker-runner';
 
@@ -32,12 +25,13 @@ const REVERSIBLE: readonly TransferStatus[] = [TransferStatus.REVERSAL_PENDING];
  */
 export class TransferReversalWorker {
   constructor(
+    private readonly deps: PayoutDeps,
     private readonly payments: PaymentPort,
     private readonly settings: TransferRetrySettings,
   ) {}
 
   async runOnce(em: EntityManager, now: Date): Promise<number> {
-    const claimed = await claimDueTransfers(em, REVERSIBLE, now);
+    const claimed = await claimDueTransfers(this.deps, em, REVERSIBLE, now);
     for (const transfer of claimed) await this.reverse(em, transfer, now);
     return claimed.length;
   }
@@ -86,7 +80,7 @@ export class TransferReversalWorker {
 export function transferReversalWorker(deps: AppDeps): Worker | null {
   if (!deps.payments) return null;
   const { config } = deps;
-  const worker = new TransferReversalWorker(deps.payments, {
+  const worker = new TransferReversalWorker(deps, deps.payments, {
     maxRetries: config.reversalMaxRetries,
     backoffBaseMs: config.reversalBackoffBaseMs,
     backoffMaxMs: config.reversalBackoffMaxMs,
@@ -94,7 +88,7 @@ export function transferReversalWorker(deps: AppDeps): Worker | null {
   return {
     name: TRANSFER_REVERSAL_WORKER,
     intervalMs: config.reversalCheckIntervalMs,
-    due: (em, now) => dueTransfersCheck(em, REVERSIBLE, now),
+    due: (now) => deps.stores.payouts.transfersDue(REVERSIBLE, now),
     runOnce: (em, now) => worker.runOnce(em, now),
   };
 }

@@ -1,7 +1,10 @@
 import type { EntityManager } from '../../db/orm';
+import type { DueCheck } from '../../db/stores/due-check';
 import type { AppDeps } from '../app-deps';
 import { logger } from '../shared/logger';
-import { whichAreDue, type DueProbe } from './due-check';
+
+/** Whether a worker's round would find work at `now`: a check from its store, asked with the others (WorkStore.whichAreDue). */
+export type DueProbe = (now: Date) => DueCheck;
 
 /** A background job, run by the runner. */
 export interface Worker {
@@ -173,14 +176,11 @@ export class WorkerRunner {
     const clock = performance.now();
     const candidates = [...this.slots.values()].filter((slot) => slot.worker.due && !slot.inFlight && slot.restsUntil <= clock);
     if (candidates.length === 0) return wave;
-    const em = this.deps.orm.em.fork();
     const now = this.deps.clock.now();
     let due: boolean[];
     try {
-      due = await whichAreDue(
-        em,
-        candidates.map((slot) => slot.worker.due!(em, now)),
-      );
+      const checks = candidates.map((slot) => slot.worker.due!(now));
+      due = await this.deps.stores.work.whichAreDue(this.deps.db.unitOfWork(this.deps.orm.em.fork()), checks);
     } catch (error) {
       logger.error('workers.due_check_failed', { workers: candidates.map((slot) => slot.worker.name), error });
       return wave;
@@ -209,14 +209,14 @@ export class WorkerRunner {
 
   /** Never rejects: a failed round counts as zero items. */
   private tick(slot: Slot): Promise<number> {
-    const run: Promise<number> = this.execute(slot.worker).finally(() => {
+    const run: Promise<number> = this.runRound(slot.worker).finally(() => {
       if (slot.inFlight === run) slot.inFlight = null;
     });
     slot.inFlight = run;
     return run;
   }
 
-  private async execute(worker: Worker): Promise<number> {
+  private async runRound(worker: Worker): Promise<number> {
     try {
       return await worker.runOnce(this.deps.orm.em.fork(), this.deps.clock.now());
     } catch (error) {

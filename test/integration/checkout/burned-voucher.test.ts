@@ -55,10 +55,10 @@ describe('a failed checkout never burns a voucher', () => {
     await assertCheckoutInvariants(getApp().orm);
   }
 
-  it('when the payment step of a cash-on-delivery checkout fails after the voucher was held, then its one transaction rolls back and a retry succeeds', async () => {
+  it('when the last step of a cash-on-delivery checkout fails after the voucher was used, then its one transaction rolls back and a retry succeeds', async () => {
     const arranged = await arrange();
     faults.beforeStep = (stepId) => {
-      if (stepId === 'payment') throw new FailureSignal(userFailure(ErrorCode.PAYMENT_DECLINED, 'The card was declined.'));
+      if (stepId === 'place-order') throw new FailureSignal(userFailure(ErrorCode.PAYMENT_DECLINED, 'The card was declined.'));
     };
     const failed = await confirmViaApi(getApp(), { ...arranged.input, paymentMethod: 'CASH_ON_DELIVERY' }, arranged.buyer.token);
     expect(failed).toMatchObject({ __typename: 'UserError', errorCode: 'PAYMENT_DECLINED' });

@@ -62,12 +62,12 @@ describe('checkout outbox events', () => {
     await assertCheckoutInvariants(getApp().orm);
   });
 
-  it('when a cash-on-delivery checkout fails at its payment step, then its one transaction leaves no order and one checkout.compensated names the cart', async () => {
+  it('when a cash-on-delivery checkout fails at its last step, then its one transaction leaves no order and one checkout.compensated names the cart', async () => {
     const ready = await buildReadyCart(em());
     const declining = directSaga(getApp(), {
       faults: {
         beforeStep: (id) => {
-          if (id === 'payment') throw new FailureSignal(userFailure(ErrorCode.PAYMENT_DECLINED, 'declined'));
+          if (id === 'place-order') throw new FailureSignal(userFailure(ErrorCode.PAYMENT_DECLINED, 'declined'));
         },
       },
     });

@@ -1,5 +1,5 @@
 import { Cart, CartStatus, Order, OrderStatus, Voucher, VoucherKind } from '../../../src/entities';
-import { CHECKOUT_STEPS } from '../../../src/services/checkout/confirm-checkout.saga';
+import { LOCAL_PATH } from '../../../src/services/checkout/confirm-checkout.saga';
 import { creditBalance } from '../../../src/services/credit/credit-ledger';
 import { SimulatedCrash, StepTimeoutError } from '../../../src/services/saga/saga-types';
 import { ErrorCode } from '../../../src/services/shared/error-code';
@@ -22,7 +22,7 @@ import {
 } from '../../factories/checkout.factory';
 import { assertCheckoutInvariants, checkoutInvariantViolations } from '../../support/invariants';
 
-const STEP_IDS = CHECKOUT_STEPS.map((step) => step.id);
+const STEP_IDS = LOCAL_PATH.map((step) => step.id);
 const CREDIT = 500;
 
 describe('confirmCheckout under failure', () => {

@@ -25,7 +25,7 @@ describe('confirmCheckout idempotency while a confirm is in flight', () => {
 
   it('when the same key is confirmed while the first confirm is paused mid-saga, then CHECKOUT_IN_PROGRESS; released, one order and the key replays it', async () => {
     const ready = await buildReadyCart(em(), { lines: [{ price: 1_000, stock: 3, quantity: 1 }] });
-    const pause = pauseBefore('reserve-stock');
+    const pause = pauseBefore('take-stock');
     const saga = directSaga(getApp(), { faults: pause.faults });
     const command = commandFor(ready.cart.id, ready.versionKey);
 
@@ -53,7 +53,7 @@ describe('confirmCheckout idempotency while a confirm is in flight', () => {
     const staleKey = ready.versionKey;
     await em().nativeUpdate(CartLine, { cart: ready.cart.id }, { quantity: 2 });
     const currentKey = await versionKeyOf(em(), ready.cart.id);
-    const pause = pauseBefore('reserve-stock');
+    const pause = pauseBefore('take-stock');
     const saga = directSaga(getApp(), { faults: pause.faults });
 
     const first = saga.confirm(em(), commandFor(ready.cart.id, currentKey), GUEST);
@@ -72,7 +72,7 @@ describe('confirmCheckout idempotency while a confirm is in flight', () => {
     const ready = await buildReadyCart(em(), { lines: [{ price: 1_000, stock: 5, quantity: 1 }] });
     await getApp().gql(START_CHECKOUT, { input: { cartId: ready.cart.id } });
     await em().nativeUpdate(Variant, { id: ready.variants[0].id }, { price: 1_020 });
-    const pause = pauseBefore('reserve-stock');
+    const pause = pauseBefore('take-stock');
     const saga = directSaga(getApp(), { faults: pause.faults });
     const command = commandFor(ready.cart.id, ready.versionKey);
 

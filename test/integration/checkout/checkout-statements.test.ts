@@ -7,17 +7,15 @@ import { testDialect } from '../../support/test-database';
 import { CONFIRM_WITH_PAYMENT } from '../payments/payments-harness';
 
 /**
- * Statement budgets of confirmCheckout per payment kind (issue 8), BEGIN and
- * COMMIT included, on a previewed cart with two lines, a taxed address and a
- * voucher — the storefront's path. Cash on delivery and store credit are one
- * transaction (the pivot rule); a card or hosted payment is two, around the
- * Stripe call. On PostgreSQL the cart's NOWAIT row lock rides on the cart's
- * read (checkout-cart.ts), and the rows nothing reads back in the transaction
- * (order, lines, payment, idempotency record, outbox event) go out with the
- * saga row's insert in one statement
- * (db/held-inserts.ts); libSQL serializes writers, needs no lock, and runs
- * in-process, with no round trip to save. (Before: cash on delivery 54 in 6
- * transactions; card 60 and more; then 15 and 24 on PostgreSQL, then 12 and 23.)
+ * Statement budgets of confirmCheckout per payment kind, BEGIN and COMMIT
+ * included, on a previewed cart with two lines, a taxed address and a voucher —
+ * the storefront's path. Cash on delivery and store credit take the local path,
+ * one transaction; a card or hosted payment is two, around the Stripe call. On
+ * PostgreSQL the cart's NOWAIT row lock rides on the cart's read
+ * (checkout-store), and the rows nothing reads back in the transaction (order,
+ * lines, payment, idempotency record, outbox event) wait in the unit of work
+ * and go out with the saga row's insert in one statement. libSQL serializes
+ * writers, needs no lock, and runs in-process, with no round trip to save.
  */
 // STORE_CREDIT, the one signed-in case, confirms with a token its startCheckout already presented: the
 // caller's token version and role come from the process's access cache, with no statement (issue 22).

@@ -100,7 +100,7 @@ describe('confirmCheckout price guard', () => {
       variants: [added],
     } = await buildProduct(em(), { variants: [{ price: 300, currency: 'EUR', stock: 5 }] });
     faults.beforeStep = (stepId) => {
-      if (stepId === 'payment') throw new FailureSignal(userFailure(ErrorCode.PAYMENT_DECLINED, 'The card was declined.'));
+      if (stepId === 'place-order') throw new FailureSignal(userFailure(ErrorCode.PAYMENT_DECLINED, 'The card was declined.'));
     };
     expect(await confirm(ready)).toMatchObject({ __typename: 'UserError', errorCode: 'PAYMENT_DECLINED' });
     faults.beforeStep = undefined;

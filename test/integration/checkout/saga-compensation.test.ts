@@ -17,7 +17,7 @@ import {
   VoucherKind,
   VoucherRedemption,
 } from '../../../src/entities';
-import { CHECKOUT_STEPS } from '../../../src/services/checkout/confirm-checkout.saga';
+import { PROVIDER_PATH } from '../../../src/services/checkout/confirm-checkout.saga';
 import { creditBalance } from '../../../src/services/credit/credit-ledger';
 import type { SagaRecordData } from '../../../src/services/saga/saga-types';
 import { SimulatedCrash, StepTimeoutError } from '../../../src/services/saga/saga-types';
@@ -116,7 +116,7 @@ describe('checkout saga compensation and recovery', () => {
     const recorded = (row.data as unknown as SagaRecordData<unknown>).steps;
     expect(Object.keys(recorded).sort()).toEqual(['claim-cart', 'create-order', 'hold-vouchers', 'price-guard', 'reserve-stock']);
     const compensateAll = async () => {
-      for (const step of [...CHECKOUT_STEPS].reverse()) {
+      for (const step of [...PROVIDER_PATH].reverse()) {
         if (step.id in recorded) await step.compensate(em(), recorded[step.id] as never, checkoutDeps(getApp()));
       }
     };
@@ -171,7 +171,7 @@ describe('checkout saga compensation and recovery', () => {
     expect(await recoverStaleSagas(em(), recoveryDeps(), withinGrace)).toBe(0);
 
     const row = await em().findOneOrFail(SagaExecution, { key: { $like: `${arranged.ready.cart.id}:%` } });
-    expect(row).toMatchObject({ status: SagaStatus.RUNNING, stepsCompleted: CHECKOUT_STEPS.findIndex((s) => s.id === 'create-order') + 1 });
+    expect(row).toMatchObject({ status: SagaStatus.RUNNING, stepsCompleted: PROVIDER_PATH.findIndex((s) => s.id === 'create-order') + 1 });
     expect((await em().findOneOrFail(Order, { cartId: arranged.ready.cart.id })).status).toBe(OrderStatus.PENDING_PAYMENT);
     expect(await recoverStaleSagas(em(), recoveryDeps(), afterGrace())).toBe(1);
     // No provider holds a payment for the order (none is configured): recovery gives everything back.

@@ -7,7 +7,7 @@ import { startTestApp } from '../../support/test-app';
 /** The gateway, its METRICS_PORT listener and the worker's endpoints, all started with this HOST. */
 async function listenersOn(host: string) {
   const app = await startTestApp({ HOST: host, METRICS_PORT: '0' });
-  const worker = await startWorkerEndpoints(loadConfig({ HOST: host, WORKER_PORT: '0' }), app.orm);
+  const worker = await startWorkerEndpoints(loadConfig({ HOST: host, WORKER_PORT: '0' }), app.tillgate.deps.db);
   const metricsPort = Number(new URL(app.tillgate.metricsUrl!).port);
   return {
     bound: [app.tillgate.address, worker.address] as AddressInfo[],

@@ -23,8 +23,12 @@ describe('digital goods: licenses through card payments, webhooks, refunds and p
   ];
   const settings = { maxRetries: 3, backoffBaseMs: MINUTE, backoffMaxMs: 3 * MINUTE };
   const workers = () => {
-    const payments = h.app.tillgate.deps.payments!;
-    return { transfers: new SellerTransferWorker(payments, { platformFeeBps: 1_000, ...settings }), reversals: new TransferReversalWorker(payments, settings) };
+    const { deps } = h.app.tillgate;
+    const payments = deps.payments!;
+    return {
+      transfers: new SellerTransferWorker(deps, payments, { platformFeeBps: 1_000, ...settings }),
+      reversals: new TransferReversalWorker(deps, payments, settings),
+    };
   };
   const transfersOf = (orderId: string) => h.app.orm.em.fork().find(SellerTransfer, { orderId }, { orderBy: { amount: 'desc' } });
 

@@ -205,11 +205,11 @@ describe('digital goods: shipping, refunds by line, cancellation, reading and ve
     const announce = em();
     announce.create(OutboxEvent, { type: 'order.placed', aggregateId: order.id, payload: { orderId: order.id } });
     await announce.flush();
-    await new SellerTransferWorker(payments, { platformFeeBps: 1_000, ...settings }).runOnce(em(), new Date());
+    await new SellerTransferWorker(h.app.tillgate.deps, payments, { platformFeeBps: 1_000, ...settings }).runOnce(em(), new Date());
     const aliceLine = (await em().find(OrderLine, { order: order.id, sellerId: alice.id }))[0];
 
     const byLine = await refund({ orderId: order.id, lines: [{ orderLineId: aliceLine.id, quantity: 1 }], idempotencyKey: `alice-${order.id}` });
-    await new TransferReversalWorker(payments, settings).runOnce(em(), new Date());
+    await new TransferReversalWorker(h.app.tillgate.deps, payments, settings).runOnce(em(), new Date());
 
     expect(byLine.status).toBe('SUCCEEDED');
     const transfers = await em().find(SellerTransfer, { orderId: order.id }, { orderBy: { amount: 'desc' } });

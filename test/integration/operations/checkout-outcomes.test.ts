@@ -1,4 +1,6 @@
+import { Database } from '../../../src/db/database';
 import type { Orm } from '../../../src/db/orm';
+import { createStores, type Stores } from '../../../src/db/stores';
 import { OrderStatus, OutboxEvent } from '../../../src/entities';
 import { checkoutOutcomes, OUTCOME_BUCKET_MS } from '../../../src/services/operations/checkout-outcomes.service';
 import { buildOrder } from '../../factories/order.factory';
@@ -6,8 +8,10 @@ import { openTestOrm, truncateAll } from '../../support/test-database';
 
 describe('checkout outcomes of the last hour', () => {
   let orm: Orm;
+  let stores: Stores;
   beforeAll(async () => {
     orm = await openTestOrm();
+    stores = createStores(new Database(orm));
   });
   beforeEach(() => truncateAll(orm));
   afterAll(() => orm.close(true));
@@ -36,7 +40,7 @@ describe('checkout outcomes of the last hour', () => {
     await failedAttempt(minutesAgo(90));
     await event('order.placed', minutesAgo(1));
 
-    const buckets = await checkoutOutcomes(orm.em.fork(), now);
+    const buckets = await checkoutOutcomes({ db: stores.db, stores }, orm.em.fork(), now);
 
     expect(buckets).toHaveLength(12);
     expect(buckets.at(-1)).toEqual({ from: minutesAgo(2), placed: 2, failed: 1 });

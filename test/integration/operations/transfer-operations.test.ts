@@ -12,7 +12,12 @@ describe('retrySellerTransfer and sellerTransfers over GraphQL', () => {
   const em = () => h.app.orm.em.fork();
   let worker: SellerTransferWorker;
   beforeAll(() => {
-    worker = new SellerTransferWorker(h.app.tillgate.deps.payments!, { platformFeeBps: 1_000, maxRetries: 1, backoffBaseMs: MINUTE, backoffMaxMs: MINUTE });
+    worker = new SellerTransferWorker(h.app.tillgate.deps, h.app.tillgate.deps.payments!, {
+      platformFeeBps: 1_000,
+      maxRetries: 1,
+      backoffBaseMs: MINUTE,
+      backoffMaxMs: MINUTE,
+    });
   });
 
   /** A placed card order owing one seller, whose transfer Stripe refused until it gave up: PERMANENTLY_FAILED. */

@@ -80,7 +80,7 @@ describe('outbox dead letters', () => {
       },
     };
 
-    const lines = await captureLogLines(() => new OutboxRelay(replayDuringPublish, { maxAttempts: 1 }).runOnce(h.orm.em.fork(), new Date()));
+    const lines = await captureLogLines(() => new OutboxRelay(h.deps, replayDuringPublish, { maxAttempts: 1 }).runOnce(h.orm.em.fork(), new Date()));
 
     expect(await row(event.id)).toMatchObject({ status: OutboxEventStatus.PENDING, attempts: 0, lastError: 'Error: consumer down' });
     expect(lines.filter((line) => line.includes('outbox.dead_letter'))).toEqual([]);

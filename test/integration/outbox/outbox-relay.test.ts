@@ -80,7 +80,7 @@ describe('outbox relay', () => {
     await commitEvents(h.orm, 1);
     h.receiver.answerNext('hang');
 
-    const round = await new OutboxRelay(new HttpSink([h.receiver.url], 150)).runOnce(h.orm.em.fork(), new Date());
+    const round = await new OutboxRelay(h.deps, new HttpSink([h.receiver.url], 150)).runOnce(h.orm.em.fork(), new Date());
 
     expect(round.failed).toBe(1);
     const [row] = await rows(h.orm);
@@ -93,7 +93,9 @@ describe('outbox relay', () => {
     const now = new Date();
     const leaseMs = 30_000;
 
-    await expect(new CrashBeforeMarkRelay(new HttpSink([h.receiver.url]), { leaseMs }).runOnce(h.orm.em.fork(), now)).rejects.toThrow('simulated crash');
+    await expect(new CrashBeforeMarkRelay(h.deps, new HttpSink([h.receiver.url]), { leaseMs }).runOnce(h.orm.em.fork(), now)).rejects.toThrow(
+      'simulated crash',
+    );
     const [leased] = await rows(h.orm);
     const duringLease = await h.relay({ leaseMs }).runOnce(h.orm.em.fork(), later(now, leaseMs - 1));
     const afterLease = await h.relay({ leaseMs }).runOnce(h.orm.em.fork(), later(now, leaseMs));
@@ -124,7 +126,7 @@ describe('outbox relay', () => {
     const leaseMs = 200;
 
     // The first publish times out after 150 ms, past half of the 200 ms lease.
-    const round = await new OutboxRelay(new HttpSink([h.receiver.url], 150), { leaseMs }).runOnce(h.orm.em.fork(), now);
+    const round = await new OutboxRelay(h.deps, new HttpSink([h.receiver.url], 150), { leaseMs }).runOnce(h.orm.em.fork(), now);
     const afterLease = await h.relay({ leaseMs }).runOnce(h.orm.em.fork(), later(now, leaseMs));
 
     expect(round).toEqual({ claimed: 3, delivered: 0, failed: 1, deferred: 2 });

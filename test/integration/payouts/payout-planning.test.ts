@@ -2,7 +2,7 @@ import type { EntityManager } from '../../../src/db/orm';
 import { isPostgres } from '../../../src/db/orm';
 import { Order, OutboxEvent, PaymentMethodKind, SellerTransfer, TransferStatus } from '../../../src/entities';
 import { SellerTransferWorker } from '../../../src/services/workers/seller-transfer.worker';
-import { PLANNING_QUERY } from '../../../src/services/payouts/transfer-planner';
+import { PLANNING_QUERY } from '../../../src/db/stores/payout-store';
 import { buildProduct, buildSeller } from '../../factories/catalog.factory';
 import { buildReadyCart, confirmViaApi } from '../../factories/checkout.factory';
 import { buildOrder } from '../../factories/order.factory';
@@ -18,7 +18,12 @@ describe('payout planning', () => {
 
   beforeAll(() => {
     const payments = h.app.tillgate.deps.payments!;
-    transfers = new SellerTransferWorker(payments, { platformFeeBps: 1_000, maxRetries: 3, backoffBaseMs: MINUTE, backoffMaxMs: 3 * MINUTE });
+    transfers = new SellerTransferWorker(h.app.tillgate.deps, payments, {
+      platformFeeBps: 1_000,
+      maxRetries: 3,
+      backoffBaseMs: MINUTE,
+      backoffMaxMs: 3 * MINUTE,
+    });
   });
   beforeEach(() => {
     em = h.app.orm.em.fork();

@@ -21,8 +21,8 @@ describe('seller payouts and reversals', () => {
 
   beforeAll(() => {
     const payments = h.app.tillgate.deps.payments!;
-    transfers = new SellerTransferWorker(payments, { platformFeeBps: 1_000, ...settings });
-    reversals = new TransferReversalWorker(payments, settings);
+    transfers = new SellerTransferWorker(h.app.tillgate.deps, payments, { platformFeeBps: 1_000, ...settings });
+    reversals = new TransferReversalWorker(h.app.tillgate.deps, payments, settings);
   });
   beforeEach(() => {
     em = h.app.orm.em.fork();

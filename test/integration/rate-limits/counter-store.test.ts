@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { Database } from '../../../src/db/database';
 import { isPostgres, type Orm } from '../../../src/db/orm';
-import { rateLimitCounterStore, RATE_LIMIT_TABLE, SWEEP_AFTER_EXPIRY_MS, type RateLimitCounterStore } from '../../../src/db/rate-limit-counters';
+import { createStores, type Stores } from '../../../src/db/stores';
+import { RATE_LIMIT_TABLE, SWEEP_AFTER_EXPIRY_MS, type RateLimitStore } from '../../../src/db/stores/rate-limit-store';
 import { createRateLimitSweepWorker } from '../../../src/services/workers/rate-limit-sweep.worker';
-import { whichAreDue } from '../../../src/services/workers/due-check';
 import { openTestOrm } from '../../support/test-database';
 
 const MINUTE = 60_000;
@@ -14,10 +15,12 @@ const MINUTE = 60_000;
  */
 describe('rate-limit counter store', () => {
   let orm: Orm;
-  let store: RateLimitCounterStore;
+  let stores: Stores;
+  let store: RateLimitStore;
   beforeAll(async () => {
     orm = await openTestOrm();
-    store = rateLimitCounterStore(orm);
+    stores = createStores(new Database(orm));
+    store = stores.rateLimits;
   });
   afterAll(() => orm.close(true));
   const key = (label: string) => `test-${label}:${randomUUID()}`;
@@ -71,7 +74,7 @@ describe('rate-limit counter store', () => {
   });
 
   it('when windows ended over an hour ago, then the sweep worker is due and deletes them, and keeps every window that ended since', async () => {
-    const worker = createRateLimitSweepWorker(orm);
+    const worker = createRateLimitSweepWorker({ db: stores.db, stores });
     if (!isPostgres(orm.em)) {
       // The embedded file counts in memory: no table, no worker.
       expect(worker).toBeNull();
@@ -82,7 +85,7 @@ describe('rate-limit counter store', () => {
     const [old, recent] = [key('swept'), key('kept')];
     await store.set(old, 3, now - SWEEP_AFTER_EXPIRY_MS - 1);
     await store.set(recent, 3, now - SWEEP_AFTER_EXPIRY_MS);
-    const dueAt = async (at: number) => (await whichAreDue(orm.em.fork(), [worker!.due!(orm.em.fork(), new Date(at))]))[0];
+    const dueAt = async (at: number) => (await stores.work.whichAreDue(stores.db.unitOfWork(orm.em.fork()), [worker!.due!(new Date(at))]))[0];
 
     expect(await dueAt(now - 1)).toBe(false);
     expect(await dueAt(now)).toBe(true);

@@ -128,9 +128,9 @@ describe('background statement budget', () => {
 
   it('when a relay round publishes a batch, then it costs one claim and one mark statement whatever its size', async () => {
     await commitEvents(orm, 1);
-    const one = await counted(() => new OutboxRelay(new LogSink()).runOnce(orm.em.fork(), new Date()));
+    const one = await counted(() => new OutboxRelay(depsWith(), new LogSink()).runOnce(orm.em.fork(), new Date()));
     await commitEvents(orm, 25);
-    const many = await counted(() => new OutboxRelay(new LogSink()).runOnce(orm.em.fork(), new Date()));
+    const many = await counted(() => new OutboxRelay(depsWith(), new LogSink()).runOnce(orm.em.fork(), new Date()));
 
     expect(one.result).toEqual({ claimed: 1, delivered: 1, failed: 0, deferred: 0 });
     expect(one.statements).toHaveLength(2);
@@ -142,7 +142,9 @@ describe('background statement budget', () => {
     await commitEvents(orm, 6);
     const now = new Date();
 
-    const { result, statements } = await counted(() => new OutboxRelay(new RefusingSink(new Set([1, 4])), { random: () => 0 }).runOnce(orm.em.fork(), now));
+    const { result, statements } = await counted(() =>
+      new OutboxRelay(depsWith(), new RefusingSink(new Set([1, 4])), { random: () => 0 }).runOnce(orm.em.fork(), now),
+    );
 
     expect(result).toEqual({ claimed: 6, delivered: 4, failed: 2, deferred: 0 });
     expect(statements).toHaveLength(3);

@@ -5,7 +5,6 @@ import { Cart, CartStatus, Reservation, ReservationStatus, type Variant } from '
 import type { AppDeps } from '../../../src/services/app-deps';
 import { TokenService } from '../../../src/services/auth/tokens';
 import { allWorkers, WorkerRunner } from '../../../src/services/workers';
-import { whichAreDue } from '../../../src/services/workers/due-check';
 import { buildCart, buildReservation } from '../../factories/cart.factory';
 import { buildProduct } from '../../factories/catalog.factory';
 import { TEST_AUTH_SECRET } from '../../support/test-app';
@@ -37,7 +36,7 @@ describe('cart-cleanup worker', () => {
     if (!found) throw new Error('cart-cleanup is not registered');
     return found;
   };
-  const dueAt = async (now: Date) => (await whichAreDue(em(), [worker().due!(em(), now)]))[0];
+  const dueAt = async (now: Date) => (await deps.stores.work.whichAreDue(deps.db.unitOfWork(em()), [worker().due!(now)]))[0];
   const variant = async (): Promise<Variant> => (await buildProduct(em(), { variants: [{ price: 1_000, currency: 'EUR', stock: 10 }] })).variants[0];
   const statementsOf = async <T>(act: () => Promise<T>): Promise<{ result: T; statements: string[] }> => {
     statements = [];

@@ -21,7 +21,6 @@ import { CHECKOUT_SAGA_KIND } from '../../../src/services/checkout/checkout-type
 import { systemClock } from '../../../src/services/shared/clock';
 import { transition } from '../../../src/services/state/transition';
 import { allWorkers } from '../../../src/services/workers';
-import { whichAreDue } from '../../../src/services/workers/due-check';
 import { buildProduct, buildSeller } from '../../factories/catalog.factory';
 import { buildOrder } from '../../factories/order.factory';
 import { openTestOrm, truncateAll } from '../../support/test-database';
@@ -58,8 +57,7 @@ describe('worker due checks', () => {
   const dueAt = async (name: string, now: Date): Promise<boolean> => {
     const worker = allWorkers(deps).find((w) => w.name === name);
     if (!worker?.due) throw new Error(`no worker ${name} with a due check`);
-    const fork = em();
-    const [due] = await whichAreDue(fork, [worker.due(fork, now)]);
+    const [due] = await deps.stores.work.whichAreDue(deps.db.unitOfWork(em()), [worker.due(now)]);
     return due;
   };
   const persisted = async <T extends object>(entity: T): Promise<T> => {

@@ -1,5 +1,7 @@
 import { loadConfig } from '../../../src/config';
+import { Database } from '../../../src/db/database';
 import type { Orm } from '../../../src/db/orm';
+import { createStores, type Stores } from '../../../src/db/stores';
 import {
   OutboxEvent,
   OutboxEventStatus,
@@ -24,8 +26,10 @@ describe('ops gauges', () => {
   const statements: string[] = [];
   let counting = false;
   let orm: Orm;
+  let stores: Stores;
   beforeAll(async () => {
     orm = await openTestOrm({ onQuery: (sql) => counting && statements.push(sql) });
+    stores = createStores(new Database(orm));
   });
   beforeEach(async () => {
     await truncateAll(orm);
@@ -38,7 +42,7 @@ describe('ops gauges', () => {
   const refreshAfter = async (laterMs: number) => {
     counting = true;
     try {
-      await refreshOpsGauges({ orm, config, clock: { now: () => new Date(Date.now() + laterMs) } });
+      await refreshOpsGauges({ orm, db: stores.db, stores, config, clock: { now: () => new Date(Date.now() + laterMs) } });
     } finally {
       counting = false;
     }

@@ -1,12 +1,12 @@
 import { CartStatus, ReservationStatus } from '../../../entities';
 import type { CartLineSnapshot, PricingInputs } from '../../../services/cart/cart-snapshot';
 import { vouchersFromJson, vouchersJson } from '../../../services/vouchers/voucher-sql';
-import type { DueCheck } from '../../../services/workers/due-check';
 import type { JsonSql } from '../../sql/json-sql';
 import { intOrNull } from '../../sql/row-values';
 import type { Sql } from '../../sql/sql';
 import type { UnitOfWork } from '../../unit-of-work';
 import type { CartClaim, CartFields, CartLookups, CartRead, CartStore, LineWrite, EmptyCart, VersionClaim } from '../cart-store';
+import type { DueCheck } from '../due-check';
 import { lookupAnswers, lookupColumns } from './cart-lookups.sql';
 import { inCodeOrder, readSnapshotRow } from './cart-snapshot.sql';
 
@@ -181,11 +181,10 @@ export abstract class CartStoreBase implements CartStore {
     );
   }
 
-  cleanupDue(uow: UnitOfWork, cutoff: Date): DueCheck {
-    const before = uow.sql.time(cutoff);
+  cleanupDue(cutoff: Date): DueCheck {
     return {
       sql: 'exists (select 1 from carts where status = ? and updated_at < ?) or exists (select 1 from reservations where status = ? and expires_at < ?)',
-      params: [CartStatus.OPEN, before, ReservationStatus.RELEASED, before],
+      params: [CartStatus.OPEN, cutoff, ReservationStatus.RELEASED, cutoff],
     };
   }
 }

@@ -1,7 +1,7 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import type { Database } from '../../../db/database';
 import type { EntityManager } from '../../../db/orm';
-import { isPostgres } from '../../../db/orm';
+import type { CheckoutStore, IdempotencyKey } from '../../../db/stores/checkout-store';
+import type { UnitOfWork } from '../../../db/unit-of-work';
 import { Cart, CartStatus, IdempotencyRecord, IdempotencyStatus, PaymentMethodKind, VariantKind } from '../../../entities';
 import { newId } from '../../../entities/columns';
 import { canAccessSnapshot, cartNotFound } from '../../cart/cart-access';
@@ -12,9 +12,9 @@ import type { StepResult } from '../../saga/saga-types';
 import { ErrorCode } from '../../shared/error-code';
 import { abortWith, userFailure, type Failure } from '../../shared/outcome';
 import { transition } from '../../state/transition';
-import { readCheckoutCart, type CheckoutCart } from '../checkout-cart';
+import type { CheckoutCart } from '../checkout-cart';
 import { CHECKOUT_IDEMPOTENCY_SCOPE, idempotencyKeyFor } from '../../orders/checkout-idempotency';
-import { alwaysLocal, settlesLocally, type CheckoutSagaInput, type CheckoutStep, type ClaimData } from '../checkout-types';
+import { alwaysLocal, type CheckoutSagaInput, type CheckoutStep, type ClaimData } from '../checkout-types';
 
 export const CLAIM_CART_STEP = 'claim-cart';
 
@@ -40,9 +40,6 @@ const cashCannotPayDigital = () =>
 const versionMismatch = () =>
   userFailure(ErrorCode.CART_VERSION_MISMATCH, 'The cart changed since you last saw it; review it and confirm again.', 'versionKey');
 
-/** PostgreSQL's lock_not_available: another transaction holds the row and NOWAIT refused to queue. */
-const LOCK_NOT_AVAILABLE = '55P03';
-
 /**
  * The cart's row is held by another transaction right now (a change to the
  * cart, or another checkout of it). The checkout transaction is aborted; the
@@ -53,19 +50,16 @@ export class CartBusy extends Error {
 }
 
 /**
- * Reads the cart for the checkout and, on PostgreSQL, takes its row lock for
- * the rest of the transaction in the same statement (readCheckoutCart). NOWAIT:
- * a cart someone else is writing or checking out right now is answered at once
- * instead of queueing behind a whole checkout. libSQL serializes writers, so
- * there is nothing to lock there.
+ * Reads the cart for the checkout and holds its row for the rest of the
+ * transaction, without waiting for another transaction that holds it
+ * (CheckoutStore.readCart): a cart someone else is writing or checking out
+ * right now is answered at once (CartBusy) instead of queueing behind a whole
+ * checkout.
  */
-async function lockAndRead(db: Database, tx: EntityManager, cartId: string, idempotency: { scope: string; key: string }): Promise<CheckoutCart | null> {
-  try {
-    return await readCheckoutCart(db, tx, cartId, idempotency, { lockNowait: isPostgres(tx) });
-  } catch (error) {
-    if ((error as { code?: string }).code === LOCK_NOT_AVAILABLE) throw new CartBusy(`cart ${cartId} is locked by another transaction`);
-    throw error;
-  }
+async function lockAndRead(uow: UnitOfWork, checkouts: CheckoutStore, cartId: string, idempotency: IdempotencyKey): Promise<CheckoutCart | null> {
+  const read = await checkouts.readCart(uow, cartId, idempotency, { lock: true });
+  if (read === 'busy') throw new CartBusy(`cart ${cartId} is locked by another transaction`);
+  return read;
 }
 
 /**
@@ -74,9 +68,14 @@ async function lockAndRead(db: Database, tx: EntityManager, cartId: string, idem
  * other key that is not the cart's key is CART_VERSION_MISMATCH (a stale key
  * never waits for someone else); the current key is CHECKOUT_IN_PROGRESS.
  */
-export async function answerBusyCart(db: Database, em: EntityManager, input: CheckoutSagaInput): Promise<ReplayAnswer | Failure> {
-  const checkout = await readCheckoutCart(db, em, input.cartId, { scope: CHECKOUT_IDEMPOTENCY_SCOPE, key: idempotencyKeyFor(input.cartId, input.versionKey) });
-  if (!checkout || !canAccessSnapshot(checkout.snapshot, input.actor)) return cartNotFound();
+export async function answerBusyCart(uow: UnitOfWork, checkouts: CheckoutStore, input: CheckoutSagaInput): Promise<ReplayAnswer | Failure> {
+  const checkout = await checkouts.readCart(
+    uow,
+    input.cartId,
+    { scope: CHECKOUT_IDEMPOTENCY_SCOPE, key: idempotencyKeyFor(input.cartId, input.versionKey) },
+    { lock: false },
+  );
+  if (checkout === 'busy' || !checkout || !canAccessSnapshot(checkout.snapshot, input.actor)) return cartNotFound();
   const { earlier } = checkout;
   if (earlier?.status === IdempotencyStatus.COMPLETED && earlier.resultId) return { replayOrderId: earlier.resultId };
   if (!earlier && snapshotVersionKey(checkout.snapshot) !== input.versionKey) return versionMismatch();
@@ -98,14 +97,20 @@ export async function answerBusyCart(db: Database, em: EntityManager, input: Che
  *   the cart's status (a stale key never waits for, or replays, someone else);
  * - the current key on a cart another attempt is checking out → CHECKOUT_IN_PROGRESS,
  *   on a converted cart → CART_CLOSED.
- * A checkout that settles in this one transaction (cash on delivery, store
- * credit) holds the cart lock to its commit, so its record is written once,
- * COMPLETED, by finalize. One that pays outside claims the key IN_PROGRESS
- * (unique insert) here, and the price guard moves the cart to CHECKING_OUT.
+ * `claimKeyNow`: the provider path commits before it calls out, so it claims
+ * the key IN_PROGRESS (unique insert) here. The local path holds the cart lock
+ * to its one commit, so its record is written once, COMPLETED, when the order
+ * is placed.
  */
-async function claim(db: Database, tx: EntityManager, input: CheckoutSagaInput, now: Date): Promise<StepResult<CheckoutCart, ClaimData>> {
+async function claim(
+  uow: UnitOfWork,
+  checkouts: CheckoutStore,
+  input: CheckoutSagaInput,
+  now: Date,
+  claimKeyNow: boolean,
+): Promise<StepResult<CheckoutCart, ClaimData>> {
   const key = idempotencyKeyFor(input.cartId, input.versionKey);
-  const checkout = await lockAndRead(db, tx, input.cartId, { scope: CHECKOUT_IDEMPOTENCY_SCOPE, key });
+  const checkout = await lockAndRead(uow, checkouts, input.cartId, { scope: CHECKOUT_IDEMPOTENCY_SCOPE, key });
   const cart = checkout?.snapshot;
   if (!checkout || !cart || !canAccessSnapshot(cart, input.actor)) return abortWith(cartNotFound());
 
@@ -125,30 +130,31 @@ async function claim(db: Database, tx: EntityManager, input: CheckoutSagaInput, 
     return abortWith(cashCannotPayDigital());
 
   const claimId = newId();
-  if (!settlesLocally(input)) {
-    await tx.insert(IdempotencyRecord, { id: claimId, status: IdempotencyStatus.IN_PROGRESS, scope: CHECKOUT_IDEMPOTENCY_SCOPE, key, createdAt: now });
+  if (claimKeyNow) {
+    await uow.em.insert(IdempotencyRecord, { id: claimId, status: IdempotencyStatus.IN_PROGRESS, scope: CHECKOUT_IDEMPOTENCY_SCOPE, key, createdAt: now });
   }
   return { output: checkout, compensation: { cartId: cart.id, claimId } };
 }
 
-export const claimCartStep: CheckoutStep<'claim-cart'> = {
-  id: CLAIM_CART_STEP,
-  isLocal: alwaysLocal,
-  async invoke(uow, run, deps) {
-    const tx = uow.em;
-    try {
-      return await claim(deps.db, tx, run.input, deps.clock.now());
-    } catch (error) {
-      // Two first attempts raced past the lookup: the database let one claim win.
-      if (error instanceof UniqueConstraintViolationException) return abortWith(inProgress());
-      throw error;
-    }
-  },
-  /** Frees the key so the unchanged cart can be retried, and reopens the cart. */
-  async compensate(em, data) {
-    await em.transactional(async (tx) => {
-      await tx.nativeDelete(IdempotencyRecord, { id: data.claimId, status: IdempotencyStatus.IN_PROGRESS });
-      await transition(tx as EntityManager, Cart, data.cartId, CartStatus.CHECKING_OUT, CartStatus.OPEN);
-    });
-  },
-};
+export function claimCartStep(options: { claimKeyNow: boolean }): CheckoutStep<'claim-cart'> {
+  return {
+    id: CLAIM_CART_STEP,
+    isLocal: alwaysLocal,
+    async invoke(uow, run, deps) {
+      try {
+        return await claim(uow, deps.stores.checkouts, run.input, deps.clock.now(), options.claimKeyNow);
+      } catch (error) {
+        // Two first attempts raced past the lookup: the database let one claim win.
+        if (error instanceof UniqueConstraintViolationException) return abortWith(inProgress());
+        throw error;
+      }
+    },
+    /** Frees the key so the unchanged cart can be retried, and reopens the cart. */
+    async compensate(em, data) {
+      await em.transactional(async (tx) => {
+        await tx.nativeDelete(IdempotencyRecord, { id: data.claimId, status: IdempotencyStatus.IN_PROGRESS });
+        await transition(tx as EntityManager, Cart, data.cartId, CartStatus.CHECKING_OUT, CartStatus.OPEN);
+      });
+    },
+  };
+}

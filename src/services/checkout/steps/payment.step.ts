@@ -6,7 +6,7 @@ import { providerKeys } from '../../payments/idempotency-keys';
 import { SagaLeftForRecovery } from '../../saga/saga-types';
 import { abortWith, userFailure } from '../../shared/outcome';
 import { transition } from '../../state/transition';
-import { settlesLocally, type CheckoutStep, type OrderData, type PaymentData, type PaymentOutput } from '../checkout-types';
+import { type CheckoutStep, type OrderData, type PaymentData, type PaymentOutput } from '../checkout-types';
 import { CREATE_ORDER_STEP } from './create-order.step';
 
 export const PAYMENT_STEP = 'payment';
@@ -53,26 +53,23 @@ export async function recordPaymentAttempt(uow: UnitOfWork, { stock }: Pick<Stor
   }
 }
 
-const NO_CALL: PaymentOutput = { providerReference: null, attempt: null, waitsUntil: null };
-
 /**
- * Step 6, the pivot: the only step that may call out, with no database
- * transaction open while the provider works. Cash on delivery and store
- * credit need no call (the step is then local, a no-op). Card and hosted
- * payments go through the payment port with the order id as
- * idempotency key (a retry of the same cart is a new order, so a new key).
+ * Step 6 of the provider path, the pivot: the only step that calls out, with
+ * no database transaction open while the provider works. Card and hosted
+ * payments go through the payment port with the order id as idempotency key
+ * (a retry of the same cart is a new order, so a new key).
  * - declined / not configured / provably not charged → business failure after compensations;
  * - outcome unknown (lost answer, deadline passed) → the saga is left RUNNING for
  *   recovery, which asks the provider; nothing is compensated blindly.
  */
 export const paymentStep: CheckoutStep<'payment'> = {
   id: PAYMENT_STEP,
-  isLocal: settlesLocally,
+  isLocal: () => false,
   outcomeUnknownOnTimeout: true,
   async invoke(_uow, run, deps) {
     const kind = run.input.paymentMethod;
-    if (kind === PaymentMethodKind.CASH_ON_DELIVERY || kind === PaymentMethodKind.STORE_CREDIT)
-      return { output: NO_CALL, compensation: { providerReference: null } };
+    // The saga sends the other kinds down the local path, which has no payment step.
+    if (kind !== PaymentMethodKind.CARD && kind !== PaymentMethodKind.HOSTED_CHECKOUT) throw new Error(`no outside payment for ${kind}`);
     const order = run.recorded(CREATE_ORDER_STEP);
     let attempt: PaymentAttempt;
     try {

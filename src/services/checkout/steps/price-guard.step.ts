@@ -4,7 +4,7 @@ import { priceSnapshot, snapshotVersionKey } from '../../cart/cart-snapshot';
 import { ErrorCode } from '../../shared/error-code';
 import { abortWith } from '../../shared/outcome';
 import { transition } from '../../state/transition';
-import { alwaysLocal, settlesLocally, type CheckoutStep } from '../checkout-types';
+import { alwaysLocal, type CheckoutStep } from '../checkout-types';
 import { reviewSnapshotPrices } from '../price-guard';
 import { CLAIM_CART_STEP } from './claim-cart.step';
 
@@ -21,12 +21,13 @@ const atCatalogPrices = (cart: CartSnapshot): CartSnapshot => ({
  * anything else answers PriceChangedError with the cart's new key unless the
  * buyer already acknowledged it (the saga's afterRollback then writes exactly
  * the prices the error showed, so the retry confirms what it showed).
- * A checkout that pays outside keeps the cart for a possible retry: its lines
- * take the accepted prices and it moves to CHECKING_OUT, in one statement each.
- * One that settles here converts the cart in this transaction, so nothing on
- * it needs rewriting: the order records the prices.
+ * `keepCartForRetry`: the provider path commits before it calls out and may
+ * be retried, so the cart's lines take the accepted prices and it moves to
+ * CHECKING_OUT, in one statement each. The local path converts the cart in
+ * its one transaction, so nothing on it needs rewriting: the order records
+ * the prices.
  */
-export const priceGuardStep: CheckoutStep<'price-guard'> = {
+export const priceGuardStep = (options: { keepCartForRetry: boolean }): CheckoutStep<'price-guard'> => ({
   id: PRICE_GUARD_STEP,
   isLocal: alwaysLocal,
   async invoke(uow, run, deps) {
@@ -44,8 +45,8 @@ export const priceGuardStep: CheckoutStep<'price-guard'> = {
         versionKey: snapshotVersionKey(cart),
       });
     }
-    const reads = { carts: deps.stores.carts, uow: deps.db.unitOfWork(tx) };
-    if (!settlesLocally(run.input)) {
+    const reads = { carts: deps.stores.carts, uow };
+    if (options.keepCartForRetry) {
       if (review.changes.length > 0) await reads.carts.setLinePrices(reads.uow, cart.lines);
       await transition(tx, Cart, cart.id, CartStatus.OPEN, CartStatus.CHECKING_OUT, { pricesValidatedAt: now });
     }
@@ -55,4 +56,4 @@ export const priceGuardStep: CheckoutStep<'price-guard'> = {
   },
   // Nothing to undo: the stored prices are now simply the current ones.
   async compensate() {},
-};
+});

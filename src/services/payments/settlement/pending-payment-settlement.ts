@@ -1,5 +1,5 @@
-import type { EntityManager } from '../../../db/orm';
 import type { Stores } from '../../../db/stores';
+import type { OrderStore } from '../../../db/stores/order-store';
 import type { UnitOfWork } from '../../../db/unit-of-work';
 import { CartStatus, Order, OrderLine, OrderStatus, Payment, PaymentMethodKind, PaymentStatus, VariantKind } from '../../../entities';
 import { CHECKOUT_IDEMPOTENCY_SCOPE, idempotencyKeyFor } from '../../orders/checkout-idempotency';
@@ -7,7 +7,6 @@ import { takeStockForPaidOrder } from '../../inventory/checkout-stock';
 import { cancelOrderAndRestore, reopenCartOf } from '../../orders/cancel-and-restore';
 import { placeOrder } from '../../orders/place-order';
 import { transition } from '../../state/transition';
-import { writeLock } from '../../shared/transactions';
 
 /**
  * Ends orders whose payment completes after confirmCheckout answered (3-D
@@ -32,11 +31,11 @@ export interface PendingOrder {
   payment: Payment | null;
 }
 
-/** The order (row-locked on PostgreSQL) and its latest payment, or null when there is no such order. */
-export async function lockPendingOrder(tx: EntityManager, orderId: string): Promise<PendingOrder | null> {
-  const order = await tx.findOne(Order, { id: orderId }, writeLock(tx));
+/** The order (row-locked) and its latest payment, or null when there is no such order. */
+export async function lockPendingOrder(uow: UnitOfWork, orders: OrderStore, orderId: string): Promise<PendingOrder | null> {
+  const order = await orders.lock(uow, orderId);
   if (!order) return null;
-  const payment = await tx.findOne(Payment, { orderId }, { orderBy: { createdAt: 'desc' } });
+  const payment = await uow.em.findOne(Payment, { orderId }, { orderBy: { createdAt: 'desc' } });
   return { order, payment };
 }
 
@@ -115,7 +114,7 @@ export async function placePaidOrder(
  */
 export async function cancelUnpaidOrder(
   uow: UnitOfWork,
-  stores: Pick<Stores, 'stock' | 'licenses'>,
+  stores: Pick<Stores, 'stock' | 'licenses' | 'vouchers'>,
   order: Order,
   outcome: 'FAILED' | 'CANCELLED',
   reason: string,

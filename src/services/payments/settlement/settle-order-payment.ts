@@ -84,10 +84,10 @@ export async function settleOrderPayment(
 ): Promise<SettlementResult> {
   const now = deps.clock.now();
   try {
-    return await deps.em.fork().transactional(async (raw) => {
-      const tx = raw as EntityManager;
+    return await deps.db.transaction(deps.em, async (uow) => {
+      const tx = uow.em;
       await alsoInTransaction?.(tx);
-      const found = await lockPendingOrder(tx, orderId);
+      const found = await lockPendingOrder(uow, deps.stores.orders, orderId);
       if (!found) return { kind: 'no-order' } as const;
       const { order, payment } = found;
       if (order.status === OrderStatus.CANCELLED && isPaid(truth)) throw new SettlementInterrupt('refund-charge');
@@ -96,7 +96,7 @@ export async function settleOrderPayment(
       if (isPaid(truth)) {
         try {
           await placePaidOrder(
-            deps.db.unitOfWork(tx),
+            uow,
             deps.stores,
             order,
             { status: truth!.status as 'CAPTURED' | 'AUTHORIZED', amount: truth!.amount, paymentIntentId: truth!.paymentIntentId },
@@ -109,7 +109,7 @@ export async function settleOrderPayment(
         return { kind: 'placed' } as const;
       }
       if (isDead(truth)) {
-        await cancelUnpaidOrder(deps.db.unitOfWork(tx), deps.stores, order, truth?.status === 'FAILED' ? 'FAILED' : 'CANCELLED', unpaidReason(truth), now);
+        await cancelUnpaidOrder(uow, deps.stores, order, truth?.status === 'FAILED' ? 'FAILED' : 'CANCELLED', unpaidReason(truth), now);
         return { kind: 'cancelled' } as const;
       }
       return { kind: 'no-change' } as const;
@@ -119,9 +119,9 @@ export async function settleOrderPayment(
     if (error.reason === 'checkout-owns-order') return { kind: 'checkout-owns-order' };
     const notPlaced = error.reason === 'unplaceable' ? whyNotPlaced(error.placement) : null;
     if (notPlaced) {
-      await deps.em.fork().transactional(async (raw) => {
-        const found = await lockPendingOrder(raw as EntityManager, orderId);
-        if (found) await cancelUnpaidOrder(deps.db.unitOfWork(raw as EntityManager), deps.stores, found.order, 'CANCELLED', notPlaced.reason, now);
+      await deps.db.transaction(deps.em, async (uow) => {
+        const found = await lockPendingOrder(uow, deps.stores.orders, orderId);
+        if (found) await cancelUnpaidOrder(uow, deps.stores, found.order, 'CANCELLED', notPlaced.reason, now);
       });
     }
     const givenBack = await giveBackCharge(deps, orderId, truth!, notPlaced?.logEvent ?? 'payment.charge_on_cancelled_order');
