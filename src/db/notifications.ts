@@ -38,6 +38,29 @@ const PROBE_PREFIX = 'probe:';
 const unref = (timer: NodeJS.Timeout): NodeJS.Timeout => timer.unref();
 
 /**
+ * `work`, or a rejection with `message` when it has not settled after `ms`.
+ * The deadline looks once more after the pending I/O has been read
+ * (setImmediate runs after the poll phase): when the event loop was stalled
+ * past the deadline, an answer that arrived meanwhile still counts.
+ */
+function withDeadline<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let settled = false;
+    const settle = (finish: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      finish();
+    };
+    const timer = unref(setTimeout(() => setImmediate(() => settle(() => reject(new Error(message)))), ms));
+    work.then(
+      (value) => settle(() => resolve(value)),
+      (error: unknown) => settle(() => reject(error)),
+    );
+  });
+}
+
+/**
  * One PostgreSQL session that LISTENs on a channel (node-postgres' Client,
  * outside the ORM's pool), for as long as the process runs. When the session
  * is lost (an error, the server ending it, a heartbeat unanswered) it says so
@@ -100,19 +123,14 @@ export class NotificationListener {
   private async probe(): Promise<void> {
     const payload = `${PROBE_PREFIX}${randomUUID()}`;
     const arrived = new Promise<void>((resolve) => this.probes.set(payload, resolve));
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_resolve, reject) => {
-      timer = unref(
-        setTimeout(
-          () => reject(new Error(`a probe sent through the application's connections did not arrive within ${PROBE_TIMEOUT_MS} ms (a transaction pooler?)`)),
-          PROBE_TIMEOUT_MS,
-        ),
-      );
-    });
     try {
-      await Promise.race([this.options.sendProbe(payload).then(() => arrived), late]);
+      const late = `a probe sent through the application's connections did not arrive within ${PROBE_TIMEOUT_MS} ms (a transaction pooler?)`;
+      await withDeadline(
+        this.options.sendProbe(payload).then(() => arrived),
+        PROBE_TIMEOUT_MS,
+        late,
+      );
     } finally {
-      clearTimeout(timer);
       this.probes.delete(payload);
     }
   }
@@ -120,18 +138,11 @@ export class NotificationListener {
   private scheduleHeartbeat(client: Client): void {
     this.heartbeatTimer = unref(
       setTimeout(() => {
-        const unanswered = unref(
-          setTimeout(() => this.lose(client, new Error(`no answer to the heartbeat within ${HEARTBEAT_TIMEOUT_MS} ms`)), HEARTBEAT_TIMEOUT_MS),
-        );
-        client.query('select 1').then(
+        withDeadline(client.query('select 1'), HEARTBEAT_TIMEOUT_MS, `no answer to the heartbeat within ${HEARTBEAT_TIMEOUT_MS} ms`).then(
           () => {
-            clearTimeout(unanswered);
             if (this.session === client) this.scheduleHeartbeat(client);
           },
-          (error: unknown) => {
-            clearTimeout(unanswered);
-            this.lose(client, error);
-          },
+          (error: unknown) => this.lose(client, error),
         );
       }, HEARTBEAT_INTERVAL_MS),
     );

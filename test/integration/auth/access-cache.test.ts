@@ -87,15 +87,20 @@ describe('token checks from the access cache', () => {
       for (const token of [ada.token, bob.token]) expect(await me(token)).not.toBeNull();
       expect(await statementsOfCheck(bob.token)).toEqual([]);
 
+      const listeners = () =>
+        app.orm.em
+          .fork()
+          .execute<{ pid: number }[]>('select pid from pg_stat_activity where application_name = ? and datname = current_database()', [ACCESS_LISTENER_NAME]);
       const [cut] = await app.orm.em
         .fork()
-        .execute<{ ended: boolean }[]>(
-          'select pg_terminate_backend(pid) as ended from pg_stat_activity where application_name = ? and datname = current_database()',
+        .execute<{ pid: number; ended: boolean }[]>(
+          'select pid, pg_terminate_backend(pid) as ended from pg_stat_activity where application_name = ? and datname = current_database()',
           [ACCESS_LISTENER_NAME],
         );
       expect(cut.ended).toBe(true);
-      await within(2_000, () => !access().isTrusted);
-      // The notification of this revocation goes nowhere: nobody listens.
+      // Seen either way: memory untrusted, or (on a machine slow enough to miss that moment) a new session already there.
+      await within(2_000, async () => !access().isTrusted || (await listeners()).some(({ pid }) => pid !== cut.pid));
+      // Most likely while no session listens: its notification then goes nowhere.
       await revokeBehindTheProcess(ada.id);
 
       expect(await me(ada.token)).toBeNull();
@@ -104,10 +109,11 @@ describe('token checks from the access cache', () => {
 
       await within(10_000, () => access().isTrusted);
       expect(await me(ada.token)).toBeNull();
-      expect(await statementsOfCheck(bob.token)).toHaveLength(1);
-      expect(await statementsOfCheck(bob.token)).toEqual([]);
-      await revokeBehindTheProcess(bob.id);
-      expect(await within(1_000, async () => (await me(bob.token)) === null)).toBeLessThan(1_000);
+      const cyd = await app.customer();
+      expect(await statementsOfCheck(cyd.token)).toHaveLength(1);
+      expect(await statementsOfCheck(cyd.token)).toEqual([]);
+      await revokeBehindTheProcess(cyd.id);
+      expect(await within(1_000, async () => (await me(cyd.token)) === null)).toBeLessThan(1_000);
     });
   }
 });
