@@ -23,6 +23,24 @@ module.exports = {
       to: { path: ['(^|/)node_modules/stripe/', '^stripe($|/)'] },
     },
     {
+      name: 'sql-only-in-db',
+      comment:
+        'The statement runner (src/db/sql) and the dialect test are src/db’s own: the rest of src/ reaches the database ' +
+        'through the stores (src/db/stores), which say what they do in domain words.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/db/' },
+      to: { path: ['^src/db/sql/', '^src/db/dialect[.]ts$'] },
+    },
+    {
+      name: 'stores-by-interface',
+      comment:
+        'A service sees a store by its interface (src/db/stores/<x>-store.ts); which implementation answers, the ' +
+        'PostgreSQL or the libSQL one, is chosen once, in createStores (src/db/stores/index.ts).',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/db/' },
+      to: { path: '^src/db/stores/(postgres|libsql|shared)/' },
+    },
+    {
       name: 'no-circular',
       comment:
         'No runtime import cycles: in a cycle, load order decides what is still undefined at start-up. ' +

@@ -6,6 +6,19 @@ import js from '@eslint/js';
 import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
+/**
+ * A string or template part that starts an SQL statement or a parenthesised subquery (`(select ${columns}
+ * from …` included), or compares a column with a `?` placeholder: the shapes of SQL text, and not of the
+ * prose around it ("Select a shipping method" starts no statement: a select names a column, a number, `*`
+ * or a call).
+ */
+const SQL_TEXT =
+  /^\s*\(?\s*(select\s+(\d|\*|distinct\b|\w+\(|[\w."]+\s*(,|as\b|from\b))|insert\s+into\b|update\s+[\w."]+\s+set\b|delete\s+from\b|with\s+(recursive\s+)?\w+\s+as\s*\()|^\s*\(\s*select\s+$|\b\w+\s*(=|<>|!=|<=|>=|<|>)\s*\?|\bin\s*\(\?\)/i;
+const sqlTextSelectors = ['Literal[value=', 'TemplateElement[value.raw='].map((node) => ({
+  selector: `${node}${SQL_TEXT}]`,
+  message: 'SQL text belongs in a store (src/db/stores): say what the service needs in domain words and let the store write the statement.',
+}));
+
 export default defineConfig(
   {
     ignores: [
@@ -40,6 +53,38 @@ export default defineConfig(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
+    },
+  },
+  {
+    // SQL lives in src/db (the stores, the one statement runner, the dialect): every other part of src/
+    // says what it wants from a store, in domain words, and never which database answers it.
+    files: ['src/**/*.ts'],
+    ignores: ['src/db/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...sqlTextSelectors,
+        {
+          selector: "ImportSpecifier[imported.name='isPostgres'], CallExpression[callee.name='isPostgres']",
+          message: 'A service never asks which database it runs on: the store for each dialect is chosen once, in createStores.',
+        },
+      ],
+      'no-restricted-properties': [
+        'error',
+        ...['execute', 'getConnection', 'getKnex', 'isPostgres'].map((property) => ({
+          property,
+          message: `\`.${property}\` runs or picks SQL: it belongs in a store (src/db/stores), which services reach through deps.stores.`,
+        })),
+      ],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '(^|/)db/(sql|dialect)(/|$)', message: 'The statement runner and the dialect are src/db’s own: call a store instead.' },
+            { regex: '^@mikro-orm/', importNames: ['raw', 'sql'], message: 'A raw SQL fragment belongs in a store (src/db/stores).' },
+          ],
+        },
+      ],
     },
   },
 );

@@ -24,6 +24,7 @@ import { startOpsGaugesRefresher } from './observability/ops-gauges';
 import { buildTillgateSchema } from './schema/build-schema';
 import type { AppDeps } from './services/app-deps';
 import { composeAppDeps, type CompositionOverrides } from './composition-root';
+import { warnWhenBillingDayIsShort } from './services/subscriptions/billing-day-warning';
 import { prepareStartUpAdmin, type StartUpAdmin } from './services/auth/start-up-admin';
 import { seedDemoData } from './services/catalog/demo-seed';
 import { TokenService } from './services/auth/tokens';
@@ -117,6 +118,7 @@ export async function startTillgate(config: Config, options: StartOptions = {}):
   const metricsServer = options.clusterMetrics ? null : await startMetricsServer(config, metricsSource);
   logger.info('tillgate.started', { host: address.address, port: address.port, database: config.database.dialect, pid: process.pid });
   await warnWhenNoPartner(config, orm);
+  warnWhenBillingDayIsShort(config);
   const workers = config.workersInProcess ? new WorkerRunner(deps) : null;
   if (workers) {
     for (const worker of allWorkers(deps)) workers.register(worker);

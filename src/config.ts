@@ -21,6 +21,7 @@ import {
   parseWholeNumber,
   positiveDuration,
   read,
+  readBilling,
   readGuestHoldTtl,
   readHeldUnitCaps,
   readMetricsPort,
@@ -31,7 +32,7 @@ import {
 import type { Config, PersistedQueriesMode } from './config/settings';
 
 export type * from './config/settings';
-export { ConfigError, parseDuration } from './config/parse';
+export { CALENDAR_DAY_SECONDS, ConfigError, parseDuration } from './config/parse';
 
 /** Marks a NODE_ENV=production that production-mode.ts filled in for the libraries: not the operator's production. */
 export const NODE_ENV_FILLED_IN = 'TILLGATE_NODE_ENV_FILLED_IN';
@@ -142,6 +143,7 @@ export function loadConfig(env: Env = process.env): Config {
     // The embedded file has one deployment per file; with PostgreSQL a release migrates once, before the processes start.
     migrateOnStart: read(env, 'MIGRATE_ON_START', parseBoolean, database.dialect === 'libsql'),
     shutdownDelayMs: read(env, 'SHUTDOWN_DELAY', parseDuration, 0),
+    billing: readBilling(env),
   });
 }
 

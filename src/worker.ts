@@ -7,6 +7,7 @@ import { requireMigratedSchema } from './db/migration-status';
 import { migrate, openOrm } from './db/orm';
 import { TokenService } from './services/auth/tokens';
 import { logger } from './services/shared/logger';
+import { warnWhenBillingDayIsShort } from './services/subscriptions/billing-day-warning';
 import { allWorkers, WorkerRunner } from './services/workers';
 import { startWorkerEndpoints } from './http/worker-endpoints';
 import { startOpsGaugesRefresher } from './observability/ops-gauges';
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
   const gauges = startOpsGaugesRefresher(deps);
   const endpoints = await startWorkerEndpoints(config, deps.db);
   logger.info('worker.started', { database: config.database.dialect, workers: runner.workerNames, url: endpoints.url, pid: process.pid });
+  warnWhenBillingDayIsShort(config);
 
   const shutdown = (signal: string) => {
     logger.info('worker.stopping', { signal });

@@ -1,6 +1,6 @@
 /** The parsers and section readers behind loadConfig: each checks one setting's form and says what it expects. */
 import { isIP } from 'node:net';
-import type { RateRule, RateLimitSettings, HeldUnitCaps, TrustProxy, DatabaseConfig } from './settings';
+import type { BillingSettings, RateRule, RateLimitSettings, HeldUnitCaps, TrustProxy, DatabaseConfig } from './settings';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -235,4 +235,25 @@ export function parseHost(name: string, raw: string): string {
   const host = raw.trim();
   if (isIP(host) || /^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/.test(host)) return host;
   throw new ConfigError(`${name} must be an IP address such as 127.0.0.1 or 0.0.0.0, or a host name (got "${raw}")`);
+}
+
+/** A calendar day; a shorter billing day is for tests and demos (start-up warns about it). */
+export const CALENDAR_DAY_SECONDS = 86_400;
+
+/** `1,3,5`: each retry's billing days after the first failed attempt, strictly ascending. */
+export function parseRetryDays(name: string, raw: string): readonly number[] {
+  const days = raw.split(',').map((entry) => entry.trim());
+  const shape = `${name} must be billing days in ascending order, like 1,3,5 (got "${raw}")`;
+  if (days.length > 20 || days.some((day) => !/^\d+$/.test(day))) throw new ConfigError(shape);
+  const values = days.map((day) => parseWholeNumber(name, day, 1, 366));
+  if (values.some((day, index) => index > 0 && day <= values[index - 1])) throw new ConfigError(shape);
+  return Object.freeze(values);
+}
+
+export function readBilling(env: Env): BillingSettings {
+  return {
+    daySeconds: read(env, 'BILLING_DAY_SECONDS', (n, r) => parseWholeNumber(n, r, 1, CALENDAR_DAY_SECONDS), CALENDAR_DAY_SECONDS),
+    checkIntervalMs: read(env, 'BILLING_CHECK_INTERVAL', positiveDuration, 60_000),
+    renewalRetryDays: read(env, 'RENEWAL_RETRY_DAYS', parseRetryDays, Object.freeze([1, 3, 5])),
+  };
 }

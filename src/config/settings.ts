@@ -40,6 +40,16 @@ export interface HeldUnitCaps {
 /** Express `trust proxy`: believe X-Forwarded-For never, from this many hops, or from these proxies. */
 export type TrustProxy = false | number | readonly string[];
 
+/** Subscription billing time (src/services/subscriptions/billing-time.ts). */
+export interface BillingSettings {
+  /** Seconds in a billing day: 86400 follows the calendar; below it (tests, demos) a WEEK, MONTH and YEAR are 7, 30 and 365 such days. */
+  readonly daySeconds: number;
+  /** How often the renewal worker looks for subscriptions whose period has ended. */
+  readonly checkIntervalMs: number;
+  /** Billing days after the renewal's first failed attempt at which each retry is due, ascending; past the last, the period is uncollectible. */
+  readonly renewalRetryDays: readonly number[];
+}
+
 export interface DatabaseConfig {
   readonly dialect: 'postgresql' | 'libsql';
   /** postgres:// URL, or the libSQL file path (":memory:" in tests). */
@@ -133,4 +143,5 @@ export interface Config {
   readonly migrateOnStart: boolean;
   /** On SIGTERM, how long /readyz answers 503 while the server still serves, before the drain closes it. */
   readonly shutdownDelayMs: number;
+  readonly billing: BillingSettings;
 }

@@ -36,8 +36,8 @@ export function isLibSqlFile(db: DatabaseConfig): boolean {
  * Run on every new connection to the embedded libSQL file (the pool replaces
  * them, so once at start would not do). WAL: a commit appends to the
  * write-ahead log instead of creating, syncing and deleting a rollback journal
- * inside the driver's synchronous call, which blocked the event loop; readers
- * no longer wait for the writer either. synchronous=FULL keeps every commit
+ * inside the driver's synchronous call, which would block the event loop; and
+ * readers do not wait for the writer. synchronous=FULL keeps every commit
  * durable: the log is fsynced before the commit returns, so a committed order
  * survives power loss (NORMAL would sync only at checkpoints and could lose the
  * last commits). The busy timeout comes first so that switching the journal
@@ -143,4 +143,4 @@ export async function migrate(orm: Orm): Promise<string[]> {
   }
 }
 
-export { isPostgres } from './dialect';
+export { isPostgres, writeLock } from './dialect';

@@ -4,7 +4,7 @@ import { Role } from './enums';
 
 @Entity({ tableName: 'customers' })
 export class Customer {
-  [OptionalProps]?: 'role' | 'tokenVersion' | 'createdAt';
+  [OptionalProps]?: 'role' | 'tokenVersion' | 'stripeCustomerId' | 'createdAt';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = newId();
@@ -26,6 +26,13 @@ export class Customer {
    */
   @Property({ type: 'integer', default: 0 })
   tokenVersion: number = 0;
+
+  /**
+   * The Stripe Customer (cus_…) made for this customer's first plan, with a key
+   * derived from this row's id: created once, then reused for every plan.
+   */
+  @Property({ type: 'string', length: 255, nullable: true })
+  stripeCustomerId: string | null = null;
 
   @Property({ type: DateTimeType })
   createdAt: Date = new Date();

@@ -86,6 +86,34 @@ export enum OutboxEventStatus {
 export enum VariantKind {
   PHYSICAL = 'PHYSICAL',
   DIGITAL = 'DIGITAL',
+  /** A plan: bought once through checkout, then renewed by the gateway every billing interval (issue 21). */
+  SUBSCRIPTION = 'SUBSCRIPTION',
+}
+export enum BillingInterval {
+  DAY = 'DAY',
+  WEEK = 'WEEK',
+  MONTH = 'MONTH',
+  YEAR = 'YEAR',
+}
+/**
+ * INCOMPLETE until the first order is paid (ACTIVE), or given up unpaid
+ * (INCOMPLETE_EXPIRED); PAST_DUE while a declined renewal is retried; CANCELED at the end.
+ */
+export enum SubscriptionStatus {
+  INCOMPLETE = 'INCOMPLETE',
+  INCOMPLETE_EXPIRED = 'INCOMPLETE_EXPIRED',
+  ACTIVE = 'ACTIVE',
+  PAST_DUE = 'PAST_DUE',
+  CANCELED = 'CANCELED',
+}
+export enum SubscriptionPeriodStatus {
+  /** Not charged yet, or a declined charge waits for its retry. */
+  OPEN = 'OPEN',
+  PAID = 'PAID',
+  /** Every retry declined: never charged again. */
+  UNCOLLECTIBLE = 'UNCOLLECTIBLE',
+  /** Not owed: the subscription ended before it started, or its order was refunded. */
+  VOID = 'VOID',
 }
 export enum LicenseStatus {
   ACTIVE = 'ACTIVE',

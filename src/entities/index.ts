@@ -17,6 +17,8 @@ import { Refund } from './refund.entity';
 import { Reservation } from './reservation.entity';
 import { SagaExecution } from './saga-execution.entity';
 import { Seller } from './seller.entity';
+import { Subscription } from './subscription.entity';
+import { SubscriptionPeriod } from './subscription-period.entity';
 import { SellerTransfer } from './seller-transfer.entity';
 import { ShippingMethod } from './shipping-method.entity';
 import { StockLevel } from './stock-level.entity';
@@ -51,6 +53,8 @@ export {
   SellerTransfer,
   ShippingMethod,
   StockLevel,
+  Subscription,
+  SubscriptionPeriod,
   TaxRate,
   Variant,
   Voucher,
@@ -81,6 +85,8 @@ export const allEntities = [
   SellerTransfer,
   ShippingMethod,
   StockLevel,
+  Subscription,
+  SubscriptionPeriod,
   TaxRate,
   Variant,
   Voucher,

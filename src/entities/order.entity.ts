@@ -17,6 +17,7 @@ export class Order {
     | 'cartId'
     | 'cartVersionKey'
     | 'paymentLinkId'
+    | 'subscriptionId'
     | 'voucherCodes'
     | 'shippingMethodId'
     | 'shippingMethodName'
@@ -61,6 +62,10 @@ export class Order {
 
   @Property({ type: 'uuid', nullable: true, index: true })
   paymentLinkId: string | null = null;
+
+  /** The subscription this order starts (the plan's checkout) or renews; null for any other order. */
+  @Property({ type: 'uuid', nullable: true, index: true })
+  subscriptionId: string | null = null;
 
   @Property({ type: 'string', length: 32 })
   paymentKind!: PaymentMethodKind;

@@ -1,11 +1,11 @@
 import { DateTimeType, Entity, ManyToOne, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { money, newId } from './columns';
-import { VariantKind } from './enums';
+import { BillingInterval, VariantKind } from './enums';
 import { Product } from './product.entity';
 
 @Entity({ tableName: 'variants' })
 export class Variant {
-  [OptionalProps]?: 'createdAt' | 'kind' | 'maxLicenses' | 'licensesClaimed';
+  [OptionalProps]?: 'createdAt' | 'kind' | 'maxLicenses' | 'licensesClaimed' | 'billingInterval' | 'billingIntervalCount';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = newId();
@@ -27,7 +27,7 @@ export class Variant {
   @Property({ type: 'string', length: 3 })
   currency!: string;
 
-  /** DIGITAL variants have no stock rows and never reserve; each unit sold is a license. Fixed at creation. */
+  /** DIGITAL variants have no stock rows and never reserve; each unit sold is a license. SUBSCRIPTION variants are plans (no stock either). Fixed at creation. */
   @Property({ type: 'string', length: 16, default: VariantKind.PHYSICAL })
   kind: VariantKind = VariantKind.PHYSICAL;
 
@@ -42,6 +42,14 @@ export class Variant {
    */
   @Property({ type: 'integer', default: 0 })
   licensesClaimed: number = 0;
+
+  /** SUBSCRIPTION only: how often the plan renews; null for every other kind. */
+  @Property({ type: 'string', length: 8, nullable: true })
+  billingInterval: BillingInterval | null = null;
+
+  /** SUBSCRIPTION only: renews every billingIntervalCount intervals (1 or more); null for every other kind. */
+  @Property({ type: 'integer', nullable: true })
+  billingIntervalCount: number | null = null;
 
   @Property({ type: DateTimeType })
   createdAt: Date = new Date();

@@ -59,9 +59,9 @@ const pathOf = (url: string | undefined): string => redactText((url ?? '').split
  * away) the latency histogram observed, and one JSON line written (level
  * error for a 5xx, else info): the request id, method, path, status,
  * duration, and every id the request's log context collected while it ran.
- * Headers and bodies are never logged. It replaced pino-http, whose child
- * loggers per request cost about a tenth of a small mutation's CPU even when
- * the level dropped the line; a dropped line now costs one level check.
+ * Headers and bodies are never logged. No child logger is made per request
+ * (as pino-http makes one): the line is built only when the level keeps it,
+ * so a dropped line costs one level check.
  */
 export const observeRequest: RequestHandler = (req, res, next) => {
   const request = req as WithContext;

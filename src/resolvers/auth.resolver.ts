@@ -6,7 +6,7 @@ import { toErrorResult } from '../schema/types/common.type';
 import { AuthPayload, CustomerType } from '../schema/types/customer.type';
 import { rateLimitsOf } from '../http/rate-limits';
 import { AuthService, type Session } from '../services/auth/auth.service';
-import { SessionService } from '../services/auth/session.service';
+import { TokenStandingService } from '../services/auth/token-standing.service';
 import type { Outcome } from '../services/shared/outcome';
 
 const toAuthResult = (outcome: Outcome<Session>): typeof AuthResult =>
@@ -33,7 +33,7 @@ export class AuthResolver {
     description: 'Admin. Every token issued to the customer so far stops working (a stolen token, a lost device). False when no customer has this id.',
   })
   async revokeTokens(@Arg('customerId', () => ID) customerId: string, @Ctx() ctx: GraphQLContext): Promise<boolean> {
-    return new SessionService(ctx.em, ctx.deps).revokeTokens(customerId);
+    return new TokenStandingService(ctx.em, ctx.deps).revokeTokens(customerId);
   }
 
   @Query(() => CustomerType, { nullable: true })

@@ -8,7 +8,6 @@ import { Money, toErrorResult } from '../schema/types/common.type';
 import { CustomerType } from '../schema/types/customer.type';
 import { OrderType, toOrderType } from '../schema/types/order.type';
 import { rateLimitsOf } from '../http/rate-limits';
-import { creditBalance } from '../services/credit/credit-ledger';
 import { RedeemVoucherService } from '../services/vouchers/redeem-voucher.service';
 
 @Resolver(() => VoucherRedemptionType)
@@ -36,6 +35,6 @@ export class CustomerCreditResolver {
   @FieldResolver(() => Money, { description: 'Store credit balance from the credit ledger, in the given currency.' })
   async creditBalance(@Root() customer: CustomerType, @Arg('currency', () => String) currency: string, @Ctx() ctx: GraphQLContext): Promise<Money> {
     const code = currency.trim().toUpperCase().slice(0, 3);
-    return Money.of(await creditBalance(ctx.em, customer.id, code), code);
+    return Money.of(await ctx.deps.stores.credit.balance(ctx.deps.db.unitOfWork(ctx.em), customer.id, code), code);
   }
 }

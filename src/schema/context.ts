@@ -1,7 +1,7 @@
 import type { Config } from '../config';
 import type { EntityManager } from '../db/orm';
 import type { AppDeps } from '../services/app-deps';
-import { SessionService } from '../services/auth/session.service';
+import { TokenStandingService } from '../services/auth/token-standing.service';
 import type { Viewer } from '../services/auth/tokens';
 import type { AuthenticatedPartner } from '../services/partners/partner-authentication';
 
@@ -13,7 +13,7 @@ import type { AuthenticatedPartner } from '../services/partners/partner-authenti
 export async function viewerFor(deps: AppDeps, em: EntityManager, authorization: string | undefined): Promise<Viewer | null> {
   const header = authorization ?? '';
   const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
-  return token ? new SessionService(em, deps).authenticate(token) : null;
+  return token ? new TokenStandingService(em, deps).authenticate(token) : null;
 }
 
 /**

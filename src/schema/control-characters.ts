@@ -49,7 +49,8 @@ interface DocumentStrings {
 /**
  * Apollo keeps parsed documents in its document store and hands the same
  * DocumentNode to every request with the same text, so a document is scanned
- * once, not per request (a scan was 1% of the gateway's CPU under load).
+ * once, not per request: the scan walks every string of the document, and a
+ * storefront sends the same few documents all day.
  */
 const scanned = new WeakMap<DocumentNode, DocumentStrings>();
 

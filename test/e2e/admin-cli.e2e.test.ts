@@ -5,8 +5,8 @@ import { createStores } from '../../src/db/stores';
 import { Customer, Role } from '../../src/entities';
 import { AccessCache } from '../../src/services/auth/access-cache';
 import { AuthService } from '../../src/services/auth/auth.service';
+import { TokenStandingService } from '../../src/services/auth/token-standing.service';
 import { verifyPassword } from '../../src/services/auth/passwords';
-import { SessionService } from '../../src/services/auth/session.service';
 import { TokenService } from '../../src/services/auth/tokens';
 import { runToEnd } from '../support/child-output';
 import { buildIntoScratch, type ScratchBuild } from '../support/scratch-build';
@@ -53,9 +53,10 @@ describe('npm run admin', () => {
   const admin = (args: string[], stdin: string) => runToEnd(build.entry('src/admin.js'), env, { args, stdin });
   const stored = (email: string) => orm.em.fork().findOne(Customer, { email });
   const accounts = () => new AuthService(orm.em.fork(), { tokens, access: cache });
+  /** A token's standing as a gateway process checks it on a request: from its access cache, told of changes by its feed. */
   const gateway = () => {
     const db = new Database(orm);
-    return new SessionService(orm.em.fork(), { tokens, db, stores: createStores(db), access: cache });
+    return new TokenStandingService(orm.em.fork(), { tokens, db, stores: createStores(db), access: cache });
   };
 
   it("when the password breaks sign-up's rules, then it exits 2 with sign-up's message, creates nothing, and never shows the password", async () => {

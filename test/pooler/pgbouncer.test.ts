@@ -1,6 +1,6 @@
 import { Client } from 'pg';
+import { Database } from '../../src/db/database';
 import { openOrm, type EntityManager, type Orm } from '../../src/db/orm';
-import { preparedRows } from '../../src/db/prepared-statements';
 import { behindPooler, openTestOrm, testDatabaseConfig } from '../support/test-database';
 
 /**
@@ -52,14 +52,15 @@ describe('the PgBouncer the pgbouncer project runs behind', () => {
     const run = async (preparedStatements: boolean) => {
       // One client connection to the pooler, so the driver believes the name is prepared on "its" connection.
       const single = await openOrm({ ...db, preparedStatements }, { poolMax: 1 });
+      const database = new Database(single);
       const other = new Client({ connectionString: db.url });
       await other.connect();
       try {
-        await preparedRows(single.em.fork(), sql, ['r']);
+        await database.sql(single.em.fork()).rows(sql, ['r']);
         // The pooler hands out its most recently used server connection first: the one that just prepared it.
         await other.query('begin');
         await other.query('select 1');
-        return await preparedRows<{ n: number }>(single.em.fork(), sql, ['r']);
+        return await database.sql(single.em.fork()).rows<{ n: number }>(sql, ['r']);
       } finally {
         await other.query('rollback').catch(() => undefined);
         await other.end();

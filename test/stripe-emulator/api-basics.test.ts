@@ -44,11 +44,11 @@ describe('Stripe emulator: authentication, routing and parameters', () => {
   });
 
   it('when an endpoint does not exist, then it is a 404 invalid_request_error', async () => {
-    const error = await stripeError(ctx.stripe.customers.create({ email: 'a@example.com' }));
+    const error = await stripeError(ctx.stripe.products.create({ name: 'Mug' }));
 
     expect(error).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
     expect(error.statusCode).toBe(404);
-    expect(error.message).toContain('/v1/customers');
+    expect(error.message).toContain('/v1/products');
   });
 
   it('when an unknown parameter is sent, then it is refused like Stripe does', async () => {

@@ -8,10 +8,10 @@ import { createTillgateClient, type TillgateClient, type TillgateDocument, type 
 /**
  * The load generator shares the machine's two cores with the gateway and
  * PostgreSQL, so every millisecond it spends is one the server under test
- * cannot. Node's global fetch (undici, with a WHATWG Response and an abort
- * timer per call) cost about 0.7 ms of CPU a request; a plain keep-alive
- * `http.request` costs a fraction of that. It answers just the part of a
- * Response the client reads: the status and the body text.
+ * cannot. Node's global fetch builds a WHATWG Response and an abort timer per
+ * call; a plain keep-alive `http.request` does neither, and costs a fraction
+ * of its CPU. It answers just the part of a Response the client reads: the
+ * status and the body text.
  */
 const keepAlive = new Agent({ keepAlive: true, maxSockets: 256 });
 

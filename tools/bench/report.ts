@@ -100,7 +100,7 @@ export function collectFigures(run: TimedCheckouts, read: ReadLoad, mutations: n
     ['sqlPerCheckout', sql.perCheckout],
     ['sqlBackground', sql.backgroundPerCheckout],
     ['sqlOutside', sql.outsideRequestsPerCheckout],
-    // What the earlier bench printed (all statements over the flows / flows): comparable with older README figures.
+    // Every statement the flows cost, the workers' included: the figure to compare a change by when it moves work into the background.
     ['sqlAll', sql.perCheckout + sql.backgroundPerCheckout],
     ['sqlIdle', sql.idlePerS],
     ...readFigures(read),

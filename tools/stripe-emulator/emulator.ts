@@ -12,7 +12,7 @@ import { completeAuthentication } from './resources/payment-flow';
 import { requirePaymentIntent } from './resources/payment-intents';
 import { requireRefund, settleRefund } from './resources/refunds';
 import { EmulatorServer } from './server';
-import { EmulatorState, type CreatedObjectType } from './state';
+import { EmulatorState, type CreatedObjectType, type OffSessionFailure } from './state';
 import type { RequestLogEntry, StripeEmulator, StripeEmulatorOptions } from './types';
 
 export const DEFAULT_API_VERSION = '2026-10-28.endive';
@@ -102,6 +102,11 @@ export class StripeEmulatorInstance implements StripeEmulator {
 
   holdNextRefund(): void {
     this.state.holdNextRefund = true;
+  }
+
+  failNextOffSessionCharge(customerId: string, failure: OffSessionFailure): void {
+    if (!this.state.customers.has(customerId)) throw new Error(`No such customer: '${customerId}'`);
+    this.state.offSessionFailures.set(customerId, failure);
   }
 
   async settleRefund(id: string, outcome: 'succeeded' | 'failed'): Promise<void> {

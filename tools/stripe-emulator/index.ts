@@ -16,4 +16,4 @@ export { signPayload } from './events/webhooks';
 export type { ExecutionContext, StripeEvent } from './events/event-log';
 export type { WebhookDelivery, WebhookDeliveryMode } from './events/webhooks';
 export type { FaultAction, FaultHandle, FaultInjector, FaultSpec } from './faults';
-export type { CreatedObjectType, RequestLogEntry, StripeEmulator, StripeEmulatorOptions } from './types';
+export type { CreatedObjectType, OffSessionFailure, RequestLogEntry, StripeEmulator, StripeEmulatorOptions } from './types';

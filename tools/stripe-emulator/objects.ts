@@ -16,6 +16,9 @@ export type PaymentIntentStatus =
 
 export type CaptureMethod = 'automatic' | 'automatic_async' | 'manual';
 
+export const SETUP_FUTURE_USAGES = ['off_session', 'on_session'] as const;
+export type SetupFutureUsage = (typeof SETUP_FUTURE_USAGES)[number];
+
 export interface PaymentError {
   /** Declines are card errors; a failed 3DS challenge is reported as an invalid request. */
   type: 'card_error' | 'invalid_request_error';
@@ -46,14 +49,33 @@ export interface PaymentIntent extends StripeObjectBase {
   confirmation_method: 'automatic';
   currency: string;
   description: string | null;
+  /** The Customer the payment belongs to (cus_...), whose saved PaymentMethods it may use. */
+  customer: string | null;
   last_payment_error: PaymentError | null;
   latest_charge: string | null;
   next_action: NextAction | null;
   payment_method: string | null;
   payment_method_types: string[];
   receipt_email: string | null;
+  /** Set: a successful payment saves its method (a new pm_... id) to `customer` for later use. */
+  setup_future_usage: SetupFutureUsage | null;
   status: PaymentIntentStatus;
   transfer_group: string | null;
+}
+
+export interface Customer extends StripeObjectBase {
+  object: 'customer';
+  description: string | null;
+  email: string | null;
+  name: string | null;
+}
+
+export interface PaymentMethod extends StripeObjectBase {
+  object: 'payment_method';
+  type: 'card';
+  card: { brand: string; last4: string; exp_month: number; exp_year: number };
+  /** The Customer it is attached to, or null (usable once more at most, as at Stripe). */
+  customer: string | null;
 }
 
 export interface Charge extends StripeObjectBase {
@@ -81,6 +103,7 @@ export interface CheckoutSession extends StripeObjectBase {
   cancel_url: string | null;
   client_reference_id: string | null;
   currency: string;
+  customer: string | null;
   customer_email: string | null;
   expires_at: number;
   mode: 'payment';
@@ -125,7 +148,7 @@ export interface Transfer extends StripeObjectBase {
   transfer_group: string | null;
 }
 
-export type StripeObject = PaymentIntent | Charge | CheckoutSession | Refund | Transfer | TransferReversal;
+export type StripeObject = PaymentIntent | Charge | CheckoutSession | Refund | Transfer | TransferReversal | Customer | PaymentMethod;
 
 /** Snapshots must not alias live records: later mutations would rewrite history. */
 export function snapshot<T>(value: T): T {

@@ -1,7 +1,9 @@
 import type { Handler, RouteDef } from './context';
 import { chargeRoutes } from './resources/charges';
 import { checkoutSessionRoutes } from './resources/checkout-sessions';
+import { customerRoutes } from './resources/customers';
 import { paymentIntentRoutes } from './resources/payment-intents';
+import { paymentMethodRoutes } from './resources/payment-methods';
 import { refundRoutes } from './resources/refunds';
 import { transferRoutes } from './resources/transfers';
 
@@ -22,7 +24,15 @@ function compile(route: RouteDef): CompiledRoute {
 }
 
 // Order matters where a literal segment could also be read as an id.
-const ROUTES: CompiledRoute[] = [...paymentIntentRoutes, ...chargeRoutes, ...checkoutSessionRoutes, ...refundRoutes, ...transferRoutes].map(compile);
+const ROUTES: CompiledRoute[] = [
+  ...paymentIntentRoutes,
+  ...chargeRoutes,
+  ...checkoutSessionRoutes,
+  ...refundRoutes,
+  ...transferRoutes,
+  ...customerRoutes,
+  ...paymentMethodRoutes,
+].map(compile);
 
 export interface RouteMatch {
   handler: Handler;

@@ -1,7 +1,21 @@
-import type { Charge, CheckoutSession, PaymentIntent, Refund, StripeObject, Transfer, TransferReversal } from './objects';
+import type {
+  Charge,
+  CheckoutSession,
+  Customer,
+  PaymentIntent,
+  PaymentMethod,
+  Refund,
+  SetupFutureUsage,
+  StripeObject,
+  Transfer,
+  TransferReversal,
+} from './objects';
 import type { Metadata } from './params';
 
-export type CreatedObjectType = 'payment_intent' | 'checkout.session' | 'refund' | 'transfer' | 'transfer_reversal';
+export type CreatedObjectType = 'payment_intent' | 'checkout.session' | 'refund' | 'transfer' | 'transfer_reversal' | 'customer';
+
+/** How the next off-session charge of a customer fails, when a test asked for it. */
+export type OffSessionFailure = 'card_declined' | 'authentication_required';
 
 interface CreationRecord {
   type: CreatedObjectType;
@@ -21,7 +35,7 @@ export interface CheckoutLineItem {
 /** What a Checkout Session keeps that its wire object does not show. */
 export interface CheckoutDetails {
   lineItems: CheckoutLineItem[];
-  paymentIntentData: { metadata: Metadata; description: string | null; transferGroup: string | null };
+  paymentIntentData: { metadata: Metadata; description: string | null; transferGroup: string | null; setupFutureUsage: SetupFutureUsage | null };
 }
 
 /** All objects of one emulated Stripe account. */
@@ -35,6 +49,12 @@ export class EmulatorState {
   readonly refunds = new Map<string, Refund>();
   readonly transfers = new Map<string, Transfer>();
   readonly transferReversals = new Map<string, TransferReversal>();
+  readonly customers = new Map<string, Customer>();
+  readonly paymentMethods = new Map<string, PaymentMethod>();
+  /** The test PaymentMethod (pm_card_...) a saved one was made from: its charges behave like that card's. */
+  readonly paymentMethodSources = new Map<string, string>();
+  /** Set by failNextOffSessionCharge(): consumed by that customer's next off-session confirmation. */
+  readonly offSessionFailures = new Map<string, OffSessionFailure>();
   private readonly creations: CreationRecord[] = [];
   /** Set by holdNextRefund(): the next refund stays `pending` until settled. */
   holdNextRefund = false;
@@ -61,6 +81,8 @@ export class EmulatorState {
       this.refunds,
       this.transfers,
       this.transferReversals,
+      this.customers,
+      this.paymentMethods,
     ];
     for (const store of stores) {
       const found = store.get(id);
@@ -78,6 +100,10 @@ export class EmulatorState {
     this.refunds.clear();
     this.transfers.clear();
     this.transferReversals.clear();
+    this.customers.clear();
+    this.paymentMethods.clear();
+    this.paymentMethodSources.clear();
+    this.offSessionFailures.clear();
     this.creations.length = 0;
     this.holdNextRefund = false;
   }

@@ -1,7 +1,7 @@
 import type { WebhookDelivery, WebhookDeliveryMode } from './events/webhooks';
 import type { StripeEvent } from './events/event-log';
 import type { FaultInjector } from './faults';
-import type { CreatedObjectType } from './state';
+import type { CreatedObjectType, OffSessionFailure } from './state';
 
 export interface StripeEmulatorOptions {
   /** 0 = any free port. */
@@ -48,6 +48,12 @@ export interface StripeEmulator {
   /** Makes the next refund come back `pending` until settleRefund(). */
   holdNextRefund(): void;
   settleRefund(id: string, outcome: 'succeeded' | 'failed'): Promise<void>;
+  /**
+   * Makes the customer's next off-session charge fail, whatever its card:
+   * `card_declined` (402, PaymentIntent requires_payment_method) or
+   * `authentication_required` (402, PaymentIntent requires_action). Throws for an unknown customer.
+   */
+  failNextOffSessionCharge(customerId: string, failure: OffSessionFailure): void;
 
   webhookSecret: string;
   deliveries: WebhookDelivery[];
@@ -61,4 +67,4 @@ export interface StripeEmulator {
   reset(): void;
 }
 
-export type { CreatedObjectType, StripeEvent, WebhookDelivery, WebhookDeliveryMode };
+export type { CreatedObjectType, OffSessionFailure, StripeEvent, WebhookDelivery, WebhookDeliveryMode };

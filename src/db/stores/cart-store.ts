@@ -1,9 +1,9 @@
 import type { AddressValue } from '../../entities';
 import type { CartLineSnapshot, CartSnapshot, PricingInputs, ShippingMethodSnapshot, VariantFacts } from '../../services/cart/cart-snapshot';
 import type { StockFigures } from '../../services/cart/cart-stock';
-import type { VoucherSnapshot } from '../../services/vouchers/voucher-sql';
 import type { UnitOfWork } from '../unit-of-work';
 import type { DueCheck } from './due-check';
+import type { VoucherSnapshot } from './voucher-store';
 
 /** Cart fields a change sets, in domain words; the store writes each to its column. */
 export interface CartFields {

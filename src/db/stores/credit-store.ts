@@ -1,6 +1,6 @@
 import type { UnitOfWork } from '../unit-of-work';
 
-/** The store-credit ledger, where a statement differs by dialect (services/credit/credit-ledger.ts writes and sums its rows). */
+/** The store-credit ledger's reads and its holder lock (services/credit/credit-ledger.ts appends its rows). */
 export interface CreditStore {
   /**
    * Serializes the customer's credit movements until the transaction ends
@@ -9,4 +9,6 @@ export interface CreditStore {
    * before reading the balance about to be spent.
    */
   lockHolder(uow: UnitOfWork, customerId: string): Promise<void>;
+  /** The customer's balance in `currency`: the sum of their ledger rows in it, 0 when there are none. */
+  balance(uow: UnitOfWork, customerId: string, currency: string): Promise<number>;
 }

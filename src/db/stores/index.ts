@@ -1,9 +1,9 @@
 import type { Database } from '../database';
-import { SqlAuthStore, type AuthStore } from './auth-store';
 import type { CartStore } from './cart-store';
 import { SqlCatalogStore, type CatalogStore } from './catalog-store';
 import type { CheckoutStore } from './checkout-store';
 import type { CreditStore } from './credit-store';
+import { SqlCustomerStore, type CustomerStore } from './customer-store';
 import { LibsqlCartStore } from './libsql/cart-store.libsql';
 import { LibsqlCheckoutStore } from './libsql/checkout-store.libsql';
 import { LibsqlCreditStore } from './libsql/credit-store.libsql';
@@ -69,8 +69,8 @@ export interface Stores {
   readonly licenses: LicenseStore;
   /** The public catalog's reads. */
   readonly catalog: CatalogStore;
-  /** Customers' roles and token versions, as bearer tokens are checked against them. */
-  readonly auth: AuthStore;
+  /** Accounts' token standing and revocation. */
+  readonly customers: CustomerStore;
 }
 
 export function createStores(db: Database): Stores {
@@ -92,6 +92,6 @@ export function createStores(db: Database): Stores {
     stock: postgres ? new PgStockStore() : new LibsqlStockStore(),
     licenses: new SqlLicenseStore(),
     catalog: new SqlCatalogStore(),
-    auth: new SqlAuthStore(),
+    customers: new SqlCustomerStore(),
   };
 }

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import type { RequiredEntityData } from '@mikro-orm/core';
 import { OutboxEvent, OutboxEventStatus } from '../../entities';
 import { newId } from '../../entities/columns';
-import type { EntityManager } from '../orm';
 import type { UnitOfWork } from '../unit-of-work';
 import type { DueCheck } from './due-check';
 
@@ -88,14 +87,4 @@ export function onceEventId(type: string, aggregateId: string): string {
   const hex = createHash('sha256').update(`${type}:${aggregateId}`).digest('hex');
   const variant = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
-
-/** `appendOnce` on a bare transaction, for callers not yet handed a store (payment settlement). */
-export async function insertEventOnce(em: EntityManager, event: EventToRecord): Promise<void> {
-  await em
-    .createQueryBuilder(OutboxEvent)
-    .insert(newOutboxEventRow(event, onceEventId(event.type, event.aggregateId)))
-    .onConflict('id')
-    .ignore()
-    .execute('run');
 }

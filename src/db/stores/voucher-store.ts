@@ -1,5 +1,20 @@
-import type { RedemptionStatus } from '../../entities';
+import type { RedemptionStatus, VoucherKind } from '../../entities';
 import type { UnitOfWork } from '../unit-of-work';
+
+/** A voucher's facts as pricing and eligibility read them: read with the cart, as plain data. */
+export interface VoucherSnapshot {
+  id: string;
+  code: string;
+  kind: VoucherKind;
+  value: number;
+  currency: string | null;
+  maxRedemptions: number | null;
+  perCustomerLimit: number | null;
+  redemptionCount: number;
+  startsAt: Date | null;
+  endsAt: Date | null;
+  minSubtotal: number | null;
+}
 
 /** One use of one voucher to write, in a slot of its holder's. */
 export interface NewRedemption {

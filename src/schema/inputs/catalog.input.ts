@@ -1,8 +1,8 @@
 import { ArrayMaxSize, ArrayMinSize, IsOptional, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { SafeIntResolver } from 'graphql-scalars';
 import { Field, ID, InputType, Int } from 'type-graphql';
-import { VariantKind } from '../../entities';
-import '../types/catalog.type';
+import type { VariantKind } from '../../entities';
+import { OfferedVariantKind } from '../types/catalog.type';
 
 /** Shared limits: the entity columns' lengths, and sane ceilings for counts. */
 export const NAME_MAX = 200;
@@ -40,7 +40,7 @@ export class VariantInput {
   @Max(MAX_UNITS)
   stock!: number;
 
-  @Field(() => VariantKind, { nullable: true, description: 'Default PHYSICAL. DIGITAL variants have no stock.' })
+  @Field(() => OfferedVariantKind, { nullable: true, description: 'Default PHYSICAL. DIGITAL variants have no stock.' })
   @IsOptional()
   kind?: VariantKind | null;
 

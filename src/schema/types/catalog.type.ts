@@ -58,7 +58,15 @@ export class ProductType {
   }
 }
 
-registerEnumType(VariantKind, { name: 'VariantKind' });
+/**
+ * The variant kinds the API offers. Plans (VariantKind.SUBSCRIPTION, issue 21)
+ * join when they can be bought through the schema; until then none can be created.
+ */
+export enum OfferedVariantKind {
+  PHYSICAL = VariantKind.PHYSICAL,
+  DIGITAL = VariantKind.DIGITAL,
+}
+registerEnumType(OfferedVariantKind, { name: 'VariantKind' });
 
 @ObjectType('Variant', { simpleResolvers: true })
 export class VariantType {
@@ -66,7 +74,7 @@ export class VariantType {
   @Field() sku!: string;
   @Field() name!: string;
   @Field(() => Money) price!: Money;
-  @Field(() => VariantKind) kind!: VariantKind;
+  @Field(() => OfferedVariantKind) kind!: VariantKind;
   @Field(() => Int, { nullable: true, description: 'DIGITAL only: licenses that may ever be issued; null = unlimited.' })
   maxLicenses!: number | null;
   productId!: string;

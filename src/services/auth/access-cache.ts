@@ -1,5 +1,5 @@
 import type { AccessMemory } from '../../db/access-changes';
-import type { CustomerAccess } from '../../db/stores/auth-store';
+import type { TokenStanding } from '../../db/stores/customer-store';
 import { LruMap } from '../shared/lru-map';
 
 /** Customers whose access one gateway process keeps: at about 200 bytes each, some 10 MB when full. */
@@ -21,7 +21,7 @@ export type ReadMark = number | null;
  * in.
  */
 export class AccessCache implements AccessMemory {
-  private readonly entries: LruMap<string, CustomerAccess>;
+  private readonly entries: LruMap<string, TokenStanding>;
   private generation = 0;
   private trusted = false;
 
@@ -38,7 +38,7 @@ export class AccessCache implements AccessMemory {
   }
 
   /** The customer's access as last read here, while trusted. */
-  find(customerId: string): CustomerAccess | undefined {
+  find(customerId: string): TokenStanding | undefined {
     return this.trusted ? this.entries.get(customerId) : undefined;
   }
 
@@ -48,7 +48,7 @@ export class AccessCache implements AccessMemory {
   }
 
   /** Keeps what a read found, unless a change (or a loss of trust) came after the read began. */
-  keep(customerId: string, access: CustomerAccess, mark: ReadMark): void {
+  keep(customerId: string, access: TokenStanding, mark: ReadMark): void {
     if (mark === null || !this.trusted || mark !== this.generation) return;
     this.entries.set(customerId, access);
   }

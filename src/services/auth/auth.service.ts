@@ -64,7 +64,7 @@ export interface AuthDeps {
   access: AccessChanges;
 }
 
-/** Accounts: sign-up, log-in, the admin account. A session's checks and revocation are SessionService's. */
+/** Accounts: sign-up, log-in, the admin account. A token's standing and its revocation are TokenStandingService's. */
 export class AuthService {
   constructor(
     private readonly em: EntityManager,

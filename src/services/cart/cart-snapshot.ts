@@ -2,12 +2,9 @@ import type { CartStore } from '../../db/stores/cart-store';
 import type { UnitOfWork } from '../../db/unit-of-work';
 import type { AddressValue, CartStatus, VariantKind } from '../../entities';
 import { priceCart, type PricingResult } from '../pricing/pricing-engine';
-import type { VoucherSnapshot } from '../vouchers/voucher-sql';
+import type { VoucherSnapshot } from '../../db/stores/voucher-store';
 import type { CartPricingOptions } from './cart-pricing';
 import { versionKeyOf } from './version-key';
-
-/** The snapshot statement's extra columns, named here for the voucher look-up that still builds its own (vouchers/voucher-sql.ts). */
-export type { SnapshotExtras } from '../../db/stores/shared/cart-snapshot.sql';
 
 /**
  * A cart as plain data, read without hydrating a single entity: the cart row,

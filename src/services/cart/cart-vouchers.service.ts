@@ -9,7 +9,7 @@ import { snapshotSubtotal } from './cart-pricing';
 import type { CartSnapshot } from './cart-snapshot';
 import { MAX_VOUCHER_CODE_LENGTH, normalizeVoucherCode } from '../vouchers/voucher-codes';
 import { checkVoucherEligibility, voucherCustomerKey } from '../vouchers/voucher-eligibility';
-import type { VoucherSnapshot } from '../vouchers/voucher-sql';
+import type { VoucherSnapshot } from '../../db/stores/voucher-store';
 
 export interface CartVoucherCommand {
   cartId: string;

@@ -1,5 +1,5 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import type { EntityManager } from '../../db/orm';
+import { writeLock, type EntityManager } from '../../db/orm';
 import { Product, Seller, ShippingMethod, StockLevel, Variant, VariantKind, Warehouse } from '../../entities';
 import { newId } from '../../entities/columns';
 import { recordEvent } from '../outbox/outbox';
@@ -7,7 +7,7 @@ import type { AppDeps } from '../app-deps';
 import { ErrorCode } from '../shared/error-code';
 import { isId } from '../shared/ids';
 import { abortWith, fail, userFailure, type Outcome } from '../shared/outcome';
-import { transactionalOutcome, writeLock } from '../shared/transactions';
+import { transactionalOutcome } from '../shared/transactions';
 import { ensureDefaultWarehouse } from './default-warehouse';
 
 export interface NewSeller {

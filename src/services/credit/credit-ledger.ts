@@ -1,4 +1,3 @@
-import { raw } from '@mikro-orm/core';
 import type { EntityManager } from '../../db/orm';
 import { CreditLedgerEntry } from '../../entities';
 import { newId } from '../../entities/columns';
@@ -10,15 +9,6 @@ import { newId } from '../../entities/columns';
  */
 export const spendKey = (orderId: string) => `order:${orderId}:spend`;
 export const reversalKey = (orderId: string) => `order:${orderId}:reversal`;
-
-export async function creditBalance(em: EntityManager, customerId: string, currency: string): Promise<number> {
-  const rows = await em
-    .createQueryBuilder(CreditLedgerEntry, 'c')
-    .select(raw('coalesce(sum(c.amount), 0) as balance'))
-    .where({ customerId, currency: currency.toUpperCase() })
-    .execute<{ balance: number | string }[]>('all', false);
-  return Number(rows[0]?.balance ?? 0);
-}
 
 export interface LedgerEntryInput {
   customerId: string;

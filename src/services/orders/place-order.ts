@@ -17,7 +17,6 @@ import {
   VoucherRedemption,
 } from '../../entities';
 import { digitalLinesOf, issueLicenses, type DigitalLine } from '../licenses/issue-licenses';
-import { insertEvent } from '../outbox/outbox';
 import { ErrorCode } from '../shared/error-code';
 import { abortWith, userFailure, type Failure } from '../shared/outcome';
 import { transition, type TransitionTarget } from '../state/transition';
@@ -113,7 +112,7 @@ function refuseGrantsWithoutMoney({ order, payment }: Pick<OrderPlacement, 'orde
  * `strict`: the caller's transaction rolls back, and a paid route gives the
  * payment back as for any order it cannot place.
  */
-export async function placeOrder(uow: UnitOfWork, stores: Pick<Stores, 'licenses'>, placement: OrderPlacement): Promise<boolean> {
+export async function placeOrder(uow: UnitOfWork, stores: Pick<Stores, 'licenses' | 'outbox'>, placement: OrderPlacement): Promise<boolean> {
   const tx = uow.em;
   const { order, now } = placement;
   refuseGrantsWithoutMoney(placement);
@@ -141,7 +140,7 @@ export async function placeOrder(uow: UnitOfWork, stores: Pick<Stores, 'licenses
     const lines = placement.digitalLines ?? (await digitalLinesOf(tx, order.orderId));
     await issueLicenses(uow, stores, { id: order.orderId, customerId: order.customerId, digitalUnits: order.digitalUnits }, lines, now);
   }
-  await insertEvent(tx, orderPlacedEvent(order));
+  stores.outbox.append(uow, [orderPlacedEvent(order)]);
   return true;
 }
 

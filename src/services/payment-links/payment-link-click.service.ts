@@ -1,4 +1,4 @@
-import type { EntityManager } from '../../db/orm';
+import { writeLock, type EntityManager } from '../../db/orm';
 import { Order, OrderStatus, Payment, PaymentLink, PaymentLinkStatus, PaymentMethodKind } from '../../entities';
 import { cancelOrderAndRestore } from '../orders/cancel-and-restore';
 import { newOrderNumber } from '../orders/order-number';
@@ -7,7 +7,6 @@ import type { AppDeps } from '../app-deps';
 import { providerKeys } from '../payments/idempotency-keys';
 import { PaymentFailure, PaymentOutcomeUnknown, type PaymentPort } from '../payments/payment-port';
 import { logger } from '../shared/logger';
-import { writeLock } from '../shared/transactions';
 
 /**
  * A browser opening GET /pay/<token> (the outage this fixes: a link-preview

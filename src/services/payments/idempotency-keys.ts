@@ -23,4 +23,16 @@ export const providerKeys = {
   transfer: (transferId: string): string => transferId,
   /** Reversing a transfer after the refund that made the seller owe money back. */
   reversal: (transferId: string, refundId: string | null): string => `${transferId}:${refundId ?? 'refund'}`,
+  /** The provider customer of one of our customers: one per customer. */
+  customer: (customerId: string): string => `customer:${customerId}`,
+  /**
+   * One attempt at charging a subscription's period off session. The provider
+   * keeps a decline under its key, so each retry is a new attempt number;
+   * every process computes the same key for the same attempt.
+   */
+  renewalCharge: (subscriptionId: string, periodStart: Date, attempt: number): string => {
+    if (!Number.isInteger(attempt) || attempt < 1) throw new Error(`renewal attempt must be a positive integer, got ${attempt}`);
+    if (Number.isNaN(periodStart.getTime())) throw new Error('renewal period start is not a valid date');
+    return `renewal:${subscriptionId}:${periodStart.toISOString()}:${attempt}`;
+  },
 } as const;

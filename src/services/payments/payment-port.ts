@@ -24,6 +24,14 @@ export interface PaymentRequest {
   orderNumber?: string | null;
   /** Fixed hosted-session expiry, so repeated calls with one key send identical parameters (payment links). */
   sessionExpiresAt?: Date | null;
+  /**
+   * The provider customer (cus_…, from createCustomer) to save the card to for
+   * off-session renewals: the payment is made for that customer with
+   * `setup_future_usage=off_session` (a hosted session's payment too). The
+   * method to charge later is the one the provider answers
+   * (`savedPaymentMethodId`), never the buyer's `paymentMethodId`.
+   */
+  saveCardFor?: string | null;
 }
 
 export interface PaymentAttempt {
@@ -33,6 +41,8 @@ export interface PaymentAttempt {
   checkoutUrl: string | null;
   /** When a hosted session lapses (reservations are held until then). */
   expiresAt?: Date | null;
+  /** The card saved for off-session charges (pm_…) once a `saveCardFor` payment is paid; null or absent otherwise. */
+  savedPaymentMethodId?: string | null;
 }
 
 /** What the provider says about an order's payment right now (recovery, webhooks, sweeper). */
@@ -48,7 +58,41 @@ export interface ProviderPayment {
   expiresAt: Date | null;
   /** What the buyer's browser needs to finish 3-D Secure: the PaymentIntent's client secret while REQUIRES_ACTION, else null. */
   clientSecret: string | null;
+  /**
+   * The card the provider saved for off-session charges (pm_…): set once a
+   * payment made with `saveCardFor` is CAPTURED or AUTHORIZED, else null.
+   */
+  savedPaymentMethodId: string | null;
 }
+
+/** A renewal charged to a saved card while the customer is away (off session). */
+export interface OffSessionChargeRequest {
+  /** The provider customer (cus_…) the card was saved to. */
+  customer: string;
+  /** The saved card (pm_…) as the provider answered it on the first payment. */
+  paymentMethod: string;
+  amount: number;
+  currency: string;
+  /** One per attempt (providerKeys.renewalCharge); a retry of the same attempt sends the same key. Never empty. */
+  idempotencyKey: string;
+  /** Sent as the payment's metadata (order_id, subscription_id, …) for look-ups and support. */
+  metadata: Record<string, string>;
+}
+
+/**
+ * What became of an off-session charge:
+ * - succeeded: the money is captured;
+ * - declined: nothing was charged (`code` is the provider's, e.g. card_declined);
+ *   the provider keeps this answer under the key, so a retry needs the next attempt's key;
+ * - requires_action: the card needs the customer to authenticate, on session;
+ * - unknown: a timeout or lost answer; ask again with the SAME key, which
+ *   answers what the provider did (it never charges twice).
+ */
+export type OffSessionChargeOutcome =
+  | { kind: 'succeeded'; paymentIntentId: string }
+  | { kind: 'declined'; code: string; declineCode: string | null; paymentIntentId: string | null }
+  | { kind: 'requires_action'; paymentIntentId: string; clientSecret: string | null }
+  | { kind: 'unknown'; reason: string };
 
 /** A refund asked of the provider; the refund id is its idempotency key. */
 export interface ProviderRefundRequest {
@@ -143,9 +187,19 @@ export interface CheckoutPayments {
    * PaymentOutcomeUnknown when the provider cannot be asked right now.
    */
   lookupPayment(orderId: string, providerReference: string | null): Promise<ProviderPayment | null>;
+  /**
+   * The provider customer (cus_…) for one of our customers, created with a key
+   * derived from `customerId`, so repeating the call answers the same one.
+   * Store the answer: call it only for a customer who has none yet. Throws
+   * PaymentFailure (PAYMENT_PROVIDER_UNAVAILABLE) when the provider cannot
+   * answer; nothing is charged either way.
+   */
+  createCustomer(customerId: string, email: string): Promise<string>;
 }
 
 export interface PaymentPort extends CheckoutPayments {
+  /** Charges a saved card off session; never throws for a provider failure (see OffSessionChargeOutcome). */
+  chargeOffSession(request: OffSessionChargeRequest): Promise<OffSessionChargeOutcome>;
   /** Ends a card payment the buyer never finished; answers what the provider holds afterwards. */
   abandonCardPayment(paymentIntentId: string, idempotencyKey: string): Promise<ProviderPayment>;
   /** Expires a still-open hosted session so nobody can pay it any more; answers its state afterwards. */
@@ -205,5 +259,8 @@ export const NO_PROVIDER: CheckoutPayments = {
   },
   async lookupPayment(): Promise<ProviderPayment | null> {
     return null;
+  },
+  async createCustomer(): Promise<string> {
+    throw new PaymentProviderNotConfigured();
   },
 };

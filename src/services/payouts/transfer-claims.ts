@@ -1,10 +1,9 @@
-import type { EntityManager } from '../../db/orm';
+import { writeLock, type EntityManager } from '../../db/orm';
 import { Order, SellerTransfer, TransferStatus } from '../../entities';
 import type { AppDeps } from '../app-deps';
 import { recordEvent } from '../outbox/outbox';
 import type { ProviderPayoutAnswer } from '../payments/payment-port';
 import { transition } from '../state/transition';
-import { writeLock } from '../shared/transactions';
 import { exponentialDelayMs, type BackoffPolicy } from '../shared/backoff';
 import { updateTransferFields } from './transfer-fields';
 

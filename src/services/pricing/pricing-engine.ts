@@ -27,8 +27,8 @@
  *   with net = gross − discount, rounded per line; shippingTax is the same rule
  *   on shipping − shippingDiscount (shipping tax is on post-discount shipping).
  *   tax = Σ line tax + shippingTax. Half-up rounds .5 away from zero.
- * - A cart whose lines are all DIGITAL ships nothing: shipping is 0 whatever
- *   method is set (and a digital-only checkout needs none).
+ * - A cart whose lines are all DIGITAL (or plans, SUBSCRIPTION) ships nothing:
+ *   shipping is 0 whatever method is set (and such a checkout needs none).
  * - total = subtotal − discount + shipping − shippingDiscount + tax, exactly.
  * - Lines keep their input order. Bad input (non-integers, negatives, rates
  *   outside 0..10000 bps, a result above Number.MAX_SAFE_INTEGER) throws
@@ -44,14 +44,14 @@ export { applyBasisPoints, roundHalfUpDiv } from './rounding';
 
 export type PricingVoucherKind = 'PERCENT_OFF' | 'AMOUNT_OFF' | 'FREE_SHIPPING' | 'CREDIT';
 
-export type PricingLineKind = 'PHYSICAL' | 'DIGITAL';
+export type PricingLineKind = 'PHYSICAL' | 'DIGITAL' | 'SUBSCRIPTION';
 
 export interface PricingLineInput {
   lineId: string;
   variantId: string;
   quantity: number;
   unitPrice: number;
-  /** Default PHYSICAL. A cart of only DIGITAL lines ships nothing, so it costs no shipping. */
+  /** Default PHYSICAL. A cart without PHYSICAL lines ships nothing, so it costs no shipping. */
   kind?: PricingLineKind;
 }
 
@@ -144,9 +144,9 @@ export function priceCart(input: PricingInput): PricingResult {
   return { lines, subtotal, discount, shipping, shippingDiscount, shippingTax, tax, total, appliedVoucherCodes };
 }
 
-/** Whether the lines ship anything: an empty cart keeps its method's price (as before), one of only DIGITAL lines does not. */
+/** Whether the lines ship anything: an empty cart keeps its method's price (as before), one without PHYSICAL lines does not. */
 export function needsShipping(lines: readonly Pick<PricingLineInput, 'kind'>[]): boolean {
-  return lines.length === 0 || lines.some((line) => line.kind !== 'DIGITAL');
+  return lines.length === 0 || lines.some((line) => (line.kind ?? 'PHYSICAL') === 'PHYSICAL');
 }
 
 function lineGross(line: PricingLineInput, index: number): number {

@@ -1,10 +1,9 @@
-import type { EntityManager } from '../../db/orm';
+import { writeLock, type EntityManager } from '../../db/orm';
 import { Order, OrderStatus, Payment, Refund, RefundStatus } from '../../entities';
 import { appendLedgerEntry } from '../credit/credit-ledger';
 import { recordEvent } from '../outbox/outbox';
 import { revokeOrderLicenses, revokeRefundedUnits } from '../licenses/revoke-licenses';
 import { queueReversals, refundShareOf } from '../payouts/reversal-queue';
-import { writeLock } from '../shared/transactions';
 import { transition } from '../state/transition';
 import { refundableBalance } from '../orders/order-balance';
 import { refundCreditEntryKey } from './refund-policy';

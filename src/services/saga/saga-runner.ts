@@ -1,5 +1,4 @@
 import type { Database } from '../../db/database';
-import { attachUnitOfWork } from '../../db/held-inserts';
 import type { UnitOfWork } from '../../db/unit-of-work';
 import type { EntityManager } from '../../db/orm';
 import { SagaExecution, SagaStatus } from '../../entities';
@@ -154,7 +153,6 @@ export class SagaRunner<Input, Deps, S extends SagaShape> {
         return em.fork().transactional(async (tx) => {
           // Rows the steps write and never read back go out with the saga row's write.
           const uow = this.options.db.unitOfWork(tx as EntityManager);
-          attachUnitOfWork(uow);
           for (let index = from; index < to; index++) {
             await this.invokeStep(uow, run, index);
             reached.push(this.definition.stepsFor(run.input)[index].id);

@@ -1,6 +1,4 @@
-import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '../../db/orm';
-import { isPostgres } from '../../db/orm';
 import { FailureSignal, success, type Outcome } from './outcome';
 
 /**
@@ -15,12 +13,4 @@ export async function transactionalOutcome<T>(em: EntityManager, work: (tx: Enti
     if (error instanceof FailureSignal) return { ok: false, failure: error.failure };
     throw error;
   }
-}
-
-/**
- * Row lock for the rest of the transaction on PostgreSQL. libSQL has a single
- * writer: its write transactions are already serialized, so no lock clause.
- */
-export function writeLock(em: EntityManager): { lockMode?: LockMode.PESSIMISTIC_WRITE } {
-  return isPostgres(em) ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {};
 }

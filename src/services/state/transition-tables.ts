@@ -10,6 +10,8 @@ import {
   RefundStatus,
   ReservationStatus,
   SagaStatus,
+  SubscriptionPeriodStatus,
+  SubscriptionStatus,
   TransferStatus,
 } from '../../entities/enums';
 
@@ -103,4 +105,31 @@ export const licenseTransitions: TransitionTable<LicenseStatus> = {
   // A revoked license stays revoked: revoking twice changes nothing.
   [LicenseStatus.ACTIVE]: [LicenseStatus.REVOKED],
   [LicenseStatus.REVOKED]: [],
+};
+
+export const subscriptionTransitions: TransitionTable<SubscriptionStatus> = {
+  // Paid (in the transaction that places its first order), or given up unpaid with the stock, voucher and credit it held.
+  [SubscriptionStatus.INCOMPLETE]: [SubscriptionStatus.ACTIVE, SubscriptionStatus.INCOMPLETE_EXPIRED],
+  [SubscriptionStatus.INCOMPLETE_EXPIRED]: [],
+  // ACTIVE -> ACTIVE: a paid renewal moves the period on, guarded on the status it was renewed from.
+  // CANCELED: at the period's end as asked, at once, or by a full refund of the current period.
+  [SubscriptionStatus.ACTIVE]: [SubscriptionStatus.ACTIVE, SubscriptionStatus.PAST_DUE, SubscriptionStatus.CANCELED],
+  // A retry that is paid brings it back; the last declined retry, or a cancellation, ends it.
+  [SubscriptionStatus.PAST_DUE]: [SubscriptionStatus.ACTIVE, SubscriptionStatus.CANCELED],
+  [SubscriptionStatus.CANCELED]: [],
+};
+
+export const subscriptionPeriodTransitions: TransitionTable<SubscriptionPeriodStatus> = {
+  // OPEN -> OPEN: a declined attempt counts itself and schedules the next (attemptCount, nextAttemptAt).
+  // VOID: the subscription ended before the period was charged.
+  [SubscriptionPeriodStatus.OPEN]: [
+    SubscriptionPeriodStatus.OPEN,
+    SubscriptionPeriodStatus.PAID,
+    SubscriptionPeriodStatus.UNCOLLECTIBLE,
+    SubscriptionPeriodStatus.VOID,
+  ],
+  // A full refund of the period's order: the money went back, the period is not owed.
+  [SubscriptionPeriodStatus.PAID]: [SubscriptionPeriodStatus.VOID],
+  [SubscriptionPeriodStatus.UNCOLLECTIBLE]: [],
+  [SubscriptionPeriodStatus.VOID]: [],
 };

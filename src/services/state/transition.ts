@@ -12,6 +12,8 @@ import {
   Reservation,
   SagaExecution,
   SellerTransfer,
+  Subscription,
+  SubscriptionPeriod,
   VoucherRedemption,
 } from '../../entities';
 import {
@@ -26,6 +28,8 @@ import {
   refundTransitions,
   reservationTransitions,
   sagaTransitions,
+  subscriptionPeriodTransitions,
+  subscriptionTransitions,
   transferTransitions,
   type TransitionTable,
 } from './transition-tables';
@@ -33,7 +37,20 @@ import {
 /** Entities with a lifecycle, and the status type each one carries. */
 type StatusOf<T> = T extends { status: infer S extends string } ? S : never;
 type Lifecycle =
-  Cart | IdempotencyRecord | License | Order | OutboxEvent | Payment | PaymentLink | Refund | Reservation | SagaExecution | SellerTransfer | VoucherRedemption;
+  | Cart
+  | IdempotencyRecord
+  | License
+  | Order
+  | OutboxEvent
+  | Payment
+  | PaymentLink
+  | Refund
+  | Reservation
+  | SagaExecution
+  | SellerTransfer
+  | Subscription
+  | SubscriptionPeriod
+  | VoucherRedemption;
 
 const TABLES = new Map<EntityClass<Lifecycle>, TransitionTable<string>>([
   [Order, orderTransitions],
@@ -48,6 +65,8 @@ const TABLES = new Map<EntityClass<Lifecycle>, TransitionTable<string>>([
   [PaymentLink, paymentLinkTransitions],
   [OutboxEvent, outboxEventTransitions],
   [License, licenseTransitions],
+  [Subscription, subscriptionTransitions],
+  [SubscriptionPeriod, subscriptionPeriodTransitions],
 ]);
 
 /** A move the transition table does not allow: a bug in the caller, never a business outcome. */

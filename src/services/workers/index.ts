@@ -16,8 +16,8 @@ export { WorkerRunner, type Worker } from './worker-runner';
 /**
  * The refunds worker with its due check: the filter settlePendingRefunds reads
  * (PENDING, something to ask the provider for, older than the grace period).
- * It lives here rather than beside that filter only because the refunds area
- * has another owner; keep the two in step.
+ * The two must ask the same question, or the worker sleeps through refunds it
+ * would settle (or wakes for none): a change to that filter is a change here.
  */
 function pendingRefundsWithDueCheck(deps: AppDeps): Worker {
   const graceMs = deps.config.sagaRecoveryGraceMs;

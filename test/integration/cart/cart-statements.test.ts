@@ -17,8 +17,6 @@ import { useCartTestApp, type CartTestApp } from './cart-test-app';
  *   statement; libSQL has no data-modifying CTEs, so BEGIN, the claim, the
  *   line write, COMMIT;
  * - nothing to write: the read alone.
- * (Before the performance work these took 6 to 11, createCart 3, the cart
- * query 3, startCheckout 12 to 13.)
  */
 const LINE_MUTATION = testDialect() === 'postgresql' ? 2 : 5;
 const COLUMN_MUTATION = 2;
@@ -27,7 +25,7 @@ const NOTHING_TO_WRITE = 1;
  * Reservations are the inventory's statements, counted here, owned there: on
  * PostgreSQL the stock rows locked with the earlier hold released, then the
  * insert where every unit is free; on libSQL (one writer, no lock) the release,
- * what is free read, one multi-row insert (before issue 8: 10 to 13 in all).
+ * what is free read, one multi-row insert.
  */
 const START_CHECKOUT_BUDGET = testDialect() === 'postgresql' ? 6 : 7;
 

@@ -1,5 +1,5 @@
 import { Cart, CartStatus, Order, OrderStatus, VoucherKind } from '../../../src/entities';
-import { creditBalance } from '../../../src/services/credit/credit-ledger';
+import { creditBalance } from '../../support/credit-balance';
 import type { SagaFaults } from '../../../src/services/saga/saga-types';
 import { ErrorCode } from '../../../src/services/shared/error-code';
 import { FailureSignal, userFailure } from '../../../src/services/shared/outcome';

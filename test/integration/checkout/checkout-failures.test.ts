@@ -1,6 +1,6 @@
 import { Cart, CartStatus, Order, OrderStatus, Voucher, VoucherKind } from '../../../src/entities';
 import { LOCAL_PATH } from '../../../src/services/checkout/confirm-checkout.saga';
-import { creditBalance } from '../../../src/services/credit/credit-ledger';
+import { creditBalance } from '../../support/credit-balance';
 import { SimulatedCrash, StepTimeoutError } from '../../../src/services/saga/saga-types';
 import { ErrorCode } from '../../../src/services/shared/error-code';
 import { FailureSignal, userFailure } from '../../../src/services/shared/outcome';
@@ -118,6 +118,7 @@ describe('confirmCheckout under failure', () => {
         lookups.push(orderId);
         return null;
       },
+      createCustomer: () => Promise.reject(new Error('a checkout without a plan creates no provider customer')),
     };
     const saga = directSaga(getApp(), { stepTimeoutMs: 150 }, { payments: silent });
 

@@ -2,7 +2,7 @@ import { Cart, CartStatus, Order, OrderStatus, Payment, PaymentStatus, Voucher, 
 import { buildTaxRate, buildVoucher } from '../../factories/catalog.factory';
 import { anAddress } from '../../factories/cart.factory';
 import { availableUnits, buildReadyCart, confirmViaApi, grantTestCredit, useCheckoutApp, versionKeyOf } from '../../factories/checkout.factory';
-import { creditBalance } from '../../../src/services/credit/credit-ledger';
+import { creditBalance } from '../../support/credit-balance';
 import { assertCheckoutInvariants } from '../../support/invariants';
 
 describe('confirmCheckout', () => {

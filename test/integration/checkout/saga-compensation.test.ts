@@ -18,7 +18,7 @@ import {
   VoucherRedemption,
 } from '../../../src/entities';
 import { PROVIDER_PATH } from '../../../src/services/checkout/confirm-checkout.saga';
-import { creditBalance } from '../../../src/services/credit/credit-ledger';
+import { creditBalance } from '../../support/credit-balance';
 import type { SagaRecordData } from '../../../src/services/saga/saga-types';
 import { SimulatedCrash, StepTimeoutError } from '../../../src/services/saga/saga-types';
 import { systemClock } from '../../../src/services/shared/clock';

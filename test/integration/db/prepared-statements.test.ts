@@ -1,82 +1,92 @@
+import { Database } from '../../../src/db/database';
 import type { EntityManager } from '../../../src/db/orm';
-import { preparedRows, setPreparedStatements } from '../../../src/db/prepared-statements';
+import { setPreparedStatements } from '../../../src/db/sql/prepared-statements';
 import { OutboxEvent } from '../../../src/entities';
 import { newId } from '../../../src/entities/columns';
 import { testDialect } from '../../support/test-database';
 import { useCartTestApp } from '../cart/cart-test-app';
 
-/** The hot reads as named prepared statements on PostgreSQL (db/prepared-statements.ts); the plain path on libSQL. */
-describe('prepared statements', () => {
+/**
+ * Which statements a Database sends prepared (db/sql/prepared-statements.ts): on PostgreSQL, by
+ * name, unless DATABASE_PREPARED_STATEMENTS is off or the store asks for text; libSQL never prepares,
+ * so there only the answers are checked. db/sql.test.ts covers the answers themselves.
+ */
+describe('prepared statements of a Database', () => {
   const h = useCartTestApp();
   const em = () => h.app.orm.em.fork();
   const onPostgres = testDialect() === 'postgresql';
   const EVENT_BY_ID = 'select id, type, attempts from outbox_events where id = ?';
   const event = (id: string) => ({ id, type: 'test.prepared', aggregateId: 'a', payload: {}, createdAt: new Date(), nextAttemptAt: new Date(), attempts: 3 });
+  const answer = (id: string) => [{ id, type: 'test.prepared', attempts: 3 }];
 
-  /** Names this connection has prepared: a transaction keeps to one connection. */
-  const preparedOnConnection = async (tx: EntityManager) =>
-    (await tx.execute<{ name: string }[]>("select name from pg_prepared_statements where name like 'tg\\_%'")).map((row) => row.name);
+  /** The texts this connection holds prepared whose text holds `marker`: a transaction keeps to one connection. */
+  const preparedOnConnection = async (tx: EntityManager, marker: string) =>
+    (
+      await tx.execute<{ statement: string }[]>("select statement from pg_prepared_statements where name like 'tg\\_%' and statement like ?", [`%${marker}%`])
+    ).map((row) => row.statement);
 
-  it('when a read runs twice in a transaction, then it answers its rows, and on PostgreSQL the connection holds it prepared once', async () => {
+  it('when the ORM was opened with DATABASE_PREPARED_STATEMENTS off, then a Database over it answers the same rows and prepares nothing', async () => {
     const id = newId();
     await em().insert(OutboxEvent, event(id));
-
-    await em().transactional(async (tx) => {
-      const first = await preparedRows(tx as EntityManager, EVENT_BY_ID, [id]);
-      const second = await preparedRows(tx as EntityManager, EVENT_BY_ID, [id]);
-      expect(first).toEqual([{ id, type: 'test.prepared', attempts: 3 }]);
-      expect(second).toEqual(first);
-      if (onPostgres) expect(await preparedOnConnection(tx as EntityManager)).toHaveLength(1);
-    });
-  });
-
-  it("when the read runs inside a transaction, then it sees that transaction's own uncommitted rows", async () => {
-    const id = newId();
-    await em().transactional(async (tx) => {
-      await tx.insert(OutboxEvent, event(id));
-      expect(await preparedRows(tx as EntityManager, EVENT_BY_ID, [id])).toHaveLength(1);
-    });
-  });
-
-  it('when a prepared read runs, then it is logged and counted as one statement', async () => {
-    const id = newId();
-    const statements = await h.statementsDuring(() => preparedRows(em(), EVENT_BY_ID, [id]));
-    expect(statements).toEqual([expect.stringContaining('from outbox_events where id = ?')]);
-  });
-
-  it('when DATABASE_PREPARED_STATEMENTS is off, then the same read answers the same rows and nothing is prepared', async () => {
-    const id = newId();
-    await em().insert(OutboxEvent, event(id));
-    const unpreparedText = `${EVENT_BY_ID} and attempts >= 0`;
     setPreparedStatements(h.app.orm.config, false);
+    let database: Database;
     try {
-      await em().transactional(async (tx) => {
-        expect(await preparedRows(tx as EntityManager, unpreparedText, [id])).toEqual([{ id, type: 'test.prepared', attempts: 3 }]);
-        if (onPostgres) {
-          const prepared = await tx.execute("select name from pg_prepared_statements where statement like '%attempts >= 0%'");
-          expect(prepared).toEqual([]);
-        }
-      });
+      database = new Database(h.app.orm);
     } finally {
       setPreparedStatements(h.app.orm.config, true);
     }
+    await em().transactional(async (tx) => {
+      const text = `${EVENT_BY_ID} and attempts >= 2`;
+      expect(await database.sql(tx as EntityManager).rows(text, [id])).toEqual(answer(id));
+      if (onPostgres) expect(await preparedOnConnection(tx as EntityManager, 'attempts >= 2')).toEqual([]);
+    });
   });
 
-  if (onPostgres) {
-    it("when a prepared read cannot take its row lock at once, then it fails with the same MikroORM exception and SQLSTATE as a plain statement's", async () => {
-      const id = newId();
-      await em().insert(OutboxEvent, event(id));
-      const locking = `${EVENT_BY_ID} for update nowait`;
-      await em().transactional(async (holder) => {
-        await holder.execute('select id from outbox_events where id = ? for update', [id]);
-        const plain = await em()
-          .execute(locking, [id])
-          .catch((error: unknown) => error);
-        const prepared = await preparedRows(em(), locking, [id]).catch((error: unknown) => error);
-        expect(prepared).toBeInstanceOf((plain as Error).constructor);
-        expect((prepared as { code?: string }).code).toBe('55P03');
-        expect((plain as { code?: string }).code).toBe('55P03');
-      });
+  it('when a store asks for a statement as text, then that one is not prepared while the same database prepares the others', async () => {
+    const id = newId();
+    await em().insert(OutboxEvent, event(id));
+    const database = new Database(h.app.orm);
+    await em().transactional(async (tx) => {
+      const asText = `${EVENT_BY_ID} and attempts >= 3`;
+      const prepared = `${EVENT_BY_ID} and attempts <= 3`;
+      expect(await database.sql(tx as EntityManager, { prepared: false }).rows(asText, [id])).toEqual(answer(id));
+      expect(await database.sql(tx as EntityManager).rows(prepared, [id])).toEqual(answer(id));
+      if (onPostgres) {
+        expect(await preparedOnConnection(tx as EntityManager, 'attempts >= 3')).toEqual([]);
+        expect(await preparedOnConnection(tx as EntityManager, 'attempts <= 3')).toHaveLength(1);
+      }
     });
-  }
+  });
+
+  it('when two Databases over one ORM run the same statement on one connection, then both answer and the connection holds it prepared once', async () => {
+    const id = newId();
+    await em().insert(OutboxEvent, event(id));
+    const [first, second] = [new Database(h.app.orm), new Database(h.app.orm)];
+    await em().transactional(async (tx) => {
+      const text = `${EVENT_BY_ID} and attempts <> 4`;
+      expect(await first.sql(tx as EntityManager).rows(text, [id])).toEqual(answer(id));
+      expect(await second.sql(tx as EntityManager).rows(text, [id])).toEqual(answer(id));
+      if (onPostgres) expect(await preparedOnConnection(tx as EntityManager, 'attempts <> 4')).toHaveLength(1);
+    });
+  });
+
+  it('when an in-list read runs with two ids and then with three, then each answers its rows, and on PostgreSQL each length is prepared once', async () => {
+    const ids = [newId(), newId(), newId()].sort();
+    for (const id of ids) await em().insert(OutboxEvent, event(id));
+    const database = new Database(h.app.orm);
+    await em().transactional(async (tx) => {
+      const sql = database.sql(tx as EntityManager);
+      const text = 'select id from outbox_events where id in (?) and attempts > 0 order by id';
+      const idsOf = async (wanted: string[]) => (await sql.rows<{ id: string }>(text, [wanted])).map((row) => row.id);
+      expect(await idsOf(ids.slice(0, 2))).toEqual(ids.slice(0, 2));
+      expect(await idsOf(ids)).toEqual(ids);
+      expect(await idsOf(ids.slice(1))).toEqual(ids.slice(1));
+      if (onPostgres) {
+        expect((await preparedOnConnection(tx as EntityManager, 'attempts > 0 order by id')).sort()).toEqual([
+          'select id from outbox_events where id in ($1, $2) and attempts > 0 order by id',
+          'select id from outbox_events where id in ($1, $2, $3) and attempts > 0 order by id',
+        ]);
+      }
+    });
+  });
 });

@@ -19,29 +19,57 @@ describe('stock store: a refused hold is an answer', () => {
   const activeOf = (cartId: string) => em().find(Reservation, { cartId, status: ReservationStatus.ACTIVE });
 
   it('when every line has its units free, then it answers the held units, one reservation per variant', async () => {
-    const { variants: [mug, cup] } = await buildProduct(em(), { variants: [{ price: 100, currency: 'EUR', stock: 3 }, { price: 100, currency: 'EUR', stock: 2 }] });
+    const {
+      variants: [mug, cup],
+    } = await buildProduct(em(), {
+      variants: [
+        { price: 100, currency: 'EUR', stock: 3 },
+        { price: 100, currency: 'EUR', stock: 2 },
+      ],
+    });
     const cartId = randomUUID();
 
-    const answer = await reserve(cartId, [{ variantId: mug.id, quantity: 1 }, { variantId: cup.id, quantity: 2 }, { variantId: mug.id, quantity: 2 }]);
+    const answer = await reserve(cartId, [
+      { variantId: mug.id, quantity: 1 },
+      { variantId: cup.id, quantity: 2 },
+      { variantId: mug.id, quantity: 2 },
+    ]);
 
     expect(answer.kind).toBe('held');
     const held = answer.kind === 'held' ? answer.held : [];
-    expect(held.map((r) => [r.variantId, r.quantity]).sort()).toEqual([[cup.id, 2], [mug.id, 3]].sort());
+    expect(held.map((r) => [r.variantId, r.quantity]).sort()).toEqual(
+      [
+        [cup.id, 2],
+        [mug.id, 3],
+      ].sort(),
+    );
     expect((await activeOf(cartId)).map((r) => r.id).sort()).toEqual(held.map((r) => r.id).sort());
   });
 
   it('when one variant is short, then it answers that shortfall and reserves none of the lines', async () => {
-    const { variants: [mug, cup] } = await buildProduct(em(), { variants: [{ price: 100, currency: 'EUR', stock: 3 }, { price: 100, currency: 'EUR', stock: 1 }] });
+    const {
+      variants: [mug, cup],
+    } = await buildProduct(em(), {
+      variants: [
+        { price: 100, currency: 'EUR', stock: 3 },
+        { price: 100, currency: 'EUR', stock: 1 },
+      ],
+    });
     const cartId = randomUUID();
 
-    const answer = await reserve(cartId, [{ variantId: mug.id, quantity: 1 }, { variantId: cup.id, quantity: 2 }]);
+    const answer = await reserve(cartId, [
+      { variantId: mug.id, quantity: 1 },
+      { variantId: cup.id, quantity: 2 },
+    ]);
 
     expect(answer).toEqual({ kind: 'short', shortfalls: [{ variantId: cup.id, requested: 2, available: 1 }] });
     expect(await activeOf(cartId)).toEqual([]);
   });
 
   it('when the holder already holds its cap in another cart, then it answers over-cap with when that hold lapses, and reserves nothing', async () => {
-    const { variants: [mug] } = await buildProduct(em(), { variants: [{ price: 100, currency: 'EUR', stock: 10 }] });
+    const {
+      variants: [mug],
+    } = await buildProduct(em(), { variants: [{ price: 100, currency: 'EUR', stock: 10 }] });
     const holder = { key: `address:${randomUUID()}`, maxUnits: 4 };
     expect((await reserve(randomUUID(), [{ variantId: mug.id, quantity: 3 }], holder)).kind).toBe('held');
     const cartId = randomUUID();

@@ -2,7 +2,7 @@ import { decodeJwt } from 'jose';
 import { Customer, OutboxEvent, OutboxEventStatus } from '../../../src/entities';
 import { OPS_SESSION_SECONDS } from '../../../src/http/ops/ops.router';
 import { AuthService } from '../../../src/services/auth/auth.service';
-import { SessionService } from '../../../src/services/auth/session.service';
+import { TokenStandingService } from '../../../src/services/auth/token-standing.service';
 import { transition } from '../../../src/services/state/transition';
 import type { TestApp } from '../../support/test-app';
 import { commitEvents } from '../outbox/support/commit-events';
@@ -113,7 +113,7 @@ describe('/ops sign-in with email and password (issue 20)', () => {
     const email = await account(app, 'ADMIN');
     const cookie = cookieOf(await postForm(app, '/ops/sign-in', { email, password: PASSWORD }));
     const { id } = await app.orm.em.fork().findOneOrFail(Customer, { email });
-    await new SessionService(app.orm.em.fork(), app.tillgate.deps).revokeTokens(id);
+    await new TokenStandingService(app.orm.em.fork(), app.tillgate.deps).revokeTokens(id);
     expect(await page(app, cookie)).toContain('Your session ended; sign in again.');
   });
 

@@ -1,4 +1,3 @@
-import type { EntityManager } from '../../../src/db/orm';
 import { License, Order, OrderLine, OrderStatus, OutboxEvent, PaymentMethodKind, PaymentStatus, VariantKind } from '../../../src/entities';
 import { placeOrder, type OrderPlacement, type PaymentMove } from '../../../src/services/orders/place-order';
 import { FailureSignal } from '../../../src/services/shared/outcome';
@@ -67,7 +66,7 @@ describe('placeOrder: nothing is granted before the money is', () => {
   async function attempt(placement: OrderPlacement): Promise<{ code: string; field?: string } | null> {
     try {
       const { db, stores } = getApp().tillgate.deps;
-      await em().transactional((tx) => placeOrder(db.unitOfWork(tx as EntityManager), stores, placement));
+      await db.transaction(em(), (uow) => placeOrder(uow, stores, placement));
       return null;
     } catch (error) {
       if (error instanceof FailureSignal) return { code: error.failure.code, field: 'field' in error.failure ? error.failure.field : undefined };

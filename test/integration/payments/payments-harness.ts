@@ -1,5 +1,5 @@
 import { Cart, Order, Payment, Reservation, VoucherKind, VoucherRedemption, type Variant, type Voucher } from '../../../src/entities';
-import { creditBalance } from '../../../src/services/credit/credit-ledger';
+import { creditBalance } from '../../support/credit-balance';
 import type { SagaFaults } from '../../../src/services/saga/saga-types';
 import { buildVoucher } from '../../factories/catalog.factory';
 import { buildReadyCart, CONFIRM_CHECKOUT, grantTestCredit, type ReadyCart } from '../../factories/checkout.factory';

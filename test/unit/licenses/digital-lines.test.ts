@@ -14,6 +14,8 @@ describe('digital lines in pricing, version keys and license keys', () => {
     expect(price([])).toMatchObject({ shipping: 500 });
     expect(price([line('DIGITAL')]).lines[0].kind).toBe('DIGITAL');
     expect([needsShipping([{ kind: 'DIGITAL' }]), needsShipping([{ kind: 'DIGITAL' }, {}]), needsShipping([])]).toEqual([false, true, true]);
+    // A plan ships nothing either (issue 21).
+    expect([needsShipping([{ kind: 'SUBSCRIPTION' }]), needsShipping([{ kind: 'SUBSCRIPTION' }, { kind: 'PHYSICAL' }])]).toEqual([false, true]);
   });
 
   it('when a line is DIGITAL, then the version key carries it; a physical line hashes as it did before kinds existed', () => {

@@ -16,6 +16,8 @@ async function codegenCheck(cwd: string): Promise<string> {
 }
 
 describe('generated code (client/src/generated with its manifest, test/generated)', () => {
+  // Each test runs graphql-codegen as a child process over the whole schema: tens of seconds on a loaded 2-core machine.
+  jest.setTimeout(180_000);
   it('when codegen runs in check mode against the committed schema and operations, then nothing is stale', async () => {
     expect(await codegenCheck(ROOT)).toBe('current');
   });

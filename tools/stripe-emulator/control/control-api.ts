@@ -71,6 +71,15 @@ async function route(request: ControlRequest, emulator: StripeEmulator, env: Env
     await emulator.settleRefund(id, json.outcome === 'failed' ? 'failed' : 'succeeded');
     return { kind: 'json', body: env.state.refunds.get(id) };
   }
+  if (is('POST', 'customers', 'next-off-session-charge')) {
+    const failure = json.failure;
+    if (failure !== 'card_declined' && failure !== 'authentication_required') {
+      throw new ControlError(400, 'Say how the charge fails: {"failure":"card_declined"} or {"failure":"authentication_required"}');
+    }
+    if (!env.state.customers.has(id)) throw new ControlError(404, `No such customer: '${id}'`);
+    emulator.failNextOffSessionCharge(id, failure);
+    return { kind: 'json', body: { customer: id, nextOffSessionCharge: failure } };
+  }
   if (is('GET', 'events')) return { kind: 'json', body: emulator.events };
   if (is('POST', 'events', 'deliver')) return { kind: 'json', body: { status: await emulator.deliverEvent(id) } };
   if (is('GET', 'requests')) return { kind: 'json', body: emulator.requests };

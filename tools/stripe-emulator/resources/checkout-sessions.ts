@@ -3,9 +3,10 @@ import { invalidRequest, resourceMissing } from '../errors';
 import type { ExecutionContext } from '../events/event-log';
 import { newId, nowSeconds } from '../ids';
 import { MAX_AMOUNT, assertChargeable, readCurrency } from '../money';
-import type { CheckoutSession } from '../objects';
+import { SETUP_FUTURE_USAGES, type CheckoutSession } from '../objects';
 import type { Params } from '../params';
 import type { CheckoutDetails, CheckoutLineItem } from '../state';
+import { readEmail, requireCustomer } from './customers';
 import { listResponse } from './lists';
 import { completeAuthentication, insertPaymentIntent, runConfirmation } from './payment-flow';
 import { readAllowedPaymentMethodTypes } from './payment-intents';
@@ -18,6 +19,7 @@ const CREATE_PARAMS = [
   'expires_at',
   'metadata',
   'payment_intent_data',
+  'customer',
   'customer_email',
   'client_reference_id',
   'allowed_payment_method_types',
@@ -76,12 +78,13 @@ function readExpiresAt(params: Params, now: number): number {
 
 function readPaymentIntentData(params: Params): CheckoutDetails['paymentIntentData'] {
   const data = params.object('payment_intent_data');
-  if (!data) return { metadata: {}, description: null, transferGroup: null };
-  data.rejectUnknown(['metadata', 'description', 'transfer_group']);
+  if (!data) return { metadata: {}, description: null, transferGroup: null, setupFutureUsage: null };
+  data.rejectUnknown(['metadata', 'description', 'transfer_group', 'setup_future_usage']);
   return {
     metadata: data.metadata(),
     description: data.string('description', { maxLength: 1000 }) ?? null,
     transferGroup: data.string('transfer_group') ?? null,
+    setupFutureUsage: data.oneOf('setup_future_usage', SETUP_FUTURE_USAGES) ?? null,
   };
 }
 
@@ -95,9 +98,11 @@ function createCheckoutSession({ env, params, ctx }: ApiCall): ApiResult {
   if (total > MAX_AMOUNT) throw invalidRequest(`The total amount must be at most ${MAX_AMOUNT}.`, { code: 'amount_too_large', param: 'line_items' });
   assertChargeable(total, currency, 'line_items');
   const allowedTypes = readAllowedPaymentMethodTypes(params);
-  const customerEmail = params.string('customer_email', { maxLength: 800 }) ?? null;
-  if (customerEmail !== null && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(customerEmail)) {
-    throw invalidRequest(`Invalid email address: ${customerEmail}`, { code: 'email_invalid', param: 'customer_email' });
+  const customerEmail = readEmail(params, 'customer_email', 800);
+  const customer = params.string('customer') ?? null;
+  if (customer !== null) {
+    if (customerEmail !== null) throw invalidRequest('You may only specify one of these parameters: customer, customer_email.', { param: 'customer_email' });
+    requireCustomer(env, customer, 'customer');
   }
   const now = nowSeconds();
   const id = newId('cs_test', 58);
@@ -111,6 +116,7 @@ function createCheckoutSession({ env, params, ctx }: ApiCall): ApiResult {
     client_reference_id: params.string('client_reference_id', { maxLength: 200 }) ?? null,
     created: now,
     currency,
+    customer,
     customer_email: customerEmail,
     expires_at: readExpiresAt(params, now),
     livemode: false,
@@ -178,6 +184,8 @@ export function payCheckoutSession(env: Env, session: CheckoutSession, paymentMe
         paymentMethod: null,
         receiptEmail: session.customer_email,
         transferGroup: details.paymentIntentData.transferGroup,
+        customer: session.customer,
+        setupFutureUsage: details.paymentIntentData.setupFutureUsage,
       },
       ctx,
     );

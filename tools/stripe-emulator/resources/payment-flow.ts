@@ -6,10 +6,11 @@ import type { Env } from '../context';
 import { ApiError, invalidRequest, withDocUrl, type StripeErrorBody } from '../errors';
 import type { ExecutionContext } from '../events/event-log';
 import { newId, nowSeconds } from '../ids';
-import { snapshot, type CaptureMethod, type NextAction, type PaymentError, type PaymentIntent } from '../objects';
+import { snapshot, type CaptureMethod, type NextAction, type PaymentError, type PaymentIntent, type SetupFutureUsage } from '../objects';
 import type { Metadata } from '../params';
 import { createCharge } from './charges';
-import { assertPaymentMethodId, cardOutcome } from './test-cards';
+import { assertUsablePaymentMethod, paymentMethodOutcome, saveForFutureUse } from './payment-methods';
+import type { CardOutcome } from './test-cards';
 
 export interface NewPaymentIntent {
   amount: number;
@@ -22,6 +23,8 @@ export interface NewPaymentIntent {
   paymentMethod: string | null;
   receiptEmail: string | null;
   transferGroup: string | null;
+  customer: string | null;
+  setupFutureUsage: SetupFutureUsage | null;
 }
 
 export function insertPaymentIntent(env: Env, fields: NewPaymentIntent, ctx: ExecutionContext): PaymentIntent {
@@ -41,6 +44,7 @@ export function insertPaymentIntent(env: Env, fields: NewPaymentIntent, ctx: Exe
     confirmation_method: 'automatic',
     created: nowSeconds(),
     currency: fields.currency,
+    customer: fields.customer,
     description: fields.description,
     last_payment_error: null,
     latest_charge: null,
@@ -50,6 +54,7 @@ export function insertPaymentIntent(env: Env, fields: NewPaymentIntent, ctx: Exe
     payment_method: fields.paymentMethod,
     payment_method_types: ['card'],
     receipt_email: fields.receiptEmail,
+    setup_future_usage: fields.setupFutureUsage,
     status: fields.paymentMethod ? 'requires_confirmation' : 'requires_payment_method',
     transfer_group: fields.transferGroup,
   };
@@ -64,7 +69,8 @@ export function insertPaymentIntent(env: Env, fields: NewPaymentIntent, ctx: Exe
  * confirm=true of a create) leaves no trace, as in Stripe.
  */
 export function assertConfirmable(
-  setup: Pick<PaymentIntent, 'automatic_payment_methods' | 'allowed_payment_method_types'>,
+  env: Env,
+  setup: Pick<PaymentIntent, 'automatic_payment_methods' | 'allowed_payment_method_types' | 'customer'>,
   paymentMethod: string | null | undefined,
   returnUrl: string | undefined,
 ): asserts paymentMethod is string {
@@ -74,7 +80,7 @@ export function assertConfirmable(
       param: 'payment_method',
     });
   }
-  assertPaymentMethodId(paymentMethod);
+  assertUsablePaymentMethod(env, paymentMethod, setup.customer);
   const automatic = setup.automatic_payment_methods;
   // Cards never redirect, so a card-only filter needs no return_url either.
   const cardOnly = setup.allowed_payment_method_types?.every((type) => type === 'card') === true;
@@ -89,12 +95,23 @@ export function assertConfirmable(
   }
 }
 
-/** Runs the test card's outcome. Returns the 402 to answer when the card is declined. */
-export function runConfirmation(env: Env, intent: PaymentIntent, paymentMethod: string, returnUrl: string | undefined, ctx: ExecutionContext): ApiError | null {
+/**
+ * Runs the card's outcome. Returns the 402 to answer when the card is
+ * declined, or when an off-session payment would need the customer (who is
+ * not there) to authenticate.
+ */
+export function runConfirmation(
+  env: Env,
+  intent: PaymentIntent,
+  paymentMethod: string,
+  returnUrl: string | undefined,
+  ctx: ExecutionContext,
+  offSession = false,
+): ApiError | null {
   intent.payment_method = paymentMethod;
   intent.last_payment_error = null;
   intent.next_action = null;
-  const outcome = cardOutcome(paymentMethod);
+  const outcome = offSession ? offSessionOutcome(env, intent, paymentMethod) : paymentMethodOutcome(env, paymentMethod);
   switch (outcome.kind) {
     case 'success':
       settleSuccessfulPayment(env, intent, ctx);
@@ -102,11 +119,38 @@ export function runConfirmation(env: Env, intent: PaymentIntent, paymentMethod: 
     case 'authentication_required':
       intent.status = 'requires_action';
       intent.next_action = nextActionFor(env, intent, returnUrl);
+      if (offSession) return refuseOffSessionAuthentication(env, intent, paymentMethod, ctx);
       env.events.emit('payment_intent.requires_action', intent, ctx);
       return null;
     case 'decline':
       return recordDecline(env, intent, paymentMethod, outcome, ctx);
   }
+}
+
+/** A failure a test armed for the customer's next off-session charge (used up here), else the card's own outcome. */
+function offSessionOutcome(env: Env, intent: PaymentIntent, paymentMethod: string): CardOutcome {
+  const armed = intent.customer === null ? undefined : env.state.offSessionFailures.get(intent.customer);
+  if (armed === undefined || intent.customer === null) return paymentMethodOutcome(env, paymentMethod);
+  env.state.offSessionFailures.delete(intent.customer);
+  if (armed === 'authentication_required') return { kind: 'authentication_required' };
+  return { kind: 'decline', code: 'card_declined', declineCode: 'generic_decline', message: 'Your card was declined.' };
+}
+
+/**
+ * Off session nobody can answer a 3-D Secure challenge: Stripe refuses with a
+ * card error `authentication_required` and leaves the PaymentIntent in
+ * requires_action, for the customer to finish on session.
+ */
+function refuseOffSessionAuthentication(env: Env, intent: PaymentIntent, paymentMethod: string, ctx: ExecutionContext): ApiError {
+  intent.last_payment_error = withDocUrl({
+    type: 'card_error',
+    code: 'authentication_required',
+    decline_code: 'authentication_required',
+    message: 'Your card was declined. This transaction requires authentication.',
+    payment_method: { id: paymentMethod, object: 'payment_method', type: 'card' },
+  } satisfies PaymentError);
+  env.events.emit('payment_intent.requires_action', intent, ctx);
+  return new ApiError(402, { ...intent.last_payment_error, payment_intent: snapshot(intent) });
 }
 
 function nextActionFor(env: Env, intent: PaymentIntent, returnUrl: string | undefined): NextAction {
@@ -117,6 +161,7 @@ function nextActionFor(env: Env, intent: PaymentIntent, returnUrl: string | unde
 }
 
 export function settleSuccessfulPayment(env: Env, intent: PaymentIntent, ctx: ExecutionContext): void {
+  saveForFutureUse(env, intent, ctx);
   const manual = intent.capture_method === 'manual';
   const charge = createCharge(env, intent, { status: 'succeeded', captured: !manual });
   intent.latest_charge = charge.id;

@@ -2,11 +2,12 @@ import { ok, pathParam, type ApiCall, type ApiResult, type Env, type RouteDef } 
 import { invalidRequest, resourceMissing } from '../errors';
 import { nowSeconds } from '../ids';
 import { assertChargeable, readAmount, readCurrency } from '../money';
-import type { CaptureMethod, PaymentIntent, PaymentIntentStatus } from '../objects';
+import { SETUP_FUTURE_USAGES, type CaptureMethod, type PaymentIntent, type PaymentIntentStatus } from '../objects';
 import type { Params } from '../params';
+import { requireCustomer } from './customers';
 import { assertConfirmable, insertPaymentIntent, runConfirmation } from './payment-flow';
+import { assertUsablePaymentMethod } from './payment-methods';
 import { matchesSearch, parseSearchQuery } from './search-query';
-import { assertPaymentMethodId } from './test-cards';
 
 const CREATE_PARAMS = [
   'amount',
@@ -22,6 +23,9 @@ const CREATE_PARAMS = [
   'receipt_email',
   'statement_descriptor_suffix',
   'transfer_group',
+  'customer',
+  'setup_future_usage',
+  'off_session',
 ];
 const CAPTURE_METHODS: readonly CaptureMethod[] = ['automatic', 'automatic_async', 'manual'];
 const CANCELLATION_REASONS = ['duplicate', 'fraudulent', 'requested_by_customer', 'abandoned'] as const;
@@ -67,6 +71,18 @@ export function readAllowedPaymentMethodTypes(params: Params): string[] | null {
   return types;
 }
 
+/** `off_session`: true, or Stripe's finer `one_off` / `recurring`; all mean the customer is not there to authenticate. */
+function readOffSession(params: Params): boolean {
+  const value = params.oneOf('off_session', ['true', 'false', 'one_off', 'recurring'] as const);
+  return value !== undefined && value !== 'false';
+}
+
+function readCustomer(env: Env, params: Params): string | null {
+  const customer = params.string('customer') ?? null;
+  if (customer !== null) requireCustomer(env, customer, 'customer');
+  return customer;
+}
+
 function createPaymentIntent({ env, params, ctx }: ApiCall): ApiResult {
   params.rejectUnknown(CREATE_PARAMS);
   const amount = readAmount(params);
@@ -76,6 +92,8 @@ function createPaymentIntent({ env, params, ctx }: ApiCall): ApiResult {
   const paymentMethod = params.string('payment_method') ?? null;
   const returnUrl = params.url('return_url');
   const confirm = params.boolean('confirm') ?? false;
+  const offSession = readOffSession(params);
+  if (offSession && !confirm) throw invalidRequest('`off_session` can only be used when `confirm` is true.', { param: 'off_session' });
   const fields = {
     amount,
     currency,
@@ -87,17 +105,19 @@ function createPaymentIntent({ env, params, ctx }: ApiCall): ApiResult {
     paymentMethod,
     receiptEmail: params.string('receipt_email') ?? null,
     transferGroup: params.string('transfer_group') ?? null,
+    customer: readCustomer(env, params),
+    setupFutureUsage: params.oneOf('setup_future_usage', SETUP_FUTURE_USAGES) ?? null,
   };
   // Accepted for realism, validated, otherwise without effect in the emulator.
   params.string('statement_descriptor_suffix', { maxLength: 22 });
   if (!confirm) {
-    if (paymentMethod) assertPaymentMethodId(paymentMethod);
+    if (paymentMethod) assertUsablePaymentMethod(env, paymentMethod, fields.customer);
     return ok(insertPaymentIntent(env, fields, ctx));
   }
-  assertConfirmable(setup, paymentMethod, returnUrl);
+  assertConfirmable(env, { ...setup, customer: fields.customer }, paymentMethod, returnUrl);
   const intent = insertPaymentIntent(env, fields, ctx);
   if (returnUrl) env.state.paymentIntentReturnUrls.set(intent.id, returnUrl);
-  const declined = runConfirmation(env, intent, paymentMethod, returnUrl, ctx);
+  const declined = runConfirmation(env, intent, paymentMethod, returnUrl, ctx, offSession);
   if (declined) throw declined;
   return ok(intent);
 }
@@ -109,16 +129,17 @@ function retrievePaymentIntent(call: ApiCall): ApiResult {
 
 function confirmPaymentIntent(call: ApiCall): ApiResult {
   const { env, params, ctx } = call;
-  params.rejectUnknown(['payment_method', 'return_url', 'receipt_email']);
+  params.rejectUnknown(['payment_method', 'return_url', 'receipt_email', 'off_session']);
   const intent = requirePaymentIntent(env, pathParam(call, 'id'));
   if (intent.status !== 'requires_payment_method' && intent.status !== 'requires_confirmation') throw unexpectedState(intent, 'confirm');
   const paymentMethod = params.string('payment_method') ?? intent.payment_method;
   const returnUrl = params.url('return_url') ?? env.state.paymentIntentReturnUrls.get(intent.id);
-  assertConfirmable(intent, paymentMethod, returnUrl);
+  const offSession = readOffSession(params);
+  assertConfirmable(env, intent, paymentMethod, returnUrl);
   if (returnUrl) env.state.paymentIntentReturnUrls.set(intent.id, returnUrl);
   const receiptEmail = params.string('receipt_email');
   if (receiptEmail !== undefined) intent.receipt_email = receiptEmail;
-  const declined = runConfirmation(env, intent, paymentMethod, returnUrl, ctx);
+  const declined = runConfirmation(env, intent, paymentMethod, returnUrl, ctx, offSession);
   if (declined) throw declined;
   return ok(intent);
 }

@@ -30,3 +30,16 @@ export function assertPaymentMethodId(paymentMethod: string, param = 'payment_me
     throw invalidRequest(`No such PaymentMethod: '${paymentMethod}'`, { code: 'resource_missing', param });
   }
 }
+
+/** The card a test PaymentMethod stands for, as a saved copy of it shows (brand and last four digits of Stripe's test numbers). */
+export function testCardDetails(paymentMethod: string): { brand: string; last4: string } {
+  return CARDS[paymentMethod] ?? { brand: 'visa', last4: '4242' };
+}
+
+const CARDS: Readonly<Record<string, { brand: string; last4: string }>> = {
+  pm_card_visa_debit: { brand: 'visa', last4: '5556' },
+  pm_card_mastercard: { brand: 'mastercard', last4: '4444' },
+  pm_card_amex: { brand: 'amex', last4: '8431' },
+  pm_card_authenticationRequired: { brand: 'visa', last4: '3184' },
+  pm_card_threeDSecure2Required: { brand: 'visa', last4: '3220' },
+};

@@ -1,10 +1,10 @@
 import { ReservationStatus } from '../../../entities';
-import { voucherFound, voucherLookup } from '../../../services/vouchers/voucher-sql';
 import type { JsonSql } from '../../sql/json-sql';
 import { dateOrNull, intOf, intOrNull, jsonOf } from '../../sql/row-values';
 import type { Row, Sql } from '../../sql/sql';
 import type { CartLookupAnswers, CartLookups } from '../cart-store';
 import { combineExtras, VARIANT_FIELDS, variantOf, type SnapshotExtras } from './cart-snapshot.sql';
+import { voucherFound, voucherLookup } from './voucher-json';
 
 /**
  * A cart change's look-ups as extra columns of the snapshot statement: each a

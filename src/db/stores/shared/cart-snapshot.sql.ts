@@ -1,9 +1,10 @@
 import { VariantKind, type AddressValue, type CartStatus } from '../../../entities';
 import type { CartLineSnapshot, CartSnapshot, VariantFacts } from '../../../services/cart/cart-snapshot';
-import { vouchersFromJson, vouchersJson, type VoucherSnapshot } from '../../../services/vouchers/voucher-sql';
 import type { JsonSql } from '../../sql/json-sql';
 import { dateOf, dateOrNull, intOf, intOrNull, jsonOf, stringOrNull } from '../../sql/row-values';
 import type { Row, Sql } from '../../sql/sql';
+import type { VoucherSnapshot } from '../voucher-store';
+import { vouchersFromJson, vouchersJson } from './voucher-json';
 
 /**
  * The cart snapshot statement: the cart row, its lines with their variants'

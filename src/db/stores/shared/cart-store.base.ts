@@ -1,6 +1,5 @@
 import { CartStatus, ReservationStatus } from '../../../entities';
 import type { CartLineSnapshot, PricingInputs } from '../../../services/cart/cart-snapshot';
-import { vouchersFromJson, vouchersJson } from '../../../services/vouchers/voucher-sql';
 import type { JsonSql } from '../../sql/json-sql';
 import { intOrNull } from '../../sql/row-values';
 import type { Sql } from '../../sql/sql';
@@ -9,6 +8,7 @@ import type { CartClaim, CartFields, CartLookups, CartRead, CartStore, LineWrite
 import type { DueCheck } from '../due-check';
 import { lookupAnswers, lookupColumns } from './cart-lookups.sql';
 import { inCodeOrder, readSnapshotRow } from './cart-snapshot.sql';
+import { vouchersFromJson, vouchersJson } from './voucher-json';
 
 /** A statement's text with its parameters. */
 export interface Statement {

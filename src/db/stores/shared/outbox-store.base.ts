@@ -2,7 +2,7 @@ import { OutboxEvent, OutboxEventStatus } from '../../../entities';
 import type { Database } from '../../database';
 import type { UnitOfWork } from '../../unit-of-work';
 import type { DueCheck } from '../due-check';
-import { insertEventOnce, newOutboxEventRow, type ClaimedEvent, type EventToRecord, type OutboxStore, type RetryOf } from '../outbox-store';
+import { newOutboxEventRow, onceEventId, type ClaimedEvent, type EventToRecord, type OutboxStore, type RetryOf } from '../outbox-store';
 import { byCreatedAtThenId, type ClaimWithLease } from './lease-claim';
 
 /** Pending events whose time has come: the claim's predicate and the due check. */
@@ -24,7 +24,12 @@ export abstract class OutboxStoreBase implements OutboxStore {
   }
 
   async appendOnce(uow: UnitOfWork, event: EventToRecord): Promise<void> {
-    await insertEventOnce(uow.em, event);
+    await uow.em
+      .createQueryBuilder(OutboxEvent)
+      .insert(newOutboxEventRow(event, onceEventId(event.type, event.aggregateId)))
+      .onConflict('id')
+      .ignore()
+      .execute('run');
   }
 
   async claimDue(uow: UnitOfWork, now: Date, leaseUntil: Date, limit: number): Promise<ClaimedEvent[]> {

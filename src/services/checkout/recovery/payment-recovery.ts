@@ -24,9 +24,13 @@ class FoundPayment implements CheckoutPayments {
   ) {}
 
   async startPayment(): Promise<PaymentAttempt> {
-    const { status, providerReference, clientSecret, expiresAt } = this.found;
+    const { status, providerReference, clientSecret, expiresAt, savedPaymentMethodId } = this.found;
     // The buyer still has to authenticate a REQUIRES_ACTION intent: without its client secret they cannot.
-    return { status: status as PaymentAttempt['status'], providerReference, clientSecret, checkoutUrl: null, expiresAt };
+    return { status: status as PaymentAttempt['status'], providerReference, clientSecret, checkoutUrl: null, expiresAt, savedPaymentMethodId };
+  }
+
+  createCustomer(customerId: string, email: string): Promise<string> {
+    return this.real.createCustomer(customerId, email);
   }
 
   cancelPayment(providerReference: string, idempotencyKey: string): Promise<void> {

@@ -1,7 +1,7 @@
 import type { CreditStore } from '../../../db/stores/credit-store';
 import type { UnitOfWork } from '../../../db/unit-of-work';
 import { PaymentMethodKind, VariantKind } from '../../../entities';
-import { creditBalance, spendCredit } from '../../credit/credit-ledger';
+import { spendCredit } from '../../credit/credit-ledger';
 import { cancelPendingOrder } from '../../orders/cancel-and-restore';
 import { insertOrderRows } from '../../orders/order-rows';
 import { ErrorCode } from '../../shared/error-code';
@@ -26,7 +26,7 @@ async function creditToApply(
     return paysWithCredit ? abortWith(userFailure(ErrorCode.INSUFFICIENT_CREDIT, 'Sign in to pay with store credit.', 'paymentMethod')) : 0;
   }
   await credit.lockHolder(uow, customerId);
-  const balance = await creditBalance(uow.em, customerId, currency);
+  const balance = await credit.balance(uow, customerId, currency);
   if (paysWithCredit && balance < total) {
     abortWith(userFailure(ErrorCode.INSUFFICIENT_CREDIT, `Store credit (${balance}) does not cover the total (${total}).`, 'paymentMethod'));
   }

@@ -60,7 +60,7 @@ export interface ProviderPaid {
  */
 export async function placePaidOrder(
   uow: UnitOfWork,
-  stores: Pick<Stores, 'stock' | 'licenses'>,
+  stores: Pick<Stores, 'stock' | 'licenses' | 'outbox'>,
   order: Order,
   paid: ProviderPaid,
   now: Date,

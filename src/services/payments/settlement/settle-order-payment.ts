@@ -6,7 +6,6 @@ import type { Clock } from '../../shared/clock';
 import { logger } from '../../shared/logger';
 import { ErrorCode } from '../../shared/error-code';
 import { FailureSignal, type Failure } from '../../shared/outcome';
-import { recordEventOnce } from '../../outbox/outbox';
 import { recordAutomaticRefund } from '../../refunds/automatic-refund';
 import { providerKeys } from '../idempotency-keys';
 import type { PaymentPort, ProviderPayment, ProviderRefundAnswer } from '../payment-port';
@@ -138,7 +137,11 @@ export async function settleOrderPayment(
         );
       }
       // Every Stripe event about the charge lands here; operators hear of it once per order.
-      await recordEventOnce(tx, { type: AUTO_REFUNDED, aggregateId: orderId, payload: { orderId, refundId, paymentIntentId: truth!.paymentIntentId } });
+      await deps.stores.outbox.appendOnce(deps.db.unitOfWork(tx), {
+        type: AUTO_REFUNDED,
+        aggregateId: orderId,
+        payload: { orderId, refundId, paymentIntentId: truth!.paymentIntentId },
+      });
     });
     return notPlaced ? { kind: 'refunded-unplaceable-order', refundId } : { kind: 'refunded-charge-on-cancelled-order', refundId };
   }

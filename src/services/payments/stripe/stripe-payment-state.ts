@@ -12,16 +12,33 @@ export function paymentFromIntent(intent: Stripe.PaymentIntent): ProviderPayment
     currency: intent.currency.toUpperCase(),
     expiresAt: null,
     clientSecret: status === 'REQUIRES_ACTION' ? intent.client_secret : null,
+    savedPaymentMethodId: savedPaymentMethodOf(intent),
   };
+}
+
+/**
+ * The card Stripe saved for off-session charges: the PaymentIntent's own
+ * `payment_method` once a payment made for a customer with
+ * `setup_future_usage=off_session` went through. Stripe answers a new id
+ * there, not the one the buyer sent.
+ */
+export function savedPaymentMethodOf(intent: Stripe.PaymentIntent): string | null {
+  if (intent.setup_future_usage !== 'off_session' || !intent.customer) return null;
+  if (intent.status !== 'succeeded' && intent.status !== 'requires_capture') return null;
+  const method = intent.payment_method;
+  return typeof method === 'string' ? method : (method?.id ?? null);
 }
 
 /**
  * A Checkout Session in the port's terms: paid = CAPTURED, open = PENDING
  * (until `expiresAt`), expired = CANCELLED. A completed but not yet paid
- * session (delayed methods) stays PENDING.
+ * session (delayed methods) stays PENDING. The saved card is known only
+ * when the session was read with `expand: ['payment_intent']`.
  */
 export function paymentFromSession(session: Stripe.Checkout.Session): ProviderPayment {
   const paymentIntentId = typeof session.payment_intent === 'string' ? session.payment_intent : (session.payment_intent?.id ?? null);
+  // Known only when the session was read with its PaymentIntent expanded.
+  const savedPaymentMethodId = typeof session.payment_intent === 'object' && session.payment_intent ? savedPaymentMethodOf(session.payment_intent) : null;
   let status: ProviderPayment['status'];
   if (session.payment_status === 'paid' || session.payment_status === 'no_payment_required') status = 'CAPTURED';
   else if (session.status === 'expired') status = 'CANCELLED';
@@ -34,6 +51,7 @@ export function paymentFromSession(session: Stripe.Checkout.Session): ProviderPa
     currency: (session.currency ?? '').toUpperCase(),
     expiresAt: new Date(session.expires_at * 1000),
     clientSecret: null,
+    savedPaymentMethodId,
   };
 }
 

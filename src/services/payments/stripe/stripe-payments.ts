@@ -8,6 +8,8 @@ import { providerKeys } from '../idempotency-keys';
 import {
   PaymentFailure,
   PaymentOutcomeUnknown,
+  type OffSessionChargeOutcome,
+  type OffSessionChargeRequest,
   type PaymentAttempt,
   type PaymentPort,
   type PaymentRequest,
@@ -25,6 +27,7 @@ import { verifyStripeEvent } from './stripe-events';
 import { paymentFromIntent, paymentFromSession } from './stripe-payment-state';
 import { StripePayouts } from './stripe-payouts';
 import { StripeRefunds } from './stripe-refunds';
+import { StripeSavedCards } from './stripe-saved-cards';
 
 /** PaymentIntent statuses in which nothing was paid yet and Stripe still lets us cancel. */
 const UNPAID_CANCELLABLE: readonly Stripe.PaymentIntent.Status[] = ['requires_payment_method', 'requires_confirmation', 'requires_action'];
@@ -52,6 +55,7 @@ export class StripePayments implements PaymentPort {
   private readonly policy: StripeRetryPolicy;
   private readonly refunds: StripeRefunds;
   private readonly payouts: StripePayouts;
+  private readonly savedCards: StripeSavedCards;
 
   constructor(
     private readonly stripe: Stripe,
@@ -60,6 +64,15 @@ export class StripePayments implements PaymentPort {
     this.policy = options.retryPolicy ?? DEFAULT_STRIPE_RETRY_POLICY;
     this.refunds = new StripeRefunds(stripe, this.policy);
     this.payouts = new StripePayouts(stripe, this.policy);
+    this.savedCards = new StripeSavedCards(stripe, this.policy);
+  }
+
+  createCustomer(customerId: string, email: string): Promise<string> {
+    return this.savedCards.createCustomer(customerId, email);
+  }
+
+  chargeOffSession(request: OffSessionChargeRequest): Promise<OffSessionChargeOutcome> {
+    return this.savedCards.chargeOffSession(request);
   }
 
   refund(request: ProviderRefundRequest): Promise<ProviderRefundAnswer> {
@@ -136,6 +149,11 @@ export class StripePayments implements PaymentPort {
     return stripeRead('payment_intents.retrieve', () => this.stripe.paymentIntents.retrieve(paymentIntentId), this.policy);
   }
 
+  /** With its PaymentIntent, whose saved card a paid plan checkout needs. */
+  private retrieveSession(sessionId: string): Promise<Stripe.Checkout.Session> {
+    return stripeRead('checkout.sessions.retrieve', () => this.stripe.checkout.sessions.retrieve(sessionId, { expand: ['payment_intent'] }), this.policy);
+  }
+
   private cancelIntent(paymentIntentId: string, idempotencyKey: string): Promise<Stripe.PaymentIntent> {
     return stripeWrite(
       'payment_intents.cancel',
@@ -147,7 +165,7 @@ export class StripePayments implements PaymentPort {
 
   /** Expires a still-open session so nobody can pay it any more; a no-op once it is complete or expired. */
   async expireHostedCheckout(sessionId: string, idempotencyKey: string): Promise<ProviderPayment> {
-    const session = await stripeRead('checkout.sessions.retrieve', () => this.stripe.checkout.sessions.retrieve(sessionId), this.policy);
+    const session = await this.retrieveSession(sessionId);
     if (session.status !== 'open') return paymentFromSession(session);
     const expired = await stripeWrite(
       'checkout.sessions.expire',
@@ -160,10 +178,7 @@ export class StripePayments implements PaymentPort {
 
   async lookupPayment(orderId: string, providerReference: string | null): Promise<ProviderPayment | null> {
     try {
-      if (providerReference?.startsWith('cs_')) {
-        const session = await stripeRead('checkout.sessions.retrieve', () => this.stripe.checkout.sessions.retrieve(providerReference), this.policy);
-        return paymentFromSession(session);
-      }
+      if (providerReference?.startsWith('cs_')) return paymentFromSession(await this.retrieveSession(providerReference));
       if (providerReference?.startsWith('pi_')) return paymentFromIntent(await this.retrieveIntent(providerReference));
       const intent = await this.findIntentByOrder(orderId);
       return intent ? paymentFromIntent(intent) : null;
@@ -198,6 +213,7 @@ export class StripePayments implements PaymentPort {
       confirm: true,
       receipt_email: request.email,
       metadata: this.metadataFor(request),
+      ...(request.saveCardFor ? { customer: request.saveCardFor, setup_future_usage: 'off_session' as const } : {}),
       // Server-side confirmation: without a return URL only methods that never redirect may be used.
       ...(request.returnUrl
         ? { return_url: request.returnUrl, automatic_payment_methods: { enabled: true } }
@@ -233,10 +249,11 @@ export class StripePayments implements PaymentPort {
             success_url: `${base}${separator}checkout=success&session_id={CHECKOUT_SESSION_ID}`,
             cancel_url: `${base}${separator}checkout=cancelled`,
             expires_at: expiresAt,
-            customer_email: request.email,
+            // Stripe takes one or the other; the customer's own email is on the customer.
+            ...(request.saveCardFor ? { customer: request.saveCardFor } : { customer_email: request.email }),
             client_reference_id: request.orderId,
             metadata,
-            payment_intent_data: { metadata },
+            payment_intent_data: { metadata, ...(request.saveCardFor ? { setup_future_usage: 'off_session' as const } : {}) },
           },
           opts,
         ),
@@ -311,6 +328,7 @@ function attemptFromIntent(intent: Stripe.PaymentIntent): PaymentAttempt {
     providerReference: intent.id,
     clientSecret: state.status === 'REQUIRES_ACTION' ? intent.client_secret : null,
     checkoutUrl: null,
+    savedPaymentMethodId: state.savedPaymentMethodId,
   };
 }
 
