@@ -13,6 +13,12 @@ import { BillingInterval, SubscriptionStatus } from './enums';
 // The renewal worker's claim: live subscriptions whose period has ended.
 @Index({ properties: ['status', 'currentPeriodEnd'] })
 @Index({ properties: ['customerId', 'planVariantId'] })
+// One place per customer and plan while a checkout is under way or the plan is live (subscription-store.ts).
+@Index({
+  name: 'subscriptions_one_live_per_plan',
+  expression:
+    "create unique index subscriptions_one_live_per_plan on subscriptions (customer_id, plan_variant_id) where status in ('INCOMPLETE', 'ACTIVE', 'PAST_DUE')",
+})
 @Index({ properties: ['createdAt', 'id'] })
 export class Subscription {
   [OptionalProps]?:

@@ -1,6 +1,7 @@
 import { MAX_VARIANTS_PER_PRODUCT } from '../schema/inputs/catalog.input';
 import { MAX_CART_LINES } from '../services/cart/cart.service';
 import { MAX_LISTED_LICENSES } from '../services/licenses/license-queries';
+import { MAX_LISTED_SUBSCRIPTIONS, MAX_SUBSCRIPTION_PAGE } from '../services/subscriptions/subscription-queries';
 import type { CostModel } from './query-cost';
 
 /**
@@ -28,6 +29,7 @@ const VALUE_TYPES = [
   'ProductConnection',
   'SagaConnection',
   'OutboxEventConnection',
+  'SubscriptionConnection',
   'LicenseVerification',
   'AuthPayload',
   'CheckoutPreview',
@@ -49,6 +51,9 @@ const LIST_CAPS: Record<string, number> = {
   'Order.sellerTransfers': MAX_CART_LINES,
   'Order.payments': 2,
   'Customer.licenses': MAX_LISTED_LICENSES,
+  'Customer.subscriptions': MAX_LISTED_SUBSCRIPTIONS,
+  // `first` is at most 100 (subscription.resolver.ts).
+  'Subscription.periods': MAX_SUBSCRIPTION_PAGE,
   'Product.variants': MAX_VARIANTS_PER_PRODUCT,
   'InsufficientStockError.shortfalls': MAX_CART_LINES,
   'PriceChangedError.changes': MAX_CART_LINES,
@@ -89,7 +94,16 @@ const FIELD_WEIGHTS: Record<string, number> = {
  * for `{ id }` alone, the field resolver answers from that column and loads
  * nothing (order.resolver.ts, catalog.resolver.ts, license.resolver.ts).
  */
-const IDS_ON_PARENT = ['OrderLine.variant', 'License.variant', 'SellerTransfer.seller', 'Order.customer', 'Variant.product', 'Product.seller'];
+const IDS_ON_PARENT = [
+  'OrderLine.variant',
+  'License.variant',
+  'Subscription.plan',
+  'Subscription.customer',
+  'SellerTransfer.seller',
+  'Order.customer',
+  'Variant.product',
+  'Product.seller',
+];
 
 /**
  * To-one references read through a per-request DataLoader (schema/loaders):

@@ -70,6 +70,13 @@ export const sagaRecoveries = new Counter({
   registers: [registry],
 });
 
+export const subscriptionRenewals = new Counter({
+  name: 'subscription_renewals_total',
+  help: 'Subscription renewal rounds by outcome (succeeded, credit_covered, declined, uncollectible, unknown, requires_action, ended).',
+  labelNames: ['outcome'] as const,
+  registers: [registry],
+});
+
 export const stripeRequests = new Counter({
   name: 'stripe_requests_total',
   help: 'Stripe API attempts by operation and outcome class (ok, retryable, indeterminate, terminal, error).',

@@ -12,6 +12,7 @@ import { PaymentLinkResolver } from './payment-link.resolver';
 import { OperationsResolver } from './operations.resolver';
 import { PartnerResolver } from './partner.resolver';
 import { CustomerLicensesResolver, LicenseResolver, OrderLicensesResolver } from './license.resolver';
+import { CustomerSubscriptionsResolver, OrderSubscriptionResolver, SubscriptionPeriodResolver, SubscriptionResolver } from './subscription.resolver';
 
 /** Every resolver class; one file per area. */
 export const resolvers: NonEmptyArray<ClassType> = [
@@ -36,4 +37,8 @@ export const resolvers: NonEmptyArray<ClassType> = [
   LicenseResolver,
   OrderLicensesResolver,
   CustomerLicensesResolver,
+  SubscriptionResolver,
+  SubscriptionPeriodResolver,
+  CustomerSubscriptionsResolver,
+  OrderSubscriptionResolver,
 ];

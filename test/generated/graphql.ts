@@ -23,6 +23,12 @@ export type AttachCartInput = {
   cartId: string | number;
 };
 
+export type BillingInterval =
+  | 'DAY'
+  | 'MONTH'
+  | 'WEEK'
+  | 'YEAR';
+
 export type CartStatus =
   | 'CONVERTED'
   | 'OPEN';
@@ -89,6 +95,7 @@ export type CreateVoucherInput = {
 };
 
 export type ErrorCode =
+  | 'ALREADY_SUBSCRIBED'
   | 'CART_CLOSED'
   | 'CART_EMPTY'
   | 'CART_VERSION_MISMATCH'
@@ -198,8 +205,12 @@ export type UpdateCartLineInput = {
 };
 
 export type VariantInput = {
+  /** Required for SUBSCRIPTION. */
+  billingInterval?: BillingInterval | null | undefined;
+  /** Default 1. */
+  billingIntervalCount?: number | null | undefined;
   currency: string;
-  /** Default PHYSICAL. DIGITAL variants have no stock. */
+  /** Default PHYSICAL. DIGITAL variants and plans (SUBSCRIPTION) have no stock. */
   kind?: VariantKind | null | undefined;
   maxLicenses?: number | null | undefined;
   name: string;
@@ -212,7 +223,8 @@ export type VariantInput = {
 
 export type VariantKind =
   | 'DIGITAL'
-  | 'PHYSICAL';
+  | 'PHYSICAL'
+  | 'SUBSCRIPTION';
 
 export type VoucherKind =
   /** value = minor units off the merchandise subtotal. */

@@ -55,6 +55,7 @@ export type CreateCartInput = {
 };
 
 export type ErrorCode =
+  | 'ALREADY_SUBSCRIBED'
   | 'CART_CLOSED'
   | 'CART_EMPTY'
   | 'CART_VERSION_MISMATCH'

@@ -1,4 +1,5 @@
-import { ReservationStatus, VariantKind } from '../../entities/enums';
+import { ReservationStatus, VariantKind, type BillingInterval } from '../../entities/enums';
+import { variantKindOf } from '../../services/catalog/variant-kinds';
 import { isId } from '../../services/shared/ids';
 import { logger } from '../../services/shared/logger';
 import type { UnitOfWork } from '../unit-of-work';
@@ -26,6 +27,9 @@ export interface VariantRow {
   currency: string;
   kind: VariantKind;
   maxLicenses: number | null;
+  /** SUBSCRIPTION only: the plan's renewal interval; null for every other kind. */
+  billingInterval: BillingInterval | null;
+  billingIntervalCount: number | null;
   /** Units available, when the read was asked for them. */
   available?: number;
 }
@@ -85,7 +89,7 @@ export interface CatalogStore {
 const PRODUCT_COLUMNS = 'p.id as product_id, p.name as product_name, p.created_at as product_created_at, p.seller_id, s.name as seller_name';
 const SELLER_JOIN = 'left join sellers s on s.id = p.seller_id';
 const VARIANT_COLUMNS =
-  'v.id as variant_id, v.product_id as variant_product_id, v.sku, v.name as variant_name, v.price, v.currency, v.kind as variant_kind, v.max_licenses';
+  'v.id as variant_id, v.product_id as variant_product_id, v.sku, v.name as variant_name, v.price, v.currency, v.kind as variant_kind, v.max_licenses, v.billing_interval, v.billing_interval_count';
 
 interface RawProduct {
   product_id: string;
@@ -106,6 +110,8 @@ interface RawVariant {
   currency: string;
   variant_kind: string;
   max_licenses: string | number | null;
+  billing_interval?: string | null;
+  billing_interval_count?: string | number | null;
   available_units?: string | number;
 }
 
@@ -192,7 +198,8 @@ export class SqlCatalogStore implements CatalogStore {
 /** The availability figure of `variants v` at `now`, before it is clamped at 0 (shownUnits). */
 function availableUnits(uow: UnitOfWork, now: Date): Column {
   return {
-    sql: `case when v.kind = '${VariantKind.DIGITAL}' then coalesce(v.max_licenses - v.licenses_claimed, ${UNLIMITED_DIGITAL_UNITS}) else
+    // A plan holds no stock and sells without limit (one per cart, one live per customer).
+    sql: `case when v.kind = '${VariantKind.SUBSCRIPTION}' then ${UNLIMITED_DIGITAL_UNITS} when v.kind = '${VariantKind.DIGITAL}' then coalesce(v.max_licenses - v.licenses_claimed, ${UNLIMITED_DIGITAL_UNITS}) else
       (select coalesce(sum(s.on_hand), 0) from stock_levels s where s.variant_id = v.id)
       - (select coalesce(sum(r.quantity), 0) from reservations r where r.variant_id = v.id and r.status in (?) and r.expires_at > ?) end`,
     params: [ReservationStatus.ACTIVE, uow.sql.time(now)],
@@ -234,7 +241,9 @@ function variantOf(row: RawVariant): VariantRow {
     name: row.variant_name,
     price: Number(row.price),
     currency: row.currency,
-    kind: row.variant_kind === VariantKind.DIGITAL ? VariantKind.DIGITAL : VariantKind.PHYSICAL,
+    kind: variantKindOf(row.variant_kind),
+    billingInterval: (row.billing_interval as BillingInterval | null) ?? null,
+    billingIntervalCount: row.billing_interval_count === null || row.billing_interval_count === undefined ? null : Number(row.billing_interval_count),
     maxLicenses: row.max_licenses === null || row.max_licenses === undefined ? null : Number(row.max_licenses),
   };
   if (row.available_units !== undefined) mapped.available = shownUnits(row.variant_id, row.available_units);

@@ -11,6 +11,7 @@ import { LibsqlOperationsStore } from './libsql/operations-store.libsql';
 import { LibsqlOrderStore } from './libsql/order-store.libsql';
 import { LibsqlOutboxStore } from './libsql/outbox-store.libsql';
 import { LibsqlPayoutStore } from './libsql/payout-store.libsql';
+import { LibsqlRenewalStore } from './libsql/renewal-store.libsql';
 import { MemoryRateLimitStore } from './libsql/rate-limit-store.libsql';
 import { LibsqlSagaStore } from './libsql/saga-store.libsql';
 import { LibsqlStockStore } from './libsql/stock-store.libsql';
@@ -29,13 +30,16 @@ import { PgOrderStore } from './postgres/order-store.pg';
 import { PgOutboxStore } from './postgres/outbox-store.pg';
 import { PgPayoutStore } from './postgres/payout-store.pg';
 import { PgRateLimitStore } from './postgres/rate-limit-store.pg';
+import { PgRenewalStore } from './postgres/renewal-store.pg';
 import { PgSagaStore } from './postgres/saga-store.pg';
 import { PgStockStore } from './postgres/stock-store.pg';
 import { PgVoucherStore } from './postgres/voucher-store.pg';
 import type { RateLimitStore } from './rate-limit-store';
+import type { RenewalStore } from './renewal-store';
 import type { SagaStore } from './saga-store';
 import type { StockStore } from './stock-store';
 import type { VoucherStore } from './voucher-store';
+import { SqlSubscriptionStore, type SubscriptionStore } from './subscription-store';
 import { SqlWorkStore, type WorkStore } from './work-store';
 
 /**
@@ -71,6 +75,10 @@ export interface Stores {
   readonly catalog: CatalogStore;
   /** Accounts' token standing and revocation. */
   readonly customers: CustomerStore;
+  /** Subscription renewals: ended subscriptions, their new periods, the charges due. */
+  readonly renewals: RenewalStore;
+  /** Subscriptions as a plan's checkout starts them (one per customer and plan while live). */
+  readonly subscriptions: SubscriptionStore;
 }
 
 export function createStores(db: Database): Stores {
@@ -93,5 +101,7 @@ export function createStores(db: Database): Stores {
     licenses: new SqlLicenseStore(),
     catalog: new SqlCatalogStore(),
     customers: new SqlCustomerStore(),
+    renewals: postgres ? new PgRenewalStore() : new LibsqlRenewalStore(),
+    subscriptions: new SqlSubscriptionStore(),
   };
 }

@@ -1,14 +1,15 @@
 import { ArrayMaxSize, ArrayMinSize, IsOptional, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { SafeIntResolver } from 'graphql-scalars';
 import { Field, ID, InputType, Int } from 'type-graphql';
-import type { VariantKind } from '../../entities';
-import { OfferedVariantKind } from '../types/catalog.type';
+import { BillingInterval, VariantKind } from '../../entities';
 
 /** Shared limits: the entity columns' lengths, and sane ceilings for counts. */
 export const NAME_MAX = 200;
 export const SKU_MAX = 100;
 export const MAX_UNITS = 1_000_000_000;
 export const MAX_VARIANTS_PER_PRODUCT = 50;
+/** The most intervals a plan may renew after (every 365 days at most, for a DAY plan). */
+export const MAX_BILLING_INTERVAL_COUNT = 365;
 export const CURRENCY_PATTERN = /^[A-Z]{3}$/;
 const NOT_BLANK = /\S/;
 const currencyMessage = { message: 'currency must be an ISO 4217 code of three upper-case letters, e.g. EUR' };
@@ -40,7 +41,7 @@ export class VariantInput {
   @Max(MAX_UNITS)
   stock!: number;
 
-  @Field(() => OfferedVariantKind, { nullable: true, description: 'Default PHYSICAL. DIGITAL variants have no stock.' })
+  @Field(() => VariantKind, { nullable: true, description: 'Default PHYSICAL. DIGITAL variants and plans (SUBSCRIPTION) have no stock.' })
   @IsOptional()
   kind?: VariantKind | null;
 
@@ -49,6 +50,16 @@ export class VariantInput {
   @Min(1)
   @Max(MAX_UNITS)
   maxLicenses?: number | null;
+
+  @Field(() => BillingInterval, { nullable: true, description: 'Required for SUBSCRIPTION.' })
+  @IsOptional()
+  billingInterval?: BillingInterval | null;
+
+  @Field(() => Int, { nullable: true, description: 'Default 1.' })
+  @IsOptional()
+  @Min(1)
+  @Max(MAX_BILLING_INTERVAL_COUNT)
+  billingIntervalCount?: number | null;
 }
 
 @InputType()

@@ -1,5 +1,5 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { VariantKind, type Product, type Variant } from '../../entities';
+import { BillingInterval, VariantKind, type Product, type Variant } from '../../entities';
 import type { ProductRow, VariantRow } from '../../services/catalog/catalog-query.service';
 import { Money, PageInfo } from './common.type';
 
@@ -58,15 +58,8 @@ export class ProductType {
   }
 }
 
-/**
- * The variant kinds the API offers. Plans (VariantKind.SUBSCRIPTION, issue 21)
- * join when they can be bought through the schema; until then none can be created.
- */
-export enum OfferedVariantKind {
-  PHYSICAL = VariantKind.PHYSICAL,
-  DIGITAL = VariantKind.DIGITAL,
-}
-registerEnumType(OfferedVariantKind, { name: 'VariantKind' });
+registerEnumType(VariantKind, { name: 'VariantKind' });
+registerEnumType(BillingInterval, { name: 'BillingInterval' });
 
 @ObjectType('Variant', { simpleResolvers: true })
 export class VariantType {
@@ -74,9 +67,13 @@ export class VariantType {
   @Field() sku!: string;
   @Field() name!: string;
   @Field(() => Money) price!: Money;
-  @Field(() => OfferedVariantKind) kind!: VariantKind;
+  @Field(() => VariantKind) kind!: VariantKind;
   @Field(() => Int, { nullable: true, description: 'DIGITAL only: licenses that may ever be issued; null = unlimited.' })
   maxLicenses!: number | null;
+  @Field(() => BillingInterval, { nullable: true, description: 'SUBSCRIPTION only: how often the plan renews.' })
+  billingInterval!: BillingInterval | null;
+  @Field(() => Int, { nullable: true, description: 'SUBSCRIPTION only: renews every billingIntervalCount intervals.' })
+  billingIntervalCount!: number | null;
   productId!: string;
   /** The product when it is already in hand (the parent in a product list, or joined); otherwise the product loader is asked. */
   knownProduct?: ProductType;
@@ -91,6 +88,8 @@ export class VariantType {
       price: Money.of(variant.price, variant.currency),
       kind: variant.kind,
       maxLicenses: variant.maxLicenses,
+      billingInterval: variant.billingInterval,
+      billingIntervalCount: variant.billingIntervalCount,
       productId: variant.product.id,
     });
   }
@@ -103,6 +102,8 @@ export class VariantType {
       price: Money.of(row.price, row.currency),
       kind: row.kind,
       maxLicenses: row.maxLicenses,
+      billingInterval: row.billingInterval,
+      billingIntervalCount: row.billingIntervalCount,
       productId: row.productId,
       knownProduct: product,
       knownAvailable: row.available,

@@ -99,6 +99,8 @@ export class OrderType {
   @Field(() => Date, { nullable: true }) placedAt!: Date | null;
 
   customerId!: string | null;
+  /** The subscription the order starts or renews; Order.subscription reads it (subscription.resolver.ts). */
+  subscriptionId!: string | null;
   currency!: string;
   /** The lines when the mapped entity already had them loaded; saves the loader a query. */
   preloadedLines!: OrderLineType[] | null;
@@ -190,6 +192,7 @@ export function orderTypeOf(order: OrderFields, lines: readonly OrderLineFields[
     status: order.status,
     email: order.email,
     customerId: order.customerId,
+    subscriptionId: order.subscriptionId ?? null,
     currency: order.currency,
     voucherCodes: [...order.voucherCodes],
     shippingMethodId: order.shippingMethodId,

@@ -1,6 +1,8 @@
+import { holdsStock } from '../catalog/variant-kinds';
+import { planCartFailure } from '../subscriptions/plan-cart-rules';
 import type { EntityManager } from '../../db/orm';
 import type { AddressValue } from '../../entities';
-import { CartStatus, VariantKind } from '../../entities';
+import { CartStatus } from '../../entities';
 import { newId } from '../../entities/columns';
 import type { AppDeps } from '../app-deps';
 import { normalizeEmail } from '../auth/auth.service';
@@ -113,8 +115,10 @@ export class CartService {
       const quantity = (line?.quantity ?? 0) + command.quantity;
       const merged = quantityFailure(quantity, 1, cap);
       if (merged) return abortWith(merged);
-      // A DIGITAL variant has no stock: its license cap is enforced when the order is confirmed.
-      if (variant.kind !== VariantKind.DIGITAL) requireStock(found.stock, variant.variantId, quantity);
+      const planRefused = planCartFailure([...snapshot.lines.filter((other) => other !== line), { kind: variant.kind, quantity }], snapshot.customerId);
+      if (planRefused) return abortWith(planRefused);
+      // A DIGITAL variant or a plan has no stock: a license cap is enforced when the order is confirmed.
+      if (holdsStock(variant.kind)) requireStock(found.stock, variant.variantId, quantity);
       // Touching a line shows the buyer the current price.
       if (line) {
         const updated = { ...line, ...variant, quantity, unitPrice: variant.catalogPrice };
@@ -150,7 +154,12 @@ export class CartService {
           snapshot.lines.filter((candidate) => candidate.id !== line.id),
         );
       }
-      if (command.quantity > line.quantity && line.kind !== VariantKind.DIGITAL) requireStock(found.stock, line.variantId, command.quantity);
+      const planRefused = planCartFailure(
+        snapshot.lines.map((other) => (other === line ? { kind: line.kind, quantity: command.quantity } : other)),
+        snapshot.customerId,
+      );
+      if (planRefused) return abortWith(planRefused);
+      if (command.quantity > line.quantity && holdsStock(line.kind)) requireStock(found.stock, line.variantId, command.quantity);
       // Touching a line shows the buyer the current price, as adding it did.
       const updated = { ...line, quantity: command.quantity, unitPrice: line.catalogPrice };
       await write.line({ kind: 'update', line: updated });

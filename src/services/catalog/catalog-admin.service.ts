@@ -1,6 +1,6 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { writeLock, type EntityManager } from '../../db/orm';
-import { Product, Seller, ShippingMethod, StockLevel, Variant, VariantKind, Warehouse } from '../../entities';
+import { Product, Seller, type BillingInterval, ShippingMethod, StockLevel, Variant, VariantKind, Warehouse } from '../../entities';
 import { newId } from '../../entities/columns';
 import { recordEvent } from '../outbox/outbox';
 import type { AppDeps } from '../app-deps';
@@ -9,6 +9,8 @@ import { isId } from '../shared/ids';
 import { abortWith, fail, userFailure, type Outcome } from '../shared/outcome';
 import { transactionalOutcome } from '../shared/transactions';
 import { ensureDefaultWarehouse } from './default-warehouse';
+import { refusedVariantSpec } from './variant-spec';
+import { holdsStock } from './variant-kinds';
 
 export interface NewSeller {
   name: string;
@@ -22,6 +24,8 @@ export interface NewVariant {
   stock: number;
   kind?: VariantKind | null;
   maxLicenses?: number | null;
+  billingInterval?: BillingInterval | null;
+  billingIntervalCount?: number | null;
 }
 export interface NewProduct {
   name: string;
@@ -69,11 +73,8 @@ export class CatalogAdminService {
     const duplicate = input.variants.findIndex((v, i) => input.variants.findIndex((w) => w.sku === v.sku) !== i);
     if (duplicate >= 0) return Promise.resolve(fail(ErrorCode.VALIDATION_FAILED, 'Each variant needs its own sku.', `variants.${duplicate}.sku`));
     if (input.sellerId != null && !isId(input.sellerId)) return Promise.resolve({ ok: false, failure: notFound('seller', 'sellerId') });
-    const badKind = input.variants.findIndex((v) => (v.kind ?? VariantKind.PHYSICAL) === VariantKind.PHYSICAL && v.maxLicenses != null);
-    if (badKind >= 0) return Promise.resolve(fail(ErrorCode.VALIDATION_FAILED, 'Only a DIGITAL variant has a license cap.', `variants.${badKind}.maxLicenses`));
-    const stockedDigital = input.variants.findIndex((v) => v.kind === VariantKind.DIGITAL && v.stock !== 0);
-    if (stockedDigital >= 0)
-      return Promise.resolve(fail(ErrorCode.VALIDATION_FAILED, 'A DIGITAL variant has no stock: give stock 0.', `variants.${stockedDigital}.stock`));
+    const badSpec = refusedVariantSpec(input.variants);
+    if (badSpec) return Promise.resolve({ ok: false, failure: badSpec });
 
     return transactionalOutcome(this.em, async (tx) => {
       const seller = input.sellerId == null ? null : await tx.findOne(Seller, { id: input.sellerId });
@@ -97,9 +98,11 @@ export class CatalogAdminService {
           createdAt: now,
           kind,
           maxLicenses: spec.maxLicenses ?? null,
+          billingInterval: kind === VariantKind.SUBSCRIPTION ? spec.billingInterval : null,
+          billingIntervalCount: kind === VariantKind.SUBSCRIPTION ? (spec.billingIntervalCount ?? 1) : null,
         });
-        // A DIGITAL variant never has stock rows (it never reserves).
-        if (kind === VariantKind.PHYSICAL) tx.create(StockLevel, { variant, warehouse, onHand: spec.stock });
+        // A DIGITAL variant or a plan never has stock rows (it never reserves).
+        if (holdsStock(kind)) tx.create(StockLevel, { variant, warehouse, onHand: spec.stock });
         return variant;
       });
       recordEvent(tx, {
@@ -143,7 +146,7 @@ export class CatalogAdminService {
     return transactionalOutcome(this.em, async (tx) => {
       const variant = await tx.findOne(Variant, { id: input.variantId });
       if (!variant) return abortWith(notFound('variant', 'variantId'));
-      if (variant.kind === VariantKind.DIGITAL) return abortWith(userFailure(ErrorCode.VALIDATION_FAILED, 'A DIGITAL variant has no stock.', 'variantId'));
+      if (!holdsStock(variant.kind)) return abortWith(userFailure(ErrorCode.VALIDATION_FAILED, `A ${variant.kind} variant has no stock.`, 'variantId'));
       const warehouse = input.warehouseId == null ? await ensureDefaultWarehouse(tx) : await tx.findOne(Warehouse, { id: input.warehouseId });
       if (!warehouse) return abortWith(notFound('warehouse', 'warehouseId'));
 

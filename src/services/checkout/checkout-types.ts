@@ -79,11 +79,16 @@ export interface OrderData {
   /** The buyer, and the DIGITAL lines finalize issues licenses for (absent on rows written before digital goods: none). */
   customerId?: string | null;
   digitalLines?: DigitalLine[];
+  /** A plan's order: the subscription it starts, and the provider customer already saved for the buyer (else the payment creates one). */
+  subscriptionId?: string | null;
+  stripeCustomerId?: string | null;
 }
 export interface PaymentData {
   providerReference: string | null;
   /** The provider's answer; REQUIRES_ACTION and PENDING are finished later by webhooks, the sweeper or recovery. Absent for local kinds. */
   status?: 'AUTHORIZED' | 'CAPTURED' | 'REQUIRES_ACTION' | 'PENDING';
+  /** A plan's payment: the provider customer its card is saved to (created by this payment when the buyer had none). */
+  stripeCustomerId?: string | null;
 }
 /** The provider's whole answer, which finalize writes onto the payment row; null for the local kinds. */
 export interface PaymentOutput extends PaymentData {

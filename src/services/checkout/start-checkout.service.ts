@@ -1,5 +1,6 @@
+import { holdsStock } from '../catalog/variant-kinds';
+import { planCartFailure } from '../subscriptions/plan-cart-rules';
 import type { EntityManager } from '../../db/orm';
-import { VariantKind } from '../../entities';
 import type { AppDeps } from '../app-deps';
 import type { CartActor } from '../cart/cart-access';
 import { cartNotFound } from '../cart/cart-access';
@@ -75,6 +76,8 @@ export class StartCheckoutService {
       const plan = { now, presets: { pricesValidatedAt: now }, lookups: { holdEndAfter: now } };
       const outcome = await changeOpenCart({ em: this.em, actor, deps: this.deps }, cartId, plan, async ({ uow, snapshot, found }) => {
         if (snapshot.lines.length === 0) return abortWith(userFailure(ErrorCode.CART_EMPTY, 'The cart is empty.', 'cartId'));
+        const planRefused = planCartFailure(snapshot.lines, snapshot.customerId);
+        if (planRefused) return abortWith(planRefused);
         const overCap = reservationCapFailure(snapshot.lines, config.maxReservedUnitsPerLine);
         if (overCap) return abortWith(overCap);
         const changes = snapshotPriceChanges(snapshot.lines);
@@ -83,8 +86,8 @@ export class StartCheckoutService {
           uow,
           lines.filter((line) => changes.some((change) => change.variantId === line.variantId)),
         );
-        // DIGITAL lines hold no stock; their license cap is claimed at confirm.
-        const demand = lines.filter((line) => line.kind !== VariantKind.DIGITAL).map((line) => ({ variantId: line.variantId, quantity: line.quantity }));
+        // DIGITAL lines and plans hold no stock; a license cap is claimed at confirm.
+        const demand = lines.filter((line) => holdsStock(line.kind)).map((line) => ({ variantId: line.variantId, quantity: line.quantity }));
         if (holder.maxUnits !== null && demand.reduce((units, line) => units + line.quantity, 0) > holder.maxUnits)
           return abortWith(overHoldCap(holder.maxUnits));
         const { holdEndsAt } = found;

@@ -8,11 +8,14 @@ import { revokeOrderLicenses } from '../licenses/revoke-licenses';
 import { recordEvent } from '../outbox/outbox';
 import { transition } from '../state/transition';
 import { releaseOrderRedemptions } from '../vouchers/voucher-holds';
+import { expireUnpaidSubscription } from '../subscriptions/first-period';
+import { endAccessNow } from '../subscriptions/end-access';
 
 /**
  * Undoes an order's own effects when a checkout is compensated: the order is
  * CANCELLED with the reason, its payment row cancelled, any credit it spent
- * given back as a new ledger row, and the license units it claimed freed. Idempotent.
+ * given back as a new ledger row, the license units it claimed freed, and the
+ * subscription it would have started INCOMPLETE_EXPIRED. Idempotent.
  */
 export async function cancelPendingOrder(
   uow: UnitOfWork,
@@ -21,6 +24,7 @@ export async function cancelPendingOrder(
   reason: string,
   now: Date,
   digitalUnits: number,
+  subscriptionId: string | null = null,
 ): Promise<void> {
   const tx = uow.em;
   const cancelled = await transition(tx, Order, orderId, OrderStatus.PENDING_PAYMENT, OrderStatus.CANCELLED, {
@@ -28,6 +32,7 @@ export async function cancelPendingOrder(
     cancelledAt: now,
   });
   if (cancelled) await licenses.giveBack(uow, { id: orderId, digitalUnits });
+  if (cancelled && subscriptionId) await expireUnpaidSubscription(tx, subscriptionId, orderId);
   await transition(tx, Payment, { orderId }, [PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION], PaymentStatus.CANCELLED);
   await reverseOrderSpend(tx, orderId, now);
   if (cancelled) recordEvent(tx, { type: 'checkout.compensated', aggregateId: orderId, payload: { orderId, reason } });
@@ -37,14 +42,16 @@ export async function cancelPendingOrder(
  * Cancels an order and puts back everything it took, in the caller's single
  * transaction: vouchers released, stock restored (units back on hand for a
  * placed order, reservations released for a pending one), licenses REVOKED
- * (placed) or their claimed units freed (pending, never issued), credit returned,
+ * (placed) or their claimed units freed (pending, never issued), the
+ * subscription it bills CANCELED (placed: its money goes back) or
+ * INCOMPLETE_EXPIRED (pending: never paid, never renewed), credit returned,
  * payment cancelled, outbox `order.cancelled`. Returns false when the order was
  * not in `from` any more (a lost race): then nothing was written.
  */
 export async function cancelOrderAndRestore(
   uow: UnitOfWork,
   { stock, licenses, vouchers }: Pick<Stores, 'stock' | 'licenses' | 'vouchers'>,
-  order: Pick<Order, 'id' | 'cartId' | 'digitalUnits'>,
+  order: Pick<Order, 'id' | 'cartId' | 'digitalUnits' | 'subscriptionId'>,
   from: OrderStatus.PENDING_PAYMENT | OrderStatus.PLACED,
   reason: string,
   now: Date,
@@ -56,9 +63,11 @@ export async function cancelOrderAndRestore(
   if (from === OrderStatus.PLACED) {
     await stock.restore(uow, order.id);
     await revokeOrderLicenses(tx, order, { cancelled: true }, now);
+    if (order.subscriptionId) await endAccessNow(tx, order.subscriptionId, 'order cancelled', now, order.id);
   } else {
     if (order.cartId) await stock.releaseCart(uow, order.cartId);
     await licenses.giveBack(uow, order);
+    if (order.subscriptionId) await expireUnpaidSubscription(tx, order.subscriptionId, order.id);
   }
   await transition(
     tx,

@@ -30,6 +30,7 @@ export type OrderFields = Pick<
   | 'amountDue'
   | 'refunded'
   | 'digitalUnits'
+  | 'subscriptionId'
 >;
 export type OrderLineFields = Pick<OrderLine, 'id' | 'variantId' | 'kind' | 'sku' | 'name' | 'quantity' | 'unitPrice' | 'discount' | 'total'>;
 export type PaymentFields = Pick<Payment, 'id' | 'kind' | 'status' | 'amount' | 'currency' | 'checkoutUrl' | 'clientSecret' | 'providerReference'>;
@@ -52,6 +53,8 @@ export interface OrderRowsInput {
   now: Date;
   /** The checkout settles in this same transaction: the order is written PLACED, a store-credit payment CAPTURED. */
   settledNow: boolean;
+  /** The subscription a plan's order starts; null for any other order. */
+  subscriptionId?: string | null;
 }
 
 /**
@@ -89,6 +92,7 @@ export function insertOrderRows(uow: UnitOfWork, input: OrderRowsInput): Written
     amountDue,
     refunded: 0,
     digitalUnits: cart.lines.filter((line) => line.kind === VariantKind.DIGITAL).reduce((units, line) => units + line.quantity, 0),
+    subscriptionId: input.subscriptionId ?? null,
     createdAt: now,
     placedAt: input.settledNow ? now : null,
   };

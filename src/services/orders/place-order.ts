@@ -17,6 +17,7 @@ import {
   VoucherRedemption,
 } from '../../entities';
 import { digitalLinesOf, issueLicenses, type DigitalLine } from '../licenses/issue-licenses';
+import { activateSubscription, type SavedCard } from '../subscriptions/first-period';
 import { ErrorCode } from '../shared/error-code';
 import { abortWith, userFailure, type Failure } from '../shared/outcome';
 import { transition, type TransitionTarget } from '../state/transition';
@@ -30,6 +31,8 @@ export interface PlacingOrder extends PlacedOrderFacts {
   paymentLinkId: string | null;
   /** Units on DIGITAL lines: 0 means no license statement at all. */
   digitalUnits: number;
+  /** The subscription this order starts (a plan's checkout) or renews; null or absent means no subscription statement at all. */
+  subscriptionId?: string | null;
 }
 
 /** How the order's idempotency claim ends COMPLETED with the order id. */
@@ -70,21 +73,23 @@ export interface OrderPlacement {
    * order regardless of the cart's state.
    */
   strict: boolean;
+  /** A plan paid by card: the provider customer and the card saved for renewals, kept on the subscription it activates. */
+  savedCard?: SavedCard;
 }
 
 const lost = (what: string): never => abortWith(userFailure(ErrorCode.INVALID_STATE_TRANSITION, `Checkout could not finish: ${what}.`));
 
-/** Why an order that grants digital goods was not placed: its money is not in. */
+/** Why an order that grants digital goods or a plan was not placed: its money is not in. */
 export const grantsNeedMoney = (): Failure =>
   userFailure(
     ErrorCode.VALIDATION_FAILED,
-    'Digital items are issued only once their payment is captured or store credit covers it: pay by card, hosted checkout or store credit.',
+    'Digital items and plans are granted only once their payment is captured or store credit covers it: pay by card, hosted checkout or store credit.',
     'paymentMethod',
   );
 
 /**
  * Nothing is granted before the money is. An order that grants something the
- * moment it is placed (a license per DIGITAL unit; later, a subscription plan)
+ * moment it is placed (a license per DIGITAL unit, a subscription's access)
  * is placed only when its money is in: nothing is left to pay after store
  * credit (amountDue 0), or this placement records its payment CAPTURED for the
  * whole amount due. Cash on delivery, a payment still pending and an
@@ -94,7 +99,8 @@ export const grantsNeedMoney = (): Failure =>
  * so it runs before anything is written.
  */
 function refuseGrantsWithoutMoney({ order, payment }: Pick<OrderPlacement, 'order' | 'payment'>): void {
-  if (order.digitalUnits === 0 || order.amountDue === 0) return;
+  const grants = order.digitalUnits > 0 || Boolean(order.subscriptionId);
+  if (!grants || order.amountDue === 0) return;
   const captured = payment?.to === PaymentStatus.CAPTURED ? Number(payment.fields.captured ?? 0) : 0;
   if (captured < order.amountDue) abortWith(grantsNeedMoney());
 }
@@ -106,7 +112,8 @@ function refuseGrantsWithoutMoney({ order, payment }: Pick<OrderPlacement, 'orde
  * PENDING_PAYMENT → PLACED (guarded; false when it was not pending), vouchers
  * CONSUMED, units taken from stock, cart CONVERTED, idempotency claim
  * COMPLETED, the provider's answer on the payment row, one license per
- * DIGITAL unit, outbox `order.placed`. An order without digital lines runs no
+ * DIGITAL unit, its subscription ACTIVE and entitled (a plan's first order,
+ * subscriptions/first-period.ts), outbox `order.placed`. An order without digital lines runs no
  * license statement at all. An order with digital units whose money is not in
  * is refused first (refuseGrantsWithoutMoney), whatever the route and however
  * `strict`: the caller's transaction rolls back, and a paid route gives the
@@ -140,6 +147,7 @@ export async function placeOrder(uow: UnitOfWork, stores: Pick<Stores, 'licenses
     const lines = placement.digitalLines ?? (await digitalLinesOf(tx, order.orderId));
     await issueLicenses(uow, stores, { id: order.orderId, customerId: order.customerId, digitalUnits: order.digitalUnits }, lines, now);
   }
+  if (order.subscriptionId) await activateSubscription(uow, order.subscriptionId, order.orderId, placement.savedCard ?? {}, now);
   stores.outbox.append(uow, [orderPlacedEvent(order)]);
   return true;
 }

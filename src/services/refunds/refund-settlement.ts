@@ -3,6 +3,7 @@ import { Order, OrderStatus, Payment, Refund, RefundStatus } from '../../entitie
 import { appendLedgerEntry } from '../credit/credit-ledger';
 import { recordEvent } from '../outbox/outbox';
 import { revokeOrderLicenses, revokeRefundedUnits } from '../licenses/revoke-licenses';
+import { endAccessForRefundedOrder } from '../subscriptions/end-access';
 import { queueReversals, refundShareOf } from '../payouts/reversal-queue';
 import { transition } from '../state/transition';
 import { refundableBalance } from '../orders/order-balance';
@@ -64,6 +65,8 @@ export async function settleRefund(tx: EntityManager, refundId: string, verdict:
   }
   // Licenses go when the money does (refund-policy.ts rule 6): all on a full refund, the named units on a line refund.
   if (refunded >= captured) await revokeOrderLicenses(tx, order, { refundId }, now);
+  // A plan's access goes with the money too: a full refund of the period now running ends it.
+  if (refunded >= captured && order.subscriptionId) await endAccessForRefundedOrder(tx, order.subscriptionId, order.id, now);
   else if (refund.lines) await revokeRefundedUnits(tx, order, refund.lines, refundId, now);
   await queueReversals(tx, order.id, await refundShareOf(tx, order.id, { refundId, refunded, captured }), now);
   recordEvent(tx, {

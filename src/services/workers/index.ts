@@ -9,6 +9,7 @@ import { createSagaRecoveryWorker } from './saga-recovery.worker';
 import type { Worker } from './worker-runner';
 import { pendingRefundsWorker } from './pending-refunds.worker';
 import { sellerTransferWorkers } from './seller-transfer.worker';
+import { subscriptionRenewalWorker } from './subscription-renewal.worker';
 import { transferReversalWorker } from './transfer-reversal.worker';
 
 export { WorkerRunner, type Worker } from './worker-runner';
@@ -40,5 +41,6 @@ export function allWorkers(deps: AppDeps): Worker[] {
     transferReversalWorker(deps),
     createCartCleanupWorker(deps),
     createRateLimitSweepWorker(deps),
+    subscriptionRenewalWorker(deps),
   ].filter((worker): worker is Worker => worker !== null);
 }

@@ -1,4 +1,5 @@
-import { VariantKind, type AddressValue, type CartStatus } from '../../../entities';
+import type { AddressValue, CartStatus } from '../../../entities';
+import { variantKindOf } from '../../../services/catalog/variant-kinds';
 import type { CartLineSnapshot, CartSnapshot, VariantFacts } from '../../../services/cart/cart-snapshot';
 import type { JsonSql } from '../../sql/json-sql';
 import { dateOf, dateOrNull, intOf, intOrNull, jsonOf, stringOrNull } from '../../sql/row-values';
@@ -135,7 +136,7 @@ export function variantOf(json: Row): VariantFacts {
     productId: String(json.productId),
     productName: String(json.productName),
     sellerId: stringOrNull(json.sellerId),
-    kind: json.kind === VariantKind.DIGITAL ? VariantKind.DIGITAL : VariantKind.PHYSICAL,
+    kind: variantKindOf(json.kind),
   };
 }
 

@@ -7,6 +7,7 @@ import { newId } from '../../../entities/columns';
 import { canAccessSnapshot, cartNotFound } from '../../cart/cart-access';
 import { snapshotVersionKey } from '../../cart/cart-snapshot';
 import { needsShipping } from '../../pricing/pricing-engine';
+import { planCartFailure, planPaymentFailure } from '../../subscriptions/plan-cart-rules';
 import { AnswerWithoutSaga } from '../../saga/saga-runner';
 import type { StepResult } from '../../saga/saga-types';
 import { ErrorCode } from '../../shared/error-code';
@@ -128,6 +129,8 @@ async function claim(
   if (!cart.customerId && !cart.email) return abortWith(userFailure(ErrorCode.VALIDATION_FAILED, 'A guest checkout needs an email address.', 'email'));
   if (input.paymentMethod === PaymentMethodKind.CASH_ON_DELIVERY && cart.lines.some((line) => line.kind === VariantKind.DIGITAL))
     return abortWith(cashCannotPayDigital());
+  const planRefused = planCartFailure(cart.lines, cart.customerId) ?? planPaymentFailure(cart.lines, input.paymentMethod);
+  if (planRefused) return abortWith(planRefused);
 
   const claimId = newId();
   if (claimKeyNow) {

@@ -4,6 +4,7 @@ import { PaymentMethodKind, VariantKind } from '../../../entities';
 import { spendCredit } from '../../credit/credit-ledger';
 import { cancelPendingOrder } from '../../orders/cancel-and-restore';
 import { insertOrderRows } from '../../orders/order-rows';
+import { startSubscriptionFor } from '../../subscriptions/start-subscription';
 import { ErrorCode } from '../../shared/error-code';
 import { abortWith, userFailure } from '../../shared/outcome';
 import { alwaysLocal, type CheckoutDeps, type CheckoutSagaInput, type CheckoutShape, type CheckoutStep, type PricedCart } from '../checkout-types';
@@ -53,6 +54,14 @@ async function createOrder(
   const customerId = cart.customerId;
   const creditApplied = await creditToApply(uow, deps.stores.credit, input, customerId, cart.currency, pricing.total);
   const email = cart.customerEmail ?? cart.email!;
+  const plan = await startSubscriptionFor(uow, deps.stores.subscriptions, {
+    cart,
+    orderId: input.orderId,
+    paymentMethod: input.paymentMethod,
+    useCredit: input.useCredit,
+    daySeconds: deps.config.billing.daySeconds,
+    now,
+  });
   const written = insertOrderRows(uow, {
     orderId: input.orderId,
     cart,
@@ -63,6 +72,7 @@ async function createOrder(
     cartVersionKey: input.versionKey,
     now,
     settledNow: placed,
+    subscriptionId: plan?.subscriptionId ?? null,
   });
   if (customerId && creditApplied > 0) await spendCredit(tx, { customerId, currency: cart.currency, amount: creditApplied, orderId: input.orderId, now });
   const { order, payment } = written;
@@ -79,6 +89,7 @@ async function createOrder(
     email,
     customerId,
     digitalLines,
+    ...(plan ? { subscriptionId: plan.subscriptionId, stripeCustomerId: plan.stripeCustomerId } : {}),
     written,
   };
 }
@@ -97,10 +108,12 @@ export function createOrderStep(options: { placed: boolean }): CheckoutStep<'cre
       const { written: _written, ...recorded } = created;
       return { output: created, compensation: recorded };
     },
-    /** Order CANCELLED with a reason, payment cancelled, spent credit given back by a new ledger row, claimed license units freed. */
-    async compensate(em, { orderId, digitalLines }, deps) {
+    /** Order CANCELLED with a reason, payment cancelled, spent credit given back by a new ledger row, claimed license units freed, a plan's subscription INCOMPLETE_EXPIRED. */
+    async compensate(em, { orderId, digitalLines, subscriptionId }, deps) {
       const digitalUnits = (digitalLines ?? []).reduce((units, line) => units + line.quantity, 0);
-      await deps.db.transaction(em, (uow) => cancelPendingOrder(uow, deps.stores, orderId, 'checkout did not complete', deps.clock.now(), digitalUnits));
+      await deps.db.transaction(em, (uow) =>
+        cancelPendingOrder(uow, deps.stores, orderId, 'checkout did not complete', deps.clock.now(), digitalUnits, subscriptionId ?? null),
+      );
     },
   };
 }

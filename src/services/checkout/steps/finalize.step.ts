@@ -17,6 +17,7 @@ import { CREATE_ORDER_STEP } from './create-order.step';
 import { HOLD_VOUCHERS_STEP, USE_VOUCHERS_STEP } from './hold-vouchers.step';
 import { awaitsBuyer, PAYMENT_STEP, recordPaymentAttempt } from './payment.step';
 import { RESERVE_STOCK_STEP, takeReservedUnits } from './reserve-stock.step';
+import { keepProviderCustomer } from '../../subscriptions/provider-customer';
 
 export const FINALIZE_STEP = 'finalize';
 export const PLACE_ORDER_STEP = 'place-order';
@@ -37,6 +38,7 @@ function placingOf(run: Run): Pick<OrderPlacement, 'order' | 'digitalLines'> {
       customerId: order.customerId ?? null,
       paymentLinkId: null,
       digitalUnits: digitalLines.reduce((units, line) => units + line.quantity, 0),
+      subscriptionId: order.subscriptionId ?? null,
     },
     digitalLines,
   };
@@ -59,6 +61,7 @@ async function finalize(uow: UnitOfWork, run: Run, deps: CheckoutDeps): Promise<
   const claim = run.recorded(CLAIM_CART_STEP);
   const order = run.recorded(CREATE_ORDER_STEP);
   const payment = run.output(PAYMENT_STEP);
+  await keepProviderCustomer(uow, order, payment);
   if (awaitsBuyer(payment)) {
     await recordPaymentAttempt(uow, deps.stores, order, payment);
     await completeClaim(uow, { move: claim.claimId }, order.orderId, now);
@@ -74,6 +77,7 @@ async function finalize(uow: UnitOfWork, run: Run, deps: CheckoutDeps): Promise<
     claim: { move: claim.claimId },
     payment: paymentMove(order, payment),
     strict: true,
+    savedCard: { stripeCustomerId: payment.stripeCustomerId ?? null, savedPaymentMethodId: payment.attempt?.savedPaymentMethodId ?? null },
   });
 }
 

@@ -72,7 +72,11 @@ export const paymentStep: CheckoutStep<'payment'> = {
     if (kind !== PaymentMethodKind.CARD && kind !== PaymentMethodKind.HOSTED_CHECKOUT) throw new Error(`no outside payment for ${kind}`);
     const order = run.recorded(CREATE_ORDER_STEP);
     let attempt: PaymentAttempt;
+    let stripeCustomerId: string | null = null;
     try {
+      // A plan saves the card for its renewals, to the buyer's one provider customer (created once, under a key of the customer's id).
+      if (order.subscriptionId && order.customerId)
+        stripeCustomerId = order.stripeCustomerId ?? (await deps.payments.createCustomer(order.customerId, order.email));
       attempt = await deps.payments.startPayment({
         orderId: order.orderId,
         idempotencyKey: providerKeys.payment(order.orderId),
@@ -84,13 +88,14 @@ export const paymentStep: CheckoutStep<'payment'> = {
         returnUrl: run.input.returnUrl,
         cartVersionKey: run.input.versionKey,
         orderNumber: order.orderNumber ?? null,
+        saveCardFor: stripeCustomerId,
       });
     } catch (error) {
       if (error instanceof PaymentFailure) return abortWith(userFailure(error.code, error.message, 'paymentMethod'));
       if (error instanceof PaymentOutcomeUnknown) throw new SagaLeftForRecovery(error.message);
       throw error;
     }
-    const recorded = { providerReference: attempt.providerReference, status: attempt.status };
+    const recorded = { providerReference: attempt.providerReference, status: attempt.status, ...(stripeCustomerId ? { stripeCustomerId } : {}) };
     const waitsUntil = buyerWindowEnd(attempt, deps.clock.now(), deps.config.cardActionTimeoutMs);
     return { output: { ...recorded, attempt, waitsUntil }, compensation: recorded };
   },

@@ -44,6 +44,8 @@ export interface ProviderPaid {
   status: 'CAPTURED' | 'AUTHORIZED';
   amount: number;
   paymentIntentId: string | null;
+  /** The card the provider saved for a plan's renewals (pm_…, its own answer), when the payment saved one. */
+  savedPaymentMethodId?: string | null;
 }
 
 /**
@@ -77,6 +79,7 @@ export async function placePaidOrder(
       customerId: order.customerId,
       paymentLinkId: order.paymentLinkId,
       digitalUnits: order.digitalUnits,
+      subscriptionId: order.subscriptionId,
     },
     now,
     writtenPlaced: false,
@@ -102,6 +105,7 @@ export async function placePaidOrder(
       fields: { captured: paid.status === 'CAPTURED' ? paid.amount : 0, ...(paid.paymentIntentId ? { providerPaymentIntentId: paid.paymentIntentId } : {}) },
     },
     strict: false,
+    savedCard: { savedPaymentMethodId: paid.savedPaymentMethodId ?? null },
   });
 }
 

@@ -98,7 +98,12 @@ export async function settleOrderPayment(
             uow,
             deps.stores,
             order,
-            { status: truth!.status as 'CAPTURED' | 'AUTHORIZED', amount: truth!.amount, paymentIntentId: truth!.paymentIntentId },
+            {
+              status: truth!.status as 'CAPTURED' | 'AUTHORIZED',
+              amount: truth!.amount,
+              paymentIntentId: truth!.paymentIntentId,
+              savedPaymentMethodId: truth!.savedPaymentMethodId,
+            },
             now,
           );
         } catch (error) {
