@@ -4,6 +4,7 @@ import { resolveAuthSecret } from './auth-secret';
 import { PasswordInputError, readPassword } from './cli/read-password';
 import { loadConfigOrExit } from './config';
 import { requireMigratedSchema } from './db/migration-status';
+import { accessChangesForOtherProcesses } from './db/access-changes';
 import { migrate, openOrm } from './db/orm';
 import { Role } from './entities';
 import { AuthService, newCredentialsProblem, normalizeEmail, type AdminChange } from './services/auth/auth.service';
@@ -40,7 +41,8 @@ function describe(change: AdminChange): string {
  * with this email an admin with the given password (an operator who lost the
  * admin password resets it the same way). The password comes from stdin and
  * must meet sign-up's rules. Works on both dialects, beside a running
- * gateway: roles and token versions are read on every request.
+ * gateway: on PostgreSQL the customers trigger tells every gateway process, on
+ * the embedded file the signal file does (src/db/access-changes.ts).
  */
 async function main(): Promise<void> {
   const email = normalizeEmail(emailArgument(process.argv.slice(2)));
@@ -53,7 +55,8 @@ async function main(): Promise<void> {
     // As the worker does: a fresh embedded file is migrated here; a PostgreSQL release runs `npm run migrate` first.
     if (config.migrateOnStart) await migrate(orm);
     else await requireMigratedSchema(orm);
-    const change = await new AuthService(orm.em.fork(), { tokens: new TokenService(resolveAuthSecret(config)) }).ensureAdmin(email, password);
+    const deps = { tokens: new TokenService(resolveAuthSecret(config)), access: accessChangesForOtherProcesses(config.database) };
+    const change = await new AuthService(orm.em.fork(), deps).ensureAdmin(email, password);
     console.log(describe(change));
   } finally {
     await orm.close(true);

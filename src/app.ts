@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { resolveAuthSecret } from './auth-secret';
 import type { Config } from './config';
+import { accessChangesForOtherProcesses, startAccessFeed } from './db/access-changes';
 import { requireMigratedSchema } from './db/migration-status';
 import { migrate, openOrm, type Orm, type OrmOptions } from './db/orm';
 import { PartnerKey } from './entities';
@@ -61,7 +62,7 @@ export interface Tillgate {
 export async function prepareDatabase(config: Config, orm: Orm, options: { migrateSchema: boolean; tokens: TokenService }): Promise<StartUpAdmin> {
   if (options.migrateSchema) await migrate(orm);
   else await requireMigratedSchema(orm);
-  const admin = await prepareStartUpAdmin(config, orm.em.fork(), { tokens: options.tokens });
+  const admin = await prepareStartUpAdmin(config, orm.em.fork(), { tokens: options.tokens, access: accessChangesForOtherProcesses(config.database) });
   if (config.demoData) await seedDemoData(orm.em.fork());
   return admin;
 }
@@ -86,6 +87,8 @@ export async function startTillgate(config: Config, options: StartOptions = {}):
   const tokens = new TokenService(resolveAuthSecret(config));
   const admin = options.databasePrepared ? null : await prepareDatabase(config, orm, { migrateSchema: ownsOrm && config.migrateOnStart, tokens });
   const deps = composeAppDeps(config, orm, tokens, options);
+  // Before the first request: a signed-in request is checked from memory only once every change reaches it.
+  const accessFeed = await startAccessFeed(deps.db, config.database.directUrl, deps.access);
 
   const schema = await buildTillgateSchema();
   const limits = requestLimitsFor(config);
@@ -143,6 +146,7 @@ export async function startTillgate(config: Config, options: StartOptions = {}):
       server.closeAllConnections();
       await metricsServer?.close();
       await graphql.stop();
+      await accessFeed.stop();
       if (ownsOrm) await orm.close(true);
     },
   };

@@ -3,6 +3,7 @@ import { Database } from './db/database';
 import type { Orm } from './db/orm';
 import { createStores } from './db/stores';
 import type { AppDeps } from './services/app-deps';
+import { AccessCache } from './services/auth/access-cache';
 import type { TokenService } from './services/auth/tokens';
 import type { ConfirmCheckoutOptions } from './services/checkout/checkout-types';
 import { configuredOutboxSink, type OutboxSink } from './services/outbox/sinks';
@@ -35,6 +36,8 @@ export function composeAppDeps(config: Config, orm: Orm, tokens: TokenService, o
     db,
     stores: createStores(db),
     tokens,
+    // Untrusted until the gateway starts its feed of access changes (startTillgate): a worker never does.
+    access: new AccessCache(),
     clock,
     payments: overrides.payments !== undefined ? overrides.payments : createStripePayments(config, clock),
     outbox: overrides.outbox ?? configuredOutboxSink(config),

@@ -47,20 +47,30 @@ export function parseHttpUrl(name: string, raw: string): URL {
 
 export function parseDatabase(env: Env, dataDir: string): DatabaseConfig {
   const raw = env.DATABASE_URL?.trim();
-  if (!raw) return { dialect: 'libsql', url: `${dataDir.replace(/\/$/, '')}/tillgate.db` };
+  const directRaw = env.DATABASE_DIRECT_URL?.trim();
+  if (!raw) {
+    if (directRaw) throw new ConfigError('DATABASE_DIRECT_URL needs DATABASE_URL: the embedded libSQL file has no server to reach directly');
+    return { dialect: 'libsql', url: `${dataDir.replace(/\/$/, '')}/tillgate.db` };
+  }
+  const url = parsePostgresUrl('DATABASE_URL', raw);
+  const preparedStatements = read(env, 'DATABASE_PREPARED_STATEMENTS', parseBoolean, true);
+  return { dialect: 'postgresql', url, preparedStatements, ...(directRaw ? { directUrl: parsePostgresUrl('DATABASE_DIRECT_URL', directRaw) } : {}) };
+}
+
+function parsePostgresUrl(name: string, raw: string): string {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError('DATABASE_URL must be a postgres://user:password@host:port/database URL');
+    throw new ConfigError(`${name} must be a postgres://user:password@host:port/database URL`);
   }
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-    throw new ConfigError(`DATABASE_URL must start with postgres:// (got "${url.protocol}//...")`);
+    throw new ConfigError(`${name} must start with postgres:// (got "${url.protocol}//...")`);
   }
   if (!url.hostname || url.pathname.length <= 1) {
-    throw new ConfigError('DATABASE_URL must name a host and a database, e.g. postgres://user@localhost:5432/tillgate');
+    throw new ConfigError(`${name} must name a host and a database, e.g. postgres://user@localhost:5432/tillgate`);
   }
-  return { dialect: 'postgresql', url: raw, preparedStatements: read(env, 'DATABASE_PREPARED_STATEMENTS', parseBoolean, true) };
+  return raw;
 }
 
 export function positiveDuration(name: string, raw: string): number {

@@ -56,6 +56,11 @@ export interface DatabaseConfig {
   readonly url: string;
   /** PostgreSQL: hot statements prepared once per connection (DATABASE_PREPARED_STATEMENTS; off for poolers that can't keep them). */
   readonly preparedStatements?: boolean;
+  /**
+   * PostgreSQL: a URL that reaches the server itself, for what needs a session of its own (DATABASE_DIRECT_URL):
+   * the listener for token revocations and role changes. Absent: DATABASE_URL, unless it goes through a pooler.
+   */
+  readonly directUrl?: string;
 }
 
 export interface Config {

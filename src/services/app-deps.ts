@@ -2,6 +2,7 @@ import type { Config } from '../config';
 import type { Database } from '../db/database';
 import type { Orm } from '../db/orm';
 import type { Stores } from '../db/stores';
+import type { AccessCache } from './auth/access-cache';
 import type { TokenService } from './auth/tokens';
 import type { ConfirmCheckoutOptions } from './checkout/checkout-types';
 import type { OutboxSink } from './outbox/sinks/outbox-sink';
@@ -20,6 +21,8 @@ export interface AppDeps {
   /** Every statement the services run, behind one store per aggregate (src/db/stores). */
   stores: Stores;
   tokens: TokenService;
+  /** Customers' token versions and roles this process holds, used while every change reaches it (src/db/access-changes.ts). */
+  access: AccessCache;
   clock: Clock;
   /** The payment provider; null when none is configured (card payments answer PAYMENT_PROVIDER_NOT_CONFIGURED, payout and refund workers stay off). */
   payments: PaymentPort | null;

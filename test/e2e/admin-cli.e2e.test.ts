@@ -1,7 +1,9 @@
+import { startAccessFeed, type AccessFeed } from '../../src/db/access-changes';
 import { Database } from '../../src/db/database';
 import { migrate, openOrm, type Orm } from '../../src/db/orm';
 import { createStores } from '../../src/db/stores';
 import { Customer, Role } from '../../src/entities';
+import { AccessCache } from '../../src/services/auth/access-cache';
 import { AuthService } from '../../src/services/auth/auth.service';
 import { TokenStandingService } from '../../src/services/auth/token-standing.service';
 import { verifyPassword } from '../../src/services/auth/passwords';
@@ -16,7 +18,9 @@ const AUTH_SECRET = 'admin-cli-test-secret-of-at-least-32-chars';
  * `npm run admin -- --email …` as an operator runs it (the built
  * dist/src/admin.js, the password piped to stdin), against the database the
  * test then reads: this Jest worker's PostgreSQL database, or an embedded
- * file the test migrates first.
+ * file the test migrates first. Beside it runs what a gateway process checks
+ * tokens with: the access cache, kept told of changes by the feed a gateway
+ * starts (the trigger's notifications, or the embedded file's signal file).
  */
 describe('npm run admin', () => {
   // Each test runs the built CLI as a child process, twice: on a loaded 2-core machine one start can take half a minute.
@@ -24,6 +28,9 @@ describe('npm run admin', () => {
   let build: ScratchBuild;
   let orm: Orm;
   let env: Record<string, string>;
+  const tokens = new TokenService(AUTH_SECRET);
+  const cache = new AccessCache();
+  let feed: AccessFeed;
   beforeAll(async () => {
     build = buildIntoScratch('admin-cli');
     if (testDialect() === 'postgresql') {
@@ -34,8 +41,10 @@ describe('npm run admin', () => {
       orm = await openOrm({ dialect: 'libsql', url: `${env.DATA_DIR}/tillgate.db` });
       await migrate(orm);
     }
+    feed = await startAccessFeed(new Database(orm), undefined, cache);
   });
   afterAll(async () => {
+    await feed.stop();
     if (testDialect() === 'postgresql') await truncateAll(orm);
     await orm.close(true);
     build.remove();
@@ -43,10 +52,11 @@ describe('npm run admin', () => {
 
   const admin = (args: string[], stdin: string) => runToEnd(build.entry('src/admin.js'), env, { args, stdin });
   const stored = (email: string) => orm.em.fork().findOne(Customer, { email });
-  /** The token's standing as a gateway would check it on a request. */
-  const standingOf = (tokens: TokenService, token: string) => {
+  const accounts = () => new AuthService(orm.em.fork(), { tokens, access: cache });
+  /** A token's standing as a gateway process checks it on a request: from its access cache, told of changes by its feed. */
+  const gateway = () => {
     const db = new Database(orm);
-    return new TokenStandingService(orm.em.fork(), { tokens, db, stores: createStores(db) }).authenticate(token);
+    return new TokenStandingService(orm.em.fork(), { tokens, db, stores: createStores(db), access: cache });
   };
 
   it("when the password breaks sign-up's rules, then it exits 2 with sign-up's message, creates nothing, and never shows the password", async () => {
@@ -73,32 +83,37 @@ describe('npm run admin', () => {
     }
   });
 
-  it("when the email is a customer's, then the account becomes an admin with the given password and its earlier tokens stop working", async () => {
-    const tokens = new TokenService(AUTH_SECRET);
-    const signedUp = await new AuthService(orm.em.fork(), { tokens }).signUp({ email: 'promoted@shop.example', password: 'the-customers-own-password' });
+  it("when the email is a customer's, then the account becomes an admin with the given password and a running gateway refuses its earlier tokens within a second", async () => {
+    const signedUp = await accounts().signUp({ email: 'promoted@shop.example', password: 'the-customers-own-password' });
     if (!signedUp.ok) throw new Error(signedUp.failure.message);
+    expect(await gateway().authenticate(signedUp.value.token)).toMatchObject({ role: Role.CUSTOMER });
+    expect(cache.isTrusted).toBe(true);
+    expect(cache.find(signedUp.value.customer.id)).toEqual({ role: Role.CUSTOMER, tokenVersion: 0 });
 
     const run = await admin(['--email', 'promoted@shop.example'], 'the-new-admin-password\r\nignored second line\n');
+    const ranAt = Date.now();
+    while ((await gateway().authenticate(signedUp.value.token)) !== null && Date.now() - ranAt < 1_000) await new Promise((r) => setTimeout(r, 20));
+    const refusedAfterMs = Date.now() - ranAt;
 
     expect(run).toEqual({
       code: 0,
       output: 'promoted@shop.example was a customer account: it is an admin now, and its password is the one given now and its earlier sessions are ended.\n',
     });
+    expect(await gateway().authenticate(signedUp.value.token)).toBeNull();
+    expect(refusedAfterMs).toBeLessThan(1_000);
     const account = (await stored('promoted@shop.example'))!;
     expect(account.role).toBe(Role.ADMIN);
     expect(await verifyPassword('the-new-admin-password', account.passwordHash)).toBe(true);
-    expect(await standingOf(tokens, signedUp.value.token)).toBeNull();
   });
 
   it('when it runs again for an admin with the same password, then it says so and its sessions go on', async () => {
-    const tokens = new TokenService(AUTH_SECRET);
     expect((await admin(['--email', 'steady@shop.example'], 'steady-admin-password\n')).output).toBe('Created the admin steady@shop.example.\n');
-    const session = await new AuthService(orm.em.fork(), { tokens }).logIn({ email: 'steady@shop.example', password: 'steady-admin-password' });
+    const session = await accounts().logIn({ email: 'steady@shop.example', password: 'steady-admin-password' });
     if (!session.ok) throw new Error(session.failure.message);
 
     const again = await admin(['--email', 'steady@shop.example'], 'steady-admin-password\n');
 
     expect(again).toEqual({ code: 0, output: 'steady@shop.example was an admin already: its password was already this one.\n' });
-    expect(await standingOf(tokens, session.value.token)).toMatchObject({ role: Role.ADMIN });
+    expect(await gateway().authenticate(session.value.token)).toMatchObject({ role: Role.ADMIN });
   });
 });

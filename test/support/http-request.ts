@@ -8,7 +8,7 @@ export interface HttpAnswer {
 }
 
 /** One raw HTTP request to the test app, for tests that look at status codes and malformed requests. */
-export async function httpRequest(app: TestApp, path: string, init: RequestInit = {}): Promise<HttpAnswer> {
+export async function httpRequest(app: Pick<TestApp, 'url'>, path: string, init: RequestInit = {}): Promise<HttpAnswer> {
   const response = await fetch(`${app.url}${path}`, init);
   const text = await response.text();
   try {
@@ -19,7 +19,7 @@ export async function httpRequest(app: TestApp, path: string, init: RequestInit 
 }
 
 /** POST /graphql with a JSON body: an object is serialized, a string is sent as it is (malformed on purpose). */
-export function postGraphQL(app: TestApp, body: unknown, headers: Record<string, string> = {}): Promise<HttpAnswer> {
+export function postGraphQL(app: Pick<TestApp, 'url'>, body: unknown, headers: Record<string, string> = {}): Promise<HttpAnswer> {
   return httpRequest(app, '/graphql', {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },

@@ -58,6 +58,11 @@ async function ensureWorkerDatabase(): Promise<string> {
   return url;
 }
 
+/** This worker's PostgreSQL database, reached directly (not through the pooler, in the `pgbouncer` project). */
+export function directTestDatabaseUrl(): Promise<string> {
+  return ensureWorkerDatabase();
+}
+
 export async function testDatabaseConfig(dialect: TestDialect = testDialect()): Promise<DatabaseConfig> {
   if (dialect === 'postgresql') {
     const direct = await ensureWorkerDatabase();

@@ -9,7 +9,11 @@ export interface TokenStanding {
   tokenVersion: number;
 }
 
-/** Customer accounts, where a statement is more than the ORM's entity reads and writes. */
+/**
+ * Customer accounts, where a statement is more than the ORM's entity reads and writes.
+ * On PostgreSQL a change of an account's role or token version, by these statements or any
+ * other, is announced at commit by the customers table's trigger (src/db/access-changes.ts).
+ */
 export interface CustomerStore {
   /** The account's role and token version, or null when there is no such account: one primary-key read, no entity hydrated. */
   tokenStanding(uow: UnitOfWork, customerId: string): Promise<TokenStanding | null>;

@@ -1,10 +1,11 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { AccessChanges } from '../../db/access-changes';
 import type { EntityManager } from '../../db/orm';
 import { Customer, Role } from '../../entities';
-import type { AppDeps } from '../app-deps';
 import { ErrorCode } from '../shared/error-code';
 import { fail, success, userFailure, type Failure, type Outcome } from '../shared/outcome';
 import { dummyHash, hashPassword, needsRehash, verifyPassword } from './passwords';
+import type { TokenService } from './tokens';
 
 export interface Credentials {
   email: string;
@@ -53,10 +54,21 @@ export interface AdminChange {
   passwordReplaced: boolean;
 }
 
+/**
+ * What AuthService needs: the signing key, and whom to tell of a change to a
+ * customer's role or token version (the process's access cache, or, from a
+ * process that serves no requests, the gateways: accessChangesForOtherProcesses).
+ */
+export interface AuthDeps {
+  tokens: TokenService;
+  access: AccessChanges;
+}
+
+/** Accounts: sign-up, log-in, the admin account. A token's standing and its revocation are TokenStandingService's. */
 export class AuthService {
   constructor(
     private readonly em: EntityManager,
-    private readonly deps: Pick<AppDeps, 'tokens'>,
+    private readonly deps: AuthDeps,
   ) {}
 
   async signUp(input: Credentials): Promise<Outcome<Session>> {
@@ -92,7 +104,7 @@ export class AuthService {
   /**
    * Creates the admin, or makes the account an admin with this password
    * (ADMIN_PASSWORD at every start, `npm run admin`). A changed password
-   * revokes the account's earlier tokens.
+   * revokes the account's earlier tokens; a new role counts from the next request.
    */
   async ensureAdmin(emailInput: string, password: string): Promise<AdminChange> {
     const email = normalizeEmail(emailInput);
@@ -112,6 +124,7 @@ export class AuthService {
       existing.passwordHash = await hashPassword(password);
     }
     await this.em.persistAndFlush(existing);
+    if (previousRole !== Role.ADMIN || passwordReplaced) this.deps.access.changed(existing.id);
     return { customer: existing, previousRole, passwordReplaced };
   }
 

@@ -2,9 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { Config } from '../../config';
 import type { EntityManager } from '../../db/orm';
 import { Role } from '../../entities';
-import type { AppDeps } from '../app-deps';
 import { logger } from '../shared/logger';
-import { AuthService } from './auth.service';
+import { AuthService, type AuthDeps } from './auth.service';
 
 export const DEFAULT_ADMIN_EMAIL = 'admin@tillgate.local';
 
@@ -32,7 +31,7 @@ export type StartUpAdmin =
 export async function prepareStartUpAdmin(
   config: Pick<Config, 'production' | 'adminEmail' | 'adminPassword'>,
   em: EntityManager,
-  deps: Pick<AppDeps, 'tokens'>,
+  deps: AuthDeps,
 ): Promise<StartUpAdmin> {
   const auth = new AuthService(em, deps);
   const email = config.adminEmail ?? DEFAULT_ADMIN_EMAIL;

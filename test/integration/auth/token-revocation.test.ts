@@ -3,6 +3,7 @@ import { Customer, Role } from '../../../src/entities';
 import { AuthService } from '../../../src/services/auth/auth.service';
 import { hashPassword, PASSWORD_COST, usePasswordCostForTests } from '../../../src/services/auth/passwords';
 import { startTestApp, TEST_ADMIN, TEST_AUTH_SECRET, type TestApp } from '../../support/test-app';
+import { testDialect } from '../../support/test-database';
 import { TEST_PASSWORD_COST } from '../../support/test-password-cost';
 
 const ME = 'query { me { id email role } }';
@@ -67,13 +68,32 @@ describe('token versions and password upgrades (issue 9)', () => {
     expect(await me(legacy)).toBeNull();
   });
 
-  it("when the role changed after the token was signed, then the stored role counts, not the token's", async () => {
-    const admin = await app.adminToken();
-    const adminId = (await me(admin)).id;
-    await app.orm.em.fork().nativeUpdate(Customer, { id: adminId }, { role: Role.CUSTOMER });
-    expect(await me(admin)).toMatchObject({ role: 'CUSTOMER' });
-    expect((await app.gql(REVOKE, { id: adminId }, { token: admin })).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  it("when an account is made an admin with its own password, then its token acts as an admin from the next request, the stored role counting, not the token's", async () => {
+    const ada = await app.customer();
+    const someone = { id: (await app.customer()).id };
+    expect((await app.gql(REVOKE, someone, { token: ada.token })).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+
+    const change = await new AuthService(app.orm.em.fork(), app.tillgate.deps).ensureAdmin(ada.email, 'correct-horse-battery');
+
+    expect(change).toMatchObject({ previousRole: Role.CUSTOMER, passwordReplaced: false });
+    expect(await app.gql(REVOKE, someone, { token: ada.token })).toEqual({ data: { revokeTokens: true } });
+    expect(await me(ada.token)).toMatchObject({ role: 'ADMIN' });
   });
+
+  if (testDialect() === 'postgresql') {
+    it("when an operator's own SQL changes a role, then the customers trigger tells the gateway and the stored role counts within a second", async () => {
+      const admin = await app.adminToken();
+      const adminId = (await me(admin)).id;
+      expect(app.tillgate.deps.access.find(adminId)).toMatchObject({ role: Role.ADMIN });
+
+      await app.orm.em.fork().nativeUpdate(Customer, { id: adminId }, { role: Role.CUSTOMER });
+      const changedAt = Date.now();
+
+      while (app.tillgate.deps.access.find(adminId) && Date.now() - changedAt < 1_000) await new Promise((r) => setTimeout(r, 10));
+      expect((await app.gql(REVOKE, { id: adminId }, { token: admin })).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+      expect(Date.now() - changedAt).toBeLessThan(1_000);
+    });
+  }
 
   it("when the configured admin password changes at a restart, then the admin's earlier tokens fail; the same password keeps them", async () => {
     const admin = await app.adminToken();

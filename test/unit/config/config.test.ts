@@ -54,6 +54,20 @@ describe('loadConfig', () => {
     expect(refusal({ ...POSTGRES, DATABASE_PREPARED_STATEMENTS: 'sometimes' })).toMatch(/^DATABASE_PREPARED_STATEMENTS/);
   });
 
+  it('when DATABASE_DIRECT_URL is set beside DATABASE_URL, then it is kept as the direct URL; alone, or not a postgres URL, it is refused', () => {
+    const direct = 'postgres://tillgate@db.internal:5432/tillgate';
+    expect(loadConfig({ ...POSTGRES, DATABASE_DIRECT_URL: ` ${direct} ` }).database).toEqual({
+      dialect: 'postgresql',
+      url: POSTGRES.DATABASE_URL,
+      preparedStatements: true,
+      directUrl: direct,
+    });
+    expect(loadConfig(POSTGRES).database.directUrl).toBeUndefined();
+    expect(refusal({ DATABASE_DIRECT_URL: direct })).toBe('DATABASE_DIRECT_URL needs DATABASE_URL: the embedded libSQL file has no server to reach directly');
+    expect(refusal({ ...POSTGRES, DATABASE_DIRECT_URL: 'mysql://x' })).toBe('DATABASE_DIRECT_URL must start with postgres:// (got "mysql://...")');
+    expect(refusal({ ...POSTGRES, DATABASE_DIRECT_URL: 'postgres://db.internal' })).toMatch(/^DATABASE_DIRECT_URL must name a host and a database/);
+  });
+
   it('when DATABASE_URL is set without a long enough AUTH_SECRET, then the secret is required', () => {
     expect(refusal({ DATABASE_URL: POSTGRES.DATABASE_URL })).toBe('AUTH_SECRET is required with DATABASE_URL (at least 32 characters)');
     expect(refusal({ ...POSTGRES, AUTH_SECRET: 'short' })).toBe('AUTH_SECRET must be at least 32 characters');
