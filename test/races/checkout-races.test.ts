@@ -1,7 +1,6 @@
 import { Order, OrderStatus, OutboxEvent, PaymentMethodKind, Reservation, ReservationStatus, StockLevel, Voucher, VoucherKind } from '../../src/entities';
 import type { Outcome } from '../../src/services/shared/outcome';
 import { SimulatedCrash } from '../../src/services/saga/saga-types';
-import { systemClock } from '../../src/services/shared/clock';
 import { recoverStaleSagas } from '../../src/services/workers/saga-recovery.worker';
 import type { CheckoutConfirmation } from '../../src/services/checkout/confirm-checkout.saga';
 import { buildProduct, buildVoucher } from '../factories/catalog.factory';
@@ -154,8 +153,10 @@ describe('checkout races on PostgreSQL', () => {
       const card = { cartId: ready.cart.id, versionKey: ready.versionKey, paymentMethod: PaymentMethodKind.CARD, stripePaymentMethodId: 'pm_card_visa' };
       await expect(crashing.confirm(em(), card, { customerId: null, isAdmin: false })).rejects.toBeInstanceOf(SimulatedCrash);
     }
-    const deps = { config: getApp().config, clock: systemClock, payments: null, checkout: {}, ...storesOf(getApp()) };
+    // The workers run past the grace period, on a clock that says so: what they write (a claim, a compensation's
+    // start) is stamped with that time, as a worker's own clock would stamp it.
     const later = new Date(Date.now() + getApp().config.sagaRecoveryGraceMs + 1_000);
+    const deps = { config: getApp().config, clock: { now: () => later }, payments: null, checkout: {}, ...storesOf(getApp()) };
 
     const [first, second] = await Promise.all([recoverStaleSagas(em(), deps, later), recoverStaleSagas(em(), deps, later)]);
 

@@ -14,9 +14,12 @@ describe('Sql: a statement in a manager’s transaction', () => {
   const EVENT_BY_ID = 'select id, type, attempts from outbox_events where id = ?';
   const event = (id: string) => ({ id, type: 'test.sql', aggregateId: 'a', payload: {}, createdAt: new Date(), nextAttemptAt: new Date(), attempts: 3 });
 
-  /** Names this connection has prepared: a transaction keeps to one connection. */
-  const preparedOnConnection = async (tx: EntityManager) =>
-    (await tx.execute<{ name: string }[]>("select name from pg_prepared_statements where name like 'tg\\_%'")).map((row) => row.name);
+  /**
+   * Names this connection has prepared for `text`: a transaction keeps to one
+   * connection (which the app's own requests may have used before, for other statements).
+   */
+  const preparedOnConnection = async (tx: EntityManager, text = EVENT_BY_ID.replace('?', '$1')) =>
+    (await tx.execute<{ name: string }[]>("select name from pg_prepared_statements where name like 'tg\\_%' and statement = ?", [text])).map((row) => row.name);
 
   it('when a read runs twice in a transaction, then it answers its rows, and on PostgreSQL the connection holds it prepared once', async () => {
     const id = newId();
