@@ -17,6 +17,7 @@
  *   BENCH_HOT (off: buyers spread over BENCH_PRODUCTS (40) products of 2 variants; on: all buy the same 2 variants)
  *   BENCH_PAYMENT (cod | card: card pays pm_card_visa through the Stripe emulator started in this process)
  *   BENCH_GATEWAY_PROCESSES (1: the PostgreSQL server's GATEWAY_PROCESSES; statements are always counted on one)
+ *   BENCH_RENEWALS (200: subscriptions in the renewal phase, on the working tree; 0 leaves it out)  BENCH_RENEWAL_DURATION (10s; renewals.ts)
  *   BENCH_DOCUMENTS_DURATION (5s: { __typename } latency alone, then while four clients send 270 KB documents, then
  *     5,000-token ones; document-flood.ts)
  * Exits 1 when a correctness check finds a mismatch (or a build could not be measured).
@@ -36,6 +37,7 @@ import { guests, smallMutationLatencies, SMALL_MUTATIONS, soak, timedCheckouts, 
 import { collectFigures, printTable, readFigures, statementRanges, type BuildResult } from './report';
 import { BenchClient } from './graphql-client';
 import { killRunningServers, logInAdmin, startServer, type BenchPayment, type Build, type ServerHandle } from './server';
+import { renewalPhase } from './renewals';
 import { countStatements } from './statements';
 
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -289,6 +291,10 @@ async function main(): Promise<number> {
     for (const kind of kinds) {
       for (const result of await compare(await kind(), builds)) failed = result.problems.length > 0 || failed;
     }
+    const renewals = Number(process.env.BENCH_RENEWALS ?? 200);
+    const renewalMs = parseDuration('BENCH_RENEWAL_DURATION', process.env.BENCH_RENEWAL_DURATION ?? '10s');
+    for (const kind of renewals > 0 && !readOnly ? kinds : [])
+      failed = (await renewalPhase(await kind(), workingTree, renewals, renewalMs)).problems.length > 0 || failed;
   } finally {
     if (baseline) {
       cleanups.delete(baseline.remove);

@@ -57,6 +57,14 @@ export interface DueCharge {
   savedPaymentMethodId: string | null;
 }
 
+/** What /ops shows of subscriptions: how many are in each status, and how many renewals are failing. */
+export interface SubscriptionsGlance {
+  /** Subscriptions per status; a status no subscription has is absent. */
+  byStatus: Partial<Record<SubscriptionStatus, number>>;
+  /** OPEN periods with at least one failed attempt (declined, or waiting on the customer's payment link). */
+  failingRenewals: number;
+}
+
 /** The renewal worker's statements: which subscriptions are due, their new periods, and which charges are due. */
 export interface RenewalStore {
   /**
@@ -76,4 +84,6 @@ export interface RenewalStore {
   claimDueCharges(uow: UnitOfWork, now: Date, leaseUntil: Date, limit: number): Promise<DueCharge[]>;
   /** Whether a renewal round would find work: an ended subscription to renew, or a charge due. */
   renewalsDue(now: Date): DueCheck;
+  /** The counts /ops shows, in one statement; nothing is locked or written. */
+  subscriptionsAtAGlance(uow: UnitOfWork): Promise<SubscriptionsGlance>;
 }

@@ -1,4 +1,5 @@
-import type { OutboxEvent, SagaExecution, SellerTransfer } from '../../entities';
+import type { SubscriptionsGlance } from '../../db/stores/renewal-store';
+import { SubscriptionStatus, type OutboxEvent, type SagaExecution, type SellerTransfer } from '../../entities';
 import type { OutcomeBucket } from '../../services/operations/checkout-outcomes.service';
 import { sagaOrderId } from '../../services/operations/saga-operations.service';
 import { escapeHtml as e } from './html';
@@ -19,6 +20,7 @@ export interface Dashboard {
   sagas: SagaExecution[];
   outboxEvents: OutboxEvent[];
   transfers: SellerTransfer[];
+  subscriptions: SubscriptionsGlance;
   /** The form token every action posts back. */
   csrf: string;
   notice: Notice | null;
@@ -66,6 +68,14 @@ function noticeLine(notice: Notice | null): string {
   return `<p class="notice refused" role="alert">Refused (${e(notice.refusedWith)}): <code>${e(notice.id)}</code> — the list below shows where it stands now.</p>`;
 }
 
+/** One row of counts: every status (0 when none), then the renewals whose charge has failed and is being retried. */
+function subscriptionsTable(glance: SubscriptionsGlance): string {
+  const statuses = Object.values(SubscriptionStatus);
+  const head = [...statuses, 'renewals failing'].map((h) => `<th>${e(h)}</th>`).join('');
+  const cells = [...statuses.map((status) => glance.byStatus[status] ?? 0), glance.failingRenewals].map((n) => `<td>${n}</td>`).join('');
+  return `<h2>Subscriptions</h2><table id="subscriptions"><thead><tr>${head}</tr></thead><tbody><tr>${cells}</tr></tbody></table>`;
+}
+
 export function dashboardPage(view: Dashboard): string {
   const { csrf } = view;
   const sagaRows = view.sagas.map((s) => `<tr id="saga-${e(s.id)}"><td><code>${e(s.id)}</code></td><td>${e(s.status)}</td><td>${s.stepsCompleted}</td>` +
@@ -80,6 +90,7 @@ export function dashboardPage(view: Dashboard): string {
   const signOut = `<form class="inline" method="post" action="/ops/sign-out"><input type="hidden" name="csrf" value="${e(csrf)}"><button type="submit">Sign out</button></form>`;
   return layout('Tillgate operations', `<header><h1>Tillgate operations</h1>${signOut}</header>${noticeLine(view.notice)}` +
     `<h2>Checkout outcomes, last hour</h2>${outcomeChart(view.outcomes)}` +
+    subscriptionsTable(view.subscriptions) +
     section('Sagas: failed, or stuck past the recovery grace period', 'sagas', ['saga', 'status', 'steps done', 'order', 'last error', 'updated (UTC)', ''], sagaRows, 'No failed or stuck sagas.') +
     section('Outbox: dead letters and retrying events', 'outbox-events', ['event id', 'type', 'aggregate', 'status', 'attempts', 'last error', 'created (UTC)', ''], eventRows, 'No dead or retrying events.') +
     section('Seller transfers and reversals that failed', 'seller-transfers', ['transfer', 'order', 'amount (minor units)', 'status', 'retries', 'last error', 'next try (UTC)', ''], transferRows, 'No failed transfers or reversals.'));

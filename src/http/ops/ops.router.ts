@@ -48,7 +48,7 @@ const formField = (value: unknown, maxLength: number): string | null =>
  * GraphQL mutation) and keeps a session token from the TokenService in an
  * HttpOnly, SameSite=Strict cookie scoped to /ops; every request checks it
  * again (revokeTokens, or a new password, signs the page out). The page shows
- * the last hour's checkout outcomes, the stuck sagas, outbox events and
+ * the last hour's checkout outcomes, subscriptions by status, the stuck sagas, outbox events and
  * transfers, and a button per item that posts a form (with a token derived
  * from the session) which runs the admin GraphQL mutation in-process: /graphql
  * itself never reads the cookie. No script, no external asset: it works
@@ -189,6 +189,7 @@ async function readDashboard(deps: AppDeps) {
     sagas: lists.flatMap((list) => nodes(list).nodes),
     outboxEvents: nodes(await new OutboxOperationsService(em, deps).list(null, page)).nodes,
     transfers: nodes(await new TransferOperationsService(em, deps).list(null, page)),
+    subscriptions: await deps.stores.renewals.subscriptionsAtAGlance(deps.db.unitOfWork(em)),
   };
 }
 

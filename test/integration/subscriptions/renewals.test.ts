@@ -205,6 +205,34 @@ describe('subscription renewals', () => {
     expect(h.stripe.emulator.requests.filter((r) => r.idempotencyKey?.startsWith('renewal:'))).toHaveLength(0);
   });
 
+  it('when the process dies after the period and its order committed and before the charge, then the round after the lease charges once, with the first attempt key', async () => {
+    const { subscription } = await paidSubscription();
+    const payments = h.app.tillgate.deps.payments!;
+    // The period and its order are written and the charge leased; the round then fails as a process killed before asking would.
+    const spy = jest.spyOn(payments, 'chargeOffSession').mockRejectedValueOnce(new Error('simulated crash before the charge'));
+
+    await round(start);
+    spy.mockRestore();
+    const [, leased] = await periodsOf(subscription.id);
+    const order = await fresh().findOneOrFail(Order, leased!.orderId!);
+    const requestsWhileLeased = renewalRequests(subscription.id);
+    await round(later(LEASE_MS / 2));
+    const requestsBeforeLeaseLapsed = renewalRequests(subscription.id);
+    await round(later(LEASE_MS + 1_000));
+
+    expect([leased!.status, leased!.attemptCount, order.status]).toEqual([SubscriptionPeriodStatus.OPEN, 0, OrderStatus.PENDING_PAYMENT]);
+    expect([requestsWhileLeased, requestsBeforeLeaseLapsed]).toEqual([[], []]);
+    expect(renewalRequests(subscription.id)).toEqual([['1', 200]]);
+    const keys = h.stripe.emulator.requests.filter((r) => r.idempotencyKey?.startsWith('renewal:')).map((r) => r.idempotencyKey);
+    expect(keys).toEqual([`renewal:${subscription.id}:${leased!.periodStart.toISOString()}:1`]);
+    expect(succeededCharges(subscription.id)).toHaveLength(1);
+    expect((await periodsOf(subscription.id)).map((p) => [p.status, p.attemptCount])).toEqual([
+      [SubscriptionPeriodStatus.PAID, 1],
+      [SubscriptionPeriodStatus.PAID, 1],
+    ]);
+    expect(await fresh().count(Order, { subscriptionId: subscription.id })).toBe(2);
+  });
+
   it('when the process dies after the charge and before recording it, then the next round after the lease records the same charge once', async () => {
     const { subscription } = await paidSubscription();
     const payments = h.app.tillgate.deps.payments!;
@@ -222,6 +250,11 @@ describe('subscription renewals', () => {
 
     expect(leased!.status).toBe(SubscriptionPeriodStatus.OPEN);
     expect(succeededCharges(subscription.id)).toHaveLength(1);
+    // Asked twice under the one key of attempt 1: the emulator replayed its first answer.
+    expect(renewalRequests(subscription.id)).toEqual([
+      ['1', 200],
+      ['1', 200],
+    ]);
     expect((await periodsOf(subscription.id)).map((p) => p.status)).toEqual([SubscriptionPeriodStatus.PAID, SubscriptionPeriodStatus.PAID]);
   });
 

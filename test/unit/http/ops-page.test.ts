@@ -12,7 +12,15 @@ describe('the /ops page markup', () => {
       lastError: '<img src=x onerror=alert(2)>',
     });
 
-    const html = dashboardPage({ outcomes: [], sagas: [], outboxEvents: [event], transfers: [], csrf: 'form"token', notice: null });
+    const html = dashboardPage({
+      outcomes: [],
+      sagas: [],
+      outboxEvents: [event],
+      transfers: [],
+      subscriptions: { byStatus: {}, failingRenewals: 0 },
+      csrf: 'form"token',
+      notice: null,
+    });
 
     expect(html).toContain('order.placed&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(html).toContain('&lt;img src=x onerror=alert(2)&gt;');

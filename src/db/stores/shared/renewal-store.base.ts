@@ -10,7 +10,7 @@ import { dateOf, intOf, stringOrNull } from '../../sql/row-values';
 import type { Row } from '../../sql/sql';
 import type { UnitOfWork } from '../../unit-of-work';
 import type { DueCheck } from '../due-check';
-import type { DueCharge, EndedSubscription, NewPeriod, RenewalStore } from '../renewal-store';
+import type { DueCharge, EndedSubscription, NewPeriod, RenewalStore, SubscriptionsGlance } from '../renewal-store';
 import type { ClaimWithLease } from './lease-claim';
 
 const LIVE = [SubscriptionStatus.ACTIVE, SubscriptionStatus.PAST_DUE];
@@ -88,6 +88,20 @@ export abstract class RenewalStoreBase implements RenewalStore {
       sql: `exists (select 1 from subscriptions s where ${ENDED}) or exists (select 1 from subscription_periods where ${CHARGE_DUE})`,
       params: [LIVE, now, [SubscriptionPeriodStatus.OPEN], now],
     };
+  }
+
+  async subscriptionsAtAGlance(uow: UnitOfWork): Promise<SubscriptionsGlance> {
+    const rows = await uow.sql.rows(
+      `select status as label, count(*) as n from subscriptions group by status
+      union all select 'failing_renewals', count(*) from subscription_periods where status in (?) and attempt_count > 0`,
+      [[SubscriptionPeriodStatus.OPEN]],
+    );
+    const glance: SubscriptionsGlance = { byStatus: {}, failingRenewals: 0 };
+    for (const row of rows) {
+      if (row.label === 'failing_renewals') glance.failingRenewals = intOf(row.n);
+      else glance.byStatus[String(row.label) as SubscriptionStatus] = intOf(row.n);
+    }
+    return glance;
   }
 }
 
