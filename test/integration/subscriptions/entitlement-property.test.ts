@@ -2,6 +2,8 @@ import type Stripe from 'stripe';
 import {
   Order,
   OrderStatus,
+  PaymentLink,
+  PaymentLinkStatus,
   Payment,
   PaymentStatus,
   Subscription,
@@ -27,13 +29,15 @@ import { planCart } from './plan-checkout-harness';
  * buyer finishing or abandoning, the sweepers, saga recovery, and renewal
  * rounds on a 60-second billing day whose off-session charges may decline.
  * Scenarios share one gateway and one emulator, so every renewal round
- * meets the subscriptions of the scenarios before. After every step the
+ * meets the subscriptions of the scenarios before, and a renewal that needs
+ * its card holder may be paid through its payment link. After every step the
  * invariants hold for every subscription; once the scenario settles (every
  * webhook delivered, recovery run) PAID periods equal the customer's
  * succeeded charges plus the periods store credit paid. PROPERTY_SEED
  * replays a failing run; PROPERTY_SCENARIOS sets how many.
  */
 const DAY_SECONDS = 60;
+const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36';
 const DAY_MS = DAY_SECONDS * 1000;
 const SCENARIOS = Number(process.env.PROPERTY_SCENARIOS ?? 30);
 const STEPS_PER_SCENARIO = 6;
@@ -57,7 +61,7 @@ const PAYMENTS = [
   { name: 'credit', input: { paymentMethod: 'STORE_CREDIT' } },
 ] as const;
 
-const STEPS = ['deliver-one', 'deliver-rest', 'authenticate', 'complete-session', 'expire-session', 'sweep', 'recover', 'renew'] as const;
+const STEPS = ['deliver-one', 'deliver-rest', 'authenticate', 'complete-session', 'expire-session', 'sweep', 'recover', 'renew', 'pay-link'] as const;
 type Step = (typeof STEPS)[number];
 
 describe('entitlement property: random checkouts, webhooks, expiry, recovery and renewals', () => {
@@ -166,6 +170,16 @@ describe('entitlement property: random checkouts, webhooks, expiry, recovery and
             if (random() < 0.3) emulator.failNextOffSessionCharge(subscription.stripeCustomerId!, random() < 0.8 ? 'card_declined' : 'authentication_required');
           }
           await renewals.runRound(em(), new Date(workerNow));
+          return;
+        }
+        case 'pay-link': {
+          // A renewal whose card needed its holder: the customer opens the link and pays its Checkout Session.
+          const links = await em().find(PaymentLink, { status: PaymentLinkStatus.OPEN });
+          if (links.length === 0) return;
+          const click = await fetch(`${h.app.url}/pay/${pick(links).token}`, { redirect: 'manual', headers: { 'user-agent': BROWSER } });
+          const sessions = emulator.createdObjects('checkout.session') as Stripe.Checkout.Session[];
+          const session = sessions.find((candidate) => candidate.url === click.headers.get('location'));
+          if (session?.status === 'open') await emulator.completeCheckoutSession(session.id);
           return;
         }
       }
