@@ -253,17 +253,15 @@ export function checkoutOutcomeLabel(outcome: Outcome<CheckoutConfirmation>): st
  */
 function answerAsWritten(written: WrittenOrder, payment: PaymentOutput, now: Date): Omit<CheckoutConfirmation, 'replayed'> {
   const { attempt } = payment;
-  if (!attempt) return written;
+  const placed = { order: { ...written.order, status: OrderStatus.PLACED, placedAt: now }, lines: written.lines };
+  // Store credit covered the order: nobody was asked, and finalize placed it with its payment CAPTURED.
+  if (!attempt) return payment.status === 'CAPTURED' ? { ...placed, payment: { ...written.payment, status: PaymentStatus.CAPTURED } } : written;
   const fromProvider = { providerReference: attempt.providerReference, clientSecret: attempt.clientSecret, checkoutUrl: attempt.checkoutUrl };
   if (awaitsBuyer(payment)) {
     const status = attempt.status === 'REQUIRES_ACTION' ? PaymentStatus.REQUIRES_ACTION : PaymentStatus.PENDING;
     return { ...written, payment: { ...written.payment, ...fromProvider, status } };
   }
-  return {
-    order: { ...written.order, status: OrderStatus.PLACED, placedAt: now },
-    lines: written.lines,
-    payment: { ...written.payment, ...fromProvider, status: PaymentStatus[attempt.status as 'CAPTURED' | 'AUTHORIZED'] },
-  };
+  return { ...placed, payment: { ...written.payment, ...fromProvider, status: PaymentStatus[attempt.status as 'CAPTURED' | 'AUTHORIZED'] } };
 }
 
 async function loadConfirmation(em: EntityManager, orderId: string, replayed: boolean): Promise<CheckoutConfirmation> {

@@ -124,6 +124,8 @@ export async function placeOrder(uow: UnitOfWork, stores: Pick<Stores, 'licenses
   const { order, now } = placement;
   refuseGrantsWithoutMoney(placement);
   if (!placement.writtenPlaced) {
+    // An order written a moment ago in this transaction (a card order credit covered whole) may still wait in the unit of work.
+    await uow.readable(Order);
     const moved = await transition(tx, Order, order.orderId, OrderStatus.PENDING_PAYMENT, OrderStatus.PLACED, { placedAt: now });
     if (moved !== 1) return placement.strict ? lost('the order is no longer pending') : false;
   }

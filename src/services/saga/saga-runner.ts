@@ -127,24 +127,31 @@ export class SagaRunner<Input, Deps, S extends SagaShape> {
     annotateLogContext({ sagaId: run.sagaId });
     let index = run.startIndex;
     while (index < steps.length) {
-      const local = steps[index].isLocal(run.input);
-      let end = index + 1;
-      if (local) while (end < steps.length && steps[end].isLocal(run.input)) end++;
       try {
-        if (local) await this.runLocalGroup(em, run, index, end);
-        else await this.runOutsideStep(em, run, index);
+        if (steps[index].isLocal(run.input, this.view(run))) {
+          index = await this.runLocalGroup(em, run, index);
+        } else {
+          await this.runOutsideStep(em, run, index);
+          index += 1;
+        }
       } catch (error) {
         return this.fail(em, run, index, error);
       }
-      index = end;
     }
     return success({ kind: 'completed', sagaId: run.sagaId, outputs: run.outputs as Partial<S['outputs']> });
   }
 
-  /** Steps [from, to) and the saga row in one transaction, retried whole on a deadlock. */
-  private async runLocalGroup(em: EntityManager, run: SagaRun<Input>, from: number, to: number): Promise<void> {
+  /**
+   * Steps from `from` on, while each is local, and the saga row in one
+   * transaction, retried whole on a deadlock. Whether the next step is local
+   * is asked once the steps before it ran, so a step that needs no outside
+   * call given what they produced joins the group. Answers where it ended.
+   */
+  private async runLocalGroup(em: EntityManager, run: SagaRun<Input>, from: number): Promise<number> {
+    const steps = this.definition.stepsFor(run.input);
     const committed = { outputs: { ...run.outputs }, records: { ...run.records } };
     const reached: string[] = [];
+    let to = from;
     try {
       await retryTransient(() => {
         run.outputs = { ...committed.outputs };
@@ -153,10 +160,12 @@ export class SagaRunner<Input, Deps, S extends SagaShape> {
         return em.fork().transactional(async (tx) => {
           // Rows the steps write and never read back go out with the saga row's write.
           const uow = this.options.db.unitOfWork(tx as EntityManager);
-          for (let index = from; index < to; index++) {
-            await this.invokeStep(uow, run, index);
-            reached.push(this.definition.stepsFor(run.input)[index].id);
-          }
+          to = from;
+          do {
+            await this.invokeStep(uow, run, to);
+            reached.push(steps[to].id);
+            to += 1;
+          } while (to < steps.length && steps[to].isLocal(run.input, this.view(run)));
           await this.writeProgress(uow, run, to);
         });
       });
@@ -166,6 +175,7 @@ export class SagaRunner<Input, Deps, S extends SagaShape> {
       throw Object.assign(new GroupRolledBack(error), { reached });
     }
     run.persistedSteps = to;
+    return to;
   }
 
   /** An outside step: no transaction is open while it works; its record rides on the next group's write. */

@@ -40,8 +40,12 @@ export interface StepRun<Input, S extends SagaShape> {
  */
 export interface SagaStep<Input, Deps, S extends SagaShape, K extends StepId<S> = StepId<S>> {
   readonly id: K;
-  /** True when this step makes no outside call for this input (its work is its transaction's). */
-  isLocal(input: Input): boolean;
+  /**
+   * True when this step makes no outside call for this input (its work is its
+   * transaction's). Asked when the run reaches it, with what the steps before
+   * it produced: a step may find it has nothing to ask outside after all.
+   */
+  isLocal(input: Input, run: StepRun<Input, S>): boolean;
   /**
    * `uow` is the group's unit of work for a local step (its transaction, and
    * the rows deferred to the saga row's insert); for an outside step it wraps a

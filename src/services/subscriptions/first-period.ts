@@ -3,6 +3,7 @@ import type { UnitOfWork } from '../../db/unit-of-work';
 import { Subscription, SubscriptionPeriod, SubscriptionPeriodStatus, SubscriptionStatus } from '../../entities';
 import { recordEvent } from '../outbox/outbox';
 import { transition } from '../state/transition';
+import { settleRenewalPeriod } from './renewal-period';
 
 /** What the placing transaction knows about the plan's card: the provider customer and the card Stripe saved, when paid by card. */
 export interface SavedCard {
@@ -15,14 +16,15 @@ export interface SavedCard {
  * refuses it otherwise): INCOMPLETE → ACTIVE and entitled, anchored at its
  * first period, which becomes PAID; the saved card is kept for renewals;
  * outbox `subscription.activated`. Runs only in the transaction that places
- * the order. A subscription no longer INCOMPLETE (a renewal order, placed by
- * the renewal worker's own rules) is left alone: false.
+ * the order. A live subscription whose order renews it (its payment link was
+ * paid) has that period settled here too, in the same transaction
+ * (renewal-period.ts); any other subscription is left alone: false.
  */
 export async function activateSubscription(uow: UnitOfWork, subscriptionId: string, orderId: string, card: SavedCard, now: Date): Promise<boolean> {
   const tx = uow.em;
   // A checkout settled in this transaction wrote the period a moment ago (deferred with its order).
   await uow.readable(SubscriptionPeriod);
-  const period = await tx.findOne(SubscriptionPeriod, { subscriptionId, orderId }, { fields: ['id', 'periodStart', 'periodEnd'] });
+  const period = await tx.findOne(SubscriptionPeriod, { subscriptionId, orderId }, { fields: ['id', 'periodStart', 'periodEnd', 'status', 'attemptCount'] });
   if (!period) throw new Error(`subscription ${subscriptionId} has no period for order ${orderId}`);
   const moved = await transition(tx, Subscription, subscriptionId, SubscriptionStatus.INCOMPLETE, SubscriptionStatus.ACTIVE, {
     entitled: true,
@@ -32,7 +34,11 @@ export async function activateSubscription(uow: UnitOfWork, subscriptionId: stri
     ...(card.stripeCustomerId ? { stripeCustomerId: card.stripeCustomerId } : {}),
     ...(card.savedPaymentMethodId ? { savedPaymentMethodId: card.savedPaymentMethodId } : {}),
   });
-  if (moved !== 1) return false;
+  if (moved !== 1) {
+    if (period.status !== SubscriptionPeriodStatus.OPEN) return false;
+    const { id: periodId, periodStart, periodEnd, attemptCount: attempt } = period;
+    return settleRenewalPeriod(tx, { subscriptionId, periodId, periodStart, periodEnd, orderId, attempt, now });
+  }
   await transition(tx, SubscriptionPeriod, period.id, SubscriptionPeriodStatus.OPEN, SubscriptionPeriodStatus.PAID, { paidAt: now });
   recordEvent(tx, {
     type: 'subscription.activated',

@@ -1,7 +1,18 @@
 import type { Stores } from '../../db/stores';
 import type { DueCharge } from '../../db/stores/renewal-store';
 import type { UnitOfWork } from '../../db/unit-of-work';
-import { Order, OrderStatus, PaymentLink, Subscription, SubscriptionPeriod, SubscriptionPeriodStatus, SubscriptionStatus } from '../../entities';
+import {
+  Order,
+  OrderStatus,
+  Payment,
+  PaymentLink,
+  PaymentMethodKind,
+  PaymentStatus,
+  Subscription,
+  SubscriptionPeriod,
+  SubscriptionPeriodStatus,
+  SubscriptionStatus,
+} from '../../entities';
 import { cancelOrderAndRestore } from '../orders/cancel-and-restore';
 import { recordEvent } from '../outbox/outbox';
 import { newPaymentLinkToken, paymentLinkUrl } from '../payment-links/payment-link-admin.service';
@@ -109,6 +120,8 @@ export async function offerPaymentLink(
   uow.em.persist(link);
   await uow.em.flush();
   await uow.em.nativeUpdate(Order, { id: charge.orderId }, { paymentLinkId: link.id });
+  // The link pays through a Checkout Session: its webhook settles only a hosted payment (awaitsProvider), so the row says so.
+  await uow.em.nativeUpdate(Payment, { orderId: charge.orderId, status: PaymentStatus.PENDING }, { kind: PaymentMethodKind.HOSTED_CHECKOUT });
   recordEvent(uow.em, {
     type: 'subscription.payment_action_required',
     aggregateId: charge.subscriptionId,

@@ -1,10 +1,9 @@
 import type { EntityData } from '@mikro-orm/core';
 import type { Stores } from '../../db/stores';
 import type { UnitOfWork } from '../../db/unit-of-work';
-import { Payment, PaymentStatus, type PaymentMethodKind, Subscription, SubscriptionPeriod, SubscriptionPeriodStatus, SubscriptionStatus } from '../../entities';
+import { Payment, PaymentStatus, type PaymentMethodKind } from '../../entities';
 import { placeOrder } from '../orders/place-order';
-import { recordEvent } from '../outbox/outbox';
-import { transition } from '../state/transition';
+import { advanceOntoRenewal, markRenewalPaid } from './renewal-period';
 
 /** A renewal period whose money is in: captured by the provider, or covered by store credit. */
 export interface PaidRenewal {
@@ -30,14 +29,9 @@ export interface PaidRenewal {
  * the same answer arrived twice): then nothing was written.
  */
 export async function settlePaidRenewal(uow: UnitOfWork, stores: Pick<Stores, 'licenses' | 'outbox'>, paid: PaidRenewal): Promise<boolean> {
-  const tx = uow.em;
   const { now, order } = paid;
-  const moved = await transition(tx, SubscriptionPeriod, paid.periodId, SubscriptionPeriodStatus.OPEN, SubscriptionPeriodStatus.PAID, {
-    paidAt: now,
-    nextAttemptAt: null,
-    attemptCount: paid.attempt,
-  });
-  if (moved !== 1) return false;
+  const renewed = { ...paid, orderId: order.id };
+  if (!(await markRenewalPaid(uow.em, renewed))) return false;
   if (!paid.orderPlaced)
     await placeOrder(uow, stores, {
       order: {
@@ -58,15 +52,6 @@ export async function settlePaidRenewal(uow: UnitOfWork, stores: Pick<Stores, 'l
       payment: { from: [PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION], to: PaymentStatus.CAPTURED, fields: paid.payment },
       strict: false,
     });
-  await transition(tx, Subscription, paid.subscriptionId, [SubscriptionStatus.ACTIVE, SubscriptionStatus.PAST_DUE], SubscriptionStatus.ACTIVE, {
-    entitled: true,
-    currentPeriodStart: paid.periodStart,
-    currentPeriodEnd: paid.periodEnd,
-  });
-  recordEvent(tx, {
-    type: 'subscription.renewed',
-    aggregateId: paid.subscriptionId,
-    payload: { subscriptionId: paid.subscriptionId, orderId: order.id, periodStart: paid.periodStart.toISOString(), periodEnd: paid.periodEnd.toISOString() },
-  });
+  await advanceOntoRenewal(uow.em, renewed);
   return true;
 }

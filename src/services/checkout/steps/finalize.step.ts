@@ -15,7 +15,7 @@ import { idempotencyKeyFor } from '../../orders/checkout-idempotency';
 import { CLAIM_CART_STEP } from './claim-cart.step';
 import { CREATE_ORDER_STEP } from './create-order.step';
 import { HOLD_VOUCHERS_STEP, USE_VOUCHERS_STEP } from './hold-vouchers.step';
-import { awaitsBuyer, PAYMENT_STEP, recordPaymentAttempt } from './payment.step';
+import { awaitsBuyer, nothingToPay, PAYMENT_STEP, recordPaymentAttempt } from './payment.step';
 import { RESERVE_STOCK_STEP, takeReservedUnits } from './reserve-stock.step';
 import { keepProviderCustomer } from '../../subscriptions/provider-customer';
 
@@ -104,8 +104,14 @@ async function placeLocally(uow: UnitOfWork, run: Run, deps: CheckoutDeps): Prom
   });
 }
 
-/** The provider's answer for the payment row, when a card was charged or authorized at confirm. */
+/**
+ * The provider's answer for the payment row, when a card was charged or
+ * authorized at confirm; CAPTURED with nothing taken when store credit
+ * covered the order and nobody was asked.
+ */
 function paymentMove(order: OrderData, payment: PaymentOutput): PaymentMove | null {
+  if (!payment.attempt && nothingToPay(order))
+    return { paymentId: order.paymentId, from: [PaymentStatus.PENDING], to: PaymentStatus.CAPTURED, fields: { captured: 0 } };
   if (!payment.attempt || (payment.status !== 'CAPTURED' && payment.status !== 'AUTHORIZED')) return null;
   const { providerReference, clientSecret, checkoutUrl } = payment.attempt;
   const captured = payment.status === 'CAPTURED' ? order.amountDue : 0;

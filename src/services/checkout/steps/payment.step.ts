@@ -53,24 +53,34 @@ export async function recordPaymentAttempt(uow: UnitOfWork, { stock }: Pick<Stor
   }
 }
 
+/** A card or hosted order whose store credit covers all of it: there is no payment to make, and no provider customer to create. */
+export const nothingToPay = (order: Pick<OrderData, 'amountDue'>): boolean => order.amountDue === 0;
+
+/** The payment step's answer when credit paid everything: placed by finalize with nothing captured by the provider. */
+const COVERED_BY_CREDIT: PaymentOutput = { providerReference: null, status: 'CAPTURED', attempt: null, waitsUntil: null };
+
 /**
  * Step 6 of the provider path, the pivot: the only step that calls out, with
  * no database transaction open while the provider works. Card and hosted
  * payments go through the payment port with the order id as idempotency key
- * (a retry of the same cart is a new order, so a new key).
+ * (a retry of the same cart is a new order, so a new key). An order store
+ * credit covered whole asks nothing and runs local, so the order, the credit
+ * spend and a plan's ACTIVE subscription commit in one transaction.
  * - declined / not configured / provably not charged → business failure after compensations;
  * - outcome unknown (lost answer, deadline passed) → the saga is left RUNNING for
  *   recovery, which asks the provider; nothing is compensated blindly.
  */
 export const paymentStep: CheckoutStep<'payment'> = {
   id: PAYMENT_STEP,
-  isLocal: () => false,
+  // Store credit covered the whole order: nothing to ask the provider, so the step joins the transaction before and after it.
+  isLocal: (_input, run) => nothingToPay(run.recorded(CREATE_ORDER_STEP)),
   outcomeUnknownOnTimeout: true,
   async invoke(_uow, run, deps) {
     const kind = run.input.paymentMethod;
     // The saga sends the other kinds down the local path, which has no payment step.
     if (kind !== PaymentMethodKind.CARD && kind !== PaymentMethodKind.HOSTED_CHECKOUT) throw new Error(`no outside payment for ${kind}`);
     const order = run.recorded(CREATE_ORDER_STEP);
+    if (nothingToPay(order)) return { output: COVERED_BY_CREDIT, compensation: { providerReference: null } };
     let attempt: PaymentAttempt;
     let stripeCustomerId: string | null = null;
     try {
