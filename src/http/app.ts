@@ -61,7 +61,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
     // Inside the log context, so that the partner's name goes on the request's every line.
     partnerAuthentication(deps),
     ...options.requestLimits,
-    publicAnswerValidators,
+    publicAnswerValidators(),
     expressMiddleware(options.graphql, { context: async ({ req, res }) => rateLimits.bind(await contextFor(deps, req, res), req) }),
   );
 

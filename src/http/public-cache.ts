@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
 import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
-import type { RequestHandler, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { GraphQLContext } from '../schema/context';
 
 /**
@@ -22,9 +22,10 @@ import type { GraphQLContext } from '../schema/context';
  * A public answer carries a strong ETag, the sha256 of its exact bytes, and
  * Vary on the headers that would have changed the decision, so that no cache
  * hands it to a signed-in request. A GET whose If-None-Match matches gets 304
- * without the body. The gateway keeps no copy of its own: each request still
- * runs, so a changed price is in the very next answer; what the header buys is
- * the caches in front serving the answer for max-age without asking.
+ * without the body. The gateway is itself such a shared cache: it keeps each
+ * public answer for its max-age (PublicAnswers) and answers the same anonymous
+ * GET from it without running the query, so a changed price shows within
+ * CATALOG_MAX_AGE, as it would through any cache in front.
  */
 
 /** Headers that name the caller: a request with any of them is never answered publicly. */
@@ -79,7 +80,8 @@ export function publicCachePlugins(maxAgeSeconds: number): ApolloServerPlugin<Gr
   return [maxAgeSeconds > 0 ? cacheHintsWherePublicIsPossible() : ApolloServerPluginCacheControlDisabled(), cacheControlHeader];
 }
 
-const isPublic = (cacheControl: ReturnType<Response['getHeader']>): boolean => typeof cacheControl === 'string' && cacheControl.startsWith('public');
+const isPublic = (cacheControl: ReturnType<Response['getHeader']>): cacheControl is string =>
+  typeof cacheControl === 'string' && cacheControl.startsWith('public');
 
 /** A strong validator: equal only for byte-equal bodies. */
 export const strongEtag = (body: string): string => `"${createHash('sha256').update(body).digest('base64url')}"`;
@@ -96,24 +98,88 @@ function noneMatchHits(ifNoneMatch: string | undefined, etag: string): boolean {
   return ifNoneMatch.split(',').some((candidate) => candidate.trim().replace(/^W\//, '') === etag);
 }
 
+/** A public answer as sent, kept until its max-age is over. */
+interface KeptAnswer {
+  body: string;
+  etag: string;
+  cacheControl: string;
+  contentType: string;
+  expiresAt: number;
+}
+
 /**
- * Mounted on /graphql before Apollo: a GET's public answer gets its ETag and
- * Vary just before Express sends it, and 304 when If-None-Match names that
- * ETag (Express then sends the headers without the body). Other answers are
- * sent untouched, unhashed.
+ * The public answers this process sent, by URL (a GET by hash names its
+ * document and variables in the URL), each until its max-age is over. Bounded:
+ * past MAX_KEPT the oldest is dropped. Only anonymous GETs read it, with the
+ * same CSRF-prevention header Apollo asks of a GET, so it never answers a
+ * request Apollo would have refused or answered privately.
  */
-export const publicAnswerValidators: RequestHandler = (req, res, next) => {
-  if (req.method === 'GET') {
+export class PublicAnswers {
+  private readonly kept = new Map<string, KeptAnswer>();
+  constructor(private readonly maxKept = 1_000) {}
+
+  find(url: string, now: number): KeptAnswer | null {
+    const answer = this.kept.get(url);
+    if (!answer) return null;
+    if (answer.expiresAt > now) return answer;
+    this.kept.delete(url);
+    return null;
+  }
+
+  keep(url: string, answer: KeptAnswer): void {
+    this.kept.delete(url);
+    if (this.kept.size >= this.maxKept) this.kept.delete(this.kept.keys().next().value!);
+    this.kept.set(url, answer);
+  }
+}
+
+const maxAgeOf = (cacheControl: string): number => Number(/max-age=(\d+)/.exec(cacheControl)?.[1] ?? 0);
+
+/** A GET that Apollo would run (CSRF prevention: a non-simple header) and that names nobody. */
+function anonymousGet(req: Request): boolean {
+  if (req.method !== 'GET' || IDENTIFYING_HEADERS.some((name) => req.headers[name.toLowerCase()] !== undefined)) return false;
+  return req.headers['apollo-require-preflight'] !== undefined || req.headers['x-apollo-operation-name'] !== undefined;
+}
+
+function sendPublic(req: Request, res: Response, answer: Pick<KeptAnswer, 'body' | 'etag'>): boolean {
+  res.setHeader('ETag', answer.etag);
+  for (const name of IDENTIFYING_HEADERS) res.vary(name);
+  return noneMatchHits(req.headers['if-none-match'], answer.etag);
+}
+
+/**
+ * Mounted on /graphql before Apollo. An anonymous GET whose public answer is
+ * kept and fresh is answered from it (304 when If-None-Match names its ETag).
+ * Otherwise a GET's public answer gets its ETag and Vary just before Express
+ * sends it, is kept, and becomes 304 when If-None-Match names that ETag
+ * (Express then sends the headers without the body). Other answers are sent
+ * untouched, unhashed.
+ */
+export function publicAnswerValidators(answers: PublicAnswers = new PublicAnswers()): RequestHandler {
+  return (req, res, next) => {
+    if (req.method !== 'GET') return next();
+    const anonymous = anonymousGet(req);
+    const kept = anonymous ? answers.find(req.originalUrl, Date.now()) : null;
+    if (kept) {
+      res.setHeader('Cache-Control', kept.cacheControl);
+      res.setHeader('Content-Type', kept.contentType);
+      if (sendPublic(req, res, kept)) res.status(304).end();
+      else res.status(200).send(kept.body);
+      return;
+    }
     const send = res.send.bind(res);
     res.send = ((body?: unknown) => {
-      if (typeof body === 'string' && res.statusCode === 200 && isPublic(res.getHeader('cache-control'))) {
+      const cacheControl = res.getHeader('cache-control');
+      if (typeof body === 'string' && res.statusCode === 200 && isPublic(cacheControl)) {
         const etag = strongEtag(body);
-        res.setHeader('ETag', etag);
-        for (const name of IDENTIFYING_HEADERS) res.vary(name);
-        if (noneMatchHits(req.headers['if-none-match'], etag)) res.status(304);
+        if (anonymous) {
+          const contentType = String(res.getHeader('content-type') ?? 'application/json; charset=utf-8');
+          answers.keep(req.originalUrl, { body, etag, cacheControl, contentType, expiresAt: Date.now() + maxAgeOf(cacheControl) * 1_000 });
+        }
+        if (sendPublic(req, res, { body, etag })) res.status(304);
       }
       return send(body);
     }) as Response['send'];
-  }
-  next();
-};
+    next();
+  };
+}

@@ -114,7 +114,11 @@ export async function catalogGetLoads(server: ServerHandle, options: ReadOptions
   const etag = first.headers.get('etag');
   const note = `${label}: the catalog GET answers Cache-Control: ${first.headers.get('cache-control') ?? '(none)'}${etag ? '' : ', no ETag: no 304 phase'}`;
 
-  const client = createTillgateClient({ url: `${server.url}/graphql`, persisted: true, fetch: lightFetch });
+  // Uncached: each GET carries a parameter of its own that Apollo ignores, as a cache-buster would, so no cache
+  // (the gateway keeps public answers too) can answer it.
+  let sent = 0;
+  const uncachedFetch = ((input: string | URL, init?: RequestInit) => lightFetch(`${String(input)}&bench_uncached=${sent++}`, init)) as typeof lightFetch;
+  const client = createTillgateClient({ url: `${server.url}/graphql`, persisted: true, fetch: uncachedFetch });
   const uncached = await measuredLoad(server, options, 'catalog GET', async () => {
     const data = await client.request(document, variables);
     if (data.products.nodes.length !== READ_PAGE_SIZE) throw new Error(`the catalog GET answered ${data.products.nodes.length} products`);
