@@ -1,9 +1,10 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { promisify } from 'node:util';
 import { LogInDocument, MeDocument } from '../../client/src';
 import { freePort } from '../../tools/postgres-cluster';
 import { CreatePartnerDocument, IssuePartnerKeyDocument, RevokePartnerKeyDocument } from '../generated/graphql';
 import { exitOf, outputOf } from '../support/child-output';
+import { spawnBuiltGateway } from '../support/built-gateway';
 import { buildIntoScratch, ROOT, type ScratchBuild } from '../support/scratch-build';
 import { samplesOf } from '../support/metrics-text';
 import { nonLoopbackAddress, tcpConnect } from '../support/network';
@@ -50,22 +51,13 @@ describe('GATEWAY_PROCESSES', () => {
       const orm = await openTestOrm(); // an empty database, as on a fresh deployment
       await orm.close(true);
       const port = await freePort();
-      const child = spawn(process.execPath, [build.entry('src/main.js')], {
-        cwd: ROOT,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: {
-          PATH: process.env.PATH ?? '',
-          PORT: String(port),
-          GATEWAY_PROCESSES: '2',
-          DATABASE_URL: (await testDatabaseConfig()).url,
-          AUTH_SECRET: 'gateway-processes-test-secret-0123456789',
-          ADMIN_EMAIL: TEST_ADMIN.email,
-          ADMIN_PASSWORD: TEST_ADMIN.password,
-          LOG_LEVEL: 'info',
-          HOST: '127.0.0.1',
-          // The demo catalog proves the primary seeds once; with DATABASE_URL it is seeded only when asked for.
-          DEMO_DATA: 'on',
-        },
+      const child = spawnBuiltGateway(build, port, {
+        GATEWAY_PROCESSES: '2',
+        DATABASE_URL: (await testDatabaseConfig()).url,
+        AUTH_SECRET: 'gateway-processes-test-secret-0123456789',
+        HOST: '127.0.0.1',
+        // The demo catalog proves the primary seeds once; with DATABASE_URL it is seeded only when asked for.
+        DEMO_DATA: 'on',
       });
       const output = outputOf(child);
       const exited = exitOf(child);
@@ -128,12 +120,8 @@ describe('GATEWAY_PROCESSES', () => {
       await truncateAll(orm);
       await orm.close(true);
       const env = {
-        PATH: process.env.PATH ?? '',
         DATABASE_URL: (await testDatabaseConfig()).url,
         AUTH_SECRET: 'gateway-processes-test-secret-0123456789',
-        ADMIN_EMAIL: TEST_ADMIN.email,
-        ADMIN_PASSWORD: TEST_ADMIN.password,
-        LOG_LEVEL: 'info',
         WORKERS: 'off',
         PERSISTED_QUERIES: 'only-for-partners',
       };
@@ -143,11 +131,7 @@ describe('GATEWAY_PROCESSES', () => {
         const urls: string[] = [];
         for (let index = 0; index < 2; index++) {
           const port = await freePort();
-          const child = spawn(process.execPath, [build.entry('src/main.js')], {
-            cwd: ROOT,
-            stdio: ['ignore', 'pipe', 'pipe'],
-            env: { ...env, PORT: String(port) },
-          });
+          const child = spawnBuiltGateway(build, port, env);
           gateways.push(child);
           await outputOf(child).waitFor('"event":"tillgate.started"');
           urls.push(`http://127.0.0.1:${port}`);
@@ -181,12 +165,8 @@ describe('GATEWAY_PROCESSES', () => {
       const { variants } = await buildProduct(orm.em.fork(), { variants: [0, 1, 2].map(() => ({ price: 1_000, currency: 'EUR', stock: 20 })) });
       const method = await buildShippingMethod(orm.em.fork(), { price: 500 });
       const env = {
-        PATH: process.env.PATH ?? '',
         DATABASE_URL: (await testDatabaseConfig()).url,
         AUTH_SECRET: 'gateway-processes-test-secret-0123456789',
-        ADMIN_EMAIL: TEST_ADMIN.email,
-        ADMIN_PASSWORD: TEST_ADMIN.password,
-        LOG_LEVEL: 'info',
         WORKERS: 'off',
         GUEST_COD: 'on',
         TRUST_PROXY: 'loopback',
@@ -197,11 +177,7 @@ describe('GATEWAY_PROCESSES', () => {
         const urls: string[] = [];
         for (let index = 0; index < 2; index++) {
           const port = await freePort();
-          const child = spawn(process.execPath, [build.entry('src/main.js')], {
-            cwd: ROOT,
-            stdio: ['ignore', 'pipe', 'pipe'],
-            env: { ...env, PORT: String(port) },
-          });
+          const child = spawnBuiltGateway(build, port, env);
           gateways.push(child);
           await outputOf(child).waitFor('"event":"tillgate.started"');
           urls.push(`http://127.0.0.1:${port}`);

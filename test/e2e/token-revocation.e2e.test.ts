@@ -1,11 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { ACCESS_LISTENER_NAME } from '../../src/db/access-changes';
 import { openOrm } from '../../src/db/orm';
 import { freePort } from '../../tools/postgres-cluster';
 import { exitOf, outputOf, runToEnd } from '../support/child-output';
 import { postGraphQL } from '../support/http-request';
 import { metricMoves } from '../support/metrics-text';
-import { buildIntoScratch, ROOT, type ScratchBuild } from '../support/scratch-build';
+import { spawnBuiltGateway } from '../support/built-gateway';
+import { buildIntoScratch, type ScratchBuild } from '../support/scratch-build';
 import { TEST_ADMIN } from '../support/test-app';
 import { openTestOrm, testDatabaseConfig, testDialect, truncateAll } from '../support/test-database';
 
@@ -52,20 +53,11 @@ describe('revoked tokens across gateway processes', () => {
 
   async function startGateway(env: Record<string, string>): Promise<Gateway> {
     const port = await freePort();
-    const child = spawn(process.execPath, [build.entry('src/main.js')], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        PATH: process.env.PATH ?? '',
-        PORT: String(port),
-        ADMIN_EMAIL: TEST_ADMIN.email,
-        ADMIN_PASSWORD: TEST_ADMIN.password,
-        LOG_LEVEL: 'info',
-        WORKERS: 'off',
-        RATE_LIMITS: 'off',
-        SQL_STATEMENT_METRICS: 'on',
-        ...env,
-      },
+    const child = spawnBuiltGateway(build, port, {
+      WORKERS: 'off',
+      RATE_LIMITS: 'off',
+      SQL_STATEMENT_METRICS: 'on',
+      ...env,
     });
     const gateway = { url: `http://127.0.0.1:${port}`, child, output: outputOf(child) };
     gateways.push(gateway);

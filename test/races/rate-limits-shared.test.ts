@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { RATE_LIMIT_TABLE } from '../../src/db/orm';
 import { freePort } from '../../tools/postgres-cluster';
 import { exitOf, outputOf } from '../support/child-output';
-import { buildIntoScratch, ROOT, type ScratchBuild } from '../support/scratch-build';
-import { TEST_ADMIN, type TestApp } from '../support/test-app';
+import { spawnBuiltGateway } from '../support/built-gateway';
+import { buildIntoScratch, type ScratchBuild } from '../support/scratch-build';
+import type { TestApp } from '../support/test-app';
 import { openTestOrm, testDatabaseConfig } from '../support/test-database';
 import { CREATE_CART, freshAddress, LOG_IN, postAs, refusalOf, SIGN_UP, startLimitedApp, uniqueEmail } from '../integration/rate-limits/rate-limit-harness';
 
@@ -108,22 +108,13 @@ describe('rate limits with GATEWAY_PROCESSES=2 (the built server)', () => {
 
   it('when one address sends 8 createCarts over fresh connections spread over two processes, then exactly the limit of 4 is served', async () => {
     const port = await freePort();
-    const child = spawn(process.execPath, [build.entry('src/main.js')], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        PATH: process.env.PATH ?? '',
-        PORT: String(port),
-        GATEWAY_PROCESSES: '2',
-        DATABASE_URL: (await testDatabaseConfig()).url,
-        AUTH_SECRET: 'rate-limits-test-secret-0123456789abcdef',
-        ADMIN_EMAIL: TEST_ADMIN.email,
-        ADMIN_PASSWORD: TEST_ADMIN.password,
-        LOG_LEVEL: 'info',
-        WORKERS: 'off',
-        TRUST_PROXY: 'loopback',
-        RATE_LIMIT_CARTS_IP: '4/1h',
-      },
+    const child = spawnBuiltGateway(build, port, {
+      GATEWAY_PROCESSES: '2',
+      DATABASE_URL: (await testDatabaseConfig()).url,
+      AUTH_SECRET: 'rate-limits-test-secret-0123456789abcdef',
+      WORKERS: 'off',
+      TRUST_PROXY: 'loopback',
+      RATE_LIMIT_CARTS_IP: '4/1h',
     });
     const output = outputOf(child);
     const exited = exitOf(child);

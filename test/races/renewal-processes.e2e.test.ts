@@ -1,13 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import type Stripe from 'stripe';
 import { freePort } from '../../tools/postgres-cluster';
 import { Order, OrderStatus, Payment, Subscription, SubscriptionPeriod, SubscriptionPeriodStatus } from '../../src/entities';
 import { buildActiveSubscription, type BuiltSubscription } from '../factories/subscription.factory';
 import { exitOf, outputOf } from '../support/child-output';
 import { samplesOf } from '../support/metrics-text';
-import { buildIntoScratch, ROOT, type ScratchBuild } from '../support/scratch-build';
+import { spawnBuiltGateway } from '../support/built-gateway';
+import { buildIntoScratch, type ScratchBuild } from '../support/scratch-build';
 import { startTestStripe, type TestStripe } from '../support/stripe';
-import { TEST_ADMIN } from '../support/test-app';
 import { openTestOrm, testDatabaseConfig, truncateAll } from '../support/test-database';
 import type { Orm } from '../../src/db/orm';
 
@@ -56,24 +56,15 @@ describe('subscription renewals across gateway processes', () => {
 
   async function startGateway(): Promise<Gateway> {
     const port = await freePort();
-    const child = spawn(process.execPath, [build.entry('src/main.js')], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        PATH: process.env.PATH ?? '',
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        DATABASE_URL: (await testDatabaseConfig()).url,
-        AUTH_SECRET: 'renewal-processes-test-secret-0123456789',
-        ADMIN_EMAIL: TEST_ADMIN.email,
-        ADMIN_PASSWORD: TEST_ADMIN.password,
-        LOG_LEVEL: 'info',
-        ...stripe.env,
-        BILLING_DAY_SECONDS: String(DAY_MS / 1000),
-        BILLING_CHECK_INTERVAL: '200ms',
-        // A charge leased by the killed process is asked again (same key) this long after its lease was taken.
-        SAGA_RECOVERY_GRACE: '2s',
-      },
+    const child = spawnBuiltGateway(build, port, {
+      HOST: '127.0.0.1',
+      DATABASE_URL: (await testDatabaseConfig()).url,
+      AUTH_SECRET: 'renewal-processes-test-secret-0123456789',
+      ...stripe.env,
+      BILLING_DAY_SECONDS: String(DAY_MS / 1000),
+      BILLING_CHECK_INTERVAL: '200ms',
+      // A charge leased by the killed process is asked again (same key) this long after its lease was taken.
+      SAGA_RECOVERY_GRACE: '2s',
     });
     const gateway = { child, url: `http://127.0.0.1:${port}`, exited: exitOf(child) };
     gateways.push(gateway);
