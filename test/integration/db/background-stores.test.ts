@@ -1,7 +1,8 @@
 import { Database } from '../../../src/db/database';
+import { finishedSagaRow } from '../../factories/saga.factory';
 import type { EntityManager } from '../../../src/db/orm';
 import { createStores } from '../../../src/db/stores';
-import { OutboxEvent, OutboxEventStatus, SagaExecution, SagaStatus } from '../../../src/entities';
+import { OutboxEvent, OutboxEventStatus, SagaExecution } from '../../../src/entities';
 import { newId } from '../../../src/entities/columns';
 import { testDialect } from '../../support/test-database';
 import { useCartTestApp } from '../cart/cart-test-app';
@@ -12,16 +13,7 @@ describe('background stores', () => {
   const em = () => h.app.orm.em.fork();
   const db = () => new Database(h.app.orm);
   const onPostgres = testDialect() === 'postgresql';
-  const saga = (id: string) => ({
-    id,
-    kind: 'test',
-    key: id,
-    status: SagaStatus.COMPLETED,
-    stepsCompleted: 1,
-    data: {},
-    createdAt: new Date(),
-    updatedAt: new Date(),
-  });
+  const saga = finishedSagaRow;
   const eventsAbout = (aggregateId: string) => em().find(OutboxEvent, { aggregateId }, { orderBy: { type: 'asc' } });
 
   it('when events are appended in a unit of work, then they go out with its next insert, pending and due, and commit with it', async () => {

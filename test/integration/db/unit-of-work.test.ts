@@ -1,4 +1,5 @@
 import { Database } from '../../../src/db/database';
+import { finishedSagaRow } from '../../factories/saga.factory';
 import { OutboxEvent, SagaExecution, SagaStatus } from '../../../src/entities';
 import { newId } from '../../../src/entities/columns';
 import { testDialect } from '../../support/test-database';
@@ -18,16 +19,7 @@ describe('unit of work', () => {
     nextAttemptAt: new Date(),
     attempts: 0,
   });
-  const saga = (id: string) => ({
-    id,
-    kind: 'test',
-    key: id,
-    status: SagaStatus.COMPLETED,
-    stepsCompleted: 1,
-    data: {},
-    createdAt: new Date(),
-    updatedAt: new Date(),
-  });
+  const saga = finishedSagaRow;
   const inserts = (statements: string[]) => statements.filter((sql) => /insert/i.test(sql));
 
   it('when two events are deferred, then they are written with the next insert, as their own inserts would write them', async () => {
