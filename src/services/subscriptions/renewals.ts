@@ -77,6 +77,13 @@ export class RenewalService {
       await db.transaction(em, (uow) => giveUpPeriod(uow, stores, charge, charge.attemptCount, now));
       return 'uncollectible';
     }
+    if (charge.paymentLinkId) {
+      // The card needed its holder, who was sent a payment link for this very order. Charging the card again could
+      // take the money twice (the link's session can be paid at any moment), so the retries only wait for the link;
+      // the last gives the period up and cancels the order, and a late link payment is then given back as for any
+      // cancelled order.
+      return this.declined(em, charge, attempt, 'awaiting_payment_link', now);
+    }
     const outcome = await this.ask(charge, attempt);
     switch (outcome.kind) {
       case 'succeeded':

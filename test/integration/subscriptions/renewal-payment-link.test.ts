@@ -73,4 +73,32 @@ describe('a renewal paid through its payment link', () => {
     expect((await periodsOf(subscription.id)).map((p) => p.status)).toEqual([SubscriptionPeriodStatus.PAID, SubscriptionPeriodStatus.PAID]);
     expect(await fresh().count(OutboxEvent, { aggregateId: subscription.id, type: 'subscription.renewed' })).toBe(1);
   });
+
+  it('when a payment link is out for the renewal, then the retries never charge the card again, the last gives the period up, and the link paid late is given back', async () => {
+    const start = new Date();
+    const renewals = new RenewalService(h.app.tillgate.deps);
+    const { subscription } = await buildActiveSubscription(fresh(), { daySeconds: DAY_SECONDS, now: start, stripe: h.stripe.stripe, price: 1_300 });
+    h.stripe.emulator.failNextOffSessionCharge(subscription.stripeCustomerId!, 'authentication_required');
+    await renewals.runRound(fresh(), start);
+    const [, open] = await periodsOf(subscription.id);
+    const order = await fresh().findOneOrFail(Order, open!.orderId!);
+    const link = await fresh().findOneOrFail(PaymentLink, order.paymentLinkId!);
+    const click = await fetch(`${h.app.url}/pay/${link.token}`, { redirect: 'manual', headers: { 'user-agent': BROWSER } });
+    expect(click.status).toBe(303); // the holder opened the link's session and has not paid yet
+    const asked = renewalRequests(subscription.id).length;
+
+    for (let day = 1; day <= 4; day++) await renewals.runRound(fresh(), new Date(start.getTime() + day * DAY_SECONDS * 1000 + 1_000));
+
+    expect(renewalRequests(subscription.id)).toHaveLength(asked);
+    const [, givenUp] = await periodsOf(subscription.id);
+    expect([givenUp!.status, (await fresh().findOneOrFail(Order, order.id)).status]).toEqual([SubscriptionPeriodStatus.UNCOLLECTIBLE, OrderStatus.CANCELLED]);
+    expect((await fresh().findOneOrFail(Subscription, subscription.id)).entitled).toBe(false);
+
+    const [session] = h.stripe.emulator.createdObjects('checkout.session') as Stripe.Checkout.Session[];
+    await h.stripe.emulator.completeCheckoutSession(session!.id);
+    await h.stripe.emulator.drainWebhooks();
+    expect((await fresh().findOneOrFail(Order, order.id)).status).toBe(OrderStatus.CANCELLED);
+    const refunds = h.stripe.emulator.createdObjects('refund') as Stripe.Refund[];
+    expect(refunds.map((refund) => refund.amount)).toEqual([1_300]);
+  });
 });
