@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import type { DatabaseConfig } from '../../src/config';
 import { isPostgres, migrate, openOrm, type Orm, type OrmOptions } from '../../src/db/orm';
+import { RATE_LIMIT_TABLE } from '../../src/db/stores/rate-limit-store';
 
 export type TestDialect = 'libsql' | 'postgresql';
 
@@ -89,7 +90,9 @@ export async function truncateAll(orm: Orm): Promise<void> {
     .map((meta) => meta.tableName);
   const connection = em.getConnection();
   if (isPostgres(em)) {
-    await connection.execute(`truncate table ${tables.map((t) => `"${t}"`).join(', ')} restart identity cascade`);
+    // The rate limits' windows live in a table of their own, outside the entities.
+    const all = [...tables, RATE_LIMIT_TABLE];
+    await connection.execute(`truncate table ${all.map((t) => `"${t}"`).join(', ')} restart identity cascade`);
     return;
   }
   await connection.execute('pragma foreign_keys = off');
