@@ -1,5 +1,5 @@
 import { writeLock, type EntityManager } from '../../db/orm';
-import { Order, OrderStatus, Payment, PaymentLink, PaymentLinkStatus, PaymentMethodKind } from '../../entities';
+import { Order, OrderStatus, Payment, PaymentLink, PaymentLinkStatus, PaymentMethodKind, PaymentStatus } from '../../entities';
 import { cancelOrderAndRestore } from '../orders/cancel-and-restore';
 import { newOrderNumber } from '../orders/order-number';
 import { recordEvent } from '../outbox/outbox';
@@ -7,6 +7,7 @@ import type { AppDeps } from '../app-deps';
 import { providerKeys } from '../payments/idempotency-keys';
 import { PaymentFailure, PaymentOutcomeUnknown, type PaymentPort } from '../payments/payment-port';
 import { logger } from '../shared/logger';
+import { isRenewalLinkOrder, claimRenewalSession, endRenewalSession } from './renewal-link-session';
 
 /**
  * A browser opening GET /pay/<token> (the outage this fixes: a link-preview
@@ -20,7 +21,9 @@ import { logger } from '../shared/logger';
  * - an older one → CANCELLED (never deleted) and its session expired at
  *   Stripe, then a fresh order and session; none → a fresh order and session.
  * A payment that still lands on a cancelled order is refunded by the payment
- * webhook (settle-order-payment.ts), never kept.
+ * webhook (settle-order-payment.ts), never kept. A renewal's link is the
+ * exception: its order is never replaced, only its session
+ * (renewal-link-session.ts).
  */
 export type ClickAnswer =
   { kind: 'redirect'; url: string; orderId: string } | { kind: 'paid' } | { kind: 'closed' } | { kind: 'not-found' } | { kind: 'unavailable' };
@@ -34,6 +37,13 @@ interface Claimed {
   order: Pick<Order, 'id' | 'number' | 'email' | 'amountDue' | 'currency'>;
   payment: Pick<Payment, 'id' | 'checkoutUrl' | 'expiresAt'>;
   staleSessionId: string | null;
+  /** The Idempotency-Key its session is opened under: the order's, or the payment row's for a renewal order. */
+  sessionKey: string;
+}
+
+/** A renewal order's stale session that may still be open at Stripe: ended there before another is opened. */
+interface SessionToEnd {
+  endFirst: { paymentId: string; sessionId: string };
 }
 
 const SESSION_TTL_BOUNDS_MS = { min: 31 * 60_000, max: 24 * 60 * 60_000 };
@@ -48,7 +58,14 @@ export class PaymentLinkClickService {
   ) {}
 
   async click(token: string): Promise<ClickAnswer> {
-    const claimed = await this.claim(token);
+    let claimed = await this.claim(token);
+    if ('endFirst' in claimed) {
+      const ended = await this.endSessionAtProvider(claimed.endFirst);
+      if (ended !== 'ended') return { kind: ended };
+      claimed = await this.claim(token);
+      // Another click replaced the session meanwhile and its new one is already stale: rare enough to ask for another click.
+      if ('endFirst' in claimed) return { kind: 'unavailable' };
+    }
     if ('kind' in claimed) return claimed;
     if (claimed.staleSessionId) await this.expireStaleSession(claimed.staleSessionId);
     if (claimed.payment.checkoutUrl) return { kind: 'redirect', url: claimed.payment.checkoutUrl, orderId: claimed.order.id };
@@ -57,7 +74,7 @@ export class PaymentLinkClickService {
   }
 
   /** One short transaction with the link row locked: reuse, replace or create the pending order. */
-  private claim(token: string): Promise<Claimed | ClickAnswer> {
+  private claim(token: string): Promise<Claimed | ClickAnswer | SessionToEnd> {
     const now = this.deps.clock.now();
     return this.em.fork().transactional(async (raw) => {
       const tx = raw as EntityManager;
@@ -66,11 +83,22 @@ export class PaymentLinkClickService {
       if (link.status === PaymentLinkStatus.PAID) return { kind: 'paid' } as const;
       if (link.status !== PaymentLinkStatus.OPEN) return { kind: 'closed' } as const;
       const pending = await tx.findOne(Order, { paymentLinkId: link.id, status: OrderStatus.PENDING_PAYMENT }, { orderBy: { createdAt: 'desc' } });
+      const ttl = Math.min(SESSION_TTL_BOUNDS_MS.max, Math.max(SESSION_TTL_BOUNDS_MS.min, this.deps.config.checkoutSessionTtlMs));
+      // Fixed now, so every click asking Stripe under the same key sends identical parameters.
+      const expiresAt = new Date(now.getTime() + ttl);
+      if (pending && isRenewalLinkOrder(pending)) {
+        const renewal = await claimRenewalSession(tx, pending, now, { staleAfterMs: this.deps.config.paymentLinkStaleAfterMs, expiresAt });
+        if (renewal.kind === 'closed') return { kind: 'closed' } as const;
+        if (renewal.kind === 'end-first') return { endFirst: renewal };
+        return { order: pending, payment: renewal.payment, staleSessionId: null, sessionKey: providerKeys.linkSession(renewal.payment.id) };
+      }
+      // A renewal order ended (its period given up, or its subscription cancelled): its link pays nothing else.
+      if (!pending && (await tx.count(Order, { paymentLinkId: link.id, subscriptionId: { $ne: null } })) > 0) return { kind: 'closed' } as const;
       let staleSessionId: string | null = null;
       if (pending) {
         const payment = await tx.findOneOrFail(Payment, { orderId: pending.id }, { orderBy: { createdAt: 'desc' } });
         if (now.getTime() - pending.createdAt.getTime() < this.deps.config.paymentLinkStaleAfterMs) {
-          return { order: pending, payment, staleSessionId: null };
+          return { order: pending, payment, staleSessionId: null, sessionKey: providerKeys.payment(pending.id) };
         }
         await cancelOrderAndRestore(
           this.deps.db.unitOfWork(tx),
@@ -95,14 +123,12 @@ export class PaymentLinkClickService {
         amountDue: link.amount,
         createdAt: now,
       });
-      const ttl = Math.min(SESSION_TTL_BOUNDS_MS.max, Math.max(SESSION_TTL_BOUNDS_MS.min, this.deps.config.checkoutSessionTtlMs));
       const payment = tx.create(Payment, {
         orderId: order.id,
         kind: PaymentMethodKind.HOSTED_CHECKOUT,
         amount: link.amount,
         currency: link.currency,
-        // Fixed now, so every click asking Stripe under the order's key sends identical parameters.
-        expiresAt: new Date(now.getTime() + ttl),
+        expiresAt,
         createdAt: now,
       });
       recordEvent(tx, {
@@ -110,8 +136,26 @@ export class PaymentLinkClickService {
         aggregateId: link.id,
         payload: { paymentLinkId: link.id, orderId: order.id, replacedOrderId: pending?.id ?? null },
       });
-      return { order, payment, staleSessionId };
+      return { order, payment, staleSessionId, sessionKey: providerKeys.payment(order.id) };
     });
+  }
+
+  /**
+   * Ends a renewal order's stale session at Stripe, and only then its payment
+   * row, so the next claim may open another. Paid meanwhile: its webhook
+   * places the order. Stripe unreachable: nothing changes, the buyer clicks again.
+   */
+  private async endSessionAtProvider({ paymentId, sessionId }: SessionToEnd['endFirst']): Promise<'ended' | 'paid' | 'unavailable'> {
+    try {
+      const truth = await this.deps.payments.expireHostedCheckout(sessionId, providerKeys.expireSession(sessionId));
+      if (truth.status === 'CAPTURED' || truth.status === 'AUTHORIZED') return 'paid';
+      if (truth.status !== 'CANCELLED' && truth.status !== 'FAILED') return 'unavailable';
+    } catch (error) {
+      logger.warn('payment_link.renewal_session_not_expired', { sessionId, error });
+      return 'unavailable';
+    }
+    await this.em.fork().transactional((tx) => endRenewalSession(tx as EntityManager, paymentId, PaymentStatus.CANCELLED));
+    return 'ended';
   }
 
   /** Best effort: an unexpired stale session that still gets paid is refunded by the payment webhook. */
@@ -129,12 +173,12 @@ export class PaymentLinkClickService {
    * id as key, and records it on the payment unless a concurrent click already
    * did (then both carry the same session: same key, same parameters).
    */
-  private async openSession({ order, payment }: Claimed): Promise<string | null> {
+  private async openSession({ order, payment, sessionKey }: Claimed): Promise<string | null> {
     for (let attempt = 1; attempt <= SESSION_ATTEMPTS; attempt++) {
       try {
         const session = await this.deps.payments.startPayment({
           orderId: order.id,
-          idempotencyKey: providerKeys.payment(order.id),
+          idempotencyKey: sessionKey,
           kind: PaymentMethodKind.HOSTED_CHECKOUT,
           amount: order.amountDue,
           currency: order.currency,

@@ -9,6 +9,8 @@ export const providerKeys = {
   payment: (orderId: string): string => orderId,
   /** Voiding an attempt during compensation. */
   cancel: (providerReference: string): string => `cancel:${providerReference}`,
+  /** One hosted session of a renewal order's payment link: the order keeps its key, each session is a payment row of its own. */
+  linkSession: (paymentId: string): string => `link-session:${paymentId}`,
   /** Cancelling an authorization that arrived for an order that may not be kept. */
   autoCancel: (orderId: string): string => `auto-cancel:${orderId}`,
   /** Expiring an open hosted session. */

@@ -6,6 +6,7 @@ import {
   OrderStatus,
   Payment,
   PaymentLink,
+  PaymentLinkStatus,
   PaymentMethodKind,
   PaymentStatus,
   Subscription,
@@ -55,8 +56,9 @@ export async function recordDecline(uow: UnitOfWork, charge: DueCharge, attempt:
 /**
  * The last retry declined (or the subscription ended while its period was
  * open): the period UNCOLLECTIBLE (VOID when nothing was owed any more), the
- * renewal order CANCELLED with its credit given back, the subscription
- * CANCELED without access, `subscription.canceled`. Safe to run twice.
+ * renewal order CANCELLED with its credit given back, its payment link (if
+ * one was offered) CANCELLED so no click opens another session, the
+ * subscription CANCELED without access, `subscription.canceled`. Safe to run twice.
  */
 export async function giveUpPeriod(
   uow: UnitOfWork,
@@ -81,6 +83,7 @@ export async function giveUpPeriod(
     reason,
     now,
   );
+  if (charge.paymentLinkId) await transition(uow.em, PaymentLink, charge.paymentLinkId, PaymentLinkStatus.OPEN, PaymentLinkStatus.CANCELLED);
   const ended = await transition(uow.em, Subscription, charge.subscriptionId, LIVE, SubscriptionStatus.CANCELED, { entitled: false, canceledAt: now });
   if (ended === 1) {
     recordEvent(uow.em, {

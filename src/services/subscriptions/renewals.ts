@@ -1,15 +1,19 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '../../db/orm';
 import type { DueCharge } from '../../db/stores/renewal-store';
-import { OrderStatus } from '../../entities';
+import { OrderStatus, SubscriptionStatus } from '../../entities';
 import { subscriptionRenewals } from '../../observability/metrics';
 import type { AppDeps } from '../app-deps';
 import { providerKeys } from '../payments/idempotency-keys';
 import type { OffSessionChargeOutcome } from '../payments/payment-port';
+import { settleOrderPayment } from '../payments/settlement/settle-order-payment';
 import { retryTransient } from '../shared/db-retry';
+import { FailureSignal } from '../shared/outcome';
 import { logger } from '../shared/logger';
 import { renewalRetryAt } from './billing-time';
 import { openNextRenewal, type OpenedRenewal } from './open-renewal';
 import { giveUpPeriod, offerPaymentLink, recordDecline } from './renewal-outcomes';
+import { isSubscriptionEnded } from './renewal-period';
 import { settlePaidRenewal } from './renewal-settlement';
 
 /** Subscriptions opened, and charges made, per round: a backlog drains over rounds the runner starts at once. */
@@ -17,7 +21,7 @@ const BATCH_SIZE = 25;
 
 export type RenewalDeps = Pick<AppDeps, 'db' | 'stores' | 'config' | 'payments'>;
 
-export type ChargeResult = 'succeeded' | 'declined' | 'uncollectible' | 'unknown' | 'requires_action' | 'settled_elsewhere';
+export type ChargeResult = 'succeeded' | 'declined' | 'uncollectible' | 'unknown' | 'requires_action' | 'settled_elsewhere' | 'given_back';
 
 const OPENED_OUTCOME: Partial<Record<OpenedRenewal['kind'], string>> = { 'credit-covered': 'credit_covered', ended: 'ended' };
 
@@ -87,12 +91,17 @@ export class RenewalService {
     const outcome = await this.ask(charge, attempt);
     switch (outcome.kind) {
       case 'succeeded':
-        await db.transaction(em, (uow) =>
-          settlePaidRenewal(uow, stores, {
-            ...this.paid(charge, attempt, now),
-            payment: { captured: charge.amountDue, providerReference: outcome.paymentIntentId },
-          }),
-        );
+        try {
+          await db.transaction(em, (uow) =>
+            settlePaidRenewal(uow, stores, {
+              ...this.paid(charge, attempt, now),
+              payment: { captured: charge.amountDue, providerReference: outcome.paymentIntentId },
+            }),
+          );
+        } catch (error) {
+          if (!(error instanceof FailureSignal) || !isSubscriptionEnded(error.failure)) throw error;
+          return this.giveBack(em, charge, attempt, outcome.paymentIntentId, now);
+        }
         return 'succeeded';
       case 'declined':
         return this.declined(em, charge, attempt, outcome.declineCode ?? outcome.code, now);
@@ -117,6 +126,34 @@ export class RenewalService {
     }
     await this.deps.db.transaction(em, (uow) => giveUpPeriod(uow, this.deps.stores, charge, attempt, now));
     return 'uncollectible';
+  }
+
+  /**
+   * The charge went through while the subscription was being cancelled now:
+   * the period is given up (VOID, its order CANCELLED, credit back) and the
+   * charge refunded through settlement's path for money on a cancelled order,
+   * under that order's refund key, so a second run refunds nothing more.
+   */
+  private async giveBack(em: EntityManager, charge: DueCharge, attempt: number, paymentIntentId: string, now: Date): Promise<ChargeResult> {
+    const { db, stores } = this.deps;
+    await db.transaction(em, (uow) => giveUpPeriod(uow, stores, { ...charge, subscriptionStatus: SubscriptionStatus.CANCELED }, attempt, now));
+    const charged = {
+      providerReference: paymentIntentId,
+      paymentIntentId,
+      status: 'CAPTURED' as const,
+      amount: charge.amountDue,
+      currency: charge.currency,
+      expiresAt: null,
+      clientSecret: null,
+      savedPaymentMethodId: null,
+    };
+    try {
+      await settleOrderPayment({ em, db, stores, clock: { now: () => now }, payments: this.deps.payments! }, charge.orderId, charged);
+    } catch (error) {
+      // The charge's own webhook found the order cancelled too and recorded the same refund (same key at Stripe) first.
+      if (!(error instanceof UniqueConstraintViolationException)) throw error;
+    }
+    return 'given_back';
   }
 
   /** Retries count billing days from the period's first attempt, made when the period was written. */

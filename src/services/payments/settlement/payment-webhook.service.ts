@@ -95,6 +95,7 @@ function answerFor(result: SettlementResult): WebhookAnswer {
     case 'refunded-charge-on-cancelled-order':
     case 'refunded-unplaceable-order':
     case 'no-change':
+    case 'session-ended':
       return { status: 200, outcome: 'applied', detail: result.kind };
   }
 }

@@ -1,7 +1,7 @@
 import type { Database } from '../../../db/database';
 import type { EntityManager } from '../../../db/orm';
 import type { Stores } from '../../../db/stores';
-import { OrderStatus } from '../../../entities';
+import { OrderStatus, PaymentStatus } from '../../../entities';
 import type { Clock } from '../../shared/clock';
 import { logger } from '../../shared/logger';
 import { ErrorCode } from '../../shared/error-code';
@@ -10,6 +10,8 @@ import { recordAutomaticRefund } from '../../refunds/automatic-refund';
 import { providerKeys } from '../idempotency-keys';
 import type { PaymentPort, ProviderPayment, ProviderRefundAnswer } from '../payment-port';
 import { awaitsProvider, cancelUnpaidOrder, lockPendingOrder, placePaidOrder } from './pending-payment-settlement';
+import { isRenewalLinkOrder, endRenewalSession } from '../../payment-links/renewal-link-session';
+import { isSubscriptionEnded } from '../../subscriptions/renewal-period';
 
 const AUTO_REFUNDED = 'payment.auto_refunded';
 
@@ -21,6 +23,8 @@ export type SettlementResult =
   /** Paid, but the order could not be placed (its stock was gone, or only authorized for digital goods): cancelled, the money given back. */
   | { kind: 'refunded-unplaceable-order'; refundId: string }
   | { kind: 'no-change' }
+  /** A renewal order's session ended unpaid: that session's payment row ended, the order waits for another (renewal-link-session.ts). */
+  | { kind: 'session-ended' }
   /** The checkout saga still drives this order; nothing was written. */
   | { kind: 'checkout-owns-order' }
   | { kind: 'already-recorded' }
@@ -39,7 +43,7 @@ class SettlementInterrupt extends Error {
   override name = 'SettlementInterrupt';
   constructor(
     readonly reason: 'checkout-owns-order' | 'refund-charge' | 'unplaceable',
-    /** Why placing failed (unplaceable only): its stock was gone, or its digital goods need a captured payment. */
+    /** Why placing failed (unplaceable only): its stock was gone, its digital goods need a captured payment, or its subscription ended. */
     readonly placement?: Failure,
   ) {
     super(reason);
@@ -47,12 +51,15 @@ class SettlementInterrupt extends Error {
 }
 
 const STOCK_GONE = 'paid after its reserved stock was gone';
+const SUBSCRIPTION_ENDED = 'renewal paid after its subscription ended';
 const NOT_CAPTURED = 'digital goods with a payment authorized but not captured';
 
 /** Why a paid order could not be placed, as stored on it, and the log line that reports its money going back. */
 function whyNotPlaced(failure: Failure | undefined): { reason: string; logEvent: string } {
   // placeOrder refuses digital units without captured money with VALIDATION_FAILED (grantsNeedMoney); the rest is stock.
   if (failure?.code === ErrorCode.VALIDATION_FAILED) return { reason: NOT_CAPTURED, logEvent: 'payment.uncaptured_digital_order' };
+  // renewal-period.ts refuses a renewal of a subscription that ended while its link was out.
+  if (isSubscriptionEnded(failure)) return { reason: SUBSCRIPTION_ENDED, logEvent: 'payment.renewal_after_subscription_ended' };
   return { reason: STOCK_GONE, logEvent: 'payment.paid_order_out_of_stock' };
 }
 
@@ -111,6 +118,11 @@ export async function settleOrderPayment(
           throw error;
         }
         return { kind: 'placed' } as const;
+      }
+      if (isDead(truth) && isRenewalLinkOrder(order)) {
+        // Only the renewal worker ends a renewal order (its retries, then giving the period up); a dead session ends itself.
+        await endRenewalSession(tx, payment.id, truth?.status === 'FAILED' ? PaymentStatus.FAILED : PaymentStatus.CANCELLED);
+        return { kind: 'session-ended' } as const;
       }
       if (isDead(truth)) {
         await cancelUnpaidOrder(uow, deps.stores, order, truth?.status === 'FAILED' ? 'FAILED' : 'CANCELLED', unpaidReason(truth), now);
