@@ -32,7 +32,13 @@ export interface SubscriptionStore {
    * status, or inserts if it rolled back).
    */
   start(uow: UnitOfWork, subscription: StartingSubscription): Promise<'started' | SubscriptionStatus>;
+
+  /** Whether the customer holds the plan live (ACTIVE or PAST_DUE): a checkout of it is refused before anything is held. */
+  holdsLive(uow: UnitOfWork, customerId: string, planVariantId: string): Promise<boolean>;
 }
+
+/** Statuses of a subscription that holds the plan live: a new checkout of it would bill the same plan twice. */
+const LIVE_STATUSES = [SubscriptionStatus.ACTIVE, SubscriptionStatus.PAST_DUE];
 
 /** Both dialects run the same statements (`on conflict do nothing` names no target, so the partial index is the arbiter). */
 export class SqlSubscriptionStore implements SubscriptionStore {
@@ -73,5 +79,9 @@ export class SqlSubscriptionStore implements SubscriptionStore {
       createdAt: now,
     });
     return 'started';
+  }
+
+  async holdsLive(uow: UnitOfWork, customerId: string, planVariantId: string): Promise<boolean> {
+    return (await uow.em.count(Subscription, { customerId, planVariantId, status: { $in: LIVE_STATUSES } })) > 0;
   }
 }

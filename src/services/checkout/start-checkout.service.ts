@@ -1,5 +1,6 @@
 import { holdsStock } from '../catalog/variant-kinds';
 import { planCartFailure } from '../subscriptions/plan-cart-rules';
+import { liveSubscriptionFailure } from '../subscriptions/start-subscription';
 import type { EntityManager } from '../../db/orm';
 import type { AppDeps } from '../app-deps';
 import type { CartActor } from '../cart/cart-access';
@@ -45,7 +46,8 @@ const overHoldCap = (maxUnits: number) =>
  * stock out of sale for ever). Once a hold has lapsed, the next call starts a
  * new one. A line above MAX_RESERVED_UNITS_PER_LINE is not reserved at all
  * (line-caps.ts), nor a hold that would take its client past its cap of held
- * units (held-units.ts).
+ * units (held-units.ts). A customer who holds the cart's plan live gets
+ * ALREADY_SUBSCRIBED here, before anything is held (start-subscription.ts).
  */
 export class StartCheckoutService {
   constructor(
@@ -76,7 +78,7 @@ export class StartCheckoutService {
       const plan = { now, presets: { pricesValidatedAt: now }, lookups: { holdEndAfter: now } };
       const outcome = await changeOpenCart({ em: this.em, actor, deps: this.deps }, cartId, plan, async ({ uow, snapshot, found }) => {
         if (snapshot.lines.length === 0) return abortWith(userFailure(ErrorCode.CART_EMPTY, 'The cart is empty.', 'cartId'));
-        const planRefused = planCartFailure(snapshot.lines, snapshot.customerId);
+        const planRefused = planCartFailure(snapshot.lines, snapshot.customerId) ?? (await liveSubscriptionFailure(uow, stores.subscriptions, snapshot));
         if (planRefused) return abortWith(planRefused);
         const overCap = reservationCapFailure(snapshot.lines, config.maxReservedUnitsPerLine);
         if (overCap) return abortWith(overCap);

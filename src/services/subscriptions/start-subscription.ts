@@ -5,7 +5,7 @@ import { newId } from '../../entities/columns';
 import type { CartSnapshot } from '../cart/cart-snapshot';
 import { isPlan } from '../catalog/variant-kinds';
 import { ErrorCode } from '../shared/error-code';
-import { abortWith, userFailure } from '../shared/outcome';
+import { abortWith, userFailure, type Failure } from '../shared/outcome';
 import { billingPeriod } from './billing-time';
 
 /** The subscription a plan's order starts, and the provider customer its card is saved to (null until the first card payment makes one). */
@@ -21,6 +21,25 @@ export interface PlanCheckout {
   useCredit: boolean;
   daySeconds: number;
   now: Date;
+}
+
+const alreadySubscribed = (): Failure => userFailure(ErrorCode.ALREADY_SUBSCRIBED, 'You already hold a live subscription to this plan.', 'cartId');
+
+/**
+ * startCheckout's early answer for a customer who already holds the plan in
+ * the cart live: ALREADY_SUBSCRIBED before anything is held. Null, with no
+ * statement, for a cart without a plan or without a customer (the cart rules
+ * refuse those). A read, so two checkouts can still race past it: the
+ * confirm-time insert (startSubscriptionFor) is the one the unique index backs.
+ */
+export async function liveSubscriptionFailure(
+  uow: UnitOfWork,
+  subscriptions: SubscriptionStore,
+  cart: Pick<CartSnapshot, 'customerId' | 'lines'>,
+): Promise<Failure | null> {
+  const planLine = cart.lines.find((line) => isPlan(line.kind));
+  if (!planLine || !cart.customerId) return null;
+  return (await subscriptions.holdsLive(uow, cart.customerId, planLine.variantId)) ? alreadySubscribed() : null;
 }
 
 /**
@@ -57,6 +76,6 @@ export async function startSubscriptionFor(uow: UnitOfWork, subscriptions: Subsc
   if (started === SubscriptionStatus.INCOMPLETE) {
     abortWith(userFailure(ErrorCode.CHECKOUT_IN_PROGRESS, 'Another checkout of this plan is under way; finish or cancel it first.', 'cartId'));
   }
-  if (started !== 'started') abortWith(userFailure(ErrorCode.ALREADY_SUBSCRIBED, 'You already hold a live subscription to this plan.', 'cartId'));
+  if (started !== 'started') abortWith(alreadySubscribed());
   return { subscriptionId, stripeCustomerId: customer.stripeCustomerId };
 }
