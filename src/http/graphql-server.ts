@@ -69,7 +69,7 @@ export async function startGraphQLServer(options: GraphQLServerOptions): Promise
     // The self-hosted playground lives at /playground; Apollo's landing page loads from a CDN.
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
-      ...publicCachePlugins(options.catalogMaxAgeSeconds),
+      ...publicCachePlugins(options.catalogMaxAgeSeconds, options.schema),
       sessionPerBatchedOperation,
       responseBookkeeping,
       controlCharacterGuard,

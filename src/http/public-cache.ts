@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
-import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import type { Request, RequestHandler, Response } from 'express';
+import type { DocumentNode, GraphQLSchema } from 'graphql';
 import type { GraphQLContext } from '../schema/context';
+import { publicDocuments } from '../schema/public-document';
 
 /**
  * Public caching of catalog answers (CATALOG_MAX_AGE). An answer says
@@ -15,9 +16,10 @@ import type { GraphQLContext } from '../schema/context';
  * - it names nobody: no Authorization, Cookie or X-Api-Key header. A signed-in
  *   customer's or a partner's request is never answered publicly, whatever it
  *   asks for.
- * - Apollo's cache-control plugin found every field it resolved public
- *   (cache-hints.ts: the catalog's root fields are; anything else counts as
- *   max-age 0, and so does a mutation), and the answer has no errors.
+ * - its document is public (src/schema/public-document.ts: one query of the
+ *   catalog's root fields, nothing private below them; decided once per parsed
+ *   document from the schema's hints, not per resolved field), and the answer
+ *   has no errors. A mutation never is.
  *
  * A public answer carries a strong ETag, the sha256 of its exact bytes, and
  * Vary on the headers that would have changed the decision, so that no cache
@@ -39,45 +41,31 @@ function mayBeAnsweredPublicly({ request, contextValue }: GraphQLRequestContext<
   return contextValue.viewer === null && contextValue.partner === null;
 }
 
-/**
- * Apollo's cache-control plugin, engaged only for requests that may be answered
- * publicly: it would otherwise follow every field of every request (a checkout's
- * included) to compute a policy nobody reads. It computes, the answer below
- * writes the header.
- */
-function cacheHintsWherePublicIsPossible(): ApolloServerPlugin<GraphQLContext> {
-  const hints = ApolloServerPluginCacheControl({ defaultMaxAge: 0, calculateHttpHeaders: false }) as ApolloServerPlugin<GraphQLContext>;
+/** Writes Cache-Control on every answer of /graphql: public for max-age when the request and its document may be, else no-store. */
+function cacheControlHeader(maxAgeSeconds: number, isPublicDocument: (document: DocumentNode) => boolean): ApolloServerPlugin<GraphQLContext> {
+  const publicHeader = `public, max-age=${maxAgeSeconds}`;
   return {
-    // Apollo's own marker comes along, so that Apollo does not install its default cache-control plugin beside this one.
-    ...hints,
-    async requestDidStart(requestContext) {
-      return mayBeAnsweredPublicly(requestContext) ? hints.requestDidStart?.(requestContext) : undefined;
+    async requestDidStart(start) {
+      const possible = maxAgeSeconds > 0 && mayBeAnsweredPublicly(start);
+      return {
+        async willSendResponse({ response, document }) {
+          const clean = response.body.kind === 'single' && !response.body.singleResult.errors;
+          const header = possible && clean && document !== undefined && isPublicDocument(document) ? publicHeader : NOT_STORED;
+          response.http.headers.set('cache-control', header);
+        },
+      };
     },
   };
 }
 
-/** Writes Cache-Control on every answer of /graphql from the policy the hints computed. */
-const cacheControlHeader: ApolloServerPlugin<GraphQLContext> = {
-  async requestDidStart(start) {
-    const possible = mayBeAnsweredPublicly(start);
-    return {
-      async willSendResponse({ response, overallCachePolicy }) {
-        const clean = response.body.kind === 'single' && !response.body.singleResult.errors;
-        const policy = possible && clean ? overallCachePolicy.policyIfCacheable() : null;
-        const header = policy?.scope === 'PUBLIC' ? `public, max-age=${policy.maxAge}` : NOT_STORED;
-        response.http.headers.set('cache-control', header);
-      },
-    };
-  },
-};
-
 /**
- * The plugins behind public catalog answers. With a max-age of 0 nothing is
- * public and every answer is no-store; the hints are then off altogether
- * (named off: Apollo would install its cache-control plugin by default).
+ * The plugins behind public catalog answers. Apollo's own cache-control plugin
+ * is named off: Apollo would otherwise install it by default, and it follows
+ * every resolved field of every request to compute a policy this gateway
+ * decides from the document alone. With a max-age of 0 nothing is public.
  */
-export function publicCachePlugins(maxAgeSeconds: number): ApolloServerPlugin<GraphQLContext>[] {
-  return [maxAgeSeconds > 0 ? cacheHintsWherePublicIsPossible() : ApolloServerPluginCacheControlDisabled(), cacheControlHeader];
+export function publicCachePlugins(maxAgeSeconds: number, schema: GraphQLSchema): ApolloServerPlugin<GraphQLContext>[] {
+  return [ApolloServerPluginCacheControlDisabled(), cacheControlHeader(maxAgeSeconds, publicDocuments(schema))];
 }
 
 const isPublic = (cacheControl: ReturnType<Response['getHeader']>): cacheControl is string =>

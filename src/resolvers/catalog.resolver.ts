@@ -1,7 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import { badInput, failureAsBadInput } from '../schema/bad-input';
-import { hintPublicCatalog } from '../schema/cache-hints';
 import type { GraphQLContext } from '../schema/context';
 import { attachVariants, availableUnitsLoader, productRowLoader, sellerRowLoader, variantRowsLoader } from '../schema/loaders/catalog-read.loaders';
 import { asksOnlyForId, referenceById, selects } from '../schema/loaders/selection-lookahead';
@@ -18,8 +17,8 @@ const CURRENCY = /^[A-Z]{3}$/;
  * asks for them, their variants with availability computed alongside.
  * Field resolvers answer from data in hand when there is some, and fall back
  * to per-request loaders for objects mapped elsewhere (admin answers, cart
- * and order lines). Each root field hints that its answer may be kept
- * publicly for CATALOG_MAX_AGE (cache-hints.ts; public-cache.ts decides).
+ * and order lines). The root fields' answers may be kept publicly for
+ * CATALOG_MAX_AGE: cache-hints.ts names them, public-cache.ts decides.
  */
 @Resolver(() => ProductType)
 export class ProductResolver {
@@ -30,7 +29,6 @@ export class ProductResolver {
     @Ctx() ctx: GraphQLContext,
     @Info() info: GraphQLResolveInfo,
   ): Promise<ProductConnection> {
-    hintPublicCatalog(info, ctx.config.catalogMaxAgeSeconds);
     const page = await new CatalogQueryService(ctx.em, ctx.deps).listProducts(first ?? DEFAULT_PAGE_SIZE, after ?? null);
     if (!page.ok) throw failureAsBadInput(page.failure);
     const { products, hasNextPage, endCursor } = page.value;
@@ -41,7 +39,6 @@ export class ProductResolver {
 
   @Query(() => ProductType, { nullable: true })
   async product(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo): Promise<ProductType | null> {
-    hintPublicCatalog(info, ctx.config.catalogMaxAgeSeconds);
     const row = await new CatalogQueryService(ctx.em, ctx.deps).findProduct(id);
     if (!row) return null;
     const product = ProductType.fromRow(row);
@@ -80,7 +77,6 @@ async function loadVariants(ctx: GraphQLContext, product: ProductType): Promise<
 export class VariantResolver {
   @Query(() => VariantType, { nullable: true })
   async variant(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo): Promise<VariantType | null> {
-    hintPublicCatalog(info, ctx.config.catalogMaxAgeSeconds);
     const availableAt = selects(info, ['available']) ? ctx.deps.clock.now() : undefined;
     const row = await new CatalogQueryService(ctx.em, ctx.deps).findVariant(id, { availableAt });
     return row ? VariantType.fromRow(row, ProductType.fromRow(row.product)) : null;
@@ -108,12 +104,7 @@ async function loadProduct(ctx: GraphQLContext, variant: VariantType): Promise<P
 @Resolver(() => ShippingMethodType)
 export class ShippingMethodResolver {
   @Query(() => [ShippingMethodType])
-  async shippingMethods(
-    @Arg('currency', () => String) currency: string,
-    @Ctx() ctx: GraphQLContext,
-    @Info() info: GraphQLResolveInfo,
-  ): Promise<ShippingMethodType[]> {
-    hintPublicCatalog(info, ctx.config.catalogMaxAgeSeconds);
+  async shippingMethods(@Arg('currency', () => String) currency: string, @Ctx() ctx: GraphQLContext): Promise<ShippingMethodType[]> {
     const code = currency.trim().toUpperCase();
     if (!CURRENCY.test(code)) throw badInput('currency must be an ISO 4217 code of three letters, e.g. EUR', 'currency');
     return (await new CatalogQueryService(ctx.em, ctx.deps).shippingMethods(code)).map(ShippingMethodType.from);

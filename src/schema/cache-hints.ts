@@ -1,20 +1,25 @@
-// Apollo's own cache-hint helpers (a dependency of @apollo/server).
-import { maybeCacheControlFromInfo } from '@apollo/cache-control-types';
-import { DirectiveLocation, GraphQLBoolean, GraphQLDirective, GraphQLEnumType, GraphQLInt, type GraphQLResolveInfo } from 'graphql';
+import { DirectiveLocation, GraphQLBoolean, GraphQLDirective, GraphQLEnumType, GraphQLInt } from 'graphql';
 
 /**
- * Cache hints for Apollo's cache-control plugin (src/http/public-cache.ts).
- * Nothing is cacheable unless hinted: every root field, and every field that
- * returns an object, counts as max-age 0 (the plugin's default), so a document
- * that touches anything outside the catalog (me, a cart, an order, a license)
- * is answered `no-store`, including a per-customer field added later.
+ * Which parts of the schema may be answered publicly (src/schema/public-document.ts
+ * decides per document, src/http/public-cache.ts writes the header). Nothing
+ * is public unless declared here or hinted:
  *
- * The catalog's root fields say how long (CATALOG_MAX_AGE, a setting, hence a
- * hint the resolver sets rather than a number in the schema). The catalog's
- * object types, and the value types they share with carts and orders (Money,
- * PageInfo), inherit the age of the field that holds them: under a catalog
- * field they are as cacheable as it is, under a cart or an order not at all.
+ * - the catalog's root fields below answer the same for every anonymous caller;
+ *   every other root field (me, a cart, an order, a license, one added later)
+ *   makes a document private;
+ * - below them, every object a document selects must inherit its cache hint
+ *   from the field that holds it (`INHERITS_CACHE_HINT` on the type): under a
+ *   catalog field such a type is as public as that field, under a cart or an
+ *   order not at all. An object type without it, or a field or type hinted any
+ *   other way (a scope of PRIVATE, a max-age of its own), makes a document
+ *   private: a per-customer field added under the catalog is private by default.
+ *
+ * The hints use Apollo's `@cacheControl` vocabulary, but they are read once per
+ * document, from the schema, and not by Apollo's per-field plugin.
  */
+export const PUBLIC_CATALOG_ROOTS: ReadonlySet<string> = new Set(['products', 'product', 'variant', 'shippingMethods']);
+
 export const INHERITS_CACHE_HINT = '@cacheControl(inheritMaxAge: true)';
 
 const CacheControlScope = new GraphQLEnumType({ name: 'CacheControlScope', values: { PUBLIC: {}, PRIVATE: {} } });
@@ -29,12 +34,3 @@ export const cacheControlDirective = new GraphQLDirective({
     inheritMaxAge: { type: GraphQLBoolean },
   },
 });
-
-/**
- * A catalog root field's answer may be kept publicly for `maxAgeSeconds`. A
- * no-op for a request that can never be answered publicly: the plugin, and so
- * `info.cacheControl`, is engaged only for those that can.
- */
-export function hintPublicCatalog(info: GraphQLResolveInfo, maxAgeSeconds: number): void {
-  maybeCacheControlFromInfo(info)?.setCacheHint({ maxAge: maxAgeSeconds, scope: 'PUBLIC' });
-}

@@ -5,9 +5,12 @@
  * - the POST of the document's text (what a client that does not persist sends);
  * - uncached: the client package's persisted GET (hash and variables in the URL),
  *   which the server runs and answers in full, with its ETag;
- * - warm cache: the same GET with If-None-Match, as a browser or CDN revalidates
- *   an answer it holds; the server still runs the query (it keeps no copy), but
- *   answers 304 with no body. A build that sends no ETag has no such phase.
+ * - revalidated: the same GET with If-None-Match, as a browser or CDN revalidates
+ *   an answer it holds: 304 with no body;
+ * - kept: the same GET again without If-None-Match, as a second visitor sends it:
+ *   the whole answer, from the public answers the gateway keeps for its max-age
+ *   (a build that keeps none runs the query).
+ * A build that sends no ETag has neither of the last two.
  */
 import { createTillgateClient, persistedGetUrl, ProductsDocument } from '../../client/src';
 import { READ_PAGE_SIZE, readProductsPage } from './checkout-flow';
@@ -85,16 +88,18 @@ export interface CatalogGetLoads {
   uncached: ReadLoad;
   /** null when the build sends no ETag (`note` says so). */
   revalidated: ReadLoad | null;
+  /** The repeated GET, answered from what the gateway keeps; null like `revalidated`. */
+  kept: ReadLoad | null;
   /** The first answer's Cache-Control, and what was left out. */
   note: string;
 }
 
 /**
- * One persisted catalog GET before the checkouts are timed. The first request
- * that may be answered publicly engages Apollo's cache-control plugin, which
- * then wraps every field resolver of the schema for good; a storefront sends
- * such GETs all day, so the checkouts are measured on the schema as production
- * runs it. A build that cannot answer it is measured as it is.
+ * One persisted catalog GET before the checkouts are timed. In a build that
+ * uses Apollo's cache-control plugin, the first request that may be answered
+ * publicly engages it, and it then wraps every field resolver of the schema for
+ * good; a storefront sends such GETs all day, so the checkouts are measured on
+ * the schema as production runs it. A build that cannot answer it is measured as it is.
  */
 export async function warmCatalogGet(server: ServerHandle): Promise<void> {
   const client = createTillgateClient({ url: `${server.url}/graphql`, persisted: true, fetch: lightFetch });
@@ -123,10 +128,15 @@ export async function catalogGetLoads(server: ServerHandle, options: ReadOptions
     const data = await client.request(document, variables);
     if (data.products.nodes.length !== READ_PAGE_SIZE) throw new Error(`the catalog GET answered ${data.products.nodes.length} products`);
   });
-  if (!etag) return { uncached, revalidated: null, note };
+  if (!etag) return { uncached, revalidated: null, kept: null, note };
   const revalidated = await measuredLoad(server, options, 'catalog revalidation', async () => {
     const answer = await lightFetch(url, { headers: { ...headers, 'if-none-match': etag } });
     if (answer.status !== 304) throw new Error(`a revalidation answered ${answer.status}, not 304`);
   });
-  return { uncached, revalidated, note };
+  const kept = await measuredLoad(server, options, 'catalog GET kept', async () => {
+    const answer = await lightFetch(url, { headers });
+    const body = await answer.text();
+    if (answer.status !== 200 || !body.startsWith('{"data"')) throw new Error(`a repeated GET answered ${answer.status}: ${body.slice(0, 80)}`);
+  });
+  return { uncached, revalidated, kept, note };
 }

@@ -64,6 +64,7 @@ const ROWS: Row[] = [
   { key: 'readSql', label: '  SQL per read', digits: 0 },
   ...readRows('catalogGet', 'catalog GET by hash, uncached, req/s', 'read'),
   ...readRows('notModified', 'catalog GET with If-None-Match, 304/s', '304'),
+  ...readRows('kept', 'catalog GET repeated (kept by the gateway), req/s', 'read'),
   { key: 'mutationP50', label: 'small cart mutation p50 ms at c=1', digits: 2 },
   { key: 'mutationP95', label: 'small cart mutation p95 ms at c=1', digits: 2 },
   { key: 'typenameP50', label: '{ __typename } p50 ms alone', digits: 2 },
@@ -105,6 +106,7 @@ export function readFigures(read: ReadLoad, catalog: CatalogGetLoads | null): [s
     ...loadFigures('read', read),
     ...(catalog ? loadFigures('catalogGet', catalog.uncached) : []),
     ...(catalog?.revalidated ? loadFigures('notModified', catalog.revalidated) : []),
+    ...(catalog?.kept ? loadFigures('kept', catalog.kept) : []),
   ];
 }
 

@@ -3,7 +3,7 @@
  * checkout over HTTP against a real server process, on PostgreSQL and on the
  * embedded libSQL default: first N signed-in buyers (each signs up once, then
  * checks out with its token), then N guests; then the catalog read phases (POST,
- * persisted GET, GET revalidated with If-None-Match) and a small cart mutation at
+ * persisted GET, GET revalidated with If-None-Match, the same GET kept by the gateway) and a small cart mutation at
  * one customer; then counts SQL statements in a separate sequential pass; then
  * checks the database. Not part of npm test.
  *
@@ -164,7 +164,7 @@ async function measureReads(build: Build, kind: DatabaseKind, index: number, det
       const readOptions = { concurrency: READ_CONCURRENCY, durationMs: readDurationMs, databasePid: kind.serverPid() };
       return { read: await readLoad(server, readOptions), catalog: await catalogGetPhases(server, readOptions, build.label, details) };
     })().finally(() => server.stop());
-    const failures = read.failures + (catalog?.uncached.failures ?? 0) + (catalog?.revalidated?.failures ?? 0);
+    const failures = [read, catalog?.uncached, catalog?.revalidated, catalog?.kept].reduce((sum, load) => sum + (load?.failures ?? 0), 0);
     return { build, figures: new Map(readFigures(read, catalog)), problems: failures > 0 ? [`${failures} reads failed`] : [] };
   } catch (error) {
     console.error(`  ${build.label} on ${kind.title}: ${(error as Error).stack ?? error}`);
@@ -205,7 +205,8 @@ async function compare(kind: DatabaseKind, builds: Build[]): Promise<BuildResult
       `then ${concurrency} guests for ${(guestDurationMs / 1000).toFixed(0)} s, after ${WARM_UP_FLOWS} warm-up flows ` +
       `(${hot ? 'hot: every buyer takes the same 2 variants' : `spread over ${products} products`}, ${payment.toUpperCase()})`,
     `reads: products(first: 50) with seller, variants, prices, availability, c=${READ_CONCURRENCY} for ${(readDurationMs / 1000).toFixed(0)} s each: ` +
-      "POSTed as text; GET by its persisted hash (the client package); that GET with the first answer's ETag in If-None-Match",
+      "POSTed as text; GET by its persisted hash (the client package); that GET with the first answer's ETag in If-None-Match; " +
+      'that GET again without it (a second visitor: the answer the gateway keeps for its max-age)',
     `small mutation: setShippingAddress on a guest's 2-line cart, ${SMALL_MUTATIONS} in a row`,
     'SQL: medians over 20 sequential flows of each kind on a server with SQL_STATEMENT_METRICS=on; background = from the first flow until the workers are quiet, idle ticks removed',
     `documents: { __typename } one at a time for ${(documentsDurationMs / 1000).toFixed(0)} s alone, then as long while ${FLOODING_CLIENTS} clients ` +

@@ -130,6 +130,22 @@ describe('CATALOG_MAX_AGE=1s: an anonymous catalog GET with a persisted-query ha
     expectNotPublic(await getByHash(app, documentHash(MeDocument), {}));
   });
 
+  it('when the catalog comes through aliases and fragments, then the answer is public; when the document also asks for introspection, it is no-store', async () => {
+    const shaped = await registered(
+      app,
+      'query Shaped { page: products(first: 1) { nodes { ...Card } } ... on Query { methods: shippingMethods(currency: "EUR") { id } } } ' +
+        'fragment Card on Product { title: name variants { price { amount } } }',
+    );
+    const shapedAnswer = await getByHash(app, shaped, {});
+    expect(JSON.parse(shapedAnswer.text).data.page.nodes[0].title).toBe('Cached Lamp');
+    expect(shapedAnswer.headers.get('cache-control')).toBe('public, max-age=1');
+
+    const withSchema = await registered(app, 'query CatalogAndSchema { products(first: 1) { nodes { id } } __schema { queryType { name } } }');
+    const withSchemaAnswer = await getByHash(app, withSchema, {});
+    expect(JSON.parse(withSchemaAnswer.text).data.__schema).toEqual({ queryType: { name: 'Query' } });
+    expectNotPublic(withSchemaAnswer);
+  });
+
   it('when the GET comes signed in (a token, even an invalid one), from a partner (X-Api-Key) or with a cookie, then the answer is never public', async () => {
     const customer = await app.customer();
     const partner = await partnerAdmin(app);
