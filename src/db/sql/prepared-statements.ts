@@ -50,26 +50,34 @@ export class PreparedStatements {
   statementOf(sql: string, params: readonly unknown[]): PreparedStatement | null {
     // Most statements have no list: their text is their key, and their parameters go as they are.
     const listed = params.some(Array.isArray);
-    const lengths = listed ? params.map((param) => (Array.isArray(param) ? param.length : -1)) : [];
+    const lengths = listed ? listLengths(params) : [];
     const key = listed ? `${sql}\u0000${lengths.join(',')}` : sql;
-    const values = listed ? params.flatMap((param) => (Array.isArray(param) ? param : [param])) : params;
     let shape = this.shapes.get(key);
     if (!shape) {
       if (this.shapes.size >= this.limit) return null;
-      shape = numbered(sql, lengths);
+      const text = numbered(sql, lengths);
+      shape = { name: `tg_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`, text };
       this.shapes.set(key, shape);
     }
-    return { ...shape, values };
+    return { ...shape, values: listed ? flatValues(params) : params };
   }
 }
 
-function numbered(sql: string, lengths: readonly number[]): { name: string; text: string } {
+/** The same statement unnamed, for a connection that may not keep named ones (behind a transaction pooler): planned each time. */
+export function unnamedStatement(sql: string, params: readonly unknown[]): { text: string; values: readonly unknown[] } {
+  if (!params.some(Array.isArray)) return { text: numbered(sql, []), values: params };
+  return { text: numbered(sql, listLengths(params)), values: flatValues(params) };
+}
+
+const listLengths = (params: readonly unknown[]): number[] => params.map((param) => (Array.isArray(param) ? param.length : -1));
+const flatValues = (params: readonly unknown[]): unknown[] => params.flatMap((param) => (Array.isArray(param) ? param : [param]));
+
+function numbered(sql: string, lengths: readonly number[]): string {
   let position = 0;
   let index = 0;
-  const text = sql.replace(/\?/g, () => {
+  return sql.replace(/\?/g, () => {
     const length = lengths[index++] ?? -1;
     if (length < 0) return `$${++position}`;
     return Array.from({ length }, () => `$${++position}`).join(', ');
   });
-  return { name: `tg_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`, text };
 }

@@ -1,6 +1,6 @@
 import type { Knex } from '@mikro-orm/knex';
 import type { EntityManager } from '../orm';
-import type { PreparedStatements } from './prepared-statements';
+import { unnamedStatement, type PreparedStatements } from './prepared-statements';
 
 export type Dialect = 'postgresql' | 'libsql';
 export type Row = Record<string, unknown>;
@@ -28,6 +28,17 @@ interface MikroConnection {
   getKnex(): Knex;
   /** MikroORM's timing and query log (protected in its typings; the same call its own execute makes). */
   executeQuery<T>(query: string, run: () => Promise<T>, context?: object): Promise<T>;
+}
+
+/** The node-postgres client under a knex connection: the one call a prepared statement needs. */
+interface PgClient {
+  query<T>(config: { name?: string; text: string; values: unknown[] }): Promise<{ rows: T[]; rowCount: number | null }>;
+}
+
+/** Knex's client as far as lending out its driver connections (a transaction's client lends the transaction's own). */
+interface ConnectionLender {
+  acquireConnection(): Promise<PgClient>;
+  releaseConnection(connection: PgClient): Promise<unknown>;
 }
 
 /**
@@ -64,15 +75,12 @@ export class OrmSql implements Sql {
   ) {}
 
   async rows<T extends object = Row>(text: string, params: readonly unknown[] = []): Promise<T[]> {
-    const result = await this.runPrepared<T>(text, params);
-    if (result) return result.rows;
-    const sql = this.dialect === 'libsql' ? libsqlReadable(text) : text;
-    return this.em.execute<T[]>(sql, [...params], 'all');
+    if (this.dialect === 'postgresql') return (await this.runOnPostgres<T>(text, params)).rows;
+    return this.em.execute<T[]>(libsqlReadable(text), [...params], 'all');
   }
 
   async write(text: string, params: readonly unknown[] = []): Promise<number> {
-    const result = await this.runPrepared(text, params);
-    if (result) return result.rowCount ?? 0;
+    if (this.dialect === 'postgresql') return (await this.runOnPostgres(text, params)).rowCount ?? 0;
     return changedRows(await this.em.execute(text, [...params], 'run'));
   }
 
@@ -80,19 +88,32 @@ export class OrmSql implements Sql {
     return this.em.getPlatform().processDateProperty(date);
   }
 
-  /** The statement run prepared, or null when it takes the plain path. */
-  private async runPrepared<T extends object>(text: string, params: readonly unknown[]): Promise<{ rows: T[]; rowCount: number | null } | null> {
-    const statement = this.prepared?.statementOf(text, params);
-    if (!statement) return null;
+  /**
+   * The statement sent to node-postgres itself, on the connection of the
+   * manager's transaction or one the pool lends for this statement: knex's
+   * builder and runner would only rebuild the same text on every call. Named
+   * (planned once per connection) while the database's statement cache
+   * allows it, else unnamed.
+   */
+  private async runOnPostgres<T extends object>(text: string, params: readonly unknown[]): Promise<{ rows: T[]; rowCount: number | null }> {
+    const statement: { name?: string; text: string; values: readonly unknown[] } = this.prepared?.statementOf(text, params) ?? unnamedStatement(text, params);
     const connection = this.em.getConnection() as unknown as MikroConnection;
-    const query = connection
-      .getKnex()
-      .raw(statement.text)
-      .options({ name: statement.name, values: [...statement.values] });
     const transaction = this.em.getTransactionContext<Knex.Transaction>();
-    if (transaction) query.transacting(transaction);
+    const lender = (transaction ?? connection.getKnex()).client as unknown as ConnectionLender;
+    const query = { name: statement.name, text: statement.text, values: [...statement.values] };
     try {
-      return await connection.executeQuery(text, async () => (await query) as unknown as { rows: T[]; rowCount: number | null }, { query: text, params });
+      return await connection.executeQuery(
+        text,
+        async () => {
+          const client = await lender.acquireConnection();
+          try {
+            return await client.query<T>(query);
+          } finally {
+            await lender.releaseConnection(client);
+          }
+        },
+        { query: text, params },
+      );
     } catch (error) {
       throw this.em.getDriver().convertException(error as Error);
     }
