@@ -75,6 +75,18 @@ describe('a plan checkout by card when a Stripe call fails', () => {
       await expectEverythingGivenBack(h.app, h.stripe, arranged);
     });
 
+    it('when a hosted plan checkout cannot create the Stripe Customer (5xx every time), then PAYMENT_PROVIDER_UNAVAILABLE, no Checkout Session is opened, and everything is given back', async () => {
+      const arranged = await arrangePlanCheckout(h.app);
+      h.stripe.emulator.faults.add({ method: 'POST', path: '/v1/customers', action: { kind: 'status', status: 500 }, times: 10 });
+
+      const answer = await confirm(h.app, { ...arranged.input, paymentMethod: 'HOSTED_CHECKOUT', stripePaymentMethodId: null }, arranged.buyer.token);
+
+      expect(answer).toMatchObject({ __typename: 'UserError', errorCode: 'PAYMENT_PROVIDER_UNAVAILABLE' });
+      expect(customerCreates(h.stripe)).toHaveLength(DEFAULT_STRIPE_RETRY_POLICY.maxAttempts);
+      expect(stripeWrites(h.stripe, '/v1/checkout/sessions')).toEqual([]);
+      await expectEverythingGivenBack(h.app, h.stripe, arranged);
+    });
+
     it('when Stripe never answers and the request times out, then PAYMENT_PROVIDER_UNAVAILABLE and everything is given back', async () => {
       const arranged = await arrangePlanCheckout(h.app);
       const hung = h.stripe.emulator.faults.add({ method: 'POST', path: '/v1/customers', action: { kind: 'hang' } });
