@@ -199,7 +199,11 @@ export class SagaRunner<Input, Deps, S extends SagaShape> {
         await faults?.beforeStep?.(step.id);
         // A step released after its deadline must not touch a transaction that has already rolled back.
         if (expired) throw new SagaSupersededError(`step ${step.id} started after its deadline`);
-        const invocation = step.invoke(uow, this.view(run), this.deps);
+        const invocation = step.invoke(
+          uow,
+          this.view(run, () => expired),
+          this.deps,
+        );
         faults?.onInvoke?.(step.id, invocation);
         return invocation;
       },
@@ -211,7 +215,7 @@ export class SagaRunner<Input, Deps, S extends SagaShape> {
     run.records[step.id] = result.compensation ?? null;
   }
 
-  private view(run: SagaRun<Input>): StepRun<Input, S> {
+  private view(run: SagaRun<Input>, deadlinePassed: () => boolean = () => false): StepRun<Input, S> {
     const read = (from: Record<string, unknown>, kind: string) => (id: string) => {
       if (!(id in from)) throw new Error(`saga ${run.sagaId}: no ${kind} for step ${id}`);
       return from[id];
@@ -221,6 +225,7 @@ export class SagaRunner<Input, Deps, S extends SagaShape> {
       input: run.input,
       output: read(run.outputs, 'output') as StepRun<Input, S>['output'],
       recorded: read(run.records, 'record') as StepRun<Input, S>['recorded'],
+      deadlinePassed,
     };
   }
 

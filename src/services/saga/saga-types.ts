@@ -28,6 +28,11 @@ export interface StepRun<Input, S extends SagaShape> {
   output<K extends StepId<S>>(id: K): S['outputs'][K];
   /** The recorded data of an earlier step, from this run or read back from the saga row on a resume. */
   recorded<K extends StepId<S>>(id: K): S['records'][K];
+  /**
+   * True once this step's deadline has passed: nobody awaits it any more, so a
+   * step that makes more than one outside call must not begin the next one.
+   */
+  deadlinePassed(): boolean;
 }
 
 /**

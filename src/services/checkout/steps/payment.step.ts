@@ -3,7 +3,7 @@ import type { UnitOfWork } from '../../../db/unit-of-work';
 import { Order, Payment, PaymentMethodKind, PaymentStatus } from '../../../entities';
 import { PaymentFailure, PaymentOutcomeUnknown, type PaymentAttempt } from '../../payments/payment-port';
 import { providerKeys } from '../../payments/idempotency-keys';
-import { SagaLeftForRecovery } from '../../saga/saga-types';
+import { SagaLeftForRecovery, StepTimeoutError } from '../../saga/saga-types';
 import { abortWith, userFailure } from '../../shared/outcome';
 import { transition } from '../../state/transition';
 import { type CheckoutStep, type OrderData, type PaymentData, type PaymentOutput } from '../checkout-types';
@@ -87,6 +87,8 @@ export const paymentStep: CheckoutStep<'payment'> = {
       // A plan saves the card for its renewals, to the buyer's one provider customer (created once, under a key of the customer's id).
       if (order.subscriptionId && order.customerId)
         stripeCustomerId = order.stripeCustomerId ?? (await deps.payments.createCustomer(order.customerId, order.email));
+      // The buyer was answered at the deadline and recovery owns the order: a payment begun now could land after recovery gave everything back.
+      if (run.deadlinePassed()) throw new StepTimeoutError(`step ${PAYMENT_STEP} passed its deadline before the payment was asked for`);
       attempt = await deps.payments.startPayment({
         orderId: order.orderId,
         idempotencyKey: providerKeys.payment(order.orderId),
