@@ -13,6 +13,7 @@ import {
   SubscriptionPeriodStatus,
   SubscriptionStatus,
 } from '../../../src/entities';
+import { settleOrderPayment } from '../../../src/services/payments/settlement/settle-order-payment';
 import { openNextRenewal } from '../../../src/services/subscriptions/open-renewal';
 import { RenewalService } from '../../../src/services/subscriptions/renewals';
 import { buildActiveSubscription } from '../../factories/subscription.factory';
@@ -84,6 +85,16 @@ describe("a renewal's payment link over time", () => {
     expect([first!.status, second!.url]).toEqual(['expired', again.headers.get('location')]);
     expect(await fresh().count(Order, { paymentLinkId: link.id })).toBe(1);
     expect((await fresh().findOneOrFail(Order, order.id)).status).toBe(OrderStatus.PENDING_PAYMENT);
+    // An answer about the replaced session (a webhook that asked Stripe before the click replaced it) ends nothing now.
+    const { deps } = h.app.tillgate;
+    const late = { providerReference: first!.id, paymentIntentId: null, status: 'CANCELLED' as const, amount: 1_300, currency: 'eur' };
+    const settled = await settleOrderPayment({ ...deps, em: fresh(), payments: deps.payments! }, order.id, {
+      ...late,
+      expiresAt: null,
+      clientSecret: null,
+      savedPaymentMethodId: null,
+    });
+    expect(settled.kind).toBe('no-change');
     // The renewal's own row, the first session's, the second's.
     expect((await paymentsOf(order.id)).map((p) => p.status)).toEqual([PaymentStatus.CANCELLED, PaymentStatus.CANCELLED, PaymentStatus.PENDING]);
 

@@ -120,7 +120,9 @@ export async function settleOrderPayment(
         return { kind: 'placed' } as const;
       }
       if (isDead(truth) && isRenewalLinkOrder(order)) {
-        // Only the renewal worker ends a renewal order (its retries, then giving the period up); a dead session ends itself.
+        // Only the renewal worker ends a renewal order (its retries, then giving the period up); a dead session ends
+        // itself, and only itself: the answer may be about a session a click has replaced since it was asked.
+        if (truth && truth.providerReference !== payment.providerReference) return { kind: 'no-change' } as const;
         await endRenewalSession(tx, payment.id, truth?.status === 'FAILED' ? PaymentStatus.FAILED : PaymentStatus.CANCELLED);
         return { kind: 'session-ended' } as const;
       }
