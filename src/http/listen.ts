@@ -6,8 +6,14 @@ import type { Express } from 'express';
 export function listenOn(app: Express, port: number, host: string): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(server)));
+    // Node closes an idle keep-alive connection after 5 s; a load balancer (60 s idle is common) or a client pool that
+    // reuses it just then gets a reset. Idle connections outlive the usual 60 s instead; headers still have to come in time.
+    server.keepAliveTimeout = KEEP_ALIVE_MS;
+    server.headersTimeout = KEEP_ALIVE_MS + 1_000;
   });
 }
+
+const KEEP_ALIVE_MS = 65_000;
 
 export const boundAddress = (server: Server): AddressInfo => server.address() as AddressInfo;
 

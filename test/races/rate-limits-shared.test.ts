@@ -1,11 +1,11 @@
 import { request } from 'node:http';
-import { RATE_LIMIT_TABLE } from '../../src/db/orm';
+import { openOrm, RATE_LIMIT_TABLE } from '../../src/db/orm';
 import { freePort } from '../../tools/postgres-cluster';
 import { exitOf, outputOf } from '../support/child-output';
 import { spawnBuiltGateway } from '../support/built-gateway';
 import { buildIntoScratch, type ScratchBuild } from '../support/scratch-build';
 import type { TestApp } from '../support/test-app';
-import { openTestOrm, testDatabaseConfig } from '../support/test-database';
+import { testDatabaseConfig } from '../support/test-database';
 import { CREATE_CART, freshAddress, LOG_IN, postAs, refusalOf, SIGN_UP, startLimitedApp, uniqueEmail } from '../integration/rate-limits/rate-limit-harness';
 
 /*
@@ -130,8 +130,9 @@ describe('rate limits with GATEWAY_PROCESSES=2 (the built server)', () => {
       child.kill('SIGTERM');
     }
     expect(await exited).toEqual({ code: 0, signal: null });
-    // Both processes counted into the one row (memory counters would have left the table without it).
-    const orm = await openTestOrm();
+    // Both processes counted into the one row (memory counters would have left the table without it). Read as it is:
+    // a test ORM would start by emptying every table.
+    const orm = await openOrm(await testDatabaseConfig());
     try {
       const rows = await orm.em
         .fork()
