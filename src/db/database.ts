@@ -1,7 +1,12 @@
+import type { EntityClass, EntityData, FilterQuery } from '@mikro-orm/core';
 import type { EntityManager, Orm } from './orm';
+import { entityUpdate } from './sql/entity-update';
 import { PreparedStatements, preparedStatementsAllowed } from './sql/prepared-statements';
 import { OrmSql, type Dialect, type Sql } from './sql/sql';
 import { UnitOfWork } from './unit-of-work';
+
+/** The Database opened over each ORM (by its configuration), for writes that reach it through an EntityManager alone. */
+const openOver = new WeakMap<object, Database>();
 
 /**
  * An open database as the stores see it: which dialect, the statements it has
@@ -20,6 +25,23 @@ export class Database {
     // Both must allow it: the setting the ORM was opened with (its connections may sit behind a pooler) and the caller's.
     const prepare = this.dialect === 'postgresql' && options.preparedStatements !== false && preparedStatementsAllowed(orm.config);
     this.prepared = prepare ? new PreparedStatements() : null;
+    openOver.set(orm.config, this);
+  }
+
+  /**
+   * `update … set data where filter` in `em`'s transaction, answering how many
+   * rows changed. On PostgreSQL a simple shape (status moves are) is written
+   * from the entity's metadata and sent like a store's statement; anything
+   * else, and libSQL, is the ORM's nativeUpdate, which writes the same update.
+   */
+  static async updateRows<T extends object>(em: EntityManager, entity: EntityClass<T>, filter: FilterQuery<T>, data: EntityData<T>): Promise<number> {
+    const db = openOver.get(em.config);
+    if (db?.dialect === 'postgresql') {
+      const meta = em.getMetadata().get<T>(entity.name);
+      const update = entityUpdate(meta, em.getPlatform(), filter as Record<string, unknown>, data as Record<string, unknown>);
+      if (update) return db.sql(em).write(update.text, update.params);
+    }
+    return em.nativeUpdate(entity, filter, data);
   }
 
   /**

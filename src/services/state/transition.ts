@@ -1,4 +1,5 @@
 import type { EntityClass, EntityData, FilterQuery } from '@mikro-orm/core';
+import { Database } from '../../db/database';
 import type { EntityManager } from '../../db/orm';
 import {
   Cart,
@@ -100,7 +101,7 @@ export async function transition<T extends Lifecycle>(
   const where = toFilter<T>(target);
   if (where === null) return 0;
   const guarded = { ...where, status: sources.length === 1 ? sources[0] : { $in: sources } } as FilterQuery<T>;
-  return em.nativeUpdate(entity, guarded, { ...extraFields, status: to } as EntityData<T>);
+  return Database.updateRows(em, entity, guarded, { ...extraFields, status: to } as EntityData<T>);
 }
 
 /**
