@@ -9,6 +9,7 @@
  *
  *   BENCH_CONCURRENCY (16)  BENCH_DURATION (20s: signed-in buyers)  BENCH_GUEST_DURATION (10s: guests)  BENCH_DIALECTS (postgresql,libsql)
  *   BENCH_BASELINE (a git ref, e.g. fb245c7: built in a temporary worktree and run back to back with the working tree)
+ *   BENCH_ROUNDS (1: with a baseline, 2 or more measure both builds that many times in alternating order; figures are medians)
  *   BENCH_READ_DURATION (5s: each catalog read phase, products(first: 50) at c=16)  BENCH_READ_ONLY (on: only the catalog and its read
  *     phases, e.g. against a baseline older than the storefront documents)
  *   BENCH_SOAK (e.g. 10m: instead of the comparison, the checkout load on the working tree for that long, RSS every
@@ -58,6 +59,7 @@ const soakWarmUpMs = parseDuration('BENCH_SOAK_WARMUP', process.env.BENCH_SOAK_W
 const READ_CONCURRENCY = 16;
 /** Only the catalog read phase: a baseline whose API predates the storefront documents (e.g. fb245c7) can still be compared on it. */
 const readOnly = process.env.BENCH_READ_ONLY === 'on';
+const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 1));
 const STOCK = 10_000_000;
 // Disjoint flow numbers per phase: every guest cart has its own email.
 const BUYERS = { timed: WARM_UP_FLOWS, guests: 500_000, mutation: 1_000_000, counting: 2_000_000 };
@@ -212,17 +214,40 @@ async function compare(kind: DatabaseKind, builds: Build[]): Promise<BuildResult
     `documents: { __typename } one at a time for ${(documentsDurationMs / 1000).toFixed(0)} s alone, then as long while ${FLOODING_CLIENTS} clients ` +
       'each send, one after another, the 270 KB document of 90,000 tokens, then distinct 5,000-token documents that fail only after full validation',
   ];
-  const results: BuildResult[] = [];
+  const runs = new Map<Build, BuildResult[]>(builds.map((build) => [build, []]));
   try {
-    for (const [index, build] of builds.entries()) {
-      console.log(`  measuring ${build.label} on ${kind.title} ...`);
-      results.push(readOnly ? await measureReads(build, kind, index, details) : await measureBuild(build, kind, index, details));
+    // The build measured first runs on a machine in another state (just after the builds, a colder database): with
+    // several rounds the order alternates (A B, B A, …) and each figure is the median over the rounds.
+    for (let round = 0; round < rounds; round++) {
+      const order = round % 2 === 0 ? builds : [...builds].reverse();
+      for (const build of order) {
+        const index = round * builds.length + builds.indexOf(build);
+        console.log(`  measuring ${build.label} on ${kind.title}${rounds > 1 ? ` (round ${round + 1} of ${rounds})` : ''} ...`);
+        runs.get(build)!.push(readOnly ? await measureReads(build, kind, index, details) : await measureBuild(build, kind, index, details));
+      }
     }
   } finally {
     kind.close();
   }
+  if (rounds > 1) details.push(`${rounds} rounds in alternating order; each figure is the median over the rounds`);
+  const results = builds.map((build) => medianResult(runs.get(build)!));
   printTable(kind.title, results, details);
   return results;
+}
+
+/** One build's rounds as one result: every figure's median, every round's problems. */
+function medianResult(rounds: BuildResult[]): BuildResult {
+  if (rounds.length === 1) return rounds[0]!;
+  const figures = new Map<string, number>();
+  for (const name of rounds[0]!.figures.keys()) {
+    const values = rounds
+      .map((round) => round.figures.get(name))
+      .filter((value): value is number => value !== undefined)
+      .sort((a, b) => a - b);
+    const middle = Math.floor(values.length / 2);
+    if (values.length > 0) figures.set(name, values.length % 2 === 1 ? values[middle]! : (values[middle - 1]! + values[middle]!) / 2);
+  }
+  return { build: rounds[0]!.build, figures, problems: rounds.flatMap((round) => round.problems) };
 }
 
 /**
