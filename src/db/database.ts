@@ -1,6 +1,6 @@
 import type { EntityClass, EntityData, FilterQuery } from '@mikro-orm/core';
 import type { EntityManager, Orm } from './orm';
-import { entityUpdate } from './sql/entity-update';
+import { entityUpdate } from './sql/entity-statements';
 import { PreparedStatements, preparedStatementsAllowed } from './sql/prepared-statements';
 import { OrmSql, type Dialect, type Sql } from './sql/sql';
 import { UnitOfWork } from './unit-of-work';
@@ -42,6 +42,23 @@ export class Database {
       if (update) return db.sql(em).write(update.text, update.params);
     }
     return em.nativeUpdate(entity, filter, data);
+  }
+
+  /**
+   * The same update as text with `?` placeholders, for a PostgreSQL store that
+   * sends it as part of a larger statement (a data-modifying CTE). A list
+   * parameter stays one array, as the store's own `in (?)` parameters do.
+   */
+  static updateSql<T extends object>(
+    em: EntityManager,
+    entity: EntityClass<T>,
+    filter: FilterQuery<T>,
+    data: EntityData<T>,
+  ): { sql: string; bindings: unknown[] } {
+    const update = entityUpdate(em.getMetadata().get<T>(entity.name), em.getPlatform(), filter as Record<string, unknown>, data as Record<string, unknown>);
+    if (update) return { sql: update.text, bindings: update.params };
+    const { sql, bindings } = em.createQueryBuilder(entity).update(data).where(filter).getKnexQuery().toSQL();
+    return { sql, bindings: [...bindings] };
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { EntityClass, RequiredEntityData } from '@mikro-orm/core';
 import type { EntityManager } from './orm';
+import { entityInsert } from './sql/entity-statements';
 import type { Sql } from './sql/sql';
 
 /** Rows of one table that one deferred insert writes (one row, or one multi-row insert). */
@@ -59,19 +60,28 @@ export class UnitOfWork {
     const rows = this.deferred;
     this.deferred = [];
     if (rows.length === 0) return;
-    if (rows.length === 1 || this.sql.dialect === 'libsql') {
+    if (this.sql.dialect === 'libsql') {
       for (const row of rows) await this.insertNow(row);
       return;
     }
-    const parts = rows.map((row) => this.em.createQueryBuilder(row.entity).insert(row.data).getKnexQuery().toSQL());
+    const parts = rows.map((row) => this.insertStatement(row));
     const last = parts.pop()!;
-    const text = `with ${parts.map((part, i) => `d${i} as (${part.sql})`).join(', ')} ${last.sql}`;
-    await this.em.execute(text, [...parts.flatMap((part) => part.bindings), ...last.bindings], 'run');
+    const text = parts.length === 0 ? last.text : `with ${parts.map((part, i) => `d${i} as (${part.text})`).join(', ')} ${last.text}`;
+    await this.sql.write(text, [...parts.flatMap((part) => part.params), ...last.params]);
   }
 
   /** Whether rows are waiting to be sent (a transaction must not commit with any). */
   get pending(): boolean {
     return this.deferred.length > 0;
+  }
+
+  /** The row's insert on PostgreSQL: written from the entity's metadata where the shape allows (it nearly always does), else by the ORM's query builder. */
+  private insertStatement(row: DeferredInsert): { text: string; params: unknown[] } {
+    const data = (Array.isArray(row.data) ? row.data : [row.data]) as Record<string, unknown>[];
+    const direct = entityInsert(this.em.getMetadata().get(row.entity.name), this.em.getPlatform(), data);
+    if (direct) return direct;
+    const { sql, bindings } = this.em.createQueryBuilder(row.entity).insert(row.data).getKnexQuery().toSQL();
+    return { text: sql, params: [...bindings] };
   }
 
   private async insertNow(row: DeferredInsert): Promise<void> {

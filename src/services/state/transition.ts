@@ -121,13 +121,7 @@ export function transitionSql<T extends Lifecycle>(
   declaredSources(entity, from, to);
   // No rows named: a guard that matches none, so the statement it is part of still runs whole.
   const guarded = { ...(toFilter<T>(target) ?? { id: { $in: [] } }), status: from } as FilterQuery<T>;
-  const { sql, bindings } = em
-    .createQueryBuilder(entity)
-    .update({ ...extraFields, status: to } as EntityData<T>)
-    .where(guarded)
-    .getKnexQuery()
-    .toSQL();
-  return { sql, bindings: [...bindings] };
+  return Database.updateSql(em, entity, guarded, { ...extraFields, status: to } as EntityData<T>);
 }
 
 function declaredSources<T extends Lifecycle>(entity: EntityClass<T>, from: StatusOf<T> | readonly StatusOf<T>[], to: StatusOf<T>): StatusOf<T>[] {

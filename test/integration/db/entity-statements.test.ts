@@ -1,6 +1,6 @@
 import { Database } from '../../../src/db/database';
-import { entityUpdate } from '../../../src/db/sql/entity-update';
-import { Cart, CartStatus, OutboxEvent, OutboxEventStatus } from '../../../src/entities';
+import { entityInsert, entityUpdate } from '../../../src/db/sql/entity-statements';
+import { Cart, CartStatus, OrderLine, OutboxEvent, OutboxEventStatus } from '../../../src/entities';
 import { newId } from '../../../src/entities/columns';
 import { buildCart } from '../../factories/cart.factory';
 import { useCartTestApp } from '../cart/cart-test-app';
@@ -57,6 +57,24 @@ describe('entity updates written from metadata', () => {
     const [first, ...others] = read.map(shape);
     for (const other of others) expect(other).toEqual(first);
     expect(first).toEqual({ attempts: 3, nextAttemptAt: later.getTime(), payload: data.payload, lastError: null });
+  });
+
+  it('when rows are inserted from metadata, then each column is named once, JSON goes as text and a many-to-one by its id; rows of other shapes are left to the ORM', () => {
+    const meta = h.app.orm.getMetadata().get(OutboxEvent.name);
+    const platform = h.app.orm.em.getPlatform();
+    const at = new Date(0);
+    const insert = entityInsert(meta, platform, [
+      { id: 'a', type: 't', aggregateId: 'x', payload: { list: [1] }, createdAt: at },
+      { id: 'b', type: 't', aggregateId: 'y', payload: [2], createdAt: at },
+    ]);
+    expect(insert?.text).toBe('insert into "outbox_events" ("id", "type", "aggregate_id", "payload", "created_at") values (?, ?, ?, ?, ?), (?, ?, ?, ?, ?)');
+    // JSON as its text, so an array is not taken for a PostgreSQL array; other values as they are.
+    expect(insert?.params).toEqual(['a', 't', 'x', '{"list":[1]}', insert?.params[4], 'b', 't', 'y', '[2]', insert?.params[9]]);
+    const lines = h.app.orm.getMetadata().get(OrderLine.name);
+    expect(entityInsert(lines, platform, [{ id: 'l', order: 'o' }])?.text).toBe('insert into "order_lines" ("id", "order_id") values (?, ?)');
+    expect(entityInsert(lines, platform, [{ id: 'l', order: { id: 'o' } }])).toBeNull();
+    expect(entityInsert(meta, platform, [{ id: 'a' }, { id: 'b', type: 't' }])).toBeNull();
+    expect(entityInsert(meta, platform, [{ id: 'a', type: undefined }])).toBeNull();
   });
 
   it('when a shape is not a simple one (a relation, an $or, an empty update, an undefined value), then it is left to the ORM', () => {

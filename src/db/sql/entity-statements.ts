@@ -1,7 +1,7 @@
 import { ReferenceKind, type EntityMetadata, type EntityProperty, type Platform } from '@mikro-orm/core';
 
-/** An update of one entity's table as text with `?` placeholders, and its parameters in order. */
-export interface EntityUpdate {
+/** A statement on one entity's table as text with `?` placeholders, and its parameters in order. */
+export interface EntityStatement {
   text: string;
   params: unknown[];
 }
@@ -16,7 +16,7 @@ const COMPARISONS: Record<string, string> = { $eq: '=', $ne: '<>', $lt: '<', $lt
  * $eq/$ne/$lt/$lte/$gt/$gte/$in. Null for anything else: the caller lets the
  * ORM write that one.
  */
-export function entityUpdate(meta: EntityMetadata, platform: Platform, where: Record<string, unknown>, data: Record<string, unknown>): EntityUpdate | null {
+export function entityUpdate(meta: EntityMetadata, platform: Platform, where: Record<string, unknown>, data: Record<string, unknown>): EntityStatement | null {
   const params: unknown[] = [];
   const sets: string[] = [];
   for (const [key, value] of Object.entries(data)) {
@@ -41,6 +41,35 @@ export function entityUpdate(meta: EntityMetadata, platform: Platform, where: Re
   }
   if (conditions.length === 0) return null;
   return { text: `update "${meta.tableName}" set ${sets.join(', ')} where ${conditions.join(' and ')}`, params };
+}
+
+/**
+ * `insert into <table> (…) values (…), (…)` for PostgreSQL, as MikroORM's
+ * insert writes plain data: the columns given (every row the same ones), custom
+ * types converted, a many-to-one given by its id. Null for anything else.
+ */
+export function entityInsert(meta: EntityMetadata, platform: Platform, rows: readonly Record<string, unknown>[]): EntityStatement | null {
+  const keys = rows.length > 0 ? Object.keys(rows[0]!) : [];
+  const props = keys.map((key) => insertableProperty(meta, key));
+  if (keys.length === 0 || props.some((prop) => prop === null)) return null;
+  const params: unknown[] = [];
+  for (const row of rows) {
+    if (Object.keys(row).length !== keys.length) return null;
+    for (const [i, key] of keys.entries()) {
+      const value = row[key];
+      if (value === undefined || (props[i]!.kind === ReferenceKind.MANY_TO_ONE && typeof value !== 'string')) return null;
+      params.push(toDatabase(props[i]!, value, platform));
+    }
+  }
+  const tuple = `(${keys.map(() => '?').join(', ')})`;
+  const columns = props.map((prop) => quote(prop!)).join(', ');
+  return { text: `insert into "${meta.tableName}" (${columns}) values ${rows.map(() => tuple).join(', ')}`, params };
+}
+
+function insertableProperty(meta: EntityMetadata, key: string): EntityProperty | null {
+  const prop = meta.properties[key];
+  if (prop?.kind === ReferenceKind.MANY_TO_ONE && prop.fieldNames?.length === 1) return prop;
+  return scalarProperty(meta, key);
 }
 
 function conditionOf(prop: EntityProperty, value: unknown, platform: Platform, params: unknown[]): string | null {
@@ -77,7 +106,7 @@ function scalarProperty(meta: EntityMetadata, key: string): EntityProperty | nul
 }
 
 function toDatabase(prop: EntityProperty, value: unknown, platform: Platform): unknown {
-  if (value === null || value === undefined || !prop.customType) return value ?? null;
+  if (value === null || value === undefined || !prop.customType || prop.kind !== ReferenceKind.SCALAR) return value ?? null;
   return prop.customType.convertToDatabaseValue(value, platform, { mode: 'query' });
 }
 
