@@ -106,6 +106,8 @@ export enum SubscriptionStatus {
   PAST_DUE = 'PAST_DUE',
   CANCELED = 'CANCELED',
 }
+/** A subscription that holds its plan: entitled, renewed by the worker, ended by a cancellation or a refund. */
+export const LIVE_SUBSCRIPTION_STATUSES: readonly SubscriptionStatus[] = [SubscriptionStatus.ACTIVE, SubscriptionStatus.PAST_DUE];
 export enum SubscriptionPeriodStatus {
   /** Not charged yet, or a declined charge waits for its retry. */
   OPEN = 'OPEN',

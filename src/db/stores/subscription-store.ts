@@ -1,4 +1,4 @@
-import { Subscription, SubscriptionPeriod, SubscriptionStatus, type BillingInterval } from '../../entities';
+import { LIVE_SUBSCRIPTION_STATUSES, Subscription, SubscriptionPeriod, SubscriptionStatus, type BillingInterval } from '../../entities';
 import type { UnitOfWork } from '../unit-of-work';
 
 /** A plan's checkout: the subscription it starts (INCOMPLETE) and the first period its order bills. */
@@ -36,9 +36,6 @@ export interface SubscriptionStore {
   /** Whether the customer holds the plan live (ACTIVE or PAST_DUE): a checkout of it is refused before anything is held. */
   holdsLive(uow: UnitOfWork, customerId: string, planVariantId: string): Promise<boolean>;
 }
-
-/** Statuses of a subscription that holds the plan live: a new checkout of it would bill the same plan twice. */
-const LIVE_STATUSES = [SubscriptionStatus.ACTIVE, SubscriptionStatus.PAST_DUE];
 
 /** Both dialects run the same statements (`on conflict do nothing` names no target, so the partial index is the arbiter). */
 export class SqlSubscriptionStore implements SubscriptionStore {
@@ -82,6 +79,6 @@ export class SqlSubscriptionStore implements SubscriptionStore {
   }
 
   async holdsLive(uow: UnitOfWork, customerId: string, planVariantId: string): Promise<boolean> {
-    return (await uow.em.count(Subscription, { customerId, planVariantId, status: { $in: LIVE_STATUSES } })) > 0;
+    return (await uow.em.count(Subscription, { customerId, planVariantId, status: { $in: [...LIVE_SUBSCRIPTION_STATUSES] } })) > 0;
   }
 }

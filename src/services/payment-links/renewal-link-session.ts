@@ -1,7 +1,6 @@
 import type { EntityManager } from '../../db/orm';
-import { Order, Payment, PaymentMethodKind, PaymentStatus, Subscription } from '../../entities';
+import { LIVE_SUBSCRIPTION_STATUSES, Order, Payment, PaymentMethodKind, PaymentStatus, Subscription } from '../../entities';
 import { transition } from '../state/transition';
-import { LIVE_STATUSES } from '../subscriptions/end-access';
 
 /**
  * A renewal's payment link pays the renewal order itself, and that order
@@ -42,7 +41,7 @@ export async function claimRenewalSession(
   now: Date,
   terms: RenewalSessionTerms,
 ): Promise<RenewalSessionClaim> {
-  const live = await tx.count(Subscription, { id: order.subscriptionId!, status: { $in: [...LIVE_STATUSES] } });
+  const live = await tx.count(Subscription, { id: order.subscriptionId!, status: { $in: [...LIVE_SUBSCRIPTION_STATUSES] } });
   if (live === 0) return { kind: 'closed' };
   const rows = await tx.find(Payment, { orderId: order.id }, { orderBy: { createdAt: 'desc' } });
   const latest = rows.find((row) => row.status === PaymentStatus.PENDING);

@@ -1,10 +1,7 @@
 import type { EntityManager } from '../../db/orm';
-import { Subscription, SubscriptionPeriod, SubscriptionPeriodStatus, SubscriptionStatus } from '../../entities';
+import { LIVE_SUBSCRIPTION_STATUSES, Subscription, SubscriptionPeriod, SubscriptionPeriodStatus, SubscriptionStatus } from '../../entities';
 import { recordEvent } from '../outbox/outbox';
 import { transition } from '../state/transition';
-
-/** Live subscriptions: the ones whose access a cancellation or a refund can end. */
-export const LIVE_STATUSES = [SubscriptionStatus.ACTIVE, SubscriptionStatus.PAST_DUE] as const;
 
 /**
  * Ends a live subscription's access now: CANCELED, not entitled, with outbox
@@ -20,7 +17,7 @@ export async function endAccessNow(
   now: Date,
   refundedOrderId: string | null = null,
 ): Promise<boolean> {
-  const moved = await transition(tx, Subscription, subscriptionId, [...LIVE_STATUSES], SubscriptionStatus.CANCELED, {
+  const moved = await transition(tx, Subscription, subscriptionId, [...LIVE_SUBSCRIPTION_STATUSES], SubscriptionStatus.CANCELED, {
     entitled: false,
     canceledAt: now,
     cancelAtPeriodEnd: false,

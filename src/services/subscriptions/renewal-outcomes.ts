@@ -2,6 +2,7 @@ import type { Stores } from '../../db/stores';
 import type { DueCharge } from '../../db/stores/renewal-store';
 import type { UnitOfWork } from '../../db/unit-of-work';
 import {
+  LIVE_SUBSCRIPTION_STATUSES,
   Order,
   OrderStatus,
   Payment,
@@ -18,8 +19,6 @@ import { cancelOrderAndRestore } from '../orders/cancel-and-restore';
 import { recordEvent } from '../outbox/outbox';
 import { newPaymentLinkToken, paymentLinkUrl } from '../payment-links/payment-link-admin.service';
 import { transition } from '../state/transition';
-
-const LIVE = [SubscriptionStatus.ACTIVE, SubscriptionStatus.PAST_DUE];
 
 /**
  * The period's attempt `attempt` answered (declined, or needs the customer):
@@ -67,7 +66,7 @@ export async function giveUpPeriod(
   attempts: number,
   now: Date,
 ): Promise<boolean> {
-  const owed = LIVE.includes(charge.subscriptionStatus);
+  const owed = LIVE_SUBSCRIPTION_STATUSES.includes(charge.subscriptionStatus);
   const to = owed ? SubscriptionPeriodStatus.UNCOLLECTIBLE : SubscriptionPeriodStatus.VOID;
   const moved = await transition(uow.em, SubscriptionPeriod, charge.periodId, SubscriptionPeriodStatus.OPEN, to, {
     attemptCount: attempts,
@@ -84,7 +83,10 @@ export async function giveUpPeriod(
     now,
   );
   if (charge.paymentLinkId) await transition(uow.em, PaymentLink, charge.paymentLinkId, PaymentLinkStatus.OPEN, PaymentLinkStatus.CANCELLED);
-  const ended = await transition(uow.em, Subscription, charge.subscriptionId, LIVE, SubscriptionStatus.CANCELED, { entitled: false, canceledAt: now });
+  const ended = await transition(uow.em, Subscription, charge.subscriptionId, [...LIVE_SUBSCRIPTION_STATUSES], SubscriptionStatus.CANCELED, {
+    entitled: false,
+    canceledAt: now,
+  });
   if (ended === 1) {
     recordEvent(uow.em, {
       type: 'subscription.canceled',

@@ -1,12 +1,12 @@
 import type { EntityManager } from '../../db/orm';
-import { Subscription, SubscriptionStatus } from '../../entities';
+import { LIVE_SUBSCRIPTION_STATUSES, Subscription, SubscriptionStatus } from '../../entities';
 import type { AppDeps } from '../app-deps';
 import { recordEvent } from '../outbox/outbox';
 import { ErrorCode } from '../shared/error-code';
 import { isId } from '../shared/ids';
 import { abortWith, userFailure, type Outcome } from '../shared/outcome';
 import { transactionalOutcome } from '../shared/transactions';
-import { endAccessNow, LIVE_STATUSES } from './end-access';
+import { endAccessNow } from './end-access';
 
 /** Who asks: the owner or an admin may act on a subscription; anyone else is told it does not exist. */
 export interface SubscriptionActor {
@@ -84,4 +84,4 @@ const notLive = () =>
 
 /** The flag is no status change: guarded on the subscription being live, so an ended one is never flagged. */
 const setCancelAtPeriodEnd = (tx: EntityManager, id: string, cancelAtPeriodEnd: boolean): Promise<number> =>
-  tx.nativeUpdate(Subscription, { id, status: { $in: [...LIVE_STATUSES] } }, { cancelAtPeriodEnd });
+  tx.nativeUpdate(Subscription, { id, status: { $in: [...LIVE_SUBSCRIPTION_STATUSES] } }, { cancelAtPeriodEnd });

@@ -1,4 +1,5 @@
 import {
+  LIVE_SUBSCRIPTION_STATUSES,
   SubscriptionPeriod,
   SubscriptionPeriodStatus,
   SubscriptionStatus,
@@ -12,8 +13,6 @@ import type { UnitOfWork } from '../../unit-of-work';
 import type { DueCheck } from '../due-check';
 import type { DueCharge, EndedSubscription, NewPeriod, RenewalStore, SubscriptionsGlance } from '../renewal-store';
 import type { ClaimWithLease } from './lease-claim';
-
-const LIVE = [SubscriptionStatus.ACTIVE, SubscriptionStatus.PAST_DUE];
 
 /** Live subscriptions whose period ended with no row yet for the next one: the claim's predicate and half of the due check. */
 const ENDED = `s.status in (?) and s.current_period_end <= ?
@@ -37,7 +36,7 @@ export abstract class RenewalStoreBase implements RenewalStore {
         s.billing_interval, s.billing_interval_count, s.anchor, s.current_period_end, s.cancel_at_period_end, s.use_credit
       from subscriptions s join customers c on c.id = s.customer_id join variants v on v.id = s.plan_variant_id join products pr on pr.id = v.product_id
       where ${ENDED} order by s.current_period_end, s.id limit 1 ${this.claimLock}`,
-      [LIVE, uow.sql.time(now)],
+      [LIVE_SUBSCRIPTION_STATUSES, uow.sql.time(now)],
     );
     return row ? endedOf(row) : null;
   }
@@ -86,7 +85,7 @@ export abstract class RenewalStoreBase implements RenewalStore {
   renewalsDue(now: Date): DueCheck {
     return {
       sql: `exists (select 1 from subscriptions s where ${ENDED}) or exists (select 1 from subscription_periods where ${CHARGE_DUE})`,
-      params: [LIVE, now, [SubscriptionPeriodStatus.OPEN], now],
+      params: [LIVE_SUBSCRIPTION_STATUSES, now, [SubscriptionPeriodStatus.OPEN], now],
     };
   }
 
