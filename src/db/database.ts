@@ -1,6 +1,7 @@
 import type { EntityClass, EntityData, FilterQuery } from '@mikro-orm/core';
 import type { EntityManager, Orm } from './orm';
 import { entityUpdate } from './sql/entity-statements';
+import { LibSqlStatements } from './sql/libsql-statements';
 import { PreparedStatements, preparedStatementsAllowed } from './sql/prepared-statements';
 import { OrmSql, type Dialect, type Sql } from './sql/sql';
 import { UnitOfWork } from './unit-of-work';
@@ -16,6 +17,7 @@ const openOver = new WeakMap<object, Database>();
 export class Database {
   readonly dialect: Dialect;
   private readonly prepared: PreparedStatements | null;
+  private readonly compiled: LibSqlStatements | null;
 
   constructor(
     readonly orm: Orm,
@@ -25,6 +27,7 @@ export class Database {
     // Both must allow it: the setting the ORM was opened with (its connections may sit behind a pooler) and the caller's.
     const prepare = this.dialect === 'postgresql' && options.preparedStatements !== false && preparedStatementsAllowed(orm.config);
     this.prepared = prepare ? new PreparedStatements() : null;
+    this.compiled = this.dialect === 'libsql' ? new LibSqlStatements() : null;
     openOver.set(orm.config, this);
   }
 
@@ -68,7 +71,7 @@ export class Database {
    * slot of the bounded statement cache for each.
    */
   sql(em: EntityManager, options: { prepared?: boolean } = {}): Sql {
-    return new OrmSql(em, this.dialect, options.prepared === false ? null : this.prepared);
+    return new OrmSql(em, this.dialect, options.prepared === false ? null : this.prepared, this.compiled);
   }
 
   /** Answers once the database does (readiness probes); throws when it cannot be reached. */

@@ -1,5 +1,6 @@
 import type { Knex } from '@mikro-orm/knex';
 import type { EntityManager } from '../orm';
+import { LibSqlStatements, libsqlStatement, type LibSqlConnection } from './libsql-statements';
 import { unnamedStatement, type PreparedStatements } from './prepared-statements';
 
 export type Dialect = 'postgresql' | 'libsql';
@@ -9,8 +10,9 @@ export type Row = Record<string, unknown>;
  * The one way a store runs a statement. Bound to one EntityManager, so the
  * statement joins that manager's transaction; it goes through MikroORM's
  * connection, so it is logged and counted like the ORM's own statements and
- * its errors are converted to the same exceptions. On PostgreSQL a statement
- * goes prepared when the database's statement cache allows it.
+ * its errors are converted to the same exceptions. It is sent to the driver
+ * itself: on PostgreSQL prepared when the database's statement cache allows
+ * it, on libSQL compiled once per connection.
  *
  * Parameters are `?` placeholders; an array parameter fills an `in (?)` list.
  */
@@ -36,52 +38,29 @@ interface PgClient {
 }
 
 /** Knex's client as far as lending out its driver connections (a transaction's client lends the transaction's own). */
-interface ConnectionLender {
-  acquireConnection(): Promise<PgClient>;
-  releaseConnection(connection: PgClient): Promise<unknown>;
-}
-
-/**
- * The libSQL dialect decides from a statement's text whether it answers rows:
- * a text starting `insert into`, `update` or `delete` is run for its change
- * count, unless it is an insert or update holding ` returning ` between single
- * spaces. The spacing is made so here; a `delete … returning` cannot be read
- * back there at all, so asking for its rows is a programming error rather
- * than a silent empty answer.
- */
-function libsqlReadable(text: string): string {
-  const spaced = text.trim().replace(/\s+returning\s+/gi, ' returning ');
-  const lower = spaced.toLowerCase();
-  const writes = /^(insert|update|delete)\b/.test(lower);
-  if (writes && !((lower.startsWith('insert into') || lower.startsWith('update ')) && lower.includes(' returning '))) {
-    throw new Error(`libSQL cannot read rows back from this statement: ${spaced.slice(0, 60)}…`);
-  }
-  return spaced;
-}
-
-/** Changed-row count of a write, whichever driver answered. */
-function changedRows(result: unknown): number {
-  if (typeof result === 'number') return result;
-  const counts = result as { affectedRows?: number; rowCount?: number; rowsAffected?: number; changes?: number } | null;
-  return counts?.affectedRows ?? counts?.rowsAffected ?? counts?.rowCount ?? counts?.changes ?? 0;
+interface ConnectionLender<C> {
+  acquireConnection(): Promise<C>;
+  releaseConnection(connection: C): Promise<unknown>;
 }
 
 export class OrmSql implements Sql {
   constructor(
     private readonly em: EntityManager,
     readonly dialect: Dialect,
-    /** Null on libSQL (in process: nothing to plan ahead) and when DATABASE_PREPARED_STATEMENTS is off. */
+    /** Null on libSQL (it compiles its own, below) and when DATABASE_PREPARED_STATEMENTS is off. */
     private readonly prepared: PreparedStatements | null,
+    /** The libSQL connections' compiled statements (null on PostgreSQL). */
+    private readonly compiled: LibSqlStatements | null = null,
   ) {}
 
   async rows<T extends object = Row>(text: string, params: readonly unknown[] = []): Promise<T[]> {
     if (this.dialect === 'postgresql') return (await this.runOnPostgres<T>(text, params)).rows;
-    return this.em.execute<T[]>(libsqlReadable(text), [...params], 'all');
+    return (await this.runOnLibSql(text, params, 'all')) as T[];
   }
 
   async write(text: string, params: readonly unknown[] = []): Promise<number> {
     if (this.dialect === 'postgresql') return (await this.runOnPostgres(text, params)).rowCount ?? 0;
-    return changedRows(await this.em.execute(text, [...params], 'run'));
+    return (await this.runOnLibSql(text, params, 'run')).changes;
   }
 
   time(date: Date): unknown {
@@ -97,9 +76,7 @@ export class OrmSql implements Sql {
    */
   private async runOnPostgres<T extends object>(text: string, params: readonly unknown[]): Promise<{ rows: T[]; rowCount: number | null }> {
     const statement: { name?: string; text: string; values: readonly unknown[] } = this.prepared?.statementOf(text, params) ?? unnamedStatement(text, params);
-    const connection = this.em.getConnection() as unknown as MikroConnection;
-    const transaction = this.em.getTransactionContext<Knex.Transaction>();
-    const lender = (transaction ?? connection.getKnex()).client as unknown as ConnectionLender;
+    const { connection, lender } = this.driverConnection<PgClient>();
     const query = { name: statement.name, text: statement.text, values: [...statement.values] };
     try {
       return await connection.executeQuery(
@@ -117,5 +94,46 @@ export class OrmSql implements Sql {
     } catch (error) {
       throw this.em.getDriver().convertException(error as Error);
     }
+  }
+
+  /**
+   * The statement run by the libsql package itself, on the connection of the
+   * manager's transaction or the one the pool lends, compiled once per
+   * connection: the ORM's path wrote every parameter into the text, so SQLite
+   * compiled each statement anew on every call. `all` answers the rows of any
+   * statement, a write's `returning` included; `run` its change count.
+   */
+  private async runOnLibSql<M extends 'all' | 'run'>(
+    text: string,
+    params: readonly unknown[],
+    method: M,
+  ): Promise<M extends 'all' ? Row[] : { changes: number }> {
+    const statement = libsqlStatement(text, params);
+    const { connection, lender } = this.driverConnection<LibSqlConnection>();
+    const compiled = this.compiled ?? new LibSqlStatements();
+    try {
+      return await connection.executeQuery(
+        text,
+        async () => {
+          const client = await lender.acquireConnection();
+          try {
+            const prepared = compiled.of(client, statement.text);
+            return (method === 'all' ? prepared.all(statement.values) : prepared.run(statement.values)) as M extends 'all' ? Row[] : { changes: number };
+          } finally {
+            await lender.releaseConnection(client);
+          }
+        },
+        { query: text, params },
+      );
+    } catch (error) {
+      throw this.em.getDriver().convertException(error as Error);
+    }
+  }
+
+  /** MikroORM's connection (for its log and timing) and who lends the driver's own connection: the transaction's, else the pool's. */
+  private driverConnection<C>(): { connection: MikroConnection; lender: ConnectionLender<C> } {
+    const connection = this.em.getConnection() as unknown as MikroConnection;
+    const transaction = this.em.getTransactionContext<Knex.Transaction>();
+    return { connection, lender: (transaction ?? connection.getKnex()).client as unknown as ConnectionLender<C> };
   }
 }
