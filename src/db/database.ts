@@ -4,6 +4,7 @@ import { entityUpdate } from './sql/entity-statements';
 import { LibSqlStatements } from './sql/libsql-statements';
 import { PreparedStatements, preparedStatementsAllowed } from './sql/prepared-statements';
 import { OrmSql, type Dialect, type Sql } from './sql/sql';
+import { RequestSession, statementsOf, type Session } from './request-session';
 import { UnitOfWork } from './unit-of-work';
 
 /** The Database opened over each ORM (by its configuration), for writes that reach it through an EntityManager alone. */
@@ -18,6 +19,8 @@ export class Database {
   readonly dialect: Dialect;
   private readonly prepared: PreparedStatements | null;
   private readonly compiled: LibSqlStatements | null;
+  /** The manager a request's statements run on until it forks its own (RequestSession); nothing loads entities into it. */
+  private readonly shared: EntityManager;
 
   constructor(
     readonly orm: Orm,
@@ -28,7 +31,13 @@ export class Database {
     const prepare = this.dialect === 'postgresql' && options.preparedStatements !== false && preparedStatementsAllowed(orm.config);
     this.prepared = prepare ? new PreparedStatements() : null;
     this.compiled = this.dialect === 'libsql' ? new LibSqlStatements() : null;
+    this.shared = orm.em.fork({ disableContextResolution: true });
     openOver.set(orm.config, this);
+  }
+
+  /** A request's way to the database: its own manager is forked only if it loads an entity. */
+  session(): RequestSession {
+    return new RequestSession(this.shared);
   }
 
   /**
@@ -79,21 +88,28 @@ export class Database {
     await this.sql(this.orm.em.fork()).rows('select 1');
   }
 
-  /** A unit of work over a transaction the caller already opened. */
-  unitOfWork(tx: EntityManager): UnitOfWork {
-    return new UnitOfWork(tx, this.sql(tx));
+  /**
+   * A unit of work over a transaction the caller already opened, or, outside
+   * one, each statement on its own (a request's session forks its manager
+   * only if a store asks the unit for it).
+   */
+  unitOfWork(session: Session): UnitOfWork {
+    if (session instanceof RequestSession) return new UnitOfWork(session, this.sql(session.statements));
+    return new UnitOfWork(session, this.sql(session));
   }
 
   /**
-   * `work` in one transaction on a fresh fork of `em`; its deferred rows are
+   * `work` in one transaction on a fresh fork; its deferred rows are
    * sent before the commit, so none is ever lost with the transaction.
    */
-  async transaction<T>(em: EntityManager, work: (uow: UnitOfWork) => Promise<T>): Promise<T> {
-    return em.fork().transactional(async (tx) => {
-      const uow = this.unitOfWork(tx as EntityManager);
-      const value = await work(uow);
-      await uow.flush();
-      return value;
-    });
+  async transaction<T>(session: Session, work: (uow: UnitOfWork) => Promise<T>): Promise<T> {
+    return statementsOf(session)
+      .fork()
+      .transactional(async (tx) => {
+        const uow = this.unitOfWork(tx as EntityManager);
+        const value = await work(uow);
+        await uow.flush();
+        return value;
+      });
   }
 }

@@ -1,5 +1,6 @@
 import type { EntityClass, RequiredEntityData } from '@mikro-orm/core';
 import type { EntityManager } from './orm';
+import { RequestSession } from './request-session';
 import { entityInsert } from './sql/entity-statements';
 import type { Sql } from './sql/sql';
 
@@ -32,15 +33,27 @@ export class UnitOfWork {
   private deferred: DeferredInsert[] = [];
 
   constructor(
-    readonly em: EntityManager,
+    /** The transaction's manager, or a request's session outside one (its manager forked only when asked for). */
+    private readonly session: EntityManager | RequestSession,
     readonly sql: Sql,
   ) {}
+
+  /** What a transaction opened from this unit forks from (Database.transaction), without forking a request's manager for it. */
+  get opener(): EntityManager | RequestSession {
+    return this.session;
+  }
+
+  /** The manager the unit's entity reads and writes go through (a request's is forked on first use). */
+  get em(): EntityManager {
+    return this.session instanceof RequestSession ? this.session.em : this.session;
+  }
 
   /** Keeps rows nothing reads back in this transaction for its next insert (or its end). */
   defer<T extends object>(entity: EntityClass<T>, data: RequiredEntityData<T> | RequiredEntityData<T>[]): void {
     if (Array.isArray(data) && data.length === 0) return;
     // Outside a transaction nothing would send them: a deferred row there would be lost.
-    if (!this.em.isInTransaction()) throw new Error('UnitOfWork.defer needs a transaction (Database.transaction)');
+    if (this.session instanceof RequestSession || !this.session.isInTransaction())
+      throw new Error('UnitOfWork.defer needs a transaction (Database.transaction)');
     this.deferred.push({ entity: entity as EntityClass<object>, data: data as DeferredInsert['data'] });
   }
 

@@ -30,9 +30,9 @@ export interface HttpAppOptions {
 }
 
 async function contextFor(deps: AppDeps, req: Request, res: Response): Promise<GraphQLContext> {
-  const em = deps.orm.em.fork();
-  const viewer = await viewerFor(deps, em, req.headers.authorization);
-  const context = new GraphQLContext(deps, em, viewer, requestPartner(res));
+  const session = deps.db.session();
+  const viewer = await viewerFor(deps, session, req.headers.authorization);
+  const context = new GraphQLContext(deps, session, viewer, requestPartner(res));
   context.inBatch = Array.isArray(req.body);
   return context;
 }

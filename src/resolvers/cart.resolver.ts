@@ -22,10 +22,10 @@ import { CartVoucherService } from '../services/cart/cart-vouchers.service';
 import type { Outcome } from '../services/shared/outcome';
 
 const actorOf = (ctx: GraphQLContext): CartActor => ({ customerId: ctx.viewer?.customerId ?? null, isAdmin: isAdmin(ctx) });
-const carts = (ctx: GraphQLContext) => new CartService(ctx.em, ctx.deps);
-const cartVouchers = (ctx: GraphQLContext) => new CartVoucherService(ctx.em, ctx.deps);
+const carts = (ctx: GraphQLContext) => new CartService(ctx.session, ctx.deps);
+const cartVouchers = (ctx: GraphQLContext) => new CartVoucherService(ctx.session, ctx.deps);
 /** Where a cart's pricing reads its inputs when an answer's cart no longer matches the ones it was read with. */
-const cartReads = (ctx: GraphQLContext): CartReads => ({ carts: ctx.deps.stores.carts, uow: ctx.deps.db.unitOfWork(ctx.em) });
+const cartReads = (ctx: GraphQLContext): CartReads => ({ carts: ctx.deps.stores.carts, uow: ctx.deps.db.unitOfWork(ctx.session) });
 
 const toCartResult = (outcome: Outcome<CartSnapshot>): typeof CartResult => (outcome.ok ? CartType.from(outcome.value) : toErrorResult(outcome.failure));
 
@@ -78,7 +78,7 @@ export class CartResolver {
   @Mutation(() => CartResult, { description: 'Signed-in customer.' })
   async attachCart(@Arg('input', () => AttachCartInput) input: AttachCartInput, @Ctx() ctx: GraphQLContext) {
     const { customerId } = requireViewer(ctx);
-    return toCartResult(await new AttachCartService(ctx.em, ctx.deps).attach(customerId, input.cartId));
+    return toCartResult(await new AttachCartService(ctx.session, ctx.deps).attach(customerId, input.cartId));
   }
 
   @FieldResolver(() => [CartLineType])

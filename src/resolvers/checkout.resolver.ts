@@ -21,7 +21,7 @@ const actorOf = (ctx: GraphQLContext) => ({ customerId: ctx.viewer?.customerId ?
 export class CheckoutResolver {
   @Mutation(() => StartCheckoutResult)
   async startCheckout(@Arg('input', () => StartCheckoutInput) input: StartCheckoutInput, @Ctx() ctx: GraphQLContext) {
-    const outcome = await new StartCheckoutService(ctx.em, ctx.deps).start(input.cartId, actorOf(ctx), clientAddressOf(ctx));
+    const outcome = await new StartCheckoutService(ctx.session, ctx.deps).start(input.cartId, actorOf(ctx), clientAddressOf(ctx));
     if ('capReached' in outcome) {
       // The client holds its cap of units in other open checkouts: refused as every rate limit is (top-level RATE_LIMITED, retryAfter).
       rateLimited.inc({ limit: 'held-units' });

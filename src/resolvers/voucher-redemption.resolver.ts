@@ -35,6 +35,6 @@ export class CustomerCreditResolver {
   @FieldResolver(() => Money, { description: 'Store credit balance from the credit ledger, in the given currency.' })
   async creditBalance(@Root() customer: CustomerType, @Arg('currency', () => String) currency: string, @Ctx() ctx: GraphQLContext): Promise<Money> {
     const code = currency.trim().toUpperCase().slice(0, 3);
-    return Money.of(await ctx.deps.stores.credit.balance(ctx.deps.db.unitOfWork(ctx.em), customer.id, code), code);
+    return Money.of(await ctx.deps.stores.credit.balance(ctx.deps.db.unitOfWork(ctx.session), customer.id, code), code);
   }
 }

@@ -63,7 +63,7 @@ export function opsRouter(deps: AppDeps, graphql: ApolloServer<GraphQLContext>, 
   const sessionOf = async (req: Request): Promise<Session | null> => {
     const token = readCookie(req, COOKIE);
     if (!token || token.length > 2_000) return null;
-    const viewer = await viewerFor(deps, deps.orm.em.fork(), `Bearer ${token}`);
+    const viewer = await viewerFor(deps, deps.db.session(), `Bearer ${token}`);
     return viewer?.role === 'ADMIN' ? { token, viewer } : null;
   };
   const formToken = (session: Session) => deps.tokens.mac('ops-form', session.token).toString('base64url');
@@ -106,7 +106,7 @@ export function opsRouter(deps: AppDeps, graphql: ApolloServer<GraphQLContext>, 
       send(res, 400, signInPage('Enter the email and password of an admin account.'));
       return;
     }
-    const context = rateLimits.bind(new GraphQLContext(deps, deps.orm.em.fork(), null, null), req);
+    const context = rateLimits.bind(new GraphQLContext(deps, deps.db.session(), null, null), req);
     let outcome: Awaited<ReturnType<AuthService['logIn']>>;
     try {
       outcome = await rateLimitsOf(context).logIn(email, () => new AuthService(context.em, deps).logIn({ email, password }));
@@ -168,7 +168,7 @@ export function opsRouter(deps: AppDeps, graphql: ApolloServer<GraphQLContext>, 
 
 /** Runs the action's mutation as the signed-in admin; the error code it was refused with, or null when done. */
 async function runMutation(deps: AppDeps, graphql: ApolloServer<GraphQLContext>, viewer: Viewer, action: OpsAction, id: string): Promise<string | null> {
-  const contextValue = new GraphQLContext(deps, deps.orm.em.fork(), viewer, null);
+  const contextValue = new GraphQLContext(deps, deps.db.session(), viewer, null);
   const response = await graphql.executeOperation({ query: MUTATIONS[action], variables: { id } }, { contextValue });
   const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
   if (!errors?.length) return null;

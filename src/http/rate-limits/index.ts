@@ -58,7 +58,7 @@ export class RateLimits {
   bind(context: GraphQLContext, req: Request): GraphQLContext {
     const client = clientAddressKey(req.ip);
     const guards = this.limits
-      ? new RequestRateLimits(this.limits, { client, customerId: context.viewer?.customerId ?? null, uow: this.deps.db.unitOfWork(context.em) })
+      ? new RequestRateLimits(this.limits, { client, customerId: context.viewer?.customerId ?? null, uow: this.deps.db.unitOfWork(context.session) })
       : UNLIMITED;
     // A batch is a JSON array of operations, each run on a copy of this context (Apollo's httpBatching).
     const operations = Array.isArray(req.body) ? req.body.length : 1;

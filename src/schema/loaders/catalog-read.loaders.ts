@@ -13,7 +13,7 @@ import { ProductType, SellerType, VariantType } from '../types/catalog.type';
  * `ctx.loader(productRowLoader)`. Lists read ahead instead (attachVariants).
  */
 
-const catalog = (ctx: GraphQLContext) => new CatalogQueryService(ctx.em, ctx.deps);
+const catalog = (ctx: GraphQLContext) => new CatalogQueryService(ctx.session, ctx.deps);
 
 /** Answers in key order, with `missing` for keys the map lacks (DataLoader's contract). */
 const answer = <V, M>(keys: readonly string[], found: Map<string, V>, missing: M): (V | M)[] => keys.map((key) => found.get(key) ?? missing);

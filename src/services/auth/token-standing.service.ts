@@ -1,4 +1,4 @@
-import type { EntityManager } from '../../db/orm';
+import type { Session } from '../../db/request-session';
 import type { TokenStanding } from '../../db/stores/customer-store';
 import type { AppDeps } from '../app-deps';
 import { isId } from '../shared/ids';
@@ -13,7 +13,7 @@ import type { Viewer } from './tokens';
  */
 export class TokenStandingService {
   constructor(
-    private readonly em: EntityManager,
+    private readonly session: Session,
     private readonly deps: Pick<AppDeps, 'tokens' | 'db' | 'stores' | 'access'>,
   ) {}
 
@@ -34,7 +34,7 @@ export class TokenStandingService {
   /** Every token issued to the customer so far stops working. False when there is no such customer. */
   async revokeTokens(customerId: string): Promise<boolean> {
     if (!isId(customerId)) return false;
-    const revoked = await this.deps.stores.customers.revokeTokens(this.deps.db.unitOfWork(this.em), customerId);
+    const revoked = await this.deps.stores.customers.revokeTokens(this.deps.db.unitOfWork(this.session), customerId);
     if (revoked) this.deps.access.changed(customerId);
     return revoked;
   }
@@ -49,7 +49,7 @@ export class TokenStandingService {
     const cached = this.deps.access.find(customerId);
     if (cached && cached.tokenVersion >= tokenVersion) return cached;
     const mark = this.deps.access.markRead();
-    const read = await this.deps.stores.customers.tokenStanding(this.deps.db.unitOfWork(this.em), customerId);
+    const read = await this.deps.stores.customers.tokenStanding(this.deps.db.unitOfWork(this.session), customerId);
     if (read) this.deps.access.keep(customerId, read, mark);
     return read;
   }

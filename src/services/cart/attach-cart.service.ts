@@ -1,4 +1,4 @@
-import type { EntityManager } from '../../db/orm';
+import type { Session } from '../../db/request-session';
 import type { CartStore } from '../../db/stores/cart-store';
 import type { Stores } from '../../db/stores';
 import type { UnitOfWork } from '../../db/unit-of-work';
@@ -28,7 +28,7 @@ import { MAX_CART_LINES, MAX_LINE_QUANTITY } from './cart.service';
  */
 export class AttachCartService {
   constructor(
-    private readonly em: EntityManager,
+    private readonly session: Session,
     private readonly deps: Pick<AppDeps, 'config' | 'clock' | 'db' | 'stores'>,
   ) {}
 
@@ -41,7 +41,7 @@ export class AttachCartService {
     } = this.deps;
     const now = this.deps.clock.now();
     // Never as an admin, even for one: what moves is a guest cart (or one's own); anyone else's is NOT_FOUND.
-    const scope = { em: this.em, actor: { customerId, isAdmin: false }, deps: this.deps };
+    const scope = { session: this.session, actor: { customerId, isAdmin: false }, deps: this.deps };
     // changeOpenCart claims the guest cart first (version bumped, row held), refuses another's or a closed one.
     return changeOpenCart(scope, cartId, { now }, async ({ uow, snapshot: guest }) => {
       // Already this customer's (a retried attach): nothing to move, the cart is answered as it stands.

@@ -1,4 +1,4 @@
-import type { EntityManager } from '../../db/orm';
+import type { Session } from '../../db/request-session';
 import type { CartFields, CartLookupAnswers, CartLookups, LineWrite } from '../../db/stores/cart-store';
 import type { UnitOfWork } from '../../db/unit-of-work';
 import { CartStatus } from '../../entities';
@@ -7,9 +7,9 @@ import { abortWith, FailureSignal, success, type Outcome } from '../shared/outco
 import { canAccessSnapshot, cartClosed, cartNotFound, type CartActor } from './cart-access';
 import type { CartSnapshot } from './cart-snapshot';
 
-/** Whose cart change this is, on which EntityManager: a cart that is not the actor's is NOT_FOUND. */
+/** Whose cart change this is, in which session: a cart that is not the actor's is NOT_FOUND. */
 export interface CartChangeScope {
-  em: EntityManager;
+  session: Session;
   actor: CartActor;
   deps: Pick<AppDeps, 'db' | 'stores'>;
 }
@@ -98,7 +98,7 @@ async function changeIfUnchanged(
   change: CartChange,
 ): Promise<Outcome<CartSnapshot> | typeof CONTENDED> {
   const { carts } = scope.deps.stores;
-  const uow = scope.deps.db.unitOfWork(scope.em);
+  const uow = scope.deps.db.unitOfWork(scope.session);
   const read = await carts.read(uow, cartId, plan.lookups);
   if (!read || !canAccessSnapshot(read.snapshot, scope.actor)) return { ok: false, failure: cartNotFound() };
   if (read.snapshot.status !== CartStatus.OPEN) return { ok: false, failure: cartClosed() };
@@ -129,7 +129,7 @@ async function changeUnderClaim(scope: CartChangeScope, cartId: string, plan: Ca
   const { carts } = scope.deps.stores;
   try {
     return success(
-      await scope.deps.db.transaction(scope.em, async (uow) => {
+      await scope.deps.db.transaction(scope.session, async (uow) => {
         const claimed = await carts.claim(uow, cartId, { now: plan.now, reservesPosition: plan.reservesPosition, fields: plan.presets });
         if (!claimed) return abortWith(cartNotFound());
         const read = await carts.read(uow, cartId, plan.lookups);

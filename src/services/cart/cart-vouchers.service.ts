@@ -1,4 +1,4 @@
-import type { EntityManager } from '../../db/orm';
+import type { Session } from '../../db/request-session';
 import type { AppDeps } from '../app-deps';
 import { ErrorCode } from '../shared/error-code';
 import { isId } from '../shared/ids';
@@ -28,7 +28,7 @@ const voucherNotFound = () => userFailure(ErrorCode.VOUCHER_NOT_FOUND, 'No vouch
  */
 export class CartVoucherService {
   constructor(
-    private readonly em: EntityManager,
+    private readonly session: Session,
     private readonly deps: Pick<AppDeps, 'clock' | 'db' | 'stores'>,
   ) {}
 
@@ -38,11 +38,11 @@ export class CartVoucherService {
     const invalid = commandFailure(command.cartId, code);
     if (invalid) return { ok: false, failure: invalid };
     const now = this.deps.clock.now();
-    const scope = { em: this.em, actor, deps: this.deps };
+    const scope = { session: this.session, actor, deps: this.deps };
     return changeOpenCart(scope, command.cartId, { now, lookups: { voucher: code }, optimistic: true }, async ({ uow, snapshot, found, write }) => {
       const { voucher } = found;
       if (!voucher) return abortWith(voucherNotFound());
-      const ineligible = await checkVoucherEligibility(uow.em, voucher, {
+      const ineligible = await checkVoucherEligibility(uow, voucher, {
         currency: snapshot.currency,
         subtotal: snapshotSubtotal(snapshot),
         customerKey: voucherCustomerKey(snapshot),
@@ -61,7 +61,7 @@ export class CartVoucherService {
     const code = normalizeVoucherCode(command.code);
     const invalid = commandFailure(command.cartId, code);
     if (invalid) return { ok: false, failure: invalid };
-    const scope = { em: this.em, actor, deps: this.deps };
+    const scope = { session: this.session, actor, deps: this.deps };
     return changeOpenCart(scope, command.cartId, { now: this.deps.clock.now(), optimistic: true }, async ({ snapshot, write }) => {
       if (!snapshot.voucherCodes.includes(code)) return abortWith(userFailure(ErrorCode.VOUCHER_NOT_FOUND, 'This voucher is not on the cart.', 'code'));
       const codes = snapshot.voucherCodes.filter((applied) => applied !== code);

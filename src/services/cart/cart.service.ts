@@ -1,6 +1,6 @@
 import { holdsStock } from '../catalog/variant-kinds';
 import { planCartFailure } from '../subscriptions/plan-cart-rules';
-import type { EntityManager } from '../../db/orm';
+import type { Session } from '../../db/request-session';
 import type { AddressValue } from '../../entities';
 import { CartStatus } from '../../entities';
 import { newId } from '../../entities/columns';
@@ -55,16 +55,16 @@ export type NewCart = Omit<CartSnapshot, 'customerEmail'>;
  */
 export class CartService {
   constructor(
-    private readonly em: EntityManager,
+    private readonly session: Session,
     private readonly deps: Pick<AppDeps, 'config' | 'clock' | 'db' | 'stores'>,
   ) {}
 
   private reads(): CartReads {
-    return { carts: this.deps.stores.carts, uow: this.deps.db.unitOfWork(this.em) };
+    return { carts: this.deps.stores.carts, uow: this.deps.db.unitOfWork(this.session) };
   }
 
   private scope(actor: CartActor): CartChangeScope {
-    return { em: this.em, actor, deps: this.deps };
+    return { session: this.session, actor, deps: this.deps };
   }
 
   /** One insert. A signed-in caller owns the new cart; a guest cart is reachable by its id alone. */

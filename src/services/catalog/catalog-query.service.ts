@@ -1,4 +1,4 @@
-import type { EntityManager } from '../../db/orm';
+import type { Session } from '../../db/request-session';
 import type { CatalogStore, ProductRow, SellerRow, ShippingMethodRow, VariantRow, VariantWithProductRow } from '../../db/stores/catalog-store';
 import type { UnitOfWork } from '../../db/unit-of-work';
 import type { AppDeps } from '../app-deps';
@@ -24,8 +24,8 @@ export class CatalogQueryService {
   private readonly uow: UnitOfWork;
   private readonly catalog: CatalogStore;
 
-  constructor(em: EntityManager, deps: Pick<AppDeps, 'db' | 'stores'>) {
-    this.uow = deps.db.unitOfWork(em);
+  constructor(session: Session, deps: Pick<AppDeps, 'db' | 'stores'>) {
+    this.uow = deps.db.unitOfWork(session);
     this.catalog = deps.stores.catalog;
   }
 

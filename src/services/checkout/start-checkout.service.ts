@@ -1,7 +1,7 @@
 import { holdsStock } from '../catalog/variant-kinds';
 import { planCartFailure } from '../subscriptions/plan-cart-rules';
 import { liveSubscriptionFailure } from '../subscriptions/start-subscription';
-import type { EntityManager } from '../../db/orm';
+import type { Session } from '../../db/request-session';
 import type { AppDeps } from '../app-deps';
 import type { CartActor } from '../cart/cart-access';
 import { cartNotFound } from '../cart/cart-access';
@@ -51,7 +51,7 @@ const overHoldCap = (maxUnits: number) =>
  */
 export class StartCheckoutService {
   constructor(
-    private readonly em: EntityManager,
+    private readonly session: Session,
     private readonly deps: Pick<AppDeps, 'config' | 'clock' | 'tokens' | 'db' | 'stores'>,
   ) {}
 
@@ -76,7 +76,7 @@ export class StartCheckoutService {
       const preview = { reservationsExpireAt: now, warnings: [] as string[] };
       // The cart's current hold (the earliest expiry of its live reservations) is read with the cart.
       const plan = { now, presets: { pricesValidatedAt: now }, lookups: { holdEndAfter: now } };
-      const outcome = await changeOpenCart({ em: this.em, actor, deps: this.deps }, cartId, plan, async ({ uow, snapshot, found }) => {
+      const outcome = await changeOpenCart({ session: this.session, actor, deps: this.deps }, cartId, plan, async ({ uow, snapshot, found }) => {
         if (snapshot.lines.length === 0) return abortWith(userFailure(ErrorCode.CART_EMPTY, 'The cart is empty.', 'cartId'));
         const planRefused = planCartFailure(snapshot.lines, snapshot.customerId) ?? (await liveSubscriptionFailure(uow, stores.subscriptions, snapshot));
         if (planRefused) return abortWith(planRefused);

@@ -1,4 +1,4 @@
-import type { EntityManager } from '../../db/orm';
+import type { UnitOfWork } from '../../db/unit-of-work';
 import { RedemptionStatus, type Voucher, VoucherKind, VoucherRedemption } from '../../entities';
 import { ErrorCode } from '../shared/error-code';
 import { userFailure, type Failure } from '../shared/outcome';
@@ -31,9 +31,10 @@ export type VoucherFacts = Pick<
  * Whether `voucher` may be used on a cart right now, checked in a fixed order so
  * the buyer always gets the same reason (their own limit before the global cap,
  * as takeRedemption does). Advisory: the caps are only binding when
- * checkout holds a redemption under a lock, which re-runs this first.
+ * checkout holds a redemption under a lock, which re-runs this first. The
+ * unit forks a request's manager only for the per-customer count.
  */
-export async function checkVoucherEligibility(em: EntityManager, voucher: VoucherFacts, context: VoucherEligibilityContext): Promise<Failure | null> {
+export async function checkVoucherEligibility(uow: UnitOfWork, voucher: VoucherFacts, context: VoucherEligibilityContext): Promise<Failure | null> {
   const refuse = (code: ErrorCode, message: string) => userFailure(code, message, 'code');
   if (voucher.kind === VoucherKind.CREDIT) {
     return refuse(ErrorCode.VOUCHER_NOT_APPLICABLE, 'This voucher grants store credit: redeem it from your account, not on a cart.');
@@ -50,7 +51,7 @@ export async function checkVoucherEligibility(em: EntityManager, voucher: Vouche
   if (voucher.perCustomerLimit !== null && context.customerKey !== null) {
     const used =
       context.usedByCustomer ??
-      (await em.count(VoucherRedemption, {
+      (await uow.em.count(VoucherRedemption, {
         voucher: voucher.id,
         customerKey: context.customerKey,
         status: { $in: [RedemptionStatus.HELD, RedemptionStatus.CONSUMED] },

@@ -35,7 +35,7 @@ async function holdAll(
   const uses: VoucherUse[] = [];
   for (const voucher of priced) {
     const taken = checkout.liveSlots.get(voucher.id) ?? new Set<number>();
-    const refusal = await checkVoucherEligibility(uow.em, voucher, {
+    const refusal = await checkVoucherEligibility(uow, voucher, {
       currency: cart.currency,
       subtotal: pricing.subtotal,
       customerKey,
