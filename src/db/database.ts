@@ -42,13 +42,13 @@ export class Database {
 
   /**
    * `update … set data where filter` in `em`'s transaction, answering how many
-   * rows changed. On PostgreSQL a simple shape (status moves are) is written
-   * from the entity's metadata and sent like a store's statement; anything
-   * else, and libSQL, is the ORM's nativeUpdate, which writes the same update.
+   * rows changed. A simple shape (status moves are) is written from the
+   * entity's metadata and sent like a store's statement; anything else is the
+   * ORM's nativeUpdate, which writes the same update.
    */
   static async updateRows<T extends object>(em: EntityManager, entity: EntityClass<T>, filter: FilterQuery<T>, data: EntityData<T>): Promise<number> {
     const db = openOver.get(em.config);
-    if (db?.dialect === 'postgresql') {
+    if (db) {
       const meta = em.getMetadata().get<T>(entity.name);
       const update = entityUpdate(meta, em.getPlatform(), filter as Record<string, unknown>, data as Record<string, unknown>);
       if (update) return db.sql(em).write(update.text, update.params);

@@ -97,8 +97,15 @@ export class UnitOfWork {
     return { text: sql, params: [...bindings] };
   }
 
+  /** One row's insert on its own (libSQL): from the entity's metadata where the shape allows, else the ORM's. */
   private async insertNow(row: DeferredInsert): Promise<void> {
-    if (Array.isArray(row.data)) await this.em.insertMany(row.entity, row.data);
+    const direct = entityInsert(
+      this.em.getMetadata().get(row.entity.name),
+      this.em.getPlatform(),
+      (Array.isArray(row.data) ? row.data : [row.data]) as Record<string, unknown>[],
+    );
+    if (direct) await this.sql.write(direct.text, direct.params);
+    else if (Array.isArray(row.data)) await this.em.insertMany(row.entity, row.data);
     else await this.em.insert(row.entity, row.data);
   }
 }

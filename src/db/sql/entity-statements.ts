@@ -9,7 +9,7 @@ export interface EntityStatement {
 const COMPARISONS: Record<string, string> = { $eq: '=', $ne: '<>', $lt: '<', $lte: '<=', $gt: '>', $gte: '>=' };
 
 /**
- * `update <table> set … where …` for PostgreSQL, written from the entity's
+ * `update <table> set … where …` for either dialect, written from the entity's
  * metadata as MikroORM's own nativeUpdate writes it (custom types converted,
  * the version column counted up), for the simple shapes a status move uses:
  * scalar columns, compared by equality, `null`, a list (`in`) or one of
@@ -44,7 +44,7 @@ export function entityUpdate(meta: EntityMetadata, platform: Platform, where: Re
 }
 
 /**
- * `insert into <table> (…) values (…), (…)` for PostgreSQL, as MikroORM's
+ * `insert into <table> (…) values (…), (…)` for either dialect, as MikroORM's
  * insert writes plain data: the columns given (every row the same ones), custom
  * types converted, a many-to-one given by its id. Null for anything else.
  */

@@ -6,9 +6,10 @@ import { buildCart } from '../../factories/cart.factory';
 import { useCartTestApp } from '../cart/cart-test-app';
 
 /**
- * Database.updateRows: on PostgreSQL a simple update is written from the
- * entity's metadata (db/sql/entity-update.ts) and must change the rows exactly
- * as the ORM's nativeUpdate does, which libSQL (and every other shape) still uses.
+ * Database.updateRows and a unit of work's inserts: a simple shape is written
+ * from the entity's metadata (db/sql/entity-statements.ts) on both dialects and
+ * must change the rows exactly as the ORM's nativeUpdate and insert do, which
+ * every other shape still uses.
  */
 describe('entity updates written from metadata', () => {
   const h = useCartTestApp();
@@ -57,6 +58,18 @@ describe('entity updates written from metadata', () => {
     const [first, ...others] = read.map(shape);
     for (const other of others) expect(other).toEqual(first);
     expect(first).toEqual({ attempts: 3, nextAttemptAt: later.getTime(), payload: data.payload, lastError: null });
+  });
+
+  it("when a transaction's deferred rows are written from metadata, then they read back as the ORM's own insert writes them", async () => {
+    const at = new Date('2026-12-08T01:02:03.004Z');
+    const [ours, theirs] = [event({ list: [1, 2], nested: { a: 'x' } }, at), event({ list: [1, 2], nested: { a: 'x' } }, at)];
+    await h.app.tillgate.deps.db.transaction(em(), async (uow) => uow.defer(OutboxEvent, ours));
+    await em().insert(OutboxEvent, theirs);
+
+    const shape = (row: OutboxEvent) => ({ ...row, id: undefined, createdAt: row.createdAt.getTime(), nextAttemptAt: row.nextAttemptAt.getTime() });
+    const [a, b] = [await em().findOneOrFail(OutboxEvent, ours.id), await em().findOneOrFail(OutboxEvent, theirs.id)];
+    expect(shape(a)).toEqual(shape(b));
+    expect(shape(a)).toMatchObject({ payload: { list: [1, 2], nested: { a: 'x' } }, createdAt: at.getTime(), status: OutboxEventStatus.PENDING, attempts: 0 });
   });
 
   it('when rows are inserted from metadata, then each column is named once, JSON goes as text and a many-to-one by its id; rows of other shapes are left to the ORM', () => {
