@@ -1,5 +1,7 @@
 import { OutboxEvent, OutboxEventStatus } from '../../../entities';
 import type { Database } from '../../database';
+import { dateOf, intOf, jsonOf } from '../../sql/row-values';
+import type { Row } from '../../sql/sql';
 import type { UnitOfWork } from '../../unit-of-work';
 import type { DueCheck } from '../due-check';
 import { newOutboxEventRow, onceEventId, type ClaimedEvent, type EventToRecord, type OutboxStore, type RetryOf } from '../outbox-store';
@@ -7,6 +9,16 @@ import { byCreatedAtThenId, type ClaimWithLease } from './lease-claim';
 
 /** Pending events whose time has come: the claim's predicate and the due check. */
 const DUE = `status in ('${OutboxEventStatus.PENDING}') and next_attempt_at <= ?`;
+
+/** A claimed row as the relay publishes it, read in either dialect's shapes (json parsed or text, a date or epoch milliseconds). */
+const claimedEventOf = (row: Row): ClaimedEvent => ({
+  id: String(row.id),
+  type: String(row.type),
+  aggregateId: String(row.aggregate_id),
+  payload: jsonOf<Record<string, unknown>>(row.payload),
+  createdAt: dateOf(row.created_at),
+  attempts: intOf(row.attempts),
+});
 
 /** The statements both dialects share; each dialect gives its claim and how a timestamp parameter stands in a CASE. */
 export abstract class OutboxStoreBase implements OutboxStore {
@@ -43,12 +55,7 @@ export abstract class OutboxStoreBase implements OutboxStore {
       orderBy: 'created_at, id',
       limit,
     });
-    // em.map converts the columns as the entity declares them (json, dates) on either dialect.
-    const reader = uow.em.fork();
-    return rows
-      .map((row) => reader.map(OutboxEvent, row))
-      .sort(byCreatedAtThenId)
-      .map((row) => ({ id: row.id, type: row.type, aggregateId: row.aggregateId, payload: row.payload, createdAt: row.createdAt, attempts: row.attempts }));
+    return rows.map(claimedEventOf).sort(byCreatedAtThenId);
   }
 
   async scheduleRetries(uow: UnitOfWork, retries: readonly RetryOf[]): Promise<void> {
