@@ -99,17 +99,25 @@ export class Database {
   }
 
   /**
-   * `work` in one transaction on a fresh fork; its deferred rows are
-   * sent before the commit, so none is ever lost with the transaction.
+   * `work` in one transaction on a fresh fork; its deferred rows are sent
+   * before the commit, so none is ever lost with the transaction, and the
+   * fork's own entity changes are flushed by the commit. Begun and ended on
+   * the fork itself (em.begin, em.commit): `em.transactional` would fork a
+   * second manager, enter an async context for it and merge its entities
+   * back into this fork, which is thrown away right after.
    */
   async transaction<T>(session: Session, work: (uow: UnitOfWork) => Promise<T>): Promise<T> {
-    return statementsOf(session)
-      .fork()
-      .transactional(async (tx) => {
-        const uow = this.unitOfWork(tx as EntityManager);
-        const value = await work(uow);
-        await uow.flush();
-        return value;
-      });
+    const tx = statementsOf(session).fork() as EntityManager;
+    await tx.begin();
+    try {
+      const uow = this.unitOfWork(tx);
+      const value = await work(uow);
+      await uow.flush();
+      await tx.commit();
+      return value;
+    } catch (error) {
+      if (tx.isInTransaction()) await tx.rollback();
+      throw error;
+    }
   }
 }

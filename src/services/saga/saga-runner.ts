@@ -157,9 +157,8 @@ export class SagaRunner<Input, Deps, S extends SagaShape> {
         run.outputs = { ...committed.outputs };
         run.records = { ...committed.records };
         reached.length = 0;
-        return em.fork().transactional(async (tx) => {
-          // Rows the steps write and never read back go out with the saga row's write.
-          const uow = this.options.db.unitOfWork(tx as EntityManager);
+        // Rows the steps write and never read back go out with the saga row's write.
+        return this.options.db.transaction(em, async (uow) => {
           to = from;
           do {
             await this.invokeStep(uow, run, to);
