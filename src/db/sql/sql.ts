@@ -74,26 +74,10 @@ export class OrmSql implements Sql {
    * (planned once per connection) while the database's statement cache
    * allows it, else unnamed.
    */
-  private async runOnPostgres<T extends object>(text: string, params: readonly unknown[]): Promise<{ rows: T[]; rowCount: number | null }> {
+  private runOnPostgres<T extends object>(text: string, params: readonly unknown[]): Promise<{ rows: T[]; rowCount: number | null }> {
     const statement: { name?: string; text: string; values: readonly unknown[] } = this.prepared?.statementOf(text, params) ?? unnamedStatement(text, params);
-    const { connection, lender } = this.driverConnection<PgClient>();
     const query = { name: statement.name, text: statement.text, values: [...statement.values] };
-    try {
-      return await connection.executeQuery(
-        text,
-        async () => {
-          const client = await lender.acquireConnection();
-          try {
-            return await client.query<T>(query);
-          } finally {
-            await lender.releaseConnection(client);
-          }
-        },
-        { query: text, params },
-      );
-    } catch (error) {
-      throw this.em.getDriver().convertException(error as Error);
-    }
+    return this.onDriverConnection<PgClient, { rows: T[]; rowCount: number | null }>(text, params, (client) => client.query<T>(query));
   }
 
   /**
@@ -103,22 +87,29 @@ export class OrmSql implements Sql {
    * compiled each statement anew on every call. `all` answers the rows of any
    * statement, a write's `returning` included; `run` its change count.
    */
-  private async runOnLibSql<M extends 'all' | 'run'>(
-    text: string,
-    params: readonly unknown[],
-    method: M,
-  ): Promise<M extends 'all' ? Row[] : { changes: number }> {
+  private runOnLibSql<M extends 'all' | 'run'>(text: string, params: readonly unknown[], method: M): Promise<M extends 'all' ? Row[] : { changes: number }> {
     const statement = libsqlStatement(text, params);
-    const { connection, lender } = this.driverConnection<LibSqlConnection>();
     const compiled = this.compiled ?? new LibSqlStatements();
+    return this.onDriverConnection<LibSqlConnection, M extends 'all' ? Row[] : { changes: number }>(text, params, (client) => {
+      const prepared = compiled.of(client, statement.text);
+      return (method === 'all' ? prepared.all(statement.values) : prepared.run(statement.values)) as M extends 'all' ? Row[] : { changes: number };
+    });
+  }
+
+  /**
+   * `use` on the driver's own connection: the transaction's, or one the pool
+   * lends for this statement. Timed and logged by MikroORM's connection as its
+   * own statements are, and a driver error converted to the same exception.
+   */
+  private async onDriverConnection<C, R>(text: string, params: readonly unknown[], use: (client: C) => Promise<R> | R): Promise<R> {
+    const { connection, lender } = this.driverConnection<C>();
     try {
       return await connection.executeQuery(
         text,
         async () => {
           const client = await lender.acquireConnection();
           try {
-            const prepared = compiled.of(client, statement.text);
-            return (method === 'all' ? prepared.all(statement.values) : prepared.run(statement.values)) as M extends 'all' ? Row[] : { changes: number };
+            return await use(client);
           } finally {
             await lender.releaseConnection(client);
           }
