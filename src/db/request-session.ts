@@ -41,6 +41,3 @@ export type Session = EntityManager | RequestSession;
 
 /** The manager statements outside a transaction run on, without forking one for a request that has none yet. */
 export const statementsOf = (session: Session): EntityManager => (session instanceof RequestSession ? session.statements : session);
-
-/** The session's own manager, forking a request's now: for code that loads or flushes entities. */
-export const managerOf = (session: Session): EntityManager => (session instanceof RequestSession ? session.em : session);
