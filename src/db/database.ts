@@ -75,12 +75,14 @@ export class Database {
 
   /**
    * Statements in `em`'s transaction (none: each statement on its own).
-   * `prepared: false` sends them as text: for a statement whose text varies
-   * with its caller (one shape per combination), which would otherwise take a
-   * slot of the bounded statement cache for each.
+   * `prepared: false` sends them as text on PostgreSQL and compiles them for
+   * the one call on libSQL: for a statement whose text varies with its caller
+   * (one shape per combination), which would otherwise take a slot of the
+   * bounded statement caches for each.
    */
   sql(em: EntityManager, options: { prepared?: boolean } = {}): Sql {
-    return new OrmSql(em, this.dialect, options.prepared === false ? null : this.prepared, this.compiled);
+    if (options.prepared === false) return new OrmSql(em, this.dialect, null, null);
+    return new OrmSql(em, this.dialect, this.prepared, this.compiled);
   }
 
   /** Answers once the database does (readiness probes); throws when it cannot be reached. */

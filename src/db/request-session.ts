@@ -25,9 +25,9 @@ export class RequestSession {
     return this.forked !== null;
   }
 
-  /** Where a statement outside a transaction runs, and what a transaction forks from: the request's own manager once it has one. */
+  /** Where a statement outside a transaction runs, and what a transaction forks from: no entity of the request's is needed there. */
   get statements(): EntityManager {
-    return this.forked ?? this.shared;
+    return this.shared;
   }
 
   /** A session of its own for another operation of the same request (a batch): it shares nothing with this one. */

@@ -33,15 +33,10 @@ export class UnitOfWork {
   private deferred: DeferredInsert[] = [];
 
   constructor(
-    /** The transaction's manager, or a request's session outside one (its manager forked only when asked for). */
-    private readonly session: EntityManager | RequestSession,
+    /** The transaction's manager, or a request's session outside one (its manager forked only when asked for); a transaction the unit opens (Database.transaction) forks from it. */
+    readonly session: EntityManager | RequestSession,
     readonly sql: Sql,
   ) {}
-
-  /** What a transaction opened from this unit forks from (Database.transaction), without forking a request's manager for it. */
-  get opener(): EntityManager | RequestSession {
-    return this.session;
-  }
 
   /** The manager the unit's entity reads and writes go through (a request's is forked on first use). */
   get em(): EntityManager {

@@ -1,6 +1,6 @@
 import type { Knex } from '@mikro-orm/knex';
 import type { EntityManager } from '../orm';
-import { LibSqlStatements, libsqlStatement, type LibSqlConnection } from './libsql-statements';
+import { libsqlStatement, type LibSqlConnection, type LibSqlStatements } from './libsql-statements';
 import { unnamedStatement, type PreparedStatements } from './prepared-statements';
 
 export type Dialect = 'postgresql' | 'libsql';
@@ -49,7 +49,7 @@ export class OrmSql implements Sql {
     readonly dialect: Dialect,
     /** Null on libSQL (it compiles its own, below) and when DATABASE_PREPARED_STATEMENTS is off. */
     private readonly prepared: PreparedStatements | null,
-    /** The libSQL connections' compiled statements (null on PostgreSQL). */
+    /** The libSQL connections' compiled statements; null on PostgreSQL, and for texts that vary with their caller (compiled per call). */
     private readonly compiled: LibSqlStatements | null = null,
   ) {}
 
@@ -89,9 +89,8 @@ export class OrmSql implements Sql {
    */
   private runOnLibSql<M extends 'all' | 'run'>(text: string, params: readonly unknown[], method: M): Promise<M extends 'all' ? Row[] : { changes: number }> {
     const statement = libsqlStatement(text, params);
-    const compiled = this.compiled ?? new LibSqlStatements();
     return this.onDriverConnection<LibSqlConnection, M extends 'all' ? Row[] : { changes: number }>(text, params, (client) => {
-      const prepared = compiled.of(client, statement.text);
+      const prepared = this.compiled ? this.compiled.of(client, statement.text) : client.prepare(statement.text);
       return (method === 'all' ? prepared.all(statement.values) : prepared.run(statement.values)) as M extends 'all' ? Row[] : { changes: number };
     });
   }

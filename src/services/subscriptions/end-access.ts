@@ -17,7 +17,7 @@ export async function endAccessNow(
   now: Date,
   refundedOrderId: string | null = null,
 ): Promise<boolean> {
-  const moved = await transition(tx, Subscription, subscriptionId, [...LIVE_SUBSCRIPTION_STATUSES], SubscriptionStatus.CANCELED, {
+  const moved = await transition(tx, Subscription, subscriptionId, LIVE_SUBSCRIPTION_STATUSES, SubscriptionStatus.CANCELED, {
     entitled: false,
     canceledAt: now,
     cancelAtPeriodEnd: false,

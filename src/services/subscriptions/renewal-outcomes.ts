@@ -83,7 +83,7 @@ export async function giveUpPeriod(
     now,
   );
   if (charge.paymentLinkId) await transition(uow.em, PaymentLink, charge.paymentLinkId, PaymentLinkStatus.OPEN, PaymentLinkStatus.CANCELLED);
-  const ended = await transition(uow.em, Subscription, charge.subscriptionId, [...LIVE_SUBSCRIPTION_STATUSES], SubscriptionStatus.CANCELED, {
+  const ended = await transition(uow.em, Subscription, charge.subscriptionId, LIVE_SUBSCRIPTION_STATUSES, SubscriptionStatus.CANCELED, {
     entitled: false,
     canceledAt: now,
   });

@@ -17,7 +17,7 @@ export class LibsqlCartStore extends CartStoreBase {
 
   /** The claim, then the line writes only if it applied, in one short transaction (the single writer keeps it short for everyone). */
   protected claimWithLines(uow: UnitOfWork, claim: Statement, lines: readonly LineWrite[]): Promise<boolean> {
-    return this.db.transaction(uow.opener, async (tx) => {
+    return this.db.transaction(uow.session, async (tx) => {
       if ((await tx.sql.write(claim.sql, claim.params)) !== 1) return false;
       for (const line of lines) {
         const write = lineWriteStatement(line);
